@@ -176,7 +176,7 @@ var catalog = []Field{
 		Aliases: []string{"客戶編號", "客戶代碼", "客編", "代號", "編號", "customer code", "customer id", "code"}},
 	{Code: AutoCCODE, Label: "使用自動編號客戶代號", LabelEN: "automatic customer code", Kind: Bool, Class: Number,
 		Choices: choices(0, "不使用自動編號", "no", 1, "使用自動編號", "yes"),
-		Note: "僅新增時有用,且客戶代號須留空", NoteEN: "only on add, and the customer code must be blank",
+		Note:    "僅新增時有用,且客戶代號須留空", NoteEN: "only on add, and the customer code must be blank",
 		AddOnly: true, Aliases: []string{"自動編號"}},
 	withDefault(s(CNAM2, "客戶簡稱", "short name", 12, Text, "簡稱", "short name"),
 		"="+CCODE, "新增時,未填寫此欄位,會自動填客戶代號", "on add, the customer code when not sent"),
