@@ -1,0 +1,262 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/text/width"
+)
+
+// Errors of header resolution; the returned errors wrap these.
+var (
+	ErrNoKnownColumn  = errors.New("no column matches a field")
+	ErrDuplicateField = errors.New("two columns map to the same field")
+	ErrEmptyHeader    = errors.New("the file has no header row")
+)
+
+// HeaderSearchRows is how many leading rows are searched for the header when
+// the first row matches nothing (sheets often start with a title row).
+const HeaderSearchRows = 10
+
+// ResultColumns are the columns the importer appends to its results. A
+// results file is a valid input: these columns are recognised and left out
+// of the payload.
+var ResultColumns = []string{"ImportStatus", "ImportCCODE", "ImportErrorCode", "ImportErrorMessage", "ImportWarnings"}
+
+// Column is one input column after resolution.
+type Column struct {
+	Index  int    // 0-based position in the row
+	Header string // the header text as found
+	// Field is the field the column feeds; nil for an unknown, ignored or
+	// results column.
+	Field *Field
+	// Result is the name of a results column (ImportStatus, ...), or "".
+	Result string
+	// Ignored is true for a column the mapping file maps to "ignore".
+	Ignored bool
+	// By says how the column was matched: "code", "label", "alias",
+	// "mapping file"; "" when unmatched.
+	By string
+}
+
+// Header is a resolved header row.
+type Header struct {
+	Row     int // 0-based index, among the rows given to FindHeader, of the header row
+	Columns []Column
+}
+
+// Fields returns the mapped columns, in column order.
+func (h Header) Fields() []Column {
+	var out []Column
+	for _, c := range h.Columns {
+		if c.Field != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Unknown returns the columns that match nothing (and are not ignored on
+// purpose or results columns).
+func (h Header) Unknown() []Column {
+	var out []Column
+	for _, c := range h.Columns {
+		if c.Field == nil && c.Result == "" && !c.Ignored && strings.TrimSpace(c.Header) != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ResultColumn returns the index of results column name, or -1.
+func (h Header) ResultColumn(name string) int {
+	for _, c := range h.Columns {
+		if c.Result == name {
+			return c.Index
+		}
+	}
+	return -1
+}
+
+// Has reports whether a column feeds the field with this code.
+func (h Header) Has(code string) bool {
+	for _, c := range h.Columns {
+		if c.Field != nil && strings.EqualFold(c.Field.Code, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// ColumnName returns a spreadsheet column letter for a 0-based index: 0 → A,
+// 26 → AA.
+func ColumnName(i int) string {
+	name := ""
+	for i >= 0 {
+		name = string(rune('A'+i%26)) + name
+		i = i/26 - 1
+	}
+	return name
+}
+
+type match struct {
+	field *Field
+	by    string
+}
+
+// index maps normalised header keys to fields.
+var index = func() map[string]match {
+	m := make(map[string]match)
+	add := func(key string, f *Field, by string) {
+		k := headerKey(key)
+		if _, taken := m[k]; !taken {
+			m[k] = match{f, by}
+		}
+	}
+	// Codes and labels first, so an alias never shadows them.
+	for i := range catalog {
+		add(catalog[i].Code, &catalog[i], "code")
+	}
+	for i := range catalog {
+		add(catalog[i].Label, &catalog[i], "label")
+	}
+	for i := range catalog {
+		for _, a := range catalog[i].Aliases {
+			add(a, &catalog[i], "alias")
+		}
+	}
+	return m
+}()
+
+var keyReplacer = strings.NewReplacer(
+	" ", "", "\t", "", "\n", "", "\r", "", "_", "", "-", "", "*", "", ".", "",
+	"(", "", ")", "", "[", "", "]", "", ":", "", "/", "",
+	"身份", "身分", "臺", "台",
+)
+
+// headerKey normalises a header text for matching: full-width folded to
+// half-width, case folded, spaces and punctuation removed, 身份/身分 and
+// 臺/台 unified. "E-mail" and "ｅｍａｉｌ " both become "email".
+func headerKey(s string) string {
+	s = width.Narrow.String(strings.TrimSpace(s))
+	s = strings.ToLower(s)
+	return keyReplacer.Replace(s)
+}
+
+// MatchHeader returns the field a header text names, and how it matched.
+func MatchHeader(text string) (*Field, string) {
+	m, ok := index[headerKey(text)]
+	if !ok {
+		return nil, ""
+	}
+	return m.field, m.by
+}
+
+// Resolve maps one header row onto fields. The mapping file, when given,
+// takes precedence over codes, labels and aliases. Two columns feeding the
+// same field, or no column feeding any, is an error.
+func Resolve(header []string, file *File) (Header, error) {
+	h := Header{Columns: make([]Column, len(header))}
+	seen := make(map[string]int)
+	var dups []string
+	for i, text := range header {
+		c := resolveColumn(i, text, file)
+		h.Columns[i] = c
+		if c.Field == nil {
+			continue
+		}
+		if first, ok := seen[c.Field.Code]; ok {
+			dups = append(dups, fmt.Sprintf("%s %s: column %s %q and column %s %q",
+				c.Field.Code, c.Field.Label, ColumnName(first), header[first], ColumnName(i), text))
+			continue
+		}
+		seen[c.Field.Code] = i
+	}
+	if len(dups) > 0 {
+		return h, fmt.Errorf("%w: %s (keep one, or map the other with a mapping file)", ErrDuplicateField, strings.Join(dups, "; "))
+	}
+	if len(seen) == 0 {
+		return h, fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
+			ErrNoKnownColumn, quoteList(header, 12))
+	}
+	return h, nil
+}
+
+func resolveColumn(i int, text string, file *File) Column {
+	c := Column{Index: i, Header: text}
+	key := headerKey(text)
+	if key == "" {
+		return c
+	}
+	if file != nil {
+		if code, ok := file.column(key); ok {
+			if code == Ignore {
+				c.Ignored, c.By = true, "mapping file"
+				return c
+			}
+			f := &catalog[byCode[strings.ToUpper(code)]]
+			c.Field, c.By = f, "mapping file"
+			return c
+		}
+	}
+	for _, r := range ResultColumns {
+		if key == headerKey(r) {
+			c.Result = r
+			return c
+		}
+	}
+	if m, ok := index[key]; ok {
+		c.Field, c.By = m.field, m.by
+	}
+	return c
+}
+
+// FindHeader finds the header among the first rows of a sheet: the first
+// row if it matches any field, otherwise the row among the first
+// HeaderSearchRows with the most matches. rows are the sheet's first
+// non-blank rows; the returned Header.Row indexes them.
+func FindHeader(rows [][]string, file *File) (Header, error) {
+	if len(rows) == 0 {
+		return Header{}, ErrEmptyHeader
+	}
+	best, bestCount := 0, 0
+	for i, row := range rows {
+		if i >= HeaderSearchRows {
+			break
+		}
+		n := 0
+		for j, text := range row {
+			if c := resolveColumn(j, text, file); c.Field != nil {
+				n++
+			}
+		}
+		if i == 0 && n > 0 {
+			break
+		}
+		if n > bestCount {
+			best, bestCount = i, n
+		}
+	}
+	h, err := Resolve(rows[best], file)
+	h.Row = best
+	return h, err
+}
+
+func quoteList(items []string, max int) string {
+	var b strings.Builder
+	for i, s := range items {
+		if i == max {
+			fmt.Fprintf(&b, " … (%d more)", len(items)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", s)
+	}
+	if len(items) == 0 {
+		return "(none)"
+	}
+	return b.String()
+}

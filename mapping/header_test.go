@@ -1,0 +1,239 @@
+package mapping
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestCatalogMatchesSpec(t *testing.T) {
+	fields := Fields()
+	if got, want := len(fields), 53; got != want {
+		t.Fatalf("got %d fields, want %d (52 Main fields in the specification plus EditItem)", got, want)
+	}
+	tests := []struct {
+		code, typ, label, def string
+	}{
+		{"CCODE", "S(16)", "客戶代號", ""},
+		{"CNAM2", "S(12)", "客戶簡稱", "=CCODE"},
+		{"CNAM1", "S(100)", "客戶名稱", "=CNAM2"},
+		{"Sex", "Int", "客戶性別", "0"},
+		{"CADD2", "S(50)", "發票地址", ""},
+		{"CBELE", "Decimal", "信用額度", ""},
+		{"CRDAT", "S(2)", "結帳日期", ""},
+		{"C1", "Int", "郵遞標籤列印", "1"},
+		{"CTAX1", "Int", "發票開立稅別", "9"},
+		{"CDISC", "Decimal", "產品售價折數", "0"},
+		{"CWEBB", "S(9)", "網站啟用日", ""},
+		{"PosPhoneCarrierId", "S(8)", "POS專用手機載具", ""},
+		{"GRADENO", "S(4)", "客戶等級(其他)", ""},
+		{"AutoCCODE", "Bool", "使用自動編號客戶代號", ""},
+		{"EditItem", "Int", "客戶編輯", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			f, ok := Lookup(tt.code)
+			if !ok {
+				t.Fatalf("Lookup(%q) failed", tt.code)
+			}
+			if got := f.TypeName(); got != tt.typ {
+				t.Errorf("type: got %q, want %q", got, tt.typ)
+			}
+			if f.Label != tt.label {
+				t.Errorf("label: got %q, want %q", f.Label, tt.label)
+			}
+			if f.AddDefault != tt.def {
+				t.Errorf("default: got %q, want %q", f.AddDefault, tt.def)
+			}
+		})
+	}
+	ctax := MustLookup("CTAX1")
+	if got := ctax.ChoiceValues(); got != "0, 1, 2, 3, 9" {
+		t.Errorf("CTAX1 choices: got %q", got)
+	}
+	if !ctax.Allows(9) || ctax.Allows(4) {
+		t.Error("CTAX1 Allows wrong")
+	}
+	labels := map[string]string{}
+	for _, f := range fields {
+		if prev, dup := labels[f.Label]; dup {
+			t.Errorf("label %q used by %s and %s", f.Label, prev, f.Code)
+		}
+		labels[f.Label] = f.Code
+		if f.Kind == String && f.MaxLen == 0 {
+			t.Errorf("%s: S field without length", f.Code)
+		}
+	}
+}
+
+func TestMatchHeader(t *testing.T) {
+	tests := []struct {
+		header, want, by string
+	}{
+		{"CCODE", "CCODE", "code"},
+		{"ccode", "CCODE", "code"},
+		{"CPhone", "CPHONE", "code"},
+		{" cwebm ", "CwebM", "code"},
+		{"客戶代號", "CCODE", "label"},
+		{"客戶名稱", "CNAM1", "label"},
+		{"統一編號", "CTCOD", "label"},
+		{"統編", "CTCOD", "alias"},
+		{"手機號碼", "CPHONE", "alias"},
+		{"E-mail", "EMAIL", "code"},
+		{"Ｅ－ｍａｉｌ", "EMAIL", "code"},
+		{"電子信箱", "EMAIL", "alias"},
+		{"身分證字號", "CIDNO", "alias"},
+		{"身份證號", "CIDNO", "label"},
+		{"*客戶代號", "CCODE", "label"},
+		{"客戶等級(其他)", "GRADENO", "label"},
+		{"客戶等級（其他）", "GRADENO", "label"},
+		{"客戶等級", "CGRAD", "label"},
+		{"備註", "CBAK1", "label"},
+		{"與我無關", "", ""},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			f, by := MatchHeader(tt.header)
+			got := ""
+			if f != nil {
+				got = f.Code
+			}
+			if got != tt.want || by != tt.by {
+				t.Errorf("got %q by %q, want %q by %q", got, by, tt.want, tt.by)
+			}
+		})
+	}
+}
+
+func TestFindHeader(t *testing.T) {
+	file, err := ParseFile([]byte("columns:\n  舊編號: CCODE\n  內部: ignore\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		rows    [][]string
+		file    *File
+		wantRow int
+		want    string // field codes by column, "-" unknown, "!" ignored, "R" results column
+		wantErr error
+	}{
+		{"first row", [][]string{{"客戶代號", "客戶名稱", "Foo"}, {"C1", "x"}}, nil, 0, "CCODE CNAM1 -", nil},
+		{"title row", [][]string{{"2024 客戶清單"}, {""}, {"客戶代號", "統編"}}, nil, 2, "CCODE CTCOD", nil},
+		{"mapping file", [][]string{{"舊編號", "內部", "名稱"}}, file, 0, "CCODE ! CNAM1", nil},
+		{"results file", [][]string{{"CCODE", "ImportStatus", "ImportCCODE"}}, nil, 0, "CCODE R R", nil},
+		{"duplicate", [][]string{{"統編", "統一編號"}}, nil, 0, "", ErrDuplicateField},
+		{"nothing", [][]string{{"a", "b"}, {"c", "d"}}, nil, 0, "", ErrNoKnownColumn},
+		{"empty", nil, nil, 0, "", ErrEmptyHeader},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := FindHeader(tt.rows, tt.file)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("got error %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Row != tt.wantRow {
+				t.Errorf("row: got %d, want %d", h.Row, tt.wantRow)
+			}
+			var codes []string
+			for _, c := range h.Columns {
+				switch {
+				case c.Field != nil:
+					codes = append(codes, c.Field.Code)
+				case c.Ignored:
+					codes = append(codes, "!")
+				case c.Result != "":
+					codes = append(codes, "R")
+				default:
+					codes = append(codes, "-")
+				}
+			}
+			if got := strings.Join(codes, " "); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestResolveDuplicateMessage(t *testing.T) {
+	_, err := Resolve([]string{"x", "統編", "統一編號"}, nil)
+	want := `CTCOD 統一編號: column B "統編" and column C "統一編號"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want it to contain %q", err, want)
+	}
+}
+
+func TestColumnName(t *testing.T) {
+	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
+		if got := ColumnName(i); got != want {
+			t.Errorf("ColumnName(%d): got %q, want %q", i, got, want)
+		}
+	}
+}
+
+func TestParseFile(t *testing.T) {
+	tests := []struct {
+		name, yaml, wantErr string
+	}{
+		{"ok", "columns:\n  A: ccode\ndefaults:\n  cbele: 0\ndate_formats:\n  CWEBB: roc\n", ""},
+		{"empty", "", ""},
+		{"unknown field", "columns:\n  A: NOPE\n", `"A" maps to unknown field "NOPE"`},
+		{"unknown default", "defaults:\n  NOPE: 1\n", `defaults: unknown field "NOPE"`},
+		{"not a date", "date_formats:\n  CCODE: roc\n", `"CCODE" is not a date field`},
+		{"bad format", "date_formats:\n  CBIRD: iso\n", `unknown format "iso"`},
+		{"unknown key", "colums:\n  A: CCODE\n", "field colums not found"},
+		{"bad yaml", "columns: [", "did not find expected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ParseFile([]byte(tt.yaml))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrMappingFile) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want an ErrMappingFile containing %q", err, tt.wantErr)
+			}
+			_ = f
+		})
+	}
+	f, err := ParseFile([]byte("defaults:\n  cbele: 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Defaults["CBELE"]; got != "0" {
+		t.Errorf("default CBELE: got %q, want %q", got, "0")
+	}
+}
+
+func FuzzFindHeader(f *testing.F) {
+	f.Add("客戶代號\t統編\tFoo", "title")
+	f.Add("CCODE\tCCODE", "")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		rows := [][]string{strings.Split(b, "\t"), strings.Split(a, "\t")}
+		h, err := FindHeader(rows, nil)
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, c := range h.Fields() {
+			if seen[c.Field.Code] {
+				t.Fatalf("field %s mapped twice without error", c.Field.Code)
+			}
+			seen[c.Field.Code] = true
+		}
+		if len(seen) == 0 {
+			t.Fatal("no field mapped without error")
+		}
+	})
+}
