@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/custimport/custimport/importer/tms/tmssim"
+	"github.com/custimport/custimport/samples"
+)
+
+func runDemo(ctx context.Context, io IO, args []string) int {
+	fs := newFlags(io, "demo", "[FILE]", `Start the TMS simulator in-process on a free loopback port and import
+samples/customers.xlsx (or FILE) through the real send path: signing,
+rate limit, retries, results file and summary.`)
+	var s settings = defaultSettings()
+	s.register(fs, false)
+	fs.IntVar(&s.Workers, "workers", s.Workers, "concurrent requests")
+	fs.Float64Var(&s.Rate, "rate", 50, "requests per second")
+	faults := fs.Float64("fault-rate", 0, "probability of each simulated fault (500 after processing, 503, reset) to show retries and UNKNOWN rows")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 1 {
+		return fail(io, "demo: want at most one input file")
+	}
+	input := filepath.Join("samples", "customers.xlsx")
+	if len(pos) == 1 {
+		input = pos[0]
+	} else if _, err := os.Stat(input); err != nil {
+		// Not run from the repository: use the sample built into the binary.
+		dir, err := os.MkdirTemp("", "custimport-demo-")
+		if err != nil {
+			return fail(io, "demo: %v", err)
+		}
+		defer os.RemoveAll(dir)
+		input = filepath.Join(dir, "customers.xlsx")
+		data, _ := samples.FS.ReadFile("customers.xlsx")
+		if err := os.WriteFile(input, data, 0o600); err != nil {
+			return fail(io, "demo: %v", err)
+		}
+		if s.Out == "" {
+			s.Out = "customers.results.xlsx"
+		}
+	}
+	if s.Rate == 0 {
+		s.Rate = 50
+	}
+	log, err := newLogger(io.Err, s.LogFormat, s.Quiet, false)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+
+	keyBytes := make([]byte, 24)
+	rand.Read(keyBytes)
+	key := hex.EncodeToString(keyBytes)
+	simCfg := tmssim.Config{PNO: "TMSDEMOWEB", ProNum: "TMSWEBDEMO", Key: key,
+		FailRate: *faults, RejectRate: *faults, ResetRate: *faults, Seed: time.Now().UnixNano()}
+	sim, err := tmssim.New(simCfg)
+	if err != nil {
+		return fail(io, "demo: %v", err)
+	}
+	defer sim.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fail(io, "demo: %v", err)
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(io.Out, "TMS simulator (in-process) at %s\n", url)
+
+	s.URL, s.PNO, s.ProNum = url, simCfg.PNO, simCfg.ProNum
+	opts, err := baseOptions(s, input)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	opts.Logger = log
+	demoIO := io
+	demoIO.Getenv = func(name string) string {
+		if name == "TMS_API_KEY" {
+			return key
+		}
+		return io.Getenv(name)
+	}
+	sender, limiter, err := newSender(s, demoIO, log)
+	if err != nil {
+		return fail(io, "demo: %v", err)
+	}
+	opts.Sender, opts.Workers, opts.RateReport = sender, s.Workers, limiter.Rate
+	exit := runOne(ctx, io, s, opts)
+	if exit != ExitCantRun {
+		fmt.Fprintf(io.Out, "The simulator now holds %d customers (GET %s/_sim/customers while it runs).\n", len(sim.Customers()), url)
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return ExitRows
+	}
+	return exit
+}

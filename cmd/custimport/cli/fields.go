@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/custimport/custimport/importer/template"
+	"github.com/custimport/custimport/mapping"
+)
+
+func runFields(_ context.Context, io IO, args []string) int {
+	fs := newFlags(io, "fields", "", "List every field of the /Cust/Add Main object, from the catalog the validator uses.")
+	asJSON := fs.Bool("json", false, "print JSON for machines")
+	lang := fs.String("lang", "zh", "zh or en notes")
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	fields := mapping.Fields()
+	if *asJSON {
+		type choice struct {
+			Value int    `json:"value"`
+			Label string `json:"label"`
+		}
+		type field struct {
+			Code       string   `json:"code"`
+			Label      string   `json:"label"`
+			LabelEN    string   `json:"label_en"`
+			Type       string   `json:"type"`
+			MaxLen     int      `json:"max_len,omitempty"`
+			Choices    []choice `json:"choices,omitempty"`
+			Required   bool     `json:"required"`
+			AddDefault string   `json:"add_default,omitempty"`
+			AddOnly    bool     `json:"add_only,omitempty"`
+			Note       string   `json:"note,omitempty"`
+			Aliases    []string `json:"aliases,omitempty"`
+		}
+		out := make([]field, 0, len(fields))
+		for _, f := range fields {
+			x := field{Code: f.Code, Label: f.Label, LabelEN: f.LabelEN, Type: f.TypeName(), MaxLen: f.MaxLen,
+				Required: f.Required, AddDefault: f.AddDefault, AddOnly: f.AddOnly, Note: f.Note, Aliases: f.Aliases}
+			for _, c := range f.Choices {
+				x.Choices = append(x.Choices, choice{c.Value, c.Label})
+			}
+			out = append(out, x)
+		}
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return fail(io, "%v", err)
+		}
+		return ExitOK
+	}
+	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\t名稱\tTYPE\tVALUES\tNOTE")
+	for _, f := range fields {
+		var vals []string
+		for _, c := range f.Choices {
+			vals = append(vals, template.DropValue(c))
+		}
+		note := f.Note
+		label := f.Label
+		if *lang == "en" {
+			note, label = f.NoteEN, f.LabelEN
+		}
+		if f.Required {
+			note = strings.TrimSpace("M " + note)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Code, label, f.TypeName(), strings.Join(vals, ", "), note)
+	}
+	tw.Flush()
+	return ExitOK
+}
+
+func runTemplate(_ context.Context, io IO, args []string) int {
+	fs := newFlags(io, "template", "", "Write an empty input sheet: one column per field, Chinese label headers, dropdowns for enumerated fields, length limits and an input hint per column.")
+	out := fs.String("out", "template.xlsx", "output `FILE.xlsx`")
+	lang := fs.String("lang", "zh", "hint language: zh or en")
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if err := template.Write(*out, *lang); err != nil {
+		return fail(io, "template: %v", err)
+	}
+	fmt.Fprintf(io.Out, "wrote %s\n", *out)
+	return ExitOK
+}
+
+func runConfig(_ context.Context, io IO, args []string) int {
+	fs := newFlags(io, "config check", "FILE.yaml", "Check a config file and print the effective settings (config < environment < flags), key redacted.")
+	var flagged settings = defaultSettings()
+	flagged.register(fs, true)
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 2 || pos[0] != "check" {
+		fs.Usage()
+		return fail(io, "usage: custimport config check FILE.yaml")
+	}
+	s, err := resolveSettings(fs, pos[1], io.Getenv)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	if _, err := baseOptions(s, "input.xlsx"); err != nil {
+		return fail(io, "%v", err)
+	}
+	if _, err := s.recipe(); err != nil {
+		return fail(io, "%v", err)
+	}
+	keySource := "TMS_API_KEY (environment)"
+	if s.KeyFile != "" {
+		keySource = "--key-file " + s.KeyFile
+	}
+	key, keyErr := readKey(s, io.Getenv)
+	keyState := "[redacted]"
+	if keyErr != nil {
+		keyState = "MISSING: " + keyErr.Error()
+	} else if key == "" {
+		keyState = "MISSING"
+	}
+	data, _ := json.MarshalIndent(s, "", "  ")
+	fmt.Fprintf(io.Out, "%s\nkey: %s from %s\n", data, keyState, keySource)
+	if keyErr != nil {
+		return ExitCantRun
+	}
+	return ExitOK
+}

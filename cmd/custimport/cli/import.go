@@ -1,0 +1,332 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	stdio "io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/progress"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/mapping"
+)
+
+const importAbout = `Import customers from a CSV or XLSX file into TMS through /Cust/Add.
+Every row ends in the results file with ImportStatus OK, FAILED, INVALID,
+UNKNOWN or NOT_SENT (VALID/INVALID with --dry-run). The key comes from
+TMS_API_KEY or --key-file, never from a flag.`
+
+func runImport(ctx context.Context, io IO, args []string) int {
+	return importCommand(ctx, io, "import", args, false)
+}
+
+func runCheck(ctx context.Context, io IO, args []string) int {
+	return importCommand(ctx, io, "check", args, true)
+}
+
+// importCommand is import and check: check is import --dry-run.
+func importCommand(ctx context.Context, io IO, name string, args []string, check bool) int {
+	about := importAbout
+	if check {
+		about = "Validate a CSV or XLSX file and write the results sheet; nothing is sent."
+	}
+	fs := newFlags(io, name, "FILE", about)
+	var flagged settings = defaultSettings()
+	flagged.register(fs, !check)
+	dryRun := fs.Bool("dry-run", check, "validate and write the results; send nothing")
+	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
+	password := fs.String("password", "", "password of an encrypted XLSX (or env CUSTIMPORT_XLSX_PASSWORD)")
+	verbose := fs.Bool("verbose", false, "log every request at debug level")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return fail(io, "%s: want one input file, got %d", name, len(pos))
+	}
+	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	log, err := newLogger(io.Err, s.LogFormat, s.Quiet, *verbose)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	opts, err := baseOptions(s, pos[0])
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	opts.Source.Password = *password
+	if opts.Source.Password == "" {
+		opts.Source.Password = io.Getenv("CUSTIMPORT_XLSX_PASSWORD")
+	}
+	opts.DryRun = *dryRun
+	opts.Logger = log
+
+	if !opts.DryRun {
+		sender, limiter, err := newSender(s, io, log)
+		if err != nil {
+			return fail(io, "%v", err)
+		}
+		opts.Sender = sender
+		opts.Workers = s.Workers
+		opts.RateReport = limiter.Rate
+	}
+	return runOne(ctx, io, s, opts)
+}
+
+// baseOptions turns settings into importer options for one input.
+func baseOptions(s settings, input string) (importer.Options, error) {
+	delim, err := s.delimiter()
+	if err != nil {
+		return importer.Options{}, err
+	}
+	opts := importer.Options{
+		Input:  input,
+		Out:    s.Out,
+		Source: source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet},
+		Validate: validate.Config{
+			Lang:       s.Lang,
+			LengthUnit: s.LengthUnit,
+			Mode:       s.Mode,
+		},
+	}
+	if opts.Out == "" && s.ResultsDir != "" {
+		opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input)))
+	}
+	if s.Mapping != "" {
+		m, err := mapping.LoadFile(s.Mapping)
+		if err != nil {
+			return opts, err
+		}
+		opts.Mapping = m
+	}
+	defaults := map[string]string{}
+	if opts.Mapping != nil {
+		for k, v := range opts.Mapping.Defaults {
+			defaults[k] = v
+		}
+		opts.Validate.DateFormats = opts.Mapping.DateFormats
+	}
+	for k, v := range s.defaults() {
+		f, ok := mapping.Lookup(k)
+		if !ok {
+			return opts, fmt.Errorf("config defaults: unknown field %q", k)
+		}
+		if _, fromMapping := defaults[f.Code]; !fromMapping {
+			defaults[f.Code] = v
+		}
+	}
+	if len(defaults) > 0 {
+		opts.Validate.Defaults = defaults
+	}
+	return opts, nil
+}
+
+// newSender builds the TMS client, its retrying sender and the shared
+// adaptive rate limiter from the settings.
+func newSender(s settings, io IO, log *slog.Logger) (*tms.Sender, *tms.AdaptiveLimiter, error) {
+	if s.URL == "" {
+		return nil, nil, errors.New("no TMS URL: set TMS_URL or --url (or use --dry-run / `custimport check` to validate only)")
+	}
+	if s.PNO == "" {
+		return nil, nil, errors.New("no api-pno: set TMS_PNO or --pno")
+	}
+	key, err := readKey(s, io.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	recipe, err := tms.ParseRecipe(s.SignRecipe)
+	if err != nil {
+		return nil, nil, err
+	}
+	var hc *http.Client
+	if io.HTTPClient != nil {
+		hc = io.HTTPClient()
+	}
+	client, err := tms.New(tms.Config{
+		BaseURL:            s.URL,
+		PNO:                s.PNO,
+		ProNum:             s.ProNum,
+		Key:                key,
+		Recipe:             recipe,
+		HTTPClient:         hc,
+		Timeout:            s.Timeout,
+		AllowHTTP:          s.AllowHTTP,
+		InsecureSkipVerify: s.Insecure,
+		Logger:             log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	limiter := tms.NewAdaptiveLimiter(s.Rate)
+	sender := &tms.Sender{
+		Client:   client,
+		Throttle: limiter,
+		Policy:   tms.Policy{MaxAttempts: s.MaxAttempts},
+		Logger:   log,
+	}
+	return sender, limiter, nil
+}
+
+// runOne runs one import with signal handling, progress and the summary.
+func runOne(ctx context.Context, io IO, s settings, opts importer.Options) int {
+	abort := ctx
+	if io.Signals != nil {
+		var stop func()
+		ctx, abort, stop = io.Signals(ctx)
+		defer stop()
+	}
+	opts.AbortCtx = abort
+	if !s.Quiet {
+		opts.Progress = progress.New(io.Err, io.ErrIsTTY, opts.Logger)
+	}
+	sum, err := importer.Run(ctx, opts)
+	exit := exitCode(sum, err)
+	var readErr *importer.ReadError
+	if err != nil && !errors.As(err, &readErr) {
+		code := fail(io, "%v", err)
+		writeSummaryJSON(io, s.SummaryJSON, opts, sum, code, err)
+		return code
+	}
+	printSummary(io.Out, sum, s.Lang)
+	if readErr != nil {
+		fmt.Fprintf(io.Err, "custimport: %v\n  rows before it were processed; their results are in %s\n", readErr.Err, sum.Output)
+	}
+	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
+	return exit
+}
+
+func exitCode(sum importer.Summary, err error) int {
+	if err != nil {
+		return ExitCantRun
+	}
+	if sum.AllGood() {
+		return ExitOK
+	}
+	return ExitRows
+}
+
+// printSummary writes the human summary of a run.
+func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
+	en := lang == "en"
+	label := func(zh, e string) string {
+		if en {
+			return e
+		}
+		return zh
+	}
+	mode := label("匯入", "import")
+	if sum.DryRun {
+		mode = label("檢查 (未送出任何資料)", "check (nothing sent)")
+	}
+	fmt.Fprintf(w, "%s: %s\n", label("模式", "Mode"), mode)
+	fmt.Fprintf(w, "%s: %s", label("輸入", "Input"), sum.Input)
+	if sum.Sheet != "" {
+		fmt.Fprintf(w, " [%s]", sum.Sheet)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%s: %d", label("資料列", "Rows"), sum.Rows)
+	for _, st := range importer.Statuses {
+		if n := sum.Counts[st]; n > 0 {
+			fmt.Fprintf(w, "  %s %d", st, n)
+		}
+	}
+	fmt.Fprintln(w)
+	for i, k := range sum.ErrorRanking() {
+		if i == 10 {
+			fmt.Fprintf(w, "  … %d %s\n", len(sum.Errors)-10, label("種其他錯誤", "more kinds of error"))
+			break
+		}
+		fmt.Fprintf(w, "  %5d  %s\n", sum.Errors[k], k)
+	}
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
+	}
+	fmt.Fprintf(w, "%s: %s (%.0f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+	if sum.RateSettled > 0 {
+		fmt.Fprintf(w, "%s: %.1f req/s\n", label("送出速率最終為", "Send rate settled at"), sum.RateSettled)
+	}
+	if sum.Interrupted {
+		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT", "Interrupted: rows not sent are marked NOT_SENT"))
+	}
+	if sum.Counts[importer.StatusUnknown] > 0 {
+		fmt.Fprintln(w, label("注意: UNKNOWN 的列可能已在 TMS 建立,請先查詢 TMS 再重新匯入", "Note: UNKNOWN rows may have been created in TMS: check TMS before re-running them"))
+	}
+	if sum.Output != "" {
+		fmt.Fprintf(w, "%s: %s\n", label("結果檔", "Results"), sum.Output)
+	}
+}
+
+// summaryJSON is the machine-readable summary (--summary-json).
+type summaryJSON struct {
+	Input       string         `json:"input"`
+	InputSHA256 string         `json:"input_sha256,omitempty"`
+	Results     string         `json:"results"`
+	DryRun      bool           `json:"dry_run"`
+	Rows        int            `json:"rows"`
+	Counts      map[string]int `json:"counts"`
+	Errors      map[string]int `json:"errors"`
+	Warnings    []string       `json:"warnings"`
+	DurationSec float64        `json:"duration_seconds"`
+	RowsPerSec  float64        `json:"rows_per_second"`
+	Requests    int            `json:"requests"`
+	RateSettled float64        `json:"rate_settled,omitempty"`
+	Interrupted bool           `json:"interrupted"`
+	ExitCode    int            `json:"exit_code"`
+	Error       string         `json:"error,omitempty"`
+}
+
+func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+	if path == "" {
+		return
+	}
+	out := summaryJSON{
+		Input: opts.Input, Results: sum.Output, DryRun: opts.DryRun, Rows: sum.Rows,
+		Counts: map[string]int{}, Errors: sum.Errors, Warnings: sum.Warnings,
+		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
+		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
+	}
+	if h, err := fileSHA256(opts.Input); err == nil {
+		out.InputSHA256 = h
+	}
+	for st, n := range sum.Counts {
+		out.Counts[string(st)] = n
+	}
+	if out.Errors == nil {
+		out.Errors = map[string]int{}
+	}
+	if runErr != nil {
+		out.Error = runErr.Error()
+	}
+	data, _ := json.MarshalIndent(out, "", "  ")
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
+	}
+}
+
+// fileSHA256 returns the hex SHA-256 of a file's content.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := stdio.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/custimport/custimport/importer/tms"
+)
+
+// settings are the effective options of an import: defaults, overridden by
+// the config file, overridden by the environment, overridden by flags.
+type settings struct {
+	URL         string         `yaml:"url"`
+	PNO         string         `yaml:"pno"`
+	ProNum      string         `yaml:"pronum"`
+	SignRecipe  string         `yaml:"sign_recipe"`
+	KeyFile     string         `yaml:"key_file"`
+	Workers     int            `yaml:"workers"`
+	Rate        float64        `yaml:"rate"`
+	Timeout     time.Duration  `yaml:"timeout"`
+	MaxAttempts int            `yaml:"max_attempts"`
+	Mapping     string         `yaml:"mapping"`
+	Out         string         `yaml:"out"`
+	ResultsDir  string         `yaml:"results_dir"`
+	Lang        string         `yaml:"lang"`
+	LengthUnit  string         `yaml:"length_unit"`
+	Mode        string         `yaml:"mode"`
+	Encoding    string         `yaml:"encoding"`
+	Delimiter   string         `yaml:"delimiter"`
+	Sheet       string         `yaml:"sheet"`
+	AllowHTTP   bool           `yaml:"allow_http"`
+	Insecure    bool           `yaml:"insecure_skip_verify"`
+	LogFormat   string         `yaml:"log_format"`
+	Quiet       bool           `yaml:"quiet"`
+	Defaults    map[string]any `yaml:"defaults"`
+	SummaryJSON string         `yaml:"summary_json"`
+}
+
+func defaultSettings() settings {
+	return settings{
+		SignRecipe:  tms.DefaultRecipe.String(),
+		Workers:     4,
+		Rate:        10,
+		Timeout:     30 * time.Second,
+		MaxAttempts: 5,
+		Lang:        "zh",
+		LengthUnit:  "char",
+		Mode:        "upsert",
+		LogFormat:   "text",
+	}
+}
+
+// flagNames maps each setting to its flag; the same names are the config
+// file's keys with dashes for underscores.
+func (s *settings) register(fs *flag.FlagSet, send bool) {
+	fs.StringVar(&s.Mapping, "mapping", s.Mapping, "mapping `FILE.yaml`: explicit columns, defaults, date_formats")
+	fs.StringVar(&s.Out, "out", s.Out, "results `PATH` (.xlsx or .csv; default <input>.results.xlsx/.csv)")
+	fs.StringVar(&s.Lang, "lang", s.Lang, "message language: zh (Traditional Chinese) or en")
+	fs.StringVar(&s.LengthUnit, "length-unit", s.LengthUnit, "count S(n) lengths in char (characters) or big5 (Big5 bytes)")
+	fs.StringVar(&s.Mode, "mode", s.Mode, "upsert (EditItem 2 for rows with a code), create (EditItem 0) or update (EditItem 1)")
+	fs.StringVar(&s.Encoding, "encoding", s.Encoding, "CSV encoding: utf-8 or big5 (default: detected)")
+	fs.StringVar(&s.Delimiter, "delimiter", s.Delimiter, "CSV delimiter: , ; or tab (default: detected)")
+	fs.StringVar(&s.Sheet, "sheet", s.Sheet, "XLSX sheet `NAME` (default: the first visible sheet)")
+	fs.StringVar(&s.LogFormat, "log-format", s.LogFormat, "log format: text or json")
+	fs.BoolVar(&s.Quiet, "quiet", s.Quiet, "log warnings and errors only")
+	fs.StringVar(&s.SummaryJSON, "summary-json", s.SummaryJSON, "write the run's summary as JSON to `PATH`")
+	fs.StringVar(&s.ResultsDir, "results-dir", s.ResultsDir, "folder for results files (default: beside the input)")
+	if !send {
+		return
+	}
+	fs.StringVar(&s.URL, "url", s.URL, "TMS API base `URL` (env TMS_URL); requests go to URL/Cust/Add")
+	fs.StringVar(&s.PNO, "pno", s.PNO, "api-pno header (env TMS_PNO)")
+	fs.StringVar(&s.ProNum, "pronum", s.ProNum, "ProNum in the body (env TMS_PRONUM; default: the pno)")
+	fs.StringVar(&s.SignRecipe, "sign-recipe", s.SignRecipe, "api-ClientSign recipe: sha512[:TEMPLATE] or hmac-sha512[:TEMPLATE] over {pno} {timestamp} {key} {body} (env TMS_SIGN_RECIPE)")
+	fs.StringVar(&s.KeyFile, "key-file", s.KeyFile, "read the API key from `FILE` (mode 600); default: env TMS_API_KEY")
+	fs.IntVar(&s.Workers, "workers", s.Workers, "concurrent requests")
+	fs.Float64Var(&s.Rate, "rate", s.Rate, "at most this many requests per second")
+	fs.DurationVar(&s.Timeout, "timeout", s.Timeout, "timeout of one request")
+	fs.IntVar(&s.MaxAttempts, "max-attempts", s.MaxAttempts, "attempts per row for retryable failures")
+	fs.BoolVar(&s.AllowHTTP, "allow-http", s.AllowHTTP, "allow plain http:// to a host that is not loopback (the key's signatures travel in clear)")
+	fs.BoolVar(&s.Insecure, "insecure-skip-verify", s.Insecure, "do not verify the TLS certificate (test servers only)")
+}
+
+// loadConfig reads a config file into s. The key never goes in it.
+func loadConfig(path string, s *settings) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	var probe map[string]any
+	if err := yaml.Unmarshal(data, &probe); err != nil {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	for _, k := range []string{"key", "api_key", "tms_api_key"} {
+		if _, ok := probe[k]; ok {
+			return fmt.Errorf("config %s: %q is not allowed: the key goes in the environment (TMS_API_KEY) or a --key-file, never in a config file", path, k)
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
+
+// resolve applies config, environment and flags in that order of
+// increasing precedence. fs has been parsed; cfgPath may be "".
+func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) string) (settings, error) {
+	eff := defaultSettings()
+	if cfgPath != "" {
+		if err := loadConfig(cfgPath, &eff); err != nil {
+			return eff, err
+		}
+	}
+	env := map[string]*string{"TMS_URL": &eff.URL, "TMS_PNO": &eff.PNO, "TMS_PRONUM": &eff.ProNum, "TMS_SIGN_RECIPE": &eff.SignRecipe}
+	for name, dst := range env {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	// Flags given on the command line win: replay them onto eff.
+	bound := flag.NewFlagSet("", flag.ContinueOnError)
+	eff.register(bound, true)
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if bound.Lookup(f.Name) != nil && err == nil {
+			err = bound.Set(f.Name, f.Value.String())
+		}
+	})
+	if err != nil {
+		return eff, err
+	}
+	if eff.Workers < 1 || eff.Workers > 64 {
+		return eff, fmt.Errorf("--workers %d: want 1 to 64", eff.Workers)
+	}
+	if eff.Rate <= 0 {
+		return eff, fmt.Errorf("--rate %v: want more than 0", eff.Rate)
+	}
+	if eff.MaxAttempts < 1 {
+		return eff, fmt.Errorf("--max-attempts %d: want at least 1", eff.MaxAttempts)
+	}
+	if eff.Timeout <= 0 {
+		return eff, fmt.Errorf("--timeout %v: want more than 0", eff.Timeout)
+	}
+	return eff, nil
+}
+
+func (s settings) delimiter() (rune, error) {
+	switch strings.ToLower(s.Delimiter) {
+	case "":
+		return 0, nil
+	case ",", "comma":
+		return ',', nil
+	case ";", "semicolon":
+		return ';', nil
+	case "tab", `\t`, "\t":
+		return '\t', nil
+	}
+	return 0, fmt.Errorf("--delimiter %q: want , ; or tab", s.Delimiter)
+}
+
+// readKey returns the API key from --key-file (refusing a file others can
+// read) or TMS_API_KEY.
+func readKey(s settings, getenv func(string) string) (string, error) {
+	if s.KeyFile != "" {
+		st, err := os.Stat(s.KeyFile)
+		if err != nil {
+			return "", fmt.Errorf("--key-file: %w", err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			return "", fmt.Errorf("--key-file %s is readable by others (mode %s): run `chmod 600 %s`", s.KeyFile, st.Mode().Perm(), s.KeyFile)
+		}
+		data, err := os.ReadFile(s.KeyFile)
+		if err != nil {
+			return "", fmt.Errorf("--key-file: %w", err)
+		}
+		key := strings.TrimSpace(string(data))
+		if key == "" {
+			return "", fmt.Errorf("--key-file %s is empty", s.KeyFile)
+		}
+		return key, nil
+	}
+	if key := strings.TrimSpace(getenv("TMS_API_KEY")); key != "" {
+		return key, nil
+	}
+	return "", errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
+}
+
+func (s settings) defaults() map[string]string {
+	if len(s.Defaults) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range s.Defaults {
+		switch x := v.(type) {
+		case float64:
+			out[k] = strconv.FormatFloat(x, 'f', -1, 64)
+		default:
+			out[k] = strings.TrimSpace(fmt.Sprint(v))
+		}
+	}
+	return out
+}
+
+func (s settings) recipe() (tms.Recipe, error) { return tms.ParseRecipe(s.SignRecipe) }

@@ -1,0 +1,170 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/mapping"
+)
+
+// layout is the shape of the results sheet: the input's columns, unchanged
+// and in their order, then the five Import* columns. The Import* columns of
+// a results file used as input are replaced, not repeated.
+type layout struct {
+	header  []string
+	keep    []int  // input column indexes written, in order
+	numeric []bool // per kept column: the field is a number
+	status  int    // input column of ImportStatus, -1 when none
+	ccode   int    // input column of ImportCCODE, -1 when none
+}
+
+func newLayout(h mapping.Header) *layout {
+	l := &layout{status: h.ResultColumn("ImportStatus"), ccode: h.ResultColumn("ImportCCODE")}
+	for _, c := range h.Columns {
+		if c.Result != "" {
+			continue
+		}
+		l.keep = append(l.keep, c.Index)
+		l.header = append(l.header, c.Header)
+		l.numeric = append(l.numeric, c.Field != nil && c.Field.Kind != mapping.String)
+	}
+	l.header = append(l.header, mapping.ResultColumns...)
+	return l
+}
+
+// cells builds one results row.
+func (l *layout) cells(it *item) []results.Cell {
+	byColumn := map[int][]string{}
+	for _, p := range it.outcome.Problems {
+		if p.Severity == validate.Error && p.Column >= 0 {
+			byColumn[p.Column] = append(byColumn[p.Column], p.Message)
+		}
+	}
+	out := make([]results.Cell, 0, len(l.header))
+	for k, i := range l.keep {
+		c := results.Cell{Numeric: l.numeric[k]}
+		if i < len(it.rec.Cells) {
+			c.Value = it.rec.Cells[i]
+		}
+		if ms := byColumn[i]; len(ms) > 0 {
+			c.Problem = strings.Join(ms, "; ")
+		}
+		out = append(out, c)
+	}
+	r := it.res
+	return append(out,
+		results.Cell{Value: string(r.Status)},
+		results.Cell{Value: r.CCODE},
+		results.Cell{Value: r.ErrorCode},
+		results.Cell{Value: r.Message},
+		results.Cell{Value: r.Warnings},
+	)
+}
+
+func writeRow(w results.Writer, l *layout, it *item, msg catalogMessages) error {
+	return w.WriteRow(l.cells(it))
+}
+
+// summarySheet is the Summary sheet: counts per status, then per error.
+func summarySheet(s Summary, msg catalogMessages) [][]results.Cell {
+	text := func(v string) results.Cell { return results.Cell{Value: v} }
+	num := func(n int) results.Cell { return results.Cell{Value: itoa(n), Numeric: true} }
+	rows := [][]results.Cell{{text(msg.t("Status")), text(msg.t("Rows"))}}
+	for _, st := range Statuses {
+		if n := s.Counts[st]; n > 0 {
+			rows = append(rows, []results.Cell{text(string(st)), num(n)})
+		}
+	}
+	rows = append(rows, []results.Cell{text(msg.t("Total")), num(s.Rows)})
+	if len(s.Errors) > 0 {
+		rows = append(rows, nil, []results.Cell{text(msg.t("Error")), text(msg.t("Rows"))})
+		for _, k := range s.ErrorRanking() {
+			rows = append(rows, []results.Cell{text(k), num(s.Errors[k])})
+		}
+	}
+	if len(s.Warnings) > 0 {
+		rows = append(rows, nil, []results.Cell{text(msg.t("File warnings"))})
+		for _, w := range s.Warnings {
+			rows = append(rows, []results.Cell{text(w)})
+		}
+	}
+	rows = append(rows, nil,
+		[]results.Cell{text(msg.t("Input")), text(s.Input)},
+		[]results.Cell{text(msg.t("Mode")), text(map[bool]string{true: msg.t("dry-run (nothing sent)"), false: msg.t("import")}[s.DryRun])},
+	)
+	if s.Sheet != "" {
+		rows = append(rows, []results.Cell{text(msg.t("Sheet")), text(s.Sheet)})
+	}
+	if s.Interrupted {
+		rows = append(rows, []results.Cell{text(msg.t("Interrupted")), text(msg.t("yes"))})
+	}
+	return rows
+}
+
+// catalogMessages holds the importer's own messages in one language.
+type catalogMessages struct{ lang string }
+
+func messages(lang string) catalogMessages { return catalogMessages{lang: lang} }
+
+var zh = map[string]string{
+	"Status":                 "狀態",
+	"Rows":                   "筆數",
+	"Total":                  "合計",
+	"Error":                  "錯誤",
+	"File warnings":          "檔案警告",
+	"Input":                  "輸入檔",
+	"Mode":                   "模式",
+	"dry-run (nothing sent)": "檢查 (未送出)",
+	"import":                 "匯入",
+	"Sheet":                  "工作表",
+	"Interrupted":            "中斷",
+	"yes":                    "是",
+}
+
+func (m catalogMessages) t(s string) string {
+	if m.lang == "en" {
+		return s
+	}
+	if z, ok := zh[s]; ok {
+		return z
+	}
+	return s
+}
+
+func (m catalogMessages) pick(zhText, enText string, args ...any) string {
+	if m.lang == "en" {
+		return fmt.Sprintf(enText, args...)
+	}
+	return fmt.Sprintf(zhText, args...)
+}
+
+func (m catalogMessages) unknownColumn(col, header string) string {
+	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
+}
+
+func (m catalogMessages) ragged(n, want int, extra string) string {
+	return m.pick("此列有 %d 格,標題只有 %d 欄,多出的內容: %s", "the row has %d cells but the header has %d columns; extra content: %s", n, want, extra)
+}
+
+func (m catalogMessages) interrupted() string {
+	return m.pick("匯入中斷,此列未送出", "the import was interrupted before this row was sent")
+}
+
+func (m catalogMessages) notSent(err error) string {
+	return m.pick("未送出: %v", "not sent: %v", err)
+}
+
+func (m catalogMessages) unknown(err error) string {
+	return m.pick("無法確定 TMS 是否已建立此客戶 (%v)。請先在 TMS 查詢後再重新匯入此列,以免重複建立",
+		"cannot tell whether TMS created this customer (%v). Check TMS before re-running this row, or it may be created twice", err)
+}
+
+func (m catalogMessages) serverError(code string) string {
+	return m.pick("TMS 回傳錯誤 %s", "TMS answered error %s", code)
+}
+
+func (m catalogMessages) priorOK() string {
+	return m.pick("先前已匯入成功,本次未再送出", "imported by an earlier run; not sent again")
+}

@@ -1,0 +1,97 @@
+package importer
+
+import (
+	"sort"
+	"strconv"
+	"time"
+)
+
+// Status is the outcome of one row, as written to the ImportStatus column.
+type Status string
+
+// Row statuses.
+const (
+	StatusValid   Status = "VALID"    // dry-run: the row would be sent
+	StatusInvalid Status = "INVALID"  // the row has errors and was not sent
+	StatusOK      Status = "OK"       // the server accepted the row
+	StatusFailed  Status = "FAILED"   // the server refused the row, or it could not be sent
+	StatusUnknown Status = "UNKNOWN"  // the request may or may not have created the customer: check TMS
+	StatusNotSent Status = "NOT_SENT" // the run was interrupted before the row was sent
+)
+
+// Statuses lists every status in the order summaries show them.
+var Statuses = []Status{StatusOK, StatusValid, StatusInvalid, StatusFailed, StatusUnknown, StatusNotSent}
+
+// Good reports whether the status needs no attention.
+func (s Status) Good() bool { return s == StatusOK || s == StatusValid }
+
+// Result is what happened to one input row.
+type Result struct {
+	Line      int // the row number the user sees
+	Status    Status
+	CCODE     string // the customer code the server returned (the new code for auto-numbered rows)
+	ErrorCode string // the server's ErrorCode, or a local code for rows that could not be sent
+	Message   string // errors, joined by "; "
+	Warnings  string // warnings, joined by "; "
+	Attempts  int    // requests sent for the row
+}
+
+// Summary tells what a run did.
+type Summary struct {
+	Input       string
+	Output      string
+	Sheet       string         // XLSX: the sheet read
+	Rows        int            // data rows read
+	Counts      map[Status]int // rows per status
+	Errors      map[string]int // rows per error: server ErrorCode and message, or the field of a validation error
+	Warnings    []string       // file-level warnings (unknown columns, ...)
+	Duration    time.Duration
+	Requests    int     // requests sent, retries included
+	RateSettled float64 // the send rate the pool settled at (req/s), 0 in dry-run
+	Interrupted bool    // the run was stopped before every row was sent
+	DryRun      bool
+}
+
+// AllGood reports whether every row is OK (or VALID in a dry-run).
+func (s Summary) AllGood() bool {
+	for st, n := range s.Counts {
+		if n > 0 && !st.Good() {
+			return false
+		}
+	}
+	return !s.Interrupted
+}
+
+// RowsPerSecond is the throughput of the run.
+func (s Summary) RowsPerSecond() float64 {
+	if s.Duration <= 0 {
+		return 0
+	}
+	return float64(s.Rows) / s.Duration.Seconds()
+}
+
+// ErrorRanking returns the error keys, most frequent first.
+func (s Summary) ErrorRanking() []string {
+	keys := make([]string, 0, len(s.Errors))
+	for k := range s.Errors {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if s.Errors[keys[i]] != s.Errors[keys[j]] {
+			return s.Errors[keys[i]] > s.Errors[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+func (s *Summary) add(r Result, errorKeys []string) {
+	s.Rows++
+	s.Counts[r.Status]++
+	s.Requests += r.Attempts
+	for _, k := range errorKeys {
+		s.Errors[k]++
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

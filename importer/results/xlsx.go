@@ -1,0 +1,514 @@
+package results
+
+import (
+	"bufio"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+)
+
+// ProblemFillColor is the fill colour (RGB hex) of XLSX cells that carry a
+// Problem: Excel's "light red" used by its "Bad" cell style.
+const ProblemFillColor = "FFC7CE"
+
+// Excel limits.
+const (
+	maxCommentUnits = 32767 // UTF-16 units in a comment
+	minColWidth     = 8
+	maxColWidth     = 60
+)
+
+// XLSXWriter streams results to an XLSX file (see the package comment).
+type XLSXWriter struct {
+	opts Options
+	path string
+	out  *os.File // temp file in the destination folder
+
+	f            *excelize.File
+	sw           *excelize.StreamWriter
+	headerStyle  int
+	problemStyle int
+
+	row      int // last row written (1-based), 0 before the first
+	maxCol   int // widest row written
+	header   bool
+	rowVals  []any
+	rowCells []excelize.Cell
+
+	comments *spool // <comment> elements, one per problem cell
+	shapes   *spool // VML <v:shape> elements, one per problem cell
+	nComment int
+	first    string // ref of the first problem cell
+
+	summary [][]Cell
+	err     error // sticky error
+	done    bool
+}
+
+var _ Writer = (*XLSXWriter)(nil)
+
+// NewXLSXWriter creates an XLSX results writer for path. The workbook is
+// streamed to temporary files and written to a temporary file in path's
+// folder, which a successful Close renames to path.
+func NewXLSXWriter(path string, opts Options) (*XLSXWriter, error) {
+	opts = opts.withDefaults()
+	if strings.EqualFold(opts.SheetName, SummarySheetName) {
+		return nil, fmt.Errorf("results: sheet name %q is reserved for the summary", opts.SheetName)
+	}
+	out, err := createTemp(path)
+	if err != nil {
+		return nil, err
+	}
+	w := &XLSXWriter{opts: opts, path: path, out: out}
+	if err := w.init(); err != nil {
+		_ = w.cleanup()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *XLSXWriter) init() error {
+	w.f = excelize.NewFile()
+	if err := w.f.SetSheetName(w.f.GetSheetName(0), w.opts.SheetName); err != nil {
+		return fmt.Errorf("results: sheet name %q: %w", w.opts.SheetName, err)
+	}
+	var err error
+	if w.headerStyle, err = w.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+		return fmt.Errorf("results: header style: %w", err)
+	}
+	w.problemStyle, err = w.f.NewStyle(&excelize.Style{
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{ProblemFillColor}},
+	})
+	if err != nil {
+		return fmt.Errorf("results: problem style: %w", err)
+	}
+	if w.sw, err = w.f.NewStreamWriter(w.opts.SheetName); err != nil {
+		return fmt.Errorf("results: stream writer: %w", err)
+	}
+	return nil
+}
+
+func (w *XLSXWriter) check() error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.done {
+		return ErrClosed
+	}
+	return nil
+}
+
+func (w *XLSXWriter) fail(err error) error {
+	if w.err == nil {
+		w.err = err
+	}
+	return w.err
+}
+
+// WriteHeader writes the bold header row, freezes it, sizes the columns
+// (from the header texts and Options.ColWidths; the data is not known yet
+// when the columns must be written) and makes it the autofilter row.
+func (w *XLSXWriter) WriteHeader(cols []string) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	if w.header || w.row > 0 {
+		return ErrHeaderAfterRows
+	}
+	w.header = true
+	for i, name := range cols {
+		wd := colWidth(name)
+		if i < len(w.opts.ColWidths) && w.opts.ColWidths[i] > 0 {
+			wd = w.opts.ColWidths[i]
+		}
+		if err := w.sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return w.fail(fmt.Errorf("results: column width: %w", err))
+		}
+	}
+	err := w.sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	})
+	if err != nil {
+		return w.fail(fmt.Errorf("results: freeze header: %w", err))
+	}
+	vals := make([]any, len(cols))
+	for i, name := range cols {
+		vals[i] = excelize.Cell{Value: name, StyleID: w.headerStyle}
+	}
+	return w.setRow(vals)
+}
+
+// colWidth is a column width in Excel characters for a header text, with
+// East Asian wide characters counted twice.
+func colWidth(s string) float64 {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return float64(min(max(n+4, minColWidth), maxColWidth))
+}
+
+func (w *XLSXWriter) setRow(vals []any) error {
+	w.row++
+	ref, err := excelize.CoordinatesToCellName(1, w.row)
+	if err != nil {
+		return w.fail(fmt.Errorf("results: row %d: %w", w.row, err))
+	}
+	if err := w.sw.SetRow(ref, vals); err != nil {
+		return w.fail(fmt.Errorf("results: write row %d: %w", w.row, err))
+	}
+	w.maxCol = max(w.maxCol, len(vals))
+	return nil
+}
+
+// WriteRow writes one row. Numeric cells holding a plain decimal with at
+// most 15 significant digits become numbers; everything else is a string
+// cell (never a formula). Cells with a Problem are filled red and get a
+// comment.
+func (w *XLSXWriter) WriteRow(cells []Cell) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	if cap(w.rowCells) < len(cells) {
+		w.rowCells = make([]excelize.Cell, len(cells))
+		w.rowVals = make([]any, len(cells))
+	}
+	vals, cs := w.rowVals[:len(cells)], w.rowCells[:len(cells)]
+	row := w.row + 1
+	for i, c := range cells {
+		if c.Value == "" && c.Problem == "" {
+			vals[i] = nil
+			continue
+		}
+		cs[i] = excelize.Cell{}
+		if v, ok := numericValue(c); ok {
+			cs[i].Value = v
+		} else if c.Value != "" {
+			cs[i].Value = c.Value
+		}
+		if c.Problem != "" {
+			cs[i].StyleID = w.problemStyle
+			if err := w.addComment(i, row, c.Problem); err != nil {
+				return w.fail(err)
+			}
+		}
+		vals[i] = &cs[i]
+	}
+	return w.setRow(vals)
+}
+
+// addComment spools the comment and its VML shape for the cell at
+// (col index i, 1-based row).
+func (w *XLSXWriter) addComment(i, row int, text string) error {
+	ref, err := excelize.CoordinatesToCellName(i+1, row)
+	if err != nil {
+		return fmt.Errorf("results: comment cell: %w", err)
+	}
+	if w.comments == nil {
+		if w.comments, err = newSpool("custimport-comments-*"); err != nil {
+			return err
+		}
+		if w.shapes, err = newSpool("custimport-vml-*"); err != nil {
+			return err
+		}
+		w.first = ref
+	}
+	w.nComment++
+	cw := w.comments.w
+	_, _ = cw.WriteString(`<comment ref="`)
+	_, _ = cw.WriteString(ref)
+	_, _ = cw.WriteString(`" authorId="0"><text><t xml:space="preserve">`)
+	_ = xml.EscapeText(cw, []byte(truncateUTF16(text, maxCommentUnits)))
+	_, _ = cw.WriteString(`</t></text></comment>`)
+	if err := writeShape(w.shapes.w, 1024+w.nComment, i, row-1); err != nil {
+		return err
+	}
+	if err := w.comments.err(); err != nil {
+		return err
+	}
+	return w.shapes.err()
+}
+
+// WriteSummary records the summary rows, written to the "Summary" sheet on
+// Close: the first row in bold, Numeric cells that hold plain decimals as
+// numbers, Problem cells filled red (without comments).
+func (w *XLSXWriter) WriteSummary(rows [][]Cell) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	w.summary = make([][]Cell, len(rows))
+	for i, r := range rows {
+		w.summary[i] = append([]Cell(nil), r...)
+	}
+	return nil
+}
+
+// Close finishes the workbook, adds the comments and the dimension in one
+// streaming pass, and renames the file to its path. On error nothing is
+// left behind.
+func (w *XLSXWriter) Close() error {
+	if w.done {
+		return ErrClosed
+	}
+	w.done = true
+	err := w.err
+	if err == nil {
+		err = w.finish()
+	}
+	if err != nil {
+		_ = w.cleanup()
+		return err
+	}
+	out := w.out
+	w.out = nil
+	if err := w.cleanup(); err != nil {
+		_ = discardTemp(out)
+		return err
+	}
+	return commitTemp(out, w.path)
+}
+
+// Abort discards the output and all temporary files. Abort after Close is a
+// no-op.
+func (w *XLSXWriter) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	return w.cleanup()
+}
+
+// cleanup closes the excelize file and removes every temporary file still
+// held, including the output temp file if w.out is set.
+func (w *XLSXWriter) cleanup() error {
+	var errs []error
+	if w.f != nil {
+		if err := w.f.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("results: close workbook: %w", err))
+		}
+		w.f, w.sw = nil, nil
+	}
+	for _, s := range []*spool{w.comments, w.shapes} {
+		if err := s.remove(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	w.comments, w.shapes = nil, nil
+	if err := discardTemp(w.out); err != nil {
+		errs = append(errs, err)
+	}
+	w.out = nil
+	return errors.Join(errs...)
+}
+
+func (w *XLSXWriter) finish() error {
+	if w.header {
+		last, err := excelize.CoordinatesToCellName(max(w.maxCol, 1), max(w.row, 1))
+		if err != nil {
+			return fmt.Errorf("results: autofilter: %w", err)
+		}
+		if err := w.f.AutoFilter(w.opts.SheetName, "A1:"+last, nil); err != nil {
+			return fmt.Errorf("results: autofilter: %w", err)
+		}
+	}
+	if w.nComment > 0 {
+		// Makes excelize write the <legacyDrawing> element, the sheet
+		// relationships and the content types; postprocess replaces this
+		// single comment with the spooled ones.
+		err := w.f.AddComment(w.opts.SheetName, excelize.Comment{
+			Cell: w.first, Author: w.opts.CommentAuthor, Text: "placeholder",
+		})
+		if err != nil {
+			return fmt.Errorf("results: comments: %w", err)
+		}
+	}
+	if err := w.sw.Flush(); err != nil {
+		return fmt.Errorf("results: flush sheet: %w", err)
+	}
+	if w.summary != nil {
+		if err := w.writeSummarySheet(); err != nil {
+			return err
+		}
+	}
+	for _, s := range []*spool{w.comments, w.shapes} {
+		if err := s.flush(); err != nil {
+			return err
+		}
+	}
+
+	stage, err := os.CreateTemp("", "custimport-stage-*.xlsx")
+	if err != nil {
+		return fmt.Errorf("results: stage file: %w", err)
+	}
+	defer func() { _ = discardTemp(stage) }()
+	bw := bufio.NewWriterSize(stage, 256<<10)
+	if err := w.f.Write(bw); err != nil {
+		return fmt.Errorf("results: write workbook: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("results: write workbook: %w", err)
+	}
+	if err := w.f.Close(); err != nil {
+		return fmt.Errorf("results: close workbook: %w", err)
+	}
+	w.f, w.sw = nil, nil
+	size, err := stage.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return fmt.Errorf("results: stage file: %w", err)
+	}
+	dim := "A1"
+	if w.row > 0 && w.maxCol > 0 {
+		dim, _ = excelize.CoordinatesToCellName(w.maxCol, w.row)
+		dim = "A1:" + dim
+	}
+	ob := bufio.NewWriterSize(w.out, 256<<10)
+	err = postprocess(stage, size, ob, postOptions{
+		sheetName: w.opts.SheetName,
+		dimension: dim,
+		author:    w.opts.CommentAuthor,
+		comments:  w.comments,
+		shapes:    w.shapes,
+		nComments: w.nComment,
+	})
+	if err != nil {
+		return err
+	}
+	if err := ob.Flush(); err != nil {
+		return fmt.Errorf("results: write %s: %w", w.path, err)
+	}
+	return nil
+}
+
+func (w *XLSXWriter) writeSummarySheet() error {
+	const sheet = SummarySheetName
+	if _, err := w.f.NewSheet(sheet); err != nil {
+		return fmt.Errorf("results: summary sheet: %w", err)
+	}
+	widths := map[int]float64{}
+	for r, row := range w.summary {
+		for c, cell := range row {
+			ref, err := excelize.CoordinatesToCellName(c+1, r+1)
+			if err != nil {
+				return fmt.Errorf("results: summary: %w", err)
+			}
+			if v, ok := numericValue(cell); ok {
+				err = w.f.SetCellFloat(sheet, ref, v, -1, 64)
+			} else {
+				err = w.f.SetCellStr(sheet, ref, cell.Value)
+			}
+			if err != nil {
+				return fmt.Errorf("results: summary %s: %w", ref, err)
+			}
+			style := 0
+			switch {
+			case cell.Problem != "":
+				style = w.problemStyle
+			case r == 0:
+				style = w.headerStyle
+			}
+			if style != 0 {
+				if err := w.f.SetCellStyle(sheet, ref, ref, style); err != nil {
+					return fmt.Errorf("results: summary %s: %w", ref, err)
+				}
+			}
+			widths[c] = max(widths[c], colWidth(cell.Value))
+		}
+	}
+	for c, wd := range widths {
+		name, err := excelize.ColumnNumberToName(c + 1)
+		if err != nil {
+			return fmt.Errorf("results: summary: %w", err)
+		}
+		if err := w.f.SetColWidth(sheet, name, name, wd); err != nil {
+			return fmt.Errorf("results: summary: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeShape writes the VML note shape for the comment at 0-based (col,
+// row), with shape id id.
+func writeShape(bw *bufio.Writer, id, col, row int) error {
+	var b [20]byte
+	num := func(n int) { _, _ = bw.Write(strconv.AppendInt(b[:0], int64(n), 10)) }
+	_, _ = bw.WriteString(`<v:shape id="_x0000_s`)
+	num(id)
+	_, _ = bw.WriteString(`" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:108pt;height:59.25pt;z-index:`)
+	num(id - 1024)
+	_, _ = bw.WriteString(`;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>`)
+	// LeftColumn, LeftOffset, TopRow, TopOffset, RightColumn, RightOffset,
+	// BottomRow, BottomOffset: a box to the right of the cell.
+	num(col + 1)
+	_, _ = bw.WriteString(`, 15, `)
+	num(max(row-1, 0))
+	_, _ = bw.WriteString(`, 10, `)
+	num(col + 3)
+	_, _ = bw.WriteString(`, 15, `)
+	num(max(row-1, 0) + 4)
+	_, _ = bw.WriteString(`, 4</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>`)
+	num(row)
+	_, _ = bw.WriteString(`</x:Row><x:Column>`)
+	num(col)
+	_, err := bw.WriteString(`</x:Column></x:ClientData></v:shape>`)
+	return err
+}
+
+// spool is a buffered temporary file.
+type spool struct {
+	f *os.File
+	w *bufio.Writer
+}
+
+func newSpool(pattern string) (*spool, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return nil, fmt.Errorf("results: comment spool: %w", err)
+	}
+	return &spool{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// err reports a write error remembered by the bufio.Writer.
+func (s *spool) err() error {
+	if _, err := s.w.Write(nil); err != nil {
+		return fmt.Errorf("results: comment spool: %w", err)
+	}
+	return nil
+}
+
+func (s *spool) flush() error {
+	if s == nil {
+		return nil
+	}
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("results: comment spool: %w", err)
+	}
+	return nil
+}
+
+// reader returns a reader over the whole spool (flush first).
+func (s *spool) reader() (io.Reader, error) {
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("results: comment spool: %w", err)
+	}
+	return bufio.NewReaderSize(s.f, 64<<10), nil
+}
+
+func (s *spool) remove() error {
+	if s == nil {
+		return nil
+	}
+	return discardTemp(s.f)
+}

@@ -1,0 +1,557 @@
+package results
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+var goldenHeader = []string{"行號", "客戶名稱", "電話", "金額", "狀態", "訊息"}
+
+// goldenRows: a mix of numbers, formula-looking text, problems and a short
+// row.
+var goldenRows = [][]Cell{
+	{{Value: "1", Numeric: true}, {Value: "客戶甲"}, {Value: "+886912345678"}, {Value: "-12.5", Numeric: true}, {Value: "OK"}, {Value: ""}},
+	{{Value: "2", Numeric: true}, {Value: "=1+1"}, {Value: "0912", Problem: "手機格式錯誤"}, {Value: "abc", Numeric: true, Problem: "not a number <&>"}, {Value: "ERROR"}, {Value: "bad row"}},
+	{{Value: "3", Numeric: true}, {Value: "@SUM(A1)"}, {Value: "", Problem: "必填"}, {Value: "12345678901234567", Numeric: true}, {Value: "OK"}, {Value: "=HYPERLINK(\"http://x\")"}},
+	{{Value: "4", Numeric: true}},
+}
+
+var goldenSummary = [][]Cell{
+	{{Value: "項目"}, {Value: "筆數"}},
+	{{Value: "成功"}, {Value: "2", Numeric: true}},
+	{{Value: "失敗"}, {Value: "1", Numeric: true, Problem: "see sheet"}},
+	{{Value: "合計"}, {Value: "3", Numeric: true}},
+}
+
+func writeGolden(t *testing.T, path string) {
+	t.Helper()
+	w, err := Create(path, Options{})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if err := w.WriteHeader(goldenHeader); err != nil {
+		t.Fatalf("WriteHeader: %v", err)
+	}
+	for i, r := range goldenRows {
+		if err := w.WriteRow(r); err != nil {
+			t.Fatalf("WriteRow %d: %v", i, err)
+		}
+	}
+	if err := w.WriteSummary(goldenSummary); err != nil {
+		t.Fatalf("WriteSummary: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
+
+func TestXLSXGolden(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "results.xlsx")
+	writeGolden(t, path)
+
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"results.xlsx"}) {
+		t.Errorf("output dir holds %q, want only results.xlsx", got)
+	}
+	if got := dirNames(t, tmp); len(got) != 0 {
+		t.Errorf("TMPDIR holds %q after Close, want nothing", got)
+	}
+
+	f := openXLSX(t, path)
+	const sheet = "Results"
+	if got, want := f.GetSheetList(), []string{"Results", "Summary"}; !slices.Equal(got, want) {
+		t.Fatalf("sheets %q, want %q", got, want)
+	}
+
+	type want struct {
+		ref, value string
+		typ        excelize.CellType
+		problem    string
+	}
+	var cells []want
+	for i, h := range goldenHeader {
+		ref, _ := excelize.CoordinatesToCellName(i+1, 1)
+		cells = append(cells, want{ref, h, excelize.CellTypeInlineString, ""})
+	}
+	cells = append(cells,
+		want{"A2", "1", excelize.CellTypeUnset, ""}, // numbers have no t attribute
+		want{"B2", "客戶甲", excelize.CellTypeInlineString, ""},
+		want{"C2", "+886912345678", excelize.CellTypeInlineString, ""},
+		want{"D2", "-12.5", excelize.CellTypeUnset, ""},
+		want{"E2", "OK", excelize.CellTypeInlineString, ""},
+		want{"F2", "", excelize.CellTypeUnset, ""},
+		want{"A3", "2", excelize.CellTypeUnset, ""},
+		want{"B3", "=1+1", excelize.CellTypeInlineString, ""},
+		want{"C3", "0912", excelize.CellTypeInlineString, "手機格式錯誤"},
+		want{"D3", "abc", excelize.CellTypeInlineString, "not a number <&>"},
+		want{"E3", "ERROR", excelize.CellTypeInlineString, ""},
+		want{"F3", "bad row", excelize.CellTypeInlineString, ""},
+		want{"A4", "3", excelize.CellTypeUnset, ""},
+		want{"B4", "@SUM(A1)", excelize.CellTypeInlineString, ""},
+		want{"C4", "", excelize.CellTypeUnset, "必填"},
+		want{"D4", "12345678901234567", excelize.CellTypeInlineString, ""}, // > 15 digits stays text
+		want{"E4", "OK", excelize.CellTypeInlineString, ""},
+		want{"F4", `=HYPERLINK("http://x")`, excelize.CellTypeInlineString, ""},
+		want{"A5", "4", excelize.CellTypeUnset, ""},
+		want{"B5", "", excelize.CellTypeUnset, ""},
+	)
+	wantComments := map[string]string{}
+	for _, c := range cells {
+		t.Run(c.ref, func(t *testing.T) {
+			got, err := f.GetCellValue(sheet, c.ref)
+			if err != nil {
+				t.Fatalf("GetCellValue: %v", err)
+			}
+			if got != c.value {
+				t.Errorf("value got %q, want %q", got, c.value)
+			}
+			typ, err := f.GetCellType(sheet, c.ref)
+			if err != nil {
+				t.Fatalf("GetCellType: %v", err)
+			}
+			if typ != c.typ {
+				t.Errorf("type got %v, want %v", typ, c.typ)
+			}
+			wantFill := ""
+			if c.problem != "" {
+				wantFill = ProblemFillColor
+			}
+			if got := fillColor(t, f, sheet, c.ref); got != wantFill {
+				t.Errorf("fill got %q, want %q", got, wantFill)
+			}
+			_, row, _ := excelize.CellNameToCoordinates(c.ref)
+			if got := isBold(t, f, sheet, c.ref); got != (row == 1) {
+				t.Errorf("bold got %v, want %v", got, row == 1)
+			}
+			if formula, _ := f.GetCellFormula(sheet, c.ref); formula != "" {
+				t.Errorf("formula got %q, want none", formula)
+			}
+		})
+		if c.problem != "" {
+			wantComments[c.ref] = c.problem
+		}
+	}
+
+	t.Run("comments", func(t *testing.T) {
+		cmts, err := f.GetComments(sheet)
+		if err != nil {
+			t.Fatalf("GetComments: %v", err)
+		}
+		got := map[string]string{}
+		for _, c := range cmts {
+			got[c.Cell] = c.Text
+			if c.Author != defaultCommentAuthor {
+				t.Errorf("comment %s author got %q, want %q", c.Cell, c.Author, defaultCommentAuthor)
+			}
+		}
+		if len(got) != len(wantComments) || len(cmts) != len(wantComments) {
+			t.Errorf("comments got %q, want %q", got, wantComments)
+		}
+		for ref, text := range wantComments {
+			if got[ref] != text {
+				t.Errorf("comment %s got %q, want %q", ref, got[ref], text)
+			}
+		}
+	})
+
+	t.Run("panes", func(t *testing.T) {
+		p, err := f.GetPanes(sheet)
+		if err != nil {
+			t.Fatalf("GetPanes: %v", err)
+		}
+		if !p.Freeze || p.YSplit != 1 || p.XSplit != 0 || p.TopLeftCell != "A2" {
+			t.Errorf("panes got %+v, want frozen at A2 (YSplit 1)", p)
+		}
+	})
+
+	t.Run("widths", func(t *testing.T) {
+		// "客戶名稱": 4 wide characters = 8, + 4 padding.
+		if got, err := f.GetColWidth(sheet, "B"); err != nil || got != 12 {
+			t.Errorf("width of B got %v (%v), want 12", got, err)
+		}
+		if got, err := f.GetColWidth(sheet, "E"); err != nil || got != minColWidth {
+			t.Errorf("width of E got %v (%v), want %v", got, err, minColWidth)
+		}
+	})
+
+	sheetXML := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+	t.Run("sheet xml", func(t *testing.T) {
+		if got := regexp.MustCompile(`<dimension[^>]*>`).FindAllString(sheetXML, -1); !slices.Equal(got, []string{`<dimension ref="A1:F5"/>`}) {
+			t.Errorf("dimension got %q, want one <dimension ref=\"A1:F5\"/>", got)
+		}
+		if got := regexp.MustCompile(`<autoFilter ref="[^"]*"`).FindAllString(sheetXML, -1); !slices.Equal(got, []string{`<autoFilter ref="A1:F5"`}) {
+			t.Errorf("autoFilter got %q, want ref A1:F5", got)
+		}
+		if strings.Contains(sheetXML, "<f>") || strings.Contains(sheetXML, "<f ") {
+			t.Errorf("sheet XML has a formula element")
+		}
+		// CT_Worksheet order: sheetData < autoFilter < legacyDrawing < end.
+		order := []string{"<dimension", "<sheetViews", "<cols>", "<sheetData>", "</sheetData>", "<autoFilter", "legacyDrawing", "</worksheet>"}
+		last := -1
+		for _, el := range order {
+			i := strings.Index(sheetXML, el)
+			if i <= last {
+				t.Errorf("%s at %d, want after %d (order %q)", el, i, last, order)
+			}
+			last = i
+		}
+	})
+
+	t.Run("workbook filter name", func(t *testing.T) {
+		wb := readZipPart(t, path, "xl/workbook.xml")
+		if !strings.Contains(wb, `name="_xlnm._FilterDatabase"`) || !strings.Contains(wb, `$A$1:$F$5`) {
+			t.Errorf("workbook.xml lacks the _FilterDatabase name for $A$1:$F$5: %s", wb)
+		}
+	})
+
+	t.Run("vml", func(t *testing.T) {
+		vml := readZipPart(t, path, "xl/drawings/vmlDrawing1.vml")
+		if got := strings.Count(vml, "<v:shape "); got != len(wantComments) {
+			t.Errorf("VML shapes got %d, want %d", got, len(wantComments))
+		}
+		for _, s := range []string{"<x:Row>2</x:Row><x:Column>2</x:Column>", "<x:Row>2</x:Row><x:Column>3</x:Column>", "<x:Row>3</x:Row><x:Column>2</x:Column>"} {
+			if !strings.Contains(vml, s) {
+				t.Errorf("VML lacks %s", s)
+			}
+		}
+		ct := readZipPart(t, path, "[Content_Types].xml")
+		for _, s := range []string{`Extension="vml"`, `PartName="/xl/comments1.xml"`} {
+			if !strings.Contains(ct, s) {
+				t.Errorf("content types lack %s", s)
+			}
+		}
+	})
+
+	t.Run("summary", func(t *testing.T) {
+		for r, row := range goldenSummary {
+			for c, cell := range row {
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				got, err := f.GetCellValue(SummarySheetName, ref)
+				if err != nil || got != cell.Value {
+					t.Errorf("Summary!%s got %q (%v), want %q", ref, got, err, cell.Value)
+				}
+				typ, _ := f.GetCellType(SummarySheetName, ref)
+				if isNum := typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber; isNum != cell.Numeric {
+					t.Errorf("Summary!%s type %v, want numeric=%v", ref, typ, cell.Numeric)
+				}
+				if got := isBold(t, f, SummarySheetName, ref); got != (r == 0) {
+					t.Errorf("Summary!%s bold got %v, want %v", ref, got, r == 0)
+				}
+				wantFill := ""
+				if cell.Problem != "" {
+					wantFill = ProblemFillColor
+				}
+				if got := fillColor(t, f, SummarySheetName, ref); got != wantFill {
+					t.Errorf("Summary!%s fill got %q, want %q", ref, got, wantFill)
+				}
+			}
+		}
+	})
+}
+
+func TestXLSXNoProblemsNoComments(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "ok.xlsx")
+	w, err := NewXLSXWriter(path, Options{SheetName: "結果"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteHeader([]string{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := w.WriteRow([]Cell{{Value: "x"}, {Value: "1", Numeric: true}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	for _, n := range zipNames(t, path) {
+		if strings.Contains(n, "comments") || strings.Contains(n, "vml") {
+			t.Errorf("part %s present, want no comment parts", n)
+		}
+	}
+	f := openXLSX(t, path)
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"結果"}) {
+		t.Errorf("sheets got %q, want only 結果 (no summary written)", got)
+	}
+	if got, _ := f.GetCellValue("結果", "B4"); got != "1" {
+		t.Errorf("B4 got %q, want %q", got, "1")
+	}
+	xml := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+	if !strings.Contains(xml, `<dimension ref="A1:B4"/>`) {
+		t.Errorf("dimension A1:B4 missing in %.300s", xml)
+	}
+}
+
+// TestXLSXManyComments crosses the 1024-shape boundary of a VML drawing
+// cluster and reads every comment back.
+func TestXLSXManyComments(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "many.xlsx")
+	w, err := Create(path, Options{CommentAuthor: "bot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows = 1100
+	for i := 1; i <= rows; i++ {
+		if err := w.WriteRow([]Cell{{Value: "r"}, {Value: "v", Problem: "p" + excelizeRef(t, 2, i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, path)
+	cmts, err := f.GetComments("Results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmts) != rows {
+		t.Fatalf("comments got %d, want %d", len(cmts), rows)
+	}
+	for _, c := range cmts {
+		if c.Text != "p"+c.Cell || c.Author != "bot" {
+			t.Errorf("comment at %s got %q by %q, want %q by bot", c.Cell, c.Text, c.Author, "p"+c.Cell)
+		}
+	}
+	vml := readZipPart(t, path, "xl/drawings/vmlDrawing1.vml")
+	if !strings.Contains(vml, `<o:idmap v:ext="edit" data="1,2"/>`) {
+		t.Errorf("idmap for 1100 shapes should list clusters 1,2: %.400s", vml)
+	}
+	if !strings.Contains(vml, `id="_x0000_s2124"`) {
+		t.Errorf("last shape id _x0000_s2124 missing")
+	}
+	// No header: no panes, no autofilter.
+	xml := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+	if strings.Contains(xml, "<autoFilter") || strings.Contains(xml, "<pane") {
+		t.Errorf("headerless sheet has autofilter or pane")
+	}
+	if !strings.Contains(xml, `<dimension ref="A1:B1100"/>`) {
+		t.Errorf("dimension A1:B1100 missing")
+	}
+}
+
+func excelizeRef(t *testing.T, col, row int) string {
+	t.Helper()
+	ref, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+func TestXLSXAbortLeavesNothing(t *testing.T) {
+	outRoot := t.TempDir()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for _, rows := range []int{0, 10, 3000} {
+		t.Run("rows="+strconv.Itoa(rows), func(t *testing.T) {
+			dir := filepath.Join(outRoot, strconv.Itoa(rows))
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "out.xlsx")
+			w, err := Create(path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = w.WriteHeader([]string{"a", "b"})
+			for i := 0; i < rows; i++ {
+				if err := w.WriteRow([]Cell{{Value: strings.Repeat("x", 200)}, {Value: "v", Problem: "bad"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Abort(); err != nil {
+				t.Fatalf("Abort: %v", err)
+			}
+			if got := dirNames(t, dir); len(got) != 0 {
+				t.Errorf("output dir holds %q after Abort, want nothing", got)
+			}
+			if got := dirNames(t, tmp); len(got) != 0 {
+				t.Errorf("TMPDIR holds %q after Abort, want nothing", got)
+			}
+			if err := w.WriteRow(nil); !errors.Is(err, ErrClosed) {
+				t.Errorf("WriteRow after Abort got %v, want ErrClosed", err)
+			}
+			if err := w.Close(); !errors.Is(err, ErrClosed) {
+				t.Errorf("Close after Abort got %v, want ErrClosed", err)
+			}
+		})
+	}
+}
+
+// TestXLSXTempHygieneLarge writes enough rows for excelize to spill its
+// stream buffer to a temp file, then checks TMPDIR is empty after Close.
+func TestXLSXTempHygieneLarge(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("writes 18 MB of sheet XML: too slow under -race or -short")
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	path := filepath.Join(t.TempDir(), "big.xlsx")
+	w, err := Create(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = w.WriteHeader([]string{"a", "b"})
+	sawTemp := false
+	// excelize spills its buffer to a file past StreamChunkSize (16 MiB).
+	long := strings.Repeat("y", 1000)
+	const rows = excelize.StreamChunkSize/1000 + 1000
+	for i := 0; i < rows; i++ {
+		if err := w.WriteRow([]Cell{{Value: long}, {Value: "1", Numeric: true, Problem: "p"}}); err != nil {
+			t.Fatal(err)
+		}
+		if i == rows-1 {
+			sawTemp = len(dirNames(t, tmp)) >= 3 // excelize spill + 2 spools
+		}
+	}
+	if !sawTemp {
+		t.Errorf("TMPDIR holds %q while writing, want excelize's spill file and the comment spools", dirNames(t, tmp))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := dirNames(t, tmp); len(got) != 0 {
+		t.Errorf("TMPDIR holds %q after Close, want nothing", got)
+	}
+	// Reading this back with excelize is slow under -race; count rows in
+	// the XML instead (the other tests read cells back).
+	xml := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+	if got := strings.Count(xml, "<row "); got != rows+1 {
+		t.Errorf("rows in sheet XML got %d, want %d", got, rows+1)
+	}
+	if want := `<dimension ref="A1:B` + strconv.Itoa(rows+1) + `"/>`; !strings.Contains(xml[:10000], want) {
+		t.Errorf("dimension %s missing", want)
+	}
+}
+
+func TestCreate(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		file    string
+		want    string // "xlsx", "csv" or "" for an error
+		wantErr error
+	}{
+		{"xlsx", "a.xlsx", "xlsx", nil},
+		{"XLSX upper", "B.XLSX", "xlsx", nil},
+		{"csv", "c.csv", "csv", nil},
+		{"Csv mixed", "d.Csv", "csv", nil},
+		{"xls", "e.xls", "", ErrUnknownFormat},
+		{"txt", "f.txt", "", ErrUnknownFormat},
+		{"no ext", "g", "", ErrUnknownFormat},
+		{"missing folder", filepath.Join("nope", "h.csv"), "", fs.ErrNotExist},
+		{"missing folder xlsx", filepath.Join("nope", "h.xlsx"), "", fs.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.file)
+			w, err := Create(path, Options{})
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("Create(%q) error got %v, want %v", tt.file, err, tt.wantErr)
+				}
+				if !strings.Contains(err.Error(), tt.file) {
+					t.Errorf("error %q does not name the path %q", err, tt.file)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Create(%q): %v", tt.file, err)
+			}
+			var got string
+			switch w.(type) {
+			case *XLSXWriter:
+				got = "xlsx"
+			case *CSVWriter:
+				got = "csv"
+			}
+			if got != tt.want {
+				t.Errorf("Create(%q) made %T, want %s", tt.file, w, tt.want)
+			}
+			if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s exists before Close (err %v)", tt.file, err)
+			}
+			if err := w.WriteHeader([]string{"h"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s missing after Close: %v", tt.file, err)
+			}
+		})
+	}
+}
+
+func TestXLSXReservedSheetName(t *testing.T) {
+	_, err := NewXLSXWriter(filepath.Join(t.TempDir(), "x.xlsx"), Options{SheetName: "summary"})
+	if err == nil {
+		t.Fatal("sheet name \"summary\" accepted, want an error")
+	}
+}
+
+func TestXLSXHeaderAfterRows(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	w, err := NewXLSXWriter(filepath.Join(t.TempDir(), "x.xlsx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.WriteRow([]Cell{{Value: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteHeader([]string{"h"}); !errors.Is(err, ErrHeaderAfterRows) {
+		t.Errorf("WriteHeader after WriteRow got %v, want ErrHeaderAfterRows", err)
+	}
+}
+
+// TestXLSXReplacesExisting checks Close replaces an existing file only at
+// the end.
+func TestXLSXReplacesExisting(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "r.xlsx")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Create(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = w.WriteRow([]Cell{{Value: "new"}})
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("file changed before Close")
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("Abort changed the existing file")
+	}
+	w, _ = Create(path, Options{})
+	_ = w.WriteRow([]Cell{{Value: "new"}})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, path)
+	if got, _ := f.GetCellValue("Results", "A1"); got != "new" {
+		t.Errorf("A1 got %q, want %q", got, "new")
+	}
+}
+

@@ -1,0 +1,512 @@
+// Package importer owns the import pipeline: it reads rows from a source,
+// maps them onto fields, validates them, sends the valid ones through a
+// rate-limited worker pool, and writes every row's outcome to a results
+// sheet in input order. The demo, the CLI's import and check commands and
+// the nightly folder mode are all callers of Run.
+//
+//	file ─► source.Reader ─► mapping.Header ─► validate ─► send pool ─► reorder ─► results.Writer
+//
+// Memory follows workers, not rows: the stages are joined by bounded
+// channels and the reorder buffer holds at most a window of rows.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/mapping"
+)
+
+// Sender sends one payload to TMS; *tms.Sender is the real one.
+type Sender interface {
+	Send(ctx context.Context, main tms.Main, idempotent bool) tms.Outcome
+}
+
+var _ Sender = (*tms.Sender)(nil)
+
+// Progress is told about the run as it goes; nil means no progress report.
+type Progress interface {
+	Start(total int) // total rows, or -1 when not known
+	Row(r Result)
+	Finish()
+}
+
+// Options configure one import.
+type Options struct {
+	Input string // the CSV or XLSX file
+	// Out is the results file; "" writes <input>.results.xlsx (XLSX input)
+	// or <input>.results.csv (CSV input). Its extension picks the format.
+	Out      string
+	DryRun   bool // validate and write results, send nothing
+	Source   source.Options
+	Mapping  *mapping.File // nil: match headers by code, label and alias only
+	Validate validate.Config
+	Sender   Sender // required unless DryRun
+	Workers  int    // concurrent requests; default 4
+	// RateReport, when set, tells the send rate the pool settled at.
+	RateReport func() float64
+	Progress   Progress
+	Logger     *slog.Logger
+	// AbortCtx, when cancelled, aborts requests in flight (a second
+	// Ctrl-C). Cancelling Run's ctx only stops taking new rows; requests
+	// in flight finish. nil: in-flight requests always finish.
+	AbortCtx context.Context
+}
+
+// DefaultOut returns the default results path for an input file.
+func DefaultOut(input string) string {
+	ext := filepath.Ext(input)
+	base := strings.TrimSuffix(input, ext)
+	if strings.EqualFold(ext, ".csv") || strings.EqualFold(ext, ".txt") || strings.EqualFold(ext, ".tsv") {
+		return base + ".results.csv"
+	}
+	return base + ".results.xlsx"
+}
+
+// ReadError is returned when the input cannot be read to its end. Rows
+// before the problem were processed and their results written.
+type ReadError struct {
+	Err     error
+	Summary Summary
+}
+
+func (e *ReadError) Error() string { return e.Err.Error() }
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// item is one data row travelling through the pipeline.
+type item struct {
+	seq     int
+	rec     source.Record
+	outcome validate.Outcome
+	extra   []validate.Problem // problems the importer itself finds
+	send    bool               // valid and to be sent
+	prior   *Result            // an OK row of an earlier run, kept as it was
+	res     Result
+}
+
+// Run imports one file. The returned error is about the run as a whole
+// (unreadable file, bad header, results not writable); row problems are in
+// the results and the Summary.
+func Run(ctx context.Context, opts Options) (Summary, error) {
+	start := time.Now()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if !opts.DryRun && opts.Sender == nil {
+		return Summary{}, errors.New("importer: no Sender for a run that sends")
+	}
+	out := opts.Out
+	if out == "" {
+		out = DefaultOut(opts.Input)
+	}
+	if sameFile(out, opts.Input) {
+		return Summary{}, fmt.Errorf("the results file %s would overwrite the input: choose another --out", out)
+	}
+	if opts.Validate.Defaults == nil && opts.Mapping != nil {
+		opts.Validate.Defaults = opts.Mapping.Defaults
+	}
+	if opts.Validate.DateFormats == nil && opts.Mapping != nil {
+		opts.Validate.DateFormats = opts.Mapping.DateFormats
+	}
+	validator, err := validate.New(opts.Validate)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Input: opts.Input, Output: out, Counts: map[Status]int{}, Errors: map[string]int{}, DryRun: opts.DryRun}
+	msg := messages(opts.Validate.Lang)
+
+	// A run that sends first reads the whole file once: a broken line is
+	// found before anything is sent, and the progress report gets a total.
+	total := -1
+	if !opts.DryRun {
+		n, err := countRows(opts.Input, opts.Source)
+		if err != nil {
+			return sum, err
+		}
+		total = n
+	}
+
+	src, err := source.Open(opts.Input, opts.Source)
+	if err != nil {
+		return sum, err
+	}
+	defer src.Close()
+	if x, ok := src.(interface{ SheetName() string }); ok {
+		sum.Sheet = x.SheetName()
+	}
+
+	var lead []source.Record
+	for len(lead) < mapping.HeaderSearchRows {
+		rec, err := src.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return sum, err
+		}
+		lead = append(lead, rec)
+	}
+	if len(lead) == 0 {
+		return sum, fmt.Errorf("%s: %w", opts.Input, source.ErrEmptyFile)
+	}
+	rows := make([][]string, len(lead))
+	for i, r := range lead {
+		rows[i] = r.Cells
+	}
+	hdr, err := mapping.FindHeader(rows, opts.Mapping)
+	if err != nil {
+		return sum, fmt.Errorf("%s: header row: %w", opts.Input, err)
+	}
+	headerLine := lead[hdr.Row].Line
+	if hdr.Row > 0 {
+		log.Info("header found below title rows", "line", headerLine)
+	}
+	lead = lead[hdr.Row+1:]
+	if total >= 0 {
+		total -= hdr.Row + 1
+	}
+	lay := newLayout(hdr)
+	for _, c := range hdr.Unknown() {
+		w := msg.unknownColumn(mapping.ColumnName(c.Index), c.Header)
+		sum.Warnings = append(sum.Warnings, w)
+		log.Warn("unknown column kept in the results, not imported", "column", mapping.ColumnName(c.Index), "header", c.Header)
+	}
+
+	w, err := results.Create(out, results.Options{})
+	if err != nil {
+		return sum, err
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			w.Abort()
+		}
+	}()
+	if err := w.WriteHeader(lay.header); err != nil {
+		return sum, fmt.Errorf("writing %s: %w", out, err)
+	}
+
+	progress := opts.Progress
+	if progress == nil {
+		progress = nopProgress{}
+	}
+	progress.Start(total)
+
+	sendCtx := opts.AbortCtx
+	if sendCtx == nil {
+		sendCtx = context.WithoutCancel(ctx)
+	}
+
+	// The window bounds how many rows are between the reader and the
+	// writer: the reorder buffer never holds more.
+	window := make(chan struct{}, opts.Workers*4+16)
+	jobs := make(chan *item, opts.Workers)
+	done := make(chan *item, opts.Workers)
+	g, gctx := errgroup.WithContext(sendCtx)
+
+	var readErr error
+	g.Go(func() error {
+		defer close(jobs)
+		seq := 0
+		emit := func(rec source.Record) bool {
+			select {
+			case window <- struct{}{}:
+			case <-gctx.Done():
+				return false
+			}
+			it := &item{seq: seq, rec: rec}
+			seq++
+			prepare(it, hdr, lay, validator, msg)
+			if opts.DryRun {
+				it.send = false
+			}
+			if it.send && ctx.Err() != nil {
+				it.send = false
+				it.res = Result{Line: rec.Line, Status: StatusNotSent, Message: msg.interrupted()}
+			}
+			jobs <- it
+			return true
+		}
+		for _, rec := range lead {
+			if !emit(rec) {
+				return nil
+			}
+		}
+		for {
+			rec, err := src.Read()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				readErr = err
+				return nil
+			}
+			if !emit(rec) {
+				return nil
+			}
+		}
+	})
+
+	var workers sync.WaitGroup
+	for range opts.Workers {
+		workers.Add(1)
+		g.Go(func() error {
+			defer workers.Done()
+			for it := range jobs {
+				if it.send {
+					if ctx.Err() != nil {
+						it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: msg.interrupted()}
+					} else {
+						it.res = sendOne(sendCtx, opts.Sender, it, msg)
+					}
+				}
+				done <- it
+			}
+			return nil
+		})
+	}
+	go func() {
+		workers.Wait()
+		close(done)
+	}()
+
+	var writeErr error
+	pending := map[int]*item{}
+	next := 0
+	for it := range done {
+		pending[it.seq] = it
+		for {
+			it, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if writeErr == nil {
+				writeErr = writeRow(w, lay, it, msg)
+			}
+			sum.add(it.res, errorKeys(it))
+			progress.Row(it.res)
+			<-window
+		}
+	}
+	if err := g.Wait(); err != nil && writeErr == nil {
+		writeErr = err
+	}
+	progress.Finish()
+	if ctx.Err() != nil {
+		sum.Interrupted = true
+	}
+	if opts.RateReport != nil && !opts.DryRun {
+		sum.RateSettled = opts.RateReport()
+	}
+	sum.Duration = time.Since(start)
+	if writeErr != nil {
+		return sum, fmt.Errorf("writing %s: %w", out, writeErr)
+	}
+	if err := w.WriteSummary(summarySheet(sum, msg)); err != nil {
+		return sum, fmt.Errorf("writing %s: %w", out, err)
+	}
+	closed = true
+	if err := w.Close(); err != nil {
+		return sum, fmt.Errorf("writing %s: %w", out, err)
+	}
+	if readErr != nil {
+		return sum, &ReadError{Err: readErr, Summary: sum}
+	}
+	return sum, nil
+}
+
+// countRows reads the input once to its end, so a broken line stops the
+// run before anything is sent. It returns the number of non-blank rows.
+func countRows(path string, opts source.Options) (int, error) {
+	src, err := source.Open(path, opts)
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	n := 0
+	for {
+		_, err := src.Read()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+}
+
+// prepare maps and validates one row, or recognises a row an earlier run
+// already imported (a results file used as input).
+func prepare(it *item, hdr mapping.Header, lay *layout, v *validate.Validator, msg catalogMessages) {
+	rec := it.rec
+	cell := func(i int) string {
+		if i >= 0 && i < len(rec.Cells) {
+			return rec.Cells[i]
+		}
+		return ""
+	}
+	if lay.status >= 0 && Status(strings.TrimSpace(cell(lay.status))) == StatusOK && strings.TrimSpace(cell(lay.ccode)) != "" {
+		it.prior = &Result{Line: rec.Line, Status: StatusOK, CCODE: strings.TrimSpace(cell(lay.ccode)), Warnings: msg.priorOK()}
+		it.res = *it.prior
+		return
+	}
+	var values []validate.Value
+	for _, c := range hdr.Fields() {
+		values = append(values, validate.Value{Field: *c.Field, Column: c.Index, Text: cell(c.Index)})
+	}
+	it.outcome = v.Validate(rec.Line, values)
+	if n := len(rec.Cells); n > len(hdr.Columns) {
+		var extra []string
+		for _, s := range rec.Cells[len(hdr.Columns):] {
+			if strings.TrimSpace(s) != "" {
+				extra = append(extra, fmt.Sprintf("%q", s))
+			}
+		}
+		if len(extra) > 0 {
+			it.extra = append(it.extra, validate.Problem{Column: -1, Severity: validate.Error,
+				Message: msg.ragged(n, len(hdr.Columns), strings.Join(extra, ", "))})
+		}
+	}
+	errs, warns := joinProblems(it.outcome.Problems, it.extra)
+	if errs != "" {
+		it.res = Result{Line: rec.Line, Status: StatusInvalid, Message: errs, Warnings: warns}
+		return
+	}
+	it.res = Result{Line: rec.Line, Status: StatusValid, CCODE: it.outcome.Code, Warnings: warns}
+	it.send = true
+}
+
+func joinProblems(lists ...[]validate.Problem) (errs, warns string) {
+	var e, w []string
+	for _, ps := range lists {
+		for _, p := range ps {
+			if p.Severity == validate.Error {
+				e = append(e, p.Message)
+			} else {
+				w = append(w, p.Message)
+			}
+		}
+	}
+	return strings.Join(e, "; "), strings.Join(w, "; ")
+}
+
+// sendOne sends a valid row and turns the outcome into a result.
+func sendOne(ctx context.Context, s Sender, it *item, msg catalogMessages) Result {
+	res := Result{Line: it.rec.Line, Warnings: it.res.Warnings}
+	idempotent := it.outcome.Code != ""
+	o := s.Send(ctx, tms.Main(it.outcome.Payload), idempotent)
+	res.Attempts = o.Attempts
+	switch {
+	case o.Unknown:
+		res.Status = StatusUnknown
+		res.Message = msg.unknown(o.Err)
+	case o.Err != nil && o.Attempts == 0:
+		res.Status = StatusNotSent
+		res.Message = msg.notSent(o.Err)
+	case o.Err != nil:
+		res.Status = StatusFailed
+		res.ErrorCode = localErrorCode(o.Err)
+		res.Message = o.Err.Error()
+	case o.Response.Status == "S":
+		res.Status = StatusOK
+		res.CCODE = o.Response.CCODE
+		if res.CCODE == "" {
+			res.CCODE = it.outcome.Code
+		}
+	default:
+		res.Status = StatusFailed
+		res.ErrorCode = o.Response.ErrorCode
+		res.Message = o.Response.ErrorMessage
+		if res.Message == "" {
+			res.Message = msg.serverError(o.Response.ErrorCode)
+		}
+	}
+	return res
+}
+
+// localErrorCode names failures that have no server ErrorCode.
+func localErrorCode(err error) string {
+	var te *tms.Error
+	if errors.As(err, &te) && te.HTTPStatus != 0 {
+		return "HTTP" + itoa(te.HTTPStatus)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return "TIMEOUT"
+	}
+	return "NETWORK"
+}
+
+// errorKeys names the errors of a row for the summary's per-error counts.
+func errorKeys(it *item) []string {
+	switch it.res.Status {
+	case StatusInvalid:
+		seen := map[string]bool{}
+		var keys []string
+		for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
+			for _, p := range ps {
+				if p.Severity != validate.Error {
+					continue
+				}
+				k := p.Field
+				if f, ok := mapping.Lookup(p.Field); ok {
+					k = f.Code + " " + f.Label
+				}
+				if k == "" {
+					k = "row"
+				}
+				if !seen[k] {
+					seen[k] = true
+					keys = append(keys, "INVALID "+k)
+				}
+			}
+		}
+		return keys
+	case StatusFailed:
+		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(it.res.Message))}
+	case StatusUnknown:
+		return []string{"UNKNOWN"}
+	}
+	return nil
+}
+
+func firstClause(s string) string {
+	if i := strings.IndexAny(s, ";:"); i > 0 {
+		s = s[:i]
+	}
+	if len([]rune(s)) > 60 {
+		s = string([]rune(s)[:60]) + "…"
+	}
+	return s
+}
+
+func sameFile(a, b string) bool {
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && x == y
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Start(int)  {}
+func (nopProgress) Row(Result) {}
+func (nopProgress) Finish()    {}

@@ -1,0 +1,379 @@
+package source
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+func big5(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := traditionalchinese.Big5.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatalf("big5 encode %q: %v", s, err)
+	}
+	return b
+}
+
+func utf16(t testing.TB, s string, order unicode.Endianness) []byte {
+	t.Helper()
+	b, err := unicode.UTF16(order, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestCSVReader(t *testing.T) {
+	// > 64 KiB of valid UTF-8 Chinese text, so that detection decides UTF-8.
+	var utf8Prefix bytes.Buffer
+	utf8Prefix.WriteString("客戶名稱,電話\n")
+	for utf8Prefix.Len() < 70<<10 {
+		utf8Prefix.WriteString("王小明,0933555666\n")
+	}
+	utf8PrefixLines := strings.Count(utf8Prefix.String(), "\n")
+
+	big5Prefix := big5(t, strings.Repeat("陳大文,02-2345-6789\n", 5000))
+	big5PrefixLines := 5000
+
+	tests := []struct {
+		name      string
+		in        []byte
+		opts      Options
+		want      []Record
+		wantEnc   string
+		wantDelim rune
+		wantErr   error
+		wantLine  int
+	}{
+		{
+			name:      "utf8 comma",
+			in:        []byte("name,phone\n王小明,0933555666\n"),
+			want:      []Record{rec(1, "name", "phone"), rec(2, "王小明", "0933555666")},
+			wantEnc:   "utf-8",
+			wantDelim: ',',
+		},
+		{
+			name:      "utf8 BOM semicolon CRLF",
+			in:        []byte("\xEF\xBB\xBFname;phone\r\nA;1\r\n"),
+			want:      []Record{rec(1, "name", "phone"), rec(2, "A", "1")},
+			wantEnc:   "utf-8",
+			wantDelim: ';',
+		},
+		{
+			name:      "big5 detected",
+			in:        big5(t, "客戶名稱,電話\r\n陳大文,02-2345-6789\r\n"),
+			want:      []Record{rec(1, "客戶名稱", "電話"), rec(2, "陳大文", "02-2345-6789")},
+			wantEnc:   "big5",
+			wantDelim: ',',
+		},
+		{
+			name:      "big5 forced as cp950",
+			in:        big5(t, "名稱\n許功蓋\n"),
+			opts:      Options{Encoding: "CP950"},
+			want:      []Record{rec(1, "名稱"), rec(2, "許功蓋")},
+			wantEnc:   "big5",
+			wantDelim: ',',
+		},
+		{
+			name:      "utf16le BOM tab (Excel unicode text)",
+			in:        utf16(t, "名稱\t電話\r\n王小明\t0933555666\r\n", unicode.LittleEndian),
+			want:      []Record{rec(1, "名稱", "電話"), rec(2, "王小明", "0933555666")},
+			wantEnc:   "utf-16le",
+			wantDelim: '\t',
+		},
+		{
+			name:      "utf16be BOM",
+			in:        utf16(t, "a;b\n1;2\n", unicode.BigEndian),
+			want:      []Record{rec(1, "a", "b"), rec(2, "1", "2")},
+			wantEnc:   "utf-16be",
+			wantDelim: ';',
+		},
+		{
+			name:      "tab detected",
+			in:        []byte("a\tb,c\td\n1\t2,3\t4\n"),
+			want:      []Record{rec(1, "a", "b,c", "d"), rec(2, "1", "2,3", "4")},
+			wantEnc:   "utf-8",
+			wantDelim: '\t',
+		},
+		{
+			name:      "semicolon wins over commas inside quotes",
+			in:        []byte("\"a,b,c\";d\n1;2\n"),
+			want:      []Record{rec(1, "a,b,c", "d"), rec(2, "1", "2")},
+			wantDelim: ';',
+		},
+		{
+			name:      "delimiter override",
+			in:        []byte("a;b,c\n"),
+			opts:      Options{Delimiter: ','},
+			want:      []Record{rec(1, "a;b", "c")},
+			wantDelim: ',',
+		},
+		{
+			name: "quoted newlines and delimiters",
+			in:   []byte("a,b\n\"x\ny\",\"1,2\"\n\"he said \"\"hi\"\"\",z\nlast,w\n"),
+			want: []Record{rec(1, "a", "b"), rec(2, "x\ny", "1,2"), rec(4, `he said "hi"`, "z"), rec(5, "last", "w")},
+		},
+		{
+			name: "ragged rows returned as they are",
+			in:   []byte("a,b,c\n1\n2,3,4,5\n"),
+			want: []Record{rec(1, "a", "b", "c"), rec(2, "1"), rec(3, "2", "3", "4", "5")},
+		},
+		{
+			name: "blank and whitespace rows skipped, cells not trimmed",
+			in:   []byte("\n\na,b\n \n,,\n\t;\n 1 ,2\n"),
+			want: []Record{rec(3, "a", "b"), rec(6, "\t;"), rec(7, " 1 ", "2")},
+		},
+		{
+			name: "header only without newline",
+			in:   []byte("a,b"),
+			want: []Record{rec(1, "a", "b")},
+		},
+		{
+			name:     "unterminated quote",
+			in:       []byte("a,b\n1,2\n\"x,y\n3,4\n"),
+			want:     []Record{rec(1, "a", "b"), rec(2, "1", "2")},
+			wantErr:  ErrQuote,
+			wantLine: 3,
+		},
+		{
+			name:     "bare quote",
+			in:       []byte("a,b\nx\"y,1\n"),
+			want:     []Record{rec(1, "a", "b")},
+			wantErr:  ErrQuote,
+			wantLine: 2,
+		},
+		{
+			name:     "text after closing quote",
+			in:       []byte("a,b\n\"x\"y,1\n"),
+			want:     []Record{rec(1, "a", "b")},
+			wantErr:  ErrQuote,
+			wantLine: 2,
+		},
+		{
+			name:     "NUL byte",
+			in:       []byte("a,b\nc,d\ne\x00,f\n"),
+			want:     []Record{rec(1, "a", "b"), rec(2, "c", "d")},
+			wantErr:  ErrNUL,
+			wantLine: 3,
+		},
+		{
+			name:     "utf8 prefix then big5 line",
+			in:       append(append(append([]byte{}, utf8Prefix.Bytes()...), big5(t, "陳大文,1\n")...), "x,y\n"...),
+			wantErr:  ErrMixedEncoding,
+			wantLine: utf8PrefixLines + 1,
+		},
+		{
+			name:     "big5 prefix then utf8 line",
+			in:       append(append([]byte{}, big5Prefix...), "王小明,1\n"...),
+			wantErr:  ErrMixedEncoding,
+			wantLine: big5PrefixLines + 1,
+		},
+		{
+			name:     "forced utf-8 on big5",
+			in:       append([]byte("a,b\n"), big5(t, "陳大文,1\n")...),
+			opts:     Options{Encoding: "utf-8"},
+			want:     []Record{rec(1, "a", "b")},
+			wantErr:  ErrBadEncoding,
+			wantLine: 2,
+		},
+		{
+			name:     "neither big5 nor utf8",
+			in:       []byte("a,b\n\xA4\x40,\x80\x80\n"),
+			want:     []Record{rec(1, "a", "b")},
+			wantErr:  ErrBadEncoding,
+			wantLine: 2,
+		},
+		{
+			name:     "cell over the limit",
+			in:       []byte("a,b\n1,2\nx," + strings.Repeat("z", 1<<20+1) + "\n"),
+			want:     []Record{rec(1, "a", "b"), rec(2, "1", "2")},
+			wantErr:  ErrCellTooLarge,
+			wantLine: 3,
+		},
+		{
+			name:     "runaway quoted cell stopped early",
+			in:       []byte("a,b\n\"" + strings.Repeat("line,line\n", 300)),
+			opts:     Options{MaxCellBytes: 1000},
+			want:     []Record{rec(1, "a", "b")},
+			wantErr:  ErrCellTooLarge,
+			wantLine: 2,
+		},
+		{
+			name:     "max bytes",
+			in:       []byte(strings.Repeat("a,b\n", 1000)),
+			opts:     Options{MaxBytes: 100},
+			wantErr:  ErrTooLarge,
+			wantLine: 0,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewCSVReader(bytes.NewReader(tc.in), "customers.csv", tc.opts)
+			if err != nil && tc.wantErr != nil {
+				checkErr(t, err, tc.wantErr, tc.wantLine, "customers.csv")
+				return
+			}
+			if err != nil {
+				t.Fatalf("NewCSVReader: %v", err)
+			}
+			if tc.wantEnc != "" && r.Encoding() != tc.wantEnc {
+				t.Errorf("got encoding %q, want %q", r.Encoding(), tc.wantEnc)
+			}
+			if tc.wantDelim != 0 && r.Delimiter() != tc.wantDelim {
+				t.Errorf("got delimiter %q, want %q", r.Delimiter(), tc.wantDelim)
+			}
+			got, err := readAll(t, r)
+			if tc.wantErr != nil {
+				checkErr(t, err, tc.wantErr, tc.wantLine, "customers.csv")
+				if tc.want != nil {
+					checkRecords(t, got, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("read: %v", err)
+			}
+			checkRecords(t, got, tc.want)
+		})
+	}
+}
+
+func TestCSVReaderOpenErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		opts Options
+		want error
+	}{
+		{"empty", nil, Options{}, ErrEmptyFile},
+		{"unknown encoding", []byte("a\n"), Options{Encoding: "latin1"}, ErrUnknownEncoding},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewCSVReader(bytes.NewReader(tc.in), "x.csv", tc.opts)
+			checkErr(t, err, tc.want, 0, "x.csv")
+		})
+	}
+	if _, err := NewCSVReader(strings.NewReader("a"), "x.csv", Options{Delimiter: '"'}); err == nil {
+		t.Errorf(`delimiter '"': got no error, want one`)
+	}
+}
+
+func TestCSVParseErrorMessage(t *testing.T) {
+	r, err := NewCSVReader(strings.NewReader("a,b\n1,x\"y\n"), "customers.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = readAll(t, r)
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("got %v, want *ParseError", err)
+	}
+	if got, want := err.Error(), "customers.csv: line 2, column 4: "; !strings.HasPrefix(got, want) {
+		t.Errorf("got %q, want prefix %q", got, want)
+	}
+	e := &ParseError{File: "c.csv", Line: 7, Err: ErrNUL}
+	if got, want := e.Error(), "c.csv: line 7: "+ErrNUL.Error(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestCSVWideAndLong(t *testing.T) {
+	t.Run("5000 columns", func(t *testing.T) {
+		var b strings.Builder
+		for row := 0; row < 3; row++ {
+			for c := 0; c < 5000; c++ {
+				if c > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString("r")
+				b.WriteByte(byte('0' + row))
+				b.WriteString("c")
+				b.WriteString(strings.Repeat("x", c%7))
+			}
+			b.WriteByte('\n')
+		}
+		r, err := NewCSVReader(strings.NewReader(b.String()), "wide.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readAll(t, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 {
+			t.Fatalf("got %d records, want 3", len(got))
+		}
+		for i, g := range got {
+			if len(g.Cells) != 5000 {
+				t.Fatalf("record %d: got %d cells, want 5000", i, len(g.Cells))
+			}
+			if want := "r" + string(rune('0'+i)) + "c" + strings.Repeat("x", 4999%7); g.Cells[4999] != want {
+				t.Errorf("record %d cell 5000: got %q, want %q", i, g.Cells[4999], want)
+			}
+		}
+	})
+	t.Run("200000 blank lines then data", func(t *testing.T) {
+		in := "name,phone\n" + strings.Repeat("\r\n", 100000) + strings.Repeat(" , \n", 100000) + "王小明,0933\n"
+		r, err := NewCSVReader(strings.NewReader(in), "blank.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readAll(t, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRecords(t, got, []Record{rec(1, "name", "phone"), rec(200002, "王小明", "0933")})
+	})
+	t.Run("1 MB cell within a 2 MB limit", func(t *testing.T) {
+		big := strings.Repeat("好", 1<<20/3)
+		in := "a,b\n\"" + big + "\",2\n"
+		r, err := NewCSVReader(strings.NewReader(in), "big.csv", Options{MaxCellBytes: 2 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readAll(t, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRecords(t, got, []Record{rec(1, "a", "b"), rec(2, big, "2")})
+	})
+	t.Run("blank lines before header", func(t *testing.T) {
+		in := strings.Repeat("\n", 5000) + "a;b\n1;2\n"
+		r, err := NewCSVReader(strings.NewReader(in), "x.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Delimiter() != ';' {
+			t.Errorf("got delimiter %q, want ';'", r.Delimiter())
+		}
+		got, err := readAll(t, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRecords(t, got, []Record{rec(5001, "a", "b"), rec(5002, "1", "2")})
+	})
+}
+
+func TestTrimPartialRune(t *testing.T) {
+	s := []byte("ab王")
+	tests := []struct {
+		in   []byte
+		want string
+	}{
+		{s, "ab王"},
+		{s[:4], "ab"},
+		{s[:3], "ab"},
+		{s[:2], "ab"},
+	}
+	for _, tc := range tests {
+		if got := string(trimPartialRune(tc.in, true)); got != tc.want {
+			t.Errorf("trimPartialRune(%q): got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package source
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func FuzzCSVReader(f *testing.F) {
+	for _, s := range []string{
+		"name,phone\n王小明,0933555666\n",
+		"\xEF\xBB\xBFa;b\r\n\"x\ny\";2\r\n",
+		"a\tb\n\n\n1\t2\n",
+		"a,b\n\"x,y\n",
+		"a,\"b\"c\n",
+		"\xFF\xFEa\x00,\x00b\x00\n\x00",
+		"\xB3\xAF,\xA4\x40\n1,2\n",
+		"a,b\nc\x00d\n",
+		",,,\n \n\"\"\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := NewCSVReader(bytes.NewReader(data), "fuzz.csv", Options{MaxCellBytes: 1 << 10, MaxBytes: 1 << 20})
+		if err != nil {
+			return
+		}
+		last := 0
+		for i := 0; ; i++ {
+			rec, err := r.Read()
+			if err != nil {
+				return
+			}
+			if rec.Line < 1 || rec.Line <= last {
+				t.Fatalf("record %d: line %d after line %d", i, rec.Line, last)
+			}
+			if rec.Line > bytes.Count(data, []byte("\n"))+1 && r.Encoding() == EncodingUTF8 {
+				t.Fatalf("record %d: line %d beyond the %d lines of the input", i, rec.Line, bytes.Count(data, []byte("\n"))+1)
+			}
+			if len(rec.Cells) == 0 {
+				t.Fatalf("record %d: no cells", i)
+			}
+			last = rec.Line
+		}
+	})
+}
+
+func FuzzXLSXReader(f *testing.F) {
+	dir := f.TempDir()
+	book := excelize.NewFile()
+	must(f, book.SetSheetRow("Sheet1", "A1", &[]any{"name", "phone", "when"}))
+	must(f, book.SetSheetRow("Sheet1", "A3", &[]any{"王小明", "0933555666", 45000.5}))
+	styled(f, book, "Sheet1", "C3", 45000.5, 22, "")
+	p := saveBook(f, book, dir, "seed.xlsx")
+	seed, err := os.ReadFile(p)
+	must(f, err)
+	f.Add(seed)
+	hand := zipParts(f, dir, "hand.xlsx", handmade(`<workbookPr date1904="1"/>`,
+		`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" s="1"><v>100</v></c><c r="C2" t="e"><v>#REF!</v></c></row>`,
+		`<si><r><t>a</t></r><rPh><t>b</t></rPh></si>`,
+		`<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>`)...)
+	seed2, err := os.ReadFile(hand)
+	must(f, err)
+	f.Add(seed2)
+	book = excelize.NewFile()
+	must(f, book.SetCellValue("Sheet1", "A1", "x"))
+	p = saveBook(f, book, dir, "locked.xlsx", excelize.Options{Password: "pw"})
+	seed3, err := os.ReadFile(p)
+	must(f, err)
+	f.Add(seed3)
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "fuzz.xlsx")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(p, Options{Password: "pw", MaxBytes: 8 << 20, MaxCellBytes: 1 << 12})
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		last := 0
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				return
+			}
+			if rec.Line < 1 || rec.Line <= last && isXLSX(r) {
+				// XLSX row numbers come from the file and may repeat in
+				// a damaged one; they must still be positive.
+				if rec.Line < 1 {
+					t.Fatalf("line %d", rec.Line)
+				}
+			}
+			last = rec.Line
+		}
+	})
+}
+
+func isXLSX(r Reader) bool {
+	_, ok := r.(*XLSXReader)
+	return ok
+}

@@ -1,0 +1,258 @@
+package source
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// formatKind says how a numeric cell is shown.
+type formatKind uint8
+
+const (
+	kindGeneral  formatKind = iota // plain number
+	kindDate                       // YYYY/MM/DD
+	kindDateTime                   // YYYY/MM/DD HH:MM:SS
+	kindTime                       // HH:MM:SS
+	kindZeroPad                    // integer padded with zeros to width
+)
+
+// numFormat is what this package needs to know of a number format.
+type numFormat struct {
+	kind  formatKind
+	width int // kindZeroPad
+}
+
+// builtinFormat classifies Excel's built-in number formats by id, including
+// the zh-TW locale's date formats (27-36, 50-58).
+func builtinFormat(id int) numFormat {
+	switch id {
+	case 14, 15, 16, 17, 27, 28, 29, 30, 31, 36, 50, 51, 54, 57, 58:
+		return numFormat{kind: kindDate}
+	case 22:
+		return numFormat{kind: kindDateTime}
+	case 18, 19, 20, 21, 32, 33, 34, 35, 45, 46, 47, 52, 53, 55, 56:
+		return numFormat{kind: kindTime}
+	}
+	return numFormat{}
+}
+
+// classifyFormat classifies a custom number format code: date, date and
+// time, time, zero padding, or anything else (shown as a plain number). Only
+// the first section (positive numbers) is considered.
+func classifyFormat(code string) numFormat {
+	var hasDate, hasTime, hasMonthOrMinute, hasDigit, hasE bool
+	zeros, other := 0, 0
+	lower := strings.ToLower(code)
+	if strings.TrimSpace(lower) == "general" {
+		return numFormat{}
+	}
+scan:
+	for i := 0; i < len(lower); i++ {
+		c := lower[i]
+		switch c {
+		case ';':
+			break scan
+		case '"':
+			j := strings.IndexByte(lower[i+1:], '"')
+			if j < 0 {
+				break scan
+			}
+			i += j + 1
+			other++
+		case '\\', '_', '*':
+			i++ // escaped or spacing/fill character
+			other++
+		case '[':
+			j := strings.IndexByte(lower[i:], ']')
+			if j < 0 {
+				break scan
+			}
+			inner := lower[i+1 : i+j]
+			if inner != "" && strings.Trim(inner, "hms") == "" {
+				hasTime = true // elapsed time [h]:mm
+			}
+			i += j
+		case 'y', 'd', 'g':
+			hasDate = true
+		case 'e':
+			hasE = true
+		case 'h', 's':
+			hasTime = true
+		case 'm':
+			hasMonthOrMinute = true
+		case 'a':
+			if strings.HasPrefix(lower[i:], "am/pm") {
+				hasTime = true
+				i += 4
+			} else if strings.HasPrefix(lower[i:], "a/p") {
+				hasTime = true
+				i += 2
+			}
+		case '0':
+			zeros++
+			hasDigit = true
+		case '#', '?':
+			hasDigit = true
+			other++
+		default:
+			other++
+		}
+	}
+	if hasE && !hasDigit {
+		hasDate = true // era year (ROC year in zh-TW)
+	}
+	if hasMonthOrMinute && !hasTime && !hasDigit {
+		hasDate = true // m, mmm: month
+	}
+	switch {
+	case hasDate && hasTime:
+		return numFormat{kind: kindDateTime}
+	case hasDate:
+		return numFormat{kind: kindDate}
+	case hasTime:
+		return numFormat{kind: kindTime}
+	case zeros >= 2 && other == 0:
+		return numFormat{kind: kindZeroPad, width: zeros}
+	}
+	return numFormat{}
+}
+
+// formatGeneral formats a number as Excel's General format would show it in
+// a wide column: at most 15 significant digits, no exponent for ordinary
+// magnitudes, no trailing zeros.
+func formatGeneral(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	if r == 0 {
+		return "0"
+	}
+	if a := math.Abs(r); a >= 1e21 || a < 1e-15 {
+		return strconv.FormatFloat(r, 'E', -1, 64)
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// maxSerial is the serial number of 9999-12-31, Excel's last date.
+const maxSerial = 2958465
+
+// formatSerial converts an Excel date serial to text by pure arithmetic (no
+// time zone): 1900 date system with its fictitious 1900-02-29 (serial 60),
+// or the 1904 system. ok is false for serials Excel cannot show as a date.
+func formatSerial(v float64, date1904 bool, kind formatKind) (string, bool) {
+	if math.IsNaN(v) || v < 0 || v >= maxSerial+1 {
+		return "", false
+	}
+	var days, secs int64
+	if kind == kindDate {
+		days = int64(math.Floor(v))
+	} else {
+		total := int64(math.Round(v * 86400))
+		days, secs = total/86400, total%86400
+	}
+	if kind == kindTime {
+		return fmt.Sprintf("%02d:%02d:%02d", secs/3600, secs/60%60, secs%60), true
+	}
+	y, m, d := serialToDate(days, date1904)
+	if kind == kindDate {
+		return fmt.Sprintf("%04d/%02d/%02d", y, m, d), true
+	}
+	return fmt.Sprintf("%04d/%02d/%02d %02d:%02d:%02d", y, m, d, secs/3600, secs/60%60, secs%60), true
+}
+
+// serialToDate returns the calendar date of a whole serial day number.
+func serialToDate(days int64, date1904 bool) (y, m, d int) {
+	if date1904 {
+		return civilFromDays(daysFromCivil(1904, 1, 1) + days)
+	}
+	switch {
+	case days == 0:
+		return 1900, 1, 0 // Excel shows 1900/1/0
+	case days == 60:
+		return 1900, 2, 29 // Lotus 1-2-3's leap-year bug, kept by Excel
+	case days < 60:
+		return civilFromDays(daysFromCivil(1899, 12, 31) + days)
+	}
+	return civilFromDays(daysFromCivil(1899, 12, 30) + days)
+}
+
+// daysFromCivil returns the number of days since 1970-01-01 of a proleptic
+// Gregorian date (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
+
+// civilFromDays is the inverse of daysFromCivil.
+func civilFromDays(z int64) (y, m, d int) {
+	z += 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era = (z - 146096) / 146097
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = int(doy - (153*mp+2)/5 + 1)
+	m = int(mp + 3)
+	if m > 12 {
+		m -= 12
+	}
+	y = int(yoe + era*400)
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// parseISODate parses the ISO 8601 value of a t="d" cell:
+// YYYY-MM-DD, optionally followed by THH:MM[:SS[.fff]] and a zone suffix,
+// which is ignored (the wall-clock time is what the user typed).
+func parseISODate(s string) (y, mo, d, h, mi, sec int, ok bool) {
+	num := func(t string) (int, bool) {
+		n, err := strconv.Atoi(t)
+		return n, err == nil
+	}
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return
+	}
+	var ok1, ok2, ok3 bool
+	y, ok1 = num(s[0:4])
+	mo, ok2 = num(s[5:7])
+	d, ok3 = num(s[8:10])
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return
+	}
+	rest := s[10:]
+	if rest == "" {
+		return y, mo, d, 0, 0, 0, true
+	}
+	if rest[0] != 'T' && rest[0] != ' ' || len(rest) < 6 || rest[3] != ':' {
+		return
+	}
+	h, ok1 = num(rest[1:3])
+	mi, ok2 = num(rest[4:6])
+	if !ok1 || !ok2 || h > 23 || mi > 59 {
+		return
+	}
+	if len(rest) >= 9 && rest[6] == ':' {
+		if sec, ok1 = num(rest[7:9]); !ok1 || sec > 59 {
+			return
+		}
+	}
+	return y, mo, d, h, mi, sec, true
+}

@@ -1,0 +1,826 @@
+package source
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Excel's sheet limits.
+const (
+	maxExcelRows = 1048576
+	maxExcelCols = 16384
+)
+
+// XLSXReader streams the rows of one worksheet of an XLSX workbook.
+//
+// The worksheet XML is decoded straight from the zip archive with
+// encoding/xml, one row at a time, so memory is bounded by the shared-string
+// table and one row, whatever the number of rows. (excelize's Rows iterator
+// does not expose the style of each cell, which is needed to tell dates from
+// numbers; excelize is still used to decrypt password-protected workbooks.)
+//
+// Cell texts follow what the user sees, with these choices:
+//   - text cells as typed (leading zeros kept);
+//   - formulas give their cached value; error values their text ("#REF!");
+//   - booleans give TRUE or FALSE;
+//   - numbers give the plain number without exponent and without thousands
+//     separators, currency symbols or rounding to the displayed decimals,
+//     rounded to Excel's 15 significant digits (12000000, 0.3, 1234.5);
+//     percentages give the stored fraction (0.05 for 5%); a format made only
+//     of zeros ("0000000000", used for phone numbers and postcodes) pads
+//     the number with leading zeros as Excel shows it;
+//   - numbers with a date or time format give YYYY/MM/DD,
+//     YYYY/MM/DD HH:MM:SS (the format shows a time) or HH:MM:SS (time only),
+//     computed from the serial number without any time zone.
+//
+// Hidden rows are returned like visible ones. Merged cells give their value
+// in the top-left cell only.
+type XLSXReader struct {
+	name     string
+	closer   io.Closer
+	zfiles   map[string]*zip.File
+	sheets   []sheetInfo
+	sheet    sheetInfo
+	sst      []string
+	kinds    []numFormat // by cell style (xf) index
+	date1904 bool
+	maxCell  int
+
+	rc    io.ReadCloser
+	dec   *xml.Decoder
+	row   int  // number of the last row read
+	inRow bool // inside the <row> element of row
+	err   error
+	cells []string
+	buf   []byte
+}
+
+type sheetInfo struct {
+	name   string
+	hidden bool
+	target string // part name in the zip, "" if unresolved
+	chart  bool
+}
+
+// OpenXLSX opens the worksheet of an XLSX workbook chosen by Options.Sheet
+// (default: the first visible sheet). An encrypted workbook is decrypted with
+// Options.Password. The archive's total uncompressed size is checked against
+// Options.MaxBytes before anything is unpacked.
+func OpenXLSX(filePath string, opts Options) (*XLSXReader, error) {
+	name := filepath.Base(filePath)
+	f, err := os.Open(filePath)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	var zr *zip.Reader
+	var closer io.Closer = f
+	switch {
+	case n == 0:
+		f.Close()
+		return nil, fileError(name, ErrEmptyFile, "")
+	case bytes.Equal(head, oleMagic):
+		if st.Size() > opts.maxBytes() {
+			f.Close()
+			return nil, fileError(name, ErrTooLarge, "%s is bigger than the %s limit", mb(st.Size()), mb(opts.maxBytes()))
+		}
+		raw, err := io.ReadAll(io.NewSectionReader(f, 0, st.Size()))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		pkg, err := decryptOLE(name, raw, opts.Password)
+		if err != nil {
+			return nil, err
+		}
+		closer = nil
+		if zr, err = zip.NewReader(bytes.NewReader(pkg), int64(len(pkg))); err != nil {
+			return nil, fileError(name, ErrEncrypted, "the password is wrong")
+		}
+	case bytes.Equal(head[:min(4, n)], zipMagic):
+		if zr, err = zip.NewReader(f, st.Size()); err != nil {
+			f.Close()
+			return nil, fileError(name, ErrCorrupt, "the zip archive cannot be read: %v", err)
+		}
+	default:
+		f.Close()
+		return nil, fileError(name, ErrNotSpreadsheet, "it is not an Excel .xlsx workbook")
+	}
+	r, err := newXLSXReader(name, zr, opts)
+	if err != nil {
+		if closer != nil {
+			closer.Close()
+		}
+		return nil, err
+	}
+	r.closer = closer
+	return r, nil
+}
+
+// decryptOLE tells an encrypted OOXML package from a legacy .xls and
+// decrypts the former.
+func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error) {
+	if !bytes.Contains(raw, utf16le("EncryptedPackage")) {
+		return nil, fileError(name, ErrLegacyXLS, "")
+	}
+	if password == "" {
+		return nil, fileError(name, ErrEncrypted, "pass the password with --password")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			pkg, err = nil, fileError(name, ErrEncrypted, "it cannot be decrypted (%v)", p)
+		}
+	}()
+	pkg, err = excelize.Decrypt(raw, &excelize.Options{Password: password})
+	if err != nil || len(pkg) < 4 || !bytes.HasPrefix(pkg, zipMagic) {
+		return nil, fileError(name, ErrEncrypted, "the password is wrong")
+	}
+	return pkg, nil
+}
+
+func utf16le(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for _, c := range []byte(s) {
+		b = append(b, c, 0)
+	}
+	return b
+}
+
+func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, error) {
+	var total uint64
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+	}
+	if max := opts.maxBytes(); total > uint64(max) {
+		return nil, fileError(name, ErrTooLarge, "the workbook unpacks to %s, more than the %s limit", mb(int64(min(total, 1<<62))), mb(max))
+	}
+	r := &XLSXReader{name: name, zfiles: make(map[string]*zip.File, len(zr.File)), maxCell: opts.maxCellBytes()}
+	for _, zf := range zr.File {
+		r.zfiles[normPart(zf.Name)] = zf
+	}
+
+	// Package relationships → workbook part.
+	wbPath := "xl/workbook.xml"
+	if rels, err := r.readRels("_rels/.rels", ""); err == nil {
+		for _, rel := range rels {
+			if strings.HasSuffix(rel.Type, "/officeDocument") {
+				wbPath = rel.target
+				break
+			}
+		}
+	}
+	if r.zfiles[normPart(wbPath)] == nil {
+		return nil, fileError(name, ErrNotSpreadsheet, "the zip archive holds no Excel workbook")
+	}
+	var wb xWorkbook
+	if err := r.unmarshal(wbPath, &wb); err != nil {
+		return nil, err
+	}
+	r.date1904 = wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")
+	rels, err := r.readRels(relsPath(wbPath), path.Dir(wbPath))
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]xRel, len(rels))
+	sstPath, stylesPath := "", ""
+	for _, rel := range rels {
+		byID[rel.ID] = rel
+		switch {
+		case strings.HasSuffix(rel.Type, "/sharedStrings"):
+			sstPath = rel.target
+		case strings.HasSuffix(rel.Type, "/styles"):
+			stylesPath = rel.target
+		}
+	}
+	for _, s := range wb.Sheets {
+		rel := byID[s.RID]
+		r.sheets = append(r.sheets, sheetInfo{
+			name:   s.Name,
+			hidden: s.State != "" && s.State != "visible",
+			target: rel.target,
+			chart:  strings.HasSuffix(rel.Type, "/chartsheet") || strings.HasSuffix(rel.Type, "/dialogsheet"),
+		})
+	}
+	if err := r.pickSheet(opts.Sheet); err != nil {
+		return nil, err
+	}
+	if stylesPath != "" {
+		if err := r.readStyles(stylesPath); err != nil {
+			return nil, err
+		}
+	}
+	if sstPath != "" {
+		if err := r.readSST(sstPath); err != nil {
+			return nil, err
+		}
+	}
+	zf := r.zfiles[normPart(r.sheet.target)]
+	if zf == nil {
+		return nil, fileError(name, ErrCorrupt, "the data of sheet %q is missing", r.sheet.name)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, fileError(name, ErrCorrupt, "sheet %q: %v", r.sheet.name, err)
+	}
+	r.rc = rc
+	r.dec = xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
+	return r, nil
+}
+
+func (r *XLSXReader) pickSheet(want string) error {
+	list := func() string {
+		var b strings.Builder
+		for i, s := range r.sheets {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Quote(s.name))
+			if s.hidden {
+				b.WriteString(" (hidden)")
+			}
+		}
+		return b.String()
+	}
+	if want == "" {
+		for _, s := range r.sheets {
+			if !s.hidden && !s.chart {
+				r.sheet = s
+				return nil
+			}
+		}
+		return fileError(r.name, ErrNoSheet, "the workbook has no visible worksheet (sheets: %s)", list())
+	}
+	found := -1
+	for i, s := range r.sheets {
+		if s.name == want {
+			found = i
+			break
+		}
+	}
+	if found < 0 {
+		for i, s := range r.sheets {
+			if strings.EqualFold(strings.TrimSpace(s.name), strings.TrimSpace(want)) {
+				found = i
+				break
+			}
+		}
+	}
+	if found < 0 {
+		return fileError(r.name, ErrNoSheet, "there is no sheet %q; the workbook has: %s", want, list())
+	}
+	if r.sheets[found].chart {
+		return fileError(r.name, ErrNoSheet, "sheet %q is a chart, not a worksheet; the workbook has: %s", want, list())
+	}
+	r.sheet = r.sheets[found]
+	return nil
+}
+
+// SheetNames returns the names of all sheets in workbook order, hidden ones
+// included.
+func (r *XLSXReader) SheetNames() []string {
+	names := make([]string, len(r.sheets))
+	for i, s := range r.sheets {
+		names[i] = s.name
+	}
+	return names
+}
+
+// Sheet returns the name of the sheet being read.
+func (r *XLSXReader) Sheet() string { return r.sheet.name }
+
+// Close releases the file and the sheet stream. It is safe to call twice.
+func (r *XLSXReader) Close() error {
+	var err error
+	if r.rc != nil {
+		err = r.rc.Close()
+		r.rc = nil
+	}
+	if r.closer != nil {
+		if cerr := r.closer.Close(); err == nil {
+			err = cerr
+		}
+		r.closer = nil
+	}
+	if r.err == nil {
+		r.err = fmt.Errorf("%s: %w", r.name, os.ErrClosed)
+	}
+	return err
+}
+
+// Read returns the next non-blank row, or io.EOF after the last one. After an
+// error every later call returns the same error.
+func (r *XLSXReader) Read() (Record, error) {
+	if r.err != nil {
+		return Record{}, r.err
+	}
+	for {
+		ok, err := r.readRow()
+		if err != nil {
+			r.err = err
+			return Record{}, err
+		}
+		if !ok {
+			r.err = io.EOF
+			return Record{}, io.EOF
+		}
+		if !isBlank(r.cells) {
+			return Record{Line: r.row, Cells: append([]string(nil), r.cells...)}, nil
+		}
+	}
+}
+
+func (r *XLSXReader) corrupt(err error) error {
+	line := r.row
+	if !r.inRow {
+		line++
+	}
+	return &ParseError{File: r.name, Line: line, Err: fmt.Errorf("%w: sheet %q: %v", ErrCorrupt, r.sheet.name, err)}
+}
+
+// readRow reads the next <row> element into r.cells; ok is false at the end
+// of the sheet data.
+func (r *XLSXReader) readRow() (ok bool, err error) {
+	for {
+		tok, err := r.dec.RawToken()
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, r.corrupt(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "row" {
+				return true, r.rowBody(t)
+			}
+		case xml.EndElement:
+			if t.Name.Local == "sheetData" {
+				return false, nil
+			}
+		}
+	}
+}
+
+func (r *XLSXReader) rowBody(start xml.StartElement) error {
+	num := r.row + 1
+	if v := attr(start, "r"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxExcelRows {
+			return r.corrupt(fmt.Errorf("bad row number %q", v))
+		}
+		num = n
+	}
+	r.row, r.inRow = num, true
+	defer func() { r.inRow = false }()
+	r.cells = r.cells[:0]
+	col := 0
+	for {
+		tok, err := r.dec.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return r.corrupt(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local != "c" {
+				if err := r.skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			if ref := attr(t, "r"); ref != "" {
+				c, ok := colFromRef(ref)
+				if !ok {
+					return r.corrupt(fmt.Errorf("bad cell reference %q", ref))
+				}
+				col = c
+			} else {
+				col++
+			}
+			if col > maxExcelCols {
+				return r.corrupt(fmt.Errorf("column %d is beyond Excel's last column", col))
+			}
+			val, err := r.cell(t, col)
+			if err != nil {
+				return err
+			}
+			if val == "" {
+				continue
+			}
+			for len(r.cells) < col {
+				r.cells = append(r.cells, "")
+			}
+			r.cells[col-1] = val
+		case xml.EndElement:
+			if t.Name.Local == "row" {
+				return nil
+			}
+		}
+	}
+}
+
+// skip skips to the end of the element whose start was just read.
+func (r *XLSXReader) skip() error {
+	depth := 1
+	for depth > 0 {
+		tok, err := r.dec.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return r.corrupt(err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
+// cell reads one <c> element and returns its display text.
+func (r *XLSXReader) cell(start xml.StartElement, col int) (string, error) {
+	typ, style := attr(start, "t"), attr(start, "s")
+	r.buf = r.buf[:0]
+	depth := 0        // depth below <c>
+	where := 0        // 1 = in <v>, 2 = in <is>
+	inT, inPh := 0, 0 // depth markers inside <is>
+	for {
+		tok, err := r.dec.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return "", r.corrupt(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch {
+			case depth == 1 && t.Name.Local == "v":
+				where = 1
+			case depth == 1 && t.Name.Local == "is":
+				where = 2
+			case where == 2 && (t.Name.Local == "rPh" || t.Name.Local == "phoneticPr"):
+				if inPh == 0 {
+					inPh = depth
+				}
+			case where == 2 && t.Name.Local == "t" && inPh == 0:
+				inT = depth
+			}
+		case xml.EndElement:
+			if depth == 0 {
+				goto done
+			}
+			if depth == inT {
+				inT = 0
+			}
+			if depth == inPh {
+				inPh = 0
+			}
+			if depth == 1 {
+				where = 0
+			}
+			depth--
+		case xml.CharData:
+			if (where == 1 && depth == 1) || (where == 2 && inT > 0 && inPh == 0) {
+				r.buf = append(r.buf, t...)
+				if len(r.buf) > r.maxCell {
+					return "", &ParseError{File: r.name, Line: r.row, Column: col,
+						Err: fmt.Errorf("%w: cell %s is longer than the limit of %d bytes", ErrCellTooLarge, cellName(col, r.row), r.maxCell)}
+				}
+			}
+		}
+	}
+done:
+	v := r.buf // text of <v>, or of <is> for inline strings
+	switch typ {
+	case "s":
+		idx, err := strconv.Atoi(strings.TrimSpace(string(v)))
+		if err != nil || idx < 0 || idx >= len(r.sst) {
+			if len(v) == 0 {
+				return "", nil
+			}
+			return "", &ParseError{File: r.name, Line: r.row, Column: col,
+				Err: fmt.Errorf("%w: cell %s points to shared text %q that does not exist", ErrCorrupt, cellName(col, r.row), v)}
+		}
+		return r.sst[idx], nil
+	case "inlineStr", "str", "e":
+		return unescapeXString(string(v)), nil
+	case "b":
+		switch strings.TrimSpace(string(v)) {
+		case "1", "true":
+			return "TRUE", nil
+		case "0", "false":
+			return "FALSE", nil
+		}
+		return string(v), nil
+	case "d":
+		return r.isoDate(string(v), style), nil
+	}
+	s := string(v)
+	if s == "" {
+		return "", nil
+	}
+	return r.number(s, style), nil
+}
+
+// styleFormat returns the number format of a cell style index attribute.
+func (r *XLSXReader) styleFormat(style string) numFormat {
+	if style == "" {
+		return numFormat{}
+	}
+	i, err := strconv.Atoi(style)
+	if err != nil || i < 0 || i >= len(r.kinds) {
+		return numFormat{}
+	}
+	return r.kinds[i]
+}
+
+func (r *XLSXReader) number(s, style string) string {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return s
+	}
+	nf := r.styleFormat(style)
+	switch nf.kind {
+	case kindDate, kindDateTime, kindTime:
+		if out, ok := formatSerial(v, r.date1904, nf.kind); ok {
+			return out
+		}
+	case kindZeroPad:
+		if v >= 0 && v < 1e15 && v == float64(int64(v)) {
+			return fmt.Sprintf("%0*d", nf.width, int64(v))
+		}
+	}
+	return formatGeneral(v)
+}
+
+func (r *XLSXReader) isoDate(s, style string) string {
+	y, mo, d, h, mi, sec, ok := parseISODate(strings.TrimSpace(s))
+	if !ok {
+		return s
+	}
+	kind := r.styleFormat(style).kind
+	switch {
+	case kind == kindTime:
+		return fmt.Sprintf("%02d:%02d:%02d", h, mi, sec)
+	case kind == kindDateTime || (kind != kindDate && h+mi+sec > 0):
+		return fmt.Sprintf("%04d/%02d/%02d %02d:%02d:%02d", y, mo, d, h, mi, sec)
+	}
+	return fmt.Sprintf("%04d/%02d/%02d", y, mo, d)
+}
+
+// attr returns the value of the attribute with the given local name.
+func attr(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// colFromRef returns the 1-based column of a cell reference like "AB12".
+func colFromRef(ref string) (int, bool) {
+	col, i := 0, 0
+	for ; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			col = col*26 + int(c-'A'+1)
+		case c >= 'a' && c <= 'z':
+			col = col*26 + int(c-'a'+1)
+		default:
+			goto end
+		}
+		if col > maxExcelCols {
+			return 0, false
+		}
+	}
+end:
+	if i == 0 {
+		return 0, false
+	}
+	return col, true
+}
+
+// cellName returns the A1-style name of a cell.
+func cellName(col, row int) string {
+	var b []byte
+	for c := col; c > 0; c = (c - 1) / 26 {
+		b = append([]byte{byte('A' + (c-1)%26)}, b...)
+	}
+	return string(b) + strconv.Itoa(row)
+}
+
+// unescapeXString decodes the _xHHHH_ escapes of OOXML strings.
+func unescapeXString(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if i+7 <= len(s) && s[i] == '_' && s[i+1] == 'x' && s[i+6] == '_' {
+			if n, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil {
+				b.WriteRune(rune(n))
+				i += 7
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// ---- package parts ----
+
+func normPart(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = strings.TrimPrefix(name, "/")
+	return strings.ToLower(path.Clean(name))
+}
+
+func relsPath(part string) string {
+	return path.Join(path.Dir(part), "_rels", path.Base(part)+".rels")
+}
+
+type xRel struct {
+	ID     string `xml:"Id,attr"`
+	Type   string `xml:"Type,attr"`
+	Target string `xml:"Target,attr"`
+	Mode   string `xml:"TargetMode,attr"`
+	target string
+}
+
+type xWorkbook struct {
+	Pr struct {
+		Date1904 string `xml:"date1904,attr"`
+	} `xml:"workbookPr"`
+	Sheets []struct {
+		Name  string `xml:"name,attr"`
+		State string `xml:"state,attr"`
+		RID   string `xml:"id,attr"`
+	} `xml:"sheets>sheet"`
+}
+
+type xStyles struct {
+	NumFmts []struct {
+		ID   int    `xml:"numFmtId,attr"`
+		Code string `xml:"formatCode,attr"`
+	} `xml:"numFmts>numFmt"`
+	CellXfs []struct {
+		NumFmtID int `xml:"numFmtId,attr"`
+	} `xml:"cellXfs>xf"`
+}
+
+func (r *XLSXReader) open(part string) (io.ReadCloser, error) {
+	zf := r.zfiles[normPart(part)]
+	if zf == nil {
+		return nil, fileError(r.name, ErrCorrupt, "part %s is missing", part)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, fileError(r.name, ErrCorrupt, "%s: %v", part, err)
+	}
+	return rc, nil
+}
+
+func (r *XLSXReader) unmarshal(part string, v any) error {
+	rc, err := r.open(part)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := xml.NewDecoder(bufio.NewReader(rc)).Decode(v); err != nil {
+		return fileError(r.name, ErrCorrupt, "%s: %v", part, err)
+	}
+	return nil
+}
+
+// readRels reads a relationships part; targets are resolved against dir.
+func (r *XLSXReader) readRels(part, dir string) ([]xRel, error) {
+	var rels struct {
+		Rels []xRel `xml:"Relationship"`
+	}
+	if err := r.unmarshal(part, &rels); err != nil {
+		return nil, err
+	}
+	for i := range rels.Rels {
+		t := strings.ReplaceAll(rels.Rels[i].Target, "\\", "/")
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join(dir, t)
+		}
+		rels.Rels[i].target = t
+	}
+	return rels.Rels, nil
+}
+
+func (r *XLSXReader) readStyles(part string) error {
+	var st xStyles
+	if err := r.unmarshal(part, &st); err != nil {
+		if errors.Is(err, ErrCorrupt) && r.zfiles[normPart(part)] == nil {
+			return nil // missing styles: every number is General
+		}
+		return err
+	}
+	custom := make(map[int]string, len(st.NumFmts))
+	for _, nf := range st.NumFmts {
+		custom[nf.ID] = nf.Code
+	}
+	r.kinds = make([]numFormat, len(st.CellXfs))
+	for i, xf := range st.CellXfs {
+		if code, ok := custom[xf.NumFmtID]; ok {
+			r.kinds[i] = classifyFormat(code)
+		} else {
+			r.kinds[i] = builtinFormat(xf.NumFmtID)
+		}
+	}
+	return nil
+}
+
+// readSST loads the shared-string table, streaming its XML.
+func (r *XLSXReader) readSST(part string) error {
+	rc, err := r.open(part)
+	if err != nil {
+		if r.zfiles[normPart(part)] == nil {
+			return nil
+		}
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
+	var buf []byte
+	inSI, inT, inPh, depth := false, 0, 0, 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fileError(r.name, ErrCorrupt, "shared strings: %v", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch t.Name.Local {
+			case "sst":
+				if n, err := strconv.Atoi(attr(t, "uniqueCount")); err == nil && n > 0 && r.sst == nil {
+					r.sst = make([]string, 0, min(n, 1<<20))
+				}
+			case "si":
+				inSI, buf = true, buf[:0]
+			case "rPh", "phoneticPr":
+				if inPh == 0 {
+					inPh = depth
+				}
+			case "t":
+				if inSI && inPh == 0 {
+					inT = depth
+				}
+			}
+		case xml.EndElement:
+			switch {
+			case depth == inT:
+				inT = 0
+			case depth == inPh:
+				inPh = 0
+			}
+			if t.Name.Local == "si" && inSI {
+				inSI = false
+				r.sst = append(r.sst, unescapeXString(string(buf)))
+			}
+			depth--
+		case xml.CharData:
+			if inT > 0 && inPh == 0 {
+				buf = append(buf, t...)
+			}
+		}
+	}
+}

@@ -1,0 +1,585 @@
+package tms
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+)
+
+// Default settings used by New for zero Config fields.
+const (
+	DefaultTimeout = 30 * time.Second
+	DefaultMaxBody = 1 << 20
+	// idleConnTimeout is kept below common server keep-alive timeouts
+	// (Apache's default is 5 s): a POST written to a connection the server
+	// has just closed is an ambiguous failure, which for a create means an
+	// UNKNOWN row, so stale connections are dropped first.
+	idleConnTimeout = 4 * time.Second
+	maxProNumLen    = 10
+	// CodeTimestampExpired is the ErrorCode TMS answers when api-timestamp
+	// is too far from its clock ("Timestamp已過期").
+	CodeTimestampExpired = "9003"
+)
+
+// Config configures a Client. Only BaseURL, PNO and Key are required.
+//
+// Formatting a Config with any fmt verb prints it with the key redacted.
+type Config struct {
+	// BaseURL is the API root, e.g. "https://erp.example.com/api";
+	// requests go to BaseURL + "/Cust/Add".
+	BaseURL string
+	// PNO is sent in the api-pno header (TMS_PNO).
+	PNO string
+	// ProNum is the body's ProNum (TMS_PRONUM, at most 10 characters);
+	// empty means PNO.
+	ProNum string
+	// Key is the API key. It is only used to sign and never appears in
+	// logs, errors or the formatted Config or Client.
+	Key string
+	// Recipe is how api-ClientSign is computed; the zero Recipe means
+	// DefaultRecipe.
+	Recipe Recipe
+	// HTTPClient sends the requests; nil means a client built from the
+	// options below. A given client is copied and its CheckRedirect
+	// replaced so that redirects are never followed.
+	HTTPClient *http.Client
+	// Timeout bounds one request, including reading the answer; zero
+	// means DefaultTimeout (30 s).
+	Timeout time.Duration
+	// MaxBody is the largest answer read; zero means DefaultMaxBody
+	// (1 MiB). A larger answer is a Permanent error.
+	MaxBody int64
+	// AllowHTTP permits plain http:// to a host that is not loopback.
+	AllowHTTP bool
+	// InsecureSkipVerify turns TLS certificate verification off (for test
+	// servers); New logs a warning each time.
+	InsecureSkipVerify bool
+	// Now is the clock for api-timestamp; nil means time.Now.
+	Now func() time.Time
+	// Logger receives warnings and debug lines; nil discards them.
+	Logger *slog.Logger
+}
+
+// String prints the Config with the key redacted.
+func (c Config) String() string {
+	key := "[empty]"
+	if c.Key != "" {
+		key = "[redacted]"
+	}
+	return fmt.Sprintf("tms.Config{BaseURL:%q PNO:%q ProNum:%q Key:%s Recipe:%q Timeout:%v MaxBody:%d AllowHTTP:%t InsecureSkipVerify:%t}",
+		c.BaseURL, c.PNO, c.ProNum, key, c.Recipe.String(), c.Timeout, c.MaxBody, c.AllowHTTP, c.InsecureSkipVerify)
+}
+
+// GoString prints the Config with the key redacted.
+func (c Config) GoString() string { return c.String() }
+
+// Format prints the Config with the key redacted, whatever the verb.
+func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+
+// Main is the payload of one customer: field code → value, where values
+// are strings or json.Number.
+type Main = map[string]any
+
+// Response is the decoded answer of /Cust/Add. Status is "S" (success) or
+// "E" (business error: see ErrorCode and ErrorMessage).
+type Response struct {
+	Status       string `json:"Status"`
+	CCODE        string `json:"CCODE"`
+	ErrorCode    string `json:"ErrorCode"`
+	ErrorMessage string `json:"ErrorMessage"`
+}
+
+// Client sends /Cust/Add requests. It is safe for concurrent use.
+type Client struct {
+	url     string
+	host    string
+	pno     string
+	proNum  string
+	recipe  Recipe
+	sign    func(ts string, body []byte) string // holds the key in a closure so formatting a Client cannot print it
+	redact  func(string) string
+	hc      *http.Client
+	timeout time.Duration
+	maxBody int64
+	now     func() time.Time
+	log     *slog.Logger
+
+	skewOnce sync.Once
+}
+
+// String describes the client without its key.
+func (c *Client) String() string {
+	return fmt.Sprintf("tms.Client{URL:%q PNO:%q ProNum:%q Recipe:%q}", c.url, c.pno, c.proNum, c.recipe.String())
+}
+
+// GoString describes the client without its key.
+func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without its key, whatever the verb.
+func (c *Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+
+// New checks cfg and returns a Client. Every error wraps ErrConfig.
+func New(cfg Config) (*Client, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	if err != nil {
+		return nil, bad("TMS URL %q: %v", cfg.BaseURL, err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, bad("TMS URL %q must start with https://", cfg.BaseURL)
+	case u.Host == "":
+		return nil, bad("TMS URL %q has no host", cfg.BaseURL)
+	case u.User != nil:
+		return nil, bad("TMS URL must not contain a user name or password")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, bad("TMS URL %q must not have a query or fragment", u.Redacted())
+	}
+	if u.Scheme == "http" && !cfg.AllowHTTP && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("%w: %w: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrConfig, ErrInsecureURL, u.Redacted())
+	}
+	if strings.TrimSpace(cfg.PNO) == "" {
+		return nil, bad("PNO (api-pno, TMS_PNO) is empty")
+	}
+	if cfg.Key == "" {
+		return nil, bad("API key is empty")
+	}
+	proNum := cfg.ProNum
+	if proNum == "" {
+		proNum = cfg.PNO
+	}
+	if n := utf8.RuneCountInString(proNum); n > maxProNumLen {
+		return nil, bad("ProNum %q is %d characters long; the specification allows at most %d (S(10))", proNum, n, maxProNumLen)
+	}
+	recipe := cfg.Recipe
+	if recipe == (Recipe{}) {
+		recipe = DefaultRecipe
+	} else if recipe.Method != "sha512" && recipe.Method != "hmac-sha512" {
+		return nil, bad("%v: method %q (want sha512 or hmac-sha512)", ErrBadRecipe, recipe.Method)
+	} else if err := recipe.check(); err != nil {
+		return nil, bad("%v", err)
+	}
+	if cfg.Timeout < 0 || cfg.MaxBody < 0 {
+		return nil, bad("Timeout and MaxBody must not be negative")
+	}
+	c := &Client{
+		url:     strings.TrimRight(u.String(), "/") + "/Cust/Add",
+		host:    u.Host,
+		pno:     cfg.PNO,
+		proNum:  proNum,
+		recipe:  recipe,
+		timeout: cfg.Timeout,
+		maxBody: cfg.MaxBody,
+		now:     cfg.Now,
+		log:     logger,
+	}
+	if c.timeout == 0 {
+		c.timeout = DefaultTimeout
+	}
+	if c.maxBody == 0 {
+		c.maxBody = DefaultMaxBody
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	key, pno := cfg.Key, cfg.PNO
+	c.sign = func(ts string, body []byte) string { return recipe.Sign(key, pno, ts, body) }
+	c.redact = func(s string) string {
+		if len(key) < 4 { // too short to tell apart from ordinary text
+			return s
+		}
+		return strings.ReplaceAll(s, key, "[redacted]")
+	}
+	if cfg.HTTPClient != nil {
+		if cfg.InsecureSkipVerify {
+			return nil, bad("InsecureSkipVerify cannot be applied to a caller-supplied HTTPClient")
+		}
+		hc := *cfg.HTTPClient
+		c.hc = &hc
+	} else {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.IdleConnTimeout = idleConnTimeout
+		if cfg.InsecureSkipVerify {
+			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+		}
+		c.hc = &http.Client{Transport: tr}
+	}
+	c.hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		return fmt.Errorf("%w to %s", ErrRedirect, req.URL.Redacted())
+	}
+	if cfg.InsecureSkipVerify {
+		logger.Warn("TLS certificate verification is OFF: anyone between here and the server can read the customer data and the request signatures", "host", u.Host)
+	}
+	return c, nil
+}
+
+// isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// request is the JSON body of /Cust/Add.
+type request struct {
+	ProNum string `json:"ProNum"`
+	Main   Main   `json:"Main"`
+}
+
+// Do sends one /Cust/Add request for main and returns the decoded answer.
+// A business error (Status "E") is a Response with a nil error; only the
+// timestamp error 9003 is handled here: the request is signed again with
+// a fresh timestamp and sent once more (TMS rejected it before acting, so
+// this is safe even for a create), and a clock-skew warning is logged once
+// per Client. Any other failure is an *Error.
+func (c *Client) Do(ctx context.Context, main Main) (Response, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(request{ProNum: c.proNum, Main: main}); err != nil {
+		return Response{}, &Error{Class: Permanent, Err: fmt.Errorf("cannot encode the request as JSON: %w", err)}
+	}
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	resp, date, err := c.attempt(ctx, body)
+	if err == nil && resp.Status == "E" && resp.ErrorCode == CodeTimestampExpired {
+		c.skewOnce.Do(func() { c.warnSkew(date) })
+		resp, _, err = c.attempt(ctx, body)
+	}
+	return resp, err
+}
+
+// warnSkew logs how far the local clock is from the server's Date header.
+func (c *Client) warnSkew(date string) {
+	const msg = "TMS rejected the timestamp (9003 Timestamp已過期): check this computer's clock"
+	now := c.now()
+	t, err := http.ParseTime(date)
+	if date == "" || err != nil {
+		c.log.Warn(msg+"; the server sent no usable Date header to compare with", "local_time", now.UTC().Format(time.RFC3339))
+		return
+	}
+	skew := now.Sub(t).Round(time.Second)
+	dir := "ahead of"
+	if skew < 0 {
+		dir, skew = "behind", -skew
+	}
+	c.log.Warn(fmt.Sprintf("%s; the local clock is %d seconds %s the server's", msg, int64(skew/time.Second), dir),
+		"local_time", now.UTC().Format(time.RFC3339), "server_time", t.UTC().Format(time.RFC3339), "skew_seconds", int64(skew/time.Second))
+}
+
+// attempt sends body once, signed with the current time. It returns the
+// decoded answer and the server's Date header.
+func (c *Client) attempt(parent context.Context, body []byte) (Response, string, error) {
+	ctx, cancel := context.WithTimeout(parent, c.timeout)
+	defer cancel()
+	var gotConn, wrote atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn:      func(httptrace.GotConnInfo) { gotConn.Store(true) },
+		WroteHeaders: func() { wrote.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+	})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return Response{}, "", &Error{Class: Permanent, Err: fmt.Errorf("cannot build the request: %w", err)}
+	}
+	ts := strconv.FormatInt(c.now().Unix(), 10)
+	// Set directly so the names go out spelled as in the specification.
+	req.Header["api-pno"] = []string{c.pno}
+	req.Header["api-timestamp"] = []string{ts}
+	req.Header["api-ClientSign"] = []string{c.sign(ts, body)}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "custimport")
+
+	start := time.Now()
+	res, err := c.hc.Do(req)
+	if err != nil {
+		status := 0
+		if res != nil { // a refused redirect returns the response too
+			status = res.StatusCode
+		}
+		e := c.transportError(parent, err, gotConn.Load(), wrote.Load())
+		if e.HTTPStatus == 0 {
+			e.HTTPStatus = status
+		}
+		c.log.Debug("TMS request failed", "timestamp", ts, "class", e.Class.String(), "err", e.Error())
+		return Response{}, "", e
+	}
+	defer res.Body.Close()
+	date := res.Header.Get("Date")
+	resp, e := c.readResponse(parent, res)
+	c.log.Debug("TMS answered", "timestamp", ts, "http_status", res.StatusCode, "status", resp.Status, "error_code", resp.ErrorCode, "duration", time.Since(start))
+	if e != nil {
+		return Response{}, date, e
+	}
+	return resp, date, nil
+}
+
+// transportError classifies a failure of http.Client.Do.
+func (c *Client) transportError(parent context.Context, err error, gotConn, wrote bool) *Error {
+	msg := c.redact(err.Error())
+	wrap := func(class Class, format string, args ...any) *Error {
+		return &Error{Class: class, Err: &redactedError{msg: fmt.Sprintf(format, args...) + ": " + msg, err: err}}
+	}
+	if errors.Is(err, ErrRedirect) {
+		return wrap(Permanent, "the server answered with a redirect, which is not followed so the signed request is never sent elsewhere; check the TMS URL")
+	}
+	if e, ok := certError(err); ok {
+		return &Error{Class: Permanent, Err: &redactedError{
+			msg: fmt.Sprintf("the TLS certificate of %s is not trusted (%s); if this is a test server you trust, use --insecure-skip-verify", c.host, c.redact(e.Error())),
+			err: fmt.Errorf("%w: %w", ErrCertificate, err)}}
+	}
+	if tlsError(err) {
+		return wrap(Permanent, "the TLS connection to %s failed", c.host)
+	}
+	ctxErr := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+	var ne net.Error
+	timeout := errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+	reached := wrote || (gotConn && ctxErr)
+	switch {
+	case parent.Err() != nil && reached:
+		return wrap(Ambiguous, "cancelled after the request was sent; TMS may have processed it")
+	case parent.Err() != nil:
+		return wrap(Retryable, "cancelled before the request was sent")
+	case reached && timeout:
+		return wrap(Ambiguous, "TMS did not answer within %s after the request was sent; it may have been processed", c.timeout)
+	case reached:
+		return wrap(Ambiguous, "the connection to TMS failed after the request was sent; it may have been processed")
+	case timeout:
+		return wrap(Retryable, "could not connect to TMS within %s (the request was not sent)", c.timeout)
+	}
+	return wrap(Retryable, "could not reach TMS (the request was not sent)")
+}
+
+// redactedError carries a message with the key removed while still
+// unwrapping to the original error for errors.Is and errors.As.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// tagged returns an error reading as the formatted message alone but
+// matching sentinel with errors.Is.
+func tagged(sentinel error, format string, args ...any) error {
+	return &redactedError{msg: fmt.Sprintf(format, args...), err: sentinel}
+}
+
+// certError finds a certificate verification failure in err.
+func certError(err error) (error, bool) {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var he x509.HostnameError
+	switch {
+	case errors.As(err, &cv):
+		return cv.Err, true
+	case errors.As(err, &ua):
+		return ua, true
+	case errors.As(err, &ci):
+		return ci, true
+	case errors.As(err, &he):
+		return he, true
+	}
+	return nil, false
+}
+
+// tlsError reports other TLS handshake failures.
+func tlsError(err error) bool {
+	var rh tls.RecordHeaderError
+	var ae tls.AlertError
+	var ee *tls.ECHRejectionError
+	return errors.As(err, &rh) || errors.As(err, &ae) || errors.As(err, &ee)
+}
+
+// readResponse classifies the HTTP status and decodes a 2xx body.
+func (c *Client) readResponse(parent context.Context, res *http.Response) (Response, *Error) {
+	code := res.StatusCode
+	statusText := strconv.Itoa(code)
+	if t := http.StatusText(code); t != "" {
+		statusText += " (" + t + ")"
+	}
+	if code < 200 || code > 299 {
+		start, _ := io.ReadAll(io.LimitReader(res.Body, snippetLen+8))
+		about := ""
+		if len(bytes.TrimSpace(start)) > 0 {
+			about = "; the answer starts with " + c.redact(quoteStart(start))
+		}
+		class, what := Permanent, "TMS refused the request: the server answered HTTP "+statusText
+		switch {
+		case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+			class, what = Retryable, "TMS is busy: the server answered HTTP "+statusText
+		case code == http.StatusRequestTimeout:
+			class = Retryable
+			what = "the server answered HTTP " + statusText + " before reading the request"
+		case code == http.StatusInternalServerError || code == http.StatusBadGateway || code == http.StatusGatewayTimeout,
+			code >= 500 && code != http.StatusNotImplemented && code != http.StatusHTTPVersionNotSupported:
+			class = Ambiguous
+			what = "the server answered HTTP " + statusText + "; the request may have been processed"
+		case code >= 300 && code < 400:
+			what = "the server answered HTTP " + statusText + " (a redirect, which is not followed); check the TMS URL"
+		case code == http.StatusUnauthorized || code == http.StatusForbidden:
+			what += "; check the PNO, the API key and the signing recipe"
+		case code == http.StatusNotFound:
+			what += "; check the TMS URL"
+		}
+		e := newError(class, code, "%s%s", what, about)
+		if class == Retryable && code != http.StatusRequestTimeout {
+			e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), c.now())
+			if e.RetryAfter > 0 {
+				e.Err = fmt.Errorf("%w; asked to wait %s", e.Err, e.RetryAfter)
+			}
+		}
+		return Response{}, e
+	}
+	if res.ContentLength > c.maxBody {
+		return Response{}, &Error{Class: Permanent, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s (Content-Length %d)", formatSize(c.maxBody), res.ContentLength)}
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBody+1))
+	if int64(len(body)) > c.maxBody {
+		return Response{}, &Error{Class: Permanent, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s", formatSize(c.maxBody))}
+	}
+	if err != nil {
+		why := "the connection broke"
+		switch {
+		case parent.Err() != nil:
+			why = "cancelled"
+		case errors.Is(err, context.DeadlineExceeded):
+			why = "no complete answer within " + c.timeout.String()
+		}
+		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: &redactedError{
+			msg: fmt.Sprintf("TMS answered HTTP %s but the answer was cut off after %d bytes (%s); the request may have been processed: %s", statusText, len(body), why, c.redact(err.Error())),
+			err: err}}
+	}
+	resp, err := decodeResponse(body)
+	if err != nil {
+		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: &redactedError{
+			msg: c.redact(err.Error()) + " (HTTP " + statusText + "; the request may have been processed)",
+			err: err}}
+	}
+	return resp, nil
+}
+
+// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > 24*3600 {
+			n = 24 * 3600
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d.Round(time.Second)
+		}
+	}
+	return 0
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// decodeResponse decodes a /Cust/Add answer. Field names match
+// case-insensitively; CCODE, ErrorCode and ErrorMessage may be strings,
+// numbers or null. Status must be "S" or "E". Errors wrap ErrBadResponse.
+func decodeResponse(body []byte) (Response, error) {
+	b := bytes.TrimSpace(bytes.TrimPrefix(body, utf8BOM))
+	if len(b) == 0 {
+		return Response{}, tagged(ErrBadResponse, "the response body is empty")
+	}
+	var raw struct {
+		Status, CCODE, ErrorCode, ErrorMessage json.RawMessage
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		var se *json.SyntaxError
+		switch {
+		case b[0] == '[' && json.Valid(b):
+			return Response{}, tagged(ErrBadResponse, "response is a JSON array, not an object (starts with %s)", quoteStart(b))
+		case b[0] != '{':
+			return Response{}, tagged(ErrBadResponse, "response is not JSON (starts with %s)", quoteStart(b))
+		case errors.As(err, &se) && se.Offset >= int64(len(b)):
+			return Response{}, tagged(ErrBadResponse, "response JSON is cut off after %d bytes (starts with %s)", len(b), quoteStart(b))
+		}
+		return Response{}, tagged(ErrBadResponse, "response is not valid JSON (%v; starts with %s)", err, quoteStart(b))
+	}
+	var r Response
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		dst  *string
+	}{
+		{"Status", raw.Status, &r.Status},
+		{"CCODE", raw.CCODE, &r.CCODE},
+		{"ErrorCode", raw.ErrorCode, &r.ErrorCode},
+		{"ErrorMessage", raw.ErrorMessage, &r.ErrorMessage},
+	} {
+		s, err := jsonText(f.raw)
+		if err != nil {
+			return Response{}, tagged(ErrBadResponse, "response field %s %v (starts with %s)", f.name, err, quoteStart(b))
+		}
+		*f.dst = strings.TrimSpace(s)
+	}
+	if raw.Status == nil || r.Status == "" {
+		return Response{}, tagged(ErrBadResponse, "response has no Status (starts with %s)", quoteStart(b))
+	}
+	switch strings.ToUpper(r.Status) {
+	case "S", "E":
+		r.Status = strings.ToUpper(r.Status)
+	default:
+		return Response{}, tagged(ErrBadResponse, "response Status %q is neither \"S\" nor \"E\"", r.Status)
+	}
+	return r, nil
+}
+
+// jsonText turns a JSON string, number, boolean or null into text.
+func jsonText(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 {
+		return "", nil
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", err
+		}
+		return s, nil
+	case 'n':
+		return "", nil
+	case '{':
+		return "", errors.New("is a JSON object, not text")
+	case '[':
+		return "", errors.New("is a JSON array, not text")
+	}
+	return string(raw), nil // number or boolean, already validated by json.Unmarshal
+}

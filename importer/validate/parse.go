@@ -1,0 +1,316 @@
+package validate
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Number and date parsing. All functions take text that has already been
+// trimmed and narrowed to half-width.
+
+// maxDecimalDigits bounds a Decimal's digits: 28 is what a .NET/SQL
+// decimal holds, more than any credit limit or discount needs.
+const maxDecimalDigits = 28
+
+// splitNumber splits an optionally signed number with optional thousands
+// commas and an optional fraction into sign, integer digits (commas
+// removed) and fraction digits. ok is false for anything else, including
+// exponents, NaN, Inf, misplaced commas, and text without digits.
+func splitNumber(s string) (neg bool, intPart, frac string, hasPoint, ok bool) {
+	if s == "" {
+		return
+	}
+	switch s[0] {
+	case '-':
+		neg, s = true, s[1:]
+	case '+':
+		s = s[1:]
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		intPart, frac, hasPoint = s[:i], s[i+1:], true
+	} else {
+		intPart = s
+	}
+	if !allDigits(frac) {
+		return
+	}
+	if strings.IndexByte(intPart, ',') >= 0 {
+		groups := strings.Split(intPart, ",")
+		if len(groups[0]) < 1 || len(groups[0]) > 3 || !allDigits(groups[0]) {
+			return
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 || !allDigits(g) {
+				return
+			}
+		}
+		intPart = strings.Join(groups, "")
+	} else if !allDigits(intPart) {
+		return
+	}
+	if intPart == "" && frac == "" {
+		return
+	}
+	ok = true
+	return
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// errRange reports a whole number outside the 32-bit range.
+var errRange = fmt.Errorf("out of range")
+
+// parseWhole parses a whole number as a spreadsheet may show it: "12",
+// "+12", "-3", "1,000", "5.0" (a zero fraction). It returns ok false for
+// anything else, and errRange (ok true) outside the 32-bit range the
+// server's Int holds.
+func parseWhole(s string) (n int, ok bool, err error) {
+	neg, intPart, frac, _, good := splitNumber(s)
+	if !good || intPart == "" || strings.Trim(frac, "0") != "" {
+		return 0, false, nil
+	}
+	v, perr := strconv.ParseInt(intPart, 10, 32)
+	if perr != nil {
+		return 0, true, errRange
+	}
+	if neg {
+		v = -v
+	}
+	return int(v), true, nil
+}
+
+// canonicalDecimal returns s as exact JSON number text: thousands commas
+// removed, "+" dropped, leading zeros of the integer part removed ("007" →
+// "7", ".5" → "0.5"), a bare trailing point removed ("5." → "5"); trailing
+// zeros of the fraction are kept ("1234.50" stays). digits counts the
+// significant digits kept.
+func canonicalDecimal(s string) (out string, digits int, ok bool) {
+	neg, intPart, frac, _, good := splitNumber(s)
+	if !good {
+		return "", 0, false
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	digits = len(intPart) + len(frac)
+	if intPart == "" {
+		intPart = "0"
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	b.WriteString(intPart)
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String(), digits, true
+}
+
+// date is a calendar date without a time zone.
+type date struct{ y, m, d int }
+
+func (d date) before(e date) bool {
+	if d.y != e.y {
+		return d.y < e.y
+	}
+	if d.m != e.m {
+		return d.m < e.m
+	}
+	return d.d < e.d
+}
+
+// valid reports whether the date exists in the proleptic Gregorian
+// calendar.
+func (d date) valid() bool {
+	if d.y < 1 || d.y > 9999 || d.m < 1 || d.m > 12 || d.d < 1 {
+		return false
+	}
+	t := time.Date(d.y, time.Month(d.m), d.d, 0, 0, 0, 0, time.UTC)
+	return t.Day() == d.d && int(t.Month()) == d.m
+}
+
+// Date output formats.
+const (
+	formatWestern = "western" // YYYY/MM/DD
+	formatROC     = "roc"     // YYY/MM/DD, ROC year zero-padded to 3 digits
+)
+
+// formatDate writes d in a format; ok is false when the date is before ROC
+// year 1 and the format is ROC.
+func formatDate(d date, format string) (string, bool) {
+	if format == formatROC {
+		y := d.y - 1911
+		if y < 1 {
+			return "", false
+		}
+		return fmt.Sprintf("%03d/%02d/%02d", y, d.m, d.d), true
+	}
+	return fmt.Sprintf("%04d/%02d/%02d", d.y, d.m, d.d), true
+}
+
+// formatLen is the length of a date written in a format (for years with
+// 4 Western or 3 ROC digits).
+func formatLen(format string) int {
+	if format == formatROC {
+		return len("113/05/01")
+	}
+	return len("2024/05/01")
+}
+
+// dateResult says how parseDate read its text.
+type dateResult int
+
+const (
+	dateBad        dateResult = iota // not a date format
+	dateImpossible                   // a date format, but no such day
+	dateOK                           // a date
+	dateSerial                       // an Excel serial number
+	dateWithTime                     // a date with a non-zero time, dropped
+)
+
+// Excel serial numbers: 1 is 1900-01-01, 60 the non-existent 1900-02-29
+// (Excel's Lotus-compatible bug), 2958465 is 9999-12-31.
+const maxSerial = 2958465
+
+// parseDate reads the date formats the importer accepts:
+//
+//	2024/05/01 2024-5-1 2024.05.01 20240501   Western, 4-digit year
+//	2024/05/01 00:00:00 (also with T, or HH:MM)   the reader's date-time; a non-zero time is dropped (dateWithTime)
+//	113/05/01 113.5.1 113-5-1 1130501 民國113/5/1   ROC (民國) year of 1-3 digits
+//	民國113年5月1日 113年5月1日 2024年5月1日
+//	45413 (1-6 digits, optional fraction)   an Excel serial number (dateSerial)
+//
+// Seven bare digits are an ROC YYYMMDD date, not a serial (serials of 7
+// digits are after the year 4637).
+func parseDate(s string) (date, dateResult) {
+	s = strings.TrimSpace(s)
+	roc := false
+	if rest, ok := strings.CutPrefix(s, "民國"); ok {
+		roc, s = true, strings.TrimSpace(rest)
+	}
+	result := dateOK
+	// Time part of a date-time.
+	if i := strings.IndexAny(s, " T"); i > 0 && strings.Contains(s[i:], ":") {
+		t := strings.TrimSpace(s[i+1:])
+		s = s[:i]
+		zero, ok := parseTime(t)
+		if !ok {
+			return date{}, dateBad
+		}
+		if !zero {
+			result = dateWithTime
+		}
+	}
+	var ys, ms, ds string
+	switch {
+	case strings.Contains(s, "年"):
+		y, rest, ok1 := strings.Cut(s, "年")
+		m, rest, ok2 := strings.Cut(rest, "月")
+		d := strings.TrimSuffix(strings.TrimSpace(rest), "日")
+		if !ok1 || !ok2 {
+			return date{}, dateBad
+		}
+		ys, ms, ds = strings.TrimSpace(y), strings.TrimSpace(m), strings.TrimSpace(d)
+	case strings.ContainsAny(s, "/-."):
+		parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+		if len(parts) == 2 && !roc && result == dateOK && allDigits(parts[0]) && allDigits(parts[1]) && len(parts[0]) <= 6 &&
+			strings.Count(s, ".") == 1 && !strings.ContainsAny(s, "/-") {
+			return serialDate(parts[0])
+		}
+		if len(parts) != 3 || strings.Count(s, "/")+strings.Count(s, "-")+strings.Count(s, ".") != 2 {
+			return date{}, dateBad
+		}
+		ys, ms, ds = parts[0], parts[1], parts[2]
+	case allDigits(s) && len(s) == 8 && !roc:
+		ys, ms, ds = s[:4], s[4:6], s[6:]
+	case allDigits(s) && len(s) == 7:
+		ys, ms, ds, roc = s[:3], s[3:5], s[5:], true
+	case allDigits(s) && len(s) >= 1 && len(s) <= 6 && !roc && result == dateOK:
+		return serialDate(s)
+	default:
+		return date{}, dateBad
+	}
+	if !allDigits(ys) || !allDigits(ms) || !allDigits(ds) || ys == "" || ms == "" || ds == "" ||
+		len(ys) > 4 || len(ms) > 2 || len(ds) > 2 {
+		return date{}, dateBad
+	}
+	if len(ys) <= 3 {
+		roc = true
+	} else if roc {
+		return date{}, dateBad // 民國 with a 4-digit year
+	}
+	y, _ := strconv.Atoi(ys)
+	m, _ := strconv.Atoi(ms)
+	d, _ := strconv.Atoi(ds)
+	if roc {
+		if y < 1 {
+			return date{}, dateImpossible
+		}
+		y += 1911
+	}
+	dt := date{y, m, d}
+	if !dt.valid() {
+		return date{}, dateImpossible
+	}
+	return dt, result
+}
+
+// parseTime reads HH:MM or HH:MM:SS (seconds may have a fraction) and
+// reports whether it is midnight.
+func parseTime(s string) (zero, ok bool) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false, false
+	}
+	if len(parts) == 3 {
+		sec, frac, _ := strings.Cut(parts[2], ".")
+		if !allDigits(frac) {
+			return false, false
+		}
+		parts[2] = sec
+		if strings.Trim(frac, "0") != "" {
+			parts = append(parts, "1")
+		}
+	}
+	zero = true
+	for _, p := range parts {
+		if p == "" || len(p) > 2 || !allDigits(p) {
+			return false, false
+		}
+		if strings.Trim(p, "0") != "" {
+			zero = false
+		}
+	}
+	h, _ := strconv.Atoi(parts[0])
+	mi, _ := strconv.Atoi(parts[1])
+	if h > 23 || mi > 59 {
+		return false, false
+	}
+	return zero, true
+}
+
+// serialDate converts the whole part of an Excel serial number.
+func serialDate(s string) (date, dateResult) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxSerial {
+		return date{}, dateBad
+	}
+	if n == 60 {
+		return date{}, dateImpossible // 1900-02-29 does not exist
+	}
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	if n < 60 {
+		base = base.AddDate(0, 0, 1)
+	}
+	t := base.AddDate(0, 0, n)
+	return date{t.Year(), int(t.Month()), t.Day()}, dateSerial
+}

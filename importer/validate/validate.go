@@ -1,0 +1,771 @@
+// Package validate owns the checks of one spreadsheet row before it is
+// sent: it turns the row's mapped values (mapping.Field + text) into a
+// `Main` payload ready for POST /Cust/Add, or into problems — errors that
+// keep the row from being sent and warnings that travel with it.
+//
+// It normalises values (trims spaces, narrows full-width characters in
+// codes, phones, numbers, e-mail and dates, converts dates to the API's
+// formats), checks what the API specification states (S(n) lengths,
+// enumerated values, 結帳日期 1-31, 信用額度 on add, the mobile barcode
+// carrier format, AutoCCODE with a blank code) and the Taiwan identifiers
+// (統一編號 checksum, 身分證/居留證 checksum), and catches what Excel does
+// to data (formula errors, scientific notation, dropped leading zeros,
+// dates stored as serial numbers). Messages are Traditional Chinese or
+// English and always name the field by code and label.
+//
+// It knows nothing of files or HTTP.
+package validate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/custimport/custimport/mapping"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/width"
+)
+
+// Severity says whether a problem stops the row.
+type Severity int
+
+// Severities.
+const (
+	Error   Severity = iota // the row is not sent
+	Warning                 // the row is sent; the user should look
+)
+
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "Severity(" + strconv.Itoa(int(s)) + ")"
+}
+
+// Problem is one thing wrong with a row.
+type Problem struct {
+	Field    string // field code ("" for a row-level problem)
+	Column   int    // index of the input column the problem is about, -1 when none (a default, or a missing value)
+	Severity Severity
+	// Message is localised and complete, e.g.
+	// `CRDAT 結帳日期: 須為 1-31,實際為 "32"`.
+	Message string
+}
+
+// Value is one mapped cell of a row.
+type Value struct {
+	Field  mapping.Field
+	Column int    // input column index; -1 for a value that did not come from a cell
+	Text   string // the cell's text as read
+}
+
+// Payload is the JSON-ready `Main` object: S(n) fields as string, Int,
+// Decimal and Bool fields as json.Number holding the exact text sent
+// (e.g. "1234567.89" stays that). Marshal it with encoding/json.
+type Payload map[string]any
+
+// Outcome is the result of validating one row.
+type Outcome struct {
+	Payload  Payload   // nil when the row has errors
+	Problems []Problem // errors first then warnings, each in field order
+	Code     string    // normalised CCODE ("" for an auto-numbered create)
+	EditItem int       // the EditItem sent (or that would be sent)
+	// Create is true when the row creates a customer: a blank CCODE
+	// (automatic code) or EditItem 0. A create with a blank code is not
+	// idempotent: sending it twice creates two customers.
+	Create bool
+}
+
+// Valid reports whether the outcome has no Error problems.
+func (o Outcome) Valid() bool {
+	for _, p := range o.Problems {
+		if p.Severity == Error {
+			return false
+		}
+	}
+	return true
+}
+
+// Errors returns the messages of the Error problems joined by "; ".
+func (o Outcome) Errors() string { return o.join(Error) }
+
+// Warnings returns the messages of the Warning problems joined by "; ".
+func (o Outcome) Warnings() string { return o.join(Warning) }
+
+func (o Outcome) join(s Severity) string {
+	var msgs []string
+	for _, p := range o.Problems {
+		if p.Severity == s {
+			msgs = append(msgs, p.Message)
+		}
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// ErrConfig is wrapped by every error New returns.
+var ErrConfig = errors.New("validate: invalid configuration")
+
+// Config configures a Validator. The zero Config is usable.
+type Config struct {
+	// Lang is the message language: "zh" (default; Traditional Chinese)
+	// or "en".
+	Lang string
+	// LengthUnit is how S(n) lengths are counted: "char" (default;
+	// characters) or "big5" (Big5 bytes: 1 per ASCII character, 2 per
+	// Chinese character; a character Big5 cannot encode is an error).
+	LengthUnit string
+	// Mode decides EditItem for rows with a customer code when the row has
+	// no EditItem column: "upsert" (default; EditItem 2, the server decides),
+	// "create" (EditItem 0) or "update" (EditItem 1; rows without a code
+	// are errors). Rows with a blank code always create with an automatic
+	// code (AutoCCODE 1, EditItem 0), except in update mode.
+	Mode string
+	// Defaults maps field codes to values used where the field's cell is
+	// blank or the field has no column. Each default must pass its own
+	// field's checks; CCODE cannot have one (every row would share it).
+	Defaults map[string]string
+	// DateFormats maps date field codes to their output format: "western"
+	// (YYYY/MM/DD) or "roc" (YYY/MM/DD, the 民國 year zero-padded to 3
+	// digits). Defaults: CBIRD western, CWEBB and CWEBE roc (their S(9)
+	// fits an ROC date, not a Western one).
+	DateFormats map[string]string
+}
+
+// Modes.
+const (
+	ModeUpsert = "upsert"
+	ModeCreate = "create"
+	ModeUpdate = "update"
+)
+
+// Length units.
+const (
+	UnitChar = "char"
+	UnitBig5 = "big5"
+)
+
+// catalog is mapping's field list and index by upper-case code.
+var (
+	catalog     = mapping.Fields()
+	catalogIdx  = indexCatalog()
+	fCCODE      = mapping.MustLookup(mapping.CCODE)
+	fAutoCCODE  = mapping.MustLookup(mapping.AutoCCODE)
+	fEditItem   = mapping.MustLookup(mapping.EditItem)
+	fCBELE      = mapping.MustLookup(mapping.CBELE)
+	fPosBonus   = mapping.MustLookup(mapping.PosBonus)
+	fCWEBB      = mapping.MustLookup(mapping.CWEBB)
+	fCWEBE      = mapping.MustLookup(mapping.CWEBE)
+	zeroPhones  = map[string]bool{"CPHONE": true, "CTELE": true, "CTEL2": true, "CTFAX": true}
+	defaultDate = map[string]string{mapping.CBIRD: formatWestern, mapping.CWEBB: formatROC, mapping.CWEBE: formatROC}
+)
+
+func indexCatalog() map[string]int {
+	m := make(map[string]int, len(catalog))
+	for i, f := range catalog {
+		m[strings.ToUpper(f.Code)] = i
+	}
+	return m
+}
+
+// Validator checks rows. It remembers the customer codes it has seen, to
+// report duplicates, so use one Validator per input file. A Validator is
+// not safe for concurrent use: Validate must be called from one goroutine
+// at a time, in row order.
+type Validator struct {
+	lang     string
+	big5     bool
+	mode     string
+	defaults []*cell // by catalog index; nil when none
+	dates    map[string]string
+	seen     map[string]int // CCODE → first line
+	enc      *encoding.Encoder
+	big5Len  map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
+}
+
+// New returns a Validator for cfg. An unknown Lang, LengthUnit, Mode or
+// date format, a default naming an unknown field or failing its field's
+// checks, or a date format too long for its field is an error wrapping
+// ErrConfig.
+func New(cfg Config) (*Validator, error) {
+	v := &Validator{
+		seen:     make(map[string]int),
+		dates:    make(map[string]string),
+		defaults: make([]*cell, len(catalog)),
+	}
+	switch strings.ToLower(cfg.Lang) {
+	case "", "zh", "zh-tw", "zh-hant":
+		v.lang = "zh"
+	case "en":
+		v.lang = "en"
+	default:
+		return nil, fmt.Errorf("%w: unknown language %q (want zh or en)", ErrConfig, cfg.Lang)
+	}
+	switch strings.ToLower(cfg.LengthUnit) {
+	case "", UnitChar:
+	case UnitBig5:
+		v.big5 = true
+		v.enc = traditionalchinese.Big5.NewEncoder()
+		v.big5Len = make(map[rune]int)
+	default:
+		return nil, fmt.Errorf("%w: unknown length unit %q (want char or big5)", ErrConfig, cfg.LengthUnit)
+	}
+	switch m := strings.ToLower(cfg.Mode); m {
+	case "":
+		v.mode = ModeUpsert
+	case ModeUpsert, ModeCreate, ModeUpdate:
+		v.mode = m
+	default:
+		return nil, fmt.Errorf("%w: unknown mode %q (want upsert, create or update)", ErrConfig, cfg.Mode)
+	}
+	for code, format := range defaultDate {
+		v.dates[code] = format
+	}
+	for code, format := range cfg.DateFormats {
+		i, ok := catalogIdx[strings.ToUpper(strings.TrimSpace(code))]
+		if !ok || catalog[i].Class != mapping.Date {
+			return nil, fmt.Errorf("%w: date format for %q, which is not a date field", ErrConfig, code)
+		}
+		f := catalog[i]
+		format = strings.ToLower(strings.TrimSpace(format))
+		if format != formatWestern && format != formatROC {
+			return nil, fmt.Errorf("%w: unknown date format %q for %s (want western or roc)", ErrConfig, format, f.Code)
+		}
+		if n := formatLen(format); n > f.MaxLen {
+			return nil, fmt.Errorf("%w: date format %s for %s writes %d characters, more than its S(%d)", ErrConfig, format, f.Code, n, f.MaxLen)
+		}
+		v.dates[f.Code] = format
+	}
+	codes := make([]string, 0, len(cfg.Defaults))
+	for code := range cfg.Defaults {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		i, ok := catalogIdx[strings.ToUpper(strings.TrimSpace(code))]
+		if !ok {
+			return nil, fmt.Errorf("%w: default for unknown field %q", ErrConfig, code)
+		}
+		f := catalog[i]
+		if f.Code == mapping.CCODE {
+			return nil, fmt.Errorf("%w: CCODE cannot have a default: every row would share the code", ErrConfig)
+		}
+		if v.defaults[i] != nil {
+			return nil, fmt.Errorf("%w: two defaults for %s", ErrConfig, f.Code)
+		}
+		raw := trim(cfg.Defaults[code])
+		if raw == "" {
+			continue
+		}
+		c := &cell{f: f, order: i, col: -1, raw: raw}
+		var probs []ordered
+		v.checkCell(c, &probs)
+		for _, p := range probs {
+			if p.Severity == Error {
+				return nil, fmt.Errorf("%w: default: %s", ErrConfig, p.Message)
+			}
+		}
+		v.defaults[i] = &cell{f: f, order: i, col: -1, raw: raw}
+	}
+	return v, nil
+}
+
+// cell is one field's value in a row.
+type cell struct {
+	f     mapping.Field
+	order int // catalog index (or past it for fields not in the catalog)
+	col   int
+	raw   string // trimmed text as typed
+	text  string // normalised text
+	out   any    // payload value; nil when the value has an error
+	n     int    // the value of an Int or Bool field
+	d     date   // the date of a date field
+	hasD  bool
+	// conflict is set when several columns give the field different values.
+	conflict bool
+}
+
+// ordered is a problem with its field's position, for sorting.
+type ordered struct {
+	Problem
+	order int
+}
+
+// Validate checks one row. line is the row number the user sees (used in
+// duplicate messages). Each value is one mapped cell; several values for
+// the same field must agree. Fields of Config.Defaults fill blanks.
+//
+// Validate remembers the row's CCODE: a later row with the same code is
+// an error naming this line.
+func (v *Validator) Validate(line int, values []Value) Outcome {
+	var probs []ordered
+	cells := make([]*cell, len(catalog))
+	var extra []*cell
+	blankCol := make(map[string]int) // column of a blank cell, for problems about missing values
+	for _, val := range values {
+		raw := trim(val.Text)
+		i, known := catalogIdx[strings.ToUpper(val.Field.Code)]
+		if raw == "" {
+			if known {
+				if _, ok := blankCol[catalog[i].Code]; !ok {
+					blankCol[catalog[i].Code] = val.Column
+				}
+			}
+			continue
+		}
+		var slot **cell
+		if known {
+			slot = &cells[i]
+		} else {
+			for j := range extra {
+				if extra[j].f.Code == val.Field.Code {
+					slot = &extra[j]
+					break
+				}
+			}
+			if slot == nil {
+				extra = append(extra, nil)
+				slot = &extra[len(extra)-1]
+				i = len(catalog) + len(extra) - 1
+			}
+		}
+		if *slot != nil {
+			if (*slot).raw != raw {
+				c := *slot
+				probs = append(probs, ordered{v.problem(c.f, val.Column, Error, msgConflict, q(c.raw), q(raw)), c.order})
+				c.conflict = true // not checked, not sent
+			}
+			continue
+		}
+		f := val.Field
+		if known {
+			f = catalog[i]
+		}
+		*slot = &cell{f: f, order: i, col: val.Column, raw: raw}
+	}
+	for i, d := range v.defaults {
+		if d != nil && cells[i] == nil {
+			c := *d
+			cells[i] = &c
+		}
+	}
+	all := make([]*cell, 0, len(cells)+len(extra))
+	for _, c := range cells {
+		if c != nil {
+			all = append(all, c)
+		}
+	}
+	for _, c := range extra {
+		if c != nil {
+			all = append(all, c)
+		}
+	}
+	for _, c := range all {
+		if c.conflict { // already reported
+			continue
+		}
+		v.checkCell(c, &probs)
+	}
+
+	get := func(code string) *cell { return cells[catalogIdx[strings.ToUpper(code)]] }
+	code, auto, edit := get(mapping.CCODE), get(mapping.AutoCCODE), get(mapping.EditItem)
+	var o Outcome
+	add := func(f mapping.Field, c *cell, sev Severity, k msgKey, args ...any) {
+		col, ok := blankCol[f.Code]
+		if c != nil {
+			col = c.col
+		} else if !ok {
+			col = -1
+		}
+		probs = append(probs, ordered{v.problem(f, col, sev, k, args...), catalogIdx[strings.ToUpper(f.Code)]})
+	}
+
+	// EditItem: the column when it holds a valid value, else the mode.
+	editItem := mapping.EditAuto
+	editFromColumn := edit != nil && edit.out != nil
+	switch {
+	case editFromColumn:
+		editItem = edit.n
+	case v.mode == ModeCreate:
+		editItem = mapping.EditAdd
+	case v.mode == ModeUpdate:
+		editItem = mapping.EditUpdate
+	}
+	hasCode := code != nil
+	if hasCode {
+		o.Code = code.text
+		if auto != nil && auto.out != nil && auto.n == 1 {
+			add(fAutoCCODE, auto, Error, msgAutoWithCode, q(code.text), q(auto.raw))
+		}
+	} else {
+		switch {
+		case editItem == mapping.EditUpdate && editFromColumn:
+			add(fCCODE, code, Error, msgEditNeedsCode)
+		case editItem == mapping.EditUpdate:
+			add(fCCODE, code, Error, msgUpdateNeedsCode)
+		default:
+			editItem = mapping.EditAdd
+		}
+		if auto != nil && auto.out != nil && auto.n == 0 {
+			add(fAutoCCODE, auto, Error, msgBlankCodeNoAuto, q(auto.raw))
+		}
+	}
+	o.EditItem = editItem
+	o.Create = !hasCode || editItem == mapping.EditAdd
+	if o.Create && get(mapping.CBELE) == nil {
+		add(fCBELE, nil, Error, msgCreditRequired)
+	}
+	if pb := get(mapping.PosBonus); pb != nil && pb.out != nil && !o.Create {
+		add(fPosBonus, pb, Warning, msgPosBonus, editItem, q(pb.text))
+	}
+	if b, e := get(mapping.CWEBB), get(mapping.CWEBE); b != nil && e != nil && b.hasD && e.hasD && e.d.before(b.d) {
+		add(fCWEBB, b, Warning, msgWebDates, q(e.text), q(b.text))
+	}
+	if hasCode && code.out != nil {
+		if first, dup := v.seen[code.text]; dup {
+			add(fCCODE, code, Error, msgDuplicate, first, q(code.text))
+		} else {
+			v.seen[code.text] = line
+		}
+	}
+
+	sort.SliceStable(probs, func(i, j int) bool {
+		if probs[i].Severity != probs[j].Severity {
+			return probs[i].Severity < probs[j].Severity
+		}
+		return probs[i].order < probs[j].order
+	})
+	if len(probs) > 0 {
+		o.Problems = make([]Problem, len(probs))
+		for i, p := range probs {
+			o.Problems[i] = p.Problem
+		}
+	}
+	if !o.Valid() {
+		return o
+	}
+	p := make(Payload, len(all)+3)
+	for _, c := range all {
+		if c.out != nil {
+			p[c.f.Code] = c.out
+		}
+	}
+	if !hasCode {
+		p[mapping.CCODE] = ""
+		p[mapping.AutoCCODE] = json.Number("1")
+	}
+	p[mapping.EditItem] = json.Number(strconv.Itoa(editItem))
+	o.Payload = p
+	return o
+}
+
+// trim removes surrounding white space, including the full-width space
+// U+3000, NBSP, zero-width space and a byte-order mark.
+func trim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
+	})
+}
+
+// formulaErrors are the error values Excel shows in a cell whose formula
+// failed.
+var formulaErrors = map[string]bool{
+	"#NULL!": true, "#DIV/0!": true, "#VALUE!": true, "#REF!": true, "#NAME?": true,
+	"#NUM!": true, "#N/A": true, "#GETTING_DATA": true, "#SPILL!": true, "#CALC!": true,
+	"#FIELD!": true, "#BLOCKED!": true, "#CONNECT!": true, "#UNKNOWN!": true,
+	"#BUSY!": true, "#EXTERNAL!": true, "#PYTHON!": true,
+}
+
+// isScientific reports whether s looks like Excel's display of a long
+// number in scientific notation: digits, an optional fraction, E and a
+// signed exponent ("9.12346E+11"). A code like "12E3" (no sign) is not.
+func isScientific(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i < 1 || i+2 >= len(s) || (s[i+1] != '+' && s[i+1] != '-') || !allDigits(s[i+2:]) {
+		return false
+	}
+	m := strings.TrimPrefix(strings.TrimPrefix(s[:i], "-"), "+")
+	whole, frac, _ := strings.Cut(m, ".")
+	return whole != "" && allDigits(whole) && allDigits(frac)
+}
+
+// checkCell normalises c and checks it on its own, setting c.text, c.out
+// (nil on error), c.n and c.d.
+func (v *Validator) checkCell(c *cell, probs *[]ordered) {
+	f := c.f
+	add := func(sev Severity, k msgKey, args ...any) {
+		*probs = append(*probs, ordered{v.problem(f, c.col, sev, k, args...), c.order})
+	}
+	c.text = c.raw
+	if formulaErrors[strings.ToUpper(c.raw)] {
+		add(Error, msgFormula, q(c.raw))
+		return
+	}
+	text := c.raw
+	if f.Class != mapping.Text {
+		text = trim(width.Narrow.String(text))
+	}
+	c.text = text
+	if (f.Class == mapping.Code || f.Class == mapping.Phone) && isScientific(text) {
+		add(Error, msgScientific, q(text))
+		return
+	}
+	switch f.Kind {
+	case mapping.Int, mapping.Bool:
+		n, k, ok := v.parseInt(f, text)
+		if !ok {
+			if k == msgNotChoice {
+				list := v.choiceList(f)
+				if f.Kind == mapping.Bool {
+					list += " (Y/N, TRUE/FALSE, 是/否)"
+				}
+				add(Error, k, list, q(text))
+			} else {
+				add(Error, k, q(text))
+			}
+			return
+		}
+		c.n, c.text = n, strconv.Itoa(n)
+		c.out = json.Number(c.text)
+		return
+	case mapping.Decimal:
+		s, digits, ok := canonicalDecimal(text)
+		if !ok {
+			add(Error, msgNotDecimal, q(text))
+			return
+		}
+		if digits > maxDecimalDigits {
+			add(Error, msgDecimalDigits, maxDecimalDigits, q(text))
+			return
+		}
+		c.text = s
+		c.out = json.Number(s)
+		return
+	}
+
+	// S(n) fields.
+	switch {
+	case f.Code == mapping.CRDAT:
+		n, ok, err := parseWhole(text)
+		if !ok || err != nil || n < 1 || n > 31 {
+			add(Error, msgClosingDay, q(text))
+			return
+		}
+		text = strconv.Itoa(n)
+	case f.Code == mapping.CTCOD:
+		switch {
+		case len(text) == 7 && allDigits(text):
+			add(Error, msgBizID7, q(text))
+			return
+		case len(text) != 8 || !allDigits(text):
+			add(Error, msgBizIDDigits, q(text))
+			return
+		case !bizIDValid(text):
+			add(Error, msgBizIDChecksum, q(text))
+			return
+		}
+	case f.Code == mapping.PosPhoneCarrierId:
+		up := strings.ToUpper(text)
+		if !carrierValid(up) {
+			add(Error, msgCarrierFormat, q(text))
+			return
+		}
+		if up != text {
+			add(Warning, msgCarrierUpper, q(text), q(up))
+			text = up
+		}
+	case f.Code == mapping.CIDNO:
+		text = strings.ToUpper(text)
+		switch idCheck(text) {
+		case idNotID:
+			add(Warning, msgIDFormat, q(text))
+		case idBadSum:
+			add(Warning, msgIDChecksum, q(text))
+		}
+	case f.Code == mapping.EMAIL:
+		if !emailValid(text) {
+			add(Warning, msgEmail, q(text))
+		}
+	case zeroPhones[strings.ToUpper(f.Code)]:
+		if len(text) == 9 && text[0] == '9' && allDigits(text) {
+			add(Warning, msgPhoneZero, q(text))
+		}
+	case f.Class == mapping.Date:
+		d, res := parseDate(text)
+		switch res {
+		case dateBad:
+			add(Error, msgDateFormat, q(text))
+			return
+		case dateImpossible:
+			add(Error, msgDateImpossible, q(text))
+			return
+		}
+		format := v.dates[f.Code]
+		if format == "" {
+			format = formatWestern
+			if formatLen(format) > f.MaxLen {
+				format = formatROC
+			}
+		}
+		out, ok := formatDate(d, format)
+		if !ok {
+			add(Error, msgDateBeforeROC, q(text))
+			return
+		}
+		switch res {
+		case dateSerial:
+			add(Warning, msgDateSerial, q(text), q(out))
+		case dateWithTime:
+			add(Warning, msgDateTime, q(text))
+		}
+		text, c.d, c.hasD = out, d, true
+	}
+	if k, args := v.checkLength(f, text); k >= 0 {
+		add(Error, k, args...)
+		c.hasD = false
+		return
+	}
+	c.text = text
+	c.out = text
+}
+
+// checkLength checks an S(n) value's length in the configured unit; it
+// returns -1 when the value fits.
+func (v *Validator) checkLength(f mapping.Field, s string) (msgKey, []any) {
+	if f.MaxLen <= 0 {
+		return -1, nil
+	}
+	if !v.big5 {
+		if n := utf8.RuneCountInString(s); n > f.MaxLen {
+			return msgTooLongChars, []any{f.MaxLen, n, q(s)}
+		}
+		return -1, nil
+	}
+	n, bad, ok := v.big5Bytes(s)
+	if !ok {
+		return msgNotBig5, []any{q(bad), q(s)}
+	}
+	if n > f.MaxLen {
+		return msgTooLongBig5, []any{f.MaxLen, n, q(s)}
+	}
+	return -1, nil
+}
+
+// big5Bytes counts s's length in Big5 bytes. ok is false, with the
+// offending character, when Big5 cannot encode one of s's characters
+// (invalid UTF-8 included).
+func (v *Validator) big5Bytes(s string) (n int, bad string, ok bool) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r < utf8.RuneSelf {
+			n++
+			i += size
+			continue
+		}
+		if r == utf8.RuneError && size == 1 {
+			return 0, s[i : i+1], false
+		}
+		b, cached := v.big5Len[r]
+		if !cached {
+			out, err := v.enc.Bytes([]byte(string(r)))
+			if err == nil {
+				b = len(out)
+			}
+			v.big5Len[r] = b
+		}
+		if b == 0 {
+			return 0, string(r), false
+		}
+		n += b
+		i += size
+	}
+	return n, "", true
+}
+
+// boolWords are the spellings accepted for Bool fields besides 0/1 and
+// the choice labels.
+var boolWords = map[string]int{
+	"Y": 1, "YES": 1, "TRUE": 1, "T": 1, "是": 1,
+	"N": 0, "NO": 0, "FALSE": 0, "F": 0, "否": 0,
+}
+
+// choiceSeps separate the number from the label in the template's
+// dropdown form "1 男性", "1. 男性", "1:男性", "1、男性".
+const choiceSeps = " \t.:-=)、､,"
+
+// parseInt reads an Int or Bool value: a whole number (in the field's
+// choices if it has them), or, for enumerated fields, a choice label
+// (Chinese, or English case-insensitively) or the dropdown form number +
+// label. On failure it returns the message key to report.
+func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
+	enum := f.Choices != nil
+	fail := msgNotInt
+	if enum {
+		fail = msgNotChoice
+	}
+	n, ok, err := parseWhole(s)
+	if ok {
+		switch {
+		case err != nil && !enum:
+			return 0, msgIntRange, false
+		case err != nil || !f.Allows(n):
+			return 0, fail, false
+		}
+		return n, 0, true
+	}
+	if f.Kind == mapping.Bool {
+		if b, ok := boolWords[strings.ToUpper(s)]; ok && f.Allows(b) {
+			return b, 0, true
+		}
+	}
+	if !enum {
+		return 0, fail, false
+	}
+	for _, c := range f.Choices {
+		if strings.EqualFold(s, c.Label) || strings.EqualFold(s, c.LabelEN) {
+			return c.Value, 0, true
+		}
+	}
+	// Dropdown form: leading digits, separators, the label of that value.
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 9 {
+		return 0, fail, false
+	}
+	num, _ := strconv.Atoi(s[:i])
+	rest := strings.TrimLeft(s[i:], choiceSeps)
+	if rest == s[i:] { // no separator: "1男性" is accepted too
+		rest = s[i:]
+	}
+	rest = trim(rest)
+	for _, c := range f.Choices {
+		if c.Value == num && (strings.EqualFold(rest, c.Label) || strings.EqualFold(rest, c.LabelEN)) {
+			return c.Value, 0, true
+		}
+	}
+	return 0, fail, false
+}
+
+// emailValid reports whether s is a plain address (no display name, no
+// angle brackets) that net/mail accepts, with a dot in the domain.
+func emailValid(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}

@@ -1,0 +1,846 @@
+package validate
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/custimport/custimport/mapping"
+)
+
+// row builds a row from code, text pairs; the columns are numbered 0, 1, ...
+func row(pairs ...string) []Value {
+	vals := make([]Value, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		vals = append(vals, Value{Field: mapping.MustLookup(pairs[i]), Column: i / 2, Text: pairs[i+1]})
+	}
+	return vals
+}
+
+func mustNew(t testing.TB, cfg Config) *Validator {
+	t.Helper()
+	v, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New(%+v): %v", cfg, err)
+	}
+	return v
+}
+
+func payloadJSON(t *testing.T, p Payload) string {
+	t.Helper()
+	if p == nil {
+		return "null"
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatalf("marshal payload: %v", err)
+	}
+	return string(b)
+}
+
+func dump(o Outcome) string {
+	var b strings.Builder
+	for _, p := range o.Problems {
+		b.WriteString("\n\t" + p.Severity.String() + " col " + strconv.Itoa(p.Column) + " " + p.Message)
+	}
+	return b.String()
+}
+
+func TestPayloadJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		row  []Value
+		want string
+	}{
+		{"upsert by default, blanks omitted", Config{},
+			row("CCODE", "C001", "CNAM1", "王小明", "CADD1", "  ", "CTELE", ""),
+			`{"CCODE":"C001","CNAM1":"王小明","EditItem":2}`},
+		{"decimal text exact, ints as numbers", Config{},
+			row("CCODE", "C001", "CBELE", "1234567.89", "CDISC", "0.850", "Sex", "1", "CwebM", "1,000", "BonusPoint", "1,234.50"),
+			`{"BonusPoint":1234.50,"CBELE":1234567.89,"CCODE":"C001","CDISC":0.850,"CwebM":1000,"EditItem":2,"Sex":1}`},
+		{"decimal canonical forms", Config{},
+			row("CCODE", "C001", "CBELE", "+007", "CDISC", ".5", "BonusPoint", "-3."),
+			`{"BonusPoint":-3,"CBELE":7,"CCODE":"C001","CDISC":0.5,"EditItem":2}`},
+		{"blank code creates with an automatic code", Config{},
+			row("CCODE", "", "CNAM2", "小明", "CNAM1", "王小明", "CBELE", "0", "CPHONE", "0933555666"),
+			`{"AutoCCODE":1,"CBELE":0,"CCODE":"","CNAM1":"王小明","CNAM2":"小明","CPHONE":"0933555666","EditItem":0}`},
+		{"no CCODE column at all creates too", Config{},
+			row("CNAM1", "王小明", "CBELE", "5000"),
+			`{"AutoCCODE":1,"CBELE":5000,"CCODE":"","CNAM1":"王小明","EditItem":0}`},
+		{"create mode", Config{Mode: "create"},
+			row("CCODE", "C001", "CBELE", "100"),
+			`{"CBELE":100,"CCODE":"C001","EditItem":0}`},
+		{"update mode", Config{Mode: "update"},
+			row("CCODE", "0", "CNAM1", "TMS獲利王", "CADD1", "台中市XX路XXX號"),
+			`{"CADD1":"台中市XX路XXX號","CCODE":"0","CNAM1":"TMS獲利王","EditItem":1}`},
+		{"EditItem column overrides the mode", Config{Mode: "create"},
+			row("CCODE", "C001", "EditItem", "1 編輯客戶"),
+			`{"CCODE":"C001","EditItem":1}`},
+		{"defaults fill blanks and absent fields", Config{Defaults: map[string]string{"CBELE": "50000", "C1": "0", "CADD1": "未提供"}},
+			row("CCODE", "", "CNAM1", "甲", "C1", " "),
+			`{"AutoCCODE":1,"C1":0,"CADD1":"未提供","CBELE":50000,"CCODE":"","CNAM1":"甲","EditItem":0}`},
+		{"a cell wins over its default", Config{Defaults: map[string]string{"CBELE": "50000"}},
+			row("CNAM1", "甲", "CBELE", "1"),
+			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","CNAM1":"甲","EditItem":0}`},
+		{"CRDAT leading zero dropped", Config{},
+			row("CCODE", "C001", "CRDAT", "05"),
+			`{"CCODE":"C001","CRDAT":"5","EditItem":2}`},
+		{"dates western and ROC", Config{},
+			row("CCODE", "C001", "CBIRD", "1990-5-1", "CWEBB", "2024/05/01 00:00:00", "CWEBE", "民國113年12月31日"),
+			`{"CBIRD":"1990/05/01","CCODE":"C001","CWEBB":"113/05/01","CWEBE":"113/12/31","EditItem":2}`},
+		{"date formats configured", Config{DateFormats: map[string]string{"CBIRD": "roc"}},
+			row("CCODE", "C001", "CBIRD", "2024.5.1"),
+			`{"CBIRD":"113/05/01","CCODE":"C001","EditItem":2}`},
+		{"full-width narrowed in codes, phones, numbers, e-mail; text kept", Config{},
+			row("CCODE", "Ｃ００１", "CPHONE", "０９３３５５５６６６", "CBELE", "１２３", "EMAIL", "ａ＠ｂ．ｃｏｍ", "CNAM1", "ＡＢＣ公司"),
+			`{"CBELE":123,"CCODE":"C001","CNAM1":"ＡＢＣ公司","CPHONE":"0933555666","EMAIL":"a@b.com","EditItem":2}`},
+		{"trim full-width space, NBSP, tabs", Config{},
+			row("CCODE", "\u3000C001\u00a0", "CNAM1", "\t王小明\u3000", "CBAK1", " a  b "),
+			`{"CBAK1":"a  b","CCODE":"C001","CNAM1":"王小明","EditItem":2}`},
+		{"enumerated by label, English label, dropdown form", Config{},
+			row("CCODE", "C001", "Sex", "女性", "OFFER", "At Month End", "CTAX1", "9 混稅", "CGRAD", "２．Ｂ級", "PAUSE", "1　暫停出貨"),
+			`{"CCODE":"C001","CGRAD":2,"CTAX1":9,"EditItem":2,"OFFER":1,"PAUSE":1,"Sex":2}`},
+		{"AutoCCODE spellings", Config{},
+			row("AutoCCODE", "是", "CBELE", "1"),
+			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","EditItem":0}`},
+		{"AutoCCODE 0 kept on a row with a code", Config{},
+			row("CCODE", "C9", "AutoCCODE", "N"),
+			`{"AutoCCODE":0,"CCODE":"C9","EditItem":2}`},
+		{"identifiers upper-cased", Config{},
+			row("CCODE", "C001", "CIDNO", "a123456789", "PosPhoneCarrierId", "/ABC+-.9", "CTCOD", "04595257"),
+			`{"CCODE":"C001","CIDNO":"A123456789","CTCOD":"04595257","EditItem":2,"PosPhoneCarrierId":"/ABC+-.9"}`},
+		{"warnings do not stop the row", Config{},
+			row("CCODE", "C001", "EMAIL", "not-an-email", "CPHONE", "933555666"),
+			`{"CCODE":"C001","CPHONE":"933555666","EMAIL":"not-an-email","EditItem":2}`},
+		{"same value from two columns", Config{},
+			row("CCODE", "C001", "CNAM1", "甲", "CNAM1", " 甲 "),
+			`{"CCODE":"C001","CNAM1":"甲","EditItem":2}`},
+		{"Big5 unit counts bytes", Config{LengthUnit: "big5"},
+			row("CCODE", "C001", "CNAM2", "王小明公司AB"),
+			`{"CCODE":"C001","CNAM2":"王小明公司AB","EditItem":2}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustNew(t, tt.cfg).Validate(2, tt.row)
+			if !o.Valid() {
+				t.Fatalf("row invalid:%s", dump(o))
+			}
+			if got := payloadJSON(t, o.Payload); got != tt.want {
+				t.Errorf("payload: got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOutcomeFields(t *testing.T) {
+	tests := []struct {
+		name     string
+		cfg      Config
+		row      []Value
+		code     string
+		editItem int
+		create   bool
+	}{
+		{"upsert", Config{}, row("CCODE", " Ｃ1 "), "C1", 2, false},
+		{"create mode", Config{Mode: "create"}, row("CCODE", "C1", "CBELE", "1"), "C1", 0, true},
+		{"update mode", Config{Mode: "UPDATE"}, row("CCODE", "C1"), "C1", 1, false},
+		{"auto code", Config{Mode: "create"}, row("CNAM1", "x", "CBELE", "1"), "", 0, true},
+		{"EditItem column 0", Config{}, row("CCODE", "C1", "EditItem", "新增客戶", "CBELE", "1"), "C1", 0, true},
+		{"EditItem column 2 with a blank code sends 0", Config{}, row("EditItem", "2", "CBELE", "1"), "", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustNew(t, tt.cfg).Validate(2, tt.row)
+			if !o.Valid() {
+				t.Fatalf("row invalid:%s", dump(o))
+			}
+			if o.Code != tt.code {
+				t.Errorf("Code: got %q, want %q", o.Code, tt.code)
+			}
+			if o.EditItem != tt.editItem || o.Create != tt.create {
+				t.Errorf("EditItem, Create: got %d %v, want %d %v", o.EditItem, o.Create, tt.editItem, tt.create)
+			}
+			if got, want := string(o.Payload["EditItem"].(json.Number)), strconv.Itoa(tt.editItem); got != want {
+				t.Errorf("payload EditItem: got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// problemCase expects one exact problem in a row's outcome.
+type problemCase struct {
+	name string
+	cfg  Config
+	row  []Value
+	want Problem
+}
+
+func checkProblem(t *testing.T, tt problemCase) Outcome {
+	t.Helper()
+	o := mustNew(t, tt.cfg).Validate(2, tt.row)
+	for _, p := range o.Problems {
+		if p == tt.want {
+			return o
+		}
+	}
+	for _, p := range o.Problems {
+		if p.Field == tt.want.Field {
+			t.Errorf("problem: got %q (col %d, %v), want %q (col %d, %v)", p.Message, p.Column, p.Severity,
+				tt.want.Message, tt.want.Column, tt.want.Severity)
+			return o
+		}
+	}
+	t.Errorf("problem: got none for %s:%s, want %q", tt.want.Field, dump(o), tt.want.Message)
+	return o
+}
+
+func TestErrors(t *testing.T) {
+	en := Config{Lang: "en"}
+	long13 := "一二三四五六七八九十一二三"
+	tests := []problemCase{
+		// S(n) lengths.
+		{"length zh", Config{}, row("CCODE", "C1", "CNAM2", long13),
+			Problem{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個字元,實際為 13 個字元 "` + long13 + `"`}},
+		{"length en", en, row("CCODE", "C1", "CSCOD", "ABCDE"),
+			Problem{"CSCOD", 1, Error, `CSCOD (salesperson code): at most 4 characters, found 5 in "ABCDE"`}},
+		{"length of a code after narrowing", Config{}, row("CCODE", "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱ"),
+			Problem{"CCODE", 0, Error, `CCODE 客戶代號: 最長 16 個字元,實際為 17 個字元 "ABCDEFGHIJKLMNOPQ"`}},
+		{"length Big5 zh", Config{LengthUnit: "big5"}, row("CCODE", "C1", "CNAM2", "王小明股份有限公司"),
+			Problem{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個位元組(Big5,中文字每字 2 個位元組),實際為 18 個位元組 "王小明股份有限公司"`}},
+		{"length Big5 en", Config{LengthUnit: "big5", Lang: "en"}, row("CCODE", "C1", "CSNA3", "王大明AB1"),
+			Problem{"CSNA3", 1, Error, `CSNA3 (owner): at most 8 Big5 bytes (2 per Chinese character), found 9 in "王大明AB1"`}},
+		{"not Big5 en", Config{LengthUnit: "big5", Lang: "en"}, row("CCODE", "C1", "CNAM1", "A😀"),
+			Problem{"CNAM1", 1, Error, `CNAM1 (customer name): contains "😀", which Big5 cannot encode, in "A😀"`}},
+		{"not Big5 zh", Config{LengthUnit: "big5"}, row("CCODE", "C1", "CNAM1", "王𠮷"),
+			Problem{"CNAM1", 1, Error, `CNAM1 客戶名稱: 含有 Big5 無法表示的字元 "𠮷",實際為 "王𠮷"`}},
+		// Int, Bool, Decimal.
+		{"int zh", Config{}, row("CCODE", "C1", "CDAYS", "3天"),
+			Problem{"CDAYS", 1, Error, `CDAYS 維修預定還貨天數: 須為整數,實際為 "3天"`}},
+		{"int fraction en", en, row("CCODE", "C1", "CwebM", "1.5"),
+			Problem{"CwebM", 1, Error, `CwebM (free-shipping threshold): must be a whole number, found "1.5"`}},
+		{"int range zh", Config{}, row("CCODE", "C1", "CwebM", "99999999999"),
+			Problem{"CwebM", 1, Error, `CwebM 免運費門檻金額: 數值超出範圍,實際為 "99999999999"`}},
+		{"enum zh", Config{}, row("CCODE", "C1", "Sex", "3"),
+			Problem{"Sex", 1, Error, `Sex 客戶性別: 須為 0 未設定、1 男性、2 女性 其中之一,實際為 "3"`}},
+		{"enum dropdown mismatch en", en, row("CCODE", "C1", "Sex", "1 女性"),
+			Problem{"Sex", 1, Error, `Sex (sex): must be one of 0 not set, 1 male, 2 female, found "1 女性"`}},
+		{"CTAX1 gap", en, row("CCODE", "C1", "CTAX1", "5"),
+			Problem{"CTAX1", 1, Error, `CTAX1 (invoice tax type): must be one of 0 no invoice, 1 taxable, 2 zero-rated, 3 exempt, 9 mixed, found "5"`}},
+		{"bool zh", Config{}, row("AutoCCODE", "maybe", "CBELE", "1"),
+			Problem{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 須為 0 不使用自動編號、1 使用自動編號 (Y/N, TRUE/FALSE, 是/否) 其中之一,實際為 "maybe"`}},
+		{"bool 2 en", en, row("AutoCCODE", "2", "CBELE", "1"),
+			Problem{"AutoCCODE", 0, Error, `AutoCCODE (automatic customer code): must be one of 0 no, 1 yes (Y/N, TRUE/FALSE, 是/否), found "2"`}},
+		{"decimal 1.2.3 zh", Config{}, row("CCODE", "C1", "CBELE", "1.2.3"),
+			Problem{"CBELE", 1, Error, `CBELE 信用額度: 須為數字(可有小數點及千分位逗號),實際為 "1.2.3"`}},
+		{"decimal abc en", en, row("CCODE", "C1", "CBELE", "abc"),
+			Problem{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "abc"`}},
+		{"decimal NaN", en, row("CCODE", "C1", "CDISC", "NaN"),
+			Problem{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "NaN"`}},
+		{"decimal exponent", en, row("CCODE", "C1", "CDISC", "1e5"),
+			Problem{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "1e5"`}},
+		{"decimal bad grouping", en, row("CCODE", "C1", "CBELE", "1,23"),
+			Problem{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "1,23"`}},
+		{"decimal too many digits", en, row("CCODE", "C1", "CBELE", "12345678901234567890.123456789"),
+			Problem{"CBELE", 1, Error, `CBELE (credit limit): at most 28 digits, found "12345678901234567890.123456789"`}},
+		// CRDAT.
+		{"CRDAT zh", Config{}, row("CCODE", "C1", "CRDAT", "32"),
+			Problem{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
+		{"CRDAT en", en, row("CCODE", "C1", "CRDAT", "32"),
+			Problem{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "32"`}},
+		{"CRDAT 0", en, row("CCODE", "C1", "CRDAT", "0"),
+			Problem{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "0"`}},
+		{"CRDAT text", Config{}, row("CCODE", "C1", "CRDAT", "月底"),
+			Problem{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "月底"`}},
+		// Carrier.
+		{"carrier short zh", Config{}, row("CCODE", "C1", "PosPhoneCarrierId", "/ABC12"),
+			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須為半形斜線 / 加上 7 碼英文大寫、數字或 + - .,實際為 "/ABC12"`}},
+		{"carrier no slash en", en, row("CCODE", "C1", "PosPhoneCarrierId", "ABC12345"),
+			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "ABC12345"`}},
+		{"carrier bad char", en, row("CCODE", "C1", "PosPhoneCarrierId", "/ABC_234"),
+			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "/ABC_234"`}},
+		// 統一編號.
+		{"CTCOD 7 digits zh", Config{}, row("CCODE", "C1", "CTCOD", "4595257"),
+			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "4595257";Excel 可能刪掉了開頭的 0,請將欄位格式設為文字並補回 0`}},
+		{"CTCOD 7 digits en", en, row("CCODE", "C1", "CTCOD", "4595257"),
+			Problem{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "4595257"; Excel may have dropped a leading 0 (format the column as text and add it back)`}},
+		{"CTCOD letters", Config{}, row("CCODE", "C1", "CTCOD", "1234567A"),
+			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 "1234567A"`}},
+		{"CTCOD checksum zh", Config{}, row("CCODE", "C1", "CTCOD", "12345678"),
+			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 檢查碼錯誤,不是有效的統一編號,實際為 "12345678"`}},
+		{"CTCOD checksum en", en, row("CCODE", "C1", "CTCOD", "04595253"),
+			Problem{"CTCOD", 1, Error, `CTCOD (business ID (統編)): fails the Ministry of Finance checksum, found "04595253"`}},
+		// CBELE on add.
+		{"CBELE blank code zh", Config{}, row("CCODE", "", "CNAM1", "甲"),
+			Problem{"CBELE", -1, Error, `CBELE 信用額度: 新增時,此欄位不可空白(或在對應檔設定預設值),實際為空白`}},
+		{"CBELE create mode en", Config{Lang: "en", Mode: "create"}, row("CCODE", "C1"),
+			Problem{"CBELE", -1, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
+		{"CBELE EditItem 0 column blank cell", en, row("CCODE", "C1", "EditItem", "0", "CBELE", " "),
+			Problem{"CBELE", 2, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
+		// Dates.
+		{"impossible date zh", Config{}, row("CCODE", "C1", "CBIRD", "2025/02/30"),
+			Problem{"CBIRD", 1, Error, `CBIRD 生日: 不存在的日期,實際為 "2025/02/30"`}},
+		{"impossible ROC date en", en, row("CCODE", "C1", "CWEBB", "113/13/01"),
+			Problem{"CWEBB", 1, Error, `CWEBB (web start date): no such date, found "113/13/01"`}},
+		{"Excel serial 60 is 1900/02/29", en, row("CCODE", "C1", "CBIRD", "60"),
+			Problem{"CBIRD", 1, Error, `CBIRD (birthday): no such date, found "60"`}},
+		{"unrecognised date zh", Config{}, row("CCODE", "C1", "CBIRD", "五月一日"),
+			Problem{"CBIRD", 1, Error, `CBIRD 生日: 無法辨識的日期,請用 YYYY/MM/DD 或民國 YYY/MM/DD,實際為 "五月一日"`}},
+		{"unrecognised date en", en, row("CCODE", "C1", "CBIRD", "5/1/2024"),
+			Problem{"CBIRD", 1, Error, `CBIRD (birthday): unrecognised date, use YYYY/MM/DD or ROC YYY/MM/DD, found "5/1/2024"`}},
+		{"before ROC year 1", Config{}, row("CCODE", "C1", "CWEBB", "1900/01/01"),
+			Problem{"CWEBB", 1, Error, `CWEBB 網站啟用日: 民國元年(1912)以前的日期無法以民國年表示,實際為 "1900/01/01"`}},
+		{"date output too long for S(9)", Config{}, row("CCODE", "C1", "CWEBE", "3000/01/01"),
+			Problem{"CWEBE", 1, Error, `CWEBE 網站停用日: 最長 9 個字元,實際為 10 個字元 "1089/01/01"`}},
+		// Excel damage.
+		{"formula error in text field zh", Config{}, row("CCODE", "C1", "CNAM1", "#REF!"),
+			Problem{"CNAM1", 1, Error, `CNAM1 客戶名稱: 儲存格是公式錯誤 "#REF!",請修正試算表中的公式`}},
+		{"formula error in int field en", en, row("CCODE", "C1", "Sex", "#N/A"),
+			Problem{"Sex", 1, Error, `Sex (sex): formula error in the cell: "#N/A"; fix the formula in the spreadsheet`}},
+		{"scientific code en", en, row("CCODE", "9.12346E+11"),
+			Problem{"CCODE", 0, Error, `CCODE (customer code): Excel damaged the value into scientific notation "9.12346E+11" and digits were lost; format the column as text and re-type it`}},
+		{"scientific phone zh", Config{}, row("CCODE", "C1", "CPHONE", "9.33556E+08"),
+			Problem{"CPHONE", 1, Error, `CPHONE 手機: Excel 已把數值改成科學記號 "9.33556E+08",部分數字已遺失;請將欄位格式設為文字後重新輸入`}},
+		// Codes, modes, AutoCCODE, EditItem.
+		{"EditItem 3 zh", Config{}, row("CCODE", "C1", "EditItem", "3"),
+			Problem{"EditItem", 1, Error, `EditItem 客戶編輯: 須為 0 新增客戶、1 編輯客戶、2 由系統判斷,代號不存在為新增,存在為編輯 其中之一,實際為 "3"`}},
+		{"update mode blank code zh", Config{Mode: "update"}, row("CCODE", "", "CNAM1", "甲"),
+			Problem{"CCODE", 0, Error, `CCODE 客戶代號: 更新模式(update)須填客戶代號,實際為空白`}},
+		{"update mode no code column en", Config{Mode: "update", Lang: "en"}, row("CNAM1", "甲"),
+			Problem{"CCODE", -1, Error, `CCODE (customer code): update mode needs a customer code, found a blank`}},
+		{"EditItem 1 blank code en", en, row("CCODE", "", "EditItem", "1", "CNAM1", "甲"),
+			Problem{"CCODE", 0, Error, `CCODE (customer code): editing a customer (EditItem 1) needs a customer code, found a blank`}},
+		{"AutoCCODE with code zh", Config{}, row("CCODE", "C001", "AutoCCODE", "1"),
+			Problem{"AutoCCODE", 1, Error, `AutoCCODE 使用自動編號客戶代號: 僅新增時有用,且客戶代號須留空;客戶代號為 "C001",實際為 "1"`}},
+		{"AutoCCODE with code en", en, row("CCODE", "C001", "AutoCCODE", "TRUE"),
+			Problem{"AutoCCODE", 1, Error, `AutoCCODE (automatic customer code): only on add, and the customer code must be blank; the code is "C001", found "TRUE"`}},
+		{"AutoCCODE 0 with blank code", Config{}, row("AutoCCODE", "否", "CBELE", "1"),
+			Problem{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 客戶代號空白時以自動編號新增,AutoCCODE 不可為 0,實際為 "否"`}},
+		{"two columns disagree en", en, row("CCODE", "C1", "CNAM1", "甲", "CNAM1", "乙"),
+			Problem{"CNAM1", 2, Error, `CNAM1 (customer name): mapped from several columns with different values: "甲" and "乙"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := checkProblem(t, tt)
+			if o.Valid() || o.Payload != nil {
+				t.Errorf("Valid() = %v, payload %v; want invalid, nil", o.Valid(), o.Payload)
+			}
+		})
+	}
+}
+
+func TestFormulaErrors(t *testing.T) {
+	for _, e := range []string{"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", " #n/a "} {
+		for _, code := range []string{"CNAM1", "CBELE", "CBIRD", "CPHONE", "CTCOD", "Sex"} {
+			t.Run(e+" in "+code, func(t *testing.T) {
+				f := mapping.MustLookup(code)
+				want := f.Name("en") + `: formula error in the cell: "` + strings.TrimSpace(e) + `"; fix the formula in the spreadsheet`
+				checkProblem(t, problemCase{cfg: Config{Lang: "en"}, row: row("CCODE", "C1", code, e),
+					want: Problem{code, 1, Error, want}})
+			})
+		}
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	en := Config{Lang: "en"}
+	tests := []problemCase{
+		{"email zh", Config{}, row("CCODE", "C1", "EMAIL", "a@b"),
+			Problem{"EMAIL", 1, Warning, `EMAIL 電子郵件: 電子郵件格式可能有誤,實際為 "a@b"`}},
+		{"email display name en", en, row("CCODE", "C1", "EMAIL", "Wang <a@b.com>"),
+			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "Wang <a@b.com>"`}},
+		{"email two at signs", en, row("CCODE", "C1", "EMAIL", "a@@b.com"),
+			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@@b.com"`}},
+		{"email list", en, row("CCODE", "C1", "EMAIL", "a@b.com;c@d.com"),
+			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@b.com;c@d.com"`}},
+		{"ID format zh", Config{}, row("CCODE", "C1", "CIDNO", "12345"),
+			Problem{"CIDNO", 1, Warning, `CIDNO 身份證號: 不是身分證或居留證號的格式,實際為 "12345"`}},
+		{"ID format second digit", en, row("CCODE", "C1", "CIDNO", "A323456789"),
+			Problem{"CIDNO", 1, Warning, `CIDNO (national ID): is not in the form of a national ID or resident certificate number, found "A323456789"`}},
+		{"ID checksum en", en, row("CCODE", "C1", "CIDNO", "A123456788"),
+			Problem{"CIDNO", 1, Warning, `CIDNO (national ID): national ID / resident certificate checksum fails, found "A123456788"`}},
+		{"ID checksum zh lower-case", Config{}, row("CCODE", "C1", "CIDNO", "ac01234568"),
+			Problem{"CIDNO", 1, Warning, `CIDNO 身份證號: 身分證/居留證號檢查碼錯誤,實際為 "AC01234568"`}},
+		{"phone zero zh", Config{}, row("CCODE", "C1", "CPHONE", "933555666"),
+			Problem{"CPHONE", 1, Warning, `CPHONE 手機: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666"`}},
+		{"phone zero en", en, row("CCODE", "C1", "CTFAX", "912345678"),
+			Problem{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "912345678"`}},
+		{"PosBonus on upsert zh", Config{}, row("CCODE", "C1", "PosBonus", "100"),
+			Problem{"PosBonus", 1, Warning, `PosBonus POS紅利點數: 僅限新增客戶時使用;此列不是新增(EditItem 2),客戶已存在時伺服器會忽略,實際為 "100"`}},
+		{"PosBonus on update en", Config{Lang: "en", Mode: "update"}, row("CCODE", "C1", "PosBonus", "100"),
+			Problem{"PosBonus", 1, Warning, `PosBonus (POS bonus points): only used when a customer is created; this row is not a create (EditItem 1), so the server ignores it for an existing customer, found "100"`}},
+		{"web dates reversed zh", Config{}, row("CCODE", "C1", "CWEBB", "2024/06/01", "CWEBE", "113/05/31"),
+			Problem{"CWEBB", 1, Warning, `CWEBB 網站啟用日: 晚於網站停用日 CWEBE "113/05/31",實際為 "113/06/01"`}},
+		{"web dates reversed en", en, row("CCODE", "C1", "CWEBB", "114/01/01", "CWEBE", "2024/12/31"),
+			Problem{"CWEBB", 1, Warning, `CWEBB (web start date): is later than the web end date CWEBE "113/12/31", found "114/01/01"`}},
+		{"carrier lower-case zh", Config{}, row("CCODE", "C1", "PosPhoneCarrierId", "/abc.123"),
+			Problem{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId POS專用手機載具: 英文字母須為大寫,已將 "/abc.123" 轉為 "/ABC.123"`}},
+		{"carrier lower-case en", en, row("CCODE", "C1", "PosPhoneCarrierId", "／ａｂｃ＋１２３"),
+			Problem{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId (mobile barcode carrier): letters must be upper-case; "/abc+123" sent as "/ABC+123"`}},
+		{"Excel serial date en", en, row("CCODE", "C1", "CBIRD", "45413"),
+			Problem{"CBIRD", 1, Warning, `CBIRD (birthday): Excel stored the date as a number; "45413" read as "2024/05/01", please check`}},
+		{"Excel serial date zh ROC", Config{}, row("CCODE", "C1", "CWEBB", "45413"),
+			Problem{"CWEBB", 1, Warning, `CWEBB 網站啟用日: Excel 以數字儲存日期,已將 "45413" 讀成 "113/05/01",請確認`}},
+		{"time dropped zh", Config{}, row("CCODE", "C1", "CBIRD", "2024/05/01 13:45:00"),
+			Problem{"CBIRD", 1, Warning, `CBIRD 生日: 只送出日期,時間已捨棄,實際為 "2024/05/01 13:45:00"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := checkProblem(t, tt)
+			if !o.Valid() || o.Payload == nil {
+				t.Errorf("row invalid or payload nil:%s", dump(o))
+			}
+			if o.Errors() != "" {
+				t.Errorf("Errors(): got %q, want %q", o.Errors(), "")
+			}
+			if !strings.Contains(o.Warnings(), tt.want.Message) {
+				t.Errorf("Warnings(): got %q, want it to contain %q", o.Warnings(), tt.want.Message)
+			}
+		})
+	}
+}
+
+// TestNoProblem lists values that must pass without any problem.
+func TestNoProblem(t *testing.T) {
+	tests := []struct{ code, text string }{
+		{"EMAIL", "wang.xiaoming@example.com.tw"},
+		{"CIDNO", "A123456789"},  // national ID, male
+		{"CIDNO", "F131104093"},  // national ID
+		{"CIDNO", "A800000014"},  // new-format resident certificate
+		{"CIDNO", "AC01234567"},  // old-format resident certificate
+		{"CPHONE", "0933555666"}, // 10 digits
+		{"CTELE", "04-24222299"},
+		{"CTELE", "24222299"}, // 8 digits: a local number, not a lost zero
+		{"CTCOD", "04595257"},
+		{"CTCOD", "22099131"},
+		{"CTCOD", "12345675"}, // 7th digit 7: (sum+1) divisible by 5
+		{"CTCOD", "04595252"}, // sum 35: valid only under the rule divisible by 5
+		{"CNAM1", "9.12346E+11"},
+		{"CCODE", "12E3"}, // no exponent sign: a code, not Excel damage
+		{"CRDAT", "31"},
+		{"CRDAT", "1"},
+		{"PosPhoneCarrierId", "/1234567"},
+		{"CBIRD", "20240501"},
+		{"CBIRD", "2024-05-01T00:00:00"},
+		{"CWEBB", "1130501"},
+		{"CWEBB", "113-5-1"},
+		{"CWEBB", "民國 113 年 5 月 1 日"},
+		{"CWEBB", "2024年5月1日"},
+		{"CWEBE", "001/01/01"},
+		{"EditItem", "由系統判斷,代號不存在為新增,存在為編輯"},
+		{"EditItem", "add or edit by code"},
+		{"CwebM", "-5"},
+		{"CGRAD", "a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code+" "+tt.text, func(t *testing.T) {
+			r := row("CCODE", "C1", tt.code, tt.text)
+			if tt.code == "CCODE" {
+				r = r[1:]
+			}
+			o := mustNew(t, Config{}).Validate(2, r)
+			if len(o.Problems) != 0 {
+				t.Errorf("problems: got %q, want none", o.Errors()+o.Warnings())
+			}
+			if o.Payload == nil || o.Payload[mapping.MustLookup(tt.code).Code] == nil {
+				t.Errorf("payload: got %v, want %s present", o.Payload, tt.code)
+			}
+		})
+	}
+}
+
+func TestSeveralProblemsOrdered(t *testing.T) {
+	v := mustNew(t, Config{Lang: "en"})
+	o := v.Validate(7, row(
+		"EMAIL", "bad", // warning
+		"CRDAT", "40", // error
+		"CCODE", "C1",
+		"CPHONE", "912345678", // warning
+		"CNAM2", "ABCDEFGHIJKLMN", // error
+		"Sex", "9", // error
+	))
+	var got []string
+	for _, p := range o.Problems {
+		got = append(got, p.Severity.String()+" "+p.Field+" "+strconv.Itoa(p.Column))
+	}
+	want := []string{"error CNAM2 4", "error Sex 5", "error CRDAT 1", "warning CPHONE 3", "warning EMAIL 0"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("problems: got %q, want %q", got, want)
+	}
+	if o.Payload != nil {
+		t.Errorf("payload: got %v, want nil", o.Payload)
+	}
+	if n := strings.Count(o.Errors(), "; ") + 1; n != 3 {
+		t.Errorf("Errors(): got %d messages in %q, want 3", n, o.Errors())
+	}
+}
+
+func TestDuplicates(t *testing.T) {
+	v := mustNew(t, Config{})
+	steps := []struct {
+		line int
+		code string
+		dup  string // expected CCODE error, "" for none
+	}{
+		{5, "C001", ""},
+		{6, "C002", ""},
+		{7, "C001", `CCODE 客戶代號: 與第 5 列重複 "C001"`},
+		{8, "", ""},
+		{9, "", ""}, // blank codes are never duplicates
+		{10, "Ｃ００１", `CCODE 客戶代號: 與第 5 列重複 "C001"`},
+		{11, " C002 ", `CCODE 客戶代號: 與第 6 列重複 "C002"`},
+		{12, "c001", ""}, // exact compare
+	}
+	for _, s := range steps {
+		t.Run(strconv.Itoa(s.line), func(t *testing.T) {
+			o := v.Validate(s.line, row("CCODE", s.code, "CBELE", "1"))
+			if got := o.Errors(); got != s.dup {
+				t.Errorf("errors: got %q, want %q", got, s.dup)
+			}
+		})
+	}
+	en := mustNew(t, Config{Lang: "en"})
+	en.Validate(3, row("CCODE", "X", "CNAM2", "this short name is far too long")) // invalid, still remembered
+	o := en.Validate(4, row("CCODE", "X"))
+	if got, want := o.Errors(), `CCODE (customer code): duplicates row 3: "X"`; got != want {
+		t.Errorf("errors: got %q, want %q", got, want)
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"lang", Config{Lang: "fr"}, `unknown language "fr"`},
+		{"unit", Config{LengthUnit: "bytes"}, `unknown length unit "bytes"`},
+		{"mode", Config{Mode: "merge"}, `unknown mode "merge"`},
+		{"date format", Config{DateFormats: map[string]string{"CBIRD": "iso"}}, `unknown date format "iso" for CBIRD`},
+		{"date format on non-date", Config{DateFormats: map[string]string{"CNAM1": "roc"}}, `date format for "CNAM1", which is not a date field`},
+		{"western too long for CWEBB", Config{DateFormats: map[string]string{"CWEBB": "western"}}, `writes 10 characters, more than its S(9)`},
+		{"unknown default", Config{Defaults: map[string]string{"NOPE": "1"}}, `default for unknown field "NOPE"`},
+		{"CCODE default", Config{Defaults: map[string]string{"CCODE": "C1"}}, `CCODE cannot have a default`},
+		{"bad default zh", Config{Defaults: map[string]string{"CRDAT": "40"}}, `CRDAT 結帳日期: 須為 1-31,實際為 "40"`},
+		{"bad default en", Config{Lang: "en", Defaults: map[string]string{"Sex": "x"}}, `Sex (sex): must be one of`},
+		{"bad default Big5", Config{LengthUnit: "big5", Defaults: map[string]string{"CSNA3": "王大明先生"}}, `實際為 10 個位元組`},
+		{"two spellings of one default", Config{Defaults: map[string]string{"sex": "1", "SEX": "2"}}, `two defaults for Sex`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := New(tt.cfg)
+			if err == nil {
+				t.Fatalf("New: got %v, nil, want an error", v)
+			}
+			if !errors.Is(err, ErrConfig) {
+				t.Errorf("errors.Is(%v, ErrConfig) = false", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error: got %q, want it to contain %q", err.Error(), tt.want)
+			}
+		})
+	}
+	for _, cfg := range []Config{{}, {Lang: "EN", LengthUnit: "Big5", Mode: "Create"}, {DateFormats: map[string]string{"cbird": "ROC", "CWEBE": "roc"}},
+		{Defaults: map[string]string{"cbele": "1,000", "CBIRD": "2000/1/1", "CIDNO": "A123456788", "CNAM1": ""}}} {
+		if _, err := New(cfg); err != nil {
+			t.Errorf("New(%+v): got %v, want nil", cfg, err)
+		}
+	}
+}
+
+func TestBizID(t *testing.T) {
+	// Checked by hand: weights 1,2,1,2,1,2,4,1, digit sums of the products.
+	tests := []struct {
+		id   string
+		want bool
+	}{
+		{"04595257", true},  // 0+8+5+(1+8)+5+4+(2+0)+7 = 40
+		{"22099131", true},  // 2+4+0+(1+8)+9+2+(1+2)+1 = 30
+		{"12345675", true},  // 1+4+3+8+5+(1+2)+(2+8)+5 = 39; 7th digit 7: 39+1 = 40
+		{"12345670", true},  // 34; 7th digit 7: 35
+		{"04595252", true},  // 35: divisible by 5 (not by 10, the pre-2023 rule)
+		{"12345678", false}, // 42, and 43 (7th digit 7)
+		{"04595253", false}, // 36
+		{"1234567", false},
+		{"1234567A", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			if got := bizIDValid(tt.id); got != tt.want {
+				t.Errorf("bizIDValid(%q): got %v, want %v", tt.id, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIDCheck(t *testing.T) {
+	// Checked by hand: A=10 → 1×1 + 0×9; A123456789: 1 + 1×8 + 2×7 + 3×6 +
+	// 4×5 + 5×4 + 6×3 + 7×2 + 8×1 + 9×1 = 130.
+	tests := []struct {
+		id   string
+		want idKind
+	}{
+		{"A123456789", idValid},
+		{"A123456788", idBadSum},
+		{"F131104093", idValid},  // F=15: 1 + 45 + 8 + 21 + 6 + 5 + 0 + 12 + 0 + 9 + 3 = 110
+		{"B223456782", idValid},  // B=11: 1 + 9 + 16 + 14 + 18 + 20 + 20 + 18 + 14 + 8 + 2 = 140
+		{"A800000014", idValid},  // new resident certificate: 1 + 64 + 1 + 4 = 70
+		{"A900000013", idBadSum}, // 1 + 72 + 1 + 3 = 77
+		{"AC01234567", idValid},  // old resident certificate, C=12 → 2: 1 + 16 + 56 + 7 = 80
+		{"AC01234568", idBadSum}, // 81
+		{"A323456789", idNotID},  // second digit 3
+		{"AE01234567", idNotID},  // second letter E
+		{"A12345678", idNotID},   // 9 characters
+		{"1123456789", idNotID},  // no letter
+		{"A12345678X", idNotID},  // letter at the end
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			if got := idCheck(tt.id); got != tt.want {
+				t.Errorf("idCheck(%q): got %d, want %d", tt.id, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // western text, or "bad", "impossible"
+		res  dateResult
+	}{
+		{"2024/05/01", "2024/05/01", dateOK},
+		{"2024-5-1", "2024/05/01", dateOK},
+		{"2024.05.01", "2024/05/01", dateOK},
+		{"20240501", "2024/05/01", dateOK},
+		{"2024/05/01 00:00:00", "2024/05/01", dateOK},
+		{"2024/05/01 00:00", "2024/05/01", dateOK},
+		{"2024/05/01 08:30:00", "2024/05/01", dateWithTime},
+		{"113/05/01", "2024/05/01", dateOK},
+		{"113.5.1", "2024/05/01", dateOK},
+		{"113-5-1", "2024/05/01", dateOK},
+		{"99/12/31", "2010/12/31", dateOK},
+		{"1130501", "2024/05/01", dateOK},
+		{"民國113年5月1日", "2024/05/01", dateOK},
+		{"113年05月01日", "2024/05/01", dateOK},
+		{"2024年5月1日", "2024/05/01", dateOK},
+		{"民國113/5/1", "2024/05/01", dateOK},
+		{"45413", "2024/05/01", dateSerial},
+		{"45413.75", "2024/05/01", dateSerial},
+		{"1", "1900/01/01", dateSerial},
+		{"59", "1900/02/28", dateSerial},
+		{"61", "1900/03/01", dateSerial},
+		{"2024/02/29", "2024/02/29", dateOK},
+		{"2025/02/29", "impossible", dateImpossible},
+		{"2025/02/30", "impossible", dateImpossible},
+		{"113/13/01", "impossible", dateImpossible},
+		{"0/1/1", "impossible", dateImpossible},
+		{"1131301", "impossible", dateImpossible},
+		{"60", "impossible", dateImpossible},
+		{"民國2024/5/1", "bad", dateBad},
+		{"2024/05", "bad", dateBad},
+		{"2024/05/01/02", "bad", dateBad},
+		{"2024/05/01 25:00:00", "bad", dateBad},
+		{"20240501000", "bad", dateBad},
+		{"0", "bad", dateBad},
+		{"hello", "bad", dateBad},
+		{"", "bad", dateBad},
+		{"5/1/2024", "bad", dateBad},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			d, res := parseDate(tt.in)
+			got := "bad"
+			switch res {
+			case dateImpossible:
+				got = "impossible"
+			case dateOK, dateSerial, dateWithTime:
+				got, _ = formatDate(d, formatWestern)
+			}
+			if got != tt.want || res != tt.res {
+				t.Errorf("parseDate(%q): got %q (%d), want %q (%d)", tt.in, got, res, tt.want, tt.res)
+			}
+		})
+	}
+	if got, ok := formatDate(date{1999, 1, 2}, formatROC); got != "088/01/02" || !ok {
+		t.Errorf("formatDate ROC: got %q %v, want %q true", got, ok, "088/01/02")
+	}
+}
+
+func TestCanonicalDecimal(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"1234567.89", "1234567.89"},
+		{"1,234.50", "1234.50"},
+		{"1,234,567", "1234567"},
+		{"-0.5", "-0.5"},
+		{"+12", "12"},
+		{"0012.3400", "12.3400"},
+		{".5", "0.5"},
+		{"5.", "5"},
+		{"0", "0"},
+		{"1.2.3", "!"},
+		{"1,23", "!"},
+		{"12,345,67", "!"},
+		{",123", "!"},
+		{"1e5", "!"},
+		{"NaN", "!"},
+		{"Inf", "!"},
+		{".", "!"},
+		{"-", "!"},
+		{"", "!"},
+		{"1 000", "!"},
+		{"0x10", "!"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, _, ok := canonicalDecimal(tt.in)
+			if !ok {
+				got = "!"
+			}
+			if got != tt.want {
+				t.Errorf("canonicalDecimal(%q): got %q, want %q", tt.in, got, tt.want)
+			}
+			if ok && !json.Valid([]byte(got)) {
+				t.Errorf("canonicalDecimal(%q) = %q: not a JSON number", tt.in, got)
+			}
+		})
+	}
+}
+
+func TestBig5Length(t *testing.T) {
+	v := mustNew(t, Config{LengthUnit: "big5"})
+	tests := []struct {
+		in   string
+		n    int
+		good bool
+	}{
+		{"ABC", 3, true},
+		{"王小明", 6, true},
+		{"台中市A1", 8, true},
+		{"ＡＢ", 4, true}, // full-width letters are double-byte in Big5
+		{"😀", 0, false},
+		{"\xff", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			n, _, ok := v.big5Bytes(tt.in)
+			if n != tt.n || ok != tt.good {
+				t.Errorf("big5Bytes(%q): got %d %v, want %d %v", tt.in, n, ok, tt.n, tt.good)
+			}
+		})
+	}
+	// The same value passes in characters and fails in Big5 bytes.
+	r := row("CCODE", "C1", "CSNA3", "王大明先生") // 5 characters, 10 bytes, S(8)
+	if o := mustNew(t, Config{}).Validate(2, r); !o.Valid() {
+		t.Errorf("char unit: got %q, want valid", o.Errors())
+	}
+	if o := v.Validate(2, r); o.Valid() {
+		t.Errorf("big5 unit: got valid, want a length error")
+	}
+}
+
+func TestUnknownField(t *testing.T) {
+	f := mapping.Field{Code: "XTRA", Label: "額外", LabelEN: "extra", Kind: mapping.String, MaxLen: 3}
+	o := mustNew(t, Config{}).Validate(2, []Value{
+		{Field: mapping.MustLookup("CCODE"), Column: 0, Text: "C1"},
+		{Field: f, Column: 1, Text: "ABCD"},
+		{Field: f, Column: 2, Text: "ABCD"},
+	})
+	if got, want := o.Errors(), `XTRA 額外: 最長 3 個字元,實際為 4 個字元 "ABCD"`; got != want {
+		t.Errorf("errors: got %q, want %q", got, want)
+	}
+}
+
+// FuzzValidate assigns random strings to random fields under random
+// configurations and checks the outcome's invariants.
+func FuzzValidate(f *testing.F) {
+	f.Add([]byte{0, 17, 4}, "C001|32|男性", uint8(0))
+	f.Add([]byte{2, 3, 15}, "王小明股份有限公司|ＡＢＣ|04595257", uint8(5))
+	f.Add([]byte{1, 16, 34}, "1|1,234.50|45413", uint8(2))
+	f.Add([]byte{0, 52, 49}, "Ｃ００１|1|/abc1234", uint8(7))
+	f.Add([]byte{0, 46, 47}, "C1|2024/06/01|113/05/31", uint8(1))
+	f.Add([]byte{0, 14, 27}, "9.12346E+11|933555666|a123456789", uint8(3))
+	fields := mapping.Fields()
+	f.Fuzz(func(t *testing.T, sel []byte, text string, cfgSel uint8) {
+		cfg := Config{
+			Lang:       []string{"zh", "en"}[cfgSel&1],
+			LengthUnit: []string{"char", "big5"}[cfgSel>>1&1],
+			Mode:       []string{"upsert", "create", "update", "upsert"}[cfgSel>>2&3],
+		}
+		if cfgSel&16 != 0 {
+			cfg.Defaults = map[string]string{"CBELE": "0", "Sex": "1"}
+		}
+		v := mustNew(t, cfg)
+		if len(sel) == 0 {
+			sel = []byte{0}
+		}
+		var vals []Value
+		for i, s := range strings.Split(text, "|") {
+			vals = append(vals, Value{Field: fields[int(sel[i%len(sel)])%len(fields)], Column: i, Text: s})
+		}
+		for line := 2; line < 4; line++ { // twice: the second may be a duplicate
+			o := v.Validate(line, vals)
+			if !o.Valid() {
+				if o.Payload != nil {
+					t.Fatalf("invalid outcome with a payload: %v", o.Payload)
+				}
+				for _, p := range o.Problems {
+					if p.Severity == Error && p.Field != "" && !strings.HasPrefix(p.Message, p.Field+" ") {
+						t.Fatalf("error message %q does not name field %s", p.Message, p.Field)
+					}
+				}
+				continue
+			}
+			if o.Payload == nil {
+				t.Fatalf("valid outcome without a payload")
+			}
+			if _, err := json.Marshal(o.Payload); err != nil {
+				t.Fatalf("marshal payload: %v", err)
+			}
+			for code, x := range o.Payload {
+				fd, ok := mapping.Lookup(code)
+				if !ok {
+					t.Fatalf("payload has unknown field %q", code)
+				}
+				switch x := x.(type) {
+				case string:
+					if fd.Kind != mapping.String {
+						t.Fatalf("%s: string %q for kind %v", code, x, fd.Kind)
+					}
+					if k, _ := v.checkLength(fd, x); k >= 0 {
+						t.Fatalf("%s: %q longer than S(%d) in %s", code, x, fd.MaxLen, cfg.LengthUnit)
+					}
+				case json.Number:
+					if fd.Kind == mapping.String {
+						t.Fatalf("%s: number %q for a string field", code, x)
+					}
+					if fd.Kind == mapping.Int || fd.Kind == mapping.Bool {
+						n, err := strconv.Atoi(string(x))
+						if err != nil || !fd.Allows(n) {
+							t.Fatalf("%s: %q not a whole number in its choices", code, x)
+						}
+					}
+				default:
+					t.Fatalf("%s: unexpected type %T", code, x)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkValidate(b *testing.B) {
+	v := mustNew(b, Config{})
+	r := row("CCODE", "C000001", "CNAM2", "小明", "CNAM1", "王小明股份有限公司", "Sex", "1 男性",
+		"CADD1", "台中市西屯區XX路123號", "CTELE", "04-24222299", "CPOS1", "111", "CPHONE", "０９３３５５５６６６",
+		"CTCOD", "04595257", "CBELE", "1,234,567.89", "CRDAT", "05", "EMAIL", "wang@example.com.tw",
+		"CIDNO", "A123456789", "CBIRD", "1990/5/1", "PosPhoneCarrierId", "/ABC1234")
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r[0].Text = "C" + strconv.Itoa(i)
+		if o := v.Validate(i, r); !o.Valid() {
+			b.Fatal(o.Errors())
+		}
+	}
+}
