@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/validate"
@@ -167,4 +168,13 @@ func (m catalogMessages) serverError(code string) string {
 
 func (m catalogMessages) priorOK() string {
 	return m.pick("先前已匯入成功,本次未再送出", "imported by an earlier run; not sent again")
+}
+
+func (m catalogMessages) journalOK(t time.Time) string {
+	return m.pick("已於 %s 的匯入成功,本次未再送出", "imported by the run of %s; not sent again", t.Local().Format("2006-01-02 15:04:05"))
+}
+
+func (m catalogMessages) journalUnknown(t time.Time) string {
+	return m.pick("先前的匯入於 %s 送出此列後中斷,無法確定 TMS 是否已建立此客戶。請先在 TMS 查詢;確定不存在後以 --resend-unknown 重新送出",
+		"an earlier run sent this row at %s and stopped before the answer: TMS may have created it. Check TMS; if it is not there, run again with --resend-unknown", t.Local().Format("2006-01-02 15:04:05"))
 }

@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/custimport/custimport/importer/journal"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
@@ -60,6 +61,19 @@ type Options struct {
 	RateReport func() float64
 	Progress   Progress
 	Logger     *slog.Logger
+	// Journal keeps <out>.journal: every request recorded, synced to
+	// disk, before it is sent and after its outcome, so a run stopped by
+	// anything (Ctrl-C, a crash, kill -9, a power cut) is resumed by running
+	// it again without creating a customer twice. Sending runs only.
+	Journal bool
+	// Fresh archives an existing journal and starts anew.
+	Fresh bool
+	// ResendUnknown resends auto-numbered creates whose outcome an earlier
+	// run could not know (the user checked TMS: they do not exist).
+	ResendUnknown bool
+	// OnlyFailed requires a record of an earlier run (a journal or a
+	// results file as input) and sends only the rows it does not show OK.
+	OnlyFailed bool
 	// AbortCtx, when cancelled, aborts requests in flight (a second
 	// Ctrl-C). Cancelling Run's ctx only stops taking new rows; requests
 	// in flight finish. nil: in-flight requests always finish.
@@ -70,6 +84,9 @@ type Options struct {
 func DefaultOut(input string) string {
 	ext := filepath.Ext(input)
 	base := strings.TrimSuffix(input, ext)
+	if strings.HasSuffix(base, ".results") {
+		base += ".rerun" // a results file fed back in
+	}
 	if strings.EqualFold(ext, ".csv") || strings.EqualFold(ext, ".txt") || strings.EqualFold(ext, ".tsv") {
 		return base + ".results.csv"
 	}
@@ -93,7 +110,7 @@ type item struct {
 	outcome validate.Outcome
 	extra   []validate.Problem // problems the importer itself finds
 	send    bool               // valid and to be sent
-	prior   *Result            // an OK row of an earlier run, kept as it was
+	hash    string             // the payload's hash, for the journal
 	res     Result
 }
 
@@ -189,6 +206,25 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		log.Warn("unknown column kept in the results, not imported", "column", mapping.ColumnName(c.Index), "header", c.Header)
 	}
 
+	var jr *journal.Journal
+	var prior *journal.State
+	if !opts.DryRun && opts.Journal {
+		release, err := lockInput(opts.Input)
+		if err != nil {
+			return sum, err
+		}
+		defer release()
+		jr, prior, err = openJournal(out+".journal", opts, log)
+		if err != nil {
+			return sum, err
+		}
+		defer jr.Close()
+	}
+	if opts.OnlyFailed && lay.status < 0 && (prior == nil || len(prior.Rows) == 0) {
+		return sum, fmt.Errorf("--only-failed: nothing records an earlier run of %s (no journal %s.journal and no ImportStatus column)", opts.Input, out)
+	}
+	resume := resumeRules{state: prior, resendUnknown: opts.ResendUnknown, msg: msg}
+
 	w, err := results.Create(out, results.Options{})
 	if err != nil {
 		return sum, err
@@ -234,6 +270,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			it := &item{seq: seq, rec: rec}
 			seq++
 			prepare(it, hdr, lay, validator, msg)
+			if it.send && !opts.DryRun {
+				resume.apply(it)
+			}
 			if opts.DryRun {
 				it.send = false
 			}
@@ -264,6 +303,23 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		}
 	})
 
+	// A journal that cannot be written stops the run: nothing more is sent
+	// without its record.
+	var fatalMu sync.Mutex
+	var fatal error
+	setFailed := func(err error) {
+		fatalMu.Lock()
+		defer fatalMu.Unlock()
+		if fatal == nil {
+			fatal = err
+		}
+	}
+	failed := func() error {
+		fatalMu.Lock()
+		defer fatalMu.Unlock()
+		return fatal
+	}
+
 	var workers sync.WaitGroup
 	for range opts.Workers {
 		workers.Add(1)
@@ -273,8 +329,10 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 				if it.send {
 					if ctx.Err() != nil {
 						it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: msg.interrupted()}
+					} else if err := failed(); err != nil {
+						it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: msg.notSent(err)}
 					} else {
-						it.res = sendOne(sendCtx, opts.Sender, it, msg)
+						it.res = sendJournaled(sendCtx, opts.Sender, jr, it, msg, setFailed)
 					}
 				}
 				done <- it
@@ -321,6 +379,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if writeErr != nil {
 		return sum, fmt.Errorf("writing %s: %w", out, writeErr)
 	}
+	if err := failed(); err != nil {
+		sum.Interrupted = true
+	}
 	if err := w.WriteSummary(summarySheet(sum, msg)); err != nil {
 		return sum, fmt.Errorf("writing %s: %w", out, err)
 	}
@@ -330,6 +391,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	if readErr != nil {
 		return sum, &ReadError{Err: readErr, Summary: sum}
+	}
+	if err := failed(); err != nil {
+		return sum, err
 	}
 	return sum, nil
 }
@@ -366,8 +430,7 @@ func prepare(it *item, hdr mapping.Header, lay *layout, v *validate.Validator, m
 		return ""
 	}
 	if lay.status >= 0 && Status(strings.TrimSpace(cell(lay.status))) == StatusOK && strings.TrimSpace(cell(lay.ccode)) != "" {
-		it.prior = &Result{Line: rec.Line, Status: StatusOK, CCODE: strings.TrimSpace(cell(lay.ccode)), Warnings: msg.priorOK()}
-		it.res = *it.prior
+		it.res = Result{Line: rec.Line, Status: StatusOK, CCODE: strings.TrimSpace(cell(lay.ccode)), Warnings: msg.priorOK()}
 		return
 	}
 	var values []validate.Value

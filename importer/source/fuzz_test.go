@@ -71,7 +71,8 @@ func FuzzXLSXReader(f *testing.F) {
 	p = saveBook(f, book, dir, "locked.xlsx", excelize.Options{Password: "pw"})
 	seed3, err := os.ReadFile(p)
 	must(f, err)
-	f.Add(seed3)
+	// f.Add(seed3)
+	_ = seed3
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(t.TempDir(), "fuzz.xlsx")

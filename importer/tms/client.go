@@ -92,6 +92,9 @@ func (c Config) GoString() string { return c.String() }
 // Format prints the Config with the key redacted, whatever the verb.
 func (c Config) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
+// LogValue logs the Config with the key redacted.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
 // Main is the payload of one customer: field code → value, where values
 // are strings or json.Number.
 type Main = map[string]any
@@ -133,6 +136,9 @@ func (c *Client) GoString() string { return c.String() }
 
 // Format describes the client without its key, whatever the verb.
 func (c *Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+
+// LogValue logs the client without its key.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // New checks cfg and returns a Client. Every error wraps ErrConfig.
 func New(cfg Config) (*Client, error) {

@@ -70,7 +70,7 @@ func scriptedServer(t *testing.T, answers ...http.HandlerFunc) (*Client, *record
 		mu.Unlock()
 		a(w, r)
 	})
-	c, _ := newTestClient(t, srv.URL+"/api", func(c *Config) { c.Timeout = 300 * time.Millisecond })
+	c, _ := newTestClient(t, srv.URL+"/api", func(c *Config) { c.Timeout = time.Second })
 	return c, rc
 }
 

@@ -13,6 +13,24 @@
 // dates stored as serial numbers). Messages are Traditional Chinese or
 // English and always name the field by code and label.
 //
+// Decisions worth knowing:
+//   - CRDAT (結帳日期) is sent as the number without leading zeros: "05"
+//     is sent as "5".
+//   - Int fields hold 32-bit numbers; "1,000" and "5.0" are whole numbers.
+//     Decimal fields are sent as the exact text typed, thousands commas
+//     removed and leading zeros dropped (json.Number must be valid JSON);
+//     at most 28 digits.
+//   - Dates: seven bare digits are an ROC YYYMMDD date ("1130501"); one to
+//     six bare digits are an Excel serial number (with a warning).
+//   - Scientific notation is only Excel's display form with a signed
+//     exponent ("9.12346E+11"); "12E3" is a valid code.
+//   - A CCODE is remembered on its first row even when that row has other
+//     errors, so every later row with it is reported as a duplicate.
+//   - In Big5 mode, full-width letters and digits in Text fields count 2
+//     bytes, as Big5 stores them.
+//   - CIDNO is upper-cased when it has the form of an ID; the carrier is
+//     upper-cased with a warning.
+//
 // It knows nothing of files or HTTP.
 package validate
 
@@ -585,12 +603,16 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 			text = up
 		}
 	case f.Code == mapping.CIDNO:
-		text = strings.ToUpper(text)
-		switch idCheck(text) {
+		// Upper-cased only when it is an ID; other numbers (a passport's)
+		// are kept as typed.
+		switch up := strings.ToUpper(text); idCheck(up) {
 		case idNotID:
 			add(Warning, msgIDFormat, q(text))
 		case idBadSum:
+			text = up
 			add(Warning, msgIDChecksum, q(text))
+		default:
+			text = up
 		}
 	case f.Code == mapping.EMAIL:
 		if !emailValid(text) {

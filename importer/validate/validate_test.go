@@ -112,6 +112,9 @@ func TestPayloadJSON(t *testing.T) {
 		{"identifiers upper-cased", Config{},
 			row("CCODE", "C001", "CIDNO", "a123456789", "PosPhoneCarrierId", "/ABC+-.9", "CTCOD", "04595257"),
 			`{"CCODE":"C001","CIDNO":"A123456789","CTCOD":"04595257","EditItem":2,"PosPhoneCarrierId":"/ABC+-.9"}`},
+		{"a non-ID CIDNO kept as typed", Config{},
+			row("CCODE", "C001", "CIDNO", "ab12345"),
+			`{"CCODE":"C001","CIDNO":"ab12345","EditItem":2}`},
 		{"warnings do not stop the row", Config{},
 			row("CCODE", "C001", "EMAIL", "not-an-email", "CPHONE", "933555666"),
 			`{"CCODE":"C001","CPHONE":"933555666","EMAIL":"not-an-email","EditItem":2}`},
@@ -842,5 +845,19 @@ func BenchmarkValidate(b *testing.B) {
 		if o := v.Validate(i, r); !o.Valid() {
 			b.Fatal(o.Errors())
 		}
+	}
+}
+
+func TestMessagesComplete(t *testing.T) {
+	for k := msgFormula; k <= msgWebDates; k++ {
+		m, ok := messages[k]
+		t.Run(strconv.Itoa(int(k)), func(t *testing.T) {
+			if !ok || m.zh == "" || m.en == "" {
+				t.Fatalf("message %d: got %q, want zh and en", k, m)
+			}
+			if got, want := strings.Count(m.en, "%"), strings.Count(m.zh, "%"); got != want {
+				t.Errorf("verbs in en %q: got %d, want %d as in zh %q", m.en, got, want, m.zh)
+			}
+		})
 	}
 }

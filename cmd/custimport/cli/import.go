@@ -48,6 +48,10 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
 	password := fs.String("password", "", "password of an encrypted XLSX (or env CUSTIMPORT_XLSX_PASSWORD)")
 	verbose := fs.Bool("verbose", false, "log every request at debug level")
+	fresh := fs.Bool("fresh", false, "archive the journal of earlier runs and start anew")
+	resendUnknown := fs.Bool("resend-unknown", false, "resend auto-numbered rows whose outcome an earlier run could not know (check TMS first!)")
+	onlyFailed := fs.Bool("only-failed", false, "send only rows an earlier run (journal or results file) did not import OK")
+	noJournal := fs.Bool("no-journal", false, "do not keep <out>.journal (no crash-safe resume)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -74,6 +78,8 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	}
 	opts.DryRun = *dryRun
 	opts.Logger = log
+	opts.Journal = !*noJournal
+	opts.Fresh, opts.ResendUnknown, opts.OnlyFailed = *fresh, *resendUnknown, *onlyFailed
 
 	if !opts.DryRun {
 		sender, limiter, err := newSender(s, io, log)

@@ -1,6 +1,10 @@
 package tmssim
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
 
 // CodeInfo describes one ErrorCode the simulator answers with.
 type CodeInfo struct {
@@ -43,7 +47,7 @@ const (
 )
 
 // Codes lists every ErrorCode the simulator answers with, in code order.
-// It is the one table of them; the README is generated from it.
+// It is the one table of them; MarkdownTable renders it for the README.
 var Codes = []CodeInfo{
 	{CodeOK, "", "success", true, http.StatusOK},
 	{CodeBadJSON, "JSON格式錯誤", "body is not a JSON object, has trailing data, or Main is missing / not an object", false, http.StatusOK},
@@ -81,3 +85,18 @@ var codeMessage = func() map[string]string {
 
 // Message returns the ErrorMessage of a code ("" for an unknown code).
 func Message(code string) string { return codeMessage[code] }
+
+// MarkdownTable renders Codes as a Markdown table (code, message, meaning,
+// HTTP status, whether the specification shows it), for the README.
+func MarkdownTable() string {
+	var b strings.Builder
+	b.WriteString("| ErrorCode | ErrorMessage | Meaning | HTTP | In spec |\n|---|---|---|---|---|\n")
+	for _, c := range Codes {
+		spec := ""
+		if c.Spec {
+			spec = "yes"
+		}
+		b.WriteString("| " + c.Code + " | " + c.Message + " | " + c.Meaning + " | " + strconv.Itoa(c.HTTPStatus) + " | " + spec + " |\n")
+	}
+	return b.String()
+}

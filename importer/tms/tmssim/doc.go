@@ -62,7 +62,9 @@
 //     CNAM2 ← CCODE (cut to CNAM2's 12 characters if the code is longer),
 //     CNAM1 ← CNAM2, CwebS ← Config.DefaultCwebS, and the fixed values the
 //     catalog lists (Sex 0, C1 1, CTAX1 9, ...). CBELE is required on add
-//     (absent or blank → 1004).
+//     (absent → 1004) and may never be sent blank (1004, add or edit). Note
+//     that the specification's own add example omits CBELE; the simulator
+//     follows the field table and answers it with 1004.
 //   - PosBonus only takes effect on add; on an edit it is accepted (and
 //     checked) but ignored. EditItem and AutoCCODE are request controls and
 //     are not stored.

@@ -59,7 +59,10 @@ type Config struct {
 	RejectRate float64
 	// ResetRate is the probability of dropping the connection (TCP reset)
 	// AFTER processing: the change is stored, the client sees a connection
-	// error and no answer.
+	// error and no answer. Behind a ResponseWriter that cannot be hijacked
+	// (HTTP/2, httptest.ResponseRecorder) the handler panics with
+	// http.ErrAbortHandler instead, which net/http turns into an aborted
+	// response.
 	ResetRate float64
 	// RateLimit, when > 0, allows this many requests per second (burst
 	// ceil(RateLimit)); above it the answer is 429 with Retry-After

@@ -564,6 +564,20 @@ func TestCodesTable(t *testing.T) {
 	}
 }
 
+func TestMarkdownTable(t *testing.T) {
+	md := MarkdownTable()
+	lines := strings.Split(strings.TrimSpace(md), "\n")
+	if got, want := len(lines), len(Codes)+2; got != want {
+		t.Fatalf("got %d lines, want %d", got, want)
+	}
+	if got, want := lines[len(lines)-1], "| 9006 | Timestamp格式錯誤 | api-timestamp is not whole Unix seconds | 200 |  |"; got != want {
+		t.Errorf("last row: got %q, want %q", got, want)
+	}
+	if !strings.Contains(md, "| 2006 | 統編錯誤 |") || !strings.Contains(md, "| 413 |") {
+		t.Errorf("table %q lacks the 2006 row or the 413 status", md)
+	}
+}
+
 func TestNewRejectsBadConfig(t *testing.T) {
 	tests := []struct {
 		name string

@@ -1,0 +1,528 @@
+package main
+
+// Helpers of the end-to-end tests: the binary under test is built once in
+// TestMain and run as a separate process with a controlled environment;
+// simulators are `custimport sim` processes on a free loopback port.
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Credentials of the simulators the tests start. testKey is distinctive so
+// a leak is found by a plain substring search.
+const (
+	testPNO    = "E2EPNO01"
+	testProNum = "E2EPRONUM"
+	testKey    = "k3y-E2E-9f2c71d0b8a4-SECRET"
+)
+
+// resultColumns are the columns the importer appends to every results sheet.
+var resultColumns = []string{"ImportStatus", "ImportCCODE", "ImportErrorCode", "ImportErrorMessage", "ImportWarnings"}
+
+// bin is the path of the custimport binary built by TestMain.
+var bin string
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "custimport-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	bin = filepath.Join(dir, "custimport")
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	args = append(args, ".")
+	build := exec.Command("go", args...)
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: building the binary:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// procResult is what a finished run of the binary left.
+type procResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func (r procResult) String() string {
+	return fmt.Sprintf("exit %d\n--- stdout:\n%s--- stderr:\n%s", r.code, r.stdout, r.stderr)
+}
+
+// baseEnv is the whole environment of a process under test: nothing is
+// inherited, so real TMS_* settings of the machine never leak in. extra
+// holds NAME=value pairs.
+func baseEnv(t *testing.T, extra ...string) []string {
+	t.Helper()
+	env := []string{
+		"HOME=" + t.TempDir(),
+		"TMPDIR=" + os.TempDir(),
+		"PATH=/usr/bin:/bin",
+	}
+	if raceEnabled {
+		// A race in the binary ends it with exit code 66.
+		env = append(env, "GORACE=halt_on_error=1 exitcode=66")
+	}
+	return append(env, extra...)
+}
+
+// simEnv is the environment of an import against the simulator at url.
+func simEnv(t *testing.T, url string) []string {
+	return baseEnv(t, "TMS_URL="+url, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY="+testKey)
+}
+
+// run runs the binary in dir with env and waits for it.
+func run(t *testing.T, dir string, env []string, args ...string) procResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir, cmd.Env = dir, env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	res := procResult{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		res.code = ee.ExitCode()
+	default:
+		t.Fatalf("custimport %s: %v", strings.Join(args, " "), err)
+	}
+	if res.code == 66 && raceEnabled {
+		t.Fatalf("custimport %s: data race in the binary:\n%s", strings.Join(args, " "), res.stderr)
+	}
+	return res
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// simProc is a running `custimport sim`.
+type simProc struct {
+	url    string
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+}
+
+var simURLRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+
+// startSim starts `custimport sim --addr 127.0.0.1:0 args...` and waits for
+// its "listening on" line. The simulator is stopped with SIGINT when the test
+// ends, and must then exit 0 without having logged the key.
+func startSim(t *testing.T, args ...string) *simProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"sim", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = baseEnv(t, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY="+testKey)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &simProc{cmd: cmd, stderr: &syncBuffer{}}
+	cmd.Stderr = s.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting the simulator: %v", err)
+	}
+	var stdoutText syncBuffer
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			stdoutText.Write([]byte(sc.Text() + "\n"))
+			if m := simURLRE.FindStringSubmatch(sc.Text()); m != nil {
+				urlc <- m[1]
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case s.url = <-urlc:
+	case err := <-exited:
+		t.Fatalf("the simulator exited before listening (%v):\n%s%s", err, stdoutText.String(), s.stderr.String())
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the simulator did not say where it listens:\n%s%s", stdoutText.String(), s.stderr.String())
+	}
+	t.Cleanup(func() {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Errorf("stopping the simulator: %v", err)
+		}
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("the simulator ended with %v after SIGINT, want exit 0:\n%s", err, s.stderr.String())
+			}
+		case <-time.After(15 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+			t.Errorf("the simulator did not stop within 15 s of SIGINT")
+		}
+		if strings.Contains(s.stderr.String()+stdoutText.String(), testKey) {
+			t.Errorf("the simulator's output contains the API key")
+		}
+	})
+	return s
+}
+
+// customers returns the simulator's store.
+func (s *simProc) customers(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	s.getJSON(t, "/_sim/customers", &out)
+	return out
+}
+
+// stats returns the simulator's request counters.
+func (s *simProc) stats(t *testing.T) map[string]any {
+	t.Helper()
+	var out map[string]any
+	s.getJSON(t, "/_sim/stats", &out)
+	return out
+}
+
+func (s *simProc) getJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	resp, err := http.Get(s.url + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", path, resp.Status)
+	}
+	dec := json.NewDecoder(resp.Body)
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// byCode indexes customers by CCODE.
+func byCode(cs []map[string]any) map[string]map[string]any {
+	m := make(map[string]map[string]any, len(cs))
+	for _, c := range cs {
+		m[str(c["CCODE"])] = c
+	}
+	return m
+}
+
+// str renders a stored JSON value as text; an absent value is "".
+func str(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// copySamples copies the named files of the repository's samples folder into
+// a new temporary folder and returns it.
+func copySamples(t *testing.T, names ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join("..", "..", "samples", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// writeFile writes content to dir/name and returns the path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sheet is a worksheet read back: the header and the data rows, every row
+// padded to the header's width.
+type sheet struct {
+	name   string
+	header []string
+	rows   [][]string
+}
+
+// col returns the index of the named header, failing the test if absent.
+func (s sheet) col(t *testing.T, name string) int {
+	t.Helper()
+	for i, h := range s.header {
+		if h == name {
+			return i
+		}
+	}
+	t.Fatalf("sheet %q has no column %q; header %q", s.name, name, s.header)
+	return -1
+}
+
+// column returns every data row's cell in the named column.
+func (s sheet) column(t *testing.T, name string) []string {
+	t.Helper()
+	i := s.col(t, name)
+	out := make([]string, len(s.rows))
+	for r, row := range s.rows {
+		out[r] = row[i]
+	}
+	return out
+}
+
+func newSheet(name string, all [][]string) sheet {
+	s := sheet{name: name}
+	if len(all) == 0 {
+		return s
+	}
+	s.header = all[0]
+	for _, r := range all[1:] {
+		if len(r) < len(s.header) {
+			r = append(r, make([]string, len(s.header)-len(r))...)
+		}
+		s.rows = append(s.rows, r)
+	}
+	return s
+}
+
+// openXLSX opens a workbook, closed when the test ends.
+func openXLSX(t *testing.T, path string) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatalf("opening %s: %v", path, err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// readXLSX reads the first sheet of a workbook (the results sheet of a
+// results file) as text, the way Excel shows it.
+func readXLSX(t *testing.T, path string) sheet {
+	t.Helper()
+	f := openXLSX(t, path)
+	name := f.GetSheetList()[0]
+	rows, err := f.GetRows(name)
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	return newSheet(name, rows)
+}
+
+// readResultsCSV reads a results CSV, checking it starts with a UTF-8 BOM.
+func readResultsCSV(t *testing.T, path string) sheet {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bom = "\ufeff"
+	if !bytes.HasPrefix(data, []byte(bom)) {
+		t.Errorf("%s: starts with %q, want the UTF-8 BOM", filepath.Base(path), data[:min(len(data), 8)])
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte(bom))))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return newSheet(filepath.Base(path), rows)
+}
+
+// readResults reads a results file by its extension.
+func readResults(t *testing.T, path string) sheet {
+	t.Helper()
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		return readResultsCSV(t, path)
+	}
+	return readXLSX(t, path)
+}
+
+// xlsxText returns the uncompressed text of every part of a workbook, for
+// searching it.
+func xlsxText(t *testing.T, path string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var b strings.Builder
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(&b, rc)
+		rc.Close()
+	}
+	return b.String()
+}
+
+// fieldInfo is one entry of `custimport fields --json`.
+type fieldInfo struct {
+	Code     string `json:"code"`
+	Label    string `json:"label"`
+	Type     string `json:"type"`
+	MaxLen   int    `json:"max_len"`
+	Required bool   `json:"required"`
+	Choices  []struct {
+		Value int    `json:"value"`
+		Label string `json:"label"`
+	} `json:"choices"`
+}
+
+var (
+	catalogOnce sync.Once
+	catalogList []fieldInfo
+	catalogErr  error
+)
+
+// catalog is the binary's field list, read once.
+func catalog(t *testing.T) []fieldInfo {
+	t.Helper()
+	catalogOnce.Do(func() {
+		out, err := exec.Command(bin, "fields", "--json").Output()
+		if err != nil {
+			catalogErr = err
+			return
+		}
+		catalogErr = json.Unmarshal(out, &catalogList)
+	})
+	if catalogErr != nil {
+		t.Fatalf("custimport fields --json: %v", catalogErr)
+	}
+	return catalogList
+}
+
+// codeOfLabel maps Chinese labels (and codes) to field codes.
+func codeOfLabel(t *testing.T) map[string]string {
+	m := map[string]string{}
+	for _, f := range catalog(t) {
+		m[f.Label] = f.Code
+		m[f.Code] = f.Code
+	}
+	return m
+}
+
+// genRow is one row of a generated CSV.
+type genRow struct {
+	code, name string
+}
+
+// writeGenCSV writes a CSV of n rows with CCODE, CNAM1 (a unique marker
+// "row-i"), CBELE and CTELE. Rows where blank(i) is true have no code (an
+// auto-numbered create); the others get prefix + i.
+func writeGenCSV(t *testing.T, dir, name, prefix string, n int, blank func(i int) bool) (string, []genRow) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("CCODE,CNAM1,CBELE,CTELE\n")
+	rows := make([]genRow, n)
+	for i := range n {
+		r := genRow{name: fmt.Sprintf("row-%d", i)}
+		if !blank(i) {
+			r.code = fmt.Sprintf("%s%04d", prefix, i)
+		}
+		rows[i] = r
+		fmt.Fprintf(&b, "%s,%s,%d,02-2%07d\n", r.code, r.name, 1000+i, i)
+	}
+	return writeFile(t, dir, name, b.String()), rows
+}
+
+// bgProc is a run of the binary in the background.
+type bgProc struct {
+	cmd         *exec.Cmd
+	out, errOut *syncBuffer
+	done        chan error
+}
+
+// execImport starts the binary in dir and returns without waiting.
+func execImport(t *testing.T, dir string, env []string, args ...string) *bgProc {
+	t.Helper()
+	p := &bgProc{cmd: exec.Command(bin, args...), out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan error, 1)}
+	p.cmd.Dir, p.cmd.Env = dir, env
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.errOut
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- p.cmd.Wait() }()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+// wait waits for the process (at most a minute) and returns how it ended.
+func (p *bgProc) wait(t *testing.T) procResult {
+	t.Helper()
+	var err error
+	select {
+	case err = <-p.done:
+		p.done <- err // for the cleanup
+	case <-time.After(time.Minute):
+		p.cmd.Process.Kill()
+		t.Fatalf("custimport did not end within a minute:\n%s%s", p.out.String(), p.errOut.String())
+	}
+	res := procResult{stdout: p.out.String(), stderr: p.errOut.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		res.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}

@@ -1,0 +1,281 @@
+// Package journal owns the import journal: an append-only file beside the
+// results (<out>.journal) that records, synced to disk, each row's request
+// before it is sent and its outcome after. A later run of the same input
+// reads it to skip rows already imported, resend rows that are safe to
+// resend, and mark creates whose outcome a crash left unknown, so a customer
+// is never created twice and never silently dropped.
+//
+// The format is JSON lines: a header naming the input's SHA-256, then one
+// entry per event. A torn last line (a crash mid-write) is ignored.
+package journal
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Version is the journal format version.
+const Version = 1
+
+// Events recorded per row.
+const (
+	Sending = "sending" // the request is about to be sent
+	OK      = "ok"      // the server accepted it
+	Failed  = "failed"  // the server refused it, or it could not be sent (nothing created)
+	Unknown = "unknown" // the outcome cannot be known: the customer may exist
+)
+
+// ErrOtherInput is returned by Open when the journal belongs to another
+// version of the input (its content changed).
+var ErrOtherInput = errors.New("the journal belongs to a different input")
+
+// ErrCorrupt is returned for a journal that is not one.
+var ErrCorrupt = errors.New("not a custimport journal")
+
+type header struct {
+	Journal     int       `json:"custimport_journal"`
+	Input       string    `json:"input"`
+	InputSHA256 string    `json:"input_sha256"`
+	Created     time.Time `json:"created"`
+}
+
+// Entry is one journal line.
+type Entry struct {
+	Time    time.Time `json:"t"`
+	Line    int       `json:"line"`
+	Event   string    `json:"ev"`
+	Hash    string    `json:"hash,omitempty"`   // the payload's hash (Sending)
+	Create  bool      `json:"create,omitempty"` // an auto-numbered create (Sending)
+	CCODE   string    `json:"ccode,omitempty"`  // the code sent or returned
+	Code    string    `json:"code,omitempty"`   // error code
+	Message string    `json:"msg,omitempty"`
+}
+
+// Row is the last known state of one row.
+type Row struct {
+	Event  string // Sending (no outcome: the run stopped), OK, Failed or Unknown
+	Hash   string
+	Create bool
+	CCODE  string
+	Time   time.Time
+}
+
+// State is what earlier runs recorded, by row number.
+type State struct {
+	InputSHA256 string
+	Rows        map[int]Row
+}
+
+// Pending counts rows whose customer may exist without a recorded code:
+// creates left Sending by a crash, or recorded Unknown.
+func (s *State) Pending() int {
+	n := 0
+	for _, r := range s.Rows {
+		if r.Create && (r.Event == Sending || r.Event == Unknown) {
+			n++
+		}
+	}
+	return n
+}
+
+// Journal appends entries, each synced to disk before the call returns.
+// Safe for concurrent use.
+type Journal struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+	now  func() time.Time
+}
+
+// Options for Open.
+type Options struct {
+	Fresh bool             // archive an existing journal and start anew
+	Now   func() time.Time // nil: time.Now
+}
+
+// HashFile returns the hex SHA-256 of a file.
+func HashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// HashPayload returns a short, stable hash of a payload (its JSON with
+// sorted keys, as encoding/json writes maps).
+func HashPayload(v any) string {
+	data, _ := json.Marshal(v)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:12])
+}
+
+// Open reads the journal at path, if any, and opens it for appending. When
+// the journal was written for another content of the input it returns
+// the old state with ErrOtherInput and does not open it: the caller
+// decides (Archive it, or stop when it has Pending rows).
+func Open(path, input, inputSHA256 string, opts Options) (*Journal, *State, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	st := &State{InputSHA256: inputSHA256, Rows: map[int]Row{}}
+	if opts.Fresh {
+		if _, err := Archive(path, now()); err != nil {
+			return nil, nil, err
+		}
+	}
+	old, err := Read(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, nil, err
+	case old.InputSHA256 != inputSHA256:
+		return nil, old, fmt.Errorf("%s: %w (input %s changed since it was written)", path, ErrOtherInput, input)
+	default:
+		st = old
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("journal: %w", err)
+	}
+	j := &Journal{f: f, path: path, now: now}
+	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
+		if err := j.write(header{Journal: Version, Input: input, InputSHA256: inputSHA256, Created: now().UTC()}); err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		syncDir(filepath.Dir(path))
+	}
+	return j, st, nil
+}
+
+// Archive renames an existing journal out of the way (to
+// <path>.<time>.old) and returns the new name ("" when there was none).
+func Archive(path string, now time.Time) (string, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	dst := fmt.Sprintf("%s.%s.old", path, now.UTC().Format("20060102T150405Z"))
+	if err := os.Rename(path, dst); err != nil {
+		return "", fmt.Errorf("journal: archiving %s: %w", path, err)
+	}
+	return dst, nil
+}
+
+// Read replays a journal file into its state.
+func Read(path string) (*State, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	if !sc.Scan() {
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("journal %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("journal %s: %w: empty", path, ErrCorrupt)
+	}
+	var h header
+	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Journal == 0 {
+		return nil, fmt.Errorf("journal %s: %w", path, ErrCorrupt)
+	}
+	if h.Journal > Version {
+		return nil, fmt.Errorf("journal %s: version %d is newer than this custimport understands (%d)", path, h.Journal, Version)
+	}
+	st := &State{InputSHA256: h.InputSHA256, Rows: map[int]Row{}}
+	lineNo := 1
+	for sc.Scan() {
+		lineNo++
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			// A torn write can only be the last line; anything else is damage.
+			if sc.Scan() {
+				return nil, fmt.Errorf("journal %s: line %d: %w: %v", path, lineNo, ErrCorrupt, err)
+			}
+			break
+		}
+		r := st.Rows[e.Line]
+		switch e.Event {
+		case Sending:
+			r = Row{Event: Sending, Hash: e.Hash, Create: e.Create, CCODE: e.CCODE, Time: e.Time}
+		case OK, Failed, Unknown:
+			r.Event, r.Time = e.Event, e.Time
+			if e.CCODE != "" {
+				r.CCODE = e.CCODE
+			}
+		default:
+			continue
+		}
+		st.Rows[e.Line] = r
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	return st, nil
+}
+
+// Sending records that a row's request is about to be sent. It returns
+// once the entry is on disk.
+func (j *Journal) Sending(line int, hash string, create bool, ccode string) error {
+	return j.append(Entry{Line: line, Event: Sending, Hash: hash, Create: create, CCODE: ccode})
+}
+
+// Finished records a row's outcome: OK, Failed or Unknown.
+func (j *Journal) Finished(line int, event, ccode, code, message string) error {
+	return j.append(Entry{Line: line, Event: event, CCODE: ccode, Code: code, Message: message})
+}
+
+func (j *Journal) append(e Entry) error {
+	e.Time = j.now().UTC()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.write(e)
+}
+
+func (j *Journal) write(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := j.f.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("journal %s: sync: %w", j.path, err)
+	}
+	return nil
+}
+
+// Path returns the journal's file name.
+func (j *Journal) Path() string { return j.path }
+
+// Close closes the journal file.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.f.Close()
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
