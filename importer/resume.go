@@ -111,4 +111,3 @@ func joinNonEmpty(a, b string) string {
 	}
 	return a + "; " + b
 }
-
