@@ -85,7 +85,11 @@ func DefaultOut(input string) string {
 	ext := filepath.Ext(input)
 	base := strings.TrimSuffix(input, ext)
 	if strings.HasSuffix(base, ".results") {
-		base += ".rerun" // a results file fed back in
+		// A results file fed back in: never overwrite it.
+		if strings.EqualFold(ext, ".csv") {
+			return base + ".rerun.csv"
+		}
+		return base + ".rerun.xlsx"
 	}
 	if strings.EqualFold(ext, ".csv") || strings.EqualFold(ext, ".txt") || strings.EqualFold(ext, ".tsv") {
 		return base + ".results.csv"

@@ -453,7 +453,9 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 		if first, dup := v.seen[code.text]; dup {
 			add(fCCODE, code, Error, msgDuplicate, first, q(code.text))
 		} else {
-			v.seen[code.text] = line
+			// Cloned: the text may share memory with the whole input
+			// record, which the map would otherwise keep alive.
+			v.seen[strings.Clone(code.text)] = line
 		}
 	}
 

@@ -1,0 +1,443 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/custimport/custimport/importer/journal"
+	"github.com/custimport/custimport/importer/tms"
+)
+
+// fakeSender is a Sender made of a function field.
+type fakeSender struct {
+	SendFunc func(ctx context.Context, main tms.Main, idempotent bool) tms.Outcome
+	calls    atomic.Int64
+}
+
+var _ Sender = (*fakeSender)(nil)
+
+func (f *fakeSender) Send(ctx context.Context, main tms.Main, idempotent bool) tms.Outcome {
+	f.calls.Add(1)
+	return f.SendFunc(ctx, main, idempotent)
+}
+
+// okSender answers every row OK, numbering auto-numbered rows.
+func okSender() *fakeSender {
+	var seq atomic.Int64
+	return &fakeSender{SendFunc: func(_ context.Context, m tms.Main, _ bool) tms.Outcome {
+		code, _ := m["CCODE"].(string)
+		if code == "" {
+			code = fmt.Sprintf("%06d", seq.Add(1))
+		}
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: code, ErrorCode: "0000"}}
+	}}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// readCSV reads a results CSV, checking and dropping its BOM.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), "\ufeff") {
+		t.Fatalf("%s: no UTF-8 BOM", path)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff")))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func readXLSX(t *testing.T, path, sheet string) [][]string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+const goldenCSV = "客戶代號,客戶名稱,統一編號,結帳日期,信用額度,備註欄\n" +
+	"C001,好公司,04595257,5,1000,x\n" +
+	"C002,壞統編,12345678,32,2000,y\n" +
+	",新客戶,,,500,\n" +
+	",沒額度,,,,\n" +
+	"C001,重複,,,1,\n"
+
+func TestRunDryRunGoldenXLSX(t *testing.T) {
+	in := writeFile(t, "in.csv", goldenCSV)
+	out := filepath.Join(filepath.Dir(in), "out.xlsx")
+	sum, err := Run(context.Background(), Options{Input: in, Out: out, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Counts[StatusValid] != 2 || sum.Counts[StatusInvalid] != 3 || sum.Rows != 5 {
+		t.Errorf("counts: got %v rows %d, want 2 VALID 3 INVALID of 5", sum.Counts, sum.Rows)
+	}
+	if sum.AllGood() {
+		t.Error("AllGood with invalid rows")
+	}
+	got := readXLSX(t, out, "Results")
+	wantHeader := "客戶代號,客戶名稱,統一編號,結帳日期,信用額度,備註欄,ImportStatus,ImportCCODE,ImportErrorCode,ImportErrorMessage,ImportWarnings"
+	if h := strings.Join(got[0], ","); h != wantHeader {
+		t.Fatalf("header: got %q, want %q", h, wantHeader)
+	}
+	tests := []struct {
+		row       int
+		status    string
+		ccode     string
+		msgHas    []string
+		redCells  []string
+		unchanged []string
+	}{
+		{1, "VALID", "C001", nil, nil, []string{"C001", "好公司", "04595257", "5", "1000", "x"}},
+		{2, "INVALID", "", []string{"CTCOD 統一編號", "CRDAT 結帳日期"}, []string{"C3", "D3"}, []string{"C002", "壞統編", "12345678", "32", "2000", "y"}},
+		{3, "VALID", "", nil, nil, nil},
+		{4, "INVALID", "", []string{"CBELE 信用額度"}, []string{"E5"}, nil},
+		{5, "INVALID", "", []string{"CCODE 客戶代號", "2"}, []string{"A6"}, nil},
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	comments, _ := f.GetComments("Results")
+	commentAt := map[string]string{}
+	for _, c := range comments {
+		commentAt[c.Cell] = c.Text
+		for _, p := range c.Paragraph {
+			commentAt[c.Cell] += p.Text
+		}
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint("row", tt.row+1), func(t *testing.T) {
+			row := append(got[tt.row], make([]string, 11)...)
+			if row[6] != tt.status {
+				t.Errorf("ImportStatus: got %q, want %q", row[6], tt.status)
+			}
+			if row[7] != tt.ccode {
+				t.Errorf("ImportCCODE: got %q, want %q", row[7], tt.ccode)
+			}
+			for _, m := range tt.msgHas {
+				if !strings.Contains(row[9], m) {
+					t.Errorf("ImportErrorMessage %q lacks %q", row[9], m)
+				}
+			}
+			for i, v := range tt.unchanged {
+				if row[i] != v {
+					t.Errorf("column %d: got %q, want %q unchanged", i, row[i], v)
+				}
+			}
+			for _, ref := range tt.redCells {
+				if commentAt[ref] == "" {
+					t.Errorf("cell %s has no comment", ref)
+				}
+				style, _ := f.GetCellStyle("Results", ref)
+				st, _ := f.GetStyle(style)
+				if st == nil || len(st.Fill.Color) == 0 {
+					t.Errorf("cell %s is not filled", ref)
+				}
+			}
+		})
+	}
+	if len(commentAt) != 4 {
+		t.Errorf("got %d comments %v, want 4 (C3, D3, E5, A6)", len(commentAt), commentAt)
+	}
+	summary := readXLSX(t, out, "Summary")
+	flat := fmt.Sprint(summary)
+	for _, want := range []string{"VALID 2", "INVALID 3", "INVALID CCODE 客戶代號 1", "INVALID CBELE 信用額度 1"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("Summary %v lacks %q", summary, want)
+		}
+	}
+	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "備註欄") {
+		t.Errorf("warnings: got %q, want one about the unknown column 備註欄", sum.Warnings)
+	}
+}
+
+func TestRunStatuses(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nOK1,a,1\nBIZ,b,1\n,c,1\nNOTSENT,d,1\nNET,e,1\n")
+	s := &fakeSender{SendFunc: func(_ context.Context, m tms.Main, idem bool) tms.Outcome {
+		switch m["CNAM1"] {
+		case "a":
+			return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "OK1"}}
+		case "b":
+			return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: "2006", ErrorMessage: "統編錯誤"}}
+		case "c":
+			if idem {
+				t.Error("a blank-code create was sent as idempotent")
+			}
+			return tms.Outcome{Attempts: 1, Unknown: true, Err: &tms.Error{Class: tms.Ambiguous, HTTPStatus: 502}}
+		case "d":
+			return tms.Outcome{Attempts: 0, Err: context.Canceled}
+		default:
+			return tms.Outcome{Attempts: 5, Err: &tms.Error{Class: tms.Retryable, HTTPStatus: 503}}
+		}
+	}}
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, out)
+	want := []struct{ status, ccode, code string }{
+		{"OK", "OK1", ""}, {"FAILED", "", "2006"}, {"UNKNOWN", "", ""}, {"NOT_SENT", "", ""}, {"FAILED", "", "HTTP503"},
+	}
+	for i, w := range want {
+		r := rows[i+1]
+		if r[3] != w.status || r[4] != w.ccode || r[5] != w.code {
+			t.Errorf("row %d: got status %q ccode %q code %q, want %q %q %q", i+2, r[3], r[4], r[5], w.status, w.ccode, w.code)
+		}
+	}
+	if rows[2][6] != "統編錯誤" {
+		t.Errorf("server message: got %q", rows[2][6])
+	}
+	if !strings.Contains(rows[3][6], "TMS") {
+		t.Errorf("UNKNOWN message should tell to check TMS: %q", rows[3][6])
+	}
+	if sum.Requests != 8 {
+		t.Errorf("requests: got %d, want 8", sum.Requests)
+	}
+}
+
+func TestRunKeepsInputOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CCODE,CNAM1,CBELE\n")
+	const n = 300
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "K%04d,name %d,1\n", i, i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	var inFlight, maxInFlight atomic.Int64
+	s := &fakeSender{SendFunc: func(_ context.Context, m tms.Main, _ bool) tms.Outcome {
+		cur := inFlight.Add(1)
+		for {
+			old := maxInFlight.Load()
+			if cur <= old || maxInFlight.CompareAndSwap(old, cur) {
+				break
+			}
+		}
+		time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
+		inFlight.Add(-1)
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: m["CCODE"].(string)}}
+	}}
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Workers: 8}); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, out)
+	if len(rows) != n+1 {
+		t.Fatalf("got %d rows, want %d", len(rows), n+1)
+	}
+	for i := 1; i <= n; i++ {
+		if rows[i][0] != rows[i][4] || rows[i][3] != "OK" {
+			t.Fatalf("row %d: input code %q but ImportCCODE %q status %q: results out of order", i+1, rows[i][0], rows[i][4], rows[i][3])
+		}
+	}
+	if got := maxInFlight.Load(); got > 8 || got < 2 {
+		t.Errorf("max requests in flight: got %d, want 2..8 with 8 workers", got)
+	}
+}
+
+func TestRunInterruptedMarksRestNotSent(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CCODE,CNAM1,CBELE\n")
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "K%04d,n,1\n", i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	s := &fakeSender{SendFunc: func(_ context.Context, m tms.Main, _ bool) tms.Outcome {
+		if m["CCODE"] == "K0020" {
+			once.Do(cancel)
+		}
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: m["CCODE"].(string)}}
+	}}
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	sum, err := Run(ctx, Options{Input: in, Out: out, Sender: s, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Interrupted {
+		t.Error("summary not marked interrupted")
+	}
+	rows := readCSV(t, out)
+	if len(rows) != 201 {
+		t.Fatalf("got %d rows, want 201: no row may be lost", len(rows))
+	}
+	ok, notSent := 0, 0
+	for _, r := range rows[1:] {
+		switch r[3] {
+		case "OK":
+			ok++
+		case "NOT_SENT":
+			notSent++
+		default:
+			t.Errorf("unexpected status %q", r[3])
+		}
+	}
+	if int64(ok) != s.calls.Load() || notSent == 0 || ok+notSent != 200 {
+		t.Errorf("got %d OK (%d sent), %d NOT_SENT", ok, s.calls.Load(), notSent)
+	}
+	if sum.AllGood() {
+		t.Error("an interrupted run is not all good")
+	}
+}
+
+func TestRunResumeFromJournal(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nU1,a,1\n,b,1\nU3,c,1\n,d,1\n,e,1\n")
+	dir := filepath.Dir(in)
+	out := filepath.Join(dir, "out.csv")
+	hash, _ := journal.HashFile(in)
+	// An earlier run: U1 OK, b created, U3 failed, d and e left "sending"
+	// by a crash.
+	j, _, err := journal.Open(out+".journal", in, hash, journal.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Sending(2, "", false, "U1") // the hash differs from this run's payload
+	j.Finished(2, journal.OK, "U1", "", "")
+	j.Sending(3, "h", true, "")
+	j.Finished(3, journal.OK, "000009", "", "")
+	j.Sending(4, "h", false, "U3")
+	j.Finished(4, journal.Failed, "", "1005", "too long")
+	j.Sending(5, "h", true, "")
+	j.Sending(6, "h", true, "")
+	j.Close()
+
+	tests := []struct {
+		name          string
+		resendUnknown bool
+		wantSent      []string
+		want          []string // status/ccode per row
+	}{
+		{"resume", false, []string{"a", "c"}, []string{"OK/U1", "OK/000009", "OK/U3", "UNKNOWN/", "UNKNOWN/"}},
+		{"resend unknown", true, []string{"d", "e"}, []string{"OK/U1", "OK/000009", "OK/U3", "OK/000001", "OK/000002"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var sent []string
+			base := okSender()
+			s := &fakeSender{SendFunc: func(ctx context.Context, m tms.Main, idem bool) tms.Outcome {
+				mu.Lock()
+				sent = append(sent, m["CNAM1"].(string))
+				mu.Unlock()
+				return base.SendFunc(ctx, m, idem)
+			}}
+			_, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true, ResendUnknown: tt.resendUnknown, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(sent, ",") != strings.Join(tt.wantSent, ",") {
+				t.Errorf("sent: got %q, want %q", sent, tt.wantSent)
+			}
+			rows := readCSV(t, out)
+			for i, w := range tt.want {
+				if got := rows[i+1][3] + "/" + rows[i+1][4]; got != w {
+					t.Errorf("row %d: got %q, want %q", i+2, got, w)
+				}
+			}
+		})
+	}
+	// After both runs every row is OK: a third run sends nothing.
+	s := okSender()
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.calls.Load(); n != 0 {
+		t.Errorf("third run sent %d rows, want 0", n)
+	}
+}
+
+func TestRunChangedInputWithUnknownStops(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\n,b,1\n")
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	j, _, err := journal.Open(out+".journal", in, "another-hash", journal.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Sending(2, "h", true, "")
+	j.Close()
+	_, err = Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true})
+	if err == nil || !strings.Contains(err.Error(), "--fresh") {
+		t.Fatalf("got %v, want an error telling to check TMS and use --fresh", err)
+	}
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true, Fresh: true}); err != nil {
+		t.Fatalf("--fresh: %v", err)
+	}
+}
+
+func TestResultsFileAsInput(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nA1,a,1\nA2,b,x\n,c,1\n")
+	dir := filepath.Dir(in)
+	first := filepath.Join(dir, "first.results.csv")
+	if _, err := Run(context.Background(), Options{Input: in, Out: first, Sender: okSender()}); err != nil {
+		t.Fatal(err)
+	}
+	// The user fixes the red cell in the results and feeds them back.
+	rows := readCSV(t, first)
+	if rows[2][3] != "INVALID" {
+		t.Fatalf("row 3: got %q, want INVALID", rows[2][3])
+	}
+	rows[2][2] = "5"
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.WriteAll(rows)
+	fixed := filepath.Join(dir, "first.results.csv")
+	os.WriteFile(fixed, []byte(b.String()), 0o644)
+
+	s := okSender()
+	sum, err := Run(context.Background(), Options{Input: fixed, Sender: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.calls.Load(); n != 1 {
+		t.Errorf("sent %d rows, want 1 (only the fixed row)", n)
+	}
+	if sum.Output != filepath.Join(dir, "first.results.rerun.csv") {
+		t.Errorf("default output: got %q", sum.Output)
+	}
+	again := readCSV(t, sum.Output)
+	if got := len(again[0]); got != 8 {
+		t.Errorf("header has %d columns, want 8 (3 + 5 Import*, not repeated): %q", got, again[0])
+	}
+	for i, r := range again[1:] {
+		if r[3] != "OK" {
+			t.Errorf("row %d: got %q, want OK", i+2, r[3])
+		}
+	}
+	if again[3][4] != rows[3][4] || again[3][4] == "" {
+		t.Errorf("auto-numbered row: got code %q, want the earlier %q kept", again[3][4], rows[3][4])
+	}
+}
