@@ -12,10 +12,10 @@ import (
 // ErrLocked is returned when another run is importing the same input.
 var ErrLocked = errors.New("another custimport run is importing this file")
 
-// lockInput takes an exclusive advisory lock on the input file itself, so
+// Lock takes an exclusive advisory lock on the input file itself, so
 // two runs cannot import it at once. The lock goes with the process: a
 // crashed run leaves none behind.
-func lockInput(path string) (release func(), err error) {
+func Lock(path string) (release func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

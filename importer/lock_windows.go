@@ -13,9 +13,9 @@ import (
 // ErrLocked is returned when another run is importing the same input.
 var ErrLocked = errors.New("another custimport run is importing this file")
 
-// lockInput takes an exclusive lock on the input file, so two runs cannot
+// Lock takes an exclusive lock on the input file, so two runs cannot
 // import it at once. The lock goes with the process.
-func lockInput(path string) (release func(), err error) {
+func Lock(path string) (release func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -213,7 +213,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	var jr *journal.Journal
 	var prior *journal.State
 	if !opts.DryRun && opts.Journal {
-		release, err := lockInput(opts.Input)
+		release, err := Lock(opts.Input)
 		if err != nil {
 			return sum, err
 		}

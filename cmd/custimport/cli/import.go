@@ -90,6 +90,9 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 		opts.Workers = s.Workers
 		opts.RateReport = limiter.Rate
 	}
+	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
+		return runFolder(ctx, io, s, pos[0], opts)
+	}
 	return runOne(ctx, io, s, opts)
 }
 

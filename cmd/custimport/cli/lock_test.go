@@ -1,0 +1,5 @@
+package cli
+
+import "github.com/custimport/custimport/importer"
+
+var lockForTest = importer.Lock
