@@ -1,9 +1,37 @@
 #!/usr/bin/env bash
-# The project's test command (README): formatting, vet, staticcheck, the
-# race-enabled test suite, and a short run of every fuzz target.
+# The project's whole test command (README): formatting, vet, staticcheck,
+# the race-enabled test suite, and a short run of every fuzz target.
+# FUZZTIME=60s ./test.sh fuzzes longer; FUZZTIME=0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")"
-fmt=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+STATICCHECK_VERSION=v0.8.2   # pinned: honnef.co/go/tools
+FUZZTIME=${FUZZTIME:-10s}
+
+echo "== gofmt"
+fmt=$(gofmt -l $(find . -name '*.go' -not -path './.git/*'))
 if [ -n "$fmt" ]; then echo "not gofmt-formatted:"; echo "$fmt"; exit 1; fi
+
+echo "== go vet"
 go vet ./...
+
+echo "== staticcheck $STATICCHECK_VERSION"
+GOBIN="$(go env GOPATH)/bin"
+if ! "$GOBIN/staticcheck" -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
+  go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+fi
+"$GOBIN/staticcheck" ./...
+
+echo "== go test -race"
 go test -race -count=1 ./...
+
+if [ "$FUZZTIME" != "0" ]; then
+  echo "== fuzz ($FUZZTIME per target)"
+  grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
+    pkg="./$(dirname "${file#./}")"
+    for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //'); do
+      echo "-- $pkg $target"
+      go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1 | tail -3
+    done
+  done
+fi
+echo "== all checks passed"

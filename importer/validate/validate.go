@@ -179,11 +179,9 @@ var (
 	catalogIdx  = indexCatalog()
 	fCCODE      = mapping.MustLookup(mapping.CCODE)
 	fAutoCCODE  = mapping.MustLookup(mapping.AutoCCODE)
-	fEditItem   = mapping.MustLookup(mapping.EditItem)
 	fCBELE      = mapping.MustLookup(mapping.CBELE)
 	fPosBonus   = mapping.MustLookup(mapping.PosBonus)
 	fCWEBB      = mapping.MustLookup(mapping.CWEBB)
-	fCWEBE      = mapping.MustLookup(mapping.CWEBE)
 	zeroPhones  = map[string]bool{"CPHONE": true, "CTELE": true, "CTEL2": true, "CTFAX": true}
 	defaultDate = map[string]string{mapping.CBIRD: formatWestern, mapping.CWEBB: formatROC, mapping.CWEBE: formatROC}
 )

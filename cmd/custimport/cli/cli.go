@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -185,13 +184,4 @@ func runVersion(_ context.Context, io IO, args []string) int {
 	}
 	fmt.Fprintln(io.Out, "custimport", Version)
 	return ExitOK
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
