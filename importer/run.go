@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -169,8 +170,8 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		return sum, err
 	}
 	defer src.Close()
-	if x, ok := src.(interface{ SheetName() string }); ok {
-		sum.Sheet = x.SheetName()
+	if x, ok := src.(interface{ Sheet() string }); ok {
+		sum.Sheet = x.Sheet()
 	}
 
 	var lead []source.Record
@@ -218,6 +219,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			return sum, err
 		}
 		defer release()
+		removeStaleTemps(out, log)
 		jr, prior, err = openJournal(out+".journal", opts, log)
 		if err != nil {
 			return sum, err
@@ -446,12 +448,12 @@ func prepare(it *item, hdr mapping.Header, lay *layout, v *validate.Validator, m
 		var extra []string
 		for _, s := range rec.Cells[len(hdr.Columns):] {
 			if strings.TrimSpace(s) != "" {
-				extra = append(extra, fmt.Sprintf("%q", s))
+				extra = append(extra, fmt.Sprintf("%q", clip(s, 40)))
 			}
 		}
 		if len(extra) > 0 {
 			it.extra = append(it.extra, validate.Problem{Column: -1, Severity: validate.Error,
-				Message: msg.ragged(n, len(hdr.Columns), strings.Join(extra, ", "))})
+				Message: msg.ragged(n, len(hdr.Columns), clip(strings.Join(extra, ", "), 200))})
 		}
 	}
 	errs, warns := joinProblems(it.outcome.Problems, it.extra)
@@ -556,14 +558,39 @@ func errorKeys(it *item) []string {
 	return nil
 }
 
+// clip shortens s to at most n characters, marking the cut with "…".
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
 func firstClause(s string) string {
 	if i := strings.IndexAny(s, ";:"); i > 0 {
 		s = s[:i]
 	}
-	if len([]rune(s)) > 60 {
-		s = string([]rune(s)[:60]) + "…"
+	return clip(s, 60)
+}
+
+// removeStaleTemps deletes the temporary results files a killed run of
+// this output left behind (results are written to a hidden temp file and
+// renamed at the end). Called with the input's lock held.
+func removeStaleTemps(out string, log *slog.Logger) {
+	dir, base := filepath.Split(out)
+	if dir == "" {
+		dir = "."
 	}
-	return s
+	stale, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+".*.tmp"))
+	for _, p := range stale {
+		if os.Remove(p) == nil {
+			log.Info("removed the temporary results file of an interrupted run", "file", p)
+		}
+	}
+}
+
+func globEscape(s string) string {
+	return strings.NewReplacer("*", `\*`, "?", `\?`, "[", `\[`, `\`, `\\`).Replace(s)
 }
 
 func sameFile(a, b string) bool {

@@ -441,3 +441,22 @@ func TestResultsFileAsInput(t *testing.T) {
 		t.Errorf("auto-numbered row: got code %q, want the earlier %q kept", again[3][4], rows[3][4])
 	}
 }
+
+func TestRunRemovesStaleTemps(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1\nA1,a\n")
+	dir := filepath.Dir(in)
+	out := filepath.Join(dir, "out.csv")
+	stale := filepath.Join(dir, ".out.csv.12345.tmp")
+	other := filepath.Join(dir, ".other.csv.1.tmp")
+	os.WriteFile(stale, []byte("half"), 0o600)
+	os.WriteFile(other, []byte("x"), 0o600)
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temp of this output still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another output's temp was removed: %v", err)
+	}
+}

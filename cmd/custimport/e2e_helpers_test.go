@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -278,6 +279,19 @@ func copySamples(t *testing.T, names ...string) string {
 	return dir
 }
 
+// copyTestdata copies the named files of testdata/ into dir, so runs never
+// write results beside the fixtures.
+func copyTestdata(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		data, err := os.ReadFile(filepath.Join("testdata", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, n, string(data))
+	}
+}
+
 // writeFile writes content to dir/name and returns the path.
 func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
@@ -356,6 +370,54 @@ func readXLSX(t *testing.T, path string) sheet {
 		t.Fatalf("reading %s: %v", path, err)
 	}
 	return newSheet(name, rows)
+}
+
+// readInputXLSX reads the first sheet of an input workbook as the results
+// are expected to show it: as Excel shows it, except that a number in a
+// date-formatted cell is the date as yyyy/mm/dd text (the results file
+// carries dates as text).
+func readInputXLSX(t *testing.T, path string) sheet {
+	t.Helper()
+	f := openXLSX(t, path)
+	sh := readXLSX(t, path)
+	for r, row := range sh.rows {
+		for c := range row {
+			cell, err := excelize.CoordinatesToCellName(c+1, r+2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx, err := f.GetCellStyle(sh.name, cell)
+			if err != nil || idx == 0 {
+				continue
+			}
+			st, err := f.GetStyle(idx)
+			if err != nil || !isDateFormat(st) {
+				continue
+			}
+			raw, err := f.GetCellValue(sh.name, cell, excelize.Options{RawCellValue: true})
+			if err != nil {
+				continue
+			}
+			serial, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				continue
+			}
+			tm, err := excelize.ExcelDateToTime(serial, false)
+			if err == nil {
+				row[c] = tm.Format("2006/01/02")
+			}
+		}
+	}
+	return sh
+}
+
+// isDateFormat reports whether a cell style shows numbers as dates.
+func isDateFormat(st *excelize.Style) bool {
+	if st.CustomNumFmt != nil {
+		f := strings.ToLower(*st.CustomNumFmt)
+		return strings.Contains(f, "y") && strings.Contains(f, "d")
+	}
+	return (st.NumFmt >= 14 && st.NumFmt <= 17) || st.NumFmt == 22
 }
 
 // readResultsCSV reads a results CSV, checking it starts with a UTF-8 BOM.

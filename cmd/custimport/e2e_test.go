@@ -49,7 +49,7 @@ func TestCheckSample(t *testing.T) {
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
 	env := simEnv(t, sim.url)
-	in := readXLSX(t, filepath.Join(dir, "customers.xlsx"))
+	in := readInputXLSX(t, filepath.Join(dir, "customers.xlsx"))
 	if len(in.rows) < 10 {
 		t.Fatalf("the sample has %d rows; want a real sample", len(in.rows))
 	}
@@ -91,6 +91,13 @@ func TestCheckSample(t *testing.T) {
 			}
 		})
 	}
+	t.Run("no warnings on the clean sample", func(t *testing.T) {
+		for i, w := range first.column(t, "ImportWarnings") {
+			if w != "" {
+				t.Errorf("row %d: ImportWarnings got %q, want none", i+2, w)
+			}
+		}
+	})
 	if n := len(sim.customers(t)); n != 0 {
 		t.Errorf("the simulator holds %d customers after check and --dry-run, want 0", n)
 	}
@@ -106,7 +113,7 @@ func TestCheckErrors(t *testing.T) {
 	if res.code != 1 {
 		t.Fatalf("got exit %d, want 1\n%s", res.code, res)
 	}
-	in := readXLSX(t, filepath.Join(dir, "customers-with-errors.xlsx"))
+	in := readInputXLSX(t, filepath.Join(dir, "customers-with-errors.xlsx"))
 	outPath := filepath.Join(dir, "customers-with-errors.results.xlsx")
 	out := readXLSX(t, outPath)
 	checkOriginalColumns(t, in, out)
@@ -252,7 +259,7 @@ func TestImportSample(t *testing.T) {
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
 	env := simEnv(t, sim.url)
-	in := readXLSX(t, filepath.Join(dir, "customers.xlsx"))
+	in := readInputXLSX(t, filepath.Join(dir, "customers.xlsx"))
 	codes := codeOfLabel(t)
 	colOf := map[string]int{}
 	for i, h := range in.header {
@@ -305,11 +312,32 @@ func TestImportSample(t *testing.T) {
 		t.Fatal("the sample has no auto-numbered row")
 	}
 
-	// A second run upserts the rows with codes; today the auto-numbered rows
-	// are created again (the resume journal will address that).
+	// A second run resumes from the journal: nothing is sent again and
+	// every row keeps the code it got.
+	requests := str(sim.stats(t)["Requests"])
 	res = run(t, dir, env, "import", "--rate", "500", "customers.xlsx")
 	if res.code != 0 {
 		t.Fatalf("second run: got exit %d, want 0\n%s", res.code, res)
+	}
+	if got := str(sim.stats(t)["Requests"]); got != requests {
+		t.Errorf("second run: simulator requests went from %s to %s, want no new request (journal)", requests, got)
+	}
+	again := readInputXLSX(t, filepath.Join(dir, "customers.results.xlsx"))
+	st2, got2 := again.column(t, "ImportStatus"), again.column(t, "ImportCCODE")
+	for r := range in.rows {
+		if st2[r] != "OK" || got2[r] != got[r] {
+			t.Errorf("second run row %d: got %s %q, want OK %q (as the first run)", r+2, st2[r], got2[r], got[r])
+		}
+	}
+	if n := len(sim.customers(t)); n != len(store) {
+		t.Errorf("second run: %d customers stored, want %d", n, len(store))
+	}
+
+	// --fresh forgets the journal: rows with codes are upserted (no new
+	// customer); auto-numbered rows are created again, as asked.
+	res = run(t, dir, env, "import", "--fresh", "--rate", "500", "customers.xlsx")
+	if res.code != 0 {
+		t.Fatalf("--fresh run: got exit %d, want 0\n%s", res.code, res)
 	}
 	after := sim.customers(t)
 	withCode := 0
@@ -319,12 +347,10 @@ func TestImportSample(t *testing.T) {
 		}
 	}
 	if want := len(in.rows) - blank; withCode != want {
-		t.Errorf("after a second run: %d customers with a given code, want %d (upsert)", withCode, want)
+		t.Errorf("after --fresh: %d customers with a given code, want %d (upsert)", withCode, want)
 	}
-	t.Logf("second run: %d → %d customers; the %d auto-numbered rows were created again (known: resume/journal)",
-		len(store), len(after), len(after)-len(store))
-	if len(after) > len(store)+blank {
-		t.Errorf("second run added %d customers, want at most %d (the auto-numbered rows)", len(after)-len(store), blank)
+	if len(after) != len(store)+blank {
+		t.Errorf("--fresh run: %d → %d customers, want %d more (the auto-numbered rows, created again)", len(store), len(after), blank)
 	}
 }
 
@@ -371,13 +397,48 @@ func TestFaults(t *testing.T) {
 	const n = 150
 	blank := func(i int) bool { return i%10 == 0 || i%10 == 3 || i%10 == 6 }
 	_, rows := writeGenCSV(t, dir, "faults.csv", "F", n, blank)
-	res := run(t, dir, simEnv(t, sim.url), "import", "--workers", "4", "--rate", "50", "--timeout", "3s", "faults.csv")
+	args := []string{"import", "--workers", "4", "--rate", "50", "--timeout", "3s", "faults.csv"}
 
-	out := readResultsCSV(t, filepath.Join(dir, "faults.results.csv"))
-	if len(out.rows) != n {
-		t.Fatalf("got %d result rows, want %d\n%s", len(out.rows), n, res)
+	first := checkFaultRun(t, "first run", sim, rows, run(t, dir, simEnv(t, sim.url), args...), filepath.Join(dir, "faults.results.csv"))
+	if first.count["OK"] < n/2 {
+		t.Errorf("only %d of %d rows OK: retries are not working", first.count["OK"], n)
 	}
-	status, got, msgs := out.column(t, "ImportStatus"), out.column(t, "ImportCCODE"), out.column(t, "ImportErrorMessage")
+
+	// The second run resumes from the journal: OK rows stay as they were,
+	// UNKNOWN creates are not resent, the others are sent again.
+	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.url), args...), filepath.Join(dir, "faults.results.csv"))
+	for i := range rows {
+		switch first.status[i] {
+		case "OK":
+			if second.status[i] != "OK" || second.ccode[i] != first.ccode[i] {
+				t.Errorf("line %d: resumed run got %s %q, want OK %q (as the first run)", i+2, second.status[i], second.ccode[i], first.ccode[i])
+			}
+		case "UNKNOWN":
+			if second.status[i] != "UNKNOWN" {
+				t.Errorf("line %d: UNKNOWN create became %s on the resumed run, want UNKNOWN (never resent without --resend-unknown)", i+2, second.status[i])
+			}
+		}
+	}
+}
+
+// faultRun is one import's results, as checked by checkFaultRun.
+type faultRun struct {
+	status, ccode []string
+	count         map[string]int
+}
+
+// checkFaultRun checks one import of genRows against a faulty simulator:
+// no customer stored twice, every OK row stored once under its
+// ImportCCODE, UNKNOWN only for creates without a code, a FAILED create
+// never stored, and the exit code 1 exactly when a row is not OK.
+func checkFaultRun(t *testing.T, name string, sim *simProc, rows []genRow, res procResult, out string) faultRun {
+	t.Helper()
+	sh := readResultsCSV(t, out)
+	if len(sh.rows) != len(rows) {
+		t.Fatalf("%s: got %d result rows, want %d\n%s", name, len(sh.rows), len(rows), res)
+	}
+	fr := faultRun{status: sh.column(t, "ImportStatus"), ccode: sh.column(t, "ImportCCODE"), count: map[string]int{}}
+	msgs := sh.column(t, "ImportErrorMessage")
 	store := sim.customers(t)
 	codes := byCode(store)
 	markers := map[string][]string{} // CNAM1 → CCODEs
@@ -390,50 +451,48 @@ func TestFaults(t *testing.T) {
 	}
 	for m, cs := range markers {
 		if len(cs) > 1 {
-			t.Errorf("marker %q stored %d times (%v): a duplicate customer", m, len(cs), cs)
+			t.Errorf("%s: marker %q stored %d times (%v): a duplicate customer", name, m, len(cs), cs)
 		}
 		if !known[m] {
-			t.Errorf("stored customer %v has CNAM1 %q, which no row sent", cs, m)
+			t.Errorf("%s: stored customer %v has CNAM1 %q, which no row sent", name, cs, m)
 		}
 	}
-
 	allOK := true
-	count := map[string]int{}
 	for i, r := range rows {
-		line := i + 2
-		count[status[i]]++
-		switch status[i] {
+		line, st, got := i+2, fr.status[i], fr.ccode[i]
+		fr.count[st]++
+		if st != "OK" {
+			allOK = false
+		}
+		switch st {
 		case "OK":
-			c, ok := codes[got[i]]
+			c, ok := codes[got]
 			switch {
 			case !ok:
-				t.Errorf("line %d: OK with ImportCCODE %q, not in the store", line, got[i])
+				t.Errorf("%s line %d: OK with ImportCCODE %q, not in the store", name, line, got)
 			case str(c["CNAM1"]) != r.name:
-				t.Errorf("line %d: customer %q has CNAM1 %q, want %q", line, got[i], str(c["CNAM1"]), r.name)
+				t.Errorf("%s line %d: customer %q has CNAM1 %q, want %q", name, line, got, str(c["CNAM1"]), r.name)
 			}
-			if r.code != "" && got[i] != r.code {
-				t.Errorf("line %d: ImportCCODE got %q, want %q", line, got[i], r.code)
+			if r.code != "" && got != r.code {
+				t.Errorf("%s line %d: ImportCCODE got %q, want %q", name, line, got, r.code)
 			}
-			if r.code == "" && !autoCode.MatchString(got[i]) {
-				t.Errorf("line %d: ImportCCODE got %q, want an automatic code", line, got[i])
+			if r.code == "" && !autoCode.MatchString(got) {
+				t.Errorf("%s line %d: ImportCCODE got %q, want an automatic code", name, line, got)
 			}
 		case "UNKNOWN":
-			allOK = false
-			// Only a create without a code may be ambiguous: a row with a code
-			// is an upsert, safe to resend.
+			// Only a create without a code may be ambiguous: a row with a
+			// code is an upsert, safe to resend.
 			if r.code != "" {
-				t.Errorf("line %d: row with code %q is UNKNOWN (%s), want OK or FAILED", line, r.code, msgs[i])
+				t.Errorf("%s line %d: row with code %q is UNKNOWN (%s), want OK or FAILED", name, line, r.code, msgs[i])
 			}
 		case "FAILED":
-			allOK = false
-			// A create that failed for sure was never processed: a create
-			// that might have been is UNKNOWN, never resent nor FAILED.
+			// A create that might have been processed is UNKNOWN; one that
+			// FAILED was refused before processing and is not stored.
 			if r.code == "" && len(markers[r.name]) != 0 {
-				t.Errorf("line %d: FAILED create (%s) is in the store as %v", line, msgs[i], markers[r.name])
+				t.Errorf("%s line %d: FAILED create (%s) is in the store as %v", name, line, msgs[i], markers[r.name])
 			}
 		default:
-			allOK = false
-			t.Errorf("line %d: ImportStatus %q, want OK, FAILED or UNKNOWN", line, status[i])
+			t.Errorf("%s line %d: ImportStatus %q, want OK, FAILED or UNKNOWN", name, line, st)
 		}
 	}
 	wantExit := 1
@@ -441,12 +500,10 @@ func TestFaults(t *testing.T) {
 		wantExit = 0
 	}
 	if res.code != wantExit {
-		t.Errorf("got exit %d, want %d\n%s", res.code, wantExit, res)
+		t.Errorf("%s: got exit %d, want %d\n%s", name, res.code, wantExit, res)
 	}
-	t.Logf("%d rows: %v; %d stored; simulator %v", n, count, len(store), sim.stats(t))
-	if count["OK"] < n/2 {
-		t.Errorf("only %d of %d rows OK: retries are not working", count["OK"], n)
-	}
+	t.Logf("%s: %d rows: %v; %d stored; simulator %v", name, len(rows), fr.count, len(store), sim.stats(t))
+	return fr
 }
 
 func TestDemo(t *testing.T) {
@@ -462,7 +519,7 @@ func TestDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, samples, "customers.xlsx", string(data))
-	in := readXLSX(t, filepath.Join(samples, "customers.xlsx"))
+	in := readInputXLSX(t, filepath.Join(samples, "customers.xlsx"))
 
 	res := run(t, dir, baseEnv(t), "demo", "--rate", "500")
 	if res.code != 0 {
@@ -486,10 +543,7 @@ func TestDemo(t *testing.T) {
 func TestCannotRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, dir, "empty.csv", "")
-	writeFile(t, dir, "nomatch.csv", "foo,bar\n1,2\n")
-	writeFile(t, dir, "dup.csv", "CCODE,客戶代號,CBELE\nA1,A1,100\n")
-	writeFile(t, dir, "ok.csv", "CCODE,CNAM1,CBELE\nA1,甲,100\n")
+	copyTestdata(t, dir, "empty.csv", "nomatch.csv", "dup-columns.csv", "ok.csv")
 	key := writeFile(t, dir, "key.txt", testKey+"\n")
 	if err := os.Chmod(key, 0o644); err != nil {
 		t.Fatal(err)
@@ -504,7 +558,7 @@ func TestCannotRun(t *testing.T) {
 		{"missing file", nil, []string{"check", "nofile.xlsx"}, []string{"nofile.xlsx"}},
 		{"empty file", nil, []string{"check", "empty.csv"}, []string{"empty.csv", "empty"}},
 		{"header matches nothing", nil, []string{"check", "nomatch.csv"}, []string{"nomatch.csv", `"foo"`, `"bar"`}},
-		{"two columns one field", nil, []string{"check", "dup.csv"}, []string{"dup.csv", `"CCODE"`, `"客戶代號"`}},
+		{"two columns one field", nil, []string{"check", "dup-columns.csv"}, []string{"dup-columns.csv", `"CCODE"`, `"客戶代號"`}},
 		{"unknown flag", nil, []string{"check", "--bogus", "ok.csv"}, []string{"-bogus"}},
 		{"import without TMS_URL", baseEnv(t, "TMS_PNO="+testPNO, "TMS_API_KEY="+testKey), []string{"import", "ok.csv"}, []string{"TMS_URL"}},
 		{"key file readable by others", noKeyEnv, []string{"import", "--key-file", "key.txt", "ok.csv"}, []string{"key.txt", "chmod 600"}},
@@ -539,7 +593,7 @@ func TestKeyNeverShown(t *testing.T) {
 	sim := startSim(t, "--reject-rate", "0.2", "--fail-rate", "0.1")
 	env := simEnv(t, sim.url)
 	keyFile := writeFile(t, dir, "key.txt", testKey+"\n")
-	writeFile(t, dir, "bad.csv", "CCODE,CNAM1,CBELE,CGRAD\nK1,甲,100,1\nK2,乙,100,9\n,丙,100,1\n")
+	copyTestdata(t, dir, "mixed.csv")
 	for _, tc := range []struct {
 		name string
 		env  []string
@@ -548,11 +602,11 @@ func TestKeyNeverShown(t *testing.T) {
 	}{
 		{"xlsx verbose json log", env, []string{"import", "--verbose", "--log-format", "json", "--rate", "500",
 			"--summary-json", "s1.json", "customers.xlsx"}, "customers.results.xlsx"},
-		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "bad.csv"}, "bad.results.csv"},
+		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "mixed.csv"}, "mixed.results.csv"},
 		{"key file", baseEnv(t, "TMS_URL="+sim.url, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum),
-			[]string{"import", "--key-file", "key.txt", "--verbose", "--summary-json", "s3.json", "--out", "k.csv", "bad.csv"}, "k.csv"},
+			[]string{"import", "--key-file", "key.txt", "--verbose", "--summary-json", "s3.json", "--out", "k.csv", "mixed.csv"}, "k.csv"},
 		{"wrong key", baseEnv(t, "TMS_URL="+sim.url, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY=wrong-"+testKey),
-			[]string{"import", "--verbose", "--summary-json", "s4.json", "--out", "w.csv", "bad.csv"}, "w.csv"},
+			[]string{"import", "--verbose", "--summary-json", "s4.json", "--out", "w.csv", "mixed.csv"}, "w.csv"},
 		{"config check", env, []string{"config", "check", "--key-file", "key.txt", "cfg.yaml"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -585,6 +639,13 @@ func TestKeyNeverShown(t *testing.T) {
 					}
 					texts[tc.out] = string(data)
 				}
+			}
+			if tc.out != "" {
+				data, err := os.ReadFile(filepath.Join(dir, tc.out+".journal"))
+				if err != nil {
+					t.Fatalf("journal: %v", err)
+				}
+				texts["journal"] = string(data)
 			}
 			if tc.name == "config check" && !strings.Contains(res.stdout, "[redacted]") {
 				t.Errorf("config check does not say the key is redacted:\n%s", res)
@@ -658,7 +719,6 @@ func TestFieldsAndTemplate(t *testing.T) {
 		}
 	})
 	t.Run("template data validations", func(t *testing.T) {
-		t.Skip("BUG: importer/template adds data validations and column styles after the stream writer's Flush; none reach the file")
 		res := run(t, dir, baseEnv(t), "template", "--out", "dv.xlsx")
 		if res.code != 0 {
 			t.Fatalf("got exit %d, want 0\n%s", res.code, res)
@@ -774,4 +834,56 @@ func TestInterrupt(t *testing.T) {
 		t.Errorf("the store holds %d customers, want %d (the OK rows)", len(store), count["OK"])
 	}
 	t.Logf("interrupted: %v", count)
+
+	// Running again resumes: the rows not sent are sent, none twice.
+	res = run(t, dir, simEnv(t, sim.url), "import", "--workers", "8", "--rate", "1000", "big.csv")
+	if res.code != 0 {
+		t.Fatalf("resumed run: got exit %d, want 0\n%s", res.code, res)
+	}
+	again := readResultsCSV(t, filepath.Join(dir, "big.results.csv"))
+	if len(again.rows) != n {
+		t.Fatalf("resumed run: %d rows, want %d", len(again.rows), n)
+	}
+	st2, cc2 := again.column(t, "ImportStatus"), again.column(t, "ImportCCODE")
+	stored := sim.customers(t)
+	if len(stored) != n {
+		t.Errorf("after the resumed run the store holds %d customers, want %d (one per row)", len(stored), n)
+	}
+	names := map[string]int{}
+	for _, c := range stored {
+		names[str(c["CNAM1"])]++
+	}
+	for i, r := range rows {
+		if st2[i] != "OK" {
+			t.Errorf("resumed run row %d: ImportStatus %q, want OK", i+2, st2[i])
+		}
+		if st[i] == "OK" && cc2[i] != cc[i] {
+			t.Errorf("resumed run row %d: ImportCCODE %q, want %q (as before the interrupt)", i+2, cc2[i], cc[i])
+		}
+		if names[r.name] != 1 {
+			t.Errorf("row %d: %q stored %d times, want once", i+2, r.name, names[r.name])
+		}
+	}
+}
+
+func TestCheckDateCell(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTestdata(t, dir, "dates.xlsx")
+	res := run(t, dir, baseEnv(t), "check", "dates.xlsx")
+	if res.code != 0 {
+		t.Fatalf("got exit %d, want 0\n%s", res.code, res)
+	}
+	in := readInputXLSX(t, filepath.Join(dir, "dates.xlsx"))
+	if got := in.rows[0][in.col(t, "生日")]; got != "1961/06/05" {
+		t.Fatalf("input 生日 reads %q, want 1961/06/05 (fixture changed?)", got)
+	}
+	out := readXLSX(t, filepath.Join(dir, "dates.results.xlsx"))
+	checkOriginalColumns(t, in, out)
+	for _, col := range []string{"ImportStatus", "ImportWarnings", "ImportErrorMessage"} {
+		want := map[string]string{"ImportStatus": "VALID"}[col]
+		if got := out.rows[0][out.col(t, col)]; got != want {
+			t.Errorf("%s: got %q, want %q", col, got, want)
+		}
+	}
 }

@@ -102,7 +102,7 @@ func Create(path string, opts Options) (Writer, error) {
 	case ".csv":
 		return createCSVFile(path)
 	default:
-		return nil, fmt.Errorf("results: %q (want .xlsx or .csv): %w", path, ErrUnknownFormat)
+		return nil, fmt.Errorf("%w: %q (want .xlsx or .csv)", ErrUnknownFormat, path)
 	}
 }
 
@@ -160,6 +160,11 @@ func createTemp(path string) (*os.File, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("results: create %s: output folder: %w", path, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("results: create %s: %s is not a folder", path, dir)
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {

@@ -1,9 +1,12 @@
 package results
 
 import (
+	"encoding/xml"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -399,43 +402,60 @@ func TestXLSXTempHygieneLarge(t *testing.T) {
 	if raceEnabled || testing.Short() {
 		t.Skip("writes 18 MB of sheet XML: too slow under -race or -short")
 	}
+	outRoot := t.TempDir()
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	path := filepath.Join(t.TempDir(), "big.xlsx")
-	w, err := Create(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = w.WriteHeader([]string{"a", "b"})
-	sawTemp := false
 	// excelize spills its buffer to a file past StreamChunkSize (16 MiB).
 	long := strings.Repeat("y", 1000)
 	const rows = excelize.StreamChunkSize/1000 + 1000
-	for i := 0; i < rows; i++ {
-		if err := w.WriteRow([]Cell{{Value: long}, {Value: "1", Numeric: true, Problem: "p"}}); err != nil {
-			t.Fatal(err)
-		}
-		if i == rows-1 {
-			sawTemp = len(dirNames(t, tmp)) >= 3 // excelize spill + 2 spools
-		}
-	}
-	if !sawTemp {
-		t.Errorf("TMPDIR holds %q while writing, want excelize's spill file and the comment spools", dirNames(t, tmp))
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if got := dirNames(t, tmp); len(got) != 0 {
-		t.Errorf("TMPDIR holds %q after Close, want nothing", got)
-	}
-	// Reading this back with excelize is slow under -race; count rows in
-	// the XML instead (the other tests read cells back).
-	xml := readZipPart(t, path, "xl/worksheets/sheet1.xml")
-	if got := strings.Count(xml, "<row "); got != rows+1 {
-		t.Errorf("rows in sheet XML got %d, want %d", got, rows+1)
-	}
-	if want := `<dimension ref="A1:B` + strconv.Itoa(rows+1) + `"/>`; !strings.Contains(xml[:10000], want) {
-		t.Errorf("dimension %s missing", want)
+	for _, abort := range []bool{false, true} {
+		t.Run("abort="+strconv.FormatBool(abort), func(t *testing.T) {
+			dir := filepath.Join(outRoot, strconv.FormatBool(abort))
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "big.xlsx")
+			w, err := Create(path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = w.WriteHeader([]string{"a", "b"})
+			for i := 0; i < rows; i++ {
+				if err := w.WriteRow([]Cell{{Value: long}, {Value: "1", Numeric: true, Problem: "p"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := dirNames(t, tmp); len(got) < 3 {
+				t.Errorf("TMPDIR holds %q while writing, want excelize's spill file and the 2 comment spools", got)
+			}
+			if abort {
+				if err := w.Abort(); err != nil {
+					t.Fatal(err)
+				}
+				if got := dirNames(t, tmp); len(got) != 0 {
+					t.Errorf("TMPDIR holds %q after Abort, want nothing", got)
+				}
+				if got := dirNames(t, dir); len(got) != 0 {
+					t.Errorf("output dir holds %q after Abort, want nothing", got)
+				}
+				return
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := dirNames(t, tmp); len(got) != 0 {
+				t.Errorf("TMPDIR holds %q after Close, want nothing", got)
+			}
+			// Reading this back with excelize is slow; count rows in the
+			// XML instead (the other tests read cells back).
+			xml := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+			if got := strings.Count(xml, "<row "); got != rows+1 {
+				t.Errorf("rows in sheet XML got %d, want %d", got, rows+1)
+			}
+			if want := `<dimension ref="A1:B` + strconv.Itoa(rows+1) + `"/>`; !strings.Contains(xml[:10000], want) {
+				t.Errorf("dimension %s missing", want)
+			}
+		})
 	}
 }
 
@@ -555,3 +575,112 @@ func TestXLSXReplacesExisting(t *testing.T) {
 	}
 }
 
+func TestXLSXWellFormedParts(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "wf.xlsx")
+	writeGolden(t, path)
+	for _, name := range zipNames(t, path) {
+		t.Run(name, func(t *testing.T) {
+			d := xml.NewDecoder(strings.NewReader(readZipPart(t, path, name)))
+			for {
+				_, err := d.Token()
+				if errors.Is(err, io.EOF) {
+					return
+				}
+				if err != nil {
+					t.Fatalf("part %s is not well-formed XML: %v", name, err)
+				}
+			}
+		})
+	}
+	sheetXML := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+	if strings.Contains(sheetXML, "filterMode") {
+		t.Errorf("sheet XML marks a filter as applied (filterMode); want only the autofilter buttons")
+	}
+}
+
+func TestXLSXErrorSticksAndCleansUp(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := t.TempDir()
+	w, err := Create(filepath.Join(dir, "e.xlsx"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteRow([]Cell{{Value: "a", Problem: "p"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Column 16385 does not exist in XLSX.
+	tooWide := make([]Cell, excelize.MaxColumns+1)
+	tooWide[excelize.MaxColumns] = Cell{Value: "x"}
+	first := w.WriteRow(tooWide)
+	if first == nil {
+		t.Fatal("WriteRow with 16385 columns succeeded, want an error")
+	}
+	if err := w.WriteRow([]Cell{{Value: "b"}}); !errors.Is(err, first) {
+		t.Errorf("WriteRow after an error got %v, want the first error %v", err, first)
+	}
+	if err := w.Close(); err == nil {
+		t.Errorf("Close after a write error succeeded, want the error")
+	}
+	if got := dirNames(t, dir); len(got) != 0 {
+		t.Errorf("output dir holds %q after failed Close", got)
+	}
+	if got := dirNames(t, tmp); len(got) != 0 {
+		t.Errorf("TMPDIR holds %q after failed Close", got)
+	}
+}
+
+func TestXLSXColWidthsOption(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "w.xlsx")
+	w, err := Create(path, Options{ColWidths: []float64{30, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteHeader([]string{"a", strings.Repeat("x", 100)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, path)
+	for _, tt := range []struct {
+		col  string
+		want float64
+	}{{"A", 30}, {"B", maxColWidth}} {
+		if got, err := f.GetColWidth("Results", tt.col); err != nil || got != tt.want {
+			t.Errorf("width of %s got %v (%v), want %v", tt.col, got, err, tt.want)
+		}
+	}
+}
+
+// TestXLSXLibreOffice converts the golden file with LibreOffice when it is
+// installed (it is optional and not installed by the tests).
+func TestXLSXLibreOffice(t *testing.T) {
+	bin := ""
+	for _, name := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" || testing.Short() {
+		t.Skip("LibreOffice not installed")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lo.xlsx")
+	writeGolden(t, path)
+	cmd := exec.Command(bin, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", "csv", "--outdir", dir, path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "lo.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "客戶甲") || !strings.Contains(string(b), "=1+1") {
+		t.Errorf("LibreOffice CSV lacks the cell texts: %s", b)
+	}
+}

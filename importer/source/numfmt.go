@@ -130,8 +130,15 @@ func formatGeneral(v float64) string {
 	if r == 0 {
 		return "0"
 	}
-	if a := math.Abs(r); a >= 1e21 || a < 1e-15 {
-		return strconv.FormatFloat(r, 'E', -1, 64)
+	if a := math.Abs(r); a >= 1e15 || a < 1e-15 {
+		// More than 15 digits cannot be shown, so Excel's General format
+		// switches to scientific notation, as the user sees it (and the
+		// validator flags it as damage in code and phone columns).
+		mant, exp, _ := strings.Cut(strconv.FormatFloat(r, 'E', 5, 64), "E")
+		if strings.Contains(mant, ".") {
+			mant = strings.TrimRight(strings.TrimRight(mant, "0"), ".")
+		}
+		return mant + "E" + exp
 	}
 	return strconv.FormatFloat(r, 'f', -1, 64)
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -145,6 +146,13 @@ func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error
 	if password == "" {
 		return nil, fileError(name, ErrEncrypted, "pass the password with --password")
 	}
+	// Excel uses 100,000 hash rounds; a doctored file could ask for
+	// billions and hang the decryption.
+	if m := spinCountRe.FindSubmatch(raw); m != nil {
+		if n, err := strconv.Atoi(string(m[1])); err != nil || n > 10_000_000 {
+			return nil, fileError(name, ErrEncrypted, "unsupported encryption settings (spinCount %s)", m[1])
+		}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			pkg, err = nil, fileError(name, ErrEncrypted, "it cannot be decrypted (%v)", p)
@@ -156,6 +164,8 @@ func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error
 	}
 	return pkg, nil
 }
+
+var spinCountRe = regexp.MustCompile(`spinCount="([^"]*)"`)
 
 func utf16le(s string) []byte {
 	b := make([]byte, 0, 2*len(s))

@@ -42,33 +42,32 @@ func Write(path string, lang string) error {
 	if err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(SheetName)
-	if err != nil {
+	// One header row: the plain API suits this small sheet, and data
+	// validations cannot be added to a streamed one.
+	if err := f.SetPanes(SheetName, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	header := make([]any, 0, len(fields))
+	header := make([]any, len(fields))
 	for i, fd := range fields {
-		w := 14.0
-		if fd.MaxLen >= 50 {
-			w = 28
-		}
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-		header = append(header, excelize.Cell{StyleID: bold, Value: fd.Label})
+		header[i] = fd.Label
 	}
-	if err := sw.SetRow("A1", header); err != nil {
+	if err := f.SetSheetRow(SheetName, "A1", &header); err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
+	last := mapping.ColumnName(len(fields) - 1)
+	if err := f.SetCellStyle(SheetName, "A1", last+"1", bold); err != nil {
 		return err
 	}
 	for i, fd := range fields {
 		col := mapping.ColumnName(i)
 		ref := fmt.Sprintf("%s2:%s%d", col, col, Rows+1)
+		width := 14.0
+		if fd.MaxLen >= 50 {
+			width = 28
+		}
+		if err := f.SetColWidth(SheetName, col, col, width); err != nil {
+			return err
+		}
 		if fd.Kind == mapping.String {
 			if err := f.SetColStyle(SheetName, col, textFmt); err != nil {
 				return err

@@ -463,12 +463,15 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 		}
 		return Response{}, e
 	}
+	// A success status with an answer too large to read: the server
+	// handled the request, so what it did is unknown (Ambiguous), not
+	// merely refused.
 	if res.ContentLength > c.maxBody {
-		return Response{}, &Error{Class: Permanent, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s (Content-Length %d)", formatSize(c.maxBody), res.ContentLength)}
+		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s (Content-Length %d); the request may have been processed", formatSize(c.maxBody), res.ContentLength)}
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBody+1))
 	if int64(len(body)) > c.maxBody {
-		return Response{}, &Error{Class: Permanent, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s", formatSize(c.maxBody))}
+		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s; the request may have been processed", formatSize(c.maxBody))}
 	}
 	if err != nil {
 		why := "the connection broke"
@@ -483,6 +486,12 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 			err: err}}
 	}
 	resp, err := decodeResponse(body)
+	if err == nil {
+		// A server quoting the key back must not put it in the results.
+		resp.ErrorMessage = c.redact(resp.ErrorMessage)
+		resp.ErrorCode = c.redact(resp.ErrorCode)
+		resp.CCODE = c.redact(resp.CCODE)
+	}
 	if err != nil {
 		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: &redactedError{
 			msg: c.redact(err.Error()) + " (HTTP " + statusText + "; the request may have been processed)",

@@ -446,8 +446,8 @@ func TestDoHugeBody(t *testing.T) {
 			c, _ := newTestClient(t, srv.URL+"/api", nil)
 			_, err := c.Do(context.Background(), Main{})
 			var e *Error
-			if !errors.As(err, &e) || e.Class != Permanent || !errors.Is(err, ErrResponseTooLarge) {
-				t.Fatalf("got %v, want a Permanent *Error wrapping ErrResponseTooLarge", err)
+			if !errors.As(err, &e) || e.Class != Ambiguous || !errors.Is(err, ErrResponseTooLarge) {
+				t.Fatalf("got %v, want an Ambiguous *Error wrapping ErrResponseTooLarge", err)
 			}
 			if want := "response larger than 1 MiB"; !strings.Contains(err.Error(), want) {
 				t.Errorf("got %q, want it to contain %q", err, want)

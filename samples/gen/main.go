@@ -142,10 +142,10 @@ func customers(n int) []customer {
 	return out
 }
 
-func (c customer) cells(dateStyle int) []any {
+func (c customer) cells() []any {
 	var bday any = ""
 	if !c.birthday.IsZero() {
-		bday = excelize.Cell{StyleID: dateStyle, Value: c.birthday}
+		bday = c.birthday
 	}
 	return []any{c.code, c.short, c.name, c.ban, c.contact, c.tel, c.ext, c.mobile, c.addr, c.email,
 		c.credit, c.closing, c.grade, c.tax, bday, c.carrier, c.id, c.note}
@@ -166,6 +166,8 @@ func writeXLSX(path string, rows [][]any) error {
 		return err
 	}
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	// Birthdays are real date cells (format 14, shown as a date).
+	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
 	hdr := make([]any, len(header))
 	for i, h := range header {
 		hdr[i] = excelize.Cell{StyleID: bold, Value: h}
@@ -177,6 +179,11 @@ func writeXLSX(path string, rows [][]any) error {
 	for i, r := range rows {
 		// Codes, phones and IDs are text cells, as Excel keeps them when the
 		// column is formatted as text: leading zeros stay.
+		for j, v := range r {
+			if t, ok := v.(time.Time); ok {
+				r[j] = excelize.Cell{StyleID: dateStyle, Value: t}
+			}
+		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, r); err != nil {
 			return err
@@ -193,14 +200,10 @@ func main() {
 	if _, err := os.Stat(filepath.Join(dir, "samples.go")); err != nil {
 		log.Fatal("run from the repository root: go run ./samples/gen")
 	}
-	f := excelize.NewFile()
-	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
-	f.Close()
-
 	all := customers(40)
 	var rows [][]any
 	for _, c := range all {
-		rows = append(rows, c.cells(dateStyle))
+		rows = append(rows, c.cells())
 	}
 	must(writeXLSX(filepath.Join(dir, "customers.xlsx"), rows))
 
@@ -227,7 +230,7 @@ func main() {
 		c := base
 		c.code = code
 		change(&c)
-		return c.cells(dateStyle)
+		return c.cells()
 	}
 	erows := [][]any{
 		bad("E001", func(c *customer) {}), // valid

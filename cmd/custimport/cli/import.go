@@ -177,6 +177,9 @@ func newSender(s settings, io IO, log *slog.Logger) (*tms.Sender, *tms.AdaptiveL
 		InsecureSkipVerify: s.Insecure,
 		Logger:             log,
 	})
+	if errors.Is(err, tms.ErrInsecureURL) {
+		return nil, nil, fmt.Errorf("%w (to send anyway, pass --allow-http or set allow_http: true in the config)", err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
