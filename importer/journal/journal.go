@@ -11,6 +11,7 @@ package journal
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -149,6 +150,9 @@ func Open(path, input, inputSHA256 string, opts Options) (*Journal, *State, erro
 	default:
 		st = old
 	}
+	if err := dropTornTail(path); err != nil {
+		return nil, nil, err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
@@ -162,6 +166,40 @@ func Open(path, input, inputSHA256 string, opts Options) (*Journal, *State, erro
 		syncDir(filepath.Dir(path))
 	}
 	return j, st, nil
+}
+
+// dropTornTail cuts a last line that a crash (a power cut) left half
+// written, so the next entry starts on a line of its own. Read already
+// ignores such a line; appending after it would turn it into damage in the
+// middle of the file.
+func dropTornTail(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return err
+	}
+	// Entries are short: the last newline is within the last 64 KiB.
+	size := fi.Size()
+	start := max(0, size-64*1024)
+	buf := make([]byte, size-start)
+	if _, err := f.ReadAt(buf, start); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if buf[len(buf)-1] == '\n' {
+		return nil
+	}
+	cut := start + int64(bytes.LastIndexByte(buf, '\n')+1)
+	if err := f.Truncate(cut); err != nil {
+		return fmt.Errorf("journal: cutting a torn last line: %w", err)
+	}
+	return f.Sync()
 }
 
 // Archive renames an existing journal out of the way (to

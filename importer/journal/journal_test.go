@@ -180,3 +180,35 @@ func TestHashPayloadStable(t *testing.T) {
 		t.Errorf("got %q %q %q: want equal for the same map, different for another", a, b, c)
 	}
 }
+
+func TestOpenAfterTornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, _, err := Open(path, "in", "h", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Sending(2, "a", true, "")
+	j.Finished(2, OK, "000001", "", "")
+	j.Close()
+	// A power cut tears the last entry.
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, data[:len(data)-10], 0o600)
+
+	j, st, err := Open(path, "in", "h", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Rows[2].Event; got != Sending {
+		t.Errorf("row 2 after the torn ok: got %q, want %q", got, Sending)
+	}
+	j.Sending(3, "b", false, "C3")
+	j.Finished(3, OK, "C3", "", "")
+	j.Close()
+	st, err = Read(path)
+	if err != nil {
+		t.Fatalf("journal damaged by appending after a torn line: %v", err)
+	}
+	if st.Rows[3].Event != OK || st.Rows[2].Event != Sending {
+		t.Errorf("got rows %+v", st.Rows)
+	}
+}
