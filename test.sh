@@ -30,7 +30,18 @@ if [ "$FUZZTIME" != "0" ]; then
     pkg="./$(dirname "${file#./}")"
     for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //'); do
       echo "-- $pkg $target"
-      go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" 2>&1 | tail -3
+      log=$(mktemp)
+      ok=0
+      for try in 1 2; do
+        if go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" >"$log" 2>&1; then ok=1; break; fi
+        cat "$log"
+        # A finding is written to testdata/fuzz: that is a real failure. Anything
+        # else (a fuzz worker lost on a loaded machine) is tried once more.
+        if grep -q "Failing input written" "$log"; then break; fi
+        echo "(the fuzzer stopped without a finding; trying again)"
+      done
+      if [ "$ok" != 1 ]; then rm -f "$log"; exit 1; fi
+      tail -2 "$log"; rm -f "$log"
     done
   done
 fi

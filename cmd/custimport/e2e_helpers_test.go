@@ -440,15 +440,6 @@ func readResultsCSV(t *testing.T, path string) sheet {
 	return newSheet(filepath.Base(path), rows)
 }
 
-// readResults reads a results file by its extension.
-func readResults(t *testing.T, path string) sheet {
-	t.Helper()
-	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		return readResultsCSV(t, path)
-	}
-	return readXLSX(t, path)
-}
-
 // xlsxText returns the uncompressed text of every part of a workbook, for
 // searching it.
 func xlsxText(t *testing.T, path string) string {
