@@ -145,6 +145,10 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) moreUnknownColumns(n int) string {
+	return m.pick("另有 %d 欄無對應欄位,未匯入 (保留於結果檔)", "%d more columns match no field and are not imported (kept in the results)", n)
+}
+
 func (m catalogMessages) ragged(n, want int, extra string) string {
 	return m.pick("此列有 %d 格,標題只有 %d 欄,多出的內容: %s", "the row has %d cells but the header has %d columns; extra content: %s", n, want, extra)
 }

@@ -49,6 +49,8 @@ type Summary struct {
 	Requests    int     // requests sent, retries included
 	RateSettled float64 // the send rate the pool settled at (req/s), 0 in dry-run
 	Interrupted bool    // the run was stopped before every row was sent
+	Stopped     string  // why sending stopped early (TMS not answering, journal), "" otherwise
+	Previously  int     // rows an earlier run had imported, not sent again
 	DryRun      bool
 }
 
@@ -88,6 +90,9 @@ func (s Summary) ErrorRanking() []string {
 func (s *Summary) add(r Result, errorKeys []string) {
 	s.Rows++
 	s.Counts[r.Status]++
+	if r.Status == StatusOK && r.Attempts == 0 {
+		s.Previously++
+	}
 	s.Requests += r.Attempts
 	for _, k := range errorKeys {
 		s.Errors[k]++

@@ -75,6 +75,11 @@ type Options struct {
 	// OnlyFailed requires a record of an earlier run (a journal or a
 	// results file as input) and sends only the rows it does not show OK.
 	OnlyFailed bool
+	// MaxConsecutiveFailures stops sending after this many rows in a row
+	// got no answer from TMS (down, wrong URL, certificate): the rest are
+	// NOT_SENT instead of each retrying for minutes. 0 means
+	// DefaultMaxConsecutiveFailures, negative never stops.
+	MaxConsecutiveFailures int
 	// AbortCtx, when cancelled, aborts requests in flight (a second
 	// Ctrl-C). Cancelling Run's ctx only stops taking new rows; requests
 	// in flight finish. nil: in-flight requests always finish.
@@ -205,9 +210,17 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		total -= hdr.Row + 1
 	}
 	lay := newLayout(hdr)
-	for _, c := range hdr.Unknown() {
-		w := msg.unknownColumn(mapping.ColumnName(c.Index), c.Header)
-		sum.Warnings = append(sum.Warnings, w)
+	// Unknown columns: one warning each, up to a point; a sheet with
+	// thousands of them gets one line for the rest.
+	const listUnknown = 10
+	unknown := hdr.Unknown()
+	for i, c := range unknown {
+		if i == listUnknown {
+			sum.Warnings = append(sum.Warnings, msg.moreUnknownColumns(len(unknown)-listUnknown))
+			log.Warn("more unknown columns kept in the results, not imported", "count", len(unknown)-listUnknown)
+			break
+		}
+		sum.Warnings = append(sum.Warnings, msg.unknownColumn(mapping.ColumnName(c.Index), c.Header))
 		log.Warn("unknown column kept in the results, not imported", "column", mapping.ColumnName(c.Index), "header", c.Header)
 	}
 
@@ -310,21 +323,12 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	})
 
 	// A journal that cannot be written stops the run: nothing more is sent
-	// without its record.
-	var fatalMu sync.Mutex
-	var fatal error
-	setFailed := func(err error) {
-		fatalMu.Lock()
-		defer fatalMu.Unlock()
-		if fatal == nil {
-			fatal = err
-		}
+	// without its record. So does a TMS that keeps not answering.
+	brake := &halt{limit: opts.MaxConsecutiveFailures}
+	if brake.limit == 0 {
+		brake.limit = DefaultMaxConsecutiveFailures
 	}
-	failed := func() error {
-		fatalMu.Lock()
-		defer fatalMu.Unlock()
-		return fatal
-	}
+	setFailed := func(err error) { brake.stop(err, true) }
 
 	var workers sync.WaitGroup
 	for range opts.Workers {
@@ -335,10 +339,11 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 				if it.send {
 					if ctx.Err() != nil {
 						it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: msg.interrupted()}
-					} else if err := failed(); err != nil {
-						it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: msg.notSent(err)}
+					} else if err := brake.reason(); err != nil {
+						it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: msg.notSent(err), Warnings: it.res.Warnings}
 					} else {
 						it.res = sendJournaled(sendCtx, opts.Sender, jr, it, msg, setFailed)
+						brake.observe(it.res)
 					}
 				}
 				done <- it
@@ -385,8 +390,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if writeErr != nil {
 		return sum, fmt.Errorf("writing %s: %w", out, writeErr)
 	}
-	if err := failed(); err != nil {
+	if err := brake.reason(); err != nil {
 		sum.Interrupted = true
+		sum.Stopped = err.Error()
 	}
 	if err := w.WriteSummary(summarySheet(sum, msg)); err != nil {
 		return sum, fmt.Errorf("writing %s: %w", out, err)
@@ -398,7 +404,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if readErr != nil {
 		return sum, &ReadError{Err: readErr, Summary: sum}
 	}
-	if err := failed(); err != nil {
+	if err := brake.fatalErr(); err != nil {
 		return sum, err
 	}
 	return sum, nil
@@ -513,6 +519,16 @@ func sendOne(ctx context.Context, s Sender, it *item, msg catalogMessages) Resul
 	return res
 }
 
+// Local error codes of rows that got no answer from TMS.
+const (
+	codeNetwork = "NETWORK"
+	codeTimeout = "TIMEOUT"
+)
+
+func isLocalErrorCode(code string) bool {
+	return code == codeNetwork || code == codeTimeout || strings.HasPrefix(code, "HTTP")
+}
+
 // localErrorCode names failures that have no server ErrorCode.
 func localErrorCode(err error) string {
 	var te *tms.Error
@@ -520,9 +536,9 @@ func localErrorCode(err error) string {
 		return "HTTP" + itoa(te.HTTPStatus)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return "TIMEOUT"
+		return codeTimeout
 	}
-	return "NETWORK"
+	return codeNetwork
 }
 
 // errorKeys names the errors of a row for the summary's per-error counts.

@@ -460,3 +460,61 @@ func TestRunRemovesStaleTemps(t *testing.T) {
 		t.Errorf("another output's temp was removed: %v", err)
 	}
 }
+
+func TestRunStopsWhenTMSDoesNotAnswer(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CCODE,CNAM1,CBELE\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "K%04d,n,1\n", i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	tests := []struct {
+		name         string
+		limit        int
+		answerAt     int // the sender answers OK on this call (resetting the count)
+		wantSent     int64
+		wantRunToEnd bool
+	}{
+		{"trips after the limit", 10, -1, 10, false},
+		{"an answer resets the count", 10, 8, 18, false},
+		{"disabled", -1, -1, 100, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n atomic.Int64
+			s := &fakeSender{SendFunc: func(_ context.Context, m tms.Main, _ bool) tms.Outcome {
+				if int(n.Add(1)) == tt.answerAt {
+					return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: m["CCODE"].(string)}}
+				}
+				return tms.Outcome{Attempts: 5, Err: &tms.Error{Class: tms.Retryable, Err: fmt.Errorf("connection refused")}}
+			}}
+			out := filepath.Join(t.TempDir(), "out.csv")
+			sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Workers: 1, MaxConsecutiveFailures: tt.limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.calls.Load(); got != tt.wantSent {
+				t.Errorf("sent %d rows, want %d", got, tt.wantSent)
+			}
+			if (sum.Stopped == "") != tt.wantRunToEnd {
+				t.Errorf("Stopped: got %q", sum.Stopped)
+			}
+			rows := readCSV(t, out)
+			if len(rows) != 101 {
+				t.Fatalf("got %d rows, want 101: none lost", len(rows))
+			}
+			notSent := 0
+			for _, r := range rows[1:] {
+				if r[3] == "NOT_SENT" {
+					notSent++
+					if !strings.Contains(r[6], "no answer") {
+						t.Errorf("NOT_SENT message %q should say why", r[6])
+					}
+				}
+			}
+			if int64(notSent) != 100-tt.wantSent {
+				t.Errorf("got %d NOT_SENT, want %d", notSent, 100-tt.wantSent)
+			}
+		})
+	}
+}

@@ -89,6 +89,10 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 		opts.Sender = sender
 		opts.Workers = s.Workers
 		opts.RateReport = limiter.Rate
+		opts.MaxConsecutiveFailures = s.StopAfter
+		if s.StopAfter == 0 {
+			opts.MaxConsecutiveFailures = -1
+		}
 	}
 	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
 		return runFolder(ctx, io, s, pos[0], opts)
@@ -271,8 +275,14 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 	if sum.RateSettled > 0 {
 		fmt.Fprintf(w, "%s: %.1f req/s\n", label("送出速率最終為", "Send rate settled at"), sum.RateSettled)
 	}
+	if sum.Previously > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"), sum.Previously)
+	}
+	if sum.Stopped != "" {
+		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
+	}
 	if sum.Interrupted {
-		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT", "Interrupted: rows not sent are marked NOT_SENT"))
+		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT,重新執行同一指令即可續傳", "Interrupted: rows not sent are marked NOT_SENT; run the same command again to resume"))
 	}
 	if sum.Counts[importer.StatusUnknown] > 0 {
 		fmt.Fprintln(w, label("注意: UNKNOWN 的列可能已在 TMS 建立,請先查詢 TMS 再重新匯入", "Note: UNKNOWN rows may have been created in TMS: check TMS before re-running them"))
@@ -297,6 +307,8 @@ type summaryJSON struct {
 	Requests    int            `json:"requests"`
 	RateSettled float64        `json:"rate_settled,omitempty"`
 	Interrupted bool           `json:"interrupted"`
+	Stopped     string         `json:"stopped,omitempty"`
+	Previously  int            `json:"previously_imported"`
 	ExitCode    int            `json:"exit_code"`
 	Error       string         `json:"error,omitempty"`
 }
@@ -310,6 +322,7 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 		Counts: map[string]int{}, Errors: sum.Errors, Warnings: sum.Warnings,
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
+		Stopped: sum.Stopped, Previously: sum.Previously,
 	}
 	if h, err := fileSHA256(opts.Input); err == nil {
 		out.InputSHA256 = h

@@ -28,6 +28,7 @@ type settings struct {
 	Rate        float64        `yaml:"rate"`
 	Timeout     time.Duration  `yaml:"timeout"`
 	MaxAttempts int            `yaml:"max_attempts"`
+	StopAfter   int            `yaml:"stop_after"`
 	Mapping     string         `yaml:"mapping"`
 	Out         string         `yaml:"out"`
 	ResultsDir  string         `yaml:"results_dir"`
@@ -52,6 +53,7 @@ func defaultSettings() settings {
 		Rate:        10,
 		Timeout:     30 * time.Second,
 		MaxAttempts: 5,
+		StopAfter:   20,
 		Lang:        "zh",
 		LengthUnit:  "char",
 		Mode:        "upsert",
@@ -86,6 +88,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.Float64Var(&s.Rate, "rate", s.Rate, "at most this many requests per second")
 	fs.DurationVar(&s.Timeout, "timeout", s.Timeout, "timeout of one request")
 	fs.IntVar(&s.MaxAttempts, "max-attempts", s.MaxAttempts, "attempts per row for retryable failures")
+	fs.IntVar(&s.StopAfter, "stop-after", s.StopAfter, "stop sending after `N` rows in a row got no answer from TMS (0: never)")
 	fs.BoolVar(&s.AllowHTTP, "allow-http", s.AllowHTTP, "allow plain http:// to a host that is not loopback (the key's signatures travel in clear)")
 	fs.BoolVar(&s.Insecure, "insecure-skip-verify", s.Insecure, "do not verify the TLS certificate (test servers only)")
 }
@@ -148,6 +151,9 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	}
 	if eff.MaxAttempts < 1 {
 		return eff, fmt.Errorf("--max-attempts %d: want at least 1", eff.MaxAttempts)
+	}
+	if eff.StopAfter < 0 {
+		return eff, fmt.Errorf("--stop-after %d: want 0 (never) or more", eff.StopAfter)
 	}
 	if eff.Timeout <= 0 {
 		return eff, fmt.Errorf("--timeout %v: want more than 0", eff.Timeout)
