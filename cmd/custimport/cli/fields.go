@@ -122,8 +122,11 @@ func runConfig(_ context.Context, io IO, args []string) int {
 	} else if key == "" {
 		keyState = "MISSING"
 	}
-	data, _ := json.MarshalIndent(s, "", "  ")
-	fmt.Fprintf(io.Out, "%s\nkey: %s from %s\n", data, keyState, keySource)
+	if s.ProNum == "" {
+		s.ProNum = s.PNO // what is sent
+	}
+	fmt.Fprintf(io.Out, "# effective settings (defaults < config < environment < flags)\n%s# key: %s from %s\n",
+		effectiveYAML(s), keyState, keySource)
 	if keyErr != nil {
 		return ExitCantRun
 	}

@@ -219,3 +219,24 @@ func (s settings) defaults() map[string]string {
 }
 
 func (s settings) recipe() (tms.Recipe, error) { return tms.ParseRecipe(s.SignRecipe) }
+
+// effectiveYAML prints settings in the config file's own keys, so the
+// output of `config check` is itself a valid config file.
+func effectiveYAML(s settings) string {
+	var node yaml.Node
+	if err := node.Encode(s); err != nil {
+		return err.Error() + "\n"
+	}
+	// time.Duration encodes as nanoseconds: show it as the config takes it.
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == "timeout" {
+			node.Content[i+1].Value = s.Timeout.String()
+			node.Content[i+1].Tag = "!!str"
+		}
+	}
+	out, err := yaml.Marshal(&node)
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	return string(out)
+}
