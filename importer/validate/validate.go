@@ -754,7 +754,7 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 		return 0, fail, false
 	}
 	for _, c := range f.Choices {
-		if strings.EqualFold(s, c.Label) || strings.EqualFold(s, c.LabelEN) {
+		if labelMatches(s, c) {
 			return c.Value, 0, true
 		}
 	}
@@ -773,11 +773,20 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 	}
 	rest = trim(rest)
 	for _, c := range f.Choices {
-		if c.Value == num && (strings.EqualFold(rest, c.Label) || strings.EqualFold(rest, c.LabelEN)) {
+		if c.Value == num && labelMatches(rest, c) {
 			return c.Value, 0, true
 		}
 	}
 	return 0, fail, false
+}
+
+// labelMatches reports whether text names choice c: its Chinese label,
+// its English label (any case), or the Chinese label's part before its
+// first comma, as the template's dropdown shows it ("由系統判斷").
+func labelMatches(text string, c mapping.Choice) bool {
+	short, _, _ := strings.Cut(c.Label, ",")
+	short, _, _ = strings.Cut(short, ",")
+	return strings.EqualFold(text, c.Label) || strings.EqualFold(text, c.LabelEN) || text == short
 }
 
 // emailValid reports whether s is a plain address (no display name, no

@@ -3,6 +3,7 @@ package validate
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -859,5 +860,30 @@ func TestMessagesComplete(t *testing.T) {
 				t.Errorf("verbs in en %q: got %d, want %d as in zh %q", m.en, got, want, m.zh)
 			}
 		})
+	}
+}
+
+// The template's dropdowns show each choice as "N label", the label cut
+// at its first comma; every such text must be read back as N.
+func TestTemplateDropdownTextsAreAccepted(t *testing.T) {
+	v, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range mapping.Fields() {
+		if f.Kind != mapping.Int {
+			continue
+		}
+		for _, c := range f.Choices {
+			short, _, _ := strings.Cut(c.Label, ",")
+			for _, text := range []string{fmt.Sprintf("%d %s", c.Value, short), short} {
+				t.Run(f.Code+"/"+text, func(t *testing.T) {
+					got, _, ok := v.parseInt(f, text)
+					if !ok || got != c.Value {
+						t.Errorf("got %d (ok %v), want %d", got, ok, c.Value)
+					}
+				})
+			}
+		}
 	}
 }

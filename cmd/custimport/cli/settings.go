@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -183,7 +184,8 @@ func readKey(s settings, getenv func(string) string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("--key-file: %w", err)
 		}
-		if st.Mode().Perm()&0o077 != 0 {
+		// Windows has no such mode bits (files show as 0666): ACLs guard them.
+		if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
 			return "", fmt.Errorf("--key-file %s is readable by others (mode %s): run `chmod 600 %s`", s.KeyFile, st.Mode().Perm(), s.KeyFile)
 		}
 		data, err := os.ReadFile(s.KeyFile)
