@@ -244,6 +244,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	resume := resumeRules{state: prior, resendUnknown: opts.ResendUnknown, msg: msg}
 
+	if err := checkReplaceable(out); err != nil {
+		return sum, err
+	}
 	w, err := results.Create(out, results.Options{})
 	if err != nil {
 		return sum, err
@@ -587,6 +590,19 @@ func firstClause(s string) string {
 		s = s[:i]
 	}
 	return clip(s, 60)
+}
+
+// checkReplaceable fails early, before anything is sent, when an existing
+// results file cannot be replaced (on Windows: it is open in Excel).
+func checkReplaceable(out string) error {
+	f, err := os.OpenFile(out, os.O_WRONLY, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("the results file %s cannot be written (is it open in Excel? close it first): %w", out, err)
+	}
+	return f.Close()
 }
 
 // removeStaleTemps deletes the temporary results files a killed run of

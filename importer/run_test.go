@@ -518,3 +518,19 @@ func TestRunStopsWhenTMSDoesNotAnswer(t *testing.T) {
 		})
 	}
 }
+
+func TestRunRefusesUnwritableResultsBeforeSending(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1\nA1,a\n")
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	if err := os.Mkdir(out, 0o755); err != nil { // stands for a file Excel holds open
+		t.Fatal(err)
+	}
+	s := okSender()
+	_, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s})
+	if err == nil || !strings.Contains(err.Error(), "cannot be written") {
+		t.Fatalf("got %v, want an error saying the results cannot be written", err)
+	}
+	if n := s.calls.Load(); n != 0 {
+		t.Errorf("sent %d rows before finding the results unwritable, want 0", n)
+	}
+}

@@ -190,8 +190,9 @@ func commitTemp(tmp *os.File, path string) error {
 		return fmt.Errorf("results: chmod %s: %w", path, err)
 	}
 	if err := os.Rename(name, path); err != nil {
-		_ = os.Remove(name)
-		return fmt.Errorf("results: rename to %s: %w", path, err)
+		// Keep the finished results: on Windows the target is often
+		// open in Excel, and these rows may already be in TMS.
+		return fmt.Errorf("results: cannot replace %s (is it open in Excel?): %w; the results were kept in %s", path, err, name)
 	}
 	return nil
 }
