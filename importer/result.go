@@ -36,6 +36,9 @@ type Result struct {
 	Attempts  int    // requests sent for the row
 }
 
+// MaxExamples is how many rows that need attention a Summary quotes.
+const MaxExamples = 5
+
 // Summary tells what a run did.
 type Summary struct {
 	Input       string
@@ -46,11 +49,12 @@ type Summary struct {
 	Errors      map[string]int // rows per error: server ErrorCode and message, or the field of a validation error
 	Warnings    []string       // file-level warnings (unknown columns, ...)
 	Duration    time.Duration
-	Requests    int     // requests sent, retries included
-	RateSettled float64 // the send rate the pool settled at (req/s), 0 in dry-run
-	Interrupted bool    // the run was stopped before every row was sent
-	Stopped     string  // why sending stopped early (TMS not answering, journal), "" otherwise
-	Previously  int     // rows an earlier run had imported, not sent again
+	Requests    int      // requests sent, retries included
+	RateSettled float64  // the send rate the pool settled at (req/s), 0 in dry-run
+	Interrupted bool     // the run was stopped before every row was sent
+	Stopped     string   // why sending stopped early (TMS not answering, journal), "" otherwise
+	Previously  int      // rows an earlier run had imported, not sent again
+	Examples    []Result // the first rows that are not OK/VALID (at most MaxExamples)
 	DryRun      bool
 }
 
@@ -92,6 +96,9 @@ func (s *Summary) add(r Result, errorKeys []string) {
 	s.Counts[r.Status]++
 	if r.Status == StatusOK && r.Attempts == 0 {
 		s.Previously++
+	}
+	if !r.Status.Good() && len(s.Examples) < MaxExamples {
+		s.Examples = append(s.Examples, r)
 	}
 	s.Requests += r.Attempts
 	for _, k := range errorKeys {

@@ -213,13 +213,14 @@ func runOne(ctx context.Context, io IO, s settings, opts importer.Options) int {
 	exit := exitCode(sum, err)
 	var readErr *importer.ReadError
 	if err != nil && !errors.As(err, &readErr) {
-		code := fail(io, "%v", err)
+		code := failErr(io, s.Lang, err)
 		writeSummaryJSON(io, s.SummaryJSON, opts, sum, code, err)
 		return code
 	}
 	printSummary(io.Out, sum, s.Lang)
 	if readErr != nil {
-		fmt.Fprintf(io.Err, "custimport: %v\n  rows before it were processed; their results are in %s\n", readErr.Err, sum.Output)
+		failErr(io, s.Lang, readErr.Err)
+		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
 	}
 	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
 	return exit
@@ -268,6 +269,17 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 		}
 		fmt.Fprintf(w, "  %5d  %s\n", sum.Errors[k], k)
 	}
+	if len(sum.Examples) > 0 {
+		fmt.Fprintln(w, label("需處理的列 (前幾筆,完整內容見結果檔):", "Rows that need attention (the first few; all are in the results):"))
+		for _, r := range sum.Examples {
+			text := r.Message
+			if r.ErrorCode != "" {
+				text = r.ErrorCode + " " + text
+			}
+			where := fmt.Sprintf(label("第 %d 列", "row %d"), r.Line)
+			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, clipText(text, 160))
+		}
+	}
 	for _, warn := range sum.Warnings {
 		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
 	}
@@ -290,6 +302,13 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 	if sum.Output != "" {
 		fmt.Fprintf(w, "%s: %s\n", label("結果檔", "Results"), sum.Output)
 	}
+}
+
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // summaryJSON is the machine-readable summary (--summary-json).

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/journal"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/mapping"
+)
+
+// explanations say, for office staff, what to do about an error that
+// stopped a run. The error itself stays as it is (exact, in English);
+// the explanation follows it in the user's language.
+var explanations = []struct {
+	err    error
+	zh, en string
+}{
+	{os.ErrNotExist, "找不到檔案:請確認檔名與資料夾。", "the file is not there: check its name and folder."},
+	{source.ErrEmptyFile, "檔案是空的。", "the file is empty."},
+	{source.ErrLegacyXLS, "這是舊版 Excel (.xls) 檔:請在 Excel 另存為「Excel 活頁簿 (.xlsx)」後再匯入。", "this is an old Excel (.xls) file: save it as an Excel Workbook (.xlsx) first."},
+	{source.ErrEncrypted, "檔案有密碼保護:請加上 --password (或設定 CUSTIMPORT_XLSX_PASSWORD)。", "the workbook is password-protected: pass --password (or set CUSTIMPORT_XLSX_PASSWORD)."},
+	{source.ErrNotSpreadsheet, "這不是 CSV 或 Excel 檔:請在 Excel 另存為 .xlsx 或 CSV (UTF-8)。", "this is not a CSV or Excel file: save it from Excel as .xlsx or CSV UTF-8."},
+	{source.ErrCorrupt, "Excel 檔已損壞:請用 Excel 開啟後另存新檔。", "the workbook is damaged: open it in Excel and save it again."},
+	{source.ErrTooLarge, "檔案過大:請分成幾個較小的檔案匯入。", "the file is too large: split it into smaller files."},
+	{source.ErrNoSheet, "找不到指定的工作表:請用 --sheet 指定上面列出的名稱之一。", "no such sheet: pass --sheet with one of the names listed."},
+	{source.ErrQuote, "CSV 的引號 (\") 不成對:請用 Excel 開啟該列檢查,或從 Excel 重新匯出 CSV。", "a quote (\") in the CSV is not closed: check that line, or export the CSV from Excel again."},
+	{source.ErrNUL, "檔案含有二進位資料:可能不是文字檔,或是沒有 BOM 的 UTF-16 檔;請從 Excel 另存為 CSV UTF-8。", "the file holds binary data: it may not be text, or UTF-16 without a BOM; save it from Excel as CSV UTF-8."},
+	{source.ErrMixedEncoding, "檔案混用了 Big5 與 UTF-8 編碼:請用 --encoding big5 或 --encoding utf-8 指定,或統一存成 UTF-8。", "the file mixes Big5 and UTF-8: pass --encoding big5 or --encoding utf-8, or save it all as UTF-8."},
+	{source.ErrBadEncoding, "檔案編碼不符:請用 --encoding 指定正確的編碼 (utf-8 或 big5)。", "the text is not in the expected encoding: pass --encoding utf-8 or big5."},
+	{source.ErrCellTooLarge, "某個儲存格內容過長 (超過 1 MB):請檢查該列。", "a cell is longer than 1 MB: check that row."},
+	{mapping.ErrNoKnownColumn, "標題列沒有任何可辨識的欄位:請用 `custimport fields` 查看欄位名稱,或用 --mapping 對應檔指定。", "no header names a known field: see `custimport fields`, or map the columns with --mapping."},
+	{mapping.ErrDuplicateField, "兩個欄位對應到同一個 TMS 欄位:請刪除或改名其中一欄,或用 --mapping 對應檔指定。", "two columns feed the same TMS field: delete or rename one, or map them with --mapping."},
+	{mapping.ErrMappingFile, "對應檔 (mapping) 有誤:請依訊息修正,範例見 samples/mapping.yaml。", "the mapping file is wrong: fix it as the message says; see samples/mapping.yaml."},
+	{importer.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
+	{journal.ErrOtherInput, "輸入檔在上次匯入後有變更:請先依上次結果檔處理 UNKNOWN 的列,再加上 --fresh 重新開始。", "the input changed since the last run: handle the UNKNOWN rows of the last results, then run with --fresh."},
+	{importer.ErrTMSUnreachable, "TMS 沒有回應:請確認網址、網路與 TMS 是否正常;修正後重新執行同一指令即可續傳。", "TMS does not answer: check the URL, the network and TMS; then run the same command again to resume."},
+}
+
+// failErr reports an error that stopped a run, with an explanation when
+// one is known, and returns ExitCantRun.
+func failErr(io IO, lang string, err error) int {
+	fmt.Fprintf(io.Err, "custimport: %v\n", err)
+	for _, e := range explanations {
+		if errors.Is(err, e.err) {
+			hint := e.zh
+			if lang == "en" {
+				hint = e.en
+			}
+			fmt.Fprintf(io.Err, "  → %s\n", hint)
+			break
+		}
+	}
+	return ExitCantRun
+}

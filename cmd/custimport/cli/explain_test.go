@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExplainedErrorsAndExamples(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		return p
+	}
+	noHeader := write("nohdr.csv", "a,b\n1,2\n")
+	quote := write("quote.csv", "CCODE,CNAM1\n\"A1,x\n")
+	bad := write("bad.csv", "CCODE,CNAM1,CRDAT\nA1,x,32\nA2,y,5\n")
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  []string
+		wantOut  []string
+	}{
+		{"no header zh", []string{"check", noHeader}, ExitCantRun, []string{"no column matches a field", "→ 標題列沒有任何可辨識的欄位"}, nil},
+		{"no header en", []string{"check", "--lang", "en", noHeader}, ExitCantRun, []string{"→ no header names a known field"}, nil},
+		{"missing file", []string{"check", filepath.Join(dir, "none.xlsx")}, ExitCantRun, []string{"none.xlsx", "→ 找不到檔案"}, nil},
+		{"bad quote", []string{"check", quote}, ExitCantRun, []string{"quote.csv: line 2", "→ CSV 的引號"}, nil},
+		{"examples", []string{"check", bad}, ExitRows, nil, []string{"需處理的列", "第 2 列", "INVALID", `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
+		{"examples en", []string{"check", "--lang", "en", bad}, ExitRows, nil, []string{"Rows that need attention", "row 2", "CRDAT (closing day)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := Main(tt.args, IO{Out: &out, Err: &errb})
+			if code != tt.wantCode {
+				t.Errorf("exit: got %d, want %d\nstderr: %s", code, tt.wantCode, errb.String())
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errb.String(), w) {
+					t.Errorf("stderr %q lacks %q", errb.String(), w)
+				}
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout %q lacks %q", out.String(), w)
+				}
+			}
+		})
+	}
+}
