@@ -124,6 +124,7 @@ type Client struct {
 	log     *slog.Logger
 
 	skewOnce sync.Once
+	offset   atomic.Int64 // server clock minus local clock (ns), learnt from a 9003 answer's Date header
 }
 
 // String describes the client without its key.
@@ -273,6 +274,11 @@ func (c *Client) Do(ctx context.Context, main Main) (Response, error) {
 	resp, date, err := c.attempt(ctx, body)
 	if err == nil && resp.Status == "E" && resp.ErrorCode == CodeTimestampExpired {
 		c.skewOnce.Do(func() { c.warnSkew(date) })
+		// Sign from the server's clock from now on: an office PC whose
+		// clock is minutes off can still import.
+		if t, perr := http.ParseTime(date); perr == nil {
+			c.offset.Store(int64(t.Sub(c.now())))
+		}
 		resp, _, err = c.attempt(ctx, body)
 	}
 	return resp, err
@@ -311,7 +317,7 @@ func (c *Client) attempt(parent context.Context, body []byte) (Response, string,
 	if err != nil {
 		return Response{}, "", &Error{Class: Permanent, Err: fmt.Errorf("cannot build the request: %w", err)}
 	}
-	ts := strconv.FormatInt(c.now().Unix(), 10)
+	ts := strconv.FormatInt(c.now().Add(time.Duration(c.offset.Load())).Unix(), 10)
 	// Set directly so the names go out spelled as in the specification.
 	req.Header["api-pno"] = []string{c.pno}
 	req.Header["api-timestamp"] = []string{ts}
