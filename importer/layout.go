@@ -157,6 +157,11 @@ func (m catalogMessages) interrupted() string {
 	return m.pick("匯入中斷,此列未送出", "the import was interrupted before this row was sent")
 }
 
+func (m catalogMessages) aborted() string {
+	return m.pick("匯入被強制中止時此列正在送出,TMS 可能已套用也可能沒有;此列有客戶代號,重新匯入會安全地再送一次",
+		"the import was aborted while this row was being sent; TMS may or may not have applied it. The row has a code, so re-running sends it again safely")
+}
+
 func (m catalogMessages) notSent(err error) string {
 	return m.pick("未送出: %v", "not sent: %v", err)
 }

@@ -277,18 +277,16 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	window := make(chan struct{}, opts.Workers*4+16)
 	jobs := make(chan *item, opts.Workers)
 	done := make(chan *item, opts.Workers)
-	g, gctx := errgroup.WithContext(sendCtx)
+	// No stage gives up on its own: even after Ctrl-C every row is read and
+	// reaches the results (as NOT_SENT), so none is missing from them.
+	var g errgroup.Group
 
 	var readErr error
 	g.Go(func() error {
 		defer close(jobs)
 		seq := 0
-		emit := func(rec source.Record) bool {
-			select {
-			case window <- struct{}{}:
-			case <-gctx.Done():
-				return false
-			}
+		emit := func(rec source.Record) {
+			window <- struct{}{}
 			it := &item{seq: seq, rec: rec}
 			seq++
 			prepare(it, hdr, lay, validator, msg)
@@ -303,12 +301,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 				it.res = Result{Line: rec.Line, Status: StatusNotSent, Message: msg.interrupted()}
 			}
 			jobs <- it
-			return true
 		}
 		for _, rec := range lead {
-			if !emit(rec) {
-				return nil
-			}
+			emit(rec)
 		}
 		for {
 			rec, err := src.Read()
@@ -319,9 +314,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 				readErr = err
 				return nil
 			}
-			if !emit(rec) {
-				return nil
-			}
+			emit(rec)
 		}
 	})
 
@@ -501,6 +494,12 @@ func sendOne(ctx context.Context, s Sender, it *item, msg catalogMessages) Resul
 	case o.Err != nil && o.Attempts == 0:
 		res.Status = StatusNotSent
 		res.Message = msg.notSent(o.Err)
+	case errors.Is(o.Err, context.Canceled):
+		// Aborted in flight (a second Ctrl-C). Only rows with a code get
+		// here (a create is Unknown): resending them is safe.
+		res.Status = StatusFailed
+		res.ErrorCode = "ABORTED"
+		res.Message = msg.aborted()
 	case o.Err != nil:
 		res.Status = StatusFailed
 		res.ErrorCode = localErrorCode(o.Err)

@@ -534,3 +534,36 @@ func TestRunRefusesUnwritableResultsBeforeSending(t *testing.T) {
 		t.Errorf("sent %d rows before finding the results unwritable, want 0", n)
 	}
 }
+
+func TestRunAbortInFlight(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nU1,a,1\n,b,1\nU3,c,1\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	abort, abortNow := context.WithCancel(context.Background())
+	s := &fakeSender{SendFunc: func(c context.Context, m tms.Main, idem bool) tms.Outcome {
+		if m["CNAM1"] == "a" { // the second Ctrl-C lands while row 2 is in flight
+			cancel()
+			abortNow()
+			<-c.Done()
+			return tms.Outcome{Attempts: 1, Err: c.Err()}
+		}
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "X"}}
+	}}
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	sum, err := Run(ctx, Options{Input: in, Out: out, Sender: s, Workers: 1, AbortCtx: abort})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, out)
+	want := []string{"FAILED/ABORTED", "NOT_SENT/", "NOT_SENT/"}
+	if len(rows) != 4 {
+		t.Fatalf("got %d rows, want 4: every row is in the results after an abort", len(rows))
+	}
+	for i, w := range want {
+		if got := rows[i+1][3] + "/" + rows[i+1][5]; got != w {
+			t.Errorf("row %d: got %q, want %q", i+2, got, w)
+		}
+	}
+	if !sum.Interrupted {
+		t.Error("not marked interrupted")
+	}
+}
