@@ -494,9 +494,13 @@ func sendOne(ctx context.Context, s Sender, it *item, msg catalogMessages) Resul
 	case o.Err != nil && o.Attempts == 0:
 		res.Status = StatusNotSent
 		res.Message = msg.notSent(o.Err)
+	case errors.Is(o.Err, context.Canceled) && !idempotent:
+		// Aborted (a second Ctrl-C) before TMS could have seen it: a
+		// create that may have reached TMS is Unknown, handled above.
+		res.Status = StatusNotSent
+		res.Message = msg.interrupted()
 	case errors.Is(o.Err, context.Canceled):
-		// Aborted in flight (a second Ctrl-C). Only rows with a code get
-		// here (a create is Unknown): resending them is safe.
+		// Aborted in flight: the row has a code, so resending is safe.
 		res.Status = StatusFailed
 		res.ErrorCode = "ABORTED"
 		res.Message = msg.aborted()
