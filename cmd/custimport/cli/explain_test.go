@@ -18,6 +18,7 @@ func TestExplainedErrorsAndExamples(t *testing.T) {
 	noHeader := write("nohdr.csv", "a,b\n1,2\n")
 	quote := write("quote.csv", "CCODE,CNAM1\n\"A1,x\n")
 	bad := write("bad.csv", "CCODE,CNAM1,CRDAT\nA1,x,32\nA2,y,5\n")
+	big := write("big.csv", "CCODE,CNAM1\n"+strings.Repeat("A1,name\n", 200_000))
 	tests := []struct {
 		name     string
 		args     []string
@@ -29,6 +30,8 @@ func TestExplainedErrorsAndExamples(t *testing.T) {
 		{"no header en", []string{"check", "--lang", "en", noHeader}, ExitCantRun, []string{"→ no header names a known field"}, nil},
 		{"missing file", []string{"check", filepath.Join(dir, "none.xlsx")}, ExitCantRun, []string{"none.xlsx", "→ 找不到檔案"}, nil},
 		{"bad quote", []string{"check", quote}, ExitCantRun, []string{"quote.csv: line 2", "→ CSV 的引號"}, nil},
+		{"too large", []string{"check", "--max-input-mb", "1", big}, ExitCantRun, []string{"big.csv", "1.0 MB limit", "--max-input-mb"}, nil},
+		{"under the limit", []string{"check", "--max-input-mb", "3", "--out", filepath.Join(dir, "big.out.csv"), big}, ExitRows, nil, []string{"200000"}},
 		{"examples", []string{"check", bad}, ExitRows, nil, []string{"需處理的列", "第 2 列", "INVALID", `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
 		{"examples en", []string{"check", "--lang", "en", bad}, ExitRows, nil, []string{"Rows that need attention", "row 2", "CRDAT (closing day)"}},
 	}

@@ -109,7 +109,7 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 	opts := importer.Options{
 		Input:  input,
 		Out:    s.Out,
-		Source: source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet},
+		Source: source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
 		Validate: validate.Config{
 			Lang:       s.Lang,
 			LengthUnit: s.LengthUnit,
