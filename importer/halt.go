@@ -25,12 +25,12 @@ type halt struct {
 	limit       int // ≤ 0: no breaker
 }
 
-// stop records why sending stops (the first reason wins).
-func (h *halt) stop(err error, fatal bool) {
+// stop fails the run: nothing more is sent (the first reason wins).
+func (h *halt) stop(err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.err == nil {
-		h.err, h.fatal = err, fatal
+		h.err, h.fatal = err, true
 	}
 }
 

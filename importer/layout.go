@@ -64,10 +64,6 @@ func (l *layout) cells(it *item) []results.Cell {
 	)
 }
 
-func writeRow(w results.Writer, l *layout, it *item, msg catalogMessages) error {
-	return w.WriteRow(l.cells(it))
-}
-
 // summarySheet is the Summary sheet: counts per status, then per error.
 func summarySheet(s Summary, msg catalogMessages) [][]results.Cell {
 	text := func(v string) results.Cell { return results.Cell{Value: v} }
@@ -173,6 +169,11 @@ func (m catalogMessages) unknown(err error) string {
 
 func (m catalogMessages) serverError(code string) string {
 	return m.pick("TMS 回傳錯誤 %s", "TMS answered error %s", code)
+}
+
+func (m catalogMessages) priorUnknown() string {
+	return m.pick("先前的匯入無法確定 TMS 是否已建立此客戶,本次未送出。請先在 TMS 查詢:已存在就把代號填入客戶代號欄;不存在再以 --resend-unknown 送出",
+		"an earlier run could not tell whether TMS created this customer; not sent. Check TMS: if it is there, put its code in the code column; if not, run with --resend-unknown")
 }
 
 func (m catalogMessages) priorOK() string {

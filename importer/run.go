@@ -226,12 +226,14 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 
 	var jr *journal.Journal
 	var prior *journal.State
-	if !opts.DryRun && opts.Journal {
+	if !opts.DryRun {
 		release, err := Lock(opts.Input)
 		if err != nil {
 			return sum, err
 		}
 		defer release()
+	}
+	if !opts.DryRun && opts.Journal {
 		removeStaleTemps(out, log)
 		jr, prior, err = openJournal(out+".journal", opts, log)
 		if err != nil {
@@ -243,6 +245,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		return sum, fmt.Errorf("--only-failed: nothing records an earlier run of %s (no journal %s.journal and no ImportStatus column)", opts.Input, out)
 	}
 	resume := resumeRules{state: prior, resendUnknown: opts.ResendUnknown, msg: msg}
+	_, csvInput := src.(*source.CSVReader)
+	prep := &preparer{hdr: hdr, lay: lay, v: validator, msg: msg, resendUnknown: opts.ResendUnknown,
+		unescape: csvInput && lay.status >= 0}
 
 	if err := checkReplaceable(out); err != nil {
 		return sum, err
@@ -289,7 +294,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			window <- struct{}{}
 			it := &item{seq: seq, rec: rec}
 			seq++
-			prepare(it, hdr, lay, validator, msg)
+			prep.prepare(it)
 			if it.send && !opts.DryRun {
 				resume.apply(it)
 			}
@@ -324,7 +329,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if brake.limit == 0 {
 		brake.limit = DefaultMaxConsecutiveFailures
 	}
-	setFailed := func(err error) { brake.stop(err, true) }
+	setFailed := brake.stop
 
 	var workers sync.WaitGroup
 	for range opts.Workers {
@@ -365,7 +370,10 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			delete(pending, next)
 			next++
 			if writeErr == nil {
-				writeErr = writeRow(w, lay, it, msg)
+				if writeErr = w.WriteRow(lay.cells(it)); writeErr != nil {
+					// Nothing more is sent once its outcome cannot be written.
+					brake.stop(fmt.Errorf("writing %s: %w", out, writeErr))
+				}
 			}
 			sum.add(it.res, errorKeys(it))
 			progress.Row(it.res)
@@ -427,17 +435,38 @@ func countRows(path string, opts source.Options) (int, error) {
 	}
 }
 
-// prepare maps and validates one row, or recognises a row an earlier run
-// already imported (a results file used as input).
-func prepare(it *item, hdr mapping.Header, lay *layout, v *validate.Validator, msg catalogMessages) {
+// preparer maps and validates rows, and recognises rows a results file
+// (fed back as input) says an earlier run handled.
+type preparer struct {
+	hdr           mapping.Header
+	lay           *layout
+	v             *validate.Validator
+	msg           catalogMessages
+	resendUnknown bool
+	// unescape undoes the formula guard of CSV results ('=1 → =1) when
+	// a CSV results file is the input.
+	unescape bool
+}
+
+// prepare maps and validates one row.
+func (p *preparer) prepare(it *item) {
+	hdr, lay, msg := p.hdr, p.lay, p.msg
 	rec := it.rec
+	if p.unescape {
+		for i, c := range rec.Cells {
+			if i != lay.status && len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
+				rec.Cells[i] = c[1:]
+			}
+		}
+	}
 	cell := func(i int) string {
 		if i >= 0 && i < len(rec.Cells) {
 			return rec.Cells[i]
 		}
 		return ""
 	}
-	if lay.status >= 0 && Status(strings.TrimSpace(cell(lay.status))) == StatusOK && strings.TrimSpace(cell(lay.ccode)) != "" {
+	before := Status(strings.TrimSpace(cell(lay.status)))
+	if before == StatusOK {
 		it.res = Result{Line: rec.Line, Status: StatusOK, CCODE: strings.TrimSpace(cell(lay.ccode)), Warnings: msg.priorOK()}
 		return
 	}
@@ -445,7 +474,7 @@ func prepare(it *item, hdr mapping.Header, lay *layout, v *validate.Validator, m
 	for _, c := range hdr.Fields() {
 		values = append(values, validate.Value{Field: *c.Field, Column: c.Index, Text: cell(c.Index)})
 	}
-	it.outcome = v.Validate(rec.Line, values)
+	it.outcome = p.v.Validate(rec.Line, values)
 	if n := len(rec.Cells); n > len(hdr.Columns) {
 		var extra []string
 		for _, s := range rec.Cells[len(hdr.Columns):] {
@@ -461,6 +490,12 @@ func prepare(it *item, hdr mapping.Header, lay *layout, v *validate.Validator, m
 	errs, warns := joinProblems(it.outcome.Problems, it.extra)
 	if errs != "" {
 		it.res = Result{Line: rec.Line, Status: StatusInvalid, Message: errs, Warnings: warns}
+		return
+	}
+	if before == StatusUnknown && it.outcome.Code == "" && !p.resendUnknown {
+		// The results say an earlier run may have created this customer;
+		// it stays UNKNOWN until the user fills in its code or checked TMS.
+		it.res = Result{Line: rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: msg.priorUnknown(), Warnings: warns}
 		return
 	}
 	it.res = Result{Line: rec.Line, Status: StatusValid, CCODE: it.outcome.Code, Warnings: warns}

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -565,5 +566,81 @@ func TestRunAbortInFlight(t *testing.T) {
 	}
 	if !sum.Interrupted {
 		t.Error("not marked interrupted")
+	}
+}
+
+// A results file fed back: OK rows stay (even without a code), UNKNOWN
+// creates are not resent unless asked or given a code, the CSV formula
+// guard is undone.
+func TestResultsFileWithUnknownRows(t *testing.T) {
+	const results = "\ufeffCCODE,CNAM1,CBELE,CBAK1,ImportStatus,ImportCCODE,ImportErrorCode,ImportErrorMessage,ImportWarnings\r\n" +
+		",ok-no-code,1,,OK,,,,\r\n" +
+		",unknown,1,,UNKNOWN,,,\"check TMS\",\r\n" +
+		"K9,unknown-now-coded,1,,UNKNOWN,,,,\r\n" +
+		"K1,failed,1,'-急件,FAILED,,HTTP502,,\r\n"
+	tests := []struct {
+		name          string
+		resendUnknown bool
+		wantSent      string
+		wantStatus    string
+	}{
+		{"default", false, "unknown-now-coded,failed", "OK,UNKNOWN,OK,OK"},
+		{"resend unknown", true, "unknown,unknown-now-coded,failed", "OK,OK,OK,OK"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := writeFile(t, "x.results.csv", results)
+			var mu sync.Mutex
+			var sent []string
+			var bak1 any
+			base := okSender()
+			s := &fakeSender{SendFunc: func(ctx context.Context, m tms.Main, idem bool) tms.Outcome {
+				mu.Lock()
+				sent = append(sent, m["CNAM1"].(string))
+				if m["CNAM1"] == "failed" {
+					bak1 = m["CBAK1"]
+				}
+				mu.Unlock()
+				return base.SendFunc(ctx, m, idem)
+			}}
+			sum, err := Run(context.Background(), Options{Input: in, Sender: s, Workers: 1, ResendUnknown: tt.resendUnknown})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(sent, ","); got != tt.wantSent {
+				t.Errorf("sent %q, want %q", got, tt.wantSent)
+			}
+			if bak1 != "-急件" {
+				t.Errorf("CBAK1 sent as %q, want the formula guard undone: %q", bak1, "-急件")
+			}
+			rows := readCSV(t, sum.Output)
+			var st []string
+			for _, r := range rows[1:] {
+				st = append(st, r[4])
+			}
+			if got := strings.Join(st, ","); got != tt.wantStatus {
+				t.Errorf("statuses %q, want %q", got, tt.wantStatus)
+			}
+			if rows[4][3] != "'-急件" {
+				t.Errorf("results CBAK1 %q, want it guarded again", rows[4][3])
+			}
+		})
+	}
+}
+
+func TestNoJournalStillLocks(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1\nA1,a\n")
+	release, err := Lock(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	s := okSender()
+	_, err = Run(context.Background(), Options{Input: in, Sender: s, Journal: false})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("got %v, want ErrLocked", err)
+	}
+	if s.calls.Load() != 0 {
+		t.Error("sent while another run held the lock")
 	}
 }
