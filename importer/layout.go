@@ -171,6 +171,19 @@ func (m catalogMessages) serverError(code string) string {
 	return m.pick("TMS 回傳錯誤 %s", "TMS answered error %s", code)
 }
 
+func (m catalogMessages) editedAfterCreate(code string) string {
+	if code == "" {
+		code = "?"
+	}
+	return m.pick("輸入檔已變更:先前的匯入在這一列建立了客戶 (代號 %s,或結果未知),而這列內容已不同。若是同一位客戶,請把代號填入客戶代號欄以更新;若是新客戶,請以 --resend-unknown 送出",
+		"the input changed: an earlier run created a customer at this row (code %s, or with an unknown outcome) and the row's content differs now. If it is the same customer, put its code in the code column to update it; if it is a new one, run with --resend-unknown", code)
+}
+
+func (m catalogMessages) existsAfterMaybe(code, server string) string {
+	return m.pick("TMS 回覆客戶代號 %s 已存在 (%s),但先前一次送出此列時沒有收到回覆,可能就是那次建立的。請在 TMS 確認這位客戶的資料",
+		"TMS says code %s already exists (%s), but an earlier attempt for this row got no answer and may have created it. Check the customer in TMS", code, server)
+}
+
 func (m catalogMessages) priorUnknown() string {
 	return m.pick("先前的匯入無法確定 TMS 是否已建立此客戶,本次未送出。請先在 TMS 查詢:已存在就把代號填入客戶代號欄;不存在再以 --resend-unknown 送出",
 		"an earlier run could not tell whether TMS created this customer; not sent. Check TMS: if it is there, put its code in the code column; if not, run with --resend-unknown")

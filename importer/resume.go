@@ -3,78 +3,150 @@ package importer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/custimport/custimport/importer/journal"
+	"github.com/custimport/custimport/importer/tms"
 )
 
-// openJournal opens the run's journal. A journal left by another version
-// of the input is archived, unless it holds creates whose outcome is
-// unknown: those must be checked first, so the run stops.
-func openJournal(path string, opts Options, log *slog.Logger) (*journal.Journal, *journal.State, error) {
-	hash, err := journal.HashFile(opts.Input)
-	if err != nil {
-		return nil, nil, err
-	}
-	j, st, err := journal.Open(path, opts.Input, hash, journal.Options{Fresh: opts.Fresh})
+// openJournal opens the run's journal. It returns the state of earlier
+// runs of this same input, and, when the input changed since the journal
+// was written, the state of the earlier version (the old journal is
+// archived): rows it imported or left unknown are recognised by their
+// content, so fixing the input file never creates a customer twice.
+func openJournal(path, identity string, opts Options, log *slog.Logger) (j *journal.Journal, st, earlier *journal.State, err error) {
+	j, st, err = journal.Open(path, opts.Input, identity, journal.Options{Fresh: opts.Fresh})
 	if errors.Is(err, journal.ErrOtherInput) {
-		if n := st.Pending(); n > 0 && !opts.ResendUnknown {
-			return nil, nil, fmt.Errorf("%w; it records %d auto-numbered row(s) whose outcome is unknown (they may exist in TMS). Check them in TMS (see the UNKNOWN rows of the last results), then run again with --fresh", err, n)
+		// Another version of the same sheet is carried over; another
+		// sheet is another input altogether.
+		if sheetOf(st.InputSHA256) == sheetOf(identity) {
+			earlier = st
 		}
 		archived, aerr := journal.Archive(path, time.Now())
 		if aerr != nil {
-			return nil, nil, aerr
+			return nil, nil, nil, aerr
 		}
-		log.Warn("the input changed since the last run: its journal was archived and this run starts anew", "archived", archived)
-		j, st, err = journal.Open(path, opts.Input, hash, journal.Options{})
+		log.Warn("the input changed since the last run: its journal was archived; rows of the same sheet are recognised by their content",
+			"archived", archived, "carried", earlier != nil)
+		j, st, err = journal.Open(path, opts.Input, identity, journal.Options{})
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if n := len(st.Rows); n > 0 {
 		log.Info("resuming: the journal records earlier sends", "journal", path, "rows", n)
 	}
-	return j, st, nil
+	return j, st, earlier, nil
 }
 
-// resumeRules decide, from the journal of earlier runs, what happens to a
+// journalIdentity names what a journal belongs to: the input's content
+// and, for a workbook, the sheet read.
+func journalIdentity(sha256, sheet string) string {
+	if sheet == "" {
+		return sha256
+	}
+	return sha256 + "#" + sheet
+}
+
+func sheetOf(identity string) string {
+	_, sheet, _ := strings.Cut(identity, "#")
+	return sheet
+}
+
+// resumeRules decide, from the journals of earlier runs, what happens to a
 // valid row of this run.
 type resumeRules struct {
-	state         *journal.State
+	state         *journal.State // earlier runs of this same input, by row
+	earlier       *journal.State // an earlier version of the input, if it changed
+	byHash        map[string]journal.Row
+	journal       *journal.Journal
 	resendUnknown bool
 	msg           catalogMessages
 }
 
+func newResumeRules(state, earlier *journal.State, j *journal.Journal, resendUnknown bool, msg catalogMessages) *resumeRules {
+	r := &resumeRules{state: state, earlier: earlier, journal: j, resendUnknown: resendUnknown, msg: msg}
+	if earlier != nil {
+		r.byHash = map[string]journal.Row{}
+		for _, row := range earlier.Rows {
+			if row.Hash != "" && (row.Event == journal.OK || (row.Create && (row.Event == journal.Sending || row.Event == journal.Unknown))) {
+				r.byHash[row.Hash] = row
+			}
+		}
+	}
+	return r
+}
+
 // apply settles a valid row that earlier runs already handled. It runs in
-// the producer, before the row is queued.
-func (r resumeRules) apply(it *item) {
+// the producer, before the row is queued. An error means the journal
+// could not record a row carried over from an earlier version.
+func (r *resumeRules) apply(it *item) error {
 	it.hash = journal.HashPayload(it.outcome.Payload)
-	if r.state == nil {
-		return
-	}
-	row, ok := r.state.Rows[it.rec.Line]
-	if !ok {
-		return
-	}
 	create := it.outcome.Code == ""
+	if r.state != nil {
+		if row, ok := r.state.Rows[it.rec.Line]; ok {
+			r.settle(it, row, create)
+			return nil
+		}
+	}
+	if r.earlier == nil {
+		return nil
+	}
+	// The input changed. The same content is the same customer. A create
+	// at a row where the earlier version had created (or maybe created)
+	// one may be that customer edited, or a new row: UNKNOWN, for the
+	// user to decide, never silently skipped nor created twice.
+	if row, ok := r.byHash[it.hash]; ok {
+		if !r.settle(it, row, create) {
+			return nil
+		}
+	} else if row, ok := r.earlier.Rows[it.rec.Line]; ok && row.Create && create && !r.resendUnknown &&
+		(row.Event == journal.OK || row.Event == journal.Sending || row.Event == journal.Unknown) {
+		it.send = false
+		it.res = Result{Line: it.rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN",
+			Message: r.msg.editedAfterCreate(row.CCODE), Warnings: it.res.Warnings}
+	} else {
+		return nil
+	}
+	// Record the carried-over row in this version's journal, so later runs
+	// of it know it too.
+	event := journal.OK
+	if it.res.Status == StatusUnknown {
+		event = journal.Unknown
+	}
+	if err := r.journal.Sending(it.rec.Line, it.hash, create, it.outcome.Code); err != nil {
+		return err
+	}
+	return r.journal.Finished(it.rec.Line, event, it.res.CCODE, "", "carried over from an earlier version of the input")
+}
+
+// settle applies an earlier run's record of a row. It reports whether the
+// row was settled without sending.
+func (r *resumeRules) settle(it *item, row journal.Row, create bool) bool {
 	switch row.Event {
 	case journal.OK:
-		// An auto-numbered row that was created stays created, whatever
-		// changed; an upsert is resent only when its payload changed.
+		// A created customer stays created, whatever changed; an upsert
+		// is resent only when its content changed.
 		if create || row.Hash == it.hash {
 			it.send = false
-			it.res = Result{Line: it.rec.Line, Status: StatusOK, CCODE: row.CCODE,
-				Warnings: joinNonEmpty(it.res.Warnings, r.msg.journalOK(row.Time))}
+			it.res = Result{Line: it.rec.Line, Status: StatusOK, CCODE: row.CCODE, Warnings: joinNonEmpty(it.res.Warnings, r.msg.journalOK(row.Time))}
+			return true
 		}
 	case journal.Sending, journal.Unknown:
 		if row.Create && create && !r.resendUnknown {
 			it.send = false
 			it.res = Result{Line: it.rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN",
 				Message: r.msg.journalUnknown(row.Time), Warnings: it.res.Warnings}
+			return true
 		}
+		it.maybeApplied = true
+	case journal.Failed:
+		// A row that got no answer may have been applied all the same.
+		it.maybeApplied = isLocalErrorCode(row.Code)
 	}
+	return false
 }
 
 // sendJournaled records the request in the journal, sends it, and records
@@ -100,6 +172,17 @@ func sendJournaled(ctx context.Context, s Sender, j *journal.Journal, it *item, 
 		fatal(err)
 	}
 	return res
+}
+
+// existsAfterMaybe turns "the code already exists" into UNKNOWN for an add
+// whose earlier attempt (in an earlier run) may have created it: TMS
+// cannot tell us whether it was that attempt or somebody else.
+func existsAfterMaybe(it *item, resp tms.Response, msg catalogMessages) (Result, bool) {
+	if !it.maybeApplied || !tms.CodeExists(resp) {
+		return Result{}, false
+	}
+	return Result{Line: it.rec.Line, Status: StatusUnknown, ErrorCode: resp.ErrorCode,
+		Message: msg.existsAfterMaybe(it.outcome.Code, resp.ErrorMessage), Warnings: it.res.Warnings}, true
 }
 
 func joinNonEmpty(a, b string) string {

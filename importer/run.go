@@ -121,7 +121,10 @@ type item struct {
 	extra   []validate.Problem // problems the importer itself finds
 	send    bool               // valid and to be sent
 	hash    string             // the payload's hash, for the journal
-	res     Result
+	// maybeApplied: an earlier run sent this row and got no answer, so
+	// TMS may have applied it.
+	maybeApplied bool
+	res          Result
 }
 
 // Run imports one file. The returned error is about the run as a whole
@@ -142,6 +145,11 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	out := opts.Out
 	if out == "" {
 		out = DefaultOut(opts.Input)
+		if opts.Source.Sheet != "" {
+			// Each chosen sheet gets its own results (and journal).
+			ext := filepath.Ext(out)
+			out = strings.TrimSuffix(out, ".results"+ext) + "." + safeName(opts.Source.Sheet) + ".results" + ext
+		}
 	}
 	if sameFile(out, opts.Input) {
 		return Summary{}, fmt.Errorf("the results file %s would overwrite the input: choose another --out", out)
@@ -225,7 +233,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 
 	var jr *journal.Journal
-	var prior *journal.State
+	var prior, earlier *journal.State
 	if !opts.DryRun {
 		release, err := Lock(opts.Input)
 		if err != nil {
@@ -235,16 +243,20 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	if !opts.DryRun && opts.Journal {
 		removeStaleTemps(out, log)
-		jr, prior, err = openJournal(out+".journal", opts, log)
+		hash, err := journal.HashFile(opts.Input)
+		if err != nil {
+			return sum, err
+		}
+		jr, prior, earlier, err = openJournal(out+".journal", journalIdentity(hash, sum.Sheet), opts, log)
 		if err != nil {
 			return sum, err
 		}
 		defer jr.Close()
 	}
-	if opts.OnlyFailed && lay.status < 0 && (prior == nil || len(prior.Rows) == 0) {
+	if opts.OnlyFailed && lay.status < 0 && (prior == nil || len(prior.Rows) == 0) && earlier == nil {
 		return sum, fmt.Errorf("--only-failed: nothing records an earlier run of %s (no journal %s.journal and no ImportStatus column)", opts.Input, out)
 	}
-	resume := resumeRules{state: prior, resendUnknown: opts.ResendUnknown, msg: msg}
+	resume := newResumeRules(prior, earlier, jr, opts.ResendUnknown, msg)
 	_, csvInput := src.(*source.CSVReader)
 	prep := &preparer{hdr: hdr, lay: lay, v: validator, msg: msg, resendUnknown: opts.ResendUnknown,
 		unescape: csvInput && lay.status >= 0}
@@ -277,6 +289,14 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		sendCtx = context.WithoutCancel(ctx)
 	}
 
+	// A journal that cannot be written stops the run: nothing more is sent
+	// without its record. So does a TMS that keeps not answering.
+	brake := &halt{limit: opts.MaxConsecutiveFailures}
+	if brake.limit == 0 {
+		brake.limit = DefaultMaxConsecutiveFailures
+	}
+	setFailed := brake.stop
+
 	// The window bounds how many rows are between the reader and the
 	// writer: the reorder buffer never holds more.
 	window := make(chan struct{}, opts.Workers*4+16)
@@ -296,7 +316,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			seq++
 			prep.prepare(it)
 			if it.send && !opts.DryRun {
-				resume.apply(it)
+				if err := resume.apply(it); err != nil {
+					brake.stop(err)
+				}
 			}
 			if opts.DryRun {
 				it.send = false
@@ -322,14 +344,6 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			emit(rec)
 		}
 	})
-
-	// A journal that cannot be written stops the run: nothing more is sent
-	// without its record. So does a TMS that keeps not answering.
-	brake := &halt{limit: opts.MaxConsecutiveFailures}
-	if brake.limit == 0 {
-		brake.limit = DefaultMaxConsecutiveFailures
-	}
-	setFailed := brake.stop
 
 	var workers sync.WaitGroup
 	for range opts.Workers {
@@ -550,6 +564,9 @@ func sendOne(ctx context.Context, s Sender, it *item, msg catalogMessages) Resul
 			res.CCODE = it.outcome.Code
 		}
 	default:
+		if r, ok := existsAfterMaybe(it, o.Response, msg); ok {
+			return r
+		}
 		res.Status = StatusFailed
 		res.ErrorCode = o.Response.ErrorCode
 		res.Message = o.Response.ErrorMessage
@@ -567,7 +584,7 @@ const (
 )
 
 func isLocalErrorCode(code string) bool {
-	return code == codeNetwork || code == codeTimeout || strings.HasPrefix(code, "HTTP")
+	return code == codeNetwork || code == codeTimeout || code == "ABORTED" || strings.HasPrefix(code, "HTTP")
 }
 
 // localErrorCode names failures that have no server ErrorCode.
@@ -628,6 +645,16 @@ func firstClause(s string) string {
 		s = s[:i]
 	}
 	return clip(s, 60)
+}
+
+// safeName makes a sheet name usable in a file name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < ' ' {
+			return '_'
+		}
+		return r
+	}, s)
 }
 
 // checkReplaceable fails early, before anything is sent, when an existing

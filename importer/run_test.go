@@ -17,8 +17,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/custimport/custimport/importer/journal"
+	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/validate"
 )
+
+func sourceOptions(sheet string) source.Options { return source.Options{Sheet: sheet} }
+
+func validateConfig(mode string) validate.Config { return validate.Config{Mode: mode} }
 
 // fakeSender is a Sender made of a function field.
 type fakeSender struct {
@@ -381,21 +387,134 @@ func TestRunResumeFromJournal(t *testing.T) {
 	}
 }
 
-func TestRunChangedInputWithUnknownStops(t *testing.T) {
-	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\n,b,1\n")
-	out := filepath.Join(filepath.Dir(in), "out.csv")
-	j, _, err := journal.Open(out+".journal", in, "another-hash", journal.Options{})
-	if err != nil {
+// The user fixes the input file itself and runs again: rows the earlier
+// version imported are recognised by their content wherever they moved,
+// creates are never made twice, and rows that may be an edited created
+// customer are UNKNOWN for the user to decide.
+func TestRunChangedInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	out := filepath.Join(dir, "out.csv")
+	first := "CCODE,CNAM1,CBELE,CTCOD\n" +
+		",a,1,\n" + // 2: created 000001
+		",b,1,12345678\n" + // 3: INVALID (統編)
+		",c,1,\n" + // 4: created 000002
+		"U1,u,1,\n" // 5: upsert OK
+	os.WriteFile(in, []byte(first), 0o644)
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true, Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
-	j.Sending(2, "h", true, "")
-	j.Close()
-	_, err = Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true})
-	if err == nil || !strings.Contains(err.Error(), "--fresh") {
-		t.Fatalf("got %v, want an error telling to check TMS and use --fresh", err)
+	second := "CCODE,CNAM1,CBELE,CTCOD\n" +
+		",new,1,\n" + // 2: a new row inserted on top (line 2 created "a" before)
+		",a,1,\n" + // 3: a, moved
+		",b,1,04595257\n" + // 4: b fixed (line 4 created "c" before)
+		",c-edited,1,\n" + // 5: c edited and moved (line 5 was an upsert)
+		"U1,u,1,\n" // 6: unchanged upsert
+	os.WriteFile(in, []byte(second), 0o644)
+	var mu sync.Mutex
+	var sent []string
+	base := okSender()
+	s := &fakeSender{SendFunc: func(ctx context.Context, m tms.Main, idem bool) tms.Outcome {
+		mu.Lock()
+		sent = append(sent, m["CNAM1"].(string))
+		mu.Unlock()
+		return base.SendFunc(ctx, m, idem)
+	}}
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true, Workers: 1}); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true, Fresh: true}); err != nil {
-		t.Fatalf("--fresh: %v", err)
+	// "new" sits where "a" was created: it may be "a" edited, so UNKNOWN.
+	// "b" sits where "c" was created: UNKNOWN too. "c-edited" is new
+	// content at a row that was an upsert: sent. The upsert is unchanged.
+	if got, want := strings.Join(sent, ","), "c-edited"; got != want {
+		t.Errorf("sent %q, want %q", got, want)
+	}
+	rows := readCSV(t, out)
+	want := []string{"UNKNOWN/", "OK/000001", "UNKNOWN/", "OK/000001", "OK/U1"}
+	for i, w := range want {
+		if got := rows[i+1][4] + "/" + rows[i+1][5]; got != w {
+			t.Errorf("row %d (%s): got %q, want %q", i+2, rows[i+1][1], got, w)
+		}
+	}
+	if !strings.Contains(rows[1][7], "--resend-unknown") {
+		t.Errorf("UNKNOWN message should say how to decide: %q", rows[1][7])
+	}
+	// A third run of the same version sends nothing and keeps the codes:
+	// the carried-over rows are in the new journal.
+	third := okSender()
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: third, Journal: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := third.calls.Load(); n != 0 {
+		t.Errorf("third run sent %d rows, want 0", n)
+	}
+	rows = readCSV(t, out)
+	if got := rows[2][4] + "/" + rows[2][5]; got != "OK/000001" {
+		t.Errorf("third run, moved row: got %q", got)
+	}
+	// The user decides the UNKNOWN rows are new customers.
+	fourth := okSender()
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: fourth, Journal: true, ResendUnknown: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := fourth.calls.Load(); n != 2 {
+		t.Errorf("--resend-unknown sent %d rows, want 2", n)
+	}
+}
+
+func TestJournalKnowsTheSheet(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "two.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "北區")
+	f.SetSheetRow("北區", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
+	f.SetSheetRow("北區", "A2", &[]any{"", "北一", 1})
+	f.NewSheet("南區")
+	f.SetSheetRow("南區", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
+	f.SetSheetRow("南區", "A2", &[]any{"", "南一", 1})
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, out := range []string{"", filepath.Join(dir, "same.csv")} { // default: one results file per sheet
+		for _, sheet := range []string{"北區", "南區"} {
+			s := okSender()
+			sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true, Source: sourceOptions(sheet)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.calls.Load() != 1 || sum.Counts[StatusOK] != 1 {
+				t.Errorf("out %q sheet %s: sent %d, counts %v; want it sent, not taken for the other sheet", out, sheet, s.calls.Load(), sum.Counts)
+			}
+			if out == "" && !strings.HasSuffix(sum.Output, "two."+sheet+".results.xlsx") {
+				t.Errorf("default results for sheet %s: %s", sheet, sum.Output)
+			}
+		}
+	}
+}
+
+// An add with a code whose earlier attempt got no answer: "already
+// exists" now may mean that attempt created it.
+func TestExistsAfterEarlierAttemptIsUnknown(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nM1,m,1\n")
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	fail := &fakeSender{SendFunc: func(context.Context, tms.Main, bool) tms.Outcome {
+		return tms.Outcome{Attempts: 1, Err: &tms.Error{Class: tms.Ambiguous, HTTPStatus: 500, Err: errors.New("HTTP 500")}}
+	}}
+	opts := Options{Input: in, Out: out, Journal: true, Validate: validateConfig("create")}
+	opts.Sender = fail
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	opts.Sender = &fakeSender{SendFunc: func(context.Context, tms.Main, bool) tms.Outcome {
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: "1002", ErrorMessage: "客戶代號已存在"}}
+	}}
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, out)
+	if rows[1][3] != "UNKNOWN" || !strings.Contains(rows[1][6], "M1") {
+		t.Errorf("got %q %q, want UNKNOWN explaining the earlier attempt", rows[1][3], rows[1][6])
 	}
 }
 

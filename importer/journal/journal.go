@@ -67,6 +67,7 @@ type Row struct {
 	Hash   string
 	Create bool
 	CCODE  string
+	Code   string // the error code of a Failed outcome
 	Time   time.Time
 }
 
@@ -140,9 +141,17 @@ func Open(path, input, inputSHA256 string, opts Options) (*Journal, *State, erro
 			return nil, nil, err
 		}
 	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		// Left empty by an older crash: it records nothing.
+		os.Remove(path)
+	}
 	old, err := Read(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
+		// A new journal appears whole, header included, or not at all.
+		if err := create(path, header{Journal: Version, Input: input, InputSHA256: inputSHA256, Created: now().UTC()}); err != nil {
+			return nil, nil, err
+		}
 	case err != nil:
 		return nil, nil, err
 	case old.InputSHA256 != inputSHA256:
@@ -157,15 +166,37 @@ func Open(path, input, inputSHA256 string, opts Options) (*Journal, *State, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
-	j := &Journal{f: f, path: path, now: now}
-	if fi, err := f.Stat(); err == nil && fi.Size() == 0 {
-		if err := j.write(header{Journal: Version, Input: input, InputSHA256: inputSHA256, Created: now().UTC()}); err != nil {
-			f.Close()
-			return nil, nil, err
-		}
-		syncDir(filepath.Dir(path))
+	return &Journal{f: f, path: path, now: now}, st, nil
+}
+
+// create writes a new journal holding only its header: to a temporary
+// file, synced, then renamed into place.
+func create(path string, h header) error {
+	data, err := json.Marshal(h)
+	if err != nil {
+		return err
 	}
-	return j, st, nil
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	syncDir(filepath.Dir(path))
+	return nil
 }
 
 // dropTornTail cuts a last line that a crash (a power cut) left half
@@ -254,7 +285,7 @@ func Read(path string) (*State, error) {
 		case Sending:
 			r = Row{Event: Sending, Hash: e.Hash, Create: e.Create, CCODE: e.CCODE, Time: e.Time}
 		case OK, Failed, Unknown:
-			r.Event, r.Time = e.Event, e.Time
+			r.Event, r.Time, r.Code = e.Event, e.Time, e.Code
 			if e.CCODE != "" {
 				r.CCODE = e.CCODE
 			}

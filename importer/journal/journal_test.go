@@ -212,3 +212,20 @@ func TestOpenAfterTornLine(t *testing.T) {
 		t.Errorf("got rows %+v", st.Rows)
 	}
 }
+
+func TestOpenEmptyJournalFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	os.WriteFile(path, nil, 0o600) // a crash of an older version, between create and header
+	j, st, err := Open(path, "in", "h", Options{})
+	if err != nil {
+		t.Fatalf("an empty journal must not block the run: %v", err)
+	}
+	j.Sending(2, "a", false, "C")
+	j.Close()
+	if len(st.Rows) != 0 {
+		t.Errorf("got %d rows, want 0", len(st.Rows))
+	}
+	if st, err = Read(path); err != nil || st.InputSHA256 != "h" || len(st.Rows) != 1 {
+		t.Errorf("after reopening: %+v, %v", st, err)
+	}
+}
