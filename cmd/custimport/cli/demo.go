@@ -97,7 +97,10 @@ rate limit, retries, results file and summary.`)
 		return fail(io, "demo: %v", err)
 	}
 	opts.Sender, opts.Workers, opts.RateReport = sender, s.Workers, limiter.Rate
-	exit := runOne(ctx, io, s, opts)
+	ctx, abort, release := withSignals(ctx, io)
+	defer release()
+	opts.AbortCtx = abort
+	exit, _ := runOne(ctx, io, s, opts)
 	if exit != ExitCantRun {
 		fmt.Fprintf(io.Out, "The simulator now holds %d customers (GET %s/_sim/customers while it runs).\n", len(sim.Customers()), url)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,7 +14,8 @@ import (
 
 // runFolder imports every *.csv and *.xlsx file of a folder in name
 // order. Each file is moved afterwards to done/ (every row OK) or failed/
-// (anything else) beside it, except in a dry-run; results go to the results folder (default
+// (anything else) beside it, except in a dry-run, or when the run was
+// stopped before its end (it stays, to resume); results go to the results folder (default
 // <folder>/results). The exit code is the worst of the files'.
 func runFolder(ctx context.Context, io IO, s settings, dir string, base importer.Options) int {
 	release, err := importer.Lock(dir)
@@ -47,6 +49,8 @@ func runFolder(ctx context.Context, io IO, s settings, dir string, base importer
 	worst := ExitOK
 	for _, name := range files {
 		if ctx.Err() != nil {
+			fmt.Fprintf(io.Out, "interrupted: %s and the files after it are left to the next run\n", name)
+			worst = max(worst, ExitRows)
 			break
 		}
 		path := filepath.Join(dir, name)
@@ -59,10 +63,16 @@ func runFolder(ctx context.Context, io IO, s settings, dir string, base importer
 		if s.SummaryJSON != "" {
 			one.SummaryJSON = filepath.Join(resultsDir, strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
 		}
-		code := runOne(ctx, io, one, opts)
+		code, sum := runOne(ctx, io, one, opts)
 		worst = max(worst, code)
 		if opts.DryRun {
 			continue // a check leaves the folder as it is
+		}
+		if sum.Interrupted || errors.Is(ctx.Err(), context.Canceled) {
+			// Stopped (Ctrl-C, TMS not answering): the file stays, so the
+			// next run resumes it from its journal.
+			fmt.Fprintf(io.Out, "left in %s to resume\n\n", dir)
+			continue
 		}
 		to := "done"
 		if code != ExitOK {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -81,5 +82,42 @@ func TestImportFolderLocked(t *testing.T) {
 	code := Main([]string{"check", dir}, IO{Out: &out, Err: &errb})
 	if code != ExitCantRun || !strings.Contains(errb.String(), "another custimport run") {
 		t.Errorf("got exit %d stderr %q, want 2 and a message about the other run", code, errb.String())
+	}
+}
+
+// An interrupted folder run stops at once and leaves the files where
+// they are, so the next run resumes them.
+func TestImportFolderInterrupted(t *testing.T) {
+	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "folder-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	dir := t.TempDir()
+	for _, name := range []string{"a.csv", "b.csv"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("CCODE,CNAM1,CBELE\nG1,好,1\n"), 0o644)
+	}
+	interrupted := func(parent context.Context) (context.Context, context.Context, func()) {
+		ctx, cancel := context.WithCancel(parent)
+		cancel() // Ctrl-C before the first row
+		return ctx, parent, func() {}
+	}
+	var out, errb bytes.Buffer
+	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "folder-key"}
+	code := Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Signals: interrupted, Getenv: func(k string) string { return env[k] }})
+	if code != ExitRows {
+		t.Errorf("exit: got %d, want 1", code)
+	}
+	for _, name := range []string{"a.csv", "b.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was moved: %v", name, err)
+		}
+	}
+	if strings.Contains(out.String(), "b.csv") {
+		t.Errorf("b.csv was started after the interrupt:\n%s", out.String())
+	}
+	if n := len(sim.Customers()); n != 0 {
+		t.Errorf("sent %d customers after the interrupt", n)
 	}
 }

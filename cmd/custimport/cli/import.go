@@ -94,10 +94,14 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 			opts.MaxConsecutiveFailures = -1
 		}
 	}
+	ctx, abort, release := withSignals(ctx, io)
+	defer release()
+	opts.AbortCtx = abort
 	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
 		return runFolder(ctx, io, s, pos[0], opts)
 	}
-	return runOne(ctx, io, s, opts)
+	exit, _ := runOne(ctx, io, s, opts)
+	return exit
 }
 
 // baseOptions turns settings into importer options for one input.
@@ -198,14 +202,18 @@ func newSender(s settings, io IO, log *slog.Logger) (*tms.Sender, *tms.AdaptiveL
 }
 
 // runOne runs one import with signal handling, progress and the summary.
-func runOne(ctx context.Context, io IO, s settings, opts importer.Options) int {
-	abort := ctx
-	if io.Signals != nil {
-		var stop func()
-		ctx, abort, stop = io.Signals(ctx)
-		defer stop()
+// withSignals returns a context cancelled at the first interrupt (stop
+// taking rows) and one cancelled at the second (abort requests in flight).
+func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
+	if io.Signals == nil {
+		return ctx, ctx, func() {}
 	}
-	opts.AbortCtx = abort
+	return io.Signals(ctx)
+}
+
+// runOne runs one import (ctx and opts.AbortCtx carry the signals) and
+// reports it.
+func runOne(ctx context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary) {
 	if !s.Quiet {
 		opts.Progress = progress.New(io.Err, io.ErrIsTTY, opts.Logger)
 	}
@@ -215,7 +223,7 @@ func runOne(ctx context.Context, io IO, s settings, opts importer.Options) int {
 	if err != nil && !errors.As(err, &readErr) {
 		code := failErr(io, s.Lang, err)
 		writeSummaryJSON(io, s.SummaryJSON, opts, sum, code, err)
-		return code
+		return code, sum
 	}
 	printSummary(io.Out, sum, s.Lang)
 	if readErr != nil {
@@ -223,7 +231,7 @@ func runOne(ctx context.Context, io IO, s settings, opts importer.Options) int {
 		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
 	}
 	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
-	return exit
+	return exit, sum
 }
 
 func exitCode(sum importer.Summary, err error) int {
