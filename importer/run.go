@@ -288,6 +288,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if sendCtx == nil {
 		sendCtx = context.WithoutCancel(ctx)
 	}
+	// The first interrupt stops new attempts and waits; requests in
+	// flight finish unless AbortCtx ends too.
+	sendCtx = tms.WithStop(sendCtx, ctx.Done())
 
 	// A journal that cannot be written stops the run: nothing more is sent
 	// without its record. So does a TMS that keeps not answering.

@@ -22,6 +22,25 @@ type Throttle interface {
 	Succeeded()
 }
 
+// ErrStopped is the error of a row the run stopped sending (the first
+// Ctrl-C): no new attempt is made once the run stops, though a request in
+// flight finishes.
+var ErrStopped = errors.New("the run was stopped before this row was sent (again)")
+
+type stopKey struct{}
+
+// WithStop returns a context under which Send makes no new attempt, and
+// waits no longer for the rate limiter or a backoff, once stop is closed.
+// A request in flight goes on: only ctx's own end aborts it.
+func WithStop(ctx context.Context, stop <-chan struct{}) context.Context {
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+func stopOf(ctx context.Context) <-chan struct{} {
+	stop, _ := ctx.Value(stopKey{}).(<-chan struct{})
+	return stop
+}
+
 // Policy says how Sender retries. Zero fields take their defaults.
 type Policy struct {
 	// MaxAttempts is the most requests sent for one row (default 5).
@@ -85,14 +104,48 @@ func (s *Sender) Send(ctx context.Context, main Main, idempotent bool) Outcome {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// waitCtx ends the waits (rate limiter, backoff) when the run stops
+	// taking rows; ctx alone governs a request in flight.
+	waitCtx, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting()
+	stop := stopOf(ctx)
+	if stop != nil {
+		go func() {
+			select {
+			case <-stop:
+				stopWaiting()
+			case <-waitCtx.Done():
+			}
+		}()
+	}
+	stopped := func(attempt int, last error) (Outcome, bool) {
+		select {
+		case <-stop: // a nil stop never fires
+		default:
+			return Outcome{}, false
+		}
+		if ctx.Err() != nil {
+			return Outcome{}, false
+		}
+		if last == nil {
+			return Outcome{Attempts: attempt, Err: ErrStopped}, true
+		}
+		return Outcome{Attempts: attempt, Err: fmt.Errorf("%w: %w", ErrStopped, last)}, true
+	}
 	ambiguousBefore := false
 	var last error
 	for attempt := 0; ; {
 		if err := ctx.Err(); err != nil {
 			return Outcome{Attempts: attempt, Err: err}
 		}
+		if o, ok := stopped(attempt, last); ok {
+			return o
+		}
 		if s.Throttle != nil {
-			if err := s.Throttle.Wait(ctx); err != nil {
+			if err := s.Throttle.Wait(waitCtx); err != nil {
+				if o, ok := stopped(attempt, last); ok {
+					return o
+				}
 				if ctx.Err() != nil {
 					return Outcome{Attempts: attempt, Err: ctx.Err()}
 				}
@@ -143,7 +196,10 @@ func (s *Sender) Send(ctx context.Context, main Main, idempotent bool) Outcome {
 		}
 		d := p.delay(attempt, e.RetryAfter)
 		log.Info("retrying TMS request", "attempt", attempt, "class", e.Class.String(), "wait", d, "err", err.Error())
-		if err := p.Sleep(ctx, d); err != nil {
+		if err := p.Sleep(waitCtx, d); err != nil {
+			if o, ok := stopped(attempt, last); ok {
+				return o
+			}
 			if ctx.Err() != nil {
 				return Outcome{Attempts: attempt, Err: ctx.Err()}
 			}

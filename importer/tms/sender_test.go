@@ -327,3 +327,51 @@ func TestIsAdd(t *testing.T) {
 		}
 	}
 }
+
+// The first Ctrl-C: no new attempt, no more waiting, but a request in
+// flight is not cut.
+func TestSendStops(t *testing.T) {
+	t.Run("no retry after the stop", func(t *testing.T) {
+		c, rc := scriptedServer(t, busy)
+		stop := make(chan struct{})
+		s := &Sender{Client: c, Policy: Policy{MaxAttempts: 5, BaseDelay: time.Hour, MaxDelay: time.Hour, Rand: func() float64 { return 1 }}}
+		go func() {
+			for len(rc.requests()) == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			close(stop)
+		}()
+		start := time.Now()
+		o := s.Send(WithStop(context.Background(), stop), Main{"CCODE": "", "EditItem": "0"}, false)
+		if !errors.Is(o.Err, ErrStopped) || o.Attempts != 1 || o.Unknown {
+			t.Errorf("got %+v, want one attempt ending in ErrStopped", o)
+		}
+		if d := time.Since(start); d > 30*time.Second {
+			t.Errorf("took %v: the hour-long backoff was not cut by the stop", d)
+		}
+		if n := len(rc.requests()); n != 1 {
+			t.Errorf("server got %d requests, want 1", n)
+		}
+	})
+	t.Run("stopped before the first attempt", func(t *testing.T) {
+		c, rc := scriptedServer(t, ok)
+		stop := make(chan struct{})
+		close(stop)
+		o := (&Sender{Client: c}).Send(WithStop(context.Background(), stop), Main{"CCODE": "C1"}, true)
+		if !errors.Is(o.Err, ErrStopped) || o.Attempts != 0 || len(rc.requests()) != 0 {
+			t.Errorf("got %+v with %d requests, want no attempt", o, len(rc.requests()))
+		}
+	})
+	t.Run("request in flight finishes", func(t *testing.T) {
+		stop := make(chan struct{})
+		c, _ := scriptedServer(t, func(w http.ResponseWriter, r *http.Request) {
+			close(stop) // the stop arrives while TMS works on the request
+			time.Sleep(50 * time.Millisecond)
+			ok(w, r)
+		})
+		o := (&Sender{Client: c}).Send(WithStop(context.Background(), stop), Main{"CCODE": "C1"}, true)
+		if o.Err != nil || o.Response.Status != "S" {
+			t.Errorf("got %+v, want the answer of the request in flight", o)
+		}
+	})
+}
