@@ -112,8 +112,8 @@ func runConfig(_ context.Context, io IO, args []string) int {
 		return fail(io, "%v", err)
 	}
 	keySource := "TMS_API_KEY (environment)"
-	if s.KeyFile != "" {
-		keySource = "--key-file " + s.KeyFile
+	if s.KeyFile != "" && (s.keyFileFlag || strings.TrimSpace(io.Getenv("TMS_API_KEY")) == "") {
+		keySource = "key file " + s.KeyFile
 	}
 	key, keyErr := readKey(s, io.Getenv)
 	keyState := "[redacted]"

@@ -46,6 +46,10 @@ type settings struct {
 	Quiet       bool           `yaml:"quiet"`
 	Defaults    map[string]any `yaml:"defaults"`
 	SummaryJSON string         `yaml:"summary_json"`
+
+	// keyFileFlag: --key-file was given on the command line, so it wins
+	// over TMS_API_KEY; a key_file from the config file does not.
+	keyFileFlag bool
 }
 
 func defaultSettings() settings {
@@ -134,6 +138,7 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 			*dst = v
 		}
 	}
+	eff.keyFileFlag = flagsSet(fs)["key-file"]
 	// Flags given on the command line win: replay them onto eff.
 	bound := flag.NewFlagSet("", flag.ContinueOnError)
 	eff.register(bound, true)
@@ -181,10 +186,12 @@ func (s settings) delimiter() (rune, error) {
 	return 0, fmt.Errorf("--delimiter %q: want , ; or tab", s.Delimiter)
 }
 
-// readKey returns the API key from --key-file (refusing a file others can
-// read) or TMS_API_KEY.
+// readKey returns the API key: from --key-file, else TMS_API_KEY, else
+// the config file's key_file (the same order as every other setting). A
+// key file others can read is refused.
 func readKey(s settings, getenv func(string) string) (string, error) {
-	if s.KeyFile != "" {
+	env := strings.TrimSpace(getenv("TMS_API_KEY"))
+	if s.KeyFile != "" && (s.keyFileFlag || env == "") {
 		st, err := os.Stat(s.KeyFile)
 		if err != nil {
 			return "", fmt.Errorf("--key-file: %w", err)
@@ -203,8 +210,8 @@ func readKey(s settings, getenv func(string) string) (string, error) {
 		}
 		return key, nil
 	}
-	if key := strings.TrimSpace(getenv("TMS_API_KEY")); key != "" {
-		return key, nil
+	if env != "" {
+		return env, nil
 	}
 	return "", errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
 }

@@ -37,6 +37,7 @@ with the same environment work together. GET /_sim/customers dumps the store.`)
 		return code
 	}
 	set := flagsSet(fs)
+	s.keyFileFlag = set["key-file"]
 	env := func(flagName, envName string, dst *string) {
 		if !set[flagName] {
 			if v := io.Getenv(envName); v != "" {
