@@ -43,15 +43,21 @@ var explanations = []struct {
 // one is known, and returns ExitCantRun.
 func failErr(io IO, lang string, err error) int {
 	fmt.Fprintf(io.Err, "custimport: %v\n", err)
-	for _, e := range explanations {
-		if errors.Is(err, e.err) {
-			hint := e.zh
-			if lang == "en" {
-				hint = e.en
-			}
-			fmt.Fprintf(io.Err, "  → %s\n", hint)
-			break
-		}
+	if hint := explanation(err, lang); hint != "" {
+		fmt.Fprintf(io.Err, "  → %s\n", hint)
 	}
 	return ExitCantRun
+}
+
+// explanation returns what to do about err, or "".
+func explanation(err error, lang string) string {
+	for _, e := range explanations {
+		if errors.Is(err, e.err) {
+			if lang == "en" {
+				return e.en
+			}
+			return e.zh
+		}
+	}
+	return ""
 }

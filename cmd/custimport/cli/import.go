@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/custimport/custimport/importer"
@@ -300,6 +301,9 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 	}
 	if sum.Stopped != "" {
 		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
+		if strings.Contains(sum.Stopped, importer.ErrTMSUnreachable.Error()) {
+			fmt.Fprintf(w, "  → %s\n", explanation(importer.ErrTMSUnreachable, lang))
+		}
 	}
 	if sum.Interrupted {
 		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT,重新執行同一指令即可續傳", "Interrupted: rows not sent are marked NOT_SENT; run the same command again to resume"))
