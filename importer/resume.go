@@ -156,11 +156,21 @@ func sendJournaled(ctx context.Context, s Sender, j *journal.Journal, it *item, 
 		return sendOne(ctx, s, it, msg)
 	}
 	create := it.outcome.Code == ""
-	if err := j.Sending(it.rec.Line, it.hash, create, it.outcome.Code); err != nil {
-		fatal(err)
-		return Result{Line: it.rec.Line, Status: StatusNotSent, Message: msg.notSent(err), Warnings: it.res.Warnings}
-	}
+	// The row is recorded right before its first request, not while it
+	// waits for the rate limiter.
+	recorded := false
+	ctx = tms.WithBeforeFirst(ctx, func() error {
+		if err := j.Sending(it.rec.Line, it.hash, create, it.outcome.Code); err != nil {
+			fatal(err)
+			return err
+		}
+		recorded = true
+		return nil
+	})
 	res := sendOne(ctx, s, it, msg)
+	if !recorded {
+		return res // never sent: nothing to record
+	}
 	ev := journal.Failed
 	switch res.Status {
 	case StatusOK:

@@ -32,7 +32,9 @@ import (
 	"github.com/custimport/custimport/mapping"
 )
 
-// Sender sends one payload to TMS; *tms.Sender is the real one.
+// Sender sends one payload to TMS; *tms.Sender is the real one. Right
+// before its first request for a row it must call tms.BeforeFirst(ctx)
+// (where the journal records the row) and not send if that fails.
 type Sender interface {
 	Send(ctx context.Context, main tms.Main, idempotent bool) tms.Outcome
 }

@@ -35,6 +35,9 @@ type fakeSender struct {
 var _ Sender = (*fakeSender)(nil)
 
 func (f *fakeSender) Send(ctx context.Context, main tms.Main, idempotent bool) tms.Outcome {
+	if err := tms.BeforeFirst(ctx); err != nil {
+		return tms.Outcome{Err: err}
+	}
 	f.calls.Add(1)
 	return f.SendFunc(ctx, main, idempotent)
 }

@@ -36,6 +36,25 @@ func WithStop(ctx context.Context, stop <-chan struct{}) context.Context {
 	return context.WithValue(ctx, stopKey{}, stop)
 }
 
+type beforeFirstKey struct{}
+
+// WithBeforeFirst returns a context under which Send calls before right
+// before its first request, after waiting for the rate limiter: a journal
+// records the row there, so a crash while rows wait for their turn does
+// not leave them looking sent. An error from before stops the row unsent.
+func WithBeforeFirst(ctx context.Context, before func() error) context.Context {
+	return context.WithValue(ctx, beforeFirstKey{}, before)
+}
+
+// BeforeFirst runs the hook WithBeforeFirst set, if any. Every sender
+// calls it right before its first request for a row (fakes in tests too).
+func BeforeFirst(ctx context.Context) error {
+	if before, _ := ctx.Value(beforeFirstKey{}).(func() error); before != nil {
+		return before()
+	}
+	return nil
+}
+
 func stopOf(ctx context.Context) <-chan struct{} {
 	stop, _ := ctx.Value(stopKey{}).(<-chan struct{})
 	return stop
@@ -150,6 +169,11 @@ func (s *Sender) Send(ctx context.Context, main Main, idempotent bool) Outcome {
 					return Outcome{Attempts: attempt, Err: ctx.Err()}
 				}
 				return Outcome{Attempts: attempt, Err: fmt.Errorf("waiting for the rate limiter: %w", err)}
+			}
+		}
+		if attempt == 0 {
+			if err := BeforeFirst(ctx); err != nil {
+				return Outcome{Err: err}
 			}
 		}
 		attempt++

@@ -375,3 +375,30 @@ func TestSendStops(t *testing.T) {
 		}
 	})
 }
+
+func TestSendCallsBeforeFirstOnce(t *testing.T) {
+	c, rc := scriptedServer(t, busy, busy, ok)
+	th := &fakeThrottle{}
+	var calls, waitsAtCall int
+	ctx := WithBeforeFirst(context.Background(), func() error {
+		calls++
+		waitsAtCall = th.waits
+		if n := len(rc.requests()); n != 0 {
+			t.Errorf("hook ran after %d requests, want before the first", n)
+		}
+		return nil
+	})
+	o := newSender(c, th, &sleeps{}).Send(ctx, Main{"CCODE": ""}, false)
+	if o.Err != nil || o.Attempts != 3 {
+		t.Fatalf("got %+v", o)
+	}
+	if calls != 1 || waitsAtCall != 1 {
+		t.Errorf("hook called %d times, after %d rate-limiter waits; want once, after the first wait", calls, waitsAtCall)
+	}
+	// A failing hook: nothing is sent.
+	c2, rc2 := scriptedServer(t, ok)
+	o = newSender(c2, nil, &sleeps{}).Send(WithBeforeFirst(context.Background(), func() error { return errors.New("disk full") }), Main{"CCODE": ""}, false)
+	if o.Err == nil || o.Attempts != 0 || len(rc2.requests()) != 0 {
+		t.Errorf("got %+v and %d requests, want nothing sent", o, len(rc2.requests()))
+	}
+}
