@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/journal"
 	"github.com/custimport/custimport/importer/progress"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
@@ -355,7 +354,7 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
 		Stopped: sum.Stopped, Previously: sum.Previously,
 	}
-	if h, err := fileSHA256(opts.Input); err == nil {
+	if h, err := journal.HashFile(opts.Input); err == nil {
 		out.InputSHA256 = h
 	}
 	for st, n := range sum.Counts {
@@ -373,16 +372,3 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 	}
 }
 
-// fileSHA256 returns the hex SHA-256 of a file's content.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := stdio.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
