@@ -371,4 +371,3 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
 	}
 }
-
