@@ -48,9 +48,9 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
 	password := fs.String("password", "", "password of an encrypted XLSX (or env CUSTIMPORT_XLSX_PASSWORD)")
 	verbose := fs.Bool("verbose", false, "log every request at debug level")
-	fresh := fs.Bool("fresh", false, "archive the journal of earlier runs and start anew")
+	fresh := fs.Bool("fresh", false, "forget earlier runs (their journal is archived): auto-numbered rows are created again")
 	resendUnknown := fs.Bool("resend-unknown", false, "resend auto-numbered rows whose outcome an earlier run could not know (check TMS first!)")
-	onlyFailed := fs.Bool("only-failed", false, "send only rows an earlier run (journal or results file) did not import OK")
+	onlyFailed := fs.Bool("only-failed", false, "refuse to run unless a journal or results file records an earlier run (whose OK rows are never resent)")
 	noJournal := fs.Bool("no-journal", false, "do not keep <out>.journal (no crash-safe resume)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
