@@ -11,6 +11,11 @@ import (
 // wrong. The rows not sent yet are NOT_SENT; running again resumes.
 var ErrTMSUnreachable = errors.New("TMS keeps failing to answer")
 
+// ErrTMSRefuses stops a run whose requests TMS keeps refusing as a whole
+// (error codes 9xxx, like the specification's 9003: the request, not the
+// row, is wrong — usually the key, pno, ProNum or signing recipe).
+var ErrTMSRefuses = errors.New("TMS keeps refusing the requests themselves")
+
 // DefaultMaxConsecutiveFailures is how many rows in a row may fail without
 // any answer from TMS before the run stops sending.
 const DefaultMaxConsecutiveFailures = 20
@@ -22,7 +27,9 @@ type halt struct {
 	err         error // why sending stopped; nil while it goes on
 	fatal       bool  // err is a failure of the run, not only of TMS
 	consecutive int
-	limit       int // ≤ 0: no breaker
+	refused     int    // rows in a row refused with the same request-level code
+	refusedCode string // that code
+	limit       int    // ≤ 0: no breaker
 }
 
 // stop fails the run: nothing more is sent (the first reason wins).
@@ -51,18 +58,42 @@ func (h *halt) fatalErr() error {
 	return nil
 }
 
-// observe counts a sent row: an answer from TMS (OK or a business error)
-// resets the count; a row that got none adds to it.
+// observe counts a sent row. Rows in a row that got no answer, or that
+// TMS refused with the same request-level code (9xxx), trip the breaker;
+// any other answer resets the counts.
 func (h *halt) observe(r Result) {
 	noAnswer := r.Status == StatusUnknown || (r.Status == StatusFailed && isLocalErrorCode(r.ErrorCode))
+	refused := r.Status == StatusFailed && isRequestLevelCode(r.ErrorCode)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if !noAnswer {
+	if noAnswer {
+		h.consecutive++
+	} else {
 		h.consecutive = 0
+	}
+	switch {
+	case refused && r.ErrorCode == h.refusedCode:
+		h.refused++
+	case refused:
+		h.refused, h.refusedCode = 1, r.ErrorCode
+	default:
+		h.refused, h.refusedCode = 0, ""
+	}
+	if h.limit <= 0 || h.err != nil {
 		return
 	}
-	h.consecutive++
-	if h.limit > 0 && h.consecutive >= h.limit && h.err == nil {
+	switch {
+	case h.consecutive >= h.limit:
 		h.err = fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, h.consecutive, clip(r.Message, 200))
+	case h.refused >= h.limit:
+		h.err = fmt.Errorf("%w: %d rows in a row were refused with %s %s", ErrTMSRefuses, h.refused, r.ErrorCode, clip(r.Message, 200))
 	}
+}
+
+// isRequestLevelCode reports whether a TMS ErrorCode is about the request
+// rather than the row: the specification's 9003 (timestamp) is of the
+// 9xxx family; the simulator uses it for header, signature and ProNum
+// errors too. A heuristic, documented in the README.
+func isRequestLevelCode(code string) bool {
+	return len(code) == 4 && code[0] == '9'
 }

@@ -766,3 +766,41 @@ func TestNoJournalStillLocks(t *testing.T) {
 		t.Error("sent while another run held the lock")
 	}
 }
+
+// A wrong key or signing recipe: TMS refuses every request with the same
+// 9xxx code. The run stops after the limit instead of failing every row.
+func TestRunStopsWhenTMSRefusesRequests(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("CCODE,CNAM1,CBELE\n")
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, "K%04d,n,1\n", i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	tests := []struct {
+		name     string
+		code     func(n int64) string
+		wantSent int64
+	}{
+		{"same request-level code", func(int64) string { return "9002" }, 10},
+		{"row-level codes do not stop", func(int64) string { return "2006" }, 50},
+		{"alternating codes do not stop", func(n int64) string { return []string{"9002", "9004"}[n%2] }, 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n atomic.Int64
+			s := &fakeSender{SendFunc: func(context.Context, tms.Main, bool) tms.Outcome {
+				return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: tt.code(n.Add(1)), ErrorMessage: "x"}}
+			}}
+			sum, err := Run(context.Background(), Options{Input: in, Out: filepath.Join(t.TempDir(), "o.csv"), Sender: s, Workers: 1, MaxConsecutiveFailures: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.calls.Load(); got != tt.wantSent {
+				t.Errorf("sent %d, want %d (stopped: %q)", got, tt.wantSent, sum.Stopped)
+			}
+			if (tt.wantSent < 50) != strings.Contains(sum.Stopped, "refus") {
+				t.Errorf("Stopped: %q", sum.Stopped)
+			}
+		})
+	}
+}

@@ -36,6 +36,7 @@ var explanations = []struct {
 	{mapping.ErrMappingFile, "對應檔 (mapping) 有誤:請依訊息修正,範例見 samples/mapping.yaml。", "the mapping file is wrong: fix it as the message says; see samples/mapping.yaml."},
 	{importer.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
 	{journal.ErrOtherInput, "輸入檔在上次匯入後有變更:請先依上次結果檔處理 UNKNOWN 的列,再加上 --fresh 重新開始。", "the input changed since the last run: handle the UNKNOWN rows of the last results, then run with --fresh."},
+	{importer.ErrTMSRefuses, "TMS 拒絕了每一筆請求本身:請確認 TMS_API_KEY、TMS_PNO、TMS_PRONUM 與簽章方式 (--sign-recipe,需向 TMS 確認),修正後重新執行同一指令即可續傳。", "TMS refuses the requests themselves: check TMS_API_KEY, TMS_PNO, TMS_PRONUM and the signing recipe (--sign-recipe, to confirm with TMS); then run the same command again to resume."},
 	{importer.ErrTMSUnreachable, "TMS 沒有回應:請確認網址、網路與 TMS 是否正常;修正後重新執行同一指令即可續傳。", "TMS does not answer: check the URL, the network and TMS; then run the same command again to resume."},
 }
 

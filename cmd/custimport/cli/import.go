@@ -300,8 +300,10 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 	}
 	if sum.Stopped != "" {
 		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
-		if strings.Contains(sum.Stopped, importer.ErrTMSUnreachable.Error()) {
-			fmt.Fprintf(w, "  → %s\n", explanation(importer.ErrTMSUnreachable, lang))
+		for _, e := range []error{importer.ErrTMSUnreachable, importer.ErrTMSRefuses} {
+			if strings.Contains(sum.Stopped, e.Error()) {
+				fmt.Fprintf(w, "  → %s\n", explanation(e, lang))
+			}
 		}
 	}
 	if sum.Interrupted {
