@@ -88,11 +88,16 @@ type Options struct {
 	AbortCtx context.Context
 }
 
-// DefaultOut returns the default results path for an input file.
-func DefaultOut(input string) string {
+// DefaultOut returns the default results path for an input file and the
+// sheet chosen with --sheet ("" for the default sheet or a CSV): each
+// chosen sheet gets its own results, and so its own journal.
+func DefaultOut(input, sheet string) string {
 	ext := filepath.Ext(input)
 	base := strings.TrimSuffix(input, ext)
-	if strings.HasSuffix(base, ".results") {
+	if sheet != "" {
+		base += "." + safeName(sheet)
+	}
+	if strings.HasSuffix(strings.TrimSuffix(base, "."+safeName(sheet)), ".results") {
 		// A results file fed back in: never overwrite it.
 		if strings.EqualFold(ext, ".csv") {
 			return base + ".rerun.csv"
@@ -146,12 +151,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	out := opts.Out
 	if out == "" {
-		out = DefaultOut(opts.Input)
-		if opts.Source.Sheet != "" {
-			// Each chosen sheet gets its own results (and journal).
-			ext := filepath.Ext(out)
-			out = strings.TrimSuffix(out, ".results"+ext) + "." + safeName(opts.Source.Sheet) + ".results" + ext
-		}
+		out = DefaultOut(opts.Input, opts.Source.Sheet)
 	}
 	if sameFile(out, opts.Input) {
 		return Summary{}, fmt.Errorf("the results file %s would overwrite the input: choose another --out", out)

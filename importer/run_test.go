@@ -804,3 +804,20 @@ func TestRunStopsWhenTMSRefusesRequests(t *testing.T) {
 		})
 	}
 }
+
+func TestDefaultOut(t *testing.T) {
+	tests := []struct{ input, sheet, want string }{
+		{"a/customers.xlsx", "", "a/customers.results.xlsx"},
+		{"customers.csv", "", "customers.results.csv"},
+		{"customers.xlsx", "北區", "customers.北區.results.xlsx"},
+		{"customers.xlsx", "a/b", "customers.a_b.results.xlsx"},
+		{"customers.results.xlsx", "", "customers.results.rerun.xlsx"},
+		{"customers.results.csv", "", "customers.results.rerun.csv"},
+		{"customers.results.xlsx", "Results", "customers.results.Results.rerun.xlsx"},
+	}
+	for _, tt := range tests {
+		if got := DefaultOut(tt.input, tt.sheet); got != tt.want {
+			t.Errorf("DefaultOut(%q, %q): got %q, want %q", tt.input, tt.sheet, got, tt.want)
+		}
+	}
+}
