@@ -73,13 +73,17 @@ func TestNumericValue(t *testing.T) {
 		wantOK bool
 	}{
 		{"-12.5", -12.5, true},
-		{"123456789012345", 123456789012345, true}, // 15 digits
-		{"1234567890123456", 0, false},             // 16 digits: Excel would round
-		{"0.000000000000000001", 1e-18, true},      // 1 significant digit
-		{"100000000000000000000", 1e20, true},      // 1 significant digit
-		{"00012", 12, true},                        // leading zeros are not significant
-		{"1." + strings.Repeat("0", 30), 1, true},  // trailing zeros are not significant
-		{"1" + strings.Repeat("0", 400), 0, false}, // out of float64 range
+		{"12345678901", 12345678901, true},                // 11 digits: General shows it whole
+		{"-1234567890", -1234567890, true},                // sign and 10 digits
+		{"-12345678901", 0, false},                        // sign and 11 digits
+		{"100000000000", 0, false},                        // 12 digits: General shows 1E+11
+		{"123456789012345", 0, false},                     // 15 digits
+		{"0.0000001", 1e-7, true},                         // 9 characters shown
+		{"0.000000000000000001", 0, false},                // General shows 1E-18
+		{"00012", 12, true},                               // leading zeros are not shown
+		{"1." + strings.Repeat("0", 30), 1, true},         // nor trailing ones
+		{"1" + strings.Repeat("0", 400), 0, false},        // out of float64 range
+		{"0.1" + strings.Repeat("0", 30) + "1", 0, false}, // digits a float would lose
 		{"abc", 0, false},
 	}
 	for _, tt := range tests {

@@ -56,7 +56,7 @@ func FuzzEscapeCSVField(f *testing.F) {
 // FuzzNumericValue: a value accepted as a number round-trips exactly
 // (no digit Excel would lose).
 func FuzzNumericValue(f *testing.F) {
-	for _, s := range []string{"-12.5", "0", "123456789012345", "1234567890123456", "0.1", "00012.3400", "1e5", "-"} {
+	for _, s := range []string{"-12.5", "0", "123456789012345", "1234567890123456", "12345678901", "0.1", "00012.3400", "1e5", "-"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -93,7 +93,7 @@ func normDecimal(s string) string {
 // FuzzXLSXCell writes one cell with a problem and reads value and comment
 // back.
 func FuzzXLSXCell(f *testing.F) {
-	for _, s := range []string{"=1+1", "客戶 <&>\"'", " lead and trail ", "a\nb", "-3"} {
+	for _, s := range []string{"=1+1", "客戶 <&>\"'", " lead and trail ", "a\nb", "-3", "100000000000", "0.000000000001"} {
 		f.Add(s, "problem <b>&</b>", false)
 		f.Add(s, "", true)
 	}

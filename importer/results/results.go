@@ -131,13 +131,16 @@ func allDigits(s string) bool {
 	return true
 }
 
-// excelMaxDigits is the number of significant digits Excel keeps.
-const excelMaxDigits = 15
+// excelGeneralWidth is how many characters (digits and sign, not the
+// decimal point) Excel's General format shows before it switches to
+// scientific notation: 100000000000 shows as "1E+11".
+const excelGeneralWidth = 11
 
 // numericValue returns the number an XLSX Numeric cell is written as, and
-// whether it is one: the Value must be a plain decimal with at most 15
-// significant digits (more would be silently rounded by Excel, so such a
-// value, e.g. a long account number, stays text).
+// whether it is one: the Value must be a plain decimal that Excel's General
+// format shows whole, digit for digit. Anything longer (a 12-digit amount,
+// a long account number) stays text, so the results sheet shows exactly
+// what was read instead of "1E+11" or a rounded number.
 func numericValue(c Cell) (float64, bool) {
 	if !c.Numeric || !IsPlainDecimal(c.Value) {
 		return 0, false
@@ -145,11 +148,15 @@ func numericValue(c Cell) (float64, bool) {
 	digits := strings.TrimPrefix(c.Value, "-")
 	intPart, frac, _ := strings.Cut(digits, ".")
 	sig := strings.Trim(intPart+strings.TrimRight(frac, "0"), "0")
-	if len(sig) > excelMaxDigits {
+	if len(sig) > excelGeneralWidth {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(c.Value, 64)
 	if err != nil {
+		return 0, false
+	}
+	shown := strconv.FormatFloat(v, 'f', -1, 64)
+	if len(shown)-strings.Count(shown, ".") > excelGeneralWidth {
 		return 0, false
 	}
 	return v, true

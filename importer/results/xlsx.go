@@ -174,8 +174,9 @@ func (w *XLSXWriter) setRow(vals []any) error {
 	return nil
 }
 
-// WriteRow writes one row. Numeric cells holding a plain decimal with at
-// most 15 significant digits become numbers; everything else is a string
+// WriteRow writes one row. Numeric cells holding a plain decimal that
+// Excel's General format shows whole (at most 11 characters) become
+// numbers; everything else is a string
 // cell (never a formula). Cells with a Problem are filled red and get a
 // comment.
 func (w *XLSXWriter) WriteRow(cells []Cell) error {

@@ -103,7 +103,7 @@ func TestXLSXGolden(t *testing.T) {
 		want{"A4", "3", excelize.CellTypeUnset, ""},
 		want{"B4", "@SUM(A1)", excelize.CellTypeInlineString, ""},
 		want{"C4", "", excelize.CellTypeUnset, "必填"},
-		want{"D4", "12345678901234567", excelize.CellTypeInlineString, ""}, // > 15 digits stays text
+		want{"D4", "12345678901234567", excelize.CellTypeInlineString, ""}, // too long for General: stays text
 		want{"E4", "OK", excelize.CellTypeInlineString, ""},
 		want{"F4", `=HYPERLINK("http://x")`, excelize.CellTypeInlineString, ""},
 		want{"A5", "4", excelize.CellTypeUnset, ""},
