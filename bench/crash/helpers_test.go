@@ -5,25 +5,20 @@ package crash
 // Helpers of the crash tests: the custimport binary is built once (without
 // -race: the race detector would only slow the processes under test down,
 // and the code they run is raced by the importer's own tests), simulators
-// are `custimport sim` processes on a free loopback port, and imports are
+// are `custimport sim` processes (clitest.StartSim), and imports are
 // separate processes that can be killed with SIGKILL.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,6 +27,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/journal"
 )
 
@@ -58,13 +54,8 @@ func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "custimport-crash-")
-		if buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(buildDir, "custimport")
-		cmd := exec.Command("go", "build", "-o", binPath, "github.com/custimport/custimport/cmd/custimport")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		if buildErr == nil {
+			binPath, buildErr = clitest.Build(buildDir, false)
 		}
 	})
 	if buildErr != nil {
@@ -73,37 +64,16 @@ func binary(t *testing.T) string {
 	return binPath
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // rig is one simulator and a working folder for imports against it.
 type rig struct {
 	bin string
-	dir string   // working folder of the imports
-	url string   // the simulator's base URL
+	dir string // working folder of the imports
+	sim *clitest.Sim
 	env []string // the whole environment of every process
 }
 
-var simURLRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
-
-// newRig starts `custimport sim --addr 127.0.0.1:0 simArgs...` with a
-// random key and waits until it listens. The simulator is stopped (SIGINT,
-// then SIGKILL) when the test ends.
+// newRig starts `custimport sim simArgs...` with a random key; it is
+// stopped when the test ends.
 func newRig(t *testing.T, simArgs ...string) *rig {
 	t.Helper()
 	key := make([]byte, 16)
@@ -116,47 +86,8 @@ func newRig(t *testing.T, simArgs ...string) *rig {
 		"TMS_PNO=" + testPNO,
 		"TMS_API_KEY=crash-" + hex.EncodeToString(key),
 	}
-
-	cmd := exec.Command(r.bin, append([]string{"sim", "--addr", "127.0.0.1:0"}, simArgs...)...)
-	cmd.Dir, cmd.Env = t.TempDir(), r.env
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr := &syncBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the simulator: %v", err)
-	}
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := simURLRE.FindStringSubmatch(sc.Text()); m != nil {
-				urlc <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stdout)
-	}()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	select {
-	case r.url = <-urlc:
-	case err := <-exited:
-		t.Fatalf("the simulator exited before listening (%v):\n%s", err, stderr.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the simulator did not say where it listens:\n%s", stderr.String())
-	}
-	r.env = append(r.env, "TMS_URL="+r.url)
+	r.sim = clitest.StartSim(t, r.bin, r.env, simArgs...)
+	r.env = append(r.env, "TMS_URL="+r.sim.URL)
 	return r
 }
 
@@ -166,7 +97,7 @@ func (r *rig) path(name string) string { return filepath.Join(r.dir, name) }
 // proc is a running import.
 type proc struct {
 	cmd      *exec.Cmd
-	out      *syncBuffer
+	out      *clitest.SyncBuffer
 	started  time.Time
 	signaled bool // ended by a signal (the kill landed)
 	code     int  // exit code when not signaled
@@ -176,7 +107,7 @@ type proc struct {
 // killed if it is still running when ctx ends.
 func (r *rig) start(ctx context.Context, t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{out: &syncBuffer{}}
+	p := &proc{out: &clitest.SyncBuffer{}}
 	p.cmd = exec.CommandContext(ctx, r.bin, args...)
 	p.cmd.Dir, p.cmd.Env = r.dir, r.env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -227,31 +158,12 @@ func (r *rig) run(t *testing.T, args ...string) (int, string) {
 	return p.code, p.out.String()
 }
 
-// customers returns the simulator's store.
-func (r *rig) customers(t *testing.T) []map[string]any {
-	t.Helper()
-	c := &http.Client{Timeout: 30 * time.Second}
-	resp, err := c.Get(r.url + "/_sim/customers")
-	if err != nil {
-		t.Fatalf("GET /_sim/customers: %v", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /_sim/customers: %s", resp.Status)
-	}
-	var out []map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("GET /_sim/customers: %v", err)
-	}
-	return out
-}
-
 // store indexes the simulator's customers by CNAM1 marker: marker → the
 // CCODEs of the customers that carry it.
 func (r *rig) store(t *testing.T) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, c := range r.customers(t) {
+	for _, c := range r.sim.Customers(t) {
 		name, _ := c["CNAM1"].(string)
 		code, _ := c["CCODE"].(string)
 		out[name] = append(out[name], code)

@@ -6,7 +6,6 @@ package main
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -14,11 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +23,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 // Credentials of the simulators the tests start. testKey is distinctive so
@@ -53,15 +52,7 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	bin = filepath.Join(dir, "custimport")
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	args = append(args, ".")
-	build := exec.Command("go", args...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	if bin, err = clitest.Build(dir, raceEnabled); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: building the binary:", err)
 		return 1
 	}
@@ -125,124 +116,11 @@ func run(t *testing.T, dir string, env []string, args ...string) procResult {
 	return res
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer goroutine and a reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// simProc is a running `custimport sim`.
-type simProc struct {
-	url    string
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-}
-
-var simURLRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
-
-// startSim starts `custimport sim --addr 127.0.0.1:0 args...` and waits for
-// its "listening on" line. The simulator is stopped with SIGINT when the test
-// ends, and must then exit 0 without having logged the key.
-func startSim(t *testing.T, args ...string) *simProc {
+// startSim starts `custimport sim args...` with the tests' credentials (see
+// clitest.StartSim: it must exit 0 on SIGINT and never print the key).
+func startSim(t *testing.T, args ...string) *clitest.Sim {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"sim", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Dir = t.TempDir()
-	cmd.Env = baseEnv(t, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY="+testKey)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &simProc{cmd: cmd, stderr: &syncBuffer{}}
-	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the simulator: %v", err)
-	}
-	var stdoutText syncBuffer
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			stdoutText.Write([]byte(sc.Text() + "\n"))
-			if m := simURLRE.FindStringSubmatch(sc.Text()); m != nil {
-				urlc <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stdout)
-	}()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case s.url = <-urlc:
-	case err := <-exited:
-		t.Fatalf("the simulator exited before listening (%v):\n%s%s", err, stdoutText.String(), s.stderr.String())
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the simulator did not say where it listens:\n%s%s", stdoutText.String(), s.stderr.String())
-	}
-	t.Cleanup(func() {
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			t.Errorf("stopping the simulator: %v", err)
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("the simulator ended with %v after SIGINT, want exit 0:\n%s", err, s.stderr.String())
-			}
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-			t.Errorf("the simulator did not stop within 15 s of SIGINT")
-		}
-		if strings.Contains(s.stderr.String()+stdoutText.String(), testKey) {
-			t.Errorf("the simulator's output contains the API key")
-		}
-	})
-	return s
-}
-
-// customers returns the simulator's store.
-func (s *simProc) customers(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	s.getJSON(t, "/_sim/customers", &out)
-	return out
-}
-
-// stats returns the simulator's request counters.
-func (s *simProc) stats(t *testing.T) map[string]any {
-	t.Helper()
-	var out map[string]any
-	s.getJSON(t, "/_sim/stats", &out)
-	return out
-}
-
-func (s *simProc) getJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	resp, err := http.Get(s.url + path)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s", path, resp.Status)
-	}
-	dec := json.NewDecoder(resp.Body)
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
+	return clitest.StartSim(t, bin, baseEnv(t, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY="+testKey), args...)
 }
 
 // byCode indexes customers by CCODE.
@@ -534,14 +412,14 @@ func writeGenCSV(t *testing.T, dir, name, prefix string, n int, blank func(i int
 // bgProc is a run of the binary in the background.
 type bgProc struct {
 	cmd         *exec.Cmd
-	out, errOut *syncBuffer
+	out, errOut *clitest.SyncBuffer
 	done        chan error
 }
 
 // execImport starts the binary in dir and returns without waiting.
 func execImport(t *testing.T, dir string, env []string, args ...string) *bgProc {
 	t.Helper()
-	p := &bgProc{cmd: exec.Command(bin, args...), out: &syncBuffer{}, errOut: &syncBuffer{}, done: make(chan error, 1)}
+	p := &bgProc{cmd: exec.Command(bin, args...), out: &clitest.SyncBuffer{}, errOut: &clitest.SyncBuffer{}, done: make(chan error, 1)}
 	p.cmd.Dir, p.cmd.Env = dir, env
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.errOut
 	if err := p.cmd.Start(); err != nil {

@@ -15,10 +15,11 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 // autoCode is the simulator's automatic customer code.
@@ -48,7 +49,7 @@ func TestCheckSample(t *testing.T) {
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
-	env := simEnv(t, sim.url)
+	env := simEnv(t, sim.URL)
 	in := readInputXLSX(t, filepath.Join(dir, "customers.xlsx"))
 	if len(in.rows) < 10 {
 		t.Fatalf("the sample has %d rows; want a real sample", len(in.rows))
@@ -98,10 +99,10 @@ func TestCheckSample(t *testing.T) {
 			}
 		}
 	})
-	if n := len(sim.customers(t)); n != 0 {
+	if n := len(sim.Customers(t)); n != 0 {
 		t.Errorf("the simulator holds %d customers after check and --dry-run, want 0", n)
 	}
-	if got := str(sim.stats(t)["Requests"]); got != "0" {
+	if got := str(sim.Stats(t)["Requests"]); got != "0" {
 		t.Errorf("simulator requests: got %s, want 0", got)
 	}
 }
@@ -258,7 +259,7 @@ func TestImportSample(t *testing.T) {
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
-	env := simEnv(t, sim.url)
+	env := simEnv(t, sim.URL)
 	in := readInputXLSX(t, filepath.Join(dir, "customers.xlsx"))
 	codes := codeOfLabel(t)
 	colOf := map[string]int{}
@@ -272,7 +273,7 @@ func TestImportSample(t *testing.T) {
 	}
 	out := readXLSX(t, filepath.Join(dir, "customers.results.xlsx"))
 	checkOriginalColumns(t, in, out)
-	store := byCode(sim.customers(t))
+	store := byCode(sim.Customers(t))
 	if len(store) != len(in.rows) {
 		t.Errorf("the store holds %d customers, want %d (one per row)", len(store), len(in.rows))
 	}
@@ -314,12 +315,12 @@ func TestImportSample(t *testing.T) {
 
 	// A second run resumes from the journal: nothing is sent again and
 	// every row keeps the code it got.
-	requests := str(sim.stats(t)["Requests"])
+	requests := str(sim.Stats(t)["Requests"])
 	res = run(t, dir, env, "import", "--rate", "500", "customers.xlsx")
 	if res.code != 0 {
 		t.Fatalf("second run: got exit %d, want 0\n%s", res.code, res)
 	}
-	if got := str(sim.stats(t)["Requests"]); got != requests {
+	if got := str(sim.Stats(t)["Requests"]); got != requests {
 		t.Errorf("second run: simulator requests went from %s to %s, want no new request (journal)", requests, got)
 	}
 	again := readInputXLSX(t, filepath.Join(dir, "customers.results.xlsx"))
@@ -329,7 +330,7 @@ func TestImportSample(t *testing.T) {
 			t.Errorf("second run row %d: got %s %q, want OK %q (as the first run)", r+2, st2[r], got2[r], got[r])
 		}
 	}
-	if n := len(sim.customers(t)); n != len(store) {
+	if n := len(sim.Customers(t)); n != len(store) {
 		t.Errorf("second run: %d customers stored, want %d", n, len(store))
 	}
 
@@ -339,7 +340,7 @@ func TestImportSample(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("--fresh run: got exit %d, want 0\n%s", res.code, res)
 	}
-	after := sim.customers(t)
+	after := sim.Customers(t)
 	withCode := 0
 	for _, c := range after {
 		if !autoCode.MatchString(str(c["CCODE"])) {
@@ -358,7 +359,7 @@ func TestEditChangesOnlySentFields(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
-	env := simEnv(t, sim.url)
+	env := simEnv(t, sim.URL)
 	steps := []struct {
 		name, csv string
 		want      map[string]string
@@ -377,7 +378,7 @@ func TestEditChangesOnlySentFields(t *testing.T) {
 		if res.code != 0 {
 			t.Fatalf("%s: got exit %d, want 0\n%s", st.name, res.code, res)
 		}
-		store := byCode(sim.customers(t))
+		store := byCode(sim.Customers(t))
 		if len(store) != 1 {
 			t.Fatalf("%s: %d customers stored, want 1", st.name, len(store))
 		}
@@ -399,14 +400,14 @@ func TestFaults(t *testing.T) {
 	_, rows := writeGenCSV(t, dir, "faults.csv", "F", n, blank)
 	args := []string{"import", "--workers", "4", "--rate", "50", "--timeout", "3s", "faults.csv"}
 
-	first := checkFaultRun(t, "first run", sim, rows, run(t, dir, simEnv(t, sim.url), args...), filepath.Join(dir, "faults.results.csv"))
+	first := checkFaultRun(t, "first run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.csv"))
 	if first.count["OK"] < n/2 {
 		t.Errorf("only %d of %d rows OK: retries are not working", first.count["OK"], n)
 	}
 
 	// The second run resumes from the journal: OK rows stay as they were,
 	// UNKNOWN creates are not resent, the others are sent again.
-	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.url), args...), filepath.Join(dir, "faults.results.csv"))
+	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.csv"))
 	for i := range rows {
 		switch first.status[i] {
 		case "OK":
@@ -431,7 +432,7 @@ type faultRun struct {
 // no customer stored twice, every OK row stored once under its
 // ImportCCODE, UNKNOWN only for creates without a code, a FAILED create
 // never stored, and the exit code 1 exactly when a row is not OK.
-func checkFaultRun(t *testing.T, name string, sim *simProc, rows []genRow, res procResult, out string) faultRun {
+func checkFaultRun(t *testing.T, name string, sim *clitest.Sim, rows []genRow, res procResult, out string) faultRun {
 	t.Helper()
 	sh := readResultsCSV(t, out)
 	if len(sh.rows) != len(rows) {
@@ -439,7 +440,7 @@ func checkFaultRun(t *testing.T, name string, sim *simProc, rows []genRow, res p
 	}
 	fr := faultRun{status: sh.column(t, "ImportStatus"), ccode: sh.column(t, "ImportCCODE"), count: map[string]int{}}
 	msgs := sh.column(t, "ImportErrorMessage")
-	store := sim.customers(t)
+	store := sim.Customers(t)
 	codes := byCode(store)
 	markers := map[string][]string{} // CNAM1 → CCODEs
 	for _, c := range store {
@@ -502,7 +503,7 @@ func checkFaultRun(t *testing.T, name string, sim *simProc, rows []genRow, res p
 	if res.code != wantExit {
 		t.Errorf("%s: got exit %d, want %d\n%s", name, res.code, wantExit, res)
 	}
-	t.Logf("%s: %d rows: %v; %d stored; simulator %v", name, len(rows), fr.count, len(store), sim.stats(t))
+	t.Logf("%s: %d rows: %v; %d stored; simulator %v", name, len(rows), fr.count, len(store), sim.Stats(t))
 	return fr
 }
 
@@ -591,7 +592,7 @@ func TestKeyNeverShown(t *testing.T) {
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t, "--reject-rate", "0.2", "--fail-rate", "0.1")
-	env := simEnv(t, sim.url)
+	env := simEnv(t, sim.URL)
 	keyFile := writeFile(t, dir, "key.txt", testKey+"\n")
 	copyTestdata(t, dir, "mixed.csv")
 	for _, tc := range []struct {
@@ -603,9 +604,9 @@ func TestKeyNeverShown(t *testing.T) {
 		{"xlsx verbose json log", env, []string{"import", "--verbose", "--log-format", "json", "--rate", "500",
 			"--summary-json", "s1.json", "customers.xlsx"}, "customers.results.xlsx"},
 		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "mixed.csv"}, "mixed.results.csv"},
-		{"key file", baseEnv(t, "TMS_URL="+sim.url, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum),
+		{"key file", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum),
 			[]string{"import", "--key-file", "key.txt", "--verbose", "--summary-json", "s3.json", "--out", "k.csv", "mixed.csv"}, "k.csv"},
-		{"wrong key", baseEnv(t, "TMS_URL="+sim.url, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY=wrong-"+testKey),
+		{"wrong key", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY=wrong-"+testKey),
 			[]string{"import", "--verbose", "--summary-json", "s4.json", "--out", "w.csv", "mixed.csv"}, "w.csv"},
 		{"config check", env, []string{"config", "check", "--key-file", "key.txt", "cfg.yaml"}, ""},
 	} {
@@ -758,7 +759,7 @@ func TestOrderWithManyWorkers(t *testing.T) {
 	sim := startSim(t, "--latency", "5ms", "--jitter", "5ms")
 	const n = 80
 	_, rows := writeGenCSV(t, dir, "order.csv", "W", n, func(int) bool { return false })
-	res := run(t, dir, simEnv(t, sim.url), "import", "--workers", "8", "--rate", "1000", "order.csv")
+	res := run(t, dir, simEnv(t, sim.URL), "import", "--workers", "8", "--rate", "1000", "order.csv")
 	if res.code != 0 {
 		t.Fatalf("got exit %d, want 0\n%s", res.code, res)
 	}
@@ -781,10 +782,10 @@ func TestInterrupt(t *testing.T) {
 	const n = 300
 	_, rows := writeGenCSV(t, dir, "big.csv", "S", n, func(i int) bool { return i%5 == 4 })
 
-	cmd := execImport(t, dir, simEnv(t, sim.url), "import", "--workers", "4", "--rate", "1000", "big.csv")
+	cmd := execImport(t, dir, simEnv(t, sim.URL), "import", "--workers", "4", "--rate", "1000", "big.csv")
 	// Interrupt once some rows are stored (about a second in).
 	deadline := time.Now().Add(20 * time.Second)
-	for len(sim.customers(t)) < 10 {
+	for len(sim.Customers(t)) < 10 {
 		if time.Now().After(deadline) {
 			t.Fatal("no row reached the simulator within 20 s")
 		}
@@ -802,7 +803,7 @@ func TestInterrupt(t *testing.T) {
 		t.Fatalf("results have %d rows, want %d (every input row)", len(out.rows), n)
 	}
 	in, st, cc := out.column(t, "CNAM1"), out.column(t, "ImportStatus"), out.column(t, "ImportCCODE")
-	store := byCode(sim.customers(t))
+	store := byCode(sim.Customers(t))
 	count := map[string]int{}
 	for i, r := range rows {
 		count[st[i]]++
@@ -836,7 +837,7 @@ func TestInterrupt(t *testing.T) {
 	t.Logf("interrupted: %v", count)
 
 	// Running again resumes: the rows not sent are sent, none twice.
-	res = run(t, dir, simEnv(t, sim.url), "import", "--workers", "8", "--rate", "1000", "big.csv")
+	res = run(t, dir, simEnv(t, sim.URL), "import", "--workers", "8", "--rate", "1000", "big.csv")
 	if res.code != 0 {
 		t.Fatalf("resumed run: got exit %d, want 0\n%s", res.code, res)
 	}
@@ -845,7 +846,7 @@ func TestInterrupt(t *testing.T) {
 		t.Fatalf("resumed run: %d rows, want %d", len(again.rows), n)
 	}
 	st2, cc2 := again.column(t, "ImportStatus"), again.column(t, "ImportCCODE")
-	stored := sim.customers(t)
+	stored := sim.Customers(t)
 	if len(stored) != n {
 		t.Errorf("after the resumed run the store holds %d customers, want %d (one per row)", len(stored), n)
 	}
