@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's whole test command (README): formatting, vet (also for
-# Windows), staticcheck,
-# the race-enabled test suite, and a short run of every fuzz target.
+# Windows), staticcheck, the race-enabled test suite, and a short run of
+# every fuzz target.
 # FUZZTIME=60s ./test.sh fuzzes longer; FUZZTIME=0 skips fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")"
