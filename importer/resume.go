@@ -116,7 +116,7 @@ func (r *resumeRules) apply(it *item) error {
 	if it.res.Status == StatusUnknown {
 		event = journal.Unknown
 	}
-	if err := r.journal.Sending(it.rec.Line, it.hash, create, it.outcome.Code); err != nil {
+	if err := r.journal.Sending(it.rec.Line, it.hash, create, it.outcome.Code, false); err != nil {
 		return err
 	}
 	return r.journal.Finished(it.rec.Line, event, it.res.CCODE, "", "carried over from an earlier version of the input")
@@ -160,7 +160,9 @@ func sendJournaled(ctx context.Context, s Sender, j *journal.Journal, it *item, 
 	// waits for the rate limiter.
 	recorded := false
 	ctx = tms.WithBeforeFirst(ctx, func() error {
-		if err := j.Sending(it.rec.Line, it.hash, create, it.outcome.Code); err != nil {
+		// A request that must not be repeated is on disk before it goes
+		// out; any other is resent after a power cut, which is harmless.
+		if err := j.Sending(it.rec.Line, it.hash, create, it.outcome.Code, it.outcome.Create); err != nil {
 			fatal(err)
 			return err
 		}

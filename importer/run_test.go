@@ -352,14 +352,14 @@ func TestRunResumeFromJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j.Sending(2, "", false, "U1") // the hash differs from this run's payload
+	j.Sending(2, "", false, "U1", false) // the hash differs from this run's payload
 	j.Finished(2, journal.OK, "U1", "", "")
-	j.Sending(3, "h", true, "")
+	j.Sending(3, "h", true, "", true)
 	j.Finished(3, journal.OK, "000009", "", "")
-	j.Sending(4, "h", false, "U3")
+	j.Sending(4, "h", false, "U3", false)
 	j.Finished(4, journal.Failed, "", "1005", "too long")
-	j.Sending(5, "h", true, "")
-	j.Sending(6, "h", true, "")
+	j.Sending(5, "h", true, "", true)
+	j.Sending(6, "h", true, "", true)
 	j.Close()
 
 	tests := []struct {

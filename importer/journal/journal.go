@@ -1,12 +1,14 @@
 // Package journal owns the import journal: an append-only file beside the
-// results (<out>.journal) that records, synced to disk, each row's request
-// before it is sent and its outcome after. A later run of the same input
+// results (<out>.journal) that records each row's request before it is
+// sent and its outcome after. A later run of the same input
 // reads it to skip rows already imported, resend rows that are safe to
 // resend, and mark creates whose outcome a crash left unknown, so a customer
 // is never created twice and never silently dropped.
 //
 // The format is JSON lines: a header naming the input's SHA-256, then one
-// entry per event. A torn last line (a crash mid-write) is ignored.
+// entry per event. A torn last line (a crash mid-write) is ignored. A
+// create's request entry is on disk before the request is sent; other
+// entries share fsyncs (see Journal).
 package journal
 
 import (
@@ -89,14 +91,38 @@ func (s *State) Pending() int {
 	return n
 }
 
-// Journal appends entries, each synced to disk before the call returns.
-// Safe for concurrent use.
+// Journal appends entries. Safe for concurrent use.
+//
+// Every entry is written to the file at once (so it survives the process
+// being killed); reaching the disk (surviving a power cut) is what an
+// fsync buys, and fsyncs are shared: an append that must be durable waits
+// for one sync that covers every entry written before it, so concurrent
+// workers share one fsync instead of queueing for one each (group commit).
+// Entries that need not wait are synced by the next such append, by a
+// sync at most syncInterval later, or by Close.
 type Journal struct {
-	mu   sync.Mutex
-	f    *os.File
 	path string
 	now  func() time.Time
+	f    *os.File
+	// syncFile puts the file on disk: f.Sync (tests count and delay it).
+	syncFile func() error
+
+	mu      sync.Mutex
+	synced  *sync.Cond // signalled after every sync
+	written uint64     // entries written so far
+	durable uint64     // entries known to be on disk
+	syncing bool       // a sync is running
+	err     error      // the first failed write or sync: the journal is unusable
+	closed  bool
+
+	stop     chan struct{} // closed by Close: ends the background sync
+	stopped  chan struct{} // closed when the background sync has ended
+	interval time.Duration
 }
+
+// syncInterval bounds how long an entry that did not wait for the disk may
+// stay off it. A variable for tests.
+var syncInterval = time.Second
 
 // Options for Open.
 type Options struct {
@@ -166,7 +192,15 @@ func Open(path, input, inputSHA256 string, opts Options) (*Journal, *State, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
-	return &Journal{f: f, path: path, now: now}, st, nil
+	return newJournal(f, path, now, syncInterval), st, nil
+}
+
+func newJournal(f *os.File, path string, now func() time.Time, interval time.Duration) *Journal {
+	j := &Journal{f: f, syncFile: f.Sync, path: path, now: now, interval: interval,
+		stop: make(chan struct{}), stopped: make(chan struct{})}
+	j.synced = sync.NewCond(&j.mu)
+	go j.syncLoop()
+	return j
 }
 
 // create writes a new journal holding only its header: to a temporary
@@ -300,46 +334,113 @@ func Read(path string) (*State, error) {
 	return st, nil
 }
 
-// Sending records that a row's request is about to be sent. It returns
-// once the entry is on disk.
-func (j *Journal) Sending(line int, hash string, create bool, ccode string) error {
-	return j.append(Entry{Line: line, Event: Sending, Hash: hash, Create: create, CCODE: ccode})
+// Sending records that a row's request is about to be sent. With durable
+// it returns only once the entry is on disk: required before a request
+// that must never be repeated (a create), since after a power cut a row
+// with no entry is sent again. Without, the entry is written now and
+// reaches the disk with the next sync.
+func (j *Journal) Sending(line int, hash string, create bool, ccode string, durable bool) error {
+	return j.append(Entry{Line: line, Event: Sending, Hash: hash, Create: create, CCODE: ccode}, durable)
 }
 
-// Finished records a row's outcome: OK, Failed or Unknown.
+// Finished records a row's outcome: OK, Failed or Unknown. It does not
+// wait for the disk: an outcome lost to a power cut leaves the row as
+// sent with no answer, which a later run treats as safely as a crash in
+// flight (a create becomes UNKNOWN, anything else is resent).
 func (j *Journal) Finished(line int, event, ccode, code, message string) error {
-	return j.append(Entry{Line: line, Event: event, CCODE: ccode, Code: code, Message: message})
+	return j.append(Entry{Line: line, Event: event, CCODE: ccode, Code: code, Message: message}, false)
 }
 
-func (j *Journal) append(e Entry) error {
+func (j *Journal) append(e Entry, durable bool) error {
 	e.Time = j.now().UTC()
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.write(e)
-}
-
-func (j *Journal) write(v any) error {
-	data, err := json.Marshal(v)
+	data, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.err != nil {
+		return j.err
+	}
+	if j.closed {
+		return fmt.Errorf("journal %s: %w", j.path, os.ErrClosed)
+	}
 	if _, err := j.f.Write(append(data, '\n')); err != nil {
-		return fmt.Errorf("journal %s: %w", j.path, err)
+		j.err = fmt.Errorf("journal %s: %w", j.path, err)
+		return j.err
 	}
-	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("journal %s: sync: %w", j.path, err)
+	j.written++
+	if !durable {
+		return nil
 	}
-	return nil
+	return j.syncLocked(j.written)
+}
+
+// syncLocked returns once entry n is on disk, running a sync itself when
+// none is running. j.mu is held.
+func (j *Journal) syncLocked(n uint64) error {
+	for j.durable < n && j.err == nil {
+		if j.syncing {
+			j.synced.Wait()
+			continue
+		}
+		j.syncing = true
+		target, syncFile := j.written, j.syncFile
+		j.mu.Unlock()
+		err := syncFile()
+		j.mu.Lock()
+		j.syncing = false
+		if err != nil && j.err == nil {
+			j.err = fmt.Errorf("journal %s: sync: %w", j.path, err)
+		} else if target > j.durable {
+			j.durable = target
+		}
+		j.synced.Broadcast()
+	}
+	return j.err
+}
+
+// syncLoop syncs written entries every interval until Close.
+func (j *Journal) syncLoop() {
+	defer close(j.stopped)
+	t := time.NewTicker(j.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-j.stop:
+			return
+		case <-t.C:
+			j.mu.Lock()
+			if j.durable < j.written {
+				j.syncLocked(j.written)
+			}
+			j.mu.Unlock()
+		}
+	}
 }
 
 // Path returns the journal's file name.
 func (j *Journal) Path() string { return j.path }
 
-// Close closes the journal file.
+// Close syncs what is written and closes the journal file. It returns
+// the first write or sync error the journal met.
 func (j *Journal) Close() error {
 	j.mu.Lock()
+	if j.closed {
+		j.mu.Unlock()
+		return nil
+	}
+	j.closed = true
+	j.mu.Unlock()
+	close(j.stop)
+	<-j.stopped
+	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.f.Close()
+	err := j.syncLocked(j.written)
+	if cerr := j.f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("journal %s: %w", j.path, cerr)
+	}
+	return err
 }
 
 func syncDir(dir string) {

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,14 +22,14 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("new journal: got %d rows, want 0", len(st.Rows))
 	}
 	steps := []func() error{
-		func() error { return j.Sending(2, "a", false, "C1") },
+		func() error { return j.Sending(2, "a", false, "C1", false) },
 		func() error { return j.Finished(2, OK, "C1", "", "") },
-		func() error { return j.Sending(3, "b", true, "") },
+		func() error { return j.Sending(3, "b", true, "", true) },
 		func() error { return j.Finished(3, OK, "000007", "", "") },
-		func() error { return j.Sending(4, "c", true, "") }, // crash before the answer
-		func() error { return j.Sending(5, "d", false, "C5") },
+		func() error { return j.Sending(4, "c", true, "", true) }, // crash before the answer
+		func() error { return j.Sending(5, "d", false, "C5", false) },
 		func() error { return j.Finished(5, Failed, "", "1005", "too long") },
-		func() error { return j.Sending(6, "e", true, "") },
+		func() error { return j.Sending(6, "e", true, "", true) },
 		func() error { return j.Finished(6, Unknown, "", "", "timeout") },
 	}
 	for _, s := range steps {
@@ -94,7 +95,7 @@ func TestOpenOtherInputAndFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j.Sending(2, "x", true, "")
+	j.Sending(2, "x", true, "", true)
 	j.Close()
 
 	_, old, err := Open(path, "in.csv", "h2", Options{})
@@ -151,7 +152,7 @@ func TestConcurrentAppend(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 25; i++ {
 				line := w*100 + i
-				j.Sending(line, "h", false, "C")
+				j.Sending(line, "h", false, "C", false)
 				j.Finished(line, OK, "C", "", "")
 			}
 		}(w)
@@ -187,7 +188,7 @@ func TestOpenAfterTornLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j.Sending(2, "a", true, "")
+	j.Sending(2, "a", true, "", true)
 	j.Finished(2, OK, "000001", "", "")
 	j.Close()
 	// A power cut tears the last entry.
@@ -201,7 +202,7 @@ func TestOpenAfterTornLine(t *testing.T) {
 	if got := st.Rows[2].Event; got != Sending {
 		t.Errorf("row 2 after the torn ok: got %q, want %q", got, Sending)
 	}
-	j.Sending(3, "b", false, "C3")
+	j.Sending(3, "b", false, "C3", false)
 	j.Finished(3, OK, "C3", "", "")
 	j.Close()
 	st, err = Read(path)
@@ -220,12 +221,179 @@ func TestOpenEmptyJournalFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("an empty journal must not block the run: %v", err)
 	}
-	j.Sending(2, "a", false, "C")
+	j.Sending(2, "a", false, "C", false)
 	j.Close()
 	if len(st.Rows) != 0 {
 		t.Errorf("got %d rows, want 0", len(st.Rows))
 	}
 	if st, err = Read(path); err != nil || st.InputSHA256 != "h" || len(st.Rows) != 1 {
 		t.Errorf("after reopening: %+v, %v", st, err)
+	}
+}
+
+// syncSpy wraps a journal's sync: each sync is slowed down and records the
+// journal's content as it was when the sync began.
+type syncSpy struct {
+	mu        sync.Mutex
+	snapshots []string // the file at the start of each finished sync
+	fail      error
+}
+
+func spyOn(t *testing.T, j *Journal, delay time.Duration) *syncSpy {
+	t.Helper()
+	s := &syncSpy{}
+	real := j.syncFile
+	j.mu.Lock()
+	j.syncFile = func() error {
+		data, err := os.ReadFile(j.path)
+		if err != nil {
+			return err
+		}
+		time.Sleep(delay)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.fail != nil {
+			return s.fail
+		}
+		if err := real(); err != nil {
+			return err
+		}
+		s.snapshots = append(s.snapshots, string(data))
+		return nil
+	}
+	j.mu.Unlock()
+	return s
+}
+
+// covered reports whether a finished sync began after entry line was
+// written.
+func (s *syncSpy) covered(line int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	want := fmt.Sprintf(`"line":%d,`, line)
+	for _, snap := range s.snapshots {
+		if strings.Contains(snap, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *syncSpy) syncs() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.snapshots)
+}
+
+func TestGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, _, err := Open(path, "in", "h", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := spyOn(t, j, 20*time.Millisecond)
+	const workers = 16
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make([]error, workers)
+	notCovered := make([]bool, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[w] = j.Sending(w+2, "h", true, "", true)
+			notCovered[w] = !spy.covered(w + 2)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for w := range workers {
+		if errs[w] != nil {
+			t.Errorf("line %d: %v", w+2, errs[w])
+		}
+		if notCovered[w] {
+			t.Errorf("line %d: durable Sending returned before a sync that covers it", w+2)
+		}
+	}
+	// One sync for the first arrival, one for everybody who came while it
+	// ran; a background sync may add one.
+	if n := spy.syncs(); n > 3 {
+		t.Errorf("%d concurrent durable appends took %d syncs, want them to share (≤ 3)", workers, n)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLazyEntriesReachTheDisk(t *testing.T) {
+	defer func(d time.Duration) { syncInterval = d }(syncInterval)
+	syncInterval = 10 * time.Millisecond
+	path := filepath.Join(t.TempDir(), "j")
+	j, _, err := Open(path, "in", "h", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := spyOn(t, j, 0)
+	if err := j.Sending(2, "h", false, "C2", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Finished(2, OK, "C2", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if spy.covered(2) {
+		t.Fatal("a lazy entry was synced before it returned; want the sync left to later")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !spy.covered(2) {
+		if time.Now().After(deadline) {
+			t.Fatal("the background sync never covered the lazy entries")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Finished(3, OK, "C3", "", ""); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("append after Close: got %v, want os.ErrClosed", err)
+	}
+}
+
+func TestCloseSyncs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, _, err := Open(path, "in", "h", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := spyOn(t, j, 0)
+	j.Sending(2, "h", false, "C2", false)
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !spy.covered(2) {
+		t.Error("Close did not sync the entries written before it")
+	}
+}
+
+func TestSyncFailureIsSticky(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, _, err := Open(path, "in", "h", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spy := spyOn(t, j, 0)
+	errDisk := errors.New("disk on fire")
+	spy.mu.Lock()
+	spy.fail = errDisk
+	spy.mu.Unlock()
+	if err := j.Sending(2, "h", true, "", true); !errors.Is(err, errDisk) {
+		t.Fatalf("durable Sending with a failing sync: got %v, want %v", err, errDisk)
+	}
+	// The journal can no longer promise anything: every later call fails.
+	if err := j.Sending(3, "h", false, "C3", false); !errors.Is(err, errDisk) {
+		t.Errorf("Sending after a failed sync: got %v, want %v", err, errDisk)
+	}
+	if err := j.Close(); !errors.Is(err, errDisk) {
+		t.Errorf("Close after a failed sync: got %v, want %v", err, errDisk)
 	}
 }
