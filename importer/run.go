@@ -110,6 +110,32 @@ func DefaultOut(input, sheet string) string {
 	return base + ".results.xlsx"
 }
 
+// ErrImportResults is returned by a dry-run whose results file holds the
+// results of an import (a journal is beside it).
+var ErrImportResults = errors.New("holds the results of an import, which a check would replace")
+
+// ResultsSheet returns the sheet name that goes into the default results
+// name of input (see DefaultOut): "" when no sheet is chosen, or when the
+// chosen one is the sheet read without --sheet anyway, so that naming the
+// default sheet does not start a second results file and journal for the
+// same rows (which would create its auto-numbered rows again).
+func ResultsSheet(input string, opts source.Options) string {
+	chosen := opts.Sheet
+	if chosen == "" {
+		return ""
+	}
+	opts.Sheet = ""
+	src, err := source.Open(input, opts)
+	if err != nil {
+		return chosen // unreadable: the run reports it
+	}
+	defer src.Close()
+	if x, ok := src.(interface{ Sheet() string }); ok && strings.EqualFold(strings.TrimSpace(x.Sheet()), strings.TrimSpace(chosen)) {
+		return ""
+	}
+	return chosen
+}
+
 // ReadError is returned when the input cannot be read to its end. Rows
 // before the problem were processed and their results written.
 type ReadError struct {
@@ -151,10 +177,18 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	out := opts.Out
 	if out == "" {
-		out = DefaultOut(opts.Input, opts.Source.Sheet)
+		out = DefaultOut(opts.Input, ResultsSheet(opts.Input, opts.Source))
 	}
 	if sameFile(out, opts.Input) {
 		return Summary{}, fmt.Errorf("the results file %s would overwrite the input: choose another --out", out)
+	}
+	if opts.DryRun {
+		// Beside a journal, the results file is an import's record: the
+		// codes TMS gave. A check must not replace it with VALID rows
+		// (fed back later, they would be created again).
+		if _, err := os.Stat(out + ".journal"); err == nil {
+			return Summary{}, fmt.Errorf("%s: %w; write the check elsewhere with --out", out, ErrImportResults)
+		}
 	}
 	if opts.Validate.Defaults == nil && opts.Mapping != nil {
 		opts.Validate.Defaults = opts.Mapping.Defaults

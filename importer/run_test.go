@@ -490,10 +490,81 @@ func TestJournalKnowsTheSheet(t *testing.T) {
 			if s.calls.Load() != 1 || sum.Counts[StatusOK] != 1 {
 				t.Errorf("out %q sheet %s: sent %d, counts %v; want it sent, not taken for the other sheet", out, sheet, s.calls.Load(), sum.Counts)
 			}
-			if out == "" && !strings.HasSuffix(sum.Output, "two."+sheet+".results.xlsx") {
-				t.Errorf("default results for sheet %s: %s", sheet, sum.Output)
+			want := "two." + sheet + ".results.xlsx"
+			if sheet == "北區" {
+				want = "two.results.xlsx" // the first sheet, read without --sheet too
+			}
+			if out == "" && filepath.Base(sum.Output) != want {
+				t.Errorf("default results for sheet %s: got %s, want %s", sheet, filepath.Base(sum.Output), want)
 			}
 		}
+	}
+}
+
+// Naming the sheet that is read by default anyway must find the journal
+// of the runs that did not name it: else its creates are sent again.
+func TestNamingTheDefaultSheetKeepsItsJournal(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "book.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "客戶資料")
+	f.SetSheetRow("客戶資料", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
+	f.SetSheetRow("客戶資料", "A2", &[]any{"", "甲", 1})
+	f.SetSheetRow("客戶資料", "A3", &[]any{"", "乙", 1})
+	f.NewSheet("Other")
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	first := okSender()
+	if _, err := Run(context.Background(), Options{Input: in, Sender: first, Journal: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := first.calls.Load(); n != 2 {
+		t.Fatalf("first run sent %d rows, want 2", n)
+	}
+	for _, sheet := range []string{"客戶資料", " 客戶資料 "} {
+		again := okSender()
+		sum, err := Run(context.Background(), Options{Input: in, Sender: again, Journal: true, Source: sourceOptions(sheet)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := again.calls.Load(); n != 0 || sum.Counts[StatusOK] != 2 {
+			t.Errorf("--sheet %q: sent %d rows (counts %v), want none sent and both OK from the journal", sheet, n, sum.Counts)
+		}
+	}
+}
+
+func TestResultsSheet(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Hidden")
+	f.NewSheet("客戶資料")
+	f.NewSheet("Other")
+	f.SetActiveSheet(1)
+	if err := f.SetSheetVisible("Hidden", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	csv := writeFile(t, "in.csv", "CCODE\nA\n")
+	tests := []struct{ input, sheet, want string }{
+		{book, "", ""},
+		{book, "客戶資料", ""}, // the first visible sheet
+		{book, "other", "other"},
+		{book, "Hidden", "Hidden"},
+		{csv, "X", "X"},
+		{filepath.Join(dir, "missing.xlsx"), "X", "X"},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.input)+"/"+tt.sheet, func(t *testing.T) {
+			if got := ResultsSheet(tt.input, source.Options{Sheet: tt.sheet}); got != tt.want {
+				t.Errorf("ResultsSheet(%q, %q): got %q, want %q", filepath.Base(tt.input), tt.sheet, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -808,5 +879,34 @@ func TestDefaultOut(t *testing.T) {
 		if got := DefaultOut(tt.input, tt.sheet); got != tt.want {
 			t.Errorf("DefaultOut(%q, %q): got %q, want %q", tt.input, tt.sheet, got, tt.want)
 		}
+	}
+}
+
+// A check after an import must not replace the import's results (the codes
+// TMS gave) with VALID rows.
+func TestCheckKeepsImportResults(t *testing.T) {
+	in := writeFile(t, "c.csv", "CCODE,CNAM1,CBELE\n,甲,1\n")
+	if _, err := Run(context.Background(), Options{Input: in, Sender: okSender(), Journal: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := DefaultOut(in, "")
+	before, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Options{Input: in, DryRun: true})
+	if !errors.Is(err, ErrImportResults) {
+		t.Fatalf("check over an import's results: got %v, want ErrImportResults", err)
+	}
+	if after, _ := os.ReadFile(out); string(after) != string(before) {
+		t.Errorf("the import's results changed:\n%s\nwant\n%s", after, before)
+	}
+	// Elsewhere, or where no import wrote, a check runs.
+	if _, err := Run(context.Background(), Options{Input: in, DryRun: true, Out: out + ".check.csv"}); err != nil {
+		t.Errorf("check with --out: %v", err)
+	}
+	other := writeFile(t, "d.csv", "CCODE,CNAM1,CBELE\n,乙,1\n")
+	if _, err := Run(context.Background(), Options{Input: other, DryRun: true}); err != nil {
+		t.Errorf("check of a never-imported file: %v", err)
 	}
 }

@@ -56,7 +56,7 @@ func runFolder(ctx context.Context, io IO, s settings, dir string, base importer
 		path := filepath.Join(dir, name)
 		opts := base
 		opts.Input = path
-		opts.Out = filepath.Join(resultsDir, filepath.Base(importer.DefaultOut(path, s.Sheet)))
+		opts.Out = filepath.Join(resultsDir, filepath.Base(importer.DefaultOut(path, importer.ResultsSheet(path, opts.Source))))
 		fmt.Fprintf(io.Out, "== %s\n", path)
 		one := s
 		one.SummaryJSON = ""
