@@ -100,7 +100,7 @@ rate limit, retries, results file and summary.`)
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
 	opts.AbortCtx = abort
-	exit, _ := runOne(ctx, io, s, opts)
+	exit, _, _ := runOne(ctx, io, s, opts)
 	if exit != ExitCantRun {
 		fmt.Fprintf(io.Out, "The simulator now holds %d customers (GET %s/_sim/customers while it runs).\n", len(sim.Customers()), url)
 	}

@@ -2,29 +2,73 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/custimport/custimport/importer"
 )
 
 // runFolder imports every *.csv and *.xlsx file of a folder in name
 // order. Each file is moved afterwards to done/ (every row OK) or failed/
-// (anything else) beside it, except in a dry-run, or when the run was
-// stopped before its end (it stays, to resume); results go to the results folder (default
-// <folder>/results). The exit code is the worst of the files'.
+// (anything else) beside it, under a new name if one of that name is
+// already there. A file stays where it is in a dry-run, when the run was
+// stopped before its end (to resume), or when another run holds it.
+// Results go to the results folder (default <folder>/results). The exit
+// code is the worst of the files'. --summary-json PATH gets the folder's
+// summary (every file's outcome), each file's own summary goes beside its
+// results.
 func runFolder(ctx context.Context, io IO, s settings, dir string, base importer.Options) int {
+	fs := folderSummary{Folder: dir, Files: []folderFile{}}
+	exit := runFolderFiles(ctx, io, s, dir, base, &fs)
+	fs.ExitCode = exit
+	if s.SummaryJSON != "" {
+		data, _ := json.MarshalIndent(fs, "", "  ")
+		if err := os.WriteFile(s.SummaryJSON, append(data, '\n'), 0o644); err != nil {
+			fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
+			exit = max(exit, ExitCantRun)
+		}
+	}
+	return exit
+}
+
+// folderSummary is the --summary-json of a folder run.
+type folderSummary struct {
+	Folder   string       `json:"folder"`
+	Files    []folderFile `json:"files"`
+	Skipped  []string     `json:"skipped,omitempty"` // results files found in the folder
+	ExitCode int          `json:"exit_code"`
+	Error    string       `json:"error,omitempty"`
+}
+
+// folderFile is one file of a folder run.
+type folderFile struct {
+	Input    string         `json:"input"`
+	MovedTo  string         `json:"moved_to,omitempty"` // "" when it stayed
+	Results  string         `json:"results,omitempty"`
+	Summary  string         `json:"summary,omitempty"` // its own summary JSON
+	Rows     int            `json:"rows"`
+	Counts   map[string]int `json:"counts"`
+	ExitCode int            `json:"exit_code"`
+}
+
+func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base importer.Options, fs *folderSummary) int {
+	failRun := func(format string, args ...any) int {
+		fs.Error = fmt.Sprintf(format, args...)
+		return fail(io, format, args...)
+	}
 	release, err := importer.Lock(dir)
 	if err != nil {
-		return fail(io, "%v", err)
+		return failRun("%v", err)
 	}
 	defer release()
 	if s.Out != "" {
-		return fail(io, "--out names one file: with a folder use --results-dir")
+		return failRun("--out names one file: with a folder use --results-dir")
 	}
 	resultsDir := s.ResultsDir
 	if resultsDir == "" {
@@ -35,12 +79,17 @@ func runFolder(ctx context.Context, io IO, s settings, dir string, base importer
 			continue
 		}
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fail(io, "%v", err)
+			return failRun("%v", err)
 		}
 	}
-	files, err := inputFiles(dir)
+	files, skipped, err := inputFiles(dir)
 	if err != nil {
-		return fail(io, "%v", err)
+		return failRun("%v", err)
+	}
+	fs.Skipped = skipped
+	for _, name := range skipped {
+		fmt.Fprintf(io.Err, "custimport: %s: skipped: a results file (to send its rows again, import it by name: custimport import %s)\n",
+			filepath.Join(dir, name), filepath.Join(dir, name))
 	}
 	if len(files) == 0 {
 		fmt.Fprintf(io.Out, "%s: no .csv or .xlsx files to import\n", dir)
@@ -63,12 +112,24 @@ func runFolder(ctx context.Context, io IO, s settings, dir string, base importer
 		if s.SummaryJSON != "" {
 			one.SummaryJSON = filepath.Join(resultsDir, strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
 		}
-		code, sum := runOne(ctx, io, one, opts)
+		code, sum, runErr := runOne(ctx, io, one, opts)
 		worst = max(worst, code)
-		if opts.DryRun {
-			continue // a check leaves the folder as it is
+		ff := folderFile{Input: path, Summary: one.SummaryJSON, Rows: sum.Rows, Counts: map[string]int{}, ExitCode: code}
+		if runErr == nil || sum.Rows > 0 {
+			ff.Results = sum.Output
 		}
-		if sum.Interrupted || errors.Is(ctx.Err(), context.Canceled) {
+		for st, n := range sum.Counts {
+			ff.Counts[string(st)] = n
+		}
+		fs.Files = append(fs.Files, ff)
+		last := &fs.Files[len(fs.Files)-1]
+		switch {
+		case opts.DryRun:
+			continue // a check leaves the folder as it is
+		case errors.Is(runErr, importer.ErrLocked):
+			fmt.Fprintf(io.Out, "left in %s: another run is importing it\n\n", dir)
+			continue
+		case sum.Interrupted || errors.Is(ctx.Err(), context.Canceled):
 			// Stopped (Ctrl-C, TMS not answering): the file stays, so the
 			// next run resumes it from its journal.
 			fmt.Fprintf(io.Out, "left in %s to resume\n\n", dir)
@@ -78,27 +139,54 @@ func runFolder(ctx context.Context, io IO, s settings, dir string, base importer
 		if code != ExitOK {
 			to = "failed"
 		}
-		dst := filepath.Join(dir, to, name)
-		if err := os.Rename(path, dst); err != nil {
+		dst, err := moveAside(path, filepath.Join(dir, to), time.Now())
+		if err != nil {
 			fmt.Fprintf(io.Err, "custimport: moving %s: %v\n", path, err)
 			worst = ExitCantRun
 			continue
 		}
-		// The journal follows its results; the input's new place changes
-		// nothing since it is keyed by content.
+		last.MovedTo = dst
+		// The journal stays with the results: it is keyed by content, so
+		// the input's new place changes nothing.
 		fmt.Fprintf(io.Out, "moved to %s\n\n", dst)
 	}
 	return worst
 }
 
+// moveAside moves path into folder, keeping its name unless a file of that
+// name is there already (an earlier file of the same name): then the name
+// gets the time, name.20261125-023000.csv, so no earlier file is replaced.
+func moveAside(path, folder string, now time.Time) (string, error) {
+	name := filepath.Base(path)
+	dst := filepath.Join(folder, name)
+	ext := filepath.Ext(name)
+	for i := 0; ; i++ {
+		if _, err := os.Lstat(dst); errors.Is(err, os.ErrNotExist) {
+			break
+		} else if err != nil {
+			return "", err
+		}
+		stamp := now.Format("20060102-150405")
+		if i > 0 {
+			stamp += fmt.Sprintf("-%d", i)
+		}
+		dst = filepath.Join(folder, strings.TrimSuffix(name, ext)+"."+stamp+ext)
+	}
+	if err := os.Rename(path, dst); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
+
 // inputFiles lists the importable files of dir in name order, leaving
-// out Excel's lock files (~$name.xlsx) and results files.
-func inputFiles(dir string) ([]string, error) {
+// out hidden files and Excel's lock files (~$name.xlsx). Results files
+// (name.results.csv) are not imported but returned as skipped, to be
+// reported.
+func inputFiles(dir string) (names, skipped []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var names []string
 	for _, e := range entries {
 		name := e.Name()
 		ext := strings.ToLower(filepath.Ext(name))
@@ -106,10 +194,12 @@ func inputFiles(dir string) ([]string, error) {
 			continue
 		}
 		if strings.Contains(strings.ToLower(name), ".results.") {
+			skipped = append(skipped, name)
 			continue
 		}
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	return names, nil
+	sort.Strings(skipped)
+	return names, skipped, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -119,5 +120,101 @@ func TestImportFolderInterrupted(t *testing.T) {
 	}
 	if n := len(sim.Customers()); n != 0 {
 		t.Errorf("sent %d customers after the interrupt", n)
+	}
+}
+
+// readFolderSummary reads a folder run's --summary-json.
+func readFolderSummary(t *testing.T, path string) folderSummary {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("--summary-json: %v", err)
+	}
+	var fs folderSummary
+	if err := json.Unmarshal(data, &fs); err != nil {
+		t.Fatalf("--summary-json: %v\n%s", err, data)
+	}
+	return fs
+}
+
+// A nightly drop of a file with the same name: the earlier night's file is
+// kept in done/, results files in the inbox are reported, a file another run
+// holds stays, and --summary-json tells every file's fate, even on a night
+// with nothing to do.
+func TestImportFolderNightly(t *testing.T) {
+	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "folder-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	dir := t.TempDir()
+	sumPath := filepath.Join(t.TempDir(), "last.json")
+	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "folder-key"}
+	night := func() (int, string) {
+		var out, errb bytes.Buffer
+		code := Main([]string{"import", dir, "--quiet", "--summary-json", sumPath}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
+		return code, out.String() + errb.String()
+	}
+
+	// Night 0: nothing there.
+	if code, out := night(); code != ExitOK {
+		t.Fatalf("empty inbox: exit %d\n%s", code, out)
+	}
+	if fs := readFolderSummary(t, sumPath); fs.ExitCode != 0 || len(fs.Files) != 0 || fs.Folder != dir {
+		t.Errorf("empty inbox summary: %+v", fs)
+	}
+
+	// Night 1.
+	first := "CCODE,CNAM1,CBELE\nN1,一,1\n"
+	os.WriteFile(filepath.Join(dir, "new.csv"), []byte(first), 0o644)
+	if code, out := night(); code != ExitOK {
+		t.Fatalf("night 1: exit %d\n%s", code, out)
+	}
+	fs := readFolderSummary(t, sumPath)
+	if len(fs.Files) != 1 || fs.Files[0].MovedTo != filepath.Join(dir, "done", "new.csv") || fs.Files[0].Counts["OK"] != 1 || fs.Files[0].ExitCode != 0 {
+		t.Errorf("night 1 summary: %+v", fs)
+	}
+
+	// Night 2: same name, new content; a results file and a file another
+	// run is importing.
+	os.WriteFile(filepath.Join(dir, "new.csv"), []byte("CCODE,CNAM1,CBELE\nN2,二,1\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "old.results.csv"), []byte("CCODE\nR1\n"), 0o644)
+	busy := filepath.Join(dir, "busy.csv")
+	os.WriteFile(busy, []byte("CCODE,CNAM1,CBELE\nB1,忙,1\n"), 0o644)
+	release, err := lockForTest(busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	code, out := night()
+	if code != ExitCantRun {
+		t.Errorf("night 2: exit %d, want 2 (busy.csv could not run)\n%s", code, out)
+	}
+	if _, err := os.Stat(busy); err != nil {
+		t.Errorf("busy.csv, held by another run, was moved: %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "done", "new.csv")); string(got) != first {
+		t.Errorf("done/new.csv of night 1 was replaced: %q", got)
+	}
+	moved, _ := filepath.Glob(filepath.Join(dir, "done", "new.2*.csv"))
+	if len(moved) != 1 {
+		t.Fatalf("night 2's new.csv in done/: got %q, want one new.<time>.csv", moved)
+	}
+	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "skipped") {
+		t.Errorf("the skipped results file is not reported:\n%s", out)
+	}
+	fs = readFolderSummary(t, sumPath)
+	if fs.ExitCode != ExitCantRun || !slices.Equal(fs.Skipped, []string{"old.results.csv"}) || len(fs.Files) != 2 {
+		t.Fatalf("night 2 summary: %+v", fs)
+	}
+	if f := fs.Files[0]; f.Input != busy || f.MovedTo != "" || f.ExitCode != ExitCantRun {
+		t.Errorf("night 2 busy.csv: %+v", f)
+	}
+	if f := fs.Files[1]; f.MovedTo != moved[0] || f.Counts["OK"] != 1 {
+		t.Errorf("night 2 new.csv: %+v", f)
+	}
+	if n := len(sim.Customers()); n != 2 {
+		t.Errorf("store holds %d customers, want 2 (N1, N2)", n)
 	}
 }

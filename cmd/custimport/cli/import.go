@@ -100,7 +100,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
 		return runFolder(ctx, io, s, pos[0], opts)
 	}
-	exit, _ := runOne(ctx, io, s, opts)
+	exit, _, _ := runOne(ctx, io, s, opts)
 	return exit
 }
 
@@ -213,7 +213,7 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 
 // runOne runs one import (ctx and opts.AbortCtx carry the signals) and
 // reports it.
-func runOne(ctx context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary) {
+func runOne(ctx context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
 	if !s.Quiet {
 		opts.Progress = progress.New(io.Err, io.ErrIsTTY, opts.Logger)
 	}
@@ -223,7 +223,7 @@ func runOne(ctx context.Context, io IO, s settings, opts importer.Options) (int,
 	if err != nil && !errors.As(err, &readErr) {
 		code := failErr(io, s.Lang, err)
 		writeSummaryJSON(io, s.SummaryJSON, opts, sum, code, err)
-		return code, sum
+		return code, sum, err
 	}
 	printSummary(io.Out, sum, s.Lang)
 	if readErr != nil {
@@ -231,7 +231,7 @@ func runOne(ctx context.Context, io IO, s settings, opts importer.Options) (int,
 		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
 	}
 	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
-	return exit, sum
+	return exit, sum, err
 }
 
 func exitCode(sum importer.Summary, err error) int {
