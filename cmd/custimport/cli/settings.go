@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -64,6 +65,7 @@ func defaultSettings() settings {
 		LengthUnit:  "char",
 		Mode:        "upsert",
 		LogFormat:   "text",
+		MaxInputMB:  source.DefaultMaxBytes >> 20,
 	}
 }
 
@@ -78,7 +80,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.StringVar(&s.Encoding, "encoding", s.Encoding, "CSV encoding: utf-8 or big5 (default: detected)")
 	fs.StringVar(&s.Delimiter, "delimiter", s.Delimiter, "CSV delimiter: , ; or tab (default: detected)")
 	fs.StringVar(&s.Sheet, "sheet", s.Sheet, "XLSX sheet `NAME` (default: the first visible sheet)")
-	fs.Int64Var(&s.MaxInputMB, "max-input-mb", s.MaxInputMB, "refuse a CSV, or an XLSX that unpacks to, more than `MB` megabytes (default 512)")
+	fs.Int64Var(&s.MaxInputMB, "max-input-mb", s.MaxInputMB, "refuse a CSV, or an XLSX that unpacks to, more than `MB` megabytes")
 	fs.StringVar(&s.LogFormat, "log-format", s.LogFormat, "log format: text or json")
 	fs.BoolVar(&s.Quiet, "quiet", s.Quiet, "log warnings and errors only")
 	fs.StringVar(&s.SummaryJSON, "summary-json", s.SummaryJSON, "write the run's summary as JSON to `PATH`")
@@ -160,7 +162,7 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	if eff.MaxAttempts < 1 {
 		return eff, fmt.Errorf("--max-attempts %d: want at least 1", eff.MaxAttempts)
 	}
-	if eff.MaxInputMB < 0 {
+	if eff.MaxInputMB < 1 {
 		return eff, fmt.Errorf("--max-input-mb %d: want more than 0", eff.MaxInputMB)
 	}
 	if eff.StopAfter < 0 {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,5 +53,17 @@ func TestSettingsPrecedence(t *testing.T) {
 				t.Errorf("key: got %q (%v), want %q", key, err, tt.wantKey)
 			}
 		})
+	}
+}
+
+// config check prints the limits in force, not zero for "the default".
+func TestConfigCheckShowsEffectiveLimits(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(cfg, []byte("url: https://tms.example\npno: P\n"), 0o644)
+	res := run(t, map[string]string{"TMS_API_KEY": "k"}, "config", "check", cfg)
+	for _, want := range []string{"max_input_mb: 512", "workers: 4", "rate: 10"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("config check lacks %q:\n%s", want, res)
+		}
 	}
 }
