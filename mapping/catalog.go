@@ -173,7 +173,7 @@ const addDefaultZeroEN = "on add, 0 when not sent"
 var catalog = []Field{
 	{Code: CCODE, Label: "客戶代號", LabelEN: "customer code", Kind: String, MaxLen: 16, Required: true, Class: Code,
 		Note: "空白時以自動編號新增", NoteEN: "blank: created with an automatic code",
-		Aliases: []string{"客戶編號", "客戶代碼", "客編", "代號", "編號", "customer code", "customer id", "code"}},
+		Aliases: []string{"客戶編號", "客戶代碼", "客戶編碼", "客戶ID", "客戶No", "客編", "代號", "編號", "customer code", "customer id", "customer no", "code"}},
 	{Code: AutoCCODE, Label: "使用自動編號客戶代號", LabelEN: "automatic customer code", Kind: Bool, Class: Number,
 		Choices: choices(0, "不使用自動編號", "no", 1, "使用自動編號", "yes"),
 		Note:    "僅新增時有用,且客戶代號須留空", NoteEN: "only on add, and the customer code must be blank",

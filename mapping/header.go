@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"golang.org/x/text/width"
 )
 
 // Errors of header resolution; the returned errors wrap these.
@@ -13,6 +11,11 @@ var (
 	ErrNoKnownColumn  = errors.New("no column matches a field")
 	ErrDuplicateField = errors.New("two columns map to the same field")
 	ErrEmptyHeader    = errors.New("the file has no header row")
+	// ErrNoCodeColumn: no column feeds CCODE, but an unrecognised column
+	// looks like the customer code. Importing anyway would send every row
+	// with a blank CCODE, and TMS would create a new customer for each
+	// instead of updating the existing ones.
+	ErrNoCodeColumn = errors.New("no column maps to CCODE 客戶代號, but a column looks like a customer code")
 )
 
 // HeaderSearchRows is how many leading rows are searched for the header when
@@ -129,33 +132,24 @@ var index = func() map[string]match {
 	return m
 }()
 
-var keyReplacer = strings.NewReplacer(
-	" ", "", "\t", "", "\n", "", "\r", "", "_", "", "-", "", "*", "", ".", "",
-	"(", "", ")", "", "[", "", "]", "", ":", "", "/", "",
-	"身份", "身分", "臺", "台",
-)
-
-// headerKey normalises a header text for matching: full-width folded to
-// half-width, case folded, spaces and punctuation removed, 身份/身分 and
-// 臺/台 unified. "E-mail" and "ｅｍａｉｌ " both become "email".
-func headerKey(s string) string {
-	s = width.Narrow.String(strings.TrimSpace(s))
-	s = strings.ToLower(s)
-	return keyReplacer.Replace(s)
-}
-
 // MatchHeader returns the field a header text names, and how it matched.
+// Decorations are tolerated: surrounding spaces, required markers (* ＊ ※),
+// trailing notes such as (必填) or （YYYY/MM/DD）, full-width letters and
+// Simplified Chinese ("客户代号").
 func MatchHeader(text string) (*Field, string) {
-	m, ok := index[headerKey(text)]
-	if !ok {
-		return nil, ""
+	for _, key := range headerKeys(text) {
+		if m, ok := index[key]; ok {
+			return m.field, m.by
+		}
 	}
-	return m.field, m.by
+	return nil, ""
 }
 
 // Resolve maps one header row onto fields. The mapping file, when given,
 // takes precedence over codes, labels and aliases. Two columns feeding the
-// same field, or no column feeding any, is an error.
+// same field, or no column feeding any, is an error; so is no column feeding
+// CCODE while an unrecognised column looks like a customer code (see
+// ErrNoCodeColumn).
 func Resolve(header []string, file *File) (Header, error) {
 	h := Header{Columns: make([]Column, len(header))}
 	seen := make(map[string]int)
@@ -180,34 +174,62 @@ func Resolve(header []string, file *File) (Header, error) {
 		return h, fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
 			ErrNoKnownColumn, quoteList(header, 12))
 	}
+	if _, ok := seen[CCODE]; !ok {
+		var suspects []string
+		example := ""
+		for _, c := range h.Unknown() {
+			if codeLike(c.Header) {
+				suspects = append(suspects, fmt.Sprintf("column %s %q", ColumnName(c.Index), c.Header))
+				if example == "" {
+					example = strings.TrimSpace(c.Header)
+				}
+			}
+		}
+		if len(suspects) > 0 {
+			return h, fmt.Errorf("%w: %s; rename the customer-code column to 客戶代號 (or CCODE), or map it with --mapping (a mapping file with columns: {%q: CCODE}, or %q: ignore if it is not the customer code); without a CCODE column every row would create a new customer",
+				ErrNoCodeColumn, strings.Join(suspects, ", "), example, example)
+		}
+	}
 	return h, nil
+}
+
+// codeLike reports whether a header text, or the text without its notes,
+// looks like a customer-code column.
+func codeLike(text string) bool {
+	for _, key := range headerKeys(text) {
+		if looksLikeCode(key) {
+			return true
+		}
+	}
+	return false
 }
 
 func resolveColumn(i int, text string, file *File) Column {
 	c := Column{Index: i, Header: text}
-	key := headerKey(text)
-	if key == "" {
-		return c
-	}
-	if file != nil {
-		if code, ok := file.column(key); ok {
-			if code == Ignore {
-				c.Ignored, c.By = true, "mapping file"
+	// The most specific key first: "客戶等級(其他)" is GRADENO before its
+	// note could be dropped; within one key the mapping file comes first.
+	for _, key := range headerKeys(text) {
+		if file != nil {
+			if code, ok := file.column(key); ok {
+				if code == Ignore {
+					c.Ignored, c.By = true, "mapping file"
+					return c
+				}
+				f := &catalog[byCode[strings.ToUpper(code)]]
+				c.Field, c.By = f, "mapping file"
 				return c
 			}
-			f := &catalog[byCode[strings.ToUpper(code)]]
-			c.Field, c.By = f, "mapping file"
+		}
+		for _, r := range ResultColumns {
+			if key == headerKey(r) {
+				c.Result = r
+				return c
+			}
+		}
+		if m, ok := index[key]; ok {
+			c.Field, c.By = m.field, m.by
 			return c
 		}
-	}
-	for _, r := range ResultColumns {
-		if key == headerKey(r) {
-			c.Result = r
-			return c
-		}
-	}
-	if m, ok := index[key]; ok {
-		c.Field, c.By = m.field, m.by
 	}
 	return c
 }

@@ -33,6 +33,7 @@ var explanations = []struct {
 	{source.ErrCellTooLarge, "某個儲存格內容過長 (超過 1 MB):請檢查該列。", "a cell is longer than 1 MB: check that row."},
 	{mapping.ErrNoKnownColumn, "標題列沒有任何可辨識的欄位:請用 `custimport fields` 查看欄位名稱,或用 --mapping 對應檔指定。", "no header names a known field: see `custimport fields`, or map the columns with --mapping."},
 	{mapping.ErrDuplicateField, "兩個欄位對應到同一個 TMS 欄位:請刪除或改名其中一欄,或用 --mapping 對應檔指定。", "two columns feed the same TMS field: delete or rename one, or map them with --mapping."},
+	{mapping.ErrNoCodeColumn, "有一欄看起來是客戶代號,卻沒有對應到 CCODE;照這樣匯入,每一列都會新增一位客戶。請將該欄改名為「客戶代號」,或用 --mapping 對應檔指定。", "a column looks like the customer code but does not map to CCODE; imported like this, every row would create a new customer. Rename it to 客戶代號, or map it with --mapping."},
 	{mapping.ErrMappingFile, "對應檔 (mapping) 有誤:請依訊息修正,範例見 samples/mapping.yaml。", "the mapping file is wrong: fix it as the message says; see samples/mapping.yaml."},
 	{importer.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
 	{journal.ErrOtherInput, "輸入檔在上次匯入後有變更:請先依上次結果檔處理 UNKNOWN 的列,再加上 --fresh 重新開始。", "the input changed since the last run: handle the UNKNOWN rows of the last results, then run with --fresh."},

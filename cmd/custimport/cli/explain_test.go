@@ -18,6 +18,7 @@ func TestExplainedErrorsAndExamples(t *testing.T) {
 	noHeader := write("nohdr.csv", "a,b\n1,2\n")
 	quote := write("quote.csv", "CCODE,CNAM1\n\"A1,x\n")
 	bad := write("bad.csv", "CCODE,CNAM1,CRDAT\nA1,x,32\nA2,y,5\n")
+	codeLike := write("codelike.csv", "客戶識別碼,客戶名稱\nA001,甲\n")
 	big := write("big.csv", "CCODE,CNAM1\n"+strings.Repeat("A1,name\n", 200_000))
 	tests := []struct {
 		name     string
@@ -28,6 +29,7 @@ func TestExplainedErrorsAndExamples(t *testing.T) {
 	}{
 		{"no header zh", []string{"check", noHeader}, ExitCantRun, []string{"no column matches a field", "→ 標題列沒有任何可辨識的欄位"}, nil},
 		{"no header en", []string{"check", "--lang", "en", noHeader}, ExitCantRun, []string{"→ no header names a known field"}, nil},
+		{"code column not recognised", []string{"check", codeLike}, ExitCantRun, []string{"客戶識別碼", "→ 有一欄看起來是客戶代號"}, nil},
 		{"missing file", []string{"check", filepath.Join(dir, "none.xlsx")}, ExitCantRun, []string{"none.xlsx", "→ 找不到檔案"}, nil},
 		{"bad quote", []string{"check", quote}, ExitCantRun, []string{"quote.csv: line 2", "→ CSV 的引號"}, nil},
 		{"too large", []string{"check", "--max-input-mb", "1", big}, ExitCantRun, []string{"big.csv", "1.0 MB limit", "--max-input-mb"}, nil},
