@@ -95,14 +95,29 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 		lf.enc, lf.encName = encBig5, EncodingBig5
 	default:
 		lf.auto = true
-		if utf8.Valid(trimPartialRune(prefix, len(prefix) == sniffSize)) {
+		cut := len(prefix) == sniffSize
+		switch {
+		case cut && isASCII(prefix):
+			// Nothing to go by yet (English headers, long ASCII
+			// start): decide at the first line with non-ASCII bytes.
+			// ASCII reads the same in both encodings.
 			lf.enc, lf.encName = encUTF8, EncodingUTF8
-		} else {
+			lf.undecided = true
+		case utf8.Valid(trimPartialRune(prefix, cut)):
+			lf.enc, lf.encName = encUTF8, EncodingUTF8
+		default:
 			lf.enc, lf.encName = encBig5, EncodingBig5
 		}
 	}
 	if lf.enc == encBig5 {
 		lf.dec = traditionalchinese.Big5.NewDecoder()
+	}
+
+	// Lines ending in a lone CR (Excel for Mac's old "CSV (Macintosh)")
+	// become LF lines. In Big5 and UTF-8 a CR byte is always a CR, so
+	// mapping the raw bytes is safe; UTF-16 is mapped after decoding.
+	if start, err := lf.src.Peek(sniffSize); len(start) > 0 && loneCRLines(start, err != io.EOF) {
+		lf.src = bufio.NewReaderSize(transform.NewReader(lf.src, crToLF{}), sniffSize+4096)
 	}
 
 	// Read ahead to the first non-blank line to find the delimiter.
@@ -129,7 +144,9 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 }
 
 // Encoding returns the encoding in use: "utf-8", "utf-16le", "utf-16be" or
-// "big5".
+// "big5". When the encoding is detected and the first 64 KB are all ASCII,
+// it is decided at the first line with non-ASCII bytes; until Read reaches
+// that line Encoding returns "utf-8".
 func (r *CSVReader) Encoding() string { return r.lf.encName }
 
 // Delimiter returns the field delimiter in use.
@@ -282,16 +299,17 @@ const (
 // and hands the UTF-8 text on, so errors can name the exact line. Line
 // endings are kept, so csv's line numbers are the file's.
 type lineFilter struct {
-	name     string
-	src      *bufio.Reader
-	enc      encKind
-	encName  string
-	auto     bool // encoding was detected, not forced
-	dec      *encoding.Decoder
-	stripBOM bool
-	line     int // physical lines read so far
-	maxCell  int
-	delim    rune
+	name      string
+	src       *bufio.Reader
+	enc       encKind
+	encName   string
+	auto      bool // encoding was detected, not forced
+	undecided bool // auto, but only ASCII seen so far: see decide
+	dec       *encoding.Decoder
+	stripBOM  bool
+	line      int // physical lines read so far
+	maxCell   int
+	delim     rune
 
 	pending []byte // decoded text not yet handed to csv
 	off     int
@@ -376,6 +394,9 @@ func (f *lineFilter) next() {
 		f.err = &ParseError{File: f.name, Line: f.line, Err: ErrNUL}
 		return
 	}
+	if f.undecided && !isASCII(raw) {
+		raw = f.decide(raw)
+	}
 	text := raw
 	switch f.enc {
 	case encUTF8:
@@ -418,6 +439,25 @@ func (f *lineFilter) next() {
 	if err == io.EOF {
 		f.err = io.EOF
 	}
+}
+
+// decide sets the encoding of a file whose start was all ASCII, at its first
+// line with non-ASCII bytes: UTF-8 if that line and up to sniffSize bytes
+// after it are valid UTF-8, else Big5, as NewCSVReader decides from the
+// start of other files. Memory stays bounded: it only peeks into the read
+// buffer. It returns a copy of raw, since peeking may move the buffer raw
+// points into.
+func (f *lineFilter) decide(raw []byte) []byte {
+	line := append([]byte(nil), raw...)
+	f.undecided = false
+	ahead, err := f.src.Peek(sniffSize)
+	if utf8.Valid(line) && utf8.Valid(trimPartialRune(ahead, err != io.EOF)) {
+		f.enc, f.encName = encUTF8, EncodingUTF8
+	} else {
+		f.enc, f.encName = encBig5, EncodingBig5
+		f.dec = traditionalchinese.Big5.NewDecoder()
+	}
+	return line
 }
 
 // guard tracks the length of the cell being read and stops a runaway cell
@@ -480,6 +520,47 @@ func validBig5(p []byte) bool {
 		i++
 	}
 	return true
+}
+
+// loneCRLines reports whether the line breaks of the start of a text are
+// lone CRs (the old Mac convention): it holds a CR not followed by LF and no
+// LF at all. cut says the text goes on after p.
+func loneCRLines(p []byte, cut bool) bool {
+	if bytes.IndexByte(p, '\n') >= 0 {
+		return false
+	}
+	i := bytes.IndexByte(p, '\r')
+	// A CR that ends a cut prefix may be followed by an LF.
+	return i >= 0 && !(cut && i == len(p)-1)
+}
+
+// crToLF is a transformer that turns each lone CR (one not followed by LF)
+// into LF and keeps CRLF as it is.
+type crToLF struct{ transform.NopResetter }
+
+func (crToLF) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if c == '\r' {
+			switch {
+			case nSrc+1 < len(src):
+				if src[nSrc+1] != '\n' {
+					c = '\n'
+				}
+			case !atEOF:
+				return nDst, nSrc, transform.ErrShortSrc // is an LF next?
+			default:
+				c = '\n'
+			}
+		}
+		if nDst == len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		dst[nDst] = c
+		nDst++
+		nSrc++
+	}
+	return nDst, nSrc, nil
 }
 
 // limitReader fails with ErrTooLarge once more than left bytes are read.

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -375,5 +376,183 @@ func TestTrimPartialRune(t *testing.T) {
 		if got := string(trimPartialRune(tc.in, true)); got != tc.want {
 			t.Errorf("trimPartialRune(%q): got %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestCSVLineEndings reads files whose lines end in a lone CR (Excel for
+// Mac's "CSV (Macintosh)"), and checks that a lone CR inside a quoted cell
+// of an LF or CRLF file stays as it is.
+func TestCSVLineEndings(t *testing.T) {
+	var long bytes.Buffer
+	long.WriteString("code,name\r")
+	for i := 1; long.Len() < 200<<10; i++ {
+		fmt.Fprintf(&long, "C%05d,王小明%d\r", i, i)
+	}
+	long.WriteString("\"last\",end")
+	longLines := strings.Count(long.String(), "\r") + 1
+
+	tests := []struct {
+		name    string
+		in      []byte
+		want    []Record
+		wantEnc string
+	}{
+		{
+			name:    "CR only utf-8",
+			in:      []byte("客戶名稱,電話\r王小明,0933555666\r\r陳大文,02-2345-6789\r"),
+			want:    []Record{rec(1, "客戶名稱", "電話"), rec(2, "王小明", "0933555666"), rec(4, "陳大文", "02-2345-6789")},
+			wantEnc: "utf-8",
+		},
+		{
+			name:    "CR only utf-8 BOM semicolon",
+			in:      []byte("\xEF\xBB\xBFa;b\r1;2"),
+			want:    []Record{rec(1, "a", "b"), rec(2, "1", "2")},
+			wantEnc: "utf-8",
+		},
+		{
+			name:    "CR only big5",
+			in:      big5(t, "客戶名稱,電話\r陳大文,02-2345-6789\r \r許功蓋,\"台北市\"\r"),
+			want:    []Record{rec(1, "客戶名稱", "電話"), rec(2, "陳大文", "02-2345-6789"), rec(4, "許功蓋", "台北市")},
+			wantEnc: "big5",
+		},
+		{
+			name:    "CR only utf-16le",
+			in:      utf16(t, "名稱\t電話\r王小明\t0933555666\r", unicode.LittleEndian),
+			want:    []Record{rec(1, "名稱", "電話"), rec(2, "王小明", "0933555666")},
+			wantEnc: "utf-16le",
+		},
+		{
+			name: "CR only longer than the read buffers",
+			in:   long.Bytes(),
+		},
+		{
+			name: "LF with a lone CR in a quoted cell",
+			in:   []byte("a,b\n\"x\ry\",1\n"),
+			want: []Record{rec(1, "a", "b"), rec(2, "x\ry", "1")},
+		},
+		{
+			name: "CRLF with a lone CR in a quoted cell",
+			in:   []byte("a,b\r\n\"x\ry\",1\r\n2,3\r\n"),
+			want: []Record{rec(1, "a", "b"), rec(2, "x\ry", "1"), rec(3, "2", "3")},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewCSVReader(bytes.NewReader(tc.in), "mac.csv", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.wantEnc != "" && r.Encoding() != tc.wantEnc {
+				t.Errorf("got encoding %q, want %q", r.Encoding(), tc.wantEnc)
+			}
+			if tc.want == nil {
+				if n := len(got); n != longLines {
+					t.Fatalf("got %d records, want %d", n, longLines)
+				}
+				for i, g := range got {
+					if g.Line != i+1 || len(g.Cells) != 2 {
+						t.Fatalf("record %d: got line %d with %d cells, want line %d with 2", i, g.Line, len(g.Cells), i+1)
+					}
+				}
+				if g := got[len(got)-1]; g.Cells[0] != "last" || g.Cells[1] != "end" {
+					t.Errorf("last record: got %q, want [last end]", g.Cells)
+				}
+				return
+			}
+			checkRecords(t, got, tc.want)
+		})
+	}
+}
+
+// TestCSVLateNonASCII reads files whose first non-ASCII bytes come after the
+// 64 KB the encoding used to be decided from.
+func TestCSVLateNonASCII(t *testing.T) {
+	var ascii bytes.Buffer
+	ascii.WriteString("code,name,phone\n")
+	for i := 1; ascii.Len() < 70<<10; i++ {
+		fmt.Fprintf(&ascii, "C%05d,Wang Hsiao-ming,0933555666\n", i)
+	}
+	asciiLines := strings.Count(ascii.String(), "\n")
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+
+	tests := []struct {
+		name     string
+		in       []byte
+		want     []Record // the records after the ASCII ones
+		wantEnc  string
+		wantErr  error
+		wantLine int
+	}{
+		{
+			name:    "big5",
+			in:      cat(ascii.Bytes(), big5(t, "C90001,陳大文,02-2345-6789\nC90002,許功蓋,02-1111-2222\n")),
+			want:    []Record{rec(asciiLines+1, "C90001", "陳大文", "02-2345-6789"), rec(asciiLines+2, "C90002", "許功蓋", "02-1111-2222")},
+			wantEnc: "big5",
+		},
+		{
+			name:    "big5 after more than 64 KB more of ASCII",
+			in:      cat(ascii.Bytes(), ascii.Bytes()[len("code,name,phone\n"):], big5(t, "C90001,陳大文,1\n")),
+			want:    []Record{rec(2*asciiLines, "C90001", "陳大文", "1")},
+			wantEnc: "big5",
+		},
+		{
+			name:    "utf-8",
+			in:      cat(ascii.Bytes(), []byte("C90001,陳大文,02-2345-6789\n")),
+			want:    []Record{rec(asciiLines+1, "C90001", "陳大文", "02-2345-6789")},
+			wantEnc: "utf-8",
+		},
+		{
+			name:    "all ASCII",
+			in:      ascii.Bytes(),
+			wantEnc: "utf-8",
+		},
+		{
+			name:     "big5 then utf-8",
+			in:       cat(ascii.Bytes(), big5(t, "C90001,陳大文,1\n"), []byte("C90002,王小明,2\n")),
+			wantErr:  ErrMixedEncoding,
+			wantLine: asciiLines + 2,
+		},
+		{
+			name:     "utf-8 then big5",
+			in:       cat(ascii.Bytes(), []byte("C90001,王小明,1\n"), big5(t, "C90002,陳大文,2\n")),
+			wantErr:  ErrMixedEncoding,
+			wantLine: asciiLines + 1,
+		},
+		{
+			name:     "utf-8 then big5 more than 64 KB later",
+			in:       cat(ascii.Bytes(), []byte("C90001,王小明,1\n"), ascii.Bytes()[len("code,name,phone\n"):], big5(t, "C90002,陳大文,2\n")),
+			wantErr:  ErrMixedEncoding,
+			wantLine: 2*asciiLines + 1,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewCSVReader(bytes.NewReader(tc.in), "late.csv", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, r)
+			if tc.wantErr != nil {
+				checkErr(t, err, tc.wantErr, tc.wantLine, "late.csv")
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Encoding() != tc.wantEnc {
+				t.Errorf("got encoding %q, want %q", r.Encoding(), tc.wantEnc)
+			}
+			if len(got) < asciiLines {
+				t.Fatalf("got %d records, want at least %d", len(got), asciiLines)
+			}
+			if g := got[asciiLines-1]; g.Line != asciiLines || g.Cells[1] != "Wang Hsiao-ming" {
+				t.Errorf("record %d: got line %d %q, want line %d", asciiLines, g.Line, g.Cells, asciiLines)
+			}
+			checkRecords(t, got[len(got)-len(tc.want):], tc.want)
+		})
 	}
 }

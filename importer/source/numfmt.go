@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // formatKind says how a numeric cell is shown.
@@ -41,55 +42,108 @@ func builtinFormat(id int) numFormat {
 // classifyFormat classifies a custom number format code: date, date and
 // time, time, zero padding, or anything else (shown as a plain number). Only
 // the first section (positive numbers) is considered.
+//
+// Only real date and time tokens make a date: y, d, m (a month unless it
+// sits in a time), h, s, the elapsed-time sections [h], [m] and [s],
+// AM/PM, A/P and 上午/下午, and the era and calendar tokens e, g, b and aaa
+// (weekday) when no digit placeholder shows the value is a number. Quoted
+// text ("元"), escaped and spacing characters (\x, _x, *x), other [...]
+// sections (colours, conditions, locale tags such as [$-404]), the
+// scientific exponent (E+, E-) and the General token in any locale
+// ("General", "G/通用格式") are not tokens, so a code such as
+// G/通用格式"元" or 0"天" is a number format.
 func classifyFormat(code string) numFormat {
-	var hasDate, hasTime, hasMonthOrMinute, hasDigit, hasE bool
+	var hasDate, hasTime, hasWeakDate, hasMonthOrMinute, hasDigit bool
 	zeros, other := 0, 0
 	lower := strings.ToLower(code)
-	if strings.TrimSpace(lower) == "general" {
-		return numFormat{}
+	// skipRune returns the index just past the rune starting at i.
+	skipRune := func(i int) int {
+		if i >= len(lower) {
+			return i
+		}
+		_, n := utf8.DecodeRuneInString(lower[i:])
+		return i + n
 	}
-scan:
-	for i := 0; i < len(lower); i++ {
+	for i := 0; i < len(lower); {
 		c := lower[i]
-		switch c {
-		case ';':
-			break scan
-		case '"':
+		rest := lower[i:]
+		switch {
+		case c == ';':
+			i = len(lower) // first section only
+			continue
+		case c == '"':
 			j := strings.IndexByte(lower[i+1:], '"')
 			if j < 0 {
-				break scan
+				i = len(lower)
+				continue
+			}
+			i += j + 2
+			other++
+			continue
+		case c == '\\' || c == '_' || c == '*':
+			// Escaped literal, or a spacing/fill character.
+			i = skipRune(i + 1)
+			other++
+			continue
+		case c == '[':
+			j := strings.IndexByte(rest, ']')
+			if j < 0 {
+				i = len(lower)
+				continue
+			}
+			inner := rest[1:j]
+			if isElapsedToken(inner) {
+				hasTime = true // elapsed time [h]:mm, [mm]:ss
 			}
 			i += j + 1
+			continue
+		case strings.HasPrefix(rest, "general"):
+			i += len("general")
 			other++
-		case '\\', '_', '*':
-			i++ // escaped or spacing/fill character
+			continue
+		case strings.HasPrefix(rest, "g/") && len(rest) > 2 && rest[2] >= utf8.RuneSelf:
+			// The General token of a localised Excel or WPS:
+			// G/通用格式 (Chinese), G/標準 (Japanese), ...
+			i += 2
+			for i < len(lower) && lower[i] >= utf8.RuneSelf {
+				i = skipRune(i)
+			}
 			other++
-		case '[':
-			j := strings.IndexByte(lower[i:], ']')
-			if j < 0 {
-				break scan
-			}
-			inner := lower[i+1 : i+j]
-			if inner != "" && strings.Trim(inner, "hms") == "" {
-				hasTime = true // elapsed time [h]:mm
-			}
-			i += j
-		case 'y', 'd', 'g':
+			continue
+		case strings.HasPrefix(rest, "am/pm"):
+			hasTime = true
+			i += len("am/pm")
+			continue
+		case strings.HasPrefix(rest, "a/p"):
+			hasTime = true
+			i += len("a/p")
+			continue
+		case strings.HasPrefix(rest, "上午/下午"):
+			hasTime = true
+			i += len("上午/下午")
+			continue
+		case strings.HasPrefix(rest, "aaa"):
+			hasWeakDate = true // weekday (星期三)
+			i += len("aaa")
+			continue
+		case strings.HasPrefix(rest, "e+") || strings.HasPrefix(rest, "e-"):
+			i += 2 // scientific notation 0.00E+00
+			other++
+			continue
+		case c >= utf8.RuneSelf:
+			i = skipRune(i) // unquoted literal such as 年
+			other++
+			continue
+		}
+		switch c {
+		case 'y', 'd':
 			hasDate = true
-		case 'e':
-			hasE = true
+		case 'e', 'g', 'b':
+			hasWeakDate = true // era or Buddhist year: e"年", ggge, bbbb
 		case 'h', 's':
 			hasTime = true
 		case 'm':
 			hasMonthOrMinute = true
-		case 'a':
-			if strings.HasPrefix(lower[i:], "am/pm") {
-				hasTime = true
-				i += 4
-			} else if strings.HasPrefix(lower[i:], "a/p") {
-				hasTime = true
-				i += 2
-			}
 		case '0':
 			zeros++
 			hasDigit = true
@@ -99,9 +153,10 @@ scan:
 		default:
 			other++
 		}
+		i++
 	}
-	if hasE && !hasDigit {
-		hasDate = true // era year (ROC year in zh-TW)
+	if hasWeakDate && !hasDigit {
+		hasDate = true
 	}
 	if hasMonthOrMinute && !hasTime && !hasDigit {
 		hasDate = true // m, mmm: month
@@ -117,6 +172,20 @@ scan:
 		return numFormat{kind: kindZeroPad, width: zeros}
 	}
 	return numFormat{}
+}
+
+// isElapsedToken reports whether the text inside [...] of a number format is
+// an elapsed-time token: [h], [hh], [m], [mm], [s], [ss].
+func isElapsedToken(inner string) bool {
+	if inner == "" {
+		return false
+	}
+	for i := 1; i < len(inner); i++ {
+		if inner[i] != inner[0] {
+			return false
+		}
+	}
+	return inner[0] == 'h' || inner[0] == 'm' || inner[0] == 's'
 }
 
 // formatGeneral formats a number as Excel's General format would show it in

@@ -4,8 +4,9 @@
 //
 // It knows nothing of TMS fields, validation or HTTP. The format is sniffed
 // from the content, not the file name (see Open). CSV input may be UTF-8
-// (with or without BOM), UTF-16 with BOM, or Big5/CP950; the delimiter
-// (comma, semicolon or tab) is detected from the first non-blank line. XLSX
+// (with or without BOM), UTF-16 with BOM, or Big5/CP950, with LF, CRLF or
+// (old Mac) CR line endings; the delimiter (comma, semicolon or tab) is
+// detected from the first non-blank line. XLSX
 // sheets are streamed straight from the zip archive so memory stays bounded
 // however many rows a sheet has; dates become YYYY/MM/DD whatever the
 // machine's time zone.
@@ -54,9 +55,10 @@ const (
 // Options configures how a file is read. The zero value detects everything.
 type Options struct {
 	// Encoding of a CSV file: "" detects it (BOM, else UTF-8 if the start
-	// of the file is valid UTF-8, else Big5); "utf-8" and "big5" (alias
-	// "cp950") force one. Anything else is an error wrapping
-	// ErrUnknownEncoding.
+	// of the file is valid UTF-8, else Big5; when the first 64 KB are all
+	// ASCII, the first non-ASCII line and the 64 KB after it decide);
+	// "utf-8" and "big5" (alias "cp950") force one. Anything else is an
+	// error wrapping ErrUnknownEncoding.
 	Encoding string
 	// Delimiter of a CSV file; 0 detects it from the first non-blank line
 	// among ',', ';' and '\t' (counting only delimiters outside quotes).
@@ -102,6 +104,7 @@ var (
 	ErrBadEncoding     = errors.New("text is not valid in the file's encoding")
 	ErrUnknownEncoding = errors.New("unknown encoding (use utf-8 or big5)")
 	ErrCorrupt         = errors.New("the workbook is damaged")
+	ErrNoFormulaValue  = errors.New("formula without a saved value")
 )
 
 // ParseError reports a problem in one row of a file. Line is the 1-based line

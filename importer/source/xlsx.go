@@ -35,6 +35,9 @@ const (
 // Cell texts follow what the user sees, with these choices:
 //   - text cells as typed (leading zeros kept);
 //   - formulas give their cached value; error values their text ("#REF!");
+//     a formula without a cached value (a file written by a program that
+//     does not calculate) is a *ParseError wrapping ErrNoFormulaValue, as
+//     its value is unknown;
 //   - booleans give TRUE or FALSE;
 //   - numbers give the plain number without exponent and without thousands
 //     separators, currency symbols or rounding to the displayed decimals,
@@ -475,9 +478,10 @@ func (r *XLSXReader) skip() error {
 func (r *XLSXReader) cell(start xml.StartElement, col int) (string, error) {
 	typ, style := attr(start, "t"), attr(start, "s")
 	r.buf = r.buf[:0]
-	depth := 0        // depth below <c>
-	where := 0        // 1 = in <v>, 2 = in <is>
-	inT, inPh := 0, 0 // depth markers inside <is>
+	depth := 0                 // depth below <c>
+	where := 0                 // 1 = in <v>, 2 = in <is>
+	inT, inPh := 0, 0          // depth markers inside <is>
+	hasF, hasV := false, false // <f> and <v> children seen
 	for {
 		tok, err := r.dec.RawToken()
 		if err != nil {
@@ -491,7 +495,9 @@ func (r *XLSXReader) cell(start xml.StartElement, col int) (string, error) {
 			depth++
 			switch {
 			case depth == 1 && t.Name.Local == "v":
-				where = 1
+				where, hasV = 1, true
+			case depth == 1 && t.Name.Local == "f":
+				hasF = true
 			case depth == 1 && t.Name.Local == "is":
 				where = 2
 			case where == 2 && (t.Name.Local == "rPh" || t.Name.Local == "phoneticPr"):
@@ -526,6 +532,13 @@ func (r *XLSXReader) cell(start xml.StartElement, col int) (string, error) {
 		}
 	}
 done:
+	if hasF && !hasV && typ != "inlineStr" {
+		// Written by a program that does not calculate (excelize,
+		// openpyxl, report tools): the value is unknown, and reading it
+		// as blank could turn an update into a new customer.
+		return "", &ParseError{File: r.name, Line: r.row, Column: col,
+			Err: fmt.Errorf("%w: cell %s has a formula but its result was never saved (the file was made by a program that does not calculate); open the file in Excel and save it", ErrNoFormulaValue, cellName(col, r.row))}
+	}
 	v := r.buf // text of <v>, or of <is> for inline strings
 	switch typ {
 	case "s":

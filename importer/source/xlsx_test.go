@@ -210,6 +210,47 @@ func TestClassifyFormat(t *testing.T) {
 		{"[h]:mm:ss", numFormat{kind: kindTime}},
 		{"mm:ss.0", numFormat{kind: kindTime}},
 		{`[Red]dd/mm/yyyy;[Blue]0.00`, numFormat{kind: kindDate}},
+		// WPS and Chinese-locale Excel: the General token and quoted text
+		// are not date letters.
+		{"G/通用格式", numFormat{}},
+		{`G/通用格式"元"`, numFormat{}},
+		{`G/通用格式;-G/通用格式`, numFormat{}},
+		{"G/標準", numFormat{}},
+		{`General"元"`, numFormat{}},
+		{` general `, numFormat{}},
+		{`0"元"`, numFormat{}},
+		{`"日期"0`, numFormat{}},
+		{`#,##0"天"`, numFormat{}},
+		{`#,##0" days"`, numFormat{}},
+		{`\d\a\y 0`, numFormat{}},
+		{`[Red]"Due "0`, numFormat{}},
+		{`[$-404]0.00`, numFormat{}},
+		{`[>=100]"big";"small"`, numFormat{}},
+		{`0.00E+00`, numFormat{}},
+		{`"Code-"00000`, numFormat{}},
+		{`[Blue]00000`, numFormat{kind: kindZeroPad, width: 5}},
+		{"yyyy/mm/dd", numFormat{kind: kindDate}},
+		{`yyyy"年"m"月"d"日"`, numFormat{kind: kindDate}},
+		{`yyyy年m月d日`, numFormat{kind: kindDate}},
+		{`[$-404]e"年"m"月"d"日"`, numFormat{kind: kindDate}},
+		{`[$-411]ggge"年"m"月"d"日"`, numFormat{kind: kindDate}},
+		{`[$-41E]bbbb/mm/dd`, numFormat{kind: kindDate}},
+		{`m"月"d"日"`, numFormat{kind: kindDate}},
+		{"m/d", numFormat{kind: kindDate}},
+		{"[h]:mm", numFormat{kind: kindTime}},
+		{"[mm]:ss", numFormat{kind: kindTime}},
+		{"hh:mm", numFormat{kind: kindTime}},
+		{`上午/下午 hh"時"mm"分"`, numFormat{kind: kindTime}},
+		{`hh"時"mm"分"ss"秒"`, numFormat{kind: kindTime}},
+		{`yyyy/m/d 上午/下午 h:mm`, numFormat{kind: kindDateTime}},
+		// Damaged codes: no panic, no date.
+		{`"unclosed`, numFormat{}},
+		{`0\`, numFormat{}},
+		{`0_`, numFormat{}},
+		{`0*`, numFormat{}},
+		{`[Red`, numFormat{}},
+		{"G/\xff", numFormat{}},
+		{"", numFormat{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
@@ -218,6 +259,52 @@ func TestClassifyFormat(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestXLSXLocalGeneralFormat reads numbers whose format is the General
+// token of WPS or Chinese-locale Excel ("G/通用格式"), which must stay numbers
+// (customer codes), not become dates.
+func TestXLSXLocalGeneralFormat(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	s := "Sheet1"
+	must(t, f.SetSheetRow(s, "A1", &[]any{"客戶編號", "金額", "日期"}))
+	styled(t, f, s, "A2", 1001, 0, "G/通用格式")
+	styled(t, f, s, "A3", 5000, 0, "G/通用格式")
+	styled(t, f, s, "B2", 1200, 0, `G/通用格式"元"`)
+	styled(t, f, s, "B3", 30, 0, `0"元"`)
+	styled(t, f, s, "C2", 45000, 0, `yyyy"年"m"月"d"日"`)
+	styled(t, f, s, "C3", 45000, 0, `[$-404]e/m/d`)
+	p := saveBook(t, f, dir, "wps.xlsx")
+
+	// The fixture must keep the format code as WPS writes it.
+	zr, err := zip.OpenReader(p)
+	must(t, err)
+	var styles []byte
+	for _, zf := range zr.File {
+		if zf.Name == "xl/styles.xml" {
+			rc, err := zf.Open()
+			must(t, err)
+			styles, err = io.ReadAll(rc)
+			rc.Close()
+			must(t, err)
+		}
+	}
+	zr.Close()
+	if !bytes.Contains(styles, []byte(`formatCode="G/通用格式"`)) {
+		t.Fatalf("fixture: styles.xml does not hold the format G/通用格式:\n%s", styles)
+	}
+
+	r, err := Open(p, Options{})
+	must(t, err)
+	defer r.Close()
+	got, err := readAll(t, r)
+	must(t, err)
+	checkRecords(t, got, []Record{
+		rec(1, "客戶編號", "金額", "日期"),
+		rec(2, "1001", "1200", "2023/03/15"),
+		rec(3, "5000", "30", "2023/03/15"),
+	})
 }
 
 func TestFormatGeneral(t *testing.T) {
@@ -300,9 +387,25 @@ func TestXLSXHandmade(t *testing.T) {
 			name: "formulas and types",
 			data: `<row r="2"><c r="A2"><f>1+1</f><v>2</v></c><c r="B2" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>` +
 				`<c r="C2" t="e"><f>#REF!+1</f><v>#REF!</v></c><c r="D2" t="b"><v>0</v></c>` +
-				`<c r="E2" t="inlineStr"><is><r><t>in</t></r><r><t>line</t></r></is></c><c r="F2"><f>A1</f></c>` +
+				`<c r="E2" t="inlineStr"><is><r><t>in</t></r><r><t>line</t></r></is></c><c r="F2" t="str"><f>A1</f><v></v></c>` +
 				`<c r="G2" t="d"><v>2024-02-29T00:00:00Z</v></c><c r="H2" t="d"><v>2024-02-29T13:45:10</v></c></row>`,
 			want: []Record{rec(2, "2", "ab", "#REF!", "FALSE", "inline", "", "2024/02/29", "2024/02/29 13:45:10")},
+		},
+		{
+			name: "formula without a cached value",
+			data: `<row r="1"><c r="A1" t="s"><v>0</v></c></row>` +
+				`<row r="2"><c r="A2"><f>A1</f><v>5</v></c><c r="B2" t="str"><f>"x"</f></c></row>`,
+			want: []Record{rec(1, "plain")},
+			err:  ErrNoFormulaValue,
+			line: 2,
+		},
+		{
+			name: "shared formula without a cached value",
+			data: `<row r="3"><c r="A3"><f t="shared" ref="A3:A4" si="0">B3*2</f><v>4</v></c></row>` +
+				`<row r="4"><c r="A4"><f t="shared" si="0"/></c></row>`,
+			want: []Record{rec(3, "4")},
+			err:  ErrNoFormulaValue,
+			line: 4,
 		},
 		{
 			name: "shared strings rich text and phonetics",
@@ -369,6 +472,36 @@ func TestXLSXHandmade(t *testing.T) {
 			checkRecords(t, got, tc.want)
 		})
 	}
+}
+
+// TestXLSXFormulaWithoutValue reads a workbook written by a program that
+// does not calculate: excelize's SetCellFormula leaves no cached value. Such
+// a cell must stop the reading with an error naming it, not read as blank.
+func TestXLSXFormulaWithoutValue(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	s := "Sheet1"
+	must(t, f.SetSheetRow(s, "A1", &[]any{"客戶編號", "名稱"}))
+	must(t, f.SetSheetRow(s, "A2", &[]any{nil, "王小明"}))
+	must(t, f.SetCellFormula(s, "A2", `"C"&TEXT(ROW(),"000")`))
+	must(t, f.SetSheetRow(s, "A3", &[]any{"C003", "陳大文"}))
+	p := saveBook(t, f, dir, "script.xlsx")
+
+	r, err := Open(p, Options{})
+	must(t, err)
+	defer r.Close()
+	got, err := readAll(t, r)
+	checkErr(t, err, ErrNoFormulaValue, 2, "script.xlsx")
+	var pe *ParseError
+	if errors.As(err, &pe) && pe.Column != 1 {
+		t.Errorf("got column %d, want 1", pe.Column)
+	}
+	for _, want := range []string{"A2", "Excel"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	checkRecords(t, got, []Record{rec(1, "客戶編號", "名稱")})
 }
 
 func TestXLSXSheets(t *testing.T) {
