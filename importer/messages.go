@@ -46,6 +46,10 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) noDataRows(headerLine int) string {
+	return m.pick("檔案只有標題列 (第 %d 列),沒有任何資料列:未匯入任何客戶", "the file has a header (line %d) but no data rows: no customer was imported", headerLine)
+}
+
 func (m catalogMessages) moreUnknownColumns(n int) string {
 	return m.pick("另有 %d 欄無對應欄位,未匯入 (保留於結果檔)", "%d more columns match no field and are not imported (kept in the results)", n)
 }

@@ -444,6 +444,12 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		sum.RateSettled = opts.RateReport()
 	}
 	sum.Duration = time.Since(start)
+	if sum.Rows == 0 && readErr == nil && !sum.Interrupted {
+		// A nightly export that came out empty is worth a look, not a
+		// failure: say so where the summary is read.
+		sum.Warnings = append(sum.Warnings, msg.noDataRows(headerLine))
+		log.Warn("the file has a header but no data rows", "header_line", headerLine)
+	}
 	if writeErr != nil {
 		return sum, fmt.Errorf("writing %s: %w", out, writeErr)
 	}

@@ -35,8 +35,8 @@ func TestCheckEmptyAndHeaderOnly(t *testing.T) {
 		{"empty CSV", "empty.csv", "", ExitCantRun, []string{"empty.csv", "the file is empty"}, nil},
 		{"empty file named xlsx", "empty.xlsx", "", ExitCantRun, []string{"empty.xlsx", "the file is empty"}, nil},
 		{"only blank lines", "blank.csv", "\r\n , ,\r\n\t\r\n", ExitCantRun, []string{"blank.csv", "the file is empty"}, nil},
-		{"header only", "header.csv", "CCODE,CNAM1,CBELE\r\n", ExitOK, nil, []string{"Rows: 0", "Results: "}},
-		{"header and blank lines", "header2.csv", "CCODE,CNAM1,CBELE\r\n,,\r\n\r\n", ExitOK, nil, []string{"Rows: 0"}},
+		{"header only", "header.csv", "CCODE,CNAM1,CBELE\r\n", ExitOK, nil, []string{"Rows: 0", "Results: ", "header (line 1) but no data rows"}},
+		{"header and blank lines", "header2.csv", "CCODE,CNAM1,CBELE\r\n,,\r\n\r\n", ExitOK, nil, []string{"Rows: 0", "no data rows"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
