@@ -31,6 +31,11 @@ const (
 	// has just closed is an ambiguous failure, which for a create means an
 	// UNKNOWN row, so stale connections are dropped first.
 	idleConnTimeout = 4 * time.Second
+	// maxIdleConns is how many idle connections to the server are kept
+	// for reuse: one per worker at the most (--workers allows 64).
+	// net/http's default of 2 made every request beyond the second of a
+	// concurrent batch dial (and for https, handshake) anew.
+	maxIdleConns = 64
 	maxProNumLen    = 10
 	// CodeTimestampExpired is the ErrorCode TMS answers when api-timestamp
 	// is too far from its clock ("Timestamp已過期").
@@ -228,6 +233,7 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.IdleConnTimeout = idleConnTimeout
+		tr.MaxIdleConnsPerHost = maxIdleConns
 		if cfg.InsecureSkipVerify {
 			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 		}

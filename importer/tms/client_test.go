@@ -698,3 +698,42 @@ func TestParseRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+// Concurrent workers reuse their connections: each round of 16 parallel
+// requests must not dial anew (net/http keeps only 2 idle connections per
+// host unless told otherwise; for https each dial is a TLS handshake).
+func TestConnectionsReusedByConcurrentWorkers(t *testing.T) {
+	const workers, rounds = 16, 5
+	var dials atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, `{"Status":"S","CCODE":"C1","ErrorCode":"0000","ErrorMessage":""}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			dials.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, _ := newTestClient(t, srv.URL, nil)
+	for range rounds {
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if _, err := c.Do(context.Background(), Main{"CCODE": "C1", "CNAM1": "x"}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+	}
+	if n := dials.Load(); n > workers {
+		t.Errorf("%d rounds of %d concurrent requests opened %d connections, want at most %d (one per worker)", rounds, workers, n, workers)
+	}
+}

@@ -2,6 +2,7 @@ package tmssim
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -61,6 +62,7 @@ func BenchmarkAddHTTP(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		io.Copy(io.Discard, resp.Body) // drained, so the connection is reused
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			b.Fatalf("HTTP %d", resp.StatusCode)
