@@ -36,7 +36,7 @@ const (
 	// net/http's default of 2 made every request beyond the second of a
 	// concurrent batch dial (and for https, handshake) anew.
 	maxIdleConns = 64
-	maxProNumLen    = 10
+	maxProNumLen = 10
 	// CodeTimestampExpired is the ErrorCode TMS answers when api-timestamp
 	// is too far from its clock ("Timestamp已過期").
 	CodeTimestampExpired = "9003"
