@@ -204,7 +204,7 @@ type Validator struct {
 	mode     string
 	defaults []*cell // by catalog index; nil when none
 	dates    map[string]string
-	seen     map[string]int // CCODE → first line
+	seen     *codeSet // CCODE → first line
 	enc      *encoding.Encoder
 	big5Len  map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
 }
@@ -215,7 +215,7 @@ type Validator struct {
 // ErrConfig.
 func New(cfg Config) (*Validator, error) {
 	v := &Validator{
-		seen:     make(map[string]int),
+		seen:     newCodeSet(),
 		dates:    make(map[string]string),
 		defaults: make([]*cell, len(catalog)),
 	}
@@ -448,12 +448,10 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 		add(fCWEBB, b, Warning, msgWebDates, q(e.text), q(b.text))
 	}
 	if hasCode && code.out != nil {
-		if first, dup := v.seen[code.text]; dup {
+		if first, dup := v.seen.first(code.text); dup {
 			add(fCCODE, code, Error, msgDuplicate, first, q(code.text))
 		} else {
-			// Cloned: the text may share memory with the whole input
-			// record, which the map would otherwise keep alive.
-			v.seen[strings.Clone(code.text)] = line
+			v.seen.add(code.text, line)
 		}
 	}
 
