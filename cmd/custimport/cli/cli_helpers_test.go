@@ -17,11 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -34,25 +34,6 @@ const (
 
 // resultCols are the columns the importer appends to every results sheet.
 var resultCols = []string{"ImportStatus", "ImportCCODE", "ImportErrorCode", "ImportErrorMessage", "ImportWarnings"}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of the
-// logger and the progress report.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // runResult is what one command line did.
 type runResult struct {
@@ -82,7 +63,7 @@ func run(t *testing.T, env map[string]string, args ...string) runResult {
 // buffers.
 func runIO(t *testing.T, io IO, args ...string) runResult {
 	t.Helper()
-	var out, errb syncBuffer
+	var out, errb clitest.SyncBuffer // the logger and the progress report write concurrently
 	io.Out, io.Err = &out, &errb
 	if io.Getenv == nil {
 		io.Getenv = func(string) string { return "" }
