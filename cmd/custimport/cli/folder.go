@@ -12,12 +12,14 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/journal"
 )
 
 // runFolder imports every *.csv and *.xlsx file of a folder in name
-// order. Each file is moved afterwards to done/ (every row OK) or failed/
-// (anything else) beside it, under a new name if one of that name is
-// already there. A file stays where it is in a dry-run, when the run was
+// order. Each file is moved afterwards to done/ (every row OK; its journal
+// is archived, so a later file of the same name is a new file) or failed/
+// (anything else; it keeps its journal, to be fixed and put back) beside
+// it, under a new name if one of that name is already there. A file stays where it is in a dry-run, when the run was
 // stopped before its end (to resume), or when another run holds it.
 // Results go to the results folder (default <folder>/results). The exit
 // code is the worst of the files'. --summary-json PATH gets the folder's
@@ -107,6 +109,15 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 		opts.Input = path
 		opts.Out = filepath.Join(resultsDir, filepath.Base(importer.DefaultOut(path, importer.ResultsSheet(path, opts.Source))))
 		fmt.Fprintf(io.Out, "== %s\n", path)
+		if !opts.DryRun {
+			if kept, err := keepFinishedResults(opts.Out, time.Now()); err != nil {
+				fmt.Fprintf(io.Err, "custimport: %v\n", err)
+				worst = ExitCantRun
+				continue
+			} else if kept != "" {
+				fmt.Fprintf(io.Out, "the results of an earlier %s are kept as %s\n", name, kept)
+			}
+		}
 		one := s
 		one.SummaryJSON = ""
 		if s.SummaryJSON != "" {
@@ -146,11 +157,55 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 			continue
 		}
 		last.MovedTo = dst
-		// The journal stays with the results: it is keyed by content, so
-		// the input's new place changes nothing.
-		fmt.Fprintf(io.Out, "moved to %s\n\n", dst)
+		fmt.Fprintf(io.Out, "moved to %s\n", dst)
+		if to == "done" {
+			// Every row is OK: nothing is left to resume or fix, so a
+			// later file of the same name (tomorrow's export) is a new
+			// file, not an edited version of this one. A file in failed/
+			// keeps its journal: fixed and put back, it resumes.
+			if old, err := journal.Archive(opts.Out+".journal", time.Now()); err != nil {
+				fmt.Fprintf(io.Err, "custimport: %v\n", err)
+				worst = ExitCantRun
+			} else if old != "" {
+				fmt.Fprintf(io.Out, "finished: its journal is archived as %s\n", old)
+			}
+		}
+		fmt.Fprintln(io.Out)
 	}
 	return worst
+}
+
+// keepFinishedResults renames the results file out of a file that
+// finished earlier (its journal was archived when it went to done/), so
+// that importing a new file of the same name does not overwrite them:
+// name.results.csv becomes name.results.<time>.csv, the time being when
+// it was written. It returns the new name, or "" when there was nothing
+// to keep (no results, or results whose journal is still there: a run to
+// resume, which rewrites them whole).
+func keepFinishedResults(out string, now time.Time) (string, error) {
+	fi, err := os.Stat(out)
+	if err != nil {
+		return "", nil
+	}
+	if _, err := os.Stat(out + ".journal"); err == nil {
+		return "", nil
+	}
+	ext := filepath.Ext(out)
+	base := strings.TrimSuffix(out, ext)
+	for i := 0; ; i++ {
+		stamp := fi.ModTime().Format("20060102-150405")
+		if i > 0 {
+			stamp += fmt.Sprintf("-%d", i)
+		}
+		dst := base + "." + stamp + ext
+		if _, err := os.Lstat(dst); err == nil {
+			continue
+		}
+		if err := os.Rename(out, dst); err != nil {
+			return "", fmt.Errorf("keeping the earlier results %s: %w", out, err)
+		}
+		return dst, nil
+	}
 }
 
 // moveAside moves path into folder, keeping its name unless a file of that

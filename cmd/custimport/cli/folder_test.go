@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -165,20 +166,24 @@ func TestImportFolderNightly(t *testing.T) {
 		t.Errorf("empty inbox summary: %+v", fs)
 	}
 
-	// Night 1.
-	first := "CCODE,CNAM1,CBELE\nN1,一,1\n"
+	// Night 1: two new customers (auto-numbered).
+	first := "CCODE,CNAM1,CBELE\n,一甲,1\n,一乙,1\n"
 	os.WriteFile(filepath.Join(dir, "new.csv"), []byte(first), 0o644)
 	if code, out := night(); code != ExitOK {
 		t.Fatalf("night 1: exit %d\n%s", code, out)
 	}
 	fs := readFolderSummary(t, sumPath)
-	if len(fs.Files) != 1 || fs.Files[0].MovedTo != filepath.Join(dir, "done", "new.csv") || fs.Files[0].Counts["OK"] != 1 || fs.Files[0].ExitCode != 0 {
+	if len(fs.Files) != 1 || fs.Files[0].MovedTo != filepath.Join(dir, "done", "new.csv") || fs.Files[0].Counts["OK"] != 2 || fs.Files[0].ExitCode != 0 {
 		t.Errorf("night 1 summary: %+v", fs)
 	}
+	night1Results, err := os.ReadFile(filepath.Join(dir, "results", "new.results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	// Night 2: same name, new content; a results file and a file another
-	// run is importing.
-	os.WriteFile(filepath.Join(dir, "new.csv"), []byte("CCODE,CNAM1,CBELE\nN2,二,1\n"), 0o644)
+	// Night 2: the same name, three other new customers; a results file
+	// and a file another run is importing.
+	os.WriteFile(filepath.Join(dir, "new.csv"), []byte("CCODE,CNAM1,CBELE\n,二甲,1\n,二乙,1\n,二丙,1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "old.results.csv"), []byte("CCODE\nR1\n"), 0o644)
 	busy := filepath.Join(dir, "busy.csv")
 	os.WriteFile(busy, []byte("CCODE,CNAM1,CBELE\nB1,忙,1\n"), 0o644)
@@ -199,7 +204,14 @@ func TestImportFolderNightly(t *testing.T) {
 	}
 	moved, _ := filepath.Glob(filepath.Join(dir, "done", "new.2*.csv"))
 	if len(moved) != 1 {
-		t.Fatalf("night 2's new.csv in done/: got %q, want one new.<time>.csv", moved)
+		t.Fatalf("night 2's new.csv in done/: got %q, want one new.<time>.csv\n%s", moved, out)
+	}
+	kept, _ := filepath.Glob(filepath.Join(dir, "results", "new.results.2*.csv"))
+	if len(kept) != 1 {
+		t.Fatalf("night 1's results: got %q, want them kept as new.results.<time>.csv\n%s", kept, out)
+	}
+	if got, _ := os.ReadFile(kept[0]); string(got) != string(night1Results) {
+		t.Errorf("night 1's kept results differ from what night 1 wrote")
 	}
 	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "skipped") {
 		t.Errorf("the skipped results file is not reported:\n%s", out)
@@ -211,10 +223,51 @@ func TestImportFolderNightly(t *testing.T) {
 	if f := fs.Files[0]; f.Input != busy || f.MovedTo != "" || f.ExitCode != ExitCantRun {
 		t.Errorf("night 2 busy.csv: %+v", f)
 	}
-	if f := fs.Files[1]; f.MovedTo != moved[0] || f.Counts["OK"] != 1 {
-		t.Errorf("night 2 new.csv: %+v", f)
+	// Night 2's customers are new ones, not an edit of night 1's.
+	if f := fs.Files[1]; f.MovedTo != moved[0] || f.Counts["OK"] != 3 || f.ExitCode != ExitOK {
+		t.Errorf("night 2 new.csv: %+v\n%s", f, out)
+	}
+	names := map[string]bool{}
+	for _, c := range sim.Customers() {
+		names[fmt.Sprint(c["CNAM1"])] = true
+	}
+	for _, n := range []string{"一甲", "一乙", "二甲", "二乙", "二丙"} {
+		if !names[n] {
+			t.Errorf("customer %s is not in TMS; have %v", n, names)
+		}
+	}
+	if n := len(sim.Customers()); n != 5 {
+		t.Errorf("store holds %d customers, want 5", n)
+	}
+}
+
+// A file that went to failed/ keeps its journal: fixed and put back, its
+// rows already created are not created again.
+func TestImportFolderFailedResumes(t *testing.T) {
+	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "folder-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	dir := t.TempDir()
+	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "folder-key"}
+	night := func() int {
+		var out, errb bytes.Buffer
+		return Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
+	}
+	os.WriteFile(filepath.Join(dir, "list.csv"), []byte("CCODE,CNAM1,CBELE,CRDAT\n,好,1,5\n,壞,1,32\n"), 0o644)
+	if code := night(); code != ExitRows {
+		t.Fatalf("first run: exit %d, want 1", code)
+	}
+	if err := os.Rename(filepath.Join(dir, "failed", "list.csv"), filepath.Join(dir, "list.csv")); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "list.csv"), []byte("CCODE,CNAM1,CBELE,CRDAT\n,好,1,5\n,壞,1,31\n"), 0o644)
+	if code := night(); code != ExitOK {
+		t.Fatalf("after the fix: exit %d, want 0", code)
 	}
 	if n := len(sim.Customers()); n != 2 {
-		t.Errorf("store holds %d customers, want 2 (N1, N2)", n)
+		t.Errorf("store holds %d customers, want 2 (好 once, 壞 once fixed)", n)
 	}
 }
