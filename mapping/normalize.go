@@ -153,7 +153,7 @@ var (
 	noteFormat = regexp.MustCompile(`^[ymd]{2,4}([ /.-]?[ymd]{2,4}){0,2}$`)
 	// noteChoices: a list of choices such as "0:不列印,1:列印", "0=無 1=有",
 	// a range such as "1-31", a length such as "8碼", or digits such as "0/1".
-	noteChoices = regexp.MustCompile(`^([0-9]+ *[:=].*|[0-9]+ *[-~至] *[0-9]+|[0-9]+ *(码|位|字|个字|字元|位数)|[0-9 ,/|]+)$`)
+	noteChoices = regexp.MustCompile(`^([0-9]+ *[:=].*|[0-9]+ *[-~至] *[0-9]+|[0-9]+ *(码|位|字|个字|字元|位数)|[0-9]+(?: *[,/|] *[0-9]+)+)$`)
 )
 
 // isNote reports whether the text of a bracketed note (folded, without its
@@ -180,51 +180,19 @@ func isNote(note string) bool {
 	return noteFormat.MatchString(note) || noteChoices.MatchString(note)
 }
 
-var (
-	// codeWords name a code or number column: 代號, 編號, 代碼, 編碼,
-	// 識別碼 (as headerKey folds them).
-	codeWords = []string{"代号", "编号", "代码", "编码", "客编", "识别码", "识别号"}
-	// customerWords name the customer.
-	customerWords = []string{"客户", "顾客", "cust", "client"}
-	// codeEnds end a header that names a number or identifier.
-	codeEnds = []string{"id", "code", "no", "nr", "num", "number", "号", "码"}
-	// otherEntities name something whose code is not the customer code:
-	// staff, tax and national IDs, invoices, orders, regions, products,
-	// stores, phones, accounts, members, messaging IDs. (Not "统编": it
-	// is in "系统编号", and 統編 is a CTCOD alias anyway.)
-	otherEntities = []string{
-		"业务", "主管", "助理", "员工", "职员", "统一", "发票", "订单", "邮递", "邮政", "邮编",
-		"区", "产品", "商品", "料号", "货", "仓", "部门", "门市", "店", "电话", "手机", "传真", "分机",
-		"载具", "身分", "证", "护照", "会员", "银行", "帐", "vip", "line", "wechat", "微信", "skype",
-		"facebook", "fb", "mail", "tax", "vat", "sales", "staff", "employee", "order", "invoice",
-		"product", "item", "sku", "zip", "postal", "phone", "tel", "fax", "mobile", "member", "user", "bank",
-	}
-)
+// customerCode matches a header key (folded by headerKey: lower case,
+// Simplified, no spaces or punctuation) that names the customer's own
+// code: a customer word directly followed by a code word, as in
+// 客戶識別碼, 客戶號碼, Customer No or 客代, or a bare ID or Code, maybe
+// marked as the old system's (原客戶代號, 客戶識別碼(舊系統), ERP ID). Only
+// that: 客戶類別代號, 付款方式代碼 or 幣別代碼 name other codes, which a
+// sheet of new customers may well carry.
+var customerCode = regexp.MustCompile(`^(?:原|旧|旧系统|系统|erp|old|legacy)?` +
+	`(?:(?:客户|顾客|客|cust|customer|client)(?:识别|辨识)?(?:代号|编号|代码|编码|识别码|识别号|号码|号|码|代|id|no|nr|num|number|code)|id|code)` +
+	`(?:旧系统|旧|原|erp)?$`)
 
-// looksLikeCode reports whether a header key (see headerKey) looks like a
-// customer-code column: it names the customer and a code or number
-// ("客戶ID", "客戶識別碼", "Cust No"), or it names a code ("舊系統編號",
-// "ERP ID", "Code") and nothing else that has a code of its own (a
-// salesperson, an invoice, a region ...). It is only asked about columns
-// that match no field.
+// looksLikeCode reports whether a header key (see headerKey) looks like the
+// customer-code column. It is only asked about columns that match no field.
 func looksLikeCode(key string) bool {
-	if key == "id" || key == "code" {
-		return true
-	}
-	hasAny := func(words []string, has func(string, string) bool) bool {
-		for _, w := range words {
-			if has(key, w) {
-				return true
-			}
-		}
-		return false
-	}
-	code := hasAny(codeWords, strings.Contains)
-	if hasAny(customerWords, strings.Contains) {
-		return code || hasAny(codeEnds, strings.HasSuffix)
-	}
-	if hasAny(otherEntities, strings.Contains) {
-		return false
-	}
-	return code || strings.HasSuffix(key, "id") || strings.HasSuffix(key, "code")
+	return customerCode.MatchString(key)
 }

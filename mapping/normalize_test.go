@@ -156,7 +156,9 @@ func TestResolveNoCodeColumn(t *testing.T) {
 		{"customer identifier", []string{"客戶識別碼", "客戶名稱", "電話"}, nil, true},
 		{"customer identifier simplified", []string{"客户识别码", "客户名称"}, nil, true},
 		{"decorated identifier", []string{"客戶名稱", "客戶識別碼(舊系統)"}, nil, true},
-		{"old system number", []string{"舊系統編號", "客戶名稱"}, nil, true},
+		{"old system number", []string{"舊系統編號", "客戶名稱"}, nil, false}, // no customer word: not refused
+		{"customer code abbreviated", []string{"客代", "客戶名稱"}, nil, true},
+		{"customer number", []string{"客戶號碼", "客戶名稱"}, nil, true},
 		{"old system code", []string{"客戶名稱", "原客戶代號"}, nil, true},
 		{"customer number", []string{"Cust No", "Name"}, nil, true},
 		{"erp id", []string{"ERP ID", "客戶名稱"}, nil, true},
@@ -171,6 +173,9 @@ func TestResolveNoCodeColumn(t *testing.T) {
 		{"other entities' numbers", []string{"客戶名稱", "訂單編號", "區域代號", "發票號碼", "員工編號"}, nil, false},
 		{"messaging ids", []string{"客戶名稱", "LINE ID", "Email ID", "WeChat ID"}, nil, false},
 		{"row number", []string{"No.", "序號", "客戶名稱"}, nil, false},
+		{"numbered columns stay apart", []string{"客戶代號", "地址(1)", "地址(2)", "備註(1)", "備註(2)"}, nil, false},
+		{"other codes of new customers", []string{"客戶名稱", "客戶類別代號", "客戶分類代碼", "客戶等級代號", "付款方式代碼", "付款條件代號", "幣別代碼", "稅別代碼", "通路代號", "集團代號"}, nil, false},
+		{"other customer numbers", []string{"客戶名稱", "客戶電話號碼", "客戶傳真號碼", "客戶LINE ID", "UUID", "GUID", "Row ID"}, nil, false},
 		{"results columns", []string{"客戶名稱", "ImportStatus", "ImportCCODE"}, nil, false},
 	}
 	for _, tt := range tests {
