@@ -3,7 +3,10 @@ package importer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,6 +42,71 @@ func openJournal(path, identity string, opts Options, log *slog.Logger) (j *jour
 		log.Info("resuming: the journal records earlier sends", "journal", path, "rows", n)
 	}
 	return j, st, earlier, nil
+}
+
+// adoptJournal takes over the journal of the same sheet kept under
+// another default name. The default results name of a workbook carries the
+// sheet as --sheet spelled it (book.客戶.results.xlsx) or nothing without
+// --sheet (book.results.xlsx), so the same sheet read with and without
+// naming it, or named in another case, would keep two journals and create
+// its new customers twice. When this run's journal does not exist yet, the
+// newest journal beside it under a default name of the same input that
+// records the sheet being read is renamed to this run's. Results named by
+// --out are left alone.
+func adoptJournal(out string, opts Options, sheet string, log *slog.Logger) error {
+	if sheet == "" || filepath.Base(out) != filepath.Base(DefaultOut(opts.Input, opts.Source.Sheet)) {
+		return nil
+	}
+	path := out + ".journal"
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	dir := filepath.Dir(out)
+	stem := strings.TrimSuffix(filepath.Base(opts.Input), filepath.Ext(opts.Input))
+	candidates, _ := filepath.Glob(filepath.Join(dir, globEscape(stem)+".*results.*.journal"))
+	var best string
+	var bestTime time.Time
+	for _, c := range candidates {
+		name := strings.TrimSuffix(filepath.Base(c), ".journal")
+		if !isDefaultName(name, opts.Input) {
+			continue
+		}
+		st, err := journal.Read(c)
+		if err != nil || !strings.EqualFold(strings.TrimSpace(sheetOf(st.InputSHA256)), strings.TrimSpace(sheet)) {
+			continue
+		}
+		if fi, err := os.Stat(c); err == nil && (best == "" || fi.ModTime().After(bestTime)) {
+			best, bestTime = c, fi.ModTime()
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	if err := os.Rename(best, path); err != nil {
+		return fmt.Errorf("taking over the journal %s of sheet %s: %w", best, sheet, err)
+	}
+	log.Info("took over the journal of the same sheet kept under another name", "from", best, "to", path)
+	return nil
+}
+
+// isDefaultName reports whether name is the default results name of
+// input for no sheet or for some sheet: name.results.xlsx or
+// name.SHEET.results.xlsx (see DefaultOut).
+func isDefaultName(name, input string) bool {
+	if name == filepath.Base(DefaultOut(input, "")) {
+		return true
+	}
+	stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
+	rest, ok := strings.CutPrefix(name, stem+".")
+	if !ok {
+		return false
+	}
+	for _, tail := range []string{".results.csv", ".results.xlsx"} {
+		if sheet, ok := strings.CutSuffix(rest, tail); ok && sheet != "" && !strings.Contains(sheet, ".results") {
+			return true
+		}
+	}
+	return false
 }
 
 // journalIdentity names what a journal belongs to: the input's content
@@ -116,7 +184,9 @@ func (r *resumeRules) apply(it *item) error {
 	if it.res.Status == StatusUnknown {
 		event = journal.Unknown
 	}
-	if err := r.journal.Sending(it.rec.Line, it.hash, create, it.outcome.Code, false); err != nil {
+	// Durable for a create: the earlier journal is archived, so after a
+	// power cut this entry is all that stops the row being created again.
+	if err := r.journal.Sending(it.rec.Line, it.hash, create, it.outcome.Code, create); err != nil {
 		return err
 	}
 	return r.journal.Finished(it.rec.Line, event, it.res.CCODE, "", "carried over from an earlier version of the input")

@@ -111,30 +111,9 @@ func DefaultOut(input, sheet string) string {
 }
 
 // ErrImportResults is returned by a dry-run whose results file holds the
-// results of an import (a journal is beside it).
+// results of an import (a journal is beside it, or its ImportStatus
+// column has statuses only sending gives).
 var ErrImportResults = errors.New("holds the results of an import, which a check would replace")
-
-// ResultsSheet returns the sheet name that goes into the default results
-// name of input (see DefaultOut): "" when no sheet is chosen, or when the
-// chosen one is the sheet read without --sheet anyway, so that naming the
-// default sheet does not start a second results file and journal for the
-// same rows (which would create its auto-numbered rows again).
-func ResultsSheet(input string, opts source.Options) string {
-	chosen := opts.Sheet
-	if chosen == "" {
-		return ""
-	}
-	opts.Sheet = ""
-	src, err := source.Open(input, opts)
-	if err != nil {
-		return chosen // unreadable: the run reports it
-	}
-	defer src.Close()
-	if x, ok := src.(interface{ Sheet() string }); ok && strings.EqualFold(strings.TrimSpace(x.Sheet()), strings.TrimSpace(chosen)) {
-		return ""
-	}
-	return chosen
-}
 
 // ReadError is returned when the input cannot be read to its end. Rows
 // before the problem were processed and their results written.
@@ -177,17 +156,17 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	out := opts.Out
 	if out == "" {
-		out = DefaultOut(opts.Input, ResultsSheet(opts.Input, opts.Source))
+		out = DefaultOut(opts.Input, opts.Source.Sheet)
 	}
 	if sameFile(out, opts.Input) {
 		return Summary{}, fmt.Errorf("the results file %s would overwrite the input: choose another --out", out)
 	}
 	if opts.DryRun {
-		// Beside a journal, the results file is an import's record: the
-		// codes TMS gave. A check must not replace it with VALID rows
-		// (fed back later, they would be created again).
-		if _, err := os.Stat(out + ".journal"); err == nil {
-			return Summary{}, fmt.Errorf("%s: %w; write the check elsewhere with --out", out, ErrImportResults)
+		// An import's results are its record: the codes TMS gave. A check
+		// must not replace them with VALID rows (fed back later, they
+		// would be created again).
+		if _, err := os.Stat(out + ".journal"); err == nil || holdsImport(out) {
+			return Summary{}, fmt.Errorf("%s: %w; write the check elsewhere (--out FILE, or --results-dir DIR for a folder)", out, ErrImportResults)
 		}
 	}
 	if opts.Validate.Defaults == nil && opts.Mapping != nil {
@@ -281,6 +260,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		removeStaleTemps(out, log)
 		hash, err := journal.HashFile(opts.Input)
 		if err != nil {
+			return sum, err
+		}
+		if err := adoptJournal(out, opts, sum.Sheet, log); err != nil {
 			return sum, err
 		}
 		jr, prior, earlier, err = openJournal(out+".journal", journalIdentity(hash, sum.Sheet), opts, log)
@@ -464,6 +446,13 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if err := w.Close(); err != nil {
 		return sum, fmt.Errorf("writing %s: %w", out, err)
 	}
+	if jr != nil {
+		// The last outcomes reach the disk here: a failure means a later
+		// run may not know them (creates would be UNKNOWN), so say so.
+		if err := jr.Close(); err != nil {
+			return sum, fmt.Errorf("closing the journal: %w", err)
+		}
+	}
 	if readErr != nil {
 		return sum, &ReadError{Err: readErr, Summary: sum}
 	}
@@ -471,6 +460,41 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		return sum, err
 	}
 	return sum, nil
+}
+
+// holdsImport reports whether the file at out is the results of an import
+// (run without a journal): an ImportStatus column, in the rows where a
+// header may be, with a status only sending gives below it.
+func holdsImport(out string) bool {
+	src, err := source.Open(out, source.Options{})
+	if err != nil {
+		return false
+	}
+	defer src.Close()
+	col := -1
+	for n := 0; ; n++ {
+		rec, err := src.Read()
+		if err != nil {
+			return false
+		}
+		if col < 0 {
+			if n >= mapping.HeaderSearchRows {
+				return false
+			}
+			for i, c := range rec.Cells {
+				if strings.TrimSpace(c) == mapping.ResultColumns[0] {
+					col = i
+				}
+			}
+			continue
+		}
+		if col < len(rec.Cells) {
+			switch Status(strings.TrimSpace(rec.Cells[col])) {
+			case StatusOK, StatusFailed, StatusUnknown, StatusNotSent:
+				return true
+			}
+		}
+	}
 }
 
 // countRows reads the input once to its end, so a broken line stops the

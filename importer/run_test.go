@@ -491,9 +491,6 @@ func TestJournalKnowsTheSheet(t *testing.T) {
 				t.Errorf("out %q sheet %s: sent %d, counts %v; want it sent, not taken for the other sheet", out, sheet, s.calls.Load(), sum.Counts)
 			}
 			want := "two." + sheet + ".results.xlsx"
-			if sheet == "北區" {
-				want = "two.results.xlsx" // the first sheet, read without --sheet too
-			}
 			if out == "" && filepath.Base(sum.Output) != want {
 				t.Errorf("default results for sheet %s: got %s, want %s", sheet, filepath.Base(sum.Output), want)
 			}
@@ -501,8 +498,9 @@ func TestJournalKnowsTheSheet(t *testing.T) {
 	}
 }
 
-// Naming the sheet that is read by default anyway must find the journal
-// of the runs that did not name it: else its creates are sent again.
+// Naming the sheet that is read by default anyway (and the other way
+// round) must find the journal of the runs that named it differently:
+// else its creates are sent again.
 func TestNamingTheDefaultSheetKeepsItsJournal(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "book.xlsx")
@@ -523,7 +521,7 @@ func TestNamingTheDefaultSheetKeepsItsJournal(t *testing.T) {
 	if n := first.calls.Load(); n != 2 {
 		t.Fatalf("first run sent %d rows, want 2", n)
 	}
-	for _, sheet := range []string{"客戶資料", " 客戶資料 "} {
+	for _, sheet := range []string{"客戶資料", "", " 客戶資料 ", "", "客戶資料"} {
 		again := okSender()
 		sum, err := Run(context.Background(), Options{Input: in, Sender: again, Journal: true, Source: sourceOptions(sheet)})
 		if err != nil {
@@ -533,38 +531,60 @@ func TestNamingTheDefaultSheetKeepsItsJournal(t *testing.T) {
 			t.Errorf("--sheet %q: sent %d rows (counts %v), want none sent and both OK from the journal", sheet, n, sum.Counts)
 		}
 	}
-}
-
-func TestResultsSheet(t *testing.T) {
-	dir := t.TempDir()
-	book := filepath.Join(dir, "book.xlsx")
-	f := excelize.NewFile()
-	f.SetSheetName("Sheet1", "Hidden")
-	f.NewSheet("客戶資料")
-	f.NewSheet("Other")
+	// Another sheet under the default name is another input.
+	other := okSender()
+	f, _ = excelize.OpenFile(in)
+	f.SetSheetRow("Other", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
+	f.SetSheetRow("Other", "A2", &[]any{"", "丙", 1})
 	f.SetActiveSheet(1)
-	if err := f.SetSheetVisible("Hidden", false); err != nil {
+	if err := f.SetSheetVisible("客戶資料", false); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.SaveAs(book); err != nil {
+	if err := f.SaveAs(in); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
-	csv := writeFile(t, "in.csv", "CCODE\nA\n")
-	tests := []struct{ input, sheet, want string }{
-		{book, "", ""},
-		{book, "客戶資料", ""}, // the first visible sheet
-		{book, "other", "other"},
-		{book, "Hidden", "Hidden"},
-		{csv, "X", "X"},
-		{filepath.Join(dir, "missing.xlsx"), "X", "X"},
+	if _, err := Run(context.Background(), Options{Input: in, Sender: other, Journal: true}); err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(filepath.Base(tt.input)+"/"+tt.sheet, func(t *testing.T) {
-			if got := ResultsSheet(tt.input, source.Options{Sheet: tt.sheet}); got != tt.want {
-				t.Errorf("ResultsSheet(%q, %q): got %q, want %q", filepath.Base(tt.input), tt.sheet, got, tt.want)
-			}
-		})
+	if n := other.calls.Load(); n != 1 {
+		t.Errorf("the Other sheet, now first: sent %d rows, want 1", n)
+	}
+}
+
+// With --sheet, the results and journal are named after the sheet, so
+// moving, adding or hiding other sheets does not lose its journal.
+func TestNamedSheetSurvivesReordering(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "book.xlsx")
+	write := func(order ...string) {
+		f := excelize.NewFile()
+		f.SetSheetName("Sheet1", order[0])
+		for _, n := range order[1:] {
+			f.NewSheet(n)
+		}
+		f.SetSheetRow("客戶", "A1", &[]any{"CNAM1", "CBELE"})
+		f.SetSheetRow("客戶", "A2", &[]any{"甲", 100})
+		f.SetSheetRow("客戶", "A3", &[]any{"乙", 100})
+		f.SetSheetRow("說明", "A1", &[]any{"note"})
+		if err := f.SaveAs(in); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	write("客戶", "說明")
+	first := okSender()
+	if _, err := Run(context.Background(), Options{Input: in, Sender: first, Journal: true, Source: sourceOptions("客戶")}); err != nil {
+		t.Fatal(err)
+	}
+	write("說明", "客戶")
+	again := okSender()
+	sum, err := Run(context.Background(), Options{Input: in, Sender: again, Journal: true, Source: sourceOptions("客戶")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := again.calls.Load(); first.calls.Load() != 2 || n != 0 || sum.Counts[StatusOK] != 2 {
+		t.Errorf("after moving the sheet: sent %d rows (counts %v), want none, both OK from the journal", n, sum.Counts)
 	}
 }
 
@@ -908,5 +928,17 @@ func TestCheckKeepsImportResults(t *testing.T) {
 	other := writeFile(t, "d.csv", "CCODE,CNAM1,CBELE\n,乙,1\n")
 	if _, err := Run(context.Background(), Options{Input: other, DryRun: true}); err != nil {
 		t.Errorf("check of a never-imported file: %v", err)
+	}
+	// A check's own results may be replaced by the next check.
+	if _, err := Run(context.Background(), Options{Input: other, DryRun: true}); err != nil {
+		t.Errorf("check over a check's results: %v", err)
+	}
+	// An import without a journal left only its results: still kept.
+	noJournal := writeFile(t, "e.csv", "CCODE,CNAM1,CBELE\n,丙,1\n")
+	if _, err := Run(context.Background(), Options{Input: noJournal, Sender: okSender()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), Options{Input: noJournal, DryRun: true}); !errors.Is(err, ErrImportResults) {
+		t.Errorf("check over the results of an import without journal: got %v, want ErrImportResults", err)
 	}
 }

@@ -107,7 +107,7 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 		path := filepath.Join(dir, name)
 		opts := base
 		opts.Input = path
-		opts.Out = filepath.Join(resultsDir, filepath.Base(importer.DefaultOut(path, importer.ResultsSheet(path, opts.Source))))
+		opts.Out = filepath.Join(resultsDir, filepath.Base(importer.DefaultOut(path, s.Sheet)))
 		fmt.Fprintf(io.Out, "== %s\n", path)
 		if !opts.DryRun {
 			if kept, err := keepFinishedResults(opts.Out, time.Now()); err != nil {

@@ -121,7 +121,7 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 		},
 	}
 	if opts.Out == "" && s.ResultsDir != "" {
-		opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, importer.ResultsSheet(input, opts.Source))))
+		opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, s.Sheet)))
 	}
 	if s.Mapping != "" {
 		m, err := mapping.LoadFile(s.Mapping)
