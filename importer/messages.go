@@ -46,6 +46,11 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) noFormulaValue(cell string) string {
+	return m.pick("儲存格 %s 是公式,但檔案沒有存下它的計算結果 (由不會計算公式的程式產生):請用 Excel 開啟後存檔再匯入",
+		"cell %s holds a formula whose result was never saved (the file was made by a program that does not calculate): open it in Excel, save it, and import it again", cell)
+}
+
 func (m catalogMessages) noDataRows(headerLine int) string {
 	return m.pick("檔案只有標題列 (第 %d 列),沒有任何資料列:未匯入任何客戶", "the file has a header (line %d) but no data rows: no customer was imported", headerLine)
 }

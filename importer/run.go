@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -558,6 +559,14 @@ func (p *preparer) prepare(it *item) {
 		values = append(values, validate.Value{Field: *c.Field, Column: c.Index, Text: cell(c.Index)})
 	}
 	it.outcome = p.v.Validate(rec.Line, values)
+	for _, col := range rec.NoValue {
+		// A formula whose result was never saved: its value is unknown,
+		// which matters only in a column that is imported.
+		if col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored {
+			it.extra = append(it.extra, validate.Problem{Column: col, Severity: validate.Error,
+				Message: msg.noFormulaValue(mapping.ColumnName(col) + strconv.Itoa(rec.Line))})
+		}
+	}
 	if n := len(rec.Cells); n > len(hdr.Columns) {
 		var extra []string
 		for _, s := range rec.Cells[len(hdr.Columns):] {

@@ -942,3 +942,37 @@ func TestCheckKeepsImportResults(t *testing.T) {
 		t.Errorf("check over the results of an import without journal: got %v, want ErrImportResults", err)
 	}
 }
+
+// A formula whose result was never saved (a workbook written by a program)
+// makes its row INVALID when the column is imported, and is no matter in a
+// column that is not.
+func TestFormulaWithoutSavedValue(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "script.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"CCODE", "CNAM1", "CBELE", "檢查"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{nil, "甲", 1, "ok"})
+	f.SetCellFormula("Sheet1", "A2", `"C"&ROW()`)
+	f.SetSheetRow("Sheet1", "A3", &[]any{"C3", "乙", 1})
+	f.SetCellFormula("Sheet1", "D3", `LEN(A3)`)
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out := filepath.Join(dir, "out.csv")
+	s := okSender()
+	sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, out)
+	if got := rows[1][4]; got != "INVALID" || !strings.Contains(rows[1][7], "A2") {
+		t.Errorf("row 2 (code is a formula without a value): got %q %q, want INVALID naming A2", got, rows[1][7])
+	}
+	if got := rows[2][4]; got != "OK" {
+		t.Errorf("row 3 (formula only in an unknown column): got %q %q, want OK", got, rows[2][7])
+	}
+	if n := s.calls.Load(); n != 1 || sum.Counts[StatusInvalid] != 1 {
+		t.Errorf("sent %d rows (counts %v), want 1 sent and 1 INVALID", n, sum.Counts)
+	}
+}

@@ -47,8 +47,11 @@ func checkRecords(t *testing.T, got, want []Record) {
 		if got[i].Line != want[i].Line {
 			t.Errorf("record %d: got line %d, want %d", i, got[i].Line, want[i].Line)
 		}
-		if !reflect.DeepEqual(got[i].Cells, want[i].Cells) {
+		if !reflect.DeepEqual(got[i].Cells, want[i].Cells) && (len(got[i].Cells) != 0 || len(want[i].Cells) != 0) {
 			t.Errorf("record %d (line %d): got cells %q, want %q", i, got[i].Line, got[i].Cells, want[i].Cells)
+		}
+		if !reflect.DeepEqual(got[i].NoValue, want[i].NoValue) {
+			t.Errorf("record %d (line %d): got NoValue %v, want %v", i, got[i].Line, got[i].NoValue, want[i].NoValue)
 		}
 	}
 }

@@ -37,6 +37,12 @@ type Record struct {
 	// Trailing empty cells may be dropped (XLSX); CSV rows are returned as
 	// they are, ragged or not.
 	Cells []string
+	// NoValue lists the columns (0-based) whose cell holds a formula with
+	// no saved result (a workbook written by a program that does not
+	// calculate): their text is "" and their value unknown. The caller
+	// decides: a problem in a column it imports, nothing in one it does
+	// not.
+	NoValue []int
 }
 
 // Reader yields records in file order. Read returns io.EOF at the end. Rows
@@ -104,7 +110,6 @@ var (
 	ErrBadEncoding     = errors.New("text is not valid in the file's encoding")
 	ErrUnknownEncoding = errors.New("unknown encoding (use utf-8 or big5)")
 	ErrCorrupt         = errors.New("the workbook is damaged")
-	ErrNoFormulaValue  = errors.New("formula without a saved value")
 )
 
 // ParseError reports a problem in one row of a file. Line is the 1-based line

@@ -36,8 +36,8 @@ const (
 //   - text cells as typed (leading zeros kept);
 //   - formulas give their cached value; error values their text ("#REF!");
 //     a formula without a cached value (a file written by a program that
-//     does not calculate) is a *ParseError wrapping ErrNoFormulaValue, as
-//     its value is unknown;
+//     does not calculate) reads as "" and its column is listed in the
+//     record's NoValue, as its value is unknown;
 //   - booleans give TRUE or FALSE;
 //   - numbers give the plain number without exponent and without thousands
 //     separators, currency symbols or rounding to the displayed decimals,
@@ -62,13 +62,14 @@ type XLSXReader struct {
 	date1904 bool
 	maxCell  int
 
-	rc    io.ReadCloser
-	dec   *xml.Decoder
-	row   int  // number of the last row read
-	inRow bool // inside the <row> element of row
-	err   error
-	cells []string
-	buf   []byte
+	rc      io.ReadCloser
+	dec     *xml.Decoder
+	row     int  // number of the last row read
+	inRow   bool // inside the <row> element of row
+	err     error
+	cells   []string
+	noValue []int // columns of the current row whose formula has no saved value
+	buf     []byte
 }
 
 type sheetInfo struct {
@@ -355,8 +356,12 @@ func (r *XLSXReader) Read() (Record, error) {
 			r.err = io.EOF
 			return Record{}, io.EOF
 		}
-		if !isBlank(r.cells) {
-			return Record{Line: r.row, Cells: append([]string(nil), r.cells...)}, nil
+		if !isBlank(r.cells) || len(r.noValue) > 0 {
+			rec := Record{Line: r.row, Cells: append([]string(nil), r.cells...)}
+			if len(r.noValue) > 0 {
+				rec.NoValue = append([]int(nil), r.noValue...)
+			}
+			return rec, nil
 		}
 	}
 }
@@ -405,6 +410,7 @@ func (r *XLSXReader) rowBody(start xml.StartElement) error {
 	r.row, r.inRow = num, true
 	defer func() { r.inRow = false }()
 	r.cells = r.cells[:0]
+	r.noValue = r.noValue[:0]
 	col := 0
 	for {
 		tok, err := r.dec.RawToken()
@@ -534,10 +540,11 @@ func (r *XLSXReader) cell(start xml.StartElement, col int) (string, error) {
 done:
 	if hasF && !hasV && typ != "inlineStr" {
 		// Written by a program that does not calculate (excelize,
-		// openpyxl, report tools): the value is unknown, and reading it
-		// as blank could turn an update into a new customer.
-		return "", &ParseError{File: r.name, Line: r.row, Column: col,
-			Err: fmt.Errorf("%w: cell %s has a formula but its result was never saved (the file was made by a program that does not calculate); open the file in Excel and save it", ErrNoFormulaValue, cellName(col, r.row))}
+		// openpyxl, report tools): the value is unknown. Reading it as a
+		// plain blank could turn an update into a new customer, so the
+		// record says so.
+		r.noValue = append(r.noValue, col-1)
+		return "", nil
 	}
 	v := r.buf // text of <v>, or of <is> for inline strings
 	switch typ {

@@ -395,17 +395,13 @@ func TestXLSXHandmade(t *testing.T) {
 			name: "formula without a cached value",
 			data: `<row r="1"><c r="A1" t="s"><v>0</v></c></row>` +
 				`<row r="2"><c r="A2"><f>A1</f><v>5</v></c><c r="B2" t="str"><f>"x"</f></c></row>`,
-			want: []Record{rec(1, "plain")},
-			err:  ErrNoFormulaValue,
-			line: 2,
+			want: []Record{rec(1, "plain"), {Line: 2, Cells: []string{"5"}, NoValue: []int{1}}},
 		},
 		{
 			name: "shared formula without a cached value",
 			data: `<row r="3"><c r="A3"><f t="shared" ref="A3:A4" si="0">B3*2</f><v>4</v></c></row>` +
 				`<row r="4"><c r="A4"><f t="shared" si="0"/></c></row>`,
-			want: []Record{rec(3, "4")},
-			err:  ErrNoFormulaValue,
-			line: 4,
+			want: []Record{rec(3, "4"), {Line: 4, Cells: []string{}, NoValue: []int{0}}},
 		},
 		{
 			name: "shared strings rich text and phonetics",
@@ -476,7 +472,8 @@ func TestXLSXHandmade(t *testing.T) {
 
 // TestXLSXFormulaWithoutValue reads a workbook written by a program that
 // does not calculate: excelize's SetCellFormula leaves no cached value. Such
-// a cell must stop the reading with an error naming it, not read as blank.
+// a cell reads as "" and the record names its column in NoValue, so the
+// importer can refuse the row when it imports that column.
 func TestXLSXFormulaWithoutValue(t *testing.T) {
 	dir := t.TempDir()
 	f := excelize.NewFile()
@@ -485,23 +482,20 @@ func TestXLSXFormulaWithoutValue(t *testing.T) {
 	must(t, f.SetSheetRow(s, "A2", &[]any{nil, "王小明"}))
 	must(t, f.SetCellFormula(s, "A2", `"C"&TEXT(ROW(),"000")`))
 	must(t, f.SetSheetRow(s, "A3", &[]any{"C003", "陳大文"}))
+	must(t, f.SetCellFormula(s, "B4", `A3`)) // a row of nothing but such a cell is not blank
 	p := saveBook(t, f, dir, "script.xlsx")
 
 	r, err := Open(p, Options{})
 	must(t, err)
 	defer r.Close()
 	got, err := readAll(t, r)
-	checkErr(t, err, ErrNoFormulaValue, 2, "script.xlsx")
-	var pe *ParseError
-	if errors.As(err, &pe) && pe.Column != 1 {
-		t.Errorf("got column %d, want 1", pe.Column)
-	}
-	for _, want := range []string{"A2", "Excel"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
-		}
-	}
-	checkRecords(t, got, []Record{rec(1, "客戶編號", "名稱")})
+	must(t, err)
+	checkRecords(t, got, []Record{
+		rec(1, "客戶編號", "名稱"),
+		{Line: 2, Cells: []string{"", "王小明"}, NoValue: []int{0}},
+		rec(3, "C003", "陳大文"),
+		{Line: 4, NoValue: []int{1}},
+	})
 }
 
 func TestXLSXSheets(t *testing.T) {

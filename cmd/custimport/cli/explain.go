@@ -30,7 +30,6 @@ var explanations = []struct {
 	{source.ErrNUL, "檔案含有二進位資料:可能不是文字檔,或是沒有 BOM 的 UTF-16 檔;請從 Excel 另存為 CSV UTF-8。", "the file holds binary data: it may not be text, or UTF-16 without a BOM; save it from Excel as CSV UTF-8."},
 	{source.ErrMixedEncoding, "檔案混用了 Big5 與 UTF-8 編碼:請用 --encoding big5 或 --encoding utf-8 指定,或統一存成 UTF-8。", "the file mixes Big5 and UTF-8: pass --encoding big5 or --encoding utf-8, or save it all as UTF-8."},
 	{source.ErrBadEncoding, "檔案編碼不符:請用 --encoding 指定正確的編碼 (utf-8 或 big5)。", "the text is not in the expected encoding: pass --encoding utf-8 or big5."},
-	{source.ErrNoFormulaValue, "檔案裡的公式沒有存下計算結果 (由不會計算公式的程式產生):請用 Excel 開啟後存檔,再匯入。", "the file's formulas have no saved results (it was made by a program that does not calculate): open it in Excel, save it, and import it again."},
 	{source.ErrCellTooLarge, "某個儲存格內容過長 (超過 1 MB):請檢查該列。", "a cell is longer than 1 MB: check that row."},
 	{mapping.ErrNoKnownColumn, "標題列沒有任何可辨識的欄位:請用 `custimport fields` 查看欄位名稱,或用 --mapping 對應檔指定。", "no header names a known field: see `custimport fields`, or map the columns with --mapping."},
 	{mapping.ErrDuplicateField, "兩個欄位對應到同一個 TMS 欄位:請刪除或改名其中一欄,或用 --mapping 對應檔指定。", "two columns feed the same TMS field: delete or rename one, or map them with --mapping."},
