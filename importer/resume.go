@@ -26,6 +26,12 @@ func openJournal(path, identity string, opts Options, log *slog.Logger) (j *jour
 		// sheet is another input altogether.
 		if sheetOf(st.InputSHA256) == sheetOf(identity) {
 			earlier = st
+		} else if rehome(path, st, opts, log) {
+			// This sheet may have a journal of its own under its name.
+			if err := adoptJournal(strings.TrimSuffix(path, ".journal"), opts, sheetOf(identity), log); err != nil {
+				return nil, nil, nil, err
+			}
+			return openJournal(path, identity, opts, log)
 		}
 		archived, aerr := journal.Archive(path, time.Now())
 		if aerr != nil {
@@ -44,35 +50,57 @@ func openJournal(path, identity string, opts Options, log *slog.Logger) (j *jour
 	return j, st, earlier, nil
 }
 
-// adoptJournal takes over the journal of the same sheet kept under
-// another default name. The default results name of a workbook carries the
-// sheet as --sheet spelled it (book.客戶.results.xlsx) or nothing without
-// --sheet (book.results.xlsx), so the same sheet read with and without
-// naming it, or named in another case, would keep two journals and create
-// its new customers twice. When this run's journal does not exist yet, the
-// newest journal beside it under a default name of the same input that
-// records the sheet being read is renamed to this run's. Results named by
-// --out are left alone.
+// A workbook sheet's journal lives under one of two default names: the
+// results name without a sheet (book.results.xlsx.journal, when read
+// without --sheet) or with it (book.客戶.results.xlsx.journal, --sheet 客戶).
+// adoptJournal and the rehoming in openJournal keep one journal per sheet
+// across both, so reading a sheet with or without --sheet, or after other
+// sheets moved in front of it, never starts it afresh (which would create
+// its new customers again). Results named by --out have no other name.
+
+// defaultNamed reports whether out is the default results name of this
+// run (not chosen with --out).
+func defaultNamed(out string, opts Options) bool {
+	return filepath.Base(out) == filepath.Base(DefaultOut(opts.Input, opts.Source.Sheet))
+}
+
+// sheetJournal is the journal path of sheet under its default name beside
+// out: "" for the name without a sheet.
+func sheetJournal(out, input, sheet string) string {
+	return filepath.Join(filepath.Dir(out), filepath.Base(DefaultOut(input, sheet))) + ".journal"
+}
+
+// sameSheet reports whether two sheet names name the same sheet (as the
+// reader matches --sheet: trimmed, case-insensitive).
+func sameSheet(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// adoptJournal takes over the journal of the sheet being read kept under
+// another default name (without a sheet, or with the sheet spelt another
+// way), when this run's journal does not exist yet. A journal is taken
+// only when its header names the same input file (by name) and the same
+// sheet: another file whose name starts alike (book.2024.xlsx beside
+// book.xlsx) has results named like a sheet's, but is not this input. The
+// input's lock keeps another run of it from using the journal meanwhile.
 func adoptJournal(out string, opts Options, sheet string, log *slog.Logger) error {
-	if sheet == "" || filepath.Base(out) != filepath.Base(DefaultOut(opts.Input, opts.Source.Sheet)) {
+	if sheet == "" || !defaultNamed(out, opts) {
 		return nil
 	}
 	path := out + ".journal"
 	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	dir := filepath.Dir(out)
 	stem := strings.TrimSuffix(filepath.Base(opts.Input), filepath.Ext(opts.Input))
-	candidates, _ := filepath.Glob(filepath.Join(dir, globEscape(stem)+".*results.*.journal"))
+	candidates, _ := filepath.Glob(filepath.Join(filepath.Dir(out), globEscape(stem)+".*results.*.journal"))
 	var best string
 	var bestTime time.Time
 	for _, c := range candidates {
-		name := strings.TrimSuffix(filepath.Base(c), ".journal")
-		if !isDefaultName(name, opts.Input) {
+		if c == path || !isDefaultName(strings.TrimSuffix(filepath.Base(c), ".journal"), opts.Input) {
 			continue
 		}
 		st, err := journal.Read(c)
-		if err != nil || !strings.EqualFold(strings.TrimSpace(sheetOf(st.InputSHA256)), strings.TrimSpace(sheet)) {
+		if err != nil || filepath.Base(st.Input) != filepath.Base(opts.Input) || !sameSheet(sheetOf(st.InputSHA256), sheet) {
 			continue
 		}
 		if fi, err := os.Stat(c); err == nil && (best == "" || fi.ModTime().After(bestTime)) {
@@ -107,6 +135,31 @@ func isDefaultName(name, input string) bool {
 		}
 	}
 	return false
+}
+
+// rehome moves the journal at path, which records another sheet of the
+// same workbook, to that sheet's own default name, where adoptJournal
+// finds it when that sheet is read again. It reports whether it did; when
+// the name is taken (or the results were named by --out) the caller
+// archives the journal instead.
+func rehome(path string, st *journal.State, opts Options, log *slog.Logger) bool {
+	out := strings.TrimSuffix(path, ".journal")
+	sheet := sheetOf(st.InputSHA256)
+	if sheet == "" || !defaultNamed(out, opts) || filepath.Base(st.Input) != filepath.Base(opts.Input) {
+		return false
+	}
+	target := sheetJournal(out, opts.Input, sheet)
+	if target == path {
+		return false
+	}
+	if _, err := os.Lstat(target); !errors.Is(err, os.ErrNotExist) {
+		return false
+	}
+	if err := os.Rename(path, target); err != nil {
+		return false
+	}
+	log.Info("the journal of another sheet moved to that sheet's name", "sheet", sheet, "to", target)
+	return true
 }
 
 // journalIdentity names what a journal belongs to: the input's content

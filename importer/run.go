@@ -166,8 +166,8 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		// An import's results are its record: the codes TMS gave. A check
 		// must not replace them with VALID rows (fed back later, they
 		// would be created again).
-		if _, err := os.Stat(out + ".journal"); err == nil || holdsImport(out) {
-			return Summary{}, fmt.Errorf("%s: %w; write the check elsewhere (--out FILE, or --results-dir DIR for a folder)", out, ErrImportResults)
+		if _, err := os.Stat(out + ".journal"); err == nil {
+			return Summary{}, importResultsErr(out)
 		}
 	}
 	if opts.Validate.Defaults == nil && opts.Mapping != nil {
@@ -234,6 +234,12 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		total -= hdr.Row + 1
 	}
 	lay := newLayout(hdr)
+	if opts.DryRun && lay.status < 0 && holdsImport(out) {
+		// Results of an import run without a journal. (When the input is
+		// itself a results file, the statuses in out may be its own,
+		// copied: a check's.)
+		return sum, importResultsErr(out)
+	}
 	// Unknown columns: one warning each, up to a point; a sheet with
 	// thousands of them gets one line for the rest.
 	const listUnknown = 10
@@ -333,6 +339,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		defer close(jobs)
 		seq := 0
 		emit := func(rec source.Record) {
+			if formulaOnly(rec, hdr) {
+				return // blank but for formulas, without results, in columns not imported
+			}
 			window <- struct{}{}
 			it := &item{seq: seq, rec: rec}
 			seq++
@@ -463,6 +472,10 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	return sum, nil
 }
 
+func importResultsErr(out string) error {
+	return fmt.Errorf("%s: %w; write the check elsewhere (--out FILE, or --results-dir DIR for a folder)", out, ErrImportResults)
+}
+
 // holdsImport reports whether the file at out is the results of an import
 // (run without a journal): an ImportStatus column, in the rows where a
 // header may be, with a status only sending gives below it.
@@ -496,6 +509,27 @@ func holdsImport(out string) bool {
 			}
 		}
 	}
+}
+
+// formulaOnly reports whether a record is blank but for formulas without
+// a saved result (NoValue) in columns that are not imported: a template's
+// helper column filled down past the data. Such a row is skipped like a
+// blank one.
+func formulaOnly(rec source.Record, hdr mapping.Header) bool {
+	if len(rec.NoValue) == 0 {
+		return false
+	}
+	for _, c := range rec.Cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	for _, col := range rec.NoValue {
+		if col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored {
+			return false
+		}
+	}
+	return true
 }
 
 // countRows reads the input once to its end, so a broken line stops the

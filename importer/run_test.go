@@ -955,6 +955,9 @@ func TestFormulaWithoutSavedValue(t *testing.T) {
 	f.SetCellFormula("Sheet1", "A2", `"C"&ROW()`)
 	f.SetSheetRow("Sheet1", "A3", &[]any{"C3", "乙", 1})
 	f.SetCellFormula("Sheet1", "D3", `LEN(A3)`)
+	for r := 4; r <= 6; r++ { // the helper column filled down past the data
+		f.SetCellFormula("Sheet1", fmt.Sprintf("D%d", r), fmt.Sprintf("LEN(A%d)", r))
+	}
 	if err := f.SaveAs(in); err != nil {
 		t.Fatal(err)
 	}
@@ -972,7 +975,116 @@ func TestFormulaWithoutSavedValue(t *testing.T) {
 	if got := rows[2][4]; got != "OK" {
 		t.Errorf("row 3 (formula only in an unknown column): got %q %q, want OK", got, rows[2][7])
 	}
-	if n := s.calls.Load(); n != 1 || sum.Counts[StatusInvalid] != 1 {
-		t.Errorf("sent %d rows (counts %v), want 1 sent and 1 INVALID", n, sum.Counts)
+	if n := s.calls.Load(); n != 1 || sum.Counts[StatusInvalid] != 1 || sum.Rows != 2 {
+		t.Errorf("sent %d of %d rows (counts %v), want 2 rows (the formula-only ones skipped as blank), 1 sent and 1 INVALID", n, sum.Rows, sum.Counts)
+	}
+}
+
+// Another file whose name starts like the input's (book.2024.xlsx beside
+// book.xlsx) has results named like a sheet's of book.xlsx: its journal
+// must not be taken for one of book.xlsx's.
+func TestJournalOfAnotherFileNotTaken(t *testing.T) {
+	dir := t.TempDir()
+	book := func(name string, rows ...string) string {
+		p := filepath.Join(dir, name)
+		f := excelize.NewFile()
+		f.SetSheetRow("Sheet1", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
+		for i, r := range rows {
+			f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+2), &[]any{"", r, 1})
+		}
+		if err := f.SaveAs(p); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		return p
+	}
+	other := book("book.2024.xlsx", "甲", "乙")
+	in := book("book.xlsx", "丙", "丁")
+	run := func(input string) int64 {
+		s := okSender()
+		if _, err := Run(context.Background(), Options{Input: input, Sender: s, Journal: true}); err != nil {
+			t.Fatal(err)
+		}
+		return s.calls.Load()
+	}
+	if n := run(other); n != 2 {
+		t.Fatalf("book.2024.xlsx: sent %d, want 2", n)
+	}
+	if n := run(in); n != 2 {
+		t.Errorf("book.xlsx: sent %d, want its 2 rows (not taken for book.2024.xlsx's)", n)
+	}
+	if n := run(other); n != 0 {
+		t.Errorf("book.2024.xlsx again: sent %d, want 0 (its journal kept)", n)
+	}
+	if n := run(in); n != 0 {
+		t.Errorf("book.xlsx again: sent %d, want 0", n)
+	}
+}
+
+// Without --sheet the sheet read is the first one: when other sheets
+// move in front, each sheet keeps its own journal.
+func TestSheetJournalsFollowTheSheets(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "book.xlsx")
+	write := func(order ...string) {
+		f := excelize.NewFile()
+		f.SetSheetName("Sheet1", order[0])
+		for _, n := range order[1:] {
+			f.NewSheet(n)
+		}
+		f.SetSheetRow("A", "A1", &[]any{"CNAM1", "CBELE"})
+		f.SetSheetRow("A", "A2", &[]any{"A甲", 1})
+		f.SetSheetRow("A", "A3", &[]any{"A乙", 1})
+		f.SetSheetRow("B", "A1", &[]any{"CNAM1", "CBELE"})
+		f.SetSheetRow("B", "A2", &[]any{"B甲", 1})
+		if err := f.SaveAs(in); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	total := map[string]int{}
+	run := func(sheet string) {
+		s := okSender()
+		if _, err := Run(context.Background(), Options{Input: in, Sender: s, Journal: true, Source: sourceOptions(sheet)}); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range strings.Split(s.sent("CNAM1"), ",") {
+			if n != "" {
+				total[n]++
+			}
+		}
+	}
+	write("A", "B")
+	run("") // A
+	write("B", "A")
+	run("")  // B, now first
+	run("A") // A again, by name
+	write("A", "B")
+	run("")  // A first again
+	run("B") // B by name
+	write("B", "A")
+	run("") // B first again
+	for name, n := range total {
+		if n != 1 {
+			t.Errorf("%s sent %d times, want once", name, n)
+		}
+	}
+	if len(total) != 3 {
+		t.Errorf("sent %v, want A甲, A乙 and B甲 once each", total)
+	}
+}
+
+// A results file fed back to a check: the check's own results carry the
+// statuses it copied, and a second check may replace them.
+func TestCheckOfAResultsFileTwice(t *testing.T) {
+	in := writeFile(t, "c.csv", "CCODE,CNAM1,CBELE\n,甲,1\n,乙,x\n")
+	if _, err := Run(context.Background(), Options{Input: in, Sender: okSender(), Journal: true}); err != nil {
+		t.Fatal(err)
+	}
+	results := DefaultOut(in, "")
+	for i := range 2 {
+		if _, err := Run(context.Background(), Options{Input: results, DryRun: true}); err != nil {
+			t.Errorf("check %d of the results file: %v", i+1, err)
+		}
 	}
 }

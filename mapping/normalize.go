@@ -180,19 +180,26 @@ func isNote(note string) bool {
 	return noteFormat.MatchString(note) || noteChoices.MatchString(note)
 }
 
-// customerCode matches a header key (folded by headerKey: lower case,
-// Simplified, no spaces or punctuation) that names the customer's own
-// code: a customer word directly followed by a code word, as in
-// 客戶識別碼, 客戶號碼, Customer No or 客代, or a bare ID or Code, maybe
-// marked as the old system's (原客戶代號, 客戶識別碼(舊系統), ERP ID). Only
-// that: 客戶類別代號, 付款方式代碼 or 幣別代碼 name other codes, which a
-// sheet of new customers may well carry.
-var customerCode = regexp.MustCompile(`^(?:原|旧|旧系统|系统|erp|old|legacy)?` +
-	`(?:(?:客户|顾客|客|cust|customer|client)(?:识别|辨识)?(?:代号|编号|代码|编码|识别码|识别号|号码|号|码|代|id|no|nr|num|number|code)|id|code)` +
-	`(?:旧系统|旧|原|erp)?$`)
+// Header keys (folded by headerKey: lower case, Simplified, no spaces or
+// punctuation) that name the customer's own code, for the safety net:
+//   - customerCodeCJK: a customer word directly followed by a code word,
+//     anywhere in the header (客戶識別碼, 原ERP客戶編號, 鼎新客戶代號,
+//     客戶代號2, 客戶流水號), or the abbreviations 客編, 客代, 客號;
+//   - customerCodeLatin: the whole header is a customer word and a code
+//     word (Customer No, Cust ID old), maybe marked old or legacy;
+//   - genericCode: a bare code word (ID, Code, 編號, 代號) marked as the
+//     old system's (舊編號, 原代號, ERP ID).
+//
+// Only those: 客戶類別代號, 付款方式代碼, 幣別代碼 or 客戶電話號碼 name
+// other codes, which a sheet of new customers may well carry.
+var (
+	customerCodeCJK   = regexp.MustCompile(`(?:客户|顾客)(?:识别|辨识)?(?:代号|编号|代码|编码|识别码|识别号|号码|序号|流水号|号|码|代|id|no|code)|客编|客代|客号`)
+	customerCodeLatin = regexp.MustCompile(`^(?:old|legacy|erp|original)?(?:customer|cust|client)(?:id|no|nr|num|number|code)(?:old|legacy|erp)?$`)
+	genericCode       = regexp.MustCompile(`^(?:原|旧|原始|旧系统|原系统|旧有|erp|old|legacy)?(?:编号|代号|代码|编码|id|code)$`)
+)
 
 // looksLikeCode reports whether a header key (see headerKey) looks like the
 // customer-code column. It is only asked about columns that match no field.
 func looksLikeCode(key string) bool {
-	return customerCode.MatchString(key)
+	return customerCodeCJK.MatchString(key) || customerCodeLatin.MatchString(key) || genericCode.MatchString(key)
 }

@@ -75,6 +75,7 @@ type Row struct {
 
 // State is what earlier runs recorded, by row number.
 type State struct {
+	Input       string // the input file as the run that created the journal named it
 	InputSHA256 string
 	Rows        map[int]Row
 }
@@ -302,7 +303,7 @@ func Read(path string) (*State, error) {
 	if h.Journal > Version {
 		return nil, fmt.Errorf("journal %s: version %d is newer than this custimport understands (%d)", path, h.Journal, Version)
 	}
-	st := &State{InputSHA256: h.InputSHA256, Rows: map[int]Row{}}
+	st := &State{Input: h.Input, InputSHA256: h.InputSHA256, Rows: map[int]Row{}}
 	lineNo := 1
 	for sc.Scan() {
 		lineNo++
