@@ -16,30 +16,53 @@ import (
 
 // openJournal opens the run's journal. It returns the state of earlier
 // runs of this same input, and, when the input changed since the journal
-// was written, the state of the earlier version (the old journal is
-// archived): rows it imported or left unknown are recognised by their
-// content, so fixing the input file never creates a customer twice.
+// was written, the state of the earlier version: rows it imported or left
+// unknown are recognised by their content, so fixing the input file never
+// creates a customer twice.
+//
+// The earlier version's journal is kept beside as <journal>.previous until
+// the input changes again, and read again by every run of this version:
+// the rows it carries over are recorded in the new journal only as the run
+// reaches them, so a run stopped before (a power cut) must still find them.
 func openJournal(path, identity string, opts Options, log *slog.Logger) (j *journal.Journal, st, earlier *journal.State, err error) {
+	previous := path + ".previous"
+	if opts.Fresh {
+		if _, err := journal.Archive(previous, time.Now()); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	j, st, err = journal.Open(path, opts.Input, identity, journal.Options{Fresh: opts.Fresh})
 	if errors.Is(err, journal.ErrOtherInput) {
 		// Another version of the same sheet is carried over; another
 		// sheet is another input altogether.
 		if sheetOf(st.InputSHA256) == sheetOf(identity) {
 			earlier = st
+			if _, err := journal.Archive(previous, time.Now()); err != nil {
+				return nil, nil, nil, err
+			}
+			if err := os.Rename(path, previous); err != nil {
+				return nil, nil, nil, fmt.Errorf("journal: keeping %s as %s: %w", path, previous, err)
+			}
+			log.Warn("the input changed since the last run: rows of the same sheet are recognised by their content",
+				"previous_journal", previous)
 		} else if rehome(path, st, opts, log) {
 			// This sheet may have a journal of its own under its name.
 			if err := adoptJournal(strings.TrimSuffix(path, ".journal"), opts, sheetOf(identity), log); err != nil {
 				return nil, nil, nil, err
 			}
 			return openJournal(path, identity, opts, log)
+		} else {
+			archived, aerr := journal.Archive(path, time.Now())
+			if aerr != nil {
+				return nil, nil, nil, aerr
+			}
+			log.Warn("the journal recorded another sheet: archived", "archived", archived)
 		}
-		archived, aerr := journal.Archive(path, time.Now())
-		if aerr != nil {
-			return nil, nil, nil, aerr
-		}
-		log.Warn("the input changed since the last run: its journal was archived; rows of the same sheet are recognised by their content",
-			"archived", archived, "carried", earlier != nil)
 		j, st, err = journal.Open(path, opts.Input, identity, journal.Options{})
+	} else if err == nil {
+		if prev, perr := journal.Read(previous); perr == nil && prev.InputSHA256 != identity && sheetOf(prev.InputSHA256) == sheetOf(identity) {
+			earlier = prev
+		}
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -48,6 +71,19 @@ func openJournal(path, identity string, opts Options, log *slog.Logger) (j *jour
 		log.Info("resuming: the journal records earlier sends", "journal", path, "rows", n)
 	}
 	return j, st, earlier, nil
+}
+
+// moveJournal renames a journal and its .previous, if any.
+func moveJournal(from, to string) error {
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(from + ".previous"); err == nil {
+		if err := os.Rename(from+".previous", to+".previous"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // A workbook sheet's journal lives under one of two default names: the
@@ -110,7 +146,7 @@ func adoptJournal(out string, opts Options, sheet string, log *slog.Logger) erro
 	if best == "" {
 		return nil
 	}
-	if err := os.Rename(best, path); err != nil {
+	if err := moveJournal(best, path); err != nil {
 		return fmt.Errorf("taking over the journal %s of sheet %s: %w", best, sheet, err)
 	}
 	log.Info("took over the journal of the same sheet kept under another name", "from", best, "to", path)
@@ -155,7 +191,10 @@ func rehome(path string, st *journal.State, opts Options, log *slog.Logger) bool
 	if _, err := os.Lstat(target); !errors.Is(err, os.ErrNotExist) {
 		return false
 	}
-	if err := os.Rename(path, target); err != nil {
+	if _, err := os.Lstat(target + ".previous"); !errors.Is(err, os.ErrNotExist) {
+		return false
+	}
+	if err := moveJournal(path, target); err != nil {
 		return false
 	}
 	log.Info("the journal of another sheet moved to that sheet's name", "sheet", sheet, "to", target)

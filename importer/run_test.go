@@ -1088,3 +1088,38 @@ func TestCheckOfAResultsFileTwice(t *testing.T) {
 		}
 	}
 }
+
+// A power cut right after a run of an edited input set its old journal
+// aside, before the rows it carries over reached the new journal: the next
+// run must still find them in <journal>.previous.
+func TestCarryOverSurvivesLosingTheNewJournal(t *testing.T) {
+	in := writeFile(t, "a.csv", "CCODE,CNAM1,CBELE\n,子,1\n,丑,1\n")
+	journalPath := DefaultOut(in, "") + ".journal"
+	run := func() int64 {
+		s := okSender()
+		if _, err := Run(context.Background(), Options{Input: in, Sender: s, Journal: true}); err != nil {
+			t.Fatal(err)
+		}
+		return s.calls.Load()
+	}
+	if n := run(); n != 2 {
+		t.Fatalf("first run sent %d, want 2", n)
+	}
+	os.WriteFile(in, []byte("CCODE,CNAM1,CBELE\n,子,1\n,丑,1\n,寅,1\n"), 0o644) // edited: one row added
+	if n := run(); n != 1 {
+		t.Fatalf("after the edit: sent %d, want only the new row", n)
+	}
+	// The power cut: of the new journal only its header reached the disk.
+	data, err := os.ReadFile(journalPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(data), "\n")
+	os.WriteFile(journalPath, []byte(header+"\n"), 0o600)
+	if n := run(); n != 1 {
+		t.Errorf("after losing the new journal: sent %d, want 1 (寅, whose send was lost too; 子 and 丑 carried over again)", n)
+	}
+	if n := run(); n != 0 {
+		t.Errorf("once more: sent %d, want 0", n)
+	}
+}
