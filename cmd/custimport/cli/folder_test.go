@@ -5,23 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
 func TestImportFolder(t *testing.T) {
-	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "folder-key"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim)
-	defer srv.Close()
+	sim, _, env := startSim(t)
 	dir := t.TempDir()
 	files := map[string]string{
 		"1-good.csv":    "CCODE,CNAM1,CBELE\nG1,好,1\n,新,2\n",
@@ -35,7 +27,6 @@ func TestImportFolder(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
 	}
 	var out, errb bytes.Buffer
-	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "folder-key"}
 	code := Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
 	if code != ExitCantRun {
 		t.Errorf("exit: got %d, want 2 (the worst file could not be read); stderr: %s", code, errb.String())
@@ -90,12 +81,7 @@ func TestImportFolderLocked(t *testing.T) {
 // An interrupted folder run stops at once and leaves the files where
 // they are, so the next run resumes them.
 func TestImportFolderInterrupted(t *testing.T) {
-	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "folder-key"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim)
-	defer srv.Close()
+	sim, _, env := startSim(t)
 	dir := t.TempDir()
 	for _, name := range []string{"a.csv", "b.csv"} {
 		os.WriteFile(filepath.Join(dir, name), []byte("CCODE,CNAM1,CBELE\nG1,好,1\n"), 0o644)
@@ -106,7 +92,6 @@ func TestImportFolderInterrupted(t *testing.T) {
 		return ctx, parent, func() {}
 	}
 	var out, errb bytes.Buffer
-	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "folder-key"}
 	code := Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Signals: interrupted, Getenv: func(k string) string { return env[k] }})
 	if code != ExitRows {
 		t.Errorf("exit: got %d, want 1", code)
@@ -143,15 +128,9 @@ func readFolderSummary(t *testing.T, path string) folderSummary {
 // holds stays, and --summary-json tells every file's fate, even on a night
 // with nothing to do.
 func TestImportFolderNightly(t *testing.T) {
-	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "folder-key"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim)
-	defer srv.Close()
+	sim, _, env := startSim(t)
 	dir := t.TempDir()
 	sumPath := filepath.Join(t.TempDir(), "last.json")
-	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "folder-key"}
 	night := func() (int, string) {
 		var out, errb bytes.Buffer
 		code := Main([]string{"import", dir, "--quiet", "--summary-json", sumPath}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
@@ -244,14 +223,8 @@ func TestImportFolderNightly(t *testing.T) {
 // A file that went to failed/ keeps its journal: fixed and put back, its
 // rows already created are not created again.
 func TestImportFolderFailedResumes(t *testing.T) {
-	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "folder-key"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim)
-	defer srv.Close()
+	sim, _, env := startSim(t)
 	dir := t.TempDir()
-	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "folder-key"}
 	night := func() int {
 		var out, errb bytes.Buffer
 		return Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})

@@ -4,30 +4,21 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
 // TestSampleMappingFile imports a sheet whose headers only the shipped
 // samples/mapping.yaml explains, and checks what reached the simulator.
 func TestSampleMappingFile(t *testing.T) {
-	sim, err := tmssim.New(tmssim.Config{PNO: "P", Key: "mapping-key"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim)
-	defer srv.Close()
+	sim, _, env := startSim(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "old-system.csv")
 	os.WriteFile(in, []byte("舊系統客編,公司全名,負責業務,內部備忘,信用額度,發票開立稅別,生日\n"+
 		"M001,舊系統公司,S01,不要匯入,,,113/05/01\n"+
 		"M002,另一家,S02,x,5000,3,\n"), 0o644)
-	env := map[string]string{"TMS_URL": srv.URL, "TMS_PNO": "P", "TMS_API_KEY": "mapping-key"}
 	var out, errb bytes.Buffer
 	code := Main([]string{"import", in, "--mapping", "../../../samples/mapping.yaml"},
 		IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
