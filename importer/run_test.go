@@ -552,25 +552,38 @@ func TestNamingTheDefaultSheetKeepsItsJournal(t *testing.T) {
 	}
 }
 
+// writeBook writes a workbook of the sheets in order, each holding its
+// rows from A1.
+func writeBook(t *testing.T, path string, order []string, rows map[string][][]any) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", order[0])
+	for _, n := range order[1:] {
+		f.NewSheet(n)
+	}
+	for sheet, rs := range rows {
+		for i, r := range rs {
+			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // With --sheet, the results and journal are named after the sheet, so
 // moving, adding or hiding other sheets does not lose its journal.
 func TestNamedSheetSurvivesReordering(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "book.xlsx")
 	write := func(order ...string) {
-		f := excelize.NewFile()
-		f.SetSheetName("Sheet1", order[0])
-		for _, n := range order[1:] {
-			f.NewSheet(n)
-		}
-		f.SetSheetRow("客戶", "A1", &[]any{"CNAM1", "CBELE"})
-		f.SetSheetRow("客戶", "A2", &[]any{"甲", 100})
-		f.SetSheetRow("客戶", "A3", &[]any{"乙", 100})
-		f.SetSheetRow("說明", "A1", &[]any{"note"})
-		if err := f.SaveAs(in); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		writeBook(t, in, order, map[string][][]any{
+			"客戶": {{"CNAM1", "CBELE"}, {"甲", 100}, {"乙", 100}},
+			"說明": {{"note"}},
+		})
 	}
 	write("客戶", "說明")
 	first := okSender()
@@ -985,17 +998,13 @@ func TestFormulaWithoutSavedValue(t *testing.T) {
 // must not be taken for one of book.xlsx's.
 func TestJournalOfAnotherFileNotTaken(t *testing.T) {
 	dir := t.TempDir()
-	book := func(name string, rows ...string) string {
+	book := func(name string, names ...string) string {
 		p := filepath.Join(dir, name)
-		f := excelize.NewFile()
-		f.SetSheetRow("Sheet1", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
-		for i, r := range rows {
-			f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+2), &[]any{"", r, 1})
+		rows := [][]any{{"CCODE", "CNAM1", "CBELE"}}
+		for _, n := range names {
+			rows = append(rows, []any{"", n, 1})
 		}
-		if err := f.SaveAs(p); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		writeBook(t, p, []string{"Sheet1"}, map[string][][]any{"Sheet1": rows})
 		return p
 	}
 	other := book("book.2024.xlsx", "甲", "乙")
@@ -1027,20 +1036,10 @@ func TestSheetJournalsFollowTheSheets(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "book.xlsx")
 	write := func(order ...string) {
-		f := excelize.NewFile()
-		f.SetSheetName("Sheet1", order[0])
-		for _, n := range order[1:] {
-			f.NewSheet(n)
-		}
-		f.SetSheetRow("A", "A1", &[]any{"CNAM1", "CBELE"})
-		f.SetSheetRow("A", "A2", &[]any{"A甲", 1})
-		f.SetSheetRow("A", "A3", &[]any{"A乙", 1})
-		f.SetSheetRow("B", "A1", &[]any{"CNAM1", "CBELE"})
-		f.SetSheetRow("B", "A2", &[]any{"B甲", 1})
-		if err := f.SaveAs(in); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		writeBook(t, in, order, map[string][][]any{
+			"A": {{"CNAM1", "CBELE"}, {"A甲", 1}, {"A乙", 1}},
+			"B": {{"CNAM1", "CBELE"}, {"B甲", 1}},
+		})
 	}
 	total := map[string]int{}
 	run := func(sheet string) {
