@@ -14,76 +14,47 @@ import (
 	"github.com/custimport/custimport/importer/tms"
 )
 
-// openJournal opens the run's journal. It returns the state of earlier
-// runs of this same input, and, when the input changed since the journal
-// was written, the state of the earlier version: rows it imported or left
-// unknown are recognised by their content, so fixing the input file never
-// creates a customer twice.
-//
-// The earlier version's journal is kept beside as <journal>.previous until
-// the input changes again, and read again by every run of this version:
-// the rows it carries over are recorded in the new journal only as the run
-// reaches them, so a run stopped before (a power cut) must still find them.
-func openJournal(path, identity string, opts Options, log *slog.Logger) (j *journal.Journal, st, earlier *journal.State, err error) {
-	previous := path + ".previous"
-	if opts.Fresh {
-		if _, err := journal.Archive(previous, time.Now()); err != nil {
-			return nil, nil, nil, err
-		}
-	}
-	j, st, err = journal.Open(path, opts.Input, identity, journal.Options{Fresh: opts.Fresh})
+// openJournal opens the run's journal and returns what it records of
+// earlier runs of this input. When the input changed since the journal was
+// written, the journal is started anew for this version holding what the
+// old one knew (journal.Replace): rows imported or maybe created by any
+// earlier version are recognised by their content, so editing the input
+// file, however often and back and forth, never creates a customer twice.
+func openJournal(path, identity string, opts Options, log *slog.Logger) (*journal.Journal, *journal.State, error) {
+	j, st, err := journal.Open(path, opts.Input, identity, journal.Options{Fresh: opts.Fresh})
 	if errors.Is(err, journal.ErrOtherInput) {
-		// Another version of the same sheet is carried over; another
+		// Another version of the same sheet is carried forward; another
 		// sheet is another input altogether.
-		if sheetOf(st.InputSHA256) == sheetOf(identity) {
-			earlier = st
-			if _, err := journal.Archive(previous, time.Now()); err != nil {
-				return nil, nil, nil, err
+		switch {
+		case sheetOf(st.InputSHA256) == sheetOf(identity):
+			archived, err := journal.Replace(path, opts.Input, identity, st.Carry(), time.Now())
+			if err != nil {
+				return nil, nil, err
 			}
-			if err := os.Rename(path, previous); err != nil {
-				return nil, nil, nil, fmt.Errorf("journal: keeping %s as %s: %w", path, previous, err)
-			}
-			log.Warn("the input changed since the last run: rows of the same sheet are recognised by their content",
-				"previous_journal", previous)
-		} else if rehome(path, st, opts, log) {
+			log.Warn("the input changed since the last run: rows imported before are recognised by their content",
+				"old_journal", archived)
+		case rehome(path, st, opts, log):
 			// This sheet may have a journal of its own under its name.
 			if err := adoptJournal(strings.TrimSuffix(path, ".journal"), opts, sheetOf(identity), log); err != nil {
-				return nil, nil, nil, err
+				return nil, nil, err
 			}
 			return openJournal(path, identity, opts, log)
-		} else {
-			archived, aerr := journal.Archive(path, time.Now())
-			if aerr != nil {
-				return nil, nil, nil, aerr
+		default:
+			archived, err := journal.Archive(path, time.Now())
+			if err != nil {
+				return nil, nil, err
 			}
 			log.Warn("the journal recorded another sheet: archived", "archived", archived)
 		}
 		j, st, err = journal.Open(path, opts.Input, identity, journal.Options{})
-	} else if err == nil {
-		if prev, perr := journal.Read(previous); perr == nil && prev.InputSHA256 != identity && sheetOf(prev.InputSHA256) == sheetOf(identity) {
-			earlier = prev
-		}
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if n := len(st.Rows); n > 0 {
 		log.Info("resuming: the journal records earlier sends", "journal", path, "rows", n)
 	}
-	return j, st, earlier, nil
-}
-
-// moveJournal renames a journal and its .previous, if any.
-func moveJournal(from, to string) error {
-	if err := os.Rename(from, to); err != nil {
-		return err
-	}
-	if _, err := os.Lstat(from + ".previous"); err == nil {
-		if err := os.Rename(from+".previous", to+".previous"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return j, st, nil
 }
 
 // A workbook sheet's journal lives under one of two default names: the
@@ -146,7 +117,7 @@ func adoptJournal(out string, opts Options, sheet string, log *slog.Logger) erro
 	if best == "" {
 		return nil
 	}
-	if err := moveJournal(best, path); err != nil {
+	if err := os.Rename(best, path); err != nil {
 		return fmt.Errorf("taking over the journal %s of sheet %s: %w", best, sheet, err)
 	}
 	log.Info("took over the journal of the same sheet kept under another name", "from", best, "to", path)
@@ -191,10 +162,7 @@ func rehome(path string, st *journal.State, opts Options, log *slog.Logger) bool
 	if _, err := os.Lstat(target); !errors.Is(err, os.ErrNotExist) {
 		return false
 	}
-	if _, err := os.Lstat(target + ".previous"); !errors.Is(err, os.ErrNotExist) {
-		return false
-	}
-	if err := moveJournal(path, target); err != nil {
+	if err := os.Rename(path, target); err != nil {
 		return false
 	}
 	log.Info("the journal of another sheet moved to that sheet's name", "sheet", sheet, "to", target)
@@ -218,22 +186,21 @@ func sheetOf(identity string) string {
 // resumeRules decide, from the journals of earlier runs, what happens to a
 // valid row of this run.
 type resumeRules struct {
-	state         *journal.State // earlier runs of this same input, by row
-	earlier       *journal.State // an earlier version of the input, if it changed
+	state         *journal.State           // earlier runs of this same input, by row
+	earlier       *journal.EarlierVersions // earlier versions of the input, if it changed
 	byHash        map[string]journal.Row
 	journal       *journal.Journal
 	resendUnknown bool
 	msg           catalogMessages
 }
 
-func newResumeRules(state, earlier *journal.State, j *journal.Journal, resendUnknown bool, msg catalogMessages) *resumeRules {
-	r := &resumeRules{state: state, earlier: earlier, journal: j, resendUnknown: resendUnknown, msg: msg}
-	if earlier != nil {
+func newResumeRules(state *journal.State, j *journal.Journal, resendUnknown bool, msg catalogMessages) *resumeRules {
+	r := &resumeRules{state: state, journal: j, resendUnknown: resendUnknown, msg: msg}
+	if state != nil && state.Earlier != nil {
+		r.earlier = state.Earlier
 		r.byHash = map[string]journal.Row{}
-		for _, row := range earlier.Rows {
-			if row.Hash != "" && (row.Event == journal.OK || (row.Create && (row.Event == journal.Sending || row.Event == journal.Unknown))) {
-				r.byHash[row.Hash] = row
-			}
+		for _, row := range state.Earlier.Known { // one per payload
+			r.byHash[row.Hash] = row
 		}
 	}
 	return r

@@ -255,7 +255,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 
 	var jr *journal.Journal
-	var prior, earlier *journal.State
+	var prior *journal.State
 	if !opts.DryRun {
 		release, err := Lock(opts.Input)
 		if err != nil {
@@ -272,16 +272,16 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		if err := adoptJournal(out, opts, sum.Sheet, log); err != nil {
 			return sum, err
 		}
-		jr, prior, earlier, err = openJournal(out+".journal", journalIdentity(hash, sum.Sheet), opts, log)
+		jr, prior, err = openJournal(out+".journal", journalIdentity(hash, sum.Sheet), opts, log)
 		if err != nil {
 			return sum, err
 		}
 		defer jr.Close()
 	}
-	if opts.OnlyFailed && lay.status < 0 && (prior == nil || len(prior.Rows) == 0) && earlier == nil {
+	if opts.OnlyFailed && lay.status < 0 && (prior == nil || (len(prior.Rows) == 0 && prior.Earlier == nil)) {
 		return sum, fmt.Errorf("--only-failed: nothing records an earlier run of %s (no journal %s.journal and no ImportStatus column)", opts.Input, out)
 	}
-	resume := newResumeRules(prior, earlier, jr, opts.ResendUnknown, msg)
+	resume := newResumeRules(prior, jr, opts.ResendUnknown, msg)
 	_, csvInput := src.(*source.CSVReader)
 	prep := &preparer{hdr: hdr, lay: lay, v: validator, msg: msg, resendUnknown: opts.ResendUnknown,
 		unescape: csvInput && lay.status >= 0}

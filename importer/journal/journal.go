@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"time"
 )
@@ -35,6 +36,11 @@ const (
 	OK      = "ok"      // the server accepted it
 	Failed  = "failed"  // the server refused it, or it could not be sent (nothing created)
 	Unknown = "unknown" // the outcome cannot be known: the customer may exist
+	// Earlier is a row an earlier version of the input imported (or may
+	// have created), carried forward when the input changed: Was holds
+	// its event, Gen how many versions back it is (0: the one just
+	// before), Line its row number there.
+	Earlier = "earlier"
 )
 
 // ErrOtherInput is returned by Open when the journal belongs to another
@@ -61,6 +67,8 @@ type Entry struct {
 	CCODE   string    `json:"ccode,omitempty"`  // the code sent or returned
 	Code    string    `json:"code,omitempty"`   // error code
 	Message string    `json:"msg,omitempty"`
+	Was     string    `json:"was,omitempty"` // Earlier: the row's event in its version
+	Gen     int       `json:"gen,omitempty"` // Earlier: versions back, 0 = the one before
 }
 
 // Row is the last known state of one row.
@@ -71,6 +79,21 @@ type Row struct {
 	CCODE  string
 	Code   string // the error code of a Failed outcome
 	Time   time.Time
+	Line   int // for an earlier version's row: its row number there
+	Gen    int // for an earlier version's row: versions back, 0 = the one before
+}
+
+// known reports whether a row records a customer that exists or may exist:
+// imported, or a create whose outcome is unknown.
+func (r Row) known() bool {
+	return r.Hash != "" && (r.Event == OK || (r.Create && (r.Event == Sending || r.Event == Unknown)))
+}
+
+// EarlierVersions is what the journals of earlier versions of an input
+// knew, carried forward each time the input changed.
+type EarlierVersions struct {
+	Rows  map[int]Row // the version just before, by its row numbers
+	Known []Row       // every version's rows that were imported or may have been created
 }
 
 // State is what earlier runs recorded, by row number.
@@ -78,6 +101,39 @@ type State struct {
 	Input       string // the input file as the run that created the journal named it
 	InputSHA256 string
 	Rows        map[int]Row
+	// Earlier is what journals of earlier versions of the input knew; nil
+	// when the input never changed.
+	Earlier *EarlierVersions
+}
+
+// Carry returns what this journal knows, to be carried forward into the
+// journal of the input's next version: its own rows that were imported or
+// may have been created, and what it carried from earlier versions (one
+// row per payload, the most recent).
+func (s *State) Carry() []Entry {
+	var out []Entry
+	seen := map[string]bool{}
+	add := func(line int, r Row, gen int) {
+		if !r.known() || seen[r.Hash] {
+			return
+		}
+		seen[r.Hash] = true
+		out = append(out, Entry{Time: r.Time, Line: line, Event: Earlier, Was: r.Event, Hash: r.Hash, Create: r.Create, CCODE: r.CCODE, Gen: gen})
+	}
+	lines := make([]int, 0, len(s.Rows))
+	for line := range s.Rows {
+		lines = append(lines, line)
+	}
+	sort.Ints(lines)
+	for _, line := range lines {
+		add(line, s.Rows[line], 0)
+	}
+	if s.Earlier != nil {
+		for _, r := range s.Earlier.Known {
+			add(r.Line, r, r.Gen+1)
+		}
+	}
+	return out
 }
 
 // Pending counts rows whose customer may exist without a recorded code:
@@ -176,7 +232,7 @@ func Open(path, input, inputSHA256 string, opts Options) (*Journal, *State, erro
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		// A new journal appears whole, header included, or not at all.
-		if err := create(path, header{Journal: Version, Input: input, InputSHA256: inputSHA256, Created: now().UTC()}); err != nil {
+		if err := create(path, header{Journal: Version, Input: input, InputSHA256: inputSHA256, Created: now().UTC()}, nil); err != nil {
 			return nil, nil, err
 		}
 	case err != nil:
@@ -204,19 +260,28 @@ func newJournal(f *os.File, path string, now func() time.Time, interval time.Dur
 	return j
 }
 
-// create writes a new journal holding only its header: to a temporary
-// file, synced, then renamed into place.
-func create(path string, h header) error {
+// create writes a new journal holding its header and entries: to a
+// temporary file, synced, then renamed into place (over an old journal,
+// if any: there is always a whole journal at path).
+func create(path string, h header, entries []Entry) error {
 	data, err := json.Marshal(h)
 	if err != nil {
 		return err
+	}
+	data = append(data, '\n')
+	for _, e := range entries {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		data = append(append(data, line...), '\n')
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -281,6 +346,40 @@ func Archive(path string, now time.Time) (string, error) {
 	return dst, nil
 }
 
+// Replace starts the journal at path anew for another version of its
+// input (inputSHA256), holding carry (see State.Carry): what the journals
+// of the earlier versions knew, so that none of it is ever lost, however
+// often the input changes and whichever of its rows a run reaches. The
+// old journal is kept as <path>.<time>.old (a hard link, or a copy), then
+// the new one, written whole and synced, is renamed over it: at no moment
+// is there no journal, or one without the carried rows, at path.
+func Replace(path, input, inputSHA256 string, carry []Entry, now time.Time) (archived string, err error) {
+	archived = fmt.Sprintf("%s.%s.old", path, now.UTC().Format("20060102T150405Z"))
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(archived); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		archived = fmt.Sprintf("%s.%s-%d.old", path, now.UTC().Format("20060102T150405Z"), i)
+	}
+	if err := os.Link(path, archived); err != nil {
+		if err := copyFile(path, archived); err != nil {
+			return "", fmt.Errorf("journal: keeping %s: %w", path, err)
+		}
+	}
+	if err := create(path, header{Journal: Version, Input: input, InputSHA256: inputSHA256, Created: now.UTC()}, carry); err != nil {
+		return "", err
+	}
+	return archived, nil
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o600)
+}
+
 // Read replays a journal file into its state.
 func Read(path string) (*State, error) {
 	f, err := os.Open(path)
@@ -314,6 +413,17 @@ func Read(path string) (*State, error) {
 				return nil, fmt.Errorf("journal %s: line %d: %w: %v", path, lineNo, ErrCorrupt, err)
 			}
 			break
+		}
+		if e.Event == Earlier {
+			if st.Earlier == nil {
+				st.Earlier = &EarlierVersions{Rows: map[int]Row{}}
+			}
+			r := Row{Event: e.Was, Hash: e.Hash, Create: e.Create, CCODE: e.CCODE, Time: e.Time, Line: e.Line, Gen: e.Gen}
+			st.Earlier.Known = append(st.Earlier.Known, r)
+			if e.Gen == 0 {
+				st.Earlier.Rows[e.Line] = r
+			}
+			continue
 		}
 		r := st.Rows[e.Line]
 		switch e.Event {

@@ -397,3 +397,67 @@ func TestSyncFailureIsSticky(t *testing.T) {
 		t.Errorf("Close after a failed sync: got %v, want %v", err, errDisk)
 	}
 }
+
+// Replace starts a journal anew for another version of the input, holding
+// what the old one knew; a later Replace carries that on, one generation
+// further back.
+func TestReplaceCarriesKnowledge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, _, err := Open(path, "in.csv", "v1", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Sending(2, "h-ok", true, "", true)
+	j.Finished(2, OK, "000001", "", "")
+	j.Sending(3, "h-unknown", true, "", true) // no answer: may exist
+	j.Sending(4, "h-failed", true, "", true)
+	j.Finished(4, Failed, "", "2006", "統編錯誤") // not created: not carried
+	j.Close()
+
+	_, old, err := Open(path, "in.csv", "v2", Options{})
+	if !errors.Is(err, ErrOtherInput) {
+		t.Fatalf("got %v, want ErrOtherInput", err)
+	}
+	archived, err := Replace(path, "in.csv", "v2", old.Carry(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := Read(archived); err != nil || st.InputSHA256 != "v1" || len(st.Rows) != 3 {
+		t.Errorf("the old journal kept as %s: %+v, %v", archived, st, err)
+	}
+	j, st, err := Open(path, "in.csv", "v2", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Earlier == nil || len(st.Earlier.Known) != 2 || st.Earlier.Rows[2].CCODE != "000001" || st.Earlier.Rows[3].Event != Sending {
+		t.Fatalf("v2's earlier versions: %+v", st.Earlier)
+	}
+	j.Sending(5, "h-new", false, "C5", false)
+	j.Finished(5, OK, "C5", "", "")
+	j.Close()
+
+	_, old, _ = Open(path, "in.csv", "v3", Options{})
+	if _, err := Replace(path, "in.csv", "v3", old.Carry(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st, err = Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gens := map[string]int{}
+	for _, r := range st.Earlier.Known {
+		gens[r.Hash] = r.Gen
+	}
+	want := map[string]int{"h-new": 0, "h-ok": 1, "h-unknown": 1}
+	if len(gens) != len(want) {
+		t.Errorf("v3 knows %v, want %v", gens, want)
+	}
+	for h, g := range want {
+		if got, ok := gens[h]; !ok || got != g {
+			t.Errorf("v3: %s gen %d (known %v), want gen %d", h, got, ok, g)
+		}
+	}
+	if _, ok := st.Earlier.Rows[2]; ok {
+		t.Errorf("v3's line rule sees v1's row 2: %+v (want only v2's rows)", st.Earlier.Rows)
+	}
+}

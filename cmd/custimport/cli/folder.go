@@ -163,13 +163,11 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 			// later file of the same name (tomorrow's export) is a new
 			// file, not an edited version of this one. A file in failed/
 			// keeps its journal: fixed and put back, it resumes.
-			for _, j := range []string{opts.Out + ".journal", opts.Out + ".journal.previous"} {
-				if old, err := journal.Archive(j, time.Now()); err != nil {
-					fmt.Fprintf(io.Err, "custimport: %v\n", err)
-					worst = ExitCantRun
-				} else if old != "" {
-					fmt.Fprintf(io.Out, "finished: %s archived as %s\n", filepath.Base(j), filepath.Base(old))
-				}
+			if old, err := journal.Archive(opts.Out+".journal", time.Now()); err != nil {
+				fmt.Fprintf(io.Err, "custimport: %v\n", err)
+				worst = ExitCantRun
+			} else if old != "" {
+				fmt.Fprintf(io.Out, "finished: its journal is archived as %s\n", filepath.Base(old))
 			}
 		}
 		fmt.Fprintln(io.Out)
