@@ -99,7 +99,7 @@ func adoptJournal(out string, opts Options, sheet string, log *slog.Logger) erro
 		return nil
 	}
 	stem := strings.TrimSuffix(filepath.Base(opts.Input), filepath.Ext(opts.Input))
-	candidates, _ := filepath.Glob(filepath.Join(filepath.Dir(out), globEscape(stem)+".*results.*.journal"))
+	candidates, _ := filepath.Glob(filepath.Join(filepath.Dir(out), globEscape(stem)+".*.journal"))
 	var best string
 	var bestTime time.Time
 	for _, c := range candidates {
@@ -124,20 +124,17 @@ func adoptJournal(out string, opts Options, sheet string, log *slog.Logger) erro
 	return nil
 }
 
-// isDefaultName reports whether name is the default results name of
-// input for no sheet or for some sheet: name.results.xlsx or
-// name.SHEET.results.xlsx (see DefaultOut).
+// isDefaultName reports whether name could be a default results name of
+// input (see DefaultOut): <stem>[.SHEET].results.xlsx, or .rerun.xlsx for
+// a results file fed back, and the same in CSV. Whether it really is
+// input's is for the journal's header to say.
 func isDefaultName(name, input string) bool {
-	if name == filepath.Base(DefaultOut(input, "")) {
-		return true
-	}
 	stem := strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))
-	rest, ok := strings.CutPrefix(name, stem+".")
-	if !ok {
+	if !strings.HasPrefix(name, stem+".") {
 		return false
 	}
-	for _, tail := range []string{".results.csv", ".results.xlsx"} {
-		if sheet, ok := strings.CutSuffix(rest, tail); ok && sheet != "" && !strings.Contains(sheet, ".results") {
+	for _, tail := range []string{".results.csv", ".results.xlsx", ".rerun.csv", ".rerun.xlsx"} {
+		if strings.HasSuffix(name, tail) || name == stem+tail {
 			return true
 		}
 	}

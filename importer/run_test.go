@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1089,7 +1090,7 @@ func TestCheckOfAResultsFileTwice(t *testing.T) {
 }
 
 // runCounting runs an import of in with a journal and returns the names
-// (CNAM1) it sent.
+// (CNAM1) it sent, sorted.
 func runCounting(t *testing.T, in string) []string {
 	t.Helper()
 	s := okSender()
@@ -1097,7 +1098,9 @@ func runCounting(t *testing.T, in string) []string {
 		t.Fatal(err)
 	}
 	if sent := s.sent("CNAM1"); sent != "" {
-		return strings.Split(sent, ",")
+		names := strings.Split(sent, ",")
+		slices.Sort(names) // workers send in any order
+		return names
 	}
 	return nil
 }
@@ -1138,7 +1141,7 @@ func TestEditingTheInputNeverRecreates(t *testing.T) {
 		cut      bool // the run's own entries lost (power cut) after it
 		wantSent string
 	}{
-		{a, false, "子,丑"},
+		{a, false, "丑,子"},
 		{ab, false, ""}, // 丑 INVALID: not sent, not recorded by this version
 		{a, false, ""},  // fixed back: 丑 was created by the first version
 		{b, false, ""},  // deleted
@@ -1156,6 +1159,37 @@ func TestEditingTheInputNeverRecreates(t *testing.T) {
 		}
 		if st.cut {
 			keepCarried(t, journalPath)
+		}
+	}
+}
+
+// A results workbook fed back keeps its journal (<name>.rerun.xlsx.journal)
+// whether or not --sheet names its sheet.
+func TestResultsFedBackWithAndWithoutSheet(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.xlsx")
+	writeBook(t, in, []string{"Sheet1"}, map[string][][]any{"Sheet1": {{"CCODE", "CNAM1", "CBELE"}, {"", "子", 1}, {"", "丑", 1}}})
+	failChou := &fakeSender{SendFunc: func(_ context.Context, m tms.Main, _ bool) tms.Outcome {
+		if m["CNAM1"] == "丑" {
+			return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: "2006", ErrorMessage: "統編錯誤"}}
+		}
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "000001", ErrorCode: "0000"}}
+	}}
+	if _, err := Run(context.Background(), Options{Input: in, Sender: failChou, Journal: true}); err != nil {
+		t.Fatal(err)
+	}
+	results := DefaultOut(in, "")
+	for i, sheet := range []string{"", "Results", "", "results"} {
+		s := okSender()
+		if _, err := Run(context.Background(), Options{Input: results, Sender: s, Journal: true, Source: sourceOptions(sheet)}); err != nil {
+			t.Fatal(err)
+		}
+		want := "丑"
+		if i > 0 {
+			want = "" // created by the first feed-back
+		}
+		if got := s.sent("CNAM1"); got != want {
+			t.Errorf("feed-back %d (--sheet %q): sent %q, want %q", i+1, sheet, got, want)
 		}
 	}
 }
