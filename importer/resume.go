@@ -183,24 +183,63 @@ func sheetOf(identity string) string {
 // resumeRules decide, from the journals of earlier runs, what happens to a
 // valid row of this run.
 type resumeRules struct {
-	state         *journal.State           // earlier runs of this same input, by row
-	earlier       *journal.EarlierVersions // earlier versions of the input, if it changed
-	byHash        map[string]journal.Row
+	state         *journal.State // earlier runs of this same input, by row
+	earlier       bool           // the input changed: earlier versions are known
+	byHash        map[string][]*earlierRow
+	byLine        map[int][]*earlierRow
 	journal       *journal.Journal
 	resendUnknown bool
 	msg           catalogMessages
 }
 
+// earlierRow is a row of an earlier version of the input; each settles at
+// most one row of this version.
+type earlierRow struct {
+	journal.Row
+	used bool
+}
+
+// newResumeRules indexes what earlier versions knew. A customer created
+// by any earlier version is recognised by its content, and its row number
+// there marks a place where a changed create may be that customer edited.
+// A row with a code is only compared with the version just before: its
+// latest content is what TMS holds (after A → B → A, A is sent again).
 func newResumeRules(state *journal.State, j *journal.Journal, resendUnknown bool, msg catalogMessages) *resumeRules {
 	r := &resumeRules{state: state, journal: j, resendUnknown: resendUnknown, msg: msg}
-	if state != nil && state.Earlier != nil {
-		r.earlier = state.Earlier
-		r.byHash = map[string]journal.Row{}
-		for _, row := range state.Earlier.Known { // one per payload
-			r.byHash[row.Hash] = row
+	if state == nil || state.Earlier == nil {
+		return r
+	}
+	r.earlier = true
+	r.byHash = map[string][]*earlierRow{}
+	r.byLine = map[int][]*earlierRow{}
+	for _, row := range state.Earlier.Known { // the most recent generation first
+		if !row.Create && row.Gen > 0 {
+			continue
 		}
+		e := &earlierRow{Row: row}
+		r.byHash[row.Hash] = append(r.byHash[row.Hash], e)
+		r.byLine[row.Line] = append(r.byLine[row.Line], e)
 	}
 	return r
+}
+
+// find returns the first unused earlier row of list that ok accepts.
+func find(list []*earlierRow, ok func(*earlierRow) bool) (*earlierRow, bool) {
+	for _, e := range list {
+		if !e.used && ok(e) {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// take is find, marking the row found used.
+func take(list []*earlierRow, ok func(*earlierRow) bool) (*earlierRow, bool) {
+	e, found := find(list, ok)
+	if found {
+		e.used = true
+	}
+	return e, found
 }
 
 // apply settles a valid row that earlier runs already handled. It runs in
@@ -215,22 +254,33 @@ func (r *resumeRules) apply(it *item) error {
 			return nil
 		}
 	}
-	if r.earlier == nil {
+	if !r.earlier {
 		return nil
 	}
-	// The input changed. The same content is the same customer. A create
-	// at a row where the earlier version had created (or maybe created)
-	// one may be that customer edited, or a new row: UNKNOWN, for the
-	// user to decide, never silently skipped nor created twice.
-	if row, ok := r.byHash[it.hash]; ok {
-		if !r.settle(it, row, create) {
+	// The input changed. The same content is the same customer: at the
+	// same row number first, else wherever it was (each earlier row
+	// settles one row: a second identical row is a new one). A create at
+	// a row where an earlier version had created (or maybe created) one
+	// may be that customer edited, or a new row: UNKNOWN, for the user to
+	// decide, never silently skipped nor created twice.
+	sameHash := func(e *earlierRow) bool { return e.Hash == it.hash }
+	createdHere := func(e *earlierRow) bool {
+		return e.Create && (e.Event == journal.OK || e.Event == journal.Sending || e.Event == journal.Unknown)
+	}
+	if e, ok := take(r.byLine[it.rec.Line], sameHash); ok {
+		if !r.settle(it, e.Row, create) {
 			return nil
 		}
-	} else if row, ok := r.earlier.Rows[it.rec.Line]; ok && row.Create && create && !r.resendUnknown &&
-		(row.Event == journal.OK || row.Event == journal.Sending || row.Event == journal.Unknown) {
+	} else if e, ok := take(r.byHash[it.hash], func(*earlierRow) bool { return true }); ok {
+		if !r.settle(it, e.Row, create) {
+			return nil
+		}
+	} else if e, ok := find(r.byLine[it.rec.Line], createdHere); ok && create && !r.resendUnknown {
+		// Not taken: if that customer turns up further down, unchanged,
+		// it is recognised there.
 		it.send = false
 		it.res = Result{Line: it.rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN",
-			Message: r.msg.editedAfterCreate(row.CCODE), Warnings: it.res.Warnings}
+			Message: r.msg.editedAfterCreate(e.CCODE), Warnings: it.res.Warnings}
 	} else {
 		return nil
 	}
@@ -240,8 +290,8 @@ func (r *resumeRules) apply(it *item) error {
 	if it.res.Status == StatusUnknown {
 		event = journal.Unknown
 	}
-	// Durable for a create: the earlier journal is archived, so after a
-	// power cut this entry is all that stops the row being created again.
+	// Durable for a create: after a power cut this entry (with the
+	// carried knowledge) is what stops the row being created again.
 	if err := r.journal.Sending(it.rec.Line, it.hash, create, it.outcome.Code, create); err != nil {
 		return err
 	}

@@ -1193,3 +1193,43 @@ func TestResultsFedBackWithAndWithoutSheet(t *testing.T) {
 		}
 	}
 }
+
+// Edit sequences a review found: each step's file and the rows it must
+// send. Rows with a code follow their latest content; creates are never
+// made twice; an edited create is UNKNOWN, however many versions back it
+// was created.
+func TestEditSequences(t *testing.T) {
+	const head = "CCODE,CNAM1,CBELE\n"
+	tests := []struct {
+		name  string
+		steps []string // file bodies
+		sent  []string // names sent at each step, sorted, comma-joined
+	}{
+		{"update reverted is sent again",
+			[]string{"C001,子,1\n", "C001,子丙,1\n", "C001,子,1\n"},
+			[]string{"子", "子丙", "子"}},
+		{"one of two identical creates edited",
+			[]string{",子,1\n,子,1\n", ",子,1\n,子,2\n", ",子,1\n,子,2\n"},
+			[]string{"子,子", "", ""}},
+		{"created, made invalid, then edited",
+			[]string{",子,1\n", ",子,abc\n", ",子,2\n"},
+			[]string{"子", "", ""}},
+		{"a second identical row is a new customer",
+			[]string{",子,1\n", ",子,1\n,子,1\n", ",子,1\n,子,1\n"},
+			[]string{"子", "子", ""}},
+		{"moved up: the row in its old place is new",
+			[]string{",甲,1\n,乙,1\n", ",乙,1\n,丙,1\n"},
+			[]string{"乙,甲", "丙"}}, // 乙 was found at row 2, so 丙 at row 3 is not 乙 edited
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := writeFile(t, "in.csv", head+tt.steps[0])
+			for i, body := range tt.steps {
+				os.WriteFile(in, []byte(head+body), 0o644)
+				if got := strings.Join(runCounting(t, in), ","); got != tt.sent[i] {
+					t.Errorf("step %d: sent %q, want %q", i+1, got, tt.sent[i])
+				}
+			}
+		})
+	}
+}

@@ -23,12 +23,15 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
 
-// Version is the journal format version.
-const Version = 1
+// Version is the journal format version. 2 added the "earlier" entries;
+// a version 1 journal reads as one without them, and an older custimport
+// refuses a version 2 journal rather than misread it.
+const Version = 2
 
 // Events recorded per row.
 const (
@@ -108,16 +111,23 @@ type State struct {
 
 // Carry returns what this journal knows, to be carried forward into the
 // journal of the input's next version: its own rows that were imported or
-// may have been created, and what it carried from earlier versions (one
-// row per payload, the most recent).
+// may have been created, and the creates it carried from older versions
+// (a row with a code matters only in the version just before: its latest
+// content is what TMS holds). Each row of a version is kept with its row
+// number there, once.
 func (s *State) Carry() []Entry {
+	type key struct {
+		hash string
+		line int
+	}
 	var out []Entry
-	seen := map[string]bool{}
+	seen := map[key]bool{}
 	add := func(line int, r Row, gen int) {
-		if !r.known() || seen[r.Hash] {
+		k := key{r.Hash, line}
+		if !r.known() || seen[k] {
 			return
 		}
-		seen[r.Hash] = true
+		seen[k] = true
 		out = append(out, Entry{Time: r.Time, Line: line, Event: Earlier, Was: r.Event, Hash: r.Hash, Create: r.Create, CCODE: r.CCODE, Gen: gen})
 	}
 	lines := make([]int, 0, len(s.Rows))
@@ -130,7 +140,9 @@ func (s *State) Carry() []Entry {
 	}
 	if s.Earlier != nil {
 		for _, r := range s.Earlier.Known {
-			add(r.Line, r, r.Gen+1)
+			if r.Create {
+				add(r.Line, r, r.Gen+1)
+			}
 		}
 	}
 	return out
@@ -369,7 +381,26 @@ func Replace(path, input, inputSHA256 string, carry []Entry, now time.Time) (arc
 	if err := create(path, header{Journal: Version, Input: input, InputSHA256: inputSHA256, Created: now.UTC()}, carry); err != nil {
 		return "", err
 	}
+	pruneOld(path, keepOld)
 	return archived, nil
+}
+
+// keepOld is how many old copies of a journal are kept: what they knew is
+// carried in the journal itself, they are only there to be looked at.
+const keepOld = 5
+
+// pruneOld removes all but the newest keep copies <path>.<time>.old.
+func pruneOld(path string, keep int) {
+	old, _ := filepath.Glob(globEscape(path) + ".*.old")
+	sort.Strings(old) // the time in the name sorts them
+	for len(old) > keep {
+		os.Remove(old[0])
+		old = old[1:]
+	}
+}
+
+func globEscape(s string) string {
+	return strings.NewReplacer("*", `\*`, "?", `\?`, "[", `\[`, `\`, `\\`).Replace(s)
 }
 
 func copyFile(from, to string) error {

@@ -461,3 +461,26 @@ func TestReplaceCarriesKnowledge(t *testing.T) {
 		t.Errorf("v3's line rule sees v1's row 2: %+v (want only v2's rows)", st.Earlier.Rows)
 	}
 }
+
+// Replace keeps a few old copies, not one per edit for ever.
+func TestReplaceKeepsFewOldCopies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, _, err := Open(path, "in", "v0", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 1; i <= 8; i++ {
+		if _, err := Replace(path, "in", fmt.Sprintf("v%d", i), nil, start.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, _ := filepath.Glob(path + ".*.old")
+	if len(old) != keepOld {
+		t.Fatalf("got %d old copies, want %d: %q", len(old), keepOld, old)
+	}
+	if st, err := Read(old[0]); err != nil || st.InputSHA256 != "v3" {
+		t.Errorf("oldest copy kept: %+v, %v; want v3's", st, err)
+	}
+}
