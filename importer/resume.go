@@ -248,8 +248,16 @@ func take(list []*earlierRow, ok func(*earlierRow) bool) (*earlierRow, bool) {
 func (r *resumeRules) apply(it *item) error {
 	it.hash = journal.HashPayload(it.outcome.Payload)
 	create := it.outcome.Code == ""
+	sameHash := func(e *earlierRow) bool { return e.Hash == it.hash }
 	if r.state != nil {
 		if row, ok := r.state.Rows[it.rec.Line]; ok {
+			if r.earlier {
+				// A run of this version settled this row, maybe from an
+				// earlier row: that one is taken, for later rows too.
+				if _, ok := take(r.byLine[it.rec.Line], sameHash); !ok {
+					take(r.byHash[it.hash], func(*earlierRow) bool { return true })
+				}
+			}
 			r.settle(it, row, create)
 			return nil
 		}
@@ -263,7 +271,6 @@ func (r *resumeRules) apply(it *item) error {
 	// a row where an earlier version had created (or maybe created) one
 	// may be that customer edited, or a new row: UNKNOWN, for the user to
 	// decide, never silently skipped nor created twice.
-	sameHash := func(e *earlierRow) bool { return e.Hash == it.hash }
 	createdHere := func(e *earlierRow) bool {
 		return e.Create && (e.Event == journal.OK || e.Event == journal.Sending || e.Event == journal.Unknown)
 	}
@@ -275,9 +282,11 @@ func (r *resumeRules) apply(it *item) error {
 		if !r.settle(it, e.Row, create) {
 			return nil
 		}
-	} else if e, ok := find(r.byLine[it.rec.Line], createdHere); ok && create && !r.resendUnknown {
+	} else if e, ok := find(r.byLine[it.rec.Line], createdHere); ok && create {
 		// Not taken: if that customer turns up further down, unchanged,
-		// it is recognised there.
+		// it is recognised there. Reported UNKNOWN even with
+		// --resend-unknown: that flag releases rows the user was shown as
+		// UNKNOWN (a run of this version records them), not this one.
 		it.send = false
 		it.res = Result{Line: it.rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN",
 			Message: r.msg.editedAfterCreate(e.CCODE), Warnings: it.res.Warnings}
@@ -290,12 +299,7 @@ func (r *resumeRules) apply(it *item) error {
 	if it.res.Status == StatusUnknown {
 		event = journal.Unknown
 	}
-	// Durable for a create: after a power cut this entry (with the
-	// carried knowledge) is what stops the row being created again.
-	if err := r.journal.Sending(it.rec.Line, it.hash, create, it.outcome.Code, create); err != nil {
-		return err
-	}
-	return r.journal.Finished(it.rec.Line, event, it.res.CCODE, "", "carried over from an earlier version of the input")
+	return r.journal.Carried(it.rec.Line, it.hash, create, it.outcome.Code, event, it.res.CCODE, create)
 }
 
 // settle applies an earlier run's record of a row. It reports whether the

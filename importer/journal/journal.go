@@ -493,6 +493,17 @@ func (j *Journal) Finished(line int, event, ccode, code, message string) error {
 	return j.append(Entry{Line: line, Event: event, CCODE: ccode, Code: code, Message: message}, false)
 }
 
+// Carried records a row settled from an earlier version of the input:
+// its request entry and its outcome (OK or Unknown) together. With
+// durable both are on disk when it returns; a create needs that, or after
+// a power cut it would read as a request left in flight.
+func (j *Journal) Carried(line int, hash string, create bool, ccode, event, resultCCODE string, durable bool) error {
+	if err := j.append(Entry{Line: line, Event: Sending, Hash: hash, Create: create, CCODE: ccode}, false); err != nil {
+		return err
+	}
+	return j.append(Entry{Line: line, Event: event, CCODE: resultCCODE, Message: "carried over from an earlier version of the input"}, durable)
+}
+
 func (j *Journal) append(e Entry, durable bool) error {
 	e.Time = j.now().UTC()
 	data, err := json.Marshal(e)
