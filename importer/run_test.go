@@ -1089,22 +1089,6 @@ func TestCheckOfAResultsFileTwice(t *testing.T) {
 	}
 }
 
-// runCounting runs an import of in with a journal and returns the names
-// (CNAM1) it sent, sorted.
-func runCounting(t *testing.T, in string) []string {
-	t.Helper()
-	s := okSender()
-	if _, err := Run(context.Background(), Options{Input: in, Sender: s, Journal: true}); err != nil {
-		t.Fatal(err)
-	}
-	if sent := s.sent("CNAM1"); sent != "" {
-		names := strings.Split(sent, ",")
-		slices.Sort(names) // workers send in any order
-		return names
-	}
-	return nil
-}
-
 // keepCarried cuts a journal back to what a power cut leaves at worst:
 // what Replace wrote whole and synced (its header and the rows carried
 // from earlier versions), the request entries of creates, each synced
@@ -1128,44 +1112,6 @@ func keepCarried(t *testing.T, path string) {
 		}
 	}
 	os.WriteFile(path, []byte(kept), 0o600)
-}
-
-// Editing the input, however often and back and forth, and whichever rows
-// a run reaches, never sends a created customer again: what every earlier
-// version knew is carried forward into each new journal.
-func TestEditingTheInputNeverRecreates(t *testing.T) {
-	const (
-		a  = "CCODE,CNAM1,CBELE\n,子,1\n,丑,1\n"
-		ab = "CCODE,CNAM1,CBELE\n,子,1\n,丑,abc\n"           // 丑 made INVALID
-		b  = "CCODE,CNAM1,CBELE\n,子,1\n"                   // 丑 deleted
-		c  = "CCODE,CNAM1,CBELE\n,子,1\n,丑,1\n,寅,1\n"       // 寅 added
-		d  = "CCODE,CNAM1,CBELE\n,子,1\n,丑,1\n,寅,1\n,卯,1\n" // 卯 added
-	)
-	steps := []struct {
-		content  string
-		cut      bool // the run's own entries lost (power cut) after it
-		wantSent string
-	}{
-		{a, false, "丑,子"},
-		{ab, false, ""}, // 丑 INVALID: not sent, not recorded by this version
-		{a, false, ""},  // fixed back: 丑 was created by the first version
-		{b, false, ""},  // deleted
-		{a, false, ""},  // restored
-		{c, true, "寅"},  // 寅 created, then a power cut loses its outcome
-		{d, false, "卯"}, // 寅 is UNKNOWN now (sent, answer lost): not sent again
-		{d, false, ""},
-	}
-	in := writeFile(t, "a.csv", a)
-	journalPath := DefaultOut(in, "") + ".journal"
-	for i, st := range steps {
-		os.WriteFile(in, []byte(st.content), 0o644)
-		if got := strings.Join(runCounting(t, in), ","); got != st.wantSent {
-			t.Errorf("step %d: sent %q, want %q", i+1, got, st.wantSent)
-		}
-		if st.cut {
-			keepCarried(t, journalPath)
-		}
-	}
 }
 
 // A results workbook fed back keeps its journal (<name>.rerun.xlsx.journal)
@@ -1199,48 +1145,12 @@ func TestResultsFedBackWithAndWithoutSheet(t *testing.T) {
 	}
 }
 
-// Edit sequences a review found: each step's file and the rows it must
-// send. Rows with a code follow their latest content; creates are never
-// made twice; an edited create is UNKNOWN, however many versions back it
-// was created.
+// Editing the input, however often and back and forth, whichever rows a
+// run reaches, with interruptions, power cuts and --resend-unknown: each
+// step's file and the rows it must send. Creates are never made twice;
+// rows with a code follow their latest content; an edited create is
+// UNKNOWN, however many versions back it was created.
 func TestEditSequences(t *testing.T) {
-	const head = "CCODE,CNAM1,CBELE\n"
-	tests := []struct {
-		name  string
-		steps []string // file bodies
-		sent  []string // names sent at each step, sorted, comma-joined
-	}{
-		{"update reverted is sent again",
-			[]string{"C001,子,1\n", "C001,子丙,1\n", "C001,子,1\n"},
-			[]string{"子", "子丙", "子"}},
-		{"one of two identical creates edited",
-			[]string{",子,1\n,子,1\n", ",子,1\n,子,2\n", ",子,1\n,子,2\n"},
-			[]string{"子,子", "", ""}},
-		{"created, made invalid, then edited",
-			[]string{",子,1\n", ",子,abc\n", ",子,2\n"},
-			[]string{"子", "", ""}},
-		{"a second identical row is a new customer",
-			[]string{",子,1\n", ",子,1\n,子,1\n", ",子,1\n,子,1\n"},
-			[]string{"子", "子", ""}},
-		{"moved up: the row in its old place is new",
-			[]string{",甲,1\n,乙,1\n", ",乙,1\n,丙,1\n"},
-			[]string{"乙,甲", "丙"}}, // 乙 was found at row 2, so 丙 at row 3 is not 乙 edited
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := writeFile(t, "in.csv", head+tt.steps[0])
-			for i, body := range tt.steps {
-				os.WriteFile(in, []byte(head+body), 0o644)
-				if got := strings.Join(runCounting(t, in), ","); got != tt.sent[i] {
-					t.Errorf("step %d: sent %q, want %q", i+1, got, tt.sent[i])
-				}
-			}
-		})
-	}
-}
-
-// Edit sequences with interruptions, power cuts and --resend-unknown.
-func TestEditSequencesInterrupted(t *testing.T) {
 	const head = "CCODE,CNAM1,CBELE\n"
 	type step struct {
 		body      string
@@ -1254,6 +1164,40 @@ func TestEditSequencesInterrupted(t *testing.T) {
 		name  string
 		steps []step
 	}{
+		{"edited back and forth", []step{
+			{body: ",子,1\n,丑,1\n", sent: "丑,子"},
+			{body: ",子,1\n,丑,abc\n"},                           // 丑 INVALID: not recorded by this version
+			{body: ",子,1\n,丑,1\n"},                             // fixed back: 丑 was created by the first version
+			{body: ",子,1\n"},                                   // deleted
+			{body: ",子,1\n,丑,1\n"},                             // restored
+			{body: ",子,1\n,丑,1\n,寅,1\n", cut: true, sent: "寅"}, // then a power cut loses 寅's answer
+			{body: ",子,1\n,丑,1\n,寅,1\n,卯,1\n", sent: "卯"},      // 寅 is UNKNOWN: not sent again
+			{body: ",子,1\n,丑,1\n,寅,1\n,卯,1\n"},
+		}},
+		{"update reverted is sent again", []step{
+			{body: "C001,子,1\n", sent: "子"},
+			{body: "C001,子丙,1\n", sent: "子丙"},
+			{body: "C001,子,1\n", sent: "子"},
+		}},
+		{"one of two identical creates edited", []step{
+			{body: ",子,1\n,子,1\n", sent: "子,子"},
+			{body: ",子,1\n,子,2\n"},
+			{body: ",子,1\n,子,2\n"},
+		}},
+		{"created, made invalid, then edited", []step{
+			{body: ",子,1\n", sent: "子"},
+			{body: ",子,abc\n"},
+			{body: ",子,2\n"},
+		}},
+		{"a second identical row is a new customer", []step{
+			{body: ",子,1\n", sent: "子"},
+			{body: ",子,1\n,子,1\n", sent: "子"},
+			{body: ",子,1\n,子,1\n"},
+		}},
+		{"moved up: the row in its old place is new", []step{
+			{body: ",甲,1\n,乙,1\n", sent: "乙,甲"},
+			{body: ",乙,1\n,丙,1\n", sent: "丙"}, // 乙 was found at row 2, so 丙 at row 3 is not 乙 edited
+		}},
 		{"Ctrl-C, then the new identical row is still new", []step{
 			{body: ",子,1\n", sent: "子"},
 			{body: ",子,1\n,子,1\n", cancelled: true},
