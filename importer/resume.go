@@ -134,7 +134,7 @@ func isDefaultName(name, input string) bool {
 		return false
 	}
 	for _, tail := range []string{".results.csv", ".results.xlsx", ".rerun.csv", ".rerun.xlsx"} {
-		if strings.HasSuffix(name, tail) || name == stem+tail {
+		if strings.HasSuffix(name, tail) {
 			return true
 		}
 	}
@@ -249,13 +249,14 @@ func (r *resumeRules) apply(it *item) error {
 	it.hash = journal.HashPayload(it.outcome.Payload)
 	create := it.outcome.Code == ""
 	sameHash := func(e *earlierRow) bool { return e.Hash == it.hash }
+	anyRow := func(*earlierRow) bool { return true }
 	if r.state != nil {
 		if row, ok := r.state.Rows[it.rec.Line]; ok {
 			if r.earlier {
 				// A run of this version settled this row, maybe from an
 				// earlier row: that one is taken, for later rows too.
 				if _, ok := take(r.byLine[it.rec.Line], sameHash); !ok {
-					take(r.byHash[it.hash], func(*earlierRow) bool { return true })
+					take(r.byHash[it.hash], anyRow)
 				}
 			}
 			r.settle(it, row, create)
@@ -278,7 +279,7 @@ func (r *resumeRules) apply(it *item) error {
 		if !r.settle(it, e.Row, create) {
 			return nil
 		}
-	} else if e, ok := take(r.byHash[it.hash], func(*earlierRow) bool { return true }); ok {
+	} else if e, ok := take(r.byHash[it.hash], anyRow); ok {
 		if !r.settle(it, e.Row, create) {
 			return nil
 		}

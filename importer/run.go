@@ -525,11 +525,16 @@ func formulaOnly(rec source.Record, hdr mapping.Header) bool {
 		}
 	}
 	for _, col := range rec.NoValue {
-		if col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored {
+		if imported(hdr, col) {
 			return false
 		}
 	}
 	return true
+}
+
+// imported reports whether column col of the input feeds a field.
+func imported(hdr mapping.Header, col int) bool {
+	return col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored
 }
 
 // countRows reads the input once to its end, so a broken line stops the
@@ -596,7 +601,7 @@ func (p *preparer) prepare(it *item) {
 	for _, col := range rec.NoValue {
 		// A formula whose result was never saved: its value is unknown,
 		// which matters only in a column that is imported.
-		if col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored {
+		if imported(hdr, col) {
 			it.extra = append(it.extra, validate.Problem{Column: col, Severity: validate.Error,
 				Message: msg.noFormulaValue(mapping.ColumnName(col) + strconv.Itoa(rec.Line))})
 		}

@@ -391,16 +391,24 @@ const keepOld = 5
 
 // pruneOld removes all but the newest keep copies <path>.<time>.old.
 func pruneOld(path string, keep int) {
-	old, _ := filepath.Glob(globEscape(path) + ".*.old")
-	sort.Strings(old) // the time in the name sorts them
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	var old []string // in name order, which the time in the name makes age order
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, base+".") && strings.HasSuffix(n, ".old") {
+			old = append(old, n)
+		}
+	}
 	for len(old) > keep {
-		os.Remove(old[0])
+		os.Remove(filepath.Join(dir, old[0]))
 		old = old[1:]
 	}
-}
-
-func globEscape(s string) string {
-	return strings.NewReplacer("*", `\*`, "?", `\?`, "[", `\[`, `\`, `\\`).Replace(s)
 }
 
 func copyFile(from, to string) error {

@@ -110,7 +110,7 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 		opts.Out = filepath.Join(resultsDir, filepath.Base(importer.DefaultOut(path, s.Sheet)))
 		fmt.Fprintf(io.Out, "== %s\n", path)
 		if !opts.DryRun {
-			if kept, err := keepFinishedResults(opts.Out, time.Now()); err != nil {
+			if kept, err := keepFinishedResults(opts.Out); err != nil {
 				fmt.Fprintf(io.Err, "custimport: %v\n", err)
 				worst = ExitCantRun
 				continue
@@ -182,7 +182,7 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 // it was written. It returns the new name, or "" when there was nothing
 // to keep (no results, or results whose journal is still there: a run to
 // resume, which rewrites them whole).
-func keepFinishedResults(out string, now time.Time) (string, error) {
+func keepFinishedResults(out string) (string, error) {
 	fi, err := os.Stat(out)
 	if err != nil {
 		return "", nil
@@ -190,47 +190,51 @@ func keepFinishedResults(out string, now time.Time) (string, error) {
 	if _, err := os.Stat(out + ".journal"); err == nil {
 		return "", nil
 	}
-	ext := filepath.Ext(out)
-	base := strings.TrimSuffix(out, ext)
-	for i := 0; ; i++ {
-		stamp := fi.ModTime().Format("20060102-150405")
-		if i > 0 {
-			stamp += fmt.Sprintf("-%d", i)
-		}
-		dst := base + "." + stamp + ext
-		if _, err := os.Lstat(dst); err == nil {
-			continue
-		}
-		if err := os.Rename(out, dst); err != nil {
-			return "", fmt.Errorf("keeping the earlier results %s: %w", out, err)
-		}
-		return dst, nil
+	dst, err := stampedName(out, fi.ModTime())
+	if err != nil {
+		return "", err
 	}
+	if err := os.Rename(out, dst); err != nil {
+		return "", fmt.Errorf("keeping the earlier results %s: %w", out, err)
+	}
+	return dst, nil
 }
 
 // moveAside moves path into folder, keeping its name unless a file of that
 // name is there already (an earlier file of the same name): then the name
 // gets the time, name.20261125-023000.csv, so no earlier file is replaced.
 func moveAside(path, folder string, now time.Time) (string, error) {
-	name := filepath.Base(path)
-	dst := filepath.Join(folder, name)
-	ext := filepath.Ext(name)
-	for i := 0; ; i++ {
-		if _, err := os.Lstat(dst); errors.Is(err, os.ErrNotExist) {
-			break
-		} else if err != nil {
+	dst := filepath.Join(folder, filepath.Base(path))
+	if _, err := os.Lstat(dst); err == nil {
+		if dst, err = stampedName(dst, now); err != nil {
 			return "", err
 		}
-		stamp := now.Format("20060102-150405")
-		if i > 0 {
-			stamp += fmt.Sprintf("-%d", i)
-		}
-		dst = filepath.Join(folder, strings.TrimSuffix(name, ext)+"."+stamp+ext)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
 	}
 	if err := os.Rename(path, dst); err != nil {
 		return "", err
 	}
 	return dst, nil
+}
+
+// stampedName returns the first free name of path with the time t before
+// its extension: name.20261125-023000.csv, else name.20261125-023000-1.csv
+// and so on.
+func stampedName(path string, t time.Time) (string, error) {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext) + "." + t.Format("20060102-150405")
+	for i := 0; ; i++ {
+		dst := base + ext
+		if i > 0 {
+			dst = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		if _, err := os.Lstat(dst); errors.Is(err, os.ErrNotExist) {
+			return dst, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
 }
 
 // inputFiles lists the importable files of dir in name order, leaving
