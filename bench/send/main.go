@@ -31,14 +31,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -47,6 +45,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -122,10 +121,8 @@ func (b *bench) run(ctx context.Context, bin, only string) error {
 	defer os.RemoveAll(dir)
 	b.dir = dir
 	if bin == "" {
-		bin = filepath.Join(dir, "custimport")
-		build := exec.Command("go", "build", "-o", bin, "github.com/custimport/custimport/cmd/custimport")
-		if out, err := build.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build: %w\n%s", err, out)
+		if bin, err = clitest.Build(dir, false); err != nil {
+			return err
 		}
 	}
 	b.bin = bin
@@ -202,11 +199,11 @@ func (b *bench) measure(ctx context.Context, sc scenario) (measure, error) {
 	defer os.RemoveAll(work)
 	env := []string{"HOME=" + work, "PATH=/usr/bin:/bin", "TMPDIR=" + work,
 		"TMS_PNO=BENCHPNO", "TMS_API_KEY=bench-key-" + fmt.Sprint(time.Now().UnixNano())}
-	sim, err := startSim(ctx, b.bin, env, work, sc.simArgs)
+	sim, err := clitest.Launch(b.bin, env, work, sc.simArgs...)
 	if err != nil {
 		return measure{}, err
 	}
-	defer sim.stop()
+	defer sim.Stop()
 
 	input := filepath.Join(work, "customers.csv")
 	if err := writeCSV(input, sc.rows); err != nil {
@@ -215,7 +212,7 @@ func (b *bench) measure(ctx context.Context, sc scenario) (measure, error) {
 	summary := filepath.Join(work, "summary.json")
 	args := append([]string{"import", "--quiet", "--summary-json", summary}, sc.args...)
 	cmd := exec.CommandContext(ctx, b.bin, append(args, input)...)
-	cmd.Dir, cmd.Env = work, append(env, "TMS_URL="+sim.url)
+	cmd.Dir, cmd.Env = work, append(env, "TMS_URL="+sim.URL)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -243,13 +240,13 @@ func (b *bench) measure(ctx context.Context, sc scenario) (measure, error) {
 	if sum.Rows != sc.rows || m.ok != sc.rows {
 		return measure{}, fmt.Errorf("%d rows read, %d OK, want %d OK: %v", sum.Rows, m.ok, sc.rows, sum.Counts)
 	}
-	stats, err := sim.stats()
+	stats, err := simStatsOf(sim.URL)
 	if err != nil {
 		return measure{}, err
 	}
 	m.limited, m.requests = stats.RateLimited, stats.Requests
 	if sc.baseline > 0 {
-		if m.bare, err = bareClient(ctx, sim.url, env, sc.baseline, sc.rows); err != nil {
+		if m.bare, err = bareClient(ctx, sim.URL, env, sc.baseline, sc.rows); err != nil {
 			return measure{}, fmt.Errorf("bare client: %w", err)
 		}
 	}
@@ -318,68 +315,14 @@ func writeCSV(path string, n int) error {
 	return f.Close()
 }
 
-// sim is a running `custimport sim`.
-type sim struct {
-	url  string
-	cmd  *exec.Cmd
-	done chan error
-}
-
-var listeningRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
-
-func startSim(ctx context.Context, bin string, env []string, dir string, args []string) (*sim, error) {
-	cmd := exec.CommandContext(ctx, bin, append([]string{"sim", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Dir, cmd.Env = dir, env
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &sim{cmd: cmd, done: make(chan error, 1)}
-	urlc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
-				urlc <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stdout)
-		s.done <- cmd.Wait()
-	}()
-	select {
-	case s.url = <-urlc:
-		return s, nil
-	case err := <-s.done:
-		return nil, fmt.Errorf("the simulator exited: %v\n%s", err, stderr.String())
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		return nil, errors.New("the simulator did not say where it listens")
-	}
-}
-
-func (s *sim) stop() {
-	s.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-s.done:
-	case <-time.After(15 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-}
-
 type simStats struct {
 	Requests    int64 `json:"Requests"`
 	RateLimited int64 `json:"RateLimited"`
 }
 
-func (s *sim) stats() (simStats, error) {
+func simStatsOf(url string) (simStats, error) {
 	var st simStats
-	resp, err := httpGet(s.url + "/_sim/stats")
+	resp, err := httpGet(url + "/_sim/stats")
 	if err != nil {
 		return st, err
 	}

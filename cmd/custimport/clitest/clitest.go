@@ -1,6 +1,6 @@
 // Package clitest runs the real custimport binary for tests that need whole
-// processes: the end-to-end tests (cmd/custimport) and the crash tests
-// (bench/crash). It builds the binary, starts `custimport sim` on a free
+// processes: the end-to-end tests (cmd/custimport), the crash tests
+// (bench/crash) and the send benchmark (bench/send). It builds the binary, starts `custimport sim` on a free
 // loopback port and reads its store back, and has a goroutine-safe buffer
 // for process output. It holds no assertions about imports: those stay with
 // the tests.
@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -65,27 +66,27 @@ type Sim struct {
 	URL    string      // base URL, http://127.0.0.1:port
 	Stdout *SyncBuffer // what it printed so far
 	Stderr *SyncBuffer // its log so far
+
+	cmd    *exec.Cmd
+	exited chan error
 }
 
 var listeningRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 
-// StartSim starts `bin sim --addr 127.0.0.1:0 args...` with exactly env as
-// its environment, in a temporary folder, and waits until it says where it
-// listens. When the test ends the simulator is stopped with SIGINT; the
-// test fails if it then does not exit 0 within 15 s, or if its output ever
-// contained the TMS_API_KEY of env.
-func StartSim(t testing.TB, bin string, env []string, args ...string) *Sim {
-	t.Helper()
+// Launch starts `bin sim --addr 127.0.0.1:0 args...` with exactly env as
+// its environment, in dir, and waits (at most 30 s) until it says where it
+// listens. Stop it with Stop.
+func Launch(bin string, env []string, dir string, args ...string) (*Sim, error) {
 	cmd := exec.Command(bin, append([]string{"sim", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Dir, cmd.Env = t.TempDir(), env
+	cmd.Dir, cmd.Env = dir, env
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	s := &Sim{Stdout: &SyncBuffer{}, Stderr: &SyncBuffer{}}
+	s := &Sim{Stdout: &SyncBuffer{}, Stderr: &SyncBuffer{}, cmd: cmd, exited: make(chan error, 1)}
 	cmd.Stderr = s.Stderr
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the simulator: %v", err)
+		return nil, fmt.Errorf("starting the simulator: %w", err)
 	}
 	urlc := make(chan string, 1)
 	go func() {
@@ -98,30 +99,50 @@ func StartSim(t testing.TB, bin string, env []string, args ...string) *Sim {
 		}
 		io.Copy(io.Discard, stdout)
 	}()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() { s.exited <- cmd.Wait() }()
 	select {
 	case s.URL = <-urlc:
-	case err := <-exited:
-		t.Fatalf("the simulator exited before listening (%v):\n%s%s", err, s.Stdout, s.Stderr)
+		return s, nil
+	case err := <-s.exited:
+		return nil, fmt.Errorf("the simulator exited before listening (%v):\n%s%s", err, s.Stdout, s.Stderr)
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
-		<-exited
-		t.Fatalf("the simulator did not say where it listens:\n%s%s", s.Stdout, s.Stderr)
+		<-s.exited
+		return nil, fmt.Errorf("the simulator did not say where it listens:\n%s%s", s.Stdout, s.Stderr)
+	}
+}
+
+// Stop sends SIGINT and waits up to 15 s for the simulator to exit
+// (killing it after that); it returns how it ended.
+func (s *Sim) Stop() error {
+	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+		return fmt.Errorf("stopping the simulator: %w", err)
+	}
+	select {
+	case err := <-s.exited:
+		if err != nil {
+			return fmt.Errorf("the simulator ended with %v after SIGINT, want exit 0:\n%s", err, s.Stderr)
+		}
+		return nil
+	case <-time.After(15 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.exited
+		return errors.New("the simulator did not stop within 15 s of SIGINT")
+	}
+}
+
+// StartSim launches the simulator (see Launch) in a temporary folder for
+// a test. When the test ends it is stopped; the test fails if it then does
+// not exit 0, or if its output ever contained the TMS_API_KEY of env.
+func StartSim(t testing.TB, bin string, env []string, args ...string) *Sim {
+	t.Helper()
+	s, err := Launch(bin, env, t.TempDir(), args...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			t.Errorf("stopping the simulator: %v", err)
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("the simulator ended with %v after SIGINT, want exit 0:\n%s", err, s.Stderr)
-			}
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-			t.Errorf("the simulator did not stop within 15 s of SIGINT")
+		if err := s.Stop(); err != nil {
+			t.Error(err)
 		}
 		if key := envValue(env, "TMS_API_KEY"); key != "" && strings.Contains(s.Stdout.String()+s.Stderr.String(), key) {
 			t.Errorf("the simulator's output contains the API key")
