@@ -20,7 +20,7 @@ var ErrTMSRefuses = errors.New("TMS keeps refusing the requests themselves")
 // any answer from TMS before the run stops sending.
 const DefaultMaxConsecutiveFailures = 20
 
-// halt is the run's brake: a fatal error (the journal cannot be written)
+// halt is the run's brake: a fatal error (the ledger or the results cannot be written)
 // or a breaker that trips after too many consecutive rows got no answer.
 type halt struct {
 	mu          sync.Mutex

@@ -29,3 +29,9 @@ func Lock(path string) (release func(), err error) {
 	}
 	return func() { f.Close() }, nil
 }
+
+// processAlive reports whether a process with this id exists.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -1,8 +1,14 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
+
+	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/tms"
 )
 
 // catalogMessages holds the importer's own messages in one language.
@@ -73,24 +79,21 @@ func (m catalogMessages) aborted() string {
 }
 
 func (m catalogMessages) notSent(err error) string {
-	return m.pick("未送出: %v", "not sent: %v", err)
+	return m.pick("未送出: %s", "not sent: %s", m.why(err))
 }
 
 func (m catalogMessages) unknown(err error) string {
-	return m.pick("無法確定 TMS 是否已建立此客戶 (%v)。請先在 TMS 查詢後再重新匯入此列,以免重複建立",
-		"cannot tell whether TMS created this customer (%v). Check TMS before re-running this row, or it may be created twice", err)
+	reason := m.why(err)
+	if tms.Kind(err) == tms.KindStopped {
+		// Cancelled with the request in flight (a second Ctrl-C).
+		reason = m.pick("匯入被強制中止時請求正在送出", "the import was aborted with the request in flight")
+	}
+	return m.pick("無法確定 TMS 是否已建立此客戶 (%s)。請先在 TMS 查詢後再重新匯入此列,以免重複建立",
+		"cannot tell whether TMS created this customer (%s): check TMS before re-running this row, or it may be created twice", reason)
 }
 
 func (m catalogMessages) serverError(code string) string {
 	return m.pick("TMS 回傳錯誤 %s", "TMS answered error %s", code)
-}
-
-func (m catalogMessages) editedAfterCreate(code string) string {
-	if code == "" {
-		code = "?"
-	}
-	return m.pick("輸入檔已變更:先前的匯入在這一列建立了客戶 (代號 %s,或結果未知),而這列內容已不同。若是同一位客戶,請把代號填入客戶代號欄以更新;若是新客戶,請以 --resend-unknown 送出",
-		"the input changed: an earlier run created a customer at this row (code %s, or with an unknown outcome) and the row's content differs now. If it is the same customer, put its code in the code column to update it; if it is a new one, run with --resend-unknown", code)
 }
 
 func (m catalogMessages) existsAfterMaybe(code, server string) string {
@@ -107,11 +110,118 @@ func (m catalogMessages) priorOK() string {
 	return m.pick("先前已匯入成功,本次未再送出", "imported by an earlier run; not sent again")
 }
 
-func (m catalogMessages) journalOK(t time.Time) string {
-	return m.pick("已於 %s 的匯入成功,本次未再送出", "imported by the run of %s; not sent again", t.Local().Format("2006-01-02 15:04:05"))
+// failure is the message of a row that got no usable answer after
+// attempts requests.
+func (m catalogMessages) failure(err error, attempts int) string {
+	if attempts > 1 {
+		return m.pick("%s (重試 %d 次後放棄)", "%s (gave up after %d attempts)", m.why(err), attempts)
+	}
+	return m.why(err)
 }
 
-func (m catalogMessages) journalUnknown(t time.Time) string {
-	return m.pick("先前的匯入於 %s 送出此列後中斷,無法確定 TMS 是否已建立此客戶。請先在 TMS 查詢;確定不存在後以 --resend-unknown 重新送出",
-		"an earlier run sent this row at %s and stopped before the answer: TMS may have created it. Check TMS; if it is not there, run again with --resend-unknown", t.Local().Format("2006-01-02 15:04:05"))
+// why says what went wrong in the catalog's words: never Go or HTTP error
+// text, which goes to the log.
+func (m catalogMessages) why(err error) string {
+	switch {
+	case errors.Is(err, ErrTMSUnreachable):
+		return m.pick("TMS 連續多列沒有回應,已停止送出;確認網址、網路與 TMS 後重新執行即可續傳",
+			"TMS stopped answering, so sending stopped; check the URL, the network and TMS, then run again to resume")
+	case errors.Is(err, ErrTMSRefuses):
+		return m.pick("TMS 連續拒絕請求本身,已停止送出;確認金鑰、pno、ProNum 與簽章方式後重新執行即可續傳",
+			"TMS kept refusing the requests themselves, so sending stopped; check the key, pno, ProNum and signing recipe, then run again to resume")
+	case errors.Is(err, errLedger):
+		return m.pick("記錄檔 (ledger) 無法寫入,已停止送出", "the ledger could not be written, so sending stopped")
+	case errors.Is(err, errResults):
+		return m.pick("結果檔無法寫入,已停止送出", "the results file could not be written, so sending stopped")
+	}
+	var te *tms.Error
+	status := 0
+	if errors.As(err, &te) {
+		status = te.HTTPStatus
+	}
+	switch tms.Kind(err) {
+	case tms.KindTimeout:
+		return m.pick("TMS 沒有在時限內回應", "TMS did not answer in time")
+	case tms.KindReset:
+		return m.pick("與 TMS 的連線在送出後中斷", "the connection to TMS broke after the request was sent")
+	case tms.KindRefused:
+		return m.pick("無法連上 TMS (網址、網路,或 TMS 未啟動)", "could not reach TMS (the address, the network, or TMS is down)")
+	case tms.KindBusy:
+		return m.pick("TMS 忙碌中 (HTTP %d),重試後仍未成功", "TMS stayed busy (HTTP %d) through the retries", status)
+	case tms.KindHTTP:
+		return m.pick("TMS 回傳 HTTP %d 錯誤", "TMS answered HTTP %d", status)
+	case tms.KindTLS:
+		return m.pick("TMS 的憑證不受信任或 TLS 連線失敗 (測試用伺服器可加 --insecure-skip-verify)", "TMS's certificate is not trusted, or the TLS connection failed (for a test server: --insecure-skip-verify)")
+	case tms.KindBadAnswer:
+		if errors.Is(err, tms.ErrResponseTooLarge) {
+			return m.pick("TMS 的回覆超過 1 MiB,未讀取", "TMS's answer is a response larger than 1 MiB, not read")
+		}
+		return m.pick("TMS 的回覆不是規格所述的格式", "TMS's answer is not in the format the specification describes")
+	case tms.KindRedirect:
+		return m.pick("TMS 回覆轉址 (不會跟隨):請確認 TMS 網址", "TMS answered with a redirect (not followed): check the TMS URL")
+	case tms.KindStopped:
+		return m.pick("匯入已停止,此列未送出", "the import stopped before this row was sent")
+	}
+	return m.pick("送出時發生錯誤 (詳見日誌)", "sending failed (see the log)")
+}
+
+func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+// where names the file and row of an earlier create: "客戶.xlsx 第 5 列".
+func (m catalogMessages) where(c *ledger.Create) string {
+	name := filepath.Base(c.Source)
+	if c.Sheet != "" {
+		name += " [" + c.Sheet + "]"
+	}
+	return m.pick("%s 第 %d 列", "%s row %d", name, c.Row)
+}
+
+func (m catalogMessages) unchanged() string {
+	return m.pick("內容與 TMS 上次接受的相同,本次未再送出", "unchanged since TMS last accepted it; not sent again")
+}
+
+// ledgerOK is the note on a create settled from the ledger.
+func (m catalogMessages) ledgerOK(c *ledger.Create) string {
+	return m.pick("已於 %s 由 %s 匯入成功 (代號 %s),本次未再送出", "imported on %s from %s (code %s); not sent again",
+		when(c.Updated), m.where(c), c.CCODE)
+}
+
+// held explains a row held as UNKNOWN by the ledger's rules.
+func (m catalogMessages) held(d decide.Decision) string {
+	c := d.Record
+	if d.Match == decide.SameContent {
+		return m.pick("%s 送出相同內容的列 (%s) 後沒有收到回覆,無法確定 TMS 是否已建立此客戶。請先在 TMS 查詢:已存在就把代號填入客戶代號欄;不存在再以 --resend-unknown 送出",
+			"the same content was sent on %s (%s) without an answer: TMS may have created this customer. Check TMS: if it is there, put its code in the code column; if not, run with --resend-unknown",
+			when(c.Created), m.where(c))
+	}
+	code := c.CCODE
+	if code == "" {
+		code = "?"
+	}
+	how := map[decide.Match]string{decide.SameTaxID: "統一編號相同", decide.SameName: "名稱相同", decide.SameRow: "同一檔案的同一列"}[d.Match]
+	if m.lang == "en" {
+		how = map[decide.Match]string{decide.SameTaxID: "the same 統一編號", decide.SameName: "the same name", decide.SameRow: "the same row of the same file"}[d.Match]
+	}
+	return m.pick("看起來是先前建立的客戶 (代號 %s,%s 於 %s 建立;%s) 修改後的資料。若是同一位客戶,請把代號填入客戶代號欄以更新;若是另一位客戶,請以 --resend-unknown 送出",
+		"looks like the customer created earlier (code %s, from %s on %s; %s) edited. If it is the same customer, put its code in the code column to update it; if it is another customer, run with --resend-unknown",
+		code, m.where(c), when(c.Created), how)
+}
+
+// wouldSettle is a check's note on a row the import would not send.
+func (m catalogMessages) wouldSettle(d decide.Decision) string {
+	if d.Record == nil {
+		return m.pick("匯入時不會送出: %s", "the import would not send it: %s", m.unchanged())
+	}
+	return m.pick("匯入時不會送出: %s", "the import would not send it: %s", m.ledgerOK(d.Record))
+}
+
+// wouldHold is a check's note on a row the import would hold as UNKNOWN.
+func (m catalogMessages) wouldHold(d decide.Decision) string {
+	return m.pick("匯入時會標為 UNKNOWN、不送出: %s", "the import would mark it UNKNOWN and not send it: %s", m.held(d))
+}
+
+// wouldNotSend is a check's file-level note on what the ledger knows.
+func (m catalogMessages) wouldNotSend(settle, hold int) string {
+	return m.pick("依記錄檔 (ledger),匯入時 %d 列已在 TMS、不會再送出;%d 列會標為 UNKNOWN、不送出 (說明見 ImportWarnings)",
+		"by the ledger, the import would not send %d rows already in TMS, and would hold %d rows as UNKNOWN (see ImportWarnings)", settle, hold)
 }

@@ -52,8 +52,11 @@ type Summary struct {
 	Requests    int      // requests sent, retries included
 	RateSettled float64  // the send rate the pool settled at (req/s), 0 in dry-run
 	Interrupted bool     // the run was stopped before every row was sent
-	Stopped     string   // why sending stopped early (TMS not answering, journal), "" otherwise
-	Previously  int      // rows an earlier run had imported, not sent again
+	Stopped     string   // why sending stopped early (TMS not answering, the ledger), "" otherwise
+	StopErr     error    // the error Stopped tells of (errors.Is ErrTMSUnreachable, ...)
+	Previously  int      // rows an earlier run had imported, not sent again (Unchanged included)
+	Unchanged   int      // rows with a code whose content TMS had already accepted, not sent again
+	InputSHA256 string   // the input's SHA-256 (a run that sends)
 	Examples    []Result // the first rows that are not OK/VALID (at most MaxExamples)
 	DryRun      bool
 }

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -16,14 +17,12 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	_ "modernc.org/sqlite"
 
-	"github.com/custimport/custimport/importer/journal"
-	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/validate"
 )
-
-func sourceOptions(sheet string) source.Options { return source.Options{Sheet: sheet} }
 
 func validateConfig(mode string) validate.Config { return validate.Config{Mode: mode} }
 
@@ -49,10 +48,9 @@ func (f *fakeSender) sent(field string) string {
 
 var _ Sender = (*fakeSender)(nil)
 
-func (f *fakeSender) Send(ctx context.Context, main tms.Main, idempotent bool) tms.Outcome {
-	if err := tms.BeforeFirst(ctx); err != nil {
-		return tms.Outcome{Err: err}
-	}
+func (f *fakeSender) Ready(ctx context.Context) error { return ctx.Err() }
+
+func (f *fakeSender) Send(ctx context.Context, _ <-chan struct{}, main tms.Main, idempotent bool) tms.Outcome {
 	f.calls.Add(1)
 	f.mu.Lock()
 	f.payloads = append(f.payloads, main)
@@ -232,7 +230,7 @@ func TestRunStatuses(t *testing.T) {
 		}
 	}}
 	out := filepath.Join(filepath.Dir(in), "out.csv")
-	sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s})
+	sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +277,7 @@ func TestRunKeepsInputOrder(t *testing.T) {
 		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: m["CCODE"].(string)}}
 	}}
 	out := filepath.Join(filepath.Dir(in), "out.csv")
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Workers: 8}); err != nil {
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t), Workers: 8}); err != nil {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, out)
@@ -312,7 +310,7 @@ func TestRunInterruptedMarksRestNotSent(t *testing.T) {
 		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: m["CCODE"].(string)}}
 	}}
 	out := filepath.Join(filepath.Dir(in), "out.csv")
-	sum, err := Run(ctx, Options{Input: in, Out: out, Sender: s, Workers: 2})
+	sum, err := Run(ctx, Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t), Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,275 +340,16 @@ func TestRunInterruptedMarksRestNotSent(t *testing.T) {
 	}
 }
 
-func TestRunResumeFromJournal(t *testing.T) {
-	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nU1,a,1\n,b,1\nU3,c,1\n,d,1\n,e,1\n")
-	dir := filepath.Dir(in)
-	out := filepath.Join(dir, "out.csv")
-	hash, _ := journal.HashFile(in)
-	// An earlier run: U1 OK, b created, U3 failed, d and e left "sending"
-	// by a crash.
-	j, _, err := journal.Open(out+".journal", in, hash, journal.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	j.Sending(2, "", false, "U1", false) // the hash differs from this run's payload
-	j.Finished(2, journal.OK, "U1", "", "")
-	j.Sending(3, "h", true, "", true)
-	j.Finished(3, journal.OK, "000009", "", "")
-	j.Sending(4, "h", false, "U3", false)
-	j.Finished(4, journal.Failed, "", "1005", "too long")
-	j.Sending(5, "h", true, "", true)
-	j.Sending(6, "h", true, "", true)
-	j.Close()
-
-	tests := []struct {
-		name          string
-		resendUnknown bool
-		wantSent      []string
-		want          []string // status/ccode per row
-	}{
-		{"resume", false, []string{"a", "c"}, []string{"OK/U1", "OK/000009", "OK/U3", "UNKNOWN/", "UNKNOWN/"}},
-		{"resend unknown", true, []string{"d", "e"}, []string{"OK/U1", "OK/000009", "OK/U3", "OK/000001", "OK/000002"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := okSender()
-			_, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true, ResendUnknown: tt.resendUnknown, Workers: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := s.sent("CNAM1"), strings.Join(tt.wantSent, ","); got != want {
-				t.Errorf("sent: got %q, want %q", got, want)
-			}
-			rows := readCSV(t, out)
-			for i, w := range tt.want {
-				if got := rows[i+1][3] + "/" + rows[i+1][4]; got != w {
-					t.Errorf("row %d: got %q, want %q", i+2, got, w)
-				}
-			}
-		})
-	}
-	// After both runs every row is OK: a third run sends nothing.
-	s := okSender()
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true}); err != nil {
-		t.Fatal(err)
-	}
-	if n := s.calls.Load(); n != 0 {
-		t.Errorf("third run sent %d rows, want 0", n)
-	}
-}
-
-// The user fixes the input file itself and runs again: rows the earlier
-// version imported are recognised by their content wherever they moved,
-// creates are never made twice, and rows that may be an edited created
-// customer are UNKNOWN for the user to decide.
-func TestRunChangedInput(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in.csv")
-	out := filepath.Join(dir, "out.csv")
-	first := "CCODE,CNAM1,CBELE,CTCOD\n" +
-		",a,1,\n" + // 2: created 000001
-		",b,1,12345678\n" + // 3: INVALID (統編)
-		",c,1,\n" + // 4: created 000002
-		"U1,u,1,\n" // 5: upsert OK
-	os.WriteFile(in, []byte(first), 0o644)
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true, Workers: 1}); err != nil {
-		t.Fatal(err)
-	}
-	second := "CCODE,CNAM1,CBELE,CTCOD\n" +
-		",new,1,\n" + // 2: a new row inserted on top (line 2 created "a" before)
-		",a,1,\n" + // 3: a, moved
-		",b,1,04595257\n" + // 4: b fixed (line 4 created "c" before)
-		",c-edited,1,\n" + // 5: c edited and moved (line 5 was an upsert)
-		"U1,u,1,\n" // 6: unchanged upsert
-	os.WriteFile(in, []byte(second), 0o644)
-	s := okSender()
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true, Workers: 1}); err != nil {
-		t.Fatal(err)
-	}
-	// "new" sits where "a" was created: it may be "a" edited, so UNKNOWN.
-	// "b" sits where "c" was created: UNKNOWN too. "c-edited" is new
-	// content at a row that was an upsert: sent. The upsert is unchanged.
-	if got, want := s.sent("CNAM1"), "c-edited"; got != want {
-		t.Errorf("sent %q, want %q", got, want)
-	}
-	rows := readCSV(t, out)
-	want := []string{"UNKNOWN/", "OK/000001", "UNKNOWN/", "OK/000001", "OK/U1"}
-	for i, w := range want {
-		if got := rows[i+1][4] + "/" + rows[i+1][5]; got != w {
-			t.Errorf("row %d (%s): got %q, want %q", i+2, rows[i+1][1], got, w)
-		}
-	}
-	if !strings.Contains(rows[1][7], "--resend-unknown") {
-		t.Errorf("UNKNOWN message should say how to decide: %q", rows[1][7])
-	}
-	// A third run of the same version sends nothing and keeps the codes:
-	// the carried-over rows are in the new journal.
-	third := okSender()
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: third, Journal: true}); err != nil {
-		t.Fatal(err)
-	}
-	if n := third.calls.Load(); n != 0 {
-		t.Errorf("third run sent %d rows, want 0", n)
-	}
-	rows = readCSV(t, out)
-	if got := rows[2][4] + "/" + rows[2][5]; got != "OK/000001" {
-		t.Errorf("third run, moved row: got %q", got)
-	}
-	// The user decides the UNKNOWN rows are new customers.
-	fourth := okSender()
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: fourth, Journal: true, ResendUnknown: true}); err != nil {
-		t.Fatal(err)
-	}
-	if n := fourth.calls.Load(); n != 2 {
-		t.Errorf("--resend-unknown sent %d rows, want 2", n)
-	}
-}
-
-func TestJournalKnowsTheSheet(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "two.xlsx")
-	f := excelize.NewFile()
-	f.SetSheetName("Sheet1", "北區")
-	f.SetSheetRow("北區", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
-	f.SetSheetRow("北區", "A2", &[]any{"", "北一", 1})
-	f.NewSheet("南區")
-	f.SetSheetRow("南區", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
-	f.SetSheetRow("南區", "A2", &[]any{"", "南一", 1})
-	if err := f.SaveAs(in); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	for _, out := range []string{"", filepath.Join(dir, "same.csv")} { // default: one results file per sheet
-		for _, sheet := range []string{"北區", "南區"} {
-			s := okSender()
-			sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Journal: true, Source: sourceOptions(sheet)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s.calls.Load() != 1 || sum.Counts[StatusOK] != 1 {
-				t.Errorf("out %q sheet %s: sent %d, counts %v; want it sent, not taken for the other sheet", out, sheet, s.calls.Load(), sum.Counts)
-			}
-			want := "two." + sheet + ".results.xlsx"
-			if out == "" && filepath.Base(sum.Output) != want {
-				t.Errorf("default results for sheet %s: got %s, want %s", sheet, filepath.Base(sum.Output), want)
-			}
-		}
-	}
-}
-
-// Naming the sheet that is read by default anyway (and the other way
-// round) must find the journal of the runs that named it differently:
-// else its creates are sent again.
-func TestNamingTheDefaultSheetKeepsItsJournal(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "book.xlsx")
-	f := excelize.NewFile()
-	f.SetSheetName("Sheet1", "客戶資料")
-	f.SetSheetRow("客戶資料", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
-	f.SetSheetRow("客戶資料", "A2", &[]any{"", "甲", 1})
-	f.SetSheetRow("客戶資料", "A3", &[]any{"", "乙", 1})
-	f.NewSheet("Other")
-	if err := f.SaveAs(in); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	first := okSender()
-	if _, err := Run(context.Background(), Options{Input: in, Sender: first, Journal: true}); err != nil {
-		t.Fatal(err)
-	}
-	if n := first.calls.Load(); n != 2 {
-		t.Fatalf("first run sent %d rows, want 2", n)
-	}
-	for _, sheet := range []string{"客戶資料", "", " 客戶資料 ", "", "客戶資料"} {
-		again := okSender()
-		sum, err := Run(context.Background(), Options{Input: in, Sender: again, Journal: true, Source: sourceOptions(sheet)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := again.calls.Load(); n != 0 || sum.Counts[StatusOK] != 2 {
-			t.Errorf("--sheet %q: sent %d rows (counts %v), want none sent and both OK from the journal", sheet, n, sum.Counts)
-		}
-	}
-	// Another sheet under the default name is another input.
-	other := okSender()
-	f, _ = excelize.OpenFile(in)
-	f.SetSheetRow("Other", "A1", &[]any{"CCODE", "CNAM1", "CBELE"})
-	f.SetSheetRow("Other", "A2", &[]any{"", "丙", 1})
-	f.SetActiveSheet(1)
-	if err := f.SetSheetVisible("客戶資料", false); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.SaveAs(in); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	if _, err := Run(context.Background(), Options{Input: in, Sender: other, Journal: true}); err != nil {
-		t.Fatal(err)
-	}
-	if n := other.calls.Load(); n != 1 {
-		t.Errorf("the Other sheet, now first: sent %d rows, want 1", n)
-	}
-}
-
-// writeBook writes a workbook of the sheets in order, each holding its
-// rows from A1.
-func writeBook(t *testing.T, path string, order []string, rows map[string][][]any) {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	f.SetSheetName("Sheet1", order[0])
-	for _, n := range order[1:] {
-		f.NewSheet(n)
-	}
-	for sheet, rs := range rows {
-		for i, r := range rs {
-			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := f.SaveAs(path); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// With --sheet, the results and journal are named after the sheet, so
-// moving, adding or hiding other sheets does not lose its journal.
-func TestNamedSheetSurvivesReordering(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "book.xlsx")
-	write := func(order ...string) {
-		writeBook(t, in, order, map[string][][]any{
-			"客戶": {{"CNAM1", "CBELE"}, {"甲", 100}, {"乙", 100}},
-			"說明": {{"note"}},
-		})
-	}
-	write("客戶", "說明")
-	first := okSender()
-	if _, err := Run(context.Background(), Options{Input: in, Sender: first, Journal: true, Source: sourceOptions("客戶")}); err != nil {
-		t.Fatal(err)
-	}
-	write("說明", "客戶")
-	again := okSender()
-	sum, err := Run(context.Background(), Options{Input: in, Sender: again, Journal: true, Source: sourceOptions("客戶")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := again.calls.Load(); first.calls.Load() != 2 || n != 0 || sum.Counts[StatusOK] != 2 {
-		t.Errorf("after moving the sheet: sent %d rows (counts %v), want none, both OK from the journal", n, sum.Counts)
-	}
-}
-
 // An add with a code whose earlier attempt got no answer: "already
 // exists" now may mean that attempt created it.
 func TestExistsAfterEarlierAttemptIsUnknown(t *testing.T) {
+	lg := newLedger(t)
 	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nM1,m,1\n")
 	out := filepath.Join(filepath.Dir(in), "out.csv")
 	fail := &fakeSender{SendFunc: func(context.Context, tms.Main, bool) tms.Outcome {
 		return tms.Outcome{Attempts: 1, Err: &tms.Error{Class: tms.Ambiguous, HTTPStatus: 500, Err: errors.New("HTTP 500")}}
 	}}
-	opts := Options{Input: in, Out: out, Journal: true, Validate: validateConfig("create")}
+	opts := Options{Input: in, Out: out, Ledger: lg, Validate: validateConfig("create")}
 	opts.Sender = fail
 	if _, err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
@@ -628,10 +367,11 @@ func TestExistsAfterEarlierAttemptIsUnknown(t *testing.T) {
 }
 
 func TestResultsFileAsInput(t *testing.T) {
+	lg := newLedger(t)
 	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nA1,a,1\nA2,b,x\n,c,1\n")
 	dir := filepath.Dir(in)
 	first := filepath.Join(dir, "first.results.csv")
-	if _, err := Run(context.Background(), Options{Input: in, Out: first, Sender: okSender()}); err != nil {
+	if _, err := Run(context.Background(), Options{Input: in, Out: first, Sender: okSender(), Ledger: lg}); err != nil {
 		t.Fatal(err)
 	}
 	// The user fixes the red cell in the results and feeds them back.
@@ -647,7 +387,7 @@ func TestResultsFileAsInput(t *testing.T) {
 	os.WriteFile(fixed, []byte(b.String()), 0o644)
 
 	s := okSender()
-	sum, err := Run(context.Background(), Options{Input: fixed, Sender: s})
+	sum, err := Run(context.Background(), Options{Input: fixed, Sender: s, Ledger: lg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -672,14 +412,17 @@ func TestResultsFileAsInput(t *testing.T) {
 }
 
 func TestRunRemovesStaleTemps(t *testing.T) {
+	lg := newLedger(t)
 	in := writeFile(t, "in.csv", "CCODE,CNAM1\nA1,a\n")
 	dir := filepath.Dir(in)
 	out := filepath.Join(dir, "out.csv")
-	stale := filepath.Join(dir, ".out.csv.12345.tmp")
+	stale := filepath.Join(dir, ".out.csv.999999999-12345.tmp") // no such process
+	live := filepath.Join(dir, fmt.Sprintf(".out.csv.%d-1.tmp", os.Getpid()))
+	os.WriteFile(live, []byte("being written"), 0o600)
 	other := filepath.Join(dir, ".other.csv.1.tmp")
 	os.WriteFile(stale, []byte("half"), 0o600)
 	os.WriteFile(other, []byte("x"), 0o600)
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Journal: true}); err != nil {
+	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Ledger: lg}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -687,6 +430,9 @@ func TestRunRemovesStaleTemps(t *testing.T) {
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("another output's temp was removed: %v", err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the temp of a run still running was removed: %v", err)
 	}
 }
 
@@ -718,7 +464,7 @@ func TestRunStopsWhenTMSDoesNotAnswer(t *testing.T) {
 				return tms.Outcome{Attempts: 5, Err: &tms.Error{Class: tms.Retryable, Err: fmt.Errorf("connection refused")}}
 			}}
 			out := filepath.Join(t.TempDir(), "out.csv")
-			sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Workers: 1, MaxConsecutiveFailures: tt.limit})
+			sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t), Workers: 1, MaxConsecutiveFailures: tt.limit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -736,7 +482,7 @@ func TestRunStopsWhenTMSDoesNotAnswer(t *testing.T) {
 			for _, r := range rows[1:] {
 				if r[3] == "NOT_SENT" {
 					notSent++
-					if !strings.Contains(r[6], "no answer") {
+					if !strings.Contains(r[6], "TMS 連續多列沒有回應") {
 						t.Errorf("NOT_SENT message %q should say why", r[6])
 					}
 				}
@@ -755,7 +501,7 @@ func TestRunRefusesUnwritableResultsBeforeSending(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := okSender()
-	_, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s})
+	_, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t)})
 	if err == nil || !strings.Contains(err.Error(), "cannot be written") {
 		t.Fatalf("got %v, want an error saying the results cannot be written", err)
 	}
@@ -778,7 +524,7 @@ func TestRunAbortInFlight(t *testing.T) {
 		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "X"}}
 	}}
 	out := filepath.Join(filepath.Dir(in), "out.csv")
-	sum, err := Run(ctx, Options{Input: in, Out: out, Sender: s, Workers: 1, AbortCtx: abort})
+	sum, err := Run(ctx, Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t), Workers: 1, AbortCtx: abort})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -819,7 +565,7 @@ func TestResultsFileWithUnknownRows(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := writeFile(t, "x.results.csv", results)
 			s := okSender()
-			sum, err := Run(context.Background(), Options{Input: in, Sender: s, Workers: 1, ResendUnknown: tt.resendUnknown})
+			sum, err := Run(context.Background(), Options{Input: in, Sender: s, Ledger: newLedger(t), Workers: 1, ResendUnknown: tt.resendUnknown})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -841,23 +587,6 @@ func TestResultsFileWithUnknownRows(t *testing.T) {
 				t.Errorf("results CBAK1 %q, want it guarded again", rows[4][3])
 			}
 		})
-	}
-}
-
-func TestNoJournalStillLocks(t *testing.T) {
-	in := writeFile(t, "in.csv", "CCODE,CNAM1\nA1,a\n")
-	release, err := Lock(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	s := okSender()
-	_, err = Run(context.Background(), Options{Input: in, Sender: s, Journal: false})
-	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("got %v, want ErrLocked", err)
-	}
-	if s.calls.Load() != 0 {
-		t.Error("sent while another run held the lock")
 	}
 }
 
@@ -885,7 +614,7 @@ func TestRunStopsWhenTMSRefusesRequests(t *testing.T) {
 			s := &fakeSender{SendFunc: func(context.Context, tms.Main, bool) tms.Outcome {
 				return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: tt.code(n.Add(1)), ErrorMessage: "x"}}
 			}}
-			sum, err := Run(context.Background(), Options{Input: in, Out: filepath.Join(t.TempDir(), "o.csv"), Sender: s, Workers: 1, MaxConsecutiveFailures: 10})
+			sum, err := Run(context.Background(), Options{Input: in, Out: filepath.Join(t.TempDir(), "o.csv"), Sender: s, Ledger: newLedger(t), Workers: 1, MaxConsecutiveFailures: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -904,7 +633,10 @@ func TestDefaultOut(t *testing.T) {
 		{"a/customers.xlsx", "", "a/customers.results.xlsx"},
 		{"customers.csv", "", "customers.results.csv"},
 		{"customers.xlsx", "北區", "customers.北區.results.xlsx"},
-		{"customers.xlsx", "a/b", "customers.a_b.results.xlsx"},
+		{"customers.xlsx", "a/b", "customers.a%2Fb.results.xlsx"},
+		{"customers.xlsx", "北區|A", "customers.北區%7CA.results.xlsx"}, // not 北區_A's
+		{"customers.xlsx", "北區_A", "customers.北區_A.results.xlsx"},
+		{"customers.xlsx", "50%", "customers.50%25.results.xlsx"},
 		{"customers.results.xlsx", "", "customers.results.rerun.xlsx"},
 		{"customers.results.csv", "", "customers.results.rerun.csv"},
 		{"customers.results.xlsx", "Results", "customers.results.Results.rerun.xlsx"},
@@ -919,8 +651,9 @@ func TestDefaultOut(t *testing.T) {
 // A check after an import must not replace the import's results (the codes
 // TMS gave) with VALID rows.
 func TestCheckKeepsImportResults(t *testing.T) {
+	lg := newLedger(t)
 	in := writeFile(t, "c.csv", "CCODE,CNAM1,CBELE\n,甲,1\n")
-	if _, err := Run(context.Background(), Options{Input: in, Sender: okSender(), Journal: true}); err != nil {
+	if _, err := Run(context.Background(), Options{Input: in, Sender: okSender(), Ledger: lg}); err != nil {
 		t.Fatal(err)
 	}
 	out := DefaultOut(in, "")
@@ -949,7 +682,7 @@ func TestCheckKeepsImportResults(t *testing.T) {
 	}
 	// An import without a journal left only its results: still kept.
 	noJournal := writeFile(t, "e.csv", "CCODE,CNAM1,CBELE\n,丙,1\n")
-	if _, err := Run(context.Background(), Options{Input: noJournal, Sender: okSender()}); err != nil {
+	if _, err := Run(context.Background(), Options{Input: noJournal, Sender: okSender(), Ledger: newLedger(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Run(context.Background(), Options{Input: noJournal, DryRun: true}); !errors.Is(err, ErrImportResults) {
@@ -978,7 +711,7 @@ func TestFormulaWithoutSavedValue(t *testing.T) {
 	f.Close()
 	out := filepath.Join(dir, "out.csv")
 	s := okSender()
-	sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s})
+	sum, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -994,153 +727,18 @@ func TestFormulaWithoutSavedValue(t *testing.T) {
 	}
 }
 
-// Another file whose name starts like the input's (book.2024.xlsx beside
-// book.xlsx) has results named like a sheet's of book.xlsx: its journal
-// must not be taken for one of book.xlsx's.
-func TestJournalOfAnotherFileNotTaken(t *testing.T) {
-	dir := t.TempDir()
-	book := func(name string, names ...string) string {
-		p := filepath.Join(dir, name)
-		rows := [][]any{{"CCODE", "CNAM1", "CBELE"}}
-		for _, n := range names {
-			rows = append(rows, []any{"", n, 1})
-		}
-		writeBook(t, p, []string{"Sheet1"}, map[string][][]any{"Sheet1": rows})
-		return p
-	}
-	other := book("book.2024.xlsx", "甲", "乙")
-	in := book("book.xlsx", "丙", "丁")
-	run := func(input string) int64 {
-		s := okSender()
-		if _, err := Run(context.Background(), Options{Input: input, Sender: s, Journal: true}); err != nil {
-			t.Fatal(err)
-		}
-		return s.calls.Load()
-	}
-	if n := run(other); n != 2 {
-		t.Fatalf("book.2024.xlsx: sent %d, want 2", n)
-	}
-	if n := run(in); n != 2 {
-		t.Errorf("book.xlsx: sent %d, want its 2 rows (not taken for book.2024.xlsx's)", n)
-	}
-	if n := run(other); n != 0 {
-		t.Errorf("book.2024.xlsx again: sent %d, want 0 (its journal kept)", n)
-	}
-	if n := run(in); n != 0 {
-		t.Errorf("book.xlsx again: sent %d, want 0", n)
-	}
-}
-
-// Without --sheet the sheet read is the first one: when other sheets
-// move in front, each sheet keeps its own journal.
-func TestSheetJournalsFollowTheSheets(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "book.xlsx")
-	write := func(order ...string) {
-		writeBook(t, in, order, map[string][][]any{
-			"A": {{"CNAM1", "CBELE"}, {"A甲", 1}, {"A乙", 1}},
-			"B": {{"CNAM1", "CBELE"}, {"B甲", 1}},
-		})
-	}
-	total := map[string]int{}
-	run := func(sheet string) {
-		s := okSender()
-		if _, err := Run(context.Background(), Options{Input: in, Sender: s, Journal: true, Source: sourceOptions(sheet)}); err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range strings.Split(s.sent("CNAM1"), ",") {
-			if n != "" {
-				total[n]++
-			}
-		}
-	}
-	write("A", "B")
-	run("") // A
-	write("B", "A")
-	run("")  // B, now first
-	run("A") // A again, by name
-	write("A", "B")
-	run("")  // A first again
-	run("B") // B by name
-	write("B", "A")
-	run("") // B first again
-	for name, n := range total {
-		if n != 1 {
-			t.Errorf("%s sent %d times, want once", name, n)
-		}
-	}
-	if len(total) != 3 {
-		t.Errorf("sent %v, want A甲, A乙 and B甲 once each", total)
-	}
-}
-
 // A results file fed back to a check: the check's own results carry the
 // statuses it copied, and a second check may replace them.
 func TestCheckOfAResultsFileTwice(t *testing.T) {
+	lg := newLedger(t)
 	in := writeFile(t, "c.csv", "CCODE,CNAM1,CBELE\n,甲,1\n,乙,x\n")
-	if _, err := Run(context.Background(), Options{Input: in, Sender: okSender(), Journal: true}); err != nil {
+	if _, err := Run(context.Background(), Options{Input: in, Sender: okSender(), Ledger: lg}); err != nil {
 		t.Fatal(err)
 	}
 	results := DefaultOut(in, "")
 	for i := range 2 {
 		if _, err := Run(context.Background(), Options{Input: results, DryRun: true}); err != nil {
 			t.Errorf("check %d of the results file: %v", i+1, err)
-		}
-	}
-}
-
-// keepCarried cuts a journal back to what a power cut leaves at worst:
-// what Replace wrote whole and synced (its header and the rows carried
-// from earlier versions), the request entries of creates, each synced
-// before its request went out, and the outcomes of carried creates.
-// (A carried row's own request entry is written just before its outcome,
-// which covers it; dropping it here is stricter than a power cut.)
-func keepCarried(t *testing.T, path string) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	kept := lines[0]
-	for _, l := range lines[1:] {
-		durable := strings.Contains(l, `"ev":"earlier"`) ||
-			strings.Contains(l, `"ev":"sending"`) && strings.Contains(l, `"create":true`) ||
-			strings.Contains(l, "carried over") && !strings.Contains(l, `"ev":"sending"`)
-		if durable {
-			kept += l
-		}
-	}
-	os.WriteFile(path, []byte(kept), 0o600)
-}
-
-// A results workbook fed back keeps its journal (<name>.rerun.xlsx.journal)
-// whether or not --sheet names its sheet.
-func TestResultsFedBackWithAndWithoutSheet(t *testing.T) {
-	dir := t.TempDir()
-	in := filepath.Join(dir, "a.xlsx")
-	writeBook(t, in, []string{"Sheet1"}, map[string][][]any{"Sheet1": {{"CCODE", "CNAM1", "CBELE"}, {"", "子", 1}, {"", "丑", 1}}})
-	failChou := &fakeSender{SendFunc: func(_ context.Context, m tms.Main, _ bool) tms.Outcome {
-		if m["CNAM1"] == "丑" {
-			return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: "2006", ErrorMessage: "統編錯誤"}}
-		}
-		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "000001", ErrorCode: "0000"}}
-	}}
-	if _, err := Run(context.Background(), Options{Input: in, Sender: failChou, Journal: true}); err != nil {
-		t.Fatal(err)
-	}
-	results := DefaultOut(in, "")
-	for i, sheet := range []string{"", "Results", "", "results"} {
-		s := okSender()
-		if _, err := Run(context.Background(), Options{Input: results, Sender: s, Journal: true, Source: sourceOptions(sheet)}); err != nil {
-			t.Fatal(err)
-		}
-		want := "丑"
-		if i > 0 {
-			want = "" // created by the first feed-back
-		}
-		if got := s.sent("CNAM1"); got != want {
-			t.Errorf("feed-back %d (--sheet %q): sent %q, want %q", i+1, sheet, got, want)
 		}
 	}
 }
@@ -1210,15 +808,17 @@ func TestEditSequences(t *testing.T) {
 			{body: ",子,1\n,丑,1\n", resend: true, sent: "丑"}, // 丑's answer was lost: released
 			{body: ",子,1\n,丑,1\n"},
 		}},
-		{"--resend-unknown does not release an edited create", []step{
+		{"--resend-unknown sends an unknown and a look-alike, once", []step{
 			{body: ",子,1\n,丑,1\n", unknown: "丑", sent: "丑,子"},
-			{body: ",子,2\n,丑,1\n", resend: true, sent: "丑"}, // 子 edited: UNKNOWN first
-			{body: ",子,2\n,丑,1\n", resend: true, sent: "子"}, // now shown: released
+			{body: ",子,2\n,丑,1\n", sent: ""},                  // 子 edited, 丑 unknown: both UNKNOWN
+			{body: ",子,2\n,丑,1\n", resend: true, sent: "丑,子"}, // the user checked TMS: both are new
+			{body: ",子,2\n,丑,1\n", resend: true, sent: ""},    // and created once
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := writeFile(t, "in.csv", head)
+			lg := newLedger(t)
 			for i, st := range tt.steps {
 				os.WriteFile(in, []byte(head+st.body), 0o644)
 				var seq atomic.Int64
@@ -1232,7 +832,7 @@ func TestEditSequences(t *testing.T) {
 				if st.cancelled {
 					cancel()
 				}
-				_, err := Run(ctx, Options{Input: in, Sender: s, Journal: true, ResendUnknown: st.resend})
+				_, err := Run(ctx, Options{Input: in, Sender: s, Ledger: lg, ResendUnknown: st.resend})
 				cancel()
 				if err != nil {
 					t.Fatal(err)
@@ -1243,9 +843,43 @@ func TestEditSequences(t *testing.T) {
 					t.Errorf("step %d: sent %q, want %q", i+1, got, st.sent)
 				}
 				if st.cut {
-					keepCarried(t, DefaultOut(in, "")+".journal")
+					loseAnswers(t, lg)
 				}
 			}
 		})
+	}
+}
+
+// newLedger opens a ledger of its own in a temporary state folder.
+func newLedger(t testing.TB) *ledger.DB {
+	t.Helper()
+	tenant, err := ledger.NewTenant("http://127.0.0.1:1/api", "P1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := ledger.Open(context.Background(), t.TempDir(), tenant, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := lg.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return lg
+}
+
+// loseAnswers makes the ledger look as a power cut right after the
+// requests left would leave it: every create of the last run is
+// "sending" again, its answer lost.
+func loseAnswers(t *testing.T, lg *ledger.DB) {
+	t.Helper()
+	db, err := sql.Open("sqlite", lg.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE creates SET state = 'sending', ccode = '' WHERE run_id = (SELECT max(id) FROM runs)`); err != nil {
+		t.Fatal(err)
 	}
 }

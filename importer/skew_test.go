@@ -38,7 +38,7 @@ func TestImportWithSkewedClock(t *testing.T) {
 	}
 	in := writeFile(t, "in.csv", b.String())
 	out := filepath.Join(filepath.Dir(in), "out.csv")
-	sum, err := Run(context.Background(), Options{Input: in, Out: out, Workers: 1,
+	sum, err := Run(context.Background(), Options{Input: in, Out: out, Workers: 1, Ledger: newLedger(t),
 		Sender: &tms.Sender{Client: client, Policy: tms.Policy{MaxAttempts: 2}}})
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,8 @@
 //   - memory: importing a generated 1,000,000-row CSV (no latency, no rate
 //     limit) peaks under 200 MB of resident memory.
 //
-// Imports run with their journal, as a real import does. Throughput is
+// Imports run with the TMS's ledger (in a temporary state folder), as a
+// real import does. Throughput is
 // rows ÷ the import's wall time, process start to exit. Each latency
 // scenario also times a bare tms.Client with as many workers against the
 // same simulator: the ratio of the two is the importer's own overhead,
@@ -279,7 +280,7 @@ func bareClient(ctx context.Context, url string, env []string, workers, n int) (
 				if i > int64(n) {
 					return nil
 				}
-				resp, err := c.Do(ctx, tms.Main{"CCODE": fmt.Sprintf("X%07d", i), "CNAM1": "bare", "CBELE": 1, "EditItem": 2})
+				resp, err := c.AddCustomer(ctx, tms.Main{"CCODE": fmt.Sprintf("X%07d", i), "CNAM1": "bare", "CBELE": 1, "EditItem": 2})
 				if err != nil {
 					return err
 				}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,9 @@ var resultColumns = []string{"ImportStatus", "ImportCCODE", "ImportErrorCode", "
 // bin is the path of the custimport binary built by TestMain.
 var bin string
 
+// stateRoot holds the tests' state folders (the ledgers), made by TestMain.
+var stateRoot string
+
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
 }
@@ -52,6 +56,11 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	stateRoot = filepath.Join(dir, "state")
+	if err := os.Mkdir(stateRoot, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
 	if bin, err = clitest.Build(dir, raceEnabled); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: building the binary:", err)
 		return 1
@@ -69,21 +78,68 @@ func (r procResult) String() string {
 	return fmt.Sprintf("exit %d\n--- stdout:\n%s--- stderr:\n%s", r.code, r.stdout, r.stderr)
 }
 
+var (
+	stateMu   sync.Mutex
+	stateDirs = map[string]string{} // top-level test name → its state folder
+)
+
+// testStateDir is the state folder (CUSTIMPORT_STATE_DIR: where the
+// ledgers live) of the top-level test t belongs to: every run of one test
+// and its subtests shares it, so a run remembers the earlier runs of the
+// test and never those of another test.
+func testStateDir(t *testing.T) string {
+	t.Helper()
+	root, _, _ := strings.Cut(t.Name(), "/")
+	stateMu.Lock()
+	defer stateMu.Unlock()
+	if d, ok := stateDirs[root]; ok {
+		return d
+	}
+	d, err := os.MkdirTemp(stateRoot, "state-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateDirs[root] = d
+	if t.Name() == root {
+		// Forget it when the test ends (-count=2 runs the test again).
+		t.Cleanup(func() {
+			stateMu.Lock()
+			delete(stateDirs, root)
+			stateMu.Unlock()
+		})
+	}
+	return d
+}
+
 // baseEnv is the whole environment of a process under test: nothing is
-// inherited, so real TMS_* settings of the machine never leak in. extra
-// holds NAME=value pairs.
+// inherited, so real TMS_* settings of the machine never leak in. The
+// HOME is new on every call; the ledgers' folder is the test's (see
+// testStateDir). extra holds NAME=value pairs, which win over these.
 func baseEnv(t *testing.T, extra ...string) []string {
 	t.Helper()
 	env := []string{
 		"HOME=" + t.TempDir(),
 		"TMPDIR=" + os.TempDir(),
 		"PATH=/usr/bin:/bin",
+		"CUSTIMPORT_STATE_DIR=" + testStateDir(t),
 	}
 	if raceEnabled {
 		// A race in the binary ends it with exit code 66.
 		env = append(env, "GORACE=halt_on_error=1 exitcode=66")
 	}
-	return append(env, extra...)
+	return withEnv(env, extra...)
+}
+
+// withEnv returns a copy of env with the NAME=value pairs of set, each
+// replacing the variable of that name if env has it.
+func withEnv(env []string, set ...string) []string {
+	out := slices.Clone(env)
+	for _, kv := range set {
+		name, _, _ := strings.Cut(kv, "=")
+		out = slices.DeleteFunc(out, func(e string) bool { return strings.HasPrefix(e, name+"=") })
+		out = append(out, kv)
+	}
+	return out
 }
 
 // simEnv is the environment of an import against the simulator at url.
@@ -456,4 +512,172 @@ func (p *bgProc) wait(t *testing.T) procResult {
 		t.Fatal(err)
 	}
 	return res
+}
+
+// ledgerPath is the ledger file of the TMS env sends to (`custimport
+// ledger where` prints it on its second line).
+func ledgerPath(t *testing.T, dir string, env []string) string {
+	t.Helper()
+	res := run(t, dir, env, "ledger", "where")
+	lines := strings.Split(strings.TrimRight(res.stdout, "\n"), "\n")
+	if res.code != 0 || len(lines) != 2 {
+		t.Fatalf("ledger where: want exit 0 and two lines\n%s", res)
+	}
+	return lines[1]
+}
+
+// ledgerTexts returns, to search them, the bytes of the ledger env's runs
+// write (with SQLite's side files, if any) and what `ledger where`,
+// `ledger runs` and `ledger export -` print.
+func ledgerTexts(t *testing.T, dir string, env []string) map[string]string {
+	t.Helper()
+	texts := map[string]string{}
+	path := ledgerPath(t, dir, env)
+	files, err := filepath.Glob(path + "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(files, path) {
+		t.Fatalf("the ledger %s does not exist (state folder holds %v)", path, files)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts["ledger file "+filepath.Base(f)] = string(data)
+	}
+	for _, args := range [][]string{{"ledger", "where"}, {"ledger", "runs"}, {"ledger", "export", "-"}} {
+		res := run(t, dir, env, args...)
+		if res.code != 0 {
+			t.Fatalf("%s: want exit 0\n%s", strings.Join(args, " "), res)
+		}
+		texts[strings.Join(args, " ")] = res.stdout + res.stderr
+	}
+	return texts
+}
+
+// running reports whether the process has not ended yet.
+func (p *bgProc) running() bool {
+	select {
+	case err := <-p.done:
+		p.done <- err
+		return false
+	default:
+		return true
+	}
+}
+
+// csvText renders rows (the header first) as CSV.
+func csvText(t *testing.T, rows [][]string) string {
+	t.Helper()
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// editResultsCSV rewrites a results CSV (UTF-8 with a BOM, as the importer
+// writes it) after edit changed its rows (the header is row 0), the way a
+// user edits it in a spreadsheet.
+func editResultsCSV(t *testing.T, path string, edit func(rows [][]string)) {
+	t.Helper()
+	sh := readResultsCSV(t, path)
+	rows := append([][]string{sh.header}, sh.rows...)
+	edit(rows)
+	writeFile(t, filepath.Dir(path), filepath.Base(path), "\ufeff"+csvText(t, rows))
+}
+
+// xlsxSheet is one sheet of a workbook written by writeXLSX.
+type xlsxSheet struct {
+	name string
+	rows [][]string // the header first; every cell is text
+}
+
+// writeXLSX writes a workbook of the sheets, in order, to dir/name and
+// returns its path.
+func writeXLSX(t *testing.T, dir, name string, sheets ...xlsxSheet) string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, sh := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName(f.GetSheetName(0), sh.name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(sh.name); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range sh.rows {
+			cells := make([]any, len(row))
+			for c, v := range row {
+				cells[c] = v
+			}
+			if err := f.SetSheetRow(sh.name, fmt.Sprintf("A%d", r+1), &cells); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	p := filepath.Join(dir, name)
+	if err := f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// rewriteZipPart replaces one part of a zip file (an XLSX) with what
+// change makes of it, keeping the others as they are.
+func rewriteZipPart(t *testing.T, path, part string, change func(string) string) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	found := false
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == part {
+			found = true
+			data = []byte(change(string(data)))
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !found {
+		t.Fatalf("%s has no part %s", path, part)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// simRequests is how many POST /Cust/Add the simulator received.
+func simRequests(t *testing.T, sim *clitest.Sim) int {
+	t.Helper()
+	n, err := strconv.Atoi(str(sim.Stats(t)["Requests"]))
+	if err != nil {
+		t.Fatalf("simulator stats: Requests: %v", err)
+	}
+	return n
 }

@@ -313,15 +313,22 @@ func TestImportSample(t *testing.T) {
 		t.Fatal("the sample has no auto-numbered row")
 	}
 
-	// A second run resumes from the journal: nothing is sent again and
-	// every row keeps the code it got.
+	// Keep the first run's results: they are fed back below.
+	firstResults, err := os.ReadFile(filepath.Join(dir, "customers.results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "first.results.xlsx", string(firstResults))
+
+	// A second run remembers the first through the ledger: nothing is sent
+	// again and every row keeps the code it got.
 	requests := str(sim.Stats(t)["Requests"])
 	res = run(t, dir, env, "import", "--rate", "500", "customers.xlsx")
 	if res.code != 0 {
 		t.Fatalf("second run: got exit %d, want 0\n%s", res.code, res)
 	}
 	if got := str(sim.Stats(t)["Requests"]); got != requests {
-		t.Errorf("second run: simulator requests went from %s to %s, want no new request (journal)", requests, got)
+		t.Errorf("second run: simulator requests went from %s to %s, want no new request (ledger)", requests, got)
 	}
 	again := readInputXLSX(t, filepath.Join(dir, "customers.results.xlsx"))
 	st2, got2 := again.column(t, "ImportStatus"), again.column(t, "ImportCCODE")
@@ -334,11 +341,13 @@ func TestImportSample(t *testing.T) {
 		t.Errorf("second run: %d customers stored, want %d", n, len(store))
 	}
 
-	// --fresh forgets the journal: rows with codes are upserted (no new
-	// customer); auto-numbered rows are created again, as asked.
-	res = run(t, dir, env, "import", "--fresh", "--rate", "500", "customers.xlsx")
+	// The ledger lost (a new, empty state folder) and the original file
+	// imported again: rows with codes are upserts (no new customer); the
+	// auto-numbered rows have nothing left that says they were created, so
+	// they are created again. That is the price of losing the ledger.
+	res = run(t, dir, env, "import", "--state-dir", t.TempDir(), "--rate", "500", "customers.xlsx")
 	if res.code != 0 {
-		t.Fatalf("--fresh run: got exit %d, want 0\n%s", res.code, res)
+		t.Fatalf("run without the ledger: got exit %d, want 0\n%s", res.code, res)
 	}
 	after := sim.Customers(t)
 	withCode := 0
@@ -348,10 +357,28 @@ func TestImportSample(t *testing.T) {
 		}
 	}
 	if want := len(in.rows) - blank; withCode != want {
-		t.Errorf("after --fresh: %d customers with a given code, want %d (upsert)", withCode, want)
+		t.Errorf("run without the ledger: %d customers with a given code, want %d (upsert)", withCode, want)
 	}
 	if len(after) != len(store)+blank {
-		t.Errorf("--fresh run: %d → %d customers, want %d more (the auto-numbered rows, created again)", len(store), len(after), blank)
+		t.Errorf("run without the ledger: %d → %d customers, want %d more (the auto-numbered rows, created again)", len(store), len(after), blank)
+	}
+
+	// The ledger lost again, but the first run's results file fed back:
+	// an OK row with its ImportCCODE is a row with that code, so nothing
+	// is created.
+	res = run(t, dir, env, "import", "--state-dir", t.TempDir(), "--rate", "500", "first.results.xlsx")
+	if res.code != 0 {
+		t.Fatalf("results fed back without the ledger: got exit %d, want 0\n%s", res.code, res)
+	}
+	if n := len(sim.Customers(t)); n != len(after) {
+		t.Errorf("results fed back without the ledger: %d → %d customers, want none created", len(after), n)
+	}
+	fed := readXLSX(t, filepath.Join(dir, "first.results.rerun.xlsx"))
+	st3, got3 := fed.column(t, "ImportStatus"), fed.column(t, "ImportCCODE")
+	for r := range in.rows {
+		if st3[r] != "OK" || got3[r] != got[r] {
+			t.Errorf("results fed back row %d: got %s %q, want OK %q (the first run's code)", r+2, st3[r], got3[r], got[r])
+		}
 	}
 }
 
@@ -405,7 +432,7 @@ func TestFaults(t *testing.T) {
 		t.Errorf("only %d of %d rows OK: retries are not working", first.count["OK"], n)
 	}
 
-	// The second run resumes from the journal: OK rows stay as they were,
+	// The second run resumes from the ledger: OK rows stay as they were,
 	// UNKNOWN creates are not resent, the others are sent again.
 	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.csv"))
 	for i := range rows {
@@ -642,11 +669,9 @@ func TestKeyNeverShown(t *testing.T) {
 				}
 			}
 			if tc.out != "" {
-				data, err := os.ReadFile(filepath.Join(dir, tc.out+".journal"))
-				if err != nil {
-					t.Fatalf("journal: %v", err)
+				for where, text := range ledgerTexts(t, dir, tc.env) {
+					texts[where] = text
 				}
-				texts["journal"] = string(data)
 			}
 			if tc.name == "config check" && !strings.Contains(res.stdout, "[redacted]") {
 				t.Errorf("config check does not say the key is redacted:\n%s", res)

@@ -173,7 +173,9 @@ func createTemp(path string) (*os.File, error) {
 	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("results: create %s: %s is not a folder", path, dir)
 	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	// The process id in the name tells a later run whether the writer is
+	// still alive: a live run's temporary file is never deleted.
+	f, err := os.CreateTemp(dir, "."+base+"."+strconv.Itoa(os.Getpid())+"-*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("results: create %s: %w", path, err)
 	}

@@ -47,7 +47,7 @@ const (
 // Formatting a Config with any fmt verb prints it with the key redacted.
 type Config struct {
 	// BaseURL is the API root, e.g. "https://erp.example.com/api";
-	// requests go to BaseURL + "/Cust/Add".
+	// requests go to BaseURL + path, e.g. BaseURL + "/Cust/Add".
 	BaseURL string
 	// PNO is sent in the api-pno header (TMS_PNO).
 	PNO string
@@ -104,8 +104,8 @@ func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 // are strings or json.Number.
 type Main = map[string]any
 
-// Response is the decoded answer of /Cust/Add. Status is "S" (success) or
-// "E" (business error: see ErrorCode and ErrorMessage).
+// Response is the decoded answer of /Cust/Add (and of Do). Status is "S"
+// (success) or "E" (business error: see ErrorCode and ErrorMessage).
 type Response struct {
 	Status       string `json:"Status"`
 	CCODE        string `json:"CCODE"`
@@ -113,9 +113,9 @@ type Response struct {
 	ErrorMessage string `json:"ErrorMessage"`
 }
 
-// Client sends /Cust/Add requests. It is safe for concurrent use.
+// Client sends signed requests to TMS. It is safe for concurrent use.
 type Client struct {
-	url     string
+	base    string // BaseURL without a trailing slash
 	host    string
 	pno     string
 	proNum  string
@@ -134,7 +134,7 @@ type Client struct {
 
 // String describes the client without its key.
 func (c *Client) String() string {
-	return fmt.Sprintf("tms.Client{URL:%q PNO:%q ProNum:%q Recipe:%q}", c.url, c.pno, c.proNum, c.recipe.String())
+	return fmt.Sprintf("tms.Client{BaseURL:%q PNO:%q ProNum:%q Recipe:%q}", c.base, c.pno, c.proNum, c.recipe.String())
 }
 
 // GoString describes the client without its key.
@@ -197,7 +197,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, bad("Timeout and MaxBody must not be negative")
 	}
 	c := &Client{
-		url:     strings.TrimRight(u.String(), "/") + "/Cust/Add",
+		base:    strings.TrimRight(u.String(), "/"),
 		host:    u.Host,
 		pno:     cfg.PNO,
 		proNum:  proNum,
@@ -257,27 +257,36 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// request is the JSON body of /Cust/Add.
-type request struct {
+// custAddRequest is the JSON body of /Cust/Add.
+type custAddRequest struct {
 	ProNum string `json:"ProNum"`
 	Main   Main   `json:"Main"`
 }
 
-// Do sends one /Cust/Add request for main and returns the decoded answer.
-// A business error (Status "E") is a Response with a nil error; only the
-// timestamp error 9003 is handled here: the request is signed again with
-// a fresh timestamp and sent once more (TMS rejected it before acting, so
-// this is safe even for a create), and a clock-skew warning is logged once
-// per Client. Any other failure is an *Error.
-func (c *Client) Do(ctx context.Context, main Main) (Response, error) {
+// AddCustomer sends one /Cust/Add request (CustAdd) for main through Do
+// and returns the decoded answer.
+func (c *Client) AddCustomer(ctx context.Context, main Main) (Response, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(request{ProNum: c.proNum, Main: main}); err != nil {
-		return Response{}, &Error{Class: Permanent, Err: fmt.Errorf("cannot encode the request as JSON: %w", err)}
+	if err := enc.Encode(custAddRequest{ProNum: c.proNum, Main: main}); err != nil {
+		return Response{}, &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot encode the request as JSON: %w", err)}
 	}
-	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	resp, date, err := c.attempt(ctx, body)
+	return c.Do(ctx, CustAdd.Path, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// Do POSTs the JSON body, signed, to BaseURL + path (path starts with
+// "/") and returns the decoded answer. A business error (Status "E") is a
+// Response with a nil error; only the timestamp error 9003 is handled
+// here: the request is signed again with a fresh timestamp and sent once
+// more (TMS rejected it before acting, so this is safe even for a create),
+// and a clock-skew warning is logged once per Client. Any other failure is
+// an *Error with its Class and Kind set.
+func (c *Client) Do(ctx context.Context, path string, body []byte) (Response, error) {
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	resp, date, err := c.attempt(ctx, path, body)
 	if err == nil && resp.Status == "E" && resp.ErrorCode == CodeTimestampExpired {
 		c.skewOnce.Do(func() { c.warnSkew(date) })
 		// Sign from the server's clock from now on: an office PC whose
@@ -285,7 +294,7 @@ func (c *Client) Do(ctx context.Context, main Main) (Response, error) {
 		if t, perr := http.ParseTime(date); perr == nil {
 			c.offset.Store(int64(t.Sub(c.now())))
 		}
-		resp, _, err = c.attempt(ctx, body)
+		resp, _, err = c.attempt(ctx, path, body)
 	}
 	return resp, err
 }
@@ -308,9 +317,9 @@ func (c *Client) warnSkew(date string) {
 		"local_time", now.UTC().Format(time.RFC3339), "server_time", t.UTC().Format(time.RFC3339), "skew_seconds", int64(skew/time.Second))
 }
 
-// attempt sends body once, signed with the current time. It returns the
-// decoded answer and the server's Date header.
-func (c *Client) attempt(parent context.Context, body []byte) (Response, string, error) {
+// attempt sends body to path once, signed with the current time. It
+// returns the decoded answer and the server's Date header.
+func (c *Client) attempt(parent context.Context, path string, body []byte) (Response, string, error) {
 	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 	var gotConn, wrote atomic.Bool
@@ -319,9 +328,9 @@ func (c *Client) attempt(parent context.Context, body []byte) (Response, string,
 		WroteHeaders: func() { wrote.Store(true) },
 		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
 	})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
 	if err != nil {
-		return Response{}, "", &Error{Class: Permanent, Err: fmt.Errorf("cannot build the request: %w", err)}
+		return Response{}, "", &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot build the request: %w", err)}
 	}
 	ts := strconv.FormatInt(c.now().Add(time.Duration(c.offset.Load())).Unix(), 10)
 	// Set directly so the names go out spelled as in the specification.
@@ -343,13 +352,13 @@ func (c *Client) attempt(parent context.Context, body []byte) (Response, string,
 		if e.HTTPStatus == 0 {
 			e.HTTPStatus = status
 		}
-		c.log.Debug("TMS request failed", "timestamp", ts, "class", e.Class.String(), "err", e.Error())
+		c.log.Debug("TMS request failed", "path", path, "timestamp", ts, "class", e.Class.String(), "kind", e.Kind.String(), "err", e.Error())
 		return Response{}, "", e
 	}
 	defer res.Body.Close()
 	date := res.Header.Get("Date")
 	resp, e := c.readResponse(parent, res)
-	c.log.Debug("TMS answered", "timestamp", ts, "http_status", res.StatusCode, "status", resp.Status, "error_code", resp.ErrorCode, "duration", time.Since(start))
+	c.log.Debug("TMS answered", "path", path, "timestamp", ts, "http_status", res.StatusCode, "status", resp.Status, "error_code", resp.ErrorCode, "duration", time.Since(start))
 	if e != nil {
 		return Response{}, date, e
 	}
@@ -359,19 +368,19 @@ func (c *Client) attempt(parent context.Context, body []byte) (Response, string,
 // transportError classifies a failure of http.Client.Do.
 func (c *Client) transportError(parent context.Context, err error, gotConn, wrote bool) *Error {
 	msg := c.redact(err.Error())
-	wrap := func(class Class, format string, args ...any) *Error {
-		return &Error{Class: class, Err: &redactedError{msg: fmt.Sprintf(format, args...) + ": " + msg, err: err}}
+	wrap := func(class Class, kind FailureKind, format string, args ...any) *Error {
+		return &Error{Class: class, Kind: kind, Err: &redactedError{msg: fmt.Sprintf(format, args...) + ": " + msg, err: err}}
 	}
 	if errors.Is(err, ErrRedirect) {
-		return wrap(Permanent, "the server answered with a redirect, which is not followed so the signed request is never sent elsewhere; check the TMS URL")
+		return wrap(Permanent, KindRedirect, "the server answered with a redirect, which is not followed so the signed request is never sent elsewhere; check the TMS URL")
 	}
 	if e, ok := certError(err); ok {
-		return &Error{Class: Permanent, Err: &redactedError{
+		return &Error{Class: Permanent, Kind: KindTLS, Err: &redactedError{
 			msg: fmt.Sprintf("the TLS certificate of %s is not trusted (%s); if this is a test server you trust, use --insecure-skip-verify", c.host, c.redact(e.Error())),
 			err: fmt.Errorf("%w: %w", ErrCertificate, err)}}
 	}
 	if tlsError(err) {
-		return wrap(Permanent, "the TLS connection to %s failed", c.host)
+		return wrap(Permanent, KindTLS, "the TLS connection to %s failed", c.host)
 	}
 	ctxErr := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 	var ne net.Error
@@ -379,17 +388,17 @@ func (c *Client) transportError(parent context.Context, err error, gotConn, wrot
 	reached := wrote || (gotConn && ctxErr)
 	switch {
 	case parent.Err() != nil && reached:
-		return wrap(Ambiguous, "cancelled after the request was sent; TMS may have processed it")
+		return wrap(Ambiguous, causeKind(parent.Err()), "cancelled after the request was sent; TMS may have processed it")
 	case parent.Err() != nil:
-		return wrap(Retryable, "cancelled before the request was sent")
+		return wrap(Retryable, causeKind(parent.Err()), "cancelled before the request was sent")
 	case reached && timeout:
-		return wrap(Ambiguous, "TMS did not answer within %s after the request was sent; it may have been processed", c.timeout)
+		return wrap(Ambiguous, KindTimeout, "TMS did not answer within %s after the request was sent; it may have been processed", c.timeout)
 	case reached:
-		return wrap(Ambiguous, "the connection to TMS failed after the request was sent; it may have been processed")
+		return wrap(Ambiguous, KindReset, "the connection to TMS failed after the request was sent; it may have been processed")
 	case timeout:
-		return wrap(Retryable, "could not connect to TMS within %s (the request was not sent)", c.timeout)
+		return wrap(Retryable, KindRefused, "could not connect to TMS within %s (the request was not sent)", c.timeout)
 	}
-	return wrap(Retryable, "could not reach TMS (the request was not sent)")
+	return wrap(Retryable, KindRefused, "could not reach TMS (the request was not sent)")
 }
 
 // redactedError carries a message with the key removed while still
@@ -443,57 +452,27 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 		statusText += " (" + t + ")"
 	}
 	if code < 200 || code > 299 {
-		start, _ := io.ReadAll(io.LimitReader(res.Body, snippetLen+8))
-		about := ""
-		if len(bytes.TrimSpace(start)) > 0 {
-			about = "; the answer starts with " + c.redact(quoteStart(start))
-		}
-		class, what := Permanent, "TMS refused the request: the server answered HTTP "+statusText
-		switch {
-		case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
-			class, what = Retryable, "TMS is busy: the server answered HTTP "+statusText
-		case code == http.StatusRequestTimeout:
-			class = Retryable
-			what = "the server answered HTTP " + statusText + " before reading the request"
-		case code == http.StatusInternalServerError || code == http.StatusBadGateway || code == http.StatusGatewayTimeout,
-			code >= 500 && code != http.StatusNotImplemented && code != http.StatusHTTPVersionNotSupported:
-			class = Ambiguous
-			what = "the server answered HTTP " + statusText + "; the request may have been processed"
-		case code >= 300 && code < 400:
-			what = "the server answered HTTP " + statusText + " (a redirect, which is not followed); check the TMS URL"
-		case code == http.StatusUnauthorized || code == http.StatusForbidden:
-			what += "; check the PNO, the API key and the signing recipe"
-		case code == http.StatusNotFound:
-			what += "; check the TMS URL"
-		}
-		e := newError(class, code, "%s%s", what, about)
-		if class == Retryable && code != http.StatusRequestTimeout {
-			e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), c.now())
-			if e.RetryAfter > 0 {
-				e.Err = fmt.Errorf("%w; asked to wait %s", e.Err, e.RetryAfter)
-			}
-		}
-		return Response{}, e
+		return Response{}, c.statusError(res, statusText)
 	}
 	// A success status with an answer too large to read: the server
 	// handled the request, so what it did is unknown (Ambiguous), not
 	// merely refused.
 	if res.ContentLength > c.maxBody {
-		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s (Content-Length %d); the request may have been processed", formatSize(c.maxBody), res.ContentLength)}
+		return Response{}, &Error{Class: Ambiguous, Kind: KindBadAnswer, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s (Content-Length %d); the request may have been processed", formatSize(c.maxBody), res.ContentLength)}
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBody+1))
 	if int64(len(body)) > c.maxBody {
-		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s; the request may have been processed", formatSize(c.maxBody))}
+		return Response{}, &Error{Class: Ambiguous, Kind: KindBadAnswer, HTTPStatus: code, Err: tagged(ErrResponseTooLarge, "response larger than %s; the request may have been processed", formatSize(c.maxBody))}
 	}
 	if err != nil {
-		why := "the connection broke"
+		why, kind := "the connection broke", KindReset
 		switch {
 		case parent.Err() != nil:
-			why = "cancelled"
+			why, kind = "cancelled", causeKind(parent.Err())
 		case errors.Is(err, context.DeadlineExceeded):
-			why = "no complete answer within " + c.timeout.String()
+			why, kind = "no complete answer within "+c.timeout.String(), KindTimeout
 		}
-		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: &redactedError{
+		return Response{}, &Error{Class: Ambiguous, Kind: kind, HTTPStatus: code, Err: &redactedError{
 			msg: fmt.Sprintf("TMS answered HTTP %s but the answer was cut off after %d bytes (%s); the request may have been processed: %s", statusText, len(body), why, c.redact(err.Error())),
 			err: err}}
 	}
@@ -505,11 +484,47 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 		resp.CCODE = c.redact(resp.CCODE)
 	}
 	if err != nil {
-		return Response{}, &Error{Class: Ambiguous, HTTPStatus: code, Err: &redactedError{
+		return Response{}, &Error{Class: Ambiguous, Kind: KindBadAnswer, HTTPStatus: code, Err: &redactedError{
 			msg: c.redact(err.Error()) + " (HTTP " + statusText + "; the request may have been processed)",
 			err: err}}
 	}
 	return resp, nil
+}
+
+// statusError classifies an answer with a status other than 2xx.
+func (c *Client) statusError(res *http.Response, statusText string) *Error {
+	code := res.StatusCode
+	start, _ := io.ReadAll(io.LimitReader(res.Body, snippetLen+8))
+	about := ""
+	if len(bytes.TrimSpace(start)) > 0 {
+		about = "; the answer starts with " + c.redact(quoteStart(start))
+	}
+	class, what := Permanent, "TMS refused the request: the server answered HTTP "+statusText
+	switch {
+	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+		class, what = Retryable, "TMS is busy: the server answered HTTP "+statusText
+	case code == http.StatusRequestTimeout:
+		class = Retryable
+		what = "the server answered HTTP " + statusText + " before reading the request"
+	case code == http.StatusInternalServerError || code == http.StatusBadGateway || code == http.StatusGatewayTimeout,
+		code >= 500 && code != http.StatusNotImplemented && code != http.StatusHTTPVersionNotSupported:
+		class = Ambiguous
+		what = "the server answered HTTP " + statusText + "; the request may have been processed"
+	case code >= 300 && code < 400:
+		what = "the server answered HTTP " + statusText + " (a redirect, which is not followed); check the TMS URL"
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		what += "; check the PNO, the API key and the signing recipe"
+	case code == http.StatusNotFound:
+		what += "; check the TMS URL"
+	}
+	e := newError(class, statusKind(code), code, "%s%s", what, about)
+	if class == Retryable && code != http.StatusRequestTimeout {
+		e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), c.now())
+		if e.RetryAfter > 0 {
+			e.Err = fmt.Errorf("%w; asked to wait %s", e.Err, e.RetryAfter)
+		}
+	}
+	return e
 }
 
 // parseRetryAfter reads a Retry-After header: seconds or an HTTP date.

@@ -138,7 +138,7 @@ func TestDoSendsSignedRequest(t *testing.T) {
 			srv, rc := newServer(t, recipe, respond(200, nil, okBody))
 			c, _ := newTestClient(t, srv.URL+"/api/", func(c *Config) { c.Recipe = recipe })
 			main := Main{"CCODE": "", "AutoCCODE": json.Number("1"), "CNAM2": "小明", "CNAM1": "A&B <公司>"}
-			resp, err := c.Do(context.Background(), main)
+			resp, err := c.AddCustomer(context.Background(), main)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +200,7 @@ func TestHeaderSpelling(t *testing.T) {
 		io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "+strconv.Itoa(len(okBody))+"\r\nConnection: close\r\n\r\n"+okBody)
 	}()
 	c, _ := newTestClient(t, "http://"+ln.Addr().String()+"/api", nil)
-	if _, err := c.Do(context.Background(), Main{"CCODE": "A1"}); err != nil {
+	if _, err := c.AddCustomer(context.Background(), Main{"CCODE": "A1"}); err != nil {
 		t.Fatal(err)
 	}
 	head := <-raw
@@ -277,7 +277,7 @@ func TestDoClassifiesAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, rc := newServer(t, DefaultRecipe, tt.handler)
 			c, logs := newTestClient(t, srv.URL+"/api", nil)
-			resp, err := c.Do(context.Background(), Main{"CCODE": "C001", "EditItem": json.Number("2")})
+			resp, err := c.AddCustomer(context.Background(), Main{"CCODE": "C001", "EditItem": json.Number("2")})
 			if n := len(rc.requests()); n != 1 {
 				t.Errorf("got %d requests, want 1", n)
 			}
@@ -337,7 +337,7 @@ func TestDoConnectionRefused(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	c, _ := newTestClient(t, "http://"+addr+"/api", nil)
-	_, err = c.Do(context.Background(), Main{})
+	_, err = c.AddCustomer(context.Background(), Main{})
 	var e *Error
 	if !errors.As(err, &e) || e.Class != Retryable {
 		t.Fatalf("got %v, want a Retryable *Error", err)
@@ -355,7 +355,7 @@ func TestDoTimeouts(t *testing.T) {
 			return nil, ctx.Err()
 		}}}
 		c, _ := newTestClient(t, "http://127.0.0.1:9/api", func(c *Config) { c.HTTPClient = hang; c.Timeout = timeout })
-		_, err := c.Do(context.Background(), Main{})
+		_, err := c.AddCustomer(context.Background(), Main{})
 		var e *Error
 		if !errors.As(err, &e) || e.Class != Retryable {
 			t.Fatalf("got %v, want a Retryable *Error", err)
@@ -370,7 +370,7 @@ func TestDoTimeouts(t *testing.T) {
 	t.Run("never answers", func(t *testing.T) {
 		srv, _ := newServer(t, DefaultRecipe, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 		c, _ := newTestClient(t, srv.URL+"/api", func(c *Config) { c.Timeout = timeout })
-		_, err := c.Do(context.Background(), Main{})
+		_, err := c.AddCustomer(context.Background(), Main{})
 		var e *Error
 		if !errors.As(err, &e) || e.Class != Ambiguous {
 			t.Fatalf("got %v, want an Ambiguous *Error", err)
@@ -397,7 +397,7 @@ func TestDoTimeouts(t *testing.T) {
 			}
 		})
 		c, _ := newTestClient(t, srv.URL+"/api", func(c *Config) { c.Timeout = time.Second })
-		_, err := c.Do(context.Background(), Main{})
+		_, err := c.AddCustomer(context.Background(), Main{})
 		var e *Error
 		if !errors.As(err, &e) || e.Class != Ambiguous {
 			t.Fatalf("got %v, want an Ambiguous *Error", err)
@@ -418,7 +418,7 @@ func TestDoTimeouts(t *testing.T) {
 		c, _ := newTestClient(t, srv.URL+"/api", nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-arrived; cancel() }()
-		_, err := c.Do(ctx, Main{})
+		_, err := c.AddCustomer(ctx, Main{})
 		var e *Error
 		if !errors.As(err, &e) || e.Class != Ambiguous || !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v, want an Ambiguous *Error wrapping context.Canceled", err)
@@ -444,7 +444,7 @@ func TestDoHugeBody(t *testing.T) {
 				}
 			})
 			c, _ := newTestClient(t, srv.URL+"/api", nil)
-			_, err := c.Do(context.Background(), Main{})
+			_, err := c.AddCustomer(context.Background(), Main{})
 			var e *Error
 			if !errors.As(err, &e) || e.Class != Ambiguous || !errors.Is(err, ErrResponseTooLarge) {
 				t.Fatalf("got %v, want an Ambiguous *Error wrapping ErrResponseTooLarge", err)
@@ -473,7 +473,7 @@ func TestDoRedirectNotFollowed(t *testing.T) {
 				http.Redirect(w, r, other.URL+"/steal", code)
 			})
 			c, _ := newTestClient(t, srv.URL+"/api", nil)
-			_, err := c.Do(context.Background(), Main{})
+			_, err := c.AddCustomer(context.Background(), Main{})
 			var e *Error
 			if !errors.As(err, &e) || e.Class != Permanent || !errors.Is(err, ErrRedirect) {
 				t.Fatalf("got %v, want a Permanent *Error wrapping ErrRedirect", err)
@@ -497,7 +497,7 @@ func TestDoTLS(t *testing.T) {
 	defer srv.Close()
 	t.Run("self-signed refused", func(t *testing.T) {
 		c, logs := newTestClient(t, srv.URL, nil)
-		_, err := c.Do(context.Background(), Main{})
+		_, err := c.AddCustomer(context.Background(), Main{})
 		var e *Error
 		if !errors.As(err, &e) || e.Class != Permanent || !errors.Is(err, ErrCertificate) {
 			t.Fatalf("got %v, want a Permanent *Error wrapping ErrCertificate", err)
@@ -513,7 +513,7 @@ func TestDoTLS(t *testing.T) {
 	})
 	t.Run("insecure skip verify", func(t *testing.T) {
 		c, logs := newTestClient(t, srv.URL, func(c *Config) { c.InsecureSkipVerify = true })
-		resp, err := c.Do(context.Background(), Main{})
+		resp, err := c.AddCustomer(context.Background(), Main{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -580,7 +580,7 @@ func TestKeyNeverShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, doErr := c.Do(context.Background(), Main{"CCODE": "X"})
+	_, doErr := c.AddCustomer(context.Background(), Main{"CCODE": "X"})
 	if doErr == nil {
 		t.Fatal("got no error from a 502")
 	}
@@ -642,7 +642,7 @@ func TestTimestampExpiredRetriedOnce(t *testing.T) {
 				c.Now = func() time.Time { return testNow.Add(time.Duration(tick.Add(1)) * time.Second) }
 			})
 			for call := 1; call <= 3; call++ {
-				resp, err := c.Do(context.Background(), Main{"CCODE": "C1"})
+				resp, err := c.AddCustomer(context.Background(), Main{"CCODE": "C1"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -725,7 +725,7 @@ func TestConnectionsReusedByConcurrentWorkers(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				if _, err := c.Do(context.Background(), Main{"CCODE": "C1", "CNAM1": "x"}); err != nil {
+				if _, err := c.AddCustomer(context.Background(), Main{"CCODE": "C1", "CNAM1": "x"}); err != nil {
 					t.Error(err)
 				}
 			}()
@@ -735,5 +735,38 @@ func TestConnectionsReusedByConcurrentWorkers(t *testing.T) {
 	}
 	if n := dials.Load(); n > workers {
 		t.Errorf("%d rounds of %d concurrent requests opened %d connections, want at most %d (one per worker)", rounds, workers, n, workers)
+	}
+}
+
+// Do is the general signed POST: any path under BaseURL, the body as given.
+func TestDoPostsToPath(t *testing.T) {
+	tests := []struct{ path, wantPath string }{
+		{"/Cust/Edit", "/api/Cust/Edit"},
+		{"Cust/Edit", "/api/Cust/Edit"},
+		{CustAdd.Path, "/api/Cust/Add"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rc := &recorder{recipe: DefaultRecipe}
+			gotPath := make(chan string, 1)
+			srv := httptest.NewServer(rc.wrap(func(w http.ResponseWriter, r *http.Request) {
+				gotPath <- r.URL.Path
+				io.WriteString(w, okBody)
+			}))
+			defer srv.Close()
+			c, _ := newTestClient(t, srv.URL+"/api/", nil)
+			body := []byte(`{"ProNum":"X","Main":{"CCODE":"C1"}}`)
+			resp, err := c.Do(context.Background(), tt.path, body)
+			if err != nil || resp.Status != "S" {
+				t.Fatalf("got %+v, %v", resp, err)
+			}
+			reqs := rc.requests()
+			if len(reqs) != 1 || !reqs[0].sigOK || !bytes.Equal(reqs[0].body, body) {
+				t.Fatalf("got %d requests (%+v), want one, signed, with the body as given", len(reqs), reqs)
+			}
+			if got := <-gotPath; got != tt.wantPath {
+				t.Errorf("path: got %q, want %q", got, tt.wantPath)
+			}
+		})
 	}
 }

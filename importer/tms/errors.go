@@ -58,11 +58,16 @@ var (
 	ErrBadResponse = errors.New("bad response")
 )
 
-// Error is a failed request. Every failure Client.Do returns is an *Error
-// of exactly one Class. Its message never contains the API key.
+// Error is a failed request. Every failure Client.Do and
+// Client.AddCustomer return is an *Error of exactly one Class. Its message
+// never contains the API key.
 type Error struct {
 	// Class tells whether resending is safe.
 	Class Class
+	// Kind tells what went wrong, for messages to the user; Client sets
+	// it on every *Error it returns. Use the function Kind, which also
+	// sees through ErrStopped and classifies other errors.
+	Kind FailureKind
 	// HTTPStatus is the HTTP status code of the answer, or 0 when there
 	// was none.
 	HTTPStatus int
@@ -85,8 +90,27 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-func newError(class Class, status int, format string, args ...any) *Error {
-	return &Error{Class: class, HTTPStatus: status, Err: fmt.Errorf(format, args...)}
+func newError(class Class, kind FailureKind, status int, format string, args ...any) *Error {
+	return &Error{Class: class, Kind: kind, HTTPStatus: status, Err: fmt.Errorf(format, args...)}
+}
+
+// Endpoint is a TMS API path and whether a request to it creates
+// something, which decides what an unanswered request may have done.
+type Endpoint struct {
+	Path    string
+	Creates bool
+}
+
+// CustAdd is POST /Cust/Add: with EditItem 0 and no CCODE it creates a
+// customer under a new number, so it counts as creating.
+var CustAdd = Endpoint{Path: "/Cust/Add", Creates: true}
+
+// MayHaveApplied reports whether err, a failure of a request to ep, may
+// have created something: an Ambiguous *Error on an endpoint that creates.
+// Such a request must not be resent unless resending is idempotent.
+func MayHaveApplied(ep Endpoint, err error) bool {
+	var e *Error
+	return ep.Creates && errors.As(err, &e) && e.Class == Ambiguous
 }
 
 // snippetLen is how many bytes of a response body error messages quote.

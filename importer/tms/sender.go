@@ -22,43 +22,10 @@ type Throttle interface {
 	Succeeded()
 }
 
-// ErrStopped is the error of a row the run stopped sending (the first
-// Ctrl-C): no new attempt is made once the run stops, though a request in
-// flight finishes.
+// ErrStopped is the error of a row the run stopped sending: the stop
+// channel given to Send was closed (the first Ctrl-C). No new attempt is
+// made once the run stops, though a request in flight finishes.
 var ErrStopped = errors.New("the run was stopped before this row was sent (again)")
-
-type stopKey struct{}
-
-// WithStop returns a context under which Send makes no new attempt, and
-// waits no longer for the rate limiter or a backoff, once stop is closed.
-// A request in flight goes on: only ctx's own end aborts it.
-func WithStop(ctx context.Context, stop <-chan struct{}) context.Context {
-	return context.WithValue(ctx, stopKey{}, stop)
-}
-
-type beforeFirstKey struct{}
-
-// WithBeforeFirst returns a context under which Send calls before right
-// before its first request, after waiting for the rate limiter: a journal
-// records the row there, so a crash while rows wait for their turn does
-// not leave them looking sent. An error from before stops the row unsent.
-func WithBeforeFirst(ctx context.Context, before func() error) context.Context {
-	return context.WithValue(ctx, beforeFirstKey{}, before)
-}
-
-// BeforeFirst runs the hook WithBeforeFirst set, if any. Every sender
-// calls it right before its first request for a row (fakes in tests too).
-func BeforeFirst(ctx context.Context) error {
-	if before, _ := ctx.Value(beforeFirstKey{}).(func() error); before != nil {
-		return before()
-	}
-	return nil
-}
-
-func stopOf(ctx context.Context) <-chan struct{} {
-	stop, _ := ctx.Value(stopKey{}).(<-chan struct{})
-	return stop
-}
 
 // Policy says how Sender retries. Zero fields take their defaults.
 type Policy struct {
@@ -101,6 +68,11 @@ type Outcome struct {
 
 // Sender sends rows through Client, retrying what is safe to retry.
 // It is safe for concurrent use when Throttle and Logger are.
+//
+// A caller sends a row in three steps: Ready (wait for the rate limit),
+// record that the row is about to be sent (e.g. claim it in a journal, so
+// a crash cannot leave it looking unsent), then Send. Send makes the first
+// request at once, since Ready already waited for its turn.
 type Sender struct {
 	Client   *Client
 	Throttle Throttle // nil: no rate limit
@@ -108,128 +80,209 @@ type Sender struct {
 	Logger   *slog.Logger // nil: no log
 }
 
-// Send sends one row. idempotent means resending cannot create a second
-// customer: the payload has a CCODE (an add with a given code, an edit or
-// an upsert); it is false for an auto-numbered create (blank CCODE).
-//
-// Retryable failures are retried, creates included (the server never saw
-// them). Ambiguous failures are retried only when idempotent; a create
-// stops at once with Unknown set. Permanent failures and business errors
-// (Status "E") are not retried. Backoff is exponential with full jitter,
-// never shorter than the server's Retry-After.
-func (s *Sender) Send(ctx context.Context, main Main, idempotent bool) Outcome {
-	p := s.policy()
-	log := s.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+// Ready waits until the Throttle lets the next request go, or ctx ends;
+// call it right before recording the row and calling Send. With a nil
+// Throttle it only returns ctx.Err(). When ctx ended it returns ctx.Err()
+// itself. To end the wait when the run stops, pass a ctx that ends then.
+func (s *Sender) Ready(ctx context.Context) error {
+	if s.Throttle == nil {
+		return ctx.Err()
 	}
-	// waitCtx ends the waits (rate limiter, backoff) when the run stops
-	// taking rows; ctx alone governs a request in flight.
-	waitCtx, stopWaiting := context.WithCancel(ctx)
-	defer stopWaiting()
-	stop := stopOf(ctx)
-	if stop != nil {
-		go func() {
-			select {
-			case <-stop:
-				stopWaiting()
-			case <-waitCtx.Done():
-			}
-		}()
-	}
-	stopped := func(attempt int, last error) (Outcome, bool) {
-		select {
-		case <-stop: // a nil stop never fires
-		default:
-			return Outcome{}, false
-		}
+	if err := s.Throttle.Wait(ctx); err != nil {
 		if ctx.Err() != nil {
-			return Outcome{}, false
+			return ctx.Err()
 		}
-		if last == nil {
-			return Outcome{Attempts: attempt, Err: ErrStopped}, true
-		}
-		return Outcome{Attempts: attempt, Err: fmt.Errorf("%w: %w", ErrStopped, last)}, true
+		return fmt.Errorf("waiting for the rate limiter: %w", err)
 	}
-	ambiguousBefore := false
-	var last error
-	for attempt := 0; ; {
-		if err := ctx.Err(); err != nil {
-			return Outcome{Attempts: attempt, Err: err}
-		}
-		if o, ok := stopped(attempt, last); ok {
+	return nil
+}
+
+// Send sends one row as a /Cust/Add request (CustAdd). idempotent means
+// resending cannot create a second customer: the payload has a CCODE (an
+// add with a given code, an edit or an upsert); it is false for an
+// auto-numbered create (blank CCODE).
+//
+// The first request goes out at once (the caller called Ready); each
+// retry waits for the backoff and then the Throttle. Retryable failures
+// are retried, creates included (the server never saw them). Ambiguous
+// failures are retried only when idempotent; a create that may have been
+// applied (MayHaveApplied) stops at once with Unknown set. Permanent
+// failures and business errors (Status "E") are not retried. Backoff is
+// exponential with full jitter, never shorter than the server's
+// Retry-After.
+//
+// Once stop (which may be nil) is closed, no new request is made and the
+// waits end: Outcome.Err is ErrStopped, wrapping the last failure if any.
+// A request in flight finishes; only ctx's own end aborts it.
+func (s *Sender) Send(ctx context.Context, stop <-chan struct{}, main Main, idempotent bool) Outcome {
+	r := &sendRun{s: s, p: s.policy(), log: s.Logger, ctx: ctx, stop: stop, main: main, idempotent: idempotent}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	for {
+		if o, done := r.ended(); done {
 			return o
 		}
-		if s.Throttle != nil {
-			if err := s.Throttle.Wait(waitCtx); err != nil {
-				if o, ok := stopped(attempt, last); ok {
-					return o
-				}
-				if ctx.Err() != nil {
-					return Outcome{Attempts: attempt, Err: ctx.Err()}
-				}
-				return Outcome{Attempts: attempt, Err: fmt.Errorf("waiting for the rate limiter: %w", err)}
-			}
-		}
-		if attempt == 0 {
-			if err := BeforeFirst(ctx); err != nil {
-				return Outcome{Err: err}
-			}
-		}
-		attempt++
-		resp, err := s.Client.Do(ctx, main)
-		if err == nil {
-			if s.Throttle != nil {
-				s.Throttle.Succeeded()
-			}
-			if resp.Status == "E" && ambiguousBefore && isAdd(main) && CodeExists(resp) {
-				return Outcome{Response: resp, Attempts: attempt, Unknown: true, Err: fmt.Errorf(
-					"TMS says customer code %v already exists (%s %s), but an earlier attempt for this row got no clear answer and may have created it; check the customer in TMS before re-running the row: %w",
-					main["CCODE"], resp.ErrorCode, resp.ErrorMessage, last)}
-			}
-			return Outcome{Response: resp, Attempts: attempt}
-		}
-		var e *Error
-		if !errors.As(err, &e) {
-			e = &Error{Class: Permanent, Err: err}
-		}
-		if ctx.Err() != nil {
-			if e.Class == Ambiguous && !idempotent {
-				return Outcome{Attempts: attempt, Unknown: true, Err: fmt.Errorf("%w; this customer may have been created in TMS: check TMS before re-running the row (%w)", ctx.Err(), err)}
-			}
-			return Outcome{Attempts: attempt, Err: ctx.Err()}
-		}
-		last = err
-		switch e.Class {
-		case Permanent:
-			return Outcome{Attempts: attempt, Err: err}
-		case Ambiguous:
-			if !idempotent {
-				return Outcome{Attempts: attempt, Unknown: true, Err: fmt.Errorf("%w; this customer may have been created in TMS: check TMS before re-running the row (it is not resent automatically, to avoid a duplicate)", err)}
-			}
-			ambiguousBefore = true
-		case Retryable:
-			if e.HTTPStatus == 429 || e.HTTPStatus == 503 {
-				if s.Throttle != nil {
-					s.Throttle.Throttled(e.RetryAfter)
-				}
-			}
-		}
-		if attempt >= p.MaxAttempts {
-			return Outcome{Attempts: attempt, Err: fmt.Errorf("gave up after %d attempts: %w", attempt, err)}
-		}
-		d := p.delay(attempt, e.RetryAfter)
-		log.Info("retrying TMS request", "attempt", attempt, "class", e.Class.String(), "wait", d, "err", err.Error())
-		if err := p.Sleep(waitCtx, d); err != nil {
-			if o, ok := stopped(attempt, last); ok {
+		if r.attempts > 0 {
+			if o, done := r.waitForTurn(); done {
 				return o
 			}
-			if ctx.Err() != nil {
-				return Outcome{Attempts: attempt, Err: ctx.Err()}
-			}
-			return Outcome{Attempts: attempt, Err: err}
+		}
+		if o, done := r.try(); done {
+			return o
+		}
+		if o, done := r.backoff(); done {
+			return o
 		}
 	}
+}
+
+// sendRun is the state of one Send.
+type sendRun struct {
+	s          *Sender
+	p          Policy
+	log        *slog.Logger
+	ctx        context.Context // ends the requests and the waits
+	stop       <-chan struct{} // ends the waits and prevents new requests
+	main       Main
+	idempotent bool
+
+	attempts        int    // requests sent
+	last            error  // the failure of the last request
+	lastErr         *Error // last as an *Error
+	ambiguousBefore bool   // an earlier request may have been applied
+}
+
+// ended reports whether ctx ended or the run stopped before a request.
+func (r *sendRun) ended() (Outcome, bool) {
+	if err := r.ctx.Err(); err != nil {
+		return Outcome{Attempts: r.attempts, Err: err}, true
+	}
+	return r.stopped()
+}
+
+// stopped reports whether stop is closed (and ctx has not ended).
+func (r *sendRun) stopped() (Outcome, bool) {
+	select {
+	case <-r.stop: // a nil stop never fires
+	default:
+		return Outcome{}, false
+	}
+	if r.ctx.Err() != nil {
+		return Outcome{}, false
+	}
+	if r.last == nil {
+		return Outcome{Attempts: r.attempts, Err: ErrStopped}, true
+	}
+	return Outcome{Attempts: r.attempts, Err: fmt.Errorf("%w: %w", ErrStopped, r.last)}, true
+}
+
+// waitEnded is the Outcome of a wait that failed with err: ErrStopped,
+// ctx.Err() itself, or err.
+func (r *sendRun) waitEnded(err error) Outcome {
+	if o, ok := r.stopped(); ok {
+		return o
+	}
+	if r.ctx.Err() != nil {
+		return Outcome{Attempts: r.attempts, Err: r.ctx.Err()}
+	}
+	return Outcome{Attempts: r.attempts, Err: err}
+}
+
+// waitForTurn waits for the Throttle before a retry.
+func (r *sendRun) waitForTurn() (Outcome, bool) {
+	if r.s.Throttle == nil {
+		return Outcome{}, false
+	}
+	if err := r.wait(r.s.Throttle.Wait); err != nil {
+		return r.waitEnded(fmt.Errorf("waiting for the rate limiter: %w", err)), true
+	}
+	return Outcome{}, false
+}
+
+// backoff sleeps before the next attempt.
+func (r *sendRun) backoff() (Outcome, bool) {
+	d := r.p.delay(r.attempts, r.lastErr.RetryAfter)
+	r.log.Info("retrying TMS request", "attempt", r.attempts, "class", r.lastErr.Class.String(), "kind", Kind(r.last).String(), "wait", d, "err", r.last.Error())
+	if err := r.wait(func(ctx context.Context) error { return r.p.Sleep(ctx, d) }); err != nil {
+		return r.waitEnded(err), true
+	}
+	return Outcome{}, false
+}
+
+// wait runs a wait under a context that ends with ctx or when stop closes.
+func (r *sendRun) wait(wait func(context.Context) error) error {
+	if r.stop == nil {
+		return wait(r.ctx)
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-r.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return wait(ctx)
+}
+
+// try sends one request. It reports the Outcome when the row is done, or
+// false to retry it.
+func (r *sendRun) try() (Outcome, bool) {
+	r.attempts++
+	resp, err := r.s.Client.AddCustomer(r.ctx, r.main)
+	if err == nil {
+		return r.answered(resp), true
+	}
+	return r.failed(err)
+}
+
+// answered is the Outcome of a decoded answer.
+func (r *sendRun) answered(resp Response) Outcome {
+	if r.s.Throttle != nil {
+		r.s.Throttle.Succeeded()
+	}
+	if resp.Status == "E" && r.ambiguousBefore && isAdd(r.main) && CodeExists(resp) {
+		return Outcome{Response: resp, Attempts: r.attempts, Unknown: true, Err: fmt.Errorf(
+			"TMS says customer code %v already exists (%s %s), but an earlier attempt for this row got no clear answer and may have created it; check the customer in TMS before re-running the row: %w",
+			r.main["CCODE"], resp.ErrorCode, resp.ErrorMessage, r.last)}
+	}
+	return Outcome{Response: resp, Attempts: r.attempts}
+}
+
+// failed decides what a failed request means: the Outcome when the row is
+// done, or false to retry it.
+func (r *sendRun) failed(err error) (Outcome, bool) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Class: Permanent, Err: err}
+	}
+	mayHaveCreated := !r.idempotent && MayHaveApplied(CustAdd, err)
+	if r.ctx.Err() != nil {
+		if mayHaveCreated {
+			return Outcome{Attempts: r.attempts, Unknown: true, Err: fmt.Errorf("%w; this customer may have been created in TMS: check TMS before re-running the row (%w)", r.ctx.Err(), err)}, true
+		}
+		return Outcome{Attempts: r.attempts, Err: r.ctx.Err()}, true
+	}
+	r.last, r.lastErr = err, e
+	switch e.Class {
+	case Permanent:
+		return Outcome{Attempts: r.attempts, Err: err}, true
+	case Ambiguous:
+		if mayHaveCreated {
+			return Outcome{Attempts: r.attempts, Unknown: true, Err: fmt.Errorf("%w; this customer may have been created in TMS: check TMS before re-running the row (it is not resent automatically, to avoid a duplicate)", err)}, true
+		}
+		r.ambiguousBefore = true
+	case Retryable:
+		if (e.HTTPStatus == 429 || e.HTTPStatus == 503) && r.s.Throttle != nil {
+			r.s.Throttle.Throttled(e.RetryAfter)
+		}
+	}
+	if r.attempts >= r.p.MaxAttempts {
+		return Outcome{Attempts: r.attempts, Err: fmt.Errorf("gave up after %d attempts: %w", r.attempts, err)}, true
+	}
+	return Outcome{}, false
 }
 
 func (s *Sender) policy() Policy {

@@ -20,12 +20,16 @@ type fakeThrottle struct {
 	succeeded   int
 	retryAfters []time.Duration // one per Throttled call
 	waitErr     error
+	onWait      func() // called by each Wait
 }
 
 func (f *fakeThrottle) Wait(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.waits++
+	if f.onWait != nil {
+		f.onWait()
+	}
 	if f.waitErr != nil {
 		return f.waitErr
 	}
@@ -136,7 +140,11 @@ func TestSend(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, rc := scriptedServer(t, tt.answers...)
 			th, sl := &fakeThrottle{}, &sleeps{}
-			out := newSender(c, th, sl).Send(context.Background(), tt.main, tt.idempotent)
+			s := newSender(c, th, sl)
+			if err := s.Ready(context.Background()); err != nil {
+				t.Fatalf("Ready: %v", err)
+			}
+			out := s.Send(context.Background(), nil, tt.main, tt.idempotent)
 			if out.Attempts != tt.wantAttempts {
 				t.Errorf("attempts: got %d, want %d", out.Attempts, tt.wantAttempts)
 			}
@@ -165,7 +173,7 @@ func TestSend(t *testing.T) {
 				t.Errorf("Succeeded calls: got %d, want %d", th.succeeded, tt.wantSucceeded)
 			}
 			if th.waits != tt.wantAttempts {
-				t.Errorf("Wait calls: got %d, want one per attempt (%d)", th.waits, tt.wantAttempts)
+				t.Errorf("Wait calls: got %d, want one per attempt (Ready's and one per retry: %d)", th.waits, tt.wantAttempts)
 			}
 		})
 	}
@@ -193,7 +201,7 @@ func TestSendCreateResentAfterConnectionRefused(t *testing.T) {
 	sl := &sleeps{}
 	s := newSender(c, nil, sl)
 	s.Policy.MaxAttempts = 3
-	out := s.Send(context.Background(), Main{"CCODE": ""}, false)
+	out := s.Send(context.Background(), nil, Main{"CCODE": ""}, false)
 	if out.Attempts != 3 || out.Unknown {
 		t.Errorf("got %d attempts, unknown %t, want 3 and false", out.Attempts, out.Unknown)
 	}
@@ -208,7 +216,7 @@ func TestSendContextCancelled(t *testing.T) {
 		c, rc := scriptedServer(t, ok)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		out := newSender(c, &fakeThrottle{}, &sleeps{}).Send(ctx, Main{}, false)
+		out := newSender(c, &fakeThrottle{}, &sleeps{}).Send(ctx, nil, Main{}, false)
 		if out.Attempts != 0 || out.Err != context.Canceled || out.Unknown {
 			t.Errorf("got %+v, want 0 attempts and context.Canceled", out)
 		}
@@ -216,15 +224,16 @@ func TestSendContextCancelled(t *testing.T) {
 			t.Errorf("server saw %d requests, want 0", n)
 		}
 	})
-	t.Run("while throttled", func(t *testing.T) {
-		c, _ := scriptedServer(t, ok)
+	t.Run("while throttled before a retry", func(t *testing.T) {
+		c, rc := scriptedServer(t, busy, ok)
 		ctx, cancel := context.WithCancel(context.Background())
-		th := &fakeThrottle{}
-		th.waitErr = context.Canceled
-		cancel()
-		out := newSender(c, th, &sleeps{}).Send(ctx, Main{}, false)
-		if out.Attempts != 0 || out.Err != context.Canceled {
-			t.Errorf("got %+v, want 0 attempts and context.Canceled", out)
+		th := &fakeThrottle{onWait: cancel}
+		out := newSender(c, th, &sleeps{}).Send(ctx, nil, Main{}, false)
+		if out.Attempts != 1 || out.Err != context.Canceled || out.Unknown {
+			t.Errorf("got %+v, want 1 attempt and context.Canceled", out)
+		}
+		if n := len(rc.requests()); n != 1 {
+			t.Errorf("server saw %d requests, want 1", n)
 		}
 	})
 	t.Run("while sleeping between attempts", func(t *testing.T) {
@@ -232,7 +241,7 @@ func TestSendContextCancelled(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s := newSender(c, nil, nil)
 		s.Policy.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
-		out := s.Send(ctx, Main{}, false)
+		out := s.Send(ctx, nil, Main{}, false)
 		if out.Attempts != 1 || out.Err != context.Canceled || out.Unknown {
 			t.Errorf("got %+v, want 1 attempt, context.Canceled, not unknown", out)
 		}
@@ -253,7 +262,7 @@ func TestSendContextCancelled(t *testing.T) {
 			})
 			ctx, cancel := context.WithCancel(context.Background())
 			go func() { <-arrived; cancel() }()
-			out := newSender(c, nil, &sleeps{}).Send(ctx, Main{}, idempotent)
+			out := newSender(c, nil, &sleeps{}).Send(ctx, nil, Main{}, idempotent)
 			if out.Attempts != 1 || !errors.Is(out.Err, context.Canceled) {
 				t.Errorf("got %+v, want 1 attempt and context.Canceled", out)
 			}
@@ -328,77 +337,223 @@ func TestIsAdd(t *testing.T) {
 	}
 }
 
-// The first Ctrl-C: no new attempt, no more waiting, but a request in
-// flight is not cut.
-func TestSendStops(t *testing.T) {
-	t.Run("no retry after the stop", func(t *testing.T) {
-		c, rc := scriptedServer(t, busy)
-		stop := make(chan struct{})
-		s := &Sender{Client: c, Policy: Policy{MaxAttempts: 5, BaseDelay: time.Hour, MaxDelay: time.Hour, Rand: func() float64 { return 1 }}}
-		go func() {
-			for len(rc.requests()) == 0 {
-				time.Sleep(time.Millisecond)
-			}
-			close(stop)
-		}()
-		start := time.Now()
-		o := s.Send(WithStop(context.Background(), stop), Main{"CCODE": "", "EditItem": "0"}, false)
-		if !errors.Is(o.Err, ErrStopped) || o.Attempts != 1 || o.Unknown {
-			t.Errorf("got %+v, want one attempt ending in ErrStopped", o)
-		}
-		if d := time.Since(start); d > 30*time.Second {
-			t.Errorf("took %v: the hour-long backoff was not cut by the stop", d)
-		}
-		if n := len(rc.requests()); n != 1 {
-			t.Errorf("server got %d requests, want 1", n)
-		}
-	})
-	t.Run("stopped before the first attempt", func(t *testing.T) {
-		c, rc := scriptedServer(t, ok)
-		stop := make(chan struct{})
-		close(stop)
-		o := (&Sender{Client: c}).Send(WithStop(context.Background(), stop), Main{"CCODE": "C1"}, true)
-		if !errors.Is(o.Err, ErrStopped) || o.Attempts != 0 || len(rc.requests()) != 0 {
-			t.Errorf("got %+v with %d requests, want no attempt", o, len(rc.requests()))
-		}
-	})
-	t.Run("request in flight finishes", func(t *testing.T) {
-		stop := make(chan struct{})
-		c, _ := scriptedServer(t, func(w http.ResponseWriter, r *http.Request) {
-			close(stop) // the stop arrives while TMS works on the request
-			time.Sleep(50 * time.Millisecond)
-			ok(w, r)
-		})
-		o := (&Sender{Client: c}).Send(WithStop(context.Background(), stop), Main{"CCODE": "C1"}, true)
-		if o.Err != nil || o.Response.Status != "S" {
-			t.Errorf("got %+v, want the answer of the request in flight", o)
-		}
-	})
+// recv waits for ch, failing the test instead of hanging.
+func recv[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
 }
 
-func TestSendCallsBeforeFirstOnce(t *testing.T) {
-	c, rc := scriptedServer(t, busy, busy, ok)
-	th := &fakeThrottle{}
-	var calls, waitsAtCall int
-	ctx := WithBeforeFirst(context.Background(), func() error {
-		calls++
-		waitsAtCall = th.waits
-		if n := len(rc.requests()); n != 0 {
-			t.Errorf("hook ran after %d requests, want before the first", n)
-		}
+// gateThrottle blocks each Wait until the test lets it through.
+type gateThrottle struct {
+	started chan struct{} // receives once per Wait, when it starts
+	gate    chan struct{} // a send lets one Wait through
+}
+
+func newGateThrottle() *gateThrottle {
+	return &gateThrottle{started: make(chan struct{}), gate: make(chan struct{})}
+}
+
+func (g *gateThrottle) Wait(ctx context.Context) error {
+	select {
+	case g.started <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-g.gate:
 		return nil
-	})
-	o := newSender(c, th, &sleeps{}).Send(ctx, Main{"CCODE": ""}, false)
-	if o.Err != nil || o.Attempts != 3 {
-		t.Fatalf("got %+v", o)
-	}
-	if calls != 1 || waitsAtCall != 1 {
-		t.Errorf("hook called %d times, after %d rate-limiter waits; want once, after the first wait", calls, waitsAtCall)
-	}
-	// A failing hook: nothing is sent.
-	c2, rc2 := scriptedServer(t, ok)
-	o = newSender(c2, nil, &sleeps{}).Send(WithBeforeFirst(context.Background(), func() error { return errors.New("disk full") }), Main{"CCODE": ""}, false)
-	if o.Err == nil || o.Attempts != 0 || len(rc2.requests()) != 0 {
-		t.Errorf("got %+v and %d requests, want nothing sent", o, len(rc2.requests()))
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
+
+func (g *gateThrottle) Throttled(time.Duration) {}
+func (g *gateThrottle) Succeeded()              {}
+
+// The caller waits its turn with Ready, records the row, then calls Send:
+// Send's first request goes out at once, each retry waits its turn.
+func TestSendFirstAttemptDoesNotWait(t *testing.T) {
+	c, rc := scriptedServer(t, busy, busy, ok)
+	th := newGateThrottle()
+	s := newSender(c, th, &sleeps{})
+
+	ready := make(chan error, 1)
+	go func() { ready <- s.Ready(context.Background()) }()
+	recv(t, th.started, "Ready to wait for the throttle")
+	select {
+	case err := <-ready:
+		t.Fatalf("Ready returned %v before the throttle let it through", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	th.gate <- struct{}{}
+	if err := recv(t, ready, "Ready"); err != nil {
+		t.Fatalf("Ready: %v", err)
+	}
+
+	result := make(chan Outcome, 1)
+	go func() { result <- s.Send(context.Background(), nil, Main{"CCODE": ""}, false) }()
+	for retry := 1; retry <= 2; retry++ {
+		recv(t, th.started, "a retry to wait for the throttle")
+		if n := len(rc.requests()); n != retry {
+			t.Fatalf("retry %d waits for the throttle after %d requests, want %d (the first sent without waiting)", retry, n, retry)
+		}
+		th.gate <- struct{}{}
+	}
+	o := recv(t, result, "Send")
+	if o.Err != nil || o.Attempts != 3 || o.Response.Status != "S" {
+		t.Errorf("got %+v, want success after 3 attempts", o)
+	}
+}
+
+func TestReady(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	boom := errors.New("boom")
+	tests := []struct {
+		name     string
+		throttle Throttle
+		ctx      context.Context
+		wantErr  error // checked with errors.Is; nil for none
+		wantMsg  string
+	}{
+		{name: "no throttle", ctx: context.Background()},
+		{name: "no throttle, context ended", ctx: cancelled, wantErr: context.Canceled},
+		{name: "throttle lets through", throttle: &fakeThrottle{}, ctx: context.Background()},
+		{name: "context ended while throttled", throttle: &fakeThrottle{waitErr: errors.New("limiter: context canceled")}, ctx: cancelled, wantErr: context.Canceled},
+		{name: "throttle fails", throttle: &fakeThrottle{waitErr: boom}, ctx: context.Background(), wantErr: boom, wantMsg: "waiting for the rate limiter"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := (&Sender{Throttle: tt.throttle}).Ready(tt.ctx)
+			switch {
+			case tt.wantErr == nil && err != nil:
+				t.Fatalf("got %v, want nil", err)
+			case tt.wantErr == context.Canceled && err != context.Canceled:
+				t.Fatalf("got %v, want ctx.Err() itself", err)
+			case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
+				t.Fatalf("got %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantMsg != "" && !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("got %q, want it to contain %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// The first Ctrl-C closes stop: no new attempt, no more waiting, but a
+// request in flight is not cut.
+func TestSendStops(t *testing.T) {
+	// waitForStop is a wait that ends only when its context does.
+	waitForStop := func(ctx context.Context) error {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Second):
+			return errors.New("the wait was not cut by the stop")
+		}
+	}
+	tests := []struct {
+		name string
+		// answer answers the requests; closeStop closes stop.
+		answer func(closeStop func()) http.HandlerFunc
+		// setup may change the sender; nil leaves it.
+		setup        func(s *Sender, closeStop func())
+		closedBefore bool
+		wantAttempts int
+		wantStatus   string // "" when the run must end in ErrStopped
+		wantLast     bool   // ErrStopped wraps the last failure
+	}{
+		{name: "closed before the first attempt", closedBefore: true,
+			answer: func(func()) http.HandlerFunc { return ok }, wantAttempts: 0},
+		{name: "closed during the backoff",
+			answer: func(func()) http.HandlerFunc { return busy },
+			setup: func(s *Sender, closeStop func()) {
+				s.Policy.Sleep = func(ctx context.Context, d time.Duration) error { closeStop(); return waitForStop(ctx) }
+			},
+			wantAttempts: 1, wantLast: true},
+		{name: "closed during a real minute-long backoff",
+			answer: func(closeStop func()) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) { busy(w, r); go closeStop() }
+			},
+			setup: func(s *Sender, _ func()) {
+				s.Policy = Policy{BaseDelay: time.Minute, MaxDelay: time.Minute, Rand: func() float64 { return 1 }}
+			},
+			wantAttempts: 1, wantLast: true},
+		{name: "closed during the rate-limiter wait before a retry",
+			answer: func(func()) http.HandlerFunc { return busy },
+			setup: func(s *Sender, closeStop func()) {
+				s.Throttle = throttleFunc(func(ctx context.Context) error { closeStop(); return waitForStop(ctx) })
+			},
+			wantAttempts: 1, wantLast: true},
+		{name: "request in flight finishes",
+			answer: func(closeStop func()) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					closeStop() // the stop arrives while TMS works on the request
+					time.Sleep(50 * time.Millisecond)
+					ok(w, r)
+				}
+			},
+			wantAttempts: 1, wantStatus: "S"},
+		{name: "request in flight fails and is not retried",
+			answer: func(closeStop func()) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					closeStop()
+					time.Sleep(50 * time.Millisecond)
+					busy(w, r)
+				}
+			},
+			wantAttempts: 1, wantLast: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stop := make(chan struct{})
+			var once sync.Once
+			closeStop := func() { once.Do(func() { close(stop) }) }
+			if tt.closedBefore {
+				closeStop()
+			}
+			c, rc := scriptedServer(t, tt.answer(closeStop))
+			s := newSender(c, nil, &sleeps{})
+			if tt.setup != nil {
+				tt.setup(s, closeStop)
+			}
+			start := time.Now()
+			o := s.Send(context.Background(), stop, Main{"CCODE": "", "EditItem": "0"}, false)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v: a wait was not cut by the stop", d)
+			}
+			if n := len(rc.requests()); o.Attempts != tt.wantAttempts || n != tt.wantAttempts {
+				t.Errorf("got %d attempts and %d requests, want %d", o.Attempts, n, tt.wantAttempts)
+			}
+			if o.Unknown {
+				t.Errorf("got Unknown: %v", o.Err)
+			}
+			if tt.wantStatus != "" {
+				if o.Err != nil || o.Response.Status != tt.wantStatus {
+					t.Errorf("got %+v, want the answer of the request in flight", o)
+				}
+				return
+			}
+			if !errors.Is(o.Err, ErrStopped) || Kind(o.Err) != KindStopped {
+				t.Errorf("got %v (kind %v), want ErrStopped", o.Err, Kind(o.Err))
+			}
+			var e *Error
+			if got := errors.As(o.Err, &e); got != tt.wantLast {
+				t.Errorf("got %v: wraps the last failure %t, want %t", o.Err, got, tt.wantLast)
+			}
+		})
+	}
+}
+
+// throttleFunc is a Throttle whose Wait is the function itself.
+type throttleFunc func(ctx context.Context) error
+
+func (f throttleFunc) Wait(ctx context.Context) error { return f(ctx) }
+func (f throttleFunc) Throttled(time.Duration)        {}
+func (f throttleFunc) Succeeded()                     {}

@@ -759,7 +759,7 @@ func TestDateSerialInGeneralCell(t *testing.T) {
 
 	// The converted date is what is sent.
 	sim, _, env := startSim(t)
-	res = run(t, env, "import", "--lang", "en", "--no-journal", "--out", filepath.Join(dir, "import.csv"), in)
+	res = run(t, env, "import", "--lang", "en", "--out", filepath.Join(dir, "import.csv"), in)
 	if res.code != ExitOK {
 		t.Fatalf("import: got exit %d, want %d\n%s", res.code, ExitOK, res)
 	}

@@ -69,6 +69,7 @@ func commands() []command {
 		{"sim", "run the TMS /Cust/Add simulator", runSim},
 		{"fields", "list every Main field: code, label, type, allowed values, defaults", runFields},
 		{"template", "write an empty input sheet with dropdowns and length limits", runTemplate},
+		{"ledger", "look into the ledger: find a customer, export, runs, move to a new TMS URL", runLedger},
 		{"config", "check a config file and print the effective settings (config check)", runConfig},
 		{"version", "print the version", runVersion},
 	}

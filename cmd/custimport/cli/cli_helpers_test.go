@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -68,6 +69,7 @@ func runIO(t *testing.T, io IO, args ...string) runResult {
 	if io.Getenv == nil {
 		io.Getenv = func(string) string { return "" }
 	}
+	io.Getenv = withStateDir(t, io.Getenv)
 	code := Main(args, io)
 	return runResult{code: code, stdout: out.String(), stderr: errb.String()}
 }
@@ -367,7 +369,9 @@ func startSim(t *testing.T) (*tmssim.Server, *httptest.Server, map[string]string
 		srv.Close()
 		sim.Close()
 	})
-	return sim, srv, tmsEnv(srv.URL)
+	env := tmsEnv(srv.URL)
+	env["CUSTIMPORT_STATE_DIR"] = t.TempDir() // the test's own ledgers
+	return sim, srv, env
 }
 
 // tmsEnv is the environment of an import to url.
@@ -377,3 +381,22 @@ func tmsEnv(url string) map[string]string {
 
 // basicHeader is a header every test row can fill: code, name, credit limit.
 var basicHeader = []string{"CCODE", "CNAM1", "CBELE"}
+
+// stateDirs is each test's ledger folder: every run of one test shares
+// it, and no test touches the user's state folder.
+var stateDirs sync.Map // test name → folder
+
+// withStateDir gives CUSTIMPORT_STATE_DIR a temporary folder of the test's
+// own unless the test set it.
+func withStateDir(t *testing.T, getenv func(string) string) func(string) string {
+	dir, ok := stateDirs.Load(t.Name())
+	if !ok {
+		dir, _ = stateDirs.LoadOrStore(t.Name(), t.TempDir())
+	}
+	return func(k string) string {
+		if v := getenv(k); v != "" || k != "CUSTIMPORT_STATE_DIR" {
+			return v
+		}
+		return dir.(string)
+	}
+}

@@ -92,6 +92,14 @@ rate limit, retries, results file and summary.`)
 		}
 		return io.Getenv(name)
 	}
+	// The demo's simulator is new each time, and so is its ledger: kept
+	// in a temporary folder, never in the user's state folder.
+	stateTmp, err := os.MkdirTemp("", "custimport-demo-state-")
+	if err != nil {
+		return fail(io, "demo: %v", err)
+	}
+	defer os.RemoveAll(stateTmp)
+	s.StateDir = stateTmp
 	sender, limiter, err := newSender(s, demoIO, log)
 	if err != nil {
 		return fail(io, "demo: %v", err)
@@ -100,6 +108,11 @@ rate limit, retries, results file and summary.`)
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
 	opts.AbortCtx = abort
+	closeLedger, err := attachLedger(ctx, s, demoIO, &opts)
+	if err != nil {
+		return failErr(io, s.Lang, err)
+	}
+	defer closeLedger()
 	exit, _, _ := runOne(ctx, io, s, opts)
 	if exit != ExitCantRun {
 		fmt.Fprintf(io.Out, "The simulator now holds %d customers (GET %s/_sim/customers while it runs).\n", len(sim.Customers()), url)

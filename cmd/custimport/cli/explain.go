@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/journal"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/mapping"
 )
@@ -36,7 +36,11 @@ var explanations = []struct {
 	{mapping.ErrNoCodeColumn, "有一欄看起來是客戶代號,卻沒有對應到 CCODE;照這樣匯入,每一列都會新增一位客戶。請將該欄改名為「客戶代號」,或用 --mapping 對應檔指定。", "a column looks like the customer code but does not map to CCODE; imported like this, every row would create a new customer. Rename it to 客戶代號, or map it with --mapping."},
 	{mapping.ErrMappingFile, "對應檔 (mapping) 有誤:請依訊息修正,範例見 samples/mapping.yaml。", "the mapping file is wrong: fix it as the message says; see samples/mapping.yaml."},
 	{importer.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
-	{journal.ErrOtherInput, "輸入檔在上次匯入後有變更:請先依上次結果檔處理 UNKNOWN 的列,再加上 --fresh 重新開始。", "the input changed since the last run: handle the UNKNOWN rows of the last results, then run with --fresh."},
+	{ledger.ErrLocked, "另一個 custimport 正在匯入到同一個 TMS:請等它結束,或加上 --wait 5m 等候。", "another custimport run is importing into the same TMS: wait for it to finish, or pass --wait 5m to wait for it."},
+	{ledger.ErrCorrupt, "記錄檔 (ledger) 無法讀取:請保留該檔並聯絡 IT;custimport 在沒有它時不會送出,以免重複建立客戶。", "the ledger cannot be read: keep the file and call IT; custimport does not send without it, so no customer is created twice."},
+	{ledger.ErrNewerSchema, "記錄檔 (ledger) 由較新版的 custimport 寫入:請改用較新版本。", "the ledger was written by a newer custimport: use that version."},
+	{importer.ErrDamagedRows, "Excel 檔的列號重複或倒退 (檔案已損壞):請用 Excel 開啟後另存新檔再匯入。", "the workbook's row numbers repeat or go backwards (it is damaged): open it in Excel, save it again and import that."},
+	{importer.ErrNoEarlierRun, "--only-failed 找不到此檔先前的匯入紀錄:請改匯入上次的結果檔,或拿掉 --only-failed。", "--only-failed found no earlier run of this file: import the last results file instead, or leave out --only-failed."},
 	{importer.ErrTMSRefuses, "TMS 拒絕了每一筆請求本身:請確認 TMS_API_KEY、TMS_PNO、TMS_PRONUM 與簽章方式 (--sign-recipe,需向 TMS 確認),修正後重新執行同一指令即可續傳。", "TMS refuses the requests themselves: check TMS_API_KEY, TMS_PNO, TMS_PRONUM and the signing recipe (--sign-recipe, to confirm with TMS); then run the same command again to resume."},
 	{importer.ErrTMSUnreachable, "TMS 沒有回應:請確認網址、網路與 TMS 是否正常;修正後重新執行同一指令即可續傳。", "TMS does not answer: check the URL, the network and TMS; then run the same command again to resume."},
 }

@@ -12,15 +12,14 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/journal"
 )
 
 // runFolder imports every *.csv and *.xlsx file of a folder in name
-// order. Each file is moved afterwards to done/ (every row OK; its journal
-// is archived, so a later file of the same name is a new file) or failed/
-// (anything else; it keeps its journal, to be fixed and put back) beside
-// it, under a new name if one of that name is already there. A file stays where it is in a dry-run, when the run was
-// stopped before its end (to resume), or when another run holds it.
+// order. Each file is moved afterwards to done/ (every row OK) or failed/
+// (anything else, to be fixed and put back) beside it, under a new name if
+// one of that name is already there; the TMS's ledger remembers what was
+// sent, whatever the files are called. A file stays where it is in a
+// dry-run, or when the run was stopped before its end (to resume).
 // Results go to the results folder (default <folder>/results). The exit
 // code is the worst of the files'. --summary-json PATH gets the folder's
 // summary (every file's outcome), each file's own summary goes beside its
@@ -137,12 +136,9 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 		switch {
 		case opts.DryRun:
 			continue // a check leaves the folder as it is
-		case errors.Is(runErr, importer.ErrLocked):
-			fmt.Fprintf(io.Out, "left in %s: another run is importing it\n\n", dir)
-			continue
 		case sum.Interrupted || errors.Is(ctx.Err(), context.Canceled):
 			// Stopped (Ctrl-C, TMS not answering): the file stays, so the
-			// next run resumes it from its journal.
+			// next run resumes it (the ledger knows what was sent).
 			fmt.Fprintf(io.Out, "left in %s to resume\n\n", dir)
 			continue
 		}
@@ -158,36 +154,20 @@ func runFolderFiles(ctx context.Context, io IO, s settings, dir string, base imp
 		}
 		last.MovedTo = dst
 		fmt.Fprintf(io.Out, "moved to %s\n", dst)
-		if to == "done" {
-			// Every row is OK: nothing is left to resume or fix, so a
-			// later file of the same name (tomorrow's export) is a new
-			// file, not an edited version of this one. A file in failed/
-			// keeps its journal: fixed and put back, it resumes.
-			if old, err := journal.Archive(opts.Out+".journal", time.Now()); err != nil {
-				fmt.Fprintf(io.Err, "custimport: %v\n", err)
-				worst = ExitCantRun
-			} else if old != "" {
-				fmt.Fprintf(io.Out, "finished: its journal is archived as %s\n", filepath.Base(old))
-			}
-		}
 		fmt.Fprintln(io.Out)
 	}
 	return worst
 }
 
-// keepFinishedResults renames the results file out of a file that
-// finished earlier (its journal was archived when it went to done/), so
-// that importing a new file of the same name does not overwrite them:
-// name.results.csv becomes name.results.<time>.csv, the time being when
-// it was written. It returns the new name, or "" when there was nothing
-// to keep (no results, or results whose journal is still there: a run to
-// resume, which rewrites them whole).
+// keepFinishedResults renames the results file of an earlier file of
+// the same name, so that importing a new file of that name does not
+// overwrite them: name.results.csv becomes name.results.<time>.csv, the
+// time being when it was written. It returns the new name, or "" when
+// there was nothing to keep. (What was sent is in the TMS's ledger; the
+// results are the user's record, and each run's is kept.)
 func keepFinishedResults(out string) (string, error) {
 	fi, err := os.Stat(out)
 	if err != nil {
-		return "", nil
-	}
-	if _, err := os.Stat(out + ".journal"); err == nil {
 		return "", nil
 	}
 	dst, err := stampedName(out, fi.ModTime())

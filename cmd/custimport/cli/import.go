@@ -10,11 +10,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/journal"
 	"github.com/custimport/custimport/importer/progress"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
@@ -48,10 +46,9 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
 	password := fs.String("password", "", "password of an encrypted XLSX (or env CUSTIMPORT_XLSX_PASSWORD)")
 	verbose := fs.Bool("verbose", false, "log every request at debug level")
-	fresh := fs.Bool("fresh", false, "forget earlier runs (their journal is archived): auto-numbered rows are created again")
-	resendUnknown := fs.Bool("resend-unknown", false, "resend auto-numbered rows whose outcome an earlier run could not know (check TMS first!)")
-	onlyFailed := fs.Bool("only-failed", false, "refuse to run unless a journal or results file records an earlier run (whose OK rows are never resent)")
-	noJournal := fs.Bool("no-journal", false, "do not keep <out>.journal (no crash-safe resume)")
+	resendUnknown := fs.Bool("resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
+	resendAll := fs.Bool("resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
+	onlyFailed := fs.Bool("only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -78,8 +75,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	}
 	opts.DryRun = *dryRun
 	opts.Logger = log
-	opts.Journal = !*noJournal
-	opts.Fresh, opts.ResendUnknown, opts.OnlyFailed = *fresh, *resendUnknown, *onlyFailed
+	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = *resendUnknown, *resendAll, *onlyFailed
 
 	if !opts.DryRun {
 		sender, limiter, err := newSender(s, io, log)
@@ -97,11 +93,37 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
 	opts.AbortCtx = abort
+	closeLedger, err := attachLedger(ctx, s, io, &opts)
+	if err != nil {
+		return failErr(io, s.Lang, err)
+	}
+	defer closeLedger()
 	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
 		return runFolder(ctx, io, s, pos[0], opts)
 	}
 	exit, _, _ := runOne(ctx, io, s, opts)
 	return exit
+}
+
+// attachLedger opens the TMS's ledger for the run: locked for an import,
+// read-only (when there is one) for a check.
+func attachLedger(ctx context.Context, s settings, io IO, opts *importer.Options) (func(), error) {
+	if opts.DryRun {
+		db, closeDB, err := peekLedger(ctx, s, io.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		if db != nil {
+			opts.Ledger = db
+		}
+		return closeDB, nil
+	}
+	db, closeDB, err := openLedger(ctx, s, io.Getenv, opts.Input)
+	if err != nil {
+		return nil, err
+	}
+	opts.Ledger = db
+	return closeDB, nil
 }
 
 // baseOptions turns settings into importer options for one input.
@@ -295,13 +317,16 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 	if sum.RateSettled > 0 {
 		fmt.Fprintf(w, "%s: %.1f req/s\n", label("送出速率最終為", "Send rate settled at"), sum.RateSettled)
 	}
-	if sum.Previously > 0 {
-		fmt.Fprintf(w, "%s %d\n", label("先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"), sum.Previously)
+	if n := sum.Previously - sum.Unchanged; n > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"), n)
+	}
+	if sum.Unchanged > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
 	}
 	if sum.Stopped != "" {
 		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
 		for _, e := range []error{importer.ErrTMSUnreachable, importer.ErrTMSRefuses} {
-			if strings.Contains(sum.Stopped, e.Error()) {
+			if errors.Is(sum.StopErr, e) {
 				fmt.Fprintf(w, "  → %s\n", explanation(e, lang))
 			}
 		}
@@ -341,6 +366,7 @@ type summaryJSON struct {
 	Interrupted bool           `json:"interrupted"`
 	Stopped     string         `json:"stopped,omitempty"`
 	Previously  int            `json:"previously_imported"`
+	Unchanged   int            `json:"unchanged"`
 	ExitCode    int            `json:"exit_code"`
 	Error       string         `json:"error,omitempty"`
 }
@@ -354,10 +380,11 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 		Counts: map[string]int{}, Errors: sum.Errors, Warnings: sum.Warnings,
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
-		Stopped: sum.Stopped, Previously: sum.Previously,
+		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
 	}
-	if h, err := journal.HashFile(opts.Input); err == nil {
-		out.InputSHA256 = h
+	out.InputSHA256 = sum.InputSHA256
+	if out.InputSHA256 == "" {
+		out.InputSHA256, _ = importer.HashFile(opts.Input)
 	}
 	for st, n := range sum.Counts {
 		out.Counts[string(st)] = n

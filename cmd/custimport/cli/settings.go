@@ -47,6 +47,8 @@ type settings struct {
 	Quiet       bool           `yaml:"quiet"`
 	Defaults    map[string]any `yaml:"defaults"`
 	SummaryJSON string         `yaml:"summary_json"`
+	StateDir    string         `yaml:"state_dir"`
+	Wait        time.Duration  `yaml:"wait"`
 
 	// keyFileFlag: --key-file was given on the command line, so it wins
 	// over TMS_API_KEY; a key_file from the config file does not.
@@ -85,6 +87,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.BoolVar(&s.Quiet, "quiet", s.Quiet, "log warnings and errors only")
 	fs.StringVar(&s.SummaryJSON, "summary-json", s.SummaryJSON, "write the run's summary as JSON to `PATH`")
 	fs.StringVar(&s.ResultsDir, "results-dir", s.ResultsDir, "folder for results files (default: beside the input)")
+	fs.StringVar(&s.StateDir, "state-dir", s.StateDir, "folder of the ledgers (env CUSTIMPORT_STATE_DIR; default: the user's local state folder)")
 	if !send {
 		return
 	}
@@ -99,6 +102,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.IntVar(&s.MaxAttempts, "max-attempts", s.MaxAttempts, "attempts per row for retryable failures")
 	fs.IntVar(&s.StopAfter, "stop-after", s.StopAfter, "stop sending after `N` rows in a row got no answer from TMS (0: never)")
 	fs.BoolVar(&s.AllowHTTP, "allow-http", s.AllowHTTP, "allow plain http:// to a host that is not loopback (the key's signatures travel in clear)")
+	fs.DurationVar(&s.Wait, "wait", s.Wait, "when another run uses the same TMS's ledger, wait this long for it (default 0: exit 2 at once)")
 	fs.BoolVar(&s.Insecure, "insecure-skip-verify", s.Insecure, "do not verify the TLS certificate (test servers only)")
 }
 
@@ -134,7 +138,8 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 			return eff, err
 		}
 	}
-	env := map[string]*string{"TMS_URL": &eff.URL, "TMS_PNO": &eff.PNO, "TMS_PRONUM": &eff.ProNum, "TMS_SIGN_RECIPE": &eff.SignRecipe}
+	env := map[string]*string{"TMS_URL": &eff.URL, "TMS_PNO": &eff.PNO, "TMS_PRONUM": &eff.ProNum, "TMS_SIGN_RECIPE": &eff.SignRecipe,
+		"CUSTIMPORT_STATE_DIR": &eff.StateDir}
 	for name, dst := range env {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -167,6 +172,9 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	}
 	if eff.StopAfter < 0 {
 		return eff, fmt.Errorf("--stop-after %d: want 0 (never) or more", eff.StopAfter)
+	}
+	if eff.Wait < 0 {
+		return eff, fmt.Errorf("--wait %v: want 0 or more", eff.Wait)
 	}
 	if eff.Timeout <= 0 {
 		return eff, fmt.Errorf("--timeout %v: want more than 0", eff.Timeout)

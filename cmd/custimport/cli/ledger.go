@@ -1,0 +1,245 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	stdio "io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/custimport/custimport/importer/ledger"
+)
+
+// stateDir is the folder of the ledgers: --state-dir, CUSTIMPORT_STATE_DIR
+// or the config's state_dir, else the user's local state folder.
+func stateDir(s settings, getenv func(string) string) (string, error) {
+	if s.StateDir != "" {
+		return s.StateDir, nil
+	}
+	home := getenv("HOME")
+	if runtime.GOOS == "windows" && home == "" {
+		home = getenv("USERPROFILE")
+	}
+	if home == "" && getenv("XDG_STATE_HOME") == "" && getenv("LocalAppData") == "" {
+		return "", errors.New("cannot tell where to keep the ledger (no HOME): set CUSTIMPORT_STATE_DIR or --state-dir")
+	}
+	return ledger.DefaultDir(runtime.GOOS, getenv, home)
+}
+
+// tenantOf is the TMS tenant the settings send to.
+func tenantOf(s settings) (ledger.Tenant, error) {
+	if s.URL == "" || s.PNO == "" {
+		return ledger.Tenant{}, errors.New("no TMS URL and pno: set TMS_URL and TMS_PNO (or --url and --pno)")
+	}
+	return ledger.NewTenant(s.URL, s.PNO, s.ProNum)
+}
+
+// openLedger opens the tenant's ledger for a run that sends and takes
+// the tenant's lock: a second run against the same TMS waits up to
+// s.Wait, then gives up naming the run that holds it.
+func openLedger(ctx context.Context, s settings, getenv func(string) string, input string) (*ledger.DB, func(), error) {
+	t, err := tenantOf(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := stateDir(s, getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("the ledger's folder: %w", err)
+	}
+	abs, _ := filepath.Abs(input)
+	// Ctrl-C ends a wait for the lock; with no wait, a run stopped at
+	// once still opens the ledger and writes every row's result.
+	lockCtx := ctx
+	if s.Wait == 0 {
+		lockCtx = context.WithoutCancel(ctx)
+	}
+	unlock, err := ledger.Lock(lockCtx, dir, t, ledger.Holder{PID: os.Getpid(), Input: abs, Started: time.Now()}, s.Wait)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := ledger.Open(context.WithoutCancel(ctx), dir, t, ledger.Options{})
+	if err != nil {
+		unlock()
+		return nil, nil, fmt.Errorf("%w\n  the ledger remembers which customers were created; custimport will not send without it. Move the file aside only if you are sure (then rows already imported are UNKNOWN or created again)", err)
+	}
+	return db, func() { db.Close(); unlock() }, nil
+}
+
+// peekLedger opens the tenant's ledger for a check, when the connection
+// settings are known and a ledger exists; otherwise the check goes on
+// without one (nil, no error).
+func peekLedger(ctx context.Context, s settings, getenv func(string) string) (*ledger.DB, func(), error) {
+	t, err := tenantOf(s)
+	if err != nil {
+		return nil, func() {}, nil
+	}
+	dir, err := stateDir(s, getenv)
+	if err != nil {
+		return nil, func() {}, nil
+	}
+	if _, err := os.Stat(ledger.FilePath(dir, t)); err != nil {
+		return nil, func() {}, nil
+	}
+	db, err := ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close() }, nil
+}
+
+const ledgerAbout = `Look into the ledger: the memory, per TMS, of every customer custimport
+created and of the content TMS accepted for each code. It lives in the
+user's local state folder (--state-dir, CUSTIMPORT_STATE_DIR).
+
+  custimport ledger find TEXT        which run created a customer (code, name or 統編)
+  custimport ledger export FILE.csv  every create, as a CSV backup
+  custimport ledger runs             the latest runs
+  custimport ledger move --to-url URL [--to-pno P --to-pronum N]
+                                     TMS moved: carry its ledger over to the new URL
+  custimport ledger where            the ledger file of the current settings`
+
+func runLedger(ctx context.Context, io IO, args []string) int {
+	fs := newFlags(io, "ledger", "find TEXT | export FILE.csv | runs | move --to-url URL | where", ledgerAbout)
+	var flagged = defaultSettings()
+	flagged.register(fs, true)
+	cfgPath := fs.String("config", "", "config `FILE.yaml`")
+	toURL := fs.String("to-url", "", "move: the new TMS URL")
+	toPNO := fs.String("to-pno", "", "move: the new pno (default: the same)")
+	toProNum := fs.String("to-pronum", "", "move: the new ProNum (default: the same)")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return fail(io, "ledger: want a subcommand: find, export, runs, move or where")
+	}
+	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	dir, err := stateDir(s, io.Getenv)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	t, err := tenantOf(s)
+	if err != nil {
+		return fail(io, "ledger: %v", err)
+	}
+	switch sub := pos[0]; {
+	case sub == "where":
+		fmt.Fprintf(io.Out, "%s\n%s\n", t, ledger.FilePath(dir, t))
+		return ExitOK
+	case sub == "move":
+		return ledgerMove(ctx, io, dir, t, *toURL, *toPNO, *toProNum)
+	case sub == "find" && len(pos) == 2, sub == "export" && len(pos) == 2, sub == "runs" && len(pos) == 1:
+	default:
+		return fail(io, "ledger: unknown or incomplete command %q", strings.Join(pos, " "))
+	}
+	db, err := ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
+	if err != nil {
+		return fail(io, "ledger: %v", err)
+	}
+	defer db.Close()
+	switch pos[0] {
+	case "find":
+		return ledgerFind(ctx, io, db, pos[1])
+	case "export":
+		return ledgerExport(ctx, io, db, pos[1])
+	default:
+		return ledgerRuns(ctx, io, db)
+	}
+}
+
+func ledgerFind(ctx context.Context, io IO, db *ledger.DB, text string) int {
+	found, err := db.Find(ctx, text)
+	if err != nil {
+		return fail(io, "ledger: %v", err)
+	}
+	if len(found) == 0 {
+		fmt.Fprintf(io.Out, "no create in the ledger matches %q\n", text)
+		return ExitRows
+	}
+	for _, c := range found {
+		name := c.Name
+		if name == "" {
+			name = c.ShortName
+		}
+		fmt.Fprintf(io.Out, "%-10s %-8s %s  統編 %s  created %s  from %s", c.CCODE, c.State, name, orDash(c.TaxID),
+			c.Created.Local().Format("2006-01-02 15:04:05"), c.Source)
+		if c.Sheet != "" {
+			fmt.Fprintf(io.Out, " [%s]", c.Sheet)
+		}
+		fmt.Fprintf(io.Out, " row %d (run %d)\n", c.Row, c.RunID)
+	}
+	return ExitOK
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func ledgerExport(ctx context.Context, io IO, db *ledger.DB, path string) int {
+	var w stdio.Writer = io.Out
+	if path != "-" {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fail(io, "ledger export: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := db.Export(ctx, w); err != nil {
+		return fail(io, "ledger export: %v", err)
+	}
+	if path != "-" {
+		fmt.Fprintf(io.Err, "wrote %s\n", path)
+	}
+	return ExitOK
+}
+
+func ledgerRuns(ctx context.Context, io IO, db *ledger.DB) int {
+	runs, err := db.Runs(ctx, 20)
+	if err != nil {
+		return fail(io, "ledger: %v", err)
+	}
+	for _, r := range runs {
+		fmt.Fprintf(io.Out, "run %-5d %s  %s", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), r.Input)
+		if r.Sheet != "" {
+			fmt.Fprintf(io.Out, " [%s]", r.Sheet)
+		}
+		fmt.Fprintf(io.Out, "  %v\n", r.Counts)
+	}
+	return ExitOK
+}
+
+func ledgerMove(ctx context.Context, io IO, dir string, from ledger.Tenant, toURL, toPNO, toProNum string) int {
+	if toURL == "" {
+		return fail(io, "ledger move: want --to-url (the new TMS URL); the old one comes from TMS_URL/--url")
+	}
+	if toPNO == "" {
+		toPNO = from.PNO
+	}
+	if toProNum == "" {
+		toProNum = from.ProNum
+	}
+	to, err := ledger.NewTenant(toURL, toPNO, toProNum)
+	if err != nil {
+		return fail(io, "ledger move: %v", err)
+	}
+	if err := ledger.Move(ctx, dir, from, to); err != nil {
+		return fail(io, "ledger move: %v", err)
+	}
+	fmt.Fprintf(io.Out, "the ledger of %s now belongs to %s\n%s\n", from, to, ledger.FilePath(dir, to))
+	return ExitOK
+}

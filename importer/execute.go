@@ -1,0 +1,267 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/source"
+)
+
+// resultsWriter is the results file being written.
+type resultsWriter struct {
+	w      results.Writer
+	closed bool
+}
+
+// openResults creates the results file (a temporary file renamed into
+// place at the end) and begins the ledger's record of the run.
+func (r *run) openResults() error {
+	removeStaleTemps(r.out, r.log)
+	w, err := results.Create(r.out, results.Options{})
+	if err != nil {
+		return err
+	}
+	r.writer.w = w
+	r.closers = append(r.closers, func() {
+		if !r.writer.closed {
+			w.Abort()
+		}
+	})
+	if err := w.WriteHeader(r.in.lay.header); err != nil {
+		return fmt.Errorf("writing %s: %w", r.out, err)
+	}
+	if r.opts.DryRun {
+		return nil
+	}
+	abs, _ := absPath(r.out)
+	id, err := r.opts.Ledger.BeginRun(context.Background(), ledger.Run{Input: r.in.abs, InputSHA256: r.in.sha256,
+		Sheet: r.in.sheet, Output: abs, Lineage: r.planned.lineage, PID: os.Getpid(), Started: r.start})
+	if err != nil {
+		return err
+	}
+	r.runID = id
+	return nil
+}
+
+// execute runs the pipeline: a producer reads, prepares and decides each
+// row; workers send the rows to send; the writer puts every row in the
+// results in input order. No stage gives up on its own: even after Ctrl-C
+// every row is read and reaches the results (as NOT_SENT), so none is
+// missing from them. Every goroutine's error is a real one, returned.
+func (r *run) execute(ctx context.Context) (Summary, error) {
+	progress := r.opts.Progress
+	if progress == nil {
+		progress = nopProgress{}
+	}
+	progress.Start(r.planned.total)
+	// The window bounds how many rows are between the reader and the
+	// writer: the reorder buffer never holds more.
+	window := make(chan struct{}, r.opts.Workers*4+16)
+	jobs := make(chan *item, r.opts.Workers)
+	done := make(chan *item, r.opts.Workers)
+	var g errgroup.Group
+	var readErr error
+	g.Go(func() error {
+		defer close(jobs)
+		readErr = r.produce(ctx, window, jobs)
+		return nil
+	})
+	var workers errgroup.Group
+	for range r.opts.Workers {
+		workers.Go(func() error {
+			for it := range jobs {
+				if it.send {
+					it.res = r.sendRow(ctx, it)
+				}
+				done <- it
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(done)
+		return workers.Wait()
+	})
+	writeErr := r.collect(done, window, progress)
+	if err := g.Wait(); err != nil && writeErr == nil {
+		writeErr = err
+	}
+	progress.Finish()
+	return r.finish(ctx, readErr, writeErr)
+}
+
+// produce reads every row, prepares and decides it, and queues it.
+// Its error is the input's, after which no row is read.
+func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *item) error {
+	seq := 0
+	var order rowOrder
+	emit := func(rec source.Record) error {
+		if err := order.check(r.opts.Input, rec); err != nil {
+			return err
+		}
+		if formulaOnly(rec, r.in.hdr) {
+			return nil // blank but for formulas, without results, in columns not imported
+		}
+		window <- struct{}{}
+		it := &item{seq: seq, rec: rec}
+		seq++
+		r.prep.prepare(it)
+		if it.send {
+			r.decide(ctx, it)
+		}
+		if it.send && ctx.Err() != nil {
+			it.send = false
+			it.res = Result{Line: rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
+		}
+		jobs <- it
+		return nil
+	}
+	for _, rec := range r.in.lead {
+		if err := emit(rec); err != nil {
+			return err
+		}
+	}
+	for {
+		rec, err := r.in.src.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := emit(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// collect writes finished rows in input order and counts them.
+func (r *run) collect(done <-chan *item, window <-chan struct{}, progress Progress) error {
+	var writeErr error
+	var buf reorder
+	for it := range done {
+		for _, it := range buf.add(it) {
+			if writeErr == nil {
+				if writeErr = r.writer.w.WriteRow(r.in.lay.cells(it)); writeErr != nil {
+					// Nothing more is sent once its outcome cannot be written.
+					r.brake.stop(fmt.Errorf("%w: %s: %w", errResults, r.out, writeErr))
+				}
+			}
+			r.sum.add(it.res, errorKeys(it))
+			if it.decision.Unchanged && it.res.Status == StatusOK {
+				r.sum.Unchanged++
+			}
+			progress.Row(it.res)
+			<-window
+		}
+	}
+	return writeErr
+}
+
+// finish closes the results and the ledger's record of the run and
+// returns the summary with the run's error, if any.
+func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, error) {
+	sum := &r.sum
+	if ctx.Err() != nil {
+		sum.Interrupted = true
+	}
+	if r.opts.RateReport != nil && !r.opts.DryRun {
+		sum.RateSettled = r.opts.RateReport()
+	}
+	sum.Duration = time.Since(r.start)
+	sum.InputSHA256 = r.in.sha256
+	if sum.Rows == 0 && readErr == nil && !sum.Interrupted {
+		// A nightly export that came out empty is worth a look, not a
+		// failure: say so where the summary is read.
+		sum.Warnings = append(sum.Warnings, r.msg.noDataRows(r.in.headerLine))
+		r.log.Warn("the file has a header but no data rows", "header_line", r.in.headerLine)
+	}
+	if r.wouldHold > 0 || r.wouldSettle > 0 {
+		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(r.wouldSettle, r.wouldHold))
+	}
+	if writeErr != nil {
+		return *sum, fmt.Errorf("writing %s: %w", r.out, writeErr)
+	}
+	if err := r.brake.reason(); err != nil {
+		sum.Interrupted = true
+		sum.Stopped = err.Error()
+		sum.StopErr = err
+	}
+	if err := r.writer.w.WriteSummary(summarySheet(*sum, r.msg)); err != nil {
+		return *sum, fmt.Errorf("writing %s: %w", r.out, err)
+	}
+	r.writer.closed = true
+	if err := r.writer.w.Close(); err != nil {
+		return *sum, fmt.Errorf("writing %s: %w", r.out, err)
+	}
+	if err := r.endRun(); err != nil {
+		return *sum, err
+	}
+	if readErr != nil {
+		return *sum, &ReadError{Err: readErr, Summary: *sum}
+	}
+	if err := r.brake.fatalErr(); err != nil {
+		return *sum, err
+	}
+	return *sum, nil
+}
+
+// endRun puts the last outcomes on disk and closes the run's record: a
+// failure means a later run may not know them (creates would be UNKNOWN),
+// so it is an error.
+func (r *run) endRun() error {
+	if r.opts.DryRun {
+		return nil
+	}
+	counts := map[string]int{}
+	for st, n := range r.sum.Counts {
+		counts[string(st)] = n
+	}
+	ctx := context.Background()
+	if err := r.opts.Ledger.EndRun(ctx, r.runID, counts); err != nil {
+		return fmt.Errorf("recording the run in the ledger: %w", err)
+	}
+	if err := r.opts.Ledger.Flush(ctx); err != nil {
+		return fmt.Errorf("recording the outcomes in the ledger: %w", err)
+	}
+	return nil
+}
+
+// reorder gives back finished rows in input order; it holds only the
+// rows that finished before an earlier one.
+type reorder struct {
+	next    int
+	pending map[int]*item
+}
+
+// add takes a finished row and returns the rows now ready, in order.
+func (b *reorder) add(it *item) []*item {
+	if b.pending == nil {
+		b.pending = map[int]*item{}
+	}
+	b.pending[it.seq] = it
+	var ready []*item
+	for {
+		next, ok := b.pending[b.next]
+		if !ok {
+			return ready
+		}
+		delete(b.pending, b.next)
+		b.next++
+		ready = append(ready, next)
+	}
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Start(int)  {}
+func (nopProgress) Row(Result) {}
+func (nopProgress) Finish()    {}

@@ -1,0 +1,212 @@
+package importer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/mapping"
+)
+
+// input is the file being imported: its rows, header and identity.
+type input struct {
+	src        source.Reader
+	lead       []source.Record // rows read to find the header, below it
+	hdr        mapping.Header
+	headerLine int
+	lay        *layout
+	abs        string // the absolute path, as the ledger names sources
+	sha256     string
+	sheet      string
+	csv        bool
+}
+
+// openInput opens the input, finds its header and checks that the
+// results can be written.
+func (r *run) openInput() error {
+	opts := r.opts
+	abs, err := filepath.Abs(opts.Input)
+	if err != nil {
+		return err
+	}
+	r.in.abs = abs
+	src, err := source.Open(opts.Input, opts.Source)
+	if err != nil {
+		return err
+	}
+	r.closers = append(r.closers, func() { src.Close() })
+	r.in.src = src
+	if x, ok := src.(interface{ Sheet() string }); ok {
+		r.in.sheet = x.Sheet()
+		r.sum.Sheet = r.in.sheet
+	}
+	_, r.in.csv = src.(*source.CSVReader)
+	lead, hdr, err := findHeader(src, opts)
+	if err != nil {
+		return err
+	}
+	r.in.headerLine = lead[hdr.Row].Line
+	if hdr.Row > 0 {
+		r.log.Info("header found below title rows", "line", r.in.headerLine)
+	}
+	r.in.lead, r.in.hdr = lead[hdr.Row+1:], hdr
+	r.in.lay = newLayout(hdr)
+	if opts.DryRun && r.in.lay.status < 0 && holdsImport(r.out) {
+		// Results of an import. (When the input is itself a results
+		// file, the statuses in out may be its own, copied: a check's.)
+		return importResultsErr(r.out)
+	}
+	r.warnUnknownColumns()
+	r.prep = &preparer{hdr: hdr, lay: r.in.lay, v: r.newValidator(), msg: r.msg, resendUnknown: opts.ResendUnknown,
+		unescape: r.in.csv && r.in.lay.status >= 0}
+	if !opts.DryRun {
+		if r.in.sha256, err = HashFile(opts.Input); err != nil {
+			return err
+		}
+	}
+	return checkReplaceable(r.out)
+}
+
+// findHeader reads the first rows of src and finds the header among them.
+func findHeader(src source.Reader, opts Options) ([]source.Record, mapping.Header, error) {
+	var lead []source.Record
+	for len(lead) < mapping.HeaderSearchRows {
+		rec, err := src.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, mapping.Header{}, err
+		}
+		lead = append(lead, rec)
+	}
+	if len(lead) == 0 {
+		return nil, mapping.Header{}, fmt.Errorf("%s: %w", opts.Input, source.ErrEmptyFile)
+	}
+	rows := make([][]string, len(lead))
+	for i, r := range lead {
+		rows[i] = r.Cells
+	}
+	hdr, err := mapping.FindHeader(rows, opts.Mapping)
+	if err != nil {
+		return nil, hdr, fmt.Errorf("%s: header row: %w", opts.Input, err)
+	}
+	return lead, hdr, nil
+}
+
+// warnUnknownColumns adds one warning per unknown column, up to a point;
+// a sheet with thousands of them gets one line for the rest.
+func (r *run) warnUnknownColumns() {
+	const listUnknown = 10
+	unknown := r.in.hdr.Unknown()
+	for i, c := range unknown {
+		if i == listUnknown {
+			r.sum.Warnings = append(r.sum.Warnings, r.msg.moreUnknownColumns(len(unknown)-listUnknown))
+			r.log.Warn("more unknown columns kept in the results, not imported", "count", len(unknown)-listUnknown)
+			return
+		}
+		r.sum.Warnings = append(r.sum.Warnings, r.msg.unknownColumn(mapping.ColumnName(c.Index), c.Header))
+		r.log.Warn("unknown column kept in the results, not imported", "column", mapping.ColumnName(c.Index), "header", c.Header)
+	}
+}
+
+// rowOrder checks that row numbers go up: a damaged workbook (a row
+// number repeated or going backwards) cannot say which row is which.
+type rowOrder struct{ last int }
+
+func (o *rowOrder) check(input string, rec source.Record) error {
+	if rec.Line <= o.last {
+		return fmt.Errorf("%s: row %d comes after row %d: %w; open it in Excel and save it again", input, rec.Line, o.last, ErrDamagedRows)
+	}
+	o.last = rec.Line
+	return nil
+}
+
+func importResultsErr(out string) error {
+	return fmt.Errorf("%s: %w; write the check elsewhere (--out FILE, or --results-dir DIR for a folder)", out, ErrImportResults)
+}
+
+// holdsImport reports whether the file at out is the results of an
+// import: an ImportStatus column, in the rows where a header may be, with
+// a status only sending gives below it.
+func holdsImport(out string) bool {
+	src, err := source.Open(out, source.Options{})
+	if err != nil {
+		return false
+	}
+	defer src.Close()
+	col := -1
+	for n := 0; ; n++ {
+		rec, err := src.Read()
+		if err != nil {
+			return false
+		}
+		if col < 0 {
+			if n >= mapping.HeaderSearchRows {
+				return false
+			}
+			for i, c := range rec.Cells {
+				if strings.TrimSpace(c) == mapping.ResultColumns[0] {
+					col = i
+				}
+			}
+			continue
+		}
+		if col < len(rec.Cells) {
+			switch Status(strings.TrimSpace(rec.Cells[col])) {
+			case StatusOK, StatusFailed, StatusUnknown, StatusNotSent:
+				return true
+			}
+		}
+	}
+}
+
+// HashFile returns the hex SHA-256 of a file.
+func HashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("reading %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// safeName makes a sheet name usable in a file name, one to one: the
+// characters no file name may hold (and %) become %XX, so sheets named
+// 北區|A and 北區_A never share a results file.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`/\:*?"<>|%`, r) || r < ' ' {
+			fmt.Fprintf(&b, "%%%02X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// clip shortens s to at most n characters, marking the cut with "…".
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+func firstClause(s string) string {
+	if i := strings.IndexAny(s, ";:"); i > 0 {
+		s = s[:i]
+	}
+	return clip(s, 60)
+}

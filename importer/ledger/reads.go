@@ -1,0 +1,167 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCreate(s scanner) (Create, error) {
+	var c Create
+	var created, updated string
+	err := s.Scan(&c.ID, &c.Fingerprint, &c.Payload, &c.TaxID, &c.Name, &c.ShortName, &c.Source, &c.Sheet,
+		&c.Row, &c.ResultRow, &c.InputSHA256, &c.Lineage, &c.RunID, &c.State, &c.CCODE, &c.ErrorCode, &c.Message,
+		&created, &updated)
+	c.Created, c.Updated = parseTime(created), parseTime(updated)
+	return c, err
+}
+
+func (d *DB) creates(ctx context.Context, where string, args ...any) ([]Create, error) {
+	rows, err := d.rdb.QueryContext(ctx, "SELECT "+createCols+" FROM creates "+where, args...)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	defer rows.Close()
+	var out []Create
+	for rows.Next() {
+		c, err := scanCreate(rows)
+		if err != nil {
+			return nil, d.wrap(err)
+		}
+		out = append(out, c)
+	}
+	return out, d.wrap(rows.Err())
+}
+
+// Candidates returns the creates whose customer exists or may exist
+// (Sending, Created or Unknown), oldest first.
+func (d *DB) Candidates(ctx context.Context) ([]Create, error) {
+	return d.creates(ctx, "WHERE state IN (?, ?, ?) ORDER BY id", Sending, Created, Unknown)
+}
+
+// Find returns the creates (newest first, at most 200) whose code is
+// text (in any case), whose tax ID is text, or whose name or short name
+// contains it.
+func (d *DB) Find(ctx context.Context, text string) ([]Create, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, nil
+	}
+	return d.creates(ctx, `WHERE ccode = ?1 COLLATE NOCASE OR tax_id = ?1
+		OR instr(lower(name), lower(?1)) > 0 OR instr(lower(short_name), lower(?1)) > 0
+		ORDER BY id DESC LIMIT 200`, text)
+}
+
+// Code returns what the ledger knows of a customer code.
+func (d *DB) Code(ctx context.Context, ccode string) (Code, bool, error) {
+	var c Code
+	var updated string
+	err := d.rdb.QueryRowContext(ctx, "SELECT "+codeCols+" FROM codes WHERE ccode = ?", ccode).
+		Scan(&c.CCODE, &c.Fingerprint, &c.Pending, &c.RunID, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Code{}, false, nil
+	}
+	if err != nil {
+		return Code{}, false, d.wrap(err)
+	}
+	c.Updated = parseTime(updated)
+	return c, true, nil
+}
+
+// LineageOf returns the lineage of the latest run whose output was path
+// (absolute): a results file fed back as input continues its lineage.
+// Otherwise path is a lineage of its own.
+func (d *DB) LineageOf(ctx context.Context, path string) (string, error) {
+	var lineage string
+	err := d.rdb.QueryRowContext(ctx, "SELECT lineage FROM runs WHERE output = ? ORDER BY id DESC LIMIT 1", path).Scan(&lineage)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && lineage == "") {
+		return path, nil
+	}
+	if err != nil {
+		return "", d.wrap(err)
+	}
+	return lineage, nil
+}
+
+// HasRun reports whether any run had lineage.
+func (d *DB) HasRun(ctx context.Context, lineage string) (bool, error) {
+	var ok bool
+	err := d.rdb.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM runs WHERE lineage = ?)", lineage).Scan(&ok)
+	return ok, d.wrap(err)
+}
+
+// Runs returns the latest runs, newest first; limit <= 0: all.
+func (d *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := d.rdb.QueryContext(ctx, "SELECT "+runCols+" FROM runs ORDER BY id DESC LIMIT ?", limit)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var r Run
+		var started, ended, counts string
+		if err := rows.Scan(&r.ID, &r.Input, &r.InputSHA256, &r.Sheet, &r.Output, &r.Lineage, &r.PID, &started, &ended, &counts); err != nil {
+			return nil, d.wrap(err)
+		}
+		r.Started, r.Ended = parseTime(started), parseTime(ended)
+		if counts != "" {
+			if err := json.Unmarshal([]byte(counts), &r.Counts); err != nil {
+				return nil, fmt.Errorf("ledger %s: run %d: counts: %w", d.path, r.ID, err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, d.wrap(rows.Err())
+}
+
+// exportHeader names the columns Export writes.
+var exportHeader = []string{"id", "state", "ccode", "name", "short_name", "tax_id", "source", "sheet", "row",
+	"input_sha256", "run_id", "created", "updated", "error_code", "message", "fingerprint", "payload"}
+
+// Export writes every create as CSV, UTF-8 with a byte order mark (so
+// Excel reads it as UTF-8), oldest first.
+func (d *DB) Export(ctx context.Context, w io.Writer) error {
+	rows, err := d.rdb.QueryContext(ctx, "SELECT "+createCols+" FROM creates ORDER BY id")
+	if err != nil {
+		return d.wrap(err)
+	}
+	defer rows.Close()
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(exportHeader); err != nil {
+		return err
+	}
+	for rows.Next() {
+		c, err := scanCreate(rows)
+		if err != nil {
+			return d.wrap(err)
+		}
+		rec := []string{strconv.FormatInt(c.ID, 10), c.State, c.CCODE, c.Name, c.ShortName, c.TaxID, c.Source, c.Sheet,
+			strconv.Itoa(c.Row), c.InputSHA256, strconv.FormatInt(c.RunID, 10), formatTime(c.Created), formatTime(c.Updated),
+			c.ErrorCode, c.Message, c.Fingerprint, c.Payload}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return d.wrap(err)
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,184 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"sync"
+)
+
+// op is one queued write.
+type op struct {
+	apply func(ctx context.Context, tx *sql.Tx) error // nil: only waits (Flush)
+	done  chan error                                  // nil: nobody waits (an async write)
+	err   error                                       // its own failure, undone alone (writer only)
+	taken bool                                        // the writer took it (writer.mu)
+	skip  bool                                        // its caller gave up before that (writer.mu)
+}
+
+// writer owns the write connection: it commits whatever is queued in one
+// transaction, so concurrent writers share one commit, and one fsync
+// (group commit). Its first failure is sticky: every later write returns
+// it.
+type writer struct {
+	d       *DB
+	mu      sync.Mutex
+	wake    *sync.Cond
+	queue   []*op
+	err     error // the first failure
+	closing bool
+	stopped chan struct{}
+}
+
+func newWriter(d *DB) *writer {
+	w := &writer{d: d, stopped: make(chan struct{})}
+	w.wake = sync.NewCond(&w.mu)
+	go w.loop()
+	return w
+}
+
+func (w *writer) loop() {
+	defer close(w.stopped)
+	for {
+		w.mu.Lock()
+		for len(w.queue) == 0 && !w.closing {
+			w.wake.Wait()
+		}
+		if len(w.queue) == 0 {
+			w.mu.Unlock()
+			return
+		}
+		batch := w.queue
+		w.queue = nil
+		for _, o := range batch {
+			o.taken = true
+		}
+		err := w.err
+		w.mu.Unlock()
+		if err == nil {
+			if err = w.commit(batch); err != nil {
+				w.mu.Lock()
+				if w.err == nil {
+					w.err = err
+				}
+				err = w.err
+				w.mu.Unlock()
+			}
+		}
+		for _, o := range batch {
+			switch {
+			case o.done == nil:
+			case err != nil:
+				o.done <- err
+			default:
+				o.done <- o.err
+			}
+		}
+	}
+}
+
+// commit applies a batch in one transaction. A write whose caller waits
+// for it and that fails on its own (say, ending a run not in the
+// ledger) is undone alone and its error goes to that caller; any other
+// failure fails the whole batch.
+func (w *writer) commit(batch []*op) error {
+	ctx := context.Background()
+	var tx *sql.Tx
+	for _, o := range batch {
+		if o.skip || o.apply == nil {
+			continue
+		}
+		if tx == nil {
+			var err error
+			if tx, err = w.d.wdb.BeginTx(ctx, nil); err != nil {
+				return w.d.wrap(err)
+			}
+			defer tx.Rollback()
+		}
+		if err := w.apply(ctx, tx, o); err != nil {
+			return err
+		}
+	}
+	if tx == nil {
+		return nil
+	}
+	if hook := w.d.opts.BeforeCommit; hook != nil {
+		if err := hook(); err != nil {
+			return w.d.wrap(err)
+		}
+	}
+	return w.d.wrap(tx.Commit())
+}
+
+// apply applies one write; one whose caller waits inside a savepoint, so
+// that its own failure can be undone alone (o.err).
+func (w *writer) apply(ctx context.Context, tx *sql.Tx, o *op) error {
+	if o.done == nil {
+		return w.d.wrap(o.apply(ctx, tx))
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+		return w.d.wrap(err)
+	}
+	if err := o.apply(ctx, tx); err != nil {
+		o.err = w.d.wrap(err)
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO op"); rerr != nil {
+			return o.err // SQLite ended the transaction: the batch is lost
+		}
+	}
+	_, err := tx.ExecContext(ctx, "RELEASE op")
+	return w.d.wrap(err)
+}
+
+func (w *writer) enqueue(o *op) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	if w.closing {
+		return fmt.Errorf("ledger %s: %w", w.d.path, os.ErrClosed)
+	}
+	w.queue = append(w.queue, o)
+	w.wake.Signal()
+	return nil
+}
+
+// do queues o and waits until it is committed. When ctx ends first, o is
+// dropped if the writer has not taken it yet (ctx's error then means it
+// was not written); otherwise do waits for the commit and reports it.
+func (w *writer) do(ctx context.Context, o *op) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	o.done = make(chan error, 1)
+	if err := w.enqueue(o); err != nil {
+		return err
+	}
+	select {
+	case err := <-o.done:
+		return err
+	case <-ctx.Done():
+	}
+	w.mu.Lock()
+	if !o.taken {
+		o.skip = true
+		w.mu.Unlock()
+		return ctx.Err()
+	}
+	w.mu.Unlock()
+	return <-o.done
+}
+
+// stop commits what is queued, ends the writer and returns its first
+// failure.
+func (w *writer) stop() error {
+	w.mu.Lock()
+	w.closing = true
+	w.wake.Signal()
+	w.mu.Unlock()
+	<-w.stopped
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}

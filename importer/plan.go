@@ -1,0 +1,127 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/source"
+)
+
+// Ledger is what a run needs of the tenant's ledger; *ledger.DB is the
+// real one. Reads are the ledger's knowledge before the run; the writes
+// follow the send contract: a create is claimed (on disk) before its
+// request leaves, and every outcome is recorded after.
+type Ledger interface {
+	Candidates(ctx context.Context) ([]ledger.Create, error)
+	Code(ctx context.Context, ccode string) (ledger.Code, bool, error)
+	LineageOf(ctx context.Context, path string) (string, error)
+	HasRun(ctx context.Context, lineage string) (bool, error)
+	BeginRun(ctx context.Context, r ledger.Run) (int64, error)
+	EndRun(ctx context.Context, id int64, counts map[string]int) error
+	Claim(ctx context.Context, c ledger.Create) (int64, error)
+	Settle(id int64, state, ccode, errorCode, message string) error
+	Release(id int64) error
+	SendingCode(ccode, fingerprint string, runID int64) error
+	Accepted(ccode, fingerprint string, runID int64) error
+	Failed(ccode string) error
+	Flush(ctx context.Context) error
+}
+
+var _ Ledger = (*ledger.DB)(nil)
+
+// plan is what the first pass over the file found: how many rows there
+// are, and which earlier creates the rows without a code match.
+type plan struct {
+	total    int // data rows, -1 when not counted (a dry-run without ledger)
+	lineage  string
+	assigned map[int]decide.Assignment
+}
+
+// plan reads the whole file once before anything is sent: a broken line
+// stops the run first, the progress report gets a total, and the rows
+// are matched to the ledger's earlier creates strongest match first
+// across the whole file (decide.Assign). Only rows that touch an earlier
+// create are kept, so memory follows the ledger, not the file.
+func (r *run) plan(ctx context.Context) error {
+	r.planned = plan{total: -1}
+	l := r.opts.Ledger
+	if l == nil {
+		return nil // a dry-run with no ledger: nothing to match
+	}
+	// A run stopped at once still writes every row's result: its reads
+	// of the ledger go on.
+	ctx = context.WithoutCancel(ctx)
+	lineage, err := l.LineageOf(ctx, r.in.abs)
+	if err != nil {
+		return err
+	}
+	r.planned.lineage = lineage
+	if r.opts.OnlyFailed && r.in.lay.status < 0 {
+		if ok, err := l.HasRun(ctx, lineage); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("%s: %w (no run of it in the ledger, and it is not a results file)", r.opts.Input, ErrNoEarlierRun)
+		}
+	}
+	creates, err := l.Candidates(ctx)
+	if err != nil {
+		return err
+	}
+	ix := decide.NewIndex(creates)
+	var touching []decide.Row
+	n, err := r.scan(func(it *item) {
+		if it.send && !ix.Empty() {
+			if row := decideRow(it, lineage); ix.Touches(row) {
+				touching = append(touching, row)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	r.planned.total = n
+	r.planned.assigned = ix.Assign(touching)
+	return nil
+}
+
+// scan reads the input from its start with a preparer of its own and
+// calls fn for each data row; it returns the number of data rows.
+func (r *run) scan(fn func(*item)) (int, error) {
+	src, err := source.Open(r.opts.Input, r.opts.Source)
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	prep := *r.prep
+	prep.v = r.newValidator()
+	var order rowOrder
+	skip := r.in.hdr.Row + 1 // the header and the rows above it
+	seq := 0
+	for {
+		rec, err := src.Read()
+		if errors.Is(err, io.EOF) {
+			return seq, nil
+		}
+		if err != nil {
+			return seq, err
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		if err := order.check(r.opts.Input, rec); err != nil {
+			return seq, err
+		}
+		if formulaOnly(rec, r.in.hdr) {
+			continue
+		}
+		it := &item{seq: seq, rec: rec}
+		seq++
+		prep.prepare(it)
+		fn(it)
+	}
+}

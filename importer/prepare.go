@@ -1,0 +1,207 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/mapping"
+)
+
+// item is one data row travelling through the pipeline.
+type item struct {
+	seq     int
+	rec     source.Record
+	outcome validate.Outcome
+	extra   []validate.Problem // problems the importer itself finds
+	send    bool               // valid and to be sent
+	fp      string             // the content's fingerprint (decide.Fingerprint)
+	// fedBackCode: the row came from a results file that shows it OK with
+	// this code, so it is treated as a row with that code.
+	fedBackCode string
+	decision    decide.Decision
+	res         Result
+}
+
+// preparer maps and validates rows, and recognises rows a results file
+// (fed back as input) says an earlier run handled.
+type preparer struct {
+	hdr           mapping.Header
+	lay           *layout
+	v             *validate.Validator
+	msg           catalogMessages
+	resendUnknown bool
+	// unescape undoes the formula guard of CSV results ('=1 → =1) when
+	// a CSV results file is the input.
+	unescape bool
+}
+
+var (
+	fieldCCODE     = mapping.MustLookup(mapping.CCODE)
+	fieldAutoCCODE = mapping.MustLookup(mapping.AutoCCODE)
+)
+
+// prepare maps and validates one row.
+func (p *preparer) prepare(it *item) {
+	rec := it.rec
+	if p.unescape {
+		for i, c := range rec.Cells {
+			if i != p.lay.status && len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
+				rec.Cells[i] = c[1:]
+			}
+		}
+	}
+	before := Status(strings.TrimSpace(cellAt(rec.Cells, p.lay.status)))
+	if before == StatusOK {
+		// A results file is evidence: OK with a code is a row with that
+		// code, so even a lost ledger never creates it again.
+		it.fedBackCode = strings.TrimSpace(cellAt(rec.Cells, p.lay.ccode))
+		if it.fedBackCode == "" {
+			it.res = Result{Line: rec.Line, Status: StatusOK, Warnings: p.msg.priorOK()}
+			return
+		}
+	}
+	it.outcome = p.v.Validate(rec.Line, p.values(rec, it.fedBackCode))
+	it.extra = p.extraProblems(rec)
+	errs, warns := joinProblems(it.outcome.Problems, it.extra)
+	if errs != "" {
+		it.res = Result{Line: rec.Line, Status: StatusInvalid, Message: errs, Warnings: warns}
+		return
+	}
+	if before == StatusUnknown && it.outcome.Code == "" && !p.resendUnknown {
+		// The results say an earlier run may have created this customer;
+		// it stays UNKNOWN until the user fills in its code or checked TMS.
+		it.res = Result{Line: rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: p.msg.priorUnknown(), Warnings: warns}
+		return
+	}
+	it.res = Result{Line: rec.Line, Status: StatusValid, CCODE: it.outcome.Code, Warnings: warns}
+	it.fp = decide.Fingerprint(it.outcome.Payload)
+	it.send = true
+}
+
+// values maps a row's cells onto fields. A fed-back code fills a blank
+// code column (or stands for a missing one), and drops the AutoCCODE that
+// asked for a code to be given.
+func (p *preparer) values(rec source.Record, fedBackCode string) []validate.Value {
+	var values []validate.Value
+	hasCode := false
+	for _, c := range p.hdr.Fields() {
+		v := validate.Value{Field: *c.Field, Column: c.Index, Text: cellAt(rec.Cells, c.Index)}
+		if fedBackCode != "" {
+			switch c.Field.Code {
+			case fieldCCODE.Code:
+				hasCode = true
+				if strings.TrimSpace(v.Text) == "" {
+					v.Text = fedBackCode
+				}
+			case fieldAutoCCODE.Code:
+				continue
+			}
+		}
+		values = append(values, v)
+	}
+	if fedBackCode != "" && !hasCode {
+		values = append(values, validate.Value{Field: fieldCCODE, Column: -1, Text: fedBackCode})
+	}
+	return values
+}
+
+// extraProblems are the problems the importer finds itself: formulas
+// without a saved value, and cells beyond the header.
+func (p *preparer) extraProblems(rec source.Record) []validate.Problem {
+	var extra []validate.Problem
+	for _, col := range rec.NoValue {
+		// A formula whose result was never saved: its value is unknown,
+		// which matters only in a column that is imported.
+		if imported(p.hdr, col) {
+			extra = append(extra, validate.Problem{Column: col, Severity: validate.Error,
+				Message: p.msg.noFormulaValue(mapping.ColumnName(col) + strconv.Itoa(rec.Line))})
+		}
+	}
+	if n := len(rec.Cells); n > len(p.hdr.Columns) {
+		var cells []string
+		for _, s := range rec.Cells[len(p.hdr.Columns):] {
+			if strings.TrimSpace(s) != "" {
+				cells = append(cells, fmt.Sprintf("%q", clip(s, 40)))
+			}
+		}
+		if len(cells) > 0 {
+			extra = append(extra, validate.Problem{Column: -1, Severity: validate.Error,
+				Message: p.msg.ragged(n, len(p.hdr.Columns), clip(strings.Join(cells, ", "), 200))})
+		}
+	}
+	return extra
+}
+
+// decideRow is what the ledger's rules need of a prepared, valid row.
+func decideRow(it *item, lineage string) decide.Row {
+	text := func(code string) string {
+		if v, ok := it.outcome.Payload[code]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	}
+	return decide.Row{Seq: it.seq, Line: it.rec.Line, Code: it.outcome.Code, Fingerprint: it.fp,
+		TaxID: decide.NormTaxID(text(mapping.CTCOD)), Name: decide.NormName(text(mapping.CNAM1)),
+		ShortName: decide.NormName(text(mapping.CNAM2)), Lineage: lineage}
+}
+
+func cellAt(cells []string, i int) string {
+	if i >= 0 && i < len(cells) {
+		return cells[i]
+	}
+	return ""
+}
+
+func joinProblems(lists ...[]validate.Problem) (errs, warns string) {
+	var e, w []string
+	for _, ps := range lists {
+		for _, p := range ps {
+			if p.Severity == validate.Error {
+				e = append(e, p.Message)
+			} else {
+				w = append(w, p.Message)
+			}
+		}
+	}
+	return strings.Join(e, "; "), strings.Join(w, "; ")
+}
+
+func joinNonEmpty(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// formulaOnly reports whether a record is blank but for formulas without
+// a saved result (NoValue) in columns that are not imported: a template's
+// helper column filled down past the data. Such a row is skipped like a
+// blank one.
+func formulaOnly(rec source.Record, hdr mapping.Header) bool {
+	if len(rec.NoValue) == 0 {
+		return false
+	}
+	for _, c := range rec.Cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	for _, col := range rec.NoValue {
+		if imported(hdr, col) {
+			return false
+		}
+	}
+	return true
+}
+
+// imported reports whether column col of the input feeds a field.
+func imported(hdr mapping.Header, col int) bool {
+	return col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored
+}
