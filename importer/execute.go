@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -41,7 +42,7 @@ func (r *run) openResults() error {
 	if r.opts.DryRun {
 		return nil
 	}
-	abs, _ := absPath(r.out)
+	abs, _ := filepath.Abs(r.out)
 	id, err := r.opts.Ledger.BeginRun(context.Background(), ledger.Run{Input: r.in.abs, InputSHA256: r.in.sha256,
 		Sheet: r.in.sheet, Output: abs, Lineage: r.planned.lineage, PID: os.Getpid(), Started: r.start})
 	if err != nil {

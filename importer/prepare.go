@@ -138,15 +138,18 @@ func (p *preparer) extraProblems(rec source.Record) []validate.Problem {
 
 // decideRow is what the ledger's rules need of a prepared, valid row.
 func decideRow(it *item, lineage string) decide.Row {
-	text := func(code string) string {
-		if v, ok := it.outcome.Payload[code]; ok && v != nil {
-			return fmt.Sprint(v)
-		}
-		return ""
-	}
+	text := it.payloadText
 	return decide.Row{Seq: it.seq, Line: it.rec.Line, Code: it.outcome.Code, Fingerprint: it.fp,
 		TaxID: decide.NormTaxID(text(mapping.CTCOD)), Name: decide.NormName(text(mapping.CNAM1)),
 		ShortName: decide.NormName(text(mapping.CNAM2)), Lineage: lineage}
+}
+
+// payloadText is a field of the row's payload as text ("" when absent).
+func (it *item) payloadText(code string) string {
+	if v, ok := it.outcome.Payload[code]; ok && v != nil {
+		return fmt.Sprint(v)
+	}
+	return ""
 }
 
 func cellAt(cells []string, i int) string {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
@@ -129,12 +128,7 @@ func (r *run) claim(it *item) (int64, error) {
 			return 0, err
 		}
 	}
-	text := func(code string) string {
-		if v, ok := it.outcome.Payload[code]; ok && v != nil {
-			return fmt.Sprint(v)
-		}
-		return ""
-	}
+	text := it.payloadText
 	payload, _ := json.Marshal(it.outcome.Payload)
 	// Names and tax id as written, for people to find; matching
 	// normalises them.
@@ -266,5 +260,3 @@ func errorKeys(it *item) []string {
 	}
 	return nil
 }
-
-func absPath(p string) (string, error) { return filepath.Abs(p) }
