@@ -37,7 +37,7 @@ import (
 // send anything the ledger has not recorded first.
 type Sender interface {
 	Ready(ctx context.Context) error
-	Send(ctx context.Context, stop <-chan struct{}, main tms.Main, idempotent bool) tms.Outcome
+	Send(ctx context.Context, req tms.Request) tms.Outcome
 }
 
 var _ Sender = (*tms.Sender)(nil)

@@ -50,12 +50,12 @@ var _ Sender = (*fakeSender)(nil)
 
 func (f *fakeSender) Ready(ctx context.Context) error { return ctx.Err() }
 
-func (f *fakeSender) Send(ctx context.Context, _ <-chan struct{}, main tms.Main, idempotent bool) tms.Outcome {
+func (f *fakeSender) Send(ctx context.Context, req tms.Request) tms.Outcome {
 	f.calls.Add(1)
 	f.mu.Lock()
-	f.payloads = append(f.payloads, main)
+	f.payloads = append(f.payloads, req.Main)
 	f.mu.Unlock()
-	return f.SendFunc(ctx, main, idempotent)
+	return f.SendFunc(ctx, req.Main, req.Idempotent)
 }
 
 // okSender answers every row OK, numbering auto-numbered rows.

@@ -99,7 +99,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 	if sendCtx == nil {
 		sendCtx = context.WithoutCancel(ctx)
 	}
-	o := r.opts.Sender.Send(sendCtx, ctx.Done(), tms.Main(it.outcome.Payload), it.outcome.Code != "")
+	o := r.opts.Sender.Send(sendCtx, tms.Request{Main: tms.Main(it.outcome.Payload), Idempotent: it.outcome.Code != "", Stop: ctx.Done()})
 	res := r.resultOf(it, o)
 	if o.Err != nil {
 		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())

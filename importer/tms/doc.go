@@ -17,8 +17,8 @@
 // context:
 //
 //	if err := sender.Ready(ctx); err != nil { ... } // wait for the rate limit
-//	claim(row)                                      // e.g. record it in the journal
-//	out := sender.Send(ctx, stop, main, idempotent) // first request at once
+//	claim(row)                                      // e.g. record it in the ledger
+//	out := sender.Send(ctx, tms.Request{Main: main, Idempotent: idempotent, Stop: stop}) // first request at once
 //
 // Send's first request is made at once (Ready already waited); each retry
 // waits for the backoff and the Throttle. Closing stop makes Send start no

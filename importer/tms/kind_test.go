@@ -51,7 +51,7 @@ func TestKindOfRealFailures(t *testing.T) {
 			c, _ := scriptedServer(t, answers...)
 			s := newSender(c, nil, &sleeps{})
 			s.Policy.MaxAttempts = 3
-			return s.Send(context.Background(), stop, Main{"CCODE": "C1", "EditItem": "2"}, true).Err
+			return s.Send(context.Background(), Request{Stop: stop, Main: Main{"CCODE": "C1", "EditItem": "2"}, Idempotent: true}).Err
 		}
 	}
 	closed := make(chan struct{})
@@ -140,7 +140,7 @@ func TestKindOfRealFailures(t *testing.T) {
 					return errors.New("the backoff was not cut by the stop")
 				}
 			}
-			return s.Send(context.Background(), stop, Main{"CCODE": "C1"}, true).Err
+			return s.Send(context.Background(), Request{Stop: stop, Main: Main{"CCODE": "C1"}, Idempotent: true}).Err
 		}, KindStopped},
 		{"cancelled in flight", func(t *testing.T) error {
 			arrived := make(chan struct{})

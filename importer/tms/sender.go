@@ -111,11 +111,11 @@ func (s *Sender) Ready(ctx context.Context) error {
 // exponential with full jitter, never shorter than the server's
 // Retry-After.
 //
-// Once stop (which may be nil) is closed, no new request is made and the
-// waits end: Outcome.Err is ErrStopped, wrapping the last failure if any.
-// A request in flight finishes; only ctx's own end aborts it.
-func (s *Sender) Send(ctx context.Context, stop <-chan struct{}, main Main, idempotent bool) Outcome {
-	r := &sendRun{s: s, p: s.policy(), log: s.Logger, ctx: ctx, stop: stop, main: main, idempotent: idempotent}
+// Once req.Stop (which may be nil) is closed, no new request is made and
+// the waits end: Outcome.Err is ErrStopped, wrapping the last failure if
+// any. A request in flight finishes; only ctx's own end aborts it.
+func (s *Sender) Send(ctx context.Context, req Request) Outcome {
+	r := &sendRun{s: s, p: s.policy(), log: s.Logger, ctx: ctx, stop: req.Stop, main: req.Main, idempotent: req.Idempotent, onRetry: req.OnRetry}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -137,6 +137,19 @@ func (s *Sender) Send(ctx context.Context, stop <-chan struct{}, main Main, idem
 	}
 }
 
+// Request is one row to send.
+type Request struct {
+	Main Main
+	// Idempotent means resending cannot create a second customer: the
+	// payload has a CCODE. It is false for an auto-numbered create.
+	Idempotent bool
+	// Stop, once closed, ends the waits and prevents new requests.
+	Stop <-chan struct{}
+	// OnRetry, when set, is told before each wait for a retry: the
+	// attempt that failed (1 for the first request), the wait, and why.
+	OnRetry func(attempt int, wait time.Duration, err error)
+}
+
 // sendRun is the state of one Send.
 type sendRun struct {
 	s          *Sender
@@ -146,6 +159,7 @@ type sendRun struct {
 	stop       <-chan struct{} // ends the waits and prevents new requests
 	main       Main
 	idempotent bool
+	onRetry    func(attempt int, wait time.Duration, err error)
 
 	attempts        int    // requests sent
 	last            error  // the failure of the last request
@@ -204,6 +218,9 @@ func (r *sendRun) waitForTurn() (Outcome, bool) {
 func (r *sendRun) backoff() (Outcome, bool) {
 	d := r.p.delay(r.attempts, r.lastErr.RetryAfter)
 	r.log.Info("retrying TMS request", "attempt", r.attempts, "class", r.lastErr.Class.String(), "kind", Kind(r.last).String(), "wait", d, "err", r.last.Error())
+	if r.onRetry != nil {
+		r.onRetry(r.attempts, d, r.last)
+	}
 	if err := r.wait(func(ctx context.Context) error { return r.p.Sleep(ctx, d) }); err != nil {
 		return r.waitEnded(err), true
 	}

@@ -144,7 +144,7 @@ func TestSend(t *testing.T) {
 			if err := s.Ready(context.Background()); err != nil {
 				t.Fatalf("Ready: %v", err)
 			}
-			out := s.Send(context.Background(), nil, tt.main, tt.idempotent)
+			out := s.Send(context.Background(), Request{Main: tt.main, Idempotent: tt.idempotent})
 			if out.Attempts != tt.wantAttempts {
 				t.Errorf("attempts: got %d, want %d", out.Attempts, tt.wantAttempts)
 			}
@@ -201,7 +201,7 @@ func TestSendCreateResentAfterConnectionRefused(t *testing.T) {
 	sl := &sleeps{}
 	s := newSender(c, nil, sl)
 	s.Policy.MaxAttempts = 3
-	out := s.Send(context.Background(), nil, Main{"CCODE": ""}, false)
+	out := s.Send(context.Background(), Request{Main: Main{"CCODE": ""}, Idempotent: false})
 	if out.Attempts != 3 || out.Unknown {
 		t.Errorf("got %d attempts, unknown %t, want 3 and false", out.Attempts, out.Unknown)
 	}
@@ -216,7 +216,7 @@ func TestSendContextCancelled(t *testing.T) {
 		c, rc := scriptedServer(t, ok)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		out := newSender(c, &fakeThrottle{}, &sleeps{}).Send(ctx, nil, Main{}, false)
+		out := newSender(c, &fakeThrottle{}, &sleeps{}).Send(ctx, Request{Main: Main{}, Idempotent: false})
 		if out.Attempts != 0 || out.Err != context.Canceled || out.Unknown {
 			t.Errorf("got %+v, want 0 attempts and context.Canceled", out)
 		}
@@ -228,7 +228,7 @@ func TestSendContextCancelled(t *testing.T) {
 		c, rc := scriptedServer(t, busy, ok)
 		ctx, cancel := context.WithCancel(context.Background())
 		th := &fakeThrottle{onWait: cancel}
-		out := newSender(c, th, &sleeps{}).Send(ctx, nil, Main{}, false)
+		out := newSender(c, th, &sleeps{}).Send(ctx, Request{Main: Main{}, Idempotent: false})
 		if out.Attempts != 1 || out.Err != context.Canceled || out.Unknown {
 			t.Errorf("got %+v, want 1 attempt and context.Canceled", out)
 		}
@@ -241,7 +241,7 @@ func TestSendContextCancelled(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s := newSender(c, nil, nil)
 		s.Policy.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
-		out := s.Send(ctx, nil, Main{}, false)
+		out := s.Send(ctx, Request{Main: Main{}, Idempotent: false})
 		if out.Attempts != 1 || out.Err != context.Canceled || out.Unknown {
 			t.Errorf("got %+v, want 1 attempt, context.Canceled, not unknown", out)
 		}
@@ -262,7 +262,7 @@ func TestSendContextCancelled(t *testing.T) {
 			})
 			ctx, cancel := context.WithCancel(context.Background())
 			go func() { <-arrived; cancel() }()
-			out := newSender(c, nil, &sleeps{}).Send(ctx, nil, Main{}, idempotent)
+			out := newSender(c, nil, &sleeps{}).Send(ctx, Request{Main: Main{}, Idempotent: idempotent})
 			if out.Attempts != 1 || !errors.Is(out.Err, context.Canceled) {
 				t.Errorf("got %+v, want 1 attempt and context.Canceled", out)
 			}
@@ -397,7 +397,7 @@ func TestSendFirstAttemptDoesNotWait(t *testing.T) {
 	}
 
 	result := make(chan Outcome, 1)
-	go func() { result <- s.Send(context.Background(), nil, Main{"CCODE": ""}, false) }()
+	go func() { result <- s.Send(context.Background(), Request{Main: Main{"CCODE": ""}, Idempotent: false}) }()
 	for retry := 1; retry <= 2; retry++ {
 		recv(t, th.started, "a retry to wait for the throttle")
 		if n := len(rc.requests()); n != retry {
@@ -524,7 +524,7 @@ func TestSendStops(t *testing.T) {
 				tt.setup(s, closeStop)
 			}
 			start := time.Now()
-			o := s.Send(context.Background(), stop, Main{"CCODE": "", "EditItem": "0"}, false)
+			o := s.Send(context.Background(), Request{Stop: stop, Main: Main{"CCODE": "", "EditItem": "0"}, Idempotent: false})
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("took %v: a wait was not cut by the stop", d)
 			}
