@@ -166,54 +166,70 @@ var (
 // or a legacy .xls (ErrLegacyXLS); anything else that looks like text is read
 // as CSV. An empty file gives ErrEmptyFile and binary data ErrNotSpreadsheet.
 func Open(path string, opts Options) (Reader, error) {
-	name := filepath.Base(path)
-	f, err := os.Open(path)
+	f, size, err := openFile(path)
 	if err != nil {
 		return nil, err
+	}
+	r, err := OpenReaderAt(filepath.Base(path), f, size, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	setCloser(r, f)
+	return r, nil
+}
+
+// openFile opens a regular file for reading and returns its size.
+func openFile(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, 0, err
 	}
 	if st.IsDir() {
 		f.Close()
-		return nil, fileError(name, ErrNotSpreadsheet, "it is a folder")
+		return nil, 0, fileError(filepath.Base(path), ErrNotSpreadsheet, "it is a folder")
 	}
-	head := make([]byte, 8192)
-	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		f.Close()
+	return f, st.Size(), nil
+}
+
+// OpenReaderAt is Open for content that is not a file on disk (an
+// upload): size bytes read through ra; name is shown in messages. Closing
+// the Reader does not close ra.
+func OpenReaderAt(name string, ra io.ReaderAt, size int64, opts Options) (Reader, error) {
+	head := make([]byte, min(size, 8192))
+	n, err := ra.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	head = head[:n]
 	if n == 0 {
-		f.Close()
 		return nil, fileError(name, ErrEmptyFile, "")
 	}
 	if bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, oleMagic) {
-		f.Close()
-		return OpenXLSX(path, opts)
+		return openXLSXAt(name, ra, size, opts)
 	}
 	if looksBinary(head) {
-		f.Close()
 		return nil, fileError(name, ErrNotSpreadsheet, "it looks like binary data (if it is UTF-16 text, save it as UTF-8 CSV)")
 	}
-	if st.Size() > opts.maxBytes() {
-		f.Close()
-		return nil, fileError(name, ErrTooLarge, "%s is bigger than the %s limit", mb(st.Size()), mb(opts.maxBytes()))
+	if size > opts.maxBytes() {
+		return nil, fileError(name, ErrTooLarge, "%s is bigger than the %s limit", mb(size), mb(opts.maxBytes()))
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", name, err)
+	return NewCSVReader(io.NewSectionReader(ra, 0, size), name, opts)
+}
+
+// setCloser makes closing r close c too.
+func setCloser(r Reader, c io.Closer) {
+	switch r := r.(type) {
+	case *CSVReader:
+		r.closer = c
+	case *XLSXReader:
+		r.closer = c
 	}
-	r, err := NewCSVReader(f, name, opts)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	r.closer = f
-	return r, nil
 }
 
 // looksBinary reports whether a file prefix looks like binary data rather

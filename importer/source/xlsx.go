@@ -84,32 +84,34 @@ type sheetInfo struct {
 // Options.Password. The archive's total uncompressed size is checked against
 // Options.MaxBytes before anything is unpacked.
 func OpenXLSX(filePath string, opts Options) (*XLSXReader, error) {
-	name := filepath.Base(filePath)
-	f, err := os.Open(filePath)
+	f, size, err := openFile(filePath)
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.Stat()
+	r, err := openXLSXAt(filepath.Base(filePath), f, size, opts)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	head := make([]byte, 8)
-	n, _ := io.ReadFull(f, head)
+	r.closer = f
+	return r, nil
+}
+
+// openXLSXAt opens a workbook of size bytes read through ra.
+func openXLSXAt(name string, ra io.ReaderAt, size int64, opts Options) (*XLSXReader, error) {
+	head := make([]byte, min(size, 8))
+	n, _ := ra.ReadAt(head, 0)
 	head = head[:n]
 	var zr *zip.Reader
-	var closer io.Closer = f
+	var err error
 	switch {
 	case n == 0:
-		f.Close()
 		return nil, fileError(name, ErrEmptyFile, "")
 	case bytes.Equal(head, oleMagic):
-		if st.Size() > opts.maxBytes() {
-			f.Close()
-			return nil, fileError(name, ErrTooLarge, "%s is bigger than the %s limit", mb(st.Size()), mb(opts.maxBytes()))
+		if size > opts.maxBytes() {
+			return nil, fileError(name, ErrTooLarge, "%s is bigger than the %s limit", mb(size), mb(opts.maxBytes()))
 		}
-		raw, err := io.ReadAll(io.NewSectionReader(f, 0, st.Size()))
-		f.Close()
+		raw, err := io.ReadAll(io.NewSectionReader(ra, 0, size))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -117,28 +119,17 @@ func OpenXLSX(filePath string, opts Options) (*XLSXReader, error) {
 		if err != nil {
 			return nil, err
 		}
-		closer = nil
 		if zr, err = zip.NewReader(bytes.NewReader(pkg), int64(len(pkg))); err != nil {
 			return nil, fileError(name, ErrEncrypted, "the password is wrong")
 		}
 	case bytes.Equal(head[:min(4, n)], zipMagic):
-		if zr, err = zip.NewReader(f, st.Size()); err != nil {
-			f.Close()
+		if zr, err = zip.NewReader(ra, size); err != nil {
 			return nil, fileError(name, ErrCorrupt, "the zip archive cannot be read: %v", err)
 		}
 	default:
-		f.Close()
 		return nil, fileError(name, ErrNotSpreadsheet, "it is not an Excel .xlsx workbook")
 	}
-	r, err := newXLSXReader(name, zr, opts)
-	if err != nil {
-		if closer != nil {
-			closer.Close()
-		}
-		return nil, err
-	}
-	r.closer = closer
-	return r, nil
+	return newXLSXReader(name, zr, opts)
 }
 
 // decryptOLE tells an encrypted OOXML package from a legacy .xls and
