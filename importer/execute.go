@@ -58,11 +58,17 @@ func (r *run) openResults() error {
 // every row is read and reaches the results (as NOT_SENT), so none is
 // missing from them. Every goroutine's error is a real one, returned.
 func (r *run) execute(ctx context.Context) (Summary, error) {
-	progress := r.opts.Progress
-	if progress == nil {
-		progress = nopProgress{}
-	}
-	progress.Start(r.planned.total)
+	r.job.emit(Started{Input: r.opts.Input, Output: r.out, Sheet: r.in.sheet, HeaderLine: r.in.headerLine,
+		Total: r.planned.total, DryRun: r.opts.DryRun})
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+			r.stopped(ErrStoppedByUser)
+		case <-finished:
+		}
+	}()
 	// The window bounds how many rows are between the reader and the
 	// writer: the reorder buffer never holds more.
 	window := make(chan struct{}, r.opts.Workers*4+16)
@@ -91,11 +97,10 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		defer close(done)
 		return workers.Wait()
 	})
-	writeErr := r.collect(done, window, progress)
+	writeErr := r.collect(done, window)
 	if err := g.Wait(); err != nil && writeErr == nil {
 		writeErr = err
 	}
-	progress.Finish()
 	return r.finish(ctx, readErr, writeErr)
 }
 
@@ -122,6 +127,7 @@ func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *it
 			it.send = false
 			it.res = Result{Line: rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
 		}
+		r.job.emit(RowChecked{Line: rec.Line, Status: it.res.Status, Problems: it.problems()})
 		jobs <- it
 		return nil
 	}
@@ -144,10 +150,13 @@ func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *it
 	}
 }
 
-// collect writes finished rows in input order and counts them.
-func (r *run) collect(done <-chan *item, window <-chan struct{}, progress Progress) error {
+// collect writes finished rows in input order, counts them and tells
+// the subscribers.
+func (r *run) collect(done <-chan *item, window <-chan struct{}) error {
 	var writeErr error
 	var buf reorder
+	tell := r.newTeller()
+	defer tell.last()
 	for it := range done {
 		for _, it := range buf.add(it) {
 			if writeErr == nil {
@@ -160,7 +169,7 @@ func (r *run) collect(done <-chan *item, window <-chan struct{}, progress Progre
 			if it.decision.Unchanged && it.res.Status == StatusOK {
 				r.sum.Unchanged++
 			}
-			progress.Row(it.res)
+			tell.row(it.res)
 			<-window
 		}
 	}
@@ -261,8 +270,49 @@ func (b *reorder) add(it *item) []*item {
 	}
 }
 
-type nopProgress struct{}
+// stopped tells the subscribers, once, that sending stopped early.
+func (r *run) stopped(err error) {
+	r.stopOnce.Do(func() { r.job.emit(Stopped{Err: err}) })
+}
 
-func (nopProgress) Start(int)  {}
-func (nopProgress) Row(Result) {}
-func (nopProgress) Finish()    {}
+// teller sends the events of finished rows: each row, the running count
+// a few times a second, and the rate when it changes.
+type teller struct {
+	r        *run
+	done     int
+	counts   map[Status]int
+	lastTell time.Time
+	rate     float64
+}
+
+// progressEvery is how often a Progress event is sent at most.
+const progressEvery = 200 * time.Millisecond
+
+func (r *run) newTeller() *teller { return &teller{r: r, counts: map[Status]int{}} }
+
+func (t *teller) row(res Result) {
+	t.done++
+	t.counts[res.Status]++
+	t.r.job.emit(RowFinished{Result: res})
+	if now := time.Now(); now.Sub(t.lastTell) >= progressEvery {
+		t.lastTell = now
+		t.progress()
+	}
+}
+
+func (t *teller) progress() {
+	if rep := t.r.opts.RateReport; rep != nil && !t.r.opts.DryRun {
+		if rate := rep(); rate != t.rate {
+			t.rate = rate
+			t.r.job.emit(RateChanged{PerSecond: rate})
+		}
+	}
+	counts := make(map[Status]int, len(t.counts))
+	for k, v := range t.counts {
+		counts[k] = v
+	}
+	t.r.job.emit(Progress{Done: t.done, Total: t.r.planned.total, Counts: counts, Elapsed: time.Since(t.r.start)})
+}
+
+// last sends the final count.
+func (t *teller) last() { t.progress() }

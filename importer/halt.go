@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/custimport/custimport/importer/tms"
 )
 
 // ErrTMSUnreachable stops a run whose requests keep failing without an
@@ -20,24 +22,27 @@ var ErrTMSRefuses = errors.New("TMS keeps refusing the requests themselves")
 // any answer from TMS before the run stops sending.
 const DefaultMaxConsecutiveFailures = 20
 
-// halt is the run's brake: a fatal error (the ledger or the results cannot be written)
-// or a breaker that trips after too many consecutive rows got no answer.
+// halt is the run's brake: the first reason to stop sending (a fatal
+// error of the run's own records, or the breaker's trip) wins, and is
+// told once to onStop.
 type halt struct {
-	mu          sync.Mutex
-	err         error // why sending stopped; nil while it goes on
-	fatal       bool  // err is a failure of the run, not only of TMS
-	consecutive int
-	refused     int    // rows in a row refused with the same request-level code
-	refusedCode string // that code
-	limit       int    // ≤ 0: no breaker
+	mu     sync.Mutex
+	err    error // why sending stopped; nil while it goes on
+	fatal  bool  // err is a failure of the run, not only of TMS
+	trip   breaker
+	onStop func(error) // nil: nobody to tell
 }
 
 // stop fails the run: nothing more is sent (the first reason wins).
 func (h *halt) stop(err error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.err == nil {
+	first := h.err == nil
+	if first {
 		h.err, h.fatal = err, true
+	}
+	h.mu.Unlock()
+	if first && h.onStop != nil {
+		h.onStop(err)
 	}
 }
 
@@ -58,36 +63,81 @@ func (h *halt) fatalErr() error {
 	return nil
 }
 
-// observe counts a sent row. Rows in a row that got no answer, or that
-// TMS refused with the same request-level code (9xxx), trip the breaker;
-// any other answer resets the counts.
-func (h *halt) observe(r Result) {
-	noAnswer := r.Status == StatusUnknown || (r.Status == StatusFailed && isLocalErrorCode(r.ErrorCode))
-	refused := r.Status == StatusFailed && isRequestLevelCode(r.ErrorCode)
+// observe counts a sent row's answer; when the breaker trips, sending
+// stops.
+func (h *halt) observe(a answer, r Result) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if noAnswer {
-		h.consecutive++
+	err := h.trip.observe(a, r)
+	first := err != nil && h.err == nil
+	if first {
+		h.err = err
+	}
+	h.mu.Unlock()
+	if first && h.onStop != nil {
+		h.onStop(err)
+	}
+}
+
+// answer is what a sent row's requests got from TMS, for the breaker.
+type answer int
+
+const (
+	answered answer = iota // TMS answered about the row (accepted or a business error)
+	noAnswer               // no answer: network, timeout, HTTP error, or an answer that cannot be trusted
+	refused                // TMS refused the request itself (9xxx)
+	aborted                // the run stopped or aborted the row: says nothing of TMS
+)
+
+// answerOf classifies a Sender's outcome.
+func answerOf(o tms.Outcome) answer {
+	switch {
+	case tms.Kind(o.Err) == tms.KindStopped || o.Attempts == 0:
+		return aborted
+	case o.Unknown || o.Err != nil:
+		return noAnswer
+	case o.Response.Status != "S" && isRequestLevelCode(o.Response.ErrorCode):
+		return refused
+	}
+	return answered
+}
+
+// breaker trips after limit rows in a row got no answer, or were refused
+// with the same request-level code; any other answer resets it. A limit
+// ≤ 0 never trips.
+type breaker struct {
+	limit       int
+	consecutive int    // rows in a row without an answer
+	refused     int    // rows in a row refused with refusedCode
+	refusedCode string // that code
+}
+
+// observe counts one row and returns the trip error, or nil.
+func (b *breaker) observe(a answer, r Result) error {
+	if a == aborted {
+		return nil
+	}
+	if a == noAnswer {
+		b.consecutive++
 	} else {
-		h.consecutive = 0
+		b.consecutive = 0
 	}
 	switch {
-	case refused && r.ErrorCode == h.refusedCode:
-		h.refused++
-	case refused:
-		h.refused, h.refusedCode = 1, r.ErrorCode
+	case a == refused && r.ErrorCode == b.refusedCode:
+		b.refused++
+	case a == refused:
+		b.refused, b.refusedCode = 1, r.ErrorCode
 	default:
-		h.refused, h.refusedCode = 0, ""
-	}
-	if h.limit <= 0 || h.err != nil {
-		return
+		b.refused, b.refusedCode = 0, ""
 	}
 	switch {
-	case h.consecutive >= h.limit:
-		h.err = fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, h.consecutive, clip(r.Message, 200))
-	case h.refused >= h.limit:
-		h.err = fmt.Errorf("%w: %d rows in a row were refused with %s %s", ErrTMSRefuses, h.refused, r.ErrorCode, clip(r.Message, 200))
+	case b.limit <= 0:
+		return nil
+	case b.consecutive >= b.limit:
+		return fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, b.consecutive, clip(r.Message, 200))
+	case b.refused >= b.limit:
+		return fmt.Errorf("%w: %d rows in a row were refused with %s %s", ErrTMSRefuses, b.refused, r.ErrorCode, clip(r.Message, 200))
 	}
+	return nil
 }
 
 // isRequestLevelCode reports whether a TMS ErrorCode is about the request

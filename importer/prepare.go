@@ -208,3 +208,11 @@ func formulaOnly(rec source.Record, hdr mapping.Header) bool {
 func imported(hdr mapping.Header, col int) bool {
 	return col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored
 }
+
+// problems are the row's problems: the validator's and the importer's.
+func (it *item) problems() []validate.Problem {
+	if len(it.extra) == 0 {
+		return it.outcome.Problems
+	}
+	return append(append([]validate.Problem(nil), it.outcome.Problems...), it.extra...)
+}

@@ -1,9 +1,11 @@
 // Package importer owns the import pipeline: it reads rows from a source,
 // maps them onto fields, validates them, decides with the tenant's ledger
 // which rows to send, sends those through a rate-limited worker pool, and
-// writes every row's outcome to a results sheet in input order. The demo,
-// the CLI's import and check commands and the nightly folder mode are all
-// callers of Run.
+// writes every row's outcome to a results sheet in input order. A Job is
+// one such run: it can be paused, resumed, stopped or aborted, and tells
+// its subscribers what happens as typed events (events.go). The CLI's
+// import and check commands, the folder mode (importer/inbox) and the
+// local web page are all subscribers of Jobs.
 //
 //	file ─► source.Reader ─► mapping.Header ─► validate ─► decide ─► send pool ─► reorder ─► results.Writer
 //	                                                          ▲            │
@@ -18,10 +20,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
@@ -42,16 +46,15 @@ type Sender interface {
 
 var _ Sender = (*tms.Sender)(nil)
 
-// Progress is told about the run as it goes; nil means no progress report.
-type Progress interface {
-	Start(total int) // total rows, or -1 when not known
-	Row(r Result)
-	Finish()
-}
-
 // Options configure one import.
 type Options struct {
-	Input string // the CSV or XLSX file
+	// Input is the CSV or XLSX file; with Data, the upload's file name.
+	Input string
+	// Data, when set, is the input's content (Size bytes): an upload, read
+	// instead of a file. Out is then required. The ledger names the input
+	// "upload:" + Input.
+	Data io.ReaderAt
+	Size int64
 	// Out is the results file; "" writes <input>.results.xlsx (XLSX input)
 	// or <input>.results.csv (CSV input). Its extension picks the format.
 	Out      string
@@ -67,7 +70,6 @@ type Options struct {
 	Workers int // concurrent requests; default 4
 	// RateReport, when set, tells the send rate the pool settled at.
 	RateReport func() float64
-	Progress   Progress
 	Logger     *slog.Logger
 	// ResendUnknown sends auto-numbered creates held as UNKNOWN: an
 	// earlier create's outcome is unknown, or the row looks like an
@@ -84,10 +86,6 @@ type Options struct {
 	// NOT_SENT instead of each retrying for minutes. 0 means
 	// DefaultMaxConsecutiveFailures, negative never stops.
 	MaxConsecutiveFailures int
-	// AbortCtx, when cancelled, aborts requests in flight (a second
-	// Ctrl-C). Cancelling Run's ctx only stops taking new rows; requests
-	// in flight finish. nil: in-flight requests always finish.
-	AbortCtx context.Context
 }
 
 // DefaultOut returns the default results path for an input file and the
@@ -134,49 +132,31 @@ type ReadError struct {
 func (e *ReadError) Error() string { return e.Err.Error() }
 func (e *ReadError) Unwrap() error { return e.Err }
 
-// Run imports one file. The returned error is about the run as a whole
-// (unreadable file, bad header, results not writable, the ledger); row
-// problems are in the results and the Summary.
-func Run(ctx context.Context, opts Options) (Summary, error) {
-	r, err := newRun(opts)
-	if err != nil {
-		return r.sum, err
-	}
-	defer r.close()
-	if err := r.openInput(); err != nil {
-		return r.sum, err
-	}
-	if err := r.plan(ctx); err != nil {
-		return r.sum, err
-	}
-	if err := r.openResults(); err != nil {
-		return r.sum, err
-	}
-	return r.execute(ctx)
-}
-
 // run is one Run's state, shared by its stages.
 type run struct {
-	opts    Options
-	log     *slog.Logger
-	msg     catalogMessages
-	out     string
-	start   time.Time
-	sum     Summary
-	in      input
-	prep    *preparer
-	planned plan
-	writer  resultsWriter
-	brake   *halt
-	runID   int64
-	closers []func()
+	job      *Job
+	abortCtx context.Context // ends only when the job is aborted
+	stopOnce sync.Once       // the Stopped event is sent once
+	opts     Options
+	log      *slog.Logger
+	msg      catalogMessages
+	out      string
+	start    time.Time
+	sum      Summary
+	in       input
+	prep     *preparer
+	planned  plan
+	writer   resultsWriter
+	brake    *halt
+	runID    int64
+	closers  []func()
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int
 }
 
-func newRun(opts Options) (*run, error) {
-	r := &run{opts: opts, start: time.Now(), log: opts.Logger, msg: messages(opts.Validate.Lang)}
+func newRun(j *Job, opts Options) (*run, error) {
+	r := &run{job: j, abortCtx: context.Background(), opts: opts, start: time.Now(), log: opts.Logger, msg: messages(opts.Validate.Lang)}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -191,6 +171,8 @@ func newRun(opts Options) (*run, error) {
 	switch {
 	case !opts.DryRun && opts.Sender == nil:
 		return r, errors.New("importer: no Sender for a run that sends")
+	case opts.Data != nil && opts.Out == "":
+		return r, errors.New("importer: an upload (Data) needs Out, the results file")
 	case !opts.DryRun && opts.Ledger == nil:
 		return r, errors.New("importer: no Ledger for a run that sends (it is what keeps customers from being created twice)")
 	case sameFile(r.out, opts.Input):
@@ -205,10 +187,11 @@ func newRun(opts Options) (*run, error) {
 	if _, err := validate.New(r.opts.Validate); err != nil {
 		return r, err
 	}
-	r.brake = &halt{limit: opts.MaxConsecutiveFailures}
-	if r.brake.limit == 0 {
-		r.brake.limit = DefaultMaxConsecutiveFailures
+	limit := opts.MaxConsecutiveFailures
+	if limit == 0 {
+		limit = DefaultMaxConsecutiveFailures
 	}
+	r.brake = &halt{trip: breaker{limit: limit}, onStop: r.stopped}
 	return r, nil
 }
 

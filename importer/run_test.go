@@ -512,19 +512,18 @@ func TestRunRefusesUnwritableResultsBeforeSending(t *testing.T) {
 
 func TestRunAbortInFlight(t *testing.T) {
 	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\nU1,a,1\n,b,1\nU3,c,1\n")
-	ctx, cancel := context.WithCancel(context.Background())
-	abort, abortNow := context.WithCancel(context.Background())
+	var job *Job
 	s := &fakeSender{SendFunc: func(c context.Context, m tms.Main, idem bool) tms.Outcome {
 		if m["CNAM1"] == "a" { // the second Ctrl-C lands while row 2 is in flight
-			cancel()
-			abortNow()
+			job.Abort()
 			<-c.Done()
 			return tms.Outcome{Attempts: 1, Err: c.Err()}
 		}
 		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "X"}}
 	}}
 	out := filepath.Join(filepath.Dir(in), "out.csv")
-	sum, err := Run(ctx, Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t), Workers: 1, AbortCtx: abort})
+	job = NewJob(Options{Input: in, Out: out, Sender: s, Ledger: newLedger(t), Workers: 1})
+	sum, err := job.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

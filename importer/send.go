@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
@@ -73,43 +74,49 @@ func (r *run) applyDecision(it *item) {
 	}
 }
 
-// sendRow is the send contract, in order: wait for the rate limit, claim
-// the row in the ledger (a create is on disk before its request leaves),
-// send, record the outcome. A ledger that cannot record stops the run:
-// nothing is sent without its record.
+// sendRow is the send contract, in order: wait while paused and for the
+// rate limit, claim the row in the ledger (a create is on disk before its
+// request leaves), send, record the outcome. A ledger that cannot record
+// stops the run: nothing is sent without its record.
 func (r *run) sendRow(ctx context.Context, it *item) Result {
 	line, warns := it.rec.Line, it.res.Warnings
-	if ctx.Err() != nil {
-		return Result{Line: line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: warns}
+	notSent := func(msg string) Result {
+		return Result{Line: line, Status: StatusNotSent, Message: msg, Warnings: warns}
 	}
 	if err := r.brake.reason(); err != nil {
-		return Result{Line: line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: warns}
+		return notSent(r.msg.notSent(err))
 	}
-	if err := r.opts.Sender.Ready(ctx); err != nil {
-		return Result{Line: line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: warns}
+	if r.job.gate.wait(ctx) != nil || r.opts.Sender.Ready(ctx) != nil {
+		return notSent(r.msg.interrupted())
+	}
+	if err := r.brake.reason(); err != nil {
+		return notSent(r.msg.notSent(err)) // stopped while this row waited
 	}
 	claim, err := r.claim(it)
 	if err != nil {
 		err = fmt.Errorf("%w: %w", errLedger, err)
 		r.log.Error("the ledger could not record a row; sending stops", "line", line, "err", err)
 		r.brake.stop(err)
-		return Result{Line: line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: warns}
+		return notSent(r.msg.notSent(err))
 	}
-	sendCtx := r.opts.AbortCtx
-	if sendCtx == nil {
-		sendCtx = context.WithoutCancel(ctx)
-	}
-	o := r.opts.Sender.Send(sendCtx, tms.Request{Main: tms.Main(it.outcome.Payload), Idempotent: it.outcome.Code != "", Stop: ctx.Done()})
+	r.job.emit(RowSending{Line: line, Code: it.outcome.Code})
+	o := r.opts.Sender.Send(r.abortCtx, tms.Request{
+		Main: tms.Main(it.outcome.Payload), Idempotent: it.outcome.Code != "", Stop: ctx.Done(),
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			r.job.emit(RowRetrying{Line: line, Attempt: attempt, Wait: wait, ErrorCode: localErrorCode(err), Message: r.msg.why(err)})
+		},
+	})
 	res := r.resultOf(it, o)
 	if o.Err != nil {
 		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
 	}
-	if err := r.record(it, claim, res); err != nil {
+	a := answerOf(o)
+	if err := r.record(it, claim, res, a); err != nil {
 		err = fmt.Errorf("%w: %w", errLedger, err)
 		r.log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
 		r.brake.stop(err)
 	}
-	r.brake.observe(res)
+	r.brake.observe(a, res)
 	return res
 }
 
@@ -139,14 +146,15 @@ func (r *run) claim(it *item) (int64, error) {
 	})
 }
 
-// record writes a sent row's outcome to the ledger.
-func (r *run) record(it *item, id int64, res Result) error {
+// record writes a sent row's outcome to the ledger; a is what TMS's
+// answer was.
+func (r *run) record(it *item, id int64, res Result, a answer) error {
 	l := r.opts.Ledger
 	if it.outcome.Code != "" {
 		switch {
 		case res.Status == StatusOK:
 			return l.Accepted(it.outcome.Code, it.fp, r.runID)
-		case res.Status == StatusFailed && !isLocalErrorCode(res.ErrorCode):
+		case res.Status == StatusFailed && (a == answered || a == refused):
 			return l.Failed(it.outcome.Code) // TMS answered: nothing applied
 		}
 		return nil // no answer: TMS may hold it; the code stays pending
@@ -211,10 +219,6 @@ const (
 	codeNetwork = "NETWORK"
 	codeTimeout = "TIMEOUT"
 )
-
-func isLocalErrorCode(code string) bool {
-	return code == codeNetwork || code == codeTimeout || code == "ABORTED" || strings.HasPrefix(code, "HTTP")
-}
 
 // localErrorCode names failures that have no server ErrorCode.
 func localErrorCode(err error) string {

@@ -13,7 +13,7 @@ import (
 	"github.com/custimport/custimport/importer"
 )
 
-// Reporter implements importer.Progress.
+// Reporter draws a job's progress from its events: subscribe Handle.
 type Reporter struct {
 	w        io.Writer
 	tty      bool
@@ -28,7 +28,17 @@ type Reporter struct {
 	lastDraw time.Time
 }
 
-var _ importer.Progress = (*Reporter)(nil)
+// Handle takes a job's event (importer.Job.Subscribe(r.Handle)).
+func (r *Reporter) Handle(ev importer.Event) {
+	switch ev := ev.(type) {
+	case importer.Started:
+		r.Start(ev.Total)
+	case importer.RowFinished:
+		r.Row(ev.Result)
+	case importer.Finished:
+		r.Finish()
+	}
+}
 
 // New returns a reporter drawing a bar on w when tty is true, otherwise
 // logging a line every 5 seconds.

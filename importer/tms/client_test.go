@@ -733,8 +733,11 @@ func TestConnectionsReusedByConcurrentWorkers(t *testing.T) {
 		close(start)
 		wg.Wait()
 	}
-	if n := dials.Load(); n > workers {
-		t.Errorf("%d rounds of %d concurrent requests opened %d connections, want at most %d (one per worker)", rounds, workers, n, workers)
+	// A connection may be back in the pool a moment after its response
+	// was read, so a loaded machine dials a few more; without reuse (2
+	// idle connections per host) it would be about rounds×workers.
+	if n := dials.Load(); n > 2*workers {
+		t.Errorf("%d rounds of %d concurrent requests opened %d connections, want about %d (one per worker)", rounds, workers, n, workers)
 	}
 }
 

@@ -107,13 +107,12 @@ rate limit, retries, results file and summary.`)
 	opts.Sender, opts.Workers, opts.RateReport = sender, s.Workers, limiter.Rate
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
-	opts.AbortCtx = abort
 	closeLedger, err := attachLedger(ctx, s, demoIO, &opts)
 	if err != nil {
 		return failErr(io, s.Lang, err)
 	}
 	defer closeLedger()
-	exit, _, _ := runOne(ctx, io, s, opts)
+	exit, _, _ := runOne(ctx, abort, io, s, opts)
 	if exit != ExitCantRun {
 		fmt.Fprintf(io.Out, "The simulator now holds %d customers (GET %s/_sim/customers while it runs).\n", len(sim.Customers()), url)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/inbox"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/mapping"
@@ -35,7 +36,7 @@ var explanations = []struct {
 	{mapping.ErrDuplicateField, "兩個欄位對應到同一個 TMS 欄位:請刪除或改名其中一欄,或用 --mapping 對應檔指定。", "two columns feed the same TMS field: delete or rename one, or map them with --mapping."},
 	{mapping.ErrNoCodeColumn, "有一欄看起來是客戶代號,卻沒有對應到 CCODE;照這樣匯入,每一列都會新增一位客戶。請將該欄改名為「客戶代號」,或用 --mapping 對應檔指定。", "a column looks like the customer code but does not map to CCODE; imported like this, every row would create a new customer. Rename it to 客戶代號, or map it with --mapping."},
 	{mapping.ErrMappingFile, "對應檔 (mapping) 有誤:請依訊息修正,範例見 samples/mapping.yaml。", "the mapping file is wrong: fix it as the message says; see samples/mapping.yaml."},
-	{importer.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
+	{inbox.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
 	{ledger.ErrLocked, "另一個 custimport 正在匯入到同一個 TMS:請等它結束,或加上 --wait 5m 等候。", "another custimport run is importing into the same TMS: wait for it to finish, or pass --wait 5m to wait for it."},
 	{ledger.ErrCorrupt, "記錄檔 (ledger) 無法讀取:請保留該檔並聯絡 IT;custimport 在沒有它時不會送出,以免重複建立客戶。", "the ledger cannot be read: keep the file and call IT; custimport does not send without it, so no customer is created twice."},
 	{ledger.ErrNewerSchema, "記錄檔 (ledger) 由較新版的 custimport 寫入:請改用較新版本。", "the ledger was written by a newer custimport: use that version."},

@@ -92,16 +92,15 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
-	opts.AbortCtx = abort
 	closeLedger, err := attachLedger(ctx, s, io, &opts)
 	if err != nil {
 		return failErr(io, s.Lang, err)
 	}
 	defer closeLedger()
 	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
-		return runFolder(ctx, io, s, pos[0], opts)
+		return runFolder(ctx, abort, io, s, pos[0], opts)
 	}
-	exit, _, _ := runOne(ctx, io, s, opts)
+	exit, _, _ := runOne(ctx, abort, io, s, opts)
 	return exit
 }
 
@@ -223,7 +222,6 @@ func newSender(s settings, io IO, log *slog.Logger) (*tms.Sender, *tms.AdaptiveL
 	return sender, limiter, nil
 }
 
-// runOne runs one import with signal handling, progress and the summary.
 // withSignals returns a context cancelled at the first interrupt (stop
 // taking rows) and one cancelled at the second (abort requests in flight).
 func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
@@ -233,13 +231,25 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 	return io.Signals(ctx)
 }
 
-// runOne runs one import (ctx and opts.AbortCtx carry the signals) and
-// reports it.
-func runOne(ctx context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
+// runOne runs one import as a Job and reports it: a progress bar (or log
+// lines) from its events, then the summary. The end of ctx (the first
+// Ctrl-C) stops the job gracefully; the end of abort (the second) aborts
+// the requests in flight.
+func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
+	job := importer.NewJob(opts)
 	if !s.Quiet {
-		opts.Progress = progress.New(io.Err, io.ErrIsTTY, opts.Logger)
+		job.Subscribe(progress.New(io.Err, io.ErrIsTTY, opts.Logger).Handle)
 	}
-	sum, err := importer.Run(ctx, opts)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-abort.Done():
+			job.Abort()
+		case <-done:
+		}
+	}()
+	sum, err := job.Run(ctx)
 	exit := exitCode(sum, err)
 	var readErr *importer.ReadError
 	if err != nil && !errors.As(err, &readErr) {

@@ -1,5 +1,5 @@
 package cli
 
-import "github.com/custimport/custimport/importer"
+import "github.com/custimport/custimport/importer/inbox"
 
-var lockForTest = importer.Lock
+var lockForTest = inbox.Lock

@@ -1,6 +1,6 @@
 //go:build unix
 
-package importer
+package inbox
 
 import (
 	"errors"
@@ -9,10 +9,10 @@ import (
 	"syscall"
 )
 
-// ErrLocked is returned when another run is importing the same input.
-var ErrLocked = errors.New("another custimport run is importing this file")
+// ErrLocked is returned when another run is importing the same folder.
+var ErrLocked = errors.New("another custimport run is importing this folder")
 
-// Lock takes an exclusive advisory lock on the input file itself, so
+// Lock takes an exclusive advisory lock on the folder itself, so
 // two runs cannot import it at once. The lock goes with the process: a
 // crashed run leaves none behind.
 func Lock(path string) (release func(), err error) {
@@ -28,10 +28,4 @@ func Lock(path string) (release func(), err error) {
 		return nil, fmt.Errorf("%s: lock: %w", path, err)
 	}
 	return func() { f.Close() }, nil
-}
-
-// processAlive reports whether a process with this id exists.
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
