@@ -31,12 +31,16 @@ type input struct {
 // results can be written.
 func (r *run) openInput() error {
 	opts := r.opts
-	abs, err := filepath.Abs(opts.Input)
-	if err != nil {
-		return err
+	if opts.Data != nil {
+		r.in.abs = "upload:" + opts.Input
+	} else {
+		abs, err := filepath.Abs(opts.Input)
+		if err != nil {
+			return err
+		}
+		r.in.abs = abs
 	}
-	r.in.abs = abs
-	src, err := source.Open(opts.Input, opts.Source)
+	src, err := r.openSource()
 	if err != nil {
 		return err
 	}
@@ -66,11 +70,31 @@ func (r *run) openInput() error {
 	r.prep = &preparer{hdr: hdr, lay: r.in.lay, v: r.newValidator(), msg: r.msg, resendUnknown: opts.ResendUnknown,
 		unescape: r.in.csv && r.in.lay.status >= 0}
 	if !opts.DryRun {
-		if r.in.sha256, err = HashFile(opts.Input); err != nil {
+		if r.in.sha256, err = r.hashInput(); err != nil {
 			return err
 		}
 	}
 	return checkReplaceable(r.out)
+}
+
+// openSource opens the input from its start: the file, or the upload.
+func (r *run) openSource() (source.Reader, error) {
+	if r.opts.Data != nil {
+		return source.OpenReaderAt(filepath.Base(r.opts.Input), r.opts.Data, r.opts.Size, r.opts.Source)
+	}
+	return source.Open(r.opts.Input, r.opts.Source)
+}
+
+// hashInput returns the input's SHA-256.
+func (r *run) hashInput() (string, error) {
+	if r.opts.Data == nil {
+		return HashFile(r.opts.Input)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(r.opts.Data, 0, r.opts.Size)); err != nil {
+		return "", fmt.Errorf("reading %s: %w", r.opts.Input, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // findHeader reads the first rows of src and finds the header among them.

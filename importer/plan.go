@@ -8,7 +8,6 @@ import (
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
-	"github.com/custimport/custimport/importer/source"
 )
 
 // Ledger is what a run needs of the tenant's ledger; *ledger.DB is the
@@ -91,7 +90,7 @@ func (r *run) plan(ctx context.Context) error {
 // scan reads the input from its start with a preparer of its own and
 // calls fn for each data row; it returns the number of data rows.
 func (r *run) scan(fn func(*item)) (int, error) {
-	src, err := source.Open(r.opts.Input, r.opts.Source)
+	src, err := r.openSource()
 	if err != nil {
 		return 0, err
 	}
