@@ -245,7 +245,6 @@ func (r *run) endRun() error {
 	return nil
 }
 
-
 // stopped tells the subscribers, once, that sending stopped early.
 func (r *run) stopped(err error) {
 	r.stopOnce.Do(func() { r.job.emit(Stopped{Err: err}) })
