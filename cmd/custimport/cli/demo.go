@@ -100,11 +100,9 @@ rate limit, retries, results file and summary.`)
 	}
 	defer os.RemoveAll(stateTmp)
 	s.StateDir = stateTmp
-	sender, limiter, err := newSender(s, demoIO, log)
-	if err != nil {
+	if err := attachSender(s, demoIO, log, &opts); err != nil {
 		return fail(io, "demo: %v", err)
 	}
-	opts.Sender, opts.Workers, opts.RateReport = sender, s.Workers, limiter.Rate
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
 	closeLedger, err := attachLedger(ctx, s, demoIO, &opts)

@@ -108,7 +108,8 @@ func runConfig(_ context.Context, io IO, args []string) int {
 	if _, err := baseOptions(s, "input.xlsx"); err != nil {
 		return fail(io, "%v", err)
 	}
-	if _, err := s.recipe(); err != nil {
+	// The same validation as the import's: what passes here, sends.
+	if err := s.connection(io, nil).Check(); err != nil {
 		return fail(io, "%v", err)
 	}
 	keySource := "TMS_API_KEY (environment)"

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	stdio "io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/progress"
 	"github.com/custimport/custimport/importer/source"
-	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
@@ -78,16 +76,8 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = *resendUnknown, *resendAll, *onlyFailed
 
 	if !opts.DryRun {
-		sender, limiter, err := newSender(s, io, log)
-		if err != nil {
+		if err := attachSender(s, io, log, &opts); err != nil {
 			return fail(io, "%v", err)
-		}
-		opts.Sender = sender
-		opts.Workers = s.Workers
-		opts.RateReport = limiter.Rate
-		opts.MaxConsecutiveFailures = s.StopAfter
-		if s.StopAfter == 0 {
-			opts.MaxConsecutiveFailures = -1
 		}
 	}
 	ctx, abort, release := withSignals(ctx, io)
@@ -107,8 +97,9 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 // attachLedger opens the TMS's ledger for the run: locked for an import,
 // read-only (when there is one) for a check.
 func attachLedger(ctx context.Context, s settings, io IO, opts *importer.Options) (func(), error) {
+	c := s.connection(io, nil)
 	if opts.DryRun {
-		db, closeDB, err := peekLedger(ctx, s, io.Getenv)
+		db, closeDB, err := c.PeekLedger(ctx, io.Getenv)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +108,8 @@ func attachLedger(ctx context.Context, s settings, io IO, opts *importer.Options
 		}
 		return closeDB, nil
 	}
-	db, closeDB, err := openLedger(ctx, s, io.Getenv, opts.Input)
+	abs, _ := filepath.Abs(opts.Input)
+	db, closeDB, err := c.OpenLedger(ctx, io.Getenv, abs)
 	if err != nil {
 		return nil, err
 	}
@@ -173,53 +165,24 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 	return opts, nil
 }
 
-// newSender builds the TMS client, its retrying sender and the shared
-// adaptive rate limiter from the settings.
-func newSender(s settings, io IO, log *slog.Logger) (*tms.Sender, *tms.AdaptiveLimiter, error) {
-	if s.URL == "" {
-		return nil, nil, errors.New("no TMS URL: set TMS_URL or --url (or use --dry-run / `custimport check` to validate only)")
-	}
-	if s.PNO == "" {
-		return nil, nil, errors.New("no api-pno: set TMS_PNO or --pno")
+// attachSender builds the sender (client, retries, rate limit) from
+// the settings and the key, and puts it into opts.
+func attachSender(s settings, io IO, log *slog.Logger, opts *importer.Options) error {
+	c := s.connection(io, log)
+	if err := c.Check(); err != nil {
+		return err
 	}
 	key, err := readKey(s, io.Getenv)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	recipe, err := tms.ParseRecipe(s.SignRecipe)
+	c.Key = key
+	sending, err := c.NewSending()
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	var hc *http.Client
-	if io.HTTPClient != nil {
-		hc = io.HTTPClient()
-	}
-	client, err := tms.New(tms.Config{
-		BaseURL:            s.URL,
-		PNO:                s.PNO,
-		ProNum:             s.ProNum,
-		Key:                key,
-		Recipe:             recipe,
-		HTTPClient:         hc,
-		Timeout:            s.Timeout,
-		AllowHTTP:          s.AllowHTTP,
-		InsecureSkipVerify: s.Insecure,
-		Logger:             log,
-	})
-	if errors.Is(err, tms.ErrInsecureURL) {
-		return nil, nil, fmt.Errorf("%w (to send anyway, pass --allow-http or set allow_http: true in the config)", err)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	limiter := tms.NewAdaptiveLimiter(s.Rate)
-	sender := &tms.Sender{
-		Client:   client,
-		Throttle: limiter,
-		Policy:   tms.Policy{MaxAttempts: s.MaxAttempts},
-		Logger:   log,
-	}
-	return sender, limiter, nil
+	sending.Apply(c, opts)
+	return nil
 }
 
 // withSignals returns a context cancelled at the first interrupt (stop

@@ -2,15 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	stdio "io"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
-	"time"
 
+	"github.com/custimport/custimport/importer/connect"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -20,78 +17,7 @@ func stateDir(s settings, getenv func(string) string) (string, error) {
 	if s.StateDir != "" {
 		return s.StateDir, nil
 	}
-	home := getenv("HOME")
-	if runtime.GOOS == "windows" && home == "" {
-		home = getenv("USERPROFILE")
-	}
-	if home == "" && getenv("XDG_STATE_HOME") == "" && getenv("LocalAppData") == "" {
-		return "", errors.New("cannot tell where to keep the ledger (no HOME): set CUSTIMPORT_STATE_DIR or --state-dir")
-	}
-	return ledger.DefaultDir(runtime.GOOS, getenv, home)
-}
-
-// tenantOf is the TMS tenant the settings send to.
-func tenantOf(s settings) (ledger.Tenant, error) {
-	if s.URL == "" || s.PNO == "" {
-		return ledger.Tenant{}, errors.New("no TMS URL and pno: set TMS_URL and TMS_PNO (or --url and --pno)")
-	}
-	return ledger.NewTenant(s.URL, s.PNO, s.ProNum)
-}
-
-// openLedger opens the tenant's ledger for a run that sends and takes
-// the tenant's lock: a second run against the same TMS waits up to
-// s.Wait, then gives up naming the run that holds it.
-func openLedger(ctx context.Context, s settings, getenv func(string) string, input string) (*ledger.DB, func(), error) {
-	t, err := tenantOf(s)
-	if err != nil {
-		return nil, nil, err
-	}
-	dir, err := stateDir(s, getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("the ledger's folder: %w", err)
-	}
-	abs, _ := filepath.Abs(input)
-	// Ctrl-C ends a wait for the lock; with no wait, a run stopped at
-	// once still opens the ledger and writes every row's result.
-	lockCtx := ctx
-	if s.Wait == 0 {
-		lockCtx = context.WithoutCancel(ctx)
-	}
-	unlock, err := ledger.Lock(lockCtx, dir, t, ledger.Holder{PID: os.Getpid(), Input: abs, Started: time.Now()}, s.Wait)
-	if err != nil {
-		return nil, nil, err
-	}
-	db, err := ledger.Open(context.WithoutCancel(ctx), dir, t, ledger.Options{})
-	if err != nil {
-		unlock()
-		return nil, nil, fmt.Errorf("%w\n  the ledger remembers which customers were created; custimport will not send without it. Move the file aside only if you are sure (then rows already imported are UNKNOWN or created again)", err)
-	}
-	return db, func() { db.Close(); unlock() }, nil
-}
-
-// peekLedger opens the tenant's ledger for a check, when the connection
-// settings are known and a ledger exists; otherwise the check goes on
-// without one (nil, no error).
-func peekLedger(ctx context.Context, s settings, getenv func(string) string) (*ledger.DB, func(), error) {
-	t, err := tenantOf(s)
-	if err != nil {
-		return nil, func() {}, nil
-	}
-	dir, err := stateDir(s, getenv)
-	if err != nil {
-		return nil, func() {}, nil
-	}
-	if _, err := os.Stat(ledger.FilePath(dir, t)); err != nil {
-		return nil, func() {}, nil
-	}
-	db, err := ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
-	if err != nil {
-		return nil, nil, err
-	}
-	return db, func() { db.Close() }, nil
+	return connect.DefaultStateDir(getenv)
 }
 
 const ledgerAbout = `Look into the ledger: the memory, per TMS, of every customer custimport
@@ -129,7 +55,7 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	t, err := tenantOf(s)
+	t, err := s.connection(io, nil).Tenant()
 	if err != nil {
 		return fail(io, "ledger: %v", err)
 	}

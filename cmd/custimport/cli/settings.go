@@ -6,14 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/custimport/custimport/importer/connect"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
 )
@@ -197,33 +198,22 @@ func (s settings) delimiter() (rune, error) {
 }
 
 // readKey returns the API key: from --key-file, else TMS_API_KEY, else
-// the config file's key_file (the same order as every other setting). A
-// key file others can read is refused.
+// the config file's key_file (the same order as every other setting).
 func readKey(s settings, getenv func(string) string) (string, error) {
-	env := strings.TrimSpace(getenv("TMS_API_KEY"))
-	if s.KeyFile != "" && (s.keyFileFlag || env == "") {
-		st, err := os.Stat(s.KeyFile)
-		if err != nil {
-			return "", fmt.Errorf("--key-file: %w", err)
-		}
-		// Windows has no such mode bits (files show as 0666): ACLs guard them.
-		if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
-			return "", fmt.Errorf("--key-file %s is readable by others (mode %s): run `chmod 600 %s`", s.KeyFile, st.Mode().Perm(), s.KeyFile)
-		}
-		data, err := os.ReadFile(s.KeyFile)
-		if err != nil {
-			return "", fmt.Errorf("--key-file: %w", err)
-		}
-		key := strings.TrimSpace(string(data))
-		if key == "" {
-			return "", fmt.Errorf("--key-file %s is empty", s.KeyFile)
-		}
-		return key, nil
+	return connect.ReadKey(s.KeyFile, s.keyFileFlag, getenv)
+}
+
+// connection is the settings' part that reaches TMS, without the key.
+func (s settings) connection(io IO, log *slog.Logger) connect.Settings {
+	c := connect.Settings{
+		URL: s.URL, PNO: s.PNO, ProNum: s.ProNum, SignRecipe: s.SignRecipe,
+		Workers: s.Workers, Rate: s.Rate, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts, StopAfter: s.StopAfter,
+		AllowHTTP: s.AllowHTTP, Insecure: s.Insecure, StateDir: s.StateDir, Wait: s.Wait, Logger: log,
 	}
-	if env != "" {
-		return env, nil
+	if io.HTTPClient != nil {
+		c.HTTPClient = io.HTTPClient()
 	}
-	return "", errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
+	return c
 }
 
 func (s settings) defaults() map[string]string {
@@ -241,8 +231,6 @@ func (s settings) defaults() map[string]string {
 	}
 	return out
 }
-
-func (s settings) recipe() (tms.Recipe, error) { return tms.ParseRecipe(s.SignRecipe) }
 
 // effectiveYAML prints settings in the config file's own keys, so the
 // output of `config check` is itself a valid config file.

@@ -67,3 +67,32 @@ func TestConfigCheckShowsEffectiveLimits(t *testing.T) {
 		}
 	}
 }
+
+// config check and import validate the connection the same way: what
+// one refuses, the other refuses too, before anything is sent.
+func TestConfigCheckAgreesWithImport(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in.csv")
+	os.WriteFile(in, []byte("CCODE,CNAM1\nA1,x\n"), 0o644)
+	tests := []struct {
+		name, config, want string
+	}{
+		{"ProNum too long", "url: https://tms.example\npno: P\npronum: ABCDEFGHIJK\n", "ProNum"},
+		{"plain http to another host", "url: http://tms.example\npno: P\n", "http"},
+		{"no pno", "url: https://tms.example\n", "pno"},
+		{"bad signing recipe", "url: https://tms.example\npno: P\nsign_recipe: md5\n", "md5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "c.yaml")
+			os.WriteFile(cfg, []byte(tt.config), 0o644)
+			env := map[string]string{"TMS_API_KEY": "k"}
+			check := run(t, env, "config", "check", cfg)
+			imp := run(t, env, "import", "--config", cfg, in)
+			for name, res := range map[string]runResult{"config check": check, "import": imp} {
+				if res.code != ExitCantRun || !strings.Contains(res.stderr, tt.want) {
+					t.Errorf("%s: exit %d, want 2 naming %q:\n%s", name, res.code, tt.want, res)
+				}
+			}
+		})
+	}
+}
