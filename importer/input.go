@@ -234,3 +234,16 @@ func firstClause(s string) string {
 	}
 	return clip(s, 60)
 }
+
+// Probe opens a file and looks for its header row as a run would: nil
+// when it reads as a customer list. The folder mode uses it to tell a
+// delimited .txt from notes.
+func Probe(input string, src source.Options, m *mapping.File) error {
+	r, err := source.Open(input, src)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, _, err = findHeader(r, Options{Input: input, Mapping: m})
+	return err
+}

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -89,24 +90,77 @@ type Options struct {
 }
 
 // DefaultOut returns the default results path for an input file and the
-// sheet chosen with --sheet ("" for the default sheet or a CSV).
+// sheet chosen with --sheet ("" for the default sheet or a CSV):
+// <stem>.results.xlsx for a workbook, <stem>.results.csv for delimited
+// text. A results file fed back gets <stem>.results.rerun.<ext> (then
+// rerun2, rerun3…), never overwriting itself nor growing
+// .results.results. A .tsv or .txt input whose stem a sibling .csv, .tsv
+// or .txt shares keeps its extension in the name (tab.tsv.results.csv),
+// so the two never write one results file.
 func DefaultOut(input, sheet string) string {
 	ext := filepath.Ext(input)
-	base := strings.TrimSuffix(input, ext)
+	stem := strings.TrimSuffix(input, ext)
+	outExt := ".xlsx"
+	if isTextExt(ext) {
+		outExt = ".csv"
+	}
+	sheetPart := ""
 	if sheet != "" {
-		base += "." + safeName(sheet)
+		sheetPart = "." + safeName(sheet)
 	}
-	if strings.HasSuffix(strings.TrimSuffix(base, "."+safeName(sheet)), ".results") {
-		// A results file fed back in: never overwrite it.
-		if strings.EqualFold(ext, ".csv") {
-			return base + ".rerun.csv"
+	if root, n, ok := resultsStem(stem); ok {
+		rerun := ".rerun"
+		if n > 0 {
+			rerun += itoa(n + 1)
 		}
-		return base + ".rerun.xlsx"
+		return root + ".results" + sheetPart + rerun + outExt
 	}
-	if strings.EqualFold(ext, ".csv") || strings.EqualFold(ext, ".txt") || strings.EqualFold(ext, ".tsv") {
-		return base + ".results.csv"
+	if isTextExt(ext) && !strings.EqualFold(ext, ".csv") && textSiblingExists(stem, ext) {
+		stem += ext
 	}
-	return base + ".results.xlsx"
+	return stem + sheetPart + ".results" + outExt
+}
+
+func isTextExt(ext string) bool {
+	switch strings.ToLower(ext) {
+	case ".csv", ".txt", ".tsv":
+		return true
+	}
+	return false
+}
+
+// resultsStem recognises the stem of a results file: root.results (n 0),
+// root.results.rerun (n 1) or root.results.rerunN (n N).
+func resultsStem(stem string) (root string, n int, ok bool) {
+	if r, found := strings.CutSuffix(stem, ".results"); found {
+		return r, 0, true
+	}
+	i := strings.LastIndex(stem, ".results.rerun")
+	if i < 0 {
+		return "", 0, false
+	}
+	tail := stem[i+len(".results.rerun"):]
+	if tail == "" {
+		return stem[:i], 1, true
+	}
+	if k, err := strconv.Atoi(tail); err == nil && k > 1 {
+		return stem[:i], k, true
+	}
+	return "", 0, false
+}
+
+// textSiblingExists reports whether another delimited-text file of the
+// same stem is beside the input.
+func textSiblingExists(stem, ext string) bool {
+	for _, other := range []string{".csv", ".tsv", ".txt"} {
+		if strings.EqualFold(other, ext) {
+			continue
+		}
+		if _, err := os.Stat(stem + other); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrImportResults is returned by a dry-run whose results file holds the

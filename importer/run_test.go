@@ -639,11 +639,31 @@ func TestDefaultOut(t *testing.T) {
 		{"customers.results.xlsx", "", "customers.results.rerun.xlsx"},
 		{"customers.results.csv", "", "customers.results.rerun.csv"},
 		{"customers.results.xlsx", "Results", "customers.results.Results.rerun.xlsx"},
+		{"customers.results.rerun.xlsx", "", "customers.results.rerun2.xlsx"},
+		{"customers.results.rerun2.csv", "", "customers.results.rerun3.csv"},
+		{"customers.tsv", "", "customers.results.csv"}, // no sibling: no collision
+		{"x.results.results.xlsx", "", "x.results.results.rerun.xlsx"},
 	}
 	for _, tt := range tests {
 		if got := DefaultOut(tt.input, tt.sheet); got != tt.want {
 			t.Errorf("DefaultOut(%q, %q): got %q, want %q", tt.input, tt.sheet, got, tt.want)
 		}
+	}
+	// tab.csv and tab.tsv side by side never share a results file.
+	dir := t.TempDir()
+	outs := map[string]string{}
+	for _, name := range []string{"tab.csv", "tab.tsv", "tab.txt", "tab.xlsx"} {
+		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
+	}
+	for _, name := range []string{"tab.csv", "tab.tsv", "tab.txt", "tab.xlsx"} {
+		out := DefaultOut(filepath.Join(dir, name), "")
+		if other, dup := outs[out]; dup {
+			t.Errorf("%s and %s both write %s", name, other, out)
+		}
+		outs[out] = name
+	}
+	if got := DefaultOut(filepath.Join(dir, "tab.csv"), ""); got != filepath.Join(dir, "tab.results.csv") {
+		t.Errorf("the .csv keeps the plain name: got %s", got)
 	}
 }
 

@@ -515,6 +515,7 @@ func TestLedgerNightlyFixedName(t *testing.T) {
 		[]string{"", "一夜甲商行", "02-77770001", "1000"},
 		[]string{"", "一夜乙商行", "02-77770002", "2000"},
 	)))
+	clitest.Backdate(t, filepath.Join(dir, "inbox"))
 	mustRun(t, dir, env, 0, "import", "inbox")
 	night1 := wantStatuses(t, "night 1", readResultsCSV(t, results), "OK", "OK")
 	wantAutoCodes(t, "night 1", night1, seen)
@@ -528,6 +529,7 @@ func TestLedgerNightlyFixedName(t *testing.T) {
 		[]string{"", "二夜丁商行", "02-77770004", "4000"},
 		[]string{"", "二夜戊商行", "02-77770005", "5000"},
 	)))
+	clitest.Backdate(t, filepath.Join(dir, "inbox"))
 	mustRun(t, dir, env, 0, "import", "inbox")
 	night2 := wantStatuses(t, "night 2", readResultsCSV(t, results), "OK", "OK", "OK")
 	wantAutoCodes(t, "night 2", night2, seen)
@@ -539,6 +541,7 @@ func TestLedgerNightlyFixedName(t *testing.T) {
 		[]string{night1[1], "一夜乙商行", "02-77770002", "2000"},
 		[]string{"", "三夜己商行", "02-77770006", "6000"},
 	)))
+	clitest.Backdate(t, filepath.Join(dir, "inbox"))
 	mustRun(t, dir, env, 0, "import", "inbox")
 	night3 := wantStatuses(t, "night 3", readResultsCSV(t, results), "OK", "OK", "OK")
 	if !slices.Equal(night3[:2], night1) {

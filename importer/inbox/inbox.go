@@ -7,6 +7,12 @@
 // stopped before the end (the next run resumes it: the TMS's ledger
 // remembers what was sent, whatever the files are called).
 //
+// Only regular files are imported: links, pipes and devices are reported
+// and left, and so are spreadsheets of other kinds (.xls, .ods) and
+// .txt/.tsv files that are not delimited customer lists. A file written
+// less than Quiet ago, or changed while it was imported, stays for the
+// next run: an export job may still be writing it.
+//
 // It knows nothing of flags, exit codes or how a run is reported: the
 // caller runs each file (RunFile) and is told what happens (Events).
 package inbox
@@ -22,6 +28,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/source"
 )
 
 // Options configure one pass over a folder.
@@ -36,13 +43,25 @@ type Options struct {
 	// Event, when set, is told what happens to each file.
 	Event func(Event)
 	Now   func() time.Time // nil: time.Now
+	// Quiet is how long a file must have been left unchanged before it is
+	// imported (0: DefaultQuiet; negative: no wait).
+	Quiet time.Duration
+	// Probe tells whether a .txt or .tsv file is a delimited customer
+	// list (nil error); nil means importer.Probe with default options.
+	Probe func(path string) error
 }
+
+// DefaultQuiet is how long a file must be unchanged before it is taken.
+const DefaultQuiet = 5 * time.Second
 
 // File is what happened to one file.
 type File struct {
 	Input   string
-	Out     string // its results file
+	Out     string // its results file ("" when it was not run)
 	MovedTo string // "" when it stayed
+	// Stayed says why a file that was not moved stayed: "stopped" (to
+	// resume), "changing" (written to recently or during the run).
+	Stayed  string
 	Summary importer.Summary
 	Err     error // the run's error (the file could not be read, ...)
 }
@@ -55,8 +74,16 @@ type Summary struct {
 	Folder  string
 	Files   []File
 	Skipped []string // results files found in the folder (not imported)
+	Ignored []Ignored
 	// Left names the files not started because the run was stopped.
 	Left []string
+}
+
+// Ignored is a file of the folder that is not imported, and why.
+type Ignored struct {
+	Name   string
+	Reason string // "not a regular file", "unsupported format", "not a customer list"
+	Err    error  // for "not a customer list": what the probe found
 }
 
 // Event is something that happened to a file of the folder.
@@ -81,6 +108,8 @@ const (
 	FileLeft                      // stopped before its end: left in the folder to resume
 	FileNotMoved                  // could not be moved (Err)
 	RunStopped                    // stopped: Path and the files after it are left for the next run
+	FileIgnored                   // not imported: not a regular file, another format, not a list (Err says)
+	FileChanging                  // written to recently or during the run: left for the next run
 )
 
 // ErrNoRunFile is returned when Options.RunFile is nil.
@@ -111,13 +140,17 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if err := makeFolders(opts); err != nil {
 		return sum, err
 	}
-	files, skipped, err := InputFiles(opts.Dir)
+	list, err := List(opts.Dir, opts.Probe)
 	if err != nil {
 		return sum, err
 	}
-	sum.Skipped = skipped
-	for _, name := range skipped {
+	files := list.Inputs
+	sum.Skipped, sum.Ignored = list.Results, list.Ignored
+	for _, name := range list.Results {
 		opts.Event(Event{Kind: FileSkipped, Path: filepath.Join(opts.Dir, name)})
+	}
+	for _, ig := range list.Ignored {
+		opts.Event(Event{Kind: FileIgnored, Path: filepath.Join(opts.Dir, ig.Name), Err: ignoredErr(ig)})
 	}
 	for i, name := range files {
 		if ctx.Err() != nil {
@@ -145,7 +178,22 @@ func makeFolders(opts Options) error {
 // runFile imports one file of the folder and moves it aside.
 func runFile(ctx context.Context, opts Options, name string) File {
 	path := filepath.Join(opts.Dir, name)
-	f := File{Input: path, Out: filepath.Join(opts.ResultsDir, filepath.Base(importer.DefaultOut(path, opts.Sheet)))}
+	f := File{Input: path}
+	before, err := os.Lstat(path)
+	switch {
+	case err != nil:
+		f.Err = err
+		return f
+	case !before.Mode().IsRegular():
+		f.Err = fmt.Errorf("%s: not a regular file (a link, pipe or device): not imported", path)
+		opts.Event(Event{Kind: FileIgnored, Path: path, Err: f.Err})
+		return f
+	case opts.quiet() > 0 && opts.Now().Sub(before.ModTime()) < opts.quiet():
+		f.Stayed = "changing"
+		opts.Event(Event{Kind: FileChanging, Path: path})
+		return f
+	}
+	f.Out = filepath.Join(opts.ResultsDir, filepath.Base(importer.DefaultOut(path, opts.Sheet)))
 	opts.Event(Event{Kind: FileStarted, Path: path})
 	if !opts.DryRun {
 		kept, err := keepFinishedResults(f.Out)
@@ -164,7 +212,14 @@ func runFile(ctx context.Context, opts Options, name string) File {
 	case f.Summary.Interrupted || errors.Is(ctx.Err(), context.Canceled):
 		// Stopped (Ctrl-C, TMS not answering): the file stays, so the
 		// next run resumes it.
+		f.Stayed = "stopped"
 		opts.Event(Event{Kind: FileLeft, Path: path})
+		return f
+	case changed(path, before, f.Summary.InputSHA256):
+		// Written to while it was imported: what was sent is in the
+		// ledger; the next run reads the whole file again.
+		f.Stayed = "changing"
+		opts.Event(Event{Kind: FileChanging, Path: path})
 		return f
 	}
 	to := "done"
@@ -242,28 +297,84 @@ func StampedName(path string, t time.Time) (string, error) {
 	}
 }
 
-// InputFiles lists the importable files of dir in name order, leaving
-// out hidden files and Excel's lock files (~$name.xlsx). Results files
-// (name.results.csv) are not imported but returned as skipped, to be
-// reported.
-func InputFiles(dir string) (names, skipped []string, err error) {
+func (o Options) quiet() time.Duration {
+	if o.Quiet == 0 {
+		return DefaultQuiet
+	}
+	return o.Quiet
+}
+
+// changed reports whether the file at path is not the one that was
+// imported: its size or time differ from before, or its content from the
+// SHA-256 the run read ("" when the run did not get that far).
+func changed(path string, before os.FileInfo, sha string) bool {
+	now, err := os.Lstat(path)
+	if err != nil || now.Size() != before.Size() || !now.ModTime().Equal(before.ModTime()) {
+		return true
+	}
+	if sha == "" {
+		return false
+	}
+	got, err := importer.HashFile(path)
+	return err != nil || got != sha
+}
+
+func ignoredErr(ig Ignored) error {
+	if ig.Err != nil {
+		return fmt.Errorf("%s: %w", ig.Reason, ig.Err)
+	}
+	return errors.New(ig.Reason)
+}
+
+// Listing is what a folder holds.
+type Listing struct {
+	Inputs  []string  // files to import, in name order
+	Results []string  // results files (name.results.csv): not imported, reported
+	Ignored []Ignored // other files that look meant for import but are not
+}
+
+// List sorts the files of dir, leaving out folders, hidden files, Excel's
+// lock files (~$name.xlsx) and files of other kinds. probe tells a
+// delimited .txt/.tsv from notes (nil: importer.Probe).
+func List(dir string, probe func(string) error) (Listing, error) {
+	var l Listing
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, err
+		return l, err
+	}
+	if probe == nil {
+		probe = func(path string) error { return importer.Probe(path, source.Options{}, nil) }
 	}
 	for _, e := range entries {
 		name := e.Name()
 		ext := strings.ToLower(filepath.Ext(name))
-		if e.IsDir() || (ext != ".csv" && ext != ".xlsx") || strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") {
+		if e.IsDir() || strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") {
 			continue
 		}
-		if strings.Contains(strings.ToLower(name), ".results.") {
-			skipped = append(skipped, name)
+		switch ext {
+		case ".csv", ".xlsx", ".tsv", ".txt":
+		case ".xls", ".ods", ".xlsm", ".xlsb", ".numbers":
+			l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "unsupported format: save it as .xlsx or .csv"})
+			continue
+		default:
 			continue
 		}
-		names = append(names, name)
+		switch {
+		case !e.Type().IsRegular():
+			l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "not a regular file (a link, pipe or device)"})
+		case strings.Contains(strings.ToLower(name), ".results."):
+			l.Results = append(l.Results, name)
+		case ext == ".txt" || ext == ".tsv":
+			if err := probe(filepath.Join(dir, name)); err != nil {
+				l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "not a customer list", Err: err})
+				continue
+			}
+			l.Inputs = append(l.Inputs, name)
+		default:
+			l.Inputs = append(l.Inputs, name)
+		}
 	}
-	sort.Strings(names)
-	sort.Strings(skipped)
-	return names, skipped, nil
+	sort.Strings(l.Inputs)
+	sort.Strings(l.Results)
+	return l, nil
 }

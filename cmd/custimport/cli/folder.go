@@ -33,17 +33,25 @@ func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base i
 
 // folderSummary is the --summary-json of a folder run.
 type folderSummary struct {
-	Folder   string       `json:"folder"`
-	Files    []folderFile `json:"files"`
-	Skipped  []string     `json:"skipped,omitempty"` // results files found in the folder
-	ExitCode int          `json:"exit_code"`
-	Error    string       `json:"error,omitempty"`
+	Folder   string        `json:"folder"`
+	Files    []folderFile  `json:"files"`
+	Skipped  []string      `json:"skipped,omitempty"` // results files found in the folder
+	Ignored  []ignoredFile `json:"ignored,omitempty"` // other files not imported, and why
+	ExitCode int           `json:"exit_code"`
+	Error    string        `json:"error,omitempty"`
+}
+
+// ignoredFile is a file of the folder that was not imported.
+type ignoredFile struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
 }
 
 // folderFile is one file of a folder run.
 type folderFile struct {
 	Input    string         `json:"input"`
 	MovedTo  string         `json:"moved_to,omitempty"` // "" when it stayed
+	Stayed   string         `json:"stayed,omitempty"`   // why it stayed: stopped, changing
 	Results  string         `json:"results,omitempty"`
 	Summary  string         `json:"summary,omitempty"` // its own summary JSON
 	Rows     int            `json:"rows"`
@@ -86,30 +94,45 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 	}
 	res, err := inbox.Run(ctx, opts)
 	fs.Skipped = res.Skipped
+	for _, ig := range res.Ignored {
+		reason := ig.Reason
+		if ig.Err != nil {
+			reason += ": " + ig.Err.Error()
+		}
+		fs.Ignored = append(fs.Ignored, ignoredFile{Name: ig.Name, Reason: reason})
+	}
 	if err != nil {
 		fs.Error = err.Error()
 		return failErr(io, s.Lang, err)
 	}
 	if len(res.Files) == 0 && len(res.Left) == 0 {
-		fmt.Fprintf(io.Out, "%s: no .csv or .xlsx files to import\n", dir)
+		fmt.Fprintf(io.Out, "%s: no .csv, .xlsx, .tsv or .txt files to import\n", dir)
+		if len(res.Ignored) > 0 {
+			return ExitRows
+		}
 		return ExitOK
 	}
 	worst := ExitOK
-	if len(res.Left) > 0 {
+	if len(res.Left) > 0 || len(res.Ignored) > 0 {
 		worst = ExitRows
 	}
 	for _, f := range res.Files {
 		run, ran := runs[f.Input]
 		code := run.exit
-		if !ran { // the file could not be started (its earlier results could not be kept)
+		switch {
+		case !ran && f.Stayed != "":
+			code = ExitRows // left for the next run
+		case !ran: // not started: not a regular file, or its earlier results could not be kept
 			fmt.Fprintf(io.Err, "custimport: %v\n", f.Err)
 			code = ExitCantRun
+		case f.Stayed == "changing":
+			code = max(code, ExitRows)
 		}
 		if notMoved[f.Input] {
 			code = ExitCantRun
 		}
 		worst = max(worst, code)
-		ff := folderFile{Input: f.Input, MovedTo: f.MovedTo, Rows: f.Summary.Rows, Counts: map[string]int{}, ExitCode: code}
+		ff := folderFile{Input: f.Input, MovedTo: f.MovedTo, Stayed: f.Stayed, Rows: f.Summary.Rows, Counts: map[string]int{}, ExitCode: code}
 		if ran && s.SummaryJSON != "" {
 			name := filepath.Base(f.Input)
 			ff.Summary = filepath.Join(filepath.Dir(f.Out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
@@ -140,5 +163,9 @@ func tellFolderEvent(io IO, dir string, ev inbox.Event) {
 		fmt.Fprintf(io.Err, "custimport: moving %s: %v\n", ev.Path, ev.Err)
 	case inbox.RunStopped:
 		fmt.Fprintf(io.Out, "interrupted: %s and the files after it are left to the next run\n", filepath.Base(ev.Path))
+	case inbox.FileIgnored:
+		fmt.Fprintf(io.Err, "custimport: %s: not imported: %v\n", ev.Path, ev.Err)
+	case inbox.FileChanging:
+		fmt.Fprintf(io.Out, "%s is being written (changed in the last %v or during the run): left for the next run\n\n", ev.Path, inbox.DefaultQuiet)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 func TestImportFolder(t *testing.T) {
@@ -27,6 +29,7 @@ func TestImportFolder(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
 	}
 	var out, errb bytes.Buffer
+	clitest.Backdate(t, dir)
 	code := Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
 	if code != ExitCantRun {
 		t.Errorf("exit: got %d, want 2 (the worst file could not be read); stderr: %s", code, errb.String())
@@ -92,6 +95,7 @@ func TestImportFolderInterrupted(t *testing.T) {
 		return ctx, parent, func() {}
 	}
 	var out, errb bytes.Buffer
+	clitest.Backdate(t, dir)
 	code := Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Signals: interrupted, Getenv: func(k string) string { return env[k] }})
 	if code != ExitRows {
 		t.Errorf("exit: got %d, want 1", code)
@@ -133,6 +137,7 @@ func TestImportFolderNightly(t *testing.T) {
 	sumPath := filepath.Join(t.TempDir(), "last.json")
 	night := func() (int, string) {
 		var out, errb bytes.Buffer
+		clitest.Backdate(t, dir)
 		code := Main([]string{"import", dir, "--quiet", "--summary-json", sumPath}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
 		return code, out.String() + errb.String()
 	}
@@ -214,6 +219,7 @@ func TestImportFolderFailedResumes(t *testing.T) {
 	dir := t.TempDir()
 	night := func() int {
 		var out, errb bytes.Buffer
+		clitest.Backdate(t, dir)
 		return Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
 	}
 	os.WriteFile(filepath.Join(dir, "list.csv"), []byte("CCODE,CNAM1,CBELE,CRDAT\n,好,1,5\n,壞,1,32\n"), 0o644)

@@ -195,3 +195,22 @@ func (s *Sim) getJSON(t testing.TB, path string, v any) {
 		t.Fatalf("GET %s: %v", path, err)
 	}
 }
+
+// Backdate makes the regular files of dir look written a minute ago: the
+// folder mode leaves files written in the last few seconds for the next
+// run, as an export job may still be writing them.
+func Backdate(t testing.TB, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Minute)
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			if err := os.Chtimes(dir+string(os.PathSeparator)+e.Name(), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
