@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/validate"
 )
 
 // recorder keeps a job's events.
@@ -254,5 +256,36 @@ func TestJobUpload(t *testing.T) {
 	_, err := Run(context.Background(), Options{Input: "x.csv", Data: bytes.NewReader(data), Size: int64(len(data)), DryRun: true})
 	if err == nil {
 		t.Error("an upload without Out was accepted")
+	}
+}
+
+// Answers that do not add up are not taken at their word: a create
+// answered "S" without a code is UNKNOWN (and not resent by the next
+// run); an upsert answered with another code is OK with a warning
+// naming both.
+func TestProtocolAnomalies(t *testing.T) {
+	in := writeFile(t, "in.csv", "CCODE,CNAM1,CBELE\n,無代號客戶,1\nA7,改代號客戶,1\n")
+	out := filepath.Join(filepath.Dir(in), "out.csv")
+	lg := newLedger(t)
+	s := &fakeSender{SendFunc: func(_ context.Context, m tms.Main, _ bool) tms.Outcome {
+		if m["CCODE"] == "A7" {
+			return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "B9"}}
+		}
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S"}}
+	}}
+	for run := range 2 {
+		if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: s, Ledger: lg, Workers: 1, Validate: validate.Config{Lang: "en"}}); err != nil {
+			t.Fatal(err)
+		}
+		rows := readCSV(t, out)
+		if got := rows[1][3] + "/" + rows[1][5]; got != "UNKNOWN/NO_CCODE" && !(run == 1 && rows[1][3] == "UNKNOWN") {
+			t.Errorf("run %d: a create answered without a code: %s, want UNKNOWN", run, got)
+		}
+		if run == 0 && (rows[2][3] != "OK" || !strings.Contains(rows[2][7], "A7") || !strings.Contains(rows[2][7], "B9")) {
+			t.Errorf("run %d: an upsert answered with another code: %q, want OK with a warning naming A7 and B9", run, rows[2])
+		}
+	}
+	if n := s.calls.Load(); n != 2 {
+		t.Errorf("%d requests, want 2: the create without a code is not sent again", n)
 	}
 }

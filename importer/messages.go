@@ -106,6 +106,15 @@ func (m catalogMessages) priorUnknown() string {
 		"an earlier run could not tell whether TMS created this customer; not sent. Check TMS: if it is there, put its code in the code column; if not, run with --resend-unknown")
 }
 
+func (m catalogMessages) createdWithoutCode() string {
+	return m.pick("TMS 回覆已建立此客戶,卻沒有回傳客戶代號:請在 TMS 查出這位客戶的代號,填入客戶代號欄後再匯入,以免重複建立",
+		"TMS says it created this customer but gave no customer code: find the customer in TMS and put its code in the code column before running this row again, or it may be created twice")
+}
+
+func (m catalogMessages) otherCode(sent, got string) string {
+	return m.pick("送出的客戶代號是 %s,TMS 回覆的卻是 %s:請在 TMS 確認是哪一位客戶被更新", "the row was sent with code %s but TMS answered with code %s: check in TMS which customer was updated", sent, got)
+}
+
 func (m catalogMessages) priorOK() string {
 	return m.pick("先前已匯入成功,本次未再送出", "imported by an earlier run; not sent again")
 }

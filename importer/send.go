@@ -189,10 +189,17 @@ func (r *run) resultOf(it *item, o tms.Outcome) Result {
 	case o.Err != nil:
 		res.Status, res.ErrorCode = StatusFailed, localErrorCode(o.Err)
 		res.Message = msg.failure(o.Err, o.Attempts)
+	case o.Response.Status == "S" && !idempotent && strings.TrimSpace(o.Response.CCODE) == "":
+		// A create TMS says it made, without saying which code: the
+		// customer exists, but no code can be recorded or resent safely.
+		res.Status, res.ErrorCode, res.Message = StatusUnknown, "NO_CCODE", msg.createdWithoutCode()
 	case o.Response.Status == "S":
 		res.Status, res.CCODE = StatusOK, o.Response.CCODE
 		if res.CCODE == "" {
 			res.CCODE = it.outcome.Code
+		}
+		if sent := it.outcome.Code; sent != "" && !strings.EqualFold(strings.TrimSpace(res.CCODE), sent) {
+			res.Warnings = joinNonEmpty(res.Warnings, msg.otherCode(sent, res.CCODE))
 		}
 	case it.decision.MaybeApplied && tms.CodeExists(o.Response):
 		// An add whose earlier request (in an earlier run) got no answer
