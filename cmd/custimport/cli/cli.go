@@ -86,6 +86,10 @@ func Main(args []string, io IO) int {
 	if io.Now == nil {
 		io.Now = time.Now
 	}
+	if wantsJSON(args) {
+		io = jsonIO(io)
+		defer flushJSON(io)
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
 			return Main([]string{args[1], "--help"}, io)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/inbox"
@@ -18,9 +19,23 @@ import (
 // summary (every file's outcome), each file's own summary goes beside its
 // results.
 func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base importer.Options) int {
-	fs := folderSummary{Folder: dir, Files: []folderFile{}}
+	fs := folderSummary{Folder: dir, Files: []folderFile{}, Started: io.Now().Format(time.RFC3339)}
 	exit := runFolderFiles(ctx, abort, io, s, dir, base, &fs)
 	fs.ExitCode = exit
+	fs.Finished = io.Now().Format(time.RFC3339)
+	if s.LogFormat == "json" {
+		level := "INFO"
+		if exit == ExitCantRun {
+			level = "ERROR"
+		}
+		data, _ := json.Marshal(struct {
+			Time  string `json:"time"`
+			Level string `json:"level"`
+			Msg   string `json:"msg"`
+			folderSummary
+		}{fs.Finished, level, "folder finished", fs})
+		raw(io.Out).Write(append(data, '\n'))
+	}
 	if s.SummaryJSON != "" {
 		data, _ := json.MarshalIndent(fs, "", "  ")
 		if err := os.WriteFile(s.SummaryJSON, append(data, '\n'), 0o644); err != nil {
@@ -34,6 +49,8 @@ func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base i
 // folderSummary is the --summary-json of a folder run.
 type folderSummary struct {
 	Folder   string        `json:"folder"`
+	Started  string        `json:"started"`
+	Finished string        `json:"finished"`
 	Files    []folderFile  `json:"files"`
 	Skipped  []string      `json:"skipped,omitempty"` // results files found in the folder
 	Ignored  []ignoredFile `json:"ignored,omitempty"` // other files not imported, and why
@@ -57,6 +74,7 @@ type folderFile struct {
 	Rows     int            `json:"rows"`
 	Counts   map[string]int `json:"counts"`
 	ExitCode int            `json:"exit_code"`
+	Error    string         `json:"error,omitempty"` // why it could not be read or moved
 }
 
 func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, base importer.Options, fs *folderSummary) int {
@@ -133,6 +151,9 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		}
 		worst = max(worst, code)
 		ff := folderFile{Input: f.Input, MovedTo: f.MovedTo, Stayed: f.Stayed, Rows: f.Summary.Rows, Counts: map[string]int{}, ExitCode: code}
+		if f.Err != nil {
+			ff.Error = f.Err.Error()
+		}
 		if ran && s.SummaryJSON != "" {
 			name := filepath.Base(f.Input)
 			ff.Summary = filepath.Join(filepath.Dir(f.Out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")

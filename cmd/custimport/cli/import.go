@@ -59,9 +59,13 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	log, err := newLogger(io.Err, s.LogFormat, s.Quiet, *verbose)
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Quiet, *verbose)
 	if err != nil {
 		return fail(io, "%v", err)
+	}
+	if s.LogFormat == "json" { // set in the config file
+		io = jsonIO(io)
+		defer flushJSON(io)
 	}
 	opts, err := baseOptions(s, pos[0])
 	if err != nil {
@@ -201,7 +205,7 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
 	job := importer.NewJob(opts)
 	if !s.Quiet {
-		job.Subscribe(progress.New(io.Err, io.ErrIsTTY, opts.Logger).Handle)
+		job.Subscribe(progress.New(io.Err, io.ErrIsTTY && s.LogFormat != "json", opts.Logger).Handle)
 	}
 	done := make(chan struct{})
 	defer close(done)
@@ -216,11 +220,18 @@ func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options
 	exit := exitCode(sum, err)
 	var readErr *importer.ReadError
 	if err != nil && !errors.As(err, &readErr) {
-		code := failErr(io, s.Lang, err)
-		writeSummaryJSON(io, s.SummaryJSON, opts, sum, code, err)
-		return code, sum, err
+		exit = failErr(io, s.Lang, err)
+	} else if s.LogFormat != "json" {
+		printSummary(io.Out, sum, s.Lang)
 	}
-	printSummary(io.Out, sum, s.Lang)
+	if s.LogFormat == "json" {
+		// One record per run, always (--quiet quiets only the human summary).
+		writeRunRecord(raw(io.Out), opts, sum, exit, err)
+	}
+	if err != nil && readErr == nil {
+		writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
+		return exit, sum, err
+	}
 	if readErr != nil {
 		failErr(io, s.Lang, readErr.Err)
 		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
@@ -348,6 +359,29 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 	if path == "" {
 		return
 	}
+	data, _ := json.MarshalIndent(newSummaryJSON(opts, sum, exit, runErr), "", "  ")
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
+	}
+}
+
+// writeRunRecord writes the run's JSON log record (--log-format json): the
+// summary's fields with the log's time, level and msg.
+func writeRunRecord(w stdio.Writer, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+	rec := struct {
+		Time  string `json:"time"`
+		Level string `json:"level"`
+		Msg   string `json:"msg"`
+		summaryJSON
+	}{time.Now().Format(time.RFC3339Nano), "INFO", "run finished", newSummaryJSON(opts, sum, exit, runErr)}
+	if exit == ExitCantRun {
+		rec.Level = "ERROR"
+	}
+	data, _ := json.Marshal(rec)
+	w.Write(append(data, '\n'))
+}
+
+func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runErr error) summaryJSON {
 	out := summaryJSON{
 		Input: opts.Input, Results: sum.Output, DryRun: opts.DryRun, Rows: sum.Rows,
 		Counts: map[string]int{}, Errors: sum.Errors, Warnings: sum.Warnings,
@@ -368,8 +402,5 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 	if runErr != nil {
 		out.Error = runErr.Error()
 	}
-	data, _ := json.MarshalIndent(out, "", "  ")
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
-	}
+	return out
 }
