@@ -2,6 +2,7 @@ package importer
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/custimport/custimport/importer/tms"
@@ -94,5 +95,24 @@ func TestReorder(t *testing.T) {
 	}
 	if len(b.pending) != 0 {
 		t.Errorf("%d rows left in the buffer", len(b.pending))
+	}
+}
+
+// Rows refused for their timestamp blame the clock, not the key.
+func TestBreakerTimestamp(t *testing.T) {
+	b := breaker{limit: 2}
+	b.observe(refused, Result{ErrorCode: "9003"})
+	err := b.observe(refused, Result{ErrorCode: "9003"})
+	if !errors.Is(err, ErrTimestampRefused) || !errors.Is(err, ErrTMSRefuses) {
+		t.Fatalf("got %v, want ErrTimestampRefused (an ErrTMSRefuses)", err)
+	}
+	m := messages("en").why(err)
+	if !strings.Contains(m, "clock") || strings.Contains(m, "key") {
+		t.Errorf("the message blames %q, want the clock", m)
+	}
+	b = breaker{limit: 2}
+	b.observe(refused, Result{ErrorCode: "9002"})
+	if err := b.observe(refused, Result{ErrorCode: "9002"}); errors.Is(err, ErrTimestampRefused) {
+		t.Errorf("9002 (signature) blamed on the clock: %v", err)
 	}
 }

@@ -18,6 +18,14 @@ var ErrTMSUnreachable = errors.New("TMS keeps failing to answer")
 // row, is wrong — usually the key, pno, ProNum or signing recipe).
 var ErrTMSRefuses = errors.New("TMS keeps refusing the requests themselves")
 
+// ErrTimestampRefused is the ErrTMSRefuses of a run whose requests TMS
+// refused for their timestamp (the specification's 9003): this
+// computer's clock or time zone is off, not the key.
+var ErrTimestampRefused = errors.New("TMS refuses the requests' timestamp (9003)")
+
+// timestampCode is the specification's ErrorCode for an expired timestamp.
+const timestampCode = "9003"
+
 // DefaultMaxConsecutiveFailures is how many rows in a row may fail without
 // any answer from TMS before the run stops sending.
 const DefaultMaxConsecutiveFailures = 20
@@ -134,6 +142,8 @@ func (b *breaker) observe(a answer, r Result) error {
 		return nil
 	case b.consecutive >= b.limit:
 		return fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, b.consecutive, clip(r.Message, 200))
+	case b.refused >= b.limit && r.ErrorCode == timestampCode:
+		return fmt.Errorf("%w: %w: %d rows in a row (%s)", ErrTMSRefuses, ErrTimestampRefused, b.refused, clip(r.Message, 200))
 	case b.refused >= b.limit:
 		return fmt.Errorf("%w: %d rows in a row were refused with %s %s", ErrTMSRefuses, b.refused, r.ErrorCode, clip(r.Message, 200))
 	}

@@ -135,6 +135,9 @@ func (m catalogMessages) why(err error) string {
 	case errors.Is(err, ErrTMSUnreachable):
 		return m.pick("TMS 連續多列沒有回應,已停止送出;確認網址、網路與 TMS 後重新執行即可續傳",
 			"TMS stopped answering, so sending stopped; check the URL, the network and TMS, then run again to resume")
+	case errors.Is(err, ErrTimestampRefused):
+		return m.pick("TMS 連續拒絕請求的時間戳記 (9003),已停止送出;請校正這台電腦的時鐘與時區後重新執行即可續傳",
+			"TMS kept refusing the requests' timestamp (9003), so sending stopped; set this computer's clock and time zone right, then run again to resume")
 	case errors.Is(err, ErrTMSRefuses):
 		return m.pick("TMS 連續拒絕請求本身,已停止送出;確認金鑰、pno、ProNum 與簽章方式後重新執行即可續傳",
 			"TMS kept refusing the requests themselves, so sending stopped; check the key, pno, ProNum and signing recipe, then run again to resume")

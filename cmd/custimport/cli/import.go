@@ -309,10 +309,8 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 	}
 	if sum.Stopped != "" {
 		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
-		for _, e := range []error{importer.ErrTMSUnreachable, importer.ErrTMSRefuses} {
-			if errors.Is(sum.StopErr, e) {
-				fmt.Fprintf(w, "  → %s\n", explanation(e, lang))
-			}
+		if hint := explanation(sum.StopErr, lang); hint != "" {
+			fmt.Fprintf(w, "  → %s\n", hint)
 		}
 	}
 	if sum.Interrupted {
