@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	stdio "io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/custimport/custimport/importer/template"
 	"github.com/custimport/custimport/mapping"
+	"golang.org/x/text/width"
 )
 
 func runFields(_ context.Context, io IO, args []string) int {
@@ -54,8 +55,7 @@ func runFields(_ context.Context, io IO, args []string) int {
 		}
 		return ExitOK
 	}
-	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\t名稱\tTYPE\tVALUES\tNOTE")
+	rows := [][]string{{"CODE", "名稱", "TYPE", "VALUES", "NOTE"}}
 	for _, f := range fields {
 		var vals []string
 		for _, c := range f.Choices {
@@ -69,10 +69,49 @@ func runFields(_ context.Context, io IO, args []string) int {
 		if f.Required {
 			note = strings.TrimSpace("M " + note)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Code, label, f.TypeName(), strings.Join(vals, ", "), note)
+		rows = append(rows, []string{f.Code, label, f.TypeName(), strings.Join(vals, ", "), note})
 	}
-	tw.Flush()
+	writeColumns(io.Out, rows)
 	return ExitOK
+}
+
+// writeColumns writes rows as aligned columns, measuring Chinese
+// characters as two columns wide, as terminals show them.
+func writeColumns(w stdio.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// displayWidth is how many terminal columns s takes: East Asian wide and
+// full-width characters take two.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 func runTemplate(_ context.Context, io IO, args []string) int {

@@ -96,3 +96,24 @@ func TestConfigCheckAgreesWithImport(t *testing.T) {
 		})
 	}
 }
+
+// `fields` lines its columns up on a terminal, where a Chinese character
+// takes two columns: the TYPE column starts at the same place on every
+// line.
+func TestFieldsAlignsChineseLabels(t *testing.T) {
+	res := run(t, nil, "fields")
+	lines := strings.Split(strings.TrimRight(res.stdout, "\n"), "\n")
+	want := -1
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		if len(f) < 3 {
+			continue
+		}
+		i := strings.Index(l, "  "+f[2]) + 2
+		if at := displayWidth(l[:i]); want < 0 {
+			want = at
+		} else if at != want {
+			t.Fatalf("TYPE of %q starts at column %d, want %d:\n%s", f[0], at, want, res.stdout)
+		}
+	}
+}
