@@ -77,8 +77,17 @@ type Problem struct {
 	Column   int    // index of the input column the problem is about, -1 when none (a default, or a missing value)
 	Severity Severity
 	// Message is localised and complete, e.g.
-	// `CRDAT 結帳日期: 須為 1-31,實際為 "32"`.
+	// `CRDAT 結帳日期: 須為 1-31,實際為 "32"`: Render(lang) in the
+	// validator's language.
 	Message string
+	// Code is the stable message code ("too_long", "not_choice", ...; see
+	// Codes); "" for a problem a caller built with only a Message.
+	Code string
+	// Args are the values the message quotes, as found (not shortened).
+	Args []string
+	// field is the field the problem is about, for rendering fields that
+	// are not in the catalog.
+	field *mapping.Field
 }
 
 // Value is one mapped cell of a row.
@@ -358,7 +367,7 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 		if *slot != nil {
 			if (*slot).raw != raw {
 				c := *slot
-				probs = append(probs, ordered{v.problem(c.f, val.Column, Error, msgConflict, q(c.raw), q(raw)), c.order})
+				probs = append(probs, ordered{v.problem(c.f, val.Column, Error, msgConflict, c.raw, raw), c.order})
 				c.conflict = true // not checked, not sent
 			}
 			continue
@@ -396,7 +405,7 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 	get := func(code string) *cell { return cells[catalogIdx[strings.ToUpper(code)]] }
 	code, auto, edit := get(mapping.CCODE), get(mapping.AutoCCODE), get(mapping.EditItem)
 	var o Outcome
-	add := func(f mapping.Field, c *cell, sev Severity, k msgKey, args ...any) {
+	add := func(f mapping.Field, c *cell, sev Severity, k msgKey, args ...string) {
 		col, ok := blankCol[f.Code]
 		if c != nil {
 			col = c.col
@@ -421,7 +430,7 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 	if hasCode {
 		o.Code = code.text
 		if auto != nil && auto.out != nil && auto.n == 1 {
-			add(fAutoCCODE, auto, Error, msgAutoWithCode, q(code.text), q(auto.raw))
+			add(fAutoCCODE, auto, Error, msgAutoWithCode, code.text, auto.raw)
 		}
 	} else {
 		switch {
@@ -433,7 +442,7 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 			editItem = mapping.EditAdd
 		}
 		if auto != nil && auto.out != nil && auto.n == 0 {
-			add(fAutoCCODE, auto, Error, msgBlankCodeNoAuto, q(auto.raw))
+			add(fAutoCCODE, auto, Error, msgBlankCodeNoAuto, auto.raw)
 		}
 	}
 	o.EditItem = editItem
@@ -442,14 +451,14 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 		add(fCBELE, nil, Error, msgCreditRequired)
 	}
 	if pb := get(mapping.PosBonus); pb != nil && pb.out != nil && !o.Create {
-		add(fPosBonus, pb, Warning, msgPosBonus, editItem, q(pb.text))
+		add(fPosBonus, pb, Warning, msgPosBonus, strconv.Itoa(editItem), pb.text)
 	}
 	if b, e := get(mapping.CWEBB), get(mapping.CWEBE); b != nil && e != nil && b.hasD && e.hasD && e.d.before(b.d) {
-		add(fCWEBB, b, Warning, msgWebDates, q(e.text), q(b.text))
+		add(fCWEBB, b, Warning, msgWebDates, e.text, b.text)
 	}
 	if hasCode && code.out != nil {
 		if first, dup := v.seen.first(code.text); dup {
-			add(fCCODE, code, Error, msgDuplicate, first, q(code.text))
+			add(fCCODE, code, Error, msgDuplicate, strconv.Itoa(first), code.text)
 		} else {
 			v.seen.add(code.text, line)
 		}
@@ -519,12 +528,12 @@ func isScientific(s string) bool {
 // (nil on error), c.n and c.d.
 func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 	f := c.f
-	add := func(sev Severity, k msgKey, args ...any) {
+	add := func(sev Severity, k msgKey, args ...string) {
 		*probs = append(*probs, ordered{v.problem(f, c.col, sev, k, args...), c.order})
 	}
 	c.text = c.raw
 	if formulaErrors[strings.ToUpper(c.raw)] {
-		add(Error, msgFormula, q(c.raw))
+		add(Error, msgFormula, c.raw)
 		return
 	}
 	text := c.raw
@@ -533,22 +542,14 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 	}
 	c.text = text
 	if (f.Class == mapping.Code || f.Class == mapping.Phone) && isScientific(text) {
-		add(Error, msgScientific, q(text))
+		add(Error, msgScientific, text)
 		return
 	}
 	switch f.Kind {
 	case mapping.Int, mapping.Bool:
 		n, k, ok := v.parseInt(f, text)
 		if !ok {
-			if k == msgNotChoice {
-				list := v.choiceList(f)
-				if f.Kind == mapping.Bool {
-					list += " (Y/N, TRUE/FALSE, 是/否)"
-				}
-				add(Error, k, list, q(text))
-			} else {
-				add(Error, k, q(text))
-			}
+			add(Error, k, text)
 			return
 		}
 		c.n, c.text = n, strconv.Itoa(n)
@@ -557,11 +558,11 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 	case mapping.Decimal:
 		s, digits, ok := canonicalDecimal(text)
 		if !ok {
-			add(Error, msgNotDecimal, q(text))
+			add(Error, msgNotDecimal, text)
 			return
 		}
 		if digits > maxDecimalDigits {
-			add(Error, msgDecimalDigits, maxDecimalDigits, q(text))
+			add(Error, msgDecimalDigits, strconv.Itoa(maxDecimalDigits), text)
 			return
 		}
 		c.text = s
@@ -574,30 +575,30 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 	case f.Code == mapping.CRDAT:
 		n, ok, err := parseWhole(text)
 		if !ok || err != nil || n < 1 || n > 31 {
-			add(Error, msgClosingDay, q(text))
+			add(Error, msgClosingDay, text)
 			return
 		}
 		text = strconv.Itoa(n)
 	case f.Code == mapping.CTCOD:
 		switch {
 		case len(text) == 7 && allDigits(text):
-			add(Error, msgBizID7, q(text))
+			add(Error, msgBizID7, text)
 			return
 		case len(text) != 8 || !allDigits(text):
-			add(Error, msgBizIDDigits, q(text))
+			add(Error, msgBizIDDigits, text)
 			return
 		case !bizIDValid(text):
-			add(Error, msgBizIDChecksum, q(text))
+			add(Error, msgBizIDChecksum, text)
 			return
 		}
 	case f.Code == mapping.PosPhoneCarrierId:
 		up := strings.ToUpper(text)
 		if !carrierValid(up) {
-			add(Error, msgCarrierFormat, q(text))
+			add(Error, msgCarrierFormat, text)
 			return
 		}
 		if up != text {
-			add(Warning, msgCarrierUpper, q(text), q(up))
+			add(Warning, msgCarrierUpper, text, up)
 			text = up
 		}
 	case f.Code == mapping.CIDNO:
@@ -605,29 +606,29 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 		// are kept as typed.
 		switch up := strings.ToUpper(text); idCheck(up) {
 		case idNotID:
-			add(Warning, msgIDFormat, q(text))
+			add(Warning, msgIDFormat, text)
 		case idBadSum:
 			text = up
-			add(Warning, msgIDChecksum, q(text))
+			add(Warning, msgIDChecksum, text)
 		default:
 			text = up
 		}
 	case f.Code == mapping.EMAIL:
 		if !emailValid(text) {
-			add(Warning, msgEmail, q(text))
+			add(Warning, msgEmail, text)
 		}
 	case zeroPhones[strings.ToUpper(f.Code)]:
 		if len(text) == 9 && text[0] == '9' && allDigits(text) {
-			add(Warning, msgPhoneZero, q(text))
+			add(Warning, msgPhoneZero, text)
 		}
 	case f.Class == mapping.Date:
 		d, res := parseDate(text)
 		switch res {
 		case dateBad:
-			add(Error, msgDateFormat, q(text))
+			add(Error, msgDateFormat, text)
 			return
 		case dateImpossible:
-			add(Error, msgDateImpossible, q(text))
+			add(Error, msgDateImpossible, text)
 			return
 		}
 		format := v.dates[f.Code]
@@ -639,18 +640,18 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 		}
 		out, ok := formatDate(d, format)
 		if !ok {
-			add(Error, msgDateBeforeROC, q(text))
+			add(Error, msgDateBeforeROC, text)
 			return
 		}
 		switch res {
 		case dateSerial:
-			add(Warning, msgDateSerial, q(text), q(out))
+			add(Warning, msgDateSerial, text, out)
 		case dateWithTime:
-			add(Warning, msgDateTime, q(text))
+			add(Warning, msgDateTime, text)
 		}
 		text, c.d, c.hasD = out, d, true
 	}
-	if k, args := v.checkLength(f, text); k >= 0 {
+	if k, args := v.checkLength(f, text); k != "" {
 		add(Error, k, args...)
 		c.hasD = false
 		return
@@ -660,25 +661,25 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 }
 
 // checkLength checks an S(n) value's length in the configured unit; it
-// returns -1 when the value fits.
-func (v *Validator) checkLength(f mapping.Field, s string) (msgKey, []any) {
+// returns "" when the value fits.
+func (v *Validator) checkLength(f mapping.Field, s string) (msgKey, []string) {
 	if f.MaxLen <= 0 {
-		return -1, nil
+		return "", nil
 	}
 	if !v.big5 {
 		if n := utf8.RuneCountInString(s); n > f.MaxLen {
-			return msgTooLongChars, []any{f.MaxLen, n, q(s)}
+			return msgTooLongChars, []string{strconv.Itoa(f.MaxLen), strconv.Itoa(n), s}
 		}
-		return -1, nil
+		return "", nil
 	}
 	n, bad, ok := v.big5Bytes(s)
 	if !ok {
-		return msgNotBig5, []any{q(bad), q(s)}
+		return msgNotBig5, []string{bad, s}
 	}
 	if n > f.MaxLen {
-		return msgTooLongBig5, []any{f.MaxLen, n, q(s)}
+		return msgTooLongBig5, []string{strconv.Itoa(f.MaxLen), strconv.Itoa(n), s}
 	}
-	return -1, nil
+	return "", nil
 }
 
 // big5Bytes counts s's length in Big5 bytes. ok is false, with the
@@ -741,11 +742,11 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 		case err != nil || !f.Allows(n):
 			return 0, fail, false
 		}
-		return n, 0, true
+		return n, "", true
 	}
 	if f.Kind == mapping.Bool {
 		if b, ok := boolWords[strings.ToUpper(s)]; ok && f.Allows(b) {
-			return b, 0, true
+			return b, "", true
 		}
 	}
 	if !enum {
@@ -753,7 +754,7 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 	}
 	for _, c := range f.Choices {
 		if labelMatches(s, c) {
-			return c.Value, 0, true
+			return c.Value, "", true
 		}
 	}
 	// Dropdown form: leading digits, separators, the label of that value.
@@ -772,7 +773,7 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 	rest = trim(rest)
 	for _, c := range f.Choices {
 		if c.Value == num && labelMatches(rest, c) {
-			return c.Value, 0, true
+			return c.Value, "", true
 		}
 	}
 	return 0, fail, false

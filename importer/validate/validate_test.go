@@ -179,14 +179,29 @@ type problemCase struct {
 	name string
 	cfg  Config
 	row  []Value
-	want Problem
+	want wp
+}
+
+// wp is the expected part of a Problem.
+type wp struct {
+	Field    string
+	Column   int
+	Severity Severity
+	Message  string
 }
 
 func checkProblem(t *testing.T, tt problemCase) Outcome {
 	t.Helper()
 	o := mustNew(t, tt.cfg).Validate(2, tt.row)
 	for _, p := range o.Problems {
-		if p == tt.want {
+		if p.Code == "" {
+			t.Errorf("problem %q has no code", p.Message)
+		}
+		lang := tt.cfg.Lang
+		if got := p.Render(lang); got != p.Message {
+			t.Errorf("Render(%q): got %q, want the Message %q", lang, got, p.Message)
+		}
+		if (wp{p.Field, p.Column, p.Severity, p.Message}) == tt.want {
 			return o
 		}
 	}
@@ -207,123 +222,123 @@ func TestErrors(t *testing.T) {
 	tests := []problemCase{
 		// S(n) lengths.
 		{"length zh", Config{}, row("CCODE", "C1", "CNAM2", long13),
-			Problem{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個字元,實際為 13 個字元 "` + long13 + `"`}},
+			wp{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個字元,實際為 13 個字元 "` + long13 + `"`}},
 		{"length en", en, row("CCODE", "C1", "CSCOD", "ABCDE"),
-			Problem{"CSCOD", 1, Error, `CSCOD (salesperson code): at most 4 characters, found 5 in "ABCDE"`}},
+			wp{"CSCOD", 1, Error, `CSCOD (salesperson code): at most 4 characters, found 5 in "ABCDE"`}},
 		{"length of a code after narrowing", Config{}, row("CCODE", "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱ"),
-			Problem{"CCODE", 0, Error, `CCODE 客戶代號: 最長 16 個字元,實際為 17 個字元 "ABCDEFGHIJKLMNOPQ"`}},
+			wp{"CCODE", 0, Error, `CCODE 客戶代號: 最長 16 個字元,實際為 17 個字元 "ABCDEFGHIJKLMNOPQ"`}},
 		{"length Big5 zh", Config{LengthUnit: "big5"}, row("CCODE", "C1", "CNAM2", "王小明股份有限公司"),
-			Problem{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個位元組(Big5,中文字每字 2 個位元組),實際為 18 個位元組 "王小明股份有限公司"`}},
+			wp{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個位元組(Big5,中文字每字 2 個位元組),實際為 18 個位元組 "王小明股份有限公司"`}},
 		{"length Big5 en", Config{LengthUnit: "big5", Lang: "en"}, row("CCODE", "C1", "CSNA3", "王大明AB1"),
-			Problem{"CSNA3", 1, Error, `CSNA3 (owner): at most 8 Big5 bytes (2 per Chinese character), found 9 in "王大明AB1"`}},
+			wp{"CSNA3", 1, Error, `CSNA3 (owner): at most 8 Big5 bytes (2 per Chinese character), found 9 in "王大明AB1"`}},
 		{"not Big5 en", Config{LengthUnit: "big5", Lang: "en"}, row("CCODE", "C1", "CNAM1", "A😀"),
-			Problem{"CNAM1", 1, Error, `CNAM1 (customer name): contains "😀", which Big5 cannot encode, in "A😀"`}},
+			wp{"CNAM1", 1, Error, `CNAM1 (customer name): contains "😀", which Big5 cannot encode, in "A😀"`}},
 		{"not Big5 zh", Config{LengthUnit: "big5"}, row("CCODE", "C1", "CNAM1", "王𠮷"),
-			Problem{"CNAM1", 1, Error, `CNAM1 客戶名稱: 含有 Big5 無法表示的字元 "𠮷",實際為 "王𠮷"`}},
+			wp{"CNAM1", 1, Error, `CNAM1 客戶名稱: 含有 Big5 無法表示的字元 "𠮷",實際為 "王𠮷"`}},
 		// Int, Bool, Decimal.
 		{"int zh", Config{}, row("CCODE", "C1", "CDAYS", "3天"),
-			Problem{"CDAYS", 1, Error, `CDAYS 維修預定還貨天數: 須為整數,實際為 "3天"`}},
+			wp{"CDAYS", 1, Error, `CDAYS 維修預定還貨天數: 須為整數,實際為 "3天"`}},
 		{"int fraction en", en, row("CCODE", "C1", "CwebM", "1.5"),
-			Problem{"CwebM", 1, Error, `CwebM (free-shipping threshold): must be a whole number, found "1.5"`}},
+			wp{"CwebM", 1, Error, `CwebM (free-shipping threshold): must be a whole number, found "1.5"`}},
 		{"int range zh", Config{}, row("CCODE", "C1", "CwebM", "99999999999"),
-			Problem{"CwebM", 1, Error, `CwebM 免運費門檻金額: 數值超出範圍,實際為 "99999999999"`}},
+			wp{"CwebM", 1, Error, `CwebM 免運費門檻金額: 數值超出範圍,實際為 "99999999999"`}},
 		{"enum zh", Config{}, row("CCODE", "C1", "Sex", "3"),
-			Problem{"Sex", 1, Error, `Sex 客戶性別: 須為 0 未設定、1 男性、2 女性 其中之一,實際為 "3"`}},
+			wp{"Sex", 1, Error, `Sex 客戶性別: 須為 0 未設定、1 男性、2 女性 其中之一,實際為 "3"`}},
 		{"enum dropdown mismatch en", en, row("CCODE", "C1", "Sex", "1 女性"),
-			Problem{"Sex", 1, Error, `Sex (sex): must be one of 0 not set, 1 male, 2 female, found "1 女性"`}},
+			wp{"Sex", 1, Error, `Sex (sex): must be one of 0 not set, 1 male, 2 female, found "1 女性"`}},
 		{"CTAX1 gap", en, row("CCODE", "C1", "CTAX1", "5"),
-			Problem{"CTAX1", 1, Error, `CTAX1 (invoice tax type): must be one of 0 no invoice, 1 taxable, 2 zero-rated, 3 exempt, 9 mixed, found "5"`}},
+			wp{"CTAX1", 1, Error, `CTAX1 (invoice tax type): must be one of 0 no invoice, 1 taxable, 2 zero-rated, 3 exempt, 9 mixed, found "5"`}},
 		{"bool zh", Config{}, row("AutoCCODE", "maybe", "CBELE", "1"),
-			Problem{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 須為 0 不使用自動編號、1 使用自動編號 (Y/N, TRUE/FALSE, 是/否) 其中之一,實際為 "maybe"`}},
+			wp{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 須為 0 不使用自動編號、1 使用自動編號 (Y/N, TRUE/FALSE, 是/否) 其中之一,實際為 "maybe"`}},
 		{"bool 2 en", en, row("AutoCCODE", "2", "CBELE", "1"),
-			Problem{"AutoCCODE", 0, Error, `AutoCCODE (automatic customer code): must be one of 0 no, 1 yes (Y/N, TRUE/FALSE, 是/否), found "2"`}},
+			wp{"AutoCCODE", 0, Error, `AutoCCODE (automatic customer code): must be one of 0 no, 1 yes (Y/N, TRUE/FALSE, 是/否), found "2"`}},
 		{"decimal 1.2.3 zh", Config{}, row("CCODE", "C1", "CBELE", "1.2.3"),
-			Problem{"CBELE", 1, Error, `CBELE 信用額度: 須為數字(可有小數點及千分位逗號),實際為 "1.2.3"`}},
+			wp{"CBELE", 1, Error, `CBELE 信用額度: 須為數字(可有小數點及千分位逗號),實際為 "1.2.3"`}},
 		{"decimal abc en", en, row("CCODE", "C1", "CBELE", "abc"),
-			Problem{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "abc"`}},
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "abc"`}},
 		{"decimal NaN", en, row("CCODE", "C1", "CDISC", "NaN"),
-			Problem{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "NaN"`}},
+			wp{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "NaN"`}},
 		{"decimal exponent", en, row("CCODE", "C1", "CDISC", "1e5"),
-			Problem{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "1e5"`}},
+			wp{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "1e5"`}},
 		{"decimal bad grouping", en, row("CCODE", "C1", "CBELE", "1,23"),
-			Problem{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "1,23"`}},
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "1,23"`}},
 		{"decimal too many digits", en, row("CCODE", "C1", "CBELE", "12345678901234567890.123456789"),
-			Problem{"CBELE", 1, Error, `CBELE (credit limit): at most 28 digits, found "12345678901234567890.123456789"`}},
+			wp{"CBELE", 1, Error, `CBELE (credit limit): at most 28 digits, found "12345678901234567890.123456789"`}},
 		// CRDAT.
 		{"CRDAT zh", Config{}, row("CCODE", "C1", "CRDAT", "32"),
-			Problem{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
+			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
 		{"CRDAT en", en, row("CCODE", "C1", "CRDAT", "32"),
-			Problem{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "32"`}},
+			wp{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "32"`}},
 		{"CRDAT 0", en, row("CCODE", "C1", "CRDAT", "0"),
-			Problem{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "0"`}},
+			wp{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "0"`}},
 		{"CRDAT text", Config{}, row("CCODE", "C1", "CRDAT", "月底"),
-			Problem{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "月底"`}},
+			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "月底"`}},
 		// Carrier.
 		{"carrier short zh", Config{}, row("CCODE", "C1", "PosPhoneCarrierId", "/ABC12"),
-			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須為半形斜線 / 加上 7 碼英文大寫、數字或 + - .,實際為 "/ABC12"`}},
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須為半形斜線 / 加上 7 碼英文大寫、數字或 + - .,實際為 "/ABC12"`}},
 		{"carrier no slash en", en, row("CCODE", "C1", "PosPhoneCarrierId", "ABC12345"),
-			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "ABC12345"`}},
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "ABC12345"`}},
 		{"carrier bad char", en, row("CCODE", "C1", "PosPhoneCarrierId", "/ABC_234"),
-			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "/ABC_234"`}},
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "/ABC_234"`}},
 		// 統一編號.
 		{"CTCOD 7 digits zh", Config{}, row("CCODE", "C1", "CTCOD", "4595257"),
-			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "4595257";Excel 可能刪掉了開頭的 0,請將欄位格式設為文字並補回 0`}},
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "4595257";Excel 可能刪掉了開頭的 0,請將欄位格式設為文字並補回 0`}},
 		{"CTCOD 7 digits en", en, row("CCODE", "C1", "CTCOD", "4595257"),
-			Problem{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "4595257"; Excel may have dropped a leading 0 (format the column as text and add it back)`}},
+			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "4595257"; Excel may have dropped a leading 0 (format the column as text and add it back)`}},
 		{"CTCOD letters", Config{}, row("CCODE", "C1", "CTCOD", "1234567A"),
-			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 "1234567A"`}},
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 "1234567A"`}},
 		{"CTCOD checksum zh", Config{}, row("CCODE", "C1", "CTCOD", "12345678"),
-			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 檢查碼錯誤,不是有效的統一編號,實際為 "12345678"`}},
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 檢查碼錯誤,不是有效的統一編號,實際為 "12345678"`}},
 		{"CTCOD checksum en", en, row("CCODE", "C1", "CTCOD", "04595253"),
-			Problem{"CTCOD", 1, Error, `CTCOD (business ID (統編)): fails the Ministry of Finance checksum, found "04595253"`}},
+			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): fails the Ministry of Finance checksum, found "04595253"`}},
 		// CBELE on add.
 		{"CBELE blank code zh", Config{}, row("CCODE", "", "CNAM1", "甲"),
-			Problem{"CBELE", -1, Error, `CBELE 信用額度: 新增時,此欄位不可空白(或在對應檔設定預設值),實際為空白`}},
+			wp{"CBELE", -1, Error, `CBELE 信用額度: 新增時,此欄位不可空白(或在對應檔設定預設值),實際為空白`}},
 		{"CBELE create mode en", Config{Lang: "en", Mode: "create"}, row("CCODE", "C1"),
-			Problem{"CBELE", -1, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
+			wp{"CBELE", -1, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
 		{"CBELE EditItem 0 column blank cell", en, row("CCODE", "C1", "EditItem", "0", "CBELE", " "),
-			Problem{"CBELE", 2, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
+			wp{"CBELE", 2, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
 		// Dates.
 		{"impossible date zh", Config{}, row("CCODE", "C1", "CBIRD", "2025/02/30"),
-			Problem{"CBIRD", 1, Error, `CBIRD 生日: 不存在的日期,實際為 "2025/02/30"`}},
+			wp{"CBIRD", 1, Error, `CBIRD 生日: 不存在的日期,實際為 "2025/02/30"`}},
 		{"impossible ROC date en", en, row("CCODE", "C1", "CWEBB", "113/13/01"),
-			Problem{"CWEBB", 1, Error, `CWEBB (web start date): no such date, found "113/13/01"`}},
+			wp{"CWEBB", 1, Error, `CWEBB (web start date): no such date, found "113/13/01"`}},
 		{"Excel serial 60 is 1900/02/29", en, row("CCODE", "C1", "CBIRD", "60"),
-			Problem{"CBIRD", 1, Error, `CBIRD (birthday): no such date, found "60"`}},
+			wp{"CBIRD", 1, Error, `CBIRD (birthday): no such date, found "60"`}},
 		{"unrecognised date zh", Config{}, row("CCODE", "C1", "CBIRD", "五月一日"),
-			Problem{"CBIRD", 1, Error, `CBIRD 生日: 無法辨識的日期,請用 YYYY/MM/DD 或民國 YYY/MM/DD,實際為 "五月一日"`}},
+			wp{"CBIRD", 1, Error, `CBIRD 生日: 無法辨識的日期,請用 YYYY/MM/DD 或民國 YYY/MM/DD,實際為 "五月一日"`}},
 		{"unrecognised date en", en, row("CCODE", "C1", "CBIRD", "5/1/2024"),
-			Problem{"CBIRD", 1, Error, `CBIRD (birthday): unrecognised date, use YYYY/MM/DD or ROC YYY/MM/DD, found "5/1/2024"`}},
+			wp{"CBIRD", 1, Error, `CBIRD (birthday): unrecognised date, use YYYY/MM/DD or ROC YYY/MM/DD, found "5/1/2024"`}},
 		{"before ROC year 1", Config{}, row("CCODE", "C1", "CWEBB", "1900/01/01"),
-			Problem{"CWEBB", 1, Error, `CWEBB 網站啟用日: 民國元年(1912)以前的日期無法以民國年表示,實際為 "1900/01/01"`}},
+			wp{"CWEBB", 1, Error, `CWEBB 網站啟用日: 民國元年(1912)以前的日期無法以民國年表示,實際為 "1900/01/01"`}},
 		{"date output too long for S(9)", Config{}, row("CCODE", "C1", "CWEBE", "3000/01/01"),
-			Problem{"CWEBE", 1, Error, `CWEBE 網站停用日: 最長 9 個字元,實際為 10 個字元 "1089/01/01"`}},
+			wp{"CWEBE", 1, Error, `CWEBE 網站停用日: 最長 9 個字元,實際為 10 個字元 "1089/01/01"`}},
 		// Excel damage.
 		{"formula error in text field zh", Config{}, row("CCODE", "C1", "CNAM1", "#REF!"),
-			Problem{"CNAM1", 1, Error, `CNAM1 客戶名稱: 儲存格是公式錯誤 "#REF!",請修正試算表中的公式`}},
+			wp{"CNAM1", 1, Error, `CNAM1 客戶名稱: 儲存格是公式錯誤 "#REF!",請修正試算表中的公式`}},
 		{"formula error in int field en", en, row("CCODE", "C1", "Sex", "#N/A"),
-			Problem{"Sex", 1, Error, `Sex (sex): formula error in the cell: "#N/A"; fix the formula in the spreadsheet`}},
+			wp{"Sex", 1, Error, `Sex (sex): formula error in the cell: "#N/A"; fix the formula in the spreadsheet`}},
 		{"scientific code en", en, row("CCODE", "9.12346E+11"),
-			Problem{"CCODE", 0, Error, `CCODE (customer code): Excel damaged the value into scientific notation "9.12346E+11" and digits were lost; format the column as text and re-type it`}},
+			wp{"CCODE", 0, Error, `CCODE (customer code): Excel damaged the value into scientific notation "9.12346E+11" and digits were lost; format the column as text and re-type it`}},
 		{"scientific phone zh", Config{}, row("CCODE", "C1", "CPHONE", "9.33556E+08"),
-			Problem{"CPHONE", 1, Error, `CPHONE 手機: Excel 已把數值改成科學記號 "9.33556E+08",部分數字已遺失;請將欄位格式設為文字後重新輸入`}},
+			wp{"CPHONE", 1, Error, `CPHONE 手機: Excel 已把數值改成科學記號 "9.33556E+08",部分數字已遺失;請將欄位格式設為文字後重新輸入`}},
 		// Codes, modes, AutoCCODE, EditItem.
 		{"EditItem 3 zh", Config{}, row("CCODE", "C1", "EditItem", "3"),
-			Problem{"EditItem", 1, Error, `EditItem 客戶編輯: 須為 0 新增客戶、1 編輯客戶、2 由系統判斷,代號不存在為新增,存在為編輯 其中之一,實際為 "3"`}},
+			wp{"EditItem", 1, Error, `EditItem 客戶編輯: 須為 0 新增客戶、1 編輯客戶、2 由系統判斷,代號不存在為新增,存在為編輯 其中之一,實際為 "3"`}},
 		{"update mode blank code zh", Config{Mode: "update"}, row("CCODE", "", "CNAM1", "甲"),
-			Problem{"CCODE", 0, Error, `CCODE 客戶代號: 更新模式(update)須填客戶代號,實際為空白`}},
+			wp{"CCODE", 0, Error, `CCODE 客戶代號: 更新模式(update)須填客戶代號,實際為空白`}},
 		{"update mode no code column en", Config{Mode: "update", Lang: "en"}, row("CNAM1", "甲"),
-			Problem{"CCODE", -1, Error, `CCODE (customer code): update mode needs a customer code, found a blank`}},
+			wp{"CCODE", -1, Error, `CCODE (customer code): update mode needs a customer code, found a blank`}},
 		{"EditItem 1 blank code en", en, row("CCODE", "", "EditItem", "1", "CNAM1", "甲"),
-			Problem{"CCODE", 0, Error, `CCODE (customer code): editing a customer (EditItem 1) needs a customer code, found a blank`}},
+			wp{"CCODE", 0, Error, `CCODE (customer code): editing a customer (EditItem 1) needs a customer code, found a blank`}},
 		{"AutoCCODE with code zh", Config{}, row("CCODE", "C001", "AutoCCODE", "1"),
-			Problem{"AutoCCODE", 1, Error, `AutoCCODE 使用自動編號客戶代號: 僅新增時有用,且客戶代號須留空;客戶代號為 "C001",實際為 "1"`}},
+			wp{"AutoCCODE", 1, Error, `AutoCCODE 使用自動編號客戶代號: 僅新增時有用,且客戶代號須留空;客戶代號為 "C001",實際為 "1"`}},
 		{"AutoCCODE with code en", en, row("CCODE", "C001", "AutoCCODE", "TRUE"),
-			Problem{"AutoCCODE", 1, Error, `AutoCCODE (automatic customer code): only on add, and the customer code must be blank; the code is "C001", found "TRUE"`}},
+			wp{"AutoCCODE", 1, Error, `AutoCCODE (automatic customer code): only on add, and the customer code must be blank; the code is "C001", found "TRUE"`}},
 		{"AutoCCODE 0 with blank code", Config{}, row("AutoCCODE", "否", "CBELE", "1"),
-			Problem{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 客戶代號空白時以自動編號新增,AutoCCODE 不可為 0,實際為 "否"`}},
+			wp{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 客戶代號空白時以自動編號新增,AutoCCODE 不可為 0,實際為 "否"`}},
 		{"two columns disagree en", en, row("CCODE", "C1", "CNAM1", "甲", "CNAM1", "乙"),
-			Problem{"CNAM1", 2, Error, `CNAM1 (customer name): mapped from several columns with different values: "甲" and "乙"`}},
+			wp{"CNAM1", 2, Error, `CNAM1 (customer name): mapped from several columns with different values: "甲" and "乙"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,7 +357,7 @@ func TestFormulaErrors(t *testing.T) {
 				f := mapping.MustLookup(code)
 				want := f.Name("en") + `: formula error in the cell: "` + strings.TrimSpace(e) + `"; fix the formula in the spreadsheet`
 				checkProblem(t, problemCase{cfg: Config{Lang: "en"}, row: row("CCODE", "C1", code, e),
-					want: Problem{code, 1, Error, want}})
+					want: wp{code, 1, Error, want}})
 			})
 		}
 	}
@@ -352,43 +367,43 @@ func TestWarnings(t *testing.T) {
 	en := Config{Lang: "en"}
 	tests := []problemCase{
 		{"email zh", Config{}, row("CCODE", "C1", "EMAIL", "a@b"),
-			Problem{"EMAIL", 1, Warning, `EMAIL 電子郵件: 電子郵件格式可能有誤,實際為 "a@b"`}},
+			wp{"EMAIL", 1, Warning, `EMAIL 電子郵件: 電子郵件格式可能有誤,實際為 "a@b"`}},
 		{"email display name en", en, row("CCODE", "C1", "EMAIL", "Wang <a@b.com>"),
-			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "Wang <a@b.com>"`}},
+			wp{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "Wang <a@b.com>"`}},
 		{"email two at signs", en, row("CCODE", "C1", "EMAIL", "a@@b.com"),
-			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@@b.com"`}},
+			wp{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@@b.com"`}},
 		{"email list", en, row("CCODE", "C1", "EMAIL", "a@b.com;c@d.com"),
-			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@b.com;c@d.com"`}},
+			wp{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@b.com;c@d.com"`}},
 		{"ID format zh", Config{}, row("CCODE", "C1", "CIDNO", "12345"),
-			Problem{"CIDNO", 1, Warning, `CIDNO 身份證號: 不是身分證或居留證號的格式,實際為 "12345"`}},
+			wp{"CIDNO", 1, Warning, `CIDNO 身份證號: 不是身分證或居留證號的格式,實際為 "12345"`}},
 		{"ID format second digit", en, row("CCODE", "C1", "CIDNO", "A323456789"),
-			Problem{"CIDNO", 1, Warning, `CIDNO (national ID): is not in the form of a national ID or resident certificate number, found "A323456789"`}},
+			wp{"CIDNO", 1, Warning, `CIDNO (national ID): is not in the form of a national ID or resident certificate number, found "A323456789"`}},
 		{"ID checksum en", en, row("CCODE", "C1", "CIDNO", "A123456788"),
-			Problem{"CIDNO", 1, Warning, `CIDNO (national ID): national ID / resident certificate checksum fails, found "A123456788"`}},
+			wp{"CIDNO", 1, Warning, `CIDNO (national ID): national ID / resident certificate checksum fails, found "A123456788"`}},
 		{"ID checksum zh lower-case", Config{}, row("CCODE", "C1", "CIDNO", "ac01234568"),
-			Problem{"CIDNO", 1, Warning, `CIDNO 身份證號: 身分證/居留證號檢查碼錯誤,實際為 "AC01234568"`}},
+			wp{"CIDNO", 1, Warning, `CIDNO 身份證號: 身分證/居留證號檢查碼錯誤,實際為 "AC01234568"`}},
 		{"phone zero zh", Config{}, row("CCODE", "C1", "CPHONE", "933555666"),
-			Problem{"CPHONE", 1, Warning, `CPHONE 手機: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666"`}},
+			wp{"CPHONE", 1, Warning, `CPHONE 手機: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666"`}},
 		{"phone zero en", en, row("CCODE", "C1", "CTFAX", "912345678"),
-			Problem{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "912345678"`}},
+			wp{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "912345678"`}},
 		{"PosBonus on upsert zh", Config{}, row("CCODE", "C1", "PosBonus", "100"),
-			Problem{"PosBonus", 1, Warning, `PosBonus POS紅利點數: 僅限新增客戶時使用;此列不是新增(EditItem 2),客戶已存在時伺服器會忽略,實際為 "100"`}},
+			wp{"PosBonus", 1, Warning, `PosBonus POS紅利點數: 僅限新增客戶時使用;此列不是新增(EditItem 2),客戶已存在時伺服器會忽略,實際為 "100"`}},
 		{"PosBonus on update en", Config{Lang: "en", Mode: "update"}, row("CCODE", "C1", "PosBonus", "100"),
-			Problem{"PosBonus", 1, Warning, `PosBonus (POS bonus points): only used when a customer is created; this row is not a create (EditItem 1), so the server ignores it for an existing customer, found "100"`}},
+			wp{"PosBonus", 1, Warning, `PosBonus (POS bonus points): only used when a customer is created; this row is not a create (EditItem 1), so the server ignores it for an existing customer, found "100"`}},
 		{"web dates reversed zh", Config{}, row("CCODE", "C1", "CWEBB", "2024/06/01", "CWEBE", "113/05/31"),
-			Problem{"CWEBB", 1, Warning, `CWEBB 網站啟用日: 晚於網站停用日 CWEBE "113/05/31",實際為 "113/06/01"`}},
+			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: 晚於網站停用日 CWEBE "113/05/31",實際為 "113/06/01"`}},
 		{"web dates reversed en", en, row("CCODE", "C1", "CWEBB", "114/01/01", "CWEBE", "2024/12/31"),
-			Problem{"CWEBB", 1, Warning, `CWEBB (web start date): is later than the web end date CWEBE "113/12/31", found "114/01/01"`}},
+			wp{"CWEBB", 1, Warning, `CWEBB (web start date): is later than the web end date CWEBE "113/12/31", found "114/01/01"`}},
 		{"carrier lower-case zh", Config{}, row("CCODE", "C1", "PosPhoneCarrierId", "/abc.123"),
-			Problem{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId POS專用手機載具: 英文字母須為大寫,已將 "/abc.123" 轉為 "/ABC.123"`}},
+			wp{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId POS專用手機載具: 英文字母須為大寫,已將 "/abc.123" 轉為 "/ABC.123"`}},
 		{"carrier lower-case en", en, row("CCODE", "C1", "PosPhoneCarrierId", "／ａｂｃ＋１２３"),
-			Problem{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId (mobile barcode carrier): letters must be upper-case; "/abc+123" sent as "/ABC+123"`}},
+			wp{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId (mobile barcode carrier): letters must be upper-case; "/abc+123" sent as "/ABC+123"`}},
 		{"Excel serial date en", en, row("CCODE", "C1", "CBIRD", "45413"),
-			Problem{"CBIRD", 1, Warning, `CBIRD (birthday): Excel stored the date as a number; "45413" read as "2024/05/01", please check`}},
+			wp{"CBIRD", 1, Warning, `CBIRD (birthday): Excel stored the date as a number; "45413" read as "2024/05/01", please check`}},
 		{"Excel serial date zh ROC", Config{}, row("CCODE", "C1", "CWEBB", "45413"),
-			Problem{"CWEBB", 1, Warning, `CWEBB 網站啟用日: Excel 以數字儲存日期,已將 "45413" 讀成 "113/05/01",請確認`}},
+			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: Excel 以數字儲存日期,已將 "45413" 讀成 "113/05/01",請確認`}},
 		{"time dropped zh", Config{}, row("CCODE", "C1", "CBIRD", "2024/05/01 13:45:00"),
-			Problem{"CBIRD", 1, Warning, `CBIRD 生日: 只送出日期,時間已捨棄,實際為 "2024/05/01 13:45:00"`}},
+			wp{"CBIRD", 1, Warning, `CBIRD 生日: 只送出日期,時間已捨棄,實際為 "2024/05/01 13:45:00"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -813,7 +828,7 @@ func FuzzValidate(f *testing.F) {
 					if fd.Kind != mapping.String {
 						t.Fatalf("%s: string %q for kind %v", code, x, fd.Kind)
 					}
-					if k, _ := v.checkLength(fd, x); k >= 0 {
+					if k, _ := v.checkLength(fd, x); k != "" {
 						t.Fatalf("%s: %q longer than S(%d) in %s", code, x, fd.MaxLen, cfg.LengthUnit)
 					}
 				case json.Number:
@@ -849,17 +864,70 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-func TestMessagesComplete(t *testing.T) {
-	for k := msgFormula; k <= msgWebDates; k++ {
-		m, ok := messages[k]
-		t.Run(strconv.Itoa(int(k)), func(t *testing.T) {
-			if !ok || m.zh == "" || m.en == "" {
-				t.Fatalf("message %d: got %q, want zh and en", k, m)
+// Every code renders in both languages, with as many verbs as the other
+// language, and a problem renders as its Message in either language's
+// validator.
+func TestMessagesRender(t *testing.T) {
+	codes := Codes()
+	if len(codes) < 30 {
+		t.Fatalf("Codes(): got %d codes, want every message", len(codes))
+	}
+	f := mapping.MustLookup("Sex")
+	for _, code := range codes {
+		t.Run(code, func(t *testing.T) {
+			m := messages[code]
+			if m.zh == "" || m.en == "" {
+				t.Fatalf("got %+v, want zh and en", m)
 			}
 			if got, want := strings.Count(m.en, "%"), strings.Count(m.zh, "%"); got != want {
 				t.Errorf("verbs in en %q: got %d, want %d as in zh %q", m.en, got, want, m.zh)
 			}
+			n := strings.Count(m.zh, "%")
+			if m.choices {
+				n--
+			}
+			args := make([]string, n)
+			for i := range args {
+				args[i] = "V" + strconv.Itoa(i)
+			}
+			for _, lang := range []string{"zh", "en"} {
+				got, ok := Render(code, lang, f, args)
+				if !ok || strings.Contains(got, "%!") || !strings.HasPrefix(got, f.Name(lang)+": ") {
+					t.Errorf("Render(%s, %s): got %q (ok %v)", code, lang, got, ok)
+				}
+				for _, a := range args {
+					if !strings.Contains(got, a) {
+						t.Errorf("Render(%s, %s): %q lacks argument %s", code, lang, got, a)
+					}
+				}
+			}
 		})
+	}
+	if _, ok := Render("no_such_code", "zh", f, nil); ok {
+		t.Error("Render of an unknown code: got ok")
+	}
+}
+
+func TestProblemRenderOtherLanguage(t *testing.T) {
+	zh := mustNew(t, Config{}).Validate(2, row("CCODE", "C1", "CRDAT", "32", "Sex", "9"))
+	en := mustNew(t, Config{Lang: "en"}).Validate(2, row("CCODE", "C1", "CRDAT", "32", "Sex", "9"))
+	if len(zh.Problems) != 2 || len(en.Problems) != 2 {
+		t.Fatalf("got %d and %d problems, want 2 each", len(zh.Problems), len(en.Problems))
+	}
+	for i, p := range zh.Problems {
+		if got, want := p.Render("en"), en.Problems[i].Message; got != want {
+			t.Errorf("zh problem rendered in en: got %q, want %q", got, want)
+		}
+		if p.Code != en.Problems[i].Code || strings.Join(p.Args, "|") != strings.Join(en.Problems[i].Args, "|") {
+			t.Errorf("code/args differ by language: %q %q vs %q %q", p.Code, p.Args, en.Problems[i].Code, en.Problems[i].Args)
+		}
+	}
+	if p := zh.Problems[0]; p.Code != "not_choice" || len(p.Args) != 1 || p.Args[0] != "9" {
+		t.Errorf("Sex problem: got code %q args %q, want not_choice [9]", p.Code, p.Args)
+	}
+	plain := Problem{Message: "自訂訊息"}
+	if got := plain.Render("en"); got != "自訂訊息" {
+		t.Errorf("a problem without a code: got %q, want its Message", got)
 	}
 }
 
