@@ -64,7 +64,11 @@ func LoadFile(path string) (*File, error) {
 
 // ParseFile reads a mapping file's YAML text. Unknown keys, unknown field
 // codes and unknown date formats are errors.
-func ParseFile(data []byte) (*File, error) {
+func ParseFile(data []byte) (*File, error) { return Customers.ParseFile(data) }
+
+// ParseFile reads a mapping file's YAML text against the catalog's fields
+// (see the package-level ParseFile).
+func (cat *Catalog) ParseFile(data []byte) (*File, error) {
 	var y fileYAML
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -84,7 +88,7 @@ func ParseFile(data []byte) (*File, error) {
 			f.keys[headerKey(header)] = Ignore
 			continue
 		}
-		field, ok := Lookup(code)
+		field, ok := cat.Lookup(code)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("columns: %q maps to unknown field %q", header, code))
 			continue
@@ -92,7 +96,7 @@ func ParseFile(data []byte) (*File, error) {
 		f.keys[headerKey(header)] = field.Code
 	}
 	for code, v := range y.Defaults {
-		field, ok := Lookup(code)
+		field, ok := cat.Lookup(code)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("defaults: unknown field %q", code))
 			continue
@@ -100,9 +104,9 @@ func ParseFile(data []byte) (*File, error) {
 		f.Defaults[field.Code] = strings.TrimSpace(fmt.Sprint(v))
 	}
 	for code, format := range y.DateFormats {
-		field, ok := Lookup(code)
+		field, ok := cat.Lookup(code)
 		if !ok || field.Class != Date {
-			problems = append(problems, fmt.Sprintf("date_formats: %q is not a date field (date fields: CBIRD, CWEBB, CWEBE)", code))
+			problems = append(problems, fmt.Sprintf("date_formats: %q is not a date field (date fields: %s)", code, strings.Join(cat.dateCodes(), ", ")))
 			continue
 		}
 		format = strings.ToLower(strings.TrimSpace(format))
@@ -124,3 +128,17 @@ func (f *File) column(key string) (string, bool) {
 	code, ok := f.keys[key]
 	return code, ok
 }
+
+// dateCodes returns the codes of the catalog's date fields.
+func (cat *Catalog) dateCodes() []string {
+	var out []string
+	for _, f := range cat.fields {
+		if f.Class == Date {
+			out = append(out, f.Code)
+		}
+	}
+	return out
+}
+
+// DateFormatNames returns the date formats a mapping file may name.
+func DateFormatNames() []string { return []string{DateWestern, DateROC} }

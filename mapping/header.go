@@ -108,37 +108,17 @@ type match struct {
 	by    string
 }
 
-// index maps normalised header keys to fields.
-var index = func() map[string]match {
-	m := make(map[string]match)
-	add := func(key string, f *Field, by string) {
-		k := headerKey(key)
-		if _, taken := m[k]; !taken {
-			m[k] = match{f, by}
-		}
-	}
-	// Codes and labels first, so an alias never shadows them.
-	for i := range catalog {
-		add(catalog[i].Code, &catalog[i], "code")
-	}
-	for i := range catalog {
-		add(catalog[i].Label, &catalog[i], "label")
-	}
-	for i := range catalog {
-		for _, a := range catalog[i].Aliases {
-			add(a, &catalog[i], "alias")
-		}
-	}
-	return m
-}()
-
 // MatchHeader returns the field a header text names, and how it matched.
 // Decorations are tolerated: surrounding spaces, required markers (* ＊ ※),
 // trailing notes such as (必填) or （YYYY/MM/DD）, full-width letters and
 // Simplified Chinese ("客户代号").
-func MatchHeader(text string) (*Field, string) {
-	for _, key := range headerKeys(text) {
-		if m, ok := index[key]; ok {
+func MatchHeader(text string) (*Field, string) { return Customers.MatchHeader(text) }
+
+// MatchHeader returns the catalog's field a header text names, and how it
+// matched (see the package-level MatchHeader).
+func (c *Catalog) MatchHeader(text string) (*Field, string) {
+	for _, key := range c.headerKeys(text) {
+		if m, ok := c.index[key]; ok {
 			return m.field, m.by
 		}
 	}
@@ -150,12 +130,16 @@ func MatchHeader(text string) (*Field, string) {
 // same field, or no column feeding any, is an error; so is no column feeding
 // CCODE while an unrecognised column looks like a customer code (see
 // ErrNoCodeColumn).
-func Resolve(header []string, file *File) (Header, error) {
+func Resolve(header []string, file *File) (Header, error) { return Customers.Resolve(header, file) }
+
+// Resolve maps one header row onto the catalog's fields (see the
+// package-level Resolve).
+func (cat *Catalog) Resolve(header []string, file *File) (Header, error) {
 	h := Header{Columns: make([]Column, len(header))}
 	seen := make(map[string]int)
 	var dups []string
 	for i, text := range header {
-		c := resolveColumn(i, text, file)
+		c := cat.resolveColumn(i, text, file)
 		h.Columns[i] = c
 		if c.Field == nil {
 			continue
@@ -174,11 +158,11 @@ func Resolve(header []string, file *File) (Header, error) {
 		return h, fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
 			ErrNoKnownColumn, quoteList(header, 12))
 	}
-	if _, ok := seen[CCODE]; !ok {
+	if _, ok := seen[cat.key]; !ok && cat.key != "" {
 		var suspects []string
 		example := ""
 		for _, c := range h.Unknown() {
-			if codeLike(c.Header) {
+			if cat.codeLike(c.Header) {
 				suspects = append(suspects, fmt.Sprintf("column %s %q", ColumnName(c.Index), c.Header))
 				if example == "" {
 					example = strings.TrimSpace(c.Header)
@@ -195,8 +179,8 @@ func Resolve(header []string, file *File) (Header, error) {
 
 // codeLike reports whether a header text, or the text without its notes,
 // looks like a customer-code column.
-func codeLike(text string) bool {
-	for _, key := range headerKeys(text) {
+func (cat *Catalog) codeLike(text string) bool {
+	for _, key := range cat.headerKeys(text) {
 		if looksLikeCode(key) {
 			return true
 		}
@@ -204,20 +188,21 @@ func codeLike(text string) bool {
 	return false
 }
 
-func resolveColumn(i int, text string, file *File) Column {
+func (cat *Catalog) resolveColumn(i int, text string, file *File) Column {
 	c := Column{Index: i, Header: text}
 	// The most specific key first: "客戶等級(其他)" is GRADENO before its
 	// note could be dropped; within one key the mapping file comes first.
-	for _, key := range headerKeys(text) {
+	for _, key := range cat.headerKeys(text) {
 		if file != nil {
 			if code, ok := file.column(key); ok {
 				if code == Ignore {
 					c.Ignored, c.By = true, "mapping file"
 					return c
 				}
-				f := &catalog[byCode[strings.ToUpper(code)]]
-				c.Field, c.By = f, "mapping file"
-				return c
+				if fi, ok := cat.Index(code); ok {
+					c.Field, c.By = &cat.fields[fi], "mapping file"
+					return c
+				}
 			}
 		}
 		for _, r := range ResultColumns {
@@ -226,7 +211,7 @@ func resolveColumn(i int, text string, file *File) Column {
 				return c
 			}
 		}
-		if m, ok := index[key]; ok {
+		if m, ok := cat.index[key]; ok {
 			c.Field, c.By = m.field, m.by
 			return c
 		}
@@ -238,7 +223,11 @@ func resolveColumn(i int, text string, file *File) Column {
 // row if it matches any field, otherwise the row among the first
 // HeaderSearchRows with the most matches. rows are the sheet's first
 // non-blank rows; the returned Header.Row indexes them.
-func FindHeader(rows [][]string, file *File) (Header, error) {
+func FindHeader(rows [][]string, file *File) (Header, error) { return Customers.FindHeader(rows, file) }
+
+// FindHeader finds the header among the first rows of a sheet (see the
+// package-level FindHeader).
+func (cat *Catalog) FindHeader(rows [][]string, file *File) (Header, error) {
 	if len(rows) == 0 {
 		return Header{}, ErrEmptyHeader
 	}
@@ -249,7 +238,7 @@ func FindHeader(rows [][]string, file *File) (Header, error) {
 		}
 		n := 0
 		for j, text := range row {
-			if c := resolveColumn(j, text, file); c.Field != nil {
+			if c := cat.resolveColumn(j, text, file); c.Field != nil {
 				n++
 			}
 		}
@@ -260,7 +249,7 @@ func FindHeader(rows [][]string, file *File) (Header, error) {
 			best, bestCount = i, n
 		}
 	}
-	h, err := Resolve(rows[best], file)
+	h, err := cat.Resolve(rows[best], file)
 	h.Row = best
 	return h, err
 }

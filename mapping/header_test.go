@@ -237,3 +237,29 @@ func FuzzFindHeader(f *testing.F) {
 		}
 	})
 }
+
+func TestCatalogValue(t *testing.T) {
+	cat := NewCatalog("products", "PCODE", []Field{
+		{Code: "PCODE", Label: "產品代號", Kind: String, MaxLen: 6, Aliases: []string{"品號"}},
+		{Code: "PNAME", Label: "品名", Kind: String, MaxLen: 40},
+	})
+	if f, ok := cat.Lookup("pcode"); !ok || f.Code != "PCODE" {
+		t.Errorf("Lookup: got %v %v", f.Code, ok)
+	}
+	if _, ok := cat.Lookup(CCODE); ok {
+		t.Error("a customer field found in the products catalog")
+	}
+	h, err := cat.FindHeader([][]string{{"title"}, {"品號", "品名", "客戶代號"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Row != 1 || !h.Has("PCODE") || !h.Has("PNAME") || h.Has(CCODE) || len(h.Unknown()) != 1 {
+		t.Errorf("header: row %d, columns %+v", h.Row, h.Columns)
+	}
+	if got := strings.Join(cat.Codes(), ","); got != "PCODE,PNAME" {
+		t.Errorf("Codes: got %q", got)
+	}
+	if Customers.Len() != len(Fields()) || MustLookup(CBELE).Code != Customers.MustLookup("cbele").Code {
+		t.Error("package functions do not read Customers")
+	}
+}

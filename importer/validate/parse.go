@@ -314,3 +314,8 @@ func serialDate(s string) (date, dateResult) {
 	t := base.AddDate(0, 0, n)
 	return date{t.Year(), int(t.Month()), t.Day()}, dateSerial
 }
+
+// knownFormat reports whether format is a date output format.
+func knownFormat(format string) bool {
+	return format == formatWestern || format == formatROC
+}

@@ -35,7 +35,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -48,7 +47,6 @@ import (
 	"github.com/custimport/custimport/mapping"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/traditionalchinese"
-	"golang.org/x/text/width"
 )
 
 // Severity says whether a problem stops the row.
@@ -167,6 +165,8 @@ type Config struct {
 	// digits). Defaults: CBIRD western, CWEBB and CWEBE roc (their S(9)
 	// fits an ROC date, not a Western one).
 	DateFormats map[string]string
+	// Catalog is the entity's field catalog; nil: mapping.Customers.
+	Catalog *mapping.Catalog
 }
 
 // Modes.
@@ -182,32 +182,13 @@ const (
 	UnitBig5 = "big5"
 )
 
-// catalog is mapping's field list and index by upper-case code.
-var (
-	catalog     = mapping.Fields()
-	catalogIdx  = indexCatalog()
-	fCCODE      = mapping.MustLookup(mapping.CCODE)
-	fAutoCCODE  = mapping.MustLookup(mapping.AutoCCODE)
-	fCBELE      = mapping.MustLookup(mapping.CBELE)
-	fPosBonus   = mapping.MustLookup(mapping.PosBonus)
-	fCWEBB      = mapping.MustLookup(mapping.CWEBB)
-	zeroPhones  = map[string]bool{"CPHONE": true, "CTELE": true, "CTEL2": true, "CTFAX": true}
-	defaultDate = map[string]string{mapping.CBIRD: formatWestern, mapping.CWEBB: formatROC, mapping.CWEBE: formatROC}
-)
-
-func indexCatalog() map[string]int {
-	m := make(map[string]int, len(catalog))
-	for i, f := range catalog {
-		m[strings.ToUpper(f.Code)] = i
-	}
-	return m
-}
-
 // Validator checks rows. It remembers the customer codes it has seen, to
 // report duplicates, so use one Validator per input file. A Validator is
 // not safe for concurrent use: Validate must be called from one goroutine
 // at a time, in row order.
 type Validator struct {
+	cat      *mapping.Catalog
+	fields   []mapping.Field // cat.Fields()
 	lang     string
 	big5     bool
 	mode     string
@@ -220,21 +201,49 @@ type Validator struct {
 
 // New returns a Validator for cfg. An unknown Lang, LengthUnit, Mode or
 // date format, a default naming an unknown field or failing its field's
-// checks, or a date format too long for its field is an error wrapping
-// ErrConfig.
+// checks, a date format too long for its field, or a catalog field naming
+// a check this package does not know is an error wrapping ErrConfig.
 func New(cfg Config) (*Validator, error) {
+	cat := cfg.Catalog
+	if cat == nil {
+		cat = mapping.Customers
+	}
 	v := &Validator{
+		cat:      cat,
+		fields:   cat.Fields(),
 		seen:     newCodeSet(),
 		dates:    make(map[string]string),
-		defaults: make([]*cell, len(catalog)),
+		defaults: make([]*cell, cat.Len()),
 	}
+	for _, f := range v.fields {
+		if _, ok := rules[f.Check]; f.Check != "" && !ok {
+			return nil, fmt.Errorf("%w: field %s names the unknown check %q", ErrConfig, f.Code, f.Check)
+		}
+		if f.DateFormat != "" {
+			v.dates[f.Code] = f.DateFormat
+		}
+	}
+	if err := v.setOptions(cfg); err != nil {
+		return nil, err
+	}
+	if err := v.setDateFormats(cfg.DateFormats); err != nil {
+		return nil, err
+	}
+	if err := v.setDefaults(cfg.Defaults); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// setOptions reads the language, length unit and mode.
+func (v *Validator) setOptions(cfg Config) error {
 	switch strings.ToLower(cfg.Lang) {
 	case "", "zh", "zh-tw", "zh-hant":
 		v.lang = "zh"
 	case "en":
 		v.lang = "en"
 	default:
-		return nil, fmt.Errorf("%w: unknown language %q (want zh or en)", ErrConfig, cfg.Lang)
+		return fmt.Errorf("%w: unknown language %q (want zh or en)", ErrConfig, cfg.Lang)
 	}
 	switch strings.ToLower(cfg.LengthUnit) {
 	case "", UnitChar:
@@ -243,7 +252,7 @@ func New(cfg Config) (*Validator, error) {
 		v.enc = traditionalchinese.Big5.NewEncoder()
 		v.big5Len = make(map[rune]int)
 	default:
-		return nil, fmt.Errorf("%w: unknown length unit %q (want char or big5)", ErrConfig, cfg.LengthUnit)
+		return fmt.Errorf("%w: unknown length unit %q (want char or big5)", ErrConfig, cfg.LengthUnit)
 	}
 	switch m := strings.ToLower(cfg.Mode); m {
 	case "":
@@ -251,44 +260,51 @@ func New(cfg Config) (*Validator, error) {
 	case ModeUpsert, ModeCreate, ModeUpdate:
 		v.mode = m
 	default:
-		return nil, fmt.Errorf("%w: unknown mode %q (want upsert, create or update)", ErrConfig, cfg.Mode)
+		return fmt.Errorf("%w: unknown mode %q (want upsert, create or update)", ErrConfig, cfg.Mode)
 	}
-	for code, format := range defaultDate {
-		v.dates[code] = format
-	}
-	for code, format := range cfg.DateFormats {
-		i, ok := catalogIdx[strings.ToUpper(strings.TrimSpace(code))]
-		if !ok || catalog[i].Class != mapping.Date {
-			return nil, fmt.Errorf("%w: date format for %q, which is not a date field", ErrConfig, code)
+	return nil
+}
+
+// setDateFormats applies the configured date formats over the catalog's.
+func (v *Validator) setDateFormats(formats map[string]string) error {
+	for code, format := range formats {
+		i, ok := v.cat.Index(code)
+		if !ok || v.fields[i].Class != mapping.Date {
+			return fmt.Errorf("%w: date format for %q, which is not a date field", ErrConfig, code)
 		}
-		f := catalog[i]
+		f := v.fields[i]
 		format = strings.ToLower(strings.TrimSpace(format))
-		if format != formatWestern && format != formatROC {
-			return nil, fmt.Errorf("%w: unknown date format %q for %s (want western or roc)", ErrConfig, format, f.Code)
+		if !knownFormat(format) {
+			return fmt.Errorf("%w: unknown date format %q for %s (want %s)", ErrConfig, format, f.Code, strings.Join(mapping.DateFormatNames(), ", "))
 		}
 		if n := formatLen(format); n > f.MaxLen {
-			return nil, fmt.Errorf("%w: date format %s for %s writes %d characters, more than its S(%d)", ErrConfig, format, f.Code, n, f.MaxLen)
+			return fmt.Errorf("%w: date format %s for %s writes %d characters, more than its S(%d)", ErrConfig, format, f.Code, n, f.MaxLen)
 		}
 		v.dates[f.Code] = format
 	}
-	codes := make([]string, 0, len(cfg.Defaults))
-	for code := range cfg.Defaults {
+	return nil
+}
+
+// setDefaults checks each default against its field and keeps it.
+func (v *Validator) setDefaults(defaults map[string]string) error {
+	codes := make([]string, 0, len(defaults))
+	for code := range defaults {
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
 	for _, code := range codes {
-		i, ok := catalogIdx[strings.ToUpper(strings.TrimSpace(code))]
+		i, ok := v.cat.Index(code)
 		if !ok {
-			return nil, fmt.Errorf("%w: default for unknown field %q", ErrConfig, code)
+			return fmt.Errorf("%w: default for unknown field %q", ErrConfig, code)
 		}
-		f := catalog[i]
-		if f.Code == mapping.CCODE {
-			return nil, fmt.Errorf("%w: CCODE cannot have a default: every row would share the code", ErrConfig)
+		f := v.fields[i]
+		if f.Code == v.cat.Key() {
+			return fmt.Errorf("%w: %s cannot have a default: every row would share the code", ErrConfig, f.Code)
 		}
 		if v.defaults[i] != nil {
-			return nil, fmt.Errorf("%w: two defaults for %s", ErrConfig, f.Code)
+			return fmt.Errorf("%w: two defaults for %s", ErrConfig, f.Code)
 		}
-		raw := trim(cfg.Defaults[code])
+		raw := trim(defaults[code])
 		if raw == "" {
 			continue
 		}
@@ -297,204 +313,14 @@ func New(cfg Config) (*Validator, error) {
 		v.checkCell(c, &probs)
 		for _, p := range probs {
 			if p.Severity == Error {
-				return nil, fmt.Errorf("%w: default: %s", ErrConfig, p.Message)
+				return fmt.Errorf("%w: default: %s", ErrConfig, p.Message)
 			}
 		}
 		v.defaults[i] = &cell{f: f, order: i, col: -1, raw: raw}
 	}
-	return v, nil
+	return nil
 }
 
-// cell is one field's value in a row.
-type cell struct {
-	f     mapping.Field
-	order int // catalog index (or past it for fields not in the catalog)
-	col   int
-	raw   string // trimmed text as typed
-	text  string // normalised text
-	out   any    // payload value; nil when the value has an error
-	n     int    // the value of an Int or Bool field
-	d     date   // the date of a date field
-	hasD  bool
-	// conflict is set when several columns give the field different values.
-	conflict bool
-}
-
-// ordered is a problem with its field's position, for sorting.
-type ordered struct {
-	Problem
-	order int
-}
-
-// Validate checks one row. line is the row number the user sees (used in
-// duplicate messages). Each value is one mapped cell; several values for
-// the same field must agree. Fields of Config.Defaults fill blanks.
-//
-// Validate remembers the row's CCODE: a later row with the same code is
-// an error naming this line.
-func (v *Validator) Validate(line int, values []Value) Outcome {
-	var probs []ordered
-	cells := make([]*cell, len(catalog))
-	var extra []*cell
-	blankCol := make(map[string]int) // column of a blank cell, for problems about missing values
-	for _, val := range values {
-		raw := trim(val.Text)
-		i, known := catalogIdx[strings.ToUpper(val.Field.Code)]
-		if raw == "" {
-			if known {
-				if _, ok := blankCol[catalog[i].Code]; !ok {
-					blankCol[catalog[i].Code] = val.Column
-				}
-			}
-			continue
-		}
-		var slot **cell
-		if known {
-			slot = &cells[i]
-		} else {
-			for j := range extra {
-				if extra[j].f.Code == val.Field.Code {
-					slot = &extra[j]
-					break
-				}
-			}
-			if slot == nil {
-				extra = append(extra, nil)
-				slot = &extra[len(extra)-1]
-				i = len(catalog) + len(extra) - 1
-			}
-		}
-		if *slot != nil {
-			if (*slot).raw != raw {
-				c := *slot
-				probs = append(probs, ordered{v.problem(c.f, val.Column, Error, msgConflict, c.raw, raw), c.order})
-				c.conflict = true // not checked, not sent
-			}
-			continue
-		}
-		f := val.Field
-		if known {
-			f = catalog[i]
-		}
-		*slot = &cell{f: f, order: i, col: val.Column, raw: raw}
-	}
-	for i, d := range v.defaults {
-		if d != nil && cells[i] == nil {
-			c := *d
-			cells[i] = &c
-		}
-	}
-	all := make([]*cell, 0, len(cells)+len(extra))
-	for _, c := range cells {
-		if c != nil {
-			all = append(all, c)
-		}
-	}
-	for _, c := range extra {
-		if c != nil {
-			all = append(all, c)
-		}
-	}
-	for _, c := range all {
-		if c.conflict { // already reported
-			continue
-		}
-		v.checkCell(c, &probs)
-	}
-
-	get := func(code string) *cell { return cells[catalogIdx[strings.ToUpper(code)]] }
-	code, auto, edit := get(mapping.CCODE), get(mapping.AutoCCODE), get(mapping.EditItem)
-	var o Outcome
-	add := func(f mapping.Field, c *cell, sev Severity, k msgKey, args ...string) {
-		col, ok := blankCol[f.Code]
-		if c != nil {
-			col = c.col
-		} else if !ok {
-			col = -1
-		}
-		probs = append(probs, ordered{v.problem(f, col, sev, k, args...), catalogIdx[strings.ToUpper(f.Code)]})
-	}
-
-	// EditItem: the column when it holds a valid value, else the mode.
-	editItem := mapping.EditAuto
-	editFromColumn := edit != nil && edit.out != nil
-	switch {
-	case editFromColumn:
-		editItem = edit.n
-	case v.mode == ModeCreate:
-		editItem = mapping.EditAdd
-	case v.mode == ModeUpdate:
-		editItem = mapping.EditUpdate
-	}
-	hasCode := code != nil
-	if hasCode {
-		o.Code = code.text
-		if auto != nil && auto.out != nil && auto.n == 1 {
-			add(fAutoCCODE, auto, Error, msgAutoWithCode, code.text, auto.raw)
-		}
-	} else {
-		switch {
-		case editItem == mapping.EditUpdate && editFromColumn:
-			add(fCCODE, code, Error, msgEditNeedsCode)
-		case editItem == mapping.EditUpdate:
-			add(fCCODE, code, Error, msgUpdateNeedsCode)
-		default:
-			editItem = mapping.EditAdd
-		}
-		if auto != nil && auto.out != nil && auto.n == 0 {
-			add(fAutoCCODE, auto, Error, msgBlankCodeNoAuto, auto.raw)
-		}
-	}
-	o.EditItem = editItem
-	o.Create = !hasCode || editItem == mapping.EditAdd
-	if o.Create && get(mapping.CBELE) == nil {
-		add(fCBELE, nil, Error, msgCreditRequired)
-	}
-	if pb := get(mapping.PosBonus); pb != nil && pb.out != nil && !o.Create {
-		add(fPosBonus, pb, Warning, msgPosBonus, strconv.Itoa(editItem), pb.text)
-	}
-	if b, e := get(mapping.CWEBB), get(mapping.CWEBE); b != nil && e != nil && b.hasD && e.hasD && e.d.before(b.d) {
-		add(fCWEBB, b, Warning, msgWebDates, e.text, b.text)
-	}
-	if hasCode && code.out != nil {
-		if first, dup := v.seen.first(code.text); dup {
-			add(fCCODE, code, Error, msgDuplicate, strconv.Itoa(first), code.text)
-		} else {
-			v.seen.add(code.text, line)
-		}
-	}
-
-	sort.SliceStable(probs, func(i, j int) bool {
-		if probs[i].Severity != probs[j].Severity {
-			return probs[i].Severity < probs[j].Severity
-		}
-		return probs[i].order < probs[j].order
-	})
-	if len(probs) > 0 {
-		o.Problems = make([]Problem, len(probs))
-		for i, p := range probs {
-			o.Problems[i] = p.Problem
-		}
-	}
-	if !o.Valid() {
-		return o
-	}
-	p := make(Payload, len(all)+3)
-	for _, c := range all {
-		if c.out != nil {
-			p[c.f.Code] = c.out
-		}
-	}
-	if !hasCode {
-		p[mapping.CCODE] = ""
-		p[mapping.AutoCCODE] = json.Number("1")
-	}
-	p[mapping.EditItem] = json.Number(strconv.Itoa(editItem))
-	o.Payload = p
-	return o
-}
-
-// trim removes surrounding white space, including the full-width space
 // U+3000, NBSP, zero-width space and a byte-order mark.
 func trim(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool {
@@ -522,142 +348,6 @@ func isScientific(s string) bool {
 	m := strings.TrimPrefix(strings.TrimPrefix(s[:i], "-"), "+")
 	whole, frac, _ := strings.Cut(m, ".")
 	return whole != "" && allDigits(whole) && allDigits(frac)
-}
-
-// checkCell normalises c and checks it on its own, setting c.text, c.out
-// (nil on error), c.n and c.d.
-func (v *Validator) checkCell(c *cell, probs *[]ordered) {
-	f := c.f
-	add := func(sev Severity, k msgKey, args ...string) {
-		*probs = append(*probs, ordered{v.problem(f, c.col, sev, k, args...), c.order})
-	}
-	c.text = c.raw
-	if formulaErrors[strings.ToUpper(c.raw)] {
-		add(Error, msgFormula, c.raw)
-		return
-	}
-	text := c.raw
-	if f.Class != mapping.Text {
-		text = trim(width.Narrow.String(text))
-	}
-	c.text = text
-	if (f.Class == mapping.Code || f.Class == mapping.Phone) && isScientific(text) {
-		add(Error, msgScientific, text)
-		return
-	}
-	switch f.Kind {
-	case mapping.Int, mapping.Bool:
-		n, k, ok := v.parseInt(f, text)
-		if !ok {
-			add(Error, k, text)
-			return
-		}
-		c.n, c.text = n, strconv.Itoa(n)
-		c.out = json.Number(c.text)
-		return
-	case mapping.Decimal:
-		s, digits, ok := canonicalDecimal(text)
-		if !ok {
-			add(Error, msgNotDecimal, text)
-			return
-		}
-		if digits > maxDecimalDigits {
-			add(Error, msgDecimalDigits, strconv.Itoa(maxDecimalDigits), text)
-			return
-		}
-		c.text = s
-		c.out = json.Number(s)
-		return
-	}
-
-	// S(n) fields.
-	switch {
-	case f.Code == mapping.CRDAT:
-		n, ok, err := parseWhole(text)
-		if !ok || err != nil || n < 1 || n > 31 {
-			add(Error, msgClosingDay, text)
-			return
-		}
-		text = strconv.Itoa(n)
-	case f.Code == mapping.CTCOD:
-		switch {
-		case len(text) == 7 && allDigits(text):
-			add(Error, msgBizID7, text)
-			return
-		case len(text) != 8 || !allDigits(text):
-			add(Error, msgBizIDDigits, text)
-			return
-		case !bizIDValid(text):
-			add(Error, msgBizIDChecksum, text)
-			return
-		}
-	case f.Code == mapping.PosPhoneCarrierId:
-		up := strings.ToUpper(text)
-		if !carrierValid(up) {
-			add(Error, msgCarrierFormat, text)
-			return
-		}
-		if up != text {
-			add(Warning, msgCarrierUpper, text, up)
-			text = up
-		}
-	case f.Code == mapping.CIDNO:
-		// Upper-cased only when it is an ID; other numbers (a passport's)
-		// are kept as typed.
-		switch up := strings.ToUpper(text); idCheck(up) {
-		case idNotID:
-			add(Warning, msgIDFormat, text)
-		case idBadSum:
-			text = up
-			add(Warning, msgIDChecksum, text)
-		default:
-			text = up
-		}
-	case f.Code == mapping.EMAIL:
-		if !emailValid(text) {
-			add(Warning, msgEmail, text)
-		}
-	case zeroPhones[strings.ToUpper(f.Code)]:
-		if len(text) == 9 && text[0] == '9' && allDigits(text) {
-			add(Warning, msgPhoneZero, text)
-		}
-	case f.Class == mapping.Date:
-		d, res := parseDate(text)
-		switch res {
-		case dateBad:
-			add(Error, msgDateFormat, text)
-			return
-		case dateImpossible:
-			add(Error, msgDateImpossible, text)
-			return
-		}
-		format := v.dates[f.Code]
-		if format == "" {
-			format = formatWestern
-			if formatLen(format) > f.MaxLen {
-				format = formatROC
-			}
-		}
-		out, ok := formatDate(d, format)
-		if !ok {
-			add(Error, msgDateBeforeROC, text)
-			return
-		}
-		switch res {
-		case dateSerial:
-			add(Warning, msgDateSerial, text, out)
-		case dateWithTime:
-			add(Warning, msgDateTime, text)
-		}
-		text, c.d, c.hasD = out, d, true
-	}
-	if k, args := v.checkLength(f, text); k != "" {
-		add(Error, k, args...)
-		c.hasD = false
-		return
-	}
-	c.text = text
-	c.out = text
 }
 
 // checkLength checks an S(n) value's length in the configured unit; it
