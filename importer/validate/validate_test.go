@@ -967,7 +967,9 @@ func TestOtherCatalog(t *testing.T) {
 	}
 	cat := mapping.NewCatalog("products", "PCODE", fields)
 	v := mustNew(t, Config{Lang: "en", Catalog: cat})
-	val := func(code, text string, col int) Value { return Value{Field: cat.MustLookup(code), Column: col, Text: text} }
+	val := func(code, text string, col int) Value {
+		return Value{Field: cat.MustLookup(code), Column: col, Text: text}
+	}
 	o := v.Validate(2, []Value{val("PCODE", "P1", 0), val("MAKERID", "12345678", 1), val("HOTLINE", "912345678", 2)})
 	var got []string
 	for _, p := range o.Problems {
