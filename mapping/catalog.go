@@ -61,6 +61,7 @@ type Choice struct {
 	Value   int
 	Label   string // Chinese, as in the specification
 	LabelEN string
+	Words   []string // other words people type for it ("男"), matched case-insensitively
 }
 
 // Field is one member of the API's Main object.
@@ -110,6 +111,7 @@ const (
 	CheckNationalID  Check = "national_id"  // 身分證/居留證 number (a warning when it is not one)
 	CheckEmail       Check = "email"        // an e-mail address (a warning)
 	CheckLeadingZero Check = "leading_zero" // a phone number Excel may have stripped of its leading 0 (a warning)
+	CheckStaffCode   Check = "staff_code"   // a staff member's code, not their name
 )
 
 // Allows reports whether v is one of the field's choices (true for fields
@@ -163,6 +165,26 @@ func check(f Field, c Check) Field {
 
 func leadingZero(f Field) Field { return check(f, CheckLeadingZero) }
 
+func staff(f Field) Field { return check(f, CheckStaffCode) }
+
+// words adds the words people type to choices: value, words..., value, ...
+func words(cs []Choice, pairs ...any) []Choice {
+	at := -1
+	for _, p := range pairs {
+		switch p := p.(type) {
+		case int:
+			for i := range cs {
+				if cs[i].Value == p {
+					at = i
+				}
+			}
+		case string:
+			cs[at].Words = append(cs[at].Words, p)
+		}
+	}
+	return cs
+}
+
 func choices(pairs ...any) []Choice {
 	var cs []Choice
 	for i := 0; i < len(pairs); i += 3 {
@@ -214,23 +236,23 @@ var customerFields = []Field{
 		Choices: choices(0, "不使用自動編號", "no", 1, "使用自動編號", "yes"),
 		Note:    "僅新增時有用,且客戶代號須留空", NoteEN: "only on add, and the customer code must be blank",
 		AddOnly: true, Aliases: []string{"自動編號"}},
-	withDefault(s(CNAM2, "客戶簡稱", "short name", 12, Text, "簡稱", "short name"),
+	withDefault(s(CNAM2, "客戶簡稱", "short name", 12, Text, "簡稱", "公司簡稱", "short name"),
 		"="+CCODE, "新增時,未填寫此欄位,會自動填客戶代號", "on add, the customer code when not sent"),
-	withDefault(s(CNAM1, "客戶名稱", "customer name", 100, Text, "客戶全名", "公司名稱", "名稱", "customer name", "name", "company"),
+	withDefault(s(CNAM1, "客戶名稱", "customer name", 100, Text, "客戶全名", "公司名稱", "公司全名", "公司名", "名稱", "customer name", "name", "company"),
 		"="+CNAM2, "新增時,未填寫此欄位,會自動填客戶簡稱", "on add, the short name when not sent"),
 	{Code: "Sex", Label: "客戶性別", LabelEN: "sex", Kind: Int, Class: Number,
-		Choices:    choices(0, "未設定", "not set", 1, "男性", "male", 2, "女性", "female"),
+		Choices:    words(choices(0, "未設定", "not set", 1, "男性", "male", 2, "女性", "female"), 1, "男", "M", "先生", 2, "女", "F", "小姐", "女士"),
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"性別", "gender"}},
-	s("CADD1", "客戶地址", "address", 150, Text, "地址", "公司地址", "通訊地址", "address"),
+	s("CADD1", "客戶地址", "address", 150, Text, "地址", "公司地址", "通訊地址", "聯絡地址", "address"),
 	s("CADD2", "發票地址", "invoice address", 50, Text, "invoice address"),
 	s("CADD3", "帳單地址", "billing address", 150, Text, "billing address"),
-	leadingZero(s("CTELE", "客戶電話", "phone", 20, Phone, "電話", "公司電話", "電話1", "聯絡電話", "phone", "tel")),
+	leadingZero(s("CTELE", "客戶電話", "phone", 20, Phone, "電話", "公司電話", "電話1", "聯絡電話", "電話號碼", "市話", "室內電話", "phone", "tel")),
 	s("CPOS1", "客戶電話1分機", "phone extension", 6, Phone, "分機", "分機1", "電話分機", "ext"),
 	leadingZero(s("CTEL2", "客戶電話2", "phone 2", 20, Phone, "電話2", "phone 2")),
 	s("CPOS2", "客戶電話2分機", "phone 2 extension", 6, Phone, "分機2"),
-	leadingZero(s("CTFAX", "客戶傳真", "fax", 20, Phone, "傳真", "fax")),
+	leadingZero(s("CTFAX", "客戶傳真", "fax", 20, Phone, "傳真", "公司傳真", "傳真號碼", "fax")),
 	s("CMAN1", "聯絡人", "contact person", 40, Text, "聯絡人姓名", "contact"),
-	leadingZero(s("CPHONE", "手機", "mobile", 20, Phone, "手機號碼", "行動電話", "mobile", "cell phone")),
+	leadingZero(s("CPHONE", "手機", "mobile", 20, Phone, "手機號碼", "行動電話", "聯絡手機", "mobile", "cell phone")),
 	{Code: CTCOD, Label: "統一編號", LabelEN: "business ID (統編)", Kind: String, MaxLen: 8, Class: Code, Check: CheckBizID,
 		Note: "8 碼數字,須通過財政部檢查碼", NoteEN: "8 digits passing the Ministry of Finance checksum",
 		Aliases: []string{"統編", "公司統編", "營利事業統一編號", "business id", "tax id", "vat"}},
@@ -240,7 +262,7 @@ var customerFields = []Field{
 	{Code: CRDAT, Label: "結帳日期", LabelEN: "closing day", Kind: String, MaxLen: 2, Class: Number, Check: CheckDayOfMonth,
 		Note: "填寫時 範圍請填在1-31之間", NoteEN: "1-31 when given", Aliases: []string{"結帳日", "closing day"}},
 	s("CBAK1", "備註", "remarks", 50, Text, "remark", "remarks", "note"),
-	s("CSCOD", "業務員代號", "salesperson code", 4, Code, "業務員", "業務代號", "salesperson"),
+	staff(s("CSCOD", "業務員代號", "salesperson code", 4, Code, "業務員", "業務代號", "業務", "salesperson")),
 	{Code: "C1", Label: "郵遞標籤列印", LabelEN: "print mailing label", Kind: Int, Class: Number,
 		Choices:    choices(0, "不列印", "do not print", 1, "列印", "print"),
 		AddDefault: "1", Note: "新增時,未填寫此欄位,會自動填入1", NoteEN: "on add, 1 when not sent"},
@@ -266,8 +288,8 @@ var customerFields = []Field{
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"折數"}},
 	{Code: CBIRD, Label: "生日", LabelEN: "birthday", Kind: String, MaxLen: 10, Class: Date, DateFormat: DateWestern,
 		Note: "YYYY/MM/DD", NoteEN: "YYYY/MM/DD", Aliases: []string{"出生日期", "生日日期", "birthday", "date of birth"}},
-	s("CSCO1", "業務主管代號", "sales manager code", 4, Code, "業務主管"),
-	s("CSCO2", "業務助理代號", "sales assistant code", 4, Code, "業務助理"),
+	staff(s("CSCO1", "業務主管代號", "sales manager code", 4, Code, "業務主管")),
+	staff(s("CSCO2", "業務助理代號", "sales assistant code", 4, Code, "業務助理")),
 	s("CSNA3", "負責人名稱", "owner", 8, Text, "負責人"),
 	s("CSNA4", "會計名稱", "accountant", 8, Text, "會計"),
 	s("CSNA5", "介紹人名稱", "referrer", 8, Text, "介紹人"),

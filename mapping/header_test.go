@@ -89,6 +89,16 @@ func TestMatchHeader(t *testing.T) {
 		{"客戶等級（其他）", "GRADENO", "label"},
 		{"客戶等級", "CGRAD", "label"},
 		{"備註", "CBAK1", "label"},
+		// Headers office staff write.
+		{"公司全名", "CNAM1", "alias"},
+		{"公司名稱", "CNAM1", "alias"},
+		{"公司簡稱", "CNAM2", "alias"},
+		{"聯絡地址", "CADD1", "alias"},
+		{"公司電話", "CTELE", "alias"},
+		{"市話", "CTELE", "alias"},
+		{"公司傳真", "CTFAX", "alias"},
+		{"聯絡手機", "CPHONE", "alias"},
+		{"業務", "CSCOD", "alias"},
 		{"與我無關", "", ""},
 		{"", "", ""},
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/custimport/custimport/mapping"
 	"golang.org/x/text/width"
@@ -27,6 +28,7 @@ var rules = map[mapping.Check]rule{
 	mapping.CheckNationalID:  checkNationalID,
 	mapping.CheckEmail:       checkEmail,
 	mapping.CheckLeadingZero: checkLeadingZero,
+	mapping.CheckStaffCode:   checkStaffCode,
 }
 
 // checkCell normalises c and checks it on its own, setting c.text, c.out
@@ -92,6 +94,9 @@ func (v *Validator) checkInt(c *cell, text string, add adder) {
 func (v *Validator) checkDecimal(c *cell, text string, add adder) {
 	s, digits, ok := canonicalDecimal(text)
 	if !ok {
+		s, digits, ok = canonicalDecimal(stripCurrency(text))
+	}
+	if !ok {
 		add(Error, msgNotDecimal, text)
 		return
 	}
@@ -136,9 +141,15 @@ func (v *Validator) checkDate(c *cell, text string, add adder) (string, bool) {
 	return out, true
 }
 
-// checkDayOfMonth: 1-31, sent without leading zeros.
+// checkDayOfMonth: 1-31, sent without leading zeros; "25日", "每月25號"
+// are 25, and "月底" (month end) is 31 with a warning.
 func checkDayOfMonth(_ *Validator, _ *cell, text string, add adder) (string, bool) {
-	n, ok, err := parseWhole(text)
+	day, monthEnd := dayWords(text)
+	if monthEnd {
+		add(Warning, msgMonthEnd, text)
+		return "31", true
+	}
+	n, ok, err := parseWhole(day)
 	if !ok || err != nil || n < 1 || n > 31 {
 		add(Error, msgClosingDay, text)
 		return "", false
@@ -203,6 +214,24 @@ func checkEmail(_ *Validator, _ *cell, text string, add adder) (string, bool) {
 func checkLeadingZero(_ *Validator, _ *cell, text string, add adder) (string, bool) {
 	if len(text) == 9 && text[0] == '9' && allDigits(text) {
 		add(Warning, msgPhoneZero, text)
+	}
+	return text, true
+}
+
+// checkStaffCode refuses a person's name where a staff code is expected:
+// two to four Chinese characters and nothing else ("王小明"). A code that
+// mixes letters or digits with Chinese ("北01") passes.
+func checkStaffCode(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+	n := 0
+	for _, r := range text {
+		if !unicode.Is(unicode.Han, r) {
+			return text, true
+		}
+		n++
+	}
+	if n >= 2 {
+		add(Error, msgStaffName, text)
+		return "", false
 	}
 	return text, true
 }

@@ -49,6 +49,8 @@ const (
 	msgPhoneZero       msgKey = "phone_zero"
 	msgPosBonus        msgKey = "add_only"
 	msgWebDates        msgKey = "date_order"
+	msgMonthEnd        msgKey = "month_end"
+	msgStaffName       msgKey = "staff_name"
 )
 
 // message is one catalog entry: fmt formats whose verbs take the
@@ -63,6 +65,12 @@ type message struct {
 // problem's message is the field's name (mapping.Field.Name) + ": " + the
 // formatted text.
 var messages = map[msgKey]message{
+	msgMonthEnd: {
+		"%q 以 31 送出(每月最後一天),請確認 TMS 對小月的處理",
+		"%q sent as 31 (the last day of the month); check how TMS treats shorter months", false},
+	msgStaffName: {
+		"須為人員代號(例如 S001),實際像是姓名 %q;請改填代號,或在對應檔 (mapping) 把此欄設為 ignore",
+		"must be a staff code (e.g. S001), found what looks like a name %q; fill in the code, or map the column to ignore in the mapping file", false},
 	msgFormula: {
 		"儲存格是公式錯誤 %q,請修正試算表中的公式",
 		"formula error in the cell: %q; fix the formula in the spreadsheet", false},
@@ -281,8 +289,8 @@ func choiceList(f mapping.Field, lang string) string {
 		sep = ", "
 	}
 	s := strings.Join(parts, sep)
-	if f.Kind == mapping.Bool {
-		s += " (Y/N, TRUE/FALSE, 是/否)"
+	if binary(f) {
+		s += " (Y/N, TRUE/FALSE, 是/否, 有/無)"
 	}
 	return s
 }

@@ -319,3 +319,57 @@ func serialDate(s string) (date, dateResult) {
 func knownFormat(format string) bool {
 	return format == formatWestern || format == formatROC
 }
+
+// currencyPrefixes and currencySuffixes are the marks people type around
+// an amount: NT$5,000, $1,200, NTD 300, 5,000元.
+var (
+	currencyPrefixes = []string{"NT$", "NTD", "TWD", "NT", "$"}
+	currencySuffixes = []string{"元整", "元", "圓"}
+)
+
+// stripCurrency removes a currency mark before or after an amount ("NT$
+// 5,000", "-$1,200", "5,000元"), keeping the sign; other text is returned
+// unchanged.
+func stripCurrency(s string) string {
+	sign, t := "", s
+	if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
+		sign, t = t[:1], t[1:]
+	}
+	found := false
+	for _, p := range currencyPrefixes {
+		if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
+			t, found = strings.TrimSpace(t[len(p):]), true
+			break
+		}
+	}
+	for _, suf := range currencySuffixes {
+		if cut, ok := strings.CutSuffix(t, suf); ok {
+			t, found = strings.TrimSpace(cut), true
+			break
+		}
+	}
+	if !found || t == "" || t[0] == '-' || t[0] == '+' {
+		return s
+	}
+	return sign + t
+}
+
+// dayWords reads the words people type for a day of the month: "25日",
+// "25號", "每月25日", "每月 25 號" give "25"; "月底", "月末", "每月月底"
+// and "每月底" are the month end. Other text is returned unchanged.
+func dayWords(s string) (day string, monthEnd bool) {
+	t := strings.TrimSpace(strings.TrimPrefix(s, "每月"))
+	switch t {
+	case "月底", "月末", "底", "最後一天", "月最後一天":
+		return "", true
+	}
+	for _, suf := range []string{"日", "號", "号"} {
+		if cut, ok := strings.CutSuffix(t, suf); ok {
+			return strings.TrimSpace(cut), false
+		}
+	}
+	if t != s {
+		return t, false
+	}
+	return s, false
+}

@@ -406,8 +406,17 @@ func (v *Validator) big5Bytes(s string) (n int, bad string, ok bool) {
 // boolWords are the spellings accepted for Bool fields besides 0/1 and
 // the choice labels.
 var boolWords = map[string]int{
-	"Y": 1, "YES": 1, "TRUE": 1, "T": 1, "是": 1,
-	"N": 0, "NO": 0, "FALSE": 0, "F": 0, "否": 0,
+	"Y": 1, "YES": 1, "TRUE": 1, "T": 1, "是": 1, "有": 1, "V": 1, "✓": 1, "✔": 1,
+	"N": 0, "NO": 0, "FALSE": 0, "F": 0, "否": 0, "無": 0, "沒有": 0, "X": 0,
+}
+
+// binary reports whether f is a yes/no field: a Bool, or an Int whose
+// choices are exactly 0 and 1.
+func binary(f mapping.Field) bool {
+	if f.Kind == mapping.Bool {
+		return true
+	}
+	return len(f.Choices) == 2 && f.Allows(0) && f.Allows(1)
 }
 
 // choiceSeps separate the number from the label in the template's
@@ -434,12 +443,18 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 		}
 		return n, "", true
 	}
-	if f.Kind == mapping.Bool {
+	if binary(f) {
 		if b, ok := boolWords[strings.ToUpper(s)]; ok && f.Allows(b) {
 			return b, "", true
 		}
 	}
 	if !enum {
+		if n, ok, err := parseWhole(stripCurrency(s)); ok {
+			if err != nil {
+				return 0, msgIntRange, false
+			}
+			return n, "", true
+		}
 		return 0, fail, false
 	}
 	for _, c := range f.Choices {
@@ -475,7 +490,15 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 func labelMatches(text string, c mapping.Choice) bool {
 	short, _, _ := strings.Cut(c.Label, ",")
 	short, _, _ = strings.Cut(short, ",")
-	return strings.EqualFold(text, c.Label) || strings.EqualFold(text, c.LabelEN) || text == short
+	if strings.EqualFold(text, c.Label) || strings.EqualFold(text, c.LabelEN) || text == short {
+		return true
+	}
+	for _, w := range c.Words {
+		if strings.EqualFold(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // emailValid reports whether s is a plain address (no display name, no

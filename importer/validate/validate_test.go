@@ -249,9 +249,9 @@ func TestErrors(t *testing.T) {
 		{"CTAX1 gap", en, rowOf("CCODE", "C1", "CTAX1", "5"),
 			wp{"CTAX1", 1, Error, `CTAX1 (invoice tax type): must be one of 0 no invoice, 1 taxable, 2 zero-rated, 3 exempt, 9 mixed, found "5"`}},
 		{"bool zh", Config{}, rowOf("AutoCCODE", "maybe", "CBELE", "1"),
-			wp{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 須為 0 不使用自動編號、1 使用自動編號 (Y/N, TRUE/FALSE, 是/否) 其中之一,實際為 "maybe"`}},
+			wp{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 須為 0 不使用自動編號、1 使用自動編號 (Y/N, TRUE/FALSE, 是/否, 有/無) 其中之一,實際為 "maybe"`}},
 		{"bool 2 en", en, rowOf("AutoCCODE", "2", "CBELE", "1"),
-			wp{"AutoCCODE", 0, Error, `AutoCCODE (automatic customer code): must be one of 0 no, 1 yes (Y/N, TRUE/FALSE, 是/否), found "2"`}},
+			wp{"AutoCCODE", 0, Error, `AutoCCODE (automatic customer code): must be one of 0 no, 1 yes (Y/N, TRUE/FALSE, 是/否, 有/無), found "2"`}},
 		{"decimal 1.2.3 zh", Config{}, rowOf("CCODE", "C1", "CBELE", "1.2.3"),
 			wp{"CBELE", 1, Error, `CBELE 信用額度: 須為數字(可有小數點及千分位逗號),實際為 "1.2.3"`}},
 		{"decimal abc en", en, rowOf("CCODE", "C1", "CBELE", "abc"),
@@ -271,8 +271,22 @@ func TestErrors(t *testing.T) {
 			wp{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "32"`}},
 		{"CRDAT 0", en, rowOf("CCODE", "C1", "CRDAT", "0"),
 			wp{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "0"`}},
-		{"CRDAT text", Config{}, rowOf("CCODE", "C1", "CRDAT", "月底"),
-			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "月底"`}},
+		{"CRDAT text", Config{}, rowOf("CCODE", "C1", "CRDAT", "月中"),
+			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "月中"`}},
+		{"CRDAT 32日", Config{}, rowOf("CCODE", "C1", "CRDAT", "32日"),
+			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "32日"`}},
+		{"salesperson name zh", Config{}, rowOf("CCODE", "C1", "CSCOD", "王小明"),
+			wp{"CSCOD", 1, Error, `CSCOD 業務員代號: 須為人員代號(例如 S001),實際像是姓名 "王小明";請改填代號,或在對應檔 (mapping) 把此欄設為 ignore`}},
+		{"sales manager name en", en, rowOf("CCODE", "C1", "CSCO1", "陳經理"),
+			wp{"CSCO1", 1, Error, `CSCO1 (sales manager code): must be a staff code (e.g. S001), found what looks like a name "陳經理"; fill in the code, or map the column to ignore in the mapping file`}},
+		{"amount with words", en, rowOf("CCODE", "C1", "CBELE", "五千元"),
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "五千元"`}},
+		{"amount currency twice", en, rowOf("CCODE", "C1", "CBELE", "$$5"),
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "$$5"`}},
+		{"sex unclear", en, rowOf("CCODE", "C1", "Sex", "男女"),
+			wp{"Sex", 1, Error, `Sex (sex): must be one of 0 not set, 1 male, 2 female, found "男女"`}},
+		{"yes/no word on a choice field that is not 0/1", en, rowOf("CCODE", "C1", "OFFER", "是"),
+			wp{"OFFER", 1, Error, `OFFER (invoicing): must be one of 0 with the goods, 1 at month end, 2 none, found "是"`}},
 		// Carrier.
 		{"carrier short zh", Config{}, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/ABC12"),
 			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須為半形斜線 / 加上 7 碼英文大寫、數字或 + - .,實際為 "/ABC12"`}},
@@ -781,6 +795,7 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte{0, 52, 49}, "Ｃ００１|1|/abc1234", uint8(7))
 	f.Add([]byte{0, 46, 47}, "C1|2024/06/01|113/05/31", uint8(1))
 	f.Add([]byte{0, 14, 27}, "9.12346E+11|933555666|a123456789", uint8(3))
+	f.Add([]byte{0, 16, 17, 4}, "C1|NT$5,000|每月月底|男", uint8(0))
 	fields := mapping.Fields()
 	f.Fuzz(func(t *testing.T, sel []byte, text string, cfgSel uint8) {
 		cfg := Config{
@@ -986,4 +1001,86 @@ func TestOtherCatalog(t *testing.T) {
 	if _, err := New(Config{Catalog: bad}); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "no_such_rule") {
 		t.Errorf("unknown check: got %v, want ErrConfig naming it", err)
 	}
+}
+
+// Words people type for numbers, choices and days are read as they mean.
+func TestWordsPeopleType(t *testing.T) {
+	tests := []struct {
+		code, text, want string
+		warning          string // expected warning code, "" for none
+	}{
+		{"Sex", "男", "1", ""},
+		{"Sex", "女", "2", ""},
+		{"Sex", "m", "1", ""},
+		{"Sex", "F", "2", ""},
+		{"Sex", "小姐", "2", ""},
+		{"AutoCCODE", "否", "0", ""}, // Bool, as before
+		{"C1", "是", "1", ""},
+		{"C1", "否", "0", ""},
+		{"PAUSE", "Y", "1", ""},
+		{"PAUSE", "n", "0", ""},
+		{"CAGRE", "有", "1", ""},
+		{"CAGRE", "無", "0", ""},
+		{"CAGRE", "TRUE", "1", ""},
+		{"CAGRE", "false", "0", ""},
+		{"CBELE", "NT$5,000", "5000", ""},
+		{"CBELE", "NT$ 5,000", "5000", ""},
+		{"CBELE", "$1,200", "1200", ""},
+		{"CBELE", "5,000元", "5000", ""},
+		{"CBELE", "５,０００", "5000", ""},
+		{"CBELE", "５，０００元", "5000", ""},
+		{"CBELE", "ＮＴ＄３００", "300", ""},
+		{"CBELE", "-$1,200.50", "-1200.50", ""},
+		{"CBELE", "ntd 300", "300", ""},
+		{"BonusPoint", "1,000元", "1000", ""},
+		{"CwebM", "NT$1,500", "1500", ""},
+		{"CwebS", "80元", "80", ""},
+		{"CRDAT", "25日", "25", ""},
+		{"CRDAT", "每月25日", "25", ""},
+		{"CRDAT", "每月 5 號", "5", ""},
+		{"CRDAT", "月底", "31", "month_end"},
+		{"CRDAT", "每月月底", "31", "month_end"},
+		{"CSCOD", "S001", "S001", ""},
+		{"CSCOD", "北01", "北01", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code+" "+tt.text, func(t *testing.T) {
+			o := mustNew(t, Config{}).Validate(2, rowOf("CCODE", "C1", tt.code, tt.text))
+			if !o.Valid() {
+				t.Fatalf("invalid:%s", dump(o))
+			}
+			if got := fmt.Sprint(o.Payload[mapping.MustLookup(tt.code).Code]); got != tt.want {
+				t.Errorf("sent %q, want %q", got, tt.want)
+			}
+			var codes []string
+			for _, p := range o.Problems {
+				codes = append(codes, p.Code)
+			}
+			if got := strings.Join(codes, ","); got != tt.warning {
+				t.Errorf("problems: got %q, want %q", got, tt.warning)
+			}
+		})
+	}
+}
+
+func FuzzNumberWords(f *testing.F) {
+	for _, s := range []string{"NT$5,000", "-$1,200.50", "5,000元", "$", "NT$-5", "元", "每月25日", "月底", "+NT 3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := stripCurrency(s)
+		if out != s && (out == "" || len(out) >= len(s)) {
+			t.Fatalf("stripCurrency(%q) = %q: not shorter", s, out)
+		}
+		if d, _, ok := canonicalDecimal(out); ok {
+			if !json.Valid([]byte(d)) {
+				t.Fatalf("canonicalDecimal(stripCurrency(%q)) = %q, not a JSON number", s, d)
+			}
+		}
+		if day, end := dayWords(s); !end {
+			if n, ok, err := parseWhole(day); ok && err == nil && n >= 1 && n <= 31 && !strings.Contains(s, strconv.Itoa(n%10)) {
+				t.Fatalf("dayWords(%q) = %q: a day not in the text", s, day)
+			}
+		}
+	})
 }
