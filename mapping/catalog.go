@@ -112,6 +112,7 @@ const (
 	CheckEmail       Check = "email"        // an e-mail address (a warning)
 	CheckLeadingZero Check = "leading_zero" // a phone number Excel may have stripped of its leading 0 (a warning)
 	CheckStaffCode   Check = "staff_code"   // a staff member's code, not their name
+	CheckCodeZeros   Check = "code_zeros"   // a code Excel may have stripped of its leading zeros (a warning)
 )
 
 // Allows reports whether v is one of the field's choices (true for fields
@@ -229,7 +230,7 @@ const addDefaultZeroEN = "on add, 0 when not sent"
 
 // customerFields are the fields of /Cust/Add Main, in the specification's order.
 var customerFields = []Field{
-	{Code: CCODE, Label: "客戶代號", LabelEN: "customer code", Kind: String, MaxLen: 16, Required: true, Class: Code,
+	{Code: CCODE, Label: "客戶代號", LabelEN: "customer code", Kind: String, MaxLen: 16, Required: true, Class: Code, Check: CheckCodeZeros,
 		Note: "空白時以自動編號新增", NoteEN: "blank: created with an automatic code",
 		Aliases: []string{"客戶編號", "客戶代碼", "客戶編碼", "客戶ID", "客戶No", "客編", "代號", "編號", "customer code", "customer id", "customer no", "code"}},
 	{Code: AutoCCODE, Label: "使用自動編號客戶代號", LabelEN: "automatic customer code", Kind: Bool, Class: Number,
@@ -276,7 +277,7 @@ var customerFields = []Field{
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN},
 	s("CUSTID", "網站帳號", "web account", 100, Code),
 	s("CUSTPW", "網站密碼", "web password", 20, Text),
-	s("VIPNO", "VIP號碼", "VIP number", 20, Code, "VIP", "會員編號"),
+	check(s("VIPNO", "VIP號碼", "VIP number", 20, Code, "VIP", "會員編號"), CheckCodeZeros),
 	{Code: CIDNO, Label: "身份證號", LabelEN: "national ID", Kind: String, MaxLen: 10, Class: Code, Check: CheckNationalID,
 		Aliases: []string{"身分證號", "身分證字號", "身份證字號", "身分證", "身份證", "居留證號", "national id"}},
 	s("CTIME", "客戶上下班時間", "office hours", 40, Text, "上下班時間", "營業時間"),

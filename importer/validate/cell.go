@@ -29,6 +29,7 @@ var rules = map[mapping.Check]rule{
 	mapping.CheckEmail:       checkEmail,
 	mapping.CheckLeadingZero: checkLeadingZero,
 	mapping.CheckStaffCode:   checkStaffCode,
+	mapping.CheckCodeZeros:   checkCodeZeros,
 }
 
 // checkCell normalises c and checks it on its own, setting c.text, c.out
@@ -160,6 +161,9 @@ func checkDayOfMonth(_ *Validator, _ *cell, text string, add adder) (string, boo
 // checkBizID: 8 digits passing the 統一編號 checksum.
 func checkBizID(_ *Validator, _ *cell, text string, add adder) (string, bool) {
 	switch {
+	case len(text) == 7 && allDigits(text) && bizIDValid("0"+text):
+		add(Error, msgBizID7Fix, text, "0"+text)
+		return "", false
 	case len(text) == 7 && allDigits(text):
 		add(Error, msgBizID7, text)
 		return "", false
@@ -210,10 +214,31 @@ func checkEmail(_ *Validator, _ *cell, text string, add adder) (string, bool) {
 	return text, true
 }
 
-// checkLeadingZero warns about a phone number that lost its leading 0.
+// checkLeadingZero warns about a phone number that lost its leading 0:
+// nine bare digits starting 2-9. Every Taiwan number with its 0 has 9 or
+// 10 digits (mobile 09xx-xxx-xxx, 02-xxxx-xxxx, 04-xxxx-xxxx, 037-xxxxxx,
+// ...), and a local number without its area code has at most 8, so nine
+// digits without the 0 are a number Excel stored as a number.
 func checkLeadingZero(_ *Validator, _ *cell, text string, add adder) (string, bool) {
-	if len(text) == 9 && text[0] == '9' && allDigits(text) {
+	if len(text) == 9 && text[0] >= '2' && text[0] <= '9' && allDigits(text) {
 		add(Warning, msgPhoneZero, text)
+	}
+	return text, true
+}
+
+// checkCodeZeros warns about an all-digit code shorter than the file's
+// zero-padded codes of the same field ("123" after "00042"): Excel drops
+// the leading zeros of a code it stores as a number.
+func checkCodeZeros(v *Validator, c *cell, text string, add adder) (string, bool) {
+	if text == "" || !allDigits(text) {
+		return text, true
+	}
+	w := v.codeWidth[c.f.Code]
+	switch {
+	case text[0] == '0' && len(text) > len(w):
+		v.codeWidth[c.f.Code] = text
+	case w != "" && len(text) < len(w) && text[0] != '0':
+		add(Warning, msgCodeZero, text, w)
 	}
 	return text, true
 }

@@ -51,6 +51,8 @@ const (
 	msgWebDates        msgKey = "date_order"
 	msgMonthEnd        msgKey = "month_end"
 	msgStaffName       msgKey = "staff_name"
+	msgCodeZero        msgKey = "code_zero"
+	msgBizID7Fix       msgKey = "biz_id_7_fix"
 )
 
 // message is one catalog entry: fmt formats whose verbs take the
@@ -65,6 +67,12 @@ type message struct {
 // problem's message is the field's name (mapping.Field.Name) + ": " + the
 // formatted text.
 var messages = map[msgKey]message{
+	msgCodeZero: {
+		"可能遺失開頭的 0(其他代號如 %[2]q 有補 0,Excel 會刪掉數字開頭的 0),實際為 %[1]q;請將欄位格式設為文字並補回 0",
+		"may have lost its leading zeros (other codes such as %[2]q have them; Excel drops leading zeros of numbers), found %[1]q; format the column as text and add them back", false},
+	msgBizID7Fix: {
+		"須為 8 碼數字,實際為 7 碼 %q;Excel 可能刪掉了開頭的 0,應為 %q(通過檢查碼),請將欄位格式設為文字後改正",
+		"must be 8 digits, found 7 in %q; Excel may have dropped a leading 0: %q passes the checksum (format the column as text and enter it)", false},
 	msgMonthEnd: {
 		"%q 以 31 送出(每月最後一天),請確認 TMS 對小月的處理",
 		"%q sent as 31 (the last day of the month); check how TMS treats shorter months", false},

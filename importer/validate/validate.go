@@ -194,9 +194,12 @@ type Validator struct {
 	mode     string
 	defaults []*cell // by catalog index; nil when none
 	dates    map[string]string
-	seen     *codeSet // CCODE → first line
-	enc      *encoding.Encoder
-	big5Len  map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
+	// codeWidth holds, per field with the code_zeros check, the longest
+	// zero-padded all-digit code seen so far.
+	codeWidth map[string]string
+	seen      *codeSet // CCODE → first line
+	enc       *encoding.Encoder
+	big5Len   map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
 }
 
 // New returns a Validator for cfg. An unknown Lang, LengthUnit, Mode or
@@ -209,11 +212,12 @@ func New(cfg Config) (*Validator, error) {
 		cat = mapping.Customers
 	}
 	v := &Validator{
-		cat:      cat,
-		fields:   cat.Fields(),
-		seen:     newCodeSet(),
-		dates:    make(map[string]string),
-		defaults: make([]*cell, cat.Len()),
+		cat:       cat,
+		fields:    cat.Fields(),
+		seen:      newCodeSet(),
+		dates:     make(map[string]string),
+		codeWidth: make(map[string]string),
+		defaults:  make([]*cell, cat.Len()),
 	}
 	for _, f := range v.fields {
 		if _, ok := rules[f.Check]; f.Check != "" && !ok {

@@ -295,10 +295,14 @@ func TestErrors(t *testing.T) {
 		{"carrier bad char", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/ABC_234"),
 			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "/ABC_234"`}},
 		// 統一編號.
-		{"CTCOD 7 digits zh", Config{}, rowOf("CCODE", "C1", "CTCOD", "4595257"),
-			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "4595257";Excel 可能刪掉了開頭的 0,請將欄位格式設為文字並補回 0`}},
-		{"CTCOD 7 digits en", en, rowOf("CCODE", "C1", "CTCOD", "4595257"),
-			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "4595257"; Excel may have dropped a leading 0 (format the column as text and add it back)`}},
+		{"CTCOD 7 digits zh", Config{}, rowOf("CCODE", "C1", "CTCOD", "1234567"),
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "1234567";Excel 可能刪掉了開頭的 0,請將欄位格式設為文字並補回 0`}},
+		{"CTCOD 7 digits en", en, rowOf("CCODE", "C1", "CTCOD", "1234567"),
+			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "1234567"; Excel may have dropped a leading 0 (format the column as text and add it back)`}},
+		{"CTCOD 7 digits, the padded form passes zh", Config{}, rowOf("CCODE", "C1", "CTCOD", "4595257"),
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "4595257";Excel 可能刪掉了開頭的 0,應為 "04595257"(通過檢查碼),請將欄位格式設為文字後改正`}},
+		{"CTCOD 7 digits, the padded form passes en", en, rowOf("CCODE", "C1", "CTCOD", "4595257"),
+			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "4595257"; Excel may have dropped a leading 0: "04595257" passes the checksum (format the column as text and enter it)`}},
 		{"CTCOD letters", Config{}, rowOf("CCODE", "C1", "CTCOD", "1234567A"),
 			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 "1234567A"`}},
 		{"CTCOD checksum zh", Config{}, rowOf("CCODE", "C1", "CTCOD", "12345678"),
@@ -400,6 +404,12 @@ func TestWarnings(t *testing.T) {
 			wp{"CPHONE", 1, Warning, `CPHONE 手機: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666"`}},
 		{"phone zero en", en, rowOf("CCODE", "C1", "CTFAX", "912345678"),
 			wp{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "912345678"`}},
+		{"landline lost its 0 zh", Config{}, rowOf("CCODE", "C1", "CTELE", "224222299"),
+			wp{"CTELE", 1, Warning, `CTELE 客戶電話: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "224222299"`}},
+		{"phone 2 lost its 0 en", en, rowOf("CCODE", "C1", "CTEL2", "424222299"),
+			wp{"CTEL2", 1, Warning, `CTEL2 (phone 2): may have lost its leading 0 (Excel drops leading zeros of numbers), found "424222299"`}},
+		{"fax lost its 0 en", en, rowOf("CCODE", "C1", "CTFAX", "37123456"+"7"),
+			wp{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "371234567"`}},
 		{"PosBonus on upsert zh", Config{}, rowOf("CCODE", "C1", "PosBonus", "100"),
 			wp{"PosBonus", 1, Warning, `PosBonus POS紅利點數: 僅限新增客戶時使用;此列不是新增(EditItem 2),客戶已存在時伺服器會忽略,實際為 "100"`}},
 		{"PosBonus on update en", Config{Lang: "en", Mode: "update"}, rowOf("CCODE", "C1", "PosBonus", "100"),
@@ -1083,4 +1093,29 @@ func FuzzNumberWords(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A code shorter than the file's zero-padded codes lost its zeros.
+func TestCodeLostZeros(t *testing.T) {
+	v := mustNew(t, Config{Lang: "en"})
+	steps := []struct{ code, vip, want string }{
+		{"123", "", ""},       // nothing padded seen yet
+		{"00042", "", ""},     // padded: width 5
+		{"C7", "", ""},        // not all digits
+		{"00043", "0099", ""}, // padded
+		{"44", "12", `CCODE (customer code): may have lost its leading zeros (other codes such as "00042" have them; Excel drops leading zeros of numbers), found "44"; format the column as text and add them back|VIPNO (VIP number): may have lost its leading zeros (other codes such as "0099" have them; Excel drops leading zeros of numbers), found "12"; format the column as text and add them back`},
+		{"12345", "", ""}, // as long as the padded codes
+	}
+	for i, s := range steps {
+		o := v.Validate(i+2, rowOf("CCODE", s.code, "VIPNO", s.vip))
+		var got []string
+		for _, p := range o.Problems {
+			if p.Severity == Warning {
+				got = append(got, p.Message)
+			}
+		}
+		if strings.Join(got, "|") != s.want {
+			t.Errorf("%s: got %q, want %q", s.code, strings.Join(got, "|"), s.want)
+		}
+	}
 }
