@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,11 +20,19 @@ var ErrMappingFile = errors.New("bad mapping file")
 // known and deliberately left out (no unknown-column warning).
 const Ignore = "ignore"
 
-// Date output formats for the date fields.
+// Date output formats for the date fields. ROC (民國) years are
+// zero-padded to 3 digits ("099.12.31").
 const (
-	DateWestern = "western" // YYYY/MM/DD
-	DateROC     = "roc"     // 民國 YYY/MM/DD
+	DateWestern     = "western"      // YYYY/MM/DD
+	DateWesternDash = "western_dash" // YYYY-MM-DD
+	DateROC         = "roc"          // 民國 YYY/MM/DD
+	DateROCDot      = "roc_dot"      // 民國 YYY.MM.DD, as the vendor's other endpoints write dates
 )
+
+// DateFormatNames returns the date formats a mapping file may name.
+func DateFormatNames() []string {
+	return []string{DateWestern, DateWesternDash, DateROC, DateROCDot}
+}
 
 // File is a mapping file:
 //
@@ -32,8 +41,8 @@ const (
 //	  內部備註: ignore
 //	defaults:       # field code → value used where the cell is blank
 //	  CBELE: 0
-//	date_formats:   # date field → western (YYYY/MM/DD) or roc (YYY/MM/DD)
-//	  CWEBB: roc
+//	date_formats:   # date field → western (YYYY/MM/DD), western_dash (YYYY-MM-DD),
+//	  CWEBB: roc    # roc (民國 YYY/MM/DD) or roc_dot (民國 YYY.MM.DD)
 type File struct {
 	Path        string
 	Columns     map[string]string // header text → field code, as written
@@ -110,8 +119,8 @@ func (cat *Catalog) ParseFile(data []byte) (*File, error) {
 			continue
 		}
 		format = strings.ToLower(strings.TrimSpace(format))
-		if format != DateWestern && format != DateROC {
-			problems = append(problems, fmt.Sprintf("date_formats: %s: unknown format %q (want %s or %s)", field.Code, format, DateWestern, DateROC))
+		if !slices.Contains(DateFormatNames(), format) {
+			problems = append(problems, fmt.Sprintf("date_formats: %s: unknown format %q (want one of %s)", field.Code, format, strings.Join(DateFormatNames(), ", ")))
 			continue
 		}
 		f.DateFormats[field.Code] = format
@@ -139,6 +148,3 @@ func (cat *Catalog) dateCodes() []string {
 	}
 	return out
 }
-
-// DateFormatNames returns the date formats a mapping file may name.
-func DateFormatNames() []string { return []string{DateWestern, DateROC} }

@@ -198,6 +198,7 @@ func TestParseFile(t *testing.T) {
 		{"unknown default", "defaults:\n  NOPE: 1\n", `defaults: unknown field "NOPE"`},
 		{"not a date", "date_formats:\n  CCODE: roc\n", `"CCODE" is not a date field`},
 		{"bad format", "date_formats:\n  CBIRD: iso\n", `unknown format "iso"`},
+		{"roc_dot", "date_formats:\n  CBIRD: roc_dot\n  CWEBB: western_dash\n", ""},
 		{"unknown key", "colums:\n  A: CCODE\n", "field colums not found"},
 		{"bad yaml", "columns: [", "did not find expected"},
 	}

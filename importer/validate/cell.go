@@ -129,7 +129,11 @@ func (v *Validator) checkDate(c *cell, text string, add adder) (string, bool) {
 	}
 	out, ok := formatDate(d, format)
 	if !ok {
-		add(Error, msgDateBeforeROC, text)
+		k := msgDateBeforeROC
+		if d.y > 1911 {
+			k = msgDateROCRange
+		}
+		add(Error, k, text)
 		return "", false
 	}
 	switch res {

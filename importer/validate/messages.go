@@ -52,6 +52,7 @@ const (
 	msgMonthEnd        msgKey = "month_end"
 	msgStaffName       msgKey = "staff_name"
 	msgCodeZero        msgKey = "code_zero"
+	msgDateROCRange    msgKey = "date_roc_range"
 	msgBizID7Fix       msgKey = "biz_id_7_fix"
 )
 
@@ -67,6 +68,9 @@ type message struct {
 // problem's message is the field's name (mapping.Field.Name) + ": " + the
 // formatted text.
 var messages = map[msgKey]message{
+	msgDateROCRange: {
+		"民國年超過 999 年的日期無法以民國年表示,實際為 %q",
+		"a date after ROC year 999 (2910) cannot be written as an ROC date, found %q", false},
 	msgCodeZero: {
 		"可能遺失開頭的 0(其他代號如 %[2]q 有補 0,Excel 會刪掉數字開頭的 0),實際為 %[1]q;請將欄位格式設為文字並補回 0",
 		"may have lost its leading zeros (other codes such as %[2]q have them; Excel drops leading zeros of numbers), found %[1]q; format the column as text and add them back", false},

@@ -2,9 +2,12 @@ package validate
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/custimport/custimport/mapping"
 )
 
 // Number and date parsing. All functions take text that has already been
@@ -138,29 +141,37 @@ func (d date) valid() bool {
 	return t.Day() == d.d && int(t.Month()) == d.m
 }
 
-// Date output formats.
+// Date output formats (see mapping.DateFormatNames).
 const (
-	formatWestern = "western" // YYYY/MM/DD
-	formatROC     = "roc"     // YYY/MM/DD, ROC year zero-padded to 3 digits
+	formatWestern = mapping.DateWestern // YYYY/MM/DD
+	formatROC     = mapping.DateROC     // YYY/MM/DD, ROC year zero-padded to 3 digits
 )
 
-// formatDate writes d in a format; ok is false when the date is before ROC
-// year 1 and the format is ROC.
+// formatDate writes d in a format; ok is false when the format is an ROC
+// one and the ROC year is not 1-999 (a 4-digit ROC year would read as a
+// Western one).
 func formatDate(d date, format string) (string, bool) {
-	if format == formatROC {
-		y := d.y - 1911
-		if y < 1 {
+	y, sep := d.y, "/"
+	switch format {
+	case mapping.DateWesternDash:
+		sep = "-"
+	case mapping.DateROC, mapping.DateROCDot:
+		y -= 1911
+		if y < 1 || y > 999 {
 			return "", false
 		}
-		return fmt.Sprintf("%03d/%02d/%02d", y, d.m, d.d), true
+		if format == mapping.DateROCDot {
+			sep = "."
+		}
+		return fmt.Sprintf("%03d%s%02d%s%02d", y, sep, d.m, sep, d.d), true
 	}
-	return fmt.Sprintf("%04d/%02d/%02d", d.y, d.m, d.d), true
+	return fmt.Sprintf("%04d%s%02d%s%02d", y, sep, d.m, sep, d.d), true
 }
 
 // formatLen is the length of a date written in a format (for years with
 // 4 Western or 3 ROC digits).
 func formatLen(format string) int {
-	if format == formatROC {
+	if format == mapping.DateROC || format == mapping.DateROCDot {
 		return len("113/05/01")
 	}
 	return len("2024/05/01")
@@ -317,7 +328,7 @@ func serialDate(s string) (date, dateResult) {
 
 // knownFormat reports whether format is a date output format.
 func knownFormat(format string) bool {
-	return format == formatWestern || format == formatROC
+	return slices.Contains(mapping.DateFormatNames(), format)
 }
 
 // currencyPrefixes and currencySuffixes are the marks people type around

@@ -91,7 +91,16 @@ func TestPayloadJSON(t *testing.T) {
 			`{"CCODE":"C001","CRDAT":"5","EditItem":2}`},
 		{"dates western and ROC", Config{},
 			rowOf("CCODE", "C001", "CBIRD", "1990-5-1", "CWEBB", "2024/05/01 00:00:00", "CWEBE", "民國113年12月31日"),
-			`{"CBIRD":"1990/05/01","CCODE":"C001","CWEBB":"113/05/01","CWEBE":"113/12/31","EditItem":2}`},
+			`{"CBIRD":"1990/05/01","CCODE":"C001","CWEBB":"113.05.01","CWEBE":"113.12.31","EditItem":2}`},
+		{"ROC dates with dots read, years under 100 padded", Config{},
+			rowOf("CCODE", "C001", "CWEBB", "113.05.01", "CWEBE", "99.1.2"),
+			`{"CCODE":"C001","CWEBB":"113.05.01","CWEBE":"099.01.02","EditItem":2}`},
+		{"every format selectable", Config{DateFormats: map[string]string{"CBIRD": "western_dash", "CWEBB": "roc", "CWEBE": "roc_dot"}},
+			rowOf("CCODE", "C001", "CBIRD", "79.5.1", "CWEBB", "2024-05-01", "CWEBE", "113/12/31"),
+			`{"CBIRD":"1990-05-01","CCODE":"C001","CWEBB":"113/05/01","CWEBE":"113.12.31","EditItem":2}`},
+		{"birthday as ROC with dots", Config{DateFormats: map[string]string{"CBIRD": "roc_dot"}},
+			rowOf("CCODE", "C001", "CBIRD", "1990/05/01"),
+			`{"CBIRD":"079.05.01","CCODE":"C001","EditItem":2}`},
 		{"date formats configured", Config{DateFormats: map[string]string{"CBIRD": "roc"}},
 			rowOf("CCODE", "C001", "CBIRD", "2024.5.1"),
 			`{"CBIRD":"113/05/01","CCODE":"C001","EditItem":2}`},
@@ -329,8 +338,10 @@ func TestErrors(t *testing.T) {
 			wp{"CBIRD", 1, Error, `CBIRD (birthday): unrecognised date, use YYYY/MM/DD or ROC YYY/MM/DD, found "5/1/2024"`}},
 		{"before ROC year 1", Config{}, rowOf("CCODE", "C1", "CWEBB", "1900/01/01"),
 			wp{"CWEBB", 1, Error, `CWEBB 網站啟用日: 民國元年(1912)以前的日期無法以民國年表示,實際為 "1900/01/01"`}},
-		{"date output too long for S(9)", Config{}, rowOf("CCODE", "C1", "CWEBE", "3000/01/01"),
-			wp{"CWEBE", 1, Error, `CWEBE 網站停用日: 最長 9 個字元,實際為 10 個字元 "1089/01/01"`}},
+		{"ROC year over 999", Config{DateFormats: map[string]string{"CBIRD": "roc"}}, rowOf("CCODE", "C1", "CBIRD", "3000/01/01"),
+			wp{"CBIRD", 1, Error, `CBIRD 生日: 民國年超過 999 年的日期無法以民國年表示,實際為 "3000/01/01"`}},
+		{"ROC year over 999 in S(9)", Config{}, rowOf("CCODE", "C1", "CWEBE", "3000/01/01"),
+			wp{"CWEBE", 1, Error, `CWEBE 網站停用日: 民國年超過 999 年的日期無法以民國年表示,實際為 "3000/01/01"`}},
 		// Excel damage.
 		{"formula error in text field zh", Config{}, rowOf("CCODE", "C1", "CNAM1", "#REF!"),
 			wp{"CNAM1", 1, Error, `CNAM1 客戶名稱: 儲存格是公式錯誤 "#REF!",請修正試算表中的公式`}},
@@ -415,9 +426,9 @@ func TestWarnings(t *testing.T) {
 		{"PosBonus on update en", Config{Lang: "en", Mode: "update"}, rowOf("CCODE", "C1", "PosBonus", "100"),
 			wp{"PosBonus", 1, Warning, `PosBonus (POS bonus points): only used when a customer is created; this row is not a create (EditItem 1), so the server ignores it for an existing customer, found "100"`}},
 		{"web dates reversed zh", Config{}, rowOf("CCODE", "C1", "CWEBB", "2024/06/01", "CWEBE", "113/05/31"),
-			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: 晚於網站停用日 CWEBE "113/05/31",實際為 "113/06/01"`}},
+			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: 晚於網站停用日 CWEBE "113.05.31",實際為 "113.06.01"`}},
 		{"web dates reversed en", en, rowOf("CCODE", "C1", "CWEBB", "114/01/01", "CWEBE", "2024/12/31"),
-			wp{"CWEBB", 1, Warning, `CWEBB (web start date): is later than the web end date CWEBE "113/12/31", found "114/01/01"`}},
+			wp{"CWEBB", 1, Warning, `CWEBB (web start date): is later than the web end date CWEBE "113.12.31", found "114.01.01"`}},
 		{"carrier lower-case zh", Config{}, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/abc.123"),
 			wp{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId POS專用手機載具: 英文字母須為大寫,已將 "/abc.123" 轉為 "/ABC.123"`}},
 		{"carrier lower-case en", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "／ａｂｃ＋１２３"),
@@ -425,7 +436,7 @@ func TestWarnings(t *testing.T) {
 		{"Excel serial date en", en, rowOf("CCODE", "C1", "CBIRD", "45413"),
 			wp{"CBIRD", 1, Warning, `CBIRD (birthday): Excel stored the date as a number; "45413" read as "2024/05/01", please check`}},
 		{"Excel serial date zh ROC", Config{}, rowOf("CCODE", "C1", "CWEBB", "45413"),
-			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: Excel 以數字儲存日期,已將 "45413" 讀成 "113/05/01",請確認`}},
+			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: Excel 以數字儲存日期,已將 "45413" 讀成 "113.05.01",請確認`}},
 		{"time dropped zh", Config{}, rowOf("CCODE", "C1", "CBIRD", "2024/05/01 13:45:00"),
 			wp{"CBIRD", 1, Warning, `CBIRD 生日: 只送出日期,時間已捨棄,實際為 "2024/05/01 13:45:00"`}},
 	}
@@ -1118,4 +1129,31 @@ func TestCodeLostZeros(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", s.code, strings.Join(got, "|"), s.want)
 		}
 	}
+}
+
+// FuzzParseDate: every date read is written in every format, and each
+// written form reads back as the same date.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"113.05.01", "99.1.2", "2024/05/01", "民國113年5月1日", "1130501", "45413", "2024-05-01T00:00:00", "1.1.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, res := parseDate(s)
+		if res == dateBad || res == dateImpossible {
+			return
+		}
+		for _, format := range mapping.DateFormatNames() {
+			out, ok := formatDate(d, format)
+			if !ok {
+				if d.y > 1911 && d.y <= 2910 {
+					t.Fatalf("%q: %v not written as %s", s, d, format)
+				}
+				continue
+			}
+			back, res := parseDate(out)
+			if back != d || (res != dateOK && d.y >= 1000) {
+				t.Fatalf("%q → %s %q → %v (%v), want %v", s, format, out, back, res, d)
+			}
+		}
+	})
 }
