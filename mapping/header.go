@@ -43,10 +43,33 @@ type Column struct {
 	By string
 }
 
-// Header is a resolved header row.
+// Header is a resolved header: one row, or two when a row of sub-headers
+// sits under it (聯絡電話 merged over 市話 and 手機).
 type Header struct {
-	Row     int // 0-based index, among the rows given to FindHeader, of the header row
+	// Row is the 0-based index, among the rows given to FindHeader, of the
+	// (first) header row; the rows above it are titles.
+	Row int
+	// Last is the index of the last header row: Row, or Row+1 for a
+	// two-row header. Data starts after Last.
+	Last    int
 	Columns []Column
+}
+
+// Unlabelled returns the indexes of a data row's cells that hold text
+// under no header text: under a blank header cell (the second half of a
+// merged header, say) or right of the header row. Such a column is not
+// imported; a caller warns about it.
+func (h Header) Unlabelled(cells []string) []int {
+	var out []int
+	for i, text := range cells {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		if i >= len(h.Columns) || strings.TrimSpace(h.Columns[i].Header) == "" {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // Fields returns the mapped columns, in column order.
@@ -221,8 +244,11 @@ func (cat *Catalog) resolveColumn(i int, text string, file *File) Column {
 
 // FindHeader finds the header among the first rows of a sheet: the first
 // row if it matches any field, otherwise the row among the first
-// HeaderSearchRows with the most matches. rows are the sheet's first
-// non-blank rows; the returned Header.Row indexes them.
+// HeaderSearchRows with the most matches. When the row below it is a row
+// of sub-headers (see subHeader), the two are read as one header: a
+// sub-header names its column, a blank sub-header cell keeps the text
+// above it. rows are the sheet's first non-blank rows; the returned
+// Header.Row and Header.Last index them.
 func FindHeader(rows [][]string, file *File) (Header, error) { return Customers.FindHeader(rows, file) }
 
 // FindHeader finds the header among the first rows of a sheet (see the
@@ -249,9 +275,52 @@ func (cat *Catalog) FindHeader(rows [][]string, file *File) (Header, error) {
 			best, bestCount = i, n
 		}
 	}
-	h, err := cat.Resolve(rows[best], file)
-	h.Row = best
+	header, last := rows[best], best
+	if best+1 < len(rows) && cat.subHeader(rows[best], rows[best+1], file) {
+		header, last = mergeHeader(rows[best], rows[best+1]), best+1
+	}
+	h, err := cat.Resolve(header, file)
+	h.Row, h.Last = best, last
 	return h, err
+}
+
+// subHeader reports whether sub, the row under a header row top, holds
+// sub-headers: at least one of its cells names a field under a blank top
+// cell (the second half of a merged header), and every one of its
+// non-blank cells names a field or sits under a blank top cell. A data
+// row does not: its values name no field.
+func (cat *Catalog) subHeader(top, sub []string, file *File) bool {
+	underBlank := false
+	for j, text := range sub {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		blankTop := j >= len(top) || strings.TrimSpace(top[j]) == ""
+		c := cat.resolveColumn(j, text, file)
+		named := c.Field != nil || c.Ignored
+		switch {
+		case named && blankTop:
+			underBlank = true
+		case !named && !blankTop:
+			return false
+		}
+	}
+	return underBlank
+}
+
+// mergeHeader reads a header row and its sub-header row as one: each
+// column's sub-header, or the text above it where the sub-header is blank.
+func mergeHeader(top, sub []string) []string {
+	n := max(len(top), len(sub))
+	out := make([]string, n)
+	for j := range n {
+		if j < len(sub) && strings.TrimSpace(sub[j]) != "" {
+			out[j] = sub[j]
+		} else if j < len(top) {
+			out[j] = top[j]
+		}
+	}
+	return out
 }
 
 func quoteList(items []string, max int) string {

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -227,12 +228,16 @@ func TestParseFile(t *testing.T) {
 }
 
 func FuzzFindHeader(f *testing.F) {
-	f.Add("客戶代號\t統編\tFoo", "title")
-	f.Add("CCODE\tCCODE", "")
-	f.Add("", "")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		rows := [][]string{strings.Split(b, "\t"), strings.Split(a, "\t")}
+	f.Add("客戶代號\t統編\tFoo", "title", "")
+	f.Add("CCODE\tCCODE", "", "")
+	f.Add("", "", "")
+	f.Add("客戶代號\t聯絡電話\t", "", "\t市話\t手機")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		rows := [][]string{strings.Split(b, "\t"), strings.Split(a, "\t"), strings.Split(c, "\t")}
 		h, err := FindHeader(rows, nil)
+		if h.Last != h.Row && h.Last != h.Row+1 || h.Last >= len(rows) {
+			t.Fatalf("header rows %d-%d of %d", h.Row, h.Last, len(rows))
+		}
 		if err != nil {
 			return
 		}
@@ -272,5 +277,75 @@ func TestCatalogValue(t *testing.T) {
 	}
 	if Customers.Len() != len(Fields()) || MustLookup(CBELE).Code != Customers.MustLookup("cbele").Code {
 		t.Error("package functions do not read Customers")
+	}
+}
+
+func TestFindHeaderTwoRows(t *testing.T) {
+	tests := []struct {
+		name            string
+		rows            [][]string
+		wantRow, wantLa int
+		want            string // field codes by column, "-" for none
+	}{
+		{"merged 聯絡電話 over 市話 and 手機",
+			[][]string{{"客戶代號", "客戶名稱", "聯絡電話", ""}, {"", "", "市話", "手機"}, {"C1", "甲", "02-23456789", "0912345678"}},
+			0, 1, "CCODE CNAM1 CTELE CPHONE"},
+		{"under a title row",
+			[][]string{{"2024 客戶清單"}, {"客戶代號", "聯絡電話", "", "傳真"}, {"", "電話", "行動電話", ""}, {"C1"}},
+			1, 2, "CCODE CTELE CPHONE CTFAX"},
+		{"group titles that name no field: the second row is the header",
+			[][]string{{"基本資料", "", "聯絡方式", ""}, {"客戶代號", "客戶名稱", "市話", "手機"}, {"C1", "甲", "1", "2"}},
+			1, 1, "CCODE CNAM1 CTELE CPHONE"},
+		{"a data row is not a sub-header",
+			[][]string{{"客戶代號", "客戶名稱", ""}, {"C1", "王小明", "備註"}},
+			0, 0, "CCODE CNAM1 -"},
+		{"a data row of field-like words under labelled columns",
+			[][]string{{"客戶代號", "備註", ""}, {"", "手機", "公司"}},
+			0, 0, "CCODE CBAK1 -"},
+		{"one-row header", [][]string{{"客戶代號", "統編"}, {"C1", "04595257"}}, 0, 0, "CCODE CTCOD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := FindHeader(tt.rows, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Row != tt.wantRow || h.Last != tt.wantLa {
+				t.Errorf("rows: got %d-%d, want %d-%d", h.Row, h.Last, tt.wantRow, tt.wantLa)
+			}
+			var codes []string
+			for _, c := range h.Columns {
+				if c.Field != nil {
+					codes = append(codes, c.Field.Code)
+				} else {
+					codes = append(codes, "-")
+				}
+			}
+			if got := strings.Join(codes, " "); got != tt.want {
+				t.Errorf("columns: got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnlabelled(t *testing.T) {
+	// 聯絡電話 merged over two columns, no sub-header row: the second
+	// half has data and no header.
+	h, err := FindHeader([][]string{{"客戶代號", "聯絡電話", "", "備註"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		cells []string
+		want  string
+	}{
+		{[]string{"C1", "02-1234", "0912345678", "x"}, "[2]"},
+		{[]string{"C1", "02-1234", " ", "x", "", "extra"}, "[5]"},
+		{[]string{"C1"}, "[]"},
+	}
+	for _, tt := range tests {
+		if got := fmt.Sprint(h.Unlabelled(tt.cells)); got != tt.want {
+			t.Errorf("Unlabelled(%q): got %s, want %s", tt.cells, got, tt.want)
+		}
 	}
 }
