@@ -53,6 +53,7 @@ const (
 	msgStaffName       msgKey = "staff_name"
 	msgCodeZero        msgKey = "code_zero"
 	msgDateROCRange    msgKey = "date_roc_range"
+	msgSummaryRow      msgKey = "summary_row"
 	msgBizID7Fix       msgKey = "biz_id_7_fix"
 )
 
@@ -68,6 +69,9 @@ type message struct {
 // problem's message is the field's name (mapping.Field.Name) + ": " + the
 // formatted text.
 var messages = map[msgKey]message{
+	msgSummaryRow: {
+		"合計、小計或簽核列 %q,不是客戶,未匯入",
+		"a totals, subtotal or signature row (%q), not a customer; not imported", false},
 	msgDateROCRange: {
 		"民國年超過 999 年的日期無法以民國年表示,實際為 %q",
 		"a date after ROC year 999 (2910) cannot be written as an ROC date, found %q", false},

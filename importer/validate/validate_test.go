@@ -1098,6 +1098,10 @@ func FuzzNumberWords(f *testing.F) {
 				t.Fatalf("canonicalDecimal(stripCurrency(%q)) = %q, not a JSON number", s, d)
 			}
 		}
+		if summaryLabel(s) != notLabel && summaryLabel(s+"企業社") != notLabel && !strings.Contains(foldLabel(s), ":") {
+			t.Fatalf("%q and %q are both summary labels: a name would be skipped", s, s+"企業社")
+		}
+		_ = numberish(s)
 		if day, end := dayWords(s); !end {
 			if n, ok, err := parseWhole(day); ok && err == nil && n >= 1 && n <= 31 && !strings.Contains(s, strconv.Itoa(n%10)) {
 				t.Fatalf("dayWords(%q) = %q: a day not in the text", s, day)
