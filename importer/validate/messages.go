@@ -54,6 +54,7 @@ const (
 	msgCodeZero        msgKey = "code_zero"
 	msgDateROCRange    msgKey = "date_roc_range"
 	msgSummaryRow      msgKey = "summary_row"
+	msgMissingOnAdd    msgKey = "missing_on_add"
 	msgBizID7Fix       msgKey = "biz_id_7_fix"
 )
 
@@ -69,6 +70,9 @@ type message struct {
 // problem's message is the field's name (mapping.Field.Name) + ": " + the
 // formatted text.
 var messages = map[msgKey]message{
+	msgMissingOnAdd: {
+		"新增客戶時必填,但檔案沒有這一欄,對應檔也沒有預設值:沒有代號的列,以及 TMS 尚無此代號的列,都會新增失敗。請加上「%s」欄,或在對應檔 (mapping) 寫 defaults: {%s: 0}",
+		"required when a customer is created, but the file has no such column and the mapping file no default: rows without a code, and rows whose code TMS does not know yet, will fail. Add a column %q, or write defaults: {%s: 0} in the mapping file", false},
 	msgSummaryRow: {
 		"合計、小計或簽核列 %q,不是客戶,未匯入",
 		"a totals, subtotal or signature row (%q), not a customer; not imported", false},

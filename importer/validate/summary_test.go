@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/custimport/custimport/mapping"
@@ -56,5 +58,41 @@ func TestSummaryRow(t *testing.T) {
 	}
 	if got, want := SummaryMessage("Total", "en"), `a totals, subtotal or signature row ("Total"), not a customer; not imported`; got != want {
 		t.Errorf("message en: got %q, want %q", got, want)
+	}
+}
+
+func TestMissingOnAdd(t *testing.T) {
+	tests := []struct {
+		name     string
+		present  []string
+		defaults map[string]string
+		want     string
+	}{
+		{"no credit limit column", []string{"CCODE", "CNAM1"}, nil, "CBELE"},
+		{"a blank default provides nothing", []string{"CCODE"}, map[string]string{"CBELE": " "}, "CBELE"},
+		{"a column", []string{"CCODE", "cbele"}, nil, ""},
+		{"a default", []string{"CNAM1"}, map[string]string{"cbele": "0"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, f := range MissingOnAdd(tt.present, tt.defaults) {
+				got = append(got, f.Code)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(strings.Fields(tt.want)) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	f := mapping.MustLookup(mapping.CBELE)
+	zh := MissingOnAddProblem(f, "zh")
+	if want := `CBELE 信用額度: 新增客戶時必填,但檔案沒有這一欄,對應檔也沒有預設值:沒有代號的列,以及 TMS 尚無此代號的列,都會新增失敗。請加上「信用額度」欄,或在對應檔 (mapping) 寫 defaults: {CBELE: 0}`; zh.Message != want {
+		t.Errorf("zh: got %q, want %q", zh.Message, want)
+	}
+	if zh.Severity != Warning || zh.Column != -1 || zh.Code != "missing_on_add" {
+		t.Errorf("problem: got %+v", zh)
+	}
+	if got, want := zh.Render("en"), `CBELE (credit limit): required when a customer is created, but the file has no such column and the mapping file no default: rows without a code, and rows whose code TMS does not know yet, will fail. Add a column "信用額度", or write defaults: {CBELE: 0} in the mapping file`; got != want {
+		t.Errorf("en: got %q, want %q", got, want)
 	}
 }
