@@ -55,6 +55,7 @@ const (
 	msgDateROCRange    msgKey = "date_roc_range"
 	msgSummaryRow      msgKey = "summary_row"
 	msgMissingOnAdd    msgKey = "missing_on_add"
+	msgCaseDuplicate   msgKey = "case_duplicate"
 	msgBizID7Fix       msgKey = "biz_id_7_fix"
 )
 
@@ -70,6 +71,9 @@ type message struct {
 // problem's message is the field's name (mapping.Field.Name) + ": " + the
 // formatted text.
 var messages = map[msgKey]message{
+	msgCaseDuplicate: {
+		"與第 %s 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 %q",
+		"differs from the code on row %s only by upper/lower case; TMS may treat them as one customer, please check, found %q", false},
 	msgMissingOnAdd: {
 		"新增客戶時必填,但檔案沒有這一欄,對應檔也沒有預設值:沒有代號的列,以及 TMS 尚無此代號的列,都會新增失敗。請加上「%s」欄,或在對應檔 (mapping) 寫 defaults: {%s: 0}",
 		"required when a customer is created, but the file has no such column and the mapping file no default: rows without a code, and rows whose code TMS does not know yet, will fail. Add a column %q, or write defaults: {%s: 0} in the mapping file", false},

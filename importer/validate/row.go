@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/custimport/custimport/mapping"
 )
@@ -204,6 +205,7 @@ func (v *Validator) rowChecks(line int, r *row) Outcome {
 			add(mapping.CCODE, code, Error, msgDuplicate, strconv.Itoa(first), code.text)
 		} else {
 			v.seen.add(code.text, line)
+			v.caseDuplicate(line, code, add)
 		}
 	}
 	return o
@@ -242,4 +244,19 @@ func (v *Validator) editItem(r *row, add func(string, *cell, Severity, msgKey, .
 		add(mapping.AutoCCODE, auto, Error, msgBlankCodeNoAuto, auto.raw)
 	}
 	return editItem
+}
+
+// caseDuplicate warns about a code that differs from an earlier row's only
+// by case ("a001" after "A001"): TMS may well treat them as one customer.
+// Codes without letters are left to the exact duplicate check.
+func (v *Validator) caseDuplicate(line int, code *cell, add func(string, *cell, Severity, msgKey, ...string)) {
+	up := strings.ToUpper(code.text)
+	if up == strings.ToLower(code.text) {
+		return
+	}
+	if first, dup := v.folded.first(up); dup {
+		add(mapping.CCODE, code, Warning, msgCaseDuplicate, strconv.Itoa(first), code.text)
+		return
+	}
+	v.folded.add(up, line)
 }

@@ -198,6 +198,7 @@ type Validator struct {
 	// zero-padded all-digit code seen so far.
 	codeWidth map[string]string
 	seen      *codeSet // CCODE → first line
+	folded    *codeSet // upper-cased CCODE with letters → first line
 	enc       *encoding.Encoder
 	big5Len   map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
 }
@@ -215,6 +216,7 @@ func New(cfg Config) (*Validator, error) {
 		cat:       cat,
 		fields:    cat.Fields(),
 		seen:      newCodeSet(),
+		folded:    newCodeSet(),
 		dates:     make(map[string]string),
 		codeWidth: make(map[string]string),
 		defaults:  make([]*cell, cat.Len()),

@@ -545,7 +545,7 @@ func TestDuplicates(t *testing.T) {
 		{9, "", ""}, // blank codes are never duplicates
 		{10, "Ｃ００１", `CCODE 客戶代號: 與第 5 列重複 "C001"`},
 		{11, " C002 ", `CCODE 客戶代號: 與第 6 列重複 "C002"`},
-		{12, "c001", ""}, // exact compare
+		{12, "c001", ""}, // exact compare (a warning, see TestCaseDuplicates)
 	}
 	for _, s := range steps {
 		t.Run(strconv.Itoa(s.line), func(t *testing.T) {
@@ -1160,4 +1160,27 @@ func FuzzParseDate(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCaseDuplicates(t *testing.T) {
+	v := mustNew(t, Config{})
+	steps := []struct {
+		line       int
+		code, warn string
+		err        string
+	}{
+		{2, "a001", "", ""},
+		{3, "A001", `CCODE 客戶代號: 與第 2 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 "A001"`, ""},
+		{4, "A001", "", `CCODE 客戶代號: 與第 3 列重複 "A001"`},
+		{5, "Ａ００１", "", `CCODE 客戶代號: 與第 3 列重複 "A001"`},
+		{6, "b-01", "", ""},
+		{7, "B-01", `CCODE 客戶代號: 與第 6 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 "B-01"`, ""},
+		{8, "001", "", ""},
+	}
+	for _, s := range steps {
+		o := v.Validate(s.line, rowOf("CCODE", s.code, "CBELE", "1"))
+		if o.Warnings() != s.warn || o.Errors() != s.err {
+			t.Errorf("row %d %q: got warnings %q errors %q, want %q %q", s.line, s.code, o.Warnings(), o.Errors(), s.warn, s.err)
+		}
+	}
 }
