@@ -184,6 +184,10 @@ func checkBizID(_ *Validator, _ *cell, text string, add adder) (string, bool) {
 // checkCarrier: a mobile barcode carrier, upper-cased with a warning.
 func checkCarrier(_ *Validator, _ *cell, text string, add adder) (string, bool) {
 	up := strings.ToUpper(text)
+	if !carrierValid(up) && carrierValid("/"+up) {
+		add(Error, msgCarrierSlash, text, "/"+up)
+		return "", false
+	}
 	if !carrierValid(up) {
 		add(Error, msgCarrierFormat, text)
 		return "", false

@@ -56,6 +56,7 @@ const (
 	msgSummaryRow      msgKey = "summary_row"
 	msgMissingOnAdd    msgKey = "missing_on_add"
 	msgCaseDuplicate   msgKey = "case_duplicate"
+	msgCarrierSlash    msgKey = "carrier_slash"
 	msgBizID7Fix       msgKey = "biz_id_7_fix"
 )
 
@@ -71,6 +72,9 @@ type message struct {
 // problem's message is the field's name (mapping.Field.Name) + ": " + the
 // formatted text.
 var messages = map[msgKey]message{
+	msgCarrierSlash: {
+		"須以半形斜線 / 開頭,實際為 %q;應為 %q",
+		"must start with a slash /, found %q; did you mean %q", false},
 	msgCaseDuplicate: {
 		"與第 %s 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 %q",
 		"differs from the code on row %s only by upper/lower case; TMS may treat them as one customer, please check, found %q", false},

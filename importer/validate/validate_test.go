@@ -299,6 +299,10 @@ func TestErrors(t *testing.T) {
 		// Carrier.
 		{"carrier short zh", Config{}, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/ABC12"),
 			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須為半形斜線 / 加上 7 碼英文大寫、數字或 + - .,實際為 "/ABC12"`}},
+		{"carrier missing its slash zh", Config{}, rowOf("CCODE", "C1", "PosPhoneCarrierId", "abc1234"),
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須以半形斜線 / 開頭,實際為 "abc1234";應為 "/ABC1234"`}},
+		{"carrier missing its slash en", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "ABC.123"),
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must start with a slash /, found "ABC.123"; did you mean "/ABC.123"`}},
 		{"carrier no slash en", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "ABC12345"),
 			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "ABC12345"`}},
 		{"carrier bad char", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/ABC_234"),
