@@ -6,11 +6,13 @@
 //
 // Everything else (the validator, the template, `custimport fields`, the
 // simulator) reads field facts from here, so a fact about a field is
-// written once.
+// written once. The customer catalog is the value Customers; the
+// package-level functions (Fields, Lookup, FindHeader, ...) read it.
+// Another entity would be another Catalog built with NewCatalog: each field
+// names its own check (Field.Check), so the validator needs no fork.
 package mapping
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -59,6 +61,7 @@ type Choice struct {
 	Value   int
 	Label   string // Chinese, as in the specification
 	LabelEN string
+	Words   []string // other words people type for it ("男"), matched case-insensitively
 }
 
 // Field is one member of the API's Main object.
@@ -82,7 +85,35 @@ type Field struct {
 	Note    string
 	NoteEN  string
 	Aliases []string // other header texts that mean this field
+	// Check is the rule the validator applies to the value beyond its
+	// kind, length and choices; "" for none.
+	Check Check
+	// RequiredOnAdd fields must have a value when a record is created.
+	RequiredOnAdd bool
+	// DateFormat is a date field's default output format (DateWestern,
+	// DateROC, ...); "" for other fields.
+	DateFormat string
+	// NotAfter names the date field this date must not be later than
+	// (a warning), "" for none.
+	NotAfter string
 }
+
+// Check names a validation rule. The rules live in the validator; the
+// catalog only says which field gets which, so a rule reused by another
+// field (or another entity's catalog) is one line here.
+type Check string
+
+// Checks.
+const (
+	CheckDayOfMonth  Check = "day_of_month" // 1-31, sent without leading zeros
+	CheckBizID       Check = "biz_id"       // 統一編號: 8 digits passing the checksum
+	CheckCarrier     Check = "carrier"      // POS mobile barcode carrier: / and 7 of A-Z 0-9 + - .
+	CheckNationalID  Check = "national_id"  // 身分證/居留證 number (a warning when it is not one)
+	CheckEmail       Check = "email"        // an e-mail address (a warning)
+	CheckLeadingZero Check = "leading_zero" // a phone number Excel may have stripped of its leading 0 (a warning)
+	CheckStaffCode   Check = "staff_code"   // a staff member's code, not their name
+	CheckCodeZeros   Check = "code_zeros"   // a code Excel may have stripped of its leading zeros (a warning)
+)
 
 // Allows reports whether v is one of the field's choices (true for fields
 // without a fixed set).
@@ -128,6 +159,33 @@ func s(code, label, labelEN string, n int, class Class, aliases ...string) Field
 	return Field{Code: code, Label: label, LabelEN: labelEN, Kind: String, MaxLen: n, Class: class, Aliases: aliases}
 }
 
+func check(f Field, c Check) Field {
+	f.Check = c
+	return f
+}
+
+func leadingZero(f Field) Field { return check(f, CheckLeadingZero) }
+
+func staff(f Field) Field { return check(f, CheckStaffCode) }
+
+// words adds the words people type to choices: value, words..., value, ...
+func words(cs []Choice, pairs ...any) []Choice {
+	at := -1
+	for _, p := range pairs {
+		switch p := p.(type) {
+		case int:
+			for i := range cs {
+				if cs[i].Value == p {
+					at = i
+				}
+			}
+		case string:
+			cs[at].Words = append(cs[at].Words, p)
+		}
+	}
+	return cs
+}
+
 func choices(pairs ...any) []Choice {
 	var cs []Choice
 	for i := 0; i < len(pairs); i += 3 {
@@ -170,46 +228,47 @@ const (
 const addDefaultZero = "新增時,未填寫此欄位,會自動填入0"
 const addDefaultZeroEN = "on add, 0 when not sent"
 
-var catalog = []Field{
-	{Code: CCODE, Label: "客戶代號", LabelEN: "customer code", Kind: String, MaxLen: 16, Required: true, Class: Code,
+// customerFields are the fields of /Cust/Add Main, in the specification's order.
+var customerFields = []Field{
+	{Code: CCODE, Label: "客戶代號", LabelEN: "customer code", Kind: String, MaxLen: 16, Required: true, Class: Code, Check: CheckCodeZeros,
 		Note: "空白時以自動編號新增", NoteEN: "blank: created with an automatic code",
 		Aliases: []string{"客戶編號", "客戶代碼", "客戶編碼", "客戶ID", "客戶No", "客編", "代號", "編號", "customer code", "customer id", "customer no", "code"}},
 	{Code: AutoCCODE, Label: "使用自動編號客戶代號", LabelEN: "automatic customer code", Kind: Bool, Class: Number,
 		Choices: choices(0, "不使用自動編號", "no", 1, "使用自動編號", "yes"),
 		Note:    "僅新增時有用,且客戶代號須留空", NoteEN: "only on add, and the customer code must be blank",
 		AddOnly: true, Aliases: []string{"自動編號"}},
-	withDefault(s(CNAM2, "客戶簡稱", "short name", 12, Text, "簡稱", "short name"),
+	withDefault(s(CNAM2, "客戶簡稱", "short name", 12, Text, "簡稱", "公司簡稱", "short name"),
 		"="+CCODE, "新增時,未填寫此欄位,會自動填客戶代號", "on add, the customer code when not sent"),
-	withDefault(s(CNAM1, "客戶名稱", "customer name", 100, Text, "客戶全名", "公司名稱", "名稱", "customer name", "name", "company"),
+	withDefault(s(CNAM1, "客戶名稱", "customer name", 100, Text, "客戶全名", "公司名稱", "公司全名", "公司名", "名稱", "customer name", "name", "company"),
 		"="+CNAM2, "新增時,未填寫此欄位,會自動填客戶簡稱", "on add, the short name when not sent"),
 	{Code: "Sex", Label: "客戶性別", LabelEN: "sex", Kind: Int, Class: Number,
-		Choices:    choices(0, "未設定", "not set", 1, "男性", "male", 2, "女性", "female"),
+		Choices:    words(choices(0, "未設定", "not set", 1, "男性", "male", 2, "女性", "female"), 1, "男", "M", "先生", 2, "女", "F", "小姐", "女士"),
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"性別", "gender"}},
-	s("CADD1", "客戶地址", "address", 150, Text, "地址", "公司地址", "通訊地址", "address"),
+	s("CADD1", "客戶地址", "address", 150, Text, "地址", "公司地址", "通訊地址", "聯絡地址", "address"),
 	s("CADD2", "發票地址", "invoice address", 50, Text, "invoice address"),
 	s("CADD3", "帳單地址", "billing address", 150, Text, "billing address"),
-	s("CTELE", "客戶電話", "phone", 20, Phone, "電話", "公司電話", "電話1", "聯絡電話", "phone", "tel"),
+	leadingZero(s("CTELE", "客戶電話", "phone", 20, Phone, "電話", "公司電話", "電話1", "聯絡電話", "電話號碼", "市話", "室內電話", "phone", "tel")),
 	s("CPOS1", "客戶電話1分機", "phone extension", 6, Phone, "分機", "分機1", "電話分機", "ext"),
-	s("CTEL2", "客戶電話2", "phone 2", 20, Phone, "電話2", "phone 2"),
+	leadingZero(s("CTEL2", "客戶電話2", "phone 2", 20, Phone, "電話2", "phone 2")),
 	s("CPOS2", "客戶電話2分機", "phone 2 extension", 6, Phone, "分機2"),
-	s("CTFAX", "客戶傳真", "fax", 20, Phone, "傳真", "fax"),
+	leadingZero(s("CTFAX", "客戶傳真", "fax", 20, Phone, "傳真", "公司傳真", "傳真號碼", "fax")),
 	s("CMAN1", "聯絡人", "contact person", 40, Text, "聯絡人姓名", "contact"),
-	s("CPHONE", "手機", "mobile", 20, Phone, "手機號碼", "行動電話", "mobile", "cell phone"),
-	{Code: CTCOD, Label: "統一編號", LabelEN: "business ID (統編)", Kind: String, MaxLen: 8, Class: Code,
+	leadingZero(s("CPHONE", "手機", "mobile", 20, Phone, "手機號碼", "行動電話", "聯絡手機", "mobile", "cell phone")),
+	{Code: CTCOD, Label: "統一編號", LabelEN: "business ID (統編)", Kind: String, MaxLen: 8, Class: Code, Check: CheckBizID,
 		Note: "8 碼數字,須通過財政部檢查碼", NoteEN: "8 digits passing the Ministry of Finance checksum",
 		Aliases: []string{"統編", "公司統編", "營利事業統一編號", "business id", "tax id", "vat"}},
-	{Code: CBELE, Label: "信用額度", LabelEN: "credit limit", Kind: Decimal, Class: Number,
+	{Code: CBELE, Label: "信用額度", LabelEN: "credit limit", Kind: Decimal, Class: Number, RequiredOnAdd: true,
 		Note: "新增時,此欄位不可空白", NoteEN: "required on add",
 		Aliases: []string{"額度", "credit limit"}},
-	{Code: CRDAT, Label: "結帳日期", LabelEN: "closing day", Kind: String, MaxLen: 2, Class: Number,
+	{Code: CRDAT, Label: "結帳日期", LabelEN: "closing day", Kind: String, MaxLen: 2, Class: Number, Check: CheckDayOfMonth,
 		Note: "填寫時 範圍請填在1-31之間", NoteEN: "1-31 when given", Aliases: []string{"結帳日", "closing day"}},
 	s("CBAK1", "備註", "remarks", 50, Text, "remark", "remarks", "note"),
-	s("CSCOD", "業務員代號", "salesperson code", 4, Code, "業務員", "業務代號", "salesperson"),
+	staff(s("CSCOD", "業務員代號", "salesperson code", 4, Code, "業務員", "業務代號", "業務", "salesperson")),
 	{Code: "C1", Label: "郵遞標籤列印", LabelEN: "print mailing label", Kind: Int, Class: Number,
 		Choices:    choices(0, "不列印", "do not print", 1, "列印", "print"),
 		AddDefault: "1", Note: "新增時,未填寫此欄位,會自動填入1", NoteEN: "on add, 1 when not sent"},
 	s("URL", "網址", "web site", 50, Email, "網站", "website"),
-	s(EMAIL, "電子郵件", "e-mail", 50, Email, "email", "e-mail", "電子信箱", "信箱", "郵件"),
+	check(s(EMAIL, "電子郵件", "e-mail", 50, Email, "email", "e-mail", "電子信箱", "信箱", "郵件"), CheckEmail),
 	{Code: "OFFER", Label: "發票開立方式", LabelEN: "invoicing", Kind: Int, Class: Number,
 		Choices:    choices(0, "隨貨附發票", "with the goods", 1, "月底開立", "at month end", 2, "不開立", "none"),
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN},
@@ -218,8 +277,8 @@ var catalog = []Field{
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN},
 	s("CUSTID", "網站帳號", "web account", 100, Code),
 	s("CUSTPW", "網站密碼", "web password", 20, Text),
-	s("VIPNO", "VIP號碼", "VIP number", 20, Code, "VIP", "會員編號"),
-	{Code: CIDNO, Label: "身份證號", LabelEN: "national ID", Kind: String, MaxLen: 10, Class: Code,
+	check(s("VIPNO", "VIP號碼", "VIP number", 20, Code, "VIP", "會員編號"), CheckCodeZeros),
+	{Code: CIDNO, Label: "身份證號", LabelEN: "national ID", Kind: String, MaxLen: 10, Class: Code, Check: CheckNationalID,
 		Aliases: []string{"身分證號", "身分證字號", "身份證字號", "身分證", "身份證", "居留證號", "national id"}},
 	s("CTIME", "客戶上下班時間", "office hours", 40, Text, "上下班時間", "營業時間"),
 	s("CNAM3", "客戶發票抬頭", "invoice title", 100, Text, "發票抬頭", "抬頭"),
@@ -228,10 +287,10 @@ var catalog = []Field{
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"售價等級"}},
 	{Code: "CDISC", Label: "產品售價折數", LabelEN: "price discount", Kind: Decimal, Class: Number,
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"折數"}},
-	{Code: CBIRD, Label: "生日", LabelEN: "birthday", Kind: String, MaxLen: 10, Class: Date,
+	{Code: CBIRD, Label: "生日", LabelEN: "birthday", Kind: String, MaxLen: 10, Class: Date, DateFormat: DateWestern,
 		Note: "YYYY/MM/DD", NoteEN: "YYYY/MM/DD", Aliases: []string{"出生日期", "生日日期", "birthday", "date of birth"}},
-	s("CSCO1", "業務主管代號", "sales manager code", 4, Code, "業務主管"),
-	s("CSCO2", "業務助理代號", "sales assistant code", 4, Code, "業務助理"),
+	staff(s("CSCO1", "業務主管代號", "sales manager code", 4, Code, "業務主管")),
+	staff(s("CSCO2", "業務助理代號", "sales assistant code", 4, Code, "業務助理")),
 	s("CSNA3", "負責人名稱", "owner", 8, Text, "負責人"),
 	s("CSNA4", "會計名稱", "accountant", 8, Text, "會計"),
 	s("CSNA5", "介紹人名稱", "referrer", 8, Text, "介紹人"),
@@ -251,15 +310,15 @@ var catalog = []Field{
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"免運門檻"}},
 	{Code: "CwebS", Label: "基本運費", LabelEN: "base shipping fee", Kind: Int, Class: Number,
 		AddDefault: "*", Note: "新增時,未填寫此欄位,會抓取預設值", NoteEN: "on add, the system default when not sent", Aliases: []string{"運費"}},
-	{Code: CWEBB, Label: "網站啟用日", LabelEN: "web start date", Kind: String, MaxLen: 9, Class: Date,
-		Note: "民國 YYY/MM/DD", NoteEN: "ROC date YYY/MM/DD"},
-	{Code: CWEBE, Label: "網站停用日", LabelEN: "web end date", Kind: String, MaxLen: 9, Class: Date,
-		Note: "民國 YYY/MM/DD", NoteEN: "ROC date YYY/MM/DD"},
+	{Code: CWEBB, Label: "網站啟用日", LabelEN: "web start date", Kind: String, MaxLen: 9, Class: Date, DateFormat: DateROCDot, NotAfter: CWEBE,
+		Note: "民國 YYY.MM.DD", NoteEN: "ROC date YYY.MM.DD"},
+	{Code: CWEBE, Label: "網站停用日", LabelEN: "web end date", Kind: String, MaxLen: 9, Class: Date, DateFormat: DateROCDot,
+		Note: "民國 YYY.MM.DD", NoteEN: "ROC date YYY.MM.DD"},
 	{Code: "BonusPoint", Label: "紅利點數", LabelEN: "bonus points", Kind: Decimal, Class: Number,
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"紅利"}},
 	{Code: PosBonus, Label: "POS紅利點數", LabelEN: "POS bonus points", Kind: Int, Class: Number, AddOnly: true,
 		AddDefault: "0", Note: "POS紅利點數的期初資料,僅限新增客戶時使用,未填寫此欄位,會自動填入0", NoteEN: "opening POS bonus, only on add; 0 when not sent"},
-	{Code: PosPhoneCarrierId, Label: "POS專用手機載具", LabelEN: "mobile barcode carrier", Kind: String, MaxLen: 8, Class: Code,
+	{Code: PosPhoneCarrierId, Label: "POS專用手機載具", LabelEN: "mobile barcode carrier", Kind: String, MaxLen: 8, Class: Code, Check: CheckCarrier,
 		Note:    "半形斜線(/)加上7位英文大寫、數字或 + - .",
 		NoteEN:  "a slash (/) and 7 of A-Z 0-9 + - .",
 		Aliases: []string{"手機載具", "載具", "手機條碼", "carrier"}},
@@ -269,48 +328,21 @@ var catalog = []Field{
 		Note:    "0 新增 1 編輯 2 由系統判斷", NoteEN: "0 add, 1 edit, 2 decide by code", Aliases: []string{"編輯方式"}},
 }
 
-var byCode = func() map[string]int {
-	m := make(map[string]int, len(catalog))
-	for i, f := range catalog {
-		m[strings.ToUpper(f.Code)] = i
-	}
-	return m
-}()
+// Customers is the catalog of the /Cust/Add Main object.
+var Customers = NewCatalog("customers", CCODE, customerFields)
 
 // Fields returns every field of Main, in the specification's order
 // (EditItem last). The slice is a copy.
-func Fields() []Field {
-	out := make([]Field, len(catalog))
-	copy(out, catalog)
-	return out
-}
+func Fields() []Field { return Customers.Fields() }
 
-// Lookup finds a field by its code, case-insensitively ("CPhone" finds
-// CPHONE, as the specification's own example spells it).
-func Lookup(code string) (Field, bool) {
-	i, ok := byCode[strings.ToUpper(strings.TrimSpace(code))]
-	if !ok {
-		return Field{}, false
-	}
-	return catalog[i], true
-}
+// Lookup finds a customer field by its code, case-insensitively ("CPhone"
+// finds CPHONE, as the specification's own example spells it).
+func Lookup(code string) (Field, bool) { return Customers.Lookup(code) }
 
 // MustLookup is Lookup for codes known at compile time; it panics on an
 // unknown code, which is a programming error.
-func MustLookup(code string) Field {
-	f, ok := Lookup(code)
-	if !ok {
-		panic("mapping: unknown field " + code)
-	}
-	return f
-}
+func MustLookup(code string) Field { return Customers.MustLookup(code) }
 
-// Codes returns every field code, sorted, for messages that list them.
-func Codes() []string {
-	out := make([]string, len(catalog))
-	for i, f := range catalog {
-		out[i] = f.Code
-	}
-	sort.Strings(out)
-	return out
-}
+// Codes returns every customer field code, sorted, for messages that list
+// them.
+func Codes() []string { return Customers.Codes() }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,11 +20,19 @@ var ErrMappingFile = errors.New("bad mapping file")
 // known and deliberately left out (no unknown-column warning).
 const Ignore = "ignore"
 
-// Date output formats for the date fields.
+// Date output formats for the date fields. ROC (民國) years are
+// zero-padded to 3 digits ("099.12.31").
 const (
-	DateWestern = "western" // YYYY/MM/DD
-	DateROC     = "roc"     // 民國 YYY/MM/DD
+	DateWestern     = "western"      // YYYY/MM/DD
+	DateWesternDash = "western_dash" // YYYY-MM-DD
+	DateROC         = "roc"          // 民國 YYY/MM/DD
+	DateROCDot      = "roc_dot"      // 民國 YYY.MM.DD, as the vendor's other endpoints write dates
 )
+
+// DateFormatNames returns the date formats a mapping file may name.
+func DateFormatNames() []string {
+	return []string{DateWestern, DateWesternDash, DateROC, DateROCDot}
+}
 
 // File is a mapping file:
 //
@@ -32,8 +41,8 @@ const (
 //	  內部備註: ignore
 //	defaults:       # field code → value used where the cell is blank
 //	  CBELE: 0
-//	date_formats:   # date field → western (YYYY/MM/DD) or roc (YYY/MM/DD)
-//	  CWEBB: roc
+//	date_formats:   # date field → western (YYYY/MM/DD), western_dash (YYYY-MM-DD),
+//	  CWEBB: roc    # roc (民國 YYY/MM/DD) or roc_dot (民國 YYY.MM.DD)
 type File struct {
 	Path        string
 	Columns     map[string]string // header text → field code, as written
@@ -64,7 +73,11 @@ func LoadFile(path string) (*File, error) {
 
 // ParseFile reads a mapping file's YAML text. Unknown keys, unknown field
 // codes and unknown date formats are errors.
-func ParseFile(data []byte) (*File, error) {
+func ParseFile(data []byte) (*File, error) { return Customers.ParseFile(data) }
+
+// ParseFile reads a mapping file's YAML text against the catalog's fields
+// (see the package-level ParseFile).
+func (cat *Catalog) ParseFile(data []byte) (*File, error) {
 	var y fileYAML
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -84,7 +97,7 @@ func ParseFile(data []byte) (*File, error) {
 			f.keys[headerKey(header)] = Ignore
 			continue
 		}
-		field, ok := Lookup(code)
+		field, ok := cat.Lookup(code)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("columns: %q maps to unknown field %q", header, code))
 			continue
@@ -92,7 +105,7 @@ func ParseFile(data []byte) (*File, error) {
 		f.keys[headerKey(header)] = field.Code
 	}
 	for code, v := range y.Defaults {
-		field, ok := Lookup(code)
+		field, ok := cat.Lookup(code)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("defaults: unknown field %q", code))
 			continue
@@ -100,14 +113,14 @@ func ParseFile(data []byte) (*File, error) {
 		f.Defaults[field.Code] = strings.TrimSpace(fmt.Sprint(v))
 	}
 	for code, format := range y.DateFormats {
-		field, ok := Lookup(code)
+		field, ok := cat.Lookup(code)
 		if !ok || field.Class != Date {
-			problems = append(problems, fmt.Sprintf("date_formats: %q is not a date field (date fields: CBIRD, CWEBB, CWEBE)", code))
+			problems = append(problems, fmt.Sprintf("date_formats: %q is not a date field (date fields: %s)", code, strings.Join(cat.dateCodes(), ", ")))
 			continue
 		}
 		format = strings.ToLower(strings.TrimSpace(format))
-		if format != DateWestern && format != DateROC {
-			problems = append(problems, fmt.Sprintf("date_formats: %s: unknown format %q (want %s or %s)", field.Code, format, DateWestern, DateROC))
+		if !slices.Contains(DateFormatNames(), format) {
+			problems = append(problems, fmt.Sprintf("date_formats: %s: unknown format %q (want one of %s)", field.Code, format, strings.Join(DateFormatNames(), ", ")))
 			continue
 		}
 		f.DateFormats[field.Code] = format
@@ -123,4 +136,15 @@ func ParseFile(data []byte) (*File, error) {
 func (f *File) column(key string) (string, bool) {
 	code, ok := f.keys[key]
 	return code, ok
+}
+
+// dateCodes returns the codes of the catalog's date fields.
+func (cat *Catalog) dateCodes() []string {
+	var out []string
+	for _, f := range cat.fields {
+		if f.Class == Date {
+			out = append(out, f.Code)
+		}
+	}
+	return out
 }

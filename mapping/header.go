@@ -43,10 +43,33 @@ type Column struct {
 	By string
 }
 
-// Header is a resolved header row.
+// Header is a resolved header: one row, or two when a row of sub-headers
+// sits under it (聯絡電話 merged over 市話 and 手機).
 type Header struct {
-	Row     int // 0-based index, among the rows given to FindHeader, of the header row
+	// Row is the 0-based index, among the rows given to FindHeader, of the
+	// (first) header row; the rows above it are titles.
+	Row int
+	// Last is the index of the last header row: Row, or Row+1 for a
+	// two-row header. Data starts after Last.
+	Last    int
 	Columns []Column
+}
+
+// Unlabelled returns the indexes of a data row's cells that hold text
+// under no header text: under a blank header cell (the second half of a
+// merged header, say) or right of the header row. Such a column is not
+// imported; a caller warns about it.
+func (h Header) Unlabelled(cells []string) []int {
+	var out []int
+	for i, text := range cells {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		if i >= len(h.Columns) || strings.TrimSpace(h.Columns[i].Header) == "" {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // Fields returns the mapped columns, in column order.
@@ -108,37 +131,17 @@ type match struct {
 	by    string
 }
 
-// index maps normalised header keys to fields.
-var index = func() map[string]match {
-	m := make(map[string]match)
-	add := func(key string, f *Field, by string) {
-		k := headerKey(key)
-		if _, taken := m[k]; !taken {
-			m[k] = match{f, by}
-		}
-	}
-	// Codes and labels first, so an alias never shadows them.
-	for i := range catalog {
-		add(catalog[i].Code, &catalog[i], "code")
-	}
-	for i := range catalog {
-		add(catalog[i].Label, &catalog[i], "label")
-	}
-	for i := range catalog {
-		for _, a := range catalog[i].Aliases {
-			add(a, &catalog[i], "alias")
-		}
-	}
-	return m
-}()
-
 // MatchHeader returns the field a header text names, and how it matched.
 // Decorations are tolerated: surrounding spaces, required markers (* ＊ ※),
 // trailing notes such as (必填) or （YYYY/MM/DD）, full-width letters and
 // Simplified Chinese ("客户代号").
-func MatchHeader(text string) (*Field, string) {
-	for _, key := range headerKeys(text) {
-		if m, ok := index[key]; ok {
+func MatchHeader(text string) (*Field, string) { return Customers.MatchHeader(text) }
+
+// MatchHeader returns the catalog's field a header text names, and how it
+// matched (see the package-level MatchHeader).
+func (c *Catalog) MatchHeader(text string) (*Field, string) {
+	for _, key := range c.headerKeys(text) {
+		if m, ok := c.index[key]; ok {
 			return m.field, m.by
 		}
 	}
@@ -150,12 +153,16 @@ func MatchHeader(text string) (*Field, string) {
 // same field, or no column feeding any, is an error; so is no column feeding
 // CCODE while an unrecognised column looks like a customer code (see
 // ErrNoCodeColumn).
-func Resolve(header []string, file *File) (Header, error) {
+func Resolve(header []string, file *File) (Header, error) { return Customers.Resolve(header, file) }
+
+// Resolve maps one header row onto the catalog's fields (see the
+// package-level Resolve).
+func (cat *Catalog) Resolve(header []string, file *File) (Header, error) {
 	h := Header{Columns: make([]Column, len(header))}
 	seen := make(map[string]int)
 	var dups []string
 	for i, text := range header {
-		c := resolveColumn(i, text, file)
+		c := cat.resolveColumn(i, text, file)
 		h.Columns[i] = c
 		if c.Field == nil {
 			continue
@@ -174,11 +181,11 @@ func Resolve(header []string, file *File) (Header, error) {
 		return h, fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
 			ErrNoKnownColumn, quoteList(header, 12))
 	}
-	if _, ok := seen[CCODE]; !ok {
+	if _, ok := seen[cat.key]; !ok && cat.key != "" {
 		var suspects []string
 		example := ""
 		for _, c := range h.Unknown() {
-			if codeLike(c.Header) {
+			if cat.codeLike(c.Header) {
 				suspects = append(suspects, fmt.Sprintf("column %s %q", ColumnName(c.Index), c.Header))
 				if example == "" {
 					example = strings.TrimSpace(c.Header)
@@ -195,8 +202,8 @@ func Resolve(header []string, file *File) (Header, error) {
 
 // codeLike reports whether a header text, or the text without its notes,
 // looks like a customer-code column.
-func codeLike(text string) bool {
-	for _, key := range headerKeys(text) {
+func (cat *Catalog) codeLike(text string) bool {
+	for _, key := range cat.headerKeys(text) {
 		if looksLikeCode(key) {
 			return true
 		}
@@ -204,20 +211,21 @@ func codeLike(text string) bool {
 	return false
 }
 
-func resolveColumn(i int, text string, file *File) Column {
+func (cat *Catalog) resolveColumn(i int, text string, file *File) Column {
 	c := Column{Index: i, Header: text}
 	// The most specific key first: "客戶等級(其他)" is GRADENO before its
 	// note could be dropped; within one key the mapping file comes first.
-	for _, key := range headerKeys(text) {
+	for _, key := range cat.headerKeys(text) {
 		if file != nil {
 			if code, ok := file.column(key); ok {
 				if code == Ignore {
 					c.Ignored, c.By = true, "mapping file"
 					return c
 				}
-				f := &catalog[byCode[strings.ToUpper(code)]]
-				c.Field, c.By = f, "mapping file"
-				return c
+				if fi, ok := cat.Index(code); ok {
+					c.Field, c.By = &cat.fields[fi], "mapping file"
+					return c
+				}
 			}
 		}
 		for _, r := range ResultColumns {
@@ -226,7 +234,7 @@ func resolveColumn(i int, text string, file *File) Column {
 				return c
 			}
 		}
-		if m, ok := index[key]; ok {
+		if m, ok := cat.index[key]; ok {
 			c.Field, c.By = m.field, m.by
 			return c
 		}
@@ -236,9 +244,16 @@ func resolveColumn(i int, text string, file *File) Column {
 
 // FindHeader finds the header among the first rows of a sheet: the first
 // row if it matches any field, otherwise the row among the first
-// HeaderSearchRows with the most matches. rows are the sheet's first
-// non-blank rows; the returned Header.Row indexes them.
-func FindHeader(rows [][]string, file *File) (Header, error) {
+// HeaderSearchRows with the most matches. When the row below it is a row
+// of sub-headers (see subHeader), the two are read as one header: a
+// sub-header names its column, a blank sub-header cell keeps the text
+// above it. rows are the sheet's first non-blank rows; the returned
+// Header.Row and Header.Last index them.
+func FindHeader(rows [][]string, file *File) (Header, error) { return Customers.FindHeader(rows, file) }
+
+// FindHeader finds the header among the first rows of a sheet (see the
+// package-level FindHeader).
+func (cat *Catalog) FindHeader(rows [][]string, file *File) (Header, error) {
 	if len(rows) == 0 {
 		return Header{}, ErrEmptyHeader
 	}
@@ -249,7 +264,7 @@ func FindHeader(rows [][]string, file *File) (Header, error) {
 		}
 		n := 0
 		for j, text := range row {
-			if c := resolveColumn(j, text, file); c.Field != nil {
+			if c := cat.resolveColumn(j, text, file); c.Field != nil {
 				n++
 			}
 		}
@@ -260,9 +275,52 @@ func FindHeader(rows [][]string, file *File) (Header, error) {
 			best, bestCount = i, n
 		}
 	}
-	h, err := Resolve(rows[best], file)
-	h.Row = best
+	header, last := rows[best], best
+	if best+1 < len(rows) && cat.subHeader(rows[best], rows[best+1], file) {
+		header, last = mergeHeader(rows[best], rows[best+1]), best+1
+	}
+	h, err := cat.Resolve(header, file)
+	h.Row, h.Last = best, last
 	return h, err
+}
+
+// subHeader reports whether sub, the row under a header row top, holds
+// sub-headers: at least one of its cells names a field under a blank top
+// cell (the second half of a merged header), and every one of its
+// non-blank cells names a field or sits under a blank top cell. A data
+// row does not: its values name no field.
+func (cat *Catalog) subHeader(top, sub []string, file *File) bool {
+	underBlank := false
+	for j, text := range sub {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		blankTop := j >= len(top) || strings.TrimSpace(top[j]) == ""
+		c := cat.resolveColumn(j, text, file)
+		named := c.Field != nil || c.Ignored
+		switch {
+		case named && blankTop:
+			underBlank = true
+		case !named && !blankTop:
+			return false
+		}
+	}
+	return underBlank
+}
+
+// mergeHeader reads a header row and its sub-header row as one: each
+// column's sub-header, or the text above it where the sub-header is blank.
+func mergeHeader(top, sub []string) []string {
+	n := max(len(top), len(sub))
+	out := make([]string, n)
+	for j := range n {
+		if j < len(sub) && strings.TrimSpace(sub[j]) != "" {
+			out[j] = sub[j]
+		} else if j < len(top) {
+			out[j] = top[j]
+		}
+	}
+	return out
 }
 
 func quoteList(items []string, max int) string {

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -89,6 +90,16 @@ func TestMatchHeader(t *testing.T) {
 		{"客戶等級（其他）", "GRADENO", "label"},
 		{"客戶等級", "CGRAD", "label"},
 		{"備註", "CBAK1", "label"},
+		// Headers office staff write.
+		{"公司全名", "CNAM1", "alias"},
+		{"公司名稱", "CNAM1", "alias"},
+		{"公司簡稱", "CNAM2", "alias"},
+		{"聯絡地址", "CADD1", "alias"},
+		{"公司電話", "CTELE", "alias"},
+		{"市話", "CTELE", "alias"},
+		{"公司傳真", "CTFAX", "alias"},
+		{"聯絡手機", "CPHONE", "alias"},
+		{"業務", "CSCOD", "alias"},
 		{"與我無關", "", ""},
 		{"", "", ""},
 	}
@@ -188,6 +199,7 @@ func TestParseFile(t *testing.T) {
 		{"unknown default", "defaults:\n  NOPE: 1\n", `defaults: unknown field "NOPE"`},
 		{"not a date", "date_formats:\n  CCODE: roc\n", `"CCODE" is not a date field`},
 		{"bad format", "date_formats:\n  CBIRD: iso\n", `unknown format "iso"`},
+		{"roc_dot", "date_formats:\n  CBIRD: roc_dot\n  CWEBB: western_dash\n", ""},
 		{"unknown key", "colums:\n  A: CCODE\n", "field colums not found"},
 		{"bad yaml", "columns: [", "did not find expected"},
 	}
@@ -216,12 +228,16 @@ func TestParseFile(t *testing.T) {
 }
 
 func FuzzFindHeader(f *testing.F) {
-	f.Add("客戶代號\t統編\tFoo", "title")
-	f.Add("CCODE\tCCODE", "")
-	f.Add("", "")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		rows := [][]string{strings.Split(b, "\t"), strings.Split(a, "\t")}
+	f.Add("客戶代號\t統編\tFoo", "title", "")
+	f.Add("CCODE\tCCODE", "", "")
+	f.Add("", "", "")
+	f.Add("客戶代號\t聯絡電話\t", "", "\t市話\t手機")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		rows := [][]string{strings.Split(b, "\t"), strings.Split(a, "\t"), strings.Split(c, "\t")}
 		h, err := FindHeader(rows, nil)
+		if h.Last != h.Row && h.Last != h.Row+1 || h.Last >= len(rows) {
+			t.Fatalf("header rows %d-%d of %d", h.Row, h.Last, len(rows))
+		}
 		if err != nil {
 			return
 		}
@@ -236,4 +252,100 @@ func FuzzFindHeader(f *testing.F) {
 			t.Fatal("no field mapped without error")
 		}
 	})
+}
+
+func TestCatalogValue(t *testing.T) {
+	cat := NewCatalog("products", "PCODE", []Field{
+		{Code: "PCODE", Label: "產品代號", Kind: String, MaxLen: 6, Aliases: []string{"品號"}},
+		{Code: "PNAME", Label: "品名", Kind: String, MaxLen: 40},
+	})
+	if f, ok := cat.Lookup("pcode"); !ok || f.Code != "PCODE" {
+		t.Errorf("Lookup: got %v %v", f.Code, ok)
+	}
+	if _, ok := cat.Lookup(CCODE); ok {
+		t.Error("a customer field found in the products catalog")
+	}
+	h, err := cat.FindHeader([][]string{{"title"}, {"品號", "品名", "客戶代號"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Row != 1 || !h.Has("PCODE") || !h.Has("PNAME") || h.Has(CCODE) || len(h.Unknown()) != 1 {
+		t.Errorf("header: row %d, columns %+v", h.Row, h.Columns)
+	}
+	if got := strings.Join(cat.Codes(), ","); got != "PCODE,PNAME" {
+		t.Errorf("Codes: got %q", got)
+	}
+	if Customers.Len() != len(Fields()) || MustLookup(CBELE).Code != Customers.MustLookup("cbele").Code {
+		t.Error("package functions do not read Customers")
+	}
+}
+
+func TestFindHeaderTwoRows(t *testing.T) {
+	tests := []struct {
+		name            string
+		rows            [][]string
+		wantRow, wantLa int
+		want            string // field codes by column, "-" for none
+	}{
+		{"merged 聯絡電話 over 市話 and 手機",
+			[][]string{{"客戶代號", "客戶名稱", "聯絡電話", ""}, {"", "", "市話", "手機"}, {"C1", "甲", "02-23456789", "0912345678"}},
+			0, 1, "CCODE CNAM1 CTELE CPHONE"},
+		{"under a title row",
+			[][]string{{"2024 客戶清單"}, {"客戶代號", "聯絡電話", "", "傳真"}, {"", "電話", "行動電話", ""}, {"C1"}},
+			1, 2, "CCODE CTELE CPHONE CTFAX"},
+		{"group titles that name no field: the second row is the header",
+			[][]string{{"基本資料", "", "聯絡方式", ""}, {"客戶代號", "客戶名稱", "市話", "手機"}, {"C1", "甲", "1", "2"}},
+			1, 1, "CCODE CNAM1 CTELE CPHONE"},
+		{"a data row is not a sub-header",
+			[][]string{{"客戶代號", "客戶名稱", ""}, {"C1", "王小明", "備註"}},
+			0, 0, "CCODE CNAM1 -"},
+		{"a data row of field-like words under labelled columns",
+			[][]string{{"客戶代號", "備註", ""}, {"", "手機", "公司"}},
+			0, 0, "CCODE CBAK1 -"},
+		{"one-row header", [][]string{{"客戶代號", "統編"}, {"C1", "04595257"}}, 0, 0, "CCODE CTCOD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := FindHeader(tt.rows, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Row != tt.wantRow || h.Last != tt.wantLa {
+				t.Errorf("rows: got %d-%d, want %d-%d", h.Row, h.Last, tt.wantRow, tt.wantLa)
+			}
+			var codes []string
+			for _, c := range h.Columns {
+				if c.Field != nil {
+					codes = append(codes, c.Field.Code)
+				} else {
+					codes = append(codes, "-")
+				}
+			}
+			if got := strings.Join(codes, " "); got != tt.want {
+				t.Errorf("columns: got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnlabelled(t *testing.T) {
+	// 聯絡電話 merged over two columns, no sub-header row: the second
+	// half has data and no header.
+	h, err := FindHeader([][]string{{"客戶代號", "聯絡電話", "", "備註"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		cells []string
+		want  string
+	}{
+		{[]string{"C1", "02-1234", "0912345678", "x"}, "[2]"},
+		{[]string{"C1", "02-1234", " ", "x", "", "extra"}, "[5]"},
+		{[]string{"C1"}, "[]"},
+	}
+	for _, tt := range tests {
+		if got := fmt.Sprint(h.Unlabelled(tt.cells)); got != tt.want {
+			t.Errorf("Unlabelled(%q): got %s, want %s", tt.cells, got, tt.want)
+		}
+	}
 }

@@ -71,14 +71,14 @@ func headerKey(s string) string {
 // trailing notes removed one at a time. "*客戶代號（必填）" gives
 // "客户代号必填", then "客户代号". Only notes that are decoration (isNote)
 // are removed, so "客戶等級(其他)" keeps its note and stays GRADENO.
-func headerKeys(s string) []string {
+func (cat *Catalog) headerKeys(s string) []string {
 	s = trimMarkers(fold(s))
 	if s == "" {
 		return nil
 	}
 	keys := []string{keyReplacer.Replace(s)}
 	for {
-		rest, ok := cutNote(s)
+		rest, ok := cat.cutNote(s)
 		if !ok {
 			break
 		}
@@ -112,7 +112,7 @@ var brackets = map[byte]string{')': "(", ']': "["}
 // "【必填】", "(YYYY/MM/DD)", "(CCODE)" after 客戶代號 — from a folded
 // header, when the note is decoration (or names the same field as the rest)
 // and something is left before it.
-func cutNote(s string) (string, bool) {
+func (cat *Catalog) cutNote(s string) (string, bool) {
 	var open, closer string
 	switch {
 	case strings.HasSuffix(s, ")"), strings.HasSuffix(s, "]"):
@@ -127,7 +127,7 @@ func cutNote(s string) (string, bool) {
 		return s, false
 	}
 	rest, note := s[:i], strings.TrimSpace(s[i+len(open):len(s)-len(closer)])
-	if !isNote(note) && !sameField(rest, note) {
+	if !isNote(note) && !cat.sameField(rest, note) {
 		return s, false
 	}
 	return rest, true
@@ -135,12 +135,12 @@ func cutNote(s string) (string, bool) {
 
 // sameField reports whether a header and its note name the same field, as
 // in "客戶代號(CCODE)".
-func sameField(header, note string) bool {
-	a, ok := index[keyReplacer.Replace(trimMarkers(header))]
+func (cat *Catalog) sameField(header, note string) bool {
+	a, ok := cat.index[keyReplacer.Replace(trimMarkers(header))]
 	if !ok {
 		return false
 	}
-	b, ok := index[keyReplacer.Replace(note)]
+	b, ok := cat.index[keyReplacer.Replace(note)]
 	return ok && a.field == b.field
 }
 

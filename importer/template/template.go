@@ -1,7 +1,8 @@
 // Package template owns the blank input workbook that `custimport template`
 // writes: one column per field with its Chinese label as the header, built
 // from the field catalog, with dropdown lists for enumerated fields, length
-// limits for S(n) fields, number checks and an input hint on every column.
+// limits for S(n) fields, number checks and an input hint in plain words on
+// every column, for the whole sheet.
 package template
 
 import (
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 
 	"github.com/custimport/custimport/mapping"
 )
@@ -16,14 +18,26 @@ import (
 // SheetName is the name of the template's sheet.
 const SheetName = "Customers"
 
-// Rows is how many rows below the header carry the validations.
-const Rows = 10000
+// Rows is how many rows below the header carry the validations: every row
+// of the sheet (Excel's last row is 1,048,576).
+const Rows = excelize.TotalRows - 1
 
 // DropValue is the dropdown text of one choice: "1 男性". The importer
 // accepts it as the value 1.
 func DropValue(c mapping.Choice) string {
 	label, _, _ := strings.Cut(c.Label, ",")
 	return fmt.Sprintf("%d %s", c.Value, label)
+}
+
+// Header is the template's header text of a field: its Chinese label,
+// which the importer reads back as the field. A field a new customer needs
+// (信用額度) is marked by Required, in a note on its header cell and at
+// the start of its input hint.
+func Header(fd mapping.Field, lang string) string { return fd.Label }
+
+// Required is the mark of a field a new customer needs.
+func Required(lang string) string {
+	return pick(lang == "en", "新客戶必填", "required for new customers")
 }
 
 // Write writes the template to path (an .xlsx file).
@@ -34,38 +48,35 @@ func Write(path string, lang string) error {
 		return err
 	}
 	fields := mapping.Fields()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
-	if err != nil {
-		return err
-	}
-	textFmt, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text, so leading zeros stay
-	if err != nil {
-		return err
-	}
 	// One header row: the plain API suits this small sheet, and data
 	// validations cannot be added to a streamed one.
 	if err := f.SetPanes(SheetName, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	header := make([]any, len(fields))
-	for i, fd := range fields {
-		header[i] = fd.Label
-	}
-	if err := f.SetSheetRow(SheetName, "A1", &header); err != nil {
+	if err := columns(f, fields, lang); err != nil {
 		return err
 	}
-	last := mapping.ColumnName(len(fields) - 1)
-	if err := f.SetCellStyle(SheetName, "A1", last+"1", bold); err != nil {
+	if err := header(f, fields, lang); err != nil {
+		return err
+	}
+	for i, fd := range fields {
+		if err := validation(f, mapping.ColumnName(i), fd, lang); err != nil {
+			return fmt.Errorf("%s: %w", fd.Code, err)
+		}
+	}
+	return f.SaveAs(path)
+}
+
+// columns sets each column's width and, for text fields, the text format
+// that keeps leading zeros.
+func columns(f *excelize.File, fields []mapping.Field, lang string) error {
+	textFmt, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text, so leading zeros stay
+	if err != nil {
 		return err
 	}
 	for i, fd := range fields {
 		col := mapping.ColumnName(i)
-		ref := fmt.Sprintf("%s2:%s%d", col, col, Rows+1)
-		width := 14.0
-		if fd.MaxLen >= 50 {
-			width = 28
-		}
-		if err := f.SetColWidth(SheetName, col, col, width); err != nil {
+		if err := f.SetColWidth(SheetName, col, col, ColumnWidth(fd, lang)); err != nil {
 			return err
 		}
 		if fd.Kind == mapping.String {
@@ -73,57 +84,139 @@ func Write(path string, lang string) error {
 				return err
 			}
 		}
-		dv := excelize.NewDataValidation(true)
-		dv.Sqref = ref
-		hint := hintText(fd, lang)
-		switch {
-		case len(fd.Choices) > 0:
-			var list []string
-			for _, c := range fd.Choices {
-				list = append(list, DropValue(c))
-			}
-			if err := dv.SetDropList(list); err != nil {
-				return fmt.Errorf("%s: %w", fd.Code, err)
-			}
-		case fd.Kind == mapping.String:
-			if err := dv.SetRange(0, fd.MaxLen, excelize.DataValidationTypeTextLength, excelize.DataValidationOperatorBetween); err != nil {
-				return err
-			}
-		case fd.Kind == mapping.Int:
-			if err := dv.SetRange(-2147483648, 2147483647, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
-				return err
-			}
-		case fd.Kind == mapping.Decimal:
-			if err := dv.SetRange(-1e15, 1e15, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween); err != nil {
-				return err
-			}
-		}
-		dv.SetInput(clip(fd.Code, 32), clip(hint, 255))
-		dv.SetError(excelize.DataValidationErrorStyleStop, clip(fd.Code, 32), clip(hint, 225))
-		if err := f.AddDataValidation(SheetName, dv); err != nil {
-			return fmt.Errorf("%s: %w", fd.Code, err)
-		}
 	}
-	return f.SaveAs(path)
+	return nil
 }
 
-func hintText(fd mapping.Field, lang string) string {
-	note := fd.Note
-	if lang == "en" {
-		note = fd.NoteEN
+// header writes the header row in one style; it runs after the column
+// styles, which would otherwise restyle the text columns' headers.
+func header(f *excelize.File, fields []mapping.Field, lang string) error {
+	style, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+		NumFmt:    49,
+	})
+	if err != nil {
+		return err
 	}
-	s := fd.Code + " " + fd.TypeName()
-	if fd.Kind == mapping.String {
-		if lang == "en" {
-			s += fmt.Sprintf(": at most %d characters", fd.MaxLen)
-		} else {
-			s += fmt.Sprintf(": 最多 %d 字", fd.MaxLen)
+	row := make([]any, len(fields))
+	for i, fd := range fields {
+		row[i] = Header(fd, lang)
+	}
+	if err := f.SetSheetRow(SheetName, "A1", &row); err != nil {
+		return err
+	}
+	for i, fd := range fields {
+		if !fd.RequiredOnAdd {
+			continue
+		}
+		note := Required(lang) + ": " + Hint(fd, lang)
+		if err := f.AddComment(SheetName, excelize.Comment{Cell: mapping.ColumnName(i) + "1", Author: "custimport", Text: note}); err != nil {
+			return err
 		}
 	}
-	if note != "" {
-		s += ". " + note
+	return f.SetCellStyle(SheetName, "A1", mapping.ColumnName(len(fields)-1)+"1", style)
+}
+
+// ColumnWidth is a column's width in Excel's character units: the header
+// text (a Chinese character counts two) with some room, at least 10; wide
+// text fields (addresses, names) get room for their values.
+func ColumnWidth(fd mapping.Field, lang string) float64 {
+	n := 0
+	for _, r := range Header(fd, lang) {
+		if width.LookupRune(r).Kind() == width.EastAsianWide || width.LookupRune(r).Kind() == width.EastAsianFullwidth {
+			n += 2
+		} else {
+			n++
+		}
 	}
-	return s
+	w := float64(n) + 4
+	if fd.Kind == mapping.String && fd.MaxLen >= 50 && w < 30 {
+		w = 30
+	}
+	return max(w, 10)
+}
+
+// validation adds the column's data validation, for every row below the
+// header: a dropdown, a length limit or a number check, with the hint.
+func validation(f *excelize.File, col string, fd mapping.Field, lang string) error {
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, Rows+1)
+	switch {
+	case len(fd.Choices) > 0:
+		var list []string
+		for _, c := range fd.Choices {
+			list = append(list, DropValue(c))
+		}
+		if err := dv.SetDropList(list); err != nil {
+			return err
+		}
+	case fd.Kind == mapping.String:
+		if err := dv.SetRange(0, fd.MaxLen, excelize.DataValidationTypeTextLength, excelize.DataValidationOperatorBetween); err != nil {
+			return err
+		}
+	case fd.Kind == mapping.Int:
+		if err := dv.SetRange(-2147483648, 2147483647, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
+			return err
+		}
+	case fd.Kind == mapping.Decimal:
+		if err := dv.SetRange(-1e15, 1e15, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween); err != nil {
+			return err
+		}
+	}
+	title := clip(fd.Label+" "+fd.Code, 32)
+	hint := Hint(fd, lang)
+	dv.SetInput(title, clip(hint, 255))
+	dv.SetError(excelize.DataValidationErrorStyleStop, title, clip(hint, 225))
+	return f.AddDataValidation(SheetName, dv)
+}
+
+// Hint is a column's input hint in plain words: what to type, how long it
+// may be, and the specification's remark.
+func Hint(fd mapping.Field, lang string) string {
+	en := lang == "en"
+	var parts []string
+	if fd.RequiredOnAdd {
+		parts = append(parts, Required(lang))
+	}
+	switch {
+	case len(fd.Choices) > 0:
+		parts = append(parts, pick(en, "請從清單選擇", "pick one from the list"))
+	case fd.Class == mapping.Date:
+		parts = append(parts, dateHint(fd, en))
+	case fd.Kind == mapping.String && fd.Check == mapping.CheckDayOfMonth:
+		parts = append(parts, pick(en, "每月幾號,1 到 31", "day of the month, 1 to 31"))
+	case fd.Kind == mapping.String:
+		parts = append(parts, fmt.Sprintf(pick(en, "文字,最多 %d 個字", "text, at most %d characters"), fd.MaxLen))
+	case fd.Kind == mapping.Int:
+		parts = append(parts, pick(en, "整數", "a whole number"))
+	case fd.Kind == mapping.Decimal:
+		parts = append(parts, pick(en, "數字,可有小數", "a number, decimals allowed"))
+	}
+	note := fd.Note
+	if en {
+		note = fd.NoteEN
+	}
+	if note != "" && fd.Class != mapping.Date && fd.Check != mapping.CheckDayOfMonth {
+		parts = append(parts, note)
+	}
+	return strings.Join(parts, pick(en, "。", ". "))
+}
+
+// dateHint describes a date field's input.
+func dateHint(fd mapping.Field, en bool) string {
+	if fd.DateFormat == mapping.DateROC || fd.DateFormat == mapping.DateROCDot {
+		return pick(en, "日期,例如 113.05.01(民國)或 2024/05/01", "a date, e.g. 113.05.01 (ROC year) or 2024/05/01")
+	}
+	return pick(en, "日期,例如 2024/05/01", "a date, e.g. 2024/05/01")
+}
+
+func pick(en bool, zh, english string) string {
+	if en {
+		return english
+	}
+	return zh
 }
 
 func clip(s string, n int) string {

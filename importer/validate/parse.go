@@ -2,9 +2,12 @@ package validate
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/custimport/custimport/mapping"
 )
 
 // Number and date parsing. All functions take text that has already been
@@ -138,29 +141,37 @@ func (d date) valid() bool {
 	return t.Day() == d.d && int(t.Month()) == d.m
 }
 
-// Date output formats.
+// Date output formats (see mapping.DateFormatNames).
 const (
-	formatWestern = "western" // YYYY/MM/DD
-	formatROC     = "roc"     // YYY/MM/DD, ROC year zero-padded to 3 digits
+	formatWestern = mapping.DateWestern // YYYY/MM/DD
+	formatROC     = mapping.DateROC     // YYY/MM/DD, ROC year zero-padded to 3 digits
 )
 
-// formatDate writes d in a format; ok is false when the date is before ROC
-// year 1 and the format is ROC.
+// formatDate writes d in a format; ok is false when the format is an ROC
+// one and the ROC year is not 1-999 (a 4-digit ROC year would read as a
+// Western one).
 func formatDate(d date, format string) (string, bool) {
-	if format == formatROC {
-		y := d.y - 1911
-		if y < 1 {
+	y, sep := d.y, "/"
+	switch format {
+	case mapping.DateWesternDash:
+		sep = "-"
+	case mapping.DateROC, mapping.DateROCDot:
+		y -= 1911
+		if y < 1 || y > 999 {
 			return "", false
 		}
-		return fmt.Sprintf("%03d/%02d/%02d", y, d.m, d.d), true
+		if format == mapping.DateROCDot {
+			sep = "."
+		}
+		return fmt.Sprintf("%03d%s%02d%s%02d", y, sep, d.m, sep, d.d), true
 	}
-	return fmt.Sprintf("%04d/%02d/%02d", d.y, d.m, d.d), true
+	return fmt.Sprintf("%04d%s%02d%s%02d", y, sep, d.m, sep, d.d), true
 }
 
 // formatLen is the length of a date written in a format (for years with
 // 4 Western or 3 ROC digits).
 func formatLen(format string) int {
-	if format == formatROC {
+	if format == mapping.DateROC || format == mapping.DateROCDot {
 		return len("113/05/01")
 	}
 	return len("2024/05/01")
@@ -313,4 +324,63 @@ func serialDate(s string) (date, dateResult) {
 	}
 	t := base.AddDate(0, 0, n)
 	return date{t.Year(), int(t.Month()), t.Day()}, dateSerial
+}
+
+// knownFormat reports whether format is a date output format.
+func knownFormat(format string) bool {
+	return slices.Contains(mapping.DateFormatNames(), format)
+}
+
+// currencyPrefixes and currencySuffixes are the marks people type around
+// an amount: NT$5,000, $1,200, NTD 300, 5,000元.
+var (
+	currencyPrefixes = []string{"NT$", "NTD", "TWD", "NT", "$"}
+	currencySuffixes = []string{"元整", "元", "圓"}
+)
+
+// stripCurrency removes a currency mark before or after an amount ("NT$
+// 5,000", "-$1,200", "5,000元"), keeping the sign; other text is returned
+// unchanged.
+func stripCurrency(s string) string {
+	sign, t := "", s
+	if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
+		sign, t = t[:1], t[1:]
+	}
+	found := false
+	for _, p := range currencyPrefixes {
+		if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
+			t, found = strings.TrimSpace(t[len(p):]), true
+			break
+		}
+	}
+	for _, suf := range currencySuffixes {
+		if cut, ok := strings.CutSuffix(t, suf); ok {
+			t, found = strings.TrimSpace(cut), true
+			break
+		}
+	}
+	if !found || t == "" || t[0] == '-' || t[0] == '+' {
+		return s
+	}
+	return sign + t
+}
+
+// dayWords reads the words people type for a day of the month: "25日",
+// "25號", "每月25日", "每月 25 號" give "25"; "月底", "月末", "每月月底"
+// and "每月底" are the month end. Other text is returned unchanged.
+func dayWords(s string) (day string, monthEnd bool) {
+	t := strings.TrimSpace(strings.TrimPrefix(s, "每月"))
+	switch t {
+	case "月底", "月末", "底", "最後一天", "月最後一天":
+		return "", true
+	}
+	for _, suf := range []string{"日", "號", "号"} {
+		if cut, ok := strings.CutSuffix(t, suf); ok {
+			return strings.TrimSpace(cut), false
+		}
+	}
+	if t != s {
+		return t, false
+	}
+	return s, false
 }

@@ -35,7 +35,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -48,7 +47,6 @@ import (
 	"github.com/custimport/custimport/mapping"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/traditionalchinese"
-	"golang.org/x/text/width"
 )
 
 // Severity says whether a problem stops the row.
@@ -77,8 +75,17 @@ type Problem struct {
 	Column   int    // index of the input column the problem is about, -1 when none (a default, or a missing value)
 	Severity Severity
 	// Message is localised and complete, e.g.
-	// `CRDAT 結帳日期: 須為 1-31,實際為 "32"`.
+	// `CRDAT 結帳日期: 須為 1-31,實際為 "32"`: Render(lang) in the
+	// validator's language.
 	Message string
+	// Code is the stable message code ("too_long", "not_choice", ...; see
+	// Codes); "" for a problem a caller built with only a Message.
+	Code string
+	// Args are the values the message quotes, as found (not shortened).
+	Args []string
+	// field is the field the problem is about, for rendering fields that
+	// are not in the catalog.
+	field *mapping.Field
 }
 
 // Value is one mapped cell of a row.
@@ -158,6 +165,8 @@ type Config struct {
 	// digits). Defaults: CBIRD western, CWEBB and CWEBE roc (their S(9)
 	// fits an ROC date, not a Western one).
 	DateFormats map[string]string
+	// Catalog is the entity's field catalog; nil: mapping.Customers.
+	Catalog *mapping.Catalog
 }
 
 // Modes.
@@ -173,59 +182,74 @@ const (
 	UnitBig5 = "big5"
 )
 
-// catalog is mapping's field list and index by upper-case code.
-var (
-	catalog     = mapping.Fields()
-	catalogIdx  = indexCatalog()
-	fCCODE      = mapping.MustLookup(mapping.CCODE)
-	fAutoCCODE  = mapping.MustLookup(mapping.AutoCCODE)
-	fCBELE      = mapping.MustLookup(mapping.CBELE)
-	fPosBonus   = mapping.MustLookup(mapping.PosBonus)
-	fCWEBB      = mapping.MustLookup(mapping.CWEBB)
-	zeroPhones  = map[string]bool{"CPHONE": true, "CTELE": true, "CTEL2": true, "CTFAX": true}
-	defaultDate = map[string]string{mapping.CBIRD: formatWestern, mapping.CWEBB: formatROC, mapping.CWEBE: formatROC}
-)
-
-func indexCatalog() map[string]int {
-	m := make(map[string]int, len(catalog))
-	for i, f := range catalog {
-		m[strings.ToUpper(f.Code)] = i
-	}
-	return m
-}
-
 // Validator checks rows. It remembers the customer codes it has seen, to
 // report duplicates, so use one Validator per input file. A Validator is
 // not safe for concurrent use: Validate must be called from one goroutine
 // at a time, in row order.
 type Validator struct {
+	cat      *mapping.Catalog
+	fields   []mapping.Field // cat.Fields()
 	lang     string
 	big5     bool
 	mode     string
 	defaults []*cell // by catalog index; nil when none
 	dates    map[string]string
-	seen     *codeSet // CCODE → first line
-	enc      *encoding.Encoder
-	big5Len  map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
+	// codeWidth holds, per field with the code_zeros check, the longest
+	// zero-padded all-digit code seen so far.
+	codeWidth map[string]string
+	seen      *codeSet // CCODE → first line
+	folded    *codeSet // upper-cased CCODE with letters → first line
+	enc       *encoding.Encoder
+	big5Len   map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
 }
 
 // New returns a Validator for cfg. An unknown Lang, LengthUnit, Mode or
 // date format, a default naming an unknown field or failing its field's
-// checks, or a date format too long for its field is an error wrapping
-// ErrConfig.
+// checks, a date format too long for its field, or a catalog field naming
+// a check this package does not know is an error wrapping ErrConfig.
 func New(cfg Config) (*Validator, error) {
-	v := &Validator{
-		seen:     newCodeSet(),
-		dates:    make(map[string]string),
-		defaults: make([]*cell, len(catalog)),
+	cat := cfg.Catalog
+	if cat == nil {
+		cat = mapping.Customers
 	}
+	v := &Validator{
+		cat:       cat,
+		fields:    cat.Fields(),
+		seen:      newCodeSet(),
+		folded:    newCodeSet(),
+		dates:     make(map[string]string),
+		codeWidth: make(map[string]string),
+		defaults:  make([]*cell, cat.Len()),
+	}
+	for _, f := range v.fields {
+		if _, ok := rules[f.Check]; f.Check != "" && !ok {
+			return nil, fmt.Errorf("%w: field %s names the unknown check %q", ErrConfig, f.Code, f.Check)
+		}
+		if f.DateFormat != "" {
+			v.dates[f.Code] = f.DateFormat
+		}
+	}
+	if err := v.setOptions(cfg); err != nil {
+		return nil, err
+	}
+	if err := v.setDateFormats(cfg.DateFormats); err != nil {
+		return nil, err
+	}
+	if err := v.setDefaults(cfg.Defaults); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// setOptions reads the language, length unit and mode.
+func (v *Validator) setOptions(cfg Config) error {
 	switch strings.ToLower(cfg.Lang) {
 	case "", "zh", "zh-tw", "zh-hant":
 		v.lang = "zh"
 	case "en":
 		v.lang = "en"
 	default:
-		return nil, fmt.Errorf("%w: unknown language %q (want zh or en)", ErrConfig, cfg.Lang)
+		return fmt.Errorf("%w: unknown language %q (want zh or en)", ErrConfig, cfg.Lang)
 	}
 	switch strings.ToLower(cfg.LengthUnit) {
 	case "", UnitChar:
@@ -234,7 +258,7 @@ func New(cfg Config) (*Validator, error) {
 		v.enc = traditionalchinese.Big5.NewEncoder()
 		v.big5Len = make(map[rune]int)
 	default:
-		return nil, fmt.Errorf("%w: unknown length unit %q (want char or big5)", ErrConfig, cfg.LengthUnit)
+		return fmt.Errorf("%w: unknown length unit %q (want char or big5)", ErrConfig, cfg.LengthUnit)
 	}
 	switch m := strings.ToLower(cfg.Mode); m {
 	case "":
@@ -242,44 +266,51 @@ func New(cfg Config) (*Validator, error) {
 	case ModeUpsert, ModeCreate, ModeUpdate:
 		v.mode = m
 	default:
-		return nil, fmt.Errorf("%w: unknown mode %q (want upsert, create or update)", ErrConfig, cfg.Mode)
+		return fmt.Errorf("%w: unknown mode %q (want upsert, create or update)", ErrConfig, cfg.Mode)
 	}
-	for code, format := range defaultDate {
-		v.dates[code] = format
-	}
-	for code, format := range cfg.DateFormats {
-		i, ok := catalogIdx[strings.ToUpper(strings.TrimSpace(code))]
-		if !ok || catalog[i].Class != mapping.Date {
-			return nil, fmt.Errorf("%w: date format for %q, which is not a date field", ErrConfig, code)
+	return nil
+}
+
+// setDateFormats applies the configured date formats over the catalog's.
+func (v *Validator) setDateFormats(formats map[string]string) error {
+	for code, format := range formats {
+		i, ok := v.cat.Index(code)
+		if !ok || v.fields[i].Class != mapping.Date {
+			return fmt.Errorf("%w: date format for %q, which is not a date field", ErrConfig, code)
 		}
-		f := catalog[i]
+		f := v.fields[i]
 		format = strings.ToLower(strings.TrimSpace(format))
-		if format != formatWestern && format != formatROC {
-			return nil, fmt.Errorf("%w: unknown date format %q for %s (want western or roc)", ErrConfig, format, f.Code)
+		if !knownFormat(format) {
+			return fmt.Errorf("%w: unknown date format %q for %s (want %s)", ErrConfig, format, f.Code, strings.Join(mapping.DateFormatNames(), ", "))
 		}
 		if n := formatLen(format); n > f.MaxLen {
-			return nil, fmt.Errorf("%w: date format %s for %s writes %d characters, more than its S(%d)", ErrConfig, format, f.Code, n, f.MaxLen)
+			return fmt.Errorf("%w: date format %s for %s writes %d characters, more than its S(%d)", ErrConfig, format, f.Code, n, f.MaxLen)
 		}
 		v.dates[f.Code] = format
 	}
-	codes := make([]string, 0, len(cfg.Defaults))
-	for code := range cfg.Defaults {
+	return nil
+}
+
+// setDefaults checks each default against its field and keeps it.
+func (v *Validator) setDefaults(defaults map[string]string) error {
+	codes := make([]string, 0, len(defaults))
+	for code := range defaults {
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
 	for _, code := range codes {
-		i, ok := catalogIdx[strings.ToUpper(strings.TrimSpace(code))]
+		i, ok := v.cat.Index(code)
 		if !ok {
-			return nil, fmt.Errorf("%w: default for unknown field %q", ErrConfig, code)
+			return fmt.Errorf("%w: default for unknown field %q", ErrConfig, code)
 		}
-		f := catalog[i]
-		if f.Code == mapping.CCODE {
-			return nil, fmt.Errorf("%w: CCODE cannot have a default: every row would share the code", ErrConfig)
+		f := v.fields[i]
+		if f.Code == v.cat.Key() {
+			return fmt.Errorf("%w: %s cannot have a default: every row would share the code", ErrConfig, f.Code)
 		}
 		if v.defaults[i] != nil {
-			return nil, fmt.Errorf("%w: two defaults for %s", ErrConfig, f.Code)
+			return fmt.Errorf("%w: two defaults for %s", ErrConfig, f.Code)
 		}
-		raw := trim(cfg.Defaults[code])
+		raw := trim(defaults[code])
 		if raw == "" {
 			continue
 		}
@@ -288,204 +319,14 @@ func New(cfg Config) (*Validator, error) {
 		v.checkCell(c, &probs)
 		for _, p := range probs {
 			if p.Severity == Error {
-				return nil, fmt.Errorf("%w: default: %s", ErrConfig, p.Message)
+				return fmt.Errorf("%w: default: %s", ErrConfig, p.Message)
 			}
 		}
 		v.defaults[i] = &cell{f: f, order: i, col: -1, raw: raw}
 	}
-	return v, nil
+	return nil
 }
 
-// cell is one field's value in a row.
-type cell struct {
-	f     mapping.Field
-	order int // catalog index (or past it for fields not in the catalog)
-	col   int
-	raw   string // trimmed text as typed
-	text  string // normalised text
-	out   any    // payload value; nil when the value has an error
-	n     int    // the value of an Int or Bool field
-	d     date   // the date of a date field
-	hasD  bool
-	// conflict is set when several columns give the field different values.
-	conflict bool
-}
-
-// ordered is a problem with its field's position, for sorting.
-type ordered struct {
-	Problem
-	order int
-}
-
-// Validate checks one row. line is the row number the user sees (used in
-// duplicate messages). Each value is one mapped cell; several values for
-// the same field must agree. Fields of Config.Defaults fill blanks.
-//
-// Validate remembers the row's CCODE: a later row with the same code is
-// an error naming this line.
-func (v *Validator) Validate(line int, values []Value) Outcome {
-	var probs []ordered
-	cells := make([]*cell, len(catalog))
-	var extra []*cell
-	blankCol := make(map[string]int) // column of a blank cell, for problems about missing values
-	for _, val := range values {
-		raw := trim(val.Text)
-		i, known := catalogIdx[strings.ToUpper(val.Field.Code)]
-		if raw == "" {
-			if known {
-				if _, ok := blankCol[catalog[i].Code]; !ok {
-					blankCol[catalog[i].Code] = val.Column
-				}
-			}
-			continue
-		}
-		var slot **cell
-		if known {
-			slot = &cells[i]
-		} else {
-			for j := range extra {
-				if extra[j].f.Code == val.Field.Code {
-					slot = &extra[j]
-					break
-				}
-			}
-			if slot == nil {
-				extra = append(extra, nil)
-				slot = &extra[len(extra)-1]
-				i = len(catalog) + len(extra) - 1
-			}
-		}
-		if *slot != nil {
-			if (*slot).raw != raw {
-				c := *slot
-				probs = append(probs, ordered{v.problem(c.f, val.Column, Error, msgConflict, q(c.raw), q(raw)), c.order})
-				c.conflict = true // not checked, not sent
-			}
-			continue
-		}
-		f := val.Field
-		if known {
-			f = catalog[i]
-		}
-		*slot = &cell{f: f, order: i, col: val.Column, raw: raw}
-	}
-	for i, d := range v.defaults {
-		if d != nil && cells[i] == nil {
-			c := *d
-			cells[i] = &c
-		}
-	}
-	all := make([]*cell, 0, len(cells)+len(extra))
-	for _, c := range cells {
-		if c != nil {
-			all = append(all, c)
-		}
-	}
-	for _, c := range extra {
-		if c != nil {
-			all = append(all, c)
-		}
-	}
-	for _, c := range all {
-		if c.conflict { // already reported
-			continue
-		}
-		v.checkCell(c, &probs)
-	}
-
-	get := func(code string) *cell { return cells[catalogIdx[strings.ToUpper(code)]] }
-	code, auto, edit := get(mapping.CCODE), get(mapping.AutoCCODE), get(mapping.EditItem)
-	var o Outcome
-	add := func(f mapping.Field, c *cell, sev Severity, k msgKey, args ...any) {
-		col, ok := blankCol[f.Code]
-		if c != nil {
-			col = c.col
-		} else if !ok {
-			col = -1
-		}
-		probs = append(probs, ordered{v.problem(f, col, sev, k, args...), catalogIdx[strings.ToUpper(f.Code)]})
-	}
-
-	// EditItem: the column when it holds a valid value, else the mode.
-	editItem := mapping.EditAuto
-	editFromColumn := edit != nil && edit.out != nil
-	switch {
-	case editFromColumn:
-		editItem = edit.n
-	case v.mode == ModeCreate:
-		editItem = mapping.EditAdd
-	case v.mode == ModeUpdate:
-		editItem = mapping.EditUpdate
-	}
-	hasCode := code != nil
-	if hasCode {
-		o.Code = code.text
-		if auto != nil && auto.out != nil && auto.n == 1 {
-			add(fAutoCCODE, auto, Error, msgAutoWithCode, q(code.text), q(auto.raw))
-		}
-	} else {
-		switch {
-		case editItem == mapping.EditUpdate && editFromColumn:
-			add(fCCODE, code, Error, msgEditNeedsCode)
-		case editItem == mapping.EditUpdate:
-			add(fCCODE, code, Error, msgUpdateNeedsCode)
-		default:
-			editItem = mapping.EditAdd
-		}
-		if auto != nil && auto.out != nil && auto.n == 0 {
-			add(fAutoCCODE, auto, Error, msgBlankCodeNoAuto, q(auto.raw))
-		}
-	}
-	o.EditItem = editItem
-	o.Create = !hasCode || editItem == mapping.EditAdd
-	if o.Create && get(mapping.CBELE) == nil {
-		add(fCBELE, nil, Error, msgCreditRequired)
-	}
-	if pb := get(mapping.PosBonus); pb != nil && pb.out != nil && !o.Create {
-		add(fPosBonus, pb, Warning, msgPosBonus, editItem, q(pb.text))
-	}
-	if b, e := get(mapping.CWEBB), get(mapping.CWEBE); b != nil && e != nil && b.hasD && e.hasD && e.d.before(b.d) {
-		add(fCWEBB, b, Warning, msgWebDates, q(e.text), q(b.text))
-	}
-	if hasCode && code.out != nil {
-		if first, dup := v.seen.first(code.text); dup {
-			add(fCCODE, code, Error, msgDuplicate, first, q(code.text))
-		} else {
-			v.seen.add(code.text, line)
-		}
-	}
-
-	sort.SliceStable(probs, func(i, j int) bool {
-		if probs[i].Severity != probs[j].Severity {
-			return probs[i].Severity < probs[j].Severity
-		}
-		return probs[i].order < probs[j].order
-	})
-	if len(probs) > 0 {
-		o.Problems = make([]Problem, len(probs))
-		for i, p := range probs {
-			o.Problems[i] = p.Problem
-		}
-	}
-	if !o.Valid() {
-		return o
-	}
-	p := make(Payload, len(all)+3)
-	for _, c := range all {
-		if c.out != nil {
-			p[c.f.Code] = c.out
-		}
-	}
-	if !hasCode {
-		p[mapping.CCODE] = ""
-		p[mapping.AutoCCODE] = json.Number("1")
-	}
-	p[mapping.EditItem] = json.Number(strconv.Itoa(editItem))
-	o.Payload = p
-	return o
-}
-
-// trim removes surrounding white space, including the full-width space
 // U+3000, NBSP, zero-width space and a byte-order mark.
 func trim(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool {
@@ -515,170 +356,26 @@ func isScientific(s string) bool {
 	return whole != "" && allDigits(whole) && allDigits(frac)
 }
 
-// checkCell normalises c and checks it on its own, setting c.text, c.out
-// (nil on error), c.n and c.d.
-func (v *Validator) checkCell(c *cell, probs *[]ordered) {
-	f := c.f
-	add := func(sev Severity, k msgKey, args ...any) {
-		*probs = append(*probs, ordered{v.problem(f, c.col, sev, k, args...), c.order})
-	}
-	c.text = c.raw
-	if formulaErrors[strings.ToUpper(c.raw)] {
-		add(Error, msgFormula, q(c.raw))
-		return
-	}
-	text := c.raw
-	if f.Class != mapping.Text {
-		text = trim(width.Narrow.String(text))
-	}
-	c.text = text
-	if (f.Class == mapping.Code || f.Class == mapping.Phone) && isScientific(text) {
-		add(Error, msgScientific, q(text))
-		return
-	}
-	switch f.Kind {
-	case mapping.Int, mapping.Bool:
-		n, k, ok := v.parseInt(f, text)
-		if !ok {
-			if k == msgNotChoice {
-				list := v.choiceList(f)
-				if f.Kind == mapping.Bool {
-					list += " (Y/N, TRUE/FALSE, 是/否)"
-				}
-				add(Error, k, list, q(text))
-			} else {
-				add(Error, k, q(text))
-			}
-			return
-		}
-		c.n, c.text = n, strconv.Itoa(n)
-		c.out = json.Number(c.text)
-		return
-	case mapping.Decimal:
-		s, digits, ok := canonicalDecimal(text)
-		if !ok {
-			add(Error, msgNotDecimal, q(text))
-			return
-		}
-		if digits > maxDecimalDigits {
-			add(Error, msgDecimalDigits, maxDecimalDigits, q(text))
-			return
-		}
-		c.text = s
-		c.out = json.Number(s)
-		return
-	}
-
-	// S(n) fields.
-	switch {
-	case f.Code == mapping.CRDAT:
-		n, ok, err := parseWhole(text)
-		if !ok || err != nil || n < 1 || n > 31 {
-			add(Error, msgClosingDay, q(text))
-			return
-		}
-		text = strconv.Itoa(n)
-	case f.Code == mapping.CTCOD:
-		switch {
-		case len(text) == 7 && allDigits(text):
-			add(Error, msgBizID7, q(text))
-			return
-		case len(text) != 8 || !allDigits(text):
-			add(Error, msgBizIDDigits, q(text))
-			return
-		case !bizIDValid(text):
-			add(Error, msgBizIDChecksum, q(text))
-			return
-		}
-	case f.Code == mapping.PosPhoneCarrierId:
-		up := strings.ToUpper(text)
-		if !carrierValid(up) {
-			add(Error, msgCarrierFormat, q(text))
-			return
-		}
-		if up != text {
-			add(Warning, msgCarrierUpper, q(text), q(up))
-			text = up
-		}
-	case f.Code == mapping.CIDNO:
-		// Upper-cased only when it is an ID; other numbers (a passport's)
-		// are kept as typed.
-		switch up := strings.ToUpper(text); idCheck(up) {
-		case idNotID:
-			add(Warning, msgIDFormat, q(text))
-		case idBadSum:
-			text = up
-			add(Warning, msgIDChecksum, q(text))
-		default:
-			text = up
-		}
-	case f.Code == mapping.EMAIL:
-		if !emailValid(text) {
-			add(Warning, msgEmail, q(text))
-		}
-	case zeroPhones[strings.ToUpper(f.Code)]:
-		if len(text) == 9 && text[0] == '9' && allDigits(text) {
-			add(Warning, msgPhoneZero, q(text))
-		}
-	case f.Class == mapping.Date:
-		d, res := parseDate(text)
-		switch res {
-		case dateBad:
-			add(Error, msgDateFormat, q(text))
-			return
-		case dateImpossible:
-			add(Error, msgDateImpossible, q(text))
-			return
-		}
-		format := v.dates[f.Code]
-		if format == "" {
-			format = formatWestern
-			if formatLen(format) > f.MaxLen {
-				format = formatROC
-			}
-		}
-		out, ok := formatDate(d, format)
-		if !ok {
-			add(Error, msgDateBeforeROC, q(text))
-			return
-		}
-		switch res {
-		case dateSerial:
-			add(Warning, msgDateSerial, q(text), q(out))
-		case dateWithTime:
-			add(Warning, msgDateTime, q(text))
-		}
-		text, c.d, c.hasD = out, d, true
-	}
-	if k, args := v.checkLength(f, text); k >= 0 {
-		add(Error, k, args...)
-		c.hasD = false
-		return
-	}
-	c.text = text
-	c.out = text
-}
-
 // checkLength checks an S(n) value's length in the configured unit; it
-// returns -1 when the value fits.
-func (v *Validator) checkLength(f mapping.Field, s string) (msgKey, []any) {
+// returns "" when the value fits.
+func (v *Validator) checkLength(f mapping.Field, s string) (msgKey, []string) {
 	if f.MaxLen <= 0 {
-		return -1, nil
+		return "", nil
 	}
 	if !v.big5 {
 		if n := utf8.RuneCountInString(s); n > f.MaxLen {
-			return msgTooLongChars, []any{f.MaxLen, n, q(s)}
+			return msgTooLongChars, []string{strconv.Itoa(f.MaxLen), strconv.Itoa(n), s}
 		}
-		return -1, nil
+		return "", nil
 	}
 	n, bad, ok := v.big5Bytes(s)
 	if !ok {
-		return msgNotBig5, []any{q(bad), q(s)}
+		return msgNotBig5, []string{bad, s}
 	}
 	if n > f.MaxLen {
-		return msgTooLongBig5, []any{f.MaxLen, n, q(s)}
+		return msgTooLongBig5, []string{strconv.Itoa(f.MaxLen), strconv.Itoa(n), s}
 	}
-	return -1, nil
+	return "", nil
 }
 
 // big5Bytes counts s's length in Big5 bytes. ok is false, with the
@@ -715,8 +412,17 @@ func (v *Validator) big5Bytes(s string) (n int, bad string, ok bool) {
 // boolWords are the spellings accepted for Bool fields besides 0/1 and
 // the choice labels.
 var boolWords = map[string]int{
-	"Y": 1, "YES": 1, "TRUE": 1, "T": 1, "是": 1,
-	"N": 0, "NO": 0, "FALSE": 0, "F": 0, "否": 0,
+	"Y": 1, "YES": 1, "TRUE": 1, "T": 1, "是": 1, "有": 1, "V": 1, "✓": 1, "✔": 1,
+	"N": 0, "NO": 0, "FALSE": 0, "F": 0, "否": 0, "無": 0, "沒有": 0, "X": 0,
+}
+
+// binary reports whether f is a yes/no field: a Bool, or an Int whose
+// choices are exactly 0 and 1.
+func binary(f mapping.Field) bool {
+	if f.Kind == mapping.Bool {
+		return true
+	}
+	return len(f.Choices) == 2 && f.Allows(0) && f.Allows(1)
 }
 
 // choiceSeps separate the number from the label in the template's
@@ -741,19 +447,25 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 		case err != nil || !f.Allows(n):
 			return 0, fail, false
 		}
-		return n, 0, true
+		return n, "", true
 	}
-	if f.Kind == mapping.Bool {
+	if binary(f) {
 		if b, ok := boolWords[strings.ToUpper(s)]; ok && f.Allows(b) {
-			return b, 0, true
+			return b, "", true
 		}
 	}
 	if !enum {
+		if n, ok, err := parseWhole(stripCurrency(s)); ok {
+			if err != nil {
+				return 0, msgIntRange, false
+			}
+			return n, "", true
+		}
 		return 0, fail, false
 	}
 	for _, c := range f.Choices {
 		if labelMatches(s, c) {
-			return c.Value, 0, true
+			return c.Value, "", true
 		}
 	}
 	// Dropdown form: leading digits, separators, the label of that value.
@@ -772,7 +484,7 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 	rest = trim(rest)
 	for _, c := range f.Choices {
 		if c.Value == num && labelMatches(rest, c) {
-			return c.Value, 0, true
+			return c.Value, "", true
 		}
 	}
 	return 0, fail, false
@@ -784,7 +496,15 @@ func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
 func labelMatches(text string, c mapping.Choice) bool {
 	short, _, _ := strings.Cut(c.Label, ",")
 	short, _, _ = strings.Cut(short, ",")
-	return strings.EqualFold(text, c.Label) || strings.EqualFold(text, c.LabelEN) || text == short
+	if strings.EqualFold(text, c.Label) || strings.EqualFold(text, c.LabelEN) || text == short {
+		return true
+	}
+	for _, w := range c.Words {
+		if strings.EqualFold(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // emailValid reports whether s is a plain address (no display name, no

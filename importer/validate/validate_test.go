@@ -11,8 +11,8 @@ import (
 	"github.com/custimport/custimport/mapping"
 )
 
-// row builds a row from code, text pairs; the columns are numbered 0, 1, ...
-func row(pairs ...string) []Value {
+// rowOf builds a row from code, text pairs; the columns are numbered 0, 1, ...
+func rowOf(pairs ...string) []Value {
 	vals := make([]Value, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		vals = append(vals, Value{Field: mapping.MustLookup(pairs[i]), Column: i / 2, Text: pairs[i+1]})
@@ -57,73 +57,82 @@ func TestPayloadJSON(t *testing.T) {
 		want string
 	}{
 		{"upsert by default, blanks omitted", Config{},
-			row("CCODE", "C001", "CNAM1", "王小明", "CADD1", "  ", "CTELE", ""),
+			rowOf("CCODE", "C001", "CNAM1", "王小明", "CADD1", "  ", "CTELE", ""),
 			`{"CCODE":"C001","CNAM1":"王小明","EditItem":2}`},
 		{"decimal text exact, ints as numbers", Config{},
-			row("CCODE", "C001", "CBELE", "1234567.89", "CDISC", "0.850", "Sex", "1", "CwebM", "1,000", "BonusPoint", "1,234.50"),
+			rowOf("CCODE", "C001", "CBELE", "1234567.89", "CDISC", "0.850", "Sex", "1", "CwebM", "1,000", "BonusPoint", "1,234.50"),
 			`{"BonusPoint":1234.50,"CBELE":1234567.89,"CCODE":"C001","CDISC":0.850,"CwebM":1000,"EditItem":2,"Sex":1}`},
 		{"decimal canonical forms", Config{},
-			row("CCODE", "C001", "CBELE", "+007", "CDISC", ".5", "BonusPoint", "-3."),
+			rowOf("CCODE", "C001", "CBELE", "+007", "CDISC", ".5", "BonusPoint", "-3."),
 			`{"BonusPoint":-3,"CBELE":7,"CCODE":"C001","CDISC":0.5,"EditItem":2}`},
 		{"blank code creates with an automatic code", Config{},
-			row("CCODE", "", "CNAM2", "小明", "CNAM1", "王小明", "CBELE", "0", "CPHONE", "0933555666"),
+			rowOf("CCODE", "", "CNAM2", "小明", "CNAM1", "王小明", "CBELE", "0", "CPHONE", "0933555666"),
 			`{"AutoCCODE":1,"CBELE":0,"CCODE":"","CNAM1":"王小明","CNAM2":"小明","CPHONE":"0933555666","EditItem":0}`},
 		{"no CCODE column at all creates too", Config{},
-			row("CNAM1", "王小明", "CBELE", "5000"),
+			rowOf("CNAM1", "王小明", "CBELE", "5000"),
 			`{"AutoCCODE":1,"CBELE":5000,"CCODE":"","CNAM1":"王小明","EditItem":0}`},
 		{"create mode", Config{Mode: "create"},
-			row("CCODE", "C001", "CBELE", "100"),
+			rowOf("CCODE", "C001", "CBELE", "100"),
 			`{"CBELE":100,"CCODE":"C001","EditItem":0}`},
 		{"update mode", Config{Mode: "update"},
-			row("CCODE", "0", "CNAM1", "TMS獲利王", "CADD1", "台中市XX路XXX號"),
+			rowOf("CCODE", "0", "CNAM1", "TMS獲利王", "CADD1", "台中市XX路XXX號"),
 			`{"CADD1":"台中市XX路XXX號","CCODE":"0","CNAM1":"TMS獲利王","EditItem":1}`},
 		{"EditItem column overrides the mode", Config{Mode: "create"},
-			row("CCODE", "C001", "EditItem", "1 編輯客戶"),
+			rowOf("CCODE", "C001", "EditItem", "1 編輯客戶"),
 			`{"CCODE":"C001","EditItem":1}`},
 		{"defaults fill blanks and absent fields", Config{Defaults: map[string]string{"CBELE": "50000", "C1": "0", "CADD1": "未提供"}},
-			row("CCODE", "", "CNAM1", "甲", "C1", " "),
+			rowOf("CCODE", "", "CNAM1", "甲", "C1", " "),
 			`{"AutoCCODE":1,"C1":0,"CADD1":"未提供","CBELE":50000,"CCODE":"","CNAM1":"甲","EditItem":0}`},
 		{"a cell wins over its default", Config{Defaults: map[string]string{"CBELE": "50000"}},
-			row("CNAM1", "甲", "CBELE", "1"),
+			rowOf("CNAM1", "甲", "CBELE", "1"),
 			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","CNAM1":"甲","EditItem":0}`},
 		{"CRDAT leading zero dropped", Config{},
-			row("CCODE", "C001", "CRDAT", "05"),
+			rowOf("CCODE", "C001", "CRDAT", "05"),
 			`{"CCODE":"C001","CRDAT":"5","EditItem":2}`},
 		{"dates western and ROC", Config{},
-			row("CCODE", "C001", "CBIRD", "1990-5-1", "CWEBB", "2024/05/01 00:00:00", "CWEBE", "民國113年12月31日"),
-			`{"CBIRD":"1990/05/01","CCODE":"C001","CWEBB":"113/05/01","CWEBE":"113/12/31","EditItem":2}`},
+			rowOf("CCODE", "C001", "CBIRD", "1990-5-1", "CWEBB", "2024/05/01 00:00:00", "CWEBE", "民國113年12月31日"),
+			`{"CBIRD":"1990/05/01","CCODE":"C001","CWEBB":"113.05.01","CWEBE":"113.12.31","EditItem":2}`},
+		{"ROC dates with dots read, years under 100 padded", Config{},
+			rowOf("CCODE", "C001", "CWEBB", "113.05.01", "CWEBE", "99.1.2"),
+			`{"CCODE":"C001","CWEBB":"113.05.01","CWEBE":"099.01.02","EditItem":2}`},
+		{"every format selectable", Config{DateFormats: map[string]string{"CBIRD": "western_dash", "CWEBB": "roc", "CWEBE": "roc_dot"}},
+			rowOf("CCODE", "C001", "CBIRD", "79.5.1", "CWEBB", "2024-05-01", "CWEBE", "113/12/31"),
+			`{"CBIRD":"1990-05-01","CCODE":"C001","CWEBB":"113/05/01","CWEBE":"113.12.31","EditItem":2}`},
+		{"birthday as ROC with dots", Config{DateFormats: map[string]string{"CBIRD": "roc_dot"}},
+			rowOf("CCODE", "C001", "CBIRD", "1990/05/01"),
+			`{"CBIRD":"079.05.01","CCODE":"C001","EditItem":2}`},
 		{"date formats configured", Config{DateFormats: map[string]string{"CBIRD": "roc"}},
-			row("CCODE", "C001", "CBIRD", "2024.5.1"),
+			rowOf("CCODE", "C001", "CBIRD", "2024.5.1"),
 			`{"CBIRD":"113/05/01","CCODE":"C001","EditItem":2}`},
 		{"full-width narrowed in codes, phones, numbers, e-mail; text kept", Config{},
-			row("CCODE", "Ｃ００１", "CPHONE", "０９３３５５５６６６", "CBELE", "１２３", "EMAIL", "ａ＠ｂ．ｃｏｍ", "CNAM1", "ＡＢＣ公司"),
+			rowOf("CCODE", "Ｃ００１", "CPHONE", "０９３３５５５６６６", "CBELE", "１２３", "EMAIL", "ａ＠ｂ．ｃｏｍ", "CNAM1", "ＡＢＣ公司"),
 			`{"CBELE":123,"CCODE":"C001","CNAM1":"ＡＢＣ公司","CPHONE":"0933555666","EMAIL":"a@b.com","EditItem":2}`},
 		{"trim full-width space, NBSP, tabs", Config{},
-			row("CCODE", "\u3000C001\u00a0", "CNAM1", "\t王小明\u3000", "CBAK1", " a  b "),
+			rowOf("CCODE", "\u3000C001\u00a0", "CNAM1", "\t王小明\u3000", "CBAK1", " a  b "),
 			`{"CBAK1":"a  b","CCODE":"C001","CNAM1":"王小明","EditItem":2}`},
 		{"enumerated by label, English label, dropdown form", Config{},
-			row("CCODE", "C001", "Sex", "女性", "OFFER", "At Month End", "CTAX1", "9 混稅", "CGRAD", "２．Ｂ級", "PAUSE", "1　暫停出貨"),
+			rowOf("CCODE", "C001", "Sex", "女性", "OFFER", "At Month End", "CTAX1", "9 混稅", "CGRAD", "２．Ｂ級", "PAUSE", "1　暫停出貨"),
 			`{"CCODE":"C001","CGRAD":2,"CTAX1":9,"EditItem":2,"OFFER":1,"PAUSE":1,"Sex":2}`},
 		{"AutoCCODE spellings", Config{},
-			row("AutoCCODE", "是", "CBELE", "1"),
+			rowOf("AutoCCODE", "是", "CBELE", "1"),
 			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","EditItem":0}`},
 		{"AutoCCODE 0 kept on a row with a code", Config{},
-			row("CCODE", "C9", "AutoCCODE", "N"),
+			rowOf("CCODE", "C9", "AutoCCODE", "N"),
 			`{"AutoCCODE":0,"CCODE":"C9","EditItem":2}`},
 		{"identifiers upper-cased", Config{},
-			row("CCODE", "C001", "CIDNO", "a123456789", "PosPhoneCarrierId", "/ABC+-.9", "CTCOD", "04595257"),
+			rowOf("CCODE", "C001", "CIDNO", "a123456789", "PosPhoneCarrierId", "/ABC+-.9", "CTCOD", "04595257"),
 			`{"CCODE":"C001","CIDNO":"A123456789","CTCOD":"04595257","EditItem":2,"PosPhoneCarrierId":"/ABC+-.9"}`},
 		{"a non-ID CIDNO kept as typed", Config{},
-			row("CCODE", "C001", "CIDNO", "ab12345"),
+			rowOf("CCODE", "C001", "CIDNO", "ab12345"),
 			`{"CCODE":"C001","CIDNO":"ab12345","EditItem":2}`},
 		{"warnings do not stop the row", Config{},
-			row("CCODE", "C001", "EMAIL", "not-an-email", "CPHONE", "933555666"),
+			rowOf("CCODE", "C001", "EMAIL", "not-an-email", "CPHONE", "933555666"),
 			`{"CCODE":"C001","CPHONE":"933555666","EMAIL":"not-an-email","EditItem":2}`},
 		{"same value from two columns", Config{},
-			row("CCODE", "C001", "CNAM1", "甲", "CNAM1", " 甲 "),
+			rowOf("CCODE", "C001", "CNAM1", "甲", "CNAM1", " 甲 "),
 			`{"CCODE":"C001","CNAM1":"甲","EditItem":2}`},
 		{"Big5 unit counts bytes", Config{LengthUnit: "big5"},
-			row("CCODE", "C001", "CNAM2", "王小明公司AB"),
+			rowOf("CCODE", "C001", "CNAM2", "王小明公司AB"),
 			`{"CCODE":"C001","CNAM2":"王小明公司AB","EditItem":2}`},
 	}
 	for _, tt := range tests {
@@ -148,12 +157,12 @@ func TestOutcomeFields(t *testing.T) {
 		editItem int
 		create   bool
 	}{
-		{"upsert", Config{}, row("CCODE", " Ｃ1 "), "C1", 2, false},
-		{"create mode", Config{Mode: "create"}, row("CCODE", "C1", "CBELE", "1"), "C1", 0, true},
-		{"update mode", Config{Mode: "UPDATE"}, row("CCODE", "C1"), "C1", 1, false},
-		{"auto code", Config{Mode: "create"}, row("CNAM1", "x", "CBELE", "1"), "", 0, true},
-		{"EditItem column 0", Config{}, row("CCODE", "C1", "EditItem", "新增客戶", "CBELE", "1"), "C1", 0, true},
-		{"EditItem column 2 with a blank code sends 0", Config{}, row("EditItem", "2", "CBELE", "1"), "", 0, true},
+		{"upsert", Config{}, rowOf("CCODE", " Ｃ1 "), "C1", 2, false},
+		{"create mode", Config{Mode: "create"}, rowOf("CCODE", "C1", "CBELE", "1"), "C1", 0, true},
+		{"update mode", Config{Mode: "UPDATE"}, rowOf("CCODE", "C1"), "C1", 1, false},
+		{"auto code", Config{Mode: "create"}, rowOf("CNAM1", "x", "CBELE", "1"), "", 0, true},
+		{"EditItem column 0", Config{}, rowOf("CCODE", "C1", "EditItem", "新增客戶", "CBELE", "1"), "C1", 0, true},
+		{"EditItem column 2 with a blank code sends 0", Config{}, rowOf("EditItem", "2", "CBELE", "1"), "", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,14 +188,29 @@ type problemCase struct {
 	name string
 	cfg  Config
 	row  []Value
-	want Problem
+	want wp
+}
+
+// wp is the expected part of a Problem.
+type wp struct {
+	Field    string
+	Column   int
+	Severity Severity
+	Message  string
 }
 
 func checkProblem(t *testing.T, tt problemCase) Outcome {
 	t.Helper()
 	o := mustNew(t, tt.cfg).Validate(2, tt.row)
 	for _, p := range o.Problems {
-		if p == tt.want {
+		if p.Code == "" {
+			t.Errorf("problem %q has no code", p.Message)
+		}
+		lang := tt.cfg.Lang
+		if got := p.Render(lang); got != p.Message {
+			t.Errorf("Render(%q): got %q, want the Message %q", lang, got, p.Message)
+		}
+		if (wp{p.Field, p.Column, p.Severity, p.Message}) == tt.want {
 			return o
 		}
 	}
@@ -206,124 +230,148 @@ func TestErrors(t *testing.T) {
 	long13 := "一二三四五六七八九十一二三"
 	tests := []problemCase{
 		// S(n) lengths.
-		{"length zh", Config{}, row("CCODE", "C1", "CNAM2", long13),
-			Problem{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個字元,實際為 13 個字元 "` + long13 + `"`}},
-		{"length en", en, row("CCODE", "C1", "CSCOD", "ABCDE"),
-			Problem{"CSCOD", 1, Error, `CSCOD (salesperson code): at most 4 characters, found 5 in "ABCDE"`}},
-		{"length of a code after narrowing", Config{}, row("CCODE", "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱ"),
-			Problem{"CCODE", 0, Error, `CCODE 客戶代號: 最長 16 個字元,實際為 17 個字元 "ABCDEFGHIJKLMNOPQ"`}},
-		{"length Big5 zh", Config{LengthUnit: "big5"}, row("CCODE", "C1", "CNAM2", "王小明股份有限公司"),
-			Problem{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個位元組(Big5,中文字每字 2 個位元組),實際為 18 個位元組 "王小明股份有限公司"`}},
-		{"length Big5 en", Config{LengthUnit: "big5", Lang: "en"}, row("CCODE", "C1", "CSNA3", "王大明AB1"),
-			Problem{"CSNA3", 1, Error, `CSNA3 (owner): at most 8 Big5 bytes (2 per Chinese character), found 9 in "王大明AB1"`}},
-		{"not Big5 en", Config{LengthUnit: "big5", Lang: "en"}, row("CCODE", "C1", "CNAM1", "A😀"),
-			Problem{"CNAM1", 1, Error, `CNAM1 (customer name): contains "😀", which Big5 cannot encode, in "A😀"`}},
-		{"not Big5 zh", Config{LengthUnit: "big5"}, row("CCODE", "C1", "CNAM1", "王𠮷"),
-			Problem{"CNAM1", 1, Error, `CNAM1 客戶名稱: 含有 Big5 無法表示的字元 "𠮷",實際為 "王𠮷"`}},
+		{"length zh", Config{}, rowOf("CCODE", "C1", "CNAM2", long13),
+			wp{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個字元,實際為 13 個字元 "` + long13 + `"`}},
+		{"length en", en, rowOf("CCODE", "C1", "CSCOD", "ABCDE"),
+			wp{"CSCOD", 1, Error, `CSCOD (salesperson code): at most 4 characters, found 5 in "ABCDE"`}},
+		{"length of a code after narrowing", Config{}, rowOf("CCODE", "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱ"),
+			wp{"CCODE", 0, Error, `CCODE 客戶代號: 最長 16 個字元,實際為 17 個字元 "ABCDEFGHIJKLMNOPQ"`}},
+		{"length Big5 zh", Config{LengthUnit: "big5"}, rowOf("CCODE", "C1", "CNAM2", "王小明股份有限公司"),
+			wp{"CNAM2", 1, Error, `CNAM2 客戶簡稱: 最長 12 個位元組(Big5,中文字每字 2 個位元組),實際為 18 個位元組 "王小明股份有限公司"`}},
+		{"length Big5 en", Config{LengthUnit: "big5", Lang: "en"}, rowOf("CCODE", "C1", "CSNA3", "王大明AB1"),
+			wp{"CSNA3", 1, Error, `CSNA3 (owner): at most 8 Big5 bytes (2 per Chinese character), found 9 in "王大明AB1"`}},
+		{"not Big5 en", Config{LengthUnit: "big5", Lang: "en"}, rowOf("CCODE", "C1", "CNAM1", "A😀"),
+			wp{"CNAM1", 1, Error, `CNAM1 (customer name): contains "😀", which Big5 cannot encode, in "A😀"`}},
+		{"not Big5 zh", Config{LengthUnit: "big5"}, rowOf("CCODE", "C1", "CNAM1", "王𠮷"),
+			wp{"CNAM1", 1, Error, `CNAM1 客戶名稱: 含有 Big5 無法表示的字元 "𠮷",實際為 "王𠮷"`}},
 		// Int, Bool, Decimal.
-		{"int zh", Config{}, row("CCODE", "C1", "CDAYS", "3天"),
-			Problem{"CDAYS", 1, Error, `CDAYS 維修預定還貨天數: 須為整數,實際為 "3天"`}},
-		{"int fraction en", en, row("CCODE", "C1", "CwebM", "1.5"),
-			Problem{"CwebM", 1, Error, `CwebM (free-shipping threshold): must be a whole number, found "1.5"`}},
-		{"int range zh", Config{}, row("CCODE", "C1", "CwebM", "99999999999"),
-			Problem{"CwebM", 1, Error, `CwebM 免運費門檻金額: 數值超出範圍,實際為 "99999999999"`}},
-		{"enum zh", Config{}, row("CCODE", "C1", "Sex", "3"),
-			Problem{"Sex", 1, Error, `Sex 客戶性別: 須為 0 未設定、1 男性、2 女性 其中之一,實際為 "3"`}},
-		{"enum dropdown mismatch en", en, row("CCODE", "C1", "Sex", "1 女性"),
-			Problem{"Sex", 1, Error, `Sex (sex): must be one of 0 not set, 1 male, 2 female, found "1 女性"`}},
-		{"CTAX1 gap", en, row("CCODE", "C1", "CTAX1", "5"),
-			Problem{"CTAX1", 1, Error, `CTAX1 (invoice tax type): must be one of 0 no invoice, 1 taxable, 2 zero-rated, 3 exempt, 9 mixed, found "5"`}},
-		{"bool zh", Config{}, row("AutoCCODE", "maybe", "CBELE", "1"),
-			Problem{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 須為 0 不使用自動編號、1 使用自動編號 (Y/N, TRUE/FALSE, 是/否) 其中之一,實際為 "maybe"`}},
-		{"bool 2 en", en, row("AutoCCODE", "2", "CBELE", "1"),
-			Problem{"AutoCCODE", 0, Error, `AutoCCODE (automatic customer code): must be one of 0 no, 1 yes (Y/N, TRUE/FALSE, 是/否), found "2"`}},
-		{"decimal 1.2.3 zh", Config{}, row("CCODE", "C1", "CBELE", "1.2.3"),
-			Problem{"CBELE", 1, Error, `CBELE 信用額度: 須為數字(可有小數點及千分位逗號),實際為 "1.2.3"`}},
-		{"decimal abc en", en, row("CCODE", "C1", "CBELE", "abc"),
-			Problem{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "abc"`}},
-		{"decimal NaN", en, row("CCODE", "C1", "CDISC", "NaN"),
-			Problem{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "NaN"`}},
-		{"decimal exponent", en, row("CCODE", "C1", "CDISC", "1e5"),
-			Problem{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "1e5"`}},
-		{"decimal bad grouping", en, row("CCODE", "C1", "CBELE", "1,23"),
-			Problem{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "1,23"`}},
-		{"decimal too many digits", en, row("CCODE", "C1", "CBELE", "12345678901234567890.123456789"),
-			Problem{"CBELE", 1, Error, `CBELE (credit limit): at most 28 digits, found "12345678901234567890.123456789"`}},
+		{"int zh", Config{}, rowOf("CCODE", "C1", "CDAYS", "3天"),
+			wp{"CDAYS", 1, Error, `CDAYS 維修預定還貨天數: 須為整數,實際為 "3天"`}},
+		{"int fraction en", en, rowOf("CCODE", "C1", "CwebM", "1.5"),
+			wp{"CwebM", 1, Error, `CwebM (free-shipping threshold): must be a whole number, found "1.5"`}},
+		{"int range zh", Config{}, rowOf("CCODE", "C1", "CwebM", "99999999999"),
+			wp{"CwebM", 1, Error, `CwebM 免運費門檻金額: 數值超出範圍,實際為 "99999999999"`}},
+		{"enum zh", Config{}, rowOf("CCODE", "C1", "Sex", "3"),
+			wp{"Sex", 1, Error, `Sex 客戶性別: 須為 0 未設定、1 男性、2 女性 其中之一,實際為 "3"`}},
+		{"enum dropdown mismatch en", en, rowOf("CCODE", "C1", "Sex", "1 女性"),
+			wp{"Sex", 1, Error, `Sex (sex): must be one of 0 not set, 1 male, 2 female, found "1 女性"`}},
+		{"CTAX1 gap", en, rowOf("CCODE", "C1", "CTAX1", "5"),
+			wp{"CTAX1", 1, Error, `CTAX1 (invoice tax type): must be one of 0 no invoice, 1 taxable, 2 zero-rated, 3 exempt, 9 mixed, found "5"`}},
+		{"bool zh", Config{}, rowOf("AutoCCODE", "maybe", "CBELE", "1"),
+			wp{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 須為 0 不使用自動編號、1 使用自動編號 (Y/N, TRUE/FALSE, 是/否, 有/無) 其中之一,實際為 "maybe"`}},
+		{"bool 2 en", en, rowOf("AutoCCODE", "2", "CBELE", "1"),
+			wp{"AutoCCODE", 0, Error, `AutoCCODE (automatic customer code): must be one of 0 no, 1 yes (Y/N, TRUE/FALSE, 是/否, 有/無), found "2"`}},
+		{"decimal 1.2.3 zh", Config{}, rowOf("CCODE", "C1", "CBELE", "1.2.3"),
+			wp{"CBELE", 1, Error, `CBELE 信用額度: 須為數字(可有小數點及千分位逗號),實際為 "1.2.3"`}},
+		{"decimal abc en", en, rowOf("CCODE", "C1", "CBELE", "abc"),
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "abc"`}},
+		{"decimal NaN", en, rowOf("CCODE", "C1", "CDISC", "NaN"),
+			wp{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "NaN"`}},
+		{"decimal exponent", en, rowOf("CCODE", "C1", "CDISC", "1e5"),
+			wp{"CDISC", 1, Error, `CDISC (price discount): must be a decimal number (a point and thousands commas allowed), found "1e5"`}},
+		{"decimal bad grouping", en, rowOf("CCODE", "C1", "CBELE", "1,23"),
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "1,23"`}},
+		{"decimal too many digits", en, rowOf("CCODE", "C1", "CBELE", "12345678901234567890.123456789"),
+			wp{"CBELE", 1, Error, `CBELE (credit limit): at most 28 digits, found "12345678901234567890.123456789"`}},
 		// CRDAT.
-		{"CRDAT zh", Config{}, row("CCODE", "C1", "CRDAT", "32"),
-			Problem{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
-		{"CRDAT en", en, row("CCODE", "C1", "CRDAT", "32"),
-			Problem{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "32"`}},
-		{"CRDAT 0", en, row("CCODE", "C1", "CRDAT", "0"),
-			Problem{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "0"`}},
-		{"CRDAT text", Config{}, row("CCODE", "C1", "CRDAT", "月底"),
-			Problem{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "月底"`}},
+		{"CRDAT zh", Config{}, rowOf("CCODE", "C1", "CRDAT", "32"),
+			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
+		{"CRDAT en", en, rowOf("CCODE", "C1", "CRDAT", "32"),
+			wp{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "32"`}},
+		{"CRDAT 0", en, rowOf("CCODE", "C1", "CRDAT", "0"),
+			wp{"CRDAT", 1, Error, `CRDAT (closing day): must be 1-31, found "0"`}},
+		{"CRDAT text", Config{}, rowOf("CCODE", "C1", "CRDAT", "月中"),
+			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "月中"`}},
+		{"CRDAT 32日", Config{}, rowOf("CCODE", "C1", "CRDAT", "32日"),
+			wp{"CRDAT", 1, Error, `CRDAT 結帳日期: 須為 1-31,實際為 "32日"`}},
+		{"salesperson name zh", Config{}, rowOf("CCODE", "C1", "CSCOD", "王小明"),
+			wp{"CSCOD", 1, Error, `CSCOD 業務員代號: 須為人員代號(例如 S001),實際像是姓名 "王小明";請改填代號,或在對應檔 (mapping) 把此欄設為 ignore`}},
+		{"sales manager name en", en, rowOf("CCODE", "C1", "CSCO1", "陳經理"),
+			wp{"CSCO1", 1, Error, `CSCO1 (sales manager code): must be a staff code (e.g. S001), found what looks like a name "陳經理"; fill in the code, or map the column to ignore in the mapping file`}},
+		{"amount with words", en, rowOf("CCODE", "C1", "CBELE", "五千元"),
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "五千元"`}},
+		{"amount currency twice", en, rowOf("CCODE", "C1", "CBELE", "$$5"),
+			wp{"CBELE", 1, Error, `CBELE (credit limit): must be a decimal number (a point and thousands commas allowed), found "$$5"`}},
+		{"sex unclear", en, rowOf("CCODE", "C1", "Sex", "男女"),
+			wp{"Sex", 1, Error, `Sex (sex): must be one of 0 not set, 1 male, 2 female, found "男女"`}},
+		{"yes/no word on a choice field that is not 0/1", en, rowOf("CCODE", "C1", "OFFER", "是"),
+			wp{"OFFER", 1, Error, `OFFER (invoicing): must be one of 0 with the goods, 1 at month end, 2 none, found "是"`}},
 		// Carrier.
-		{"carrier short zh", Config{}, row("CCODE", "C1", "PosPhoneCarrierId", "/ABC12"),
-			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須為半形斜線 / 加上 7 碼英文大寫、數字或 + - .,實際為 "/ABC12"`}},
-		{"carrier no slash en", en, row("CCODE", "C1", "PosPhoneCarrierId", "ABC12345"),
-			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "ABC12345"`}},
-		{"carrier bad char", en, row("CCODE", "C1", "PosPhoneCarrierId", "/ABC_234"),
-			Problem{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "/ABC_234"`}},
+		{"carrier short zh", Config{}, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/ABC12"),
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須為半形斜線 / 加上 7 碼英文大寫、數字或 + - .,實際為 "/ABC12"`}},
+		{"carrier missing its slash zh", Config{}, rowOf("CCODE", "C1", "PosPhoneCarrierId", "abc1234"),
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId POS專用手機載具: 須以半形斜線 / 開頭,實際為 "abc1234";應為 "/ABC1234"`}},
+		{"carrier missing its slash en", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "ABC.123"),
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must start with a slash /, found "ABC.123"; did you mean "/ABC.123"`}},
+		{"carrier no slash en", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "ABC12345"),
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "ABC12345"`}},
+		{"carrier bad char", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/ABC_234"),
+			wp{"PosPhoneCarrierId", 1, Error, `PosPhoneCarrierId (mobile barcode carrier): must be a slash / followed by 7 of A-Z 0-9 + - ., found "/ABC_234"`}},
 		// 統一編號.
-		{"CTCOD 7 digits zh", Config{}, row("CCODE", "C1", "CTCOD", "4595257"),
-			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "4595257";Excel 可能刪掉了開頭的 0,請將欄位格式設為文字並補回 0`}},
-		{"CTCOD 7 digits en", en, row("CCODE", "C1", "CTCOD", "4595257"),
-			Problem{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "4595257"; Excel may have dropped a leading 0 (format the column as text and add it back)`}},
-		{"CTCOD letters", Config{}, row("CCODE", "C1", "CTCOD", "1234567A"),
-			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 "1234567A"`}},
-		{"CTCOD checksum zh", Config{}, row("CCODE", "C1", "CTCOD", "12345678"),
-			Problem{"CTCOD", 1, Error, `CTCOD 統一編號: 檢查碼錯誤,不是有效的統一編號,實際為 "12345678"`}},
-		{"CTCOD checksum en", en, row("CCODE", "C1", "CTCOD", "04595253"),
-			Problem{"CTCOD", 1, Error, `CTCOD (business ID (統編)): fails the Ministry of Finance checksum, found "04595253"`}},
+		{"CTCOD 7 digits zh", Config{}, rowOf("CCODE", "C1", "CTCOD", "1234567"),
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "1234567";Excel 可能刪掉了開頭的 0,請將欄位格式設為文字並補回 0`}},
+		{"CTCOD 7 digits en", en, rowOf("CCODE", "C1", "CTCOD", "1234567"),
+			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "1234567"; Excel may have dropped a leading 0 (format the column as text and add it back)`}},
+		{"CTCOD 7 digits, the padded form passes zh", Config{}, rowOf("CCODE", "C1", "CTCOD", "4595257"),
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 7 碼 "4595257";Excel 可能刪掉了開頭的 0,應為 "04595257"(通過檢查碼),請將欄位格式設為文字後改正`}},
+		{"CTCOD 7 digits, the padded form passes en", en, rowOf("CCODE", "C1", "CTCOD", "4595257"),
+			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): must be 8 digits, found 7 in "4595257"; Excel may have dropped a leading 0: "04595257" passes the checksum (format the column as text and enter it)`}},
+		{"CTCOD letters", Config{}, rowOf("CCODE", "C1", "CTCOD", "1234567A"),
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 須為 8 碼數字,實際為 "1234567A"`}},
+		{"CTCOD checksum zh", Config{}, rowOf("CCODE", "C1", "CTCOD", "12345678"),
+			wp{"CTCOD", 1, Error, `CTCOD 統一編號: 檢查碼錯誤,不是有效的統一編號,實際為 "12345678"`}},
+		{"CTCOD checksum en", en, rowOf("CCODE", "C1", "CTCOD", "04595253"),
+			wp{"CTCOD", 1, Error, `CTCOD (business ID (統編)): fails the Ministry of Finance checksum, found "04595253"`}},
 		// CBELE on add.
-		{"CBELE blank code zh", Config{}, row("CCODE", "", "CNAM1", "甲"),
-			Problem{"CBELE", -1, Error, `CBELE 信用額度: 新增時,此欄位不可空白(或在對應檔設定預設值),實際為空白`}},
-		{"CBELE create mode en", Config{Lang: "en", Mode: "create"}, row("CCODE", "C1"),
-			Problem{"CBELE", -1, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
-		{"CBELE EditItem 0 column blank cell", en, row("CCODE", "C1", "EditItem", "0", "CBELE", " "),
-			Problem{"CBELE", 2, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
+		{"CBELE blank code zh", Config{}, rowOf("CCODE", "", "CNAM1", "甲"),
+			wp{"CBELE", -1, Error, `CBELE 信用額度: 新增時,此欄位不可空白(或在對應檔設定預設值),實際為空白`}},
+		{"CBELE create mode en", Config{Lang: "en", Mode: "create"}, rowOf("CCODE", "C1"),
+			wp{"CBELE", -1, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
+		{"CBELE EditItem 0 column blank cell", en, rowOf("CCODE", "C1", "EditItem", "0", "CBELE", " "),
+			wp{"CBELE", 2, Error, `CBELE (credit limit): must not be blank when a customer is created (or give a default in the mapping file), found a blank`}},
 		// Dates.
-		{"impossible date zh", Config{}, row("CCODE", "C1", "CBIRD", "2025/02/30"),
-			Problem{"CBIRD", 1, Error, `CBIRD 生日: 不存在的日期,實際為 "2025/02/30"`}},
-		{"impossible ROC date en", en, row("CCODE", "C1", "CWEBB", "113/13/01"),
-			Problem{"CWEBB", 1, Error, `CWEBB (web start date): no such date, found "113/13/01"`}},
-		{"Excel serial 60 is 1900/02/29", en, row("CCODE", "C1", "CBIRD", "60"),
-			Problem{"CBIRD", 1, Error, `CBIRD (birthday): no such date, found "60"`}},
-		{"unrecognised date zh", Config{}, row("CCODE", "C1", "CBIRD", "五月一日"),
-			Problem{"CBIRD", 1, Error, `CBIRD 生日: 無法辨識的日期,請用 YYYY/MM/DD 或民國 YYY/MM/DD,實際為 "五月一日"`}},
-		{"unrecognised date en", en, row("CCODE", "C1", "CBIRD", "5/1/2024"),
-			Problem{"CBIRD", 1, Error, `CBIRD (birthday): unrecognised date, use YYYY/MM/DD or ROC YYY/MM/DD, found "5/1/2024"`}},
-		{"before ROC year 1", Config{}, row("CCODE", "C1", "CWEBB", "1900/01/01"),
-			Problem{"CWEBB", 1, Error, `CWEBB 網站啟用日: 民國元年(1912)以前的日期無法以民國年表示,實際為 "1900/01/01"`}},
-		{"date output too long for S(9)", Config{}, row("CCODE", "C1", "CWEBE", "3000/01/01"),
-			Problem{"CWEBE", 1, Error, `CWEBE 網站停用日: 最長 9 個字元,實際為 10 個字元 "1089/01/01"`}},
+		{"impossible date zh", Config{}, rowOf("CCODE", "C1", "CBIRD", "2025/02/30"),
+			wp{"CBIRD", 1, Error, `CBIRD 生日: 不存在的日期,實際為 "2025/02/30"`}},
+		{"impossible ROC date en", en, rowOf("CCODE", "C1", "CWEBB", "113/13/01"),
+			wp{"CWEBB", 1, Error, `CWEBB (web start date): no such date, found "113/13/01"`}},
+		{"Excel serial 60 is 1900/02/29", en, rowOf("CCODE", "C1", "CBIRD", "60"),
+			wp{"CBIRD", 1, Error, `CBIRD (birthday): no such date, found "60"`}},
+		{"unrecognised date zh", Config{}, rowOf("CCODE", "C1", "CBIRD", "五月一日"),
+			wp{"CBIRD", 1, Error, `CBIRD 生日: 無法辨識的日期,請用 YYYY/MM/DD 或民國 YYY/MM/DD,實際為 "五月一日"`}},
+		{"unrecognised date en", en, rowOf("CCODE", "C1", "CBIRD", "5/1/2024"),
+			wp{"CBIRD", 1, Error, `CBIRD (birthday): unrecognised date, use YYYY/MM/DD or ROC YYY/MM/DD, found "5/1/2024"`}},
+		{"before ROC year 1", Config{}, rowOf("CCODE", "C1", "CWEBB", "1900/01/01"),
+			wp{"CWEBB", 1, Error, `CWEBB 網站啟用日: 民國元年(1912)以前的日期無法以民國年表示,實際為 "1900/01/01"`}},
+		{"ROC year over 999", Config{DateFormats: map[string]string{"CBIRD": "roc"}}, rowOf("CCODE", "C1", "CBIRD", "3000/01/01"),
+			wp{"CBIRD", 1, Error, `CBIRD 生日: 民國年超過 999 年的日期無法以民國年表示,實際為 "3000/01/01"`}},
+		{"ROC year over 999 in S(9)", Config{}, rowOf("CCODE", "C1", "CWEBE", "3000/01/01"),
+			wp{"CWEBE", 1, Error, `CWEBE 網站停用日: 民國年超過 999 年的日期無法以民國年表示,實際為 "3000/01/01"`}},
 		// Excel damage.
-		{"formula error in text field zh", Config{}, row("CCODE", "C1", "CNAM1", "#REF!"),
-			Problem{"CNAM1", 1, Error, `CNAM1 客戶名稱: 儲存格是公式錯誤 "#REF!",請修正試算表中的公式`}},
-		{"formula error in int field en", en, row("CCODE", "C1", "Sex", "#N/A"),
-			Problem{"Sex", 1, Error, `Sex (sex): formula error in the cell: "#N/A"; fix the formula in the spreadsheet`}},
-		{"scientific code en", en, row("CCODE", "9.12346E+11"),
-			Problem{"CCODE", 0, Error, `CCODE (customer code): Excel damaged the value into scientific notation "9.12346E+11" and digits were lost; format the column as text and re-type it`}},
-		{"scientific phone zh", Config{}, row("CCODE", "C1", "CPHONE", "9.33556E+08"),
-			Problem{"CPHONE", 1, Error, `CPHONE 手機: Excel 已把數值改成科學記號 "9.33556E+08",部分數字已遺失;請將欄位格式設為文字後重新輸入`}},
+		{"formula error in text field zh", Config{}, rowOf("CCODE", "C1", "CNAM1", "#REF!"),
+			wp{"CNAM1", 1, Error, `CNAM1 客戶名稱: 儲存格是公式錯誤 "#REF!",請修正試算表中的公式`}},
+		{"formula error in int field en", en, rowOf("CCODE", "C1", "Sex", "#N/A"),
+			wp{"Sex", 1, Error, `Sex (sex): formula error in the cell: "#N/A"; fix the formula in the spreadsheet`}},
+		{"scientific code en", en, rowOf("CCODE", "9.12346E+11"),
+			wp{"CCODE", 0, Error, `CCODE (customer code): Excel damaged the value into scientific notation "9.12346E+11" and digits were lost; format the column as text and re-type it`}},
+		{"scientific phone zh", Config{}, rowOf("CCODE", "C1", "CPHONE", "9.33556E+08"),
+			wp{"CPHONE", 1, Error, `CPHONE 手機: Excel 已把數值改成科學記號 "9.33556E+08",部分數字已遺失;請將欄位格式設為文字後重新輸入`}},
 		// Codes, modes, AutoCCODE, EditItem.
-		{"EditItem 3 zh", Config{}, row("CCODE", "C1", "EditItem", "3"),
-			Problem{"EditItem", 1, Error, `EditItem 客戶編輯: 須為 0 新增客戶、1 編輯客戶、2 由系統判斷,代號不存在為新增,存在為編輯 其中之一,實際為 "3"`}},
-		{"update mode blank code zh", Config{Mode: "update"}, row("CCODE", "", "CNAM1", "甲"),
-			Problem{"CCODE", 0, Error, `CCODE 客戶代號: 更新模式(update)須填客戶代號,實際為空白`}},
-		{"update mode no code column en", Config{Mode: "update", Lang: "en"}, row("CNAM1", "甲"),
-			Problem{"CCODE", -1, Error, `CCODE (customer code): update mode needs a customer code, found a blank`}},
-		{"EditItem 1 blank code en", en, row("CCODE", "", "EditItem", "1", "CNAM1", "甲"),
-			Problem{"CCODE", 0, Error, `CCODE (customer code): editing a customer (EditItem 1) needs a customer code, found a blank`}},
-		{"AutoCCODE with code zh", Config{}, row("CCODE", "C001", "AutoCCODE", "1"),
-			Problem{"AutoCCODE", 1, Error, `AutoCCODE 使用自動編號客戶代號: 僅新增時有用,且客戶代號須留空;客戶代號為 "C001",實際為 "1"`}},
-		{"AutoCCODE with code en", en, row("CCODE", "C001", "AutoCCODE", "TRUE"),
-			Problem{"AutoCCODE", 1, Error, `AutoCCODE (automatic customer code): only on add, and the customer code must be blank; the code is "C001", found "TRUE"`}},
-		{"AutoCCODE 0 with blank code", Config{}, row("AutoCCODE", "否", "CBELE", "1"),
-			Problem{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 客戶代號空白時以自動編號新增,AutoCCODE 不可為 0,實際為 "否"`}},
-		{"two columns disagree en", en, row("CCODE", "C1", "CNAM1", "甲", "CNAM1", "乙"),
-			Problem{"CNAM1", 2, Error, `CNAM1 (customer name): mapped from several columns with different values: "甲" and "乙"`}},
+		{"EditItem 3 zh", Config{}, rowOf("CCODE", "C1", "EditItem", "3"),
+			wp{"EditItem", 1, Error, `EditItem 客戶編輯: 須為 0 新增客戶、1 編輯客戶、2 由系統判斷,代號不存在為新增,存在為編輯 其中之一,實際為 "3"`}},
+		{"update mode blank code zh", Config{Mode: "update"}, rowOf("CCODE", "", "CNAM1", "甲"),
+			wp{"CCODE", 0, Error, `CCODE 客戶代號: 更新模式(update)須填客戶代號,實際為空白`}},
+		{"update mode no code column en", Config{Mode: "update", Lang: "en"}, rowOf("CNAM1", "甲"),
+			wp{"CCODE", -1, Error, `CCODE (customer code): update mode needs a customer code, found a blank`}},
+		{"EditItem 1 blank code en", en, rowOf("CCODE", "", "EditItem", "1", "CNAM1", "甲"),
+			wp{"CCODE", 0, Error, `CCODE (customer code): editing a customer (EditItem 1) needs a customer code, found a blank`}},
+		{"AutoCCODE with code zh", Config{}, rowOf("CCODE", "C001", "AutoCCODE", "1"),
+			wp{"AutoCCODE", 1, Error, `AutoCCODE 使用自動編號客戶代號: 僅新增時有用,且客戶代號須留空;客戶代號為 "C001",實際為 "1"`}},
+		{"AutoCCODE with code en", en, rowOf("CCODE", "C001", "AutoCCODE", "TRUE"),
+			wp{"AutoCCODE", 1, Error, `AutoCCODE (automatic customer code): only on add, and the customer code must be blank; the code is "C001", found "TRUE"`}},
+		{"AutoCCODE 0 with blank code", Config{}, rowOf("AutoCCODE", "否", "CBELE", "1"),
+			wp{"AutoCCODE", 0, Error, `AutoCCODE 使用自動編號客戶代號: 客戶代號空白時以自動編號新增,AutoCCODE 不可為 0,實際為 "否"`}},
+		{"two columns disagree en", en, rowOf("CCODE", "C1", "CNAM1", "甲", "CNAM1", "乙"),
+			wp{"CNAM1", 2, Error, `CNAM1 (customer name): mapped from several columns with different values: "甲" and "乙"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -341,8 +389,8 @@ func TestFormulaErrors(t *testing.T) {
 			t.Run(e+" in "+code, func(t *testing.T) {
 				f := mapping.MustLookup(code)
 				want := f.Name("en") + `: formula error in the cell: "` + strings.TrimSpace(e) + `"; fix the formula in the spreadsheet`
-				checkProblem(t, problemCase{cfg: Config{Lang: "en"}, row: row("CCODE", "C1", code, e),
-					want: Problem{code, 1, Error, want}})
+				checkProblem(t, problemCase{cfg: Config{Lang: "en"}, row: rowOf("CCODE", "C1", code, e),
+					want: wp{code, 1, Error, want}})
 			})
 		}
 	}
@@ -351,44 +399,50 @@ func TestFormulaErrors(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	en := Config{Lang: "en"}
 	tests := []problemCase{
-		{"email zh", Config{}, row("CCODE", "C1", "EMAIL", "a@b"),
-			Problem{"EMAIL", 1, Warning, `EMAIL 電子郵件: 電子郵件格式可能有誤,實際為 "a@b"`}},
-		{"email display name en", en, row("CCODE", "C1", "EMAIL", "Wang <a@b.com>"),
-			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "Wang <a@b.com>"`}},
-		{"email two at signs", en, row("CCODE", "C1", "EMAIL", "a@@b.com"),
-			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@@b.com"`}},
-		{"email list", en, row("CCODE", "C1", "EMAIL", "a@b.com;c@d.com"),
-			Problem{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@b.com;c@d.com"`}},
-		{"ID format zh", Config{}, row("CCODE", "C1", "CIDNO", "12345"),
-			Problem{"CIDNO", 1, Warning, `CIDNO 身份證號: 不是身分證或居留證號的格式,實際為 "12345"`}},
-		{"ID format second digit", en, row("CCODE", "C1", "CIDNO", "A323456789"),
-			Problem{"CIDNO", 1, Warning, `CIDNO (national ID): is not in the form of a national ID or resident certificate number, found "A323456789"`}},
-		{"ID checksum en", en, row("CCODE", "C1", "CIDNO", "A123456788"),
-			Problem{"CIDNO", 1, Warning, `CIDNO (national ID): national ID / resident certificate checksum fails, found "A123456788"`}},
-		{"ID checksum zh lower-case", Config{}, row("CCODE", "C1", "CIDNO", "ac01234568"),
-			Problem{"CIDNO", 1, Warning, `CIDNO 身份證號: 身分證/居留證號檢查碼錯誤,實際為 "AC01234568"`}},
-		{"phone zero zh", Config{}, row("CCODE", "C1", "CPHONE", "933555666"),
-			Problem{"CPHONE", 1, Warning, `CPHONE 手機: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666"`}},
-		{"phone zero en", en, row("CCODE", "C1", "CTFAX", "912345678"),
-			Problem{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "912345678"`}},
-		{"PosBonus on upsert zh", Config{}, row("CCODE", "C1", "PosBonus", "100"),
-			Problem{"PosBonus", 1, Warning, `PosBonus POS紅利點數: 僅限新增客戶時使用;此列不是新增(EditItem 2),客戶已存在時伺服器會忽略,實際為 "100"`}},
-		{"PosBonus on update en", Config{Lang: "en", Mode: "update"}, row("CCODE", "C1", "PosBonus", "100"),
-			Problem{"PosBonus", 1, Warning, `PosBonus (POS bonus points): only used when a customer is created; this row is not a create (EditItem 1), so the server ignores it for an existing customer, found "100"`}},
-		{"web dates reversed zh", Config{}, row("CCODE", "C1", "CWEBB", "2024/06/01", "CWEBE", "113/05/31"),
-			Problem{"CWEBB", 1, Warning, `CWEBB 網站啟用日: 晚於網站停用日 CWEBE "113/05/31",實際為 "113/06/01"`}},
-		{"web dates reversed en", en, row("CCODE", "C1", "CWEBB", "114/01/01", "CWEBE", "2024/12/31"),
-			Problem{"CWEBB", 1, Warning, `CWEBB (web start date): is later than the web end date CWEBE "113/12/31", found "114/01/01"`}},
-		{"carrier lower-case zh", Config{}, row("CCODE", "C1", "PosPhoneCarrierId", "/abc.123"),
-			Problem{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId POS專用手機載具: 英文字母須為大寫,已將 "/abc.123" 轉為 "/ABC.123"`}},
-		{"carrier lower-case en", en, row("CCODE", "C1", "PosPhoneCarrierId", "／ａｂｃ＋１２３"),
-			Problem{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId (mobile barcode carrier): letters must be upper-case; "/abc+123" sent as "/ABC+123"`}},
-		{"Excel serial date en", en, row("CCODE", "C1", "CBIRD", "45413"),
-			Problem{"CBIRD", 1, Warning, `CBIRD (birthday): Excel stored the date as a number; "45413" read as "2024/05/01", please check`}},
-		{"Excel serial date zh ROC", Config{}, row("CCODE", "C1", "CWEBB", "45413"),
-			Problem{"CWEBB", 1, Warning, `CWEBB 網站啟用日: Excel 以數字儲存日期,已將 "45413" 讀成 "113/05/01",請確認`}},
-		{"time dropped zh", Config{}, row("CCODE", "C1", "CBIRD", "2024/05/01 13:45:00"),
-			Problem{"CBIRD", 1, Warning, `CBIRD 生日: 只送出日期,時間已捨棄,實際為 "2024/05/01 13:45:00"`}},
+		{"email zh", Config{}, rowOf("CCODE", "C1", "EMAIL", "a@b"),
+			wp{"EMAIL", 1, Warning, `EMAIL 電子郵件: 電子郵件格式可能有誤,實際為 "a@b"`}},
+		{"email display name en", en, rowOf("CCODE", "C1", "EMAIL", "Wang <a@b.com>"),
+			wp{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "Wang <a@b.com>"`}},
+		{"email two at signs", en, rowOf("CCODE", "C1", "EMAIL", "a@@b.com"),
+			wp{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@@b.com"`}},
+		{"email list", en, rowOf("CCODE", "C1", "EMAIL", "a@b.com;c@d.com"),
+			wp{"EMAIL", 1, Warning, `EMAIL (e-mail): does not look like an e-mail address, found "a@b.com;c@d.com"`}},
+		{"ID format zh", Config{}, rowOf("CCODE", "C1", "CIDNO", "12345"),
+			wp{"CIDNO", 1, Warning, `CIDNO 身份證號: 不是身分證或居留證號的格式,實際為 "12345"`}},
+		{"ID format second digit", en, rowOf("CCODE", "C1", "CIDNO", "A323456789"),
+			wp{"CIDNO", 1, Warning, `CIDNO (national ID): is not in the form of a national ID or resident certificate number, found "A323456789"`}},
+		{"ID checksum en", en, rowOf("CCODE", "C1", "CIDNO", "A123456788"),
+			wp{"CIDNO", 1, Warning, `CIDNO (national ID): national ID / resident certificate checksum fails, found "A123456788"`}},
+		{"ID checksum zh lower-case", Config{}, rowOf("CCODE", "C1", "CIDNO", "ac01234568"),
+			wp{"CIDNO", 1, Warning, `CIDNO 身份證號: 身分證/居留證號檢查碼錯誤,實際為 "AC01234568"`}},
+		{"phone zero zh", Config{}, rowOf("CCODE", "C1", "CPHONE", "933555666"),
+			wp{"CPHONE", 1, Warning, `CPHONE 手機: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666"`}},
+		{"phone zero en", en, rowOf("CCODE", "C1", "CTFAX", "912345678"),
+			wp{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "912345678"`}},
+		{"landline lost its 0 zh", Config{}, rowOf("CCODE", "C1", "CTELE", "224222299"),
+			wp{"CTELE", 1, Warning, `CTELE 客戶電話: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "224222299"`}},
+		{"phone 2 lost its 0 en", en, rowOf("CCODE", "C1", "CTEL2", "424222299"),
+			wp{"CTEL2", 1, Warning, `CTEL2 (phone 2): may have lost its leading 0 (Excel drops leading zeros of numbers), found "424222299"`}},
+		{"fax lost its 0 en", en, rowOf("CCODE", "C1", "CTFAX", "37123456"+"7"),
+			wp{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "371234567"`}},
+		{"PosBonus on upsert zh", Config{}, rowOf("CCODE", "C1", "PosBonus", "100"),
+			wp{"PosBonus", 1, Warning, `PosBonus POS紅利點數: 僅限新增客戶時使用;此列不是新增(EditItem 2),客戶已存在時伺服器會忽略,實際為 "100"`}},
+		{"PosBonus on update en", Config{Lang: "en", Mode: "update"}, rowOf("CCODE", "C1", "PosBonus", "100"),
+			wp{"PosBonus", 1, Warning, `PosBonus (POS bonus points): only used when a customer is created; this row is not a create (EditItem 1), so the server ignores it for an existing customer, found "100"`}},
+		{"web dates reversed zh", Config{}, rowOf("CCODE", "C1", "CWEBB", "2024/06/01", "CWEBE", "113/05/31"),
+			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: 晚於網站停用日 CWEBE "113.05.31",實際為 "113.06.01"`}},
+		{"web dates reversed en", en, rowOf("CCODE", "C1", "CWEBB", "114/01/01", "CWEBE", "2024/12/31"),
+			wp{"CWEBB", 1, Warning, `CWEBB (web start date): is later than the web end date CWEBE "113.12.31", found "114.01.01"`}},
+		{"carrier lower-case zh", Config{}, rowOf("CCODE", "C1", "PosPhoneCarrierId", "/abc.123"),
+			wp{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId POS專用手機載具: 英文字母須為大寫,已將 "/abc.123" 轉為 "/ABC.123"`}},
+		{"carrier lower-case en", en, rowOf("CCODE", "C1", "PosPhoneCarrierId", "／ａｂｃ＋１２３"),
+			wp{"PosPhoneCarrierId", 1, Warning, `PosPhoneCarrierId (mobile barcode carrier): letters must be upper-case; "/abc+123" sent as "/ABC+123"`}},
+		{"Excel serial date en", en, rowOf("CCODE", "C1", "CBIRD", "45413"),
+			wp{"CBIRD", 1, Warning, `CBIRD (birthday): Excel stored the date as a number; "45413" read as "2024/05/01", please check`}},
+		{"Excel serial date zh ROC", Config{}, rowOf("CCODE", "C1", "CWEBB", "45413"),
+			wp{"CWEBB", 1, Warning, `CWEBB 網站啟用日: Excel 以數字儲存日期,已將 "45413" 讀成 "113.05.01",請確認`}},
+		{"time dropped zh", Config{}, rowOf("CCODE", "C1", "CBIRD", "2024/05/01 13:45:00"),
+			wp{"CBIRD", 1, Warning, `CBIRD 生日: 只送出日期,時間已捨棄,實際為 "2024/05/01 13:45:00"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -440,7 +494,7 @@ func TestNoProblem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code+" "+tt.text, func(t *testing.T) {
-			r := row("CCODE", "C1", tt.code, tt.text)
+			r := rowOf("CCODE", "C1", tt.code, tt.text)
 			if tt.code == "CCODE" {
 				r = r[1:]
 			}
@@ -457,7 +511,7 @@ func TestNoProblem(t *testing.T) {
 
 func TestSeveralProblemsOrdered(t *testing.T) {
 	v := mustNew(t, Config{Lang: "en"})
-	o := v.Validate(7, row(
+	o := v.Validate(7, rowOf(
 		"EMAIL", "bad", // warning
 		"CRDAT", "40", // error
 		"CCODE", "C1",
@@ -495,19 +549,19 @@ func TestDuplicates(t *testing.T) {
 		{9, "", ""}, // blank codes are never duplicates
 		{10, "Ｃ００１", `CCODE 客戶代號: 與第 5 列重複 "C001"`},
 		{11, " C002 ", `CCODE 客戶代號: 與第 6 列重複 "C002"`},
-		{12, "c001", ""}, // exact compare
+		{12, "c001", ""}, // exact compare (a warning, see TestCaseDuplicates)
 	}
 	for _, s := range steps {
 		t.Run(strconv.Itoa(s.line), func(t *testing.T) {
-			o := v.Validate(s.line, row("CCODE", s.code, "CBELE", "1"))
+			o := v.Validate(s.line, rowOf("CCODE", s.code, "CBELE", "1"))
 			if got := o.Errors(); got != s.dup {
 				t.Errorf("errors: got %q, want %q", got, s.dup)
 			}
 		})
 	}
 	en := mustNew(t, Config{Lang: "en"})
-	en.Validate(3, row("CCODE", "X", "CNAM2", "this short name is far too long")) // invalid, still remembered
-	o := en.Validate(4, row("CCODE", "X"))
+	en.Validate(3, rowOf("CCODE", "X", "CNAM2", "this short name is far too long")) // invalid, still remembered
+	o := en.Validate(4, rowOf("CCODE", "X"))
 	if got, want := o.Errors(), `CCODE (customer code): duplicates row 3: "X"`; got != want {
 		t.Errorf("errors: got %q, want %q", got, want)
 	}
@@ -736,7 +790,7 @@ func TestBig5Length(t *testing.T) {
 		})
 	}
 	// The same value passes in characters and fails in Big5 bytes.
-	r := row("CCODE", "C1", "CSNA3", "王大明先生") // 5 characters, 10 bytes, S(8)
+	r := rowOf("CCODE", "C1", "CSNA3", "王大明先生") // 5 characters, 10 bytes, S(8)
 	if o := mustNew(t, Config{}).Validate(2, r); !o.Valid() {
 		t.Errorf("char unit: got %q, want valid", o.Errors())
 	}
@@ -766,6 +820,7 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte{0, 52, 49}, "Ｃ００１|1|/abc1234", uint8(7))
 	f.Add([]byte{0, 46, 47}, "C1|2024/06/01|113/05/31", uint8(1))
 	f.Add([]byte{0, 14, 27}, "9.12346E+11|933555666|a123456789", uint8(3))
+	f.Add([]byte{0, 16, 17, 4}, "C1|NT$5,000|每月月底|男", uint8(0))
 	fields := mapping.Fields()
 	f.Fuzz(func(t *testing.T, sel []byte, text string, cfgSel uint8) {
 		cfg := Config{
@@ -813,7 +868,7 @@ func FuzzValidate(f *testing.F) {
 					if fd.Kind != mapping.String {
 						t.Fatalf("%s: string %q for kind %v", code, x, fd.Kind)
 					}
-					if k, _ := v.checkLength(fd, x); k >= 0 {
+					if k, _ := v.checkLength(fd, x); k != "" {
 						t.Fatalf("%s: %q longer than S(%d) in %s", code, x, fd.MaxLen, cfg.LengthUnit)
 					}
 				case json.Number:
@@ -836,7 +891,7 @@ func FuzzValidate(f *testing.F) {
 
 func BenchmarkValidate(b *testing.B) {
 	v := mustNew(b, Config{})
-	r := row("CCODE", "C000001", "CNAM2", "小明", "CNAM1", "王小明股份有限公司", "Sex", "1 男性",
+	r := rowOf("CCODE", "C000001", "CNAM2", "小明", "CNAM1", "王小明股份有限公司", "Sex", "1 男性",
 		"CADD1", "台中市西屯區XX路123號", "CTELE", "04-24222299", "CPOS1", "111", "CPHONE", "０９３３５５５６６６",
 		"CTCOD", "04595257", "CBELE", "1,234,567.89", "CRDAT", "05", "EMAIL", "wang@example.com.tw",
 		"CIDNO", "A123456789", "CBIRD", "1990/5/1", "PosPhoneCarrierId", "/ABC1234")
@@ -849,17 +904,70 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-func TestMessagesComplete(t *testing.T) {
-	for k := msgFormula; k <= msgWebDates; k++ {
-		m, ok := messages[k]
-		t.Run(strconv.Itoa(int(k)), func(t *testing.T) {
-			if !ok || m.zh == "" || m.en == "" {
-				t.Fatalf("message %d: got %q, want zh and en", k, m)
+// Every code renders in both languages, with as many verbs as the other
+// language, and a problem renders as its Message in either language's
+// validator.
+func TestMessagesRender(t *testing.T) {
+	codes := Codes()
+	if len(codes) < 30 {
+		t.Fatalf("Codes(): got %d codes, want every message", len(codes))
+	}
+	f := mapping.MustLookup("Sex")
+	for _, code := range codes {
+		t.Run(code, func(t *testing.T) {
+			m := messages[code]
+			if m.zh == "" || m.en == "" {
+				t.Fatalf("got %+v, want zh and en", m)
 			}
 			if got, want := strings.Count(m.en, "%"), strings.Count(m.zh, "%"); got != want {
 				t.Errorf("verbs in en %q: got %d, want %d as in zh %q", m.en, got, want, m.zh)
 			}
+			n := strings.Count(m.zh, "%")
+			if m.choices {
+				n--
+			}
+			args := make([]string, n)
+			for i := range args {
+				args[i] = "V" + strconv.Itoa(i)
+			}
+			for _, lang := range []string{"zh", "en"} {
+				got, ok := Render(code, lang, f, args)
+				if !ok || strings.Contains(got, "%!") || !strings.HasPrefix(got, f.Name(lang)+": ") {
+					t.Errorf("Render(%s, %s): got %q (ok %v)", code, lang, got, ok)
+				}
+				for _, a := range args {
+					if !strings.Contains(got, a) {
+						t.Errorf("Render(%s, %s): %q lacks argument %s", code, lang, got, a)
+					}
+				}
+			}
 		})
+	}
+	if _, ok := Render("no_such_code", "zh", f, nil); ok {
+		t.Error("Render of an unknown code: got ok")
+	}
+}
+
+func TestProblemRenderOtherLanguage(t *testing.T) {
+	zh := mustNew(t, Config{}).Validate(2, rowOf("CCODE", "C1", "CRDAT", "32", "Sex", "9"))
+	en := mustNew(t, Config{Lang: "en"}).Validate(2, rowOf("CCODE", "C1", "CRDAT", "32", "Sex", "9"))
+	if len(zh.Problems) != 2 || len(en.Problems) != 2 {
+		t.Fatalf("got %d and %d problems, want 2 each", len(zh.Problems), len(en.Problems))
+	}
+	for i, p := range zh.Problems {
+		if got, want := p.Render("en"), en.Problems[i].Message; got != want {
+			t.Errorf("zh problem rendered in en: got %q, want %q", got, want)
+		}
+		if p.Code != en.Problems[i].Code || strings.Join(p.Args, "|") != strings.Join(en.Problems[i].Args, "|") {
+			t.Errorf("code/args differ by language: %q %q vs %q %q", p.Code, p.Args, en.Problems[i].Code, en.Problems[i].Args)
+		}
+	}
+	if p := zh.Problems[0]; p.Code != "not_choice" || len(p.Args) != 1 || p.Args[0] != "9" {
+		t.Errorf("Sex problem: got code %q args %q, want not_choice [9]", p.Code, p.Args)
+	}
+	plain := Problem{Message: "自訂訊息"}
+	if got := plain.Render("en"); got != "自訂訊息" {
+		t.Errorf("a problem without a code: got %q, want its Message", got)
 	}
 }
 
@@ -884,6 +992,199 @@ func TestTemplateDropdownTextsAreAccepted(t *testing.T) {
 					}
 				})
 			}
+		}
+	}
+}
+
+// Another entity is another catalog: its fields name their checks, and
+// the validator applies them without knowing the fields' codes.
+func TestOtherCatalog(t *testing.T) {
+	fields := []mapping.Field{
+		{Code: "PCODE", Label: "產品代號", LabelEN: "product code", Kind: mapping.String, MaxLen: 6, Class: mapping.Code},
+		{Code: "MAKERID", Label: "廠商統編", LabelEN: "maker business ID", Kind: mapping.String, MaxLen: 8, Class: mapping.Code, Check: mapping.CheckBizID},
+		{Code: "HOTLINE", Label: "客服電話", LabelEN: "hotline", Kind: mapping.String, MaxLen: 20, Class: mapping.Phone, Check: mapping.CheckLeadingZero},
+		{Code: "PRICE", Label: "售價", LabelEN: "price", Kind: mapping.Decimal, Class: mapping.Number, RequiredOnAdd: true},
+	}
+	cat := mapping.NewCatalog("products", "PCODE", fields)
+	v := mustNew(t, Config{Lang: "en", Catalog: cat})
+	val := func(code, text string, col int) Value {
+		return Value{Field: cat.MustLookup(code), Column: col, Text: text}
+	}
+	o := v.Validate(2, []Value{val("PCODE", "P1", 0), val("MAKERID", "12345678", 1), val("HOTLINE", "912345678", 2)})
+	var got []string
+	for _, p := range o.Problems {
+		got = append(got, p.Field+" "+p.Code)
+	}
+	want := "MAKERID biz_id_checksum|PRICE required_on_add|HOTLINE phone_zero"
+	if strings.Join(got, "|") != want {
+		t.Errorf("problems: got %q, want %q", strings.Join(got, "|"), want)
+	}
+	if msg := o.Problems[0].Message; msg != `MAKERID (maker business ID): fails the Ministry of Finance checksum, found "12345678"` {
+		t.Errorf("message: got %q", msg)
+	}
+	bad := mapping.NewCatalog("bad", "", []mapping.Field{{Code: "X", Kind: mapping.String, MaxLen: 1, Check: "no_such_rule"}})
+	if _, err := New(Config{Catalog: bad}); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "no_such_rule") {
+		t.Errorf("unknown check: got %v, want ErrConfig naming it", err)
+	}
+}
+
+// Words people type for numbers, choices and days are read as they mean.
+func TestWordsPeopleType(t *testing.T) {
+	tests := []struct {
+		code, text, want string
+		warning          string // expected warning code, "" for none
+	}{
+		{"Sex", "男", "1", ""},
+		{"Sex", "女", "2", ""},
+		{"Sex", "m", "1", ""},
+		{"Sex", "F", "2", ""},
+		{"Sex", "小姐", "2", ""},
+		{"AutoCCODE", "否", "0", ""}, // Bool, as before
+		{"C1", "是", "1", ""},
+		{"C1", "否", "0", ""},
+		{"PAUSE", "Y", "1", ""},
+		{"PAUSE", "n", "0", ""},
+		{"CAGRE", "有", "1", ""},
+		{"CAGRE", "無", "0", ""},
+		{"CAGRE", "TRUE", "1", ""},
+		{"CAGRE", "false", "0", ""},
+		{"CBELE", "NT$5,000", "5000", ""},
+		{"CBELE", "NT$ 5,000", "5000", ""},
+		{"CBELE", "$1,200", "1200", ""},
+		{"CBELE", "5,000元", "5000", ""},
+		{"CBELE", "５,０００", "5000", ""},
+		{"CBELE", "５，０００元", "5000", ""},
+		{"CBELE", "ＮＴ＄３００", "300", ""},
+		{"CBELE", "-$1,200.50", "-1200.50", ""},
+		{"CBELE", "ntd 300", "300", ""},
+		{"BonusPoint", "1,000元", "1000", ""},
+		{"CwebM", "NT$1,500", "1500", ""},
+		{"CwebS", "80元", "80", ""},
+		{"CRDAT", "25日", "25", ""},
+		{"CRDAT", "每月25日", "25", ""},
+		{"CRDAT", "每月 5 號", "5", ""},
+		{"CRDAT", "月底", "31", "month_end"},
+		{"CRDAT", "每月月底", "31", "month_end"},
+		{"CSCOD", "S001", "S001", ""},
+		{"CSCOD", "北01", "北01", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code+" "+tt.text, func(t *testing.T) {
+			o := mustNew(t, Config{}).Validate(2, rowOf("CCODE", "C1", tt.code, tt.text))
+			if !o.Valid() {
+				t.Fatalf("invalid:%s", dump(o))
+			}
+			if got := fmt.Sprint(o.Payload[mapping.MustLookup(tt.code).Code]); got != tt.want {
+				t.Errorf("sent %q, want %q", got, tt.want)
+			}
+			var codes []string
+			for _, p := range o.Problems {
+				codes = append(codes, p.Code)
+			}
+			if got := strings.Join(codes, ","); got != tt.warning {
+				t.Errorf("problems: got %q, want %q", got, tt.warning)
+			}
+		})
+	}
+}
+
+func FuzzNumberWords(f *testing.F) {
+	for _, s := range []string{"NT$5,000", "-$1,200.50", "5,000元", "$", "NT$-5", "元", "每月25日", "月底", "+NT 3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := stripCurrency(s)
+		if out != s && (out == "" || len(out) >= len(s)) {
+			t.Fatalf("stripCurrency(%q) = %q: not shorter", s, out)
+		}
+		if d, _, ok := canonicalDecimal(out); ok {
+			if !json.Valid([]byte(d)) {
+				t.Fatalf("canonicalDecimal(stripCurrency(%q)) = %q, not a JSON number", s, d)
+			}
+		}
+		if summaryLabel(s) != notLabel && summaryLabel(s+"企業社") != notLabel && !strings.Contains(foldLabel(s), ":") {
+			t.Fatalf("%q and %q are both summary labels: a name would be skipped", s, s+"企業社")
+		}
+		_ = numberish(s)
+		if day, end := dayWords(s); !end {
+			if n, ok, err := parseWhole(day); ok && err == nil && n >= 1 && n <= 31 && !strings.Contains(s, strconv.Itoa(n%10)) {
+				t.Fatalf("dayWords(%q) = %q: a day not in the text", s, day)
+			}
+		}
+	})
+}
+
+// A code shorter than the file's zero-padded codes lost its zeros.
+func TestCodeLostZeros(t *testing.T) {
+	v := mustNew(t, Config{Lang: "en"})
+	steps := []struct{ code, vip, want string }{
+		{"123", "", ""},       // nothing padded seen yet
+		{"00042", "", ""},     // padded: width 5
+		{"C7", "", ""},        // not all digits
+		{"00043", "0099", ""}, // padded
+		{"44", "12", `CCODE (customer code): may have lost its leading zeros (other codes such as "00042" have them; Excel drops leading zeros of numbers), found "44"; format the column as text and add them back|VIPNO (VIP number): may have lost its leading zeros (other codes such as "0099" have them; Excel drops leading zeros of numbers), found "12"; format the column as text and add them back`},
+		{"12345", "", ""}, // as long as the padded codes
+	}
+	for i, s := range steps {
+		o := v.Validate(i+2, rowOf("CCODE", s.code, "VIPNO", s.vip))
+		var got []string
+		for _, p := range o.Problems {
+			if p.Severity == Warning {
+				got = append(got, p.Message)
+			}
+		}
+		if strings.Join(got, "|") != s.want {
+			t.Errorf("%s: got %q, want %q", s.code, strings.Join(got, "|"), s.want)
+		}
+	}
+}
+
+// FuzzParseDate: every date read is written in every format, and each
+// written form reads back as the same date.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"113.05.01", "99.1.2", "2024/05/01", "民國113年5月1日", "1130501", "45413", "2024-05-01T00:00:00", "1.1.1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, res := parseDate(s)
+		if res == dateBad || res == dateImpossible {
+			return
+		}
+		for _, format := range mapping.DateFormatNames() {
+			out, ok := formatDate(d, format)
+			if !ok {
+				if d.y > 1911 && d.y <= 2910 {
+					t.Fatalf("%q: %v not written as %s", s, d, format)
+				}
+				continue
+			}
+			back, res := parseDate(out)
+			if back != d || (res != dateOK && d.y >= 1000) {
+				t.Fatalf("%q → %s %q → %v (%v), want %v", s, format, out, back, res, d)
+			}
+		}
+	})
+}
+
+func TestCaseDuplicates(t *testing.T) {
+	v := mustNew(t, Config{})
+	steps := []struct {
+		line       int
+		code, warn string
+		err        string
+	}{
+		{2, "a001", "", ""},
+		{3, "A001", `CCODE 客戶代號: 與第 2 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 "A001"`, ""},
+		{4, "A001", "", `CCODE 客戶代號: 與第 3 列重複 "A001"`},
+		{5, "Ａ００１", "", `CCODE 客戶代號: 與第 3 列重複 "A001"`},
+		{6, "b-01", "", ""},
+		{7, "B-01", `CCODE 客戶代號: 與第 6 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 "B-01"`, ""},
+		{8, "001", "", ""},
+	}
+	for _, s := range steps {
+		o := v.Validate(s.line, rowOf("CCODE", s.code, "CBELE", "1"))
+		if o.Warnings() != s.warn || o.Errors() != s.err {
+			t.Errorf("row %d %q: got warnings %q errors %q, want %q %q", s.line, s.code, o.Warnings(), o.Errors(), s.warn, s.err)
 		}
 	}
 }

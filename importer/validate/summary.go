@@ -1,0 +1,132 @@
+package validate
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/custimport/custimport/mapping"
+	"golang.org/x/text/width"
+)
+
+// Totals, subtotal and signature rows: office lists end with a 合計 row
+// (sums in the number columns), a 共 11 筆 line, or 製表人/審核/核准
+// signatures. They are not customers.
+
+var (
+	// totalWords start a totals label: "合計", "小計:", "Total 11".
+	totalWords = []string{"總合計", "本頁合計", "本頁小計", "合計", "小計", "總計", "總和", "共計", "累計", "總數", "總額", "加總",
+		"grandtotal", "subtotal", "total", "sum", "以下空白", "以下空白"}
+	// totalRest is what may follow a totals word: a colon, a count or a sum.
+	totalRest = regexp.MustCompile(`^[:=]?共?[-+0-9,.$元筆家位戶個件人名]*$`)
+	// countLine is a count line such as "共 11 筆" or "共11家客戶".
+	countLine = regexp.MustCompile(`^共[0-9,]+(筆|家|位|戶|個|件|人|名)(資料|客戶)?$`)
+	// signWords start a signature label; a colon and a name or date may
+	// follow ("製表人:王小明"), or nothing.
+	signWords = []string{"製表日期", "製表人", "製表", "製單", "核准", "審核", "覆核", "經辦", "承辦", "主管", "簽核", "簽名",
+		"preparedby", "approvedby", "checkedby", "reviewedby"}
+)
+
+// labelKind says what a cell's text is.
+type labelKind int
+
+const (
+	notLabel labelKind = iota
+	totalLabel
+	signLabel
+)
+
+// foldLabel narrows, lower-cases and removes the spaces of a cell's text
+// ("合 計" is written to align).
+func foldLabel(s string) string {
+	s = strings.ToLower(width.Narrow.String(s))
+	s = strings.ReplaceAll(s, "：", ":")
+	return strings.Join(strings.Fields(s), "")
+}
+
+// summaryLabel tells whether a cell is a totals or signature label. A
+// name that merely starts with such a word ("合計企業社", "審核顧問社")
+// is not.
+func summaryLabel(text string) labelKind {
+	s := foldLabel(text)
+	for _, w := range signWords {
+		if rest, ok := strings.CutPrefix(s, w); ok && (rest == "" || rest[0] == ':') {
+			return signLabel
+		}
+	}
+	for _, w := range totalWords {
+		if rest, ok := strings.CutPrefix(s, w); ok && totalRest.MatchString(rest) {
+			return totalLabel
+		}
+	}
+	if countLine.MatchString(s) {
+		return totalLabel
+	}
+	return notLabel
+}
+
+// numberish reports whether a cell holds a sum, a count or a date, as a
+// totals or signature row may.
+func numberish(text string) bool {
+	s := trim(width.Narrow.String(text))
+	s = strings.TrimSuffix(s, "%")
+	if _, _, ok := canonicalDecimal(stripCurrency(s)); ok {
+		return true
+	}
+	if countLine.MatchString(foldLabel(s)) || totalRest.MatchString(foldLabel(s)) {
+		return true
+	}
+	_, res := parseDate(s)
+	return res == dateOK || res == dateWithTime
+}
+
+// identifying reports whether a column identifies a customer whatever it
+// holds: the record's key, a 統一編號 or an ID number.
+func identifying(f *mapping.Field) bool {
+	return f != nil && (f.Code == mapping.Customers.Key() || f.Check == mapping.CheckBizID || f.Check == mapping.CheckNationalID)
+}
+
+// SummaryRow reports whether a row of cells under header h is a totals,
+// subtotal or signature row rather than a customer: it has a label such
+// as 合計, 小計, 總計, 共 N 筆, Total, 製表人, 審核 or 核准, and besides
+// labels only sums, counts, dates, and the names written after a
+// signature label; nothing that identifies a customer (no code, 統編 or
+// ID number, no name or other text). reason is the first label's text,
+// for the message (see SummaryMessage). Results columns of a fed-back
+// file are not looked at.
+func SummaryRow(h mapping.Header, cells []string) (reason string, ok bool) {
+	afterSign := false
+	for i, text := range cells {
+		if trim(text) == "" {
+			continue
+		}
+		var col mapping.Column
+		if i < len(h.Columns) {
+			col = h.Columns[i]
+		}
+		if col.Result != "" || col.Ignored {
+			continue
+		}
+		kind := summaryLabel(text)
+		switch {
+		case kind != notLabel:
+			if reason == "" {
+				reason = trim(text)
+			}
+		case afterSign: // the name after 製表人 or 審核, in whichever column
+		case identifying(col.Field):
+			return "", false
+		case numberish(text):
+		default:
+			return "", false
+		}
+		afterSign = kind == signLabel
+	}
+	return reason, reason != ""
+}
+
+// SummaryMessage is the message of a row SummaryRow recognised, in lang
+// ("zh" or "en"); its code is "summary_row" with the label as argument.
+func SummaryMessage(reason, lang string) string {
+	msg, _ := Render(msgSummaryRow, lang, mapping.Field{}, []string{reason})
+	return msg
+}
