@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -14,6 +15,7 @@ import (
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/mapping"
 )
 
 // resultsWriter is the results file being written.
@@ -116,6 +118,7 @@ func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *it
 		if formulaOnly(rec, r.in.hdr) {
 			return nil // blank but for formulas, without results, in columns not imported
 		}
+		r.noteUnlabelled(rec)
 		window <- struct{}{}
 		it := &item{seq: seq, rec: rec}
 		seq++
@@ -193,6 +196,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 		// failure: say so where the summary is read.
 		sum.Warnings = append(sum.Warnings, r.msg.noDataRows(r.in.headerLine))
 		r.log.Warn("the file has a header but no data rows", "header_line", r.in.headerLine)
+	}
+	for _, col := range r.unlabelled.sorted() {
+		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))
 	}
 	if r.wouldHold > 0 || r.wouldSettle > 0 {
 		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(r.wouldSettle, r.wouldHold))
@@ -291,3 +297,33 @@ func (t *teller) progress() {
 
 // last sends the final count.
 func (t *teller) last() { t.progress() }
+
+// noteUnlabelled remembers the columns that hold data under no header
+// text (the second half of a merged header cell): they are not imported,
+// and the summary says so once per column.
+func (r *run) noteUnlabelled(rec source.Record) {
+	for _, col := range r.in.hdr.Unlabelled(rec.Cells) {
+		if col < len(r.in.hdr.Columns) { // beyond the header: the row's own error
+			r.unlabelled.add(col)
+		}
+	}
+}
+
+// columnSet is a set of column indexes.
+type columnSet map[int]bool
+
+func (s *columnSet) add(col int) {
+	if *s == nil {
+		*s = columnSet{}
+	}
+	(*s)[col] = true
+}
+
+func (s columnSet) sorted() []int {
+	out := make([]int, 0, len(s))
+	for c := range s {
+		out = append(out, c)
+	}
+	sort.Ints(out)
+	return out
+}

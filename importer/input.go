@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -59,7 +60,7 @@ func (r *run) openInput() error {
 	if hdr.Row > 0 {
 		r.log.Info("header found below title rows", "line", r.in.headerLine)
 	}
-	r.in.lead, r.in.hdr = lead[hdr.Row+1:], hdr
+	r.in.lead, r.in.hdr = lead[hdr.Last+1:], hdr // a two-row header's second row is not data
 	r.in.lay = newLayout(hdr)
 	if opts.DryRun && r.in.lay.status < 0 && holdsImport(r.out) {
 		// Results of an import. (When the input is itself a results
@@ -67,6 +68,7 @@ func (r *run) openInput() error {
 		return importResultsErr(r.out)
 	}
 	r.warnUnknownColumns()
+	r.warnMissingOnAdd()
 	r.prep = &preparer{hdr: hdr, lay: r.in.lay, v: r.newValidator(), msg: r.msg, resendUnknown: opts.ResendUnknown,
 		unescape: r.in.csv && r.in.lay.status >= 0}
 	if !opts.DryRun {
@@ -137,6 +139,25 @@ func (r *run) warnUnknownColumns() {
 		}
 		r.sum.Warnings = append(r.sum.Warnings, r.msg.unknownColumn(mapping.ColumnName(c.Index), c.Header))
 		r.log.Warn("unknown column kept in the results, not imported", "column", mapping.ColumnName(c.Index), "header", c.Header)
+	}
+}
+
+// warnMissingOnAdd warns, before anything is sent, when a field that an
+// add needs (信用額度) has no column and no default: every new customer
+// would fail. Rows with a code are sent as upserts, which add a code TMS
+// does not know yet, so this holds for them too (not in update mode).
+func (r *run) warnMissingOnAdd() {
+	if strings.EqualFold(r.opts.Validate.Mode, "update") {
+		return
+	}
+	var present []string
+	for _, c := range r.in.hdr.Fields() {
+		present = append(present, c.Field.Code)
+	}
+	for _, f := range validate.MissingOnAdd(present, r.opts.Validate.Defaults) {
+		p := validate.MissingOnAddProblem(f, r.opts.Validate.Lang)
+		r.sum.Warnings = append(r.sum.Warnings, p.Message)
+		r.log.Warn("new customers need a field the file does not give", "field", f.Code)
 	}
 }
 

@@ -52,6 +52,10 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) unlabelledColumn(col string) string {
+	return m.pick("欄 %s 有資料但沒有標題 (可能是合併儲存格的後半),未匯入:請為它加上標題", "column %s holds data but has no header (the second half of a merged cell?) and is not imported: give it a header", col)
+}
+
 func (m catalogMessages) noFormulaValue(cell string) string {
 	return m.pick("儲存格 %s 是公式,但檔案沒有存下它的計算結果 (由不會計算公式的程式產生):請用 Excel 開啟後存檔再匯入",
 		"cell %s holds a formula whose result was never saved (the file was made by a program that does not calculate): open it in Excel, save it, and import it again", cell)

@@ -98,7 +98,7 @@ func (r *run) scan(fn func(*item)) (int, error) {
 	prep := *r.prep
 	prep.v = r.newValidator()
 	var order rowOrder
-	skip := r.in.hdr.Row + 1 // the header and the rows above it
+	skip := r.in.hdr.Last + 1 // the header and the rows above it
 	seq := 0
 	for {
 		rec, err := src.Read()

@@ -64,6 +64,11 @@ func (p *preparer) prepare(it *item) {
 			return
 		}
 	}
+	if reason, ok := validate.SummaryRow(p.hdr, rec.Cells); ok && it.fedBackCode == "" {
+		// 合計, 共 11 筆, 製表人: not a customer.
+		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: validate.SummaryMessage(reason, p.msg.lang)}
+		return
+	}
 	it.outcome = p.v.Validate(rec.Line, p.values(rec, it.fedBackCode))
 	it.extra = p.extraProblems(rec)
 	errs, warns := joinProblems(it.outcome.Problems, it.extra)

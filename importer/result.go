@@ -17,13 +17,14 @@ const (
 	StatusFailed  Status = "FAILED"   // the server refused the row, or it could not be sent
 	StatusUnknown Status = "UNKNOWN"  // the request may or may not have created the customer: check TMS
 	StatusNotSent Status = "NOT_SENT" // the run was interrupted before the row was sent
+	StatusSkipped Status = "SKIPPED"  // a totals, subtotal or signature row: not a customer, never sent
 )
 
 // Statuses lists every status in the order summaries show them.
-var Statuses = []Status{StatusOK, StatusValid, StatusInvalid, StatusFailed, StatusUnknown, StatusNotSent}
+var Statuses = []Status{StatusOK, StatusValid, StatusSkipped, StatusInvalid, StatusFailed, StatusUnknown, StatusNotSent}
 
 // Good reports whether the status needs no attention.
-func (s Status) Good() bool { return s == StatusOK || s == StatusValid }
+func (s Status) Good() bool { return s == StatusOK || s == StatusValid || s == StatusSkipped }
 
 // Result is what happened to one input row.
 type Result struct {

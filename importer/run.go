@@ -204,6 +204,7 @@ type run struct {
 	brake    *halt
 	runID    int64
 	closers  []func()
+	unlabelled columnSet // columns with data under no header text
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// A customer list shaped the way office staff keep one: a title, a
+// two-row header (聯絡電話 merged over 市話 and 手機), a column with data
+// but no header, a blank separator, a totals row, a count line, a
+// signature line, and one more customer below them. Column F has no
+// header (the merge of D:E is its neighbour; F is simply blank above).
+func TestOfficeWorkbook(t *testing.T) {
+	sim, _, env := startSim(t)
+	dir := t.TempDir()
+	path := xlsxFile(t, filepath.Join(dir, "名單.xlsx"), map[string][][]any{"客戶": {
+		{"2026 年度客戶名單"},
+		{},
+		{"客戶代號", "客戶名稱", "信用額度", "聯絡電話", nil, nil, "備註"},
+		{nil, nil, nil, "市話", "手機"},
+		{"O1", "台北商行", 50000, "02-2345-6789", "0912-345-678", "備忘: 老客戶"},
+		{"O2", "高雄企業社", 30000, "07-1234567", "0933-111-222"},
+		{},
+		{"合計", nil, 80000},
+		{"共 2 筆"},
+		{"製表人: 王小明"},
+		{},
+		{"O3", "花蓮民宿", 1000},
+	}}, []string{"客戶"}, func(f *excelize.File) {
+		if err := f.MergeCell("客戶", "D3", "E3"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	check := run(t, env, "check", path, "--lang", "en")
+	if check.code != ExitOK {
+		t.Fatalf("check: exit %d, want 0 (totals rows are SKIPPED, not errors)\n%s", check.code, check)
+	}
+	for _, want := range []string{"VALID 3", "SKIPPED 3", "column F"} {
+		if !strings.Contains(check.stdout, want) {
+			t.Errorf("check output lacks %q:\n%s", want, check)
+		}
+	}
+	res := readXLSXTable(t, filepath.Join(dir, "名單.results.xlsx"))
+	var statuses []string
+	for i := range res.rows {
+		statuses = append(statuses, res.cell(t, i, "ImportStatus"))
+	}
+	if got := strings.Join(statuses, " "); !strings.Contains(got, "VALID VALID SKIPPED SKIPPED SKIPPED VALID") {
+		t.Errorf("statuses %q: the sub-header row or a totals row was taken for a customer", got)
+	}
+	imp := run(t, env, "import", path)
+	if imp.code != ExitOK {
+		t.Fatalf("import: exit %d\n%s", imp.code, imp)
+	}
+	customers := sim.Customers()
+	if len(customers) != 3 {
+		t.Fatalf("the simulator holds %d customers, want 3 (no 合計, no sub-header): %v", len(customers), customers)
+	}
+	for _, c := range customers {
+		if c["CCODE"] == "O1" && (!strings.Contains(toString(c["CTELE"]), "2345") || !strings.Contains(toString(c["CPHONE"]), "0912")) {
+			t.Errorf("O1: 市話 and 手機 not imported under the merged 聯絡電話: %v", c)
+		}
+	}
+}
+
+// A list without a 信用額度 column passes no row as INVALID, yet TMS
+// refuses every new customer without it: check and import say so up
+// front, naming both fixes.
+func TestMissingCreditLimitWarned(t *testing.T) {
+	_, _, env := startSim(t)
+	in := writeFile(t, t.TempDir(), "list.csv", []byte("客戶代號,客戶名稱\nM1,甲\n"))
+	for _, cmd := range []string{"check", "import"} {
+		res := run(t, env, cmd, in, "--lang", "en", "--out", in+"."+cmd+".csv")
+		if !strings.Contains(res.stdout, "CBELE") || !strings.Contains(res.stdout, "defaults") {
+			t.Errorf("%s does not warn that new customers need CBELE:\n%s", cmd, res)
+		}
+	}
+	withDefault := run(t, env, "check", in, "--lang", "en", "--mode", "update", "--out", in+".u.csv")
+	if strings.Contains(withDefault.stdout, "CBELE") {
+		t.Errorf("update mode (no adds) warned about CBELE:\n%s", withDefault)
+	}
+}
