@@ -188,22 +188,22 @@ func (e *ReadError) Unwrap() error { return e.Err }
 
 // run is one Run's state, shared by its stages.
 type run struct {
-	job      *Job
-	abortCtx context.Context // ends only when the job is aborted
-	stopOnce sync.Once       // the Stopped event is sent once
-	opts     Options
-	log      *slog.Logger
-	msg      catalogMessages
-	out      string
-	start    time.Time
-	sum      Summary
-	in       input
-	prep     *preparer
-	planned  plan
-	writer   resultsWriter
-	brake    *halt
-	runID    int64
-	closers  []func()
+	job        *Job
+	abortCtx   context.Context // ends only when the job is aborted
+	stopOnce   sync.Once       // the Stopped event is sent once
+	opts       Options
+	log        *slog.Logger
+	msg        catalogMessages
+	out        string
+	start      time.Time
+	sum        Summary
+	in         input
+	prep       *preparer
+	planned    plan
+	writer     resultsWriter
+	brake      *halt
+	runID      int64
+	closers    []func()
 	unlabelled columnSet // columns with data under no header text
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
