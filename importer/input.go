@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/custimport/custimport/importer/source"
@@ -54,7 +55,14 @@ func (r *run) openInput() error {
 	_, r.in.csv = src.(*source.CSVReader)
 	lead, hdr, err := findHeader(src, opts)
 	if err != nil {
-		return err
+		other, err := r.otherSheet(src, err)
+		if err != nil {
+			return err
+		}
+		opts = r.opts
+		if lead, hdr, err = findHeader(other, opts); err != nil {
+			return err
+		}
 	}
 	r.in.headerLine = lead[hdr.Row].Line
 	if hdr.Row > 0 {
@@ -97,6 +105,59 @@ func (r *run) hashInput() (string, error) {
 		return "", fmt.Errorf("reading %s: %w", r.opts.Input, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// otherSheet is called when the sheet read has no header row: a cover
+// sheet (instructions, a blank first sheet) in front of the list. When
+// the sheet was not chosen and exactly one other visible sheet has a
+// header, it opens that one and says so; when several do, the error
+// lists them with the --sheet to use. Otherwise it returns headerErr.
+func (r *run) otherSheet(src source.Reader, headerErr error) (source.Reader, error) {
+	x, ok := src.(*source.XLSXReader)
+	if !ok || r.opts.Source.Sheet != "" {
+		return nil, headerErr
+	}
+	first := x.Sheet()
+	var found []string
+	for _, name := range x.Worksheets() {
+		if name == first {
+			continue
+		}
+		o := r.opts.Source
+		o.Sheet = name
+		if s, err := source.Open(r.opts.Input, o); err == nil {
+			if _, _, err := findHeader(s, r.opts); err == nil {
+				found = append(found, name)
+			}
+			s.Close()
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, headerErr
+	case 1:
+	default:
+		return nil, fmt.Errorf("%s: the first sheet %q has no header row, and %d sheets have one (%s): choose with --sheet NAME: %w",
+			r.opts.Input, first, len(found), quoteAll(found), source.ErrNoSheet)
+	}
+	r.opts.Source.Sheet = found[0]
+	next, err := r.openSource()
+	if err != nil {
+		return nil, err
+	}
+	r.closers = append(r.closers, func() { next.Close() })
+	r.in.src, r.in.sheet, r.sum.Sheet = next, found[0], found[0]
+	r.sum.Warnings = append(r.sum.Warnings, r.msg.otherSheet(first, found[0]))
+	r.log.Warn("the first sheet has no header row; reading the one sheet that has", "first", first, "sheet", found[0])
+	return next, nil
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // findHeader reads the first rows of src and finds the header among them.

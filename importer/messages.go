@@ -52,6 +52,10 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) otherSheet(first, used string) string {
+	return m.pick("第一個工作表 %q 沒有標題列 (可能是說明頁),已改讀有標題列的工作表 %q", "the first sheet %q has no header row (a cover sheet?); read sheet %q, the one that has", first, used)
+}
+
 func (m catalogMessages) unlabelledColumn(col string) string {
 	return m.pick("欄 %s 有資料但沒有標題 (可能是合併儲存格的後半),未匯入:請為它加上標題", "column %s holds data but has no header (the second half of a merged cell?) and is not imported: give it a header", col)
 }

@@ -83,3 +83,26 @@ func TestMissingCreditLimitWarned(t *testing.T) {
 		t.Errorf("update mode (no adds) warned about CBELE:\n%s", withDefault)
 	}
 }
+
+// A cover sheet in front of the list: the one sheet with a header is
+// read (and the output says so); with several, the run stops listing them
+// with the --sheet to use.
+func TestCoverSheet(t *testing.T) {
+	dir := t.TempDir()
+	list := [][]any{{"客戶代號", "客戶名稱", "信用額度"}, {"S1", "甲", 1}}
+	cover := [][]any{{"填寫說明"}, {"請勿更改第二頁的欄位名稱"}}
+	one := xlsxFile(t, filepath.Join(dir, "one.xlsx"), map[string][][]any{"說明": cover, "客戶": list, "代碼表": list},
+		[]string{"說明", "客戶", "代碼表"}, func(f *excelize.File) {
+			f.SetSheetVisible("代碼表", false) // a hidden lookup sheet does not count
+		})
+	res := run(t, nil, "check", one, "--lang", "en")
+	if res.code != ExitOK || !strings.Contains(res.stdout, `read sheet "客戶"`) || !strings.Contains(res.stdout, "VALID 1") {
+		t.Errorf("cover sheet in front: want the list read and said so\n%s", res)
+	}
+	two := xlsxFile(t, filepath.Join(dir, "two.xlsx"), map[string][][]any{"空白": {}, "北區": list, "南區": list},
+		[]string{"空白", "北區", "南區"}, nil)
+	res = run(t, nil, "check", two)
+	if res.code != ExitCantRun || !strings.Contains(res.stderr, `"北區", "南區"`) || !strings.Contains(res.stderr, "--sheet") {
+		t.Errorf("two sheets with a header: want exit 2 listing them with --sheet\n%s", res)
+	}
+}

@@ -1,0 +1,13 @@
+package source
+
+// Worksheets returns the names of the workbook's visible worksheets, in
+// their order (no hidden sheet, no chart sheet).
+func (r *XLSXReader) Worksheets() []string {
+	var names []string
+	for _, s := range r.sheets {
+		if !s.hidden && !s.chart {
+			names = append(names, s.name)
+		}
+	}
+	return names
+}
