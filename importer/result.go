@@ -51,6 +51,7 @@ type Summary struct {
 	Warnings    []string       // file-level warnings (unknown columns, ...)
 	Duration    time.Duration
 	Requests    int      // requests sent, retries included
+	Sent        int      // rows sent (at least one request)
 	RateSettled float64  // the send rate the pool settled at (req/s), 0 in dry-run
 	Interrupted bool     // the run was stopped before every row was sent
 	Stopped     string   // why sending stopped early (TMS not answering, the ledger), "" otherwise
@@ -72,12 +73,16 @@ func (s Summary) AllGood() bool {
 	return !s.Interrupted
 }
 
-// RowsPerSecond is the throughput of the run.
+// RowsPerSecond is the throughput of the run: rows checked per second in
+// a dry-run, rows sent per second in an import.
 func (s Summary) RowsPerSecond() float64 {
 	if s.Duration <= 0 {
 		return 0
 	}
-	return float64(s.Rows) / s.Duration.Seconds()
+	if s.DryRun {
+		return float64(s.Rows) / s.Duration.Seconds()
+	}
+	return float64(s.Sent) / s.Duration.Seconds()
 }
 
 // ErrorRanking returns the error keys, most frequent first.
@@ -105,6 +110,9 @@ func (s *Summary) add(r Result, errorKeys []string) {
 		s.Examples = append(s.Examples, r)
 	}
 	s.Requests += r.Attempts
+	if r.Attempts > 0 {
+		s.Sent++
+	}
 	for _, k := range errorKeys {
 		s.Errors[k]++
 	}

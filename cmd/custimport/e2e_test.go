@@ -554,7 +554,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("got exit %d, want 0\n%s", res.code, res)
 	}
 	for _, want := range []string{"TMS simulator (in-process) at http://127.0.0.1:", fmt.Sprintf("OK %d", len(in.rows)),
-		fmt.Sprintf("The simulator now holds %d customers", len(in.rows))} {
+		fmt.Sprintf("The simulator held %d customers", len(in.rows))} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, res.stdout)
 		}

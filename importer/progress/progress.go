@@ -20,6 +20,7 @@ type Reporter struct {
 	log      *slog.Logger
 	every    time.Duration
 	now      func() time.Time
+	en       bool // English, not Traditional Chinese
 	mu       sync.Mutex
 	total    int
 	done     int
@@ -47,6 +48,13 @@ func New(w io.Writer, tty bool, log *slog.Logger) *Reporter {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Reporter{w: w, tty: tty, log: log, every: 5 * time.Second, now: time.Now}
+}
+
+// Lang sets the language of the bar: "en" for English, anything else
+// for Traditional Chinese. It returns r.
+func (r *Reporter) Lang(lang string) *Reporter {
+	r.en = lang == "en"
+	return r
 }
 
 // Start begins the report; total is -1 when unknown.
@@ -115,7 +123,13 @@ func (r *Reporter) report(now time.Time, final bool) {
 				bar += "░"
 			}
 		}
-		fmt.Fprintf(r.w, "\r%s %d/%d  %.1f 列/秒  ETA %s  未成功 %d   ", bar, r.done, r.total, rate, eta, r.bad)
+		if r.en {
+			fmt.Fprintf(r.w, "\r%s %d/%d  %.1f rows/s  ETA %s  not OK %d   ", bar, r.done, r.total, rate, eta, r.bad)
+		} else {
+			fmt.Fprintf(r.w, "\r%s %d/%d  %.1f 列/秒  ETA %s  未成功 %d   ", bar, r.done, r.total, rate, eta, r.bad)
+		}
+	} else if r.en {
+		fmt.Fprintf(r.w, "\r%d rows  %.1f rows/s  not OK %d   ", r.done, rate, r.bad)
 	} else {
 		fmt.Fprintf(r.w, "\r%d 列  %.1f 列/秒  未成功 %d   ", r.done, rate, r.bad)
 	}

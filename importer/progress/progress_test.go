@@ -13,6 +13,7 @@ import (
 func TestReporter(t *testing.T) {
 	tests := []struct {
 		name      string
+		lang      string
 		tty       bool
 		total     int
 		wantOut   []string
@@ -21,12 +22,13 @@ func TestReporter(t *testing.T) {
 	}{
 		{name: "terminal with total", tty: true, total: 10, wantOut: []string{"\r", "6/10", "列/秒", "ETA", "未成功 2"}},
 		{name: "terminal without total", tty: true, total: -1, wantOut: []string{"6 列", "未成功 2"}},
+		{name: "terminal in English", lang: "en", tty: true, total: 10, wantOut: []string{"6/10", "rows/s", "not OK 2"}},
 		{name: "log lines when not a terminal", tty: false, total: 10, wantLog: []string{"msg=progress", "rows=", "total=10", "not_ok="}, wantNoOut: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, logs bytes.Buffer
-			r := New(&out, tt.tty, slog.New(slog.NewTextHandler(&logs, nil)))
+			r := New(&out, tt.tty, slog.New(slog.NewTextHandler(&logs, nil))).Lang(tt.lang)
 			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			r.now = func() time.Time { return now }
 			r.Start(tt.total)

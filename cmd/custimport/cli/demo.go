@@ -112,7 +112,7 @@ rate limit, retries, results file and summary.`)
 	defer closeLedger()
 	exit, _, _ := runOne(ctx, abort, io, s, opts)
 	if exit != ExitCantRun {
-		fmt.Fprintf(io.Out, "The simulator now holds %d customers (GET %s/_sim/customers while it runs).\n", len(sim.Customers()), url)
+		fmt.Fprintf(io.Out, "The simulator held %d customers; it stopped with the demo (run `custimport sim` for one that stays up).\n", len(sim.Customers()))
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return ExitRows

@@ -51,6 +51,9 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if !ok {
 		return code
 	}
+	if check && !*dryRun {
+		return fail(io, "check never sends anything: to send, use `custimport import`")
+	}
 	if len(pos) != 1 {
 		fs.Usage()
 		return fail(io, "%s: want one input file, got %d", name, len(pos))
@@ -205,7 +208,7 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
 	job := importer.NewJob(opts)
 	if !s.Quiet {
-		job.Subscribe(progress.New(io.Err, io.ErrIsTTY && s.LogFormat != "json", opts.Logger).Handle)
+		job.Subscribe(progress.New(io.Err, io.ErrIsTTY && s.LogFormat != "json", opts.Logger).Lang(s.Lang).Handle)
 	}
 	done := make(chan struct{})
 	defer close(done)
@@ -297,9 +300,15 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 	for _, warn := range sum.Warnings {
 		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
 	}
-	fmt.Fprintf(w, "%s: %s (%.0f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond), sum.RowsPerSecond(), label("列/秒", "rows/s"))
-	if sum.RateSettled > 0 {
-		fmt.Fprintf(w, "%s: %.1f req/s\n", label("送出速率最終為", "Send rate settled at"), sum.RateSettled)
+	if sum.DryRun {
+		fmt.Fprintf(w, "%s: %s (%.0f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+	} else {
+		fmt.Fprintf(w, "%s: %s (%s %d %s, %.1f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond),
+			label("送出", "sent"), sum.Sent, label("列", "rows"), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+	}
+	if sum.Requests > 0 && sum.Duration > 0 {
+		fmt.Fprintf(w, "%s: %.1f req/s (%s %.1f req/s)\n", label("實際送出速率", "Send rate reached"),
+			float64(sum.Requests)/sum.Duration.Seconds(), label("速率上限最終為", "the limit ended at"), sum.RateSettled)
 	}
 	if n := sum.Previously - sum.Unchanged; n > 0 {
 		fmt.Fprintf(w, "%s %d\n", label("先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"), n)
@@ -313,7 +322,11 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 			fmt.Fprintf(w, "  → %s\n", hint)
 		}
 	}
-	if sum.Interrupted {
+	switch {
+	case !sum.Interrupted:
+	case sum.DryRun:
+		fmt.Fprintln(w, label("已中斷: 檢查未完成,請重新執行", "Interrupted: the check did not finish; run it again"))
+	case sum.Counts[importer.StatusNotSent] > 0:
 		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT,重新執行同一指令即可續傳", "Interrupted: rows not sent are marked NOT_SENT; run the same command again to resume"))
 	}
 	if sum.Counts[importer.StatusUnknown] > 0 {
