@@ -139,7 +139,7 @@ func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error
 		return nil, fileError(name, ErrLegacyXLS, "")
 	}
 	if password == "" {
-		return nil, fileError(name, ErrEncrypted, "pass the password with --password")
+		return nil, fileError(name, ErrEncrypted, "give the password in CUSTIMPORT_XLSX_PASSWORD, or run in a terminal to be asked")
 	}
 	// Excel uses 100,000 hash rounds; a doctored file could ask for
 	// billions and hang the decryption.

@@ -568,8 +568,8 @@ func TestXLSXPassword(t *testing.T) {
 
 	_, err = Open(p, Options{})
 	checkErr(t, err, ErrEncrypted, 0, "locked.xlsx")
-	if !strings.Contains(err.Error(), "--password") {
-		t.Errorf("error %q does not mention --password", err)
+	if !strings.Contains(err.Error(), "CUSTIMPORT_XLSX_PASSWORD") {
+		t.Errorf("error %q does not mention CUSTIMPORT_XLSX_PASSWORD", err)
 	}
 	_, err = Open(p, Options{Password: "wrong"})
 	checkErr(t, err, ErrEncrypted, 0, "locked.xlsx")

@@ -552,22 +552,34 @@ func TestCheckPasswordProtected(t *testing.T) {
 	in := xlsxFile(t, filepath.Join(dir, "locked.xlsx"), map[string][][]any{
 		"Sheet1": {{"CCODE", "CNAM1", "CBELE"}, {"C001", "Acme", 100}},
 	}, []string{"Sheet1"}, nil, excelize.Options{Password: "s3same"})
+	asked := func(pw string) func(string) (string, error) {
+		return func(prompt string) (string, error) {
+			if !strings.Contains(prompt, "locked.xlsx") {
+				t.Errorf("the prompt %q does not name the file", prompt)
+			}
+			return pw, nil
+		}
+	}
 	for _, tc := range []struct {
 		name     string
 		args     []string
 		env      map[string]string
+		ask      func(string) (string, error) // nil: no terminal
 		wantCode int
 		want     []string // in stderr
 	}{
-		{"no password", nil, nil, ExitCantRun, []string{"locked.xlsx", "password-protected", "--password"}},
-		{"wrong password", []string{"--password", "nope"}, nil, ExitCantRun, []string{"locked.xlsx", "password is wrong"}},
-		{"--password", []string{"--password", "s3same"}, nil, ExitOK, nil},
-		{"password from the environment", nil, map[string]string{"CUSTIMPORT_XLSX_PASSWORD": "s3same"}, ExitOK, nil},
+		{"no password, no terminal", nil, nil, nil, ExitCantRun, []string{"locked.xlsx", "password-protected", "CUSTIMPORT_XLSX_PASSWORD"}},
+		{"wrong password", nil, map[string]string{"CUSTIMPORT_XLSX_PASSWORD": "nope"}, nil, ExitCantRun, []string{"locked.xlsx", "password is wrong"}},
+		{"a flag would show in ps", []string{"--password", "s3same"}, nil, nil, ExitCantRun, []string{"password"}},
+		{"password from the environment", nil, map[string]string{"CUSTIMPORT_XLSX_PASSWORD": "s3same"}, nil, ExitOK, nil},
+		{"asked on a terminal", nil, nil, asked("s3same"), ExitOK, nil},
+		{"wrong answer on a terminal", nil, nil, asked("nope"), ExitCantRun, []string{"password is wrong"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out.csv")
 			args := append([]string{"check", "--lang", "en", "--out", out}, tc.args...)
-			res := run(t, tc.env, append(args, in)...)
+			env := tc.env
+			res := runIO(t, IO{Getenv: func(k string) string { return env[k] }, ReadPassword: tc.ask}, append(args, in)...)
 			if res.code != tc.wantCode {
 				t.Fatalf("got exit %d, want %d\n%s", res.code, tc.wantCode, res)
 			}
@@ -576,7 +588,7 @@ func TestCheckPasswordProtected(t *testing.T) {
 					t.Errorf("stderr does not mention %q\n%s", w, res)
 				}
 			}
-			if strings.Contains(res.stderr+res.stdout, "s3same") {
+			if tc.args == nil && strings.Contains(res.stderr+res.stdout, "s3same") {
 				t.Errorf("the password appears in the output\n%s", res)
 			}
 			if tc.wantCode != ExitOK {

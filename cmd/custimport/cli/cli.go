@@ -40,6 +40,9 @@ type IO struct {
 	// interrupt and an abort context cancelled at the second.
 	Signals func(parent context.Context) (ctx, abort context.Context, stop func())
 	Now     func() time.Time
+	// ReadPassword, when set (stdin is a terminal), asks for a password
+	// without echoing it; nil means nobody can be asked.
+	ReadPassword func(prompt string) (string, error)
 }
 
 // System returns the IO of the real process.
@@ -52,6 +55,17 @@ func System() IO {
 		ErrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Signals:  notifySignals,
 		Now:      time.Now,
+		ReadPassword: func() func(string) (string, error) {
+			if !term.IsTerminal(int(os.Stdin.Fd())) {
+				return nil // never a prompt that blocks a nightly run
+			}
+			return func(prompt string) (string, error) {
+				fmt.Fprint(os.Stderr, prompt)
+				b, err := term.ReadPassword(int(os.Stdin.Fd()))
+				fmt.Fprintln(os.Stderr)
+				return string(b), err
+			}
+		}(),
 	}
 }
 

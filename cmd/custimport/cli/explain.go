@@ -22,7 +22,7 @@ var explanations = []struct {
 	{os.ErrNotExist, "找不到檔案:請確認檔名與資料夾。", "the file is not there: check its name and folder."},
 	{source.ErrEmptyFile, "檔案是空的。", "the file is empty."},
 	{source.ErrLegacyXLS, "這是舊版 Excel (.xls) 檔:請在 Excel 另存為「Excel 活頁簿 (.xlsx)」後再匯入。", "this is an old Excel (.xls) file: save it as an Excel Workbook (.xlsx) first."},
-	{source.ErrEncrypted, "檔案有密碼保護:請加上 --password (或設定 CUSTIMPORT_XLSX_PASSWORD)。", "the workbook is password-protected: pass --password (or set CUSTIMPORT_XLSX_PASSWORD)."},
+	{source.ErrEncrypted, "檔案有密碼保護:請設定環境變數 CUSTIMPORT_XLSX_PASSWORD,或在終端機執行,程式會詢問密碼。", "the workbook is password-protected: set CUSTIMPORT_XLSX_PASSWORD, or run it in a terminal to be asked for the password."},
 	{source.ErrNotSpreadsheet, "這不是 CSV 或 Excel 檔:請在 Excel 另存為 .xlsx 或 CSV (UTF-8)。", "this is not a CSV or Excel file: save it from Excel as .xlsx or CSV UTF-8."},
 	{source.ErrCorrupt, "Excel 檔已損壞:請用 Excel 開啟後另存新檔。", "the workbook is damaged: open it in Excel and save it again."},
 	{source.ErrTooLarge, "檔案過大:請分成幾個較小的檔案匯入,或用 --max-input-mb 提高上限。", "the file is too large: split it into smaller files, or raise --max-input-mb."},

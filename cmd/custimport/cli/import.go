@@ -42,7 +42,6 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	flagged.register(fs, !check)
 	dryRun := fs.Bool("dry-run", check, "validate and write the results; send nothing")
 	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
-	password := fs.String("password", "", "password of an encrypted XLSX (or env CUSTIMPORT_XLSX_PASSWORD)")
 	verbose := fs.Bool("verbose", false, "log every request at debug level")
 	resendUnknown := fs.Bool("resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
 	resendAll := fs.Bool("resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
@@ -74,9 +73,15 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	opts.Source.Password = *password
-	if opts.Source.Password == "" {
-		opts.Source.Password = io.Getenv("CUSTIMPORT_XLSX_PASSWORD")
+	// An encrypted workbook's password: from the environment, else asked
+	// for on a terminal; never a flag (it would show in ps).
+	opts.Source.Password = io.Getenv("CUSTIMPORT_XLSX_PASSWORD")
+	if opts.Source.Password == "" && io.ReadPassword != nil && encrypted(pos[0], opts.Source) {
+		pw, err := io.ReadPassword(fmt.Sprintf("Password of %s (密碼): ", filepath.Base(pos[0])))
+		if err != nil {
+			return fail(io, "reading the password: %v", err)
+		}
+		opts.Source.Password = pw
 	}
 	opts.DryRun = *dryRun
 	opts.Logger = log
@@ -414,4 +419,13 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		out.Error = runErr.Error()
 	}
 	return out
+}
+
+// encrypted reports whether path is a workbook that needs a password.
+func encrypted(path string, o source.Options) bool {
+	r, err := source.Open(path, o)
+	if err == nil {
+		r.Close()
+	}
+	return errors.Is(err, source.ErrEncrypted)
 }
