@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,7 +99,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 				name := filepath.Base(input)
 				one.SummaryJSON = filepath.Join(filepath.Dir(out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
 			}
-			fmt.Fprintf(io.Out, "== %s\n", input)
+			fmt.Fprintf(io.Out, "== %s\n", shown(input))
 			code, sum, err := runOne(ctx, abort, io, one, opts)
 			runs[input] = fileRun{code, err}
 			return sum, err
@@ -173,20 +174,32 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 func tellFolderEvent(io IO, dir string, ev inbox.Event) {
 	switch ev.Kind {
 	case inbox.FileSkipped:
-		fmt.Fprintf(io.Err, "custimport: %s: skipped: a results file (to send its rows again, import it by name: custimport import %s)\n", ev.Path, ev.Path)
+		fmt.Fprintf(io.Err, "custimport: %s: skipped: a results file (to send its rows again, import it by name: custimport import %s)\n", shown(ev.Path), shown(ev.Path))
 	case inbox.ResultsKept:
-		fmt.Fprintf(io.Out, "the results of an earlier %s are kept as %s\n", filepath.Base(ev.Path), ev.To)
+		fmt.Fprintf(io.Out, "the results of an earlier %s are kept as %s\n", shown(shown(filepath.Base(ev.Path))), shown(ev.To))
 	case inbox.FileMoved:
-		fmt.Fprintf(io.Out, "moved to %s\n\n", ev.To)
+		fmt.Fprintf(io.Out, "moved to %s\n\n", shown(ev.To))
 	case inbox.FileLeft:
-		fmt.Fprintf(io.Out, "left in %s to resume\n\n", dir)
+		fmt.Fprintf(io.Out, "left in %s to resume\n\n", shown(dir))
 	case inbox.FileNotMoved:
-		fmt.Fprintf(io.Err, "custimport: moving %s: %v\n", ev.Path, ev.Err)
+		fmt.Fprintf(io.Err, "custimport: moving %s: %v\n", shown(ev.Path), ev.Err)
 	case inbox.RunStopped:
-		fmt.Fprintf(io.Out, "interrupted: %s and the files after it are left to the next run\n", filepath.Base(ev.Path))
+		fmt.Fprintf(io.Out, "interrupted: %s and the files after it are left to the next run\n", shown(filepath.Base(ev.Path)))
 	case inbox.FileIgnored:
-		fmt.Fprintf(io.Err, "custimport: %s: not imported: %v\n", ev.Path, ev.Err)
+		fmt.Fprintf(io.Err, "custimport: %s: not imported: %v\n", shown(ev.Path), ev.Err)
 	case inbox.FileChanging:
-		fmt.Fprintf(io.Out, "%s is being written (changed in the last %v or during the run): left for the next run\n\n", ev.Path, inbox.DefaultQuiet)
+		fmt.Fprintf(io.Out, "%s is being written (changed in the last %v or during the run): left for the next run\n\n", shown(ev.Path), inbox.DefaultQuiet)
 	}
+}
+
+// shown is a file name as printed: one with control characters (a
+// newline, an escape sequence) is quoted with them escaped, so it cannot
+// forge or break a line of the output.
+func shown(name string) string {
+	for _, r := range name {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }

@@ -272,7 +272,7 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 		mode = label("檢查 (未送出任何資料)", "check (nothing sent)")
 	}
 	fmt.Fprintf(w, "%s: %s\n", label("模式", "Mode"), mode)
-	fmt.Fprintf(w, "%s: %s", label("輸入", "Input"), sum.Input)
+	fmt.Fprintf(w, "%s: %s", label("輸入", "Input"), shown(sum.Input))
 	if sum.Sheet != "" {
 		fmt.Fprintf(w, " [%s]", sum.Sheet)
 	}
@@ -338,7 +338,7 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 		fmt.Fprintln(w, label("注意: UNKNOWN 的列可能已在 TMS 建立,請先查詢 TMS 再重新匯入", "Note: UNKNOWN rows may have been created in TMS: check TMS before re-running them"))
 	}
 	if sum.Output != "" {
-		fmt.Fprintf(w, "%s: %s\n", label("結果檔", "Results"), sum.Output)
+		fmt.Fprintf(w, "%s: %s\n", label("結果檔", "Results"), shown(sum.Output))
 	}
 }
 

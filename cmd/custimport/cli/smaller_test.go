@@ -3,6 +3,8 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 // Small things that disagreed with themselves.
@@ -24,4 +26,26 @@ func TestSmallerOutputRules(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A file name with a newline or an escape sequence cannot forge a line of
+// the output: it is printed quoted, its control characters escaped.
+func TestControlCharactersInFileNames(t *testing.T) {
+	_, _, env := startSim(t)
+	inbox := t.TempDir()
+	name := "a\nmoved to done\x1b[2J.csv"
+	writeFile(t, inbox, name, []byte("CCODE,CNAM1,CBELE\nZ1,甲,1\n"))
+	clitest.Backdate(t, inbox)
+	res := run(t, env, "import", inbox)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d\n%s", res.code, res)
+	}
+	for _, line := range strings.Split(res.stdout+res.stderr, "\n") {
+		if strings.HasPrefix(line, "moved to done") || strings.ContainsRune(line, 0x1b) {
+			t.Errorf("a file name forged or broke a line: %q", line)
+		}
+	}
+	if !strings.Contains(res.stdout, `\n`) {
+		t.Errorf("the name is not shown escaped:\n%s", res)
+	}
 }
