@@ -83,10 +83,6 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		fs.Error = "--out names one file: with a folder use --results-dir"
 		return fail(io, "%s", fs.Error)
 	}
-	type fileRun struct {
-		exit int
-		err  error
-	}
 	runs := map[string]fileRun{}
 	notMoved := map[string]bool{}
 	opts := inbox.Options{
@@ -96,8 +92,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 			opts.Input, opts.Out = input, out
 			one.SummaryJSON = ""
 			if s.SummaryJSON != "" {
-				name := filepath.Base(input)
-				one.SummaryJSON = filepath.Join(filepath.Dir(out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
+				one.SummaryJSON = fileSummaryPath(input, out)
 			}
 			fmt.Fprintf(io.Out, "== %s\n", shown(input))
 			code, sum, err := runOne(ctx, abort, io, one, opts)
@@ -125,7 +120,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		return failErr(io, s.Lang, err)
 	}
 	if len(res.Files) == 0 && len(res.Left) == 0 {
-		fmt.Fprintf(io.Out, "%s: no .csv, .xlsx, .tsv or .txt files to import\n", dir)
+		fmt.Fprintf(io.Out, "%s: no .csv, .xlsx, .tsv or .txt files to import\n", shown(dir))
 		if len(res.Ignored) > 0 {
 			return ExitRows
 		}
@@ -137,37 +132,57 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 	}
 	for _, f := range res.Files {
 		run, ran := runs[f.Input]
-		code := run.exit
-		switch {
-		case !ran && f.Stayed != "":
-			code = ExitRows // left for the next run
-		case !ran: // not started: not a regular file, or its earlier results could not be kept
-			fmt.Fprintf(io.Err, "custimport: %v\n", f.Err)
-			code = ExitCantRun
-		case f.Stayed == "changing":
-			code = max(code, ExitRows)
-		}
-		if notMoved[f.Input] {
-			code = ExitCantRun
-		}
-		worst = max(worst, code)
-		ff := folderFile{Input: f.Input, MovedTo: f.MovedTo, Stayed: f.Stayed, Rows: f.Summary.Rows, Counts: map[string]int{}, ExitCode: code}
-		if f.Err != nil {
-			ff.Error = f.Err.Error()
-		}
-		if ran && s.SummaryJSON != "" {
-			name := filepath.Base(f.Input)
-			ff.Summary = filepath.Join(filepath.Dir(f.Out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
-		}
-		if ran && (run.err == nil || f.Summary.Rows > 0) {
-			ff.Results = f.Summary.Output
-		}
-		for st, n := range f.Summary.Counts {
-			ff.Counts[string(st)] = n
-		}
+		ff := folderFileOf(io, f, run, ran, notMoved[f.Input], s.SummaryJSON != "")
+		worst = max(worst, ff.ExitCode)
 		fs.Files = append(fs.Files, ff)
 	}
 	return worst
+}
+
+// fileRun is how the CLI's run of one file of the folder ended.
+type fileRun struct {
+	exit int
+	err  error
+}
+
+// folderFileOf is a file's entry in the folder's summary, with its exit
+// code: the run's, or 1 for a file left for the next run, or 2 for one
+// that could not be started or moved.
+func folderFileOf(io IO, f inbox.File, run fileRun, ran, notMoved, summaries bool) folderFile {
+	code := run.exit
+	switch {
+	case !ran && f.Stayed != "":
+		code = ExitRows // left for the next run
+	case !ran: // not started: not a regular file, or its earlier results could not be kept
+		fmt.Fprintf(io.Err, "custimport: %v\n", f.Err)
+		code = ExitCantRun
+	case f.Stayed == "changing":
+		code = max(code, ExitRows)
+	}
+	if notMoved {
+		code = ExitCantRun
+	}
+	ff := folderFile{Input: f.Input, MovedTo: f.MovedTo, Stayed: f.Stayed, Rows: f.Summary.Rows, Counts: map[string]int{}, ExitCode: code}
+	if f.Err != nil {
+		ff.Error = f.Err.Error()
+	}
+	if ran && summaries {
+		ff.Summary = fileSummaryPath(f.Input, f.Out)
+	}
+	if ran && (run.err == nil || f.Summary.Rows > 0) {
+		ff.Results = f.Summary.Output
+	}
+	for st, n := range f.Summary.Counts {
+		ff.Counts[string(st)] = n
+	}
+	return ff
+}
+
+// fileSummaryPath is where a folder file's own summary JSON goes: beside
+// its results.
+func fileSummaryPath(input, out string) string {
+	name := filepath.Base(input)
+	return filepath.Join(filepath.Dir(out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
 }
 
 // tellFolderEvent prints what happened to a file of the folder.
