@@ -686,6 +686,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"12", 12 * time.Second},
 		{" 5 ", 5 * time.Second},
 		{"999999999", 24 * time.Hour},
+		{"99999999999999999999", 0}, // overflows int64: not a number of seconds
+		{"Fri, 31 Dec 9999 23:59:59 GMT", 24 * time.Hour},
+		{testNow.Add(25 * time.Hour).Format(http.TimeFormat), 24 * time.Hour},
 		{testNow.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{testNow.Add(-90 * time.Second).Format(http.TimeFormat), 0},
 		{"soon", 0},

@@ -217,7 +217,7 @@ func newSender(s settings, io IO, log *slog.Logger) (*tms.Sender, *tms.AdaptiveL
 	sender := &tms.Sender{
 		Client:   client,
 		Throttle: limiter,
-		Policy:   tms.Policy{MaxAttempts: s.MaxAttempts},
+		Policy:   tms.Policy{MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait},
 		Logger:   log,
 	}
 	return sender, limiter, nil
