@@ -36,6 +36,8 @@ type XLSXWriter struct {
 	headerStyle  int
 	problemStyle int
 
+	colSpecs []colSpec // per column, from WriteHeader; written by postprocess
+
 	row      int // last row written (1-based), 0 before the first
 	maxCol   int // widest row written
 	header   bool
@@ -115,6 +117,10 @@ func (w *XLSXWriter) fail(err error) error {
 // WriteHeader writes the bold header row, freezes it, sizes the columns
 // (from the header texts and Options.ColWidths; the data is not known yet
 // when the columns must be written) and makes it the autofilter row.
+//
+// The widths are not given to excelize (its SetColWidth costs time
+// quadratic in the columns already set, so 16,384 columns never finished):
+// Close writes the <cols> element itself, in one linear pass.
 func (w *XLSXWriter) WriteHeader(cols []string) error {
 	if err := w.check(); err != nil {
 		return err
@@ -123,14 +129,19 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 		return ErrHeaderAfterRows
 	}
 	w.header = true
+	if len(cols) > excelize.MaxColumns {
+		return w.fail(fmt.Errorf("results: %d columns: %w", len(cols), excelize.ErrColumnNumber))
+	}
+	w.colSpecs = make([]colSpec, len(cols))
 	for i, name := range cols {
 		wd := colWidth(name)
 		if i < len(w.opts.ColWidths) && w.opts.ColWidths[i] > 0 {
 			wd = w.opts.ColWidths[i]
 		}
-		if err := w.sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return w.fail(fmt.Errorf("results: column width: %w", err))
+		if wd > excelize.MaxColumnWidth {
+			return w.fail(fmt.Errorf("results: column width %v: %w", wd, excelize.ErrColumnWidth))
 		}
+		w.colSpecs[i] = colSpec{width: wd}
 	}
 	err := w.sw.SetPanes(&excelize.Panes{
 		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
@@ -144,6 +155,42 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 		vals[i] = excelize.Cell{Value: name, StyleID: w.headerStyle}
 	}
 	return w.setRow(vals)
+}
+
+// colSpec is how one results column is formatted.
+type colSpec struct {
+	width float64
+	style int // 0: none
+}
+
+// colsXML is the <cols> element for specs, with runs of equal columns
+// merged, or nil when there are none. It takes time linear in len(specs).
+func colsXML(specs []colSpec) []byte {
+	if len(specs) == 0 {
+		return nil
+	}
+	b := []byte("<cols>")
+	for i := 0; i < len(specs); {
+		j := i + 1
+		for j < len(specs) && specs[j] == specs[i] {
+			j++
+		}
+		b = append(b, `<col min="`...)
+		b = strconv.AppendInt(b, int64(i+1), 10)
+		b = append(b, `" max="`...)
+		b = strconv.AppendInt(b, int64(j), 10)
+		b = append(b, `" width="`...)
+		b = strconv.AppendFloat(b, specs[i].width, 'f', -1, 64)
+		b = append(b, `" customWidth="1"`...)
+		if specs[i].style != 0 {
+			b = append(b, ` style="`...)
+			b = strconv.AppendInt(b, int64(specs[i].style), 10)
+			b = append(b, '"')
+		}
+		b = append(b, "/>"...)
+		i = j
+	}
+	return append(b, "</cols>"...)
 }
 
 // colWidth is a column width in Excel characters for a header text, with
@@ -383,6 +430,7 @@ func (w *XLSXWriter) finish() error {
 		comments:  w.comments,
 		shapes:    w.shapes,
 		nComments: w.nComment,
+		cols:      colsXML(w.colSpecs),
 	})
 	if err != nil {
 		return err

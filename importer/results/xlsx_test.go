@@ -684,3 +684,89 @@ func TestXLSXLibreOffice(t *testing.T) {
 		t.Errorf("LibreOffice CSV lacks the cell texts: %s", b)
 	}
 }
+
+// wideHeader is n header names whose widths differ from each neighbour's,
+// so no two adjacent columns share a run.
+func wideHeader(n int) []string {
+	cols := make([]string, n)
+	for i := range cols {
+		cols[i] = strings.Repeat("x", 4+i%3) // widths 8, 9, 10, 8, ...
+	}
+	return cols
+}
+
+// writeWide writes a header and one row of n columns to path.
+func writeWide(tb testing.TB, path string, n int) {
+	tb.Helper()
+	w, err := Create(path, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.WriteHeader(wideHeader(n)); err != nil {
+		tb.Fatal(err)
+	}
+	row := make([]Cell, n)
+	for i := range row {
+		row[i] = Cell{Value: strconv.Itoa(i)}
+	}
+	if err := w.WriteRow(row); err != nil {
+		tb.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Excel's widest sheet (16,384 columns, every width different from its
+// neighbour's) is written, with every width set. Setting widths through
+// excelize took time cubic in the columns: 8,000 took 113 s and 16,384
+// never finished, so this test timed out before.
+func TestXLSXWidestSheet(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "wide.xlsx")
+	writeWide(t, path, excelize.MaxColumns)
+	sheet := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+	if n := strings.Count(sheet, "<col "); n != excelize.MaxColumns {
+		t.Errorf("got %d <col> elements, want %d (one per column, no two neighbours alike)", n, excelize.MaxColumns)
+	}
+	if i, j := strings.Index(sheet, "<cols>"), strings.Index(sheet, "<sheetData"); i < 0 || i > j {
+		t.Errorf("<cols> at %d, <sheetData> at %d: want <cols> right before <sheetData>", i, j)
+	}
+	f := openXLSX(t, path)
+	for _, col := range []int{1, 2, 3, 4, 9999, excelize.MaxColumns} {
+		name, _ := excelize.ColumnNumberToName(col)
+		want := float64(8 + (col-1)%3)
+		if got, err := f.GetColWidth("Results", name); err != nil || got != want {
+			t.Errorf("width of %s: got %v (%v), want %v", name, got, err, want)
+		}
+	}
+	if got, err := f.GetCellValue("Results", "XFD2"); err != nil || got != "16383" {
+		t.Errorf("XFD2: got %q (%v), want 16383", got, err)
+	}
+}
+
+// Equal neighbours share one <col> element.
+func TestColsXMLMergesRuns(t *testing.T) {
+	got := string(colsXML([]colSpec{{width: 8}, {width: 8}, {width: 12}, {width: 8, style: 3}}))
+	want := `<cols><col min="1" max="2" width="8" customWidth="1"/><col min="3" max="3" width="12" customWidth="1"/><col min="4" max="4" width="8" customWidth="1" style="3"/></cols>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := colsXML(nil); got != nil {
+		t.Errorf("no columns: got %q, want nil", got)
+	}
+}
+
+// A width over Excel's 255 is refused, as excelize refused it.
+func TestXLSXColWidthTooWide(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	w, err := Create(filepath.Join(t.TempDir(), "w.xlsx"), Options{ColWidths: []float64{300}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.WriteHeader([]string{"a"}); !errors.Is(err, excelize.ErrColumnWidth) {
+		t.Errorf("got %v, want ErrColumnWidth", err)
+	}
+}
