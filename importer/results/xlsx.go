@@ -23,6 +23,7 @@ const (
 	maxCommentUnits = 32767 // UTF-16 units in a comment
 	minColWidth     = 8
 	maxColWidth     = 60
+	numFmtText      = 49 // the built-in number format "@"
 )
 
 // XLSXWriter streams results to an XLSX file (see the package comment).
@@ -35,6 +36,9 @@ type XLSXWriter struct {
 	sw           *excelize.StreamWriter
 	headerStyle  int
 	problemStyle int
+	textStyle    int // number format "@"
+	textProblem  int // "@" with the problem fill
+	textCol      []bool
 
 	colSpecs []colSpec // per column, from WriteHeader; written by postprocess
 
@@ -91,6 +95,16 @@ func (w *XLSXWriter) init() error {
 	if err != nil {
 		return fmt.Errorf("results: problem style: %w", err)
 	}
+	if w.textStyle, err = w.f.NewStyle(&excelize.Style{NumFmt: numFmtText}); err != nil {
+		return fmt.Errorf("results: text style: %w", err)
+	}
+	w.textProblem, err = w.f.NewStyle(&excelize.Style{
+		NumFmt: numFmtText,
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{ProblemFillColor}},
+	})
+	if err != nil {
+		return fmt.Errorf("results: text problem style: %w", err)
+	}
 	if w.sw, err = w.f.NewStreamWriter(w.opts.SheetName); err != nil {
 		return fmt.Errorf("results: stream writer: %w", err)
 	}
@@ -142,6 +156,14 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 			return w.fail(fmt.Errorf("results: column width %v: %w", wd, excelize.ErrColumnWidth))
 		}
 		w.colSpecs[i] = colSpec{width: wd}
+	}
+	w.textCol = make([]bool, len(cols))
+	for _, i := range w.opts.TextColumns {
+		if i < 0 || i >= len(cols) {
+			return w.fail(fmt.Errorf("results: text column %d: the header has %d columns", i, len(cols)))
+		}
+		w.textCol[i] = true
+		w.colSpecs[i].style = w.textStyle
 	}
 	err := w.sw.SetPanes(&excelize.Panes{
 		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
@@ -241,14 +263,8 @@ func (w *XLSXWriter) WriteRow(cells []Cell) error {
 			vals[i] = nil
 			continue
 		}
-		cs[i] = excelize.Cell{}
-		if v, ok := numericValue(c); ok {
-			cs[i].Value = v
-		} else if c.Value != "" {
-			cs[i].Value = c.Value
-		}
+		cs[i] = w.cell(i, c)
 		if c.Problem != "" {
-			cs[i].StyleID = w.problemStyle
 			if err := w.addComment(i, row, c.Problem); err != nil {
 				return w.fail(err)
 			}
@@ -256,6 +272,27 @@ func (w *XLSXWriter) WriteRow(cells []Cell) error {
 		vals[i] = &cs[i]
 	}
 	return w.setRow(vals)
+}
+
+// cell is the excelize cell for c in column i: a number, or text; red
+// when it has a problem; text-formatted in a text column.
+func (w *XLSXWriter) cell(i int, c Cell) excelize.Cell {
+	var x excelize.Cell
+	text := i < len(w.textCol) && w.textCol[i]
+	if v, ok := numericValue(c); ok && !text {
+		x.Value = v
+	} else if c.Value != "" {
+		x.Value = c.Value
+	}
+	switch {
+	case c.Problem != "" && text:
+		x.StyleID = w.textProblem
+	case c.Problem != "":
+		x.StyleID = w.problemStyle
+	case text:
+		x.StyleID = w.textStyle
+	}
+	return x
 }
 
 // addComment spools the comment and its VML shape for the cell at

@@ -770,3 +770,98 @@ func TestXLSXColWidthTooWide(t *testing.T) {
 		t.Errorf("got %v, want ErrColumnWidth", err)
 	}
 }
+
+// Text columns are formatted "@" (the cells, the problem cells and the
+// column itself, for cells typed later), so a 統編 retyped in a red cell
+// keeps its leading zero; other columns are not.
+func TestXLSXTextColumns(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "text.xlsx")
+	w, err := Create(path, Options{TextColumns: []int{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	rows := [][]Cell{
+		{{Value: "1", Numeric: true}, {Value: "04595257", Numeric: true}, {Value: "OK"}},
+		{{Value: "2", Numeric: true}, {Value: "4595257", Problem: "統編錯誤"}, {Value: "ERROR"}},
+	}
+	if err := w.WriteHeader([]string{"行號", "統一編號", "狀態"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := w.WriteRow(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, path)
+	const sheet = "Results"
+	style := func(id int) *excelize.Style {
+		t.Helper()
+		s, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatalf("style %d: %v", id, err)
+		}
+		return s
+	}
+	for _, tt := range []struct {
+		cell     string
+		wantText bool
+		wantRed  bool
+	}{
+		{"A2", false, false}, {"B2", true, false}, {"B3", true, true}, {"C3", false, false},
+	} {
+		id, err := f.GetCellStyle(sheet, tt.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := style(id)
+		if got := s.NumFmt == numFmtText; got != tt.wantText {
+			t.Errorf("%s: text format %t (NumFmt %d), want %t", tt.cell, got, s.NumFmt, tt.wantText)
+		}
+		red := len(s.Fill.Color) == 1 && strings.EqualFold(s.Fill.Color[0], ProblemFillColor)
+		if red != tt.wantRed {
+			t.Errorf("%s: red %t, want %t", tt.cell, red, tt.wantRed)
+		}
+	}
+	for _, tt := range []struct {
+		col      string
+		wantText bool
+	}{{"A", false}, {"B", true}, {"C", false}} {
+		id, err := f.GetColStyle(sheet, tt.col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := id != 0 && style(id).NumFmt == numFmtText; got != tt.wantText {
+			t.Errorf("column %s: text format %t, want %t", tt.col, got, tt.wantText)
+		}
+	}
+	isText := func(typ excelize.CellType) bool {
+		return typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString
+	}
+	if typ, _ := f.GetCellType(sheet, "B2"); !isText(typ) {
+		t.Errorf("B2: type %v, want text (a text column holds text)", typ)
+	}
+	if got, _ := f.GetCellValue(sheet, "B2"); got != "04595257" {
+		t.Errorf("B2: got %q, want 04595257", got)
+	}
+	if typ, _ := f.GetCellType(sheet, "A2"); isText(typ) {
+		t.Errorf("A2: type %v, want a number (not a text column)", typ)
+	}
+}
+
+// A text column beyond the header is a caller's mistake, reported.
+func TestXLSXTextColumnOutOfRange(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	w, err := Create(filepath.Join(t.TempDir(), "w.xlsx"), Options{TextColumns: []int{2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.WriteHeader([]string{"a", "b"}); err == nil || !strings.Contains(err.Error(), "text column 2") {
+		t.Errorf("got %v, want an error naming text column 2", err)
+	}
+}
