@@ -346,7 +346,7 @@ func assertNoKeyPart(t *testing.T, key, s string) {
 // the 60-byte cut of a quoted answer too), never shows in an error, not
 // even in part.
 func TestKeyRedactedBeforeCut(t *testing.T) {
-	const key = testKey                // the test server signs with it
+	const key = testKey            // the test server signs with it
 	pad := strings.Repeat("x", 52) // the key straddles byte 60
 	tests := []struct {
 		name    string
