@@ -34,6 +34,12 @@ const (
 // detects and decodes the encoding, rejects NUL bytes and mixed encodings,
 // and bounds the memory one cell can take.
 //
+// It reads as Excel does where Excel is laxer than RFC 4180: a quote inside
+// a cell that does not start with one is an ordinary character
+// (37°36'37.8"N), and a lone CR outside quotes is a line break, in a file
+// with LF or CRLF lines too. A quoted cell that is never closed, or text
+// after a closing quote, is still refused, naming the row.
+//
 // After Read returns an error other than io.EOF, every later call returns the
 // same error.
 type CSVReader struct {
@@ -135,6 +141,8 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 		delim = ','
 	}
 	lf.delim = delim
+	lf.txtQ.delim = []byte(string(delim))
+	lf.rawQ.delim = lf.txtQ.delim
 
 	cr := csv.NewReader(lf)
 	cr.Comma = delim
@@ -317,6 +325,13 @@ type lineFilter struct {
 	lineBuf []byte
 	decBuf  []byte
 
+	// lone CRs in a file with LF lines: the rest of the line after one
+	rawQ     quoteScan // over the raw lines, to split them at lone CRs
+	txtQ     quoteScan // over the decoded lines, to quote bare quotes
+	carry    []byte    // a raw line being split at its lone CRs
+	carryOff int
+	carryErr error
+
 	// runaway-cell guard
 	inQuote    bool
 	fieldLen   int
@@ -372,9 +387,42 @@ func (f *lineFilter) readRawLine() ([]byte, error) {
 	return f.lineBuf, err
 }
 
+// readLine returns the next line: a raw line, or in a file with LF line
+// ends the part of one up to a lone CR outside quotes, which is a line
+// break too (the CR becomes an LF).
+func (f *lineFilter) readLine() ([]byte, error) {
+	if f.carryOff >= len(f.carry) {
+		raw, err := f.readRawLine()
+		if len(raw) == 0 {
+			return raw, err
+		}
+		i := f.rawQ.loneCR(raw)
+		if i < 0 {
+			return raw, err
+		}
+		f.carry, f.carryOff, f.carryErr = append(f.carry[:0], raw...), 0, err
+		return f.cutCarry(i), nil
+	}
+	if i := f.rawQ.loneCR(f.carry[f.carryOff:]); i >= 0 {
+		return f.cutCarry(i), nil
+	}
+	rest := f.carry[f.carryOff:]
+	f.carryOff = len(f.carry)
+	return rest, f.carryErr
+}
+
+// cutCarry returns the carried line up to its lone CR at i (from
+// carryOff), ending in LF.
+func (f *lineFilter) cutCarry(i int) []byte {
+	start := f.carryOff
+	f.carry[start+i] = '\n'
+	f.carryOff = start + i + 1
+	return f.carry[start:f.carryOff]
+}
+
 // next reads, checks and decodes one physical line into pending, or sets err.
 func (f *lineFilter) next() {
-	raw, err := f.readRawLine()
+	raw, err := f.readLine()
 	if len(raw) == 0 {
 		if err == nil {
 			err = io.EOF
@@ -432,10 +480,12 @@ func (f *lineFilter) next() {
 			text = f.decBuf
 		}
 	}
-	if f.guard(text) {
+	start := len(f.pending)
+	f.pending = f.txtQ.quoteBare(f.pending, text)
+	if f.guard(f.pending[start:]) {
+		f.pending = f.pending[:start]
 		return
 	}
-	f.pending = append(f.pending, text...)
 	if err == io.EOF {
 		f.err = io.EOF
 	}
