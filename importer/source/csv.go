@@ -109,7 +109,7 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 			// ASCII reads the same in both encodings.
 			lf.enc, lf.encName = encUTF8, EncodingUTF8
 			lf.undecided = true
-		case utf8.Valid(trimPartialRune(prefix, cut)):
+		case mostlyUTF8(trimPartialRune(prefix, cut)):
 			lf.enc, lf.encName = encUTF8, EncodingUTF8
 		default:
 			lf.enc, lf.encName = encBig5, EncodingBig5
@@ -449,10 +449,15 @@ func (f *lineFilter) next() {
 	switch f.enc {
 	case encUTF8:
 		if !utf8.Valid(raw) {
-			if f.auto {
+			good, _ := utf8Score(raw)
+			switch {
+			case f.auto && good == 0 && validBig5(raw):
 				f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
 					"%w: the start of the file is UTF-8 but this line is not (perhaps Big5); save the whole file as UTF-8, or pass --encoding big5", ErrMixedEncoding)}
-			} else {
+			case f.auto:
+				f.err = &ParseError{File: f.name, Line: f.line, Column: badUTF8At(raw) + 1, Err: fmt.Errorf(
+					"%w: the file looks like UTF-8, but this line has a byte that is not valid UTF-8 (the file may be damaged there); retype the text at that place, or save the file again as UTF-8", ErrBadEncoding)}
+			default:
 				f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
 					"%w: this line is not valid UTF-8; if the file is Big5, pass --encoding big5", ErrBadEncoding)}
 			}
@@ -501,7 +506,7 @@ func (f *lineFilter) decide(raw []byte) []byte {
 	line := append([]byte(nil), raw...)
 	f.undecided = false
 	ahead, err := f.src.Peek(sniffSize)
-	if utf8.Valid(line) && utf8.Valid(trimPartialRune(ahead, err != io.EOF)) {
+	if mostlyUTF8(append(line, trimPartialRune(ahead, err != io.EOF)...)) {
 		f.enc, f.encName = encUTF8, EncodingUTF8
 	} else {
 		f.enc, f.encName = encBig5, EncodingBig5
@@ -549,6 +554,48 @@ func isASCII(p []byte) bool {
 		}
 	}
 	return true
+}
+
+// utf8Score counts the multi-byte UTF-8 characters in p (good) and the
+// bytes that are not part of a valid UTF-8 character (bad).
+func utf8Score(p []byte) (good, bad int) {
+	for i := 0; i < len(p); {
+		if p[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(p[i:])
+		if r == utf8.RuneError && n <= 1 {
+			bad++
+			i++
+			continue
+		}
+		good++
+		i += n
+	}
+	return good, bad
+}
+
+// mostlyUTF8 reports whether p reads as UTF-8: valid, or with at most one
+// bad byte for every 8 valid multi-byte characters (a damaged UTF-8
+// file, whose bad byte is then reported on its own line). Big5 text has
+// far more bytes that are not valid UTF-8 than characters that are.
+func mostlyUTF8(p []byte) bool {
+	good, bad := utf8Score(p)
+	return bad == 0 || good >= 8*bad
+}
+
+// badUTF8At returns the index of the first byte of p that is not part of
+// a valid UTF-8 character, or -1.
+func badUTF8At(p []byte) int {
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRune(p[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // validBig5 reports whether p is well-formed Big5 (CP950/HKSCS ranges): ASCII

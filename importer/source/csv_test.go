@@ -658,3 +658,51 @@ func TestCSVLoneCRInLFFile(t *testing.T) {
 		}
 	})
 }
+
+// An invalid byte in a UTF-8 file is reported on its own line, as a bad
+// byte in a UTF-8 file, not blamed on the first line as a Big5/UTF-8 mix.
+func TestCSVBadByteInUTF8(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       []byte
+		want     []Record
+		wantLine int
+		wantCol  int
+	}{
+		{"line 2", []byte("客戶名稱,電話\n王小明\xff,0933555666\n陳大文,1\n"), []Record{rec(1, "客戶名稱", "電話")}, 2, 10},
+		{"line 3 of a longer file", []byte("客戶名稱,電話,地址\n王小明,0933555666,台北市信義區\n陳大\xe6,1,台中市\n"),
+			[]Record{rec(1, "客戶名稱", "電話", "地址"), rec(2, "王小明", "0933555666", "台北市信義區")}, 3, 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewCSVReader(bytes.NewReader(tc.in), "bad.csv", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, r)
+			checkErr(t, err, ErrBadEncoding, tc.wantLine, "bad.csv")
+			checkRecords(t, got, tc.want)
+			var pe *ParseError
+			if errors.As(err, &pe) && pe.Column != tc.wantCol {
+				t.Errorf("column: got %d, want %d", pe.Column, tc.wantCol)
+			}
+			if !strings.Contains(err.Error(), "looks like UTF-8") || strings.Contains(err.Error(), "Big5") {
+				t.Errorf("got %q, want it to say the file looks like UTF-8 (and not blame Big5)", err)
+			}
+			if r.Encoding() != EncodingUTF8 {
+				t.Errorf("encoding: got %q, want utf-8", r.Encoding())
+			}
+		})
+	}
+	t.Run("a big5 file is still big5", func(t *testing.T) {
+		in := big5(t, "客戶名稱,電話,地址\n王小明,0933555666,台北市信義區\n陳大文,1,台中市\n")
+		r, err := NewCSVReader(bytes.NewReader(in), "big5.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readAll(t, r)
+		if err != nil || len(got) != 3 || r.Encoding() != EncodingBig5 {
+			t.Errorf("got %d records, encoding %q, error %v; want 3 records of big5", len(got), r.Encoding(), err)
+		}
+	})
+}
