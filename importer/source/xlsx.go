@@ -57,7 +57,7 @@ type XLSXReader struct {
 	zfiles   map[string]*zip.File
 	sheets   []sheetInfo
 	sheet    sheetInfo
-	sst      []string
+	sst      sharedStrings
 	kinds    []numFormat // by cell style (xf) index
 	date1904 bool
 	maxCell  int
@@ -243,7 +243,7 @@ func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, erro
 		}
 	}
 	if sstPath != "" {
-		if err := r.readSST(sstPath); err != nil {
+		if err := r.readSST(sstPath, opts.maxBytes()); err != nil {
 			return nil, err
 		}
 	}
@@ -550,14 +550,18 @@ done:
 	switch typ {
 	case "s":
 		idx, err := strconv.Atoi(strings.TrimSpace(string(v)))
-		if err != nil || idx < 0 || idx >= len(r.sst) {
+		if err != nil || idx < 0 || idx >= r.sst.len() {
 			if len(v) == 0 {
 				return "", nil
 			}
 			return "", &ParseError{File: r.name, Line: r.row, Column: col,
 				Err: fmt.Errorf("%w: cell %s points to shared text %q that does not exist", ErrCorrupt, cellName(col, r.row), v)}
 		}
-		return r.sst[idx], nil
+		if r.sst.long[idx] {
+			return "", &ParseError{File: r.name, Line: r.row, Column: col,
+				Err: fmt.Errorf("%w: cell %s is longer than the limit of %d bytes", ErrCellTooLarge, cellName(col, r.row), r.maxCell)}
+		}
+		return r.sst.at(idx), nil
 	case "inlineStr", "str", "e":
 		return unescapeXString(string(v)), nil
 	case "b":
@@ -795,8 +799,14 @@ func (r *XLSXReader) readStyles(part string) error {
 	return nil
 }
 
-// readSST loads the shared-string table, streaming its XML.
-func (r *XLSXReader) readSST(part string) error {
+// readSST loads the shared-string table, streaming its XML. A small
+// workbook can unpack to a table of tens of millions of (empty) texts, so
+// the table may hold at most maxBytes/32 texts, and maxBytes/4 bytes of
+// text: a sheet pointing to more texts than that would itself unpack to
+// more than maxBytes (a cell that points to a text takes 25 bytes or more).
+// A text longer than a cell may be is not kept: a cell pointing to it is
+// refused as too large.
+func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 	rc, err := r.open(part)
 	if err != nil {
 		if r.zfiles[normPart(part)] == nil {
@@ -805,12 +815,14 @@ func (r *XLSXReader) readSST(part string) error {
 		return err
 	}
 	defer rc.Close()
+	maxCount, maxText := int(min(maxBytes/32, 1<<30)), min(maxBytes/4, 1<<31)
 	d := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
 	var buf []byte
 	inSI, inT, inPh, depth := false, 0, 0, 0
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
+			r.sst.done()
 			return nil
 		}
 		if err != nil {
@@ -820,10 +832,6 @@ func (r *XLSXReader) readSST(part string) error {
 		case xml.StartElement:
 			depth++
 			switch t.Name.Local {
-			case "sst":
-				if n, err := strconv.Atoi(attr(t, "uniqueCount")); err == nil && n > 0 && r.sst == nil {
-					r.sst = make([]string, 0, min(n, 1<<20))
-				}
 			case "si":
 				inSI, buf = true, buf[:0]
 			case "rPh", "phoneticPr":
@@ -844,13 +852,62 @@ func (r *XLSXReader) readSST(part string) error {
 			}
 			if t.Name.Local == "si" && inSI {
 				inSI = false
-				r.sst = append(r.sst, unescapeXString(string(buf)))
+				if len(buf) > r.maxCell {
+					r.sst.addTooLong()
+				} else {
+					r.sst.add(unescapeXString(string(buf)))
+				}
+				if r.sst.len() > maxCount || r.sst.textLen() > maxText {
+					return fileError(r.name, ErrTooLarge,
+						"its table of shared texts holds more than %d texts (%s of text), more than a workbook within the %s limit can use; save the workbook again in Excel, or split it",
+						r.sst.len()-1, mb(r.sst.textLen()), mb(maxBytes))
+				}
 			}
 			depth--
 		case xml.CharData:
-			if inT > 0 && inPh == 0 {
+			if inT > 0 && inPh == 0 && len(buf) <= r.maxCell {
 				buf = append(buf, t...)
 			}
 		}
 	}
+}
+
+// sharedStrings is the shared-string table, stored compactly: all texts
+// in one string, and where each ends. A []string would take 16 bytes per
+// text more (tens of millions of empty texts are a few MB zipped).
+type sharedStrings struct {
+	b    strings.Builder // while loading
+	text string          // after done
+	end  []uint32        // end[i] is where text i ends
+	long map[int]bool    // texts longer than a cell may be (not kept)
+}
+
+// addTooLong adds a text longer than a cell may be, as "".
+func (s *sharedStrings) addTooLong() {
+	if s.long == nil {
+		s.long = map[int]bool{}
+	}
+	s.long[len(s.end)] = true
+	s.add("")
+}
+
+func (s *sharedStrings) add(t string) {
+	s.b.WriteString(t)
+	s.end = append(s.end, uint32(s.b.Len()))
+}
+
+// done ends the loading.
+func (s *sharedStrings) done() { s.text = s.b.String() }
+
+// textLen is the length of all texts, in bytes.
+func (s *sharedStrings) textLen() int64 { return int64(s.b.Len()) }
+
+func (s *sharedStrings) len() int { return len(s.end) }
+
+func (s *sharedStrings) at(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = s.end[i-1]
+	}
+	return s.text[start:s.end[i]]
 }
