@@ -49,7 +49,8 @@ const (
 //     YYYY/MM/DD HH:MM:SS (the format shows a time) or HH:MM:SS (time only),
 //     computed from the serial number without any time zone.
 //
-// Hidden rows are returned like visible ones. Merged cells give their value
+// Hidden rows (by hand, in a collapsed outline or filtered out) are
+// returned like visible ones, with Record.Hidden set. Merged cells give their value
 // in the top-left cell only.
 type XLSXReader struct {
 	name     string
@@ -69,6 +70,7 @@ type XLSXReader struct {
 	err     error
 	cells   []string
 	noValue []int // columns of the current row whose formula has no saved value
+	hidden  bool  // the current row is hidden
 	buf     []byte
 }
 
@@ -357,7 +359,7 @@ func (r *XLSXReader) Read() (Record, error) {
 			return Record{}, io.EOF
 		}
 		if !isBlank(r.cells) || len(r.noValue) > 0 {
-			rec := Record{Line: r.row, Cells: append([]string(nil), r.cells...)}
+			rec := Record{Line: r.row, Cells: append([]string(nil), r.cells...), Hidden: r.hidden}
 			if len(r.noValue) > 0 {
 				rec.NoValue = append([]int(nil), r.noValue...)
 			}
@@ -408,6 +410,12 @@ func (r *XLSXReader) rowBody(start xml.StartElement) error {
 		num = n
 	}
 	r.row, r.inRow = num, true
+	switch attr(start, "hidden") {
+	case "1", "true":
+		r.hidden = true
+	default:
+		r.hidden = false
+	}
 	defer func() { r.inRow = false }()
 	r.cells = r.cells[:0]
 	r.noValue = r.noValue[:0]
