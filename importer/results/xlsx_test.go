@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -656,7 +657,9 @@ func TestXLSXColWidthsOption(t *testing.T) {
 }
 
 // TestXLSXLibreOffice converts the golden file with LibreOffice when it is
-// installed (it is optional and not installed by the tests).
+// installed (it is optional and not installed by the tests; in CI,
+// apt-get install --no-install-recommends libreoffice-calc). It checks that
+// another spreadsheet program reads the file, Chinese text included.
 func TestXLSXLibreOffice(t *testing.T) {
 	bin := ""
 	for _, name := range []string{"soffice", "libreoffice"} {
@@ -671,8 +674,15 @@ func TestXLSXLibreOffice(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lo.xlsx")
 	writeGolden(t, path)
-	cmd := exec.Command(bin, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", "csv", "--outdir", dir, path)
+	// The CSV filter's options (separator 44 = comma, text delimiter 34 =
+	// quote, character set 76 = UTF-8, from line 1) make the export UTF-8
+	// whatever the locale; without them LibreOffice writes the locale's
+	// character set, and in the C locale Chinese comes back as "??". The
+	// locale is forced to C so the test proves it on every machine.
+	profile := (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, "profile"))}).String()
+	cmd := exec.Command(bin, "--headless", "-env:UserInstallation="+profile,
+		"--convert-to", `csv:Text - txt - csv (StarCalc):44,34,76,1`, "--outdir", dir, path)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C", "LANGUAGE=C")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
@@ -680,7 +690,7 @@ func TestXLSXLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "客戶甲") || !strings.Contains(string(b), "=1+1") {
+	if !strings.Contains(string(b), "客戶甲") || !strings.Contains(string(b), "=1+1") || strings.Contains(string(b), "??") {
 		t.Errorf("LibreOffice CSV lacks the cell texts: %s", b)
 	}
 }
