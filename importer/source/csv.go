@@ -449,9 +449,8 @@ func (f *lineFilter) next() {
 	switch f.enc {
 	case encUTF8:
 		if !utf8.Valid(raw) {
-			good, _ := utf8Score(raw)
 			switch {
-			case f.auto && good == 0 && validBig5(raw):
+			case f.auto && validBig5(raw) && !mostlyUTF8(raw):
 				f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
 					"%w: the start of the file is UTF-8 but this line is not (perhaps Big5); save the whole file as UTF-8, or pass --encoding big5", ErrMixedEncoding)}
 			case f.auto:

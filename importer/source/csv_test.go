@@ -694,6 +694,21 @@ func TestCSVBadByteInUTF8(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a big5 line in a utf-8 file is still a mix", func(t *testing.T) {
+		var b bytes.Buffer
+		b.WriteString("CCODE,CNAM1\r\n")
+		for b.Len() < 70<<10 {
+			b.WriteString("C00001,台北客戶\r\n")
+		}
+		lines := strings.Count(b.String(), "\n")
+		b.Write(big5(t, "C09999,高雄客戶,100\r\n"))
+		r, err := NewCSVReader(bytes.NewReader(b.Bytes()), "mix.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = readAll(t, r)
+		checkErr(t, err, ErrMixedEncoding, lines+1, "mix.csv")
+	})
 	t.Run("a big5 file is still big5", func(t *testing.T) {
 		in := big5(t, "客戶名稱,電話,地址\n王小明,0933555666,台北市信義區\n陳大文,1,台中市\n")
 		r, err := NewCSVReader(bytes.NewReader(in), "big5.csv", Options{})
