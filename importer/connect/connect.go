@@ -119,7 +119,7 @@ func (s Settings) NewSending() (Sending, error) {
 		rate = 10
 	}
 	limiter := tms.NewAdaptiveLimiter(rate)
-	sender := &tms.Sender{Client: c, Throttle: limiter, Policy: tms.Policy{MaxAttempts: s.MaxAttempts}, Logger: s.Logger}
+	sender := &tms.Sender{Client: c, Throttle: limiter, Policy: tms.Policy{MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait}, Logger: s.Logger}
 	return Sending{Sender: sender, Limiter: limiter}, nil
 }
 

@@ -213,3 +213,19 @@ func TestXLSXMemoryBounded(t *testing.T) {
 		t.Errorf("close peak heap grew by %.1f MiB from 20k to 40k rows, want under %d", d, slack)
 	}
 }
+
+// BenchmarkXLSXWideHeader writes one header and one row of 1,024 to 16,384
+// columns: the time per column must stay flat (it grew with the square of
+// the columns while excelize set the widths).
+func BenchmarkXLSXWideHeader(b *testing.B) {
+	for _, n := range []int{1024, 4096, 16384} {
+		b.Run("cols="+strconv.Itoa(n), func(b *testing.B) {
+			b.Setenv("TMPDIR", b.TempDir())
+			dir := b.TempDir()
+			for i := 0; b.Loop(); i++ {
+				writeWide(b, filepath.Join(dir, strconv.Itoa(i)+".xlsx"), n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/col")
+		})
+	}
+}

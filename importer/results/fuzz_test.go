@@ -94,20 +94,32 @@ func normDecimal(s string) string {
 // back.
 func FuzzXLSXCell(f *testing.F) {
 	for _, s := range []string{"=1+1", "客戶 <&>\"'", " lead and trail ", "a\nb", "-3", "100000000000", "0.000000000001"} {
-		f.Add(s, "problem <b>&</b>", false)
-		f.Add(s, "", true)
+		f.Add(s, "problem <b>&</b>", false, false)
+		f.Add(s, "", true, false)
+		f.Add(s, "problem", true, true)
 	}
 	dir := f.TempDir()
 	n := 0
-	f.Fuzz(func(t *testing.T, v, problem string, numeric bool) {
+	// With text, the cell is in a text column below a header: it must
+	// read back exactly, never as a number.
+	f.Fuzz(func(t *testing.T, v, problem string, numeric, text bool) {
 		if !xmlSafe(v) || !xmlSafe(problem) || len(v) > 1000 || len(problem) > 1000 {
 			return
 		}
 		n++
 		path := filepath.Join(dir, strconv.Itoa(n)+".xlsx")
-		w, err := Create(path, Options{})
+		opts, ref := Options{}, "A1"
+		if text {
+			opts, ref = Options{TextColumns: []int{0}}, "A2"
+		}
+		w, err := Create(path, opts)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if text {
+			if err := w.WriteHeader([]string{"統一編號"}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := w.WriteRow([]Cell{{Value: v, Numeric: numeric, Problem: problem}}); err != nil {
 			t.Fatal(err)
@@ -116,16 +128,16 @@ func FuzzXLSXCell(f *testing.F) {
 			t.Fatal(err)
 		}
 		x := openXLSX(t, path)
-		got, err := x.GetCellValue("Results", "A1")
+		got, err := x.GetCellValue("Results", ref)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := v
-		if fv, ok := numericValue(Cell{Value: v, Numeric: numeric}); ok {
+		if fv, ok := numericValue(Cell{Value: v, Numeric: numeric}); ok && !text {
 			want = strconv.FormatFloat(fv, 'f', -1, 64)
 		}
 		if got != want {
-			t.Fatalf("A1 got %q, want %q", got, want)
+			t.Fatalf("%s got %q, want %q", ref, got, want)
 		}
 		cmts, err := x.GetComments("Results")
 		if err != nil {
@@ -137,8 +149,8 @@ func FuzzXLSXCell(f *testing.F) {
 			}
 			return
 		}
-		if len(cmts) != 1 || cmts[0].Cell != "A1" || cmts[0].Text != problem {
-			t.Fatalf("comments %+v, want one on A1 with %q", cmts, problem)
+		if len(cmts) != 1 || cmts[0].Cell != ref || cmts[0].Text != problem {
+			t.Fatalf("comments %+v, want one on %s with %q", cmts, ref, problem)
 		}
 	})
 }

@@ -50,6 +50,7 @@ type postOptions struct {
 	comments  *spool // nil when there are no comments
 	shapes    *spool
 	nComments int
+	cols      []byte // the <cols> element put before <sheetData>, or nil
 }
 
 var dimensionRE = regexp.MustCompile(`<dimension\b[^>]*?(?:/>|>\s*</dimension>)`)
@@ -77,7 +78,7 @@ func postprocess(src io.ReaderAt, size int64, dst io.Writer, o postOptions) erro
 	for _, f := range zr.File {
 		switch f.Name {
 		case sheetPath:
-			err = copySheet(zw, f, o.dimension)
+			err = copySheet(zw, f, o.dimension, o.cols)
 			seen++
 		case commentsPath:
 			err = writeCommentsPart(zw, f.Name, o)
@@ -189,10 +190,11 @@ func createPart(zw *zip.Writer, name string) (io.Writer, error) {
 }
 
 // copySheet streams the sheet XML, replacing its dimension element in the
-// head (before <sheetData>) and making the autoFilter reference relative in
+// head (before <sheetData>), putting cols (a <cols> element, if any) right
+// before <sheetData>, and making the autoFilter reference relative in
 // the tail (after </sheetData>): excelize writes "$A$1:$F$9", Excel itself
 // writes "A1:F9".
-func copySheet(zw *zip.Writer, f *zip.File, dimension string) error {
+func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
@@ -212,7 +214,10 @@ func copySheet(zw *zip.Writer, f *zip.File, dimension string) error {
 	if len(locs) != 1 {
 		return fmt.Errorf("%d <dimension> elements: %w", len(locs), errBadWorkbook)
 	}
-	if err := writeAll(w, head[:locs[0][0]], []byte(`<dimension ref="`+dimension+`"/>`), head[locs[0][1]:]); err != nil {
+	if len(cols) > 0 && bytes.Contains(head, []byte("<cols>")) {
+		return fmt.Errorf("<cols> already written: %w", errBadWorkbook)
+	}
+	if err := writeAll(w, head[:locs[0][0]], []byte(`<dimension ref="`+dimension+`"/>`), head[locs[0][1]:], cols); err != nil {
 		return err
 	}
 	// The rows: stream through, holding back only a possible partial

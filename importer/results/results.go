@@ -58,6 +58,11 @@ type Options struct {
 	// column index. Zero or missing entries get a width computed from the
 	// header text.
 	ColWidths []float64
+	// TextColumns lists the XLSX columns (0-based indexes) formatted as
+	// text ("@"): their cells, problem cells included, and the empty cells
+	// below them, so that a value retyped there (a 統編 04595257) keeps its
+	// leading zero. Their values are always written as text. CSV ignores it.
+	TextColumns []int
 }
 
 // SummarySheetName is the name of the XLSX sheet written by WriteSummary.

@@ -23,6 +23,7 @@ const (
 	maxCommentUnits = 32767 // UTF-16 units in a comment
 	minColWidth     = 8
 	maxColWidth     = 60
+	numFmtText      = 49 // the built-in number format "@"
 )
 
 // XLSXWriter streams results to an XLSX file (see the package comment).
@@ -35,6 +36,11 @@ type XLSXWriter struct {
 	sw           *excelize.StreamWriter
 	headerStyle  int
 	problemStyle int
+	textStyle    int // number format "@"
+	textProblem  int // "@" with the problem fill
+	textCol      []bool
+
+	colSpecs []colSpec // per column, from WriteHeader; written by postprocess
 
 	row      int // last row written (1-based), 0 before the first
 	maxCol   int // widest row written
@@ -89,6 +95,16 @@ func (w *XLSXWriter) init() error {
 	if err != nil {
 		return fmt.Errorf("results: problem style: %w", err)
 	}
+	if w.textStyle, err = w.f.NewStyle(&excelize.Style{NumFmt: numFmtText}); err != nil {
+		return fmt.Errorf("results: text style: %w", err)
+	}
+	w.textProblem, err = w.f.NewStyle(&excelize.Style{
+		NumFmt: numFmtText,
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{ProblemFillColor}},
+	})
+	if err != nil {
+		return fmt.Errorf("results: text problem style: %w", err)
+	}
 	if w.sw, err = w.f.NewStreamWriter(w.opts.SheetName); err != nil {
 		return fmt.Errorf("results: stream writer: %w", err)
 	}
@@ -115,6 +131,10 @@ func (w *XLSXWriter) fail(err error) error {
 // WriteHeader writes the bold header row, freezes it, sizes the columns
 // (from the header texts and Options.ColWidths; the data is not known yet
 // when the columns must be written) and makes it the autofilter row.
+//
+// The widths are not given to excelize (its SetColWidth costs time
+// quadratic in the columns already set, so 16,384 columns never finished):
+// Close writes the <cols> element itself, in one linear pass.
 func (w *XLSXWriter) WriteHeader(cols []string) error {
 	if err := w.check(); err != nil {
 		return err
@@ -123,14 +143,27 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 		return ErrHeaderAfterRows
 	}
 	w.header = true
+	if len(cols) > excelize.MaxColumns {
+		return w.fail(fmt.Errorf("results: %d columns: %w", len(cols), excelize.ErrColumnNumber))
+	}
+	w.colSpecs = make([]colSpec, len(cols))
 	for i, name := range cols {
 		wd := colWidth(name)
 		if i < len(w.opts.ColWidths) && w.opts.ColWidths[i] > 0 {
 			wd = w.opts.ColWidths[i]
 		}
-		if err := w.sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return w.fail(fmt.Errorf("results: column width: %w", err))
+		if wd > excelize.MaxColumnWidth {
+			return w.fail(fmt.Errorf("results: column width %v: %w", wd, excelize.ErrColumnWidth))
 		}
+		w.colSpecs[i] = colSpec{width: wd}
+	}
+	w.textCol = make([]bool, len(cols))
+	for _, i := range w.opts.TextColumns {
+		if i < 0 || i >= len(cols) {
+			return w.fail(fmt.Errorf("results: text column %d: the header has %d columns", i, len(cols)))
+		}
+		w.textCol[i] = true
+		w.colSpecs[i].style = w.textStyle
 	}
 	err := w.sw.SetPanes(&excelize.Panes{
 		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
@@ -144,6 +177,42 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 		vals[i] = excelize.Cell{Value: name, StyleID: w.headerStyle}
 	}
 	return w.setRow(vals)
+}
+
+// colSpec is how one results column is formatted.
+type colSpec struct {
+	width float64
+	style int // 0: none
+}
+
+// colsXML is the <cols> element for specs, with runs of equal columns
+// merged, or nil when there are none. It takes time linear in len(specs).
+func colsXML(specs []colSpec) []byte {
+	if len(specs) == 0 {
+		return nil
+	}
+	b := []byte("<cols>")
+	for i := 0; i < len(specs); {
+		j := i + 1
+		for j < len(specs) && specs[j] == specs[i] {
+			j++
+		}
+		b = append(b, `<col min="`...)
+		b = strconv.AppendInt(b, int64(i+1), 10)
+		b = append(b, `" max="`...)
+		b = strconv.AppendInt(b, int64(j), 10)
+		b = append(b, `" width="`...)
+		b = strconv.AppendFloat(b, specs[i].width, 'f', -1, 64)
+		b = append(b, `" customWidth="1"`...)
+		if specs[i].style != 0 {
+			b = append(b, ` style="`...)
+			b = strconv.AppendInt(b, int64(specs[i].style), 10)
+			b = append(b, '"')
+		}
+		b = append(b, "/>"...)
+		i = j
+	}
+	return append(b, "</cols>"...)
 }
 
 // colWidth is a column width in Excel characters for a header text, with
@@ -194,14 +263,8 @@ func (w *XLSXWriter) WriteRow(cells []Cell) error {
 			vals[i] = nil
 			continue
 		}
-		cs[i] = excelize.Cell{}
-		if v, ok := numericValue(c); ok {
-			cs[i].Value = v
-		} else if c.Value != "" {
-			cs[i].Value = c.Value
-		}
+		cs[i] = w.cell(i, c)
 		if c.Problem != "" {
-			cs[i].StyleID = w.problemStyle
 			if err := w.addComment(i, row, c.Problem); err != nil {
 				return w.fail(err)
 			}
@@ -209,6 +272,27 @@ func (w *XLSXWriter) WriteRow(cells []Cell) error {
 		vals[i] = &cs[i]
 	}
 	return w.setRow(vals)
+}
+
+// cell is the excelize cell for c in column i: a number, or text; red
+// when it has a problem; text-formatted in a text column.
+func (w *XLSXWriter) cell(i int, c Cell) excelize.Cell {
+	var x excelize.Cell
+	text := i < len(w.textCol) && w.textCol[i]
+	if v, ok := numericValue(c); ok && !text {
+		x.Value = v
+	} else if c.Value != "" {
+		x.Value = c.Value
+	}
+	switch {
+	case c.Problem != "" && text:
+		x.StyleID = w.textProblem
+	case c.Problem != "":
+		x.StyleID = w.problemStyle
+	case text:
+		x.StyleID = w.textStyle
+	}
+	return x
 }
 
 // addComment spools the comment and its VML shape for the cell at
@@ -383,6 +467,7 @@ func (w *XLSXWriter) finish() error {
 		comments:  w.comments,
 		shapes:    w.shapes,
 		nComments: w.nComment,
+		cols:      colsXML(w.colSpecs),
 	})
 	if err != nil {
 		return err

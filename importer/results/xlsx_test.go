@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -656,7 +657,9 @@ func TestXLSXColWidthsOption(t *testing.T) {
 }
 
 // TestXLSXLibreOffice converts the golden file with LibreOffice when it is
-// installed (it is optional and not installed by the tests).
+// installed (it is optional and not installed by the tests; in CI,
+// apt-get install --no-install-recommends libreoffice-calc). It checks that
+// another spreadsheet program reads the file, Chinese text included.
 func TestXLSXLibreOffice(t *testing.T) {
 	bin := ""
 	for _, name := range []string{"soffice", "libreoffice"} {
@@ -671,8 +674,15 @@ func TestXLSXLibreOffice(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lo.xlsx")
 	writeGolden(t, path)
-	cmd := exec.Command(bin, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", "csv", "--outdir", dir, path)
+	// The CSV filter's options (separator 44 = comma, text delimiter 34 =
+	// quote, character set 76 = UTF-8, from line 1) make the export UTF-8
+	// whatever the locale; without them LibreOffice writes the locale's
+	// character set, and in the C locale Chinese comes back as "??". The
+	// locale is forced to C so the test proves it on every machine.
+	profile := (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, "profile"))}).String()
+	cmd := exec.Command(bin, "--headless", "-env:UserInstallation="+profile,
+		"--convert-to", `csv:Text - txt - csv (StarCalc):44,34,76,1`, "--outdir", dir, path)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C", "LANGUAGE=C")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
@@ -680,7 +690,188 @@ func TestXLSXLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "客戶甲") || !strings.Contains(string(b), "=1+1") {
+	if !strings.Contains(string(b), "客戶甲") || !strings.Contains(string(b), "=1+1") || strings.Contains(string(b), "??") {
 		t.Errorf("LibreOffice CSV lacks the cell texts: %s", b)
+	}
+}
+
+// wideHeader is n header names whose widths differ from each neighbour's,
+// so no two adjacent columns share a run.
+func wideHeader(n int) []string {
+	cols := make([]string, n)
+	for i := range cols {
+		cols[i] = strings.Repeat("x", 4+i%3) // widths 8, 9, 10, 8, ...
+	}
+	return cols
+}
+
+// writeWide writes a header and one row of n columns to path.
+func writeWide(tb testing.TB, path string, n int) {
+	tb.Helper()
+	w, err := Create(path, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.WriteHeader(wideHeader(n)); err != nil {
+		tb.Fatal(err)
+	}
+	row := make([]Cell, n)
+	for i := range row {
+		row[i] = Cell{Value: strconv.Itoa(i)}
+	}
+	if err := w.WriteRow(row); err != nil {
+		tb.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Excel's widest sheet (16,384 columns, every width different from its
+// neighbour's) is written, with every width set. Setting widths through
+// excelize took time cubic in the columns: 8,000 took 113 s and 16,384
+// never finished, so this test timed out before.
+func TestXLSXWidestSheet(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "wide.xlsx")
+	writeWide(t, path, excelize.MaxColumns)
+	sheet := readZipPart(t, path, "xl/worksheets/sheet1.xml")
+	if n := strings.Count(sheet, "<col "); n != excelize.MaxColumns {
+		t.Errorf("got %d <col> elements, want %d (one per column, no two neighbours alike)", n, excelize.MaxColumns)
+	}
+	if i, j := strings.Index(sheet, "<cols>"), strings.Index(sheet, "<sheetData"); i < 0 || i > j {
+		t.Errorf("<cols> at %d, <sheetData> at %d: want <cols> right before <sheetData>", i, j)
+	}
+	f := openXLSX(t, path)
+	for _, col := range []int{1, 2, 3, 4, 9999, excelize.MaxColumns} {
+		name, _ := excelize.ColumnNumberToName(col)
+		want := float64(8 + (col-1)%3)
+		if got, err := f.GetColWidth("Results", name); err != nil || got != want {
+			t.Errorf("width of %s: got %v (%v), want %v", name, got, err, want)
+		}
+	}
+	if got, err := f.GetCellValue("Results", "XFD2"); err != nil || got != "16383" {
+		t.Errorf("XFD2: got %q (%v), want 16383", got, err)
+	}
+}
+
+// Equal neighbours share one <col> element.
+func TestColsXMLMergesRuns(t *testing.T) {
+	got := string(colsXML([]colSpec{{width: 8}, {width: 8}, {width: 12}, {width: 8, style: 3}}))
+	want := `<cols><col min="1" max="2" width="8" customWidth="1"/><col min="3" max="3" width="12" customWidth="1"/><col min="4" max="4" width="8" customWidth="1" style="3"/></cols>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := colsXML(nil); got != nil {
+		t.Errorf("no columns: got %q, want nil", got)
+	}
+}
+
+// A width over Excel's 255 is refused, as excelize refused it.
+func TestXLSXColWidthTooWide(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	w, err := Create(filepath.Join(t.TempDir(), "w.xlsx"), Options{ColWidths: []float64{300}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.WriteHeader([]string{"a"}); !errors.Is(err, excelize.ErrColumnWidth) {
+		t.Errorf("got %v, want ErrColumnWidth", err)
+	}
+}
+
+// Text columns are formatted "@" (the cells, the problem cells and the
+// column itself, for cells typed later), so a 統編 retyped in a red cell
+// keeps its leading zero; other columns are not.
+func TestXLSXTextColumns(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	path := filepath.Join(t.TempDir(), "text.xlsx")
+	w, err := Create(path, Options{TextColumns: []int{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	rows := [][]Cell{
+		{{Value: "1", Numeric: true}, {Value: "04595257", Numeric: true}, {Value: "OK"}},
+		{{Value: "2", Numeric: true}, {Value: "4595257", Problem: "統編錯誤"}, {Value: "ERROR"}},
+	}
+	if err := w.WriteHeader([]string{"行號", "統一編號", "狀態"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := w.WriteRow(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, path)
+	const sheet = "Results"
+	style := func(id int) *excelize.Style {
+		t.Helper()
+		s, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatalf("style %d: %v", id, err)
+		}
+		return s
+	}
+	for _, tt := range []struct {
+		cell     string
+		wantText bool
+		wantRed  bool
+	}{
+		{"A2", false, false}, {"B2", true, false}, {"B3", true, true}, {"C3", false, false},
+	} {
+		id, err := f.GetCellStyle(sheet, tt.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := style(id)
+		if got := s.NumFmt == numFmtText; got != tt.wantText {
+			t.Errorf("%s: text format %t (NumFmt %d), want %t", tt.cell, got, s.NumFmt, tt.wantText)
+		}
+		red := len(s.Fill.Color) == 1 && strings.EqualFold(s.Fill.Color[0], ProblemFillColor)
+		if red != tt.wantRed {
+			t.Errorf("%s: red %t, want %t", tt.cell, red, tt.wantRed)
+		}
+	}
+	for _, tt := range []struct {
+		col      string
+		wantText bool
+	}{{"A", false}, {"B", true}, {"C", false}} {
+		id, err := f.GetColStyle(sheet, tt.col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := id != 0 && style(id).NumFmt == numFmtText; got != tt.wantText {
+			t.Errorf("column %s: text format %t, want %t", tt.col, got, tt.wantText)
+		}
+	}
+	isText := func(typ excelize.CellType) bool {
+		return typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString
+	}
+	if typ, _ := f.GetCellType(sheet, "B2"); !isText(typ) {
+		t.Errorf("B2: type %v, want text (a text column holds text)", typ)
+	}
+	if got, _ := f.GetCellValue(sheet, "B2"); got != "04595257" {
+		t.Errorf("B2: got %q, want 04595257", got)
+	}
+	if typ, _ := f.GetCellType(sheet, "A2"); isText(typ) {
+		t.Errorf("A2: type %v, want a number (not a text column)", typ)
+	}
+}
+
+// A text column beyond the header is a caller's mistake, reported.
+func TestXLSXTextColumnOutOfRange(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	w, err := Create(filepath.Join(t.TempDir(), "w.xlsx"), Options{TextColumns: []int{2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.WriteHeader([]string{"a", "b"}); err == nil || !strings.Contains(err.Error(), "text column 2") {
+		t.Errorf("got %v, want an error naming text column 2", err)
 	}
 }

@@ -34,6 +34,12 @@ const (
 // detects and decodes the encoding, rejects NUL bytes and mixed encodings,
 // and bounds the memory one cell can take.
 //
+// It reads as Excel does where Excel is laxer than RFC 4180: a quote inside
+// a cell that does not start with one is an ordinary character
+// (37°36'37.8"N), and a lone CR outside quotes is a line break, in a file
+// with LF or CRLF lines too. A quoted cell that is never closed, or text
+// after a closing quote, is still refused, naming the row.
+//
 // After Read returns an error other than io.EOF, every later call returns the
 // same error.
 type CSVReader struct {
@@ -103,7 +109,7 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 			// ASCII reads the same in both encodings.
 			lf.enc, lf.encName = encUTF8, EncodingUTF8
 			lf.undecided = true
-		case utf8.Valid(trimPartialRune(prefix, cut)):
+		case mostlyUTF8(trimPartialRune(prefix, cut)):
 			lf.enc, lf.encName = encUTF8, EncodingUTF8
 		default:
 			lf.enc, lf.encName = encBig5, EncodingBig5
@@ -135,6 +141,8 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 		delim = ','
 	}
 	lf.delim = delim
+	lf.txtQ.delim = []byte(string(delim))
+	lf.rawQ.delim = lf.txtQ.delim
 
 	cr := csv.NewReader(lf)
 	cr.Comma = delim
@@ -317,6 +325,13 @@ type lineFilter struct {
 	lineBuf []byte
 	decBuf  []byte
 
+	// lone CRs in a file with LF lines: the rest of the line after one
+	rawQ     quoteScan // over the raw lines, to split them at lone CRs
+	txtQ     quoteScan // over the decoded lines, to quote bare quotes
+	carry    []byte    // a raw line being split at its lone CRs
+	carryOff int
+	carryErr error
+
 	// runaway-cell guard
 	inQuote    bool
 	fieldLen   int
@@ -372,9 +387,42 @@ func (f *lineFilter) readRawLine() ([]byte, error) {
 	return f.lineBuf, err
 }
 
+// readLine returns the next line: a raw line, or in a file with LF line
+// ends the part of one up to a lone CR outside quotes, which is a line
+// break too (the CR becomes an LF).
+func (f *lineFilter) readLine() ([]byte, error) {
+	if f.carryOff >= len(f.carry) {
+		raw, err := f.readRawLine()
+		if len(raw) == 0 {
+			return raw, err
+		}
+		i := f.rawQ.loneCR(raw)
+		if i < 0 {
+			return raw, err
+		}
+		f.carry, f.carryOff, f.carryErr = append(f.carry[:0], raw...), 0, err
+		return f.cutCarry(i), nil
+	}
+	if i := f.rawQ.loneCR(f.carry[f.carryOff:]); i >= 0 {
+		return f.cutCarry(i), nil
+	}
+	rest := f.carry[f.carryOff:]
+	f.carryOff = len(f.carry)
+	return rest, f.carryErr
+}
+
+// cutCarry returns the carried line up to its lone CR at i (from
+// carryOff), ending in LF.
+func (f *lineFilter) cutCarry(i int) []byte {
+	start := f.carryOff
+	f.carry[start+i] = '\n'
+	f.carryOff = start + i + 1
+	return f.carry[start:f.carryOff]
+}
+
 // next reads, checks and decodes one physical line into pending, or sets err.
 func (f *lineFilter) next() {
-	raw, err := f.readRawLine()
+	raw, err := f.readLine()
 	if len(raw) == 0 {
 		if err == nil {
 			err = io.EOF
@@ -401,10 +449,14 @@ func (f *lineFilter) next() {
 	switch f.enc {
 	case encUTF8:
 		if !utf8.Valid(raw) {
-			if f.auto {
+			switch {
+			case f.auto && validBig5(raw) && !mostlyUTF8(raw):
 				f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
 					"%w: the start of the file is UTF-8 but this line is not (perhaps Big5); save the whole file as UTF-8, or pass --encoding big5", ErrMixedEncoding)}
-			} else {
+			case f.auto:
+				f.err = &ParseError{File: f.name, Line: f.line, Column: badUTF8At(raw) + 1, Err: fmt.Errorf(
+					"%w: the file looks like UTF-8, but this line has a byte that is not valid UTF-8 (the file may be damaged there); retype the text at that place, or save the file again as UTF-8", ErrBadEncoding)}
+			default:
 				f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
 					"%w: this line is not valid UTF-8; if the file is Big5, pass --encoding big5", ErrBadEncoding)}
 			}
@@ -432,10 +484,12 @@ func (f *lineFilter) next() {
 			text = f.decBuf
 		}
 	}
-	if f.guard(text) {
+	start := len(f.pending)
+	f.pending = f.txtQ.quoteBare(f.pending, text)
+	if f.guard(f.pending[start:]) {
+		f.pending = f.pending[:start]
 		return
 	}
-	f.pending = append(f.pending, text...)
 	if err == io.EOF {
 		f.err = io.EOF
 	}
@@ -451,7 +505,7 @@ func (f *lineFilter) decide(raw []byte) []byte {
 	line := append([]byte(nil), raw...)
 	f.undecided = false
 	ahead, err := f.src.Peek(sniffSize)
-	if utf8.Valid(line) && utf8.Valid(trimPartialRune(ahead, err != io.EOF)) {
+	if mostlyUTF8(append(line, trimPartialRune(ahead, err != io.EOF)...)) {
 		f.enc, f.encName = encUTF8, EncodingUTF8
 	} else {
 		f.enc, f.encName = encBig5, EncodingBig5
@@ -499,6 +553,48 @@ func isASCII(p []byte) bool {
 		}
 	}
 	return true
+}
+
+// utf8Score counts the multi-byte UTF-8 characters in p (good) and the
+// bytes that are not part of a valid UTF-8 character (bad).
+func utf8Score(p []byte) (good, bad int) {
+	for i := 0; i < len(p); {
+		if p[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(p[i:])
+		if r == utf8.RuneError && n <= 1 {
+			bad++
+			i++
+			continue
+		}
+		good++
+		i += n
+	}
+	return good, bad
+}
+
+// mostlyUTF8 reports whether p reads as UTF-8: valid, or with at most one
+// bad byte for every 8 valid multi-byte characters (a damaged UTF-8
+// file, whose bad byte is then reported on its own line). Big5 text has
+// far more bytes that are not valid UTF-8 than characters that are.
+func mostlyUTF8(p []byte) bool {
+	good, bad := utf8Score(p)
+	return bad == 0 || good >= 8*bad
+}
+
+// badUTF8At returns the index of the first byte of p that is not part of
+// a valid UTF-8 character, or -1.
+func badUTF8At(p []byte) int {
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRune(p[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // validBig5 reports whether p is well-formed Big5 (CP950/HKSCS ranges): ASCII

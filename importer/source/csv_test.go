@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,11 +144,9 @@ func TestCSVReader(t *testing.T) {
 			wantLine: 3,
 		},
 		{
-			name:     "bare quote",
-			in:       []byte("a,b\nx\"y,1\n"),
-			want:     []Record{rec(1, "a", "b")},
-			wantErr:  ErrQuote,
-			wantLine: 2,
+			name: "bare quote read literally",
+			in:   []byte("a,b\nx\"y,1\n"),
+			want: []Record{rec(1, "a", "b"), rec(2, "x\"y", "1")},
 		},
 		{
 			name:     "text after closing quote",
@@ -266,7 +266,7 @@ func TestCSVReaderOpenErrors(t *testing.T) {
 }
 
 func TestCSVParseErrorMessage(t *testing.T) {
-	r, err := NewCSVReader(strings.NewReader("a,b\n1,x\"y\n"), "customers.csv", Options{})
+	r, err := NewCSVReader(strings.NewReader("a,b\n1,\"x\"y\n"), "customers.csv", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestCSVParseErrorMessage(t *testing.T) {
 	if !errors.As(err, &pe) {
 		t.Fatalf("got %v, want *ParseError", err)
 	}
-	if got, want := err.Error(), "customers.csv: line 2, column 4: "; !strings.HasPrefix(got, want) {
+	if got, want := err.Error(), "customers.csv: line 2, column 5: "; !strings.HasPrefix(got, want) {
 		t.Errorf("got %q, want prefix %q", got, want)
 	}
 	e := &ParseError{File: "c.csv", Line: 7, Err: ErrNUL}
@@ -555,4 +555,169 @@ func TestCSVLateNonASCII(t *testing.T) {
 			checkRecords(t, got[len(got)-len(tc.want):], tc.want)
 		})
 	}
+}
+
+// TestCSVQuotes reads csv-spectrum-like files (testdata/quotes): RFC 4180
+// quoting, and quotes inside unquoted cells read literally as Excel does
+// (37°36'37.8"N, 15" 螢幕). A quote that opens a cell and never closes, or
+// text after a closing quote, is still refused, naming the row.
+func TestCSVQuotes(t *testing.T) {
+	tests := []struct {
+		file     string
+		want     []Record
+		wantLine int // > 0: ErrQuote on this line
+	}{
+		{file: "comma_in_quotes.csv", want: []Record{rec(1, "first", "last", "address", "city", "zip"), rec(2, "John", "Doe", "120 any st.", "Anytown, WW", "08123")}},
+		{file: "empty.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "1", "", ""), rec(3, "2", "3", "4")}},
+		{file: "empty_crlf.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "1", "", ""), rec(3, "2", "3", "4")}},
+		{file: "escaped_quotes.csv", want: []Record{rec(1, "a", "b"), rec(2, "1", `ha "ha" ha`), rec(3, "3", "4")}},
+		{file: "json.csv", want: []Record{rec(1, "key", "val"), rec(2, "1", `{"type": "Point", "coordinates": [102.0, 0.5]}`)}},
+		{file: "newlines.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "1", "2", "3"), rec(3, "Once upon \na time", "5", "6"), rec(5, "7", "8", "9")}},
+		{file: "newlines_crlf.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "1", "2", "3"), rec(3, "Once upon \na time", "5", "6"), rec(5, "7", "8", "9")}},
+		{file: "quotes_and_newlines.csv", want: []Record{rec(1, "a", "b"), rec(2, "1", "ha \n\"ha\" \nha"), rec(5, "3", "4")}},
+		{file: "simple.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "1", "2", "3")}},
+		{file: "simple_crlf.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "1", "2", "3")}},
+		{file: "utf8.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "1", "2", "3"), rec(3, "4", "5", "ʤ")}},
+		{file: "location_bare_quotes.csv", want: []Record{rec(1, "地點", "緯度", "經度"), rec(2, "南極站", `37°36'37.8"N`, `122°22'30.1"W`)}},
+		{file: "inch_bare_quote.csv", want: []Record{rec(1, "品名", "規格"), rec(2, "螢幕", `15" 螢幕`), rec(3, "筆電", `13" 筆電`)}},
+		{file: "bare_and_quoted.csv", want: []Record{rec(1, "a", "b", "c"), rec(2, "x, y", `5" 7"`, "z"), rec(3, `12"`, ",", `end"`)}},
+		{file: "bare_quote_semicolon.csv", want: []Record{rec(1, "a", "b"), rec(2, `15" 螢幕`, "x;y")}},
+		{file: "unclosed_quote.csv", want: []Record{rec(1, "a", "b"), rec(2, "1", "2")}, wantLine: 3},
+		{file: "unclosed_quote_last_line.csv", want: []Record{rec(1, "a", "b"), rec(2, "1", "2")}, wantLine: 3},
+		{file: "text_after_closing_quote.csv", want: []Record{rec(1, "a", "b")}, wantLine: 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "quotes", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := NewCSVReader(bytes.NewReader(data), tc.file, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, r)
+			if tc.wantLine > 0 {
+				checkErr(t, err, ErrQuote, tc.wantLine, tc.file)
+			} else if err != nil {
+				t.Fatalf("read: %v", err)
+			}
+			checkRecords(t, got, tc.want)
+		})
+	}
+}
+
+// TestCSVLoneCRInLFFile reads files with LF lines that also break lines
+// with lone CRs (a Mac CSV with one line appended by another program):
+// every lone CR outside quotes is a line break, not text in a cell.
+func TestCSVLoneCRInLFFile(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []Record
+	}{
+		{"mac file with one LF line appended", "code,name\rC1,王小明\rC2,陳大文\rC3,林小華\nC4,許功蓋\n",
+			[]Record{rec(1, "code", "name"), rec(2, "C1", "王小明"), rec(3, "C2", "陳大文"), rec(4, "C3", "林小華"), rec(5, "C4", "許功蓋")}},
+		{"LF line first", "code,name\nC1,王小明\rC2,陳大文\r", []Record{rec(1, "code", "name"), rec(2, "C1", "王小明"), rec(3, "C2", "陳大文")}},
+		{"blank CR lines", "a,b\r\r1,2\n", []Record{rec(1, "a", "b"), rec(3, "1", "2")}},
+		{"CR inside quotes kept", "a,b\r\"x\ry\",1\n2,3\n", []Record{rec(1, "a", "b"), rec(2, "x\ry", "1"), rec(3, "2", "3")}},
+		{"quoted cell across a CR line", "a,b\r\"x\r\ny\",1\r2,3\n", []Record{rec(1, "a", "b"), rec(2, "x\ny", "1"), rec(4, "2", "3")}},
+		{"bare quote then CR", "a,b\r15\" 螢幕,1\r2,3\n", []Record{rec(1, "a", "b"), rec(2, `15" 螢幕`, "1"), rec(3, "2", "3")}},
+		{"CR CR LF is one line end", "a,b\r\r\n1,2\r\r\n", []Record{rec(1, "a", "b\r"), rec(2, "1", "2\r")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewCSVReader(strings.NewReader(tc.in), "mixed.csv", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRecords(t, got, tc.want)
+		})
+	}
+	t.Run("big mixed file", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("code,name\r")
+		for i := 1; i <= 20000; i++ {
+			fmt.Fprintf(&b, "C%05d,王小明%d\r", i, i)
+		}
+		b.WriteString("LAST,end\n")
+		r, err := NewCSVReader(strings.NewReader(b.String()), "mixed.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readAll(t, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 20002 || got[20001].Line != 20002 || got[20001].Cells[0] != "LAST" {
+			t.Fatalf("got %d records, last %+v; want 20002, the last on line 20002", len(got), got[len(got)-1])
+		}
+	})
+}
+
+// An invalid byte in a UTF-8 file is reported on its own line, as a bad
+// byte in a UTF-8 file, not blamed on the first line as a Big5/UTF-8 mix.
+func TestCSVBadByteInUTF8(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       []byte
+		want     []Record
+		wantLine int
+		wantCol  int
+	}{
+		{"line 2", []byte("客戶名稱,電話\n王小明\xff,0933555666\n陳大文,1\n"), []Record{rec(1, "客戶名稱", "電話")}, 2, 10},
+		{"line 3 of a longer file", []byte("客戶名稱,電話,地址\n王小明,0933555666,台北市信義區\n陳大\xe6,1,台中市\n"),
+			[]Record{rec(1, "客戶名稱", "電話", "地址"), rec(2, "王小明", "0933555666", "台北市信義區")}, 3, 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewCSVReader(bytes.NewReader(tc.in), "bad.csv", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := readAll(t, r)
+			checkErr(t, err, ErrBadEncoding, tc.wantLine, "bad.csv")
+			checkRecords(t, got, tc.want)
+			var pe *ParseError
+			if errors.As(err, &pe) && pe.Column != tc.wantCol {
+				t.Errorf("column: got %d, want %d", pe.Column, tc.wantCol)
+			}
+			if !strings.Contains(err.Error(), "looks like UTF-8") || strings.Contains(err.Error(), "Big5") {
+				t.Errorf("got %q, want it to say the file looks like UTF-8 (and not blame Big5)", err)
+			}
+			if r.Encoding() != EncodingUTF8 {
+				t.Errorf("encoding: got %q, want utf-8", r.Encoding())
+			}
+		})
+	}
+	t.Run("a big5 line in a utf-8 file is still a mix", func(t *testing.T) {
+		var b bytes.Buffer
+		b.WriteString("CCODE,CNAM1\r\n")
+		for b.Len() < 70<<10 {
+			b.WriteString("C00001,台北客戶\r\n")
+		}
+		lines := strings.Count(b.String(), "\n")
+		b.Write(big5(t, "C09999,高雄客戶,100\r\n"))
+		r, err := NewCSVReader(bytes.NewReader(b.Bytes()), "mix.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = readAll(t, r)
+		checkErr(t, err, ErrMixedEncoding, lines+1, "mix.csv")
+	})
+	t.Run("a big5 file is still big5", func(t *testing.T) {
+		in := big5(t, "客戶名稱,電話,地址\n王小明,0933555666,台北市信義區\n陳大文,1,台中市\n")
+		r, err := NewCSVReader(bytes.NewReader(in), "big5.csv", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readAll(t, r)
+		if err != nil || len(got) != 3 || r.Encoding() != EncodingBig5 {
+			t.Errorf("got %d records, encoding %q, error %v; want 3 records of big5", len(got), r.Encoding(), err)
+		}
+	})
 }

@@ -2,8 +2,11 @@ package source
 
 import (
 	"bytes"
+	"encoding/csv"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -22,6 +25,12 @@ func FuzzCSVReader(f *testing.F) {
 		",,,\n \n\"\"\n",
 		"a,b\r\"x\ry\",2\r\r3,4",
 		"a,b\r\n\"x\ry\",2\r\n",
+		"a,b\rC1,x\rC2,y\nC3,z\n",
+		"地點,緯度\n南極站,37°36'37.8\"N\n",
+		"品名;規格\n螢幕;15\" 螢幕\n",
+		"a,b\n12\",\",\",end\"\n",
+		"a,b\r\r\n1,2\r\r\n",
+		"a,b\r\"x\r\ny\",1\r2,3\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -63,8 +72,8 @@ func FuzzXLSXReader(f *testing.F) {
 	must(f, err)
 	f.Add(seed)
 	hand := zipParts(f, dir, "hand.xlsx", handmade(`<workbookPr date1904="1"/>`,
-		`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" s="1"><v>100</v></c><c r="C2" t="e"><v>#REF!</v></c></row>`,
-		`<si><r><t>a</t></r><rPh><t>b</t></rPh></si>`,
+		`<row r="1" hidden="1"><c r="A1" t="s"><v>2</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" s="1"><v>100</v></c><c r="C2" t="e"><v>#REF!</v></c></row>`,
+		`<si><r><t>a</t></r><rPh><t>b</t></rPh></si><si/><si><t>`+strings.Repeat("x", 5000)+`</t></si>`,
 		`<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>`)...)
 	seed2, err := os.ReadFile(hand)
 	must(f, err)
@@ -118,4 +127,83 @@ func FuzzXLSXReader(f *testing.F) {
 func isXLSX(r Reader) bool {
 	_, ok := r.(*XLSXReader)
 	return ok
+}
+
+// FuzzQuoteBare checks the CSV quote rules on one line against a plain
+// reference reader of the rules Excel follows: a quote opens a quoted cell
+// only as its first character, "" inside one is a quote, and the closing
+// quote must end the cell. Cells that break the rules must be refused;
+// any other line must read as the reference reads it.
+func FuzzQuoteBare(f *testing.F) {
+	for _, s := range []string{`a,b`, `37°36'37.8"N,x`, `15" 螢幕`, `"a,b",c`, `"a""b",c`, `"open`, `"a"b,c`, `a"b"c,"d"`, `,,"",`, ` "a",b`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if strings.ContainsAny(line, "\r\n") {
+			return
+		}
+		want, wantOK := excelCells(line)
+		var q quoteScan
+		q.delim = []byte(",")
+		out := q.quoteBare(nil, []byte(line+"\n"))
+		cr := csv.NewReader(bytes.NewReader(out))
+		cr.FieldsPerRecord = -1
+		got, err := cr.Read()
+		if line == "" {
+			return // csv skips empty lines
+		}
+		if !wantOK {
+			if err == nil {
+				t.Fatalf("line %q: read as %q (rewritten %q), want it refused", line, got, out)
+			}
+			return
+		}
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("line %q: got %q, %v (rewritten %q); want %q", line, got, err, out, want)
+		}
+		if q.inQuoted {
+			t.Fatalf("line %q: still inside a quoted cell after the line", line)
+		}
+	})
+}
+
+// excelCells splits one comma-separated line by Excel's quote rules; ok
+// is false for a quoted cell that is not closed or has text after its
+// closing quote.
+func excelCells(line string) (cells []string, ok bool) {
+	for {
+		if !strings.HasPrefix(line, `"`) {
+			cell, rest, more := strings.Cut(line, ",")
+			cells = append(cells, cell)
+			if !more {
+				return cells, true
+			}
+			line = rest
+			continue
+		}
+		var b strings.Builder
+		i := 1
+		for {
+			j := strings.IndexByte(line[i:], '"')
+			if j < 0 {
+				return nil, false
+			}
+			b.WriteString(line[i : i+j])
+			i += j + 1
+			if strings.HasPrefix(line[i:], `"`) {
+				b.WriteByte('"')
+				i++
+				continue
+			}
+			break
+		}
+		cells = append(cells, b.String())
+		switch {
+		case i == len(line):
+			return cells, true
+		case line[i] != ',':
+			return nil, false
+		}
+		line = line[i+1:]
+	}
 }

@@ -43,6 +43,11 @@ type Record struct {
 	// decides: a problem in a column it imports, nothing in one it does
 	// not.
 	NoValue []int
+	// Hidden is set for an XLSX row that is hidden in Excel: hidden by
+	// hand, collapsed in an outline, or filtered out by an autofilter. The
+	// caller decides whether to warn about it or leave it out. CSV rows
+	// are never hidden.
+	Hidden bool
 }
 
 // Reader yields records in file order. Read returns io.EOF at the end. Rows

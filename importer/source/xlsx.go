@@ -49,7 +49,8 @@ const (
 //     YYYY/MM/DD HH:MM:SS (the format shows a time) or HH:MM:SS (time only),
 //     computed from the serial number without any time zone.
 //
-// Hidden rows are returned like visible ones. Merged cells give their value
+// Hidden rows (by hand, in a collapsed outline or filtered out) are
+// returned like visible ones, with Record.Hidden set. Merged cells give their value
 // in the top-left cell only.
 type XLSXReader struct {
 	name     string
@@ -57,7 +58,7 @@ type XLSXReader struct {
 	zfiles   map[string]*zip.File
 	sheets   []sheetInfo
 	sheet    sheetInfo
-	sst      []string
+	sst      sharedStrings
 	kinds    []numFormat // by cell style (xf) index
 	date1904 bool
 	maxCell  int
@@ -69,6 +70,7 @@ type XLSXReader struct {
 	err     error
 	cells   []string
 	noValue []int // columns of the current row whose formula has no saved value
+	hidden  bool  // the current row is hidden
 	buf     []byte
 }
 
@@ -234,7 +236,7 @@ func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, erro
 		}
 	}
 	if sstPath != "" {
-		if err := r.readSST(sstPath); err != nil {
+		if err := r.readSST(sstPath, opts.maxBytes()); err != nil {
 			return nil, err
 		}
 	}
@@ -348,7 +350,7 @@ func (r *XLSXReader) Read() (Record, error) {
 			return Record{}, io.EOF
 		}
 		if !isBlank(r.cells) || len(r.noValue) > 0 {
-			rec := Record{Line: r.row, Cells: append([]string(nil), r.cells...)}
+			rec := Record{Line: r.row, Cells: append([]string(nil), r.cells...), Hidden: r.hidden}
 			if len(r.noValue) > 0 {
 				rec.NoValue = append([]int(nil), r.noValue...)
 			}
@@ -399,6 +401,12 @@ func (r *XLSXReader) rowBody(start xml.StartElement) error {
 		num = n
 	}
 	r.row, r.inRow = num, true
+	switch attr(start, "hidden") {
+	case "1", "true":
+		r.hidden = true
+	default:
+		r.hidden = false
+	}
 	defer func() { r.inRow = false }()
 	r.cells = r.cells[:0]
 	r.noValue = r.noValue[:0]
@@ -541,14 +549,18 @@ done:
 	switch typ {
 	case "s":
 		idx, err := strconv.Atoi(strings.TrimSpace(string(v)))
-		if err != nil || idx < 0 || idx >= len(r.sst) {
+		if err != nil || idx < 0 || idx >= r.sst.len() {
 			if len(v) == 0 {
 				return "", nil
 			}
 			return "", &ParseError{File: r.name, Line: r.row, Column: col,
 				Err: fmt.Errorf("%w: cell %s points to shared text %q that does not exist", ErrCorrupt, cellName(col, r.row), v)}
 		}
-		return r.sst[idx], nil
+		if r.sst.long[idx] {
+			return "", &ParseError{File: r.name, Line: r.row, Column: col,
+				Err: fmt.Errorf("%w: cell %s is longer than the limit of %d bytes", ErrCellTooLarge, cellName(col, r.row), r.maxCell)}
+		}
+		return r.sst.at(idx), nil
 	case "inlineStr", "str", "e":
 		return unescapeXString(string(v)), nil
 	case "b":
@@ -786,8 +798,14 @@ func (r *XLSXReader) readStyles(part string) error {
 	return nil
 }
 
-// readSST loads the shared-string table, streaming its XML.
-func (r *XLSXReader) readSST(part string) error {
+// readSST loads the shared-string table, streaming its XML. A small
+// workbook can unpack to a table of tens of millions of (empty) texts, so
+// the table may hold at most maxBytes/32 texts, and maxBytes/4 bytes of
+// text: a sheet pointing to more texts than that would itself unpack to
+// more than maxBytes (a cell that points to a text takes 25 bytes or more).
+// A text longer than a cell may be is not kept: a cell pointing to it is
+// refused as too large.
+func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 	rc, err := r.open(part)
 	if err != nil {
 		if r.zfiles[normPart(part)] == nil {
@@ -796,12 +814,14 @@ func (r *XLSXReader) readSST(part string) error {
 		return err
 	}
 	defer rc.Close()
+	maxCount, maxText := int(min(maxBytes/32, 1<<30)), min(maxBytes/4, 1<<31)
 	d := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
 	var buf []byte
 	inSI, inT, inPh, depth := false, 0, 0, 0
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
+			r.sst.done()
 			return nil
 		}
 		if err != nil {
@@ -811,10 +831,6 @@ func (r *XLSXReader) readSST(part string) error {
 		case xml.StartElement:
 			depth++
 			switch t.Name.Local {
-			case "sst":
-				if n, err := strconv.Atoi(attr(t, "uniqueCount")); err == nil && n > 0 && r.sst == nil {
-					r.sst = make([]string, 0, min(n, 1<<20))
-				}
 			case "si":
 				inSI, buf = true, buf[:0]
 			case "rPh", "phoneticPr":
@@ -835,13 +851,62 @@ func (r *XLSXReader) readSST(part string) error {
 			}
 			if t.Name.Local == "si" && inSI {
 				inSI = false
-				r.sst = append(r.sst, unescapeXString(string(buf)))
+				if len(buf) > r.maxCell {
+					r.sst.addTooLong()
+				} else {
+					r.sst.add(unescapeXString(string(buf)))
+				}
+				if r.sst.len() > maxCount || r.sst.textLen() > maxText {
+					return fileError(r.name, ErrTooLarge,
+						"its table of shared texts holds more than %d texts (%s of text), more than a workbook within the %s limit can use; save the workbook again in Excel, or split it",
+						r.sst.len()-1, mb(r.sst.textLen()), mb(maxBytes))
+				}
 			}
 			depth--
 		case xml.CharData:
-			if inT > 0 && inPh == 0 {
+			if inT > 0 && inPh == 0 && len(buf) <= r.maxCell {
 				buf = append(buf, t...)
 			}
 		}
 	}
+}
+
+// sharedStrings is the shared-string table, stored compactly: all texts
+// in one string, and where each ends. A []string would take 16 bytes per
+// text more (tens of millions of empty texts are a few MB zipped).
+type sharedStrings struct {
+	b    strings.Builder // while loading
+	text string          // after done
+	end  []uint32        // end[i] is where text i ends
+	long map[int]bool    // texts longer than a cell may be (not kept)
+}
+
+// addTooLong adds a text longer than a cell may be, as "".
+func (s *sharedStrings) addTooLong() {
+	if s.long == nil {
+		s.long = map[int]bool{}
+	}
+	s.long[len(s.end)] = true
+	s.add("")
+}
+
+func (s *sharedStrings) add(t string) {
+	s.b.WriteString(t)
+	s.end = append(s.end, uint32(s.b.Len()))
+}
+
+// done ends the loading.
+func (s *sharedStrings) done() { s.text = s.b.String() }
+
+// textLen is the length of all texts, in bytes.
+func (s *sharedStrings) textLen() int64 { return int64(s.b.Len()) }
+
+func (s *sharedStrings) len() int { return len(s.end) }
+
+func (s *sharedStrings) at(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = s.end[i-1]
+	}
+	return s.text[start:s.end[i]]
 }

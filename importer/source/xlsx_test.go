@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -634,5 +635,51 @@ func TestXLSXNoTempFiles(t *testing.T) {
 	must(t, err)
 	for _, e := range ents {
 		t.Errorf("temporary file left behind: %s", e.Name())
+	}
+}
+
+// Rows hidden by hand, collapsed in an outline or filtered out by an
+// autofilter come back with Hidden set; visible rows and CSV rows do not.
+func TestXLSXHiddenRows(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	s := "Sheet1"
+	must(t, f.SetSheetRow(s, "A1", &[]any{"客戶名稱", "區域"}))
+	for i, row := range [][]any{{"王小明", "北"}, {"陳大文", "南"}, {"林小華", "北"}, {"許功蓋", "南"}, {"合計", ""}} {
+		must(t, f.SetSheetRow(s, fmt.Sprintf("A%d", i+2), &row))
+	}
+	must(t, f.SetRowVisible(s, 3, false))  // hidden by hand
+	must(t, f.SetRowOutlineLevel(s, 5, 1)) // collapsed outline
+	must(t, f.SetRowVisible(s, 5, false))  //
+	must(t, f.AutoFilter(s, "A1:B6", []excelize.AutoFilterOptions{{Column: "B", Expression: "x == 北"}}))
+	must(t, f.SetRowVisible(s, 6, false)) // filtered out (Excel hides the rows it filters)
+	p := saveBook(t, f, dir, "hidden.xlsx")
+
+	r, err := Open(p, Options{})
+	must(t, err)
+	defer r.Close()
+	recs, err := readAll(t, r)
+	must(t, err)
+	var got []int
+	for _, rec := range recs {
+		if rec.Hidden {
+			got = append(got, rec.Line)
+		}
+	}
+	if want := []int{3, 5, 6}; !slices.Equal(got, want) {
+		t.Errorf("hidden rows: got %v, want %v", got, want)
+	}
+	if len(recs) != 6 {
+		t.Errorf("got %d records, want all 6 (hidden ones included)", len(recs))
+	}
+
+	cr, err := NewCSVReader(strings.NewReader("a\nb\n"), "x.csv", Options{})
+	must(t, err)
+	crecs, err := readAll(t, cr)
+	must(t, err)
+	for _, rec := range crecs {
+		if rec.Hidden {
+			t.Errorf("CSV line %d: Hidden set", rec.Line)
+		}
 	}
 }

@@ -26,7 +26,7 @@ func BenchmarkDecodeResponse(b *testing.B) {
 	body := []byte(okBody)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := decodeResponse(body); err != nil {
+		if _, err := decodeResponse(body, noRedact); err != nil {
 			b.Fatal(err)
 		}
 	}

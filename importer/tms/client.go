@@ -122,6 +122,7 @@ type Client struct {
 	recipe  Recipe
 	sign    func(ts string, body []byte) string // holds the key in a closure so formatting a Client cannot print it
 	redact  func(string) string
+	keyLen  int
 	hc      *http.Client
 	timeout time.Duration
 	maxBody int64
@@ -155,22 +156,28 @@ func New(cfg Config) (*Client, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
 	}
+	// Messages show the URL without user info, query values or the key.
+	shown := redactor(cfg.Key)(RedactURL(strings.TrimSpace(cfg.BaseURL)))
 	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
 	if err != nil {
-		return nil, bad("TMS URL %q: %v", cfg.BaseURL, err)
+		var ue *url.Error
+		if errors.As(err, &ue) { // its message repeats the whole URL
+			err = ue.Err
+		}
+		return nil, bad("TMS URL %q: %v", shown, err)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, bad("TMS URL %q must start with https://", cfg.BaseURL)
+		return nil, bad("TMS URL %q must start with https://", shown)
 	case u.Host == "":
-		return nil, bad("TMS URL %q has no host", cfg.BaseURL)
+		return nil, bad("TMS URL %q has no host", shown)
 	case u.User != nil:
-		return nil, bad("TMS URL must not contain a user name or password")
+		return nil, bad("TMS URL %q must not contain a user name or password", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, bad("TMS URL %q must not have a query or fragment", u.Redacted())
+		return nil, bad("TMS URL %q must not have a query or fragment", shown)
 	}
 	if u.Scheme == "http" && !cfg.AllowHTTP && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("%w: %w: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrConfig, ErrInsecureURL, u.Redacted())
+		return nil, fmt.Errorf("%w: %w: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrConfig, ErrInsecureURL, shown)
 	}
 	if strings.TrimSpace(cfg.PNO) == "" {
 		return nil, bad("PNO (api-pno, TMS_PNO) is empty")
@@ -206,6 +213,7 @@ func New(cfg Config) (*Client, error) {
 		maxBody: cfg.MaxBody,
 		now:     cfg.Now,
 		log:     logger,
+		keyLen:  len(cfg.Key),
 	}
 	if c.timeout == 0 {
 		c.timeout = DefaultTimeout
@@ -218,12 +226,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	key, pno := cfg.Key, cfg.PNO
 	c.sign = func(ts string, body []byte) string { return recipe.Sign(key, pno, ts, body) }
-	c.redact = func(s string) string {
-		if len(key) < 4 { // too short to tell apart from ordinary text
-			return s
-		}
-		return strings.ReplaceAll(s, key, "[redacted]")
-	}
+	c.redact = redactor(key)
 	if cfg.HTTPClient != nil {
 		if cfg.InsecureSkipVerify {
 			return nil, bad("InsecureSkipVerify cannot be applied to a caller-supplied HTTPClient")
@@ -240,7 +243,7 @@ func New(cfg Config) (*Client, error) {
 		c.hc = &http.Client{Transport: tr}
 	}
 	c.hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		return fmt.Errorf("%w to %s", ErrRedirect, req.URL.Redacted())
+		return fmt.Errorf("%w to %s", ErrRedirect, RedactURL(req.URL.String()))
 	}
 	if cfg.InsecureSkipVerify {
 		logger.Warn("TLS certificate verification is OFF: anyone between here and the server can read the customer data and the request signatures", "host", u.Host)
@@ -367,7 +370,7 @@ func (c *Client) attempt(parent context.Context, path string, body []byte) (Resp
 
 // transportError classifies a failure of http.Client.Do.
 func (c *Client) transportError(parent context.Context, err error, gotConn, wrote bool) *Error {
-	msg := c.redact(err.Error())
+	msg := c.redact(errorText(err))
 	wrap := func(class Class, kind FailureKind, format string, args ...any) *Error {
 		return &Error{Class: class, Kind: kind, Err: &redactedError{msg: fmt.Sprintf(format, args...) + ": " + msg, err: err}}
 	}
@@ -476,7 +479,7 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 			msg: fmt.Sprintf("TMS answered HTTP %s but the answer was cut off after %d bytes (%s); the request may have been processed: %s", statusText, len(body), why, c.redact(err.Error())),
 			err: err}}
 	}
-	resp, err := decodeResponse(body)
+	resp, err := decodeResponse(body, c.redact)
 	if err == nil {
 		// A server quoting the key back must not put it in the results.
 		resp.ErrorMessage = c.redact(resp.ErrorMessage)
@@ -494,18 +497,22 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 // statusError classifies an answer with a status other than 2xx.
 func (c *Client) statusError(res *http.Response, statusText string) *Error {
 	code := res.StatusCode
-	start, _ := io.ReadAll(io.LimitReader(res.Body, snippetLen+8))
+	// Read enough to redact a key that starts inside the quoted snippet:
+	// the key is redacted in all that was read, and only then cut.
+	start, _ := io.ReadAll(io.LimitReader(res.Body, int64(snippetLen+8+c.keyLen*utf8.UTFMax)))
 	about := ""
 	if len(bytes.TrimSpace(start)) > 0 {
-		about = "; the answer starts with " + c.redact(quoteStart(start))
+		about = "; the answer starts with " + quoteStart([]byte(c.redact(string(start))))
 	}
 	class, what := Permanent, "TMS refused the request: the server answered HTTP "+statusText
 	switch {
 	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
 		class, what = Retryable, "TMS is busy: the server answered HTTP "+statusText
 	case code == http.StatusRequestTimeout:
-		class = Retryable
-		what = "the server answered HTTP " + statusText + " before reading the request"
+		// Servers and proxies also answer 408 after the handler ran: for
+		// a create, whether the customer was created is unknown.
+		class = Ambiguous
+		what = "the server answered HTTP " + statusText + "; the request may have been processed"
 	case code == http.StatusInternalServerError || code == http.StatusBadGateway || code == http.StatusGatewayTimeout,
 		code >= 500 && code != http.StatusNotImplemented && code != http.StatusHTTPVersionNotSupported:
 		class = Ambiguous
@@ -518,7 +525,7 @@ func (c *Client) statusError(res *http.Response, statusText string) *Error {
 		what += "; check the TMS URL"
 	}
 	e := newError(class, statusKind(code), code, "%s%s", what, about)
-	if class == Retryable && code != http.StatusRequestTimeout {
+	if class == Retryable {
 		e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), c.now())
 		if e.RetryAfter > 0 {
 			e.Err = fmt.Errorf("%w; asked to wait %s", e.Err, e.RetryAfter)
@@ -527,7 +534,13 @@ func (c *Client) statusError(res *http.Response, statusText string) *Error {
 	return e
 }
 
-// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+// maxRetryAfter bounds what parseRetryAfter returns, so an absurd header
+// (999999999 seconds, a date in year 9999) reads as one day; the Sender
+// then waits at most Policy.MaxRetryWait.
+const maxRetryAfter = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header: seconds or an HTTP date, at
+// most maxRetryAfter.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -537,14 +550,11 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if n <= 0 {
 			return 0
 		}
-		if n > 24*3600 {
-			n = 24 * 3600
-		}
-		return time.Duration(n) * time.Second
+		return time.Duration(min(n, int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d.Round(time.Second)
+			return min(d.Round(time.Second), maxRetryAfter)
 		}
 	}
 	return 0
@@ -554,12 +564,15 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // decodeResponse decodes a /Cust/Add answer. Field names match
 // case-insensitively; CCODE, ErrorCode and ErrorMessage may be strings,
-// numbers or null. Status must be "S" or "E". Errors wrap ErrBadResponse.
-func decodeResponse(body []byte) (Response, error) {
+// numbers or null. Status must be "S" or "E". Errors wrap ErrBadResponse;
+// the start of the body they quote is cut from redact(body), so a key
+// in the body cannot show even in part.
+func decodeResponse(body []byte, redact func(string) string) (Response, error) {
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, utf8BOM))
 	if len(b) == 0 {
 		return Response{}, tagged(ErrBadResponse, "the response body is empty")
 	}
+	quoteStart := func(b []byte) string { return quoteStart([]byte(redact(string(b)))) }
 	var raw struct {
 		Status, CCODE, ErrorCode, ErrorMessage json.RawMessage
 	}

@@ -235,7 +235,7 @@ func TestDoClassifiesAnswers(t *testing.T) {
 			wantErr: true, wantClass: Retryable, wantStatus: 429, wantRetryAfter: 30 * time.Second},
 		{name: "503", handler: respond(503, nil, "maintenance"),
 			wantErr: true, wantClass: Retryable, wantStatus: 503, wantMsg: []string{"HTTP 503 (Service Unavailable)", `"maintenance"`}},
-		{name: "408", handler: respond(408, nil, ""), wantErr: true, wantClass: Retryable, wantStatus: 408},
+		{name: "408", handler: respond(408, nil, ""), wantErr: true, wantClass: Ambiguous, wantStatus: 408, wantMsg: []string{"may have been processed"}},
 		{name: "500", handler: respond(500, nil, "oops"), wantErr: true, wantClass: Ambiguous, wantStatus: 500, wantMsg: []string{"may have been processed"}},
 		{name: "502", handler: respond(502, nil, "<html>bad gateway</html>"), wantErr: true, wantClass: Ambiguous, wantStatus: 502,
 			wantMsg: []string{"server answered HTTP 502 (Bad Gateway); the request may have been processed", `"<html>bad gateway</html>"`}},
@@ -326,6 +326,86 @@ func assertNoKey(t *testing.T, texts ...string) {
 		if strings.Contains(s, testKey) {
 			t.Errorf("the API key appears in %q", s)
 		}
+	}
+}
+
+// assertNoKeyPart fails when any 6 bytes of key appear in s, whatever
+// their case.
+func assertNoKeyPart(t *testing.T, key, s string) {
+	t.Helper()
+	ls := strings.ToLower(s)
+	for i := 0; i+6 <= len(key); i++ {
+		if part := strings.ToLower(key[i : i+6]); strings.Contains(ls, part) {
+			t.Errorf("part %q of the key appears in %q", key[i:i+6], s)
+			return
+		}
+	}
+}
+
+// A key echoed by the server, in any case and wherever it sits (across
+// the 60-byte cut of a quoted answer too), never shows in an error, not
+// even in part.
+func TestKeyRedactedBeforeCut(t *testing.T) {
+	const key = testKey            // the test server signs with it
+	pad := strings.Repeat("x", 52) // the key straddles byte 60
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"4xx body, key across the cut", respond(400, nil, pad+key)},
+		{"4xx body, lower-case key first", respond(403, nil, strings.ToLower(key)+" is wrong")},
+		{"4xx body, upper-case key across the cut", respond(400, nil, pad+strings.ToUpper(key))},
+		{"2xx not JSON, key across the cut", respond(200, nil, "<"+pad+key)},
+		{"2xx cut-off JSON, lower-case key", respond(200, nil, `{"Status":"S","CCODE":"`+pad+strings.ToLower(key))},
+		{"2xx bad status echoing the key", respond(200, nil, `{"Status":"`+strings.ToUpper(key)+`"}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := newServer(t, DefaultRecipe, tt.handler)
+			c, err := New(Config{BaseURL: srv.URL + "/api", PNO: testPNO, Key: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.AddCustomer(context.Background(), Main{"CCODE": "X"})
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			assertNoKeyPart(t, key, err.Error())
+		})
+	}
+	t.Run("business error echoing the key in lower case", func(t *testing.T) {
+		srv, _ := newServer(t, DefaultRecipe, respond(200, nil, `{"Status":"E","ErrorCode":"9","ErrorMessage":"bad key `+strings.ToLower(key)+`"}`))
+		c, err := New(Config{BaseURL: srv.URL + "/api", PNO: testPNO, Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := c.AddCustomer(context.Background(), Main{"CCODE": "X"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertNoKeyPart(t, key, resp.ErrorMessage)
+	})
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://erp.example.com/api", "https://erp.example.com/api"},
+		{"https://u:p@erp.example.com/api", "https://xxxxx@erp.example.com/api"},
+		{"https://u@erp.example.com", "https://xxxxx@erp.example.com"},
+		{"https://a@b:c@erp.example.com/x@y", "https://xxxxx@erp.example.com/x@y"},
+		{"https://erp.example.com/api?key=abc&x=1", "https://erp.example.com/api?key=xxxxx&x=xxxxx"},
+		{"https://erp.example.com/api?abc", "https://erp.example.com/api?xxxxx"},
+		{"https://erp.example.com/api#frag", "https://erp.example.com/api#xxxxx"},
+		{"u:p@erp.example.com/api?k=v", "xxxxx@erp.example.com/api?k=xxxxx"},
+		{"https://u:p@bad host/a", "https://xxxxx@bad host/a"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := RedactURL(tt.in); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -486,6 +566,19 @@ func TestDoRedirectNotFollowed(t *testing.T) {
 			}
 		})
 	}
+	t.Run("query values of the target not shown", func(t *testing.T) {
+		srv, _ := newServer(t, DefaultRecipe, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://u:pw-secret@elsewhere.example/x?key=q-secret&sig=q2-secret", http.StatusFound)
+		})
+		c, _ := newTestClient(t, srv.URL+"/api", nil)
+		_, err := c.AddCustomer(context.Background(), Main{})
+		if err == nil || !errors.Is(err, ErrRedirect) {
+			t.Fatalf("got %v, want ErrRedirect", err)
+		}
+		if strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "elsewhere.example/x?key=xxxxx") {
+			t.Errorf("got %q, want the target with its user info and query values hidden", err)
+		}
+	})
 }
 
 func TestDoTLS(t *testing.T) {
@@ -551,6 +644,16 @@ func TestNewChecksConfig(t *testing.T) {
 		{"bad recipe", func(c *Config) { c.Recipe = Recipe{Method: "md5", Template: "{timestamp}{key}"} }, ErrConfig},
 		{"recipe without key", func(c *Config) { c.Recipe = Recipe{Method: "sha512", Template: "{timestamp}"} }, ErrConfig},
 		{"insecure with own client", func(c *Config) { c.HTTPClient = &http.Client{}; c.InsecureSkipVerify = true }, ErrConfig},
+		// None of these may print the secret (see below).
+		{"user info secret", func(c *Config) { c.BaseURL = "https://admin:pw-secret@erp.example.com/api" }, ErrConfig},
+		{"query secret", func(c *Config) { c.BaseURL = "https://erp.example.com/api?key=q-secret" }, ErrConfig},
+		{"bare query secret", func(c *Config) { c.BaseURL = "https://erp.example.com/api?t-secret" }, ErrConfig},
+		{"unparsable with user info", func(c *Config) { c.BaseURL = "https://admin:pw-secret@bad host/api" }, ErrConfig},
+		{"bad port with user info", func(c *Config) { c.BaseURL = "https://admin:pw-secret@erp.example.com:x/api" }, ErrConfig},
+		{"ftp with user info", func(c *Config) { c.BaseURL = "ftp://admin:pw-secret@erp.example.com" }, ErrConfig},
+		{"no host with user info", func(c *Config) { c.BaseURL = "https://admin:pw-secret@/api" }, ErrConfig},
+		{"http remote with query", func(c *Config) { c.BaseURL = "http://erp.example.com/api?key=q-secret" }, ErrConfig},
+		{"key in the path", func(c *Config) { c.BaseURL = "ftp://erp.example.com/" + strings.ToLower(testKey) }, ErrConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -567,6 +670,9 @@ func TestNewChecksConfig(t *testing.T) {
 				t.Fatalf("got %v, want %v (and ErrConfig)", err, tt.wantErr)
 			}
 			assertNoKey(t, err.Error())
+			if strings.Contains(err.Error(), "secret") || strings.Contains(strings.ToLower(err.Error()), strings.ToLower(testKey)) {
+				t.Errorf("got %q, which shows a secret of the URL", err)
+			}
 		})
 	}
 }
@@ -686,6 +792,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"12", 12 * time.Second},
 		{" 5 ", 5 * time.Second},
 		{"999999999", 24 * time.Hour},
+		{"99999999999999999999", 0}, // overflows int64: not a number of seconds
+		{"Fri, 31 Dec 9999 23:59:59 GMT", 24 * time.Hour},
+		{testNow.Add(25 * time.Hour).Format(http.TimeFormat), 24 * time.Hour},
 		{testNow.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second},
 		{testNow.Add(-90 * time.Second).Format(http.TimeFormat), 0},
 		{"soon", 0},

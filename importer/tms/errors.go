@@ -13,12 +13,12 @@ type Class int
 
 const (
 	// Retryable failures certainly did not reach the handler: the
-	// connection could not be made, or the server answered HTTP 429, 503
-	// or 408. Resending is safe even for a create.
+	// connection could not be made, or the server answered HTTP 429 or
+	// 503. Resending is safe even for a create.
 	Retryable Class = iota
 	// Ambiguous failures happened after the request was written: the
 	// server may have acted on it (a timeout, a reset connection, HTTP
-	// 500/502/504, a cut-off or non-JSON answer to a 2xx).
+	// 408/500/502/504, a cut-off or non-JSON answer to a 2xx).
 	Ambiguous
 	// Permanent failures will not go away by retrying: other 4xx answers,
 	// redirects, TLS failures, an oversized answer or a bad request.
@@ -106,8 +106,10 @@ type Endpoint struct {
 var CustAdd = Endpoint{Path: "/Cust/Add", Creates: true}
 
 // MayHaveApplied reports whether err, a failure of a request to ep, may
-// have created something: an Ambiguous *Error on an endpoint that creates.
-// Such a request must not be resent unless resending is idempotent.
+// have created something: an Ambiguous *Error on an endpoint that creates
+// (a timeout, a broken connection or HTTP 408/5xx after the request was
+// written). Such a request must not be resent unless resending is
+// idempotent.
 func MayHaveApplied(ep Endpoint, err error) bool {
 	var e *Error
 	return ep.Creates && errors.As(err, &e) && e.Class == Ambiguous

@@ -1,8 +1,12 @@
 package tms
 
 import (
+	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func FuzzDecodeResponse(f *testing.F) {
@@ -25,7 +29,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		r, err := decodeResponse(body)
+		r, err := decodeResponse(body, noRedact)
 		if err != nil {
 			if r != (Response{}) {
 				t.Errorf("got response %+v with error %v", r, err)
@@ -37,6 +41,65 @@ func FuzzDecodeResponse(f *testing.F) {
 		}
 		if r.Status != "S" && r.Status != "E" {
 			t.Errorf("got Status %q without an error, want S or E", r.Status)
+		}
+	})
+}
+
+func noRedact(s string) string { return s }
+
+// FuzzParseRetryAfter: any header gives a wait from 0 to maxRetryAfter; a
+// number of seconds gives that many seconds, up to it.
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, s := range []string{"", "0", "7", " 12 ", "-3", "999999", "99999999999999999999", "1e3", "Fri, 31 Dec 9999 23:59:59 GMT",
+		testNow.Add(90 * time.Second).Format(http.TimeFormat), "Tue, 04 Mar 2025 05:06:07 GMT", "Monday, 04-Mar-25 05:06:07 GMT", "soon"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d := parseRetryAfter(v, testNow)
+		if d < 0 || d > maxRetryAfter {
+			t.Fatalf("parseRetryAfter(%q) = %v, want 0 to %v", v, d, maxRetryAfter)
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+			want := time.Duration(max(0, min(n, int64(maxRetryAfter/time.Second)))) * time.Second
+			if d != want {
+				t.Fatalf("parseRetryAfter(%q) = %v, want %v", v, d, want)
+			}
+		}
+	})
+}
+
+var alnum = regexp.MustCompile(`^[A-Za-z0-9_-]{4,64}$`)
+
+// FuzzRedact: after redaction no form of the key, in any case, is left
+// in the text, and a text without the key is unchanged.
+func FuzzRedact(f *testing.F) {
+	f.Add("s3cr3t-KEY-123", "echo S3CR3T-key-123 and s3cr3t-KEY-12 and s3cr3t-KEY-123")
+	f.Add("abcd", "ABCDabcdaBcD")
+	f.Fuzz(func(t *testing.T, key, text string) {
+		if !alnum.MatchString(key) {
+			return
+		}
+		got := redactor(key)(text)
+		if strings.Contains(strings.ToLower(got), strings.ToLower(key)) && !strings.Contains(strings.ToLower(redactedText), strings.ToLower(key)) {
+			t.Fatalf("redact(%q) with key %q = %q: the key is left", text, key, got)
+		}
+		if !strings.Contains(strings.ToLower(text), strings.ToLower(key)) && got != text {
+			t.Fatalf("redact(%q) with key %q = %q: changed a text without the key", text, key, got)
+		}
+	})
+}
+
+// FuzzRedactURL: user info and query values never survive RedactURL.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("https", "user", "pw-secret", "erp.example.com", "/api", "q-secret")
+	f.Add("http", "", "p@ss", "bad host", "/a@b", "k=v&x")
+	f.Fuzz(func(t *testing.T, scheme, user, pass, host, path, query string) {
+		if len(pass) < 4 || strings.Contains(scheme+user+host+path+query+"xxxxx", pass) || strings.ContainsAny(scheme+pass+host+user, "/\\?#@&;=") || strings.ContainsAny(path, "?#") {
+			return
+		}
+		raw := scheme + "://" + user + ":" + pass + "@" + host + path + "?k=" + pass + "&" + query
+		if got := RedactURL(raw); strings.Contains(got, pass) {
+			t.Fatalf("RedactURL(%q) = %q: the password is left", raw, got)
 		}
 	})
 }

@@ -197,3 +197,24 @@ func TestAdaptiveLimiterConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A Retry-After of days, through a real Sender, pauses the shared limiter
+// only for Policy.MaxRetryWait: other workers are not held for a day.
+func TestAdaptiveLimiterPauseCappedThroughSender(t *testing.T) {
+	for _, h := range []string{"999999", "Fri, 31 Dec 9999 23:59:59 GMT"} {
+		t.Run(h, func(t *testing.T) {
+			c, _ := scriptedServer(t, respond(429, map[string]string{"Retry-After": h}, ""), ok)
+			a, clk := newFakeLimiter(0)
+			s := &Sender{Client: c, Throttle: a, Policy: Policy{MaxAttempts: 1, MaxRetryWait: 45 * time.Second}}
+			if out := s.Send(context.Background(), Request{Main: Main{}, Idempotent: true}); out.Err == nil {
+				t.Fatalf("got %+v, want the 429 to fail the row at MaxAttempts 1", out)
+			}
+			if err := a.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := clk.takeSlept(), ds(45000); !slices.Equal(got, want) {
+				t.Errorf("next worker's wait after Retry-After %q: got %v, want %v", h, got, want)
+			}
+		})
+	}
+}

@@ -35,8 +35,13 @@ type Policy struct {
 	// it doubles for each further attempt.
 	BaseDelay time.Duration
 	// MaxDelay caps the backoff (default 30 s); a longer Retry-After from
-	// the server is still honoured.
+	// the server is still honoured, up to MaxRetryWait.
 	MaxDelay time.Duration
+	// MaxRetryWait is the longest wait a Retry-After is honoured for
+	// (default 60 s), both before this row's next attempt and as the pause
+	// it asks of the Throttle. A server asking for longer gets this wait
+	// instead, and the answer counts as a failed attempt like any other.
+	MaxRetryWait time.Duration
 	// Sleep waits d or until ctx is done; nil means a real sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Rand returns a number in [0, 1) for the jitter; nil means math/rand.
@@ -45,9 +50,10 @@ type Policy struct {
 
 // Default retry policy values.
 const (
-	DefaultMaxAttempts = 5
-	DefaultBaseDelay   = 250 * time.Millisecond
-	DefaultMaxDelay    = 30 * time.Second
+	DefaultMaxAttempts  = 5
+	DefaultBaseDelay    = 250 * time.Millisecond
+	DefaultMaxDelay     = 30 * time.Second
+	DefaultMaxRetryWait = 60 * time.Second
 )
 
 // Outcome is what happened to one row.
@@ -109,7 +115,7 @@ func (s *Sender) Ready(ctx context.Context) error {
 // applied (MayHaveApplied) stops at once with Unknown set. Permanent
 // failures and business errors (Status "E") are not retried. Backoff is
 // exponential with full jitter, never shorter than the server's
-// Retry-After.
+// Retry-After up to Policy.MaxRetryWait.
 //
 // Once req.Stop (which may be nil) is closed, no new request is made and
 // the waits end: Outcome.Err is ErrStopped, wrapping the last failure if
@@ -216,7 +222,7 @@ func (r *sendRun) waitForTurn() (Outcome, bool) {
 
 // backoff sleeps before the next attempt.
 func (r *sendRun) backoff() (Outcome, bool) {
-	d := r.p.delay(r.attempts, r.lastErr.RetryAfter)
+	d := r.p.delay(r.attempts, min(r.lastErr.RetryAfter, r.p.MaxRetryWait))
 	r.log.Info("retrying TMS request", "attempt", r.attempts, "class", r.lastErr.Class.String(), "kind", Kind(r.last).String(), "wait", d, "err", r.last.Error())
 	if r.onRetry != nil {
 		r.onRetry(r.attempts, d, r.last)
@@ -293,10 +299,14 @@ func (r *sendRun) failed(err error) (Outcome, bool) {
 		r.ambiguousBefore = true
 	case Retryable:
 		if (e.HTTPStatus == 429 || e.HTTPStatus == 503) && r.s.Throttle != nil {
-			r.s.Throttle.Throttled(e.RetryAfter)
+			r.s.Throttle.Throttled(min(e.RetryAfter, r.p.MaxRetryWait))
 		}
 	}
 	if r.attempts >= r.p.MaxAttempts {
+		if e.RetryAfter > r.p.MaxRetryWait {
+			return Outcome{Attempts: r.attempts, Err: fmt.Errorf("gave up after %d attempts; TMS asked to wait %s, longer than the %s allowed (max retry wait): %w",
+				r.attempts, e.RetryAfter, r.p.MaxRetryWait, err)}, true
+		}
 		return Outcome{Attempts: r.attempts, Err: fmt.Errorf("gave up after %d attempts: %w", r.attempts, err)}, true
 	}
 	return Outcome{}, false
@@ -312,6 +322,9 @@ func (s *Sender) policy() Policy {
 	}
 	if p.MaxDelay <= 0 {
 		p.MaxDelay = DefaultMaxDelay
+	}
+	if p.MaxRetryWait <= 0 {
+		p.MaxRetryWait = DefaultMaxRetryWait
 	}
 	if p.Sleep == nil {
 		p.Sleep = sleepCtx

@@ -88,6 +88,8 @@ var (
 	badTaxID  = respond(200, nil, `{"Status":"E","CCODE":"","ErrorCode":"2006","ErrorMessage":"統編錯誤"}`)
 	busy      = respond(503, nil, "")
 	slowDown  = respond(429, map[string]string{"Retry-After": "7"}, "")
+	hugeWait  = respond(429, map[string]string{"Retry-After": "999999"}, "")
+	year9999  = respond(503, map[string]string{"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"}, "")
 	gateway   = respond(502, nil, "")
 	forbidden = respond(400, nil, "")
 	silent    = func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
@@ -117,10 +119,20 @@ func TestSend(t *testing.T) {
 			wantAttempts: 3, wantStatus: "S", wantSleeps: ds(125, 250), wantThrottled: ds(0, 0), wantSucceeded: 1},
 		{name: "retry-after honoured", answers: hs(slowDown, ok), main: create,
 			wantAttempts: 2, wantStatus: "S", wantSleeps: ds(7000), wantThrottled: ds(7000), wantSucceeded: 1},
+		{name: "retry-after over the cap waits the cap", answers: hs(hugeWait, ok), main: create,
+			wantAttempts: 2, wantStatus: "S", wantSleeps: ds(60000), wantThrottled: ds(60000), wantSucceeded: 1},
+		{name: "retry-after in year 9999 waits the cap", answers: hs(year9999, ok), main: create,
+			wantAttempts: 2, wantStatus: "S", wantSleeps: ds(60000), wantThrottled: ds(60000), wantSucceeded: 1},
+		{name: "over-long retry-after counts toward max attempts", answers: hs(hugeWait), main: upsert, idempotent: true,
+			wantAttempts: 5, wantErr: "longer than the 1m0s allowed", wantSleeps: ds(60000, 60000, 60000, 60000), wantThrottled: ds(60000, 60000, 60000, 60000, 60000)},
 		{name: "gives up after max attempts", answers: hs(busy), main: upsert, idempotent: true,
 			wantAttempts: 5, wantErr: "gave up after 5 attempts", wantSleeps: ds(125, 250, 500, 1000), wantThrottled: ds(0, 0, 0, 0, 0)},
 		{name: "create not resent after 502", answers: hs(gateway, ok), main: create,
 			wantAttempts: 1, wantUnknown: true, wantErr: "check TMS before re-running the row"},
+		{name: "create not resent after 408", answers: hs(respond(408, nil, ""), ok), main: create,
+			wantAttempts: 1, wantUnknown: true, wantErr: "check TMS before re-running the row"},
+		{name: "upsert resent after 408", answers: hs(respond(408, nil, ""), ok), main: upsert, idempotent: true,
+			wantAttempts: 2, wantStatus: "S", wantSleeps: ds(125), wantSucceeded: 1},
 		{name: "create not resent after timeout", answers: hs(silent, ok), main: create,
 			wantAttempts: 1, wantUnknown: true, wantErr: "check TMS before re-running the row"},
 		{name: "upsert resent after 502", answers: hs(gateway, ok), main: upsert, idempotent: true,

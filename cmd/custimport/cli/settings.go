@@ -22,34 +22,35 @@ import (
 // settings are the effective options of an import: defaults, overridden by
 // the config file, overridden by the environment, overridden by flags.
 type settings struct {
-	URL         string         `yaml:"url"`
-	PNO         string         `yaml:"pno"`
-	ProNum      string         `yaml:"pronum"`
-	SignRecipe  string         `yaml:"sign_recipe"`
-	KeyFile     string         `yaml:"key_file"`
-	Workers     int            `yaml:"workers"`
-	Rate        float64        `yaml:"rate"`
-	Timeout     time.Duration  `yaml:"timeout"`
-	MaxAttempts int            `yaml:"max_attempts"`
-	StopAfter   int            `yaml:"stop_after"`
-	Mapping     string         `yaml:"mapping"`
-	Out         string         `yaml:"out"`
-	ResultsDir  string         `yaml:"results_dir"`
-	Lang        string         `yaml:"lang"`
-	LengthUnit  string         `yaml:"length_unit"`
-	Mode        string         `yaml:"mode"`
-	Encoding    string         `yaml:"encoding"`
-	Delimiter   string         `yaml:"delimiter"`
-	Sheet       string         `yaml:"sheet"`
-	MaxInputMB  int64          `yaml:"max_input_mb"`
-	AllowHTTP   bool           `yaml:"allow_http"`
-	Insecure    bool           `yaml:"insecure_skip_verify"`
-	LogFormat   string         `yaml:"log_format"`
-	Quiet       bool           `yaml:"quiet"`
-	Defaults    map[string]any `yaml:"defaults"`
-	SummaryJSON string         `yaml:"summary_json"`
-	StateDir    string         `yaml:"state_dir"`
-	Wait        time.Duration  `yaml:"wait"`
+	URL          string         `yaml:"url"`
+	PNO          string         `yaml:"pno"`
+	ProNum       string         `yaml:"pronum"`
+	SignRecipe   string         `yaml:"sign_recipe"`
+	KeyFile      string         `yaml:"key_file"`
+	Workers      int            `yaml:"workers"`
+	Rate         float64        `yaml:"rate"`
+	Timeout      time.Duration  `yaml:"timeout"`
+	MaxAttempts  int            `yaml:"max_attempts"`
+	MaxRetryWait time.Duration  `yaml:"max_retry_wait"`
+	StopAfter    int            `yaml:"stop_after"`
+	Mapping      string         `yaml:"mapping"`
+	Out          string         `yaml:"out"`
+	ResultsDir   string         `yaml:"results_dir"`
+	Lang         string         `yaml:"lang"`
+	LengthUnit   string         `yaml:"length_unit"`
+	Mode         string         `yaml:"mode"`
+	Encoding     string         `yaml:"encoding"`
+	Delimiter    string         `yaml:"delimiter"`
+	Sheet        string         `yaml:"sheet"`
+	MaxInputMB   int64          `yaml:"max_input_mb"`
+	AllowHTTP    bool           `yaml:"allow_http"`
+	Insecure     bool           `yaml:"insecure_skip_verify"`
+	LogFormat    string         `yaml:"log_format"`
+	Quiet        bool           `yaml:"quiet"`
+	Defaults     map[string]any `yaml:"defaults"`
+	SummaryJSON  string         `yaml:"summary_json"`
+	StateDir     string         `yaml:"state_dir"`
+	Wait         time.Duration  `yaml:"wait"`
 
 	// keyFileFlag: --key-file was given on the command line, so it wins
 	// over TMS_API_KEY; a key_file from the config file does not.
@@ -58,17 +59,18 @@ type settings struct {
 
 func defaultSettings() settings {
 	return settings{
-		SignRecipe:  tms.DefaultRecipe.String(),
-		Workers:     4,
-		Rate:        10,
-		Timeout:     30 * time.Second,
-		MaxAttempts: 5,
-		StopAfter:   20,
-		Lang:        "zh",
-		LengthUnit:  "char",
-		Mode:        "upsert",
-		LogFormat:   "text",
-		MaxInputMB:  source.DefaultMaxBytes >> 20,
+		SignRecipe:   tms.DefaultRecipe.String(),
+		Workers:      4,
+		Rate:         10,
+		Timeout:      30 * time.Second,
+		MaxAttempts:  5,
+		MaxRetryWait: tms.DefaultMaxRetryWait,
+		StopAfter:    20,
+		Lang:         "zh",
+		LengthUnit:   "char",
+		Mode:         "upsert",
+		LogFormat:    "text",
+		MaxInputMB:   source.DefaultMaxBytes >> 20,
 	}
 }
 
@@ -101,6 +103,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.Float64Var(&s.Rate, "rate", s.Rate, "at most this many requests per second")
 	fs.DurationVar(&s.Timeout, "timeout", s.Timeout, "timeout of one request")
 	fs.IntVar(&s.MaxAttempts, "max-attempts", s.MaxAttempts, "attempts per row for retryable failures")
+	fs.DurationVar(&s.MaxRetryWait, "max-retry-wait", s.MaxRetryWait, "honour a server's Retry-After up to this long; a longer one waits this and counts as a failed attempt")
 	fs.IntVar(&s.StopAfter, "stop-after", s.StopAfter, "stop sending after `N` rows in a row got no answer from TMS (0: never)")
 	fs.BoolVar(&s.AllowHTTP, "allow-http", s.AllowHTTP, "allow plain http:// to a host that is not loopback (the key's signatures travel in clear)")
 	fs.DurationVar(&s.Wait, "wait", s.Wait, "when another run uses the same TMS's ledger, wait this long for it (default 0: exit 2 at once)")
@@ -177,6 +180,9 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	if eff.Wait < 0 {
 		return eff, fmt.Errorf("--wait %v: want 0 or more", eff.Wait)
 	}
+	if eff.MaxRetryWait <= 0 {
+		return eff, fmt.Errorf("--max-retry-wait %v: want more than 0", eff.MaxRetryWait)
+	}
 	if eff.Timeout <= 0 {
 		return eff, fmt.Errorf("--timeout %v: want more than 0", eff.Timeout)
 	}
@@ -207,7 +213,7 @@ func readKey(s settings, getenv func(string) string) (string, error) {
 func (s settings) connection(io IO, log *slog.Logger) connect.Settings {
 	c := connect.Settings{
 		URL: s.URL, PNO: s.PNO, ProNum: s.ProNum, SignRecipe: s.SignRecipe,
-		Workers: s.Workers, Rate: s.Rate, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts, StopAfter: s.StopAfter,
+		Workers: s.Workers, Rate: s.Rate, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait, StopAfter: s.StopAfter,
 		AllowHTTP: s.AllowHTTP, Insecure: s.Insecure, StateDir: s.StateDir, Wait: s.Wait, Logger: log,
 	}
 	if io.HTTPClient != nil {
@@ -241,8 +247,12 @@ func effectiveYAML(s settings) string {
 	}
 	// time.Duration encodes as nanoseconds: show it as the config takes it.
 	for i := 0; i+1 < len(node.Content); i += 2 {
-		if node.Content[i].Value == "timeout" {
+		switch node.Content[i].Value {
+		case "timeout":
 			node.Content[i+1].Value = s.Timeout.String()
+			node.Content[i+1].Tag = "!!str"
+		case "max_retry_wait":
+			node.Content[i+1].Value = s.MaxRetryWait.String()
 			node.Content[i+1].Tag = "!!str"
 		}
 	}

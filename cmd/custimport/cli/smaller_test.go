@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,5 +48,21 @@ func TestControlCharactersInFileNames(t *testing.T) {
 	}
 	if !strings.Contains(res.stdout, `\n`) {
 		t.Errorf("the name is not shown escaped:\n%s", res)
+	}
+}
+
+// A bare quote inside an unquoted cell is read as Excel reads it: as a
+// character of the cell, not as a broken file.
+func TestBareQuotesReadLiterally(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.csv", []byte("CCODE,CNAM1,CBELE,CADD1\r\nQ1,15\" 螢幕行,1,37°36'37.8\"N\r\n"))
+	out := filepath.Join(dir, "out.csv")
+	res := run(t, nil, "check", in, "--out", out)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d\n%s", res.code, res)
+	}
+	tb := readCSVTable(t, out)
+	if got := tb.cell(t, 0, "CNAM1") + "|" + tb.cell(t, 0, "CADD1"); got != `15" 螢幕行|37°36'37.8"N` {
+		t.Errorf("cells read as %q", got)
 	}
 }
