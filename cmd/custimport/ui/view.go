@@ -18,8 +18,7 @@ type view struct {
 	File    *fileView
 	Map     []mapRow
 	Fields  []fieldOption
-	Missing []string // required fields with no column
-	Status  string   // #status
+	Status  string // #status
 	Grid    gridView
 	Conn    connView
 	Import  importView
@@ -121,7 +120,7 @@ func (ss *session) view() *view {
 	u := ss.file
 	if u != nil {
 		v.File = ss.fileView(u)
-		v.Map, v.Missing = ss.mapRows(u)
+		v.Map = ss.mapRows(u)
 		v.Grid = ss.gridView(u)
 	}
 	v.Import = ss.importView()
@@ -173,7 +172,7 @@ func columnValue(c mapping.Column) string {
 	return ""
 }
 
-func (ss *session) mapRows(u *upload) ([]mapRow, []string) {
+func (ss *session) mapRows(u *upload) []mapRow {
 	var rows []mapRow
 	for _, c := range u.hdr.Columns {
 		if strings.TrimSpace(c.Header) == "" || c.Result != "" {
@@ -192,13 +191,7 @@ func (ss *session) mapRows(u *upload) ([]mapRow, []string) {
 		rows = append(rows, mapRow{Col: c.Index, Letter: mapping.ColumnName(c.Index), Header: c.Header, Value: val,
 			Unknown: val == "", Examples: strings.Join(ex, ", ")})
 	}
-	var missing []string
-	for _, f := range mapping.Fields() {
-		if f.Required && !u.hdr.Has(f.Code) && f.Code != mapping.CCODE {
-			missing = append(missing, f.Name(ss.lang))
-		}
-	}
-	return rows, missing
+	return rows
 }
 
 // rowStatus is a row's status: its import result when the last import
@@ -314,6 +307,8 @@ func (ss *session) importView() importView {
 	switch {
 	case iv.Running:
 		iv.Why = ss.t("busy")
+	case iv.Done && u != nil && ss.imp.checkOf == u.check.id:
+		iv.Why = ss.t("imported")
 	case iv.Valid == 0:
 		iv.Why = ss.t("needRows")
 	default:
