@@ -27,6 +27,9 @@ fi
 "$GOBIN/staticcheck" ./...
 
 echo "== go test -race"
+# cmd/custimport/ui TestBrowser drives headless Chromium through the page
+# (about 10 s, most of it starting the browser); it skips when no
+# chromium is installed, unless CI is set (.ci/run installs it).
 go test -race -count=1 ./...
 
 if [ "$FUZZTIME" != "0" ]; then

@@ -81,6 +81,7 @@ func commands() []command {
 		{"check", "validate a file without sending anything (same as import --dry-run)", runCheck},
 		{"demo", "import the sample file into the built-in simulator and show the results", runDemo},
 		{"sim", "run the TMS /Cust/Add simulator", runSim},
+		{"ui", "serve the local web page: choose a file, fix it on screen, import, download the results", runUI},
 		{"fields", "list every Main field: code, label, type, allowed values, defaults", runFields},
 		{"template", "write an empty input sheet with dropdowns and length limits", runTemplate},
 		{"ledger", "look into the ledger: find a customer, export, runs, move to a new TMS URL", runLedger},

@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// replacePreview is the find-and-replace form's state.
+type replacePreview struct {
+	find, with string
+	col        int // -1: every column
+	count      int // cells that will change
+	text       string
+}
+
+// matches calls fn for every data cell the find-and-replace covers that
+// holds find.
+func (u *upload) matches(find string, col int, fn func(line, col int, old string)) {
+	for _, r := range u.rows {
+		if r.Line <= u.hdrLine {
+			continue
+		}
+		for i, c := range r.Cells {
+			if (col < 0 || i == col) && strings.Contains(c, find) {
+				fn(r.Line, i, c)
+			}
+		}
+	}
+}
+
+// findReplace previews (op=preview) or applies (op=apply) a replacement
+// of every occurrence of find in the data rows, in one column or all. An
+// apply is one step of undo.
+func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.locked(w) {
+		return
+	}
+	u := ss.file
+	col, err := strconv.Atoi(r.PostFormValue("col"))
+	if err != nil {
+		col = -1
+	}
+	p := replacePreview{find: r.PostFormValue("find"), with: r.PostFormValue("with"), col: col}
+	if p.find == "" {
+		ss.replace = p
+		ss.render(w, http.StatusOK, "sections", "", "")
+		return
+	}
+	u.matches(p.find, col, func(int, int, string) { p.count++ })
+	if r.PostFormValue("op") != "apply" || p.count == 0 {
+		p.text = ss.t("willChange", p.count)
+		if p.count == 0 {
+			p.text = ss.t("nothingFound", p.find)
+		}
+		ss.replace = p
+		ss.render(w, http.StatusOK, "sections", "", "")
+		return
+	}
+	var group []cellChange
+	u.matches(p.find, col, func(line, c int, old string) {
+		u.setCell(line, c, strings.ReplaceAll(old, p.find, p.with))
+		group = append(group, cellChange{line: line, col: c, old: old})
+	})
+	ss.undo = append(ss.undo, group)
+	ss.replace = replacePreview{find: p.find, with: p.with, col: col}
+	ss.check(r.Context())
+	ss.render(w, http.StatusOK, "sections", "", ss.t("changed", len(group)))
+}
+
+// undoLast undoes the last cell edit or replacement.
+func (ss *session) undoLast(w http.ResponseWriter, r *http.Request) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.locked(w) {
+		return
+	}
+	if n := len(ss.undo); n > 0 {
+		group := ss.undo[n-1]
+		ss.undo = ss.undo[:n-1]
+		for i := len(group) - 1; i >= 0; i-- {
+			ss.file.setCell(group[i].line, group[i].col, group[i].old)
+		}
+		ss.replace.count, ss.replace.text = 0, ""
+		ss.check(r.Context())
+	}
+	ss.render(w, http.StatusOK, "sections", "", "")
+}
