@@ -28,7 +28,7 @@ type resultsWriter struct {
 // place at the end) and begins the ledger's record of the run.
 func (r *run) openResults() error {
 	removeStaleTemps(r.out, r.log)
-	w, err := results.Create(r.out, results.Options{})
+	w, err := results.Create(r.out, results.Options{TextColumns: r.in.lay.text})
 	if err != nil {
 		return err
 	}
@@ -109,19 +109,19 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 // produce reads every row, prepares and decides it, and queues it.
 // Its error is the input's, after which no row is read.
 func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *item) error {
-	seq := 0
-	var order rowOrder
-	emit := func(rec source.Record) error {
-		if err := order.check(r.opts.Input, rec); err != nil {
-			return err
+	rows := r.rowsAfterHeader()
+	defer func() { r.hidden = rows.hidden }()
+	for {
+		rec, seq, err := rows.next()
+		if errors.Is(err, io.EOF) {
+			return nil
 		}
-		if formulaOnly(rec, r.in.hdr) {
-			return nil // blank but for formulas, without results, in columns not imported
+		if err != nil {
+			return err
 		}
 		r.noteUnlabelled(rec)
 		window <- struct{}{}
 		it := &item{seq: seq, rec: rec}
-		seq++
 		r.prep.prepare(it)
 		if it.send {
 			r.decide(ctx, it)
@@ -132,24 +132,6 @@ func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *it
 		}
 		r.job.emit(RowChecked{Line: rec.Line, Status: it.res.Status, Problems: it.problems()})
 		jobs <- it
-		return nil
-	}
-	for _, rec := range r.in.lead {
-		if err := emit(rec); err != nil {
-			return err
-		}
-	}
-	for {
-		rec, err := r.in.src.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := emit(rec); err != nil {
-			return err
-		}
 	}
 }
 
@@ -196,6 +178,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 		// failure: say so where the summary is read.
 		sum.Warnings = append(sum.Warnings, r.msg.noDataRows(r.in.headerLine))
 		r.log.Warn("the file has a header but no data rows", "header_line", r.in.headerLine)
+	}
+	if r.hidden > 0 {
+		sum.Warnings = append(sum.Warnings, r.msg.hiddenRows(r.hidden, r.opts.SkipHidden))
 	}
 	for _, col := range r.unlabelled.sorted() {
 		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))

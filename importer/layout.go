@@ -15,6 +15,7 @@ type layout struct {
 	header  []string
 	keep    []int  // input column indexes written, in order
 	numeric []bool // per kept column: the field is a number
+	text    []int  // results columns of text fields (codes, phones, 統編): formatted as text
 	status  int    // input column of ImportStatus, -1 when none
 	ccode   int    // input column of ImportCCODE, -1 when none
 }
@@ -28,6 +29,10 @@ func newLayout(h mapping.Header) *layout {
 		l.keep = append(l.keep, c.Index)
 		l.header = append(l.header, c.Header)
 		l.numeric = append(l.numeric, c.Field != nil && c.Field.Kind != mapping.String)
+		if c.Field != nil && c.Field.Kind == mapping.String {
+			// A 統編 04595257 retyped in a red cell keeps its zero.
+			l.text = append(l.text, len(l.keep)-1)
+		}
 	}
 	l.header = append(l.header, mapping.ResultColumns...)
 	return l

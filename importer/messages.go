@@ -52,6 +52,13 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) hiddenRows(n int, skipped bool) string {
+	if skipped {
+		return m.pick("%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),依 --skip-hidden 未匯入", "%d rows hidden in Excel (by hand or by a filter) were left out (--skip-hidden)", n)
+	}
+	return m.pick("%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),仍已匯入;若不要匯入它們,請加上 --skip-hidden", "%d rows hidden in Excel (by hand or by a filter) were imported too; to leave them out, pass --skip-hidden", n)
+}
+
 func (m catalogMessages) otherSheet(first, used string) string {
 	return m.pick("第一個工作表 %q 沒有標題列 (可能是說明頁),已改讀有標題列的工作表 %q", "the first sheet %q has no header row (a cover sheet?); read sheet %q, the one that has", first, used)
 }

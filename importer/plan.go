@@ -97,29 +97,16 @@ func (r *run) scan(fn func(*item)) (int, error) {
 	defer src.Close()
 	prep := *r.prep
 	prep.v = r.newValidator()
-	var order rowOrder
-	skip := r.in.hdr.Last + 1 // the header and the rows above it
-	seq := 0
+	rows := r.rowsFrom(src)
 	for {
-		rec, err := src.Read()
+		rec, seq, err := rows.next()
 		if errors.Is(err, io.EOF) {
-			return seq, nil
+			return rows.seq, nil
 		}
 		if err != nil {
-			return seq, err
-		}
-		if skip > 0 {
-			skip--
-			continue
-		}
-		if err := order.check(r.opts.Input, rec); err != nil {
-			return seq, err
-		}
-		if formulaOnly(rec, r.in.hdr) {
-			continue
+			return rows.seq, err
 		}
 		it := &item{seq: seq, rec: rec}
-		seq++
 		prep.prepare(it)
 		fn(it)
 	}

@@ -87,6 +87,9 @@ type Options struct {
 	// NOT_SENT instead of each retrying for minutes. 0 means
 	// DefaultMaxConsecutiveFailures, negative never stops.
 	MaxConsecutiveFailures int
+	// SkipHidden leaves out the rows hidden in Excel (by hand, or
+	// filtered out); by default they are imported, with a warning.
+	SkipHidden bool
 }
 
 // DefaultOut returns the default results path for an input file and the
@@ -205,6 +208,7 @@ type run struct {
 	runID      int64
 	closers    []func()
 	unlabelled columnSet // columns with data under no header text
+	hidden     int       // hidden rows read (or left out, with SkipHidden)
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int

@@ -136,9 +136,10 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 		return importer.Options{}, err
 	}
 	opts := importer.Options{
-		Input:  input,
-		Out:    s.Out,
-		Source: source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
+		Input:      input,
+		Out:        s.Out,
+		SkipHidden: s.SkipHidden,
+		Source:     source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
 		Validate: validate.Config{
 			Lang:       s.Lang,
 			LengthUnit: s.LengthUnit,

@@ -106,3 +106,56 @@ func TestCoverSheet(t *testing.T) {
 		t.Errorf("two sheets with a header: want exit 2 listing them with --sheet\n%s", res)
 	}
 }
+
+// Fixing a red cell must not re-break it: in the results the text
+// fields' cells (統編, codes, phones) are formatted as text, so a 統編
+// retyped there keeps its leading zero; number fields stay numbers.
+func TestResultsTextCells(t *testing.T) {
+	dir := t.TempDir()
+	in := xlsxFile(t, filepath.Join(dir, "in.xlsx"), map[string][][]any{"S": {
+		{"客戶代號", "客戶名稱", "統一編號", "信用額度"}, {"T1", "甲", "0459525", 100},
+	}}, []string{"S"}, nil)
+	run(t, nil, "check", in)
+	f, err := excelize.OpenFile(filepath.Join(dir, "in.results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	isText := func(cell string) bool {
+		id, err := f.GetCellStyle(f.GetSheetName(0), cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.NumFmt == 49 || (st.CustomNumFmt != nil && *st.CustomNumFmt == "@")
+	}
+	for cell, want := range map[string]bool{"A2": true, "C2": true, "C3": true, "D2": false} {
+		if got := isText(cell); got != want {
+			t.Errorf("%s formatted as text: %v, want %v", cell, got, want)
+		}
+	}
+}
+
+// Hidden rows (by hand, or filtered out) are not imported without a
+// word: a warning counts them; --skip-hidden leaves them out.
+func TestHiddenRows(t *testing.T) {
+	dir := t.TempDir()
+	in := xlsxFile(t, filepath.Join(dir, "in.xlsx"), map[string][][]any{"S": {
+		{"客戶代號", "客戶名稱", "信用額度"}, {"H1", "甲", 1}, {"H2", "乙(舊)", 1}, {"H3", "丙", 1},
+	}}, []string{"S"}, func(f *excelize.File) {
+		if err := f.SetRowVisible("S", 3, false); err != nil {
+			t.Fatal(err)
+		}
+	})
+	res := run(t, nil, "check", in, "--lang", "en")
+	if !strings.Contains(res.stdout, "VALID 3") || !strings.Contains(res.stdout, "1 rows hidden") || !strings.Contains(res.stdout, "--skip-hidden") {
+		t.Errorf("hidden row imported without a word:\n%s", res)
+	}
+	res = run(t, nil, "check", in, "--lang", "en", "--skip-hidden", "--out", filepath.Join(dir, "s.csv"))
+	if !strings.Contains(res.stdout, "VALID 2") || !strings.Contains(res.stdout, "left out") {
+		t.Errorf("--skip-hidden:\n%s", res)
+	}
+}

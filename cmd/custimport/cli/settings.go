@@ -51,6 +51,7 @@ type settings struct {
 	SummaryJSON  string         `yaml:"summary_json"`
 	StateDir     string         `yaml:"state_dir"`
 	Wait         time.Duration  `yaml:"wait"`
+	SkipHidden   bool           `yaml:"skip_hidden"`
 
 	// keyFileFlag: --key-file was given on the command line, so it wins
 	// over TMS_API_KEY; a key_file from the config file does not.
@@ -90,6 +91,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.BoolVar(&s.Quiet, "quiet", s.Quiet, "log warnings and errors only")
 	fs.StringVar(&s.SummaryJSON, "summary-json", s.SummaryJSON, "write the run's summary as JSON to `PATH`")
 	fs.StringVar(&s.ResultsDir, "results-dir", s.ResultsDir, "folder for results files (default: beside the input)")
+	fs.BoolVar(&s.SkipHidden, "skip-hidden", s.SkipHidden, "leave out the rows hidden in Excel (by hand or by a filter); by default they are imported, with a warning")
 	fs.StringVar(&s.StateDir, "state-dir", s.StateDir, "folder of the ledgers (env CUSTIMPORT_STATE_DIR; default: the user's local state folder)")
 	if !send {
 		return
