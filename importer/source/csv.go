@@ -50,6 +50,9 @@ type CSVReader struct {
 	max    int
 	err    error
 	closer io.Closer
+	// extraLines counts the line breaks inside the quoted cells read so
+	// far: physical lines that are not rows of their own in Excel.
+	extraLines int
 }
 
 // NewCSVReader returns a reader of the delimited text in r; name (a file name
@@ -171,10 +174,16 @@ func (r *CSVReader) Read() (Record, error) {
 			r.err = r.convertErr(err)
 			return Record{}, r.err
 		}
+		line, _ := r.cr.FieldPos(0)
+		// Excel shows a record whose quoted cells hold line breaks as one
+		// row: the rows after it are that many lines up.
+		line -= r.extraLines
+		for _, c := range rec {
+			r.extraLines += strings.Count(c, "\n")
+		}
 		if isBlank(rec) {
 			continue
 		}
-		line, _ := r.cr.FieldPos(0)
 		for i, c := range rec {
 			if len(c) > r.max {
 				l, col := r.cr.FieldPos(i)

@@ -28,10 +28,12 @@ import (
 
 // Record is one non-blank row.
 type Record struct {
-	// Line is the 1-based row number the user sees in Excel or a text
-	// editor. For CSV it is the physical line where the record starts (a
-	// header on the first line is line 1; newlines inside quoted cells are
-	// counted); for XLSX it is the Excel row number.
+	// Line is the 1-based row number the user sees in Excel. For CSV it
+	// is the row Excel shows the record on: blank lines count as rows, and
+	// a record whose quoted cells hold line breaks is one row (the lines
+	// after it are that many rows up); for XLSX it is the Excel row
+	// number. (A ParseError names the physical line, as a text editor
+	// shows it.)
 	Line int
 	// Cells holds the cell texts as the user sees them, not trimmed.
 	// Trailing empty cells may be dropped (XLSX); CSV rows are returned as
