@@ -28,7 +28,7 @@ type resultsWriter struct {
 // place at the end) and begins the ledger's record of the run.
 func (r *run) openResults() error {
 	removeStaleTemps(r.out, r.log)
-	w, err := results.Create(r.out, results.Options{TextColumns: r.in.lay.text})
+	w, err := results.Create(r.out, results.Options{TextColumns: r.in.lay.text, Above: r.in.lay.above(r.in.aboveHeader, r.in.headerLine)})
 	if err != nil {
 		return err
 	}
@@ -40,6 +40,15 @@ func (r *run) openResults() error {
 	})
 	if err := w.WriteHeader(r.in.lay.header); err != nil {
 		return fmt.Errorf("writing %s: %w", r.out, err)
+	}
+	for _, rec := range r.in.subHeader {
+		var cells []results.Cell
+		for _, v := range r.in.lay.plain(rec.Cells) {
+			cells = append(cells, results.Cell{Value: v})
+		}
+		if err := w.WriteRow(cells); err != nil {
+			return fmt.Errorf("writing %s: %w", r.out, err)
+		}
 	}
 	if r.opts.DryRun {
 		return nil
@@ -145,7 +154,7 @@ func (r *run) collect(done <-chan *item, window <-chan struct{}) error {
 	for it := range done {
 		for _, it := range buf.add(it) {
 			if writeErr == nil {
-				if writeErr = r.writer.w.WriteRow(r.in.lay.cells(it)); writeErr != nil {
+				if writeErr = r.writeRow(it); writeErr != nil {
 					// Nothing more is sent once its outcome cannot be written.
 					r.brake.stop(fmt.Errorf("%w: %s: %w", errResults, r.out, writeErr))
 				}
@@ -159,6 +168,18 @@ func (r *run) collect(done <-chan *item, window <-chan struct{}) error {
 		}
 	}
 	return writeErr
+}
+
+// writeRow writes a finished row at its input row number: the rows
+// between it and the one before (blank, or left out) are left blank.
+func (r *run) writeRow(it *item) error {
+	if gap := it.rec.Line - r.in.nextLine; gap > 0 {
+		if err := r.writer.w.WriteBlank(gap); err != nil {
+			return err
+		}
+	}
+	r.in.nextLine = it.rec.Line + 1
+	return r.writer.w.WriteRow(r.in.lay.cells(it))
 }
 
 // finish closes the results and the ledger's record of the run and

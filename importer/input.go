@@ -18,15 +18,20 @@ import (
 
 // input is the file being imported: its rows, header and identity.
 type input struct {
-	src        source.Reader
-	lead       []source.Record // rows read to find the header, below it
-	hdr        mapping.Header
-	headerLine int
-	lay        *layout
-	abs        string // the absolute path, as the ledger names sources
-	sha256     string
-	sheet      string
-	csv        bool
+	src  source.Reader
+	lead []source.Record // rows read to find the header, below it
+	// aboveHeader and subHeader are the rows above the header and a
+	// two-row header's second row: the results keep them, so that their
+	// row numbers are the input's.
+	aboveHeader, subHeader []source.Record
+	nextLine               int // the first row after the header
+	hdr                    mapping.Header
+	headerLine             int
+	lay                    *layout
+	abs                    string // the absolute path, as the ledger names sources
+	sha256                 string
+	sheet                  string
+	csv                    bool
 }
 
 // openInput opens the input, finds its header and checks that the
@@ -69,7 +74,15 @@ func (r *run) openInput() error {
 		r.log.Info("header found below title rows", "line", r.in.headerLine)
 	}
 	r.in.lead, r.in.hdr = lead[hdr.Last+1:], hdr // a two-row header's second row is not data
+	r.in.aboveHeader, r.in.subHeader = lead[:hdr.Row], lead[hdr.Row+1:hdr.Last+1]
+	r.in.nextLine = lead[hdr.Last].Line + 1
 	r.in.lay = newLayout(hdr)
+	if hdr.Last > hdr.Row {
+		// The results repeat a two-row header as it is (聯絡電話 above
+		// 市話 and 手機), so that fed back it reads the same way.
+		top := r.in.lay.plain(lead[hdr.Row].Cells)
+		copy(r.in.lay.header, top)
+	}
 	if opts.DryRun && r.in.lay.status < 0 && holdsImport(r.out) {
 		// Results of an import. (When the input is itself a results
 		// file, the statuses in out may be its own, copied: a check's.)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
@@ -36,6 +37,30 @@ func newLayout(h mapping.Header) *layout {
 	}
 	l.header = append(l.header, mapping.ResultColumns...)
 	return l
+}
+
+// plain maps an input row that is not data (a title row above the
+// header, a sub-header row) onto the results columns, as it is.
+func (l *layout) plain(cells []string) []string {
+	out := make([]string, len(l.keep))
+	for k, i := range l.keep {
+		if i < len(cells) {
+			out[k] = cells[i]
+		}
+	}
+	return out
+}
+
+// above is the rows of the input above its header, blank ones included,
+// as the results show them above theirs: results row N is input row N.
+func (l *layout) above(lead []source.Record, headerLine int) [][]string {
+	rows := make([][]string, headerLine-1)
+	for _, rec := range lead {
+		if rec.Line >= 1 && rec.Line < headerLine {
+			rows[rec.Line-1] = l.plain(rec.Cells)
+		}
+	}
+	return rows
 }
 
 // cells builds one results row.

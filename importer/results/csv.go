@@ -19,8 +19,9 @@ const utf8BOM = "\ufeff"
 type CSVWriter struct {
 	out    io.Writer
 	cw     *csv.Writer
-	bom    bool // BOM written
-	header bool // header or rows written
+	bom    bool       // BOM written
+	header bool       // header or rows written
+	above  [][]string // Options.Above
 	rec    []string
 	err    error // sticky error
 	done   bool
@@ -42,7 +43,7 @@ func NewCSVWriter(w io.Writer) *CSVWriter {
 }
 
 // createCSVFile makes a CSVWriter writing to a temp file next to path.
-func createCSVFile(path string) (*CSVWriter, error) {
+func createCSVFile(path string, opts Options) (*CSVWriter, error) {
 	tmp, err := createTemp(path)
 	if err != nil {
 		return nil, err
@@ -50,6 +51,7 @@ func createCSVFile(path string) (*CSVWriter, error) {
 	buf := bufio.NewWriterSize(tmp, 64<<10)
 	w := NewCSVWriter(buf)
 	w.path, w.tmp, w.buf = path, tmp, buf
+	w.above = opts.Above
 	return w, nil
 }
 
@@ -120,11 +122,33 @@ func (w *CSVWriter) WriteHeader(cols []string) error {
 		return ErrHeaderAfterRows
 	}
 	w.header = true
+	for _, row := range w.above {
+		w.rec = w.rec[:0]
+		for _, c := range row {
+			w.rec = append(w.rec, escapeText(c))
+		}
+		if err := w.write(w.rec); err != nil {
+			return err
+		}
+	}
 	w.rec = w.rec[:0]
 	for _, c := range cols {
 		w.rec = append(w.rec, escapeText(c))
 	}
 	return w.write(w.rec)
+}
+
+// WriteBlank writes n empty lines.
+func (w *CSVWriter) WriteBlank(n int) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	for range n {
+		if err := w.write(nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WriteRow writes one row; Problem texts are ignored.

@@ -35,6 +35,9 @@ type Writer interface {
 	WriteHeader(cols []string) error
 	// WriteRow writes one data row.
 	WriteRow(cells []Cell) error
+	// WriteBlank writes n empty rows (the input's blank rows), so that
+	// every results row keeps its input row number.
+	WriteBlank(n int) error
 	// WriteSummary records summary rows, written on Close: XLSX puts them on
 	// a second sheet named "Summary" (the first row is the bold header); CSV
 	// ignores them. A second call replaces the rows of the first.
@@ -63,6 +66,11 @@ type Options struct {
 	// below them, so that a value retyped there (a 統編 04595257) keeps its
 	// leading zero. Their values are always written as text. CSV ignores it.
 	TextColumns []int
+	// Above holds the rows written above the header (an input's title
+	// and blank rows), so that results row N is input row N. A nil or
+	// empty row is blank. XLSX freezes the panes and puts the autofilter
+	// on the header, below them.
+	Above [][]string
 }
 
 // SummarySheetName is the name of the XLSX sheet written by WriteSummary.
@@ -105,7 +113,7 @@ func Create(path string, opts Options) (Writer, error) {
 	case ".xlsx":
 		return NewXLSXWriter(path, opts)
 	case ".csv":
-		return createCSVFile(path)
+		return createCSVFile(path, opts)
 	default:
 		return nil, fmt.Errorf("%w: %q (want .xlsx or .csv)", ErrUnknownFormat, path)
 	}

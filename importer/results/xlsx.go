@@ -42,11 +42,12 @@ type XLSXWriter struct {
 
 	colSpecs []colSpec // per column, from WriteHeader; written by postprocess
 
-	row      int // last row written (1-based), 0 before the first
-	maxCol   int // widest row written
-	header   bool
-	rowVals  []any
-	rowCells []excelize.Cell
+	row       int // last row written (1-based), 0 before the first
+	maxCol    int // widest row written
+	header    bool
+	headerRow int // the header's row (1-based), after Options.Above
+	rowVals   []any
+	rowCells  []excelize.Cell
 
 	comments *spool // <comment> elements, one per problem cell
 	shapes   *spool // VML <v:shape> elements, one per problem cell
@@ -165,12 +166,25 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 		w.textCol[i] = true
 		w.colSpecs[i].style = w.textStyle
 	}
+	w.headerRow = len(w.opts.Above) + 1
+	below := "A" + strconv.Itoa(w.headerRow+1)
 	err := w.sw.SetPanes(&excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+		Freeze: true, YSplit: w.headerRow, TopLeftCell: below, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: below, ActiveCell: below, Pane: "bottomLeft"}},
 	})
 	if err != nil {
 		return w.fail(fmt.Errorf("results: freeze header: %w", err))
+	}
+	for _, row := range w.opts.Above {
+		vals := make([]any, len(row))
+		for i, c := range row {
+			if c != "" {
+				vals[i] = excelize.Cell{Value: c}
+			}
+		}
+		if err := w.setRow(vals); err != nil {
+			return err
+		}
 	}
 	vals := make([]any, len(cols))
 	for i, name := range cols {
@@ -272,6 +286,18 @@ func (w *XLSXWriter) WriteRow(cells []Cell) error {
 		vals[i] = &cs[i]
 	}
 	return w.setRow(vals)
+}
+
+// WriteBlank leaves n rows empty.
+func (w *XLSXWriter) WriteBlank(n int) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	if w.row+n > excelize.TotalRows {
+		return w.fail(fmt.Errorf("results: row %d: %w", w.row+n, excelize.ErrMaxRows))
+	}
+	w.row += max(n, 0)
+	return nil
 }
 
 // cell is the excelize cell for c in column i: a number, or text; red
@@ -405,7 +431,7 @@ func (w *XLSXWriter) finish() error {
 		if err != nil {
 			return fmt.Errorf("results: autofilter: %w", err)
 		}
-		if err := w.f.AutoFilter(w.opts.SheetName, "A1:"+last, nil); err != nil {
+		if err := w.f.AutoFilter(w.opts.SheetName, "A"+strconv.Itoa(max(w.headerRow, 1))+":"+last, nil); err != nil {
 			return fmt.Errorf("results: autofilter: %w", err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,8 +101,9 @@ func csvBytes(t *testing.T, rows ...[]string) []byte {
 // table is a results sheet read back: the header and the data rows, every
 // row padded to the header's width.
 type table struct {
-	header []string
-	rows   [][]string
+	header    []string
+	headerRow int // the header's row number (1-based)
+	rows      [][]string
 }
 
 func newTable(t *testing.T, all [][]string) table {
@@ -109,8 +111,17 @@ func newTable(t *testing.T, all [][]string) table {
 	if len(all) == 0 {
 		t.Fatal("results sheet is empty: no header row")
 	}
-	tb := table{header: all[0]}
-	for _, r := range all[1:] {
+	// The header is the row with ImportStatus: the rows above it are the
+	// input's title rows, kept so that row numbers stay the input's.
+	at := 0
+	for i, r := range all[:min(len(all), 12)] {
+		if slices.Contains(r, "ImportStatus") {
+			at = i
+			break
+		}
+	}
+	tb := table{header: all[at], headerRow: at + 1}
+	for _, r := range all[at+1:] {
 		for len(r) < len(tb.header) {
 			r = append(r, "")
 		}

@@ -201,8 +201,9 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("#status %q, want 完成 · OK 3", status)
 	}
 	data := waitDownload(t, filepath.Join(downloads, "客戶名單.results.xlsx"))
-	// The results start at the header, as the CLI's do.
+	// The results keep the title row, so every row has its input row number.
 	want := [][]string{
+		{"客戶名單 2024"},
 		{"客戶代號", "客戶名稱", "統一編號", "信用額度", "內部備註", "ImportStatus", "ImportCCODE"},
 		{"A001", "甲商行", "04595257", "1000", "老客戶", "OK", "A001"},
 		{"A002", "乙工作室", "53212539", "2000", "", "OK", "A002"},

@@ -207,7 +207,8 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("results: %d %q", res.code, res.hdr.Get("Content-Disposition"))
 	}
 	rows := readResults(t, []byte(res.body))
-	if len(rows) != 4 || rows[2][2] != "53212539" || rows[2][5] != "OK" {
+	// The title row stays: results row 4 is input row 4 (A002).
+	if len(rows) != 5 || rows[0][0] != "客戶名單 2024" || rows[3][2] != "53212539" || rows[3][5] != "OK" {
 		t.Errorf("results rows %q", rows)
 	}
 	if n := len(sim.Customers()); n != 3 {
