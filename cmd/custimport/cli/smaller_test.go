@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/custimport/custimport/cmd/custimport/clitest"
+	"github.com/custimport/custimport/importer/source"
 )
 
 // Small things that disagreed with themselves.
@@ -64,5 +65,41 @@ func TestBareQuotesReadLiterally(t *testing.T) {
 	tb := readCSVTable(t, out)
 	if got := tb.cell(t, 0, "CNAM1") + "|" + tb.cell(t, 0, "CADD1"); got != `15" 螢幕行|37°36'37.8"N` {
 		t.Errorf("cells read as %q", got)
+	}
+}
+
+// A number in a message is the row the user sees, in the input and in the
+// results alike: a quoted multi-line address is one row, as in Excel, and
+// blank lines are rows too.
+func TestRowNumbersAsExcelShowsThem(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.csv", []byte("名單\r\n\r\nCCODE,CNAM1,CBELE,CADD1\r\nR1,甲,1,\"台北市\r\n信義路 1 號\"\r\n\r\nR2,乙,x,高雄市\r\n"))
+	out := filepath.Join(dir, "out.csv")
+	res := run(t, nil, "check", in, "--lang", "en", "--out", out)
+	if !strings.Contains(res.stdout, "row 6 ") {
+		t.Errorf("the bad row is not named row 6 (the row Excel shows it on):\n%s", res)
+	}
+	// Read the results back as Excel numbers their rows.
+	src, err := source.Open(out, source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	byRow := map[int][]string{}
+	for {
+		rec, err := src.Read()
+		if err != nil {
+			break
+		}
+		byRow[rec.Line] = rec.Cells
+	}
+	if got := byRow[3]; len(got) < 5 || got[0] != "CCODE" || got[4] != "ImportStatus" {
+		t.Errorf("results row 3 %q, want the header", got)
+	}
+	if got := byRow[4]; len(got) < 5 || got[0] != "R1" || got[3] != "台北市\n信義路 1 號" {
+		t.Errorf("results row 4 %q, want R1 with its two-line address", got)
+	}
+	if got := byRow[6]; len(got) < 5 || got[0] != "R2" || got[4] != "INVALID" {
+		t.Errorf("results row 6 %q, want R2 INVALID", got)
 	}
 }
