@@ -192,7 +192,7 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	if r.opts.RateReport != nil && !r.opts.DryRun {
 		sum.RateSettled = r.opts.RateReport()
 	}
-	sum.Duration = time.Since(r.start)
+	sum.Started, sum.Duration = r.start, time.Since(r.start)
 	sum.InputSHA256 = r.in.sha256
 	if sum.Rows == 0 && readErr == nil && !sum.Interrupted {
 		// A nightly export that came out empty is worth a look, not a

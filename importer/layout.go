@@ -2,6 +2,7 @@ package importer
 
 import (
 	"strings"
+	"time"
 
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
@@ -121,6 +122,11 @@ func summarySheet(s Summary, msg catalogMessages) [][]results.Cell {
 	)
 	if s.Sheet != "" {
 		rows = append(rows, []results.Cell{text(msg.t("Sheet")), text(s.Sheet)})
+	}
+	if !s.Started.IsZero() {
+		rows = append(rows,
+			[]results.Cell{text(msg.t("Started")), text(s.Started.Format("2006-01-02 15:04:05"))},
+			[]results.Cell{text(msg.t("Duration")), text(s.Duration.Round(time.Second).String())})
 	}
 	if s.Interrupted {
 		rows = append(rows, []results.Cell{text(msg.t("Interrupted")), text(msg.t("yes"))})

@@ -28,6 +28,8 @@ var zh = map[string]string{
 	"import":                 "匯入",
 	"Sheet":                  "工作表",
 	"Interrupted":            "中斷",
+	"Started":                "開始時間",
+	"Duration":               "耗時",
 	"yes":                    "是",
 }
 

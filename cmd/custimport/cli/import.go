@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/custimport/custimport/importer"
@@ -53,9 +55,12 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if check && !*dryRun {
 		return fail(io, "check never sends anything: to send, use `custimport import`")
 	}
-	if len(pos) != 1 {
+	if len(pos) == 0 || (len(pos) > 1 && !check) {
 		fs.Usage()
 		return fail(io, "%s: want one input file, got %d", name, len(pos))
+	}
+	if len(pos) > 1 {
+		return checkEach(ctx, io, args, pos)
 	}
 	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
@@ -429,4 +434,28 @@ func encrypted(path string, o source.Options) bool {
 		r.Close()
 	}
 	return errors.Is(err, source.ErrEncrypted)
+}
+
+// checkEach checks several files, one after the other, each with its
+// own results beside it; the exit code is the worst of theirs.
+func checkEach(ctx context.Context, io IO, args, files []string) int {
+	isFile := map[string]bool{}
+	for _, f := range files {
+		isFile[f] = true
+	}
+	var flags []string
+	for _, a := range args {
+		if !isFile[a] {
+			flags = append(flags, a)
+		}
+	}
+	if slices.ContainsFunc(flags, func(a string) bool { return a == "--out" || a == "-out" || strings.HasPrefix(a, "--out=") }) {
+		return fail(io, "check: --out names one file: with several files use --results-dir")
+	}
+	worst := ExitOK
+	for _, f := range files {
+		fmt.Fprintf(io.Out, "== %s\n", shown(f))
+		worst = max(worst, runCheck(ctx, io, append(append([]string(nil), flags...), f)))
+	}
+	return worst
 }

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/xuri/excelize/v2"
 )
 
 // Small things that disagreed with themselves.
@@ -101,5 +103,40 @@ func TestRowNumbersAsExcelShowsThem(t *testing.T) {
 	}
 	if got := byRow[6]; len(got) < 5 || got[0] != "R2" || got[4] != "INVALID" {
 		t.Errorf("results row 6 %q, want R2 INVALID", got)
+	}
+}
+
+// check takes several files: each gets its results, the exit code is the
+// worst; the Summary sheet tells when the run was.
+func TestCheckSeveralFiles(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", []byte("CCODE,CNAM1,CBELE\nA1,甲,1\n"))
+	b := writeFile(t, dir, "b.csv", []byte("CCODE,CNAM1,CBELE\nB1,乙,x\n"))
+	res := run(t, nil, "check", a, "--lang", "en", b)
+	if res.code != ExitRows || strings.Count(res.stdout, "== ") != 2 {
+		t.Fatalf("exit %d, want 1 (b has an invalid row), two files reported\n%s", res.code, res)
+	}
+	for _, out := range []string{"a.results.csv", "b.results.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, out)); err != nil {
+			t.Errorf("%s: %v", out, err)
+		}
+	}
+	if res := run(t, nil, "check", a, b, "--out", filepath.Join(dir, "x.csv")); res.code != ExitCantRun {
+		t.Errorf("--out with several files: exit %d\n%s", res.code, res)
+	}
+	x := xlsxFile(t, filepath.Join(dir, "x.xlsx"), map[string][][]any{"S": {{"CCODE", "CNAM1", "CBELE"}, {"X1", "丙", 1}}}, []string{"S"}, nil)
+	run(t, nil, "check", x)
+	f, err := excelize.OpenFile(filepath.Join(dir, "x.results.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Summary")
+	found := false
+	for _, r := range rows {
+		found = found || (len(r) > 1 && r[0] == "開始時間" && strings.HasPrefix(r[1], "20"))
+	}
+	if !found {
+		t.Errorf("the Summary sheet has no start time: %q", rows)
 	}
 }
