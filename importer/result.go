@@ -49,7 +49,7 @@ type Summary struct {
 	Counts      map[Status]int // rows per status
 	Errors      map[string]int // rows per error: server ErrorCode and message, or the field of a validation error
 	Warnings    []string       // file-level warnings (unknown columns, ...)
-	Started     time.Time // when the run began
+	Started     time.Time      // when the run began
 	Duration    time.Duration
 	Requests    int      // requests sent, retries included
 	Sent        int      // rows sent (at least one request)
