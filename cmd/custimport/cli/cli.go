@@ -40,6 +40,8 @@ type IO struct {
 	// interrupt and an abort context cancelled at the second.
 	Signals func(parent context.Context) (ctx, abort context.Context, stop func())
 	Now     func() time.Time
+	// Console holds the Windows console hooks (console.go); empty in tests.
+	Console Console
 }
 
 // System returns the IO of the real process.
@@ -52,6 +54,7 @@ func System() IO {
 		ErrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Signals:  notifySignals,
 		Now:      time.Now,
+		Console:  systemConsole(),
 	}
 }
 
@@ -75,9 +78,6 @@ func commands() []command {
 	}
 }
 
-// Version is set at build time with -ldflags "-X ...cli.Version=...".
-var Version = "dev"
-
 // Main runs one command line and returns the exit code.
 func Main(args []string, io IO) int {
 	if io.Getenv == nil {
@@ -85,6 +85,16 @@ func Main(args []string, io IO) int {
 	}
 	if io.Now == nil {
 		io.Now = time.Now
+	}
+	if io.Console.UTF8 != nil {
+		defer io.Console.UTF8()()
+		io.Console.UTF8 = nil // once, also when help calls Main again
+	}
+	if startedAlone(args, io) {
+		return runAlone(io)
+	}
+	if len(args) > 0 && isVersionFlag(args[0]) {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
@@ -176,13 +186,4 @@ func newLogger(w io.Writer, format string, quiet, verbose bool) (*slog.Logger, e
 func fail(io IO, format string, args ...any) int {
 	fmt.Fprintf(io.Err, "custimport: "+format+"\n", args...)
 	return ExitCantRun
-}
-
-func runVersion(_ context.Context, io IO, args []string) int {
-	fs := newFlags(io, "version", "", "Print the version.")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	fmt.Fprintln(io.Out, "custimport", Version)
-	return ExitOK
 }
