@@ -64,8 +64,10 @@ find "$common/samples" -name '*.go' -delete
 rm -rf "$common/samples/gen"
 host=$work/host/custimport
 build "$(go env GOHOSTOS)" "$(go env GOHOSTARCH)" "$host"
-"$host" version | head -1 | grep -qx "custimport $VERSION" || die "the built binary does not report version $VERSION"
-"$host" version | grep -q "$COMMIT" || die "the built binary does not report commit $COMMIT"
+stamp=$("$host" version)
+[ "${stamp%%$'\n'*}" = "custimport $VERSION" ] || die "the built binary does not report version $VERSION: $stamp"
+[[ $stamp == *"commit: $COMMIT"* && $stamp == *"date:   $COMMIT_DATE"* ]] ||
+  die "the built binary does not report commit $COMMIT of $COMMIT_DATE: $stamp"
 (cd "$work" && "$host" template --out "$common/template.xlsx" >/dev/null &&
   "$host" template --lang en --out "$common/template-en.xlsx" >/dev/null)
 distzip=$work/distzip
