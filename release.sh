@@ -83,6 +83,10 @@ for target in $TARGETS; do
   exe=custimport
   [ "$goos" = windows ] && exe=custimport.exe
   build "$goos" "$goarch" "$stage/$exe"
+  # Fixed permissions: whatever git or excelize gave the files (excelize
+  # writes 0755 workbooks), only the binary is executable.
+  find "$stage" -type d -exec chmod 0755 {} +
+  find "$stage" -type f -exec chmod 0644 {} +
   chmod 0755 "$stage/$exe"
   if [ "$goos" = windows ]; then
     "$distzip" -mtime "$SOURCE_DATE_EPOCH" -o "dist/$name.zip" "$stage"
