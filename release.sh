@@ -36,7 +36,10 @@ if ! tar --version 2>/dev/null | grep -q 'GNU tar'; then
 fi
 sha256() { if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi; }
 
+git show HEAD:CHANGELOG.md | grep -q "^## $VERSION " || die "CHANGELOG.md has no \"## $VERSION\" section"
+
 COMMIT=$(git rev-parse HEAD)
+[ -n "$(git status --porcelain --untracked-files=no)" ] && COMMIT="$COMMIT+dirty"
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct HEAD)
 export SOURCE_DATE_EPOCH
 COMMIT_DATE=$(TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd HEAD)
@@ -53,7 +56,7 @@ build() {
     go build -trimpath -buildvcs=false -ldflags "$LDFLAGS" -o "$3" ./cmd/custimport
 }
 
-echo "custimport $VERSION, commit $COMMIT ($COMMIT_DATE)"
+echo "custimport $VERSION, commit $COMMIT ($COMMIT_DATE), $(go version)"
 # What every archive holds besides the binary, taken from the commit, not
 # from the working tree: README, CHANGELOG, the sample data (not its Go
 # code) and the templates written by this very version.
