@@ -2,7 +2,8 @@
 # The project's whole test command (README): formatting, vet (also for
 # Windows), staticcheck, the race-enabled test suite, and a short run of
 # every fuzz target.
-# FUZZTIME=60s ./test.sh fuzzes longer; FUZZTIME=0 skips fuzzing.
+# FUZZTIME=60s ./test.sh fuzzes longer; FUZZTIME=0 skips fuzzing; CROSS=0
+# skips building the release targets.
 set -euo pipefail
 cd "$(dirname "$0")"
 STATICCHECK_VERSION=v0.8.2   # pinned: honnef.co/go/tools
@@ -25,6 +26,16 @@ if ! "$GOBIN/staticcheck" -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#
   go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 fi
 "$GOBIN/staticcheck" ./...
+
+# Every release target must build (release.sh); nothing is run. The flags
+# match release.sh so its builds reuse this cache. CROSS=0 skips it.
+if [ "${CROSS:-1}" != "0" ]; then
+  echo "== cross-build (release targets)"
+  for target in windows/amd64 windows/arm64 darwin/amd64 darwin/arm64 linux/amd64 linux/arm64; do
+    echo "-- $target"
+    CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -trimpath -o /dev/null ./cmd/custimport
+  done
+fi
 
 echo "== go test -race"
 # cmd/custimport/ui TestBrowser drives headless Chromium through the page

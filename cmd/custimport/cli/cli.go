@@ -43,6 +43,8 @@ type IO struct {
 	// ReadPassword, when set (stdin is a terminal), asks for a password
 	// without echoing it; nil means nobody can be asked.
 	ReadPassword func(prompt string) (string, error)
+	// Console holds the Windows console hooks (console.go); empty in tests.
+	Console Console
 }
 
 // System returns the IO of the real process.
@@ -66,6 +68,7 @@ func System() IO {
 				return string(b), err
 			}
 		}(),
+		Console:  systemConsole(),
 	}
 }
 
@@ -90,9 +93,6 @@ func commands() []command {
 	}
 }
 
-// Version is set at build time with -ldflags "-X ...cli.Version=...".
-var Version = "dev"
-
 // Main runs one command line and returns the exit code.
 func Main(args []string, io IO) int {
 	if io.Getenv == nil {
@@ -104,6 +104,16 @@ func Main(args []string, io IO) int {
 	if wantsJSON(args) {
 		io = jsonIO(io)
 		defer flushJSON(io)
+	}
+	if io.Console.UTF8 != nil {
+		defer io.Console.UTF8()()
+		io.Console.UTF8 = nil // once, also when help calls Main again
+	}
+	if startedAlone(args, io) {
+		return runAlone(io)
+	}
+	if len(args) > 0 && isVersionFlag(args[0]) {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
@@ -195,13 +205,4 @@ func newLogger(w io.Writer, format string, quiet, verbose bool) (*slog.Logger, e
 func fail(io IO, format string, args ...any) int {
 	fmt.Fprintf(io.Err, "custimport: "+format+"\n", args...)
 	return ExitCantRun
-}
-
-func runVersion(_ context.Context, io IO, args []string) int {
-	fs := newFlags(io, "version", "", "Print the version.")
-	if _, code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	fmt.Fprintln(io.Out, "custimport", Version)
-	return ExitOK
 }

@@ -76,8 +76,11 @@ func runUI(ctx context.Context, io IO, args []string) int {
 	return ExitOK
 }
 
-// openBrowser opens url in the default browser without waiting for it.
-func openBrowser(url string) error {
+// openBrowser opens url in the default browser without waiting for it
+// (a variable: tests put a fake in).
+var openBrowser = openDefaultBrowser
+
+func openDefaultBrowser(url string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "windows":
