@@ -68,7 +68,7 @@ func System() IO {
 				return string(b), err
 			}
 		}(),
-		Console:  systemConsole(),
+		Console: systemConsole(),
 	}
 }
 
