@@ -104,6 +104,7 @@ type bench struct {
 	bin      string
 	python   string // "" when there is no Python
 	pyInfo   string // Python's and openpyxl's versions, for the record
+	load     string // the load average when the run started
 	openpyxl bool
 	lines    []line
 	notes    []string
@@ -131,6 +132,7 @@ func (b *bench) setUp(keep, bin string) error {
 		}
 	}
 	b.bin = bin
+	b.load = loadAverage()
 	b.findPeers()
 	return nil
 }
@@ -170,7 +172,17 @@ func (b *bench) file(ext string, rows int, write func(string, int) error) (strin
 
 // machine describes the machine and the peers, for the record.
 func (b *bench) machine() string {
-	return fmt.Sprintf("%s, %d cores, %s %s/%s; %s", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, b.pyInfo)
+	return fmt.Sprintf("%s, %d cores, %s %s/%s; %s; load average at the start %s", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, b.pyInfo, b.load)
+}
+
+// loadAverage is the 1, 5 and 15 minute load average: the machine may be
+// shared, and a loaded machine slows both sides of a comparison unevenly.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(data)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // cpuModel names the processor.
