@@ -30,6 +30,7 @@ type item struct {
 // (fed back as input) says an earlier run handled.
 type preparer struct {
 	hdr           mapping.Header
+	fields        []mapping.Column // hdr.Fields(), computed on first use
 	lay           *layout
 	v             *validate.Validator
 	msg           catalogMessages
@@ -91,9 +92,12 @@ func (p *preparer) prepare(it *item) {
 // code column (or stands for a missing one), and drops the AutoCCODE that
 // asked for a code to be given.
 func (p *preparer) values(rec source.Record, fedBackCode string) []validate.Value {
-	var values []validate.Value
+	if p.fields == nil {
+		p.fields = p.hdr.Fields() // once: the header does not change
+	}
+	values := make([]validate.Value, 0, len(p.fields)+1)
 	hasCode := false
-	for _, c := range p.hdr.Fields() {
+	for _, c := range p.fields {
 		v := validate.Value{Field: *c.Field, Column: c.Index, Text: cellAt(rec.Cells, c.Index)}
 		if fedBackCode != "" {
 			switch c.Field.Code {

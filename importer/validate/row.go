@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/custimport/custimport/mapping"
 )
@@ -249,14 +250,23 @@ func (v *Validator) editItem(r *row, add func(string, *cell, Severity, msgKey, .
 // caseDuplicate warns about a code that differs from an earlier row's only
 // by case ("a001" after "A001"): TMS may well treat them as one customer.
 // Codes without letters are left to the exact duplicate check.
+//
+// Only codes with lower-case letters are kept a second time (upper-cased,
+// in v.folded); an upper-case code is found in v.seen itself, so a file
+// of upper-case codes costs no more memory than before.
 func (v *Validator) caseDuplicate(line int, code *cell, add func(string, *cell, Severity, msgKey, ...string)) {
-	up := strings.ToUpper(code.text)
-	if up == strings.ToLower(code.text) {
+	if strings.IndexFunc(code.text, unicode.IsLetter) < 0 {
 		return
 	}
-	if first, dup := v.folded.first(up); dup {
+	up := strings.ToUpper(code.text) // no copy when it is upper-case already
+	first, dup := v.folded.first(up)
+	if !dup && up != code.text {
+		first, dup = v.seen.first(up)
+	}
+	if dup {
 		add(mapping.CCODE, code, Warning, msgCaseDuplicate, strconv.Itoa(first), code.text)
-		return
 	}
-	v.folded.add(up, line)
+	if up != code.text && !dup {
+		v.folded.add(up, line)
+	}
 }

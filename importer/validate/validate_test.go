@@ -1180,6 +1180,12 @@ func TestCaseDuplicates(t *testing.T) {
 		{6, "b-01", "", ""},
 		{7, "B-01", `CCODE 客戶代號: 與第 6 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 "B-01"`, ""},
 		{8, "001", "", ""},
+		// Upper case first: found in the exact set, not kept twice.
+		{9, "C-09", "", ""},
+		{10, "c-09", `CCODE 客戶代號: 與第 9 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 "c-09"`, ""},
+		{11, "C-09", "", `CCODE 客戶代號: 與第 9 列重複 "C-09"`},
+		{12, "dE1", "", ""},
+		{13, "De1", `CCODE 客戶代號: 與第 12 列的客戶代號只差英文大小寫,TMS 可能視為同一位客戶,請確認,實際為 "De1"`, ""},
 	}
 	for _, s := range steps {
 		o := v.Validate(s.line, rowOf("CCODE", s.code, "CBELE", "1"))
