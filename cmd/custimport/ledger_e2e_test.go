@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -205,6 +207,13 @@ func TestLedgerCopiedFile(t *testing.T) {
 		if len(exp.rows) != 2 {
 			t.Fatalf("ledger export: %d lines, want 2 (one per create)\n%q", len(exp.rows), exp.rows)
 		}
+		// The export lists creates in the order they were claimed, which
+		// concurrent workers decide: put them in file order to compare.
+		sort.Slice(exp.rows, func(i, j int) bool {
+			a, _ := strconv.Atoi(exp.rows[i][exp.col(t, "row")])
+			b, _ := strconv.Atoi(exp.rows[j][exp.col(t, "row")])
+			return a < b
+		})
 		for i, want := range []string{codes[0], codes[2]} {
 			row := exp.rows[i]
 			if got := row[exp.col(t, "ccode")]; got != want {
