@@ -45,6 +45,9 @@ type Settings struct {
 
 	StateDir string        // the ledgers' folder ("" means DefaultStateDir)
 	Wait     time.Duration // how long to wait for another run's lock on the tenant
+	// NewLedger allows starting a ledger for a TMS whose company (PNO and
+	// ProNum) already has one under another URL: it is another TMS.
+	NewLedger bool
 
 	HTTPClient *http.Client // nil: built from the settings
 	Logger     *slog.Logger // nil: no log
@@ -189,12 +192,40 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.checkNewLedger(ctx, dir, t); err != nil {
+		unlock()
+		return nil, nil, err
+	}
 	db, err = ledger.Open(context.WithoutCancel(ctx), dir, t, ledger.Options{})
 	if err != nil {
 		unlock()
 		return nil, nil, fmt.Errorf("%w\n  the ledger remembers which customers were created; custimport will not send without it. Move the file aside only if you are sure (then rows already imported are UNKNOWN or created again)", err)
 	}
 	return db, func() { db.Close(); unlock() }, nil
+}
+
+// ErrOtherURL is returned when a run would start a new ledger for a
+// company whose ledger exists under another URL.
+var ErrOtherURL = errors.New("this company's ledger is kept under another TMS URL")
+
+// checkNewLedger refuses to start a ledger for t when the same company
+// (PNO and ProNum) has one under another URL: most likely the same TMS
+// written another way (a name for an address), whose ledger would be
+// forgotten — every customer it created could be created again.
+func (s Settings) checkNewLedger(ctx context.Context, dir string, t ledger.Tenant) error {
+	if s.NewLedger {
+		return nil
+	}
+	if _, err := os.Stat(ledger.FilePath(dir, t)); err == nil {
+		return nil
+	}
+	others, err := ledger.Siblings(ctx, dir, t)
+	if err != nil || len(others) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w: pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL "+
+		"(or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); "+
+		"if it is another TMS, pass --new-ledger", ErrOtherURL, t.PNO, others[0].URL, t.URL, others[0].URL, t.URL)
 }
 
 // PeekLedger opens the tenant's ledger read-only for a check, when the

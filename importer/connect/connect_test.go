@@ -108,3 +108,34 @@ func TestLedgerLockAndPeek(t *testing.T) {
 	}
 	closePeek()
 }
+
+// A TMS written another way (a name for an address) must not start a
+// second, empty ledger that would create every customer again.
+func TestOpenLedgerRefusesASecondURLForOneCompany(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(string) string { return "" }
+	ctx := context.Background()
+	first := Settings{URL: "https://tms.example/api", PNO: "P1", StateDir: dir}
+	_, closeFirst, err := first.OpenLedger(ctx, getenv, "a.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeFirst()
+	other := first
+	other.URL = "https://10.0.0.5/api"
+	if _, _, err := other.OpenLedger(ctx, getenv, "a.csv"); !errors.Is(err, ErrOtherURL) || !strings.Contains(err.Error(), "https://tms.example/api") {
+		t.Fatalf("a second URL for pno P1: %v, want ErrOtherURL naming the first URL", err)
+	}
+	other.NewLedger = true
+	_, closeOther, err := other.OpenLedger(ctx, getenv, "a.csv")
+	if err != nil {
+		t.Fatalf("with NewLedger: %v", err)
+	}
+	closeOther()
+	another := Settings{URL: "https://10.0.0.5/api", PNO: "P2", StateDir: dir}
+	_, closeAnother, err := another.OpenLedger(ctx, getenv, "a.csv")
+	if err != nil {
+		t.Fatalf("another company: %v", err)
+	}
+	closeAnother()
+}

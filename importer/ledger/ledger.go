@@ -49,6 +49,9 @@ func NormalizeURL(raw string) (string, error) {
 	if host == "" || u.Opaque != "" {
 		return "", fmt.Errorf("TMS URL %q: no host", raw)
 	}
+	if isLoopback(host) {
+		host = "127.0.0.1" // localhost, ::1 and 127.x are one machine: one ledger
+	}
 	port := u.Port()
 	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
 		port = ""
@@ -128,4 +131,13 @@ func FilePath(dir string, t Tenant) string {
 // LockPath returns the path of a tenant's lock file in dir.
 func LockPath(dir string, t Tenant) string {
 	return filepath.Join(dir, t.ID()+".lock")
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -20,8 +21,12 @@ func TestNormalizeURL(t *testing.T) {
 		{in: "https://tms.example.com/TMS/Path/", want: "https://tms.example.com/TMS/Path"},
 		{in: "https://user:secret@tms.example.com/?a=1#frag", want: "https://tms.example.com"},
 		{in: "  https://tms.example.com/x?q=1  ", want: "https://tms.example.com/x"},
-		{in: "http://[::1]:80/", want: "http://[::1]"},
-		{in: "http://[::1]:8080/", want: "http://[::1]:8080"},
+		// This machine by any name is one TMS: one ledger.
+		{in: "http://[::1]:80/", want: "http://127.0.0.1"},
+		{in: "http://[::1]:8080/", want: "http://127.0.0.1:8080"},
+		{in: "http://localhost:8080/api", want: "http://127.0.0.1:8080/api"},
+		{in: "http://LocalHost:8080/api", want: "http://127.0.0.1:8080/api"},
+		{in: "http://127.0.0.2:8080/api", want: "http://127.0.0.1:8080/api"},
 		{in: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080"},
 		{in: "", wantErr: true},
 		{in: "tms.example.com", wantErr: true},
@@ -130,5 +135,38 @@ func TestFileURI(t *testing.T) {
 	}
 	if got, want := dsn("/x.db", "_txlock=immediate"), "file:///x.db?_pragma=busy_timeout%2810000%29&_txlock=immediate"; runtime.GOOS != "windows" && got != want {
 		t.Errorf("dsn = %q, want %q", got, want)
+	}
+}
+
+// Siblings finds the same company's ledger under another URL, and only
+// that one.
+func TestSiblings(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	mk := func(url, pno, proNum string) Tenant {
+		tn, err := NewTenant(url, pno, proNum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := Open(ctx, dir, tn, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		return tn
+	}
+	byName := mk("https://tms.example.com/api", "P1", "")
+	mk("https://tms.example.com/api", "P2", "")    // another company
+	mk("https://other.example.com/api", "P1", "X") // another project
+	byAddress, _ := NewTenant("https://10.0.0.5/api", "P1", "")
+	got, err := Siblings(ctx, dir, byAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != byName {
+		t.Errorf("Siblings = %v, want only %v", got, byName)
+	}
+	if got, _ := Siblings(ctx, dir, byName); len(got) != 0 {
+		t.Errorf("a ledger is its own sibling: %v", got)
 	}
 }

@@ -52,6 +52,7 @@ type settings struct {
 	StateDir     string         `yaml:"state_dir"`
 	Wait         time.Duration  `yaml:"wait"`
 	SkipHidden   bool           `yaml:"skip_hidden"`
+	NewLedger    bool           `yaml:"new_ledger"`
 
 	// keyFileFlag: --key-file was given on the command line, so it wins
 	// over TMS_API_KEY; a key_file from the config file does not.
@@ -108,6 +109,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.DurationVar(&s.MaxRetryWait, "max-retry-wait", s.MaxRetryWait, "honour a server's Retry-After up to this long; a longer one waits this and counts as a failed attempt")
 	fs.IntVar(&s.StopAfter, "stop-after", s.StopAfter, "stop sending after `N` rows in a row got no answer from TMS (0: never)")
 	fs.BoolVar(&s.AllowHTTP, "allow-http", s.AllowHTTP, "allow plain http:// to a host that is not loopback (the key's signatures travel in clear)")
+	fs.BoolVar(&s.NewLedger, "new-ledger", s.NewLedger, "start a ledger for this TMS URL although the same pno has one under another URL (it is another TMS)")
 	fs.DurationVar(&s.Wait, "wait", s.Wait, "when another run uses the same TMS's ledger, wait this long for it (default 0: exit 2 at once)")
 	fs.BoolVar(&s.Insecure, "insecure-skip-verify", s.Insecure, "do not verify the TLS certificate (test servers only)")
 }
@@ -216,7 +218,7 @@ func (s settings) connection(io IO, log *slog.Logger) connect.Settings {
 	c := connect.Settings{
 		URL: s.URL, PNO: s.PNO, ProNum: s.ProNum, SignRecipe: s.SignRecipe,
 		Workers: s.Workers, Rate: s.Rate, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait, StopAfter: s.StopAfter,
-		AllowHTTP: s.AllowHTTP, Insecure: s.Insecure, StateDir: s.StateDir, Wait: s.Wait, Logger: log,
+		AllowHTTP: s.AllowHTTP, Insecure: s.Insecure, StateDir: s.StateDir, Wait: s.Wait, NewLedger: s.NewLedger, Logger: log,
 	}
 	if io.HTTPClient != nil {
 		c.HTTPClient = io.HTTPClient()

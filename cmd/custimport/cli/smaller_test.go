@@ -140,3 +140,20 @@ func TestCheckSeveralFiles(t *testing.T) {
 		t.Errorf("the Summary sheet has no start time: %q", rows)
 	}
 }
+
+// The simulator by name and by address is one TMS: importing the same
+// list through http://localhost and then http://127.0.0.1 creates nothing
+// the second time.
+func TestLocalhostAndLoopbackShareOneLedger(t *testing.T) {
+	sim, srv, env := startSim(t)
+	in := writeFile(t, t.TempDir(), "list.csv", []byte("CCODE,CNAM1,CBELE\n,新客戶甲,1\n,新客戶乙,1\n"))
+	byName := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	for _, url := range []string{byName, srv.URL} {
+		if res := run(t, env, "import", in, "--url", url); res.code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", url, res.code, res)
+		}
+	}
+	if n := len(sim.Customers()); n != 2 {
+		t.Errorf("the simulator holds %d customers, want 2: localhost and 127.0.0.1 got two ledgers", n)
+	}
+}
