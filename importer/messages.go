@@ -54,9 +54,17 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) priorSkipped() string {
+	return m.pick("先前的匯入略過此列,本次仍略過;若要匯入,請清空它的 ImportStatus 儲存格", "an earlier run skipped this row, and so does this one; to import it, clear its ImportStatus cell")
+}
+
+func (m catalogMessages) hiddenRow() string {
+	return m.pick("此列在 Excel 中是隱藏的,依 --skip-hidden 未匯入", "the row is hidden in Excel: left out (--skip-hidden)")
+}
+
 func (m catalogMessages) hiddenRows(n int, skipped bool) string {
 	if skipped {
-		return m.pick("%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),依 --skip-hidden 未匯入", "%d rows hidden in Excel (by hand or by a filter) were left out (--skip-hidden)", n)
+		return m.pick("%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),依 --skip-hidden 未匯入 (結果檔中標為 SKIPPED)", "%d rows hidden in Excel (by hand or by a filter) were left out (--skip-hidden; SKIPPED in the results)", n)
 	}
 	return m.pick("%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),仍已匯入;若不要匯入它們,請加上 --skip-hidden", "%d rows hidden in Excel (by hand or by a filter) were imported too; to leave them out, pass --skip-hidden", n)
 }

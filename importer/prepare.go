@@ -35,6 +35,7 @@ type preparer struct {
 	v             *validate.Validator
 	msg           catalogMessages
 	resendUnknown bool
+	skipHidden    bool // a hidden row is SKIPPED
 	// unescape undoes the formula guard of CSV results ('=1 → =1) when
 	// a CSV results file is the input.
 	unescape bool
@@ -64,6 +65,17 @@ func (p *preparer) prepare(it *item) {
 			it.res = Result{Line: rec.Line, Status: StatusOK, Warnings: p.msg.priorOK()}
 			return
 		}
+	}
+	if before == StatusSkipped {
+		// A results file fed back: what an earlier run skipped (a hidden
+		// row with --skip-hidden, a totals row) stays skipped.
+		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: p.msg.priorSkipped()}
+		return
+	}
+	if rec.Hidden && p.skipHidden {
+		// Left out, not lost: the row stays in the results as it is.
+		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: p.msg.hiddenRow()}
+		return
 	}
 	if reason, ok := validate.SummaryRow(p.hdr, rec.Cells); ok && it.fedBackCode == "" {
 		// 合計, 共 11 筆, 製表人: not a customer.

@@ -7,18 +7,17 @@ import (
 
 // dataRows reads the data rows of the input, in order, the same way for
 // the first pass (plan) and the second (produce): row numbers must go
-// up, a row blank but for formulas without results is passed over, and
-// with SkipHidden so is a hidden row. Each row gets its sequence number.
+// up, and a row blank but for formulas without results is passed over.
+// Hidden rows are counted. Each row gets its sequence number.
 type dataRows struct {
-	src        source.Reader
-	lead       []source.Record // rows already read (after the header)
-	skip       int             // rows still to pass over: the header and above
-	input      string
-	hdr        mapping.Header
-	skipHidden bool
-	order      rowOrder
-	seq        int
-	hidden     int // hidden rows seen
+	src    source.Reader
+	lead   []source.Record // rows already read (after the header)
+	skip   int             // rows still to pass over: the header and above
+	input  string
+	hdr    mapping.Header
+	order  rowOrder
+	seq    int
+	hidden int // hidden rows seen
 }
 
 // next returns the next data row and its sequence number, or io.EOF.
@@ -39,10 +38,7 @@ func (d *dataRows) next() (source.Record, int, error) {
 			continue // blank but for formulas, without results, in columns not imported
 		}
 		if rec.Hidden {
-			d.hidden++
-			if d.skipHidden {
-				continue
-			}
+			d.hidden++ // with SkipHidden the preparer makes it SKIPPED, kept in the results
 		}
 		d.seq++
 		return rec, d.seq - 1, nil
@@ -60,11 +56,11 @@ func (d *dataRows) read() (source.Record, error) {
 
 // rowsFrom reads the data rows of src from its start (plan's pass).
 func (r *run) rowsFrom(src source.Reader) *dataRows {
-	return &dataRows{src: src, skip: r.in.hdr.Last + 1, input: r.opts.Input, hdr: r.in.hdr, skipHidden: r.opts.SkipHidden}
+	return &dataRows{src: src, skip: r.in.hdr.Last + 1, input: r.opts.Input, hdr: r.in.hdr}
 }
 
 // rowsAfterHeader reads the data rows of the opened input, the header
 // already found (produce's pass).
 func (r *run) rowsAfterHeader() *dataRows {
-	return &dataRows{src: r.in.src, lead: r.in.lead, input: r.opts.Input, hdr: r.in.hdr, skipHidden: r.opts.SkipHidden}
+	return &dataRows{src: r.in.src, lead: r.in.lead, input: r.opts.Input, hdr: r.in.hdr}
 }

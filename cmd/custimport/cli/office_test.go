@@ -165,8 +165,18 @@ func TestHiddenRows(t *testing.T) {
 	if !strings.Contains(res.stdout, "VALID 3") || !strings.Contains(res.stdout, "1 rows hidden") || !strings.Contains(res.stdout, "--skip-hidden") {
 		t.Errorf("hidden row imported without a word:\n%s", res)
 	}
-	res = run(t, nil, "check", in, "--lang", "en", "--skip-hidden", "--out", filepath.Join(dir, "s.csv"))
-	if !strings.Contains(res.stdout, "VALID 2") || !strings.Contains(res.stdout, "left out") {
+	out := filepath.Join(dir, "s.csv")
+	res = run(t, nil, "check", in, "--lang", "en", "--skip-hidden", "--out", out)
+	if !strings.Contains(res.stdout, "VALID 2") || !strings.Contains(res.stdout, "SKIPPED 1") || !strings.Contains(res.stdout, "left out") {
 		t.Errorf("--skip-hidden:\n%s", res)
+	}
+	// Left out, not lost: the hidden row stays in the results, whole.
+	tb := readCSVTable(t, out)
+	if got := tb.cell(t, 1, "客戶名稱") + " " + tb.cell(t, 1, "ImportStatus"); got != "乙(舊) SKIPPED" {
+		t.Errorf("results row 3: %q, want the hidden row kept as SKIPPED", got)
+	}
+	again := run(t, nil, "check", out, "--lang", "en", "--out", filepath.Join(dir, "again.csv"))
+	if !strings.Contains(again.stdout, "VALID 2") || !strings.Contains(again.stdout, "SKIPPED 1") {
+		t.Errorf("the results fed back: the skipped row is no longer skipped:\n%s", again)
 	}
 }
