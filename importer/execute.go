@@ -28,7 +28,8 @@ type resultsWriter struct {
 // place at the end) and begins the ledger's record of the run.
 func (r *run) openResults() error {
 	removeStaleTemps(r.out, r.log)
-	w, err := results.Create(r.out, results.Options{TextColumns: r.in.lay.text, Above: r.in.lay.above(r.in.aboveHeader, r.in.headerLine)})
+	w, err := results.Create(r.out, results.Options{TextColumns: r.in.lay.text, Above: r.in.lay.above(r.in.aboveHeader, r.in.headerLine),
+		Private: r.in.encrypted})
 	if err != nil {
 		return err
 	}
@@ -199,6 +200,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 		// failure: say so where the summary is read.
 		sum.Warnings = append(sum.Warnings, r.msg.noDataRows(r.in.headerLine))
 		r.log.Warn("the file has a header but no data rows", "header_line", r.in.headerLine)
+	}
+	if r.in.encrypted {
+		sum.Warnings = append(sum.Warnings, r.msg.plainResults())
 	}
 	if r.hidden > 0 {
 		sum.Warnings = append(sum.Warnings, r.msg.hiddenRows(r.hidden, r.opts.SkipHidden))

@@ -32,6 +32,7 @@ type input struct {
 	sha256                 string
 	sheet                  string
 	csv                    bool
+	encrypted              bool // a workbook that needed a password: its results are private
 }
 
 // openInput opens the input, finds its header and checks that the
@@ -58,6 +59,9 @@ func (r *run) openInput() error {
 		r.sum.Sheet = r.in.sheet
 	}
 	_, r.in.csv = src.(*source.CSVReader)
+	if x, ok := src.(*source.XLSXReader); ok {
+		r.in.encrypted = x.Encrypted()
+	}
 	lead, hdr, err := findHeader(src, opts)
 	if err != nil {
 		other, err := r.otherSheet(src, err)

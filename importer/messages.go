@@ -54,6 +54,10 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 	return m.pick("欄 %s %q 無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)", col, header)
 }
 
+func (m catalogMessages) plainResults() string {
+	return m.pick("輸入檔有密碼保護,結果檔沒有:結果檔只有您的帳號能讀取 (權限 600),請妥善保管,用完即刪除", "the input is password-protected but its results are not: they are readable by your account only (mode 600); keep them safe and delete them when done")
+}
+
 func (m catalogMessages) priorSkipped() string {
 	return m.pick("先前的匯入略過此列,本次仍略過;若要匯入,請清空它的 ImportStatus 儲存格", "an earlier run skipped this row, and so does this one; to import it, clear its ImportStatus cell")
 }

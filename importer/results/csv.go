@@ -17,14 +17,15 @@ const utf8BOM = "\ufeff"
 // EscapeCSVField). Cell problems and summaries are ignored: the caller puts
 // its messages in its own columns.
 type CSVWriter struct {
-	out    io.Writer
-	cw     *csv.Writer
-	bom    bool       // BOM written
-	header bool       // header or rows written
-	above  [][]string // Options.Above
-	rec    []string
-	err    error // sticky error
-	done   bool
+	out     io.Writer
+	cw      *csv.Writer
+	bom     bool       // BOM written
+	header  bool       // header or rows written
+	above   [][]string // Options.Above
+	private bool       // Options.Private
+	rec     []string
+	err     error // sticky error
+	done    bool
 
 	// set only for writers created by Create
 	path string
@@ -51,7 +52,7 @@ func createCSVFile(path string, opts Options) (*CSVWriter, error) {
 	buf := bufio.NewWriterSize(tmp, 64<<10)
 	w := NewCSVWriter(buf)
 	w.path, w.tmp, w.buf = path, tmp, buf
-	w.above = opts.Above
+	w.above, w.private = opts.Above, opts.Private
 	return w, nil
 }
 
@@ -201,7 +202,7 @@ func (w *CSVWriter) Close() error {
 		_ = discardTemp(w.tmp)
 		return err
 	}
-	return commitTemp(w.tmp, w.path)
+	return commitTemp(w.tmp, w.path, w.private)
 }
 
 // Abort stops the writer. For a writer made by Create the temporary file is

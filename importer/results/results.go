@@ -71,6 +71,9 @@ type Options struct {
 	// empty row is blank. XLSX freezes the panes and puts the autofilter
 	// on the header, below them.
 	Above [][]string
+	// Private writes the file readable by its owner only (mode 600): the
+	// results of an encrypted workbook, say. Otherwise it is 644.
+	Private bool
 }
 
 // SummarySheetName is the name of the XLSX sheet written by WriteSummary.
@@ -196,7 +199,7 @@ func createTemp(path string) (*os.File, error) {
 }
 
 // commitTemp closes tmp and renames it to path.
-func commitTemp(tmp *os.File, path string) error {
+func commitTemp(tmp *os.File, path string, private bool) error {
 	name := tmp.Name()
 	if err := tmp.Sync(); err != nil {
 		_ = tmp.Close()
@@ -207,7 +210,11 @@ func commitTemp(tmp *os.File, path string) error {
 		_ = os.Remove(name)
 		return fmt.Errorf("results: close %s: %w", path, err)
 	}
-	if err := os.Chmod(name, 0o644); err != nil {
+	mode := os.FileMode(0o644)
+	if private {
+		mode = 0o600
+	}
+	if err := os.Chmod(name, mode); err != nil {
 		_ = os.Remove(name)
 		return fmt.Errorf("results: chmod %s: %w", path, err)
 	}

@@ -389,7 +389,7 @@ func (w *XLSXWriter) Close() error {
 		_ = discardTemp(out)
 		return err
 	}
-	return commitTemp(out, w.path)
+	return commitTemp(out, w.path, w.opts.Private)
 }
 
 // Abort discards the output and all temporary files. Abort after Close is a

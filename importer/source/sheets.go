@@ -11,3 +11,7 @@ func (r *XLSXReader) Worksheets() []string {
 	}
 	return names
 }
+
+// Encrypted reports whether the workbook was password-protected: what is
+// read from it deserves the same care.
+func (r *XLSXReader) Encrypted() bool { return r.encrypted }

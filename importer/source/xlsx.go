@@ -53,15 +53,16 @@ const (
 // returned like visible ones, with Record.Hidden set. Merged cells give their value
 // in the top-left cell only.
 type XLSXReader struct {
-	name     string
-	closer   io.Closer
-	zfiles   map[string]*zip.File
-	sheets   []sheetInfo
-	sheet    sheetInfo
-	sst      sharedStrings
-	kinds    []numFormat // by cell style (xf) index
-	date1904 bool
-	maxCell  int
+	name      string
+	encrypted bool // the workbook needed a password
+	closer    io.Closer
+	zfiles    map[string]*zip.File
+	sheets    []sheetInfo
+	sheet     sheetInfo
+	sst       sharedStrings
+	kinds     []numFormat // by cell style (xf) index
+	date1904  bool
+	maxCell   int
 
 	rc      io.ReadCloser
 	dec     *xml.Decoder
@@ -131,7 +132,12 @@ func openXLSXAt(name string, ra io.ReaderAt, size int64, opts Options) (*XLSXRea
 	default:
 		return nil, fileError(name, ErrNotSpreadsheet, "it is not an Excel .xlsx workbook")
 	}
-	return newXLSXReader(name, zr, opts)
+	r, err := newXLSXReader(name, zr, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.encrypted = bytes.Equal(head, oleMagic)
+	return r, nil
 }
 
 // decryptOLE tells an encrypted OOXML package from a legacy .xls and
