@@ -188,7 +188,7 @@ func runFile(ctx context.Context, opts Options, name string) File {
 		f.Err = fmt.Errorf("%s: not a regular file (a link, pipe or device): not imported", path)
 		opts.Event(Event{Kind: FileIgnored, Path: path, Err: f.Err})
 		return f
-	case opts.quiet() > 0 && opts.Now().Sub(before.ModTime()) < opts.quiet():
+	case recent(opts.Now().Sub(before.ModTime()), opts.quiet()):
 		f.Stayed = "changing"
 		opts.Event(Event{Kind: FileChanging, Path: path})
 		return f
@@ -295,6 +295,13 @@ func StampedName(path string, t time.Time) (string, error) {
 			return "", err
 		}
 	}
+}
+
+// recent reports whether a file aged age is still being written. A time
+// in the future (a share whose clock is ahead) says nothing: the file is
+// taken, and a change during its run still keeps it for the next one.
+func recent(age, quiet time.Duration) bool {
+	return quiet > 0 && age >= 0 && age < quiet
 }
 
 func (o Options) quiet() time.Duration {

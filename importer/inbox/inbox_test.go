@@ -172,3 +172,21 @@ func TestStampedName(t *testing.T) {
 		t.Errorf("got %s then %s", first, second)
 	}
 }
+
+func TestRecent(t *testing.T) {
+	tests := []struct {
+		age  time.Duration
+		want bool
+	}{
+		{time.Second, true}, {0, true}, {5 * time.Second, false}, {time.Minute, false},
+		{-time.Hour, false}, // dated in the future: a clock ahead, not a writer
+	}
+	for _, tt := range tests {
+		if got := recent(tt.age, DefaultQuiet); got != tt.want {
+			t.Errorf("recent(%v) = %v, want %v", tt.age, got, tt.want)
+		}
+	}
+	if recent(time.Second, -1) {
+		t.Error("a negative quiet period still waits")
+	}
+}

@@ -317,7 +317,8 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 		fmt.Fprintf(w, "%s: %s (%s %d %s, %.1f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond),
 			label("送出", "sent"), sum.Sent, label("列", "rows"), sum.RowsPerSecond(), label("列/秒", "rows/s"))
 	}
-	if sum.Requests > 0 && sum.Duration > 0 {
+	if sum.Requests >= 10 && sum.Duration >= time.Second {
+		// Over fewer requests or less time, an average says nothing.
 		fmt.Fprintf(w, "%s: %.1f req/s (%s %.1f req/s)\n", label("實際送出速率", "Send rate reached"),
 			float64(sum.Requests)/sum.Duration.Seconds(), label("速率上限最終為", "the limit ended at"), sum.RateSettled)
 	}
@@ -405,7 +406,7 @@ func writeRunRecord(w stdio.Writer, opts importer.Options, sum importer.Summary,
 
 func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runErr error) summaryJSON {
 	out := summaryJSON{
-		Input: opts.Input, Results: sum.Output, DryRun: opts.DryRun, Rows: sum.Rows,
+		Input: opts.Input, Results: writtenResults(sum.Output), DryRun: opts.DryRun, Rows: sum.Rows,
 		Counts: map[string]int{}, Errors: sum.Errors, Warnings: sum.Warnings,
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
@@ -449,8 +450,13 @@ func checkEach(ctx context.Context, io IO, args, files []string) int {
 			flags = append(flags, a)
 		}
 	}
-	if slices.ContainsFunc(flags, func(a string) bool { return a == "--out" || a == "-out" || strings.HasPrefix(a, "--out=") }) {
-		return fail(io, "check: --out names one file: with several files use --results-dir")
+	for _, one := range []string{"out", "summary-json"} {
+		if slices.ContainsFunc(flags, func(a string) bool {
+			a = strings.TrimLeft(a, "-")
+			return a == one || strings.HasPrefix(a, one+"=")
+		}) {
+			return fail(io, "check: --%s names one file: with several files use --results-dir, or check their folder (check DIR --summary-json PATH)", one)
+		}
 	}
 	worst := ExitOK
 	for _, f := range files {
@@ -458,4 +464,13 @@ func checkEach(ctx context.Context, io IO, args, files []string) int {
 		worst = max(worst, runCheck(ctx, io, append(append([]string(nil), flags...), f)))
 	}
 	return worst
+}
+
+// writtenResults is out when a results file is there, else "": a run that
+// could not start names no results.
+func writtenResults(out string) string {
+	if _, err := os.Stat(out); err != nil {
+		return ""
+	}
+	return out
 }

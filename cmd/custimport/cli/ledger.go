@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/connect"
 	"github.com/custimport/custimport/importer/ledger"
 )
@@ -140,11 +141,11 @@ func ledgerRuns(ctx context.Context, io IO, db *ledger.DB) int {
 		return fail(io, "ledger: %v", err)
 	}
 	for _, r := range runs {
-		fmt.Fprintf(io.Out, "run %-5d %s  %s", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), r.Input)
+		fmt.Fprintf(io.Out, "run %-5d %s  %s", r.ID, r.Started.Local().Format("2006-01-02 15:04:05"), shown(r.Input))
 		if r.Sheet != "" {
-			fmt.Fprintf(io.Out, " [%s]", r.Sheet)
+			fmt.Fprintf(io.Out, " [%s]", shown(r.Sheet))
 		}
-		fmt.Fprintf(io.Out, "  %v\n", r.Counts)
+		fmt.Fprintf(io.Out, "  %s\n", countsText(r.Counts))
 	}
 	return ExitOK
 }
@@ -168,4 +169,18 @@ func ledgerMove(ctx context.Context, io IO, dir string, from ledger.Tenant, toUR
 	}
 	fmt.Fprintf(io.Out, "the ledger of %s now belongs to %s\n%s\n", from, to, ledger.FilePath(dir, to))
 	return ExitOK
+}
+
+// countsText is a run's counts in the summaries' order: "OK 3 FAILED 1".
+func countsText(counts map[string]int) string {
+	var parts []string
+	for _, st := range importer.Statuses {
+		if n := counts[string(st)]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", st, n))
+		}
+	}
+	if len(parts) == 0 {
+		return "(no rows)"
+	}
+	return strings.Join(parts, " ")
 }

@@ -24,10 +24,12 @@ func TestSmallerOutputRules(t *testing.T) {
 	})
 	t.Run("rows per second counts rows sent", func(t *testing.T) {
 		res := run(t, env, "import", in, "--lang", "en")
-		for _, want := range []string{"sent 1 rows", "Send rate reached"} {
-			if !strings.Contains(res.stdout, want) {
-				t.Errorf("import output lacks %q:\n%s", want, res)
-			}
+		if !strings.Contains(res.stdout, "sent 1 rows") {
+			t.Errorf("import output lacks the rows sent:\n%s", res)
+		}
+		// One request in a few milliseconds is no rate: no line for it.
+		if strings.Contains(res.stdout, "Send rate reached") {
+			t.Errorf("a rate from one request:\n%s", res)
 		}
 	})
 }
