@@ -59,6 +59,9 @@ func TestLogFormatJSON(t *testing.T) {
 			if tt.wantLast != "" && (last == nil || last["msg"] != tt.wantLast || last["exit_code"] != float64(tt.wantExit)) {
 				t.Errorf("last stdout record %v, want msg %q with exit_code %d", last, tt.wantLast, tt.wantExit)
 			}
+			if tt.name == "missing file" && last != nil && last["results"] != "" {
+				t.Errorf("a run that never started names results %q", last["results"])
+			}
 		})
 	}
 	os.Remove(filepath.Join(dir, "good.results.csv"))
