@@ -100,6 +100,10 @@ func TestSheetPicker(t *testing.T) {
 	if !strings.Contains(p.body, `<select name="sheet" id="sheet">`) {
 		t.Fatalf("no sheet picker")
 	}
+	// The cover sheet in front is passed over, as the command line does.
+	if statusOf(p.body) != "VALID 1" {
+		t.Errorf("after the upload: status %q, want the list's sheet checked (VALID 1)", statusOf(p.body))
+	}
 	p = u.post("/options", url.Values{"sheet": {"客戶資料"}})
 	if statusOf(p.body) != "VALID 1" {
 		t.Fatalf("after picking the sheet: status %q", statusOf(p.body))

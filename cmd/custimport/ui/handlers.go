@@ -100,7 +100,7 @@ func (ss *session) upload(w http.ResponseWriter, r *http.Request) {
 		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")
 		return
 	}
-	u, err := ss.load(name, data, "")
+	u, err := ss.loadFirst(name, data)
 	if err != nil {
 		code := http.StatusUnprocessableEntity
 		if errors.Is(err, errTooManyRows) {

@@ -39,15 +39,17 @@ type session struct {
 
 // upload is one uploaded file and its edits.
 type upload struct {
-	name     string
-	data     []byte // the upload as sent
-	xlsx     bool
-	sheets   []string
-	sheet    string
-	encoding string
-	rows     []source.Record // every non-blank row, edits applied
-	index    map[int]int     // row number → index in rows
-	edited   bool
+	name   string
+	data   []byte // the upload as sent
+	xlsx   bool
+	sheets []string
+	// worksheets are the visible worksheets (no hidden or chart sheet).
+	worksheets []string
+	sheet      string
+	encoding   string
+	rows       []source.Record // every non-blank row, edits applied
+	index      map[int]int     // row number → index in rows
+	edited     bool
 	// headerPick is the row chosen as the header, 0 for automatic.
 	headerPick int
 	overrides  map[int]string // column → field code or mapping.Ignore
@@ -94,7 +96,7 @@ func (ss *session) load(name string, data []byte, sheet string) (*upload, error)
 	u := &upload{name: name, data: data, index: map[int]int{}, overrides: map[int]string{}}
 	switch r := src.(type) {
 	case *source.XLSXReader:
-		u.xlsx, u.sheets, u.sheet = true, r.SheetNames(), r.Sheet()
+		u.xlsx, u.sheets, u.sheet, u.worksheets = true, r.SheetNames(), r.Sheet(), r.Worksheets()
 	case *source.CSVReader:
 		u.encoding = r.Encoding()
 	}
@@ -120,6 +122,45 @@ func (ss *session) load(name string, data []byte, sheet string) (*upload, error)
 }
 
 var errTooManyRows = errors.New("too many rows")
+
+// loadFirst reads a new upload. A workbook whose first visible sheet has
+// no header (a cover sheet of instructions) opens on the one other
+// visible sheet that has one, as the command line does; with none or
+// several, it opens on the first and the sheet picker is there.
+func (ss *session) loadFirst(name string, data []byte) (*upload, error) {
+	u, err := ss.load(name, data, "")
+	if err != nil || !u.xlsx || ss.hasHeader(u) {
+		return u, err
+	}
+	var found *upload
+	for _, sheet := range u.worksheets {
+		if sheet == u.sheet {
+			continue
+		}
+		other, err := ss.load(name, data, sheet)
+		if err != nil || !ss.hasHeader(other) {
+			continue
+		}
+		if found != nil {
+			return u, nil // several: the user picks
+		}
+		found = other
+	}
+	if found == nil {
+		return u, nil
+	}
+	return found, nil
+}
+
+// hasHeader reports whether a header is found in the upload's first rows.
+func (ss *session) hasHeader(u *upload) bool {
+	var rows [][]string
+	for _, rec := range u.rows[:min(len(u.rows), mapping.HeaderSearchRows)] {
+		rows = append(rows, rec.Cells)
+	}
+	_, err := mapping.FindHeader(rows, ss.srv.cfg.Mapping)
+	return err == nil
+}
 
 // mappingFile is the --mapping file with the page's column choices on top.
 func (ss *session) mappingFile() (*mapping.File, error) {
