@@ -28,11 +28,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/custimport/custimport/importer/connect"
+	"github.com/custimport/custimport/importer/inbox"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -70,6 +72,7 @@ type Server struct {
 	token   string // the one-time URL token
 	cookie  string // the session cookie's value, set when the token is used
 	tmp     string // private folder of results files (mode 700)
+	unlock  func() // releases the lock that marks tmp as in use
 	handler http.Handler
 
 	mu       sync.Mutex
@@ -99,7 +102,8 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	tmp, err := os.MkdirTemp("", "custimport-ui-")
+	removeStaleTemps(log)
+	tmp, err := os.MkdirTemp("", tempPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("temporary folder: %w", err)
 	}
@@ -107,7 +111,11 @@ func New(cfg Config) (*Server, error) {
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, token: randomString(), cookie: randomString(), tmp: tmp, hosts: map[string]bool{}}
+	unlock, err := inbox.Lock(tmp) // held while it runs: a later start removes it only once free
+	if err != nil {
+		unlock = func() {}
+	}
+	s := &Server{cfg: cfg, log: log, token: randomString(), cookie: randomString(), tmp: tmp, unlock: unlock, hosts: map[string]bool{}}
 	s.sess = newSession(s)
 	s.handler = s.routes()
 	return s, nil
@@ -143,7 +151,29 @@ func (s *Server) TempDir() string { return s.tmp }
 // the temporary folder.
 func (s *Server) Close() error {
 	s.sess.stopImport()
+	s.unlock()
 	return os.RemoveAll(s.tmp)
+}
+
+// tempPrefix names the page's private temporary folders.
+const tempPrefix = "custimport-ui-"
+
+// removeStaleTemps removes the temporary folders of pages that ended
+// without cleaning up (kill -9, a power cut): customers' results must not
+// stay in the temporary folder. A folder whose lock another process holds
+// is in use and stays.
+func removeStaleTemps(log *slog.Logger) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
+	for _, d := range dirs {
+		release, err := inbox.Lock(d)
+		if err != nil {
+			continue // in use, or not ours to judge
+		}
+		release()
+		if err := os.RemoveAll(d); err == nil {
+			log.Info("removed the temporary folder of a page that ended without cleaning up", "folder", d)
+		}
+	}
 }
 
 // Listen opens a loopback listener on addr ("127.0.0.1:0" picks a port);
