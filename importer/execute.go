@@ -210,6 +210,7 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	for _, col := range r.unlabelled.sorted() {
 		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))
 	}
+	sum.WouldSettle, sum.WouldHold = r.wouldSettle, r.wouldHold
 	if r.wouldHold > 0 || r.wouldSettle > 0 {
 		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(r.wouldSettle, r.wouldHold))
 	}

@@ -51,17 +51,20 @@ type Summary struct {
 	Warnings    []string       // file-level warnings (unknown columns, ...)
 	Started     time.Time      // when the run began
 	Duration    time.Duration
-	Requests    int      // requests sent, retries included
-	Sent        int      // rows sent (at least one request)
-	RateSettled float64  // the send rate the pool settled at (req/s), 0 in dry-run
-	Interrupted bool     // the run was stopped before every row was sent
-	Stopped     string   // why sending stopped early (TMS not answering, the ledger), "" otherwise
-	StopErr     error    // the error Stopped tells of (errors.Is ErrTMSUnreachable, ...)
-	Previously  int      // rows an earlier run had imported, not sent again (Unchanged included)
-	Unchanged   int      // rows with a code whose content TMS had already accepted, not sent again
-	InputSHA256 string   // the input's SHA-256 (a run that sends)
-	Examples    []Result // the first rows that are not OK/VALID (at most MaxExamples)
-	DryRun      bool
+	Requests    int     // requests sent, retries included
+	Sent        int     // rows sent (at least one request)
+	RateSettled float64 // the send rate the pool settled at (req/s), 0 in dry-run
+	Interrupted bool    // the run was stopped before every row was sent
+	Stopped     string  // why sending stopped early (TMS not answering, the ledger), "" otherwise
+	StopErr     error   // the error Stopped tells of (errors.Is ErrTMSUnreachable, ...)
+	Previously  int     // rows an earlier run had imported, not sent again (Unchanged included)
+	Unchanged   int     // rows with a code whose content TMS had already accepted, not sent again
+	// WouldSettle and WouldHold count a dry-run's VALID rows the import
+	// would not send: already in TMS, or held as UNKNOWN (the ledger says).
+	WouldSettle, WouldHold int
+	InputSHA256            string   // the input's SHA-256 (a run that sends)
+	Examples               []Result // the first rows that are not OK/VALID (at most MaxExamples)
+	DryRun                 bool
 }
 
 // AllGood reports whether every row is OK (or VALID in a dry-run).

@@ -155,7 +155,11 @@ func TestUIAndCLIShareOneLedger(t *testing.T) {
 			path := writeFile(t, t.TempDir(), "客戶名單.csv", data)
 			page := func() string {
 				u := startUI(t, env)
-				u.upload(filepath.Base(path), data)
+				body := u.upload(filepath.Base(path), data)
+				if !pageFirst && !strings.Contains(body, "2 筆先前已匯入") {
+					// The check tells the truth before anything is pressed.
+					t.Errorf("after the CLI's import the page offers to import them again:\n%s", body)
+				}
 				st := u.importAll()
 				u.stop()
 				return st

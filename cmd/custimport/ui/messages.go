@@ -65,6 +65,7 @@ var texts = map[string][2]string{
 	"connSaved":    {"連線設定已儲存。", "Connection saved."},
 	"importN":      {"匯入 %d 筆", "Import %d rows"},
 	"importNone":   {"匯入", "Import"},
+	"alreadyN":     {"產生結果檔 (%d 筆先前已匯入,不會再送出)", "Write the results (%d rows imported before: nothing is sent again)"},
 	"needConn":     {"請先完成連線設定(網址、公司代號、金鑰)。", "Complete the connection first (URL, company, key)."},
 	"needRows":     {"沒有可以匯入的列。", "No rows to import."},
 	"nothingSent":  {"按下「匯入」之前,不會傳送任何資料。", "Nothing is sent until you press Import."},

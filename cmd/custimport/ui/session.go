@@ -66,6 +66,7 @@ type checkState struct {
 	done     bool
 	rows     map[int]rowCheck // by row number
 	counts   map[importer.Status]int
+	notSent  int // VALID rows the import would not send (the ledger knows them)
 	warnings []string
 	fileErr  string // the check could not run: why, for the page
 }
@@ -286,6 +287,7 @@ func (ss *session) check(ctx context.Context) {
 		u.check.counts[st] = n
 	}
 	u.check.warnings = sum.Warnings
+	u.check.notSent = sum.WouldSettle + sum.WouldHold
 	u.check.done = true
 }
 

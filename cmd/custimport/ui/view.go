@@ -99,7 +99,8 @@ type connView struct {
 type importView struct {
 	Running, Paused, Done, Started bool
 	CanImport                      bool
-	Valid                          int
+	Valid                          int    // rows the import would send
+	Already                        int    // VALID rows it would not: imported before (the results still show them)
 	Why                            string // why the button is disabled
 	Total, Rows                    int
 	Progress                       string
@@ -289,7 +290,8 @@ func (ss *session) importView() importView {
 	iv := importView{}
 	u := ss.file
 	if u != nil && u.check.done {
-		iv.Valid = u.check.counts[importer.StatusValid]
+		iv.Already = min(u.check.notSent, u.check.counts[importer.StatusValid])
+		iv.Valid = u.check.counts[importer.StatusValid] - iv.Already
 	}
 	if ss.imp != nil {
 		s := ss.imp.snapshot()
@@ -309,7 +311,7 @@ func (ss *session) importView() importView {
 		iv.Why = ss.t("busy")
 	case iv.Done && u != nil && ss.imp.checkOf == u.check.id:
 		iv.Why = ss.t("imported")
-	case iv.Valid == 0:
+	case iv.Valid == 0 && iv.Already == 0:
 		iv.Why = ss.t("needRows")
 	default:
 		if p := ss.connProblem(); p != "" {
