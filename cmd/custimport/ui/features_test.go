@@ -157,3 +157,34 @@ func TestPauseResumeStop(t *testing.T) {
 		t.Errorf("after Stop the page does not say why, or has no results")
 	}
 }
+
+// The page's own switches for what the command line does with
+// --skip-hidden: a hidden row is left out (SKIPPED), and kept when the
+// box is unchecked again, also after an edit (the edited workbook keeps
+// the row hidden).
+func TestSkipHiddenOnThePage(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"客戶代號", "客戶名稱", "信用額度"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"A001", "甲商行", "1000"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"A002", "舊資料", "1000"})
+	f.SetRowVisible("Sheet1", 3, false)
+	var b bytes.Buffer
+	f.Write(&b)
+	u := newTestUI(t, Config{})
+	p := u.upload("book.xlsx", b.Bytes())
+	if statusOf(p.body) != "VALID 2" || !strings.Contains(p.body, `id="skiphidden"`) {
+		t.Fatalf("upload: status %q", statusOf(p.body))
+	}
+	p = u.post("/options", url.Values{"skiphidden": {"1"}})
+	if statusOf(p.body) != "VALID 1 · SKIPPED 1" {
+		t.Errorf("with skip-hidden: status %q", statusOf(p.body))
+	}
+	p = u.post("/cell", url.Values{"line": {"2"}, "col": {"1"}, "value": {"甲商行二"}})
+	if statusOf(p.body) != "VALID 1 · SKIPPED 1" {
+		t.Errorf("after an edit: status %q (the edited workbook lost the hidden row)", statusOf(p.body))
+	}
+	p = u.post("/options", url.Values{})
+	if statusOf(p.body) != "VALID 2" {
+		t.Errorf("unchecked again: status %q", statusOf(p.body))
+	}
+}

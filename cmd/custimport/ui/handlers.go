@@ -168,6 +168,8 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := ss.file
+	ss.skipHidden = r.PostFormValue("skiphidden") == "1"
+	ss.resendUnknown = r.PostFormValue("resendunknown") == "1"
 	if sheet := r.PostFormValue("sheet"); sheet != "" && u.xlsx && sheet != u.sheet {
 		nu, err := ss.load(u.name, u.data, sheet)
 		if err != nil {

@@ -35,6 +35,9 @@ type session struct {
 	undo       [][]cellChange
 	replace    replacePreview
 	checks     int // checks run, for checkState.id
+	// skipHidden and resendUnknown are the page's --skip-hidden and
+	// --resend-unknown.
+	skipHidden, resendUnknown bool
 }
 
 // upload is one uploaded file and its edits.
@@ -304,6 +307,7 @@ func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.
 		Validate: validate.Config{
 			Lang: ss.lang, LengthUnit: cfg.LengthUnit, Mode: cfg.Mode, Defaults: cfg.Defaults,
 		},
+		SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown,
 		Logger: ss.srv.log,
 	}
 }

@@ -22,6 +22,9 @@ type view struct {
 	Grid    gridView
 	Conn    connView
 	Import  importView
+	// SkipHidden and ResendUnknown are the options of the check and the
+	// import (the command line's --skip-hidden and --resend-unknown).
+	SkipHidden, ResendUnknown bool
 }
 
 // T returns a page text in the view's language.
@@ -113,7 +116,7 @@ type importView struct {
 
 // view builds the page's data; ss.mu is held.
 func (ss *session) view() *view {
-	v := &view{Lang: ss.lang}
+	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
 	for _, f := range mapping.Fields() {
 		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})

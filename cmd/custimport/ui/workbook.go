@@ -10,7 +10,8 @@ import (
 )
 
 // writeWorkbook writes rows to an XLSX workbook in memory, each at its own
-// row number (so the importer's row numbers stay the user's), every cell a
+// row number (so the importer's row numbers stay the user's), hidden rows
+// hidden, every cell a
 // text cell (leading zeros and long numbers stay as typed). Rows above
 // from (a row number; 0 for all) are left out: a picked header row is
 // then the first row the importer finds.
@@ -36,7 +37,7 @@ func writeWorkbook(rows []source.Record, from int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := sw.SetRow(cell, vals); err != nil {
+		if err := sw.SetRow(cell, vals, excelize.RowOpts{Hidden: r.Hidden}); err != nil {
 			return nil, fmt.Errorf("row %d: %w", r.Line, err)
 		}
 	}
