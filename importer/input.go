@@ -94,7 +94,7 @@ func (r *run) openInput() error {
 	}
 	r.warnUnknownColumns()
 	r.warnMissingOnAdd()
-	r.prep = &preparer{hdr: hdr, lay: r.in.lay, v: r.newValidator(), msg: r.msg, resendUnknown: opts.ResendUnknown, skipHidden: opts.SkipHidden,
+	r.prep = &preparer{hdr: hdr, lay: r.in.lay, v: r.newValidator(), msg: r.msg, resendUnknown: opts.ResendUnknown, skipHidden: opts.SkipHidden, fingerprints: opts.Ledger != nil,
 		unescape: r.in.csv && r.in.lay.status >= 0}
 	if !opts.DryRun {
 		if r.in.sha256, err = r.hashInput(); err != nil {

@@ -36,6 +36,7 @@ type preparer struct {
 	msg           catalogMessages
 	resendUnknown bool
 	skipHidden    bool // a hidden row is SKIPPED
+	fingerprints  bool // a ledger is there to match rows by content
 	// unescape undoes the formula guard of CSV results ('=1 → =1) when
 	// a CSV results file is the input.
 	unescape bool
@@ -96,7 +97,9 @@ func (p *preparer) prepare(it *item) {
 		return
 	}
 	it.res = Result{Line: rec.Line, Status: StatusValid, CCODE: it.outcome.Code, Warnings: warns}
-	it.fp = decide.Fingerprint(it.outcome.Payload)
+	if p.fingerprints {
+		it.fp = decide.Fingerprint(it.outcome.Payload)
+	}
 	it.send = true
 }
 
@@ -110,7 +113,7 @@ func (p *preparer) values(rec source.Record, fedBackCode string) []validate.Valu
 	values := make([]validate.Value, 0, len(p.fields)+1)
 	hasCode := false
 	for _, c := range p.fields {
-		v := validate.Value{Field: *c.Field, Column: c.Index, Text: cellAt(rec.Cells, c.Index)}
+		v := validate.Value{Field: c.Field, Column: c.Index, Text: cellAt(rec.Cells, c.Index)}
 		if fedBackCode != "" {
 			switch c.Field.Code {
 			case fieldCCODE.Code:
@@ -125,7 +128,7 @@ func (p *preparer) values(rec source.Record, fedBackCode string) []validate.Valu
 		values = append(values, v)
 	}
 	if fedBackCode != "" && !hasCode {
-		values = append(values, validate.Value{Field: fieldCCODE, Column: -1, Text: fedBackCode})
+		values = append(values, validate.Value{Field: &fieldCCODE, Column: -1, Text: fedBackCode})
 	}
 	return values
 }

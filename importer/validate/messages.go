@@ -291,11 +291,11 @@ func (p Problem) Render(lang string) string {
 }
 
 // problem builds a problem about field f ("" code for a row-level one).
-func (v *Validator) problem(f mapping.Field, col int, sev Severity, k msgKey, args ...string) Problem {
+func (v *Validator) problem(f *mapping.Field, col int, sev Severity, k msgKey, args ...string) Problem {
 	if _, ok := messages[k]; !ok {
 		panic("validate: no message " + k)
 	}
-	p := Problem{Field: f.Code, Column: col, Severity: sev, Code: k, Args: args, field: &f}
+	p := Problem{Field: f.Code, Column: col, Severity: sev, Code: k, Args: args, field: f}
 	p.Message = p.Render(v.lang)
 	return p
 }
@@ -317,7 +317,7 @@ func choiceList(f mapping.Field, lang string) string {
 		sep = ", "
 	}
 	s := strings.Join(parts, sep)
-	if binary(f) {
+	if binary(&f) {
 		s += " (Y/N, TRUE/FALSE, 是/否, 有/無)"
 	}
 	return s

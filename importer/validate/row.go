@@ -12,7 +12,7 @@ import (
 
 // cell is one field's value in a row.
 type cell struct {
-	f     mapping.Field
+	f     *mapping.Field
 	order int // catalog index (or past it for fields not in the catalog)
 	col   int
 	raw   string // trimmed text as typed
@@ -140,7 +140,7 @@ func (v *Validator) collect(values []Value) *row {
 		}
 		f := val.Field
 		if known {
-			f = v.fields[i]
+			f = &v.fields[i]
 		}
 		*slot = &cell{f: f, order: i, col: val.Column, raw: raw}
 	}
@@ -177,7 +177,7 @@ func (v *Validator) rowChecks(line int, r *row) Outcome {
 		} else if !ok {
 			col = -1
 		}
-		r.probs = append(r.probs, ordered{v.problem(v.fields[i], col, sev, k, args...), i})
+		r.probs = append(r.probs, ordered{v.problem(&v.fields[i], col, sev, k, args...), i})
 	}
 	var o Outcome
 	code := v.get(r, mapping.CCODE)

@@ -90,7 +90,7 @@ type Problem struct {
 
 // Value is one mapped cell of a row.
 type Value struct {
-	Field  mapping.Field
+	Field  *mapping.Field // the catalog's field (not copied per row)
 	Column int    // input column index; -1 for a value that did not come from a cell
 	Text   string // the cell's text as read
 }
@@ -303,7 +303,7 @@ func (v *Validator) setDefaults(defaults map[string]string) error {
 		if !ok {
 			return fmt.Errorf("%w: default for unknown field %q", ErrConfig, code)
 		}
-		f := v.fields[i]
+		f := &v.fields[i]
 		if f.Code == v.cat.Key() {
 			return fmt.Errorf("%w: %s cannot have a default: every row would share the code", ErrConfig, f.Code)
 		}
@@ -358,7 +358,7 @@ func isScientific(s string) bool {
 
 // checkLength checks an S(n) value's length in the configured unit; it
 // returns "" when the value fits.
-func (v *Validator) checkLength(f mapping.Field, s string) (msgKey, []string) {
+func (v *Validator) checkLength(f *mapping.Field, s string) (msgKey, []string) {
 	if f.MaxLen <= 0 {
 		return "", nil
 	}
@@ -418,7 +418,7 @@ var boolWords = map[string]int{
 
 // binary reports whether f is a yes/no field: a Bool, or an Int whose
 // choices are exactly 0 and 1.
-func binary(f mapping.Field) bool {
+func binary(f *mapping.Field) bool {
 	if f.Kind == mapping.Bool {
 		return true
 	}
@@ -433,7 +433,7 @@ const choiceSeps = " \t.:-=)、､,"
 // choices if it has them), or, for enumerated fields, a choice label
 // (Chinese, or English case-insensitively) or the dropdown form number +
 // label. On failure it returns the message key to report.
-func (v *Validator) parseInt(f mapping.Field, s string) (int, msgKey, bool) {
+func (v *Validator) parseInt(f *mapping.Field, s string) (int, msgKey, bool) {
 	enum := f.Choices != nil
 	fail := msgNotInt
 	if enum {

@@ -15,7 +15,7 @@ import (
 func rowOf(pairs ...string) []Value {
 	vals := make([]Value, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
-		vals = append(vals, Value{Field: mapping.MustLookup(pairs[i]), Column: i / 2, Text: pairs[i+1]})
+		vals = append(vals, Value{Field: ptr(mapping.MustLookup(pairs[i])), Column: i / 2, Text: pairs[i+1]})
 	}
 	return vals
 }
@@ -802,9 +802,9 @@ func TestBig5Length(t *testing.T) {
 func TestUnknownField(t *testing.T) {
 	f := mapping.Field{Code: "XTRA", Label: "額外", LabelEN: "extra", Kind: mapping.String, MaxLen: 3}
 	o := mustNew(t, Config{}).Validate(2, []Value{
-		{Field: mapping.MustLookup("CCODE"), Column: 0, Text: "C1"},
-		{Field: f, Column: 1, Text: "ABCD"},
-		{Field: f, Column: 2, Text: "ABCD"},
+		{Field: ptr(mapping.MustLookup("CCODE")), Column: 0, Text: "C1"},
+		{Field: &f, Column: 1, Text: "ABCD"},
+		{Field: &f, Column: 2, Text: "ABCD"},
 	})
 	if got, want := o.Errors(), `XTRA 額外: 最長 3 個字元,實際為 4 個字元 "ABCD"`; got != want {
 		t.Errorf("errors: got %q, want %q", got, want)
@@ -837,7 +837,7 @@ func FuzzValidate(f *testing.F) {
 		}
 		var vals []Value
 		for i, s := range strings.Split(text, "|") {
-			vals = append(vals, Value{Field: fields[int(sel[i%len(sel)])%len(fields)], Column: i, Text: s})
+			vals = append(vals, Value{Field: &fields[int(sel[i%len(sel)])%len(fields)], Column: i, Text: s})
 		}
 		for line := 2; line < 4; line++ { // twice: the second may be a duplicate
 			o := v.Validate(line, vals)
@@ -868,7 +868,7 @@ func FuzzValidate(f *testing.F) {
 					if fd.Kind != mapping.String {
 						t.Fatalf("%s: string %q for kind %v", code, x, fd.Kind)
 					}
-					if k, _ := v.checkLength(fd, x); k != "" {
+					if k, _ := v.checkLength(&fd, x); k != "" {
 						t.Fatalf("%s: %q longer than S(%d) in %s", code, x, fd.MaxLen, cfg.LengthUnit)
 					}
 				case json.Number:
@@ -986,7 +986,7 @@ func TestTemplateDropdownTextsAreAccepted(t *testing.T) {
 			short, _, _ := strings.Cut(c.Label, ",")
 			for _, text := range []string{fmt.Sprintf("%d %s", c.Value, short), short} {
 				t.Run(f.Code+"/"+text, func(t *testing.T) {
-					got, _, ok := v.parseInt(f, text)
+					got, _, ok := v.parseInt(&f, text)
 					if !ok || got != c.Value {
 						t.Errorf("got %d (ok %v), want %d", got, ok, c.Value)
 					}
@@ -1008,7 +1008,7 @@ func TestOtherCatalog(t *testing.T) {
 	cat := mapping.NewCatalog("products", "PCODE", fields)
 	v := mustNew(t, Config{Lang: "en", Catalog: cat})
 	val := func(code, text string, col int) Value {
-		return Value{Field: cat.MustLookup(code), Column: col, Text: text}
+		return Value{Field: ptr(cat.MustLookup(code)), Column: col, Text: text}
 	}
 	o := v.Validate(2, []Value{val("PCODE", "P1", 0), val("MAKERID", "12345678", 1), val("HOTLINE", "912345678", 2)})
 	var got []string
@@ -1194,3 +1194,5 @@ func TestCaseDuplicates(t *testing.T) {
 		}
 	}
 }
+
+func ptr(f mapping.Field) *mapping.Field { return &f }
