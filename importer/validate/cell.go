@@ -7,7 +7,6 @@ import (
 	"unicode"
 
 	"github.com/custimport/custimport/mapping"
-	"golang.org/x/text/width"
 )
 
 // adder reports a problem about the cell being checked.
@@ -46,7 +45,7 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 	}
 	text := c.raw
 	if f.Class != mapping.Text {
-		text = trim(width.Narrow.String(text))
+		text = trim(narrow(text))
 	}
 	c.text = text
 	if (f.Class == mapping.Code || f.Class == mapping.Phone) && isScientific(text) {

@@ -6,8 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/custimport/custimport/mapping"
+	"golang.org/x/text/width"
 )
 
 // Number and date parsing. All functions take text that has already been
@@ -383,4 +385,16 @@ func dayWords(s string) (day string, monthEnd bool) {
 		return t, false
 	}
 	return s, false
+}
+
+// narrow turns full-width letters, digits and signs into their ASCII
+// forms; ASCII text, the common case, is returned as it is, without
+// allocating.
+func narrow(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return width.Narrow.String(s)
+		}
+	}
+	return s
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/custimport/custimport/mapping"
-	"golang.org/x/text/width"
 )
 
 // Totals, subtotal and signature rows: office lists end with a 合計 row
@@ -38,7 +37,7 @@ const (
 // foldLabel narrows, lower-cases and removes the spaces of a cell's text
 // ("合 計" is written to align).
 func foldLabel(s string) string {
-	s = strings.ToLower(width.Narrow.String(s))
+	s = strings.ToLower(narrow(s))
 	s = strings.ReplaceAll(s, "：", ":")
 	return strings.Join(strings.Fields(s), "")
 }
@@ -67,7 +66,7 @@ func summaryLabel(text string) labelKind {
 // numberish reports whether a cell holds a sum, a count or a date, as a
 // totals or signature row may.
 func numberish(text string) bool {
-	s := trim(width.Narrow.String(text))
+	s := trim(narrow(text))
 	s = strings.TrimSuffix(s, "%")
 	if _, _, ok := canonicalDecimal(stripCurrency(s)); ok {
 		return true

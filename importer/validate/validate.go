@@ -91,8 +91,8 @@ type Problem struct {
 // Value is one mapped cell of a row.
 type Value struct {
 	Field  *mapping.Field // the catalog's field (not copied per row)
-	Column int    // input column index; -1 for a value that did not come from a cell
-	Text   string // the cell's text as read
+	Column int            // input column index; -1 for a value that did not come from a cell
+	Text   string         // the cell's text as read
 }
 
 // Payload is the JSON-ready `Main` object: S(n) fields as string, Int,
