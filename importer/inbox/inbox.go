@@ -188,7 +188,9 @@ func runFile(ctx context.Context, opts Options, name string) File {
 		f.Err = fmt.Errorf("%s: not a regular file (a link, pipe or device): not imported", path)
 		opts.Event(Event{Kind: FileIgnored, Path: path, Err: f.Err})
 		return f
-	case recent(opts.Now().Sub(before.ModTime()), opts.quiet()):
+	case !opts.DryRun && recent(opts.Now().Sub(before.ModTime()), opts.quiet()):
+		// (A check moves nothing and sends nothing: it reads the file as
+		// it is now.)
 		f.Stayed = "changing"
 		opts.Event(Event{Kind: FileChanging, Path: path})
 		return f

@@ -190,3 +190,16 @@ func TestRecent(t *testing.T) {
 		t.Error("a negative quiet period still waits")
 	}
 }
+
+// A check of the folder reads even a file written a moment ago: it moves
+// and sends nothing, so there is no next run to leave it to.
+func TestCheckReadsNewFiles(t *testing.T) {
+	dir := folder(t, map[string]string{"new.csv": "CCODE\nA1\n"}, "new.csv")
+	var fr fakeRun
+	if _, err := Run(context.Background(), Options{Dir: dir, RunFile: fr.run, DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(fr.ran, []string{"new.csv"}) {
+		t.Errorf("checked %q, want new.csv", fr.ran)
+	}
+}
