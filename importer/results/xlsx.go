@@ -232,6 +232,12 @@ func colsXML(specs []colSpec) []byte {
 // colWidth is a column width in Excel characters for a header text, with
 // East Asian wide characters counted twice.
 func colWidth(s string) float64 {
+	return float64(min(max(DisplayWidth(s)+4, minColWidth), maxColWidth))
+}
+
+// DisplayWidth is how many columns s takes in a terminal or in Excel's
+// character units: East Asian wide and full-width characters take two.
+func DisplayWidth(s string) int {
 	n := 0
 	for _, r := range s {
 		switch width.LookupRune(r).Kind() {
@@ -241,7 +247,7 @@ func colWidth(s string) float64 {
 			n++
 		}
 	}
-	return float64(min(max(n+4, minColWidth), maxColWidth))
+	return n
 }
 
 func (w *XLSXWriter) setRow(vals []any) error {

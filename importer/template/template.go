@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
+	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -123,15 +123,7 @@ func header(f *excelize.File, fields []mapping.Field, lang string) error {
 // text (a Chinese character counts two) with some room, at least 10; wide
 // text fields (addresses, names) get room for their values.
 func ColumnWidth(fd mapping.Field, lang string) float64 {
-	n := 0
-	for _, r := range Header(fd, lang) {
-		if width.LookupRune(r).Kind() == width.EastAsianWide || width.LookupRune(r).Kind() == width.EastAsianFullwidth {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	w := float64(n) + 4
+	w := float64(results.DisplayWidth(Header(fd, lang))) + 4
 	if fd.Kind == mapping.String && fd.MaxLen >= 50 && w < 30 {
 		w = 30
 	}

@@ -7,9 +7,9 @@ import (
 	stdio "io"
 	"strings"
 
+	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/template"
 	"github.com/custimport/custimport/mapping"
-	"golang.org/x/text/width"
 )
 
 func runFields(_ context.Context, io IO, args []string) int {
@@ -84,7 +84,7 @@ func writeColumns(w stdio.Writer, rows [][]string) {
 			if i >= len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], displayWidth(c))
+			widths[i] = max(widths[i], results.DisplayWidth(c))
 		}
 	}
 	for _, r := range rows {
@@ -92,26 +92,11 @@ func writeColumns(w stdio.Writer, rows [][]string) {
 		for i, c := range r {
 			b.WriteString(c)
 			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+				b.WriteString(strings.Repeat(" ", widths[i]-results.DisplayWidth(c)+2))
 			}
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
-}
-
-// displayWidth is how many terminal columns s takes: East Asian wide and
-// full-width characters take two.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
 
 func runTemplate(_ context.Context, io IO, args []string) int {

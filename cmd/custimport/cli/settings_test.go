@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/custimport/custimport/importer/results"
 )
 
 // defaults < config < environment < flags, the key included.
@@ -110,7 +112,7 @@ func TestFieldsAlignsChineseLabels(t *testing.T) {
 			continue
 		}
 		i := strings.Index(l, "  "+f[2]) + 2
-		if at := displayWidth(l[:i]); want < 0 {
+		if at := results.DisplayWidth(l[:i]); want < 0 {
 			want = at
 		} else if at != want {
 			t.Fatalf("TYPE of %q starts at column %d, want %d:\n%s", f[0], at, want, res.stdout)
