@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	stdio "io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/custimport/custimport/importer"
@@ -60,7 +60,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 		return fail(io, "%s: want one input file, got %d", name, len(pos))
 	}
 	if len(pos) > 1 {
-		return checkEach(ctx, io, args, pos)
+		return checkEach(ctx, io, fs, pos)
 	}
 	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
@@ -439,29 +439,20 @@ func encrypted(path string, o source.Options) bool {
 
 // checkEach checks several files, one after the other, each with its
 // own results beside it; the exit code is the worst of theirs.
-func checkEach(ctx context.Context, io IO, args, files []string) int {
-	isFile := map[string]bool{}
-	for _, f := range files {
-		isFile[f] = true
-	}
-	var flags []string
-	for _, a := range args {
-		if !isFile[a] {
-			flags = append(flags, a)
-		}
-	}
+func checkEach(ctx context.Context, io IO, fs *flag.FlagSet, files []string) int {
+	set := flagsSet(fs)
 	for _, one := range []string{"out", "summary-json"} {
-		if slices.ContainsFunc(flags, func(a string) bool {
-			a = strings.TrimLeft(a, "-")
-			return a == one || strings.HasPrefix(a, one+"=")
-		}) {
+		if set[one] {
 			return fail(io, "check: --%s names one file: with several files use --results-dir, or check their folder (check DIR --summary-json PATH)", one)
 		}
 	}
+	// The flags given, as parsed, for each file's own check.
+	var flags []string
+	fs.Visit(func(f *flag.Flag) { flags = append(flags, "--"+f.Name+"="+f.Value.String()) })
 	worst := ExitOK
 	for _, f := range files {
 		fmt.Fprintf(io.Out, "== %s\n", shown(f))
-		worst = max(worst, runCheck(ctx, io, append(append([]string(nil), flags...), f)))
+		worst = max(worst, runCheck(ctx, io, append(slices.Clip(flags), f)))
 	}
 	return worst
 }
