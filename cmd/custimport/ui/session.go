@@ -130,39 +130,55 @@ var errTooManyRows = errors.New("too many rows")
 // loadFirst reads a new upload. A workbook whose first visible sheet has
 // no header (a cover sheet of instructions) opens on the one other
 // visible sheet that has one, as the command line does; with none or
-// several, it opens on the first and the sheet picker is there.
+// several, it opens on the first and the sheet picker is there. The
+// other sheets are only probed (their first rows), not loaded.
 func (ss *session) loadFirst(name string, data []byte) (*upload, error) {
 	u, err := ss.load(name, data, "")
-	if err != nil || !u.xlsx || ss.hasHeader(u) {
+	if err != nil || !u.xlsx || ss.hasHeader(u.rows) {
 		return u, err
 	}
-	var found *upload
+	found := ""
 	for _, sheet := range u.worksheets {
-		if sheet == u.sheet {
+		if sheet == u.sheet || !ss.sheetHasHeader(name, data, sheet) {
 			continue
 		}
-		other, err := ss.load(name, data, sheet)
-		if err != nil || !ss.hasHeader(other) {
-			continue
-		}
-		if found != nil {
+		if found != "" {
 			return u, nil // several: the user picks
 		}
-		found = other
+		found = sheet
 	}
-	if found == nil {
+	if found == "" {
 		return u, nil
 	}
-	return found, nil
+	return ss.load(name, data, found)
 }
 
-// hasHeader reports whether a header is found in the upload's first rows.
-func (ss *session) hasHeader(u *upload) bool {
-	var rows [][]string
-	for _, rec := range u.rows[:min(len(u.rows), mapping.HeaderSearchRows)] {
-		rows = append(rows, rec.Cells)
+// sheetHasHeader reads the first rows of a sheet of the upload and
+// reports whether a header is among them.
+func (ss *session) sheetHasHeader(name string, data []byte, sheet string) bool {
+	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes})
+	if err != nil {
+		return false
 	}
-	_, err := mapping.FindHeader(rows, ss.srv.cfg.Mapping)
+	defer src.Close()
+	var rows []source.Record
+	for len(rows) < mapping.HeaderSearchRows {
+		rec, err := src.Read()
+		if err != nil {
+			break
+		}
+		rows = append(rows, rec)
+	}
+	return ss.hasHeader(rows)
+}
+
+// hasHeader reports whether a header is found in the first of rows.
+func (ss *session) hasHeader(rows []source.Record) bool {
+	var cells [][]string
+	for _, rec := range rows[:min(len(rows), mapping.HeaderSearchRows)] {
+		cells = append(cells, rec.Cells)
+	}
+	_, err := mapping.FindHeader(cells, ss.srv.cfg.Mapping)
 	return err == nil
 }
 
