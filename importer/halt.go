@@ -42,11 +42,15 @@ type halt struct {
 }
 
 // stop fails the run: nothing more is sent (the first reason wins).
-func (h *halt) stop(err error) {
+func (h *halt) stop(err error) { h.halt(err, true) }
+
+// halt records why sending stops, unless a reason is there already, and
+// tells onStop of the first.
+func (h *halt) halt(err error, fatal bool) {
 	h.mu.Lock()
 	first := h.err == nil
 	if first {
-		h.err, h.fatal = err, true
+		h.err, h.fatal = err, fatal
 	}
 	h.mu.Unlock()
 	if first && h.onStop != nil {
@@ -76,13 +80,9 @@ func (h *halt) fatalErr() error {
 func (h *halt) observe(a answer, r Result) {
 	h.mu.Lock()
 	err := h.trip.observe(a, r)
-	first := err != nil && h.err == nil
-	if first {
-		h.err = err
-	}
 	h.mu.Unlock()
-	if first && h.onStop != nil {
-		h.onStop(err)
+	if err != nil {
+		h.halt(err, false)
 	}
 }
 
