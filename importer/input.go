@@ -117,11 +117,7 @@ func (r *run) hashInput() (string, error) {
 	if r.opts.Data == nil {
 		return HashFile(r.opts.Input)
 	}
-	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(r.opts.Data, 0, r.opts.Size)); err != nil {
-		return "", fmt.Errorf("reading %s: %w", r.opts.Input, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hashOf(io.NewSectionReader(r.opts.Data, 0, r.opts.Size), r.opts.Input)
 }
 
 // otherSheet is called when the sheet read has no header row: a cover
@@ -297,9 +293,14 @@ func HashFile(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
+	return hashOf(f, path)
+}
+
+// hashOf returns the hex SHA-256 of what r holds; name is for errors.
+func hashOf(r io.Reader, name string) (string, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, err)
+	if _, err := io.Copy(h, r); err != nil {
+		return "", fmt.Errorf("reading %s: %w", name, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
