@@ -25,17 +25,7 @@ func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base i
 	fs.ExitCode = exit
 	fs.Finished = io.Now().Format(time.RFC3339)
 	if s.LogFormat == "json" {
-		level := "INFO"
-		if exit == ExitCantRun {
-			level = "ERROR"
-		}
-		data, _ := json.Marshal(struct {
-			Time  string `json:"time"`
-			Level string `json:"level"`
-			Msg   string `json:"msg"`
-			folderSummary
-		}{fs.Finished, level, "folder finished", fs})
-		raw(io.Out).Write(append(data, '\n'))
+		writeRecord(raw(io.Out), io.Now(), exit, "folder finished", fs)
 	}
 	if s.SummaryJSON != "" {
 		data, _ := json.MarshalIndent(fs, "", "  ")

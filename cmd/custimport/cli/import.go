@@ -391,17 +391,7 @@ func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Su
 // writeRunRecord writes the run's JSON log record (--log-format json): the
 // summary's fields with the log's time, level and msg.
 func writeRunRecord(w stdio.Writer, opts importer.Options, sum importer.Summary, exit int, runErr error) {
-	rec := struct {
-		Time  string `json:"time"`
-		Level string `json:"level"`
-		Msg   string `json:"msg"`
-		summaryJSON
-	}{time.Now().Format(time.RFC3339Nano), "INFO", "run finished", newSummaryJSON(opts, sum, exit, runErr)}
-	if exit == ExitCantRun {
-		rec.Level = "ERROR"
-	}
-	data, _ := json.Marshal(rec)
-	w.Write(append(data, '\n'))
+	writeRecord(w, time.Now(), exit, "run finished", newSummaryJSON(opts, sum, exit, runErr))
 }
 
 func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runErr error) summaryJSON {

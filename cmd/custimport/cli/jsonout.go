@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	stdio "io"
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 )
 
 // wantsJSON reports whether the command line asks for --log-format json
@@ -101,4 +103,24 @@ func flushJSON(io IO) {
 			j.Flush()
 		}
 	}
+}
+
+// writeRecord writes one JSON log record: time, level (ERROR when the
+// exit code says the run could not run, else INFO) and msg, then the
+// fields of v, a struct that marshals to a JSON object.
+func writeRecord(w stdio.Writer, at time.Time, exit int, msg string, v any) {
+	level := "INFO"
+	if exit == ExitCantRun {
+		level = "ERROR"
+	}
+	head, _ := json.Marshal(struct {
+		Time  string `json:"time"`
+		Level string `json:"level"`
+		Msg   string `json:"msg"`
+	}{at.Format(time.RFC3339Nano), level, msg})
+	body, _ := json.Marshal(v)
+	if len(body) > 2 { // not "{}": join the two objects
+		head = append(append(head[:len(head)-1], ','), body[1:]...)
+	}
+	w.Write(append(head, '\n'))
 }
