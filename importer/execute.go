@@ -2,9 +2,7 @@ package importer
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
-	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -121,28 +118,19 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *item) error {
 	rows := r.rowsAfterHeader()
 	defer func() { r.hidden = rows.hidden }()
-	for {
-		rec, seq, err := rows.next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		r.noteUnlabelled(rec)
+	return checkRows(rows, r.prep, func(it *item) {
+		r.noteUnlabelled(it.unlabelled)
 		window <- struct{}{}
-		it := &item{seq: seq, rec: rec}
-		r.prep.prepare(it)
 		if it.send {
 			r.decide(ctx, it)
 		}
 		if it.send && ctx.Err() != nil {
 			it.send = false
-			it.res = Result{Line: rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
+			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
 		}
-		r.job.emit(RowChecked{Line: rec.Line, Status: it.res.Status, Problems: it.problems()})
+		r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
 		jobs <- it
-	}
+	})
 }
 
 // collect writes finished rows in input order, counts them and tells
@@ -312,8 +300,8 @@ func (t *teller) last() { t.progress() }
 // noteUnlabelled remembers the columns that hold data under no header
 // text (the second half of a merged header cell): they are not imported,
 // and the summary says so once per column.
-func (r *run) noteUnlabelled(rec source.Record) {
-	for _, col := range r.in.hdr.Unlabelled(rec.Cells) {
+func (r *run) noteUnlabelled(cols []int) {
+	for _, col := range cols {
 		if col < len(r.in.hdr.Columns) { // beyond the header: the row's own error
 			r.unlabelled.add(col)
 		}

@@ -94,8 +94,9 @@ func (r *run) openInput() error {
 	}
 	r.warnUnknownColumns()
 	r.warnMissingOnAdd()
-	r.prep = &preparer{hdr: hdr, lay: r.in.lay, v: r.newValidator(), msg: r.msg, resendUnknown: opts.ResendUnknown, skipHidden: opts.SkipHidden, fingerprints: opts.Ledger != nil,
-		unescape: r.in.csv && r.in.lay.status >= 0}
+	r.prep = newPreparer(hdr, r.newValidator())
+	r.prep.lay, r.prep.msg, r.prep.resendUnknown, r.prep.skipHidden = r.in.lay, r.msg, opts.ResendUnknown, opts.SkipHidden
+	r.prep.fingerprints, r.prep.unescape = opts.Ledger != nil, r.in.csv && r.in.lay.status >= 0
 	if !opts.DryRun {
 		if r.in.sha256, err = r.hashInput(); err != nil {
 			return err

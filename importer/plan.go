@@ -2,9 +2,7 @@ package importer
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
@@ -97,17 +95,8 @@ func (r *run) scan(fn func(*item)) (int, error) {
 	defer src.Close()
 	prep := *r.prep
 	prep.v = r.newValidator()
+	prep.k = prep.v.NewChecker()
 	rows := r.rowsFrom(src)
-	for {
-		rec, seq, err := rows.next()
-		if errors.Is(err, io.EOF) {
-			return rows.seq, nil
-		}
-		if err != nil {
-			return rows.seq, err
-		}
-		it := &item{seq: seq, rec: rec}
-		prep.prepare(it)
-		fn(it)
-	}
+	err = checkRows(rows, &prep, fn)
+	return rows.seq, err
 }

@@ -13,12 +13,19 @@ import (
 
 // item is one data row travelling through the pipeline.
 type item struct {
-	seq     int
-	rec     source.Record
-	outcome validate.Outcome
-	extra   []validate.Problem // problems the importer itself finds
-	send    bool               // valid and to be sent
-	fp      string             // the content's fingerprint (decide.Fingerprint)
+	seq int
+	rec source.Record
+	// checked is the row checked on its own (preparer.check), which
+	// settle completes in file order; pending says it has to.
+	checked validate.Checked
+	pending bool
+	before  Status // the row's ImportStatus in a results file fed back
+	// unlabelled are the columns where the row has data under no header.
+	unlabelled []int
+	outcome    validate.Outcome
+	extra      []validate.Problem // problems the importer itself finds
+	send       bool               // valid and to be sent
+	fp         string             // the content's fingerprint (decide.Fingerprint)
 	// fedBackCode: the row came from a results file that shows it OK with
 	// this code, so it is treated as a row with that code.
 	fedBackCode string
@@ -27,12 +34,15 @@ type item struct {
 }
 
 // preparer maps and validates rows, and recognises rows a results file
-// (fed back as input) says an earlier run handled.
+// (fed back as input) says an earlier run handled. Its check runs on
+// several goroutines, each with a fork; settle runs on one, in file order.
 type preparer struct {
 	hdr           mapping.Header
-	fields        []mapping.Column // hdr.Fields(), computed on first use
+	fields        []mapping.Column // hdr.Fields()
 	lay           *layout
 	v             *validate.Validator
+	k             *validate.Checker // this goroutine's
+	vals          []validate.Value  // reused row after row
 	msg           catalogMessages
 	resendUnknown bool
 	skipHidden    bool // a hidden row is SKIPPED
@@ -47,8 +57,29 @@ var (
 	fieldAutoCCODE = mapping.MustLookup(mapping.AutoCCODE)
 )
 
-// prepare maps and validates one row.
+// newPreparer returns a preparer of rows under hdr, validating with v.
+func newPreparer(hdr mapping.Header, v *validate.Validator) *preparer {
+	return &preparer{hdr: hdr, fields: hdr.Fields(), v: v, k: v.NewChecker()}
+}
+
+// fork returns a preparer for another goroutine: the same settings and
+// validator, its own Checker and buffers.
+func (p *preparer) fork() *preparer {
+	q := *p
+	q.k, q.vals = p.v.NewChecker(), nil
+	return &q
+}
+
+// prepare maps and validates one row: check then settle.
 func (p *preparer) prepare(it *item) {
+	p.check(it)
+	p.settle(it)
+}
+
+// check does what preparing a row needs of that row alone: it recognises
+// the rows not to check (fed back as done, skipped, hidden, totals) and
+// checks the others' values (validate.Checker.Check).
+func (p *preparer) check(it *item) {
 	rec := it.rec
 	if p.unescape {
 		for i, c := range rec.Cells {
@@ -57,6 +88,7 @@ func (p *preparer) prepare(it *item) {
 			}
 		}
 	}
+	it.unlabelled = p.hdr.Unlabelled(rec.Cells)
 	before := Status(strings.TrimSpace(cellAt(rec.Cells, p.lay.status)))
 	if before == StatusOK {
 		// A results file is evidence: OK with a code is a row with that
@@ -83,14 +115,28 @@ func (p *preparer) prepare(it *item) {
 		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: validate.SummaryMessage(reason, p.msg.lang)}
 		return
 	}
-	it.outcome = p.v.Validate(rec.Line, p.values(rec, it.fedBackCode))
+	it.before = before
+	it.checked = p.k.Check(p.values(rec, it.fedBackCode))
 	it.extra = p.extraProblems(rec)
+	it.pending = true
+}
+
+// settle completes a checked row, in file order: the checks against the
+// rows before it (validate.Validator.Remember), then its result.
+func (p *preparer) settle(it *item) {
+	if !it.pending {
+		return
+	}
+	it.pending = false
+	rec := it.rec
+	it.outcome = p.v.Remember(rec.Line, it.checked)
+	it.checked = validate.Checked{}
 	errs, warns := joinProblems(it.outcome.Problems, it.extra)
 	if errs != "" {
 		it.res = Result{Line: rec.Line, Status: StatusInvalid, Message: errs, Warnings: warns}
 		return
 	}
-	if before == StatusUnknown && it.outcome.Code == "" && !p.resendUnknown {
+	if it.before == StatusUnknown && it.outcome.Code == "" && !p.resendUnknown {
 		// The results say an earlier run may have created this customer;
 		// it stays UNKNOWN until the user fills in its code or checked TMS.
 		it.res = Result{Line: rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: p.msg.priorUnknown(), Warnings: warns}
@@ -107,10 +153,8 @@ func (p *preparer) prepare(it *item) {
 // code column (or stands for a missing one), and drops the AutoCCODE that
 // asked for a code to be given.
 func (p *preparer) values(rec source.Record, fedBackCode string) []validate.Value {
-	if p.fields == nil {
-		p.fields = p.hdr.Fields() // once: the header does not change
-	}
-	values := make([]validate.Value, 0, len(p.fields)+1)
+	values := p.vals[:0]
+	defer func() { p.vals = values[:0] }()
 	hasCode := false
 	for _, c := range p.fields {
 		v := validate.Value{Field: c.Field, Column: c.Index, Text: cellAt(rec.Cells, c.Index)}

@@ -243,6 +243,10 @@ func newRun(j *Job, opts Options) (*run, error) {
 	if r.opts.Validate.DateFormats == nil && opts.Mapping != nil {
 		r.opts.Validate.DateFormats = opts.Mapping.DateFormats
 	}
+	if opts.DryRun && opts.Ledger == nil {
+		// Nothing is sent nor matched to a ledger: no payload is needed.
+		r.opts.Validate.NoPayload = true
+	}
 	if _, err := validate.New(r.opts.Validate); err != nil {
 		return r, err
 	}

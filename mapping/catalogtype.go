@@ -29,6 +29,9 @@ func NewCatalog(name, key string, fields []Field) *Catalog {
 		}
 		c.byCode[up] = i
 	}
+	for i, f := range fields {
+		c.byCode[f.Code] = i // as spelt, so Index finds it without upper-casing
+	}
 	c.index = c.buildIndex()
 	return c
 }
@@ -51,6 +54,9 @@ func (c *Catalog) Fields() []Field {
 
 // Index returns a field's position in Fields, by code case-insensitively.
 func (c *Catalog) Index(code string) (int, bool) {
+	if i, ok := c.byCode[code]; ok {
+		return i, true // the code as the catalog spells it: the common case
+	}
 	i, ok := c.byCode[strings.ToUpper(strings.TrimSpace(code))]
 	return i, ok
 }

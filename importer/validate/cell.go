@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"unicode"
@@ -9,13 +8,22 @@ import (
 	"github.com/custimport/custimport/mapping"
 )
 
-// adder reports a problem about the cell being checked.
-type adder func(sev Severity, k msgKey, args ...string)
+// reporter reports problems about the cell being checked.
+type reporter struct {
+	v     *Validator
+	c     *cell
+	probs *[]ordered
+}
+
+// add reports a problem about the cell.
+func (p *reporter) add(sev Severity, k msgKey, args ...string) {
+	*p.probs = append(*p.probs, ordered{p.v.problem(p.c.f, p.c.col, sev, k, args...), p.c.order})
+}
 
 // rule is one mapping.Check: it checks an S(n) value (trimmed, narrowed
 // unless Text) and returns the text to send, or ok false after reporting
 // an error.
-type rule func(v *Validator, c *cell, text string, add adder) (string, bool)
+type rule func(k *Checker, c *cell, text string, rep *reporter) (string, bool)
 
 // rules maps each check a catalog field may name to its implementation.
 // A new kind of rule is a function here and its messages; giving a field
@@ -31,16 +39,15 @@ var rules = map[mapping.Check]rule{
 	mapping.CheckCodeZeros:   checkCodeZeros,
 }
 
-// checkCell normalises c and checks it on its own, setting c.text, c.out
-// (nil on error), c.n and c.d.
-func (v *Validator) checkCell(c *cell, probs *[]ordered) {
+// checkCell normalises c and checks it on its own, setting c.text, c.ok,
+// c.num, c.n and c.d.
+func (k *Checker) checkCell(c *cell, probs *[]ordered) {
 	f := c.f
-	add := func(sev Severity, k msgKey, args ...string) {
-		*probs = append(*probs, ordered{v.problem(f, c.col, sev, k, args...), c.order})
-	}
+	k.rep = reporter{v: k.v, c: c, probs: probs}
+	rep := &k.rep
 	c.text = c.raw
-	if formulaErrors[strings.ToUpper(c.raw)] {
-		add(Error, msgFormula, c.raw)
+	if len(c.raw) > 1 && c.raw[0] == '#' && formulaErrors[strings.ToUpper(c.raw)] {
+		rep.add(Error, msgFormula, c.raw)
 		return
 	}
 	text := c.raw
@@ -49,77 +56,77 @@ func (v *Validator) checkCell(c *cell, probs *[]ordered) {
 	}
 	c.text = text
 	if (f.Class == mapping.Code || f.Class == mapping.Phone) && isScientific(text) {
-		add(Error, msgScientific, text)
+		rep.add(Error, msgScientific, text)
 		return
 	}
 	switch f.Kind {
 	case mapping.Int, mapping.Bool:
-		v.checkInt(c, text, add)
+		k.checkInt(c, text, rep)
 		return
 	case mapping.Decimal:
-		v.checkDecimal(c, text, add)
+		k.checkDecimal(c, text, rep)
 		return
 	}
 	ok := true
 	switch {
 	case f.Check != "":
-		text, ok = rules[f.Check](v, c, text, add)
+		text, ok = rules[f.Check](k, c, text, rep)
 	case f.Class == mapping.Date:
-		text, ok = v.checkDate(c, text, add)
+		text, ok = k.checkDate(c, text, rep)
 	}
 	if !ok {
 		return
 	}
-	if k, args := v.checkLength(f, text); k != "" {
-		add(Error, k, args...)
+	if key, args := k.checkLength(f, text); key != "" {
+		rep.add(Error, key, args...)
 		c.hasD = false
 		return
 	}
 	c.text = text
-	c.out = text
+	c.ok = true
 }
 
 // checkInt reads an Int or Bool value.
-func (v *Validator) checkInt(c *cell, text string, add adder) {
-	n, k, ok := v.parseInt(c.f, text)
+func (k *Checker) checkInt(c *cell, text string, rep *reporter) {
+	n, key, ok := k.v.parseInt(c.f, text)
 	if !ok {
-		add(Error, k, text)
+		rep.add(Error, key, text)
 		return
 	}
 	c.n, c.text = n, strconv.Itoa(n)
-	c.out = json.Number(c.text)
+	c.ok, c.num = true, true
 }
 
 // checkDecimal reads a Decimal value.
-func (v *Validator) checkDecimal(c *cell, text string, add adder) {
+func (k *Checker) checkDecimal(c *cell, text string, rep *reporter) {
 	s, digits, ok := canonicalDecimal(text)
 	if !ok {
 		s, digits, ok = canonicalDecimal(stripCurrency(text))
 	}
 	if !ok {
-		add(Error, msgNotDecimal, text)
+		rep.add(Error, msgNotDecimal, text)
 		return
 	}
 	if digits > maxDecimalDigits {
-		add(Error, msgDecimalDigits, strconv.Itoa(maxDecimalDigits), text)
+		rep.add(Error, msgDecimalDigits, strconv.Itoa(maxDecimalDigits), text)
 		return
 	}
 	c.text = s
-	c.out = json.Number(s)
+	c.ok, c.num = true, true
 }
 
 // checkDate reads a date and writes it in the field's format.
-func (v *Validator) checkDate(c *cell, text string, add adder) (string, bool) {
+func (k *Checker) checkDate(c *cell, text string, rep *reporter) (string, bool) {
 	d, res := parseDate(text)
 	switch res {
 	case dateBad:
-		add(Error, msgDateFormat, text)
+		rep.add(Error, msgDateFormat, text)
 		return "", false
 	case dateImpossible:
-		add(Error, msgDateImpossible, text)
+		rep.add(Error, msgDateImpossible, text)
 		return "", false
 	}
-	format := v.dates[c.f.Code]
+	format := k.v.dates[c.f.Code]
 	if format == "" {
 		format = formatWestern
 		if formatLen(format) > c.f.MaxLen {
@@ -128,18 +135,18 @@ func (v *Validator) checkDate(c *cell, text string, add adder) (string, bool) {
 	}
 	out, ok := formatDate(d, format)
 	if !ok {
-		k := msgDateBeforeROC
+		key := msgDateBeforeROC
 		if d.y > 1911 {
-			k = msgDateROCRange
+			key = msgDateROCRange
 		}
-		add(Error, k, text)
+		rep.add(Error, key, text)
 		return "", false
 	}
 	switch res {
 	case dateSerial:
-		add(Warning, msgDateSerial, text, out)
+		rep.add(Warning, msgDateSerial, text, out)
 	case dateWithTime:
-		add(Warning, msgDateTime, text)
+		rep.add(Warning, msgDateTime, text)
 	}
 	c.d, c.hasD = d, true
 	return out, true
@@ -147,52 +154,52 @@ func (v *Validator) checkDate(c *cell, text string, add adder) (string, bool) {
 
 // checkDayOfMonth: 1-31, sent without leading zeros; "25日", "每月25號"
 // are 25, and "月底" (month end) is 31 with a warning.
-func checkDayOfMonth(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+func checkDayOfMonth(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
 	day, monthEnd := dayWords(text)
 	if monthEnd {
-		add(Warning, msgMonthEnd, text)
+		rep.add(Warning, msgMonthEnd, text)
 		return "31", true
 	}
 	n, ok, err := parseWhole(day)
 	if !ok || err != nil || n < 1 || n > 31 {
-		add(Error, msgClosingDay, text)
+		rep.add(Error, msgClosingDay, text)
 		return "", false
 	}
 	return strconv.Itoa(n), true
 }
 
 // checkBizID: 8 digits passing the 統一編號 checksum.
-func checkBizID(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+func checkBizID(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
 	switch {
 	case len(text) == 7 && allDigits(text) && bizIDValid("0"+text):
-		add(Error, msgBizID7Fix, text, "0"+text)
+		rep.add(Error, msgBizID7Fix, text, "0"+text)
 		return "", false
 	case len(text) == 7 && allDigits(text):
-		add(Error, msgBizID7, text)
+		rep.add(Error, msgBizID7, text)
 		return "", false
 	case len(text) != 8 || !allDigits(text):
-		add(Error, msgBizIDDigits, text)
+		rep.add(Error, msgBizIDDigits, text)
 		return "", false
 	case !bizIDValid(text):
-		add(Error, msgBizIDChecksum, text)
+		rep.add(Error, msgBizIDChecksum, text)
 		return "", false
 	}
 	return text, true
 }
 
 // checkCarrier: a mobile barcode carrier, upper-cased with a warning.
-func checkCarrier(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+func checkCarrier(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
 	up := strings.ToUpper(text)
 	if !carrierValid(up) && carrierValid("/"+up) {
-		add(Error, msgCarrierSlash, text, "/"+up)
+		rep.add(Error, msgCarrierSlash, text, "/"+up)
 		return "", false
 	}
 	if !carrierValid(up) {
-		add(Error, msgCarrierFormat, text)
+		rep.add(Error, msgCarrierFormat, text)
 		return "", false
 	}
 	if up != text {
-		add(Warning, msgCarrierUpper, text, up)
+		rep.add(Warning, msgCarrierUpper, text, up)
 	}
 	return up, true
 }
@@ -200,12 +207,12 @@ func checkCarrier(_ *Validator, _ *cell, text string, add adder) (string, bool) 
 // checkNationalID warns about a value that is not a valid national ID or
 // resident certificate number; it is upper-cased only when it has the form
 // of one (other numbers, a passport's, are kept as typed).
-func checkNationalID(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+func checkNationalID(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
 	switch up := strings.ToUpper(text); idCheck(up) {
 	case idNotID:
-		add(Warning, msgIDFormat, text)
+		rep.add(Warning, msgIDFormat, text)
 	case idBadSum:
-		add(Warning, msgIDChecksum, up)
+		rep.add(Warning, msgIDChecksum, up)
 		return up, true
 	default:
 		return up, true
@@ -214,9 +221,9 @@ func checkNationalID(_ *Validator, _ *cell, text string, add adder) (string, boo
 }
 
 // checkEmail warns about a value that does not look like an address.
-func checkEmail(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+func checkEmail(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
 	if !emailValid(text) {
-		add(Warning, msgEmail, text)
+		rep.add(Warning, msgEmail, text)
 	}
 	return text, true
 }
@@ -226,9 +233,9 @@ func checkEmail(_ *Validator, _ *cell, text string, add adder) (string, bool) {
 // 10 digits (mobile 09xx-xxx-xxx, 02-xxxx-xxxx, 04-xxxx-xxxx, 037-xxxxxx,
 // ...), and a local number without its area code has at most 8, so nine
 // digits without the 0 are a number Excel stored as a number.
-func checkLeadingZero(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+func checkLeadingZero(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
 	if len(text) == 9 && text[0] >= '2' && text[0] <= '9' && allDigits(text) {
-		add(Warning, msgPhoneZero, text)
+		rep.add(Warning, msgPhoneZero, text)
 	}
 	return text, true
 }
@@ -236,16 +243,11 @@ func checkLeadingZero(_ *Validator, _ *cell, text string, add adder) (string, bo
 // checkCodeZeros warns about an all-digit code shorter than the file's
 // zero-padded codes of the same field ("123" after "00042"): Excel drops
 // the leading zeros of a code it stores as a number.
-func checkCodeZeros(v *Validator, c *cell, text string, add adder) (string, bool) {
-	if text == "" || !allDigits(text) {
-		return text, true
-	}
-	w := v.codeWidth[c.f.Code]
-	switch {
-	case text[0] == '0' && len(text) > len(w):
-		v.codeWidth[c.f.Code] = text
-	case w != "" && len(text) < len(w) && text[0] != '0':
-		add(Warning, msgCodeZero, text, w)
+//
+// The comparison needs the rows before, so it is left to Remember.
+func checkCodeZeros(k *Checker, c *cell, text string, _ *reporter) (string, bool) {
+	if text != "" && allDigits(text) {
+		k.r.zeros = append(k.r.zeros, pendingZero{f: c.f, col: c.col, order: c.order, text: text})
 	}
 	return text, true
 }
@@ -253,7 +255,7 @@ func checkCodeZeros(v *Validator, c *cell, text string, add adder) (string, bool
 // checkStaffCode refuses a person's name where a staff code is expected:
 // two to four Chinese characters and nothing else ("王小明"). A code that
 // mixes letters or digits with Chinese ("北01") passes.
-func checkStaffCode(_ *Validator, _ *cell, text string, add adder) (string, bool) {
+func checkStaffCode(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
 	n := 0
 	for _, r := range text {
 		if !unicode.Is(unicode.Han, r) {
@@ -262,7 +264,7 @@ func checkStaffCode(_ *Validator, _ *cell, text string, add adder) (string, bool
 		n++
 	}
 	if n >= 2 {
-		add(Error, msgStaffName, text)
+		rep.add(Error, msgStaffName, text)
 		return "", false
 	}
 	return text, true

@@ -108,16 +108,19 @@ func canonicalDecimal(s string) (out string, digits int, ok bool) {
 	if intPart == "" {
 		intPart = "0"
 	}
-	var b strings.Builder
+	b := make([]byte, 0, 64)
 	if neg {
-		b.WriteByte('-')
+		b = append(b, '-')
 	}
-	b.WriteString(intPart)
+	b = append(b, intPart...)
 	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
+		b = append(b, '.')
+		b = append(b, frac...)
 	}
-	return b.String(), digits, true
+	if string(b) == s {
+		return s, digits, true // already canonical: no copy
+	}
+	return string(b), digits, true
 }
 
 // date is a calendar date without a time zone.
@@ -165,9 +168,26 @@ func formatDate(d date, format string) (string, bool) {
 		if format == mapping.DateROCDot {
 			sep = "."
 		}
-		return fmt.Sprintf("%03d%s%02d%s%02d", y, sep, d.m, sep, d.d), true
+		return datePadded(y, 3, sep, d), true
 	}
-	return fmt.Sprintf("%04d%s%02d%s%02d", y, sep, d.m, sep, d.d), true
+	return datePadded(y, 4, sep, d), true
+}
+
+// datePadded writes y zero-padded to yearDigits digits (more when it is
+// longer), then the month and day as two digits, separated by sep.
+func datePadded(y, yearDigits int, sep string, d date) string {
+	b := make([]byte, 0, 16)
+	for n, w := y, 1; w < yearDigits; w++ {
+		if n /= 10; n == 0 {
+			b = append(b, '0')
+		}
+	}
+	b = strconv.AppendInt(b, int64(y), 10)
+	b = append(b, sep...)
+	b = append(b, byte('0'+d.m/10%10), byte('0'+d.m%10))
+	b = append(b, sep...)
+	b = append(b, byte('0'+d.d/10%10), byte('0'+d.d%10))
+	return string(b)
 }
 
 // formatLen is the length of a date written in a format (for years with
@@ -234,12 +254,12 @@ func parseDate(s string) (date, dateResult) {
 		}
 		ys, ms, ds = strings.TrimSpace(y), strings.TrimSpace(m), strings.TrimSpace(d)
 	case strings.ContainsAny(s, "/-."):
-		parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
-		if len(parts) == 2 && !roc && result == dateOK && allDigits(parts[0]) && allDigits(parts[1]) && len(parts[0]) <= 6 &&
+		parts, n := dateFields(s)
+		if n == 2 && !roc && result == dateOK && allDigits(parts[0]) && allDigits(parts[1]) && len(parts[0]) <= 6 &&
 			strings.Count(s, ".") == 1 && !strings.ContainsAny(s, "/-") {
 			return serialDate(parts[0])
 		}
-		if len(parts) != 3 || strings.Count(s, "/")+strings.Count(s, "-")+strings.Count(s, ".") != 2 {
+		if n != 3 || strings.Count(s, "/")+strings.Count(s, "-")+strings.Count(s, ".") != 2 {
 			return date{}, dateBad
 		}
 		ys, ms, ds = parts[0], parts[1], parts[2]
@@ -275,6 +295,30 @@ func parseDate(s string) (date, dateResult) {
 		return date{}, dateImpossible
 	}
 	return dt, result
+}
+
+// dateFields splits s at '/', '-' and '.' like strings.FieldsFunc (empty
+// fields dropped), into a small array: a date has at most 3 fields, and
+// a longer result only has to be told apart from 2 or 3.
+// n is how many fields there are; only the first 4 are kept.
+func dateFields(s string) (parts [4]string, n int) {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '/' && s[i] != '-' && s[i] != '.' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			if n < len(parts) {
+				parts[n] = s[start:i]
+			}
+			n++
+			start = -1
+		}
+	}
+	return parts, n
 }
 
 // parseTime reads HH:MM or HH:MM:SS (seconds may have a fraction) and

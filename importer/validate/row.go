@@ -2,12 +2,13 @@ package validate
 
 import (
 	"encoding/json"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/custimport/custimport/mapping"
+	"golang.org/x/text/encoding"
 )
 
 // cell is one field's value in a row.
@@ -17,12 +18,21 @@ type cell struct {
 	col   int
 	raw   string // trimmed text as typed
 	text  string // normalised text
-	out   any    // payload value; nil when the value has an error
+	ok    bool   // the value passed its checks and is sent
+	num   bool   // sent as a JSON number (Int, Bool, Decimal fields)
 	n     int    // the value of an Int or Bool field
 	d     date   // the date of a date field
 	hasD  bool
 	// conflict is set when several columns give the field different values.
 	conflict bool
+}
+
+// value is the cell's payload value: json.Number or string.
+func (c *cell) value() any {
+	if c.num {
+		return json.Number(c.text)
+	}
+	return c.text
 }
 
 // ordered is a problem with its field's position, for sorting.
@@ -31,12 +41,55 @@ type ordered struct {
 	order int
 }
 
-// row is one row's cells while it is checked.
+// noBlank marks a field with no blank cell in row.blank.
+const noBlank = -2
+
+// row is one row's cells while it is checked. A Checker keeps one and
+// reuses it, with its cells' storage, row after row.
 type row struct {
-	cells    []*cell        // by catalog index
-	extra    []*cell        // fields not in the catalog
-	blankCol map[string]int // column of a blank cell, for problems about missing values
-	probs    []ordered
+	cells []*cell // by catalog index
+	extra []*cell // fields not in the catalog
+	store []cell  // storage of the cells, reused
+	blank []int   // by catalog index: the column of its first blank cell, or noBlank
+	probs []ordered
+	zeros []pendingZero // code_zeros values, for Remember
+}
+
+// newCell returns a zeroed cell from the row's storage.
+func (r *row) newCell() *cell {
+	if len(r.store) < cap(r.store) {
+		r.store = r.store[:len(r.store)+1]
+		c := &r.store[len(r.store)-1]
+		*c = cell{}
+		return c
+	}
+	return &cell{} // more fields than the storage holds: rare
+}
+
+// reset empties the row for the next one.
+func (r *row) reset(n int) {
+	if r.cells == nil {
+		r.cells = make([]*cell, n)
+		r.blank = make([]int, n)
+		r.store = make([]cell, 0, n+8)
+	}
+	clear(r.cells)
+	for i := range r.blank {
+		r.blank[i] = noBlank
+	}
+	r.extra, r.store, r.probs, r.zeros = r.extra[:0], r.store[:0], r.probs[:0], r.zeros[:0]
+}
+
+// each calls fn for the row's cells, catalog fields first.
+func (r *row) each(fn func(*cell)) {
+	for _, c := range r.cells {
+		if c != nil {
+			fn(c)
+		}
+	}
+	for _, c := range r.extra {
+		fn(c)
+	}
 }
 
 // get returns the cell of a catalog field, nil when blank or unknown.
@@ -48,20 +101,51 @@ func (v *Validator) get(r *row, code string) *cell {
 	return r.cells[i]
 }
 
-// all returns the row's cells, catalog fields first.
-func (r *row) all() []*cell {
-	out := make([]*cell, 0, len(r.cells)+len(r.extra))
-	for _, c := range r.cells {
-		if c != nil {
-			out = append(out, c)
-		}
+// Checker checks rows on their own: Check is the part of Validate that
+// does not depend on other rows. Several Checkers of one Validator may
+// run at once, one per goroutine; each keeps its own scratch space, so a
+// row checks without allocating when it has no problem.
+type Checker struct {
+	v       *Validator
+	r       row
+	rep     reporter
+	big5Len map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
+	enc     *encoding.Encoder
+}
+
+// NewChecker returns a Checker for v's configuration.
+func (v *Validator) NewChecker() *Checker {
+	k := &Checker{v: v}
+	if v.big5 {
+		k.big5Len = make(map[rune]int)
 	}
-	for _, c := range r.extra {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out
+	return k
+}
+
+// Checked is a row checked on its own: Validator.Remember completes it
+// with the checks against earlier rows.
+type Checked struct {
+	o       Outcome
+	code    *pendingCode
+	zeros   []pendingZero
+	payload bool // build the payload when the row stays valid
+}
+
+// pendingCode is a valid customer code, to look up among earlier rows'.
+type pendingCode struct {
+	text  string
+	col   int
+	field *mapping.Field
+	order int
+}
+
+// pendingZero is an all-digit value of a code_zeros field, to compare
+// with the zero-padded codes of earlier rows.
+type pendingZero struct {
+	f     *mapping.Field
+	col   int
+	order int
+	text  string
 }
 
 // Validate checks one row. line is the row number the user sees (used in
@@ -69,59 +153,88 @@ func (r *row) all() []*cell {
 // the same field must agree. Fields of Config.Defaults fill blanks.
 //
 // Validate remembers the row's CCODE: a later row with the same code is
-// an error naming this line.
+// an error naming this line. It is Check then Remember.
 func (v *Validator) Validate(line int, values []Value) Outcome {
-	r := v.collect(values)
-	all := r.all()
-	for _, c := range all {
+	if v.own == nil {
+		v.own = v.NewChecker()
+	}
+	return v.Remember(line, v.own.Check(values))
+}
+
+// Check checks one row's values on their own and with each other; what
+// needs the rows before it (duplicate codes, codes that lost their
+// leading zeros) is left to Remember.
+func (k *Checker) Check(values []Value) Checked {
+	v, r := k.v, &k.r
+	k.collect(values)
+	r.each(func(c *cell) {
 		if !c.conflict { // a conflict is already reported
-			v.checkCell(c, &r.probs)
+			k.checkCell(c, &r.probs)
 		}
-	}
-	o := v.rowChecks(line, r)
-	sort.SliceStable(r.probs, func(i, j int) bool {
-		if r.probs[i].Severity != r.probs[j].Severity {
-			return r.probs[i].Severity < r.probs[j].Severity
-		}
-		return r.probs[i].order < r.probs[j].order
 	})
-	if len(r.probs) > 0 {
-		o.Problems = make([]Problem, len(r.probs))
-		for i, p := range r.probs {
-			o.Problems[i] = p.Problem
+	var ch Checked
+	ch.o = k.rowChecks()
+	ch.o.Problems = sortedProblems(r.probs)
+	if code := v.get(r, mapping.CCODE); code != nil && code.ok {
+		ch.code = &pendingCode{text: code.text, col: code.col, field: code.f, order: code.order}
+	}
+	if len(r.zeros) > 0 {
+		ch.zeros = slices.Clone(r.zeros)
+	}
+	if ch.o.Valid() && !v.noPayload {
+		ch.o.Payload = k.payload(ch.o.EditItem)
+	}
+	return ch
+}
+
+// payload builds the row's `Main` object.
+func (k *Checker) payload(editItem int) Payload {
+	r := &k.r
+	p := make(Payload, len(r.cells)+3)
+	r.each(func(c *cell) {
+		if c.ok {
+			p[c.f.Code] = c.value()
 		}
-	}
-	if !o.Valid() {
-		return o
-	}
-	p := make(Payload, len(all)+3)
-	for _, c := range all {
-		if c.out != nil {
-			p[c.f.Code] = c.out
-		}
-	}
-	if v.get(r, mapping.CCODE) == nil {
+	})
+	if k.v.get(r, mapping.CCODE) == nil {
 		p[mapping.CCODE] = ""
 		p[mapping.AutoCCODE] = json.Number("1")
 	}
-	p[mapping.EditItem] = json.Number(strconv.Itoa(o.EditItem))
-	o.Payload = p
-	return o
+	p[mapping.EditItem] = json.Number(strconv.Itoa(editItem))
+	return p
+}
+
+// sortedProblems returns the problems errors first, then in field order;
+// nil when there are none.
+func sortedProblems(probs []ordered) []Problem {
+	if len(probs) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(probs, func(a, b ordered) int {
+		if a.Severity != b.Severity {
+			return int(a.Severity) - int(b.Severity)
+		}
+		return a.order - b.order
+	})
+	out := make([]Problem, len(probs))
+	for i, p := range probs {
+		out[i] = p.Problem
+	}
+	return out
 }
 
 // collect gathers the row's values into cells, one per field; several
 // columns with different values for one field are a conflict. Defaults
 // fill the fields left without a value.
-func (v *Validator) collect(values []Value) *row {
-	r := &row{cells: make([]*cell, len(v.fields)), blankCol: make(map[string]int)}
+func (k *Checker) collect(values []Value) {
+	v, r := k.v, &k.r
+	r.reset(len(v.fields))
 	for _, val := range values {
 		raw := trim(val.Text)
-		i, known := v.cat.Index(val.Field.Code)
+		i, known := v.index(val.Field)
 		if raw == "" {
-			if known {
-				if _, ok := r.blankCol[v.fields[i].Code]; !ok {
-					r.blankCol[v.fields[i].Code] = val.Column
-				}
+			if known && r.blank[i] == noBlank {
+				r.blank[i] = val.Column
 			}
 			continue
 		}
@@ -142,16 +255,21 @@ func (v *Validator) collect(values []Value) *row {
 		if known {
 			f = &v.fields[i]
 		}
-		*slot = &cell{f: f, order: i, col: val.Column, raw: raw}
+		c := r.newCell()
+		c.f, c.order, c.col, c.raw = f, i, val.Column, raw
+		*slot = c
 	}
 	for i, d := range v.defaults {
 		if d != nil && r.cells[i] == nil {
-			c := *d
-			r.cells[i] = &c
+			c := r.newCell()
+			*c = *d
+			r.cells[i] = c
 		}
 	}
-	return r
 }
+
+// index is the catalog index of a value's field.
+func (v *Validator) index(f *mapping.Field) (int, bool) { return v.cat.Index(f.Code) }
 
 // extraSlot returns the slot of a field that is not in the catalog, and
 // its order (after the catalog's n fields).
@@ -165,48 +283,48 @@ func (r *row) extraSlot(code string, n int) (**cell, int) {
 	return &r.extra[len(r.extra)-1], n + len(r.extra) - 1
 }
 
-// rowChecks decides EditItem and checks what involves several fields:
-// the code and the automatic code, fields required on add, add-only
-// fields on an update, date order and duplicate codes.
-func (v *Validator) rowChecks(line int, r *row) Outcome {
-	add := func(code string, c *cell, sev Severity, k msgKey, args ...string) {
-		i, _ := v.cat.Index(code)
-		col, ok := r.blankCol[v.fields[i].Code]
-		if c != nil {
-			col = c.col
-		} else if !ok {
-			col = -1
-		}
-		r.probs = append(r.probs, ordered{v.problem(&v.fields[i], col, sev, k, args...), i})
+// rowAdd reports a row-level problem about a catalog field: at its cell,
+// or at the column of its blank cell, or at no column.
+func (k *Checker) rowAdd(code string, c *cell, sev Severity, key msgKey, args ...string) {
+	v, r := k.v, &k.r
+	i, _ := v.cat.Index(code)
+	col := r.blank[i]
+	if c != nil {
+		col = c.col
+	} else if col == noBlank {
+		col = -1
 	}
+	r.probs = append(r.probs, ordered{v.problem(&v.fields[i], col, sev, key, args...), i})
+}
+
+// rowChecks decides EditItem and checks what involves several fields of
+// the row: the code and the automatic code, fields required on add,
+// add-only fields on an update, and date order.
+func (k *Checker) rowChecks() Outcome {
+	v, r := k.v, &k.r
 	var o Outcome
 	code := v.get(r, mapping.CCODE)
-	o.EditItem = v.editItem(r, add)
+	o.EditItem = k.editItem()
 	o.Create = code == nil || o.EditItem == mapping.EditAdd
 	if code != nil {
 		o.Code = code.text
 	}
-	for i, f := range v.fields {
-		c := r.cells[i]
+	for i := range v.fields {
+		f, c := &v.fields[i], r.cells[i]
 		if c == nil {
 			if f.RequiredOnAdd && o.Create {
-				add(f.Code, nil, Error, msgCreditRequired)
+				k.rowAdd(f.Code, nil, Error, msgCreditRequired)
 			}
 			continue
 		}
-		if f.AddOnly && f.Code != mapping.AutoCCODE && c.out != nil && !o.Create {
-			add(f.Code, c, Warning, msgPosBonus, strconv.Itoa(o.EditItem), c.text)
+		if f.AddOnly && f.Code != mapping.AutoCCODE && c.ok && !o.Create {
+			k.rowAdd(f.Code, c, Warning, msgPosBonus, strconv.Itoa(o.EditItem), c.text)
 		}
-		if e := v.get(r, f.NotAfter); f.NotAfter != "" && c.hasD && e != nil && e.hasD && e.d.before(c.d) {
-			add(f.Code, c, Warning, msgWebDates, e.text, c.text)
+		if f.NotAfter == "" || !c.hasD {
+			continue
 		}
-	}
-	if code != nil && code.out != nil {
-		if first, dup := v.seen.first(code.text); dup {
-			add(mapping.CCODE, code, Error, msgDuplicate, strconv.Itoa(first), code.text)
-		} else {
-			v.seen.add(code.text, line)
-			v.caseDuplicate(line, code, add)
+		if e := v.get(r, f.NotAfter); e != nil && e.hasD && e.d.before(c.d) {
+			k.rowAdd(f.Code, c, Warning, msgWebDates, e.text, c.text)
 		}
 	}
 	return o
@@ -215,10 +333,11 @@ func (v *Validator) rowChecks(line int, r *row) Outcome {
 // editItem decides the row's EditItem: the column when it holds a valid
 // value, else the mode; a blank code creates with an automatic code
 // (except in update mode, where it is an error).
-func (v *Validator) editItem(r *row, add func(string, *cell, Severity, msgKey, ...string)) int {
+func (k *Checker) editItem() int {
+	v, r := k.v, &k.r
 	code, auto, edit := v.get(r, mapping.CCODE), v.get(r, mapping.AutoCCODE), v.get(r, mapping.EditItem)
 	editItem := mapping.EditAuto
-	editFromColumn := edit != nil && edit.out != nil
+	editFromColumn := edit != nil && edit.ok
 	switch {
 	case editFromColumn:
 		editItem = edit.n
@@ -228,45 +347,97 @@ func (v *Validator) editItem(r *row, add func(string, *cell, Severity, msgKey, .
 		editItem = mapping.EditUpdate
 	}
 	if code != nil {
-		if auto != nil && auto.out != nil && auto.n == 1 {
-			add(mapping.AutoCCODE, auto, Error, msgAutoWithCode, code.text, auto.raw)
+		if auto != nil && auto.ok && auto.n == 1 {
+			k.rowAdd(mapping.AutoCCODE, auto, Error, msgAutoWithCode, code.text, auto.raw)
 		}
 		return editItem
 	}
 	switch {
 	case editItem == mapping.EditUpdate && editFromColumn:
-		add(mapping.CCODE, nil, Error, msgEditNeedsCode)
+		k.rowAdd(mapping.CCODE, nil, Error, msgEditNeedsCode)
 	case editItem == mapping.EditUpdate:
-		add(mapping.CCODE, nil, Error, msgUpdateNeedsCode)
+		k.rowAdd(mapping.CCODE, nil, Error, msgUpdateNeedsCode)
 	default:
 		editItem = mapping.EditAdd
 	}
-	if auto != nil && auto.out != nil && auto.n == 0 {
-		add(mapping.AutoCCODE, auto, Error, msgBlankCodeNoAuto, auto.raw)
+	if auto != nil && auto.ok && auto.n == 0 {
+		k.rowAdd(mapping.AutoCCODE, auto, Error, msgBlankCodeNoAuto, auto.raw)
 	}
 	return editItem
 }
 
-// caseDuplicate warns about a code that differs from an earlier row's only
-// by case ("a001" after "A001"): TMS may well treat them as one customer.
+// Remember completes a checked row with what depends on the rows before
+// it, and remembers what later rows are compared with: a code already
+// seen is an error naming its first line, one that differs only by case
+// a warning, and an all-digit code shorter than the file's zero-padded
+// ones a warning. Rows must be remembered in file order, from one
+// goroutine at a time.
+func (v *Validator) Remember(line int, ch Checked) Outcome {
+	o := ch.o
+	var probs []ordered
+	add := func(f *mapping.Field, col, order int, sev Severity, key msgKey, args ...string) {
+		probs = append(probs, ordered{v.problem(f, col, sev, key, args...), order})
+	}
+	for _, z := range ch.zeros {
+		w := v.codeWidth[z.f.Code]
+		switch {
+		case z.text[0] == '0' && len(z.text) > len(w):
+			v.codeWidth[z.f.Code] = z.text
+		case w != "" && len(z.text) < len(w) && z.text[0] != '0':
+			add(z.f, z.col, z.order, Warning, msgCodeZero, z.text, w)
+		}
+	}
+	if c := ch.code; c != nil {
+		if first, dup := v.seen.first(c.text); dup {
+			add(c.field, c.col, c.order, Error, msgDuplicate, strconv.Itoa(first), c.text)
+		} else {
+			v.seen.add(c.text, line)
+			if first, dup := v.caseDuplicate(line, c.text); dup {
+				add(c.field, c.col, c.order, Warning, msgCaseDuplicate, strconv.Itoa(first), c.text)
+			}
+		}
+	}
+	if len(probs) == 0 {
+		return o
+	}
+	all := make([]ordered, 0, len(o.Problems)+len(probs))
+	for _, p := range o.Problems {
+		all = append(all, ordered{p, v.order(p)})
+	}
+	o.Problems = sortedProblems(append(all, probs...))
+	if !o.Valid() {
+		o.Payload = nil
+	}
+	return o
+}
+
+// order is a problem's position for sorting: its field's catalog index,
+// past the catalog for other fields.
+func (v *Validator) order(p Problem) int {
+	if i, ok := v.cat.Index(p.Field); ok && p.Field != "" {
+		return i
+	}
+	return len(v.fields)
+}
+
+// caseDuplicate finds a code that differs from an earlier row's only by
+// case ("a001" after "A001"): TMS may well treat them as one customer.
 // Codes without letters are left to the exact duplicate check.
 //
 // Only codes with lower-case letters are kept a second time (upper-cased,
 // in v.folded); an upper-case code is found in v.seen itself, so a file
 // of upper-case codes costs no more memory than before.
-func (v *Validator) caseDuplicate(line int, code *cell, add func(string, *cell, Severity, msgKey, ...string)) {
-	if strings.IndexFunc(code.text, unicode.IsLetter) < 0 {
-		return
+func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
+	if strings.IndexFunc(code, unicode.IsLetter) < 0 {
+		return 0, false
 	}
-	up := strings.ToUpper(code.text) // no copy when it is upper-case already
+	up := strings.ToUpper(code) // no copy when it is upper-case already
 	first, dup := v.folded.first(up)
-	if !dup && up != code.text {
+	if !dup && up != code {
 		first, dup = v.seen.first(up)
 	}
-	if dup {
-		add(mapping.CCODE, code, Warning, msgCaseDuplicate, strconv.Itoa(first), code.text)
-	}
-	if up != code.text && !dup {
+	if up != code && !dup {
 		v.folded.add(up, line)
 	}
+	return first, dup
 }

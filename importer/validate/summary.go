@@ -3,6 +3,10 @@ package validate
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
 
 	"github.com/custimport/custimport/mapping"
 )
@@ -42,10 +46,46 @@ func foldLabel(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
+// labelStarts are the characters a folded label starts with.
+var labelStarts = func() map[rune]bool {
+	m := map[rune]bool{'共': true} // countLine
+	for _, w := range append(append([]string(nil), totalWords...), signWords...) {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = true
+	}
+	return m
+}()
+
+// mayBeLabel reports whether text, folded, could start like a label: a
+// cheap test before foldLabel, which most cells fail.
+func mayBeLabel(text string) bool {
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if n := width.LookupRune(r).Narrow(); n != 0 {
+			r = n
+		}
+		if r == '：' {
+			r = ':'
+		}
+		return labelStarts[unicode.ToLower(r)]
+	}
+	return false
+}
+
 // summaryLabel tells whether a cell is a totals or signature label. A
 // name that merely starts with such a word ("合計企業社", "審核顧問社")
 // is not.
 func summaryLabel(text string) labelKind {
+	if !mayBeLabel(text) {
+		return notLabel
+	}
+	return labelOf(text)
+}
+
+// labelOf is summaryLabel without its cheap first test.
+func labelOf(text string) labelKind {
 	s := foldLabel(text)
 	for _, w := range signWords {
 		if rest, ok := strings.CutPrefix(s, w); ok && (rest == "" || rest[0] == ':') {

@@ -45,7 +45,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/custimport/custimport/mapping"
-	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/traditionalchinese"
 )
 
@@ -167,6 +166,9 @@ type Config struct {
 	DateFormats map[string]string
 	// Catalog is the entity's field catalog; nil: mapping.Customers.
 	Catalog *mapping.Catalog
+	// NoPayload leaves Outcome.Payload nil even for a valid row: a
+	// dry-run that only reports what would be sent needs no payload.
+	NoPayload bool
 }
 
 // Modes.
@@ -199,8 +201,8 @@ type Validator struct {
 	codeWidth map[string]string
 	seen      *codeSet // CCODE → first line
 	folded    *codeSet // upper-cased CCODE with letters → first line
-	enc       *encoding.Encoder
-	big5Len   map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
+	noPayload bool     // Config.NoPayload
+	own       *Checker // Validate's Checker
 }
 
 // New returns a Validator for cfg. An unknown Lang, LengthUnit, Mode or
@@ -220,6 +222,7 @@ func New(cfg Config) (*Validator, error) {
 		dates:     make(map[string]string),
 		codeWidth: make(map[string]string),
 		defaults:  make([]*cell, cat.Len()),
+		noPayload: cfg.NoPayload,
 	}
 	for _, f := range v.fields {
 		if _, ok := rules[f.Check]; f.Check != "" && !ok {
@@ -255,8 +258,6 @@ func (v *Validator) setOptions(cfg Config) error {
 	case "", UnitChar:
 	case UnitBig5:
 		v.big5 = true
-		v.enc = traditionalchinese.Big5.NewEncoder()
-		v.big5Len = make(map[rune]int)
 	default:
 		return fmt.Errorf("%w: unknown length unit %q (want char or big5)", ErrConfig, cfg.LengthUnit)
 	}
@@ -316,7 +317,7 @@ func (v *Validator) setDefaults(defaults map[string]string) error {
 		}
 		c := &cell{f: f, order: i, col: -1, raw: raw}
 		var probs []ordered
-		v.checkCell(c, &probs)
+		v.NewChecker().checkCell(c, &probs)
 		for _, p := range probs {
 			if p.Severity == Error {
 				return fmt.Errorf("%w: default: %s", ErrConfig, p.Message)
@@ -329,10 +330,18 @@ func (v *Validator) setDefaults(defaults map[string]string) error {
 
 // U+3000, NBSP, zero-width space and a byte-order mark.
 func trim(s string) string {
+	if s == "" || (asciiSolid(s[0]) && asciiSolid(s[len(s)-1])) {
+		return s // the common case: nothing to trim
+	}
 	return strings.TrimFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 	})
 }
+
+// asciiSolid reports whether b is an ASCII byte other than a space or a
+// control character: text that starts and ends with one has nothing to
+// trim.
+func asciiSolid(b byte) bool { return b > ' ' && b < utf8.RuneSelf && b != 0x7f }
 
 // formulaErrors are the error values Excel shows in a cell whose formula
 // failed.
@@ -358,17 +367,17 @@ func isScientific(s string) bool {
 
 // checkLength checks an S(n) value's length in the configured unit; it
 // returns "" when the value fits.
-func (v *Validator) checkLength(f *mapping.Field, s string) (msgKey, []string) {
+func (k *Checker) checkLength(f *mapping.Field, s string) (msgKey, []string) {
 	if f.MaxLen <= 0 {
 		return "", nil
 	}
-	if !v.big5 {
+	if !k.v.big5 {
 		if n := utf8.RuneCountInString(s); n > f.MaxLen {
 			return msgTooLongChars, []string{strconv.Itoa(f.MaxLen), strconv.Itoa(n), s}
 		}
 		return "", nil
 	}
-	n, bad, ok := v.big5Bytes(s)
+	n, bad, ok := k.big5Bytes(s)
 	if !ok {
 		return msgNotBig5, []string{bad, s}
 	}
@@ -381,7 +390,7 @@ func (v *Validator) checkLength(f *mapping.Field, s string) (msgKey, []string) {
 // big5Bytes counts s's length in Big5 bytes. ok is false, with the
 // offending character, when Big5 cannot encode one of s's characters
 // (invalid UTF-8 included).
-func (v *Validator) big5Bytes(s string) (n int, bad string, ok bool) {
+func (k *Checker) big5Bytes(s string) (n int, bad string, ok bool) {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r < utf8.RuneSelf {
@@ -392,13 +401,16 @@ func (v *Validator) big5Bytes(s string) (n int, bad string, ok bool) {
 		if r == utf8.RuneError && size == 1 {
 			return 0, s[i : i+1], false
 		}
-		b, cached := v.big5Len[r]
+		b, cached := k.big5Len[r]
 		if !cached {
-			out, err := v.enc.Bytes([]byte(string(r)))
+			if k.enc == nil {
+				k.enc = traditionalchinese.Big5.NewEncoder()
+			}
+			out, err := k.enc.Bytes([]byte(string(r)))
 			if err == nil {
 				b = len(out)
 			}
-			v.big5Len[r] = b
+			k.big5Len[r] = b
 		}
 		if b == 0 {
 			return 0, string(r), false
@@ -510,6 +522,9 @@ func labelMatches(text string, c mapping.Choice) bool {
 // emailValid reports whether s is a plain address (no display name, no
 // angle brackets) that net/mail accepts, with a dot in the domain.
 func emailValid(s string) bool {
+	if plainEmail(s) {
+		return true // what net/mail surely accepts, without parsing
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
 		return false
@@ -517,4 +532,36 @@ func emailValid(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	domain := s[at+1:]
 	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// plainEmail reports whether s is an address of the plainest form, which
+// emailValid's parse always accepts: a local part of letters, digits and
+// ._+- and a domain of at least two labels of letters, digits and -, no
+// dot first, last or doubled. Other text is left to the full parse.
+func plainEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at < 1 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	return dotAtom(local, "._+-") && dotAtom(domain, ".-") && strings.IndexByte(domain, '.') > 0
+}
+
+// dotAtom reports whether s is ASCII letters, digits and the bytes of
+// extra, with no '.' first, last or twice in a row.
+func dotAtom(s, extra string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
+		case b == '.' && s[i-1] == '.':
+			return false
+		case strings.IndexByte(extra, b) < 0:
+			return false
+		}
+	}
+	return true
 }

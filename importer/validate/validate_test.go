@@ -783,7 +783,7 @@ func TestBig5Length(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			n, _, ok := v.big5Bytes(tt.in)
+			n, _, ok := v.NewChecker().big5Bytes(tt.in)
 			if n != tt.n || ok != tt.good {
 				t.Errorf("big5Bytes(%q): got %d %v, want %d %v", tt.in, n, ok, tt.n, tt.good)
 			}
@@ -868,7 +868,7 @@ func FuzzValidate(f *testing.F) {
 					if fd.Kind != mapping.String {
 						t.Fatalf("%s: string %q for kind %v", code, x, fd.Kind)
 					}
-					if k, _ := v.checkLength(&fd, x); k != "" {
+					if k, _ := v.NewChecker().checkLength(&fd, x); k != "" {
 						t.Fatalf("%s: %q longer than S(%d) in %s", code, x, fd.MaxLen, cfg.LengthUnit)
 					}
 				case json.Number:
@@ -890,7 +890,12 @@ func FuzzValidate(f *testing.F) {
 }
 
 func BenchmarkValidate(b *testing.B) {
-	v := mustNew(b, Config{})
+	b.Run("payload", func(b *testing.B) { benchmarkValidate(b, Config{}) })
+	b.Run("check-only", func(b *testing.B) { benchmarkValidate(b, Config{NoPayload: true}) })
+}
+
+func benchmarkValidate(b *testing.B, cfg Config) {
+	v := mustNew(b, cfg)
 	r := rowOf("CCODE", "C000001", "CNAM2", "小明", "CNAM1", "王小明股份有限公司", "Sex", "1 男性",
 		"CADD1", "台中市西屯區XX路123號", "CTELE", "04-24222299", "CPOS1", "111", "CPHONE", "０９３３５５５６６６",
 		"CTCOD", "04595257", "CBELE", "1,234,567.89", "CRDAT", "05", "EMAIL", "wang@example.com.tw",

@@ -1,0 +1,158 @@
+package validate
+
+import (
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/custimport/custimport/mapping"
+)
+
+// The fast paths give what the general code gives: each is checked against
+// the code it stands in for.
+
+// emailParsed is emailValid without its fast path.
+func emailParsed(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	domain := s[strings.LastIndexByte(s, '@')+1:]
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+func FuzzPlainEmail(f *testing.F) {
+	for _, s := range []string{"a@example.com", "wang.xm+tag@mail.example.com.tw", "a..b@x.com", ".a@x.com", "a.@x.com",
+		"a@x", "a@.x.com", "a@x.com.", "a@x..com", "@x.com", "a@b@c.com", "a b@x.com", "王@x.com", "a@-x-.com", "a_b@x_y.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if plainEmail(s) && !emailParsed(s) {
+			t.Fatalf("plainEmail(%q) is true, but net/mail refuses it", s)
+		}
+		if emailValid(s) != emailParsed(s) {
+			t.Fatalf("emailValid(%q) = %v, want %v", s, emailValid(s), emailParsed(s))
+		}
+	})
+}
+
+func TestPlainEmail(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"a@example.com", true},
+		{"wang.xm+tag@mail.example.com.tw", true},
+		{"a..b@x.com", false},
+		{"a@x", false},
+		{"a@x..com", false},
+		{"a b@x.com", false},
+		{"\"a\"@x.com", false}, // left to net/mail
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := plainEmail(tt.in); got != tt.want {
+				t.Errorf("plainEmail(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzDateFields(f *testing.F) {
+	for _, s := range []string{"2024/05/01", "113.05.01", "2024-5-1", "//1//2/", "1.2", "a/b/c/d/e/f", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+		parts, n := dateFields(s)
+		got := parts[:min(n, 4)]
+		if n != len(want) || !slices.Equal(got, want[:min(n, 4)]) {
+			t.Fatalf("dateFields(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func TestFormatDateAsSprintf(t *testing.T) {
+	for _, y := range []int{0, 1, 9, 10, 99, 100, 999, 1000, 1912, 2024, 9999, 12345} {
+		for _, md := range [][2]int{{1, 1}, {5, 9}, {12, 31}} {
+			d := date{y, md[0], md[1]}
+			for _, format := range []string{mapping.DateWestern, mapping.DateWesternDash, mapping.DateROC, mapping.DateROCDot} {
+				got, ok := formatDate(d, format)
+				var want string
+				switch format {
+				case mapping.DateWestern:
+					want = fmt.Sprintf("%04d/%02d/%02d", y, md[0], md[1])
+				case mapping.DateWesternDash:
+					want = fmt.Sprintf("%04d-%02d-%02d", y, md[0], md[1])
+				case mapping.DateROC, mapping.DateROCDot:
+					sep := map[string]string{mapping.DateROC: "/", mapping.DateROCDot: "."}[format]
+					if r := y - 1911; r >= 1 && r <= 999 {
+						want = fmt.Sprintf("%03d%s%02d%s%02d", r, sep, md[0], sep, md[1])
+					}
+				}
+				if got != want || ok != (want != "") {
+					t.Errorf("formatDate(%v, %s) = %q %v, want %q", d, format, got, ok, want)
+				}
+			}
+		}
+	}
+}
+
+// Several Checkers of one Validator run at once (go test -race) and give
+// what Validate gives one row at a time.
+func TestCheckersConcurrent(t *testing.T) {
+	rows := make([][]Value, 200)
+	for i := range rows {
+		rows[i] = rowOf("CCODE", fmt.Sprintf("%05d", i%150), "CNAM2", "小明", "CBELE", fmt.Sprint(i*10), "EMAIL", "a@x.com",
+			"CBIRD", "1990/5/1", "CRDAT", "05", "VIPNO", fmt.Sprint(i))
+	}
+	want := make([]Outcome, len(rows))
+	seq := mustNew(t, Config{})
+	for i, r := range rows {
+		want[i] = seq.Validate(i+2, r)
+	}
+	v := mustNew(t, Config{})
+	checked := make([]Checked, len(rows))
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			k := v.NewChecker()
+			for i := w; i < len(rows); i += 4 {
+				checked[i] = k.Check(rows[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, ch := range checked {
+		got := v.Remember(i+2, ch)
+		if comparable(got) != comparable(want[i]) {
+			t.Errorf("row %d:\n got %v\nwant %v", i+2, got, want[i])
+		}
+	}
+	if n := len(want[len(want)-1].Problems); n == 0 {
+		t.Error("the last row (a duplicate code) has no problem: the test checks nothing")
+	}
+}
+
+// comparable prints an outcome without the fields' addresses, which
+// differ between two validators.
+func comparable(o Outcome) string {
+	for i := range o.Problems {
+		o.Problems[i].field = nil
+	}
+	return fmt.Sprint(o)
+}
+
+func FuzzMayBeLabel(f *testing.F) {
+	for _, s := range []string{"合計", " 合 計 :", "ＴＯＴＡＬ 11", "Total", "共 11 筆", "製表人：王", "C0000001", "王小明", "　小計", "\t", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !mayBeLabel(s) && labelOf(s) != notLabel {
+			t.Fatalf("mayBeLabel(%q) is false, but it is a label", s)
+		}
+	})
+}
