@@ -70,12 +70,6 @@ func (p *preparer) fork() *preparer {
 	return &q
 }
 
-// prepare maps and validates one row: check then settle.
-func (p *preparer) prepare(it *item) {
-	p.check(it)
-	p.settle(it)
-}
-
 // check does what preparing a row needs of that row alone: it recognises
 // the rows not to check (fed back as done, skipped, hidden, totals) and
 // checks the others' values (validate.Checker.Check).

@@ -125,10 +125,9 @@ func (v *Validator) NewChecker() *Checker {
 // Checked is a row checked on its own: Validator.Remember completes it
 // with the checks against earlier rows.
 type Checked struct {
-	o       Outcome
-	code    *pendingCode
-	zeros   []pendingZero
-	payload bool // build the payload when the row stays valid
+	o     Outcome
+	code  *pendingCode
+	zeros []pendingZero
 }
 
 // pendingCode is a valid customer code, to look up among earlier rows'.
