@@ -78,34 +78,56 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		case <-finished:
 		}
 	}()
-	// The window bounds how many rows are between the reader and the
-	// writer: the reorder buffer never holds more.
-	window := make(chan struct{}, r.opts.Workers*4+16)
-	jobs := make(chan *item, r.opts.Workers)
-	done := make(chan *item, r.opts.Workers)
+	done := make(chan []*item, r.opts.Workers)
 	var g errgroup.Group
 	var readErr error
-	g.Go(func() error {
-		defer close(jobs)
-		readErr = r.produce(ctx, window, jobs)
-		return nil
-	})
-	var workers errgroup.Group
-	for range r.opts.Workers {
-		workers.Go(func() error {
-			for it := range jobs {
-				if it.send {
-					it.res = r.sendRow(ctx, it)
+	var window chan struct{}
+	if r.opts.DryRun {
+		// Nothing is sent: the rows go straight to the writer, in batches.
+		g.Go(func() error {
+			defer close(done)
+			var b []*item
+			readErr = r.produce(ctx, func(it *item) {
+				if b = append(b, it); len(b) == batchRows {
+					done <- b
+					b = nil
 				}
-				done <- it
+			})
+			if len(b) > 0 {
+				done <- b
 			}
 			return nil
 		})
+	} else {
+		// The window bounds how many rows are between the checker and
+		// the writer: the reorder buffer never holds more.
+		window = make(chan struct{}, r.opts.Workers*4+16)
+		jobs := make(chan *item, r.opts.Workers)
+		g.Go(func() error {
+			defer close(jobs)
+			readErr = r.produce(ctx, func(it *item) {
+				window <- struct{}{}
+				jobs <- it
+			})
+			return nil
+		})
+		var workers errgroup.Group
+		for range r.opts.Workers {
+			workers.Go(func() error {
+				for it := range jobs {
+					if it.send {
+						it.res = r.sendRow(ctx, it)
+					}
+					done <- []*item{it}
+				}
+				return nil
+			})
+		}
+		g.Go(func() error {
+			defer close(done)
+			return workers.Wait()
+		})
 	}
-	g.Go(func() error {
-		defer close(done)
-		return workers.Wait()
-	})
 	writeErr := r.collect(done, window)
 	if err := g.Wait(); err != nil && writeErr == nil {
 		writeErr = err
@@ -115,12 +137,11 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 
 // produce reads every row, prepares and decides it, and queues it.
 // Its error is the input's, after which no row is read.
-func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *item) error {
+func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	rows := r.rowsAfterHeader()
 	defer func() { r.hidden = rows.hidden }()
 	return checkRows(rows, r.prep, func(it *item) {
 		r.noteUnlabelled(it.unlabelled)
-		window <- struct{}{}
 		if it.send {
 			r.decide(ctx, it)
 		}
@@ -128,35 +149,47 @@ func (r *run) produce(ctx context.Context, window chan struct{}, jobs chan<- *it
 			it.send = false
 			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
 		}
-		r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
-		jobs <- it
+		if r.job.listening() {
+			r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
+		}
+		queue(it)
 	})
 }
 
 // collect writes finished rows in input order, counts them and tells
-// the subscribers.
-func (r *run) collect(done <-chan *item, window <-chan struct{}) error {
+// the subscribers. Each row frees a place in window, if any. After a
+// write fails nothing more is written; its error is returned.
+func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 	var writeErr error
 	var buf reorder
 	tell := r.newTeller()
 	defer tell.last()
-	for it := range done {
-		for _, it := range buf.add(it) {
-			if writeErr == nil {
-				if writeErr = r.writeRow(it); writeErr != nil {
-					// Nothing more is sent once its outcome cannot be written.
-					r.brake.stop(fmt.Errorf("%w: %s: %w", errResults, r.out, writeErr))
+	for finished := range done {
+		for _, it := range finished {
+			for _, it := range buf.add(it) {
+				if writeErr == nil {
+					if writeErr = r.writeRow(it); writeErr != nil {
+						// Nothing more is sent once its outcome cannot be written.
+						r.brake.stop(fmt.Errorf("%w: %s: %w", errResults, r.out, writeErr))
+					}
+				}
+				r.count(it)
+				tell.row(it.res)
+				if window != nil {
+					<-window
 				}
 			}
-			r.sum.add(it.res, errorKeys(it))
-			if it.decision.Unchanged && it.res.Status == StatusOK {
-				r.sum.Unchanged++
-			}
-			tell.row(it.res)
-			<-window
 		}
 	}
 	return writeErr
+}
+
+// count adds a written row to the summary.
+func (r *run) count(it *item) {
+	r.sum.add(it.res, errorKeys(it))
+	if it.decision.Unchanged && it.res.Status == StatusOK {
+		r.sum.Unchanged++
+	}
 }
 
 // writeRow writes a finished row at its input row number: the rows
@@ -273,7 +306,9 @@ func (r *run) newTeller() *teller { return &teller{r: r, counts: map[Status]int{
 func (t *teller) row(res Result) {
 	t.done++
 	t.counts[res.Status]++
-	t.r.job.emit(RowFinished{Result: res})
+	if t.r.job.listening() {
+		t.r.job.emit(RowFinished{Result: res})
+	}
 	if now := time.Now(); now.Sub(t.lastTell) >= progressEvery {
 		t.lastTell = now
 		t.progress()

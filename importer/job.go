@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrStoppedByUser is the Stopped event's error when Stop was called or
@@ -22,6 +23,7 @@ type Job struct {
 
 	subMu sync.Mutex // serialises the calls to subscribers
 	subs  map[int]func(Event)
+	nSubs atomic.Int32 // len(subs), read without the lock
 	nextS int
 
 	gate gate
@@ -49,14 +51,20 @@ func (j *Job) Subscribe(fn func(Event)) (unsubscribe func()) {
 	id := j.nextS
 	j.nextS++
 	j.subs[id] = fn
+	j.nSubs.Store(int32(len(j.subs)))
 	return func() {
 		j.subMu.Lock()
 		defer j.subMu.Unlock()
 		delete(j.subs, id)
+		j.nSubs.Store(int32(len(j.subs)))
 	}
 }
 
 // emit sends ev to every subscriber.
+// listening reports whether anyone subscribed: the events of every row
+// are not even made when nobody listens.
+func (j *Job) listening() bool { return j.nSubs.Load() > 0 }
+
 func (j *Job) emit(ev Event) {
 	j.subMu.Lock()
 	defer j.subMu.Unlock()

@@ -20,6 +20,7 @@ type layout struct {
 	text    []int  // results columns of text fields (codes, phones, 統編): formatted as text
 	status  int    // input column of ImportStatus, -1 when none
 	ccode   int    // input column of ImportCCODE, -1 when none
+	buf     []results.Cell
 }
 
 func newLayout(h mapping.Header) *layout {
@@ -64,15 +65,20 @@ func (l *layout) above(lead []source.Record, headerLine int) [][]string {
 	return rows
 }
 
-// cells builds one results row.
+// cells builds one results row, in a slice valid until the next call
+// (one goroutine, the writer's, calls it).
 func (l *layout) cells(it *item) []results.Cell {
-	byColumn := map[int][]string{}
+	var byColumn map[int][]string
 	for _, p := range it.outcome.Problems {
 		if p.Severity == validate.Error && p.Column >= 0 {
+			if byColumn == nil {
+				byColumn = map[int][]string{}
+			}
 			byColumn[p.Column] = append(byColumn[p.Column], p.Message)
 		}
 	}
-	out := make([]results.Cell, 0, len(l.header))
+	out := l.buf[:0]
+	defer func() { l.buf = out[:0] }()
 	for k, i := range l.keep {
 		c := results.Cell{Numeric: l.numeric[k]}
 		if i < len(it.rec.Cells) {
@@ -84,13 +90,14 @@ func (l *layout) cells(it *item) []results.Cell {
 		out = append(out, c)
 	}
 	r := it.res
-	return append(out,
+	out = append(out,
 		results.Cell{Value: string(r.Status)},
 		results.Cell{Value: r.CCODE},
 		results.Cell{Value: r.ErrorCode},
 		results.Cell{Value: r.Message},
 		results.Cell{Value: r.Warnings},
 	)
+	return out
 }
 
 // summarySheet is the Summary sheet: counts per status, then per error.

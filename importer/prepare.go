@@ -39,6 +39,7 @@ type item struct {
 type preparer struct {
 	hdr           mapping.Header
 	fields        []mapping.Column // hdr.Fields()
+	labelled      int              // the header's leading columns with text
 	lay           *layout
 	v             *validate.Validator
 	k             *validate.Checker // this goroutine's
@@ -59,7 +60,22 @@ var (
 
 // newPreparer returns a preparer of rows under hdr, validating with v.
 func newPreparer(hdr mapping.Header, v *validate.Validator) *preparer {
-	return &preparer{hdr: hdr, fields: hdr.Fields(), v: v, k: v.NewChecker()}
+	p := &preparer{hdr: hdr, fields: hdr.Fields(), v: v, k: v.NewChecker()}
+	for p.labelled < len(hdr.Columns) && strings.TrimSpace(hdr.Columns[p.labelled].Header) != "" {
+		p.labelled++
+	}
+	return p
+}
+
+// unlabelled returns the columns where cells hold data under no header
+// text (mapping.Header.Unlabelled), looking at most cells only once.
+func (p *preparer) unlabelled(cells []string) []int {
+	for _, c := range cells[min(p.labelled, len(cells)):] {
+		if strings.TrimSpace(c) != "" {
+			return p.hdr.Unlabelled(cells)
+		}
+	}
+	return nil
 }
 
 // fork returns a preparer for another goroutine: the same settings and
@@ -82,7 +98,7 @@ func (p *preparer) check(it *item) {
 			}
 		}
 	}
-	it.unlabelled = p.hdr.Unlabelled(rec.Cells)
+	it.unlabelled = p.unlabelled(rec.Cells)
 	before := Status(strings.TrimSpace(cellAt(rec.Cells, p.lay.status)))
 	if before == StatusOK {
 		// A results file is evidence: OK with a code is a row with that

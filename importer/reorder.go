@@ -5,18 +5,26 @@ package importer
 type reorder struct {
 	next    int
 	pending map[int]*item
+	ready   []*item // add's result, reused
 }
 
-// add takes a finished row and returns the rows now ready, in order.
+// add takes a finished row and returns the rows now ready, in order,
+// in a slice valid until the next call.
 func (b *reorder) add(it *item) []*item {
 	if b.pending == nil {
 		b.pending = map[int]*item{}
 	}
+	ready := b.ready[:0]
+	if it.seq == b.next && len(b.pending) == 0 {
+		b.next++ // in order, the common case: no map
+		b.ready = append(ready, it)
+		return b.ready
+	}
 	b.pending[it.seq] = it
-	var ready []*item
 	for {
 		next, ok := b.pending[b.next]
 		if !ok {
+			b.ready = ready
 			return ready
 		}
 		delete(b.pending, b.next)

@@ -133,7 +133,7 @@ func (k *Checker) checkDate(c *cell, text string, rep *reporter) (string, bool) 
 			format = formatROC
 		}
 	}
-	out, ok := formatDate(d, format)
+	out, ok := formatDateLike(d, format, text)
 	if !ok {
 		key := msgDateBeforeROC
 		if d.y > 1911 {

@@ -155,7 +155,11 @@ const (
 // formatDate writes d in a format; ok is false when the format is an ROC
 // one and the ROC year is not 1-999 (a 4-digit ROC year would read as a
 // Western one).
-func formatDate(d date, format string) (string, bool) {
+func formatDate(d date, format string) (string, bool) { return formatDateLike(d, format, "") }
+
+// formatDateLike is formatDate returning like itself when the date
+// written is like: a date already in its format is not copied.
+func formatDateLike(d date, format, like string) (string, bool) {
 	y, sep := d.y, "/"
 	switch format {
 	case mapping.DateWesternDash:
@@ -168,14 +172,15 @@ func formatDate(d date, format string) (string, bool) {
 		if format == mapping.DateROCDot {
 			sep = "."
 		}
-		return datePadded(y, 3, sep, d), true
+		return datePadded(y, 3, sep, d, like), true
 	}
-	return datePadded(y, 4, sep, d), true
+	return datePadded(y, 4, sep, d, like), true
 }
 
 // datePadded writes y zero-padded to yearDigits digits (more when it is
-// longer), then the month and day as two digits, separated by sep.
-func datePadded(y, yearDigits int, sep string, d date) string {
+// longer), then the month and day as two digits, separated by sep; it
+// returns like when that is what it writes.
+func datePadded(y, yearDigits int, sep string, d date, like string) string {
 	b := make([]byte, 0, 16)
 	for n, w := y, 1; w < yearDigits; w++ {
 		if n /= 10; n == 0 {
@@ -187,6 +192,9 @@ func datePadded(y, yearDigits int, sep string, d date) string {
 	b = append(b, byte('0'+d.m/10%10), byte('0'+d.m%10))
 	b = append(b, sep...)
 	b = append(b, byte('0'+d.d/10%10), byte('0'+d.d%10))
+	if string(b) == like {
+		return like
+	}
 	return string(b)
 }
 

@@ -46,30 +46,51 @@ func foldLabel(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// labelStarts are the characters a folded label starts with.
-var labelStarts = func() map[rune]bool {
-	m := map[rune]bool{'共': true} // countLine
-	for _, w := range append(append([]string(nil), totalWords...), signWords...) {
-		r, _ := utf8.DecodeRuneInString(w)
-		m[r] = true
-	}
-	return m
-}()
+// labelWords are the words a folded label starts with; labelStarts
+// their first characters.
+var (
+	labelWords  = append(append([]string{"共"}, totalWords...), signWords...) // 共: countLine
+	labelStarts = func() map[rune]bool {
+		m := map[rune]bool{}
+		for _, w := range labelWords {
+			r, _ := utf8.DecodeRuneInString(w)
+			m[r] = true
+		}
+		return m
+	}()
+)
 
-// mayBeLabel reports whether text, folded, could start like a label: a
-// cheap test before foldLabel, which most cells fail.
+// mayBeLabel reports whether text, folded, could start like a label: its
+// first three characters, folded, start a label word or a word starts
+// them. A cheap test before foldLabel, which most cells fail.
 func mayBeLabel(text string) bool {
+	var buf [16]byte
+	b, n := buf[:0], 0
 	for _, r := range text {
 		if unicode.IsSpace(r) {
 			continue
 		}
-		if n := width.LookupRune(r).Narrow(); n != 0 {
-			r = n
+		if r >= utf8.RuneSelf {
+			if w := width.LookupRune(r).Narrow(); w != 0 {
+				r = w
+			}
 		}
-		if r == '：' {
-			r = ':'
+		r = unicode.ToLower(r)
+		if n == 0 && !labelStarts[r] {
+			return false // most cells: no word starts with it
 		}
-		return labelStarts[unicode.ToLower(r)]
+		b = utf8.AppendRune(b, r)
+		if n++; n == 3 {
+			break
+		}
+	}
+	if n == 0 {
+		return false
+	}
+	for _, w := range labelWords {
+		if strings.HasPrefix(w, string(b)) || strings.HasPrefix(string(b), w) {
+			return true
+		}
 	}
 	return false
 }
