@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"hash/maphash"
 	"strings"
 	"testing"
 )
@@ -26,22 +25,47 @@ func TestCodeSet(t *testing.T) {
 	}
 }
 
-// Codes whose hashes collide stay apart: the seed is replaced by one that
-// maps everything to the same bucket by filling the index by hand.
+// Codes whose hashes collide stay apart: two codes are stored under the
+// same hash, forced.
 func TestCodeSetCollision(t *testing.T) {
 	s := newCodeSet()
-	s.add("A001", 2)
-	// Pretend "B002" hashes like "A001": move A001's entry under B002's hash.
-	for h, e := range s.index {
-		delete(s.index, h)
-		s.index[hashOf(s, "B002")] = e
-	}
-	if _, ok := s.first("B002"); ok {
+	const h = 0xdeadbeef_12345678
+	s.insert("A001", h, 2)
+	if _, _, ok := s.find("B002", h); ok {
 		t.Fatal("B002 taken for A001 on a hash collision")
 	}
-	s.add("B002", 3)
-	if line, ok := s.first("B002"); !ok || line != 3 {
-		t.Errorf("first(B002) after a collision: got %d, %v, want 3, true", line, ok)
+	s.insert("B002", h, 3)
+	for code, want := range map[string]int{"A001": 2, "B002": 3} {
+		if line, _, ok := s.find(code, h); !ok || line != want {
+			t.Errorf("find(%s) after a collision: got %d, %v, want %d, true", code, line, ok, want)
+		}
+	}
+}
+
+// Many codes: the table grows and every code keeps its line.
+func TestCodeSetGrows(t *testing.T) {
+	s := newCodeSet()
+	const n = 50_000
+	for i := range n {
+		if _, dup := s.addFirst(fmt.Sprintf("C%06d", i), i+2); dup {
+			t.Fatalf("C%06d seen before it was added", i)
+		}
+	}
+	for i := range n {
+		if line, ok := s.first(fmt.Sprintf("C%06d", i)); !ok || line != i+2 {
+			t.Fatalf("first(C%06d): got %d, %v, want %d", i, line, ok, i+2)
+		}
+		if line, dup := s.addFirst(fmt.Sprintf("C%06d", i), 1); !dup || line != i+2 {
+			t.Fatalf("addFirst(C%06d) again: got %d, %v, want %d, true", i, line, dup, i+2)
+		}
+	}
+	for i := n; i < 2*n; i++ {
+		if _, ok := s.first(fmt.Sprintf("C%06d", i)); ok {
+			t.Fatalf("C%06d found, never added", i)
+		}
+	}
+	if s.n != n || len(s.slots) < n*4/3 {
+		t.Errorf("%d codes in %d slots", s.n, len(s.slots))
 	}
 }
 
@@ -61,4 +85,4 @@ func BenchmarkCodeSet(b *testing.B) {
 	}
 }
 
-func hashOf(s *codeSet, code string) uint64 { return maphash.String(s.seed, code) }
+

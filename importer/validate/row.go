@@ -387,10 +387,9 @@ func (v *Validator) Remember(line int, ch Checked) Outcome {
 		}
 	}
 	if c := ch.code; c != nil {
-		if first, dup := v.seen.first(c.text); dup {
+		if first, dup := v.seen.addFirst(c.text, line); dup {
 			add(c.field, c.col, c.order, Error, msgDuplicate, strconv.Itoa(first), c.text)
 		} else {
-			v.seen.add(c.text, line)
 			if first, dup := v.caseDuplicate(line, c.text); dup {
 				add(c.field, c.col, c.order, Warning, msgCaseDuplicate, strconv.Itoa(first), c.text)
 			}
