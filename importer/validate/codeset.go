@@ -3,48 +3,73 @@ package validate
 import (
 	bin "encoding/binary"
 	"hash/maphash"
+	"strings"
 )
 
 // codeSet remembers the customer codes of a file and the line each first
 // appeared on, compactly: a million codes cost about 30 MB where a
-// map[string]int costs about 100 MB. Each code is a record in one byte
-// arena (its length, its bytes, its line), and an open-addressing table of
-// 8-byte slots holds each record's offset with 32 bits of the code's hash,
-// so a probe seldom reads the arena for a code that is not there. It is
-// exact: codes are compared byte for byte.
+// map[string]int costs about 100 MB. Each code is a record in a chunked
+// byte arena (its length, its bytes, its line), and an open-addressing
+// table of 8-byte slots holds each record's place with 32 bits of the
+// code's hash, so a probe seldom reads the arena for a code that is not
+// there. It is exact: codes are compared byte for byte.
 type codeSet struct {
-	seed  maphash.Seed
-	slots []uint64 // 0: empty; else hash>>32 << 32 | offset+1
-	n     int      // codes stored
-	arena []byte   // records: uvarint length, code, 4-byte line
+	seed   maphash.Seed
+	slots  []uint64 // 0: empty; else hash>>32 << 32 | place+1
+	n      int      // codes in slots
+	chunks [][]byte // records: uvarint length, code, 4-byte line
+	long   map[string]int
 }
 
-// maxArena keeps offsets within the slots' 32 bits.
-const maxArena = 1<<32 - 2
+const (
+	chunkBits = 20 // 1 MB chunks: the arena grows without copying
+	chunkSize = 1 << chunkBits
+	maxChunks = 1<<(32-chunkBits) - 1 // places fit the slots' 32 bits
+	// longCode: a code this long is kept in a plain map (none is, as a
+	// valid code, but the set does not rely on it).
+	longCode = 1 << 12
+)
 
 func newCodeSet() *codeSet {
-	return &codeSet{seed: maphash.MakeSeed(), slots: make([]uint64, 1024)}
+	return &codeSet{seed: maphash.MakeSeed(), slots: make([]uint64, 1024), long: map[string]int{}}
 }
 
 // first returns the line code was first added on, and whether it was.
 func (s *codeSet) first(code string) (int, bool) {
+	if len(code) >= longCode {
+		line, ok := s.long[code]
+		return line, ok
+	}
 	line, _, ok := s.find(code, maphash.String(s.seed, code))
 	return line, ok
 }
 
 // add records code as first seen on line; first(code) must be false.
 func (s *codeSet) add(code string, line int) {
-	s.insert(code, maphash.String(s.seed, code), line)
+	s.addFirst(code, line)
 }
 
 // addFirst returns the line code was first added on, or adds it as seen
 // on line (false): first and add with one hash.
 func (s *codeSet) addFirst(code string, line int) (int, bool) {
+	if len(code) >= longCode {
+		if first, ok := s.long[code]; ok {
+			return first, true
+		}
+		s.long[strings.Clone(code)] = line
+		return line, false
+	}
 	h := maphash.String(s.seed, code)
-	if first, _, ok := s.find(code, h); ok {
+	first, slot, ok := s.find(code, h)
+	if ok {
 		return first, true
 	}
-	s.insert(code, h, line)
+	if (s.n+1)*4 > len(s.slots)*3 {
+		s.grow()
+		_, slot, _ = s.find(code, h)
+	}
+	s.slots[slot] = h>>32<<32 | uint64(s.store(code, line)+1)
+	s.n++
 	return line, false
 }
 
@@ -67,28 +92,31 @@ func (s *codeSet) find(code string, h uint64) (line int, slot int, ok bool) {
 	}
 }
 
-// record reads the record at off.
-func (s *codeSet) record(off uint32) ([]byte, int) {
-	n, k := bin.Uvarint(s.arena[off:])
-	start := int(off) + k
-	end := start + int(n)
-	return s.arena[start:end], int(int32(bin.LittleEndian.Uint32(s.arena[end:])))
+// store appends a record and returns its place.
+func (s *codeSet) store(code string, line int) uint32 {
+	need := bin.MaxVarintLen32 + len(code) + 4
+	last := len(s.chunks) - 1
+	if last < 0 || len(s.chunks[last])+need > chunkSize {
+		if len(s.chunks) == maxChunks {
+			panic("validate: more than 4 GB of customer codes") // beyond any input the readers accept
+		}
+		s.chunks = append(s.chunks, make([]byte, 0, chunkSize))
+		last++
+	}
+	c := s.chunks[last]
+	place := uint32(last)<<chunkBits | uint32(len(c))
+	c = bin.AppendUvarint(c, uint64(len(code)))
+	c = append(c, code...)
+	s.chunks[last] = bin.LittleEndian.AppendUint32(c, uint32(int32(line)))
+	return place
 }
 
-func (s *codeSet) insert(code string, h uint64, line int) {
-	if (s.n+1)*4 > len(s.slots)*3 {
-		s.grow()
-	}
-	off := len(s.arena)
-	if off+bin.MaxVarintLen64+len(code)+4 > maxArena {
-		panic("validate: more than 4 GB of customer codes") // beyond any input the readers accept
-	}
-	s.arena = bin.AppendUvarint(s.arena, uint64(len(code)))
-	s.arena = append(s.arena, code...)
-	s.arena = bin.LittleEndian.AppendUint32(s.arena, uint32(int32(line)))
-	_, slot, _ := s.find(code, h)
-	s.slots[slot] = h>>32<<32 | uint64(off+1)
-	s.n++
+// record reads the record at place.
+func (s *codeSet) record(place uint32) ([]byte, int) {
+	c := s.chunks[place>>chunkBits][place&(chunkSize-1):]
+	n, k := bin.Uvarint(c)
+	end := k + int(n)
+	return c[k:end], int(int32(bin.LittleEndian.Uint32(c[end:])))
 }
 
 // grow doubles the table and puts every record back in it.
@@ -101,8 +129,7 @@ func (s *codeSet) grow() {
 			continue
 		}
 		text, _ := s.record(uint32(e) - 1)
-		h := maphash.Bytes(s.seed, text)
-		i := int(h) & mask
+		i := int(maphash.Bytes(s.seed, text)) & mask
 		for s.slots[i] != 0 {
 			i = (i + 1) & mask
 		}

@@ -30,11 +30,15 @@ func TestCodeSet(t *testing.T) {
 func TestCodeSetCollision(t *testing.T) {
 	s := newCodeSet()
 	const h = 0xdeadbeef_12345678
-	s.insert("A001", h, 2)
+	insert := func(code string, line int) {
+		_, slot, _ := s.find(code, h)
+		s.slots[slot] = h>>32<<32 | uint64(s.store(code, line)+1)
+	}
+	insert("A001", 2)
 	if _, _, ok := s.find("B002", h); ok {
 		t.Fatal("B002 taken for A001 on a hash collision")
 	}
-	s.insert("B002", h, 3)
+	insert("B002", 3)
 	for code, want := range map[string]int{"A001": 2, "B002": 3} {
 		if line, _, ok := s.find(code, h); !ok || line != want {
 			t.Errorf("find(%s) after a collision: got %d, %v, want %d, true", code, line, ok, want)

@@ -111,11 +111,12 @@ type Checker struct {
 	rep     reporter
 	big5Len map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
 	enc     *encoding.Encoder
+	indexes map[*mapping.Field]int // catalog index by field, -1 when not in it
 }
 
 // NewChecker returns a Checker for v's configuration.
 func (v *Validator) NewChecker() *Checker {
-	k := &Checker{v: v}
+	k := &Checker{v: v, indexes: map[*mapping.Field]int{}}
 	if v.big5 {
 		k.big5Len = make(map[rune]int)
 	}
@@ -230,7 +231,7 @@ func (k *Checker) collect(values []Value) {
 	r.reset(len(v.fields))
 	for _, val := range values {
 		raw := trim(val.Text)
-		i, known := v.index(val.Field)
+		i, known := k.index(val.Field)
 		if raw == "" {
 			if known && r.blank[i] == noBlank {
 				r.blank[i] = val.Column
@@ -267,8 +268,21 @@ func (k *Checker) collect(values []Value) {
 	}
 }
 
-// index is the catalog index of a value's field.
-func (v *Validator) index(f *mapping.Field) (int, bool) { return v.cat.Index(f.Code) }
+// index is the catalog index of a value's field, remembered by the
+// field's address: the rows of a file bring the same fields every time.
+func (k *Checker) index(f *mapping.Field) (int, bool) {
+	if i, ok := k.indexes[f]; ok {
+		return i, i >= 0
+	}
+	i, ok := k.v.cat.Index(f.Code)
+	if !ok {
+		i = -1
+	}
+	if len(k.indexes) < 1024 { // bounded, whatever the caller passes
+		k.indexes[f] = i
+	}
+	return i, ok
+}
 
 // extraSlot returns the slot of a field that is not in the catalog, and
 // its order (after the catalog's n fields).
@@ -430,7 +444,11 @@ func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
 		return 0, false
 	}
 	up := strings.ToUpper(code) // no copy when it is upper-case already
-	first, dup := v.folded.first(up)
+	var first int
+	var dup bool
+	if v.folded.n > 0 { // no lower-case code yet: nothing to look up
+		first, dup = v.folded.first(up)
+	}
 	if !dup && up != code {
 		first, dup = v.seen.first(up)
 	}

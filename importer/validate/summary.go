@@ -46,17 +46,27 @@ func foldLabel(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// labelWords are the words a folded label starts with; labelStarts
-// their first characters.
+// labelWords are the words a folded label starts with (共: countLine).
+// labelPrefixes holds their prefixes of one to three characters, and
+// shortWords the words of at most three characters.
 var (
-	labelWords  = append(append([]string{"共"}, totalWords...), signWords...) // 共: countLine
-	labelStarts = func() map[rune]bool {
-		m := map[rune]bool{}
+	labelWords                = append(append([]string{"共"}, totalWords...), signWords...)
+	labelPrefixes, shortWords = func() (map[string]bool, map[string]bool) {
+		prefixes, short := map[string]bool{}, map[string]bool{}
 		for _, w := range labelWords {
-			r, _ := utf8.DecodeRuneInString(w)
-			m[r] = true
+			n := 0
+			for i := range w {
+				if n++; n > 3 {
+					break
+				}
+				_, size := utf8.DecodeRuneInString(w[i:])
+				prefixes[w[:i+size]] = true
+			}
+			if utf8.RuneCountInString(w) <= 3 {
+				short[w] = true
+			}
 		}
-		return m
+		return prefixes, short
 	}()
 )
 
@@ -75,24 +85,18 @@ func mayBeLabel(text string) bool {
 				r = w
 			}
 		}
-		r = unicode.ToLower(r)
-		if n == 0 && !labelStarts[r] {
-			return false // most cells: no word starts with it
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		switch {
+		case !labelPrefixes[string(b)]:
+			return false // no word starts so: most cells, at once
+		case shortWords[string(b)]:
+			return true // a whole word starts the text
 		}
-		b = utf8.AppendRune(b, r)
 		if n++; n == 3 {
 			break
 		}
 	}
-	if n == 0 {
-		return false
-	}
-	for _, w := range labelWords {
-		if strings.HasPrefix(w, string(b)) || strings.HasPrefix(string(b), w) {
-			return true
-		}
-	}
-	return false
+	return n > 0
 }
 
 // summaryLabel tells whether a cell is a totals or signature label. A
