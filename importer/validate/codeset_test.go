@@ -88,5 +88,3 @@ func BenchmarkCodeSet(b *testing.B) {
 		}
 	}
 }
-
-
