@@ -185,9 +185,10 @@ const (
 )
 
 // Validator checks rows. It remembers the customer codes it has seen, to
-// report duplicates, so use one Validator per input file. A Validator is
-// not safe for concurrent use: Validate must be called from one goroutine
-// at a time, in row order.
+// report duplicates, so use one Validator per input file. Validate and
+// Remember must be called from one goroutine at a time, in row order;
+// the Checkers of NewChecker may check rows on other goroutines
+// meanwhile, each on its own.
 type Validator struct {
 	cat      *mapping.Catalog
 	fields   []mapping.Field // cat.Fields()
