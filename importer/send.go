@@ -99,7 +99,9 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		r.brake.stop(err)
 		return notSent(r.msg.notSent(err))
 	}
-	r.job.emit(RowSending{Line: line, Code: it.outcome.Code})
+	if r.job.listening() {
+		r.job.emit(RowSending{Line: line, Code: it.outcome.Code})
+	}
 	o := r.opts.Sender.Send(r.abortCtx, tms.Request{
 		Main: tms.Main(it.outcome.Payload), Idempotent: it.outcome.Code != "", Stop: ctx.Done(),
 		OnRetry: func(attempt int, wait time.Duration, err error) {
