@@ -382,3 +382,50 @@ func TestConcurrentClaimsShareCommits(t *testing.T) {
 		}
 	}
 }
+
+// Writes nobody waits for wait for room when commits are slower than they
+// come: the queue never holds more than maxQueued, and every write lands.
+func TestAsyncWritesBounded(t *testing.T) {
+	release := make(chan struct{})
+	var once, released sync.Once
+	free := func() { released.Do(func() { close(release) }) }
+	d := openTest(t, t.TempDir(), Options{BeforeCommit: func() error {
+		once.Do(func() { <-release }) // the first commit is slow
+		return nil
+	}})
+	t.Cleanup(free)             // runs before the ledger's Close: a failure does not hang
+	const n = 2*maxQueued + 500 // the first batch may take maxQueued
+	done := make(chan error, 1)
+	go func() {
+		for i := range n {
+			if err := d.SendingCode(fmt.Sprintf("C%06d", i), "fp", 1); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	time.Sleep(200 * time.Millisecond) // the writer holds its first batch; the queue fills
+	d.w.mu.Lock()
+	queued := len(d.w.queue)
+	d.w.mu.Unlock()
+	if queued > maxQueued {
+		t.Errorf("%d writes queued, want at most %d", queued, maxQueued)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("all %d writes were queued while the commit waited (err %v): nothing bounds the queue", n, err)
+	default:
+	}
+	free()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got int
+	if err := d.rdb.QueryRow("SELECT count(*) FROM codes").Scan(&got); err != nil || got != n {
+		t.Errorf("codes in the ledger: %d (%v), want %d", got, err, n)
+	}
+}

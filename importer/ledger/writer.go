@@ -24,7 +24,8 @@ type op struct {
 type writer struct {
 	d       *DB
 	mu      sync.Mutex
-	wake    *sync.Cond
+	wake    *sync.Cond // the queue has work, or the writer closes
+	room    *sync.Cond // the queue has room again
 	queue   []*op
 	err     error // the first failure
 	closing bool
@@ -34,6 +35,7 @@ type writer struct {
 func newWriter(d *DB) *writer {
 	w := &writer{d: d, stopped: make(chan struct{})}
 	w.wake = sync.NewCond(&w.mu)
+	w.room = sync.NewCond(&w.mu)
 	go w.loop()
 	return w
 }
@@ -51,6 +53,7 @@ func (w *writer) loop() {
 		}
 		batch := w.queue
 		w.queue = nil
+		w.room.Broadcast()
 		for _, o := range batch {
 			o.taken = true
 		}
@@ -130,9 +133,17 @@ func (w *writer) apply(ctx context.Context, tx *sql.Tx, o *op) error {
 	return w.d.wrap(err)
 }
 
+// maxQueued bounds the writes waiting for the next commit: a write
+// nobody waits for (an async one) waits for room instead, so memory stays
+// bounded however fast rows are sent.
+const maxQueued = 8192
+
 func (w *writer) enqueue(o *op) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	for o.done == nil && len(w.queue) >= maxQueued && w.err == nil && !w.closing {
+		w.room.Wait()
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -176,6 +187,7 @@ func (w *writer) stop() error {
 	w.mu.Lock()
 	w.closing = true
 	w.wake.Signal()
+	w.room.Broadcast()
 	w.mu.Unlock()
 	<-w.stopped
 	w.mu.Lock()
