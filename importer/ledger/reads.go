@@ -65,8 +65,11 @@ func (d *DB) Find(ctx context.Context, text string) ([]Create, error) {
 func (d *DB) Code(ctx context.Context, ccode string) (Code, bool, error) {
 	var c Code
 	var updated string
-	err := d.rdb.QueryRowContext(ctx, "SELECT "+codeCols+" FROM codes WHERE ccode = ?", ccode).
-		Scan(&c.CCODE, &c.Fingerprint, &c.Pending, &c.RunID, &updated)
+	st, err := d.rst.get(ctx, "SELECT "+codeCols+" FROM codes WHERE ccode = ?")
+	if err != nil {
+		return Code{}, false, d.wrap(err)
+	}
+	err = st.QueryRowContext(ctx, ccode).Scan(&c.CCODE, &c.Fingerprint, &c.Pending, &c.RunID, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Code{}, false, nil
 	}

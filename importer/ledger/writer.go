@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"sync"
@@ -10,11 +9,11 @@ import (
 
 // op is one queued write.
 type op struct {
-	apply func(ctx context.Context, tx *sql.Tx) error // nil: only waits (Flush)
-	done  chan error                                  // nil: nobody waits (an async write)
-	err   error                                       // its own failure, undone alone (writer only)
-	taken bool                                        // the writer took it (writer.mu)
-	skip  bool                                        // its caller gave up before that (writer.mu)
+	apply func(ctx context.Context, tx *txn) error // nil: only waits (Flush)
+	done  chan error                               // nil: nobody waits (an async write)
+	err   error                                    // its own failure, undone alone (writer only)
+	taken bool                                     // the writer took it (writer.mu)
+	skip  bool                                     // its caller gave up before that (writer.mu)
 }
 
 // writer owns the write connection: it commits whatever is queued in one
@@ -87,17 +86,18 @@ func (w *writer) loop() {
 // failure fails the whole batch.
 func (w *writer) commit(batch []*op) error {
 	ctx := context.Background()
-	var tx *sql.Tx
+	var tx *txn
 	for _, o := range batch {
 		if o.skip || o.apply == nil {
 			continue
 		}
 		if tx == nil {
-			var err error
-			if tx, err = w.d.wdb.BeginTx(ctx, nil); err != nil {
+			sqlTx, err := w.d.wdb.BeginTx(ctx, nil)
+			if err != nil {
 				return w.d.wrap(err)
 			}
-			defer tx.Rollback()
+			defer sqlTx.Rollback()
+			tx = &txn{Tx: sqlTx}
 		}
 		if err := w.apply(ctx, tx, o); err != nil {
 			return err
@@ -116,7 +116,7 @@ func (w *writer) commit(batch []*op) error {
 
 // apply applies one write; one whose caller waits inside a savepoint, so
 // that its own failure can be undone alone (o.err).
-func (w *writer) apply(ctx context.Context, tx *sql.Tx, o *op) error {
+func (w *writer) apply(ctx context.Context, tx *txn, o *op) error {
 	if o.done == nil {
 		return w.d.wrap(o.apply(ctx, tx))
 	}

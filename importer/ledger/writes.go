@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +16,7 @@ func (d *DB) writer() (*writer, error) {
 }
 
 // wait queues apply and returns once it is committed (on disk).
-func (d *DB) wait(ctx context.Context, apply func(context.Context, *sql.Tx) error) error {
+func (d *DB) wait(ctx context.Context, apply func(context.Context, *txn) error) error {
 	w, err := d.writer()
 	if err != nil {
 		return err
@@ -26,7 +25,7 @@ func (d *DB) wait(ctx context.Context, apply func(context.Context, *sql.Tx) erro
 }
 
 // queue queues apply, to be committed with the next batch.
-func (d *DB) queue(apply func(context.Context, *sql.Tx) error) error {
+func (d *DB) queue(apply func(context.Context, *txn) error) error {
 	w, err := d.writer()
 	if err != nil {
 		return err
@@ -35,8 +34,8 @@ func (d *DB) queue(apply func(context.Context, *sql.Tx) error) error {
 }
 
 // exec runs one statement that must change exactly one row.
-func exec1(ctx context.Context, tx *sql.Tx, what string, query string, args ...any) error {
-	res, err := tx.ExecContext(ctx, query, args...)
+func exec1(ctx context.Context, tx *txn, what string, query string, args ...any) error {
+	res, err := tx.exec(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -60,8 +59,8 @@ func (d *DB) BeginRun(ctx context.Context, r Run) (int64, error) {
 		return 0, err
 	}
 	var id int64
-	err = d.wait(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO runs(input, input_sha256, sheet, output, lineage, pid, started, ended, counts) VALUES("+placeholders(9)+")",
+	err = d.wait(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.exec(ctx, "INSERT INTO runs(input, input_sha256, sheet, output, lineage, pid, started, ended, counts) VALUES("+placeholders(9)+")",
 			r.Input, r.InputSHA256, r.Sheet, r.Output, r.Lineage, r.PID, formatTime(r.Started), formatTime(r.Ended), counts)
 		if err != nil {
 			return fmt.Errorf("recording a run: %w", err)
@@ -79,7 +78,7 @@ func (d *DB) EndRun(ctx context.Context, id int64, counts map[string]int) error 
 		return err
 	}
 	now := d.now()
-	err = d.wait(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = d.wait(ctx, func(ctx context.Context, tx *txn) error {
 		return exec1(ctx, tx, fmt.Sprintf("ending run %d", id), "UPDATE runs SET ended = ?, counts = ? WHERE id = ?", now, c, id)
 	})
 	return err
@@ -101,8 +100,8 @@ func encodeCounts(counts map[string]int) (string, error) {
 func (d *DB) Claim(ctx context.Context, c Create) (int64, error) {
 	now := d.now()
 	var id int64
-	err := d.wait(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO creates(fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated) VALUES("+placeholders(18)+")",
+	err := d.wait(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.exec(ctx, "INSERT INTO creates(fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated) VALUES("+placeholders(18)+")",
 			c.Fingerprint, c.Payload, c.TaxID, c.Name, c.ShortName, c.Source, c.Sheet, c.Row, c.ResultRow, c.InputSHA256, c.Lineage, c.RunID,
 			Sending, c.CCODE, c.ErrorCode, c.Message, now, now)
 		if err != nil {
@@ -123,7 +122,7 @@ func (d *DB) Settle(id int64, state, ccode, errorCode, message string) error {
 		return fmt.Errorf("ledger %s: settling create %d: bad state %q", d.path, id, state)
 	}
 	now := d.now()
-	return d.queue(func(ctx context.Context, tx *sql.Tx) error {
+	return d.queue(func(ctx context.Context, tx *txn) error {
 		what := fmt.Sprintf("settling create %d", id)
 		if err := exec1(ctx, tx, what, "UPDATE creates SET state = ?, ccode = coalesce(nullif(?, ''), ccode), error_code = ?, message = ?, updated = ? WHERE id = ?",
 			state, ccode, errorCode, message, now, id); err != nil {
@@ -132,7 +131,7 @@ func (d *DB) Settle(id int64, state, ccode, errorCode, message string) error {
 		if state != Created || ccode == "" {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated)
+		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated)
 			SELECT ?, fingerprint, '', run_id, ? FROM creates WHERE id = ?
 			ON CONFLICT(ccode) DO UPDATE SET fingerprint = excluded.fingerprint, run_id = excluded.run_id, updated = excluded.updated`,
 			ccode, now, id)
@@ -147,7 +146,7 @@ func (d *DB) Settle(id int64, state, ccode, errorCode, message string) error {
 // again. It is queued.
 func (d *DB) Release(id int64) error {
 	now := d.now()
-	return d.queue(func(ctx context.Context, tx *sql.Tx) error {
+	return d.queue(func(ctx context.Context, tx *txn) error {
 		return exec1(ctx, tx, fmt.Sprintf("releasing create %d", id), "UPDATE creates SET state = ?, updated = ? WHERE id = ?", Released, now, id)
 	})
 }
@@ -161,8 +160,8 @@ func (d *DB) SendingCode(ccode, fingerprint string, runID int64) error {
 		return fmt.Errorf("ledger %s: %w", d.path, errNoCode)
 	}
 	now := d.now()
-	return d.queue(func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated) VALUES(?, '', ?, ?, ?)
+	return d.queue(func(ctx context.Context, tx *txn) error {
+		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated) VALUES(?, '', ?, ?, ?)
 			ON CONFLICT(ccode) DO UPDATE SET pending = excluded.pending, run_id = excluded.run_id, updated = excluded.updated`,
 			ccode, fingerprint, runID, now)
 		if err != nil {
@@ -179,8 +178,8 @@ func (d *DB) Accepted(ccode, fingerprint string, runID int64) error {
 		return fmt.Errorf("ledger %s: %w", d.path, errNoCode)
 	}
 	now := d.now()
-	return d.queue(func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated) VALUES(?, ?, '', ?, ?)
+	return d.queue(func(ctx context.Context, tx *txn) error {
+		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated) VALUES(?, ?, '', ?, ?)
 			ON CONFLICT(ccode) DO UPDATE SET fingerprint = excluded.fingerprint, pending = '', run_id = excluded.run_id, updated = excluded.updated`,
 			ccode, fingerprint, runID, now)
 		if err != nil {
@@ -197,8 +196,8 @@ func (d *DB) Failed(ccode string) error {
 		return fmt.Errorf("ledger %s: %w", d.path, errNoCode)
 	}
 	now := d.now()
-	return d.queue(func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE codes SET pending = '', updated = ? WHERE ccode = ?", now, ccode); err != nil {
+	return d.queue(func(ctx context.Context, tx *txn) error {
+		if _, err := tx.exec(ctx, "UPDATE codes SET pending = '', updated = ? WHERE ccode = ?", now, ccode); err != nil {
 			return fmt.Errorf("code %s: %w", ccode, err)
 		}
 		return nil
