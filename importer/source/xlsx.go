@@ -976,7 +976,7 @@ func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 				if len(buf) > r.maxCell {
 					r.sst.addTooLong()
 				} else {
-					r.sst.add(unescapeXString(string(buf)))
+					r.sst.addBytes(buf)
 				}
 				if r.sst.len() > maxCount || r.sst.textLen() > maxText {
 					return fileError(r.name, ErrTooLarge,
@@ -1014,6 +1014,16 @@ func (s *sharedStrings) addTooLong() {
 
 func (s *sharedStrings) add(t string) {
 	s.b.WriteString(t)
+	s.end = append(s.end, uint32(s.b.Len()))
+}
+
+// addBytes adds a text as it is in the XML, _xHHHH_ escapes decoded.
+func (s *sharedStrings) addBytes(t []byte) {
+	if bytes.Contains(t, []byte("_x")) {
+		s.add(unescapeXString(string(t)))
+		return
+	}
+	s.b.Write(t)
 	s.end = append(s.end, uint32(s.b.Len()))
 }
 

@@ -29,7 +29,20 @@ const (
 	numAttrs
 )
 
-var attrNames = [numAttrs]string{"r", "t", "s", "hidden"}
+// attrIndex returns the index of an attribute of interest, or -1.
+func attrIndex(local []byte) int {
+	switch string(local) {
+	case "r":
+		return attrR
+	case "t":
+		return attrT
+	case "s":
+		return attrS
+	case "hidden":
+		return attrHidden
+	}
+	return -1
+}
 
 // xmlScanner tokenizes a worksheet part for XLSXReader without allocating
 // per token. It accepts and refuses exactly what encoding/xml's
@@ -53,6 +66,7 @@ type xmlScanner struct {
 	needClose bool   // the last start tag was self-closing
 	name      []byte // name of the last start or end tag, prefix included
 	local     []byte // its local part (a slice of name)
+	nonASCII  bool   // the last name read had non-ASCII bytes
 
 	attrSeen uint8            // attributes of interest seen in the last start tag
 	attrs    [numAttrs][]byte // their decoded values (first occurrence)
@@ -282,7 +296,7 @@ func (s *xmlScanner) attribute() bool {
 	}
 	full := s.name[start:]
 	local, ok := splitName(full)
-	if !ok || !isXMLName(full) {
+	if !ok || !s.isXMLName(full) {
 		s.name = s.name[:start]
 		if s.err == nil {
 			s.fail("expected attribute name in element")
@@ -290,12 +304,9 @@ func (s *xmlScanner) attribute() bool {
 		return false
 	}
 	var dst *[]byte
-	for i, an := range attrNames {
-		if s.attrSeen&(1<<i) == 0 && string(local) == an {
-			s.attrSeen |= 1 << i
-			dst = &s.attrs[i]
-			break
-		}
+	if i := attrIndex(local); i >= 0 && s.attrSeen&(1<<i) == 0 {
+		s.attrSeen |= 1 << i
+		dst = &s.attrs[i]
 	}
 	s.name = s.name[:start]
 	s.space()
@@ -315,6 +326,18 @@ func (s *xmlScanner) attribute() bool {
 		s.fail("unquoted or missing attribute value in element")
 		return false
 	}
+	// Most values are short and plain: copy them at once.
+	i := s.pos
+	for i < s.end && plainText[s.buf[i]] {
+		i++
+	}
+	if i < s.end && s.buf[i] == b {
+		if dst != nil {
+			*dst = append(*dst, s.buf[s.pos:i]...)
+		}
+		s.pos = i + 1
+		return true
+	}
 	_, ok = s.text(b, false, dst, int(^uint(0)>>1))
 	return ok
 }
@@ -325,7 +348,7 @@ func (s *xmlScanner) nsname() bool {
 	if !s.readName(&s.name) {
 		return false
 	}
-	if !isXMLName(s.name) {
+	if !s.isXMLName(s.name) {
 		s.fail("invalid XML name: " + string(s.name))
 		return false
 	}
@@ -337,38 +360,45 @@ func (s *xmlScanner) nsname() bool {
 // splitName returns the local part of a name as encoding/xml splits it;
 // false for a name with more than one colon.
 func splitName(name []byte) ([]byte, bool) {
-	i := bytes.IndexByte(name, ':')
-	if i < 0 {
+	colon := -1
+	for i, c := range name {
+		if c == ':' {
+			if colon >= 0 {
+				return nil, false
+			}
+			colon = i
+		}
+	}
+	if colon <= 0 || colon == len(name)-1 {
 		return name, true
 	}
-	if bytes.IndexByte(name[i+1:], ':') >= 0 {
-		return nil, false
-	}
-	if i == 0 || i == len(name)-1 {
-		return name, true
-	}
-	return name[i+1:], true
+	return name[colon+1:], true
 }
 
 // readName appends the bytes of a name to *dst: name bytes and any byte of
-// a multi-byte character. False if there is none (or at the end of input,
-// which sets s.err).
+// a multi-byte character; s.nonASCII tells whether it had any of the
+// latter. False if there is none (or at the end of input, which sets
+// s.err).
 func (s *xmlScanner) readName(dst *[]byte) bool {
-	b, ok := s.mustgetc()
-	if !ok {
+	if s.pos >= s.end && !s.fill() {
+		s.failRead()
 		return false
 	}
-	if b < utf8.RuneSelf && !isNameByte(b) {
-		s.pos--
+	if !nameBytes[s.buf[s.pos]] {
 		return false
 	}
-	*dst = append(*dst, b)
+	s.nonASCII = false
 	for {
 		start := s.pos
-		for s.pos < s.end && (s.buf[s.pos] >= utf8.RuneSelf || isNameByte(s.buf[s.pos])) {
+		var or byte
+		for s.pos < s.end && nameBytes[s.buf[s.pos]] {
+			or |= s.buf[s.pos]
 			s.pos++
 		}
 		*dst = append(*dst, s.buf[start:s.pos]...)
+		if or >= utf8.RuneSelf {
+			s.nonASCII = true
+		}
 		if s.pos < s.end {
 			return true
 		}
@@ -379,23 +409,30 @@ func (s *xmlScanner) readName(dst *[]byte) bool {
 	}
 }
 
+// nameBytes marks the bytes readName takes.
+var nameBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= utf8.RuneSelf || isNameByte(byte(c))
+	}
+	return t
+}()
+
 func isNameByte(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
 		c == '_' || c == ':' || c == '.' || c == '-'
 }
 
-// isXMLName reports whether name is a valid XML name, as encoding/xml checks
-// it: ASCII names here, others by encoding/xml itself.
-func isXMLName(name []byte) bool {
+// isXMLName reports whether name, just read by readName, is a valid XML
+// name as encoding/xml checks it: ASCII names here, others by encoding/xml
+// itself.
+func (s *xmlScanner) isXMLName(name []byte) bool {
 	if len(name) == 0 {
 		return false
 	}
-	for _, c := range name {
-		if c >= utf8.RuneSelf {
-			d := xml.NewDecoder(strings.NewReader("<?" + string(name) + "?>"))
-			_, err := d.RawToken()
-			return err == nil
-		}
+	if s.nonASCII {
+		d := xml.NewDecoder(strings.NewReader("<?" + string(name) + "?>"))
+		_, err := d.RawToken()
+		return err == nil
 	}
 	c := name[0]
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
@@ -410,7 +447,7 @@ func (s *xmlScanner) procInst() bool {
 		}
 		return false
 	}
-	if !isXMLName(s.name) {
+	if !s.isXMLName(s.name) {
 		s.fail("invalid XML name: " + string(s.name))
 		return false
 	}
