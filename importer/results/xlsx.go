@@ -1,11 +1,13 @@
 package results
 
 import (
+	"archive/zip"
 	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -472,7 +474,12 @@ func (w *XLSXWriter) finish() error {
 	}
 	defer func() { _ = discardTemp(stage) }()
 	bw := bufio.NewWriterSize(stage, 256<<10)
-	if err := w.f.Write(bw); err != nil {
+	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		return &stageZip{zw: zip.NewWriter(bw), sheet: resultsSheetPart}
+	})
+	// excelize hands the ZipWriter an in-memory buffer for the whole
+	// workbook, which stageZip ignores: nothing reaches io.Discard.
+	if err := w.f.Write(io.Discard); err != nil {
 		return fmt.Errorf("results: write workbook: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -583,6 +590,35 @@ func writeShape(bw *bufio.Writer, id, col, row int) error {
 	_, err := bw.WriteString(`</x:Column></x:ClientData></v:shape>`)
 	return err
 }
+
+// resultsSheetPart is where excelize puts the results sheet: the first
+// sheet of a new workbook, renamed.
+const resultsSheetPart = "xl/worksheets/sheet1.xml"
+
+// stageZip is the ZipWriter excelize writes the staged workbook with. It
+// writes straight to the stage file (excelize would build the whole archive
+// in memory first) and stores the results sheet uncompressed: postprocess
+// decompresses and compresses it again anyway. The other parts are
+// compressed as excelize's own zip.Writer does, since postprocess copies
+// them as they are.
+type stageZip struct {
+	zw    *zip.Writer
+	sheet string // part stored uncompressed
+}
+
+// Create adds a part.
+func (z *stageZip) Create(name string) (io.Writer, error) {
+	if name == z.sheet {
+		return z.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+	}
+	return z.zw.Create(name)
+}
+
+// AddFS adds the files of fsys.
+func (z *stageZip) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
+
+// Close finishes the archive.
+func (z *stageZip) Close() error { return z.zw.Close() }
 
 // spool is a buffered temporary file.
 type spool struct {
