@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -246,4 +247,32 @@ func TestCSVFileAbort(t *testing.T) {
 	if got := dirNames(t, dir); len(got) != 0 {
 		t.Errorf("dir holds %q after Abort, want nothing", got)
 	}
+}
+
+// FuzzCSVRecords checks that csvRecords writes records byte for byte as
+// encoding/csv's Writer with UseCRLF does.
+func FuzzCSVRecords(f *testing.F) {
+	for _, s := range []string{"", "plain", "a,b", `q"q`, "cr\rlf\n", "\r\n", `\.`, " lead", "\tlead", "\vx", "\u3000全形空白", "\u0085x", "\xa0x", "\xffbad", "客戶", "trail "} {
+		f.Add(s, s+"x", "")
+	}
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		recs := [][]string{{a, b, c}, {a}, nil, {c, b}}
+		var want, got bytes.Buffer
+		cw := csv.NewWriter(&want)
+		cw.UseCRLF = true
+		ours := csvRecords{bufio.NewWriter(&got)}
+		for _, r := range recs {
+			if err := cw.Write(r); err != nil {
+				t.Fatal(err)
+			}
+			if err := ours.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cw.Flush()
+		ours.Flush()
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("records %q:\n got  %q\n want %q", recs, got.Bytes(), want.Bytes())
+		}
+	})
 }

@@ -51,6 +51,7 @@ type postOptions struct {
 	shapes    *spool
 	nComments int
 	cols      []byte // the <cols> element put before <sheetData>, or nil
+	rows      *spool // the <row> elements put in <sheetData>, or nil
 }
 
 var dimensionRE = regexp.MustCompile(`<dimension\b[^>]*?(?:/>|>\s*</dimension>)`)
@@ -78,7 +79,7 @@ func postprocess(src io.ReaderAt, size int64, dst io.Writer, o postOptions) erro
 	for _, f := range zr.File {
 		switch f.Name {
 		case sheetPath:
-			err = copySheet(zw, f, o.dimension, o.cols)
+			err = copySheet(zw, f, o.dimension, o.cols, o.rows)
 			seen++
 		case commentsPath:
 			err = writeCommentsPart(zw, f.Name, o)
@@ -193,8 +194,9 @@ func createPart(zw *zip.Writer, name string) (io.Writer, error) {
 // head (before <sheetData>), putting cols (a <cols> element, if any) right
 // before <sheetData>, and making the autoFilter reference relative in
 // the tail (after </sheetData>): excelize writes "$A$1:$F$9", Excel itself
-// writes "A1:F9".
-func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte) error {
+// writes "A1:F9". The rows, if any, are put in the sheet's <sheetData>,
+// which must be empty.
+func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte, rows *spool) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
@@ -219,6 +221,31 @@ func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte) error
 	}
 	if err := writeAll(w, head[:locs[0][0]], []byte(`<dimension ref="`+dimension+`"/>`), head[locs[0][1]:], cols); err != nil {
 		return err
+	}
+	if rows != nil {
+		const empty = "<sheetData></sheetData>"
+		for len(rest) < len(empty) {
+			more := make([]byte, len(empty)-len(rest))
+			n, err := io.ReadFull(br, more)
+			rest = append(rest, more[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		if !bytes.HasPrefix(rest, []byte(empty)) {
+			return fmt.Errorf("rows in excelize's <sheetData>: %w", errBadWorkbook)
+		}
+		r, err := rows.reader()
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "<sheetData>"); err != nil {
+			return err
+		}
+		if _, err := io.Copy(w, r); err != nil {
+			return err
+		}
+		rest = rest[len("<sheetData>"):]
 	}
 	// The rows: stream through, holding back only a possible partial
 	// "</sheetData>" at the end of each chunk.

@@ -1,11 +1,13 @@
 package results
 
 import (
+	"archive/zip"
 	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -46,8 +48,10 @@ type XLSXWriter struct {
 	maxCol    int // widest row written
 	header    bool
 	headerRow int // the header's row (1-based), after Options.Above
-	rowVals   []any
-	rowCells  []excelize.Cell
+	rowCells  []xcell
+	rows      *spool // the sheet's <row> elements
+	rowXML    rowXML
+	rowBuf    []byte
 
 	comments *spool // <comment> elements, one per problem cell
 	shapes   *spool // VML <v:shape> elements, one per problem cell
@@ -176,21 +180,21 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 		return w.fail(fmt.Errorf("results: freeze header: %w", err))
 	}
 	for _, row := range w.opts.Above {
-		vals := make([]any, len(row))
+		cells := make([]xcell, len(row))
 		for i, c := range row {
 			if c != "" {
-				vals[i] = excelize.Cell{Value: c}
+				cells[i] = xcell{kind: cellText, text: c}
 			}
 		}
-		if err := w.setRow(vals); err != nil {
+		if err := w.setRow(cells); err != nil {
 			return err
 		}
 	}
-	vals := make([]any, len(cols))
+	cells := make([]xcell, len(cols))
 	for i, name := range cols {
-		vals[i] = excelize.Cell{Value: name, StyleID: w.headerStyle}
+		cells[i] = xcell{kind: cellText, text: name, style: w.headerStyle}
 	}
-	return w.setRow(vals)
+	return w.setRow(cells)
 }
 
 // colSpec is how one results column is formatted.
@@ -250,16 +254,33 @@ func DisplayWidth(s string) int {
 	return n
 }
 
-func (w *XLSXWriter) setRow(vals []any) error {
+// setRow writes the next row to the rows spool, as excelize's SetRow
+// would write it into the sheet.
+func (w *XLSXWriter) setRow(cells []xcell) error {
 	w.row++
-	ref, err := excelize.CoordinatesToCellName(1, w.row)
-	if err != nil {
-		return w.fail(fmt.Errorf("results: row %d: %w", w.row, err))
-	}
-	if err := w.sw.SetRow(ref, vals); err != nil {
+	if w.row > excelize.TotalRows {
+		ref, err := excelize.CoordinatesToCellName(1, w.row)
+		if err != nil {
+			return w.fail(fmt.Errorf("results: row %d: %w", w.row, err))
+		}
+		_, _, err = excelize.CellNameToCoordinates(ref)
 		return w.fail(fmt.Errorf("results: write row %d: %w", w.row, err))
 	}
-	w.maxCol = max(w.maxCol, len(vals))
+	if w.rows == nil {
+		var err error
+		if w.rows, err = newSpool("custimport-rows-*"); err != nil {
+			return w.fail(err)
+		}
+	}
+	b, err := w.rowXML.appendRow(w.rowBuf[:0], w.row, cells)
+	w.rowBuf = b
+	if err != nil {
+		return w.fail(fmt.Errorf("results: write row %d: %w", w.row, err))
+	}
+	if _, err := w.rows.w.Write(b); err != nil {
+		return w.fail(fmt.Errorf("results: write row %d: %w", w.row, err))
+	}
+	w.maxCol = max(w.maxCol, len(cells))
 	return nil
 }
 
@@ -273,14 +294,13 @@ func (w *XLSXWriter) WriteRow(cells []Cell) error {
 		return err
 	}
 	if cap(w.rowCells) < len(cells) {
-		w.rowCells = make([]excelize.Cell, len(cells))
-		w.rowVals = make([]any, len(cells))
+		w.rowCells = make([]xcell, len(cells))
 	}
-	vals, cs := w.rowVals[:len(cells)], w.rowCells[:len(cells)]
+	cs := w.rowCells[:len(cells)]
 	row := w.row + 1
 	for i, c := range cells {
 		if c.Value == "" && c.Problem == "" {
-			vals[i] = nil
+			cs[i] = xcell{}
 			continue
 		}
 		cs[i] = w.cell(i, c)
@@ -289,9 +309,8 @@ func (w *XLSXWriter) WriteRow(cells []Cell) error {
 				return w.fail(err)
 			}
 		}
-		vals[i] = &cs[i]
 	}
-	return w.setRow(vals)
+	return w.setRow(cs)
 }
 
 // WriteBlank leaves n rows empty.
@@ -306,23 +325,23 @@ func (w *XLSXWriter) WriteBlank(n int) error {
 	return nil
 }
 
-// cell is the excelize cell for c in column i: a number, or text; red
-// when it has a problem; text-formatted in a text column.
-func (w *XLSXWriter) cell(i int, c Cell) excelize.Cell {
-	var x excelize.Cell
+// cell is the cell for c in column i: a number, or text; red when it has
+// a problem; text-formatted in a text column.
+func (w *XLSXWriter) cell(i int, c Cell) xcell {
+	x := xcell{kind: cellEmpty}
 	text := i < len(w.textCol) && w.textCol[i]
 	if v, ok := numericValue(c); ok && !text {
-		x.Value = v
+		x.kind, x.num = cellNumber, v
 	} else if c.Value != "" {
-		x.Value = c.Value
+		x.kind, x.text = cellText, c.Value
 	}
 	switch {
 	case c.Problem != "" && text:
-		x.StyleID = w.textProblem
+		x.style = w.textProblem
 	case c.Problem != "":
-		x.StyleID = w.problemStyle
+		x.style = w.problemStyle
 	case text:
-		x.StyleID = w.textStyle
+		x.style = w.textStyle
 	}
 	return x
 }
@@ -418,12 +437,12 @@ func (w *XLSXWriter) cleanup() error {
 		}
 		w.f, w.sw = nil, nil
 	}
-	for _, s := range []*spool{w.comments, w.shapes} {
+	for _, s := range []*spool{w.comments, w.shapes, w.rows} {
 		if err := s.remove(); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	w.comments, w.shapes = nil, nil
+	w.comments, w.shapes, w.rows = nil, nil, nil
 	if err := discardTemp(w.out); err != nil {
 		errs = append(errs, err)
 	}
@@ -460,7 +479,7 @@ func (w *XLSXWriter) finish() error {
 			return err
 		}
 	}
-	for _, s := range []*spool{w.comments, w.shapes} {
+	for _, s := range []*spool{w.comments, w.shapes, w.rows} {
 		if err := s.flush(); err != nil {
 			return err
 		}
@@ -472,7 +491,12 @@ func (w *XLSXWriter) finish() error {
 	}
 	defer func() { _ = discardTemp(stage) }()
 	bw := bufio.NewWriterSize(stage, 256<<10)
-	if err := w.f.Write(bw); err != nil {
+	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		return &stageZip{zw: zip.NewWriter(bw), sheet: resultsSheetPart}
+	})
+	// excelize hands the ZipWriter an in-memory buffer for the whole
+	// workbook, which stageZip ignores: nothing reaches io.Discard.
+	if err := w.f.Write(io.Discard); err != nil {
 		return fmt.Errorf("results: write workbook: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -500,6 +524,7 @@ func (w *XLSXWriter) finish() error {
 		shapes:    w.shapes,
 		nComments: w.nComment,
 		cols:      colsXML(w.colSpecs),
+		rows:      w.rows,
 	})
 	if err != nil {
 		return err
@@ -583,6 +608,35 @@ func writeShape(bw *bufio.Writer, id, col, row int) error {
 	_, err := bw.WriteString(`</x:Column></x:ClientData></v:shape>`)
 	return err
 }
+
+// resultsSheetPart is where excelize puts the results sheet: the first
+// sheet of a new workbook, renamed.
+const resultsSheetPart = "xl/worksheets/sheet1.xml"
+
+// stageZip is the ZipWriter excelize writes the staged workbook with. It
+// writes straight to the stage file (excelize would build the whole archive
+// in memory first) and stores the results sheet uncompressed: postprocess
+// decompresses and compresses it again anyway. The other parts are
+// compressed as excelize's own zip.Writer does, since postprocess copies
+// them as they are.
+type stageZip struct {
+	zw    *zip.Writer
+	sheet string // part stored uncompressed
+}
+
+// Create adds a part.
+func (z *stageZip) Create(name string) (io.Writer, error) {
+	if name == z.sheet {
+		return z.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+	}
+	return z.zw.Create(name)
+}
+
+// AddFS adds the files of fsys.
+func (z *stageZip) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
+
+// Close finishes the archive.
+func (z *stageZip) Close() error { return z.zw.Close() }
 
 // spool is a buffered temporary file.
 type spool struct {

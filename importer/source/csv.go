@@ -345,6 +345,9 @@ type lineFilter struct {
 	inQuote    bool
 	fieldLen   int
 	fieldStart int
+	guardBytes [256]bool // see setGuardBytes
+	guardFor   rune      // the delimiter guardBytes were set for
+	guardSet   bool
 }
 
 // Read implements io.Reader for encoding/csv.
@@ -530,16 +533,37 @@ func (f *lineFilter) guard(text []byte) bool {
 	if f.fieldLen == 0 {
 		f.fieldStart = f.line
 	}
-	for _, c := range text {
-		switch {
-		case c == '"':
-			f.inQuote = !f.inQuote
-		case !f.inQuote && (c == '\n' || c == ',' || c == ';' || c == '\t' || rune(c) == f.delim):
-			f.fieldLen = 0
-			f.fieldStart = f.line
+	if f.guardFor != f.delim || !f.guardSet {
+		f.setGuardBytes()
+	}
+	for i := 0; i < len(text); {
+		if f.inQuote {
+			j := bytes.IndexByte(text[i:], '"')
+			if j < 0 {
+				f.fieldLen += len(text) - i
+				break
+			}
+			f.fieldLen += j + 1
+			f.inQuote = false
+			i += j + 1
 			continue
 		}
-		f.fieldLen++
+		j := i
+		for j < len(text) && !f.guardBytes[text[j]] {
+			j++
+		}
+		f.fieldLen += j - i
+		if j == len(text) {
+			break
+		}
+		if text[j] == '"' {
+			f.inQuote = true
+			f.fieldLen++
+		} else {
+			f.fieldLen = 0
+			f.fieldStart = f.line
+		}
+		i = j + 1
 	}
 	if f.fieldLen > 2*f.maxCell+2 {
 		f.err = &ParseError{File: f.name, Line: f.fieldStart, Err: fmt.Errorf(
@@ -547,6 +571,15 @@ func (f *lineFilter) guard(text []byte) bool {
 		return true
 	}
 	return false
+}
+
+// setGuardBytes marks the bytes guard stops at outside quotes: a quote, and
+// what ends a cell (a line end, any delimiter guard knows, the file's).
+func (f *lineFilter) setGuardBytes() {
+	for c := range f.guardBytes {
+		f.guardBytes[c] = c == '"' || c == '\n' || c == ',' || c == ';' || c == '\t' || rune(c) == f.delim
+	}
+	f.guardFor, f.guardSet = f.delim, true
 }
 
 func appendDecoded(dst []byte, dec *encoding.Decoder, src []byte) ([]byte, error) {

@@ -229,14 +229,41 @@ func formatSerial(v float64, date1904 bool, kind formatKind) (string, bool) {
 		total := int64(math.Round(v * 86400))
 		days, secs = total/86400, total%86400
 	}
-	if kind == kindTime {
-		return fmt.Sprintf("%02d:%02d:%02d", secs/3600, secs/60%60, secs%60), true
+	var buf [24]byte
+	b := buf[:0]
+	if kind != kindTime {
+		y, m, d := serialToDate(days, date1904)
+		b = appendPadded(b, int64(y), 4)
+		b = append(b, '/')
+		b = appendPadded(b, int64(m), 2)
+		b = append(b, '/')
+		b = appendPadded(b, int64(d), 2)
+		if kind == kindDate {
+			return string(b), true
+		}
+		b = append(b, ' ')
 	}
-	y, m, d := serialToDate(days, date1904)
-	if kind == kindDate {
-		return fmt.Sprintf("%04d/%02d/%02d", y, m, d), true
+	b = appendPadded(b, secs/3600, 2)
+	b = append(b, ':')
+	b = appendPadded(b, secs/60%60, 2)
+	b = append(b, ':')
+	b = appendPadded(b, secs%60, 2)
+	return string(b), true
+}
+
+// appendPadded appends n as fmt's %0*d does with the given width.
+func appendPadded(b []byte, n int64, width int) []byte {
+	if n < 0 {
+		return fmt.Appendf(b, "%0*d", width, n)
 	}
-	return fmt.Sprintf("%04d/%02d/%02d %02d:%02d:%02d", y, m, d, secs/3600, secs/60%60, secs%60), true
+	digits := 1
+	for m := n; m >= 10; m /= 10 {
+		digits++
+	}
+	for ; digits < width; digits++ {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, n, 10)
 }
 
 // serialToDate returns the calendar date of a whole serial day number.

@@ -26,9 +26,10 @@ const (
 
 // XLSXReader streams the rows of one worksheet of an XLSX workbook.
 //
-// The worksheet XML is decoded straight from the zip archive with
-// encoding/xml, one row at a time, so memory is bounded by the shared-string
-// table and one row, whatever the number of rows. (excelize's Rows iterator
+// The worksheet XML is decoded straight from the zip archive, one row at a
+// time, by a tokenizer that accepts what encoding/xml does (xmlScanner), so
+// memory is bounded by the shared-string table and one row, whatever the
+// number of rows. (excelize's Rows iterator
 // does not expose the style of each cell, which is needed to tell dates from
 // numbers; excelize is still used to decrypt password-protected workbooks.)
 //
@@ -65,7 +66,7 @@ type XLSXReader struct {
 	maxCell   int
 
 	rc      io.ReadCloser
-	dec     *xml.Decoder
+	xs      *xmlScanner
 	row     int  // number of the last row read
 	inRow   bool // inside the <row> element of row
 	err     error
@@ -255,7 +256,7 @@ func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, erro
 		return nil, fileError(name, ErrCorrupt, "sheet %q: %v", r.sheet.name, err)
 	}
 	r.rc = rc
-	r.dec = xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
+	r.xs = newXMLScanner(rc)
 	return r, nil
 }
 
@@ -373,67 +374,77 @@ func (r *XLSXReader) corrupt(err error) error {
 	return &ParseError{File: r.name, Line: line, Err: fmt.Errorf("%w: sheet %q: %v", ErrCorrupt, r.sheet.name, err)}
 }
 
+// next reads the next token of the sheet; the end of input is an error.
+func (r *XLSXReader) next(text *[]byte, keep int) (tokKind, int, error) {
+	kind, n, err := r.xs.next(text, keep)
+	if err == nil && kind == tokEOF {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return tokEOF, 0, r.corrupt(err)
+	}
+	return kind, n, nil
+}
+
 // readRow reads the next <row> element into r.cells; ok is false at the end
 // of the sheet data.
 func (r *XLSXReader) readRow() (ok bool, err error) {
 	for {
-		tok, err := r.dec.RawToken()
-		if err == io.EOF {
-			return false, nil
-		}
+		kind, _, err := r.xs.next(nil, 0)
 		if err != nil {
 			return false, r.corrupt(err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local == "row" {
-				return true, r.rowBody(t)
+		switch kind {
+		case tokEOF:
+			return false, nil
+		case tokStart:
+			if r.xs.is("row") {
+				err := r.rowBody()
+				r.inRow = false
+				return true, err
 			}
-		case xml.EndElement:
-			if t.Name.Local == "sheetData" {
+		case tokEnd:
+			if r.xs.is("sheetData") {
 				return false, nil
 			}
 		}
 	}
 }
 
-func (r *XLSXReader) rowBody(start xml.StartElement) error {
+// rowBody reads the cells of the row whose start tag was just read.
+func (r *XLSXReader) rowBody() error {
 	num := r.row + 1
-	if v := attr(start, "r"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxExcelRows {
+	if v := r.xs.attr(attrR); len(v) > 0 {
+		n, ok := parseSmall(v)
+		if !ok || n < 1 || n > maxExcelRows {
 			return r.corrupt(fmt.Errorf("bad row number %q", v))
 		}
 		num = n
 	}
 	r.row, r.inRow = num, true
-	switch attr(start, "hidden") {
+	switch string(r.xs.attr(attrHidden)) {
 	case "1", "true":
 		r.hidden = true
 	default:
 		r.hidden = false
 	}
-	defer func() { r.inRow = false }()
 	r.cells = r.cells[:0]
 	r.noValue = r.noValue[:0]
 	col := 0
 	for {
-		tok, err := r.dec.RawToken()
+		kind, _, err := r.next(nil, 0)
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return r.corrupt(err)
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "c" {
+		switch kind {
+		case tokStart:
+			if !r.xs.is("c") {
 				if err := r.skip(); err != nil {
 					return err
 				}
 				continue
 			}
-			if ref := attr(t, "r"); ref != "" {
+			if ref := r.xs.attr(attrR); len(ref) > 0 {
 				c, ok := colFromRef(ref)
 				if !ok {
 					return r.corrupt(fmt.Errorf("bad cell reference %q", ref))
@@ -445,7 +456,7 @@ func (r *XLSXReader) rowBody(start xml.StartElement) error {
 			if col > maxExcelCols {
 				return r.corrupt(fmt.Errorf("column %d is beyond Excel's last column", col))
 			}
-			val, err := r.cell(t, col)
+			val, err := r.cell(col)
 			if err != nil {
 				return err
 			}
@@ -456,8 +467,8 @@ func (r *XLSXReader) rowBody(start xml.StartElement) error {
 				r.cells = append(r.cells, "")
 			}
 			r.cells[col-1] = val
-		case xml.EndElement:
-			if t.Name.Local == "row" {
+		case tokEnd:
+			if r.xs.is("row") {
 				return nil
 			}
 		}
@@ -468,82 +479,132 @@ func (r *XLSXReader) rowBody(start xml.StartElement) error {
 func (r *XLSXReader) skip() error {
 	depth := 1
 	for depth > 0 {
-		tok, err := r.dec.RawToken()
+		kind, _, err := r.next(nil, 0)
 		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return r.corrupt(err)
+			return err
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch kind {
+		case tokStart:
 			depth++
-		case xml.EndElement:
+		case tokEnd:
 			depth--
 		}
 	}
 	return nil
 }
 
-// cell reads one <c> element and returns its display text.
-func (r *XLSXReader) cell(start xml.StartElement, col int) (string, error) {
-	typ, style := attr(start, "t"), attr(start, "s")
-	r.buf = r.buf[:0]
-	depth := 0                 // depth below <c>
-	where := 0                 // 1 = in <v>, 2 = in <is>
-	inT, inPh := 0, 0          // depth markers inside <is>
-	hasF, hasV := false, false // <f> and <v> children seen
-	for {
-		tok, err := r.dec.RawToken()
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return "", r.corrupt(err)
+// Cell types (the t attribute).
+const (
+	typNumber = iota // "n" or anything unknown
+	typShared        // "s"
+	typInline        // "inlineStr"
+	typStr           // "str"
+	typError         // "e"
+	typBool          // "b"
+	typDate          // "d"
+)
+
+func cellType(t []byte) int {
+	switch string(t) {
+	case "s":
+		return typShared
+	case "inlineStr":
+		return typInline
+	case "str":
+		return typStr
+	case "e":
+		return typError
+	case "b":
+		return typBool
+	case "d":
+		return typDate
+	}
+	return typNumber
+}
+
+// cellState follows where a <c> element's reader is.
+type cellState struct {
+	depth      int  // depth below <c>
+	where      int  // 1 = in <v>, 2 = in <is>
+	inT, inPh  int  // depth markers inside <is>
+	hasF, hasV bool // <f> and <v> children seen
+}
+
+// keepsText reports whether character data read now is part of the value.
+func (c *cellState) keepsText() bool {
+	return (c.where == 1 && c.depth == 1) || (c.where == 2 && c.inT > 0 && c.inPh == 0)
+}
+
+// start follows a start tag; local is its local name.
+func (c *cellState) start(xs *xmlScanner) {
+	c.depth++
+	switch {
+	case c.depth == 1 && xs.is("v"):
+		c.where, c.hasV = 1, true
+	case c.depth == 1 && xs.is("f"):
+		c.hasF = true
+	case c.depth == 1 && xs.is("is"):
+		c.where = 2
+	case c.where == 2 && (xs.is("rPh") || xs.is("phoneticPr")):
+		if c.inPh == 0 {
+			c.inPh = c.depth
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-			switch {
-			case depth == 1 && t.Name.Local == "v":
-				where, hasV = 1, true
-			case depth == 1 && t.Name.Local == "f":
-				hasF = true
-			case depth == 1 && t.Name.Local == "is":
-				where = 2
-			case where == 2 && (t.Name.Local == "rPh" || t.Name.Local == "phoneticPr"):
-				if inPh == 0 {
-					inPh = depth
-				}
-			case where == 2 && t.Name.Local == "t" && inPh == 0:
-				inT = depth
+	case c.where == 2 && xs.is("t") && c.inPh == 0:
+		c.inT = c.depth
+	}
+}
+
+// end follows an end tag; false at the end of the <c> element.
+func (c *cellState) end() bool {
+	if c.depth == 0 {
+		return false
+	}
+	if c.depth == c.inT {
+		c.inT = 0
+	}
+	if c.depth == c.inPh {
+		c.inPh = 0
+	}
+	if c.depth == 1 {
+		c.where = 0
+	}
+	c.depth--
+	return true
+}
+
+// cell reads the <c> element whose start tag was just read and returns its
+// display text.
+func (r *XLSXReader) cell(col int) (string, error) {
+	typ := cellType(r.xs.attr(attrT))
+	nf := r.styleFormat(r.xs.attr(attrS))
+	r.buf = r.buf[:0]
+	var c cellState
+	size := 0 // bytes of text, kept or not
+	for more := true; more; {
+		var text *[]byte
+		if c.keepsText() {
+			text = &r.buf
+		}
+		kind, n, err := r.next(text, r.maxCell+3)
+		if err != nil {
+			return "", err
+		}
+		switch kind {
+		case tokStart:
+			c.start(r.xs)
+		case tokEnd:
+			more = c.end()
+		case tokText:
+			if text == nil {
+				break
 			}
-		case xml.EndElement:
-			if depth == 0 {
-				goto done
-			}
-			if depth == inT {
-				inT = 0
-			}
-			if depth == inPh {
-				inPh = 0
-			}
-			if depth == 1 {
-				where = 0
-			}
-			depth--
-		case xml.CharData:
-			if (where == 1 && depth == 1) || (where == 2 && inT > 0 && inPh == 0) {
-				r.buf = append(r.buf, t...)
-				if len(r.buf) > r.maxCell {
-					return "", &ParseError{File: r.name, Line: r.row, Column: col,
-						Err: fmt.Errorf("%w: cell %s is longer than the limit of %d bytes", ErrCellTooLarge, cellName(col, r.row), r.maxCell)}
-				}
+			if size += n; size > r.maxCell {
+				return "", &ParseError{File: r.name, Line: r.row, Column: col,
+					Err: fmt.Errorf("%w: cell %s is longer than the limit of %d bytes", ErrCellTooLarge, cellName(col, r.row), r.maxCell)}
 			}
 		}
 	}
-done:
-	if hasF && !hasV && typ != "inlineStr" {
+	if c.hasF && !c.hasV && typ != typInline {
 		// Written by a program that does not calculate (excelize,
 		// openpyxl, report tools): the value is unknown. Reading it as a
 		// plain blank could turn an update into a new customer, so the
@@ -551,11 +612,20 @@ done:
 		r.noValue = append(r.noValue, col-1)
 		return "", nil
 	}
-	v := r.buf // text of <v>, or of <is> for inline strings
+	return r.value(r.buf, typ, nf, col)
+}
+
+// value returns the display text of a cell of type typ and number format nf
+// whose <v> (or inline string) holds v.
+func (r *XLSXReader) value(v []byte, typ int, nf numFormat, col int) (string, error) {
 	switch typ {
-	case "s":
-		idx, err := strconv.Atoi(strings.TrimSpace(string(v)))
-		if err != nil || idx < 0 || idx >= r.sst.len() {
+	case typShared:
+		idx, ok := parseSmall(v)
+		if !ok {
+			n, err := strconv.Atoi(strings.TrimSpace(string(v)))
+			idx, ok = n, err == nil
+		}
+		if !ok || idx < 0 || idx >= r.sst.len() {
 			if len(v) == 0 {
 				return "", nil
 			}
@@ -567,44 +637,101 @@ done:
 				Err: fmt.Errorf("%w: cell %s is longer than the limit of %d bytes", ErrCellTooLarge, cellName(col, r.row), r.maxCell)}
 		}
 		return r.sst.at(idx), nil
-	case "inlineStr", "str", "e":
-		return unescapeXString(string(v)), nil
-	case "b":
-		switch strings.TrimSpace(string(v)) {
+	case typInline, typStr, typError:
+		if bytes.Contains(v, []byte("_x")) {
+			return unescapeXString(string(v)), nil
+		}
+		return string(v), nil
+	case typBool:
+		switch string(bytes.TrimSpace(v)) {
 		case "1", "true":
 			return "TRUE", nil
 		case "0", "false":
 			return "FALSE", nil
 		}
 		return string(v), nil
-	case "d":
-		return r.isoDate(string(v), style), nil
+	case typDate:
+		return r.isoDate(string(v), nf), nil
 	}
-	s := string(v)
-	if s == "" {
+	if len(v) == 0 {
 		return "", nil
 	}
-	return r.number(s, style), nil
+	if s, ok := r.integer(v, nf); ok {
+		return s, nil
+	}
+	return r.number(string(v), nf), nil
 }
 
 // styleFormat returns the number format of a cell style index attribute.
-func (r *XLSXReader) styleFormat(style string) numFormat {
-	if style == "" {
+func (r *XLSXReader) styleFormat(style []byte) numFormat {
+	if len(style) == 0 {
 		return numFormat{}
 	}
-	i, err := strconv.Atoi(style)
-	if err != nil || i < 0 || i >= len(r.kinds) {
+	i, ok := parseSmall(style)
+	if !ok || i >= len(r.kinds) {
 		return numFormat{}
 	}
 	return r.kinds[i]
 }
 
-func (r *XLSXReader) number(s, style string) string {
+// parseSmall parses a decimal number as strconv.Atoi does, for numbers that
+// index something: a negative number other than -0 is refused, and numbers
+// beyond 1<<40 read as 1<<40 or so.
+func parseSmall(b []byte) (int, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	if len(b) == 0 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n < 1<<40 {
+			n = n*10 + int(c-'0')
+		}
+	}
+	if neg && n != 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// integer is number for the common case of a whole number of at most 15
+// digits written plainly; false for anything else.
+func (r *XLSXReader) integer(v []byte, nf numFormat) (string, bool) {
+	if len(v) == 0 || len(v) > 15 || v[0] == '0' && len(v) > 1 {
+		return "", false
+	}
+	n := int64(0)
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	switch nf.kind {
+	case kindDate, kindDateTime, kindTime:
+		if out, ok := formatSerial(float64(n), r.date1904, nf.kind); ok {
+			return out, true
+		}
+	case kindZeroPad:
+		if nf.width > len(v) {
+			return strings.Repeat("0", nf.width-len(v)) + string(v), true
+		}
+	}
+	return string(v), true
+}
+
+func (r *XLSXReader) number(s string, nf numFormat) string {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
 		return s
 	}
-	nf := r.styleFormat(style)
 	switch nf.kind {
 	case kindDate, kindDateTime, kindTime:
 		if out, ok := formatSerial(v, r.date1904, nf.kind); ok {
@@ -618,33 +745,22 @@ func (r *XLSXReader) number(s, style string) string {
 	return formatGeneral(v)
 }
 
-func (r *XLSXReader) isoDate(s, style string) string {
+func (r *XLSXReader) isoDate(s string, nf numFormat) string {
 	y, mo, d, h, mi, sec, ok := parseISODate(strings.TrimSpace(s))
 	if !ok {
 		return s
 	}
-	kind := r.styleFormat(style).kind
 	switch {
-	case kind == kindTime:
+	case nf.kind == kindTime:
 		return fmt.Sprintf("%02d:%02d:%02d", h, mi, sec)
-	case kind == kindDateTime || (kind != kindDate && h+mi+sec > 0):
+	case nf.kind == kindDateTime || (nf.kind != kindDate && h+mi+sec > 0):
 		return fmt.Sprintf("%04d/%02d/%02d %02d:%02d:%02d", y, mo, d, h, mi, sec)
 	}
 	return fmt.Sprintf("%04d/%02d/%02d", y, mo, d)
 }
 
-// attr returns the value of the attribute with the given local name.
-func attr(se xml.StartElement, local string) string {
-	for _, a := range se.Attr {
-		if a.Name.Local == local {
-			return a.Value
-		}
-	}
-	return ""
-}
-
 // colFromRef returns the 1-based column of a cell reference like "AB12".
-func colFromRef(ref string) (int, bool) {
+func colFromRef[T string | []byte](ref T) (int, bool) {
 	col, i := 0, 0
 	for ; i < len(ref); i++ {
 		c := ref[i]
@@ -860,7 +976,7 @@ func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 				if len(buf) > r.maxCell {
 					r.sst.addTooLong()
 				} else {
-					r.sst.add(unescapeXString(string(buf)))
+					r.sst.addBytes(buf)
 				}
 				if r.sst.len() > maxCount || r.sst.textLen() > maxText {
 					return fileError(r.name, ErrTooLarge,
@@ -898,6 +1014,16 @@ func (s *sharedStrings) addTooLong() {
 
 func (s *sharedStrings) add(t string) {
 	s.b.WriteString(t)
+	s.end = append(s.end, uint32(s.b.Len()))
+}
+
+// addBytes adds a text as it is in the XML, _xHHHH_ escapes decoded.
+func (s *sharedStrings) addBytes(t []byte) {
+	if bytes.Contains(t, []byte("_x")) {
+		s.add(unescapeXString(string(t)))
+		return
+	}
+	s.b.Write(t)
 	s.end = append(s.end, uint32(s.b.Len()))
 }
 
