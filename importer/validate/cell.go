@@ -70,7 +70,7 @@ func (k *Checker) checkCell(c *cell, probs *[]ordered) {
 	ok := true
 	switch {
 	case f.Check != "":
-		text, ok = rules[f.Check](k, c, text, rep)
+		text, ok = k.v.rule(c)(k, c, text, rep)
 	case f.Class == mapping.Date:
 		text, ok = k.checkDate(c, text, rep)
 	}
@@ -126,7 +126,7 @@ func (k *Checker) checkDate(c *cell, text string, rep *reporter) (string, bool) 
 		rep.add(Error, msgDateImpossible, text)
 		return "", false
 	}
-	format := k.v.dates[c.f.Code]
+	format := k.v.dateFormat(c)
 	if format == "" {
 		format = formatWestern
 		if formatLen(format) > c.f.MaxLen {

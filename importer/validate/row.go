@@ -101,6 +101,14 @@ func (v *Validator) get(r *row, code string) *cell {
 	return r.cells[i]
 }
 
+// at returns the cell of catalog index i, nil when blank or i is -1.
+func (r *row) at(i int) *cell {
+	if i < 0 {
+		return nil
+	}
+	return r.cells[i]
+}
+
 // Checker checks rows on their own: Check is the part of Validate that
 // does not depend on other rows. Several Checkers of one Validator may
 // run at once, one per goroutine; each keeps its own scratch space, so a
@@ -111,12 +119,12 @@ type Checker struct {
 	rep     reporter
 	big5Len map[rune]int // bytes of a non-ASCII rune in Big5; 0: not encodable
 	enc     *encoding.Encoder
-	indexes map[*mapping.Field]int // catalog index by field, -1 when not in it
+	seen    []fieldIndex // by value position: the last row's fields
 }
 
 // NewChecker returns a Checker for v's configuration.
 func (v *Validator) NewChecker() *Checker {
-	k := &Checker{v: v, indexes: map[*mapping.Field]int{}}
+	k := &Checker{v: v}
 	if v.big5 {
 		k.big5Len = make(map[rune]int)
 	}
@@ -175,7 +183,7 @@ func (k *Checker) Check(values []Value) Checked {
 	var ch Checked
 	ch.o = k.rowChecks()
 	ch.o.Problems = sortedProblems(r.probs)
-	if code := v.get(r, mapping.CCODE); code != nil && code.ok {
+	if code := r.at(v.codeIx); code != nil && code.ok {
 		ch.code = &pendingCode{text: code.text, col: code.col, field: code.f, order: code.order}
 	}
 	if len(r.zeros) > 0 {
@@ -196,7 +204,7 @@ func (k *Checker) payload(editItem int) Payload {
 			p[c.f.Code] = c.value()
 		}
 	})
-	if k.v.get(r, mapping.CCODE) == nil {
+	if r.at(k.v.codeIx) == nil {
 		p[mapping.CCODE] = ""
 		p[mapping.AutoCCODE] = json.Number("1")
 	}
@@ -229,9 +237,9 @@ func sortedProblems(probs []ordered) []Problem {
 func (k *Checker) collect(values []Value) {
 	v, r := k.v, &k.r
 	r.reset(len(v.fields))
-	for _, val := range values {
+	for j, val := range values {
 		raw := trim(val.Text)
-		i, known := k.index(val.Field)
+		i, known := k.index(j, val.Field)
 		if raw == "" {
 			if known && r.blank[i] == noBlank {
 				r.blank[i] = val.Column
@@ -259,29 +267,37 @@ func (k *Checker) collect(values []Value) {
 		c.f, c.order, c.col, c.raw = f, i, val.Column, raw
 		*slot = c
 	}
-	for i, d := range v.defaults {
-		if d != nil && r.cells[i] == nil {
+	for _, i := range v.defaultIx {
+		if r.cells[i] == nil {
 			c := r.newCell()
-			*c = *d
+			*c = *v.defaults[i]
 			r.cells[i] = c
 		}
 	}
 }
 
-// index is the catalog index of a value's field, remembered by the
-// field's address: the rows of a file bring the same fields every time.
-func (k *Checker) index(f *mapping.Field) (int, bool) {
-	if i, ok := k.indexes[f]; ok {
-		return i, i >= 0
+// index is the catalog index of the j-th value's field. The rows of a
+// file bring the same fields in the same order, so the last row's answer
+// at j is tried first.
+func (k *Checker) index(j int, f *mapping.Field) (int, bool) {
+	if j < len(k.seen) && k.seen[j].f == f {
+		return k.seen[j].i, k.seen[j].i >= 0
 	}
 	i, ok := k.v.cat.Index(f.Code)
 	if !ok {
 		i = -1
 	}
-	if len(k.indexes) < 1024 { // bounded, whatever the caller passes
-		k.indexes[f] = i
+	for len(k.seen) <= j {
+		k.seen = append(k.seen, fieldIndex{})
 	}
+	k.seen[j] = fieldIndex{f, i}
 	return i, ok
+}
+
+// fieldIndex is a field's catalog index, -1 when it is not in it.
+type fieldIndex struct {
+	f *mapping.Field
+	i int
 }
 
 // extraSlot returns the slot of a field that is not in the catalog, and
@@ -316,13 +332,13 @@ func (k *Checker) rowAdd(code string, c *cell, sev Severity, key msgKey, args ..
 func (k *Checker) rowChecks() Outcome {
 	v, r := k.v, &k.r
 	var o Outcome
-	code := v.get(r, mapping.CCODE)
+	code := r.at(v.codeIx)
 	o.EditItem = k.editItem()
 	o.Create = code == nil || o.EditItem == mapping.EditAdd
 	if code != nil {
 		o.Code = code.text
 	}
-	for i := range v.fields {
+	for _, i := range v.rowCheckIx {
 		f, c := &v.fields[i], r.cells[i]
 		if c == nil {
 			if f.RequiredOnAdd && o.Create {
@@ -336,7 +352,7 @@ func (k *Checker) rowChecks() Outcome {
 		if f.NotAfter == "" || !c.hasD {
 			continue
 		}
-		if e := v.get(r, f.NotAfter); e != nil && e.hasD && e.d.before(c.d) {
+		if e := r.at(v.notAfterIx[i]); e != nil && e.hasD && e.d.before(c.d) {
 			k.rowAdd(f.Code, c, Warning, msgWebDates, e.text, c.text)
 		}
 	}
@@ -348,7 +364,7 @@ func (k *Checker) rowChecks() Outcome {
 // (except in update mode, where it is an error).
 func (k *Checker) editItem() int {
 	v, r := k.v, &k.r
-	code, auto, edit := v.get(r, mapping.CCODE), v.get(r, mapping.AutoCCODE), v.get(r, mapping.EditItem)
+	code, auto, edit := r.at(v.codeIx), r.at(v.autoIx), r.at(v.editIx)
 	editItem := mapping.EditAuto
 	editFromColumn := edit != nil && edit.ok
 	switch {

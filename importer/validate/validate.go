@@ -204,6 +204,32 @@ type Validator struct {
 	folded    *codeSet // upper-cased CCODE with letters → first line
 	noPayload bool     // Config.NoPayload
 	own       *Checker // Validate's Checker
+	// Looked up once, by catalog index: the fields with a row-level
+	// check (required on add, add-only, a date not after another), the
+	// fields with a default, and the index of the fields rows refer to
+	// (-1 when the catalog has none).
+	rowCheckIx, defaultIx  []int
+	notAfterIx             []int
+	codeIx, autoIx, editIx int
+	ruleOf                 []rule   // by catalog index: its Check's rule
+	dateOf                 []string // by catalog index: its date format
+}
+
+// rule returns the rule of a cell's field's Check.
+func (v *Validator) rule(c *cell) rule {
+	if c.order < len(v.ruleOf) && c.f == &v.fields[c.order] {
+		return v.ruleOf[c.order]
+	}
+	return rules[c.f.Check]
+}
+
+// dateFormat returns the format of a date cell's field, "" for the
+// default.
+func (v *Validator) dateFormat(c *cell) string {
+	if c.order < len(v.dateOf) && c.f == &v.fields[c.order] {
+		return v.dateOf[c.order]
+	}
+	return v.dates[c.f.Code]
 }
 
 // New returns a Validator for cfg. An unknown Lang, LengthUnit, Mode or
@@ -242,7 +268,31 @@ func New(cfg Config) (*Validator, error) {
 	if err := v.setDefaults(cfg.Defaults); err != nil {
 		return nil, err
 	}
+	v.lookUp()
 	return v, nil
+}
+
+// lookUp fills the indexes a row's checks use.
+func (v *Validator) lookUp() {
+	ix := func(code string) int {
+		if i, ok := v.cat.Index(code); ok && code != "" {
+			return i
+		}
+		return -1
+	}
+	v.codeIx, v.autoIx, v.editIx = ix(mapping.CCODE), ix(mapping.AutoCCODE), ix(mapping.EditItem)
+	v.notAfterIx = make([]int, len(v.fields))
+	v.ruleOf, v.dateOf = make([]rule, len(v.fields)), make([]string, len(v.fields))
+	for i, f := range v.fields {
+		v.ruleOf[i], v.dateOf[i] = rules[f.Check], v.dates[f.Code]
+		v.notAfterIx[i] = ix(f.NotAfter)
+		if f.RequiredOnAdd || f.AddOnly || f.NotAfter != "" {
+			v.rowCheckIx = append(v.rowCheckIx, i)
+		}
+		if v.defaults[i] != nil {
+			v.defaultIx = append(v.defaultIx, i)
+		}
+	}
 }
 
 // setOptions reads the language, length unit and mode.
@@ -357,7 +407,10 @@ var formulaErrors = map[string]bool{
 // number in scientific notation: digits, an optional fraction, E and a
 // signed exponent ("9.12346E+11"). A code like "12E3" (no sign) is not.
 func isScientific(s string) bool {
-	i := strings.IndexAny(s, "eE")
+	i := strings.IndexByte(s, 'e')
+	if j := strings.IndexByte(s, 'E'); i < 0 || (j >= 0 && j < i) {
+		i = j
+	}
 	if i < 1 || i+2 >= len(s) || (s[i+1] != '+' && s[i+1] != '-') || !allDigits(s[i+2:]) {
 		return false
 	}
@@ -373,6 +426,9 @@ func (k *Checker) checkLength(f *mapping.Field, s string) (msgKey, []string) {
 		return "", nil
 	}
 	if !k.v.big5 {
+		if len(s) <= f.MaxLen {
+			return "", nil // fewer characters than bytes
+		}
 		if n := utf8.RuneCountInString(s); n > f.MaxLen {
 			return msgTooLongChars, []string{strconv.Itoa(f.MaxLen), strconv.Itoa(n), s}
 		}
