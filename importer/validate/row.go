@@ -92,15 +92,6 @@ func (r *row) each(fn func(*cell)) {
 	}
 }
 
-// get returns the cell of a catalog field, nil when blank or unknown.
-func (v *Validator) get(r *row, code string) *cell {
-	i, ok := v.cat.Index(code)
-	if !ok {
-		return nil
-	}
-	return r.cells[i]
-}
-
 // at returns the cell of catalog index i, nil when blank or i is -1.
 func (r *row) at(i int) *cell {
 	if i < 0 {
