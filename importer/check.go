@@ -66,16 +66,20 @@ func checkRows(rows *dataRows, prep *preparer, each func(*item)) error {
 // checked, and to be settled in order.
 func readBatches(rows *dataRows, work, inOrder chan<- *batch) error {
 	for {
-		b := &batch{items: make([]item, 0, batchRows), done: make(chan struct{})}
+		b := &batch{items: make([]item, batchRows), done: make(chan struct{})}
+		n := 0
 		var err error
-		for len(b.items) < batchRows {
+		for n < batchRows {
 			rec, seq, e := rows.next()
 			if e != nil {
 				err = e
 				break
 			}
-			b.items = append(b.items, item{seq: seq, rec: rec})
+			it := &b.items[n] // filled in place: an item is large
+			it.seq, it.rec = seq, rec
+			n++
 		}
+		b.items = b.items[:n]
 		if len(b.items) > 0 {
 			work <- b
 			inOrder <- b

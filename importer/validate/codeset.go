@@ -74,10 +74,12 @@ func (s *codeSet) addFirst(code string, line int) (int, bool) {
 }
 
 // find looks code (of hash h) up: its line, or the slot where it would go.
+// A code's first slot is given by the 32 bits of its hash the slot keeps,
+// so growing the table reads no record.
 func (s *codeSet) find(code string, h uint64) (line int, slot int, ok bool) {
 	mask := len(s.slots) - 1
 	tag := h >> 32 << 32
-	for i := int(h) & mask; ; i = (i + 1) & mask {
+	for i := int(h>>32) & mask; ; i = (i + 1) & mask {
 		e := s.slots[i]
 		if e == 0 {
 			return 0, i, false
@@ -119,7 +121,7 @@ func (s *codeSet) record(place uint32) ([]byte, int) {
 	return c[k:end], int(int32(bin.LittleEndian.Uint32(c[end:])))
 }
 
-// grow doubles the table and puts every record back in it.
+// grow doubles the table and puts every slot back in it.
 func (s *codeSet) grow() {
 	old := s.slots
 	s.slots = make([]uint64, 2*len(old))
@@ -128,8 +130,7 @@ func (s *codeSet) grow() {
 		if e == 0 {
 			continue
 		}
-		text, _ := s.record(uint32(e) - 1)
-		i := int(maphash.Bytes(s.seed, text)) & mask
+		i := int(e>>32) & mask
 		for s.slots[i] != 0 {
 			i = (i + 1) & mask
 		}

@@ -126,7 +126,7 @@ func (v *Validator) NewChecker() *Checker {
 // with the checks against earlier rows.
 type Checked struct {
 	o     Outcome
-	code  *pendingCode
+	code  pendingCode // field nil: no valid code
 	zeros []pendingZero
 }
 
@@ -175,7 +175,7 @@ func (k *Checker) Check(values []Value) Checked {
 	ch.o = k.rowChecks()
 	ch.o.Problems = sortedProblems(r.probs)
 	if code := r.at(v.codeIx); code != nil && code.ok {
-		ch.code = &pendingCode{text: code.text, col: code.col, field: code.f, order: code.order}
+		ch.code = pendingCode{text: code.text, col: code.col, field: code.f, order: code.order}
 	}
 	if len(r.zeros) > 0 {
 		ch.zeros = slices.Clone(r.zeros)
@@ -407,7 +407,7 @@ func (v *Validator) Remember(line int, ch Checked) Outcome {
 			add(z.f, z.col, z.order, Warning, msgCodeZero, z.text, w)
 		}
 	}
-	if c := ch.code; c != nil {
+	if c := ch.code; c.field != nil {
 		if first, dup := v.seen.addFirst(c.text, line); dup {
 			add(c.field, c.col, c.order, Error, msgDuplicate, strconv.Itoa(first), c.text)
 		} else {
