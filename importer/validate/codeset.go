@@ -16,6 +16,7 @@ import (
 type codeSet struct {
 	seed   maphash.Seed
 	slots  []uint64 // 0: empty; else hash>>32 << 32 | place+1
+	shift  uint     // 64 - log2(len(slots)): a slot's home is its top bits
 	n      int      // codes in slots
 	chunks [][]byte // records: uvarint length, code, 4-byte line
 	long   map[string]int
@@ -31,7 +32,7 @@ const (
 )
 
 func newCodeSet() *codeSet {
-	return &codeSet{seed: maphash.MakeSeed(), slots: make([]uint64, 1024), long: map[string]int{}}
+	return &codeSet{seed: maphash.MakeSeed(), slots: make([]uint64, 1024), shift: 64 - 10, long: map[string]int{}}
 }
 
 // first returns the line code was first added on, and whether it was.
@@ -74,12 +75,12 @@ func (s *codeSet) addFirst(code string, line int) (int, bool) {
 }
 
 // find looks code (of hash h) up: its line, or the slot where it would go.
-// A code's first slot is given by the 32 bits of its hash the slot keeps,
-// so growing the table reads no record.
+// A code's home slot is given by the top bits of its hash, which its slot
+// keeps: growing the table reads no record, and moves the slots in order.
 func (s *codeSet) find(code string, h uint64) (line int, slot int, ok bool) {
 	mask := len(s.slots) - 1
 	tag := h >> 32 << 32
-	for i := int(h>>32) & mask; ; i = (i + 1) & mask {
+	for i := int(h >> s.shift); ; i = (i + 1) & mask {
 		e := s.slots[i]
 		if e == 0 {
 			return 0, i, false
@@ -125,12 +126,13 @@ func (s *codeSet) record(place uint32) ([]byte, int) {
 func (s *codeSet) grow() {
 	old := s.slots
 	s.slots = make([]uint64, 2*len(old))
+	s.shift--
 	mask := len(s.slots) - 1
 	for _, e := range old {
 		if e == 0 {
 			continue
 		}
-		i := int(e>>32) & mask
+		i := int(e >> s.shift)
 		for s.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
