@@ -332,6 +332,12 @@ func TestFormatGeneral(t *testing.T) {
 // zipParts writes a zip archive with the given parts (in order).
 func zipParts(t testing.TB, dir, name string, parts ...[2]string) string {
 	t.Helper()
+	return writeFile(t, dir, name, zipBytes(t, parts...))
+}
+
+// zipBytes is a zip archive of the given parts (name, content), in order.
+func zipBytes(t testing.TB, parts ...[2]string) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, p := range parts {
@@ -341,7 +347,7 @@ func zipParts(t testing.TB, dir, name string, parts ...[2]string) string {
 		must(t, err)
 	}
 	must(t, zw.Close())
-	return writeFile(t, dir, name, buf.Bytes())
+	return buf.Bytes()
 }
 
 const (

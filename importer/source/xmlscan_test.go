@@ -32,16 +32,7 @@ const (
 func scanBook(t testing.TB, sheet []byte) []byte {
 	parts := handmade("", "", scanSST, scanStyles)
 	parts[4][1] = string(sheet)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, p := range parts {
-		w, err := zw.Create(p[0])
-		must(t, err)
-		_, err = io.WriteString(w, p[1])
-		must(t, err)
-	}
-	must(t, zw.Close())
-	return buf.Bytes()
+	return zipBytes(t, parts...)
 }
 
 // scanResult is what a reader gave for a sheet: its records and how it
