@@ -22,11 +22,11 @@ type batch struct {
 
 // checkRows reads the data rows, checks them on several goroutines (one
 // per processor, each with its own fork of prep) and then, in file order
-// on the calling goroutine, settles each (prep.settle) and hands it to
-// each. Memory is bounded: at most a few batches per checker are between
-// the reader and each. The error is the input's, after every row before
-// it was handed on.
-func checkRows(rows *dataRows, prep *preparer, each func(*item)) error {
+// on the calling goroutine, settles each (prep.settle) and hands them to
+// settled, a batch at a time. Memory is bounded: at most a few batches
+// per checker are between the reader and settled. The error is the
+// input's, after every row before it was handed on.
+func checkRows(rows *dataRows, prep *preparer, settled func([]item)) error {
 	checkers := max(1, runtime.GOMAXPROCS(0))
 	work := make(chan *batch, checkers)
 	inOrder := make(chan *batch, 2*checkers+2)
@@ -53,10 +53,9 @@ func checkRows(rows *dataRows, prep *preparer, each func(*item)) error {
 	for b := range inOrder {
 		<-b.done
 		for i := range b.items {
-			it := &b.items[i]
-			prep.settle(it)
-			each(it)
+			prep.settle(&b.items[i])
 		}
+		settled(b.items)
 	}
 	_ = g.Wait() // no goroutine returns an error: the read error is readErr
 	return readErr

@@ -140,19 +140,23 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	rows := r.rowsAfterHeader()
 	defer func() { r.hidden = rows.hidden }()
-	return checkRows(rows, r.prep, func(it *item) {
-		r.noteUnlabelled(it.unlabelled)
-		if it.send {
-			r.decide(ctx, it)
+	return checkRows(rows, r.prep, func(items []item) {
+		known := r.knownCodes(ctx, items)
+		for i := range items {
+			it := &items[i]
+			r.noteUnlabelled(it.unlabelled)
+			if it.send {
+				r.decide(ctx, it, known)
+			}
+			if it.send && ctx.Err() != nil {
+				it.send = false
+				it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
+			}
+			if r.job.listening() {
+				r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
+			}
+			queue(it)
 		}
-		if it.send && ctx.Err() != nil {
-			it.send = false
-			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
-		}
-		if r.job.listening() {
-			r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
-		}
-		queue(it)
 	})
 }
 

@@ -14,7 +14,7 @@ import (
 // request leaves, and every outcome is recorded after.
 type Ledger interface {
 	Candidates(ctx context.Context) ([]ledger.Create, error)
-	Code(ctx context.Context, ccode string) (ledger.Code, bool, error)
+	Codes(ctx context.Context, ccodes []string) (map[string]ledger.Code, error)
 	LineageOf(ctx context.Context, path string) (string, error)
 	HasRun(ctx context.Context, lineage string) (bool, error)
 	BeginRun(ctx context.Context, r ledger.Run) (int64, error)
@@ -97,6 +97,10 @@ func (r *run) scan(fn func(*item)) (int, error) {
 	prep.v = r.newValidator()
 	prep.k = prep.v.NewChecker()
 	rows := r.rowsFrom(src)
-	err = checkRows(rows, &prep, fn)
+	err = checkRows(rows, &prep, func(items []item) {
+		for i := range items {
+			fn(&items[i])
+		}
+	})
 	return rows.seq, err
 }

@@ -15,12 +15,37 @@ import (
 	"github.com/custimport/custimport/mapping"
 )
 
+// knownCodes is what the ledger knows of the codes of a batch's valid
+// rows, read in one query: no row of the batch can change it, since a
+// code is sent at most once per file (a second row with it is a
+// duplicate). Its error is each of those rows' error.
+type knownCodes struct {
+	codes map[string]ledger.Code
+	err   error
+}
+
+func (r *run) knownCodes(ctx context.Context, items []item) knownCodes {
+	if r.opts.Ledger == nil {
+		return knownCodes{}
+	}
+	var codes []string
+	for i := range items {
+		if it := &items[i]; it.send && it.outcome.Code != "" {
+			codes = append(codes, it.outcome.Code)
+		}
+	}
+	if len(codes) == 0 {
+		return knownCodes{}
+	}
+	known, err := r.opts.Ledger.Codes(context.WithoutCancel(ctx), codes)
+	return knownCodes{codes: known, err: err}
+}
+
 // decide applies the ledger's rules to a valid row (in the producer,
 // before the row is queued): it is sent, settled as already done, or held
-// as UNKNOWN.
-func (r *run) decide(ctx context.Context, it *item) {
-	l := r.opts.Ledger
-	if l == nil {
+// as UNKNOWN. known is what the ledger knows of the batch's codes.
+func (r *run) decide(ctx context.Context, it *item, known knownCodes) {
+	if r.opts.Ledger == nil {
 		if r.opts.DryRun {
 			it.send = false
 		}
@@ -28,15 +53,15 @@ func (r *run) decide(ctx context.Context, it *item) {
 	}
 	row := decideRow(it, r.planned.lineage)
 	if row.Code != "" {
-		known, found, err := l.Code(context.WithoutCancel(ctx), row.Code)
-		if err != nil {
+		code, found := known.codes[row.Code]
+		if err := known.err; err != nil {
 			err = fmt.Errorf("%w: reading: %w", errLedger, err)
 			r.brake.stop(err)
 			it.send = false
 			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: it.res.Warnings}
 			return
 		}
-		it.decision = decide.ForCode(row, known, found, r.decisionOptions())
+		it.decision = decide.ForCode(row, code, found, r.decisionOptions())
 	} else {
 		a := r.planned.assigned[it.seq]
 		it.decision = decide.ForCreate(a.Record, a.Match, r.decisionOptions())

@@ -280,6 +280,11 @@ func TestCodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Codes, the batch read, knows the same.
+		batch, err := d.Codes(ctx, []string{"NOPE", ccode, "nope"})
+		if b, found := batch[ccode]; err != nil || found != ok || b != c || len(batch) > 1 {
+			t.Fatalf("Codes(%s): %v %v %v; Code: %v %v", ccode, b, found, err, c, ok)
+		}
 		if !ok {
 			return Code{}
 		}
@@ -427,5 +432,37 @@ func TestAsyncWritesBounded(t *testing.T) {
 	var got int
 	if err := d.rdb.QueryRow("SELECT count(*) FROM codes").Scan(&got); err != nil || got != n {
 		t.Errorf("codes in the ledger: %d (%v), want %d", got, err, n)
+	}
+}
+
+// Codes reads more codes than one query asks for, exactly (not by case).
+func TestCodesMany(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t, t.TempDir(), Options{})
+	var ask []string
+	for i := range maxCodesQuery*2 + 7 {
+		c := fmt.Sprintf("C%04d", i)
+		ask = append(ask, c, strings.ToLower(c))
+		if i%3 == 0 {
+			if err := d.Accepted(c, "fp"+c, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := d.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Codes(ctx, ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := (maxCodesQuery*2 + 7 + 2) / 3
+	if len(got) != want {
+		t.Errorf("%d codes known, want %d", len(got), want)
+	}
+	for c, k := range got {
+		if k.CCODE != c || k.Fingerprint != "fp"+c || c != strings.ToUpper(c) {
+			t.Errorf("Codes: %q → %+v", c, k)
+		}
 	}
 }

@@ -61,6 +61,46 @@ func (d *DB) Find(ctx context.Context, text string) ([]Create, error) {
 		ORDER BY id DESC LIMIT 200`, text)
 }
 
+// maxCodesQuery bounds the codes one query of Codes asks for.
+const maxCodesQuery = 500
+
+// Codes returns what the ledger knows of each of ccodes that it knows: a
+// batch of rows looked up in one query (or a few) instead of one each.
+func (d *DB) Codes(ctx context.Context, ccodes []string) (map[string]Code, error) {
+	out := make(map[string]Code, len(ccodes))
+	for len(ccodes) > 0 {
+		n := min(len(ccodes), maxCodesQuery)
+		if err := d.codesIn(ctx, ccodes[:n], out); err != nil {
+			return nil, err
+		}
+		ccodes = ccodes[n:]
+	}
+	return out, nil
+}
+
+func (d *DB) codesIn(ctx context.Context, ccodes []string, out map[string]Code) error {
+	args := make([]any, len(ccodes))
+	for i, c := range ccodes {
+		args[i] = c
+	}
+	marks := strings.Repeat(",?", len(ccodes))[1:]
+	rows, err := d.rdb.QueryContext(ctx, "SELECT "+codeCols+" FROM codes WHERE ccode IN ("+marks+")", args...)
+	if err != nil {
+		return d.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Code
+		var updated string
+		if err := rows.Scan(&c.CCODE, &c.Fingerprint, &c.Pending, &c.RunID, &updated); err != nil {
+			return d.wrap(err)
+		}
+		c.Updated = parseTime(updated)
+		out[c.CCODE] = c
+	}
+	return d.wrap(rows.Err())
+}
+
 // Code returns what the ledger knows of a customer code.
 func (d *DB) Code(ctx context.Context, ccode string) (Code, bool, error) {
 	var c Code
