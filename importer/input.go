@@ -254,7 +254,9 @@ func importResultsErr(out string) error {
 
 // holdsImport reports whether the file at out is the results of an
 // import: an ImportStatus column, in the rows where a header may be, with
-// a status only sending gives below it.
+// a status only sending gives below it. VALID, which only a check gives,
+// ends the search: a results file is one run's, so the check's own
+// results of a million rows are not read to their end.
 func holdsImport(out string) bool {
 	src, err := source.Open(out, source.Options{})
 	if err != nil {
@@ -282,6 +284,8 @@ func holdsImport(out string) bool {
 			switch Status(strings.TrimSpace(rec.Cells[col])) {
 			case StatusOK, StatusFailed, StatusUnknown, StatusNotSent:
 				return true
+			case StatusValid:
+				return false
 			}
 		}
 	}

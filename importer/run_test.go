@@ -699,6 +699,15 @@ func TestCheckKeepsImportResults(t *testing.T) {
 	if _, err := Run(context.Background(), Options{Input: other, DryRun: true}); err != nil {
 		t.Errorf("check over a check's results: %v", err)
 	}
+	// A check's results are known by their VALID rows: the search ends at
+	// the first (a results file is one run's).
+	checked := writeFile(t, "f.csv", "CCODE,CNAM1,CBELE\n,丁,1\n")
+	if err := os.WriteFile(DefaultOut(checked, ""), []byte("CCODE,CNAM1,CBELE,ImportStatus\n,丁,1,VALID\n,戊,1,OK\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), Options{Input: checked, DryRun: true}); err != nil {
+		t.Errorf("check over results that start VALID: %v", err)
+	}
 	// An import without a journal left only its results: still kept.
 	noJournal := writeFile(t, "e.csv", "CCODE,CNAM1,CBELE\n,丙,1\n")
 	if _, err := Run(context.Background(), Options{Input: noJournal, Sender: okSender(), Ledger: newLedger(t)}); err != nil {
