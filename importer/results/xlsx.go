@@ -450,7 +450,50 @@ func (w *XLSXWriter) cleanup() error {
 	return errors.Join(errs...)
 }
 
+// finish writes the workbook: excelize's parts to a stage file, then
+// postprocess copies them to the output with the spooled rows, comments
+// and column widths spliced in.
 func (w *XLSXWriter) finish() error {
+	if err := w.finishSheet(); err != nil {
+		return err
+	}
+	stage, err := os.CreateTemp("", "custimport-stage-*.xlsx")
+	if err != nil {
+		return fmt.Errorf("results: stage file: %w", err)
+	}
+	defer func() { _ = discardTemp(stage) }()
+	size, err := w.stage(stage)
+	if err != nil {
+		return err
+	}
+	dim := "A1"
+	if w.row > 0 && w.maxCol > 0 {
+		dim, _ = excelize.CoordinatesToCellName(w.maxCol, w.row)
+		dim = "A1:" + dim
+	}
+	ob := bufio.NewWriterSize(w.out, 256<<10)
+	err = postprocess(stage, size, ob, postOptions{
+		sheetName: w.opts.SheetName,
+		dimension: dim,
+		author:    w.opts.CommentAuthor,
+		comments:  w.comments,
+		shapes:    w.shapes,
+		nComments: w.nComment,
+		cols:      colsXML(w.colSpecs),
+		rows:      w.rows,
+	})
+	if err != nil {
+		return err
+	}
+	if err := ob.Flush(); err != nil {
+		return fmt.Errorf("results: write %s: %w", w.path, err)
+	}
+	return nil
+}
+
+// finishSheet ends the results sheet in excelize (its autofilter, the
+// placeholder comment), writes the summary sheet and flushes the spools.
+func (w *XLSXWriter) finishSheet() error {
 	if w.header {
 		last, err := excelize.CoordinatesToCellName(max(w.maxCol, 1), max(w.row, 1))
 		if err != nil {
@@ -484,12 +527,13 @@ func (w *XLSXWriter) finish() error {
 			return err
 		}
 	}
+	return nil
+}
 
-	stage, err := os.CreateTemp("", "custimport-stage-*.xlsx")
-	if err != nil {
-		return fmt.Errorf("results: stage file: %w", err)
-	}
-	defer func() { _ = discardTemp(stage) }()
+// stage writes excelize's workbook to the stage file, the results sheet
+// stored uncompressed for postprocess, closes the workbook and returns
+// the stage's size.
+func (w *XLSXWriter) stage(stage *os.File) (int64, error) {
 	bw := bufio.NewWriterSize(stage, 256<<10)
 	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
 		return &stageZip{zw: zip.NewWriter(bw), sheet: resultsSheetPart}
@@ -497,42 +541,20 @@ func (w *XLSXWriter) finish() error {
 	// excelize hands the ZipWriter an in-memory buffer for the whole
 	// workbook, which stageZip ignores: nothing reaches io.Discard.
 	if err := w.f.Write(io.Discard); err != nil {
-		return fmt.Errorf("results: write workbook: %w", err)
+		return 0, fmt.Errorf("results: write workbook: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("results: write workbook: %w", err)
+		return 0, fmt.Errorf("results: write workbook: %w", err)
 	}
 	if err := w.f.Close(); err != nil {
-		return fmt.Errorf("results: close workbook: %w", err)
+		return 0, fmt.Errorf("results: close workbook: %w", err)
 	}
 	w.f, w.sw = nil, nil
 	size, err := stage.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return fmt.Errorf("results: stage file: %w", err)
+		return 0, fmt.Errorf("results: stage file: %w", err)
 	}
-	dim := "A1"
-	if w.row > 0 && w.maxCol > 0 {
-		dim, _ = excelize.CoordinatesToCellName(w.maxCol, w.row)
-		dim = "A1:" + dim
-	}
-	ob := bufio.NewWriterSize(w.out, 256<<10)
-	err = postprocess(stage, size, ob, postOptions{
-		sheetName: w.opts.SheetName,
-		dimension: dim,
-		author:    w.opts.CommentAuthor,
-		comments:  w.comments,
-		shapes:    w.shapes,
-		nComments: w.nComment,
-		cols:      colsXML(w.colSpecs),
-		rows:      w.rows,
-	})
-	if err != nil {
-		return err
-	}
-	if err := ob.Flush(); err != nil {
-		return fmt.Errorf("results: write %s: %w", w.path, err)
-	}
-	return nil
+	return size, nil
 }
 
 func (w *XLSXWriter) writeSummarySheet() error {

@@ -70,6 +70,7 @@ type xmlScanner struct {
 
 	attrSeen uint8            // attributes of interest seen in the last start tag
 	attrs    [numAttrs][]byte // their decoded values (first occurrence)
+	rune     [utf8.UTFMax]byte
 }
 
 func newXMLScanner(rd io.Reader) *xmlScanner {
@@ -649,17 +650,7 @@ func (s *xmlScanner) text(quote byte, cdata bool, dst *[]byte, keep int) (n int,
 			continue
 		}
 		b := s.buf[s.pos]
-		switch {
-		case b >= utf8.RuneSelf:
-			run, ok := s.multiByte()
-			if !ok {
-				return 0, false
-			}
-			n += len(run)
-			out = keepText(out, keep, run)
-			brackets = 0
-			continue
-		case b == '>' && quote == 0 && brackets >= 2:
+		if b == '>' && quote == 0 && brackets >= 2 { // "]]>"
 			s.pos++
 			if !cdata {
 				s.fail("unescaped ]]> not in CDATA section")
@@ -670,50 +661,62 @@ func (s *xmlScanner) text(quote byte, cdata bool, dst *[]byte, keep int) (n int,
 				*dst = (*dst)[:len(*dst)-2]
 			}
 			return n, true
-		case b == '<' && !cdata:
-			if quote != 0 {
-				s.fail("unescaped < inside quoted string")
-				return 0, false
-			}
-			return n, true
-		case b == quote && quote != 0:
-			s.pos++
-			return n, true
-		case b == '&' && !cdata:
-			s.pos++
-			r, ok := s.entity()
-			if !ok {
-				return 0, false
-			}
-			var enc [utf8.UTFMax]byte
-			w := utf8.EncodeRune(enc[:], r)
-			n += w
-			out = keepText(out, keep, enc[:w])
-			brackets = 0
-			continue
-		case b == '\r':
-			s.pos++
-			n++
-			out = keepText(out, keep, newline)
-			brackets = 0
-			if s.fill() && s.buf[s.pos] == '\n' {
-				s.pos++
-			}
-			continue
-		case b < 0x20 && b != '\t' && b != '\n':
-			s.fail("illegal character code")
-			return 0, false
 		}
-		// '<' and '&' in CDATA, ']', '>', quotes.
-		s.pos++
-		n++
-		out = keepText(out, keep, s.buf[s.pos-1:s.pos])
+		piece, end, ok := s.textByte(b, quote, cdata)
+		switch {
+		case !ok:
+			return 0, false
+		case end:
+			return n, true
+		}
+		n += len(piece)
+		out = keepText(out, keep, piece)
 		if b == ']' {
 			brackets++
 		} else {
 			brackets = 0
 		}
 	}
+}
+
+// textByte reads what starts at a byte of text that is not plainText: a
+// character of several bytes, an entity, a line end, or the byte itself.
+// It returns the text that stands for (valid until the next read), or
+// end at the end of the text (a '<', or the closing quote, left unread).
+func (s *xmlScanner) textByte(b, quote byte, cdata bool) (piece []byte, end, ok bool) {
+	switch {
+	case b >= utf8.RuneSelf:
+		run, ok := s.multiByte()
+		return run, false, ok
+	case b == '<' && !cdata:
+		if quote != 0 {
+			s.fail("unescaped < inside quoted string")
+			return nil, false, false
+		}
+		return nil, true, true
+	case b == quote && quote != 0:
+		s.pos++
+		return nil, true, true
+	case b == '&' && !cdata:
+		s.pos++
+		r, ok := s.entity()
+		if !ok {
+			return nil, false, false
+		}
+		return utf8.AppendRune(s.rune[:0], r), false, true
+	case b == '\r':
+		s.pos++
+		if s.fill() && s.buf[s.pos] == '\n' {
+			s.pos++
+		}
+		return newline, false, true
+	case b < 0x20 && b != '\t' && b != '\n':
+		s.fail("illegal character code")
+		return nil, false, false
+	}
+	// '<' and '&' in CDATA, ']', '>', quotes.
+	s.pos++
+	return s.buf[s.pos-1 : s.pos], false, true
 }
 
 var newline = []byte{'\n'}
