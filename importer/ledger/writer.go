@@ -24,8 +24,9 @@ type op struct {
 type writer struct {
 	d       *DB
 	mu      sync.Mutex
-	wake    *sync.Cond // the queue has work, or the writer closes
-	room    *sync.Cond // the queue has room again
+	wake    *sync.Cond    // the queue has work, or the writer closes
+	room    *sync.Cond    // the queue has room again
+	urgent  chan struct{} // a waited write was queued (ends the async gap)
 	queue   []*op
 	err     error // the first failure
 	closing bool
@@ -33,7 +34,7 @@ type writer struct {
 }
 
 func newWriter(d *DB) *writer {
-	w := &writer{d: d, stopped: make(chan struct{})}
+	w := &writer{d: d, stopped: make(chan struct{}), urgent: make(chan struct{}, 1)}
 	w.wake = sync.NewCond(&w.mu)
 	w.room = sync.NewCond(&w.mu)
 	go w.loop()
@@ -60,7 +61,10 @@ func (w *writer) loop() {
 		}
 		if wait := asyncGap - time.Since(last); wait > 0 && !w.closing && !waited(w.queue) {
 			w.mu.Unlock()
-			time.Sleep(wait)
+			select {
+			case <-time.After(wait):
+			case <-w.urgent: // a waited write came meanwhile: no gap for it
+			}
 			w.mu.Lock()
 		}
 		last = time.Now()
@@ -176,6 +180,12 @@ func (w *writer) enqueue(o *op) error {
 	}
 	w.queue = append(w.queue, o)
 	w.wake.Signal()
+	if o.done != nil {
+		select {
+		case w.urgent <- struct{}{}:
+		default:
+		}
+	}
 	return nil
 }
 
@@ -212,6 +222,10 @@ func (w *writer) stop() error {
 	w.closing = true
 	w.wake.Signal()
 	w.room.Broadcast()
+	select {
+	case w.urgent <- struct{}{}:
+	default:
+	}
 	w.mu.Unlock()
 	<-w.stopped
 	w.mu.Lock()
