@@ -189,7 +189,13 @@ func (k *Checker) Check(values []Value) Checked {
 // payload builds the row's `Main` object.
 func (k *Checker) payload(editItem int) Payload {
 	r := &k.r
-	p := make(Payload, len(r.cells)+3)
+	n := 3 // the code, AutoCCODE and EditItem
+	r.each(func(c *cell) {
+		if c.ok {
+			n++
+		}
+	})
+	p := make(Payload, n)
 	r.each(func(c *cell) {
 		if c.ok {
 			p[c.f.Code] = c.value()
