@@ -405,11 +405,7 @@ func (v *Validator) Remember(line int, ch Checked) Outcome {
 		probs = append(probs, ordered{v.problem(f, col, sev, key, args...), order})
 	}
 	for _, z := range ch.zeros {
-		w := v.codeWidth[z.f.Code]
-		switch {
-		case z.text[0] == '0' && len(z.text) > len(w):
-			v.codeWidth[z.f.Code] = z.text
-		case w != "" && len(z.text) < len(w) && z.text[0] != '0':
+		if w, short := v.rememberZeros(z); short {
 			add(z.f, z.col, z.order, Warning, msgCodeZero, z.text, w)
 		}
 	}
@@ -434,6 +430,20 @@ func (v *Validator) Remember(line int, ch Checked) Outcome {
 		o.Payload = nil
 	}
 	return o
+}
+
+// rememberZeros keeps a zero-padded all-digit code as its field's widest
+// so far, or reports one without zeros that is shorter (short) than the
+// widest, w.
+func (v *Validator) rememberZeros(z pendingZero) (w string, short bool) {
+	w = v.codeWidth[z.f.Code]
+	switch {
+	case z.text[0] == '0' && len(z.text) > len(w):
+		v.codeWidth[z.f.Code] = z.text
+	case w != "" && len(z.text) < len(w) && z.text[0] != '0':
+		return w, true
+	}
+	return w, false
 }
 
 // order is a problem's position for sorting: its field's catalog index,

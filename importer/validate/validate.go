@@ -368,11 +368,15 @@ func (v *Validator) setDefaults(defaults map[string]string) error {
 		}
 		c := &cell{f: f, order: i, col: -1, raw: raw}
 		var probs []ordered
-		v.NewChecker().checkCell(c, &probs)
+		k := v.NewChecker()
+		k.checkCell(c, &probs)
 		for _, p := range probs {
 			if p.Severity == Error {
 				return fmt.Errorf("%w: default: %s", ErrConfig, p.Message)
 			}
+		}
+		for _, z := range k.r.zeros {
+			v.rememberZeros(z) // a zero-padded default is the width from the first row
 		}
 		v.defaults[i] = &cell{f: f, order: i, col: -1, raw: raw}
 	}

@@ -1201,3 +1201,17 @@ func TestCaseDuplicates(t *testing.T) {
 }
 
 func ptr(f mapping.Field) *mapping.Field { return &f }
+
+// A zero-padded default of a code_zeros field sets the width from the
+// first row: a short code is warned about at once, as before the check
+// moved to Remember.
+func TestDefaultZeroPaddedCode(t *testing.T) {
+	v := mustNew(t, Config{Defaults: map[string]string{"VIPNO": "00042"}})
+	o := v.Validate(2, rowOf("CCODE", "A1", "CNAM1", "n", "CBELE", "1", "VIPNO", "42"))
+	for _, p := range o.Problems {
+		if p.Code == msgCodeZero && p.Field == "VIPNO" {
+			return
+		}
+	}
+	t.Errorf("VIPNO 42 with a default of 00042: problems %v, want the lost-zeros warning", o.Problems)
+}
