@@ -31,6 +31,13 @@
 //   - CIDNO is upper-cased when it has the form of an ID; the carrier is
 //     upper-cased with a warning.
 //
+// Validate is two steps, so that rows can be checked on every processor:
+// a Checker's Check looks at one row alone (several Checkers run at once,
+// each reusing its scratch space, so a row without problems allocates
+// nothing), and the Validator's Remember, called in file order, adds what
+// depends on the rows before (a repeated code, a code differing only by
+// case, a code that lost its leading zeros).
+//
 // It knows nothing of files or HTTP.
 package validate
 
