@@ -11,6 +11,11 @@
 //	                                                          ▲            │
 //	                                                          └─ ledger ◄──┘ (claim before, record after)
 //
+// Reading, checking and writing run on different goroutines: rows are
+// read in batches, checked on every processor, and settled (what depends
+// on earlier rows) and decided in file order (check.go). A check hands
+// the batches straight to the writer; an import sends row by row.
+//
 // Memory follows workers, not rows: the stages are joined by bounded
 // channels and the reorder buffer holds at most a window of rows. It does
 // not know flags, configuration files or where the ledger lives.
