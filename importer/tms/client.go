@@ -2,6 +2,7 @@ package tms
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -153,9 +154,49 @@ func New(cfg Config) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	u, err := checkURL(cfg)
+	if err != nil {
+		return nil, err
 	}
+	proNum, recipe, err := checkSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:    strings.TrimRight(u.String(), "/"),
+		host:    u.Host,
+		pno:     cfg.PNO,
+		proNum:  proNum,
+		recipe:  recipe,
+		timeout: cmp.Or(cfg.Timeout, DefaultTimeout),
+		maxBody: cmp.Or(cfg.MaxBody, DefaultMaxBody),
+		now:     cfg.Now,
+		log:     logger,
+		keyLen:  len(cfg.Key),
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	key, pno := cfg.Key, cfg.PNO
+	c.sign = func(ts string, body []byte) string { return recipe.Sign(key, pno, ts, body) }
+	c.redact = redactor(key)
+	if c.hc, err = httpClient(cfg); err != nil {
+		return nil, err
+	}
+	if cfg.InsecureSkipVerify {
+		logger.Warn("TLS certificate verification is OFF: anyone between here and the server can read the customer data and the request signatures", "host", u.Host)
+	}
+	return c, nil
+}
+
+// badConfig is an ErrConfig with a message.
+func badConfig(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+}
+
+// checkURL parses and checks the TMS URL: http(s), a host, no user, query
+// or fragment, and plain HTTP only to this machine unless allowed.
+func checkURL(cfg Config) (*url.URL, error) {
 	// Messages show the URL without user info, query values or the key.
 	shown := redactor(cfg.Key)(RedactURL(strings.TrimSpace(cfg.BaseURL)))
 	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
@@ -164,75 +205,61 @@ func New(cfg Config) (*Client, error) {
 		if errors.As(err, &ue) { // its message repeats the whole URL
 			err = ue.Err
 		}
-		return nil, bad("TMS URL %q: %v", shown, err)
+		return nil, badConfig("TMS URL %q: %v", shown, err)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, bad("TMS URL %q must start with https://", shown)
+		return nil, badConfig("TMS URL %q must start with https://", shown)
 	case u.Host == "":
-		return nil, bad("TMS URL %q has no host", shown)
+		return nil, badConfig("TMS URL %q has no host", shown)
 	case u.User != nil:
-		return nil, bad("TMS URL %q must not contain a user name or password", shown)
+		return nil, badConfig("TMS URL %q must not contain a user name or password", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, bad("TMS URL %q must not have a query or fragment", shown)
+		return nil, badConfig("TMS URL %q must not have a query or fragment", shown)
 	}
 	if u.Scheme == "http" && !cfg.AllowHTTP && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%w: %w: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrConfig, ErrInsecureURL, shown)
 	}
+	return u, nil
+}
+
+// checkSettings checks the PNO, key, ProNum (default: the PNO), signing
+// recipe (default: DefaultRecipe), timeout and body limit.
+func checkSettings(cfg Config) (proNum string, recipe Recipe, err error) {
 	if strings.TrimSpace(cfg.PNO) == "" {
-		return nil, bad("PNO (api-pno, TMS_PNO) is empty")
+		return "", Recipe{}, badConfig("PNO (api-pno, TMS_PNO) is empty")
 	}
 	if cfg.Key == "" {
-		return nil, bad("API key is empty")
+		return "", Recipe{}, badConfig("API key is empty")
 	}
-	proNum := cfg.ProNum
-	if proNum == "" {
-		proNum = cfg.PNO
-	}
+	proNum = cmp.Or(cfg.ProNum, cfg.PNO)
 	if n := utf8.RuneCountInString(proNum); n > maxProNumLen {
-		return nil, bad("ProNum %q is %d characters long; the specification allows at most %d (S(10))", proNum, n, maxProNumLen)
+		return "", Recipe{}, badConfig("ProNum %q is %d characters long; the specification allows at most %d (S(10))", proNum, n, maxProNumLen)
 	}
-	recipe := cfg.Recipe
+	recipe = cfg.Recipe
 	if recipe == (Recipe{}) {
 		recipe = DefaultRecipe
 	} else if recipe.Method != "sha512" && recipe.Method != "hmac-sha512" {
-		return nil, bad("%v: method %q (want sha512 or hmac-sha512)", ErrBadRecipe, recipe.Method)
+		return "", Recipe{}, badConfig("%v: method %q (want sha512 or hmac-sha512)", ErrBadRecipe, recipe.Method)
 	} else if err := recipe.check(); err != nil {
-		return nil, bad("%v", err)
+		return "", Recipe{}, badConfig("%v", err)
 	}
 	if cfg.Timeout < 0 || cfg.MaxBody < 0 {
-		return nil, bad("Timeout and MaxBody must not be negative")
+		return "", Recipe{}, badConfig("Timeout and MaxBody must not be negative")
 	}
-	c := &Client{
-		base:    strings.TrimRight(u.String(), "/"),
-		host:    u.Host,
-		pno:     cfg.PNO,
-		proNum:  proNum,
-		recipe:  recipe,
-		timeout: cfg.Timeout,
-		maxBody: cfg.MaxBody,
-		now:     cfg.Now,
-		log:     logger,
-		keyLen:  len(cfg.Key),
-	}
-	if c.timeout == 0 {
-		c.timeout = DefaultTimeout
-	}
-	if c.maxBody == 0 {
-		c.maxBody = DefaultMaxBody
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	key, pno := cfg.Key, cfg.PNO
-	c.sign = func(ts string, body []byte) string { return recipe.Sign(key, pno, ts, body) }
-	c.redact = redactor(key)
+	return proNum, recipe, nil
+}
+
+// httpClient is the caller's HTTP client (copied), or one with keep-alive
+// connections for TMS; neither follows redirects.
+func httpClient(cfg Config) (*http.Client, error) {
+	var hc *http.Client
 	if cfg.HTTPClient != nil {
 		if cfg.InsecureSkipVerify {
-			return nil, bad("InsecureSkipVerify cannot be applied to a caller-supplied HTTPClient")
+			return nil, badConfig("InsecureSkipVerify cannot be applied to a caller-supplied HTTPClient")
 		}
-		hc := *cfg.HTTPClient
-		c.hc = &hc
+		copied := *cfg.HTTPClient
+		hc = &copied
 	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.IdleConnTimeout = idleConnTimeout
@@ -240,15 +267,12 @@ func New(cfg Config) (*Client, error) {
 		if cfg.InsecureSkipVerify {
 			tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 		}
-		c.hc = &http.Client{Transport: tr}
+		hc = &http.Client{Transport: tr}
 	}
-	c.hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		return fmt.Errorf("%w to %s", ErrRedirect, RedactURL(req.URL.String()))
 	}
-	if cfg.InsecureSkipVerify {
-		logger.Warn("TLS certificate verification is OFF: anyone between here and the server can read the customer data and the request signatures", "host", u.Host)
-	}
-	return c, nil
+	return hc, nil
 }
 
 // isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.
