@@ -32,25 +32,11 @@ rate limit, retries, results file and summary.`)
 	if len(pos) > 1 {
 		return fail(io, "demo: want at most one input file")
 	}
-	input := filepath.Join("samples", "customers.xlsx")
-	if len(pos) == 1 {
-		input = pos[0]
-	} else if _, err := os.Stat(input); err != nil {
-		// Not run from the repository: use the sample built into the binary.
-		dir, err := os.MkdirTemp("", "custimport-demo-")
-		if err != nil {
-			return fail(io, "demo: %v", err)
-		}
-		defer os.RemoveAll(dir)
-		input = filepath.Join(dir, "customers.xlsx")
-		data, _ := samples.FS.ReadFile("customers.xlsx")
-		if err := os.WriteFile(input, data, 0o600); err != nil {
-			return fail(io, "demo: %v", err)
-		}
-		if s.Out == "" {
-			s.Out = "customers.results.xlsx"
-		}
+	input, cleanup, err := demoInput(pos, &s)
+	if err != nil {
+		return fail(io, "demo: %v", err)
 	}
+	defer cleanup()
 	if s.Rate == 0 {
 		s.Rate = 50
 	}
@@ -58,25 +44,12 @@ rate limit, retries, results file and summary.`)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-
-	keyBytes := make([]byte, 24)
-	rand.Read(keyBytes)
-	key := hex.EncodeToString(keyBytes)
-	simCfg := tmssim.Config{PNO: "TMSDEMOWEB", ProNum: "TMSWEBDEMO", Key: key,
-		FailRate: *faults, RejectRate: *faults, ResetRate: *faults, Seed: time.Now().UnixNano()}
-	sim, err := tmssim.New(simCfg)
+	sim, simCfg, url, stop, err := startDemoSim(*faults)
 	if err != nil {
 		return fail(io, "demo: %v", err)
 	}
-	defer sim.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fail(io, "demo: %v", err)
-	}
-	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	url := "http://" + ln.Addr().String()
+	defer stop()
+	key := simCfg.Key
 	fmt.Fprintf(io.Out, "TMS simulator (in-process) at %s\n", url)
 
 	s.URL, s.PNO, s.ProNum = url, simCfg.PNO, simCfg.ProNum
@@ -118,4 +91,52 @@ rate limit, retries, results file and summary.`)
 		return ExitRows
 	}
 	return exit
+}
+
+// demoInput is the file the demo imports: FILE, samples/customers.xlsx
+// in the repository, or else the sample built into the binary (written
+// to a temporary folder, the results beside the user). cleanup removes
+// what it wrote.
+func demoInput(pos []string, s *settings) (input string, cleanup func(), err error) {
+	input = filepath.Join("samples", "customers.xlsx")
+	if len(pos) == 1 {
+		return pos[0], func() {}, nil
+	}
+	if _, err := os.Stat(input); err == nil {
+		return input, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "custimport-demo-")
+	if err != nil {
+		return "", nil, err
+	}
+	input = filepath.Join(dir, "customers.xlsx")
+	data, _ := samples.FS.ReadFile("customers.xlsx")
+	if err := os.WriteFile(input, data, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	if s.Out == "" {
+		s.Out = "customers.results.xlsx"
+	}
+	return input, func() { os.RemoveAll(dir) }, nil
+}
+
+// startDemoSim starts the simulator in-process on a free loopback port,
+// with a fresh random key and each fault at rate faults.
+func startDemoSim(faults float64) (sim *tmssim.Server, cfg tmssim.Config, url string, stop func(), err error) {
+	keyBytes := make([]byte, 24)
+	rand.Read(keyBytes)
+	cfg = tmssim.Config{PNO: "TMSDEMOWEB", ProNum: "TMSWEBDEMO", Key: hex.EncodeToString(keyBytes),
+		FailRate: faults, RejectRate: faults, ResetRate: faults, Seed: time.Now().UnixNano()}
+	if sim, err = tmssim.New(cfg); err != nil {
+		return nil, cfg, "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		sim.Close()
+		return nil, cfg, "", nil, err
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return sim, cfg, "http://" + ln.Addr().String(), func() { srv.Close(); sim.Close() }, nil
 }
