@@ -82,6 +82,35 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 		src:     raw,
 		maxCell: opts.maxCellBytes(),
 	}
+	lf.setEncoding(raw, prefix, forced)
+
+	// Lines ending in a lone CR (Excel for Mac's old "CSV (Macintosh)")
+	// become LF lines. In Big5 and UTF-8 a CR byte is always a CR, so
+	// mapping the raw bytes is safe; UTF-16 is mapped after decoding.
+	if start, err := lf.src.Peek(sniffSize); len(start) > 0 && loneCRLines(start, err != io.EOF) {
+		lf.src = bufio.NewReaderSize(transform.NewReader(lf.src, crToLF{}), sniffSize+4096)
+	}
+
+	delim := opts.Delimiter
+	if delim == 0 {
+		delim = lf.detectDelimiter()
+	}
+	lf.delim = delim
+	lf.txtQ.delim = []byte(string(delim))
+	lf.rawQ.delim = lf.txtQ.delim
+
+	cr := csv.NewReader(lf)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return &CSVReader{name: name, lf: lf, cr: cr, delim: delim, max: opts.maxCellBytes()}, nil
+}
+
+// setEncoding chooses the encoding from the file's start (prefix, read
+// through raw) and the forced one ("" to detect): a UTF-16 or UTF-8 BOM,
+// else what was forced, else UTF-8 or Big5 by the bytes (or undecided
+// while they are all ASCII).
+func (lf *lineFilter) setEncoding(raw *bufio.Reader, prefix []byte, forced string) {
 	switch {
 	case bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) || bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}):
 		order, encName := unicode.LittleEndian, EncodingUTF16LE
@@ -122,36 +151,20 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 		lf.dec = traditionalchinese.Big5.NewDecoder()
 	}
 
-	// Lines ending in a lone CR (Excel for Mac's old "CSV (Macintosh)")
-	// become LF lines. In Big5 and UTF-8 a CR byte is always a CR, so
-	// mapping the raw bytes is safe; UTF-16 is mapped after decoding.
-	if start, err := lf.src.Peek(sniffSize); len(start) > 0 && loneCRLines(start, err != io.EOF) {
-		lf.src = bufio.NewReaderSize(transform.NewReader(lf.src, crToLF{}), sniffSize+4096)
-	}
+}
 
-	// Read ahead to the first non-blank line to find the delimiter.
-	delim := opts.Delimiter
-	for delim == 0 {
+// detectDelimiter reads ahead to the first non-blank line and detects
+// the delimiter from it; ',' when the file has none.
+func (lf *lineFilter) detectDelimiter() rune {
+	for {
 		line, ok := lf.fill()
 		if !ok {
-			break
+			return ','
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
-			delim = detectDelimiter(line)
+			return detectDelimiter(line)
 		}
 	}
-	if delim == 0 {
-		delim = ','
-	}
-	lf.delim = delim
-	lf.txtQ.delim = []byte(string(delim))
-	lf.rawQ.delim = lf.txtQ.delim
-
-	cr := csv.NewReader(lf)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return &CSVReader{name: name, lf: lf, cr: cr, delim: delim, max: opts.maxCellBytes()}, nil
 }
 
 // Encoding returns the encoding in use: "utf-8", "utf-16le", "utf-16be" or
