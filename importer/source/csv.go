@@ -110,7 +110,7 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 // through raw) and the forced one ("" to detect): a UTF-16 or UTF-8 BOM,
 // else what was forced, else UTF-8 or Big5 by the bytes (or undecided
 // while they are all ASCII).
-func (lf *lineFilter) setEncoding(raw *bufio.Reader, prefix []byte, forced string) {
+func (f *lineFilter) setEncoding(raw *bufio.Reader, prefix []byte, forced string) {
 	switch {
 	case bytes.HasPrefix(prefix, []byte{0xFF, 0xFE}) || bytes.HasPrefix(prefix, []byte{0xFE, 0xFF}):
 		order, encName := unicode.LittleEndian, EncodingUTF16LE
@@ -118,46 +118,46 @@ func (lf *lineFilter) setEncoding(raw *bufio.Reader, prefix []byte, forced strin
 			order, encName = unicode.BigEndian, EncodingUTF16BE
 		}
 		dec := unicode.UTF16(order, unicode.ExpectBOM).NewDecoder()
-		lf.src = bufio.NewReaderSize(transform.NewReader(raw, dec), 64<<10)
-		lf.enc, lf.encName = encUTF8, encName
+		f.src = bufio.NewReaderSize(transform.NewReader(raw, dec), 64<<10)
+		f.enc, f.encName = encUTF8, encName
 	case bytes.HasPrefix(prefix, []byte{0xEF, 0xBB, 0xBF}):
-		lf.stripBOM = true
-		lf.enc, lf.encName = encUTF8, EncodingUTF8
-		lf.auto = forced == ""
+		f.stripBOM = true
+		f.enc, f.encName = encUTF8, EncodingUTF8
+		f.auto = forced == ""
 		if forced == EncodingBig5 {
-			lf.enc, lf.encName, lf.stripBOM = encBig5, EncodingBig5, false
+			f.enc, f.encName, f.stripBOM = encBig5, EncodingBig5, false
 		}
 	case forced == EncodingUTF8:
-		lf.enc, lf.encName = encUTF8, EncodingUTF8
+		f.enc, f.encName = encUTF8, EncodingUTF8
 	case forced == EncodingBig5:
-		lf.enc, lf.encName = encBig5, EncodingBig5
+		f.enc, f.encName = encBig5, EncodingBig5
 	default:
-		lf.auto = true
+		f.auto = true
 		cut := len(prefix) == sniffSize
 		switch {
 		case cut && isASCII(prefix):
 			// Nothing to go by yet (English headers, long ASCII
 			// start): decide at the first line with non-ASCII bytes.
 			// ASCII reads the same in both encodings.
-			lf.enc, lf.encName = encUTF8, EncodingUTF8
-			lf.undecided = true
+			f.enc, f.encName = encUTF8, EncodingUTF8
+			f.undecided = true
 		case mostlyUTF8(trimPartialRune(prefix, cut)):
-			lf.enc, lf.encName = encUTF8, EncodingUTF8
+			f.enc, f.encName = encUTF8, EncodingUTF8
 		default:
-			lf.enc, lf.encName = encBig5, EncodingBig5
+			f.enc, f.encName = encBig5, EncodingBig5
 		}
 	}
-	if lf.enc == encBig5 {
-		lf.dec = traditionalchinese.Big5.NewDecoder()
+	if f.enc == encBig5 {
+		f.dec = traditionalchinese.Big5.NewDecoder()
 	}
 
 }
 
 // detectDelimiter reads ahead to the first non-blank line and detects
 // the delimiter from it; ',' when the file has none.
-func (lf *lineFilter) detectDelimiter() rune {
+func (f *lineFilter) detectDelimiter() rune {
 	for {
-		line, ok := lf.fill()
+		line, ok := f.fill()
 		if !ok {
 			return ','
 		}
