@@ -53,123 +53,135 @@ func builtinFormat(id int) numFormat {
 // ("General", "G/通用格式") are not tokens, so a code such as
 // G/通用格式"元" or 0"天" is a number format.
 func classifyFormat(code string) numFormat {
-	var hasDate, hasTime, hasWeakDate, hasMonthOrMinute, hasDigit bool
-	zeros, other := 0, 0
+	var f formatScan
 	lower := strings.ToLower(code)
-	// skipRune returns the index just past the rune starting at i.
-	skipRune := func(i int) int {
-		if i >= len(lower) {
-			return i
-		}
-		_, n := utf8.DecodeRuneInString(lower[i:])
-		return i + n
-	}
 	for i := 0; i < len(lower); {
-		c := lower[i]
-		rest := lower[i:]
-		switch {
-		case c == ';':
-			i = len(lower) // first section only
-			continue
-		case c == '"':
-			j := strings.IndexByte(lower[i+1:], '"')
-			if j < 0 {
-				i = len(lower)
-				continue
-			}
-			i += j + 2
-			other++
-			continue
-		case c == '\\' || c == '_' || c == '*':
-			// Escaped literal, or a spacing/fill character.
-			i = skipRune(i + 1)
-			other++
-			continue
-		case c == '[':
-			j := strings.IndexByte(rest, ']')
-			if j < 0 {
-				i = len(lower)
-				continue
-			}
-			inner := rest[1:j]
-			if isElapsedToken(inner) {
-				hasTime = true // elapsed time [h]:mm, [mm]:ss
-			}
-			i += j + 1
-			continue
-		case strings.HasPrefix(rest, "general"):
-			i += len("general")
-			other++
-			continue
-		case strings.HasPrefix(rest, "g/") && len(rest) > 2 && rest[2] >= utf8.RuneSelf:
-			// The General token of a localised Excel or WPS:
-			// G/通用格式 (Chinese), G/標準 (Japanese), ...
-			i += 2
-			for i < len(lower) && lower[i] >= utf8.RuneSelf {
-				i = skipRune(i)
-			}
-			other++
-			continue
-		case strings.HasPrefix(rest, "am/pm"):
-			hasTime = true
-			i += len("am/pm")
-			continue
-		case strings.HasPrefix(rest, "a/p"):
-			hasTime = true
-			i += len("a/p")
-			continue
-		case strings.HasPrefix(rest, "上午/下午"):
-			hasTime = true
-			i += len("上午/下午")
-			continue
-		case strings.HasPrefix(rest, "aaa"):
-			hasWeakDate = true // weekday (星期三)
-			i += len("aaa")
-			continue
-		case strings.HasPrefix(rest, "e+") || strings.HasPrefix(rest, "e-"):
-			i += 2 // scientific notation 0.00E+00
-			other++
-			continue
-		case c >= utf8.RuneSelf:
-			i = skipRune(i) // unquoted literal such as 年
-			other++
+		if next, ok := f.token(lower, i); ok {
+			i = next
 			continue
 		}
-		switch c {
-		case 'y', 'd':
-			hasDate = true
-		case 'e', 'g', 'b':
-			hasWeakDate = true // era or Buddhist year: e"年", ggge, bbbb
-		case 'h', 's':
-			hasTime = true
-		case 'm':
-			hasMonthOrMinute = true
-		case '0':
-			zeros++
-			hasDigit = true
-		case '#', '?':
-			hasDigit = true
-			other++
-		default:
-			other++
-		}
+		f.letter(lower[i])
 		i++
 	}
-	if hasWeakDate && !hasDigit {
+	return f.result()
+}
+
+// formatScan is what classifyFormat has seen of a number format so far.
+type formatScan struct {
+	hasDate, hasTime, hasWeakDate, hasMonthOrMinute, hasDigit bool
+	zeros, other                                              int
+}
+
+// token reads the token of several bytes at lower[i:] (a quoted or
+// escaped literal, [..], General, AM/PM, an exponent, a non-ASCII
+// literal, the end of the first section) and returns the index after it;
+// ok is false at a single format letter.
+func (f *formatScan) token(lower string, i int) (next int, ok bool) {
+	c, rest := lower[i], lower[i:]
+	// skipRune returns the index just past the rune starting at j.
+	skipRune := func(j int) int {
+		if j >= len(lower) {
+			return j
+		}
+		_, n := utf8.DecodeRuneInString(lower[j:])
+		return j + n
+	}
+	switch {
+	case c == ';':
+		return len(lower), true // first section only
+	case c == '"':
+		j := strings.IndexByte(lower[i+1:], '"')
+		if j < 0 {
+			return len(lower), true
+		}
+		f.other++
+		return i + j + 2, true
+	case c == '\\' || c == '_' || c == '*':
+		// Escaped literal, or a spacing/fill character.
+		f.other++
+		return skipRune(i + 1), true
+	case c == '[':
+		j := strings.IndexByte(rest, ']')
+		if j < 0 {
+			return len(lower), true
+		}
+		if isElapsedToken(rest[1:j]) {
+			f.hasTime = true // elapsed time [h]:mm, [mm]:ss
+		}
+		return i + j + 1, true
+	case strings.HasPrefix(rest, "general"):
+		f.other++
+		return i + len("general"), true
+	case strings.HasPrefix(rest, "g/") && len(rest) > 2 && rest[2] >= utf8.RuneSelf:
+		// The General token of a localised Excel or WPS:
+		// G/通用格式 (Chinese), G/標準 (Japanese), ...
+		i += 2
+		for i < len(lower) && lower[i] >= utf8.RuneSelf {
+			i = skipRune(i)
+		}
+		f.other++
+		return i, true
+	}
+	for _, t := range []string{"am/pm", "a/p", "上午/下午"} {
+		if strings.HasPrefix(rest, t) {
+			f.hasTime = true
+			return i + len(t), true
+		}
+	}
+	switch {
+	case strings.HasPrefix(rest, "aaa"):
+		f.hasWeakDate = true // weekday (星期三)
+		return i + len("aaa"), true
+	case strings.HasPrefix(rest, "e+") || strings.HasPrefix(rest, "e-"):
+		f.other++ // scientific notation 0.00E+00
+		return i + 2, true
+	case c >= utf8.RuneSelf:
+		f.other++ // unquoted literal such as 年
+		return skipRune(i), true
+	}
+	return i, false
+}
+
+// letter takes one format letter.
+func (f *formatScan) letter(c byte) {
+	switch c {
+	case 'y', 'd':
+		f.hasDate = true
+	case 'e', 'g', 'b':
+		f.hasWeakDate = true // era or Buddhist year: e"年", ggge, bbbb
+	case 'h', 's':
+		f.hasTime = true
+	case 'm':
+		f.hasMonthOrMinute = true
+	case '0':
+		f.zeros++
+		f.hasDigit = true
+	case '#', '?':
+		f.hasDigit = true
+		f.other++
+	default:
+		f.other++
+	}
+}
+
+// result is the kind of format seen.
+func (f *formatScan) result() numFormat {
+	hasDate := f.hasDate
+	if f.hasWeakDate && !f.hasDigit {
 		hasDate = true
 	}
-	if hasMonthOrMinute && !hasTime && !hasDigit {
+	if f.hasMonthOrMinute && !f.hasTime && !f.hasDigit {
 		hasDate = true // m, mmm: month
 	}
 	switch {
-	case hasDate && hasTime:
+	case hasDate && f.hasTime:
 		return numFormat{kind: kindDateTime}
 	case hasDate:
 		return numFormat{kind: kindDate}
-	case hasTime:
+	case f.hasTime:
 		return numFormat{kind: kindTime}
-	case zeros >= 2 && other == 0:
-		return numFormat{kind: kindZeroPad, width: zeros}
+	case f.zeros >= 2 && f.other == 0:
+		return numFormat{kind: kindZeroPad, width: f.zeros}
 	}
 	return numFormat{}
 }
