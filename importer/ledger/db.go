@@ -104,7 +104,6 @@ type DB struct {
 	opts   Options
 	rdb    *sql.DB // reads
 	wdb    *sql.DB // the writer's; nil when read-only
-	rst    *stmts  // rdb's prepared statements
 	w      *writer
 	close  sync.Once
 	cerr   error
@@ -230,7 +229,6 @@ func (d *DB) open(ctx context.Context) error {
 		return d.wrap(err)
 	}
 	d.rdb.SetMaxOpenConns(4)
-	d.rst = newStmts(d.rdb)
 	if d.opts.ReadOnly {
 		tx, err := d.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
@@ -285,9 +283,6 @@ func (d *DB) Close() error {
 }
 
 func (d *DB) closeDBs() error {
-	if d.rst != nil {
-		d.rst.close()
-	}
 	var err error
 	if d.rdb != nil {
 		err = d.rdb.Close()

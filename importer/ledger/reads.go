@@ -101,23 +101,14 @@ func (d *DB) codesIn(ctx context.Context, ccodes []string, out map[string]Code) 
 	return d.wrap(rows.Err())
 }
 
-// Code returns what the ledger knows of a customer code.
+// Code returns what the ledger knows of a customer code: Codes for one.
 func (d *DB) Code(ctx context.Context, ccode string) (Code, bool, error) {
-	var c Code
-	var updated string
-	st, err := d.rst.get(ctx, "SELECT "+codeCols+" FROM codes WHERE ccode = ?")
+	known, err := d.Codes(ctx, []string{ccode})
 	if err != nil {
-		return Code{}, false, d.wrap(err)
+		return Code{}, false, err
 	}
-	err = st.QueryRowContext(ctx, ccode).Scan(&c.CCODE, &c.Fingerprint, &c.Pending, &c.RunID, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Code{}, false, nil
-	}
-	if err != nil {
-		return Code{}, false, d.wrap(err)
-	}
-	c.Updated = parseTime(updated)
-	return c, true, nil
+	c, ok := known[ccode]
+	return c, ok, nil
 }
 
 // LineageOf returns the lineage of the latest run whose output was path

@@ -3,47 +3,12 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"sync"
 )
 
 // SQLite parses a statement in about as long as it runs one, and an
-// import runs the same few statements for every row (its code looked up,
-// its sending and its outcome recorded): those are prepared once and
-// reused.
-
-// stmts prepares each query once per read handle.
-type stmts struct {
-	db *sql.DB
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
-}
-
-func newStmts(db *sql.DB) *stmts { return &stmts{db: db, m: map[string]*sql.Stmt{}} }
-
-// get returns query prepared.
-func (s *stmts) get(ctx context.Context, query string) (*sql.Stmt, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.m[query]; ok {
-		return st, nil
-	}
-	st, err := s.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	s.m[query] = st
-	return st, nil
-}
-
-// close closes every statement prepared.
-func (s *stmts) close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, st := range s.m {
-		st.Close()
-	}
-	clear(s.m)
-}
+// import records the same few statements for every row (its sending and
+// its outcome): each is prepared once per write transaction. (A row's
+// code is read a batch at a time: Codes.)
 
 // txn is one write transaction (a batch of queued writes) with the
 // statements it prepared: the writer's single connection is the
