@@ -145,6 +145,10 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 		for i := range items {
 			it := &items[i]
 			r.noteUnlabelled(it.unlabelled)
+			if it.send && r.refused != nil {
+				it.send = false
+				it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.tooManyInvalid(r.refused), Warnings: it.res.Warnings}
+			}
 			if it.send {
 				r.decide(ctx, it, known)
 			}
@@ -254,22 +258,25 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	if err := r.writer.w.Close(); err != nil {
 		return *sum, fmt.Errorf("writing %s: %w", r.out, err)
 	}
-	if err := r.endRun(); err != nil {
+	var runErr error
+	switch {
+	case readErr != nil:
+		runErr = &ReadError{Err: readErr, Summary: *sum}
+	case r.brake.fatalErr() != nil:
+		runErr = r.brake.fatalErr()
+	case r.refused != nil:
+		runErr = r.refused
+	}
+	if err := r.endRun(ExitCode(*sum, runErr)); err != nil {
 		return *sum, err
 	}
-	if readErr != nil {
-		return *sum, &ReadError{Err: readErr, Summary: *sum}
-	}
-	if err := r.brake.fatalErr(); err != nil {
-		return *sum, err
-	}
-	return *sum, nil
+	return *sum, runErr
 }
 
 // endRun puts the last outcomes on disk and closes the run's record: a
 // failure means a later run may not know them (creates would be UNKNOWN),
 // so it is an error.
-func (r *run) endRun() error {
+func (r *run) endRun(exitCode int) error {
 	if r.opts.DryRun {
 		return nil
 	}
@@ -278,7 +285,7 @@ func (r *run) endRun() error {
 		counts[string(st)] = n
 	}
 	ctx := context.Background()
-	if err := r.opts.Ledger.EndRun(ctx, r.runID, counts); err != nil {
+	if err := r.opts.Ledger.EndRun(ctx, r.runID, counts, exitCode); err != nil {
 		return fmt.Errorf("recording the run in the ledger: %w", err)
 	}
 	if err := r.opts.Ledger.Flush(ctx); err != nil {

@@ -102,6 +102,12 @@ func (m catalogMessages) interrupted() string {
 	return m.pick("匯入中斷,此列未送出", "the import was interrupted before this row was sent")
 }
 
+func (m catalogMessages) tooManyInvalid(e *TooManyInvalidError) string {
+	return m.pick("未送出:檔案有 %d 列 INVALID (共 %d 列),超過允許的 %s,整份檔案都沒有送出。請確認是否為正確的檔案,修正後重新匯入",
+		"not sent: %d of the file's %d rows are INVALID, more than the %s allowed, so nothing of the file was sent. Check that it is the right file, fix it and import it again",
+		e.Invalid, e.Rows, e.Budget)
+}
+
 func (m catalogMessages) aborted() string {
 	return m.pick("匯入被強制中止時此列正在送出,TMS 可能已套用也可能沒有;此列有客戶代號,重新匯入會安全地再送一次",
 		"the import was aborted while this row was being sent; TMS may or may not have applied it. The row has a code, so re-running sends it again safely")

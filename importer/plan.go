@@ -18,7 +18,7 @@ type Ledger interface {
 	LineageOf(ctx context.Context, path string) (string, error)
 	HasRun(ctx context.Context, lineage string) (bool, error)
 	BeginRun(ctx context.Context, r ledger.Run) (int64, error)
-	EndRun(ctx context.Context, id int64, counts map[string]int) error
+	EndRun(ctx context.Context, id int64, counts map[string]int, exitCode int) error
 	Claim(ctx context.Context, c ledger.Create) (int64, error)
 	Settle(id int64, state, ccode, errorCode, message string) error
 	Release(id int64) error
@@ -70,7 +70,16 @@ func (r *run) plan(ctx context.Context) error {
 	}
 	ix := decide.NewIndex(creates)
 	var touching []decide.Row
+	var invalid, customers int
 	n, err := r.scan(func(it *item) {
+		switch it.res.Status {
+		case StatusInvalid:
+			invalid++
+			customers++
+		case StatusSkipped: // totals and sign-off rows are not customers
+		default:
+			customers++
+		}
 		if it.send && !ix.Empty() {
 			if row := decideRow(it, lineage); ix.Touches(row) {
 				touching = append(touching, row)
@@ -82,6 +91,10 @@ func (r *run) plan(ctx context.Context) error {
 	}
 	r.planned.total = n
 	r.planned.assigned = ix.Assign(touching)
+	if b := r.opts.MaxInvalid; !r.opts.DryRun && b.Exceeded(invalid, customers) {
+		r.refused = &TooManyInvalidError{Invalid: invalid, Rows: customers, Budget: b}
+		r.log.Warn("too many INVALID rows: nothing is sent", "invalid", invalid, "rows", customers, "max_invalid", b.String())
+	}
 	return nil
 }
 

@@ -95,6 +95,11 @@ type Options struct {
 	// SkipHidden leaves out the rows hidden in Excel (by hand, or
 	// filtered out); by default they are imported, with a warning.
 	SkipHidden bool
+	// MaxInvalid, when set, sends nothing when the first pass over the
+	// file finds more INVALID rows than it allows: every row that would
+	// have been sent is NOT_SENT and Run returns a *TooManyInvalidError
+	// (the results are written). Dry-runs ignore it.
+	MaxInvalid Budget
 }
 
 // DefaultOut returns the default results path for an input file and the
@@ -217,6 +222,9 @@ type run struct {
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int
+	// refused is set by plan when the file has more INVALID rows than
+	// MaxInvalid allows: nothing is sent.
+	refused *TooManyInvalidError
 }
 
 func newRun(j *Job, opts Options) (*run, error) {

@@ -86,6 +86,11 @@ type Run struct {
 	Started     time.Time
 	Ended       time.Time
 	Counts      map[string]int
+	// ExitCode is the exit code the run ended with (0 every row OK, 1
+	// some rows not, 2 it could not finish: see the README); -1 when not
+	// known: the run has not ended (it runs, or it crashed), or an
+	// earlier custimport recorded it.
+	ExitCode int
 }
 
 // Options for Open.
@@ -105,8 +110,11 @@ type DB struct {
 	rdb    *sql.DB // reads
 	wdb    *sql.DB // the writer's; nil when read-only
 	w      *writer
-	close  sync.Once
-	cerr   error
+	// runExit: the runs table has runExitCol (always after a writable
+	// open; a ledger of an earlier custimport opened read-only may not).
+	runExit bool
+	close   sync.Once
+	cerr    error
 }
 
 // Open opens the ledger of tenant t in dir, creating the directory, the
@@ -238,7 +246,11 @@ func (d *DB) open(ctx context.Context) error {
 		if err := d.checkSchema(ctx, tx); err != nil {
 			return err
 		}
+		if d.runExit, err = hasColumn(ctx, tx, "runs", runExitCol); err != nil {
+			return d.wrap(err)
+		}
 	} else {
+		d.runExit = true // initSchema added it
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Chmod(d.path+suffix, 0o600) // SQLite gives -wal and -shm the file's mode; make sure
 		}

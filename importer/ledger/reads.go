@@ -138,7 +138,11 @@ func (d *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+runCols+" FROM runs ORDER BY id DESC LIMIT ?", limit)
+	exit := "-1"
+	if d.runExit {
+		exit = runExitCol
+	}
+	rows, err := d.rdb.QueryContext(ctx, "SELECT "+runCols+", "+exit+" FROM runs ORDER BY id DESC LIMIT ?", limit)
 	if err != nil {
 		return nil, d.wrap(err)
 	}
@@ -147,7 +151,7 @@ func (d *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
 	for rows.Next() {
 		var r Run
 		var started, ended, counts string
-		if err := rows.Scan(&r.ID, &r.Input, &r.InputSHA256, &r.Sheet, &r.Output, &r.Lineage, &r.PID, &started, &ended, &counts); err != nil {
+		if err := rows.Scan(&r.ID, &r.Input, &r.InputSHA256, &r.Sheet, &r.Output, &r.Lineage, &r.PID, &started, &ended, &counts, &r.ExitCode); err != nil {
 			return nil, d.wrap(err)
 		}
 		r.Started, r.Ended = parseTime(started), parseTime(ended)

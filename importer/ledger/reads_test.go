@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"os"
@@ -202,18 +203,18 @@ func TestRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.EndRun(ctx, r1, map[string]int{"created": 3, "failed": 1}); err != nil {
+	if err := d.EndRun(ctx, r1, map[string]int{"created": 3, "failed": 1}, 1); err != nil {
 		t.Fatal(err)
 	}
 	r2, err := d.BeginRun(ctx, Run{Input: "/out/a.result.xlsx", Output: "/out/a.result (2).xlsx", Lineage: "/in/a.xlsx"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.EndRun(ctx, 99, nil); err == nil || !strings.Contains(err.Error(), "run 99") {
+	if err := d.EndRun(ctx, 99, nil, 0); err == nil || !strings.Contains(err.Error(), "run 99") {
 		t.Errorf("EndRun of a run not in the ledger = %v", err)
 	}
 	// That failure was that call's alone.
-	if err := d.EndRun(ctx, r2, map[string]int{}); err != nil {
+	if err := d.EndRun(ctx, r2, map[string]int{}, 2); err != nil {
 		t.Fatal(err)
 	}
 	runs, err := d.Runs(ctx, 0)
@@ -221,11 +222,11 @@ func TestRuns(t *testing.T) {
 		t.Fatalf("Runs = %+v, %v", runs, err)
 	}
 	want := Run{ID: r1, Input: "/in/a.xlsx", InputSHA256: "s1", Sheet: "S", Output: "/out/a.result.xlsx", Lineage: "/in/a.xlsx",
-		PID: 77, Started: start, Ended: start.Add(time.Hour), Counts: map[string]int{"created": 3, "failed": 1}}
+		PID: 77, Started: start, Ended: start.Add(time.Hour), Counts: map[string]int{"created": 3, "failed": 1}, ExitCode: 1}
 	if !reflect.DeepEqual(runs[1], want) {
 		t.Errorf("Runs()[1] = %+v, want %+v", runs[1], want)
 	}
-	if r := runs[0]; r.ID != r2 || r.PID != os.Getpid() || !r.Started.Equal(start.Add(time.Hour)) || r.Counts == nil {
+	if r := runs[0]; r.ID != r2 || r.PID != os.Getpid() || !r.Started.Equal(start.Add(time.Hour)) || r.Counts == nil || r.ExitCode != 2 {
 		t.Errorf("Runs()[0] = %+v", r)
 	}
 	if runs, err := d.Runs(ctx, 1); err != nil || len(runs) != 1 || runs[0].ID != r2 {
@@ -241,4 +242,58 @@ func TestRuns(t *testing.T) {
 			t.Errorf("HasRun(%q) = %v, %v; want %v", lineage, got, err, want)
 		}
 	}
+}
+
+// TestRunsExitCodeOfEarlierLedger: a ledger written before runs had an
+// exit code reads with -1 (read-only, the column is not added), and the
+// first writable open adds the column without touching the runs before.
+func TestRunsExitCodeOfEarlierLedger(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := openTest(t, dir, Options{})
+	id, err := d.BeginRun(ctx, Run{Input: "/in/old.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.EndRun(ctx, id, map[string]int{"OK": 2}, 0); err != nil {
+		t.Fatal(err)
+	}
+	path := d.Path()
+	d.Close()
+	// What an earlier custimport wrote: no exit_code column.
+	rawExec(t, path, "ALTER TABLE runs DROP COLUMN exit_code")
+
+	ro := openTest(t, dir, Options{ReadOnly: true})
+	runs, err := ro.Runs(ctx, 0)
+	if err != nil || len(runs) != 1 || runs[0].ExitCode != -1 || runs[0].Counts["OK"] != 2 {
+		t.Fatalf("read-only Runs of an earlier ledger = %+v, %v; want its run with exit code -1", runs, err)
+	}
+	ro.Close()
+	if ok, err := hasColumn(ctx, mustRaw(t, path), "runs", runExitCol); err != nil || ok {
+		t.Fatalf("a read-only open added the column (%v, %v)", ok, err)
+	}
+
+	rw := openTest(t, dir, Options{})
+	id2, err := rw.BeginRun(ctx, Run{Input: "/in/new.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.EndRun(ctx, id2, map[string]int{"INVALID": 1}, 1); err != nil {
+		t.Fatal(err)
+	}
+	runs, err = rw.Runs(ctx, 0)
+	if err != nil || len(runs) != 2 || runs[0].ExitCode != 1 || runs[1].ExitCode != -1 {
+		t.Fatalf("Runs after a writable open = %+v, %v; want exit codes 1 (new) and -1 (earlier)", runs, err)
+	}
+}
+
+// mustRaw opens path with database/sql alone, closed at the test's end.
+func mustRaw(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

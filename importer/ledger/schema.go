@@ -114,7 +114,35 @@ func (d *DB) initSchema(ctx context.Context) error {
 	if err := d.checkSchema(ctx, tx); err != nil {
 		return err
 	}
+	if err := addRunExit(ctx, tx); err != nil {
+		return d.wrap(err)
+	}
 	return d.wrap(tx.Commit())
+}
+
+// runExitCol is the runs column added after version 1 shipped: the exit
+// code each run ended with. A ledger written by an earlier custimport
+// lacks it until a run opens it for writing, which adds it (-1, "not
+// known", for the runs before). Adding a column needs no new schema
+// version: an earlier custimport names the columns it reads and writes,
+// so it goes on using the ledger (its runs end with -1).
+const runExitCol = "exit_code"
+
+// addRunExit adds runExitCol to runs when it is missing.
+func addRunExit(ctx context.Context, q querier) error {
+	ok, err := hasColumn(ctx, q, "runs", runExitCol)
+	if err != nil || ok {
+		return err
+	}
+	_, err = q.ExecContext(ctx, "ALTER TABLE runs ADD COLUMN "+runExitCol+" INTEGER NOT NULL DEFAULT -1")
+	return err
+}
+
+// hasColumn reports whether table has a column named col.
+func hasColumn(ctx context.Context, q querier, table, col string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", table, col).Scan(&n)
+	return n > 0, err
 }
 
 // checkSchema checks that the ledger is one this package can read, and

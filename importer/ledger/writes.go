@@ -71,15 +71,16 @@ func (d *DB) BeginRun(ctx context.Context, r Run) (int64, error) {
 	return id, err
 }
 
-// EndRun records the end of run id and its counts, once on disk.
-func (d *DB) EndRun(ctx context.Context, id int64, counts map[string]int) error {
+// EndRun records the end of run id, its counts and the exit code it ends
+// with, once on disk.
+func (d *DB) EndRun(ctx context.Context, id int64, counts map[string]int, exitCode int) error {
 	c, err := encodeCounts(counts)
 	if err != nil {
 		return err
 	}
 	now := d.now()
 	err = d.wait(ctx, func(ctx context.Context, tx *txn) error {
-		return exec1(ctx, tx, fmt.Sprintf("ending run %d", id), "UPDATE runs SET ended = ?, counts = ? WHERE id = ?", now, c, id)
+		return exec1(ctx, tx, fmt.Sprintf("ending run %d", id), "UPDATE runs SET ended = ?, counts = ?, "+runExitCol+" = ? WHERE id = ?", now, c, exitCode, id)
 	})
 	return err
 }
