@@ -73,7 +73,7 @@ func (b Budget) Exceeded(invalid, rows int) bool {
 
 // ErrTooManyInvalid is the error of an import that sent nothing because
 // the file has more INVALID rows than its Budget allows.
-var ErrTooManyInvalid = errors.New("too many INVALID rows: nothing was sent")
+var ErrTooManyInvalid = errors.New("too many INVALID rows")
 
 // TooManyInvalidError says how many rows were INVALID, out of how many,
 // and the budget they exceeded. It wraps ErrTooManyInvalid.
@@ -83,7 +83,7 @@ type TooManyInvalidError struct {
 }
 
 func (e *TooManyInvalidError) Error() string {
-	return fmt.Sprintf("%d of %d rows are INVALID, more than the %s allowed: %v", e.Invalid, e.Rows, e.Budget, ErrTooManyInvalid)
+	return fmt.Sprintf("%v: %d of %d rows are INVALID, more than the %s allowed; nothing was sent", ErrTooManyInvalid, e.Invalid, e.Rows, e.Budget)
 }
 
 func (e *TooManyInvalidError) Unwrap() error { return ErrTooManyInvalid }

@@ -93,7 +93,6 @@ func (r *run) plan(ctx context.Context) error {
 	r.planned.assigned = ix.Assign(touching)
 	if b := r.opts.MaxInvalid; !r.opts.DryRun && b.Exceeded(invalid, customers) {
 		r.refused = &TooManyInvalidError{Invalid: invalid, Rows: customers, Budget: b}
-		r.log.Warn("too many INVALID rows: nothing is sent", "invalid", invalid, "rows", customers, "max_invalid", b.String())
 	}
 	return nil
 }

@@ -45,6 +45,13 @@ type IO struct {
 	ReadPassword func(prompt string) (string, error)
 	// Console holds the Windows console hooks (console.go); empty in tests.
 	Console Console
+	// RunCommand, when set, runs a system command (schtasks, systemctl,
+	// launchctl) and returns what it printed; nil runs it on this
+	// computer (schedule.System).
+	RunCommand func(ctx context.Context, args []string) ([]byte, error)
+	// Executable, when set, is the path of the running custimport (tests
+	// run in a test binary); nil: os.Executable.
+	Executable func() (string, error)
 }
 
 // System returns the IO of the real process.
@@ -89,6 +96,8 @@ func commands() []command {
 		{"template", "write an empty input sheet with dropdowns and length limits", runTemplate},
 		{"ledger", "look into the ledger: find a customer, export, runs, move to a new TMS URL", runLedger},
 		{"config", "check a config file and print the effective settings (config check)", runConfig},
+		{"schedule", "run the import every night: install, status or remove the system's scheduled task", runSchedule},
+		{"notify", "send a test message over the config's notify: channels (notify test)", runNotify},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -19,7 +19,7 @@ import (
 // the worst of the files'. --summary-json PATH gets the folder's
 // summary (every file's outcome), each file's own summary goes beside its
 // results.
-func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base importer.Options) int {
+func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base importer.Options) (int, folderSummary) {
 	fs := folderSummary{Folder: dir, Files: []folderFile{}, Started: io.Now().Format(time.RFC3339)}
 	exit := runFolderFiles(ctx, abort, io, s, dir, base, &fs)
 	fs.ExitCode = exit
@@ -34,7 +34,7 @@ func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base i
 			exit = max(exit, ExitCantRun)
 		}
 	}
-	return exit
+	return exit, fs
 }
 
 // folderSummary is the --summary-json of a folder run.
@@ -47,6 +47,7 @@ type folderSummary struct {
 	Ignored  []ignoredFile `json:"ignored,omitempty"` // other files not imported, and why
 	ExitCode int           `json:"exit_code"`
 	Error    string        `json:"error,omitempty"`
+	err      error         // what Error says, for its explanation
 }
 
 // ignoredFile is a file of the folder that was not imported.
@@ -66,6 +67,8 @@ type folderFile struct {
 	Counts   map[string]int `json:"counts"`
 	ExitCode int            `json:"exit_code"`
 	Error    string         `json:"error,omitempty"` // why it could not be read or moved
+	// examples are its first rows that need attention (the notification's).
+	examples []importer.Result
 }
 
 func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, base importer.Options, fs *folderSummary) int {
@@ -106,7 +109,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		fs.Ignored = append(fs.Ignored, ignoredFile{Name: ig.Name, Reason: reason})
 	}
 	if err != nil {
-		fs.Error = err.Error()
+		fs.Error, fs.err = err.Error(), err
 		return failErr(io, s.Lang, err)
 	}
 	if len(res.Files) == 0 && len(res.Left) == 0 {
@@ -152,7 +155,8 @@ func folderFileOf(io IO, f inbox.File, run fileRun, ran, notMoved, summaries boo
 	if notMoved {
 		code = ExitCantRun
 	}
-	ff := folderFile{Input: f.Input, MovedTo: f.MovedTo, Stayed: f.Stayed, Rows: f.Summary.Rows, Counts: map[string]int{}, ExitCode: code}
+	ff := folderFile{Input: f.Input, MovedTo: f.MovedTo, Stayed: f.Stayed, Rows: f.Summary.Rows, Counts: map[string]int{}, ExitCode: code,
+		examples: f.Summary.Examples}
 	if f.Err != nil {
 		ff.Error = f.Err.Error()
 	}

@@ -33,7 +33,9 @@ func runCheck(ctx context.Context, io IO, args []string) int {
 	return importCommand(ctx, io, "check", args, true)
 }
 
-// importCommand is import and check: check is import --dry-run.
+// importCommand is import and check: check is import --dry-run. It
+// reads the flags and settings, runs, and (an import) sends the
+// notification the config asks for.
 func importCommand(ctx context.Context, io IO, name string, args []string, check bool) int {
 	about := importAbout
 	if check {
@@ -42,17 +44,19 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	fs := newFlags(io, name, "FILE", about)
 	var flagged settings = defaultSettings()
 	flagged.register(fs, !check)
+	var f runFlags
 	dryRun := fs.Bool("dry-run", check, "validate and write the results; send nothing")
 	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
-	verbose := fs.Bool("verbose", false, "log every request at debug level")
-	resendUnknown := fs.Bool("resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
-	resendAll := fs.Bool("resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
-	onlyFailed := fs.Bool("only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
+	fs.BoolVar(&f.verbose, "verbose", false, "log every request at debug level")
+	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
+	fs.BoolVar(&f.resendAll, "resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
+	fs.BoolVar(&f.onlyFailed, "only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
-	if check && !*dryRun {
+	f.dryRun = *dryRun
+	if check && !f.dryRun {
 		return fail(io, "check never sends anything: to send, use `custimport import`")
 	}
 	if len(pos) == 0 || (len(pos) > 1 && !check) {
@@ -66,7 +70,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	log, err := newLogger(raw(io.Err), s.LogFormat, s.Quiet, *verbose)
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Quiet, f.verbose)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
@@ -74,40 +78,61 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 		io = jsonIO(io)
 		defer flushJSON(io)
 	}
-	opts, err := baseOptions(s, pos[0])
+	if f.dryRun {
+		return runInput(ctx, io, s, log, pos[0], f, nil)
+	}
+	rep := newRunReport(io, s, pos[0])
+	code = runInput(ctx, io, s, log, pos[0], f, rep)
+	sendNotification(ctx, io, s, rep.report(io, s.Lang, code))
+	return code
+}
+
+// runFlags are the import's flags that are not settings.
+type runFlags struct {
+	dryRun, verbose                      bool
+	resendUnknown, resendAll, onlyFailed bool
+}
+
+// runInput imports (or checks) one file or folder. rep, when set, is
+// told what happened, for the notification.
+func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input string, f runFlags, rep *runReport) int {
+	opts, err := baseOptions(s, input)
 	if err != nil {
-		return fail(io, "%v", err)
+		return rep.fail(io, s.Lang, err)
 	}
 	// An encrypted workbook's password: from the environment, else asked
 	// for on a terminal; never a flag (it would show in ps).
 	opts.Source.Password = io.Getenv("CUSTIMPORT_XLSX_PASSWORD")
-	if opts.Source.Password == "" && io.ReadPassword != nil && encrypted(pos[0], opts.Source) {
-		pw, err := io.ReadPassword(fmt.Sprintf("Password of %s (密碼): ", filepath.Base(pos[0])))
+	if opts.Source.Password == "" && io.ReadPassword != nil && encrypted(input, opts.Source) {
+		pw, err := io.ReadPassword(fmt.Sprintf("Password of %s (密碼): ", filepath.Base(input)))
 		if err != nil {
-			return fail(io, "reading the password: %v", err)
+			return rep.fail(io, s.Lang, fmt.Errorf("reading the password: %w", err))
 		}
 		opts.Source.Password = pw
 	}
-	opts.DryRun = *dryRun
+	opts.DryRun = f.dryRun
 	opts.Logger = log
-	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = *resendUnknown, *resendAll, *onlyFailed
+	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = f.resendUnknown, f.resendAll, f.onlyFailed
 
 	if !opts.DryRun {
 		if err := attachSender(s, io, log, &opts); err != nil {
-			return fail(io, "%v", err)
+			return rep.fail(io, s.Lang, err)
 		}
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
 	closeLedger, err := attachLedger(ctx, s, io, &opts)
 	if err != nil {
-		return failErr(io, s.Lang, err)
+		return rep.fail(io, s.Lang, err)
 	}
 	defer closeLedger()
-	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
-		return runFolder(ctx, abort, io, s, pos[0], opts)
+	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		exit, fs := runFolder(ctx, abort, io, s, input, opts)
+		rep.folder(fs)
+		return exit
 	}
-	exit, _, _ := runOne(ctx, abort, io, s, opts)
+	exit, sum, err := runOne(ctx, abort, io, s, opts)
+	rep.file(opts, sum, exit, err)
 	return exit
 }
 
@@ -140,10 +165,15 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 	if err != nil {
 		return importer.Options{}, err
 	}
+	budget, err := importer.ParseBudget(s.MaxInvalid)
+	if err != nil {
+		return importer.Options{}, fmt.Errorf("--max-invalid (max_invalid): %w", err)
+	}
 	opts := importer.Options{
 		Input:      input,
 		Out:        s.Out,
 		SkipHidden: s.SkipHidden,
+		MaxInvalid: budget,
 		Source:     source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
 		Validate: validate.Config{
 			Lang:       s.Lang,
@@ -233,8 +263,12 @@ func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options
 	sum, err := job.Run(ctx)
 	exit := exitCode(sum, err)
 	var readErr *importer.ReadError
-	if err != nil && !errors.As(err, &readErr) {
-		exit = failErr(io, s.Lang, err)
+	var tooMany *importer.TooManyInvalidError
+	// A read error part way, or too many INVALID rows: every row read is
+	// in the results, and the summary says what they are.
+	partial := errors.As(err, &readErr) || errors.As(err, &tooMany)
+	if err != nil && !partial {
+		failErr(io, s.Lang, err)
 	} else if s.LogFormat != "json" {
 		printSummary(io.Out, sum, s.Lang)
 	}
@@ -242,27 +276,20 @@ func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options
 		// One record per run, always (--quiet quiets only the human summary).
 		writeRunRecord(raw(io.Out), opts, sum, exit, err)
 	}
-	if err != nil && readErr == nil {
-		writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
-		return exit, sum, err
-	}
-	if readErr != nil {
+	switch {
+	case readErr != nil:
 		failErr(io, s.Lang, readErr.Err)
 		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
+	case tooMany != nil:
+		failErr(io, s.Lang, err)
 	}
 	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
 	return exit, sum, err
 }
 
-func exitCode(sum importer.Summary, err error) int {
-	if err != nil {
-		return ExitCantRun
-	}
-	if sum.AllGood() {
-		return ExitOK
-	}
-	return ExitRows
-}
+// exitCode is the run's exit code: the importer's (the one the ledger
+// records for the run).
+func exitCode(sum importer.Summary, err error) int { return importer.ExitCode(sum, err) }
 
 // printSummary writes the human summary of a run.
 func printSummary(w stdio.Writer, sum importer.Summary, lang string) {

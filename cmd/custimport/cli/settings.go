@@ -14,6 +14,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/notify"
+	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/connect"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
@@ -53,6 +55,10 @@ type settings struct {
 	Wait         time.Duration  `yaml:"wait"`
 	SkipHidden   bool           `yaml:"skip_hidden"`
 	NewLedger    bool           `yaml:"new_ledger"`
+	// MaxInvalid is the budget of INVALID rows of an import ("" off):
+	// "25" rows or "10%" of them (importer.ParseBudget).
+	MaxInvalid string        `yaml:"max_invalid"`
+	Notify     notify.Config `yaml:"notify"`
 
 	// keyFileFlag: --key-file was given on the command line, so it wins
 	// over TMS_API_KEY; a key_file from the config file does not.
@@ -112,6 +118,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.BoolVar(&s.NewLedger, "new-ledger", s.NewLedger, "start a ledger for this TMS URL although the same pno has one under another URL (it is another TMS)")
 	fs.DurationVar(&s.Wait, "wait", s.Wait, "when another run uses the same TMS's ledger, wait this long for it (default 0: exit 2 at once)")
 	fs.BoolVar(&s.Insecure, "insecure-skip-verify", s.Insecure, "do not verify the TLS certificate (test servers only)")
+	fs.StringVar(&s.MaxInvalid, "max-invalid", s.MaxInvalid, "send nothing (exit 2) when more than `N` rows, or N% of them, are INVALID: a file that is mostly invalid is usually the wrong file (default: off)")
 }
 
 // loadConfig reads a config file into s. The key never goes in it.
@@ -190,6 +197,12 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	if eff.Timeout <= 0 {
 		return eff, fmt.Errorf("--timeout %v: want more than 0", eff.Timeout)
 	}
+	if _, err := importer.ParseBudget(eff.MaxInvalid); err != nil {
+		return eff, fmt.Errorf("--max-invalid (max_invalid): %w", err)
+	}
+	if err := eff.Notify.Check(); err != nil {
+		return eff, fmt.Errorf("config %s: %w", cfgPath, err)
+	}
 	return eff, nil
 }
 
@@ -245,6 +258,10 @@ func (s settings) defaults() map[string]string {
 // effectiveYAML prints settings in the config file's own keys, so the
 // output of `config check` is itself a valid config file.
 func effectiveYAML(s settings) string {
+	// The webhook's address holds its secret: show its host only.
+	if s.Notify.URL != "" {
+		s.Notify.URL = notify.Redact(s.Notify.URL)
+	}
 	var node yaml.Node
 	if err := node.Encode(s); err != nil {
 		return err.Error() + "\n"

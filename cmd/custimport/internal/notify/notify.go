@@ -47,25 +47,25 @@ const PasswordEnv = "CUSTIMPORT_SMTP_PASSWORD"
 
 // Config is the notify: section of the config file.
 type Config struct {
-	On     string `yaml:"on"`     // failure (default) or always
-	URL    string `yaml:"url"`    // the webhook
-	Format string `yaml:"format"` // generic (default), teams, slack, googlechat
-	SMTP   *SMTP  `yaml:"smtp"`
+	On     string `yaml:"on,omitempty"`     // failure (default) or always
+	URL    string `yaml:"url,omitempty"`    // the webhook
+	Format string `yaml:"format,omitempty"` // generic (default), teams, slack, googlechat
+	SMTP   *SMTP  `yaml:"smtp,omitempty"`
 }
 
 // SMTP is where and how mail is sent. The password is never in the
 // config: it is read from PasswordFile, else the environment.
 type SMTP struct {
-	Host         string    `yaml:"host"`
-	Port         int       `yaml:"port"` // default: 587, 465 with tls, 25 with none
-	TLS          string    `yaml:"tls"`  // starttls (default), tls, none
-	From         string    `yaml:"from"`
-	To           Addresses `yaml:"to"`
-	User         string    `yaml:"user"`
-	PasswordFile string    `yaml:"password_file"`
+	Host         string    `yaml:"host,omitempty"`
+	Port         int       `yaml:"port,omitempty"` // default: 587, 465 with tls, 25 with none
+	TLS          string    `yaml:"tls,omitempty"`  // starttls (default), tls, none
+	From         string    `yaml:"from,omitempty"`
+	To           Addresses `yaml:"to,omitempty"`
+	User         string    `yaml:"user,omitempty"`
+	PasswordFile string    `yaml:"password_file,omitempty"`
 	// Password is refused in a config file: it is here only so that the
 	// file's author is told why, instead of "unknown field".
-	Password string `yaml:"password"`
+	Password string `yaml:"password,omitempty"`
 }
 
 // Addresses is one address or a list of them.

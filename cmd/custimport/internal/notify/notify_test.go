@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,11 +12,12 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/custimport/custimport/cmd/custimport/internal/notify/notifytest"
 )
 
 // failedRun is a folder run with a file whose rows were partly refused.
@@ -251,40 +251,10 @@ func receivedText(t *testing.T, format string, body []byte) string {
 	return g.Title + "\n" + g.Text
 }
 
-// receiver is a webhook on loopback that keeps what it is sent.
-type receiver struct {
-	mu     sync.Mutex
-	bodies [][]byte
-	status []int // answers, in order; then 200
-}
-
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	rc.bodies = append(rc.bodies, body)
-	if len(rc.status) > 0 {
-		w.WriteHeader(rc.status[0])
-		rc.status = rc.status[1:]
-		return
-	}
-	w.Write([]byte("1"))
-}
-
-func (rc *receiver) posts() [][]byte {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return rc.bodies
-}
-
 func TestSendWebhook(t *testing.T) {
 	for _, format := range []string{FormatGeneric, FormatTeams, FormatSlack, FormatGoogleChat} {
 		t.Run(format, func(t *testing.T) {
-			rc := &receiver{}
+			rc := &notifytest.Receiver{}
 			srv := httptest.NewServer(rc)
 			defer srv.Close()
 			s := Sender{Config: Config{URL: srv.URL + "/hook/SECRET-TOKEN", Format: format}, Retry: -1}
@@ -295,7 +265,7 @@ func TestSendWebhook(t *testing.T) {
 			if strings.Contains(got[0].To, "SECRET") {
 				t.Errorf("the channel shows the secret: %q", got[0].To)
 			}
-			posts := rc.posts()
+			posts := rc.Posts()
 			if len(posts) != 1 {
 				t.Fatalf("%d posts, want 1", len(posts))
 			}
@@ -324,7 +294,7 @@ func TestSendWebhookFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rc := &receiver{status: tt.status}
+			rc := &notifytest.Receiver{Status: tt.status}
 			srv := httptest.NewServer(rc)
 			defer srv.Close()
 			url := tt.url
@@ -336,7 +306,7 @@ func TestSendWebhookFailures(t *testing.T) {
 			if len(got) != 1 || (got[0].Err != nil) != tt.fails {
 				t.Fatalf("Send = %+v, want failure %v", got, tt.fails)
 			}
-			if n := len(rc.posts()); n != tt.posts {
+			if n := len(rc.Posts()); n != tt.posts {
 				t.Errorf("%d posts, want %d", n, tt.posts)
 			}
 			if got[0].Err != nil && strings.Contains(got[0].Err.Error(), "SECRET") {
@@ -347,23 +317,33 @@ func TestSendWebhookFailures(t *testing.T) {
 }
 
 func TestSendMail(t *testing.T) {
-	cert, pool := testCert(t)
+	cert, pool := notifytest.TestCert(t)
 	trust := &tls.Config{RootCAs: pool}
 	tests := []struct {
 		name     string
-		server   func(t *testing.T) *smtpServer
+		server   func(t *testing.T) *notifytest.SMTPServer
 		security string
 		user     string
 		host     string // what the config names ("" 127.0.0.1)
 		wantTLS  bool
 		fails    string
 	}{
-		{"plain relay", func(t *testing.T) *smtpServer { return startSMTP(t, nil, false, "", "") }, TLSNone, "", "", false, ""},
-		{"STARTTLS with a password", func(t *testing.T) *smtpServer { return startSMTP(t, cert, false, "custimport", "pa55 wörd") }, TLSStartTLS, "custimport", "", true, ""},
-		{"implicit TLS", func(t *testing.T) *smtpServer { return startSMTP(t, cert, true, "custimport", "pa55 wörd") }, TLSImplicit, "custimport", "", true, ""},
-		{"STARTTLS to a remote server that lacks it", func(t *testing.T) *smtpServer { return startSMTP(t, nil, false, "custimport", "pa55 wörd") }, TLSStartTLS, "custimport", "mail.example.com", false, "STARTTLS"},
-		{"STARTTLS to a remote server", func(t *testing.T) *smtpServer { return startSMTP(t, cert, false, "custimport", "pa55 wörd") }, TLSStartTLS, "custimport", "mail.example.com", true, ""},
-		{"a wrong password", func(t *testing.T) *smtpServer { return startSMTP(t, cert, false, "custimport", "other") }, TLSStartTLS, "custimport", "", true, "535"},
+		{"plain relay", func(t *testing.T) *notifytest.SMTPServer { return notifytest.StartSMTP(t, nil, false, "", "") }, TLSNone, "", "", false, ""},
+		{"STARTTLS with a password", func(t *testing.T) *notifytest.SMTPServer {
+			return notifytest.StartSMTP(t, cert, false, "custimport", "pa55 wörd")
+		}, TLSStartTLS, "custimport", "", true, ""},
+		{"implicit TLS", func(t *testing.T) *notifytest.SMTPServer {
+			return notifytest.StartSMTP(t, cert, true, "custimport", "pa55 wörd")
+		}, TLSImplicit, "custimport", "", true, ""},
+		{"STARTTLS to a remote server that lacks it", func(t *testing.T) *notifytest.SMTPServer {
+			return notifytest.StartSMTP(t, nil, false, "custimport", "pa55 wörd")
+		}, TLSStartTLS, "custimport", "mail.example.com", false, "STARTTLS"},
+		{"STARTTLS to a remote server", func(t *testing.T) *notifytest.SMTPServer {
+			return notifytest.StartSMTP(t, cert, false, "custimport", "pa55 wörd")
+		}, TLSStartTLS, "custimport", "mail.example.com", true, ""},
+		{"a wrong password", func(t *testing.T) *notifytest.SMTPServer {
+			return notifytest.StartSMTP(t, cert, false, "custimport", "other")
+		}, TLSStartTLS, "custimport", "", true, "535"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -372,7 +352,7 @@ func TestSendMail(t *testing.T) {
 			if host == "" {
 				host = "127.0.0.1"
 			}
-			cfg := &SMTP{Host: host, Port: srv.port(), TLS: tt.security, From: "custimport@example.com", To: Addresses{"it@example.com", "王小明 <wang@example.com>"}, User: tt.user}
+			cfg := &SMTP{Host: host, Port: srv.Port(), TLS: tt.security, From: "custimport@example.com", To: Addresses{"it@example.com", "王小明 <wang@example.com>"}, User: tt.user}
 			pw, err := ReadPassword(cfg, func(k string) string {
 				if k == PasswordEnv {
 					return "pa55 wörd"
@@ -386,14 +366,14 @@ func TestSendMail(t *testing.T) {
 			if tt.host != "" {
 				s.Dial = func(ctx context.Context, network, _ string) (net.Conn, error) {
 					var d net.Dialer // the remote name is this test's server
-					return d.DialContext(ctx, network, "127.0.0.1:"+strconv.Itoa(srv.port()))
+					return d.DialContext(ctx, network, "127.0.0.1:"+strconv.Itoa(srv.Port()))
 				}
 			}
 			got := s.Send(context.Background(), failedRun("zh"))
 			if len(got) != 1 {
 				t.Fatalf("Send = %+v", got)
 			}
-			msgs := srv.received()
+			msgs := srv.Received()
 			if tt.fails != "" {
 				if got[0].Err == nil || !strings.Contains(got[0].Err.Error(), tt.fails) || len(msgs) != 0 {
 					t.Fatalf("err %v, %d messages; want a failure naming %q and none", got[0].Err, len(msgs), tt.fails)
@@ -413,7 +393,7 @@ func TestSendMail(t *testing.T) {
 			if m.From != "custimport@example.com" || len(m.To) != 2 || m.To[1] != "wang@example.com" {
 				t.Errorf("envelope from %q to %q", m.From, m.To)
 			}
-			d := decode(t, m.Data)
+			d := notifytest.Decode(t, m.Data)
 			if d.Subject != "custimport 匯入需要處理:tms-inbox (結束代碼 1)" {
 				t.Errorf("subject %q", d.Subject)
 			}

@@ -84,14 +84,14 @@ type Job struct {
 
 // Check reports what makes the job unusable by a scheduler: the program,
 // the working folder and the log must be absolute paths (a scheduler
-// starts in no folder of the user's), and nothing may hold a line break
-// or a NUL (no format keeps them).
+// starts in no folder of the user's), nothing may hold a line break or a
+// NUL (no format keeps them), and nothing of a Windows task a % (Task
+// Scheduler expands %NAME%).
 func (j Job) Check(goos string) error {
 	abs := func(p string) bool {
-		if goos == Windows {
-			return windowsAbs(p)
-		}
-		return path.IsAbs(p)
+		// (A Windows task printed on another system has that system's
+		// paths: rooted ones are taken too.)
+		return path.IsAbs(p) || goos == Windows && windowsAbs(p)
 	}
 	switch {
 	case !abs(j.Program):

@@ -101,7 +101,11 @@ func TaskXML(job Job) string {
 	if err != nil {
 		panic(err) // a struct of strings, bools and ints always marshals
 	}
-	return `<?xml version="1.0" encoding="UTF-16"?>` + "\n" + string(out) + "\n"
+	// encoding/xml writes quotes in text as &#34; and &#39;: valid, but a
+	// reviewer reads "C:\a b" better. Only text holds them (every
+	// attribute is a fixed word).
+	text := strings.NewReplacer("&#34;", `"`, "&#39;", "'").Replace(string(out))
+	return `<?xml version="1.0" encoding="UTF-16"?>` + "\n" + text + "\n"
 }
 
 // Task is a Task Scheduler task read back: what custimport sets.

@@ -1,9 +1,10 @@
-package notify
-
-// A tiny SMTP server for the tests, on loopback: EHLO, STARTTLS (when it
-// has a certificate), AUTH PLAIN and LOGIN, MAIL, RCPT, DATA, RSET, NOOP,
-// QUIT. It keeps every message it accepts, and implicit TLS is a listener
-// wrapped in tls.
+// Package notifytest is test support for notifications: a tiny SMTP
+// server on loopback (EHLO, STARTTLS when it has a certificate, AUTH
+// PLAIN and LOGIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT; implicit TLS is a
+// listener wrapped in tls) that keeps every message it accepts, a reader
+// of those messages as a mail program shows them, a self-signed
+// certificate, and a webhook receiver that keeps what it is posted.
+package notifytest
 
 import (
 	"bufio"
@@ -20,6 +21,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net"
+	"net/http"
 	"net/mail"
 	"strings"
 	"sync"
@@ -27,8 +29,8 @@ import (
 	"time"
 )
 
-// smtpMessage is one message the server accepted.
-type smtpMessage struct {
+// Message is one message the server accepted.
+type Message struct {
 	From     string
 	To       []string
 	Data     string
@@ -37,9 +39,8 @@ type smtpMessage struct {
 	TLS      bool // the session was encrypted when the mail was sent
 }
 
-// smtpServer is a test SMTP server.
-type smtpServer struct {
-	t        *testing.T
+// SMTPServer is a test SMTP server.
+type SMTPServer struct {
 	ln       net.Listener
 	cert     *tls.Certificate // offer STARTTLS with it (nil: do not)
 	implicit bool             // the listener speaks TLS from the first byte
@@ -47,15 +48,15 @@ type smtpServer struct {
 	password string
 
 	mu       sync.Mutex
-	messages []smtpMessage
+	messages []Message
 	conns    map[net.Conn]bool // open sessions, closed at the end of the test
 	wg       sync.WaitGroup
 }
 
-// startSMTP starts a server on a loopback port: with a certificate it
+// StartSMTP starts a server on a loopback port: with a certificate it
 // offers STARTTLS (or, implicit, speaks TLS at once); with a user it
 // requires AUTH before MAIL.
-func startSMTP(t *testing.T, cert *tls.Certificate, implicit bool, user, password string) *smtpServer {
+func StartSMTP(t testing.TB, cert *tls.Certificate, implicit bool, user, password string) *SMTPServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -64,7 +65,7 @@ func startSMTP(t *testing.T, cert *tls.Certificate, implicit bool, user, passwor
 	if implicit {
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{*cert}})
 	}
-	s := &smtpServer{t: t, ln: ln, cert: cert, implicit: implicit, user: user, password: password, conns: map[net.Conn]bool{}}
+	s := &SMTPServer{ln: ln, cert: cert, implicit: implicit, user: user, password: password, conns: map[net.Conn]bool{}}
 	s.wg.Add(1)
 	go s.accept()
 	t.Cleanup(func() {
@@ -79,15 +80,17 @@ func startSMTP(t *testing.T, cert *tls.Certificate, implicit bool, user, passwor
 	return s
 }
 
-func (s *smtpServer) port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+// Port is the server's loopback port.
+func (s *SMTPServer) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 
-func (s *smtpServer) received() []smtpMessage {
+// Received returns the messages accepted so far.
+func (s *SMTPServer) Received() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]smtpMessage(nil), s.messages...)
+	return append([]Message(nil), s.messages...)
 }
 
-func (s *smtpServer) accept() {
+func (s *SMTPServer) accept() {
 	defer s.wg.Done()
 	for {
 		c, err := s.ln.Accept()
@@ -113,7 +116,7 @@ func (s *smtpServer) accept() {
 }
 
 // session speaks SMTP on c until QUIT or an error.
-func (s *smtpServer) session(c net.Conn) {
+func (s *SMTPServer) session(c net.Conn) {
 	r, w := bufio.NewReader(c), bufio.NewWriter(c)
 	reply := func(format string, args ...any) {
 		fmt.Fprintf(w, format+"\r\n", args...)
@@ -121,7 +124,7 @@ func (s *smtpServer) session(c net.Conn) {
 	}
 	encrypted := s.implicit
 	authed := ""
-	var msg smtpMessage
+	var msg Message
 	reply("220 test.local ESMTP ready")
 	for {
 		line, err := r.ReadString('\n')
@@ -191,7 +194,7 @@ func (s *smtpServer) session(c net.Conn) {
 				reply("530 5.7.0 authentication required")
 				continue
 			}
-			msg = smtpMessage{From: addrOf(arg), User: authed, Password: msg.Password, TLS: encrypted}
+			msg = Message{From: addrOf(arg), User: authed, Password: msg.Password, TLS: encrypted}
 			reply("250 ok")
 		case "RCPT":
 			msg.To = append(msg.To, addrOf(arg))
@@ -233,14 +236,14 @@ func addrOf(arg string) string {
 	return arg
 }
 
-// decodedMail is an accepted message read as a mail program would.
-type decodedMail struct {
+// Mail is an accepted message read as a mail program would.
+type Mail struct {
 	Subject, From, To, Body string
 }
 
-// decode parses the message's headers and text body (quoted-printable
+// Decode parses the message's headers and text body (quoted-printable
 // or base64, UTF-8).
-func decode(t *testing.T, data string) decodedMail {
+func Decode(t testing.TB, data string) Mail {
 	t.Helper()
 	m, err := mail.ReadMessage(strings.NewReader(data))
 	if err != nil {
@@ -265,12 +268,12 @@ func decode(t *testing.T, data string) decodedMail {
 	if ct := m.Header.Get("Content-Type"); !strings.Contains(strings.ToLower(ct), "utf-8") {
 		t.Errorf("Content-Type %q is not UTF-8", ct)
 	}
-	return decodedMail{Subject: subject, From: m.Header.Get("From"), To: m.Header.Get("To"), Body: strings.ReplaceAll(string(text), "\r\n", "\n")}
+	return Mail{Subject: subject, From: m.Header.Get("From"), To: m.Header.Get("To"), Body: strings.ReplaceAll(string(text), "\r\n", "\n")}
 }
 
-// testCert is a self-signed certificate for mail.example.com, localhost
+// TestCert is a self-signed certificate for mail.example.com, localhost
 // and 127.0.0.1, and a pool that trusts it.
-func testCert(t *testing.T) (*tls.Certificate, *x509.CertPool) {
+func TestCert(t testing.TB) (*tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -291,4 +294,37 @@ func testCert(t *testing.T) (*tls.Certificate, *x509.CertPool) {
 	pool := x509.NewCertPool()
 	pool.AddCert(leaf)
 	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+}
+
+// Receiver is a webhook on loopback (serve it with httptest) that keeps
+// what it is posted. Status holds the answers to give, in order; after
+// them it answers 200.
+type Receiver struct {
+	mu     sync.Mutex
+	bodies [][]byte
+	Status []int
+}
+
+func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	rc.bodies = append(rc.bodies, body)
+	if len(rc.Status) > 0 {
+		w.WriteHeader(rc.Status[0])
+		rc.Status = rc.Status[1:]
+		return
+	}
+	w.Write([]byte("1"))
+}
+
+// Posts returns the bodies posted so far.
+func (rc *Receiver) Posts() [][]byte {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([][]byte(nil), rc.bodies...)
 }
