@@ -11,6 +11,7 @@
 #   gofmt, vet (twice), staticcheck (installed once)       ~1.5 min
 #   cross-build, 6 targets (cold: ~1 min per new target)   ~4 min, 20 s warm
 #   go test -race ./... (the browser test ~10 s of it)      ~3 min
+#   the Windows smoke test under Wine (CI, WINE=1)         ~1 min, +25 s installing Wine
 #   fuzzing, 15 targets × FUZZTIME (CI: 6 s) + builds      ~3 min
 # Fuzzing minimises each new input for 1 s at most: Go's default (60 s)
 # spent a whole short run minimising one workbook (FuzzXLSXReader showed a
@@ -55,6 +56,14 @@ echo "== go test -race"
 # (about 10 s, most of it starting the browser); it skips when no
 # chromium is installed, unless CI is set (.ci/run installs it).
 go test -race -count=1 ./...
+
+# The Windows smoke test: custimport.exe under Wine does what a Windows user
+# does, against the simulator (.ci/wine/README.md). About a minute, plus
+# ~25 s to install Wine on a fresh machine; CI runs it, WINE=1 elsewhere.
+if [ -n "${CI:-}" ] || [ "${WINE:-0}" = 1 ]; then
+  echo "== Windows smoke test (Wine)"
+  ./.ci/wine-smoke.sh
+fi
 
 if [ "$FUZZTIME" != "0" ]; then
   echo "== fuzz ($FUZZTIME per target)"

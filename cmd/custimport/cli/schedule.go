@@ -530,8 +530,8 @@ func scheduleRemove(ctx context.Context, io IO, f scheduleFlags) int {
 	}
 	if goos == schedule.Windows {
 		// The task may be there without custimport's copy of it, or gone
-		// with the copy left: schtasks says which.
-		if _, err := liveStatus(ctx, io, goos, paths); err == nil {
+		// with the copy left: schtasks /Query's exit status says which.
+		if _, err := io.runCommand(ctx, schedule.StatusCommands(goos, paths)[0].Args); err == nil {
 			installed = true
 		} else {
 			plan.Commands = nil

@@ -268,12 +268,22 @@ func TestSplitWindowsCommandLine(t *testing.T) {
 	}
 }
 
-func FuzzWindowsCommandLine(f *testing.F) {
+// FuzzQuoting: arguments joined into a Windows command line, or quoted
+// for a systemd ExecStart=, split back into themselves.
+func FuzzQuoting(f *testing.F) {
 	f.Add("a", `C:\x y\`, `say "hi"`)
 	f.Add("", `\\`, `\"`)
 	f.Add(`a\\"b`, "\t", `"`)
+	f.Add("/a b", `x"y\z`, "100% $HOME")
 	f.Fuzz(func(t *testing.T, a, b, c string) {
 		args := []string{a, b, c}
+		var quoted []string
+		for _, s := range args {
+			quoted = append(quoted, systemdQuote(s))
+		}
+		if got, err := SplitExecStart(strings.Join(quoted, " ")); err != nil || !slices.Equal(got, args) {
+			t.Fatalf("%q quoted for systemd as %q splits back as %q, %v", args, quoted, got, err)
+		}
 		line := WindowsCommandLine(args)
 		if got := goWindowsArgv(line); !slices.Equal(got, args) {
 			t.Fatalf("%q joined as %q reads back as %q", args, line, got)
@@ -288,17 +298,28 @@ func FuzzWindowsCommandLine(f *testing.F) {
 	})
 }
 
-func FuzzParseTaskXML(f *testing.F) {
+// FuzzParseDefinitions: the readers of a task's XML, a plist and a
+// unit file take any text without panicking.
+func FuzzParseDefinitions(f *testing.F) {
 	for _, job := range jobs(Windows) {
 		f.Add(TaskXML(job))
 	}
+	for _, job := range jobs(Darwin) {
+		f.Add(LaunchdPlist(job))
+	}
+	for _, job := range jobs(Linux) {
+		service, timer := SystemdUnits(job)
+		f.Add(service + timer)
+	}
 	f.Add("<Task/>")
 	f.Fuzz(func(t *testing.T, text string) {
-		task, err := ParseTaskXML(text)
-		if err != nil {
-			return
+		if task, err := ParseTaskXML(text); err == nil {
+			task.Job()
 		}
-		task.Job()
+		if p, err := ParsePlist(text); err == nil {
+			p.Job()
+		}
+		SystemdJob(text, text)
 	})
 }
 
@@ -410,21 +431,6 @@ func TestSplitExecStart(t *testing.T) {
 	}
 }
 
-func FuzzSystemdQuote(f *testing.F) {
-	f.Add("/a b", `x"y\z`, "100% $HOME")
-	f.Fuzz(func(t *testing.T, a, b, c string) {
-		args := []string{a, b, c}
-		var quoted []string
-		for _, s := range args {
-			quoted = append(quoted, systemdQuote(s))
-		}
-		line := strings.Join(quoted, " ")
-		if got, err := SplitExecStart(line); err != nil || !slices.Equal(got, args) {
-			t.Fatalf("%q quoted as %q splits back as %q, %v", args, line, got, err)
-		}
-	})
-}
-
 func TestLaunchdPlist(t *testing.T) {
 	var texts []string
 	var want []any
@@ -485,17 +491,6 @@ print(json.dumps(out,ensure_ascii=False,separators=(',',':')))`}
 	if got, w := strings.TrimSpace(out), jsonOf(t, want); got != w {
 		t.Errorf("plistlib reads\n%s\nwant\n%s", got, w)
 	}
-}
-
-func FuzzParsePlist(f *testing.F) {
-	for _, job := range jobs(Darwin) {
-		f.Add(LaunchdPlist(job))
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		if p, err := ParsePlist(text); err == nil {
-			p.Job()
-		}
-	})
 }
 
 // TestCronLine runs the crontab line's command as cron would (its % and
