@@ -10,6 +10,10 @@ import (
 // MaxProblems is how many rows that need attention a message quotes.
 const MaxProblems = 10
 
+// MaxFiles is how many files a message lists (a chat card has a size
+// limit; the folder's summary lists them all).
+const MaxFiles = 20
+
 // statusOrder is the order counts are shown in (the summaries').
 var statusOrder = []string{"OK", "VALID", "SKIPPED", "INVALID", "FAILED", "UNKNOWN", "NOT_SENT"}
 
@@ -54,7 +58,11 @@ func Text(r Report) string {
 		line("")
 		line(T(r.Lang, LineFiles))
 	}
-	for _, f := range r.Files {
+	for i, f := range r.Files {
+		if i == MaxFiles {
+			line(T(r.Lang, LineMoreFiles, len(r.Files)-MaxFiles))
+			break
+		}
 		line("• " + f.Input + ": " + CountsText(f.Counts, r.Lang))
 		if f.Error != "" {
 			line("  " + T(r.Lang, LineFileError, f.Error))

@@ -19,6 +19,7 @@ const (
 	LineCounts      Code = "notify.counts"
 	LineNoRows      Code = "notify.no_rows"
 	LineFiles       Code = "notify.files"
+	LineMoreFiles   Code = "notify.more_files"
 	LineNoFiles     Code = "notify.no_files"
 	LineResults     Code = "notify.results"
 	LineMoved       Code = "notify.moved"
@@ -49,6 +50,7 @@ var texts = map[Code]struct{ zh, en string }{
 	LineNoRows:      {"(沒有資料列)", "(no rows)"},
 	LineFiles:       {"檔案:", "Files:"},
 	LineNoFiles:     {"資料夾中沒有要匯入的檔案。", "The folder held no file to import."},
+	LineMoreFiles:   {"… 還有 %d 個檔案 (見資料夾的摘要)", "… and %d more files (see the folder's summary)"},
 	LineResults:     {"結果檔:%s", "results: %s"},
 	LineMoved:       {"已移到 %s", "moved to %s"},
 	LineStayed:      {"留在資料夾中 (%s),下次執行會續傳", "left in the folder (%s) for the next run"},

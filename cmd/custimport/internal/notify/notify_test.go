@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -166,6 +167,14 @@ func TestMessageText(t *testing.T) {
 	if text := Text(r); !strings.Contains(text, "exit code 2") || !strings.Contains(text, "Error: another run holds the lock") || !strings.Contains(text, "→ wait for it") {
 		t.Errorf("text of a run that could not start:\n%s", text)
 	}
+	// Files are capped.
+	folder := failedRun("en")
+	for i := range 45 {
+		folder.Files = append(folder.Files, File{Input: fmt.Sprintf("/in/f%02d.csv", i), Counts: map[string]int{"OK": 1}})
+	}
+	if text := Text(folder); !strings.Contains(text, "… and 27 more files") || !strings.Contains(text, "/in/f17.csv") || strings.Contains(text, "/in/f18.csv") {
+		t.Errorf("47 files, 20 listed:\n%s", text)
+	}
 	// Problems are capped.
 	many := failedRun("en")
 	for i := range 30 {
@@ -290,6 +299,7 @@ func TestSendWebhookFailures(t *testing.T) {
 		{"a 500 then OK: tried again", []int{500}, "", 2, false},
 		{"two 503s: given up", []int{503, 503}, "", 2, true},
 		{"a 400: not tried again", []int{400}, "", 1, true},
+		{"a redirect: not followed, not delivered", []int{302}, "", 1, true},
 		{"nobody listens", nil, deadURL, 0, true},
 	}
 	for _, tt := range tests {
@@ -297,6 +307,7 @@ func TestSendWebhookFailures(t *testing.T) {
 			rc := &notifytest.Receiver{Status: tt.status}
 			srv := httptest.NewServer(rc)
 			defer srv.Close()
+			rc.Location = srv.URL + "/elsewhere" // where a 3xx points: followed, its GET would be answered 200
 			url := tt.url
 			if url == "" {
 				url = srv.URL

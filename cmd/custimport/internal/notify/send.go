@@ -78,7 +78,9 @@ func (s Sender) postWebhook(ctx context.Context, format string, r Report) error 
 	}
 	client := s.HTTP
 	if client == nil {
-		client = &http.Client{Timeout: s.timeout()}
+		// A redirect is not followed: a POST redirected with 301/302
+		// becomes a GET that proves nothing was delivered.
+		client = &http.Client{Timeout: s.timeout(), CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	retry := s.Retry
 	if retry == 0 {

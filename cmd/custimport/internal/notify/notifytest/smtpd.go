@@ -303,18 +303,27 @@ type Receiver struct {
 	mu     sync.Mutex
 	bodies [][]byte
 	Status []int
+	// Location is the Location header of a 3xx answer.
+	Location string
 }
 
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
+	if r.Method == http.MethodGet {
+		w.Write([]byte("a page")) // what a redirect followed would find
+		return
+	}
 	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
 	rc.bodies = append(rc.bodies, body)
 	if len(rc.Status) > 0 {
+		if rc.Status[0]/100 == 3 && rc.Location != "" {
+			w.Header().Set("Location", rc.Location)
+		}
 		w.WriteHeader(rc.Status[0])
 		rc.Status = rc.Status[1:]
 		return
