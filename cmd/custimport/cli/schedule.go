@@ -312,22 +312,17 @@ func nightlyJob(io IO, f scheduleFlags, pos []string) (schedule.Job, []schedule.
 	if f.goos == schedule.Windows {
 		job.User = userAccount(io)
 	}
-	var s settings
-	var problems, notes []schedule.Note
-	if f.config == "" {
-		problems = append(problems, schedule.Note{Code: schedule.MsgNoConfig})
-		s = defaultSettings()
-	} else {
-		cfg, err := filepath.Abs(f.config)
-		if err != nil {
+	s, cfg := defaultSettings(), ""
+	if f.config != "" {
+		if cfg, err = filepath.Abs(f.config); err != nil {
 			return job, nil, err
 		}
 		if s, err = configOnly(cfg); err != nil {
 			return job, nil, err
 		}
 		job.Args = append(job.Args, "--config", cfg)
-		problems, notes = configGaps(s, cfg, f.goos, io.Getenv)
 	}
+	problems, notes := configGaps(s, cfg, f.goos, io.Getenv)
 	stateDir, err := scheduledStateDir(io, f, s, cwd)
 	if err != nil {
 		return job, nil, err
@@ -373,37 +368,44 @@ func scheduledStateDir(io IO, f scheduleFlags, s settings, cwd string) (string, 
 }
 
 // configGaps compares what the scheduled run will have (the config
-// file's settings s, no terminal) with this terminal: a setting the run
-// cannot do without is a problem; one this terminal sets otherwise is a
-// note.
+// file's settings s, cfg "" none; not this terminal) with this terminal:
+// a setting the run cannot do without is a problem; one this terminal
+// sets otherwise is a note. On Windows a setting only this terminal's
+// environment has is a note: a user environment variable (setx) reaches
+// the task.
 func configGaps(s settings, cfg, goos string, getenv func(string) string) (problems, notes []schedule.Note) {
-	for _, need := range []struct{ key, value string }{{"url", s.URL}, {"pno", s.PNO}} {
-		if need.value == "" {
-			problems = append(problems, schedule.Note{Code: schedule.MsgConfigLacks, Args: []any{cfg, need.key}})
+	lacks := func(key string) schedule.Note {
+		if cfg == "" {
+			return schedule.Note{Code: schedule.MsgNoConfig}
+		}
+		return schedule.Note{Code: schedule.MsgConfigLacks, Args: []any{cfg, key}}
+	}
+	needs := []struct{ key, env, value string }{{"url", "TMS_URL", s.URL}, {"pno", "TMS_PNO", s.PNO}, {"key_file", "TMS_API_KEY", s.KeyFile}}
+	for _, need := range needs {
+		switch {
+		case need.value != "":
+		case goos == schedule.Windows && strings.TrimSpace(getenv(need.env)) != "":
+			notes = append(notes, schedule.Note{Code: schedule.NoteKeyEnv, Args: []any{need.env}})
+		case need.key == "key_file" && cfg != "":
+			problems = append(problems, schedule.Note{Code: schedule.MsgNoKey, Args: []any{cfg}})
+		default:
+			problems = append(problems, lacks(need.key))
 		}
 	}
-	switch {
-	case s.KeyFile != "":
+	if s.KeyFile != "" {
 		if _, err := connect.ReadKey(s.KeyFile, true, func(string) string { return "" }); err != nil {
 			problems = append(problems, schedule.Note{Code: schedule.MsgNoKey, Args: []any{cfg + " (" + err.Error() + ")"}})
 		}
-	case goos == schedule.Windows && getenv("TMS_API_KEY") != "":
-		notes = append(notes, schedule.Note{Code: schedule.NoteKeyEnv})
-	default:
-		problems = append(problems, schedule.Note{Code: schedule.MsgNoKey, Args: []any{cfg}})
 	}
 	for _, env := range []struct{ name, config string }{
 		{"TMS_URL", s.URL}, {"TMS_PNO", s.PNO}, {"TMS_PRONUM", s.ProNum}, {"TMS_SIGN_RECIPE", s.SignRecipe},
 	} {
-		if v := strings.TrimSpace(getenv(env.name)); v != "" && v != env.config {
-			config := env.config
-			if config == "" {
-				config = "-"
-			}
-			notes = append(notes, schedule.Note{Code: schedule.NoteEnvUnseen, Args: []any{env.name, config}})
+		if v := strings.TrimSpace(getenv(env.name)); v != "" && env.config != "" && v != env.config {
+			notes = append(notes, schedule.Note{Code: schedule.NoteEnvUnseen, Args: []any{env.name, env.config}})
 		}
 	}
-	return problems, notes
+	// (No config file lacks everything once.)
+	return slices.CompactFunc(problems, func(a, b schedule.Note) bool { return a.Code == schedule.MsgNoConfig && b.Code == a.Code }), notes
 }
 
 func scheduleStatus(ctx context.Context, io IO, f scheduleFlags) int {

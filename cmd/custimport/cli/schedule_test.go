@@ -341,6 +341,27 @@ func TestScheduleNotes(t *testing.T) {
 	}
 }
 
+// TestScheduleWindowsEnvironment: on Windows, settings only in this
+// terminal's environment are notes (a user environment variable reaches
+// the task), not refusals.
+func TestScheduleWindowsEnvironment(t *testing.T) {
+	dir, _, inbox := nightlySetup(t, "https://tms.example.com.tw/api")
+	env := map[string]string{"HOME": dir, "TMS_URL": "https://t.example/api", "TMS_PNO": "P", "TMS_API_KEY": "k"}
+	res := scheduleRun(t, env, nil, "schedule", "install", "--print", "--os", "windows", "--at", "02:30", inbox, "--lang", "en")
+	if res.code != ExitOK || strings.Count(res.stdout, "comes from this terminal's environment") != 3 || strings.Contains(res.stdout, "needs a config file") {
+		t.Errorf("%s", res)
+	}
+	delete(env, "TMS_PNO")
+	res = scheduleRun(t, env, nil, "schedule", "install", "--print", "--os", "windows", "--at", "02:30", inbox, "--lang", "en")
+	if res.code != ExitOK || strings.Count(res.stdout, "A schedule needs a config file") != 1 {
+		t.Errorf("without TMS_PNO: %s", res)
+	}
+	res = scheduleRun(t, map[string]string{"HOME": dir}, nil, "schedule", "install", "--print", "--os", "linux", "--at", "02:30", inbox, "--lang", "en")
+	if res.code != ExitOK || strings.Count(res.stdout, "A schedule needs a config file") != 1 {
+		t.Errorf("no config on Linux, printed: %s", res)
+	}
+}
+
 func TestLastInvocation(t *testing.T) {
 	at := func(h, m int) time.Time { return time.Date(2026, 5, 6, h, m, 0, 0, time.UTC) }
 	run := func(id int64, pid int, start, end time.Time) ledger.Run {

@@ -77,8 +77,8 @@ var messages = map[Code]struct{ zh, en string }{
 		"注意:排程執行時看不到這個終端機的 %s;排程使用設定檔的值 (%s)。",
 		"Note: the scheduled run does not see this terminal's %s; it uses the config file's (%s)."},
 	NoteKeyEnv: {
-		"金鑰來自 TMS_API_KEY:排程執行只在它是 Windows 的「使用者環境變數」時才看得到 (setx,或 系統 → 進階系統設定 → 環境變數)。建議在設定檔寫 key_file: 並把金鑰放在該檔。",
-		"The key comes from TMS_API_KEY: the scheduled run sees it only if it is a Windows user environment variable (setx, or System → Advanced system settings → Environment Variables). A key_file: in the config is safer."},
+		"%s 取自這個終端機的環境變數:排程執行只在它是 Windows 的「使用者環境變數」時才看得到 (setx,或 系統 → 進階系統設定 → 環境變數)。寫進設定檔較可靠 (金鑰用 key_file:)。",
+		"%s comes from this terminal's environment: the scheduled run sees it only if it is a Windows user environment variable (setx, or System → Advanced system settings → Environment Variables). The config file is safer (for the key: key_file:)."},
 	NoteReadResult: {
 		"結果:工作排程器 → 工作排程器程式庫 → custimport 的「上次執行結果」:0x0 全部 OK,0x1 有列未成功,0x2 無法執行。custimport schedule status 顯示上次匯入的筆數。",
 		"The result: Task Scheduler → Task Scheduler Library → custimport, column Last Run Result: 0x0 every row OK, 0x1 some rows not OK, 0x2 could not run. custimport schedule status shows the last import's counts."},
