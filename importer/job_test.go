@@ -213,8 +213,9 @@ func TestSendContractClaimBeforeRequest(t *testing.T) {
 		}
 		mu.Lock()
 		seen[fmt.Sprint(m["CNAM1"])] = state
+		n := len(seen)
 		mu.Unlock()
-		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "N" + fmt.Sprint(len(seen))}}
+		return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "N" + fmt.Sprint(n)}}
 	}}
 	if _, err := Run(context.Background(), Options{Input: in, Out: filepath.Join(filepath.Dir(in), "out.csv"), Sender: s, Ledger: lg, Workers: 2}); err != nil {
 		t.Fatal(err)
