@@ -22,7 +22,7 @@ type Ledger interface {
 	Claim(ctx context.Context, c ledger.Create) (int64, error)
 	Settle(id int64, state, ccode, errorCode, message string) error
 	Release(id int64) error
-	SendingCode(ccode, fingerprint string, runID int64) error
+	SendingCode(ccode, fingerprint string, names ledger.Names, runID int64) error
 	Accepted(ccode, fingerprint string, runID int64) error
 	Failed(ccode string) error
 	Flush(ctx context.Context) error

@@ -153,8 +153,10 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 // ledger id (0 for a row with a code).
 func (r *run) claim(it *item) (int64, error) {
 	l := r.opts.Ledger
+	text := it.payloadText
 	if it.outcome.Code != "" {
-		return 0, l.SendingCode(it.outcome.Code, it.fp, r.runID)
+		names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
+		return 0, l.SendingCode(it.outcome.Code, it.fp, names, r.runID)
 	}
 	if it.decision.Release && it.decision.Record != nil {
 		// The user checked TMS: the earlier create is not there.
@@ -162,7 +164,6 @@ func (r *run) claim(it *item) (int64, error) {
 			return 0, err
 		}
 	}
-	text := it.payloadText
 	payload, _ := json.Marshal(it.outcome.Payload)
 	// Names and tax id as written, for people to find; matching
 	// normalises them.

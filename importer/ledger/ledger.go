@@ -1,8 +1,9 @@
 // Package ledger owns the on-disk ledger of one TMS tenant (one server URL,
 // company PNO and ProNum): an SQLite file that remembers every customer
 // create custimport claimed and how it ended, the content TMS last accepted
-// (and the content in flight) for each customer code, and the runs that
-// wrote it. It also owns the per-tenant lock that keeps two runs from
+// (and the content in flight) for each customer code with the names it was
+// sent with, the list of the customers TMS already had (loaded from TMS's
+// own export), and the runs that wrote it. It also owns the per-tenant lock that keeps two runs from
 // using one ledger at once, and moving a ledger when TMS moves to a new URL.
 //
 // It knows nothing of rows, spreadsheets, HTTP or the rules that decide
