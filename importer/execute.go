@@ -141,12 +141,13 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	rows := r.rowsAfterHeader()
 	defer func() { r.hidden = rows.hidden }()
 	return checkRows(rows, r.prep, func(items []item) {
-		known := r.knownCodes(ctx, items)
+		facts := r.lookupCodes(ctx, items, false)
+		r.resolveFedBack(r.prep, items, facts)
 		for i := range items {
 			it := &items[i]
 			r.noteUnlabelled(it.unlabelled)
 			if it.send {
-				r.decide(ctx, it, known)
+				r.decide(it, facts)
 			}
 			if it.send && ctx.Err() != nil {
 				it.send = false
@@ -235,6 +236,7 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	for _, col := range r.unlabelled.sorted() {
 		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))
 	}
+	r.existingWarnings()
 	sum.WouldSettle, sum.WouldHold = r.wouldSettle, r.wouldHold
 	if r.wouldHold > 0 || r.wouldSettle > 0 {
 		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(r.wouldSettle, r.wouldHold))

@@ -69,12 +69,14 @@ func (l *layout) above(lead []source.Record, headerLine int) [][]string {
 // (one goroutine, the writer's, calls it).
 func (l *layout) cells(it *item) []results.Cell {
 	var byColumn map[int][]string
-	for _, p := range it.outcome.Problems {
-		if p.Severity == validate.Error && p.Column >= 0 {
-			if byColumn == nil {
-				byColumn = map[int][]string{}
+	for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
+		for _, p := range ps {
+			if p.Severity == validate.Error && p.Column >= 0 {
+				if byColumn == nil {
+					byColumn = map[int][]string{}
+				}
+				byColumn[p.Column] = append(byColumn[p.Column], p.Message)
 			}
-			byColumn[p.Column] = append(byColumn[p.Column], p.Message)
 		}
 	}
 	out := l.buf[:0]

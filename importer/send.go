@@ -15,36 +15,25 @@ import (
 	"github.com/custimport/custimport/mapping"
 )
 
-// knownCodes is what the ledger knows of the codes of a batch's valid
-// rows, read in one query: no row of the batch can change it, since a
-// code is sent at most once per file (a second row with it is a
-// duplicate). Its error is each of those rows' error.
-type knownCodes struct {
-	codes map[string]ledger.Code
-	err   error
-}
-
-func (r *run) knownCodes(ctx context.Context, items []item) knownCodes {
-	if r.opts.Ledger == nil {
-		return knownCodes{}
-	}
-	var codes []string
-	for i := range items {
-		if it := &items[i]; it.send && it.outcome.Code != "" {
-			codes = append(codes, it.outcome.Code)
+// decide applies the rules to a valid row (in the producer, before the
+// row is queued): a code is checked against what TMS has (checkCode);
+// then, with a ledger, it is sent, settled as already done, or held as
+// UNKNOWN. f is what is known of the batch's codes.
+func (r *run) decide(it *item, f codeFacts) {
+	if it.send && it.outcome.Code != "" {
+		if err := f.err; err != nil && r.opts.Ledger != nil {
+			err = fmt.Errorf("%w: reading: %w", errLedger, err)
+			r.brake.stop(err)
+			it.send = false
+			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: it.res.Warnings}
+			return
 		}
+		r.checkCode(it, f)
 	}
-	if len(codes) == 0 {
-		return knownCodes{}
+	if !it.send {
+		return
 	}
-	known, err := r.opts.Ledger.Codes(context.WithoutCancel(ctx), codes)
-	return knownCodes{codes: known, err: err}
-}
-
-// decide applies the ledger's rules to a valid row (in the producer,
-// before the row is queued): it is sent, settled as already done, or held
-// as UNKNOWN. known is what the ledger knows of the batch's codes.
-func (r *run) decide(ctx context.Context, it *item, known knownCodes) {
+	defer r.countCreation(it)
 	if r.opts.Ledger == nil {
 		if r.opts.DryRun {
 			it.send = false
@@ -53,14 +42,7 @@ func (r *run) decide(ctx context.Context, it *item, known knownCodes) {
 	}
 	row := decideRow(it, r.planned.lineage)
 	if row.Code != "" {
-		code, found := known.codes[row.Code]
-		if err := known.err; err != nil {
-			err = fmt.Errorf("%w: reading: %w", errLedger, err)
-			r.brake.stop(err)
-			it.send = false
-			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: it.res.Warnings}
-			return
-		}
+		code, found := f.known[row.Code]
 		it.decision = decide.ForCode(row, code, found, r.decisionOptions())
 	} else {
 		a := r.planned.assigned[it.seq]
@@ -267,15 +249,25 @@ func localErrorCode(err error) string {
 	return codeNetwork
 }
 
+// ownCode reports whether a problem is the one an ImportErrorCode of the
+// importer's own (EXISTS, LOST_ZEROS) names.
+func ownCode(code string) bool {
+	return strings.HasPrefix(code, "exists") || code == msgCodeZeros
+}
+
 // errorKeys names the errors of a row for the summary's per-error counts.
 func errorKeys(it *item) []string {
 	switch it.res.Status {
 	case StatusInvalid:
 		seen := map[string]bool{}
 		var keys []string
+		if it.res.ErrorCode != "" {
+			// EXISTS, LOST_ZEROS: the row's own kind of trouble.
+			seen["row"], keys = true, []string{"INVALID " + it.res.ErrorCode}
+		}
 		for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
 			for _, p := range ps {
-				if p.Severity != validate.Error {
+				if p.Severity != validate.Error || (it.res.ErrorCode != "" && ownCode(p.Code)) {
 					continue
 				}
 				k := p.Field

@@ -36,7 +36,10 @@ type Options struct {
 	Dir        string
 	ResultsDir string // "" means Dir/results
 	Sheet      string // --sheet, for the results names
-	DryRun     bool   // check only: no file is moved
+	// ResultsFormat is the results files' format: "" or "xlsx", or "csv"
+	// (importer.DefaultOutAs).
+	ResultsFormat string
+	DryRun        bool // check only: no file is moved
 	// RunFile imports one file into out (a Job; the caller subscribes to
 	// its events). Required.
 	RunFile func(ctx context.Context, input, out string) (importer.Summary, error)
@@ -195,7 +198,7 @@ func runFile(ctx context.Context, opts Options, name string) File {
 		opts.Event(Event{Kind: FileChanging, Path: path})
 		return f
 	}
-	f.Out = filepath.Join(opts.ResultsDir, filepath.Base(importer.DefaultOut(path, opts.Sheet)))
+	f.Out = filepath.Join(opts.ResultsDir, filepath.Base(importer.DefaultOutAs(path, opts.Sheet, opts.ResultsFormat)))
 	opts.Event(Event{Kind: FileStarted, Path: path})
 	if !opts.DryRun {
 		kept, err := keepFinishedResults(f.Out)
