@@ -2,9 +2,11 @@ package importer
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -153,4 +155,25 @@ func (m catalogMessages) existing(v decide.ExistingVerdict, taxID string, update
 		msg += m.text(msgExistsOthers, strings.Join(codes, ", "))
 	}
 	return code, msg
+}
+
+// existingLine describes a list of existing customers in one line: how
+// many, as of when, from which file.
+func (m catalogMessages) existingLine(info ledger.ExistingInfo) string {
+	asOf := "?"
+	if !info.AsOf.IsZero() {
+		asOf = info.AsOf.Local().Format("2006-01-02")
+	}
+	return m.text(msgListLine, info.Count, asOf, filepath.Base(info.Source))
+}
+
+// ExistingLine describes a list of existing customers in one line, in
+// lang ("zh" or "en"): how many, as of when, from which file.
+func ExistingLine(info ledger.ExistingInfo, lang string) string {
+	return messages(lang).existingLine(info)
+}
+
+// WillCreateLine says how many rows create a customer, in lang.
+func WillCreateLine(n int, lang string) string {
+	return messages(lang).text(msgWillCreate, n)
 }

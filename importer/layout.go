@@ -132,6 +132,10 @@ func summarySheet(s Summary, msg catalogMessages) [][]results.Cell {
 	if s.Sheet != "" {
 		rows = append(rows, []results.Cell{text(msg.t("Sheet")), text(s.Sheet)})
 	}
+	if s.Existing != nil {
+		rows = append(rows, []results.Cell{text(msg.t("Existing customers")), text(msg.existingLine(*s.Existing))})
+	}
+	rows = append(rows, []results.Cell{text(msg.t("Rows that create a customer")), num(s.WillCreate)})
 	if !s.Started.IsZero() {
 		rows = append(rows,
 			[]results.Cell{text(msg.t("Started")), text(s.Started.Format("2006-01-02 15:04:05"))},

@@ -17,20 +17,22 @@ type catalogMessages struct{ lang string }
 func messages(lang string) catalogMessages { return catalogMessages{lang: lang} }
 
 var zh = map[string]string{
-	"Status":                 "狀態",
-	"Rows":                   "筆數",
-	"Total":                  "合計",
-	"Error":                  "錯誤",
-	"File warnings":          "檔案警告",
-	"Input":                  "輸入檔",
-	"Mode":                   "模式",
-	"dry-run (nothing sent)": "檢查 (未送出)",
-	"import":                 "匯入",
-	"Sheet":                  "工作表",
-	"Interrupted":            "中斷",
-	"Started":                "開始時間",
-	"Duration":               "耗時",
-	"yes":                    "是",
+	"Status":                      "狀態",
+	"Rows":                        "筆數",
+	"Total":                       "合計",
+	"Error":                       "錯誤",
+	"File warnings":               "檔案警告",
+	"Input":                       "輸入檔",
+	"Mode":                        "模式",
+	"dry-run (nothing sent)":      "檢查 (未送出)",
+	"import":                      "匯入",
+	"Sheet":                       "工作表",
+	"Interrupted":                 "中斷",
+	"Started":                     "開始時間",
+	"Duration":                    "耗時",
+	"yes":                         "是",
+	"Existing customers":          "既有客戶清單",
+	"Rows that create a customer": "會新增客戶的列",
 }
 
 func (m catalogMessages) t(s string) string {

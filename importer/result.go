@@ -74,9 +74,9 @@ type Summary struct {
 	// run's limit (a warning says so).
 	Existing      *ledger.ExistingInfo
 	ExistingStale bool
-	InputSHA256            string   // the input's SHA-256 (a run that sends)
-	Examples               []Result // the first rows that are not OK/VALID (at most MaxExamples)
-	DryRun                 bool
+	InputSHA256   string   // the input's SHA-256 (a run that sends)
+	Examples      []Result // the first rows that are not OK/VALID (at most MaxExamples)
+	DryRun        bool
 }
 
 // AllGood reports whether every row is OK (or VALID in a dry-run).

@@ -105,7 +105,6 @@ UPDATE codes SET (name, short_name, tax_id) = (
 	SELECT c.name, c.short_name, c.tax_id FROM creates c WHERE c.ccode = codes.ccode AND c.state = 'created' ORDER BY c.id DESC LIMIT 1)
 	WHERE EXISTS (SELECT 1 FROM creates c WHERE c.ccode = codes.ccode AND c.state = 'created');
 CREATE INDEX codes_digits ON codes(ltrim(ccode, '0'));
-CREATE INDEX codes_tax_id ON codes(tax_id);
 CREATE TABLE existing (
 	ccode      TEXT PRIMARY KEY,
 	name       TEXT NOT NULL DEFAULT '',
