@@ -65,6 +65,9 @@ type Create struct {
 	Updated     time.Time
 }
 
+// Names returns the create's names.
+func (c Create) Names() Names { return Names{Name: c.Name, ShortName: c.ShortName, TaxID: c.TaxID} }
+
 // Code is what the ledger knows of one customer code.
 type Code struct {
 	CCODE       string

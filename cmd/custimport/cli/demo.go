@@ -78,7 +78,7 @@ rate limit, retries, results file and summary.`)
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
-	closeLedger, err := attachLedger(ctx, s, demoIO, &opts)
+	closeLedger, err := attachLedger(ctx, s, demoIO, log, &opts)
 	if err != nil {
 		return failErr(io, s.Lang, err)
 	}

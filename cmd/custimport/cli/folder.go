@@ -76,7 +76,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 	runs := map[string]fileRun{}
 	notMoved := map[string]bool{}
 	opts := inbox.Options{
-		Dir: dir, ResultsDir: s.ResultsDir, Sheet: s.Sheet, DryRun: base.DryRun, Now: io.Now,
+		Dir: dir, ResultsDir: s.ResultsDir, Sheet: s.Sheet, ResultsFormat: s.ResultsFormat, DryRun: base.DryRun, Now: io.Now,
 		RunFile: func(ctx context.Context, input, out string) (importer.Summary, error) {
 			one, opts := s, base
 			opts.Input, opts.Out = input, out

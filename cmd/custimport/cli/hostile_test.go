@@ -60,7 +60,7 @@ func TestFormulaInjectionCSVResults(t *testing.T) {
 		b.WriteString("\r\n")
 	}
 	in := writeFile(t, dir, "inj.csv", []byte(b.String()))
-	res := run(t, nil, "check", "--lang", "en", in)
+	res := run(t, nil, "check", "--lang", "en", "--results-format", "csv", in)
 	if res.code != ExitOK {
 		t.Fatalf("got exit %d, want %d\n%s", res.code, ExitOK, res)
 	}

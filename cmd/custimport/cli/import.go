@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/existing"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/progress"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
@@ -99,7 +101,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
-	closeLedger, err := attachLedger(ctx, s, io, &opts)
+	closeLedger, err := attachLedger(ctx, s, io, log, &opts)
 	if err != nil {
 		return failErr(io, s.Lang, err)
 	}
@@ -112,26 +114,72 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 }
 
 // attachLedger opens the TMS's ledger for the run: locked for an import,
-// read-only (when there is one) for a check.
-func attachLedger(ctx context.Context, s settings, io IO, opts *importer.Options) (func(), error) {
+// read-only (when there is one) for a check; and keeps its list of
+// existing customers the one existing_customers names (attachExisting).
+func attachLedger(ctx context.Context, s settings, io IO, log *slog.Logger, opts *importer.Options) (func(), error) {
 	c := s.connection(io, nil)
+	var db *ledger.DB
+	var closeDB func()
+	var err error
 	if opts.DryRun {
-		db, closeDB, err := c.PeekLedger(ctx, io.Getenv)
-		if err != nil {
-			return nil, err
-		}
-		if db != nil {
-			opts.Ledger = db
-		}
-		return closeDB, nil
+		db, closeDB, err = c.PeekLedger(ctx, io.Getenv)
+	} else {
+		abs, _ := filepath.Abs(opts.Input)
+		db, closeDB, err = c.OpenLedger(ctx, io.Getenv, abs)
 	}
-	abs, _ := filepath.Abs(opts.Input)
-	db, closeDB, err := c.OpenLedger(ctx, io.Getenv, abs)
 	if err != nil {
 		return nil, err
 	}
-	opts.Ledger = db
+	if db != nil {
+		opts.Ledger = db
+	}
+	if err := attachExisting(ctx, s, db, log, opts); err != nil {
+		closeDB()
+		return nil, err
+	}
 	return closeDB, nil
+}
+
+// attachExisting keeps the list of existing customers the settings name
+// (existing_customers) current before a run: an import loads the file
+// into the ledger when it changed since it was loaded; a check, which
+// does not write the ledger (nor may have one), reads a changed file and
+// matches with it.
+func attachExisting(ctx context.Context, s settings, db *ledger.DB, log *slog.Logger, opts *importer.Options) error {
+	path := s.ExistingCustomers
+	if path == "" {
+		return nil
+	}
+	eo := existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20}, Mapping: opts.Mapping}
+	if !opts.DryRun {
+		rep, loaded, err := existing.Sync(ctx, db, path, eo)
+		if err != nil {
+			return fmt.Errorf("existing_customers %s: %w", path, err)
+		}
+		if loaded {
+			log.Info("loaded the list of existing customers into the ledger", "file", path, "customers", len(rep.List.Customers),
+				"as_of", rep.List.Info.AsOf.Format("2006-01-02"))
+		}
+		return nil
+	}
+	changed := true
+	if db != nil {
+		var err error
+		if changed, err = existing.Changed(ctx, db, path); err != nil {
+			return fmt.Errorf("existing_customers %s: %w", path, err)
+		}
+	}
+	if !changed {
+		return nil // the ledger's copy is the file's
+	}
+	rep, err := existing.Read(path, eo)
+	if err != nil {
+		return fmt.Errorf("existing_customers %s: %w", path, err)
+	}
+	opts.Existing = &rep.List
+	log.Info("read the list of existing customers (a check does not load it into the ledger; an import will)", "file", path,
+		"customers", len(rep.List.Customers))
+	return nil
 }
 
 // baseOptions turns settings into importer options for one input.
@@ -141,10 +189,13 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 		return importer.Options{}, err
 	}
 	opts := importer.Options{
-		Input:      input,
-		Out:        s.Out,
-		SkipHidden: s.SkipHidden,
-		Source:     source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
+		Input:          input,
+		Out:            s.Out,
+		SkipHidden:     s.SkipHidden,
+		UpdateExisting: s.UpdateExisting,
+		ExistingMaxAge: time.Duration(s.ExistingMaxAge),
+		ResultsFormat:  s.ResultsFormat,
+		Source:         source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
 		Validate: validate.Config{
 			Lang:       s.Lang,
 			LengthUnit: s.LengthUnit,
@@ -152,7 +203,7 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 		},
 	}
 	if opts.Out == "" && s.ResultsDir != "" {
-		opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, s.Sheet)))
+		opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOutAs(input, s.Sheet, s.ResultsFormat)))
 	}
 	if s.Mapping != "" {
 		m, err := mapping.LoadFile(s.Mapping)
@@ -236,7 +287,7 @@ func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options
 	if err != nil && !errors.As(err, &readErr) {
 		exit = failErr(io, s.Lang, err)
 	} else if s.LogFormat != "json" {
-		printSummary(io.Out, sum, s.Lang)
+		printSummary(io.Out, sum, s)
 	}
 	if s.LogFormat == "json" {
 		// One record per run, always (--quiet quiets only the human summary).
@@ -265,7 +316,8 @@ func exitCode(sum importer.Summary, err error) int {
 }
 
 // printSummary writes the human summary of a run.
-func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
+func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
+	lang := s.Lang
 	en := lang == "en"
 	label := func(zh, e string) string {
 		if en {
@@ -307,6 +359,22 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 			where := fmt.Sprintf(label("第 %d 列", "row %d"), r.Line)
 			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, clipText(text, 160))
 		}
+	}
+	if sum.Existing != nil {
+		fmt.Fprintln(w, importer.ExistingLine(*sum.Existing, lang))
+	}
+	fmt.Fprintln(w, importer.WillCreateLine(sum.WillCreate, lang))
+	if sum.MayCreate > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("有代號、TMS 可能還沒有的列 (沒有既有客戶清單,無法確定;見 ledger load-existing):",
+			"Rows with a code TMS may not have yet (no list of existing customers to tell; see ledger load-existing):"), sum.MayCreate)
+	}
+	if n := sum.Errors["INVALID "+importer.ErrorExists]; n > 0 {
+		hint := label("依統編相符的列,也可加上 --update-existing 改為更新", "rows matched by 統編 can be sent as updates with --update-existing")
+		if s.UpdateExisting {
+			hint = label("依名稱相符、或統編有多位客戶的列,須自行填入代號", "rows matched by name, or by a 統編 of several customers, need their codes filled in")
+		}
+		fmt.Fprintf(w, "%s\n", label(fmt.Sprintf("%d 列是 TMS 已有的客戶 (EXISTS),未送出:把代號填入客戶代號欄;%s", n, hint),
+			fmt.Sprintf("%d rows are customers TMS already has (EXISTS), not sent: put their codes in; %s", n, hint)))
 	}
 	for _, warn := range sum.Warnings {
 		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
@@ -374,8 +442,19 @@ type summaryJSON struct {
 	Stopped     string         `json:"stopped,omitempty"`
 	Previously  int            `json:"previously_imported"`
 	Unchanged   int            `json:"unchanged"`
+	WillCreate  int            `json:"will_create"`
+	MayCreate   int            `json:"may_create"`
+	Existing    *existingJSON  `json:"existing_customers,omitempty"`
 	ExitCode    int            `json:"exit_code"`
 	Error       string         `json:"error,omitempty"`
+}
+
+// existingJSON describes the list of existing customers a run matched with.
+type existingJSON struct {
+	Source string `json:"source"`
+	Count  int    `json:"count"`
+	AsOf   string `json:"as_of"`
+	Stale  bool   `json:"stale"`
 }
 
 func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
@@ -401,6 +480,10 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
 		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
+	}
+	out.WillCreate, out.MayCreate = sum.WillCreate, sum.MayCreate
+	if e := sum.Existing; e != nil {
+		out.Existing = &existingJSON{Source: e.Source, Count: e.Count, AsOf: e.AsOf.Format("2006-01-02"), Stale: sum.ExistingStale}
 	}
 	out.InputSHA256 = sum.InputSHA256
 	if out.InputSHA256 == "" {

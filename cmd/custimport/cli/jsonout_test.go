@@ -64,5 +64,5 @@ func TestLogFormatJSON(t *testing.T) {
 			}
 		})
 	}
-	os.Remove(filepath.Join(dir, "good.results.csv"))
+	os.Remove(filepath.Join(dir, "good.results.xlsx"))
 }
