@@ -355,6 +355,15 @@ func isDateFormat(st *excelize.Style) bool {
 }
 
 // readResultsCSV reads a results CSV, checking it starts with a UTF-8 BOM.
+// readResults reads a results file, CSV or XLSX by its extension.
+func readResults(t *testing.T, path string) sheet {
+	t.Helper()
+	if strings.HasSuffix(path, ".xlsx") {
+		return readXLSX(t, path)
+	}
+	return readResultsCSV(t, path)
+}
+
 func readResultsCSV(t *testing.T, path string) sheet {
 	t.Helper()
 	data, err := os.ReadFile(path)
