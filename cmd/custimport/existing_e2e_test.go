@@ -59,11 +59,11 @@ func TestExistingCustomersNotCreatedAgain(t *testing.T) {
 
 	header := []string{"客戶代號", "客戶名稱", "客戶簡稱", "統一編號", "電話", "信用額度"}
 	writeFile(t, dir, "new.csv", csvText(t, [][]string{header,
-		{"", "北極星貿易股份有限公司", "", "", "02-1111", "1"}, // the name of 0456, company form aside
-		{"", "北極星國際", "", "04595257", "02-2222", "1"},    // the 統編 of 0456
-		{"", "南風企業社", "", "", "02-3333", "1"},          // the name of B001
+		{"", "北極星貿易股份有限公司", "", "", "02-1111", "1"},     // the name of 0456, company form aside
+		{"", "北極星國際", "", "04595257", "02-2222", "1"},   // the 統編 of 0456
+		{"", "南風企業社", "", "", "02-3333", "1"},           // the name of B001
 		{"", "大同商行台中店", "", "22099131", "02-4444", "1"}, // one of two of a 統編, named
-		{"", "零 二 商 行", "", "", "02-5555", "1"},        // spaces aside
+		{"", "零 二 商 行", "", "", "02-5555", "1"},         // spaces aside
 	}))
 	requests := simRequests(t, sim)
 	mustRun(t, dir, env, 1, "import", "new.csv")
@@ -176,14 +176,14 @@ func TestCheckAndImportAgreeWithExisting(t *testing.T) {
 	mustRun(t, dir, env, 0, "ledger", "load-existing", export)
 	writeFile(t, dir, "mixed.csv", csvText(t, [][]string{{"CCODE", "CNAM1", "CTCOD", "CTELE", "CBELE"},
 		{"0456", "北極星貿易有限公司", "", "02-9999", ""}, // an existing code, no 信用額度: an update
-		{"B001", "南風企業社", "", "", "7"},          // an existing code
+		{"B001", "南風企業社", "", "", "7"},           // an existing code
 		{"N001", "新代號", "", "", "5"},             // a new code with 信用額度: created
 		{"N002", "新代號二", "", "", ""},             // a new code without: TMS would refuse it
 		{"456", "少了零", "", "", "1"},              // 0456 without its zero
 		{"789", "零二", "", "", ""},                // 0789 without its zero
-		{"", "北極星貿易", "", "", "1"},              // the name of 0456
+		{"", "北極星貿易", "", "", "1"},               // the name of 0456
 		{"", "另一個", "22099131", "", "1"},         // the 統編 of C100 and C101
-		{"", "全新客戶", "", "", "1"},               // created
+		{"", "全新客戶", "", "", "1"},                // created
 	}))
 	mustRun(t, dir, env, 1, "check", "--out", "check.xlsx", "mixed.csv")
 	checked := readXLSX(t, filepath.Join(dir, "check.xlsx"))
