@@ -43,6 +43,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /replace", ss.findReplace)
 	mux.HandleFunc("POST /undo", ss.undoLast)
 	mux.HandleFunc("POST /settings", ss.settings)
+	mux.HandleFunc("POST /existing", ss.loadExisting)
 	mux.HandleFunc("POST /lang", ss.setLang)
 	mux.HandleFunc("POST /import", ss.importStart)
 	mux.HandleFunc("POST /pause", ss.control)
@@ -170,6 +171,7 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 	u := ss.file
 	ss.skipHidden = r.PostFormValue("skiphidden") == "1"
 	ss.resendUnknown = r.PostFormValue("resendunknown") == "1"
+	ss.updateExisting = r.PostFormValue("updateexisting") == "1"
 	if sheet := r.PostFormValue("sheet"); sheet != "" && u.xlsx && sheet != u.sheet {
 		nu, err := ss.load(u.name, u.data, sheet)
 		if err != nil {
@@ -308,6 +310,7 @@ func (ss *session) settings(w http.ResponseWriter, r *http.Request) {
 	if p := ss.connProblem(); p != "" {
 		note = ""
 	}
+	ss.peekExisting(r.Context()) // another TMS, another list
 	if ss.file != nil {
 		ss.check(r.Context()) // the ledger may know rows now
 	}

@@ -180,6 +180,11 @@ func (ss *session) startImport() string {
 		return ss.t("ledgerBad")
 	}
 	opts.Ledger = db
+	if err := ss.syncConfiguredList(ctx, db); err != nil {
+		closeDB()
+		cancel()
+		return ss.t("existingBad", existingMessage(ss.lang, err))
+	}
 	ir := &importRun{job: importer.NewJob(opts), cancel: cancel, finished: make(chan struct{}),
 		counts: map[importer.Status]int{}, results: map[int]importer.Result{}, total: -1,
 		out: opts.Out, outName: outName, watchers: map[chan struct{}]struct{}{}}

@@ -25,6 +25,9 @@ type view struct {
 	// SkipHidden and ResendUnknown are the options of the check and the
 	// import (the command line's --skip-hidden and --resend-unknown).
 	SkipHidden, ResendUnknown bool
+	// Existing is the list of the customers TMS already has, and the
+	// page's 「更新已存在的客戶」.
+	Existing existingView
 }
 
 // T returns a page text in the view's language.
@@ -112,11 +115,12 @@ type importView struct {
 	Unknown                        int
 	Stopped                        string
 	Error                          string
+	WillCreate                     int // rows of the check that would create a customer
 }
 
 // view builds the page's data; ss.mu is held.
 func (ss *session) view() *view {
-	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown}
+	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
 	for _, f := range mapping.Fields() {
 		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})
@@ -295,6 +299,7 @@ func (ss *session) importView() importView {
 	if u != nil && u.check.done {
 		iv.Already = min(u.check.notSent, u.check.counts[importer.StatusValid])
 		iv.Valid = u.check.counts[importer.StatusValid] - iv.Already
+		iv.WillCreate = u.check.willCreate
 	}
 	if ss.imp != nil {
 		s := ss.imp.snapshot()
