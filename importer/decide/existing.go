@@ -347,7 +347,10 @@ func NormCompany(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return ""
 	}
-	s = stripEnglishForms(width.Fold.String(s))
+	if needsFold(s) {
+		s = width.Fold.String(s)
+	}
+	s = stripEnglishForms(s)
 	n := strings.ReplaceAll(NormName(s), "臺", "台")
 	if slices.Contains(chineseForms, n) {
 		return n

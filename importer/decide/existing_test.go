@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"golang.org/x/text/width"
+
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -195,5 +197,15 @@ func TestForExisting(t *testing.T) {
 					v.Action, v.By, v.Customer.Code, others, tt.action, tt.by, tt.code, tt.others)
 			}
 		})
+	}
+}
+
+// NormName folds widths only when there is something to fold: the same
+// answer as folding always.
+func TestNormNameFoldsLikeWidthFold(t *testing.T) {
+	for _, s := range []string{"北極星", "ＡＢＣ　公司", "ｱｲｳ商行", "abc", "Ａcme Co.", "（股）", "\u3000台\u3000北"} {
+		if got, want := NormName(s), NormName(width.Fold.String(s)); got != want {
+			t.Errorf("NormName(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
