@@ -213,6 +213,28 @@ func TestExistingCustomersCheckAndImportAgree(t *testing.T) {
 	}
 }
 
+// A row with only a short name creates a customer of that full name (TMS
+// copies it): it is matched by full name.
+func TestShortNameOnlyRowIsItsFullName(t *testing.T) {
+	lg := newLedger(t)
+	loadList(t, lg, time.Now())
+	in := writeFile(t, "s.csv", "CCODE,CNAM2,CBELE\n,南風企業社,1\n,北極星,1\n,新的,1\n")
+	sum, err := Run(context.Background(), Options{Input: in, DryRun: true, Ledger: lg, Out: filepath.Join(t.TempDir(), "c.csv")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, sum.Output)
+	if got := rows[1][3] + " " + rows[1][4] + " " + rows[1][5]; got != "INVALID B001 EXISTS" {
+		t.Errorf("row 2 (B001's full name as its only name): %s", got)
+	}
+	if got := rows[2][3]; got != "VALID" || !strings.Contains(rows[2][7], "0456") {
+		t.Errorf("row 3 (0456's short name): %s, warnings %q", got, rows[2][7])
+	}
+	if got := rows[3][3]; got != "VALID" || rows[3][7] != "" {
+		t.Errorf("row 4 (new): %s %q", got, rows[3][7])
+	}
+}
+
 func TestUpdateExisting(t *testing.T) {
 	lg := newLedger(t)
 	loadList(t, lg, time.Now())

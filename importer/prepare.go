@@ -195,7 +195,11 @@ func (p *preparer) matchExisting(it *item) (code, editItem string) {
 	}
 	cells := it.rec.Cells
 	taxID := strings.TrimSpace(cellAt(cells, p.cols.taxID))
-	k := decide.RowKeys(taxID, cellAt(cells, p.cols.name), cellAt(cells, p.cols.shortName))
+	name, short := cellAt(cells, p.cols.name), cellAt(cells, p.cols.shortName)
+	if strings.TrimSpace(name) == "" {
+		name = short // TMS fills 客戶名稱 from 客戶簡稱 on add
+	}
+	k := decide.RowKeys(taxID, name, short)
 	v := decide.ForExisting(p.existing.Match(k), k, p.updateExisting)
 	if v.Action == decide.NotExisting {
 		return "", ""
