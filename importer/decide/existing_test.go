@@ -2,7 +2,9 @@ package decide
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/width"
 
@@ -208,4 +210,34 @@ func TestNormNameFoldsLikeWidthFold(t *testing.T) {
 			t.Errorf("NormName(%q) = %q, want %q", s, got, want)
 		}
 	}
+}
+
+// FuzzNormCompany: any text normalises without panicking, to letters and
+// digits only, the same for its full-width form; a name with a letter or
+// digit keeps one. LostZeros only names longer codes of the same digits.
+func FuzzNormCompany(f *testing.F) {
+	for _, s := range []string{"北極星貿易股份有限公司", "Acme Trading Co., Ltd.", "有限公司有限公司", "(股)公司", "Co.", "臺灣", "0456", "ｱ", "\xff"} {
+		f.Add(s, "0456")
+	}
+	f.Fuzz(func(t *testing.T, s, code string) {
+		n := NormCompany(s)
+		for _, r := range n {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				t.Fatalf("NormCompany(%q) = %q: has %q", s, n, r)
+			}
+		}
+		if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) && n == "" && strings.TrimSpace(s) != "" {
+			t.Fatalf("NormCompany(%q) is empty", s)
+		}
+		if w := NormCompany(width.Fold.String(s)); w != n {
+			t.Fatalf("NormCompany(%q) = %q, of its folded form %q", s, n, w)
+		}
+		for _, k := range LostZeros(code, []string{"0" + code, "00" + code, code + "0", s}) {
+			d1, _ := Digits(code)
+			d2, ok := Digits(k)
+			if !ok || d1 != d2 || len(k) <= len(code) {
+				t.Fatalf("LostZeros(%q) named %q", code, k)
+			}
+		}
+	})
 }

@@ -237,7 +237,10 @@ func header(src source.Reader, m *mapping.File) (mapping.Header, []source.Record
 		rows[i] = r.Cells
 	}
 	hdr, err := mapping.FindHeader(rows, m)
-	if err != nil && !errors.Is(err, mapping.ErrDuplicateField) {
+	switch {
+	case errors.Is(err, mapping.ErrNoKnownColumn), errors.Is(err, mapping.ErrEmptyHeader):
+		return hdr, nil, ErrNoCodeColumn
+	case err != nil && !errors.Is(err, mapping.ErrDuplicateField):
 		return hdr, nil, err
 	}
 	if _, ok := columns(hdr)[mapping.CCODE]; !ok {

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/inbox"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
@@ -20,6 +21,7 @@ var explanations = []struct {
 	zh, en string
 }{
 	{os.ErrNotExist, "找不到檔案:請確認檔名與資料夾。", "the file is not there: check its name and folder."},
+	{existing.ErrNoCodeColumn, "既有客戶清單沒有「客戶代號」欄:請從 TMS 的客戶資料畫面匯出客戶清單 (須含客戶代號),或用 --mapping 對應檔指定代號的欄位。", "the list of existing customers has no 客戶代號 column: export the customer list from TMS's customer screen (with the customer codes), or map the code column with --mapping."},
 	{source.ErrEmptyFile, "檔案是空的。", "the file is empty."},
 	{source.ErrLegacyXLS, "這是舊版 Excel (.xls) 檔:請在 Excel 另存為「Excel 活頁簿 (.xlsx)」後再匯入。", "this is an old Excel (.xls) file: save it as an Excel Workbook (.xlsx) first."},
 	{source.ErrEncrypted, "檔案有密碼保護:請設定環境變數 CUSTIMPORT_XLSX_PASSWORD,或在終端機執行,程式會詢問密碼。", "the workbook is password-protected: set CUSTIMPORT_XLSX_PASSWORD, or run it in a terminal to be asked for the password."},

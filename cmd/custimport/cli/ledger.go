@@ -182,7 +182,7 @@ func ledgerLoadExisting(ctx context.Context, io IO, s settings, path, asOf strin
 	}
 	rep, err := existing.Read(path, eo)
 	if err != nil {
-		return fail(io, "ledger load-existing: %v", err)
+		return failErr(io, s.Lang, fmt.Errorf("ledger load-existing: %w", err))
 	}
 	if len(rep.List.Customers) == 0 {
 		return fail(io, "ledger load-existing: %s: no customer with a 客戶代號 below the header (line %d): nothing loaded", path, rep.HeaderLine)
