@@ -115,4 +115,24 @@ func BenchmarkExistingList(b *testing.B) {
 	b.ReportMetric(check.Seconds()/runs, "check-s")
 	b.ReportMetric(float64(checkPeak)/(1<<20), "check-peak-live-MiB")
 	b.ReportMetric(n*runs/check.Seconds(), "rows/s")
+	if hwm := peakRSS(); hwm > 0 {
+		b.ReportMetric(float64(hwm)/(1<<20), "process-peak-RSS-MiB")
+	}
+}
+
+// peakRSS is the process's peak resident set (Linux's VmHWM), 0 where it
+// cannot be read.
+func peakRSS() uint64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb uint64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
 }
