@@ -169,16 +169,27 @@ func failure(err error, status int) (Code, []Setting) {
 	return c, settingsOf(c)
 }
 
+// Refusal is the verdict of a row's request-level answer (code and
+// TMS's message), naming the settings to check; ok is false for an
+// answer about the row and for a request-level code not known here.
+func Refusal(code, message string) (Verdict, bool) {
+	c, ok := requestLevel(code, message, false)
+	if !ok || c == Refused {
+		return Verdict{}, false
+	}
+	return Verdict{Code: c, Settings: settingsOf(c), TMSCode: code, TMSMessage: message}, true
+}
+
 // Hint is the setting a row's request-level answer points at, in lang
 // ("設定問題:請確認 API 金鑰與簽章方式"), or "" for an answer about the
 // row and for a request-level code not known here (whose message is
 // shown as TMS wrote it).
 func Hint(code, message, lang string) string {
-	c, ok := requestLevel(code, message, false)
-	if !ok || c == Refused {
+	v, ok := Refusal(code, message)
+	if !ok {
 		return ""
 	}
-	return text(lang, "hint."+string(c), nil)
+	return text(lang, "hint."+string(v.Code), nil)
 }
 
 // RowsHint is the summary's line for n rows TMS refused with one

@@ -102,7 +102,7 @@ var texts = map[string][2]string{
 	"setting.network":     {"網路與防火牆", "the network and firewall"},
 	"setting.certificate": {"TLS 憑證", "the TLS certificate"},
 	"setting.proxy":       {"proxy 設定", "the proxy settings"},
-	"setting.vendor":      {"TMS 廠商", "TMS's vendor"},
+	"setting.vendor":      {"TMS 那一端 (請洽 TMS 廠商)", "TMS's side (ask its vendor)"},
 	"check":               {"請檢查:", "Check: "},
 	"and":                 {"、", ", "},
 
@@ -110,7 +110,7 @@ var texts = map[string][2]string{
 	"clock.in_step":     {"時鐘:與 TMS 一致 (相差 {offset};TMS 的 Date {server})。", "Clock: in step with TMS (offset {offset}; TMS's Date {server})."},
 	"clock.ahead":       {"時鐘:這台電腦比 TMS 快 {offset} (TMS 的 Date {server},本機 {local})。", "Clock: this computer is {offset} ahead of TMS (TMS's Date {server}, here {local})."},
 	"clock.behind":      {"時鐘:這台電腦比 TMS 慢 {offset} (TMS 的 Date {server},本機 {local})。", "Clock: this computer is {offset} behind TMS (TMS's Date {server}, here {local})."},
-	"clock.refused_too": {"另外,TMS 也拒絕了這台電腦的時間 (相差 {offset}):請一併校正時鐘。", "TMS also refused this computer's time ({offset} off): set the clock right too."},
+	"clock.refused_too": {"另外,TMS 也拒絕了這台電腦的時間,相差 {offset}:請一併校正時鐘。", "TMS also refused this computer's time, {offset} off: set the clock right too."},
 	"clock.unknown":     {"時鐘:TMS 沒有回傳 Date 標頭,無法比對。", "Clock: TMS sent no Date header to compare with."},
 
 	// Around a verdict.

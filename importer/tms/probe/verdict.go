@@ -151,7 +151,9 @@ func readClock(date string, local time.Time) ClockReading {
 	if err != nil || local.IsZero() {
 		return ClockReading{}
 	}
-	return ClockReading{Known: true, Server: t, Local: local, Offset: t.Sub(local).Round(time.Second)}
+	// Date has whole seconds: the server's clock was half a second past
+	// it on average.
+	return ClockReading{Known: true, Server: t, Local: local, Offset: t.Add(time.Second / 2).Sub(local).Round(time.Second)}
 }
 
 // host is the host of a redacted URL, or the URL itself.
