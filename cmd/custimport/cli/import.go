@@ -98,6 +98,9 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 
 	if !opts.DryRun {
 		if traceHTTP != nil {
+			if sameFile(*traceHTTP, pos[0]) {
+				return fail(io, "--trace-http %s is the input: name another file", *traceHTTP)
+			}
 			tr, closeTrace, err := openTrace(io, *traceHTTP, s.Lang)
 			if err != nil {
 				return fail(io, "%v", err)

@@ -287,3 +287,10 @@ func precheck(ctx context.Context, io IO, s settings, client *tms.Client, log *s
 	fmt.Fprintln(io.Err, ot(lang, "stopNote"))
 	return v, true
 }
+
+// sameFile reports whether a and b name one existing file.
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}

@@ -237,6 +237,13 @@ func TestTraceFileMode(t *testing.T) {
 	if res := run(t, env, "import", in, "--trace-http", filepath.Join(dir, "no", "such", "dir", "t")); res.code != 2 {
 		t.Errorf("an unwritable trace: %s", res)
 	}
+	before, _ := os.ReadFile(in)
+	if res := run(t, env, "import", in, "--trace-http", in); res.code != 2 || !strings.Contains(res.stderr, "is the input") {
+		t.Errorf("the input as the trace: %s", res)
+	}
+	if after, _ := os.ReadFile(in); string(after) != string(before) {
+		t.Error("the trace overwrote the input")
+	}
 }
 
 // TestConnectionRefusedVerdict: nothing listens at the URL.

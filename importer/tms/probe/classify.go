@@ -17,8 +17,8 @@ func Classify(shownURL string, ans tms.Answer, err error) Verdict {
 	v := Verdict{URL: shownURL, Attempts: 1, Err: err}
 	if err == nil {
 		v.Clock = readClock(ans.Date, ans.Received)
-		v.TMSCode, v.TMSMessage = ans.Response.ErrorCode, ans.Response.ErrorMessage
 		v.Code, v.Settings = answered(ans.Response)
+		v.TMSCode, v.TMSMessage = clean(ans.Response.ErrorCode, 20), clean(ans.Response.ErrorMessage, maxMessage)
 		return v
 	}
 	var te *tms.Error
@@ -200,4 +200,23 @@ func RowsHint(code, message string, n int, lang string) string {
 		return ""
 	}
 	return text(lang, "hint.rows", map[string]string{"tms": tmsSaid(code, message), "n": strconv.Itoa(n), "hint": h})
+}
+
+// maxMessage is how much of TMS's message a verdict quotes.
+const maxMessage = 200
+
+// clean makes a server's text fit to print: control characters (an
+// escape sequence could rewrite the terminal) become spaces, and it is
+// cut at n characters.
+func clean(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n]) + "…"
+	}
+	return strings.TrimSpace(s)
 }

@@ -241,3 +241,24 @@ func TestCheckLine(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileAnswer: what a server says is printed, never obeyed: no
+// control characters reach the terminal, and a long message is cut.
+func TestHostileAnswer(t *testing.T) {
+	long := strings.Repeat("錯", 5000)
+	v := Classify("https://tms.example/api/Product/QueryList", tms.Answer{Response: tms.Response{Status: "E", ErrorCode: "9\x1b[2J002", ErrorMessage: "簽章\x1b]0;owned\x07錯誤\r\n" + long}, Date: "Fri, 31 Dec 9999 23:59:59 GMT", Received: time.Now()}, nil)
+	for _, s := range []string{v.TMSCode, v.TMSMessage, v.Text("zh"), v.Clock.Text("en")} {
+		if strings.ContainsAny(s, "\x1b\x07\r\n") {
+			t.Errorf("control characters in %q", s)
+		}
+	}
+	if v.Code != Signature {
+		t.Errorf("code %s: the message still says 簽章", v.Code)
+	}
+	if n := len([]rune(v.TMSMessage)); n > maxMessage+1 {
+		t.Errorf("message of %d characters", n)
+	}
+	if !v.Clock.Known || v.Clock.Offset <= 0 {
+		t.Errorf("a Date in year 9999: %+v", v.Clock)
+	}
+}
