@@ -51,7 +51,7 @@ if [ "${CROSS:-1}" != "0" ]; then
 fi
 
 echo "== go test -race"
-# cmd/custimport/ui TestBrowser drives headless Chromium through the page
+# cmd/custimport/internal/ui TestBrowser drives headless Chromium through the page
 # (about 10 s, most of it starting the browser); it skips when no
 # chromium is installed, unless CI is set (.ci/run installs it).
 go test -race -count=1 ./...

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/inbox"
 )
 
 // runFolder imports every *.csv and *.xlsx file of a folder (the folder
-// mode, importer/inbox), printing each file's summary. The exit code is
+// mode, cmd/custimport/internal/inbox), printing each file's summary. The exit code is
 // the worst of the files'. --summary-json PATH gets the folder's
 // summary (every file's outcome), each file's own summary goes beside its
 // results.

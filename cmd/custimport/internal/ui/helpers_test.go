@@ -17,7 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/traditionalchinese"
 
-	"github.com/custimport/custimport/importer/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 

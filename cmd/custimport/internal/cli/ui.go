@@ -6,7 +6,7 @@ import (
 	"os/exec"
 	"runtime"
 
-	"github.com/custimport/custimport/cmd/custimport/ui"
+	"github.com/custimport/custimport/cmd/custimport/internal/ui"
 )
 
 // The page keeps uploads in memory: at most ui.DefaultMaxUploadBytes, or

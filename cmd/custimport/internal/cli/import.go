@@ -13,8 +13,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/progress"
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/progress"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
