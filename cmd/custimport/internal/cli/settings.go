@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +135,26 @@ func loadConfig(path string, s *settings) error {
 	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
+	relativeTo(filepath.Dir(path), s.configPaths()...)
 	return nil
+}
+
+// configPaths are the settings that name files or folders. In a config
+// file they are relative to the file's own folder, so a nightly job
+// started from any folder reads the same files; on the command line and
+// in the environment they are relative to the current folder, as a
+// shell user expects.
+func (s *settings) configPaths() []*string {
+	return []*string{&s.KeyFile, &s.Mapping, &s.Out, &s.ResultsDir, &s.SummaryJSON, &s.StateDir}
+}
+
+// relativeTo joins each relative, non-empty path onto dir.
+func relativeTo(dir string, paths ...*string) {
+	for _, p := range paths {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
 }
 
 // resolve applies config, environment and flags in that order of
