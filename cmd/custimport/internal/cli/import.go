@@ -186,10 +186,11 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 	if len(defaults) > 0 {
 		opts.Validate.Defaults = defaults
 	}
-	// The validator checks every default against its field: a default TMS
-	// would refuse stops the run here, not row by row.
+	// The validator checks the language, the modes and every default
+	// against its field: a default TMS would refuse stops the run here,
+	// for config check as for the import, not row by row.
 	if _, err := validate.New(opts.Validate); err != nil {
-		return opts, fmt.Errorf("defaults (config file or mapping file): %w", err)
+		return opts, err
 	}
 	return opts, nil
 }
