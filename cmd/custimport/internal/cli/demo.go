@@ -43,7 +43,7 @@ rate limit, retries, results file and summary.`)
 	if s.Rate == 0 {
 		s.Rate = 50
 	}
-	log, err := newLogger(io.Err, s.LogFormat, s.Quiet, false)
+	log, err := newLogger(io.Err, s.LogFormat, s.Lang, s.Quiet, false)
 	if err != nil {
 		return fail(io, "%v", err)
 	}

@@ -67,7 +67,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	log, err := newLogger(raw(io.Err), s.LogFormat, s.Quiet, *verbose)
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, *verbose)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
