@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -94,5 +95,27 @@ func TestZhRunSpeaksChineseWhenTMSFails(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Folder mode speaks the run's language: what it did with each file,
+// including a results file dropped back into the inbox.
+func TestZhFolderRunSpeaksChinese(t *testing.T) {
+	_, _, env := startSim(t)
+	inbox := t.TempDir()
+	writeFile(t, inbox, "a.csv", []byte("CCODE,CNAM1,CBELE\nZ1,甲,1\n"))
+	writeFile(t, inbox, "old.results.csv", []byte("CCODE\nR1\n"))
+	clitest.Backdate(t, inbox)
+	res := run(t, env, "import", "--lang", "zh", inbox)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d\n%s", res.code, res)
+	}
+	speaksOnly(t, "the folder run", res.stdout+res.stderr)
+	if !strings.Contains(res.stdout, "已移到") || !strings.Contains(res.stderr, "略過") {
+		t.Errorf("the folder run does not say where the file went, or that it skipped the results file:\n%s", res)
+	}
+	res = run(t, env, "import", "--lang", "en", inbox)
+	if !strings.Contains(res.stdout, "no .csv, .xlsx") {
+		t.Errorf("--lang en: the empty folder is not reported in English:\n%s", res)
 	}
 }
