@@ -38,6 +38,7 @@ func nothingSent(t *testing.T, sim *clitest.Sim) {
 // as the exact setting lines; set to it, the check exits 0. Nothing ever
 // reaches /Cust/Add.
 func TestFindRecipeE2E(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	for _, p := range tms.Presets {
 		recipe := p.Recipe.String()
@@ -81,6 +82,7 @@ func TestFindRecipeE2E(t *testing.T) {
 // TestWrongSettingE2E: each setting wrong on its own gives its verdict,
 // naming that setting in Chinese and in English, and exit 2.
 func TestWrongSettingE2E(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -143,6 +145,7 @@ func TestWrongSettingE2E(t *testing.T) {
 // the folder and exits 2 with the verdict in its JSON record and its
 // summary. With the right key the same folder imports.
 func TestNightlyWrongKeyE2E(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	inbox := filepath.Join(dir, "inbox")
@@ -216,6 +219,7 @@ func TestNightlyWrongKeyE2E(t *testing.T) {
 // TestTraceHTTPE2E: --trace-http writes every request and answer, mode
 // 600, without the key or a signature.
 func TestTraceHTTPE2E(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t, "--sign-recipe", "hmac-sha512:{body}")

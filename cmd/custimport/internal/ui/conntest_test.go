@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/custimport/custimport/importer/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )

@@ -6,8 +6,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/inbox"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms/probe"

@@ -64,7 +64,7 @@ POST /Product/QueryList answers the read-only query of
 		return fail(io, "sim: %v", err)
 	}
 	c.Products = parseProducts(*products)
-	log, _ := newLogger(io.Err, "text", false, *verbose)
+	log, _ := newLogger(io.Err, "text", "", false, *verbose)
 	c.PNO, c.ProNum, c.Key, c.Recipe, c.Logger = s.PNO, s.ProNum, key, recipe, log
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

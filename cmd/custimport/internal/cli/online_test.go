@@ -99,6 +99,7 @@ func TestFolderConnectionTest(t *testing.T) {
 			if !strings.Contains(res.stderr, tt.stderr) {
 				t.Errorf("stderr lacks %q\n%s", tt.stderr, res)
 			}
+			speaksOnly(t, "the folder run", res.stdout+res.stderr)
 			if fs := folderRecord(t, summary); fs.Connection == nil || fs.Connection.Code != tt.code {
 				t.Errorf("summary connection %+v, want %s", fs.Connection, tt.code)
 			}
@@ -257,5 +258,35 @@ func TestConnectionRefusedVerdict(t *testing.T) {
 	res := run(t, map[string]string{"TMS_URL": url, "TMS_PNO": testPNO, "TMS_API_KEY": testKey}, "config", "check", "--online", "--lang", "en")
 	if res.code != 2 || !strings.Contains(res.stdout, "Could not connect to "+url+"/Product/QueryList") || strings.Contains(res.stdout, "connection refused") {
 		t.Errorf("%s", res)
+	}
+}
+
+// TestOnlineCheckSpeaksChinese: every verdict of a zh connection test
+// is in Chinese, without Go's or the network's error text.
+func TestOnlineCheckSpeaksChinese(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	_, env, _ := queryServer(t, 0, 0)
+	_, env404, _ := queryServer(t, 404, -1)
+	with := func(k, v string) map[string]string {
+		e := map[string]string{}
+		for a, b := range env {
+			e[a] = b
+		}
+		e[k] = v
+		return e
+	}
+	for name, e := range map[string]map[string]string{
+		"accepted": env, "nothing listens": with("TMS_URL", closed), "wrong pno": with("TMS_PNO", "X"),
+		"wrong key": with("TMS_API_KEY", "nope"), "no endpoint": env404,
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := run(t, e, "config", "check", "--online", "--lang", "zh")
+			speaksOnly(t, "config check --online", res.stdout+res.stderr)
+		})
 	}
 }

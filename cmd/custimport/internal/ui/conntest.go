@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/custimport/custimport/importer/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/probe"
 )

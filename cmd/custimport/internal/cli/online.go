@@ -167,7 +167,7 @@ func openTrace(io IO, path, lang string) (*tms.Tracer, func(), error) {
 // accepts when it refuses the signature. Exit 0 only when TMS accepted
 // the settings as they are.
 func onlineCheck(ctx context.Context, io IO, s settings, find bool, tracePath string, verbose bool) int {
-	log, err := newLogger(raw(io.Err), s.LogFormat, s.Quiet, verbose)
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, verbose)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
