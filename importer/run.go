@@ -4,7 +4,7 @@
 // writes every row's outcome to a results sheet in input order. A Job is
 // one such run: it can be paused, resumed, stopped or aborted, and tells
 // its subscribers what happens as typed events (events.go). The CLI's
-// import and check commands, the folder mode (importer/inbox) and the
+// import and check commands, the folder mode (cmd/custimport/internal/inbox) and the
 // local web page are all subscribers of Jobs.
 //
 //	file ─► source.Reader ─► mapping.Header ─► validate ─► decide ─► send pool ─► reorder ─► results.Writer
@@ -245,6 +245,7 @@ type run struct {
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int
+	refusals               refusals // rows TMS refused for the request itself
 	// existing are the customers TMS has (the list and the ledger's
 	// creates); nil when there is neither.
 	existing *decide.ExistingIndex
