@@ -82,11 +82,24 @@ func TestExistingSettings(t *testing.T) {
 			}
 		})
 	}
-	res := run(t, nil, "config", "check", writeFile(t, t.TempDir(), "c.yaml", []byte("url: http://127.0.0.1:1\npno: P\nexisting_customers: list.xlsx\nupdate_existing: true\n")))
-	for _, want := range []string{"existing_customers: list.xlsx", "update_existing: true", "existing_max_age: 30d", "results_format: xlsx"} {
+	cfgDir := t.TempDir()
+	writeFile(t, cfgDir, "list.csv", []byte("客戶代號,客戶名稱,統一編號\nA1,甲,04595257\nA2,乙,\n"))
+	env := map[string]string{"TMS_API_KEY": "k"}
+	res := run(t, env, "config", "check", writeFile(t, cfgDir, "c.yaml", []byte("url: http://127.0.0.1:1\npno: P\nexisting_customers: list.csv\nupdate_existing: true\n")))
+	// A path in a config file is relative to the file's folder; the list
+	// must read.
+	for _, want := range []string{"existing_customers: " + filepath.Join(cfgDir, "list.csv"), "update_existing: true", "existing_max_age: 30d",
+		"results_format: xlsx", "# existing customers: 2 (1 with 統編)"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("config check does not show %q:\n%s", want, res)
 		}
+	}
+	if res.code != ExitOK {
+		t.Errorf("config check: exit %d\n%s", res.code, res)
+	}
+	res = run(t, env, "config", "check", writeFile(t, cfgDir, "bad.yaml", []byte("url: http://127.0.0.1:1\npno: P\nexisting_customers: c.yaml\n")))
+	if res.code != ExitCantRun || !strings.Contains(res.stderr, "客戶代號") {
+		t.Errorf("config check of a list without codes: exit %d\n%s", res.code, res)
 	}
 }
 

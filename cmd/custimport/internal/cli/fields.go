@@ -8,7 +8,9 @@ import (
 	stdio "io"
 	"strings"
 
+	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/template"
 	"github.com/custimport/custimport/mapping"
 )
@@ -146,7 +148,8 @@ signature; nothing is ever sent to /Cust/Add.`)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	if _, err := baseOptions(s, "input.xlsx"); err != nil {
+	base, err := baseOptions(s, "input.xlsx")
+	if err != nil {
 		return fail(io, "%v", err)
 	}
 	if *online {
@@ -173,6 +176,15 @@ signature; nothing is ever sent to /Cust/Add.`)
 	}
 	fmt.Fprintf(io.Out, "# effective settings (defaults < config < environment < flags)\n%s# key: %s from %s\n",
 		effectiveYAML(s), keyState, keySource)
+	if s.ExistingCustomers != "" {
+		// What a run would load: the list must read.
+		rep, err := existing.Read(s.ExistingCustomers, existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20}, Mapping: base.Mapping})
+		if err != nil {
+			return failErr(io, s.Lang, fmt.Errorf("existing_customers %s: %w", s.ExistingCustomers, err))
+		}
+		fmt.Fprintf(io.Out, "# existing customers: %d (%d with 統編), as of %s\n", len(rep.List.Customers), rep.WithTaxID,
+			rep.List.Info.AsOf.Local().Format("2006-01-02"))
+	}
 	if keyErr != nil {
 		return fail(io, "%v", keyErr)
 	}

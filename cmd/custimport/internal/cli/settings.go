@@ -203,7 +203,7 @@ func loadConfig(path string, s *settings) error {
 // in the environment they are relative to the current folder, as a
 // shell user expects.
 func (s *settings) configPaths() []*string {
-	return []*string{&s.KeyFile, &s.Mapping, &s.Out, &s.ResultsDir, &s.SummaryJSON, &s.StateDir}
+	return []*string{&s.KeyFile, &s.Mapping, &s.Out, &s.ResultsDir, &s.SummaryJSON, &s.StateDir, &s.ExistingCustomers}
 }
 
 // relativeTo joins each relative, non-empty path onto dir.
