@@ -43,8 +43,9 @@ type ExistingIndex struct {
 // confirmed with a code (other creates are left to the ledger's own
 // rule). A customer in both is one, with the list's names.
 func NewExistingIndex(list []ledger.Customer, listed bool, creates []ledger.Create) *ExistingIndex {
-	ix := &ExistingIndex{listed: listed, byCode: make(map[string]int32, len(list)),
-		byTaxID: map[string][]int32{}, byName: map[string][]int32{}, byShort: map[string][]int32{}, byDigits: map[string][]int32{}}
+	n := len(list) + len(creates)
+	ix := &ExistingIndex{listed: listed, byCode: make(map[string]int32, n), byTaxID: make(map[string][]int32, n),
+		byName: make(map[string][]int32, n), byShort: make(map[string][]int32, n), byDigits: make(map[string][]int32, n)}
 	add := func(k Known) {
 		if i, ok := ix.byCode[k.Code]; ok {
 			ix.known[i].Listed = ix.known[i].Listed || k.Listed
@@ -71,7 +72,7 @@ func NewExistingIndex(list []ledger.Customer, listed bool, creates []ledger.Crea
 			ix.byDigits[d] = append(ix.byDigits[d], i)
 		}
 	}
-	ix.known = make([]Known, 0, len(list))
+	ix.known = make([]Known, 0, n)
 	for _, c := range list {
 		if c.CCODE != "" {
 			add(Known{Code: c.CCODE, Name: c.Name, ShortName: c.ShortName, TaxID: c.TaxID, Listed: true})
