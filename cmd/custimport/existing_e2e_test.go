@@ -53,7 +53,7 @@ func TestExistingCustomersNotCreatedAgain(t *testing.T) {
 	env := simEnv(t, sim.URL)
 
 	res := mustRun(t, dir, env, 0, "ledger", "load-existing", export, "--as-of", "2026-11-30")
-	if !strings.Contains(res.stdout, "read 5 existing customers") || !strings.Contains(res.stdout, "2026-11-30") {
+	if !strings.Contains(res.stdout, "read 5 existing customer codes, 3 with 統編, as of 2026-11-30") || !strings.Contains(res.stdout, "2026-11-30") {
 		t.Errorf("load-existing does not say what it read:\n%s", res)
 	}
 

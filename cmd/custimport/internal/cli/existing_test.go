@@ -114,7 +114,7 @@ func TestLoadExistingCommand(t *testing.T) {
 		out  []string
 	}{
 		{"loaded", []string{list, "--as-of", "2026/11/30"}, ExitOK,
-			[]string{"read 2 existing customers", "1 with 統編", "as of 2026-11-30", "1 rows without a 客戶代號", "1 codes given twice", "A001"}},
+			[]string{"read 2 existing customer codes, 1 with 統編, as of 2026-11-30", "1 rows without a 客戶代號", "1 codes given twice", "A001"}},
 		{"no code column", []string{writeFile(t, dir, "names.csv", []byte("客戶名稱\n甲\n"))}, ExitCantRun, []string{"客戶代號"}},
 		{"no customers", []string{writeFile(t, dir, "empty.csv", []byte("客戶代號,客戶名稱\n"))}, ExitCantRun, []string{"nothing loaded"}},
 		{"a bad date", []string{list, "--as-of", "yesterday"}, ExitCantRun, []string{"--as-of"}},

@@ -208,8 +208,8 @@ func printLoaded(w stdio.Writer, rep existing.Report, t ledger.Tenant) {
 	if info.Sheet != "" {
 		where += " [" + info.Sheet + "]"
 	}
-	fmt.Fprintf(w, "read %d existing customers from %s (header on line %d), %d with 統編, as of %s\n",
-		len(rep.List.Customers), where, rep.HeaderLine, rep.WithTaxID, info.AsOf.Local().Format("2006-01-02"))
+	fmt.Fprintf(w, "read %d existing customer codes, %d with 統編, as of %s, from %s (header on line %d)\n",
+		len(rep.List.Customers), rep.WithTaxID, info.AsOf.Local().Format("2006-01-02"), where, rep.HeaderLine)
 	fmt.Fprintf(w, "columns: %s\n", strings.Join(rep.Columns, ", "))
 	if rep.NoCode > 0 {
 		fmt.Fprintf(w, "left out: %d rows without a 客戶代號 (blank, or a totals row)\n", rep.NoCode)
