@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,6 +79,17 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		case <-finished:
 		}
 	}()
+	// A row waiting for its turn when sending stops (TMS kept failing,
+	// the ledger) is NOT_SENT at once, not after the wait.
+	waits, endWaits := context.WithCancel(ctx)
+	defer endWaits()
+	go func() {
+		select {
+		case <-r.brake.stopping():
+			endWaits()
+		case <-finished:
+		}
+	}()
 	done := make(chan []*item, r.opts.Workers)
 	var g errgroup.Group
 	var readErr error
@@ -116,7 +128,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			workers.Go(func() error {
 				for it := range jobs {
 					if it.send {
-						it.res = r.sendRow(ctx, it)
+						it.res = r.sendRow(ctx, waits, it)
 					}
 					done <- []*item{it}
 				}
@@ -246,6 +258,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 		sum.Interrupted = true
 		sum.Stopped = err.Error()
 		sum.StopErr = err
+		if be := (*BusyError)(nil); errors.As(err, &be) {
+			sum.BusyWait = be.Wait
+		}
 	}
 	if err := r.writer.w.WriteSummary(summarySheet(*sum, r.msg)); err != nil {
 		return *sum, fmt.Errorf("writing %s: %w", r.out, err)

@@ -160,7 +160,15 @@ func (m catalogMessages) failure(err error, attempts int) string {
 // why says what went wrong in the catalog's words: never Go or HTTP error
 // text, which goes to the log.
 func (m catalogMessages) why(err error) string {
+	var be *BusyError
 	switch {
+	case errors.As(err, &be) && be.Wait > 0:
+		return m.pick("TMS 連續 %d 列都回覆「忙碌」(%s),並要求等待 %s,已停止送出;請等 TMS 恢復後重新執行即可續傳",
+			"%d rows in a row got a busy answer from TMS (%s), which asked to wait %s, so sending stopped; run again when TMS is back to resume",
+			be.Rows, be.Code, WaitText(be.Wait, m.lang))
+	case errors.As(err, &be):
+		return m.pick("TMS 連續 %d 列都回覆「忙碌」(%s),已停止送出;請等 TMS 恢復後重新執行即可續傳",
+			"%d rows in a row got a busy answer from TMS (%s), so sending stopped; run again when TMS is back to resume", be.Rows, be.Code)
 	case errors.Is(err, ErrTMSUnreachable):
 		return m.pick("TMS 連續多列沒有回應,已停止送出;確認網址、網路與 TMS 後重新執行即可續傳",
 			"TMS stopped answering, so sending stopped; check the URL, the network and TMS, then run again to resume")
@@ -188,6 +196,9 @@ func (m catalogMessages) why(err error) string {
 	case tms.KindRefused:
 		return m.pick("無法連上 TMS (網址、網路,或 TMS 未啟動)", "could not reach TMS (the address, the network, or TMS is down)")
 	case tms.KindBusy:
+		if te != nil && te.RetryAfter > 0 {
+			return m.pick("TMS 忙碌中 (HTTP %d),要求等待 %s", "TMS is busy (HTTP %d) and asked to wait %s", status, WaitText(te.RetryAfter, m.lang))
+		}
 		return m.pick("TMS 忙碌中 (HTTP %d),重試後仍未成功", "TMS stayed busy (HTTP %d) through the retries", status)
 	case tms.KindHTTP:
 		return m.pick("TMS 回傳 HTTP %d 錯誤", "TMS answered HTTP %d", status)
@@ -200,6 +211,9 @@ func (m catalogMessages) why(err error) string {
 		return m.pick("TMS 的回覆不是規格所述的格式", "TMS's answer is not in the format the specification describes")
 	case tms.KindRedirect:
 		return m.pick("TMS 回覆轉址 (不會跟隨):請確認 TMS 網址", "TMS answered with a redirect (not followed): check the TMS URL")
+	case tms.KindAmbiguousAnswer:
+		return m.pick("TMS 的回覆自相矛盾 (同一欄位出現兩次、狀態與錯誤代碼不符,或 HTTP 錯誤卻說成功),無法判斷結果;原始回覆記在日誌中",
+			"TMS's answer contradicts itself (a field given twice, a Status that disagrees with its ErrorCode, or success with an HTTP error), so its outcome cannot be told; the raw answer is in the log")
 	case tms.KindStopped:
 		return m.pick("匯入已停止,此列未送出", "the import stopped before this row was sent")
 	}
@@ -207,6 +221,25 @@ func (m catalogMessages) why(err error) string {
 }
 
 func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+// WaitText says how long a wait is, in lang ("en", else Traditional
+// Chinese), as people say it: "90 秒", "5 minutes", "24 hours".
+func WaitText(d time.Duration, lang string) string {
+	n, zhUnit, enUnit := int64(d.Round(time.Second)/time.Second), "秒", "second"
+	switch {
+	case d >= 2*time.Hour:
+		n, zhUnit, enUnit = int64(d.Round(time.Hour)/time.Hour), "小時", "hour"
+	case d >= 2*time.Minute:
+		n, zhUnit, enUnit = int64(d.Round(time.Minute)/time.Minute), "分鐘", "minute"
+	}
+	if lang != "en" {
+		return fmt.Sprintf("%d %s", n, zhUnit)
+	}
+	if n != 1 {
+		enUnit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, enUnit)
+}
 
 // where names the file and row of an earlier create: "客戶.xlsx 第 5 列".
 func (m catalogMessages) where(c *ledger.Create) string {

@@ -259,7 +259,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	if limit == 0 {
 		limit = DefaultMaxConsecutiveFailures
 	}
-	r.brake = &halt{trip: breaker{limit: limit}, onStop: r.stopped}
+	r.brake = newHalt(limit, r.stopped)
 	return r, nil
 }
 

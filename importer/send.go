@@ -102,8 +102,9 @@ func (r *run) applyDecision(it *item) {
 // sendRow is the send contract, in order: wait while paused and for the
 // rate limit, claim the row in the ledger (a create is on disk before its
 // request leaves), send, record the outcome. A ledger that cannot record
-// stops the run: nothing is sent without its record.
-func (r *run) sendRow(ctx context.Context, it *item) Result {
+// stops the run: nothing is sent without its record. ctx ends when the
+// run is stopped; waits ends with it, or when sending stops.
+func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
 	line, warns := it.rec.Line, it.res.Warnings
 	notSent := func(msg string) Result {
 		return Result{Line: line, Status: StatusNotSent, Message: msg, Warnings: warns}
@@ -111,7 +112,10 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 	if err := r.brake.reason(); err != nil {
 		return notSent(r.msg.notSent(err))
 	}
-	if r.job.gate.wait(ctx) != nil || r.opts.Sender.Ready(ctx) != nil {
+	if r.job.gate.wait(waits) != nil || r.opts.Sender.Ready(waits) != nil {
+		if err := r.brake.reason(); err != nil {
+			return notSent(r.msg.notSent(err))
+		}
 		return notSent(r.msg.interrupted())
 	}
 	if err := r.brake.reason(); err != nil {
@@ -143,7 +147,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		r.log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
 		r.brake.stop(err)
 	}
-	r.brake.observe(a, res)
+	r.brake.observe(a, res, busyWait(o))
 	return res
 }
 

@@ -333,6 +333,9 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 		if hint := explanation(sum.StopErr, lang); hint != "" {
 			fmt.Fprintf(w, "  → %s\n", hint)
 		}
+		if sum.BusyWait > 0 {
+			fmt.Fprintf(w, "  %s %s\n", label("TMS 一直回覆「忙碌」,要求等待", "TMS kept answering busy and asked to wait"), importer.WaitText(sum.BusyWait, lang))
+		}
 	}
 	switch {
 	case !sum.Interrupted:
@@ -372,6 +375,7 @@ type summaryJSON struct {
 	RateSettled float64        `json:"rate_settled,omitempty"`
 	Interrupted bool           `json:"interrupted"`
 	Stopped     string         `json:"stopped,omitempty"`
+	BusyWaitSec float64        `json:"busy_wait_seconds,omitempty"`
 	Previously  int            `json:"previously_imported"`
 	Unchanged   int            `json:"unchanged"`
 	ExitCode    int            `json:"exit_code"`
@@ -401,6 +405,7 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
 		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
+		BusyWaitSec: sum.BusyWait.Seconds(),
 	}
 	out.InputSHA256 = sum.InputSHA256
 	if out.InputSHA256 == "" {
