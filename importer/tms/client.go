@@ -217,6 +217,14 @@ func checkURL(cfg Config) (*url.URL, error) {
 	case u.RawQuery != "" || u.Fragment != "":
 		return nil, badConfig("TMS URL %q must not have a query or fragment", shown)
 	}
+	if p := u.Port(); p != "" {
+		// A port is a number: 031401 is 31401, sent as such.
+		n, err := strconv.ParseUint(p, 10, 64)
+		if err != nil || n == 0 || n > 65535 {
+			return nil, badConfig("TMS URL %q: port %s is not a port number (1 to 65535)", shown, p)
+		}
+		u.Host = net.JoinHostPort(u.Hostname(), strconv.FormatUint(n, 10))
+	}
 	if u.Scheme == "http" && !cfg.AllowHTTP && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%w: %w: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrConfig, ErrInsecureURL, shown)
 	}

@@ -661,6 +661,9 @@ func TestNewChecksConfig(t *testing.T) {
 		{"no host with user info", func(c *Config) { c.BaseURL = "https://admin:pw-secret@/api" }, ErrConfig},
 		{"http remote with query", func(c *Config) { c.BaseURL = "http://erp.example.com/api?key=q-secret" }, ErrConfig},
 		{"key in the path", func(c *Config) { c.BaseURL = "ftp://erp.example.com/" + strings.ToLower(testKey) }, ErrConfig},
+		{"port with leading zeros", func(c *Config) { c.BaseURL = "https://erp.example.com:031401/api" }, nil},
+		{"port 0", func(c *Config) { c.BaseURL = "https://erp.example.com:0/api" }, ErrConfig},
+		{"port out of range", func(c *Config) { c.BaseURL = "https://erp.example.com:65536/api" }, ErrConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -681,6 +684,23 @@ func TestNewChecksConfig(t *testing.T) {
 				t.Errorf("got %q, which shows a secret of the URL", err)
 			}
 		})
+	}
+}
+
+// TestPortSpelling: a port with leading zeros is the same port, and the
+// client names it as a plain number.
+func TestPortSpelling(t *testing.T) {
+	srv, rc := newServer(t, DefaultRecipe, respond(200, nil, okBody))
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	c, _ := newTestClient(t, "http://127.0.0.1:00"+port+"/api", nil)
+	if got := c.String(); !strings.Contains(got, `"http://127.0.0.1:`+port+`/api"`) {
+		t.Errorf("client %s, want the port spelled %s", got, port)
+	}
+	if _, err := c.AddCustomer(context.Background(), Main{"CCODE": "P1"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rc.requests()); n != 1 {
+		t.Errorf("the server got %d requests, want 1", n)
 	}
 }
 

@@ -7,6 +7,7 @@ package cli
 import (
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,28 @@ func checkBusyRun(t *testing.T, res runResult, tb table) {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("the summary does not say %q\n%s", want, res)
 		}
+	}
+}
+
+// TestPortSpellingsShareALedger: http://host:0PORT and http://host:PORT
+// are one TMS with one ledger, so the second run creates nothing again.
+func TestPortSpellingsShareALedger(t *testing.T) {
+	t.Parallel()
+	sim, _, env := startSim(t)
+	port := env["TMS_URL"][strings.LastIndex(env["TMS_URL"], ":")+1:]
+	dir := t.TempDir()
+	in := mixedInput(t, dir, 6)
+	for i, url := range []string{"http://127.0.0.1:0" + port, "http://127.0.0.1:" + port + "/", "http://localhost:000" + port} {
+		env["TMS_URL"] = url
+		res := run(t, env, "import", "--lang", "en", "--out", filepath.Join(dir, fmt.Sprintf("out%d.csv", i)), in)
+		if res.code != ExitOK {
+			t.Fatalf("run %d (%s): exit %d\n%s", i+1, url, res.code, res)
+		}
+	}
+	if n := storedOnce(t, sim); n != 6 {
+		t.Errorf("the simulator holds %d customers, want 6", n)
+	}
+	if got := sim.Stats().Added; got != 6 {
+		t.Errorf("the simulator created %d customers, want 6: the later runs must find the first run's ledger", got)
 	}
 }
