@@ -183,6 +183,11 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 	for finished := range done {
 		for _, it := range finished {
 			for _, it := range buf.add(it) {
+				if n, err := r.noteCode(it); err != nil {
+					r.log.Warn("the results of rows TMS gave the same code could not be amended", "line", it.rec.Line, "err", err)
+				} else {
+					r.sum.SharedCodes += n
+				}
 				if writeErr == nil {
 					if writeErr = r.writeRow(it); writeErr != nil {
 						// Nothing more is sent once its outcome cannot be written.
@@ -243,6 +248,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	}
 	if r.hidden > 0 {
 		sum.Warnings = append(sum.Warnings, r.msg.hiddenRows(r.hidden, r.opts.SkipHidden))
+	}
+	if sum.SharedCodes > 0 {
+		sum.Warnings = append(sum.Warnings, r.msg.sharedCodes(sum.SharedCodes))
 	}
 	for _, col := range r.unlabelled.sorted() {
 		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
@@ -142,6 +143,37 @@ func (m catalogMessages) createdWithoutCode() string {
 
 func (m catalogMessages) otherCode(sent, got string) string {
 	return m.pick("送出的客戶代號是 %s,TMS 回覆的卻是 %s:請在 TMS 確認是哪一位客戶被更新", "the row was sent with code %s but TMS answered with code %s: check in TMS which customer was updated", sent, got)
+}
+
+// sameCodeInRun is the warning of a new customer's row whose code TMS
+// also gave the rows lines of this run.
+func (m catalogMessages) sameCodeInRun(code string, lines []int) string {
+	rows := make([]string, len(lines))
+	for i, l := range lines {
+		rows[i] = itoa(l)
+	}
+	return m.pick("TMS 也把客戶代號 %s 給了第 %s 列的新客戶:可能建立了重複或互相覆蓋的客戶,請在 TMS 確認",
+		"TMS gave customer code %s to the new customer of row %s too: customers may have been created twice or stored as one; check them in TMS",
+		code, strings.Join(rows, ", "))
+}
+
+// sameCodeEarlier is the warning of a new customer's row whose code TMS
+// gave earlier runs' creates.
+func (m catalogMessages) sameCodeEarlier(code string, creates []ledger.Create) string {
+	where := make([]string, len(creates))
+	for i := range creates {
+		where[i] = m.pick("%s (%s 匯入)", "%s (imported on %s)", m.where(&creates[i]), when(creates[i].Created))
+	}
+	return m.pick("TMS 先前已把客戶代號 %s 給了 %s 的新客戶:可能建立了重複或互相覆蓋的客戶,請在 TMS 確認",
+		"TMS gave customer code %s to the new customer of %s before: customers may have been created twice or stored as one; check them in TMS",
+		code, strings.Join(where, ", "))
+}
+
+// sharedCodes is the file-level warning of a run where TMS gave one code
+// to several new customers.
+func (m catalogMessages) sharedCodes(n int) string {
+	return m.pick("TMS 把同一個客戶代號給了不只一位新客戶:共 %d 列 (說明見 ImportWarnings),請在 TMS 確認這些客戶",
+		"TMS gave one customer code to more than one new customer: %d rows (see ImportWarnings); check those customers in TMS", n)
 }
 
 func (m catalogMessages) priorOK() string {

@@ -138,6 +138,7 @@ func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
 		},
 	})
 	res := r.resultOf(it, o)
+	it.sharedPrior = r.earlierCreates(ctx, it, &res)
 	if o.Err != nil {
 		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
 	}

@@ -376,6 +376,7 @@ type summaryJSON struct {
 	Interrupted bool           `json:"interrupted"`
 	Stopped     string         `json:"stopped,omitempty"`
 	BusyWaitSec float64        `json:"busy_wait_seconds,omitempty"`
+	SharedCodes int            `json:"shared_code_rows,omitempty"`
 	Previously  int            `json:"previously_imported"`
 	Unchanged   int            `json:"unchanged"`
 	ExitCode    int            `json:"exit_code"`
@@ -405,7 +406,7 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
 		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
-		BusyWaitSec: sum.BusyWait.Seconds(),
+		BusyWaitSec: sum.BusyWait.Seconds(), SharedCodes: sum.SharedCodes,
 	}
 	out.InputSHA256 = sum.InputSHA256
 	if out.InputSHA256 == "" {
