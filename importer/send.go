@@ -253,14 +253,19 @@ var (
 	errResults = errors.New("the results file could not be written")
 )
 
-// Local error codes of rows that got no answer from TMS.
+// Local error codes of rows that got no answer from TMS, or none that
+// can be trusted.
 const (
-	codeNetwork = "NETWORK"
-	codeTimeout = "TIMEOUT"
+	codeNetwork   = "NETWORK"
+	codeTimeout   = "TIMEOUT"
+	codeAmbiguous = "AMBIGUOUS" // an answer that reads both as a success and as a failure
 )
 
 // localErrorCode names failures that have no server ErrorCode.
 func localErrorCode(err error) string {
+	if tms.Kind(err) == tms.KindAmbiguousAnswer {
+		return codeAmbiguous
+	}
 	var te *tms.Error
 	if errors.As(err, &te) && te.HTTPStatus != 0 {
 		return "HTTP" + itoa(te.HTTPStatus)

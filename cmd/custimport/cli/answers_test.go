@@ -74,11 +74,12 @@ func TestImportTwiceAgainstMisleadingServers(t *testing.T) {
 		create string // the status of an auto-numbered create after run 1
 		coded  string // the status of a row with a code after run 1
 		trace  string // what the create's message says
+		code   string // the ImportErrorCode of a row with a code after run 1
 	}{
-		{"stores, then redirects (303)", func(c *tmssim.Config) { c.RedirectRate = 1 }, nil, rows, "UNKNOWN", "FAILED", "redirect"},
-		{"names Status twice", func(c *tmssim.Config) { c.DuplicateKeyRate = 1 }, nil, rows, "UNKNOWN", "FAILED", "contradicts itself"},
+		{"stores, then redirects (303)", func(c *tmssim.Config) { c.RedirectRate = 1 }, nil, rows, "UNKNOWN", "FAILED", "redirect", "HTTP303"},
+		{"names Status twice", func(c *tmssim.Config) { c.DuplicateKeyRate = 1 }, nil, rows, "UNKNOWN", "FAILED", "contradicts itself", "AMBIGUOUS"},
 		{"always busy, Retry-After a day", func(c *tmssim.Config) { c.AlwaysBusy = 24 * time.Hour },
-			[]string{"--stop-after", "3", "--max-retry-wait", "1s", "--workers", "1"}, 0, "", "", ""},
+			[]string{"--stop-after", "3", "--max-retry-wait", "1s", "--workers", "1"}, 0, "", "", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -114,6 +115,9 @@ func TestImportTwiceAgainstMisleadingServers(t *testing.T) {
 					want = tc.create
 				}
 				wantRow(t, first, r, want)
+				if got := first.cell(t, r, "ImportErrorCode"); want == "FAILED" && got != tc.code {
+					t.Errorf("row %d ImportErrorCode %q, want %q", r+2, got, tc.code)
+				}
 				if want == "UNKNOWN" && !strings.Contains(first.cell(t, r, "ImportErrorMessage"), tc.trace) {
 					t.Errorf("row %d: message %q, want it to say %q", r+2, first.cell(t, r, "ImportErrorMessage"), tc.trace)
 				}
