@@ -90,6 +90,7 @@ func (r *run) noteCode(it *item) (int, error) {
 	var firstErr error
 	for i, line := range use.lines {
 		use.warnings[i] = joinNonEmpty(use.warnings[i], r.msg.sameCodeInRun(code, []int{it.rec.Line}))
+		// ImportWarnings is the last results column.
 		if err := r.writer.w.Amend(line, len(r.in.lay.header)-1, use.warnings[i]); err != nil && firstErr == nil {
 			firstErr = err
 		}
