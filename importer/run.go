@@ -4,7 +4,7 @@
 // writes every row's outcome to a results sheet in input order. A Job is
 // one such run: it can be paused, resumed, stopped or aborted, and tells
 // its subscribers what happens as typed events (events.go). The CLI's
-// import and check commands, the folder mode (importer/inbox) and the
+// import and check commands, the folder mode (cmd/custimport/internal/inbox) and the
 // local web page are all subscribers of Jobs.
 //
 //	file ─► source.Reader ─► mapping.Header ─► validate ─► decide ─► send pool ─► reorder ─► results.Writer

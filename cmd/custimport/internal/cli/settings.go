@@ -8,13 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/custimport/custimport/importer/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
 )
@@ -68,7 +69,7 @@ func defaultSettings() settings {
 		MaxAttempts:  5,
 		MaxRetryWait: tms.DefaultMaxRetryWait,
 		StopAfter:    20,
-		Lang:         "zh",
+		Lang:         "", // from the locale (localeLang) unless a flag or the config says
 		LengthUnit:   "char",
 		Mode:         "upsert",
 		LogFormat:    "text",
@@ -81,7 +82,7 @@ func defaultSettings() settings {
 func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.StringVar(&s.Mapping, "mapping", s.Mapping, "mapping `FILE.yaml`: explicit columns, defaults, date_formats")
 	fs.StringVar(&s.Out, "out", s.Out, "results `PATH` (.xlsx or .csv; default <input>.results.xlsx/.csv)")
-	fs.StringVar(&s.Lang, "lang", s.Lang, "message language: zh (Traditional Chinese) or en")
+	fs.StringVar(&s.Lang, "lang", s.Lang, "message language: zh (Traditional Chinese) or en (default: from the locale: zh for zh_TW/zh_HK, else en)")
 	fs.StringVar(&s.LengthUnit, "length-unit", s.LengthUnit, "count S(n) lengths in char (characters) or big5 (Big5 bytes)")
 	fs.StringVar(&s.Mode, "mode", s.Mode, "upsert (EditItem 2 for rows with a code), create (EditItem 0) or update (EditItem 1)")
 	fs.StringVar(&s.Encoding, "encoding", s.Encoding, "CSV encoding: utf-8 or big5 (default: detected)")
@@ -134,7 +135,26 @@ func loadConfig(path string, s *settings) error {
 	if err := dec.Decode(s); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
+	relativeTo(filepath.Dir(path), s.configPaths()...)
 	return nil
+}
+
+// configPaths are the settings that name files or folders. In a config
+// file they are relative to the file's own folder, so a nightly job
+// started from any folder reads the same files; on the command line and
+// in the environment they are relative to the current folder, as a
+// shell user expects.
+func (s *settings) configPaths() []*string {
+	return []*string{&s.KeyFile, &s.Mapping, &s.Out, &s.ResultsDir, &s.SummaryJSON, &s.StateDir}
+}
+
+// relativeTo joins each relative, non-empty path onto dir.
+func relativeTo(dir string, paths ...*string) {
+	for _, p := range paths {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
 }
 
 // resolve applies config, environment and flags in that order of
@@ -165,6 +185,9 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	})
 	if err != nil {
 		return eff, err
+	}
+	if eff.Lang == "" {
+		eff.Lang = localeLang(getenv)
 	}
 	if eff.Workers < 1 || eff.Workers > 64 {
 		return eff, fmt.Errorf("--workers %d: want 1 to 64", eff.Workers)

@@ -20,6 +20,8 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 // chromiumPath finds a Chromium; the test skips without one, except in
@@ -130,6 +132,7 @@ func (s *shots) take(name string) chromedp.Action[chromedp.Void] {
 // the cell in the grid, import into the simulator, download the results
 // and check them cell by cell. About 5 s with Chromium installed.
 func TestBrowser(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	ctx, problems := browserCtx(t)
 	sim, conn := startSim(t)
 	u := newTestUI(t, Config{Conn: conn}) // settings complete from the start, as from the environment

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/inbox"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/mapping"

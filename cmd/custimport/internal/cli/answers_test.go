@@ -6,6 +6,8 @@ package cli
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -167,5 +169,48 @@ func TestPortSpellingsShareALedger(t *testing.T) {
 	}
 	if got := sim.Stats().Added; got != 6 {
 		t.Errorf("the simulator created %d customers, want 6: the later runs must find the first run's ledger", got)
+	}
+}
+
+// TestZhRunSpeaksChineseWithMisleadingServers: a zh run against servers
+// that redirect, contradict themselves, stay busy or give one code to
+// every create says everything in Chinese, terminal and results.
+func TestZhRunSpeaksChineseWithMisleadingServers(t *testing.T) {
+	t.Parallel()
+	sameCode := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, `{"Status":"S","CCODE":"H1","ErrorCode":"0000","ErrorMessage":""}`)
+	}))
+	t.Cleanup(sameCode.Close)
+	for _, tc := range []struct {
+		name  string
+		fault func(*tmssim.Config)
+		url   string
+	}{
+		{"stores, then redirects", func(c *tmssim.Config) { c.RedirectRate = 1 }, ""},
+		{"names Status twice", func(c *tmssim.Config) { c.DuplicateKeyRate = 1 }, ""},
+		{"always busy", func(c *tmssim.Config) { c.AlwaysBusy = time.Hour }, ""},
+		{"one code for every create", nil, sameCode.URL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := tc.url
+			if tc.fault != nil {
+				_, env := startFaultySim(t, tc.fault)
+				url = env["TMS_URL"]
+			}
+			dir := t.TempDir()
+			in := mixedInput(t, dir, 4)
+			out := filepath.Join(dir, "out.csv")
+			res := run(t, tmsEnv(url), "import", "--lang", "zh", "--out", out, "--max-retry-wait", "1s", in)
+			if res.code == ExitCantRun {
+				t.Fatalf("exit %d\n%s", res.code, res)
+			}
+			speaksOnly(t, "the terminal", res.stdout+res.stderr)
+			tb := readCSVTable(t, out)
+			for i := range tb.rows {
+				speaksOnly(t, "the results", strings.Join(tb.rows[i], " | "))
+			}
+		})
 	}
 }

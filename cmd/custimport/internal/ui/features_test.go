@@ -3,9 +3,12 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,13 +119,27 @@ func TestSheetPicker(t *testing.T) {
 }
 
 func TestPauseResumeStop(t *testing.T) {
-	sim, err := tmssim.New(tmssim.Config{PNO: testPNO, Key: testKey, Latency: 40 * time.Millisecond})
+	sim, err := tmssim.New(tmssim.Config{PNO: testPNO, Key: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(sim)
+	// Every request waits at the gate until the test lets it through, so
+	// what Pause holds back is seen without timing: started counts the
+	// requests that reached the server.
+	var started atomic.Int32
+	arrived := make(chan struct{}, 100)
+	gate := make(chan struct{})
+	var openOnce sync.Once
+	open := func() { openOnce.Do(func() { close(gate) }) }
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started.Add(1)
+		arrived <- struct{}{}
+		<-gate
+		sim.ServeHTTP(w, r)
+	}))
 	defer ts.Close()
 	defer sim.Close()
+	defer open()
 	lines := []string{"客戶代號,客戶名稱,信用額度"}
 	for i := 1; i <= 60; i++ {
 		lines = append(lines, fmt.Sprintf("A%03d,客戶%d,1000", i, i))
@@ -132,17 +149,27 @@ func TestPauseResumeStop(t *testing.T) {
 	u := newTestUI(t, Config{Conn: conn})
 	u.upload("a.csv", big5CSV(t, lines...))
 	u.post("/import", nil)
+	<-arrived // the one worker's first request is at the gate
 	if p := u.post("/pause", nil); !strings.Contains(p.body, `id="resume"`) {
 		t.Fatalf("no Resume button after Pause")
 	}
-	time.Sleep(200 * time.Millisecond)
-	n := len(sim.Customers())
+	open() // the request in flight finishes; no new one may leave
+	for end := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if len(sim.Customers()) == 1 {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("the request in flight at Pause did not finish")
+		}
+	}
+	// The worker is back at the pause gate, or on its way there: give it
+	// ample time to send (wrongly) before looking.
 	time.Sleep(300 * time.Millisecond)
-	if m := len(sim.Customers()); m > n+1 {
-		t.Errorf("rows went on while paused: %d then %d", n, m)
+	if n := started.Load(); n != 1 {
+		t.Errorf("%d requests reached TMS while paused, want only the one in flight at Pause", n)
 	}
 	u.post("/resume", nil)
-	time.Sleep(150 * time.Millisecond)
+	<-arrived // sending went on after Resume
 	u.post("/stop", nil)
 	var st string
 	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {

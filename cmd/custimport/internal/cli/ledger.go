@@ -7,8 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/connect"
 	"github.com/custimport/custimport/importer/ledger"
 )
 

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/inbox"
 )
 
 // runFolder imports every *.csv and *.xlsx file of a folder (the folder
-// mode, importer/inbox), printing each file's summary. The exit code is
+// mode, cmd/custimport/internal/inbox), printing each file's summary. The exit code is
 // the worst of the files'. --summary-json PATH gets the folder's
 // summary (every file's outcome), each file's own summary goes beside its
 // results.
@@ -93,7 +93,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 			if ev.Kind == inbox.FileNotMoved {
 				notMoved[ev.Path] = true
 			}
-			tellFolderEvent(io, dir, ev)
+			tellFolderEvent(io, s.Lang, dir, ev)
 		},
 	}
 	res, err := inbox.Run(ctx, opts)
@@ -110,7 +110,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		return failErr(io, s.Lang, err)
 	}
 	if len(res.Files) == 0 && len(res.Left) == 0 {
-		fmt.Fprintf(io.Out, "%s: no .csv, .xlsx, .tsv or .txt files to import\n", shown(dir))
+		fmt.Fprintf(io.Out, "%s\n", folderText(s.Lang, "noFiles", shown(dir)))
 		if len(res.Ignored) > 0 {
 			return ExitRows
 		}
@@ -175,26 +175,50 @@ func fileSummaryPath(input, out string) string {
 	return filepath.Join(filepath.Dir(out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
 }
 
-// tellFolderEvent prints what happened to a file of the folder.
-func tellFolderEvent(io IO, dir string, ev inbox.Event) {
+// tellFolderEvent prints what happened to a file of the folder, in lang.
+func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
+	t := func(key string, args ...any) string { return folderText(lang, key, args...) }
 	switch ev.Kind {
 	case inbox.FileSkipped:
-		fmt.Fprintf(io.Err, "custimport: %s: skipped: a results file (to send its rows again, import it by name: custimport import %s)\n", shown(ev.Path), shown(ev.Path))
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("skipped", shown(ev.Path), shown(ev.Path)))
 	case inbox.ResultsKept:
-		fmt.Fprintf(io.Out, "the results of an earlier %s are kept as %s\n", shown(shown(filepath.Base(ev.Path))), shown(ev.To))
+		fmt.Fprintf(io.Out, "%s\n", t("resultsKept", shown(filepath.Base(ev.Path)), shown(ev.To)))
 	case inbox.FileMoved:
-		fmt.Fprintf(io.Out, "moved to %s\n\n", shown(ev.To))
+		fmt.Fprintf(io.Out, "%s\n\n", t("moved", shown(ev.To)))
 	case inbox.FileLeft:
-		fmt.Fprintf(io.Out, "left in %s to resume\n\n", shown(dir))
+		fmt.Fprintf(io.Out, "%s\n\n", t("left", shown(dir)))
 	case inbox.FileNotMoved:
-		fmt.Fprintf(io.Err, "custimport: moving %s: %v\n", shown(ev.Path), ev.Err)
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("notMoved", shown(ev.Path), ev.Err))
 	case inbox.RunStopped:
-		fmt.Fprintf(io.Out, "interrupted: %s and the files after it are left to the next run\n", shown(filepath.Base(ev.Path)))
+		fmt.Fprintf(io.Out, "%s\n", t("stopped", shown(filepath.Base(ev.Path))))
 	case inbox.FileIgnored:
-		fmt.Fprintf(io.Err, "custimport: %s: not imported: %v\n", shown(ev.Path), ev.Err)
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("ignored", shown(ev.Path), ev.Err))
 	case inbox.FileChanging:
-		fmt.Fprintf(io.Out, "%s is being written (changed in the last %v or during the run): left for the next run\n\n", shown(ev.Path), inbox.DefaultQuiet)
+		fmt.Fprintf(io.Out, "%s\n\n", t("changing", shown(ev.Path), inbox.DefaultQuiet))
 	}
+}
+
+// folderTexts are the folder mode's lines, zh and en side by side.
+var folderTexts = map[string]logText{
+	"skipped": {"%s:略過,這是結果檔 (若要再送出它的列,請指名匯入:custimport import %s)",
+		"%s: skipped: a results file (to send its rows again, import it by name: custimport import %s)"},
+	"resultsKept": {"%s 先前的結果檔已保留為 %s", "the results of an earlier %s are kept as %s"},
+	"moved":       {"已移到 %s", "moved to %s"},
+	"left":        {"留在 %s,下次執行時續傳", "left in %s to resume"},
+	"notMoved":    {"無法移動 %s:%v", "moving %s: %v"},
+	"stopped":     {"已中斷:%s 與之後的檔案留給下次執行", "interrupted: %s and the files after it are left to the next run"},
+	"ignored":     {"%s:未匯入:%v", "%s: not imported: %v"},
+	"changing":    {"%s 正在寫入中 (最近 %v 內或執行期間有變動):留給下次執行", "%s is being written (changed in the last %v or during the run): left for the next run"},
+	"noFiles":     {"%s:沒有要匯入的 .csv、.xlsx、.tsv 或 .txt 檔", "%s: no .csv, .xlsx, .tsv or .txt files to import"},
+}
+
+// folderText is one folder-mode line in lang.
+func folderText(lang, key string, args ...any) string {
+	t := folderTexts[key]
+	if lang == "en" {
+		return fmt.Sprintf(t.en, args...)
+	}
+	return fmt.Sprintf(t.zh, args...)
 }
 
 // shown is a file name as printed: one with control characters (a

@@ -187,7 +187,7 @@ func TestImportFolderNightly(t *testing.T) {
 	if got, _ := os.ReadFile(kept[0]); string(got) != string(night1Results) {
 		t.Errorf("night 1's kept results differ from what night 1 wrote")
 	}
-	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "skipped") {
+	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "略過,這是結果檔") {
 		t.Errorf("the skipped results file is not reported:\n%s", out)
 	}
 	fs = readFolderSummary(t, sumPath)

@@ -20,7 +20,7 @@ func TestSampleMappingFile(t *testing.T) {
 		"M001,舊系統公司,S01,不要匯入,,,113/05/01\n"+
 		"M002,另一家,S02,x,5000,3,\n"), 0o644)
 	var out, errb bytes.Buffer
-	code := Main([]string{"import", in, "--mapping", "../../../samples/mapping.yaml"},
+	code := Main([]string{"import", in, "--mapping", "../../../../samples/mapping.yaml"},
 		IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
 	if code != ExitOK {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out.String(), errb.String())

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	stdio "io"
 	"strings"
@@ -142,10 +143,11 @@ func runConfig(_ context.Context, io IO, args []string) int {
 	}
 	key, keyErr := readKey(s, io.Getenv)
 	keyState := "[redacted]"
+	if keyErr == nil && key == "" {
+		keyErr = errors.New("no API key: set TMS_API_KEY or key_file (--key-file)")
+	}
 	if keyErr != nil {
 		keyState = "MISSING: " + keyErr.Error()
-	} else if key == "" {
-		keyState = "MISSING"
 	}
 	if s.ProNum == "" {
 		s.ProNum = s.PNO // what is sent
@@ -153,7 +155,7 @@ func runConfig(_ context.Context, io IO, args []string) int {
 	fmt.Fprintf(io.Out, "# effective settings (defaults < config < environment < flags)\n%s# key: %s from %s\n",
 		effectiveYAML(s), keyState, keySource)
 	if keyErr != nil {
-		return ExitCantRun
+		return fail(io, "%v", keyErr)
 	}
 	return ExitOK
 }

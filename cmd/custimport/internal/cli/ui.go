@@ -6,7 +6,7 @@ import (
 	"os/exec"
 	"runtime"
 
-	"github.com/custimport/custimport/cmd/custimport/ui"
+	"github.com/custimport/custimport/cmd/custimport/internal/ui"
 )
 
 // The page keeps uploads in memory: at most ui.DefaultMaxUploadBytes, or
@@ -37,7 +37,7 @@ func runUI(ctx context.Context, io IO, args []string) int {
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	log, err := newLogger(io.Err, s.LogFormat, s.Quiet, false)
+	log, err := newLogger(io.Err, s.LogFormat, s.Lang, s.Quiet, false)
 	if err != nil {
 		return fail(io, "%v", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/custimport/custimport/importer/inbox"
+	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 )
 
 // A page killed with -9 leaves its results in the temporary folder; the

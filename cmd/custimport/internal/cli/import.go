@@ -7,14 +7,15 @@ import (
 	"flag"
 	"fmt"
 	stdio "io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/progress"
 	"github.com/custimport/custimport/importer"
-	"github.com/custimport/custimport/importer/progress"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -66,7 +67,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	log, err := newLogger(raw(io.Err), s.LogFormat, s.Quiet, *verbose)
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, *verbose)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
@@ -151,8 +152,13 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 			Mode:       s.Mode,
 		},
 	}
-	if opts.Out == "" && s.ResultsDir != "" {
-		opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, s.Sheet)))
+	if s.ResultsDir != "" {
+		if err := isFolder(s.ResultsDir); err != nil {
+			return opts, fmt.Errorf("results_dir (--results-dir): %w", err)
+		}
+		if opts.Out == "" {
+			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, s.Sheet)))
+		}
 	}
 	if s.Mapping != "" {
 		m, err := mapping.LoadFile(s.Mapping)
@@ -180,7 +186,27 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 	if len(defaults) > 0 {
 		opts.Validate.Defaults = defaults
 	}
+	// The validator checks the language, the modes and every default
+	// against its field: a default TMS would refuse stops the run here,
+	// for config check as for the import, not row by row.
+	if _, err := validate.New(opts.Validate); err != nil {
+		return opts, err
+	}
 	return opts, nil
+}
+
+// isFolder reports why path is not an existing folder.
+func isFolder(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("the folder %s does not exist", path)
+	} else if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a folder", path)
+	}
+	return nil
 }
 
 // attachSender builds the sender (client, retries, rate limit) from

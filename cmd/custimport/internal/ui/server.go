@@ -7,7 +7,7 @@
 // nothing). Checks and imports are importer Jobs: a check is a dry-run
 // over the upload's bytes (or, once a cell was edited, over the edited
 // rows written to an in-memory workbook); an import runs with the same
-// sender and ledger wiring as the CLI (importer/connect), so the page and
+// sender and ledger wiring as the CLI (cmd/custimport/internal/connect), so the page and
 // the CLI never create a customer twice.
 //
 // Security: the server listens on loopback only; the URL's one-time token
@@ -33,8 +33,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/custimport/custimport/importer/connect"
-	"github.com/custimport/custimport/importer/inbox"
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/mapping"
 )
 

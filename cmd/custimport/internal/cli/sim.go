@@ -62,7 +62,7 @@ with the same environment work together. GET /_sim/customers dumps the store.`)
 	if err != nil {
 		return fail(io, "sim: %v", err)
 	}
-	log, _ := newLogger(io.Err, "text", false, *verbose)
+	log, _ := newLogger(io.Err, "text", "", false, *verbose)
 	c.PNO, c.ProNum, c.Key, c.Recipe, c.Logger = s.PNO, s.ProNum, key, recipe, log
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
