@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -208,6 +210,9 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 // count adds a written row to the summary.
 func (r *run) count(it *item) {
 	r.sum.add(it.res, errorKeys(it))
+	if it.res.Status == StatusFailed && strings.Contains(it.res.Message, hintSep) {
+		r.refusals.add(it.res.ErrorCode, tmsSaid(it.res.Message))
+	}
 	if it.decision.Unchanged && it.res.Status == StatusOK {
 		r.sum.Unchanged++
 	}
@@ -254,6 +259,11 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	}
 	for _, col := range r.unlabelled.sorted() {
 		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))
+	}
+	// Rows refused for the request itself: one line per code, naming
+	// the setting, where the summary is read (and on the page).
+	for _, c := range r.refusals.codes() {
+		sum.Warnings = append(sum.Warnings, probe.RowsHint(c.code, c.said, c.rows, r.msg.lang))
 	}
 	sum.WouldSettle, sum.WouldHold = r.wouldSettle, r.wouldHold
 	if r.wouldHold > 0 || r.wouldSettle > 0 {

@@ -3,6 +3,8 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -169,6 +171,7 @@ type breaker struct {
 	busyWait    time.Duration // the longest wait TMS asked of them
 	refused     int           // rows in a row refused with refusedCode
 	refusedCode string        // that code
+	refusedMsg  string        // TMS's message with it
 }
 
 // observe counts one row (wait: what a busy TMS asked) and returns the
@@ -191,9 +194,9 @@ func (b *breaker) observe(a answer, r Result, wait time.Duration) error {
 	case a == refused && r.ErrorCode == b.refusedCode:
 		b.refused++
 	case a == refused:
-		b.refused, b.refusedCode = 1, r.ErrorCode
+		b.refused, b.refusedCode, b.refusedMsg = 1, r.ErrorCode, tmsSaid(r.Message)
 	default:
-		b.refused, b.refusedCode = 0, ""
+		b.refused, b.refusedCode, b.refusedMsg = 0, "", ""
 	}
 	switch {
 	case b.limit <= 0:
@@ -202,12 +205,34 @@ func (b *breaker) observe(a answer, r Result, wait time.Duration) error {
 		return &BusyError{Rows: b.busy, Code: r.ErrorCode, Wait: b.busyWait}
 	case b.consecutive >= b.limit:
 		return fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, b.consecutive, clip(r.Message, 200))
-	case b.refused >= b.limit && r.ErrorCode == timestampCode:
-		return fmt.Errorf("%w: %w: %d rows in a row (%s)", ErrTMSRefuses, ErrTimestampRefused, b.refused, clip(r.Message, 200))
 	case b.refused >= b.limit:
-		return fmt.Errorf("%w: %d rows in a row were refused with %s %s", ErrTMSRefuses, b.refused, r.ErrorCode, clip(r.Message, 200))
+		return &RefusedError{Code: r.ErrorCode, Message: b.refusedMsg, Rows: b.refused}
 	}
 	return nil
+}
+
+// RefusedError is the ErrTMSRefuses of a run stopped because TMS refused
+// Rows requests in a row with one request-level Code (Message is TMS's
+// own message). It is an ErrTimestampRefused too for the timestamp code.
+type RefusedError struct {
+	Code, Message string
+	Rows          int
+}
+
+func (e *RefusedError) Error() string {
+	if e.Code == timestampCode {
+		return fmt.Sprintf("%v: %v: %d rows in a row (%s %s)", ErrTMSRefuses, ErrTimestampRefused, e.Rows, e.Code, clip(e.Message, 200))
+	}
+	return fmt.Sprintf("%v: %d rows in a row were refused with %s %s", ErrTMSRefuses, e.Rows, e.Code, clip(e.Message, 200))
+}
+
+// Unwrap makes the error ErrTMSRefuses, and ErrTimestampRefused for the
+// timestamp code.
+func (e *RefusedError) Unwrap() []error {
+	if e.Code == timestampCode {
+		return []error{ErrTMSRefuses, ErrTimestampRefused}
+	}
+	return []error{ErrTMSRefuses}
 }
 
 // isRequestLevelCode reports whether a TMS ErrorCode is about the request
@@ -216,4 +241,34 @@ func (b *breaker) observe(a answer, r Result, wait time.Duration) error {
 // errors too. A heuristic, documented in the README.
 func isRequestLevelCode(code string) bool {
 	return len(code) == 4 && code[0] == '9'
+}
+
+// refusals counts the rows TMS refused with each request-level code
+// that points at a setting, for the summary's hint.
+type refusals map[string]*refusal
+
+type refusal struct {
+	code, said string // the code and TMS's message with it (the first seen)
+	rows       int
+}
+
+func (rs *refusals) add(code, said string) {
+	if *rs == nil {
+		*rs = refusals{}
+	}
+	if r, ok := (*rs)[code]; ok {
+		r.rows++
+		return
+	}
+	(*rs)[code] = &refusal{code: code, said: said, rows: 1}
+}
+
+// codes returns the refusals in code order.
+func (rs refusals) codes() []*refusal {
+	out := make([]*refusal, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *refusal) int { return strings.Compare(a.code, b.code) })
+	return out
 }

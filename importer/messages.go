@@ -10,6 +10,7 @@ import (
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 )
 
 // catalogMessages holds the importer's own messages in one language.
@@ -193,6 +194,7 @@ func (m catalogMessages) failure(err error, attempts int) string {
 // text, which goes to the log.
 func (m catalogMessages) why(err error) string {
 	var be *BusyError
+	var refusedErr *RefusedError
 	switch {
 	case errors.As(err, &be) && be.Wait > 0:
 		return m.pick("TMS 連續 %d 列都回覆「忙碌」(%s),並要求等待 %s,已停止送出;請等 TMS 恢復後重新執行即可續傳",
@@ -207,6 +209,10 @@ func (m catalogMessages) why(err error) string {
 	case errors.Is(err, ErrTimestampRefused):
 		return m.pick("TMS 連續拒絕請求的時間戳記 (9003),已停止送出;請校正這台電腦的時鐘與時區後重新執行即可續傳",
 			"TMS kept refusing the requests' timestamp (9003), so sending stopped; set this computer's clock and time zone right, then run again to resume")
+	case errors.As(err, &refusedErr) && probe.Hint(refusedErr.Code, refusedErr.Message, m.lang) != "":
+		return m.pick("TMS 連續以 %s 拒絕請求本身,已停止送出 (%s);改好後重新執行即可續傳",
+			"TMS kept refusing the requests themselves with %s, so sending stopped (%s); then run again to resume",
+			strings.TrimSpace(refusedErr.Code+" "+refusedErr.Message), probe.Hint(refusedErr.Code, refusedErr.Message, m.lang))
 	case errors.Is(err, ErrTMSRefuses):
 		return m.pick("TMS 連續拒絕請求本身,已停止送出;確認金鑰、pno、ProNum 與簽章方式後重新執行即可續傳",
 			"TMS kept refusing the requests themselves, so sending stopped; check the key, pno, ProNum and signing recipe, then run again to resume")

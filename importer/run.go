@@ -218,6 +218,7 @@ type run struct {
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int
+	refusals               refusals // rows TMS refused for the request itself
 }
 
 func newRun(j *Job, opts Options) (*run, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
@@ -243,8 +244,22 @@ func (r *run) resultOf(it *item, o tms.Outcome) Result {
 		if res.Message == "" {
 			res.Message = msg.serverError(o.Response.ErrorCode)
 		}
+		// A refusal of the request itself is about the settings, not
+		// the row: say which, after TMS's own words.
+		if hint := probe.Hint(o.Response.ErrorCode, o.Response.ErrorMessage, msg.lang); hint != "" {
+			res.Message += hintSep + hint
+		}
 	}
 	return res
+}
+
+// hintSep joins TMS's message and the setting it points at.
+const hintSep = " → "
+
+// tmsSaid is TMS's own message of a result, without the hint.
+func tmsSaid(message string) string {
+	said, _, _ := strings.Cut(message, hintSep)
+	return said
 }
 
 // errLedger and errResults mark a run stopped by its own records.
@@ -302,7 +317,7 @@ func errorKeys(it *item) []string {
 		}
 		return keys
 	case StatusFailed:
-		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(it.res.Message))}
+		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(tmsSaid(it.res.Message)))}
 	case StatusUnknown:
 		return []string{"UNKNOWN"}
 	}

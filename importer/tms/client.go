@@ -80,6 +80,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives warnings and debug lines; nil discards them.
 	Logger *slog.Logger
+	// Trace, when set, records every request and answer (NewTracer), the
+	// key and the signature redacted.
+	Trace *Tracer
 }
 
 // String prints the Config with the key redacted.
@@ -121,7 +124,7 @@ type Client struct {
 	pno     string
 	proNum  string
 	recipe  Recipe
-	sign    func(ts string, body []byte) string // holds the key in a closure so formatting a Client cannot print it
+	sign    func(r Recipe, ts string, body []byte) string // holds the key in a closure so formatting a Client cannot print it
 	redact  func(string) string
 	keyLen  int
 	hc      *http.Client
@@ -178,10 +181,13 @@ func New(cfg Config) (*Client, error) {
 		c.now = time.Now
 	}
 	key, pno := cfg.Key, cfg.PNO
-	c.sign = func(ts string, body []byte) string { return recipe.Sign(key, pno, ts, body) }
+	c.sign = func(r Recipe, ts string, body []byte) string { return r.Sign(key, pno, ts, body) }
 	c.redact = redactor(key)
 	if c.hc, err = httpClient(cfg); err != nil {
 		return nil, err
+	}
+	if cfg.Trace != nil {
+		c.hc.Transport = cfg.Trace.wrap(c.hc.Transport, c.redact)
 	}
 	if cfg.InsecureSkipVerify {
 		logger.Warn("TLS certificate verification is OFF: anyone between here and the server can read the customer data and the request signatures", "host", u.Host)
@@ -321,7 +327,7 @@ func (c *Client) Do(ctx context.Context, path string, body []byte) (Response, er
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	resp, date, err := c.attempt(ctx, path, body)
+	resp, date, err := c.attempt(ctx, path, body, c.recipe, time.Duration(c.offset.Load()))
 	if err == nil && resp.Status == "E" && resp.ErrorCode == CodeTimestampExpired {
 		c.skewOnce.Do(func() { c.warnSkew(date) })
 		// Sign from the server's clock from now on: an office PC whose
@@ -329,7 +335,7 @@ func (c *Client) Do(ctx context.Context, path string, body []byte) (Response, er
 		if t, perr := http.ParseTime(date); perr == nil {
 			c.offset.Store(int64(t.Sub(c.now())))
 		}
-		resp, _, err = c.attempt(ctx, path, body)
+		resp, _, err = c.attempt(ctx, path, body, c.recipe, time.Duration(c.offset.Load()))
 	}
 	return resp, err
 }
@@ -352,9 +358,10 @@ func (c *Client) warnSkew(date string) {
 		"local_time", now.UTC().Format(time.RFC3339), "server_time", t.UTC().Format(time.RFC3339), "skew_seconds", int64(skew/time.Second))
 }
 
-// attempt sends body to path once, signed with the current time. It
-// returns the decoded answer and the server's Date header.
-func (c *Client) attempt(parent context.Context, path string, body []byte) (Response, string, error) {
+// attempt sends body to path once, signed with recipe and the current
+// time plus offset. It returns the decoded answer and the server's Date
+// header.
+func (c *Client) attempt(parent context.Context, path string, body []byte, recipe Recipe, offset time.Duration) (Response, string, error) {
 	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 	var gotConn, wrote atomic.Bool
@@ -367,11 +374,11 @@ func (c *Client) attempt(parent context.Context, path string, body []byte) (Resp
 	if err != nil {
 		return Response{}, "", &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot build the request: %w", err)}
 	}
-	ts := strconv.FormatInt(c.now().Add(time.Duration(c.offset.Load())).Unix(), 10)
+	ts := strconv.FormatInt(c.now().Add(offset).Unix(), 10)
 	// Set directly so the names go out spelled as in the specification.
 	req.Header["api-pno"] = []string{c.pno}
 	req.Header["api-timestamp"] = []string{ts}
-	req.Header["api-ClientSign"] = []string{c.sign(ts, body)}
+	req.Header["api-ClientSign"] = []string{c.sign(recipe, ts, body)}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "custimport")

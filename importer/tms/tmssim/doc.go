@@ -16,6 +16,12 @@
 //
 //   - POST /Cust/Add — the API (path matched case-insensitively, as IIS does);
 //     other methods get 405.
+//   - POST /Product/QueryList — the read-only query a connection test
+//     sends: {"ICODES": [...]} answered with Status, ErrorCode,
+//     ErrorMessage and Data, the products of Config.Products asked for
+//     (none by default). The same header, timestamp and signature checks
+//     and faults as /Cust/Add; it stores nothing and counts in
+//     Stats.Queries, not Stats.Requests.
 //   - GET /_sim/customers — the store as a JSON array of Main records, each
 //     with its CCODE, sorted by CCODE.
 //   - GET /_sim/stats — request counters (see [Stats]).

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -60,6 +62,9 @@ func failErr(io IO, lang string, err error) int {
 
 // explanation returns what to do about err, or "".
 func explanation(err error, lang string) string {
+	if hint := refusedExplanation(err, lang); hint != "" {
+		return hint
+	}
 	for _, e := range explanations {
 		if errors.Is(err, e.err) {
 			if lang == "en" {
@@ -69,4 +74,23 @@ func explanation(err error, lang string) string {
 		}
 	}
 	return ""
+}
+
+// refusedExplanation names the settings, and where they are set, of a
+// run TMS stopped by refusing its requests with a code known to point at
+// a setting; "" for any other error.
+func refusedExplanation(err error, lang string) string {
+	var re *importer.RefusedError
+	if !errors.As(err, &re) || errors.Is(err, importer.ErrTimestampRefused) {
+		return ""
+	}
+	v, ok := probe.Refusal(re.Code, re.Message)
+	if !ok {
+		return ""
+	}
+	s := ot(lang, "refused", strings.TrimSpace(re.Code+" "+re.Message), v.CheckLine(lang, settingWhere(lang)))
+	if v.Code == probe.Signature {
+		s += ot(lang, "refusedFind")
+	}
+	return s + ot(lang, "refusedEnd")
 }

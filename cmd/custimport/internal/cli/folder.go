@@ -12,6 +12,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/tms"
 )
 
 // runFolder imports every *.csv and *.xlsx file of a folder (the folder
@@ -45,8 +46,10 @@ type folderSummary struct {
 	Files    []folderFile  `json:"files"`
 	Skipped  []string      `json:"skipped,omitempty"` // results files found in the folder
 	Ignored  []ignoredFile `json:"ignored,omitempty"` // other files not imported, and why
-	ExitCode int           `json:"exit_code"`
-	Error    string        `json:"error,omitempty"`
+	// Connection is the connection test made before the first row.
+	Connection *verdictRecord `json:"connection,omitempty"`
+	ExitCode   int            `json:"exit_code"`
+	Error      string         `json:"error,omitempty"`
 }
 
 // ignoredFile is a file of the folder that was not imported.
@@ -96,6 +99,9 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 			tellFolderEvent(io, s.Lang, dir, ev)
 		},
 	}
+	if stop := connectionFirst(ctx, io, s, dir, base, fs); stop {
+		return ExitCantRun
+	}
 	res, err := inbox.Run(ctx, opts)
 	fs.Skipped = res.Skipped
 	for _, ig := range res.Ignored {
@@ -127,6 +133,27 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		fs.Files = append(fs.Files, ff)
 	}
 	return worst
+}
+
+// connectionFirst tests the connection once before a folder run that
+// sends, when the folder holds files to import, and records the verdict
+// in the folder's summary. It returns whether the run must stop with
+// nothing sent.
+func connectionFirst(ctx context.Context, io IO, s settings, dir string, base importer.Options, fs *folderSummary) bool {
+	sender, ok := base.Sender.(*tms.Sender)
+	if base.DryRun || !ok || sender.Client == nil || ctx.Err() != nil {
+		return false // nothing to send with, or interrupted: the run says so
+	}
+	if list, err := inbox.List(dir, nil); err != nil || len(list.Inputs) == 0 {
+		return false // nothing to send (inbox.Run reports a folder it cannot read)
+	}
+	v, stop := precheck(ctx, io, s, sender.Client, base.Logger)
+	rec := newVerdictRecord(v, s.Lang)
+	fs.Connection = &rec
+	if stop {
+		fs.Error = "connection test: " + v.Text("en")
+	}
+	return stop
 }
 
 // fileRun is how the CLI's run of one file of the folder ended.

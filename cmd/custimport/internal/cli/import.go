@@ -49,6 +49,10 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	resendUnknown := fs.Bool("resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
 	resendAll := fs.Bool("resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
 	onlyFailed := fs.Bool("only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
+	var traceHTTP *string
+	if !check {
+		traceHTTP = fs.String("trace-http", "", "write every request to TMS and its answer to `FILE` (JSON lines, mode 600; key and signature redacted, bodies cut at 4 KB), for the vendor's support")
+	}
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -94,6 +98,17 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = *resendUnknown, *resendAll, *onlyFailed
 
 	if !opts.DryRun {
+		if traceHTTP != nil {
+			if sameFile(*traceHTTP, pos[0]) {
+				return fail(io, "--trace-http %s is the input: name another file", *traceHTTP)
+			}
+			tr, closeTrace, err := openTrace(io, *traceHTTP, s.Lang)
+			if err != nil {
+				return fail(io, "%v", err)
+			}
+			defer closeTrace()
+			s.trace = tr
+		}
 		if err := attachSender(s, io, log, &opts); err != nil {
 			return fail(io, "%v", err)
 		}

@@ -58,6 +58,8 @@ type settings struct {
 	// keyFileFlag: --key-file was given on the command line, so it wins
 	// over TMS_API_KEY; a key_file from the config file does not.
 	keyFileFlag bool
+	// trace records the run's requests (--trace-http); nil: none.
+	trace *tms.Tracer
 }
 
 func defaultSettings() settings {
@@ -242,6 +244,7 @@ func (s settings) connection(io IO, log *slog.Logger) connect.Settings {
 		URL: s.URL, PNO: s.PNO, ProNum: s.ProNum, SignRecipe: s.SignRecipe,
 		Workers: s.Workers, Rate: s.Rate, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait, StopAfter: s.StopAfter,
 		AllowHTTP: s.AllowHTTP, Insecure: s.Insecure, StateDir: s.StateDir, Wait: s.Wait, NewLedger: s.NewLedger, Logger: log,
+		Trace: s.trace,
 	}
 	if io.HTTPClient != nil {
 		c.HTTPClient = io.HTTPClient()

@@ -22,6 +22,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 )
 
 // Settings say how to reach one TMS and how hard to push it.
@@ -51,6 +52,7 @@ type Settings struct {
 
 	HTTPClient *http.Client // nil: built from the settings
 	Logger     *slog.Logger // nil: no log
+	Trace      *tms.Tracer  // nil: requests are not traced
 }
 
 // Check validates the settings as the run that sends would, without a
@@ -90,12 +92,35 @@ func (s Settings) client(key string) (*tms.Client, error) {
 	c, err := tms.New(tms.Config{
 		BaseURL: s.URL, PNO: s.PNO, ProNum: s.ProNum, Key: key, Recipe: recipe,
 		HTTPClient: s.HTTPClient, Timeout: s.Timeout, AllowHTTP: s.AllowHTTP, InsecureSkipVerify: s.Insecure,
-		Logger: s.Logger,
+		Logger: s.Logger, Trace: s.Trace,
 	})
 	if errors.Is(err, tms.ErrInsecureURL) {
 		return nil, fmt.Errorf("%w (to send anyway, pass --allow-http or set allow_http: true in the config)", err)
 	}
 	return c, err
+}
+
+// errNoKey is the error of settings without a key where one is needed.
+var errNoKey = errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
+
+// Client builds the signed TMS client of the settings and their key: the
+// sender's (NewSending), or a connection test's.
+func (s Settings) Client() (*tms.Client, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	if s.Key == "" {
+		return nil, errNoKey
+	}
+	return s.client(s.Key)
+}
+
+// CheckOptions are a connection test's options for the settings: their
+// URL and recipe, and, for a test before a run, a send's retries
+// (attempts 0 means one request).
+func (s Settings) CheckOptions(attempts int) probe.Options {
+	recipe, _ := tms.ParseRecipe(s.SignRecipe) // Check has refused a bad one
+	return probe.Options{URL: s.URL, Recipe: recipe, Attempts: attempts, MaxRetryWait: s.MaxRetryWait}
 }
 
 // Sending is what a run that sends needs: the sender and its limiter.
@@ -110,10 +135,7 @@ func (s Settings) NewSending() (Sending, error) {
 	if err := s.Check(); err != nil {
 		return Sending{}, err
 	}
-	if s.Key == "" {
-		return Sending{}, errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
-	}
-	c, err := s.client(s.Key)
+	c, err := s.Client()
 	if err != nil {
 		return Sending{}, err
 	}

@@ -43,6 +43,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /replace", ss.findReplace)
 	mux.HandleFunc("POST /undo", ss.undoLast)
 	mux.HandleFunc("POST /settings", ss.settings)
+	mux.HandleFunc("POST /test-connection", ss.testConnection)
+	mux.HandleFunc("POST /apply-recipe", ss.applyRecipe)
 	mux.HandleFunc("POST /lang", ss.setLang)
 	mux.HandleFunc("POST /import", ss.importStart)
 	mux.HandleFunc("POST /pause", ss.control)
@@ -295,6 +297,20 @@ func (ss *session) settings(w http.ResponseWriter, r *http.Request) {
 		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")
 		return
 	}
+	ss.takeConnForm(r)
+	note := ss.t("connSaved")
+	if p := ss.connProblem(); p != "" {
+		note = ""
+	}
+	if ss.file != nil {
+		ss.check(r.Context()) // the ledger may know rows now
+	}
+	ss.render(w, http.StatusOK, "sections", ss.connProblem(), note)
+}
+
+// takeConnForm sets the connection from the form; the key field, when
+// filled, sets the key in memory. ss.mu is held.
+func (ss *session) takeConnForm(r *http.Request) {
 	c := ss.conn
 	c.URL = strings.TrimSpace(r.PostFormValue("url"))
 	c.PNO = strings.TrimSpace(r.PostFormValue("pno"))
@@ -304,14 +320,6 @@ func (ss *session) settings(w http.ResponseWriter, r *http.Request) {
 		c.Key = k
 	}
 	ss.conn = c
-	note := ss.t("connSaved")
-	if p := ss.connProblem(); p != "" {
-		note = ""
-	}
-	if ss.file != nil {
-		ss.check(r.Context()) // the ledger may know rows now
-	}
-	ss.render(w, http.StatusOK, "sections", ss.connProblem(), note)
 }
 
 func (ss *session) setLang(w http.ResponseWriter, r *http.Request) {

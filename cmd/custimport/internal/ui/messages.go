@@ -7,6 +7,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -62,6 +63,11 @@ var texts = map[string][2]string{
 	"keyOK":         {"金鑰已設定 ✓", "key set ✓"},
 	"keyNone":       {"尚未設定金鑰", "no key yet"},
 	"saveConn":      {"儲存連線設定", "Save connection"},
+	"testConn":      {"測試連線", "Test connection"},
+	"testConnHint":  {"送出一個唯讀的查詢 (不會建立任何資料),確認網址、公司代號、金鑰與簽章方式;簽章被拒時會逐一試用已知的簽章方式。", "Sends one read-only query (nothing is created) to check the URL, company, key and signing recipe; when the signature is refused, the known recipes are tried."},
+	"applyRecipe":   {"套用", "Apply"},
+	"recipeApplied": {"簽章方式已改為 %s。", "The signing recipe is now %s."},
+	"badRecipe":     {"這不是可用的簽章方式。", "That is not a usable signing recipe."},
 	"connSaved":     {"連線設定已儲存。", "Connection saved."},
 	"importN":       {"匯入 %d 筆", "Import %d rows"},
 	"importNone":    {"匯入", "Import"},
@@ -163,11 +169,14 @@ func fileMessage(lang string, err error) string {
 
 // importMessage says why an import could not start or ended early.
 func importMessage(lang string, err error) string {
+	var refused *importer.RefusedError
 	switch {
 	case errors.Is(err, ledger.ErrLocked):
 		return text(lang, "ledgerBusy")
 	case errors.Is(err, importer.ErrStoppedByUser):
 		return text(lang, "stoppedUser")
+	case errors.As(err, &refused) && probe.Hint(refused.Code, refused.Message, lang) != "":
+		return text(lang, "stoppedTMS") + " " + refused.Code + " " + refused.Message + " → " + probe.Hint(refused.Code, refused.Message, lang)
 	case errors.Is(err, importer.ErrTMSUnreachable), errors.Is(err, importer.ErrTMSRefuses):
 		return text(lang, "stoppedTMS")
 	}

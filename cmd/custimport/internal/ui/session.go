@@ -29,6 +29,8 @@ type session struct {
 	conn connect.Settings // Key lives here, in memory only
 	file *upload
 	imp  *importRun // the last import, nil before the first
+	// connTest is the last 「測試連線」, nil before the first.
+	connTest *connTest
 
 	page       int
 	errorsOnly bool

@@ -21,6 +21,7 @@ type view struct {
 	Status  string // #status
 	Grid    gridView
 	Conn    connView
+	Test    connTestView // the last 「測試連線」
 	Import  importView
 	// SkipHidden and ResendUnknown are the options of the check and the
 	// import (the command line's --skip-hidden and --resend-unknown).
@@ -111,6 +112,7 @@ type importView struct {
 	HasResults                     bool
 	Unknown                        int
 	Stopped                        string
+	Warnings                       []string // the summary's, once done: e.g. a setting TMS refused the rows for
 	Error                          string
 }
 
@@ -118,6 +120,7 @@ type importView struct {
 func (ss *session) view() *view {
 	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
+	v.Test = ss.connTestView()
 	for _, f := range mapping.Fields() {
 		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})
 	}
@@ -305,6 +308,7 @@ func (ss *session) importView() importView {
 		iv.ResultsName, iv.HasResults = s.OutName, s.HasResultFile
 		iv.Unknown = s.Counts[importer.StatusUnknown]
 		iv.Error = s.ErrMsg
+		iv.Warnings = s.Warnings
 		if s.StopErr != nil && s.Done {
 			iv.Stopped = ss.t("stopped", importMessage(ss.lang, s.StopErr))
 		}
