@@ -70,8 +70,8 @@ func TestAlwaysBusyEndsInMinutes(t *testing.T) {
 			t.Fatal(err)
 		}
 		took := time.Since(start)
-		t.Logf("took %v: %v, %d requests", took, sum.Counts, sim.Stats().Requests)
-		if took > 5*time.Minute {
+		t.Logf("took %v: %v, %d requests", took, sum.Counts, sim.Stats().Requests) // 4 to 5 minutes; 36 when every row was retried
+		if took > 8*time.Minute {
 			t.Errorf("the run took %v; an always-busy TMS must stop it in minutes", took)
 		}
 		if n := len(sim.Customers()); n != 0 {
