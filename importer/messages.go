@@ -337,3 +337,22 @@ func (m catalogMessages) wouldNotSend(settle, hold int) string {
 	return m.pick("依記錄檔 (ledger),匯入時 %d 列已在 TMS、不會再送出;%d 列會標為 UNKNOWN、不送出 (說明見 ImportWarnings)",
 		"by the ledger, the import would not send %d rows already in TMS, and would hold %d rows as UNKNOWN (see ImportWarnings)", settle, hold)
 }
+
+// StopText says in lang why sending stopped early (Summary.StopErr), in
+// the catalog's words: TMS's own code and message where it refused, never
+// Go or network error text. "" for a nil err.
+func StopText(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	m := messages(lang)
+	if be := (*BusyError)(nil); errors.As(err, &be) {
+		return m.pick("TMS 連續 %d 列回覆忙碌 (%s),已停止送出;稍後重新執行即可續傳",
+			"TMS answered busy for %d rows in a row (%s), so sending stopped; run again later to resume", be.Rows, be.Code)
+	}
+	if re := (*RefusedError)(nil); errors.As(err, &re) && !errors.Is(err, ErrTimestampRefused) {
+		return m.pick("TMS 連續 %d 列拒絕請求 (%s %s),已停止送出",
+			"TMS refused the requests of %d rows in a row (%s %s), so sending stopped", re.Rows, re.Code, clip(re.Message, 200))
+	}
+	return m.why(err)
+}

@@ -370,7 +370,7 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
 	}
 	if sum.Stopped != "" {
-		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
+		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopText(sum.StopErr, lang))
 		if hint := explanation(sum.StopErr, lang); hint != "" {
 			fmt.Fprintf(w, "  → %s\n", hint)
 		}
