@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -80,6 +81,17 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		case <-finished:
 		}
 	}()
+	// A row waiting for its turn when sending stops (TMS kept failing,
+	// the ledger) is NOT_SENT at once, not after the wait.
+	waits, endWaits := context.WithCancel(ctx)
+	defer endWaits()
+	go func() {
+		select {
+		case <-r.brake.stopping():
+			endWaits()
+		case <-finished:
+		}
+	}()
 	done := make(chan []*item, r.opts.Workers)
 	var g errgroup.Group
 	var readErr error
@@ -118,7 +130,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			workers.Go(func() error {
 				for it := range jobs {
 					if it.send {
-						it.res = r.sendRow(ctx, it)
+						it.res = r.sendRow(ctx, waits, it)
 					}
 					done <- []*item{it}
 				}
@@ -174,6 +186,11 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 	for finished := range done {
 		for _, it := range finished {
 			for _, it := range buf.add(it) {
+				if n, err := r.noteCode(it); err != nil {
+					r.log.Warn("the results of rows TMS gave the same code could not be amended", "line", it.rec.Line, "err", err)
+				} else {
+					r.sum.SharedCodes += n
+				}
 				if writeErr == nil {
 					if writeErr = r.writeRow(it); writeErr != nil {
 						// Nothing more is sent once its outcome cannot be written.
@@ -238,6 +255,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	if r.hidden > 0 {
 		sum.Warnings = append(sum.Warnings, r.msg.hiddenRows(r.hidden, r.opts.SkipHidden))
 	}
+	if sum.SharedCodes > 0 {
+		sum.Warnings = append(sum.Warnings, r.msg.sharedCodes(sum.SharedCodes))
+	}
 	for _, col := range r.unlabelled.sorted() {
 		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))
 	}
@@ -258,6 +278,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 		sum.Interrupted = true
 		sum.Stopped = err.Error()
 		sum.StopErr = err
+		if be := (*BusyError)(nil); errors.As(err, &be) {
+			sum.BusyWait = be.Wait
+		}
 	}
 	if err := r.writer.w.WriteSummary(summarySheet(*sum, r.msg)); err != nil {
 		return *sum, fmt.Errorf("writing %s: %w", r.out, err)

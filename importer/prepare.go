@@ -38,6 +38,8 @@ type item struct {
 	creation decide.Creation
 	decision decide.Decision
 	res      Result
+	// sharedPrior: TMS gave this create a code it gave an earlier run's.
+	sharedPrior bool
 }
 
 // preparer maps and validates rows, and recognises rows a results file

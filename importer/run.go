@@ -240,8 +240,9 @@ type run struct {
 	brake      *halt
 	runID      int64
 	closers    []func()
-	unlabelled columnSet // columns with data under no header text
-	hidden     int       // hidden rows read (or left out, with SkipHidden)
+	unlabelled columnSet   // columns with data under no header text
+	codes      sharedCodes // the codes TMS gave this run's creates (the writer's)
+	hidden     int         // hidden rows read (or left out, with SkipHidden)
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int
@@ -293,7 +294,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	if limit == 0 {
 		limit = DefaultMaxConsecutiveFailures
 	}
-	r.brake = &halt{trip: breaker{limit: limit}, onStop: r.stopped}
+	r.brake = newHalt(limit, r.stopped)
 	return r, nil
 }
 

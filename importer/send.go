@@ -85,8 +85,9 @@ func (r *run) applyDecision(it *item) {
 // sendRow is the send contract, in order: wait while paused and for the
 // rate limit, claim the row in the ledger (a create is on disk before its
 // request leaves), send, record the outcome. A ledger that cannot record
-// stops the run: nothing is sent without its record.
-func (r *run) sendRow(ctx context.Context, it *item) Result {
+// stops the run: nothing is sent without its record. ctx ends when the
+// run is stopped; waits ends with it, or when sending stops.
+func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
 	line, warns := it.rec.Line, it.res.Warnings
 	notSent := func(msg string) Result {
 		return Result{Line: line, Status: StatusNotSent, Message: msg, Warnings: warns}
@@ -94,7 +95,10 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 	if err := r.brake.reason(); err != nil {
 		return notSent(r.msg.notSent(err))
 	}
-	if r.job.gate.wait(ctx) != nil || r.opts.Sender.Ready(ctx) != nil {
+	if r.job.gate.wait(waits) != nil || r.opts.Sender.Ready(waits) != nil {
+		if err := r.brake.reason(); err != nil {
+			return notSent(r.msg.notSent(err))
+		}
 		return notSent(r.msg.interrupted())
 	}
 	if err := r.brake.reason(); err != nil {
@@ -117,6 +121,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		},
 	})
 	res := r.resultOf(it, o)
+	it.sharedPrior = r.earlierCreates(ctx, it, &res)
 	if o.Err != nil {
 		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
 	}
@@ -126,7 +131,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		r.log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
 		r.brake.stop(err)
 	}
-	r.brake.observe(a, res)
+	r.brake.observe(a, res, busyWait(o))
 	return res
 }
 
@@ -246,14 +251,19 @@ var (
 	errResults = errors.New("the results file could not be written")
 )
 
-// Local error codes of rows that got no answer from TMS.
+// Local error codes of rows that got no answer from TMS, or none that
+// can be trusted.
 const (
-	codeNetwork = "NETWORK"
-	codeTimeout = "TIMEOUT"
+	codeNetwork   = "NETWORK"
+	codeTimeout   = "TIMEOUT"
+	codeAmbiguous = "AMBIGUOUS" // an answer that reads both as a success and as a failure
 )
 
 // localErrorCode names failures that have no server ErrorCode.
 func localErrorCode(err error) string {
+	if tms.Kind(err) == tms.KindAmbiguousAnswer {
+		return codeAmbiguous
+	}
 	var te *tms.Error
 	if errors.As(err, &te) && te.HTTPStatus != 0 {
 		return "HTTP" + itoa(te.HTTPStatus)

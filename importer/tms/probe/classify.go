@@ -151,7 +151,7 @@ func failure(err error, status int) (Code, []Setting) {
 		c = Redirect
 	case kind == tms.KindBusy:
 		c = Busy
-	case kind == tms.KindBadAnswer:
+	case kind == tms.KindBadAnswer, kind == tms.KindAmbiguousAnswer:
 		c = BadAnswer
 	case status == http.StatusNotFound || status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented:
 		c = NotFound

@@ -75,6 +75,7 @@ func TestFailure(t *testing.T) {
 		{"server error", &tms.Error{Kind: tms.KindHTTP, HTTPStatus: 500}, HTTPStatus, Stop},
 		{"bad request", &tms.Error{Kind: tms.KindHTTP, HTTPStatus: 400}, HTTPStatus, Warn},
 		{"html", &tms.Error{Kind: tms.KindBadAnswer, HTTPStatus: 200, Err: tms.ErrBadResponse}, BadAnswer, Warn},
+		{"an answer that reads both ways", &tms.Error{Class: tms.Ambiguous, Kind: tms.KindAmbiguousAnswer, HTTPStatus: 200, Err: tms.ErrAmbiguousResponse}, BadAnswer, Warn},
 		{"cancelled", &tms.Error{Kind: tms.KindStopped}, Cancelled, Stop},
 		{"other", errors.New("something"), Failed, Stop},
 	}

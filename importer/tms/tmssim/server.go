@@ -68,6 +68,19 @@ type Config struct {
 	// ceil(RateLimit)); above it the answer is 429 with Retry-After
 	// (whole seconds, at least 1) and nothing is stored.
 	RateLimit float64
+	// RedirectRate is the probability of HTTP 303 See Other AFTER
+	// processing (POST-redirect-GET, a login proxy): the change is stored
+	// but the client sees a redirect.
+	RedirectRate float64
+	// DuplicateKeyRate is the probability of an answer that names Status
+	// twice, AFTER processing: the usual answer, then "status" again with
+	// the opposite value. A reader that keeps the last key reads the
+	// opposite of what happened.
+	DuplicateKeyRate float64
+	// AlwaysBusy, when > 0, answers every request HTTP 429 with this
+	// Retry-After (whole seconds, at least 1) BEFORE processing: nothing
+	// is ever stored.
+	AlwaysBusy time.Duration
 	// Seed seeds the generator of the random faults (0 is a seed too).
 	Seed int64
 	// StatePath, when not empty, is a JSON file the store is loaded from at
@@ -108,10 +121,12 @@ type Stats struct {
 	Failed         int64 // HTTP 500 after processing (FailRate)
 	Rejected       int64 // HTTP 503 before processing (RejectRate)
 	Resets         int64 // connections dropped after processing (ResetRate)
-	RateLimited    int64 // HTTP 429
+	RateLimited    int64 // HTTP 429 (RateLimit or AlwaysBusy)
+	Redirected     int64 // HTTP 303 after processing (RedirectRate)
+	DuplicateKeys  int64 // answers naming Status twice (DuplicateKeyRate)
 	// Queries counts POST /Product/QueryList received. Of the counters
-	// above only the faults' (Failed, Rejected, Resets, RateLimited)
-	// count queries too.
+	// above only the faults' (Failed, Rejected, Resets, RateLimited,
+	// Redirected, DuplicateKeys) count queries too.
 	Queries int64
 }
 
@@ -132,7 +147,7 @@ type Server struct {
 	lim limiter
 
 	stats struct {
-		requests, added, updated, business, failed, rejected, resets, limited, queries atomic.Int64
+		requests, added, updated, business, failed, rejected, resets, limited, redirected, dupKeys, queries atomic.Int64
 	}
 
 	stop      chan struct{}
@@ -155,10 +170,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tmssim: %w", err)
 	}
-	for _, r := range []float64{cfg.FailRate, cfg.RejectRate, cfg.ResetRate, cfg.RateLimit} {
+	for _, r := range []float64{cfg.FailRate, cfg.RejectRate, cfg.ResetRate, cfg.RateLimit, cfg.RedirectRate, cfg.DuplicateKeyRate} {
 		if math.IsNaN(r) || r < 0 {
 			return nil, fmt.Errorf("tmssim: fault rates must be >= 0, got %v", r)
 		}
+	}
+	if cfg.AlwaysBusy < 0 {
+		return nil, fmt.Errorf("tmssim: AlwaysBusy must be >= 0, got %v", cfg.AlwaysBusy)
 	}
 	s := &Server{
 		cfg:    cfg,
@@ -245,6 +263,8 @@ func (s *Server) Stats() Stats {
 		Rejected:       s.stats.rejected.Load(),
 		Resets:         s.stats.resets.Load(),
 		RateLimited:    s.stats.limited.Load(),
+		Redirected:     s.stats.redirected.Load(),
+		DuplicateKeys:  s.stats.dupKeys.Load(),
 		Queries:        s.stats.queries.Load(),
 	}
 }
@@ -378,13 +398,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h func(http.Respo
 			return
 		}
 	}
+	if s.cfg.AlwaysBusy > 0 {
+		fault, status = "always busy", http.StatusTooManyRequests
+		s.tooMany(w, s.cfg.AlwaysBusy)
+		return
+	}
 	if s.cfg.RateLimit > 0 {
 		if wait, allowed := s.lim.take(s.now()); !allowed {
-			s.stats.limited.Add(1)
 			fault, status = "rate limited", http.StatusTooManyRequests
-			secs := max(1, int(math.Ceil(wait.Seconds())))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeText(w, status, "<html><body><h1>429 Too Many Requests</h1></body></html>")
+			s.tooMany(w, wait)
 			return
 		}
 	}
@@ -409,7 +431,41 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h func(http.Respo
 		writeText(w, status, "<html><body><h1>500 - Internal server error.</h1></body></html>")
 		return
 	}
+	if s.chance(s.cfg.RedirectRate) {
+		s.stats.redirected.Add(1)
+		fault, status = "redirect 303", http.StatusSeeOther
+		w.Header().Set("Location", "/Cust/List")
+		writeText(w, status, "<html><body>See <a href=\"/Cust/List\">the list</a>.</body></html>")
+		return
+	}
+	if s.chance(s.cfg.DuplicateKeyRate) {
+		s.stats.dupKeys.Add(1)
+		fault = "duplicate key"
+		writeDuplicateKey(w, status, body, resp.Status)
+		return
+	}
 	writeJSON(w, status, body)
+}
+
+// tooMany answers HTTP 429 asking to wait d (whole seconds, at least 1);
+// nothing is processed.
+func (s *Server) tooMany(w http.ResponseWriter, d time.Duration) {
+	s.stats.limited.Add(1)
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
+	writeText(w, http.StatusTooManyRequests, "<html><body><h1>429 Too Many Requests</h1></body></html>")
+}
+
+// writeDuplicateKey writes body (a JSON object whose Status is
+// answered), then names Status again (in lower case) with the opposite
+// value: {"Status":"S",…,"status":"E"}.
+func writeDuplicateKey(w http.ResponseWriter, status int, body any, answered string) {
+	b, _ := json.Marshal(body)
+	other := map[string]string{"S": "E", "E": "S"}[answered]
+	b = append(b[:len(b)-1], `,"status":"`+other+`"}`...)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
 }
 
 // reset drops the connection without an answer: a TCP reset when the

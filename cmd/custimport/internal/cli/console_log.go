@@ -108,6 +108,21 @@ var logTexts = map[string]logText{
 	"TLS certificate verification is OFF: anyone between here and the server can read the customer data and the request signatures": {
 		"未驗證 {host} 的 TLS 憑證:網路上的任何人都可能讀取客戶資料與簽章 (僅限測試用伺服器)",
 		"TLS certificate verification is OFF for {host}: anyone between here and the server can read the customer data and the signatures"},
+	"TMS answered ambiguously: the answer can be read as a success and as a failure": {
+		"TMS 的回覆自相矛盾 (HTTP {http_status}),無法判斷結果;原始回覆記在 --verbose 或 JSON 日誌",
+		"TMS's answer (HTTP {http_status}) reads both as a success and as a failure; the raw answer is in the --verbose or JSON log"},
+	"TMS gave a new customer a code it gave an earlier create": {
+		"第 {line} 列:TMS 給的客戶代號 {code} 先前已給過另一位新客戶",
+		"row {line}: TMS gave customer code {code}, which it gave an earlier new customer"},
+	"TMS gave one code to several new customers of this run": {
+		"第 {line} 列:TMS 把客戶代號 {code} 給了本次匯入的多位新客戶 (第 {rows} 列)",
+		"row {line}: TMS gave customer code {code} to several new customers of this run (rows {rows})"},
+	"reading the ledger for creates with the same code": {
+		"第 {line} 列:無法從記錄檔 (ledger) 查詢客戶代號 {code} 是否給過別的客戶",
+		"row {line}: the ledger could not tell whether code {code} was given to another customer"},
+	"the results of rows TMS gave the same code could not be amended": {
+		"第 {line} 列:無法在結果檔中補上同一客戶代號的警告",
+		"row {line}: the warnings of rows TMS gave the same code could not be added to the results"},
 	"progress": {
 		"進度 {rows}/{total} 列,每秒 {rows_per_sec} 列,未成功 {not_ok} 列,預計還要 {eta}",
 		"progress {rows}/{total} rows, {rows_per_sec} rows/s, {not_ok} not OK, {eta} to go"},
@@ -115,16 +130,17 @@ var logTexts = map[string]logText{
 
 // kindTexts name a failure kind (tms.FailureKind's String) for people.
 var kindTexts = map[string]logText{
-	"timeout":    {"逾時", "timed out"},
-	"reset":      {"連線中斷", "connection broken"},
-	"refused":    {"無法連上 TMS", "could not reach TMS"},
-	"busy":       {"TMS 忙碌中", "TMS busy"},
-	"http":       {"HTTP 錯誤", "HTTP error"},
-	"tls":        {"憑證或 TLS 錯誤", "certificate or TLS error"},
-	"bad-answer": {"回覆格式不對", "answer not in the specified format"},
-	"redirect":   {"TMS 回覆轉址", "TMS redirected"},
-	"stopped":    {"已停止", "stopped"},
-	"other":      {"其他錯誤", "other error"},
+	"timeout":          {"逾時", "timed out"},
+	"reset":            {"連線中斷", "connection broken"},
+	"refused":          {"無法連上 TMS", "could not reach TMS"},
+	"busy":             {"TMS 忙碌中", "TMS busy"},
+	"http":             {"HTTP 錯誤", "HTTP error"},
+	"tls":              {"憑證或 TLS 錯誤", "certificate or TLS error"},
+	"bad-answer":       {"回覆格式不對", "answer not in the specified format"},
+	"redirect":         {"TMS 回覆轉址", "TMS redirected"},
+	"ambiguous-answer": {"回覆自相矛盾", "answer contradicts itself"},
+	"stopped":          {"已停止", "stopped"},
+	"other":            {"其他錯誤", "other error"},
 }
 
 // clockPrefix starts the clock warnings of the TMS client, whose message

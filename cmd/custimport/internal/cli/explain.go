@@ -48,6 +48,7 @@ var explanations = []struct {
 	{importer.ErrNoEarlierRun, "--only-failed 找不到此檔先前的匯入紀錄:請改匯入上次的結果檔,或拿掉 --only-failed。", "--only-failed found no earlier run of this file: import the last results file instead, or leave out --only-failed."},
 	{importer.ErrTimestampRefused, "TMS 拒絕了請求的時間戳記 (9003):這台電腦的時鐘或時區不準。請校正時間 (Windows:設定 → 時間與語言 → 立即同步),然後重新執行同一指令即可續傳。", "TMS refuses the requests' timestamp (9003): this computer's clock or time zone is off. Set the time right (Windows: Settings → Time & language → Sync now), then run the same command again to resume."},
 	{importer.ErrTMSRefuses, "TMS 拒絕了每一筆請求本身:請確認 TMS_API_KEY、TMS_PNO、TMS_PRONUM 與簽章方式 (--sign-recipe,需向 TMS 確認),修正後重新執行同一指令即可續傳。", "TMS refuses the requests themselves: check TMS_API_KEY, TMS_PNO, TMS_PRONUM and the signing recipe (--sign-recipe, to confirm with TMS); then run the same command again to resume."},
+	{importer.ErrTMSBusy, "TMS 一直回覆「忙碌」(HTTP 429/503):請依 TMS 要求的等待時間稍後再重新執行同一指令即可續傳;若一直如此,請聯絡 TMS 管理者。", "TMS keeps answering busy (HTTP 429/503): run the same command again after the wait TMS asked for to resume; if it stays busy, call whoever runs TMS."},
 	{importer.ErrTMSUnreachable, "TMS 沒有回應:請確認網址、網路與 TMS 是否正常;修正後重新執行同一指令即可續傳。", "TMS does not answer: check the URL, the network and TMS; then run the same command again to resume."},
 }
 

@@ -438,9 +438,12 @@ func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
 		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
 	}
 	if sum.Stopped != "" {
-		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
+		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopText(sum.StopErr, lang))
 		if hint := explanation(sum.StopErr, lang); hint != "" {
 			fmt.Fprintf(w, "  → %s\n", hint)
+		}
+		if sum.BusyWait > 0 {
+			fmt.Fprintf(w, "  %s %s\n", label("TMS 一直回覆「忙碌」,要求等待", "TMS kept answering busy and asked to wait"), importer.WaitText(sum.BusyWait, lang))
 		}
 	}
 	switch {
@@ -481,6 +484,8 @@ type summaryJSON struct {
 	RateSettled float64        `json:"rate_settled,omitempty"`
 	Interrupted bool           `json:"interrupted"`
 	Stopped     string         `json:"stopped,omitempty"`
+	BusyWaitSec float64        `json:"busy_wait_seconds,omitempty"`
+	SharedCodes int            `json:"shared_code_rows,omitempty"`
 	Previously  int            `json:"previously_imported"`
 	Unchanged   int            `json:"unchanged"`
 	WillCreate  int            `json:"will_create"`
@@ -521,6 +526,7 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
 		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
+		BusyWaitSec: sum.BusyWait.Seconds(), SharedCodes: sum.SharedCodes,
 	}
 	out.WillCreate, out.MayCreate = sum.WillCreate, sum.MayCreate
 	if e := sum.Existing; e != nil {

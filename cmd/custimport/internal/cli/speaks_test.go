@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -87,6 +88,18 @@ func TestZhRunSpeaksChineseWhenTMSFails(t *testing.T) {
 			for i := range tb.rows {
 				speaksOnly(t, "the results", strings.Join(tb.rows[i], " | "))
 			}
+			// Many rows: sending stops after --stop-after rows with no
+			// answer, and the summary says why in Chinese too.
+			rows := [][]string{basicHeader}
+			for i := range 6 {
+				rows = append(rows, []string{fmt.Sprintf("S%03d", i), "甲", "1"})
+			}
+			many := writeFile(t, dir, "many.csv", csvBytes(t, rows...))
+			res = run(t, tmsEnv(tt.url), "import", "--lang", "zh", "--out", filepath.Join(dir, "many.out.csv"), "--timeout", "300ms", "--max-attempts", "1", "--stop-after", "2", many)
+			if !strings.Contains(res.stdout, "已停止送出") {
+				t.Errorf("sending did not stop after 2 rows with no answer:\n%s", res)
+			}
+			speaksOnly(t, "the terminal of a stopped run", res.stdout+res.stderr)
 			// --verbose keeps the raw errors for whoever investigates.
 			if tt.name == "TMS down (connection refused)" {
 				res := run(t, tmsEnv(tt.url), "import", "--lang", "zh", "--verbose", "--out", filepath.Join(dir, "v.csv"), "--max-attempts", "2", in)

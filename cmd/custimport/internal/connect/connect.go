@@ -204,6 +204,9 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("the ledger's folder: %w", err)
 	}
+	if err := adoptOldSpelling(ctx, dir, t); err != nil {
+		return nil, nil, err
+	}
 	// Ctrl-C ends a wait for the lock; with no wait, a run stopped at
 	// once still opens the ledger and writes every row's result.
 	lockCtx := ctx
@@ -224,6 +227,41 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 		return nil, nil, fmt.Errorf("%w\n  the ledger remembers which customers were created; custimport will not send without it. Move the file aside only if you are sure (then rows already imported are UNKNOWN or created again)", err)
 	}
 	return db, func() { db.Close(); unlock() }, nil
+}
+
+// adoptOldSpelling gives t the ledger an older custimport kept for it
+// under another spelling of its URL, one that NormalizeURL now reads as
+// t's (a port written 031401, which is 31401): the same TMS, whose
+// ledger must not be forgotten. Two such ledgers cannot be merged, so
+// they stop the run.
+func adoptOldSpelling(ctx context.Context, dir string, t ledger.Tenant) error {
+	if _, err := os.Stat(ledger.FilePath(dir, t)); err == nil {
+		return nil
+	}
+	others, err := ledger.Siblings(ctx, dir, t)
+	if err != nil {
+		return err
+	}
+	var old []ledger.Tenant
+	for _, o := range others {
+		if u, err := ledger.NormalizeURL(o.URL); err == nil && u == t.URL {
+			old = append(old, o)
+		}
+	}
+	switch {
+	case len(old) > 1:
+		return fmt.Errorf("%w: pno %s has ledgers for %s and %s, both %s: they cannot be merged; keep the one with the latest runs (custimport ledger runs) and move the other aside",
+			ErrOtherURL, t.PNO, old[0].URL, old[1].URL, t.URL)
+	case len(old) == 0:
+		return nil
+	}
+	if err := ledger.Move(ctx, dir, old[0], t); err != nil {
+		if _, serr := os.Stat(ledger.FilePath(dir, t)); serr == nil {
+			return nil // another run moved it first
+		}
+		return fmt.Errorf("taking over the ledger of %s for %s: %w", old[0].URL, t.URL, err)
+	}
+	return nil
 }
 
 // ErrOtherURL is returned when a run would start a new ledger for a
