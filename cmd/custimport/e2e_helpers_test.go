@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 func testMain(m *testing.M) int {
 	if !clitest.ProcessTests() {
 		fmt.Printf("the end-to-end suite runs with %s=1 (./test.sh sets it)\n", clitest.ProcessEnv)
-		return m.Run() // every test skips (requireBinary)
+		return 0 // none of them runs: each would need the binary and a simulator process
 	}
 	dir, err := os.MkdirTemp("", "custimport-e2e-")
 	if err != nil {

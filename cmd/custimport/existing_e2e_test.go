@@ -47,6 +47,7 @@ func startSeededSim(t *testing.T, dir string) (*clitest.Sim, string) {
 }
 
 func TestExistingCustomersNotCreatedAgain(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim, export := startSeededSim(t, dir)
@@ -118,6 +119,7 @@ func TestExistingCustomersNotCreatedAgain(t *testing.T) {
 // code 000001 became 1, a mobile 0922333444 became 922333444. Fed back, it
 // creates nothing new.
 func TestExcelRoundTripCreatesNothing(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim, export := startSeededSim(t, dir)
@@ -169,6 +171,7 @@ func TestExcelRoundTripCreatesNothing(t *testing.T) {
 // existing codes, new codes with and without 信用額度, lost-zero codes and
 // rows that match existing customers.
 func TestCheckAndImportAgreeWithExisting(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim, export := startSeededSim(t, dir)
