@@ -52,10 +52,13 @@ if [ "${CROSS:-1}" != "0" ]; then
 fi
 
 echo "== go test -race"
-# cmd/custimport/ui TestBrowser drives headless Chromium through the page
+# cmd/custimport/internal/ui TestBrowser drives headless Chromium through the page
 # (about 10 s, most of it starting the browser); it skips when no
 # chromium is installed, unless CI is set (.ci/run installs it).
-go test -race -count=1 ./...
+# The process-level suites (end-to-end over the built binary, bench/ smoke
+# and crash tests, the browser test) run only with this switch: a bare
+# `go test ./...` is the fast inner loop of unit tests.
+CUSTIMPORT_PROCESS_TESTS=1 go test -race -count=1 ./...
 
 # The Windows smoke test: custimport.exe under Wine does what a Windows user
 # does, against the simulator (.ci/wine/README.md). About a minute, plus

@@ -46,6 +46,7 @@ func checkOriginalColumns(t *testing.T, in, out sheet) {
 }
 
 func TestCheckSample(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
@@ -108,6 +109,7 @@ func TestCheckSample(t *testing.T) {
 }
 
 func TestCheckErrors(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers-with-errors.xlsx")
 	res := run(t, dir, baseEnv(t), "check", "customers-with-errors.xlsx")
@@ -224,6 +226,7 @@ func TestCheckErrors(t *testing.T) {
 }
 
 func TestCheckBig5CSV(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers-big5.csv")
 	res := run(t, dir, baseEnv(t), "check", "customers-big5.csv")
@@ -243,7 +246,7 @@ func TestCheckBig5CSV(t *testing.T) {
 	}
 	inPath := writeFile(t, t.TempDir(), "decoded.csv", "\ufeff"+string(utf8Text))
 	in := readResultsCSV(t, inPath)
-	out := readResultsCSV(t, filepath.Join(dir, "customers-big5.results.csv"))
+	out := readResults(t, filepath.Join(dir, "customers-big5.results.xlsx"))
 	if in.header[0] != "客戶代號" {
 		t.Fatalf("decoded header starts %q, want 客戶代號", in.header[0])
 	}
@@ -256,6 +259,7 @@ func TestCheckBig5CSV(t *testing.T) {
 }
 
 func TestImportSample(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
@@ -383,6 +387,7 @@ func TestImportSample(t *testing.T) {
 }
 
 func TestEditChangesOnlySentFields(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -419,6 +424,7 @@ func TestEditChangesOnlySentFields(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t, "--fail-rate", "0.2", "--reject-rate", "0.2", "--reset-rate", "0.1", "--rate-limit", "30", "--seed", "7")
@@ -427,14 +433,14 @@ func TestFaults(t *testing.T) {
 	_, rows := writeGenCSV(t, dir, "faults.csv", "F", n, blank)
 	args := []string{"import", "--workers", "4", "--rate", "50", "--timeout", "3s", "faults.csv"}
 
-	first := checkFaultRun(t, "first run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.csv"))
+	first := checkFaultRun(t, "first run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.xlsx"))
 	if first.count["OK"] < n/2 {
 		t.Errorf("only %d of %d rows OK: retries are not working", first.count["OK"], n)
 	}
 
 	// The second run resumes from the ledger: OK rows stay as they were,
 	// UNKNOWN creates are not resent, the others are sent again.
-	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.csv"))
+	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.xlsx"))
 	for i := range rows {
 		switch first.status[i] {
 		case "OK":
@@ -461,7 +467,7 @@ type faultRun struct {
 // never stored, and the exit code 1 exactly when a row is not OK.
 func checkFaultRun(t *testing.T, name string, sim *clitest.Sim, rows []genRow, res procResult, out string) faultRun {
 	t.Helper()
-	sh := readResultsCSV(t, out)
+	sh := readResults(t, out)
 	if len(sh.rows) != len(rows) {
 		t.Fatalf("%s: got %d result rows, want %d\n%s", name, len(sh.rows), len(rows), res)
 	}
@@ -535,6 +541,7 @@ func checkFaultRun(t *testing.T, name string, sim *clitest.Sim, rows []genRow, r
 }
 
 func TestDemo(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	samples := filepath.Join(dir, "samples")
@@ -569,6 +576,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestCannotRun(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	copyTestdata(t, dir, "empty.csv", "nomatch.csv", "dup-columns.csv", "ok.csv")
@@ -610,12 +618,13 @@ func TestCannotRun(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(filepath.Join(dir, "ok.results.csv")); err == nil {
-		t.Errorf("a run that could not start wrote ok.results.csv")
+	if _, err := os.Stat(filepath.Join(dir, "ok.results.xlsx")); err == nil {
+		t.Errorf("a run that could not start wrote ok.results.xlsx")
 	}
 }
 
 func TestKeyNeverShown(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t, "--reject-rate", "0.2", "--fail-rate", "0.1")
@@ -630,7 +639,7 @@ func TestKeyNeverShown(t *testing.T) {
 	}{
 		{"xlsx verbose json log", env, []string{"import", "--verbose", "--log-format", "json", "--rate", "500",
 			"--summary-json", "s1.json", "customers.xlsx"}, "customers.results.xlsx"},
-		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "mixed.csv"}, "mixed.results.csv"},
+		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "mixed.csv"}, "mixed.results.xlsx"},
 		{"key file", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum),
 			[]string{"import", "--key-file", "key.txt", "--verbose", "--summary-json", "s3.json", "--out", "k.csv", "mixed.csv"}, "k.csv"},
 		{"wrong key", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY=wrong-"+testKey),
@@ -689,6 +698,7 @@ func TestKeyNeverShown(t *testing.T) {
 }
 
 func TestFieldsAndTemplate(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	t.Run("fields", func(t *testing.T) {
@@ -779,6 +789,7 @@ func TestFieldsAndTemplate(t *testing.T) {
 }
 
 func TestOrderWithManyWorkers(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t, "--latency", "5ms", "--jitter", "5ms")
@@ -788,7 +799,7 @@ func TestOrderWithManyWorkers(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("got exit %d, want 0\n%s", res.code, res)
 	}
-	out := readResultsCSV(t, filepath.Join(dir, "order.results.csv"))
+	out := readResults(t, filepath.Join(dir, "order.results.xlsx"))
 	if len(out.rows) != n {
 		t.Fatalf("got %d rows, want %d", len(out.rows), n)
 	}
@@ -801,6 +812,7 @@ func TestOrderWithManyWorkers(t *testing.T) {
 }
 
 func TestInterrupt(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t, "--latency", "50ms")
@@ -823,7 +835,7 @@ func TestInterrupt(t *testing.T) {
 	if res.code != 1 {
 		t.Fatalf("got exit %d, want 1\n%s", res.code, res)
 	}
-	out := readResultsCSV(t, filepath.Join(dir, "big.results.csv"))
+	out := readResults(t, filepath.Join(dir, "big.results.xlsx"))
 	if len(out.rows) != n {
 		t.Fatalf("results have %d rows, want %d (every input row)", len(out.rows), n)
 	}
@@ -866,7 +878,7 @@ func TestInterrupt(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("resumed run: got exit %d, want 0\n%s", res.code, res)
 	}
-	again := readResultsCSV(t, filepath.Join(dir, "big.results.csv"))
+	again := readResults(t, filepath.Join(dir, "big.results.xlsx"))
 	if len(again.rows) != n {
 		t.Fatalf("resumed run: %d rows, want %d", len(again.rows), n)
 	}
@@ -893,6 +905,7 @@ func TestInterrupt(t *testing.T) {
 }
 
 func TestCheckDateCell(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	copyTestdata(t, dir, "dates.xlsx")

@@ -1,0 +1,614 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	stdio "io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/custimport/custimport/cmd/custimport/internal/progress"
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/existing"
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/mapping"
+)
+
+const importAbout = `Import customers from a CSV or XLSX file into TMS through /Cust/Add.
+Every row ends in the results file with ImportStatus OK, FAILED, INVALID,
+UNKNOWN or NOT_SENT (VALID/INVALID with --dry-run). The key comes from
+TMS_API_KEY or --key-file, never from a flag.`
+
+func runImport(ctx context.Context, io IO, args []string) int {
+	return importCommand(ctx, io, "import", args, false)
+}
+
+func runCheck(ctx context.Context, io IO, args []string) int {
+	return importCommand(ctx, io, "check", args, true)
+}
+
+// importCommand is import and check: check is import --dry-run. It
+// reads the flags and settings, runs, and (an import) sends the
+// notification the config asks for.
+func importCommand(ctx context.Context, io IO, name string, args []string, check bool) int {
+	about := importAbout
+	if check {
+		about = "Validate a CSV or XLSX file and write the results sheet; nothing is sent."
+	}
+	fs := newFlags(io, name, "FILE", about)
+	var flagged settings = defaultSettings()
+	flagged.register(fs, !check)
+	var f runFlags
+	dryRun := fs.Bool("dry-run", check, "validate and write the results; send nothing")
+	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
+	fs.BoolVar(&f.verbose, "verbose", false, "log every request at debug level")
+	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
+	fs.BoolVar(&f.resendAll, "resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
+	fs.BoolVar(&f.onlyFailed, "only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
+	if !check {
+		fs.StringVar(&f.traceHTTP, "trace-http", "", "write every request to TMS and its answer to `FILE` (JSON lines, mode 600; key and signature redacted, bodies cut at 4 KB), for the vendor's support")
+	}
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	f.dryRun = *dryRun
+	if check && !f.dryRun {
+		return fail(io, "check never sends anything: to send, use `custimport import`")
+	}
+	if len(pos) == 0 || (len(pos) > 1 && !check) {
+		fs.Usage()
+		return fail(io, "%s: want one input file, got %d", name, len(pos))
+	}
+	if len(pos) > 1 {
+		return checkEach(ctx, io, fs, pos)
+	}
+	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, f.verbose)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	if s.LogFormat == "json" { // set in the config file
+		io = jsonIO(io)
+		defer flushJSON(io)
+	}
+	if f.dryRun {
+		return runInput(ctx, io, s, log, pos[0], f, nil)
+	}
+	rep := newRunReport(io, s, pos[0])
+	code = runInput(ctx, io, s, log, pos[0], f, rep)
+	sendNotification(ctx, io, s, rep.report(io, s.Lang, code))
+	return code
+}
+
+// runFlags are the import's flags that are not settings.
+type runFlags struct {
+	dryRun, verbose                      bool
+	resendUnknown, resendAll, onlyFailed bool
+	traceHTTP                            string // --trace-http FILE ("" none)
+}
+
+// runInput imports (or checks) one file or folder. rep, when set, is
+// told what happened, for the notification.
+func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input string, f runFlags, rep *runReport) int {
+	opts, err := baseOptions(s, input)
+	if err != nil {
+		return rep.fail(io, s.Lang, err)
+	}
+	// An encrypted workbook's password: from the environment, else asked
+	// for on a terminal; never a flag (it would show in ps).
+	opts.Source.Password = io.Getenv("CUSTIMPORT_XLSX_PASSWORD")
+	if opts.Source.Password == "" && io.ReadPassword != nil && encrypted(input, opts.Source) {
+		pw, err := io.ReadPassword(fmt.Sprintf("Password of %s (密碼): ", filepath.Base(input)))
+		if err != nil {
+			return rep.fail(io, s.Lang, fmt.Errorf("reading the password: %w", err))
+		}
+		opts.Source.Password = pw
+	}
+	opts.DryRun = f.dryRun
+	opts.Logger = log
+	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = f.resendUnknown, f.resendAll, f.onlyFailed
+
+	if !opts.DryRun {
+		if f.traceHTTP != "" {
+			if sameFile(f.traceHTTP, input) {
+				return rep.fail(io, s.Lang, fmt.Errorf("--trace-http %s is the input: name another file", f.traceHTTP))
+			}
+			tr, closeTrace, err := openTrace(io, f.traceHTTP, s.Lang)
+			if err != nil {
+				return rep.fail(io, s.Lang, err)
+			}
+			defer closeTrace()
+			s.trace = tr
+		}
+		if err := attachSender(s, io, log, &opts); err != nil {
+			return rep.fail(io, s.Lang, err)
+		}
+	}
+	ctx, abort, release := withSignals(ctx, io)
+	defer release()
+	closeLedger, err := attachLedger(ctx, s, io, log, &opts)
+	if err != nil {
+		return rep.fail(io, s.Lang, err)
+	}
+	defer closeLedger()
+	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		exit, fs := runFolder(ctx, abort, io, s, input, opts)
+		rep.folder(fs)
+		return exit
+	}
+	exit, sum, err := runOne(ctx, abort, io, s, opts)
+	rep.file(opts, sum, exit, err)
+	return exit
+}
+
+// attachLedger opens the TMS's ledger for the run: locked for an import,
+// read-only (when there is one) for a check; and keeps its list of
+// existing customers the one existing_customers names (attachExisting).
+func attachLedger(ctx context.Context, s settings, io IO, log *slog.Logger, opts *importer.Options) (func(), error) {
+	c := s.connection(io, nil)
+	var db *ledger.DB
+	var closeDB func()
+	var err error
+	if opts.DryRun {
+		db, closeDB, err = c.PeekLedger(ctx, io.Getenv)
+	} else {
+		abs, _ := filepath.Abs(opts.Input)
+		db, closeDB, err = c.OpenLedger(ctx, io.Getenv, abs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if db != nil {
+		opts.Ledger = db
+	}
+	if err := attachExisting(ctx, s, db, log, opts); err != nil {
+		closeDB()
+		return nil, err
+	}
+	return closeDB, nil
+}
+
+// attachExisting keeps the list of existing customers the settings name
+// (existing_customers) current before a run: an import loads the file
+// into the ledger when it changed since it was loaded; a check, which
+// does not write the ledger (nor may have one), reads a changed file and
+// matches with it.
+func attachExisting(ctx context.Context, s settings, db *ledger.DB, log *slog.Logger, opts *importer.Options) error {
+	path := s.ExistingCustomers
+	if path == "" {
+		return nil
+	}
+	eo := existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20}, Mapping: opts.Mapping}
+	if !opts.DryRun {
+		rep, loaded, err := existing.Sync(ctx, db, path, eo)
+		if err != nil {
+			return fmt.Errorf("existing_customers %s: %w", path, err)
+		}
+		if loaded {
+			log.Info("loaded the list of existing customers into the ledger", "file", path, "customers", len(rep.List.Customers),
+				"as_of", rep.List.Info.AsOf.Format("2006-01-02"))
+		}
+		return nil
+	}
+	changed := true
+	if db != nil {
+		var err error
+		if changed, err = existing.Changed(ctx, db, path); err != nil {
+			return fmt.Errorf("existing_customers %s: %w", path, err)
+		}
+	}
+	if !changed {
+		return nil // the ledger's copy is the file's
+	}
+	rep, err := existing.Read(path, eo)
+	if err != nil {
+		return fmt.Errorf("existing_customers %s: %w", path, err)
+	}
+	opts.Existing = &rep.List
+	log.Info("read the list of existing customers (a check does not load it into the ledger; an import will)", "file", path,
+		"customers", len(rep.List.Customers))
+	return nil
+}
+
+// baseOptions turns settings into importer options for one input.
+func baseOptions(s settings, input string) (importer.Options, error) {
+	delim, err := s.delimiter()
+	if err != nil {
+		return importer.Options{}, err
+	}
+	budget, err := importer.ParseBudget(s.MaxInvalid)
+	if err != nil {
+		return importer.Options{}, fmt.Errorf("--max-invalid (max_invalid): %w", err)
+	}
+	opts := importer.Options{
+		Input:          input,
+		Out:            s.Out,
+		SkipHidden:     s.SkipHidden,
+		MaxInvalid:     budget,
+		UpdateExisting: s.UpdateExisting,
+		ExistingMaxAge: time.Duration(s.ExistingMaxAge),
+		ResultsFormat:  s.ResultsFormat,
+		Source:         source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
+		Validate: validate.Config{
+			Lang:       s.Lang,
+			LengthUnit: s.LengthUnit,
+			Mode:       s.Mode,
+		},
+	}
+	if s.ResultsDir != "" {
+		if err := isFolder(s.ResultsDir); err != nil {
+			return opts, fmt.Errorf("results_dir (--results-dir): %w", err)
+		}
+		if opts.Out == "" {
+			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOutAs(input, s.Sheet, s.ResultsFormat)))
+		}
+	}
+	if s.Mapping != "" {
+		m, err := mapping.LoadFile(s.Mapping)
+		if err != nil {
+			return opts, err
+		}
+		opts.Mapping = m
+	}
+	defaults := map[string]string{}
+	if opts.Mapping != nil {
+		for k, v := range opts.Mapping.Defaults {
+			defaults[k] = v
+		}
+		opts.Validate.DateFormats = opts.Mapping.DateFormats
+	}
+	for k, v := range s.defaults() {
+		f, ok := mapping.Lookup(k)
+		if !ok {
+			return opts, fmt.Errorf("config defaults: unknown field %q", k)
+		}
+		if _, fromMapping := defaults[f.Code]; !fromMapping {
+			defaults[f.Code] = v
+		}
+	}
+	if len(defaults) > 0 {
+		opts.Validate.Defaults = defaults
+	}
+	// The validator checks the language, the modes and every default
+	// against its field: a default TMS would refuse stops the run here,
+	// for config check as for the import, not row by row.
+	if _, err := validate.New(opts.Validate); err != nil {
+		return opts, err
+	}
+	return opts, nil
+}
+
+// isFolder reports why path is not an existing folder.
+func isFolder(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("the folder %s does not exist", path)
+	} else if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a folder", path)
+	}
+	return nil
+}
+
+// attachSender builds the sender (client, retries, rate limit) from
+// the settings and the key, and puts it into opts.
+func attachSender(s settings, io IO, log *slog.Logger, opts *importer.Options) error {
+	c := s.connection(io, log)
+	if err := c.Check(); err != nil {
+		return err
+	}
+	key, err := readKey(s, io.Getenv)
+	if err != nil {
+		return err
+	}
+	c.Key = key
+	sending, err := c.NewSending()
+	if err != nil {
+		return err
+	}
+	sending.Apply(c, opts)
+	return nil
+}
+
+// withSignals returns a context cancelled at the first interrupt (stop
+// taking rows) and one cancelled at the second (abort requests in flight).
+func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
+	if io.Signals == nil {
+		return ctx, ctx, func() {}
+	}
+	return io.Signals(ctx)
+}
+
+// runOne runs one import as a Job and reports it: a progress bar (or log
+// lines) from its events, then the summary. The end of ctx (the first
+// Ctrl-C) stops the job gracefully; the end of abort (the second) aborts
+// the requests in flight.
+func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
+	job := importer.NewJob(opts)
+	if !s.Quiet {
+		job.Subscribe(progress.New(io.Err, io.ErrIsTTY && s.LogFormat != "json", opts.Logger).Lang(s.Lang).Handle)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-abort.Done():
+			job.Abort()
+		case <-done:
+		}
+	}()
+	sum, err := job.Run(ctx)
+	exit := exitCode(sum, err)
+	var readErr *importer.ReadError
+	var tooMany *importer.TooManyInvalidError
+	// A read error part way, or too many INVALID rows: every row read is
+	// in the results, and the summary says what they are.
+	partial := errors.As(err, &readErr) || errors.As(err, &tooMany)
+	if err != nil && !partial {
+		failErr(io, s.Lang, err)
+	} else if s.LogFormat != "json" {
+		printSummary(io.Out, sum, s)
+	}
+	if s.LogFormat == "json" {
+		// One record per run, always (--quiet quiets only the human summary).
+		writeRunRecord(raw(io.Out), opts, sum, exit, err)
+	}
+	switch {
+	case readErr != nil:
+		failErr(io, s.Lang, readErr.Err)
+		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
+	case tooMany != nil:
+		failErr(io, s.Lang, err)
+	}
+	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
+	return exit, sum, err
+}
+
+// exitCode is the run's exit code: the importer's (the one the ledger
+// records for the run).
+func exitCode(sum importer.Summary, err error) int { return importer.ExitCode(sum, err) }
+
+// printSummary writes the human summary of a run.
+func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
+	lang := s.Lang
+	en := lang == "en"
+	label := func(zh, e string) string {
+		if en {
+			return e
+		}
+		return zh
+	}
+	mode := label("匯入", "import")
+	if sum.DryRun {
+		mode = label("檢查 (未送出任何資料)", "check (nothing sent)")
+	}
+	fmt.Fprintf(w, "%s: %s\n", label("模式", "Mode"), mode)
+	fmt.Fprintf(w, "%s: %s", label("輸入", "Input"), shown(sum.Input))
+	if sum.Sheet != "" {
+		fmt.Fprintf(w, " [%s]", sum.Sheet)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%s: %d", label("資料列", "Rows"), sum.Rows)
+	for _, st := range importer.Statuses {
+		if n := sum.Counts[st]; n > 0 {
+			fmt.Fprintf(w, "  %s %d", st, n)
+		}
+	}
+	fmt.Fprintln(w)
+	for i, k := range sum.ErrorRanking() {
+		if i == 10 {
+			fmt.Fprintf(w, "  … %d %s\n", len(sum.Errors)-10, label("種其他錯誤", "more kinds of error"))
+			break
+		}
+		fmt.Fprintf(w, "  %5d  %s\n", sum.Errors[k], k)
+	}
+	if len(sum.Examples) > 0 {
+		fmt.Fprintln(w, label("需處理的列 (前幾筆,完整內容見結果檔):", "Rows that need attention (the first few; all are in the results):"))
+		for _, r := range sum.Examples {
+			text := r.Message
+			if r.ErrorCode != "" {
+				text = r.ErrorCode + " " + text
+			}
+			where := fmt.Sprintf(label("第 %d 列", "row %d"), r.Line)
+			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, clipText(text, 160))
+		}
+	}
+	if sum.Existing != nil {
+		fmt.Fprintln(w, importer.ExistingLine(*sum.Existing, lang))
+	}
+	fmt.Fprintln(w, importer.WillCreateLine(sum.WillCreate, lang))
+	if sum.MayCreate > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("有代號、TMS 可能還沒有的列 (沒有既有客戶清單,無法確定;見 ledger load-existing):",
+			"Rows with a code TMS may not have yet (no list of existing customers to tell; see ledger load-existing):"), sum.MayCreate)
+	}
+	if n := sum.Errors["INVALID "+importer.ErrorExists]; n > 0 {
+		hint := label("依統編相符的列,也可加上 --update-existing 改為更新", "rows matched by 統編 can be sent as updates with --update-existing")
+		if s.UpdateExisting {
+			hint = label("依名稱相符、或統編有多位客戶的列,須自行填入代號", "rows matched by name, or by a 統編 of several customers, need their codes filled in")
+		}
+		fmt.Fprintf(w, "%s\n", label(fmt.Sprintf("%d 列是 TMS 已有的客戶 (EXISTS),未送出:把代號填入客戶代號欄;%s", n, hint),
+			fmt.Sprintf("%d rows are customers TMS already has (EXISTS), not sent: put their codes in; %s", n, hint)))
+	}
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
+	}
+	if sum.DryRun {
+		fmt.Fprintf(w, "%s: %s (%.0f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+	} else {
+		fmt.Fprintf(w, "%s: %s (%s %d %s, %.1f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond),
+			label("送出", "sent"), sum.Sent, label("列", "rows"), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+	}
+	if sum.Requests >= 10 && sum.Duration >= time.Second {
+		// Over fewer requests or less time, an average says nothing.
+		fmt.Fprintf(w, "%s: %.1f req/s (%s %.1f req/s)\n", label("實際送出速率", "Send rate reached"),
+			float64(sum.Requests)/sum.Duration.Seconds(), label("速率上限最終為", "the limit ended at"), sum.RateSettled)
+	}
+	if n := sum.Previously - sum.Unchanged; n > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"), n)
+	}
+	if sum.Unchanged > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
+	}
+	if sum.Stopped != "" {
+		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopText(sum.StopErr, lang))
+		if hint := explanation(sum.StopErr, lang); hint != "" {
+			fmt.Fprintf(w, "  → %s\n", hint)
+		}
+		if sum.BusyWait > 0 {
+			fmt.Fprintf(w, "  %s %s\n", label("TMS 一直回覆「忙碌」,要求等待", "TMS kept answering busy and asked to wait"), importer.WaitText(sum.BusyWait, lang))
+		}
+	}
+	switch {
+	case !sum.Interrupted:
+	case sum.DryRun:
+		fmt.Fprintln(w, label("已中斷: 檢查未完成,請重新執行", "Interrupted: the check did not finish; run it again"))
+	case sum.Counts[importer.StatusNotSent] > 0:
+		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT,重新執行同一指令即可續傳", "Interrupted: rows not sent are marked NOT_SENT; run the same command again to resume"))
+	}
+	if sum.Counts[importer.StatusUnknown] > 0 {
+		fmt.Fprintln(w, label("注意: UNKNOWN 的列可能已在 TMS 建立,請先查詢 TMS 再重新匯入", "Note: UNKNOWN rows may have been created in TMS: check TMS before re-running them"))
+	}
+	if sum.Output != "" {
+		fmt.Fprintf(w, "%s: %s\n", label("結果檔", "Results"), shown(sum.Output))
+	}
+}
+
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// summaryJSON is the machine-readable summary (--summary-json).
+type summaryJSON struct {
+	Input       string         `json:"input"`
+	InputSHA256 string         `json:"input_sha256,omitempty"`
+	Results     string         `json:"results"`
+	DryRun      bool           `json:"dry_run"`
+	Rows        int            `json:"rows"`
+	Counts      map[string]int `json:"counts"`
+	Errors      map[string]int `json:"errors"`
+	Warnings    []string       `json:"warnings"`
+	DurationSec float64        `json:"duration_seconds"`
+	RowsPerSec  float64        `json:"rows_per_second"`
+	Requests    int            `json:"requests"`
+	RateSettled float64        `json:"rate_settled,omitempty"`
+	Interrupted bool           `json:"interrupted"`
+	Stopped     string         `json:"stopped,omitempty"`
+	BusyWaitSec float64        `json:"busy_wait_seconds,omitempty"`
+	SharedCodes int            `json:"shared_code_rows,omitempty"`
+	Previously  int            `json:"previously_imported"`
+	Unchanged   int            `json:"unchanged"`
+	WillCreate  int            `json:"will_create"`
+	MayCreate   int            `json:"may_create"`
+	Existing    *existingJSON  `json:"existing_customers,omitempty"`
+	ExitCode    int            `json:"exit_code"`
+	Error       string         `json:"error,omitempty"`
+}
+
+// existingJSON describes the list of existing customers a run matched with.
+type existingJSON struct {
+	Source string `json:"source"`
+	Count  int    `json:"count"`
+	AsOf   string `json:"as_of"`
+	Stale  bool   `json:"stale"`
+}
+
+func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+	if path == "" {
+		return
+	}
+	data, _ := json.MarshalIndent(newSummaryJSON(opts, sum, exit, runErr), "", "  ")
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
+	}
+}
+
+// writeRunRecord writes the run's JSON log record (--log-format json): the
+// summary's fields with the log's time, level and msg.
+func writeRunRecord(w stdio.Writer, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+	writeRecord(w, time.Now(), exit, "run finished", newSummaryJSON(opts, sum, exit, runErr))
+}
+
+func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runErr error) summaryJSON {
+	out := summaryJSON{
+		Input: opts.Input, Results: writtenResults(sum.Output), DryRun: opts.DryRun, Rows: sum.Rows,
+		Counts: map[string]int{}, Errors: sum.Errors, Warnings: sum.Warnings,
+		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
+		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
+		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
+		BusyWaitSec: sum.BusyWait.Seconds(), SharedCodes: sum.SharedCodes,
+	}
+	out.WillCreate, out.MayCreate = sum.WillCreate, sum.MayCreate
+	if e := sum.Existing; e != nil {
+		out.Existing = &existingJSON{Source: e.Source, Count: e.Count, AsOf: e.AsOf.Format("2006-01-02"), Stale: sum.ExistingStale}
+	}
+	out.InputSHA256 = sum.InputSHA256
+	if out.InputSHA256 == "" {
+		out.InputSHA256, _ = importer.HashFile(opts.Input)
+	}
+	for st, n := range sum.Counts {
+		out.Counts[string(st)] = n
+	}
+	if out.Errors == nil {
+		out.Errors = map[string]int{}
+	}
+	if runErr != nil {
+		out.Error = runErr.Error()
+	}
+	return out
+}
+
+// encrypted reports whether path is a workbook that needs a password.
+func encrypted(path string, o source.Options) bool {
+	r, err := source.Open(path, o)
+	if err == nil {
+		r.Close()
+	}
+	return errors.Is(err, source.ErrEncrypted)
+}
+
+// checkEach checks several files, one after the other, each with its
+// own results beside it; the exit code is the worst of theirs.
+func checkEach(ctx context.Context, io IO, fs *flag.FlagSet, files []string) int {
+	set := flagsSet(fs)
+	for _, one := range []string{"out", "summary-json"} {
+		if set[one] {
+			return fail(io, "check: --%s names one file: with several files use --results-dir, or check their folder (check DIR --summary-json PATH)", one)
+		}
+	}
+	// The flags given, as parsed, for each file's own check.
+	var flags []string
+	fs.Visit(func(f *flag.Flag) { flags = append(flags, "--"+f.Name+"="+f.Value.String()) })
+	worst := ExitOK
+	for _, f := range files {
+		fmt.Fprintf(io.Out, "== %s\n", shown(f))
+		worst = max(worst, runCheck(ctx, io, append(slices.Clip(flags), f)))
+	}
+	return worst
+}
+
+// writtenResults is out when a results file is there, else "": a run that
+// could not start names no results.
+func writtenResults(out string) string {
+	if _, err := os.Stat(out); err != nil {
+		return ""
+	}
+	return out
+}

@@ -1,0 +1,392 @@
+// Package inbox owns the folder mode of the nightly import: it imports
+// every *.csv and *.xlsx file of a folder in name order, one Job each,
+// writes the results to a results folder, and moves each file afterwards
+// to done/ (every row OK) or failed/ (anything else, to be fixed and put
+// back) beside it, under a new name when one of that name is already
+// there. A file stays where it is in a dry-run, or when its run was
+// stopped before the end (the next run resumes it: the TMS's ledger
+// remembers what was sent, whatever the files are called).
+//
+// Only regular files are imported: links, pipes and devices are reported
+// and left, and so are spreadsheets of other kinds (.xls, .ods) and
+// .txt/.tsv files that are not delimited customer lists. A file written
+// less than Quiet ago, or changed while it was imported, stays for the
+// next run: an export job may still be writing it.
+//
+// It knows nothing of flags, exit codes or how a run is reported: the
+// caller runs each file (RunFile) and is told what happens (Events).
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/source"
+)
+
+// Options configure one pass over a folder.
+type Options struct {
+	Dir        string
+	ResultsDir string // "" means Dir/results
+	Sheet      string // --sheet, for the results names
+	// ResultsFormat is the results files' format: "" or "xlsx", or "csv"
+	// (importer.DefaultOutAs).
+	ResultsFormat string
+	DryRun        bool // check only: no file is moved
+	// RunFile imports one file into out (a Job; the caller subscribes to
+	// its events). Required.
+	RunFile func(ctx context.Context, input, out string) (importer.Summary, error)
+	// Event, when set, is told what happens to each file.
+	Event func(Event)
+	Now   func() time.Time // nil: time.Now
+	// Quiet is how long a file must have been left unchanged before it is
+	// imported (0: DefaultQuiet; negative: no wait).
+	Quiet time.Duration
+	// Probe tells whether a .txt or .tsv file is a delimited customer
+	// list (nil error); nil means importer.Probe with default options.
+	Probe func(path string) error
+}
+
+// DefaultQuiet is how long a file must be unchanged before it is taken.
+const DefaultQuiet = 5 * time.Second
+
+// File is what happened to one file.
+type File struct {
+	Input   string
+	Out     string // its results file ("" when it was not run)
+	MovedTo string // "" when it stayed
+	// Stayed says why a file that was not moved stayed: "stopped" (to
+	// resume), "changing" (written to recently or during the run).
+	Stayed  string
+	Summary importer.Summary
+	Err     error // the run's error (the file could not be read, ...)
+}
+
+// Good reports whether the file's run went through with every row OK.
+func (f File) Good() bool { return f.Err == nil && f.Summary.AllGood() }
+
+// Summary is what one pass did.
+type Summary struct {
+	Folder  string
+	Files   []File
+	Skipped []string // results files found in the folder (not imported)
+	Ignored []Ignored
+	// Left names the files not started because the run was stopped.
+	Left []string
+}
+
+// Ignored is a file of the folder that is not imported, and why.
+type Ignored struct {
+	Name   string
+	Reason string // "not a regular file", "unsupported format", "not a customer list"
+	Err    error  // for "not a customer list": what the probe found
+}
+
+// Event is something that happened to a file of the folder.
+type Event struct {
+	Kind EventKind
+	Path string // the file
+	// To is the other name: where the file moved (FileMoved) or the
+	// name an earlier file's results were kept under (ResultsKept).
+	To  string
+	Err error // FileNotMoved: why
+}
+
+// EventKind names an Event.
+type EventKind int
+
+// Event kinds.
+const (
+	FileSkipped  EventKind = iota // a results file, not imported
+	FileStarted                   // about to be imported
+	ResultsKept                   // an earlier file's results of the same name were renamed to To
+	FileMoved                     // moved to To (done/ or failed/)
+	FileLeft                      // stopped before its end: left in the folder to resume
+	FileNotMoved                  // could not be moved (Err)
+	RunStopped                    // stopped: Path and the files after it are left for the next run
+	FileIgnored                   // not imported: not a regular file, another format, not a list (Err says)
+	FileChanging                  // written to recently or during the run: left for the next run
+)
+
+// ErrNoRunFile is returned when Options.RunFile is nil.
+var ErrNoRunFile = errors.New("inbox: no RunFile")
+
+// Run imports the folder's files once. Its error is about the folder as
+// a whole (locked by another run, unreadable, folders not creatable);
+// each file's outcome is in the Summary.
+func Run(ctx context.Context, opts Options) (Summary, error) {
+	sum := Summary{Folder: opts.Dir}
+	if opts.RunFile == nil {
+		return sum, ErrNoRunFile
+	}
+	if opts.Event == nil {
+		opts.Event = func(Event) {}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ResultsDir == "" {
+		opts.ResultsDir = filepath.Join(opts.Dir, "results")
+	}
+	release, err := Lock(opts.Dir)
+	if err != nil {
+		return sum, err
+	}
+	defer release()
+	if err := makeFolders(opts); err != nil {
+		return sum, err
+	}
+	list, err := List(opts.Dir, opts.Probe)
+	if err != nil {
+		return sum, err
+	}
+	files := list.Inputs
+	sum.Skipped, sum.Ignored = list.Results, list.Ignored
+	for _, name := range list.Results {
+		opts.Event(Event{Kind: FileSkipped, Path: filepath.Join(opts.Dir, name)})
+	}
+	for _, ig := range list.Ignored {
+		opts.Event(Event{Kind: FileIgnored, Path: filepath.Join(opts.Dir, ig.Name), Err: ignoredErr(ig)})
+	}
+	for i, name := range files {
+		if ctx.Err() != nil {
+			sum.Left = files[i:]
+			opts.Event(Event{Kind: RunStopped, Path: filepath.Join(opts.Dir, name)})
+			break
+		}
+		sum.Files = append(sum.Files, runFile(ctx, opts, name))
+	}
+	return sum, nil
+}
+
+func makeFolders(opts Options) error {
+	for _, d := range []string{opts.ResultsDir, filepath.Join(opts.Dir, "done"), filepath.Join(opts.Dir, "failed")} {
+		if opts.DryRun && d != opts.ResultsDir {
+			continue
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runFile imports one file of the folder and moves it aside.
+func runFile(ctx context.Context, opts Options, name string) File {
+	path := filepath.Join(opts.Dir, name)
+	f := File{Input: path}
+	before, err := os.Lstat(path)
+	switch {
+	case err != nil:
+		f.Err = err
+		return f
+	case !before.Mode().IsRegular():
+		f.Err = fmt.Errorf("%s: not a regular file (a link, pipe or device): not imported", path)
+		opts.Event(Event{Kind: FileIgnored, Path: path, Err: f.Err})
+		return f
+	case !opts.DryRun && recent(opts.Now().Sub(before.ModTime()), opts.quiet()):
+		// (A check moves nothing and sends nothing: it reads the file as
+		// it is now.)
+		f.Stayed = "changing"
+		opts.Event(Event{Kind: FileChanging, Path: path})
+		return f
+	}
+	f.Out = filepath.Join(opts.ResultsDir, filepath.Base(importer.DefaultOutAs(path, opts.Sheet, opts.ResultsFormat)))
+	opts.Event(Event{Kind: FileStarted, Path: path})
+	if !opts.DryRun {
+		kept, err := keepFinishedResults(f.Out)
+		if err != nil {
+			f.Err = err
+			return f
+		}
+		if kept != "" {
+			opts.Event(Event{Kind: ResultsKept, Path: f.Out, To: kept})
+		}
+	}
+	f.Summary, f.Err = opts.RunFile(ctx, path, f.Out)
+	switch {
+	case opts.DryRun:
+		return f // a check leaves the folder as it is
+	case f.Summary.Interrupted || errors.Is(ctx.Err(), context.Canceled):
+		// Stopped (Ctrl-C, TMS not answering): the file stays, so the
+		// next run resumes it.
+		f.Stayed = "stopped"
+		opts.Event(Event{Kind: FileLeft, Path: path})
+		return f
+	case changed(path, before, f.Summary.InputSHA256):
+		// Written to while it was imported: what was sent is in the
+		// ledger; the next run reads the whole file again.
+		f.Stayed = "changing"
+		opts.Event(Event{Kind: FileChanging, Path: path})
+		return f
+	}
+	to := "done"
+	if !f.Good() {
+		to = "failed"
+	}
+	dst, err := moveAside(path, filepath.Join(opts.Dir, to), opts.Now())
+	if err != nil {
+		opts.Event(Event{Kind: FileNotMoved, Path: path, Err: err})
+		if f.Err == nil {
+			f.Err = fmt.Errorf("moving %s: %w", path, err)
+		}
+		return f
+	}
+	f.MovedTo = dst
+	opts.Event(Event{Kind: FileMoved, Path: path, To: dst})
+	return f
+}
+
+// keepFinishedResults renames the results file of an earlier file of
+// the same name, so that importing a new file of that name does not
+// overwrite them: name.results.csv becomes name.results.<time>.csv, the
+// time being when it was written. It returns the new name, or "" when
+// there was nothing to keep. (What was sent is in the TMS's ledger; the
+// results are the user's record, and each run's is kept.)
+func keepFinishedResults(out string) (string, error) {
+	fi, err := os.Stat(out)
+	if err != nil {
+		return "", nil
+	}
+	dst, err := StampedName(out, fi.ModTime())
+	if err != nil {
+		return "", err
+	}
+	if err := os.Rename(out, dst); err != nil {
+		return "", fmt.Errorf("keeping the earlier results %s: %w", out, err)
+	}
+	return dst, nil
+}
+
+// moveAside moves path into folder, keeping its name unless a file of that
+// name is there already (an earlier file of the same name): then the name
+// gets the time, name.20261125-023000.csv, so no earlier file is replaced.
+func moveAside(path, folder string, now time.Time) (string, error) {
+	dst := filepath.Join(folder, filepath.Base(path))
+	if _, err := os.Lstat(dst); err == nil {
+		if dst, err = StampedName(dst, now); err != nil {
+			return "", err
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	if err := os.Rename(path, dst); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
+
+// StampedName returns the first free name of path with the time t before
+// its extension: name.20261125-023000.csv, else name.20261125-023000-1.csv
+// and so on.
+func StampedName(path string, t time.Time) (string, error) {
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext) + "." + t.Format("20060102-150405")
+	for i := 0; ; i++ {
+		dst := base + ext
+		if i > 0 {
+			dst = fmt.Sprintf("%s-%d%s", base, i, ext)
+		}
+		if _, err := os.Lstat(dst); errors.Is(err, os.ErrNotExist) {
+			return dst, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+}
+
+// recent reports whether a file aged age is still being written. A time
+// in the future (a share whose clock is ahead) says nothing: the file is
+// taken, and a change during its run still keeps it for the next one.
+func recent(age, quiet time.Duration) bool {
+	return quiet > 0 && age >= 0 && age < quiet
+}
+
+func (o Options) quiet() time.Duration {
+	if o.Quiet == 0 {
+		return DefaultQuiet
+	}
+	return o.Quiet
+}
+
+// changed reports whether the file at path is not the one that was
+// imported: its size or time differ from before, or its content from the
+// SHA-256 the run read ("" when the run did not get that far).
+func changed(path string, before os.FileInfo, sha string) bool {
+	now, err := os.Lstat(path)
+	if err != nil || now.Size() != before.Size() || !now.ModTime().Equal(before.ModTime()) {
+		return true
+	}
+	if sha == "" {
+		return false
+	}
+	got, err := importer.HashFile(path)
+	return err != nil || got != sha
+}
+
+func ignoredErr(ig Ignored) error {
+	if ig.Err != nil {
+		return fmt.Errorf("%s: %w", ig.Reason, ig.Err)
+	}
+	return errors.New(ig.Reason)
+}
+
+// Listing is what a folder holds.
+type Listing struct {
+	Inputs  []string  // files to import, in name order
+	Results []string  // results files (name.results.csv): not imported, reported
+	Ignored []Ignored // other files that look meant for import but are not
+}
+
+// List sorts the files of dir, leaving out folders, hidden files, Excel's
+// lock files (~$name.xlsx) and files of other kinds. probe tells a
+// delimited .txt/.tsv from notes (nil: importer.Probe).
+func List(dir string, probe func(string) error) (Listing, error) {
+	var l Listing
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return l, err
+	}
+	if probe == nil {
+		probe = func(path string) error { return importer.Probe(path, source.Options{}, nil) }
+	}
+	for _, e := range entries {
+		name := e.Name()
+		ext := strings.ToLower(filepath.Ext(name))
+		if e.IsDir() || strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		switch ext {
+		case ".csv", ".xlsx", ".tsv", ".txt":
+		case ".xls", ".ods", ".xlsm", ".xlsb", ".numbers":
+			l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "unsupported format: save it as .xlsx or .csv"})
+			continue
+		default:
+			continue
+		}
+		switch {
+		case !e.Type().IsRegular():
+			l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "not a regular file (a link, pipe or device)"})
+		case strings.Contains(strings.ToLower(name), ".results."):
+			l.Results = append(l.Results, name)
+		case ext == ".txt" || ext == ".tsv":
+			if err := probe(filepath.Join(dir, name)); err != nil {
+				l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "not a customer list", Err: err})
+				continue
+			}
+			l.Inputs = append(l.Inputs, name)
+		default:
+			l.Inputs = append(l.Inputs, name)
+		}
+	}
+	sort.Strings(l.Inputs)
+	sort.Strings(l.Results)
+	return l, nil
+}
