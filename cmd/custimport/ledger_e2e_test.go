@@ -611,3 +611,69 @@ func TestLedgerResendAll(t *testing.T) {
 		})
 	}
 }
+
+// A ledger that is lost (truncated to 0 bytes by a copy, restore or sync
+// that did not finish, or deleted while its lock file stays) stops every
+// run and check with exit 2, advice and nothing sent, run after run; only
+// --new-ledger starts over.
+func TestLedgerLost(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		lose func(t *testing.T, path string)
+	}{
+		{"truncated to 0 bytes", func(t *testing.T, path string) {
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"deleted, its lock file stays", func(t *testing.T, path string) {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			sim := startSim(t)
+			state := t.TempDir() // each its own TMS's ledger
+			env := withEnv(simEnv(t, sim.URL), "CUSTIMPORT_STATE_DIR="+state)
+			writeFile(t, dir, "a.csv", csvText(t, withHeader(
+				[]string{"", "甲商行", "02-11110001", "1000"},
+				[]string{"", "乙商行", "02-11110002", "2000"},
+			)))
+			mustRun(t, dir, env, 0, "import", "a.csv")
+			wantCustomers(t, "first run", sim, 2)
+			ledgers, _ := filepath.Glob(filepath.Join(state, "*.ledger.db"))
+			if len(ledgers) != 1 {
+				t.Fatalf("ledgers: %q", ledgers)
+			}
+			tt.lose(t, ledgers[0])
+
+			requests := simRequests(t, sim)
+			for _, args := range [][]string{{"import", "a.csv"}, {"import", "a.csv"}, {"check", "a.csv"}} {
+				res := mustRun(t, dir, env, 2, append(args, "--lang", "en")...)
+				for _, want := range []string{ledgers[0], "missing or empty", "--new-ledger"} {
+					if !strings.Contains(res.stderr, want) {
+						t.Errorf("%s: stderr does not say %q\n%s", args[0], want, res)
+					}
+				}
+			}
+			wantCustomers(t, "after the ledger was lost", sim, 2)
+			if n := simRequests(t, sim); n != requests {
+				t.Errorf("%d requests sent while the ledger was lost", n-requests)
+			}
+
+			// On purpose: a new ledger (the two customers are created again,
+			// as --new-ledger's help warns), which later runs use as any.
+			mustRun(t, dir, env, 0, "import", "--new-ledger", "a.csv")
+			wantCustomers(t, "started over", sim, 4)
+			mustRun(t, dir, env, 0, "import", "a.csv")
+			wantCustomers(t, "the run after", sim, 4)
+		})
+	}
+}

@@ -46,7 +46,8 @@ type Settings struct {
 	StateDir string        // the ledgers' folder ("" means DefaultStateDir)
 	Wait     time.Duration // how long to wait for another run's lock on the tenant
 	// NewLedger allows starting a ledger for a TMS whose company (PNO and
-	// ProNum) already has one under another URL: it is another TMS.
+	// ProNum) already has one under another URL (it is another TMS), and
+	// starting over where the TMS's ledger is lost (ledger.ErrLost).
 	NewLedger bool
 
 	HTTPClient *http.Client // nil: built from the settings
@@ -196,7 +197,11 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 		unlock()
 		return nil, nil, err
 	}
-	db, err = ledger.Open(context.WithoutCancel(ctx), dir, t, ledger.Options{})
+	db, err = ledger.Open(context.WithoutCancel(ctx), dir, t, ledger.Options{StartOver: s.NewLedger})
+	if errors.Is(err, ledger.ErrLost) {
+		unlock()
+		return nil, nil, err // the caller says what to do (start over on purpose)
+	}
 	if err != nil {
 		unlock()
 		return nil, nil, fmt.Errorf("%w\n  the ledger remembers which customers were created; custimport will not send without it. Move the file aside only if you are sure (then rows already imported are UNKNOWN or created again)", err)
@@ -230,7 +235,9 @@ func (s Settings) checkNewLedger(ctx context.Context, dir string, t ledger.Tenan
 
 // PeekLedger opens the tenant's ledger read-only for a check, when the
 // connection settings are known and a ledger exists; otherwise the check
-// goes on without one (nil, no error). close is never nil.
+// goes on without one (nil, no error). A lost ledger (ledger.ErrLost) is
+// an error, as for the run the check stands for, unless NewLedger says
+// the run will start over. close is never nil.
 func (s Settings) PeekLedger(ctx context.Context, getenv func(string) string) (db *ledger.DB, close func(), err error) {
 	nothing := func() {}
 	t, err := s.Tenant()
@@ -241,11 +248,11 @@ func (s Settings) PeekLedger(ctx context.Context, getenv func(string) string) (d
 	if err != nil {
 		return nil, nothing, nil
 	}
-	if _, err := os.Stat(ledger.FilePath(dir, t)); err != nil {
-		return nil, nothing, nil
-	}
 	db, err = ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
-	if err != nil {
+	switch {
+	case errors.Is(err, os.ErrNotExist), errors.Is(err, ledger.ErrLost) && s.NewLedger:
+		return nil, nothing, nil
+	case err != nil:
 		return nil, nothing, err
 	}
 	return db, func() { db.Close() }, nil

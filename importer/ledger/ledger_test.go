@@ -141,7 +141,7 @@ func TestFileURI(t *testing.T) {
 // Siblings finds the same company's ledger under another URL, and only
 // that one.
 func TestSiblings(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	ctx := context.Background()
 	mk := func(url, pno, proNum string) Tenant {
 		tn, err := NewTenant(url, pno, proNum)
