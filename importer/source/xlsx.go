@@ -124,7 +124,7 @@ func openXLSXAt(name string, ra io.ReaderAt, size int64, opts Options) (*XLSXRea
 			return nil, err
 		}
 		if zr, err = zip.NewReader(bytes.NewReader(pkg), int64(len(pkg))); err != nil {
-			return nil, fileError(name, ErrEncrypted, "the password is wrong")
+			return nil, fileError(name, ErrWrongPassword, "")
 		}
 	case bytes.Equal(head[:min(4, n)], zipMagic):
 		if zr, err = zip.NewReader(ra, size); err != nil {
@@ -148,7 +148,7 @@ func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error
 		return nil, fileError(name, ErrLegacyXLS, "")
 	}
 	if password == "" {
-		return nil, fileError(name, ErrEncrypted, "give the password in CUSTIMPORT_XLSX_PASSWORD, or run in a terminal to be asked")
+		return nil, fileError(name, ErrNoPassword, "")
 	}
 	// Excel uses 100,000 hash rounds; a doctored file could ask for
 	// billions and hang the decryption.
@@ -164,7 +164,7 @@ func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error
 	}()
 	pkg, err = excelize.Decrypt(raw, &excelize.Options{Password: password})
 	if err != nil || len(pkg) < 4 || !bytes.HasPrefix(pkg, zipMagic) {
-		return nil, fileError(name, ErrEncrypted, "the password is wrong")
+		return nil, fileError(name, ErrWrongPassword, "")
 	}
 	return pkg, nil
 }
