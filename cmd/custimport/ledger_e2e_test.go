@@ -677,3 +677,31 @@ func TestLedgerLost(t *testing.T) {
 		})
 	}
 }
+
+// Run through sudo as another user, custimport does not guess whose
+// default ledger folder to use (HOME and XDG_* may be either user's): it
+// stops with exit 2 before anything is made or sent, and runs with a
+// folder named on purpose.
+func TestLedgerFolderUnderSudo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sim := startSim(t)
+	home := t.TempDir()
+	env := slices.DeleteFunc(simEnv(t, sim.URL), func(e string) bool { return strings.HasPrefix(e, "CUSTIMPORT_STATE_DIR=") })
+	env = withEnv(env, "HOME="+home, "SUDO_UID="+strconv.Itoa(os.Geteuid()+1), "SUDO_USER=alice")
+	writeFile(t, dir, "a.csv", csvText(t, withHeader([]string{"S001", "甲商行", "02-11110001", "1000"})))
+	for _, command := range []string{"import", "check"} {
+		res := mustRun(t, dir, env, 2, command, "a.csv")
+		for _, want := range []string{"through sudo by alice", "run it as alice without sudo", "→ 無法確定該用哪個使用者的記錄檔"} {
+			if !strings.Contains(res.stderr, want) {
+				t.Errorf("%s: stderr does not say %q\n%s", command, want, res)
+			}
+		}
+	}
+	wantCustomers(t, "under sudo", sim, 0)
+	if left, _ := os.ReadDir(home); len(left) != 0 {
+		t.Errorf("HOME holds %v", left)
+	}
+	mustRun(t, dir, env, 0, "import", "--state-dir", filepath.Join(t.TempDir(), "ledgers"), "a.csv")
+	wantCustomers(t, "with --state-dir", sim, 1)
+}

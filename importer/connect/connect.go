@@ -147,16 +147,49 @@ func (s Settings) Tenant() (ledger.Tenant, error) {
 }
 
 // DefaultStateDir is the folder of the ledgers when none is set: the
-// user's local state folder.
+// local state folder of the user custimport runs as (ledger.DefaultDir).
+// It is refused (ErrStateDir) when that is not certain: custimport runs
+// through sudo or doas as another user, or the folder (or the nearest one
+// above it that exists) belongs to another user.
 func DefaultStateDir(getenv func(string) string) (string, error) {
 	home := getenv("HOME")
 	if runtime.GOOS == "windows" && home == "" {
 		home = getenv("USERPROFILE")
 	}
-	if home == "" && getenv("XDG_STATE_HOME") == "" && getenv("LocalAppData") == "" {
+	if home == "" && getenv("LocalAppData") == "" {
 		return "", errors.New("cannot tell where to keep the ledger (no HOME): set CUSTIMPORT_STATE_DIR or --state-dir")
 	}
-	return ledger.DefaultDir(runtime.GOOS, getenv, home)
+	dir, err := ledger.DefaultDir(runtime.GOOS, getenv, home)
+	if err != nil {
+		return "", err
+	}
+	owner, at := ownerOf(dir)
+	if err := checkDefaultDir(dir, currentRunAs(getenv), owner, at); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// checkElsewhere refuses to start a ledger for t in the default folder dir
+// when t's ledger is in the folder earlier versions used while
+// XDG_STATE_HOME was set: it would be a second ledger for one TMS.
+func (s Settings) checkElsewhere(dir string, t ledger.Tenant, getenv func(string) string) error {
+	if s.StateDir != "" || s.NewLedger {
+		return nil
+	}
+	old := ledger.XDGStateDir(getenv)
+	if old == "" || old == dir {
+		return nil
+	}
+	if _, err := os.Stat(ledger.FilePath(dir, t)); err == nil {
+		return nil
+	}
+	if _, err := os.Stat(ledger.FilePath(old, t)); err != nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %s (where earlier versions kept ledgers when XDG_STATE_HOME was set); the default folder is now %s "+
+		"for every session, scheduled tasks included: move that folder's files there, or set CUSTIMPORT_STATE_DIR=%s",
+		ErrLedgerElsewhere, old, dir, old)
 }
 
 // stateDir is s.StateDir or the default.
@@ -179,6 +212,9 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	dir, err := s.stateDir(getenv)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := s.checkElsewhere(dir, t, getenv); err != nil {
+		return nil, nil, err // before anything is made in dir
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("the ledger's folder: %w", err)
@@ -245,8 +281,14 @@ func (s Settings) PeekLedger(ctx context.Context, getenv func(string) string) (d
 		return nil, nothing, nil
 	}
 	dir, err := s.stateDir(getenv)
+	if errors.Is(err, ErrStateDir) {
+		return nil, nothing, err // the run it stands for would stop
+	}
 	if err != nil {
 		return nil, nothing, nil
+	}
+	if err := s.checkElsewhere(dir, t, getenv); err != nil {
+		return nil, nothing, err
 	}
 	db, err = ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
 	switch {

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/connect"
 	"github.com/custimport/custimport/importer/inbox"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
@@ -41,6 +42,8 @@ var explanations = []struct {
 	{mapping.ErrNoCodeColumn, "有一欄看起來是客戶代號,卻沒有對應到 CCODE;照這樣匯入,每一列都會新增一位客戶。請將該欄改名為「客戶代號」,或用 --mapping 對應檔指定。", "a column looks like the customer code but does not map to CCODE; imported like this, every row would create a new customer. Rename it to 客戶代號, or map it with --mapping."},
 	{mapping.ErrMappingFile, "對應檔 (mapping) 有誤:請依訊息修正,範例見 samples/mapping.yaml。", "the mapping file is wrong: fix it as the message says; see samples/mapping.yaml."},
 	{inbox.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
+	{connect.ErrStateDir, "無法確定該用哪個使用者的記錄檔 (ledger) 資料夾 (用 sudo 或以另一個使用者的 HOME 執行):請用平常的帳號執行 (不需要系統管理員權限),或用 --state-dir 或 CUSTIMPORT_STATE_DIR 指定資料夾。", "custimport will not guess whose ledger folder to use (sudo, or another user's HOME): run it as your usual user (it needs no administrator rights), or name the folder with --state-dir or CUSTIMPORT_STATE_DIR."},
+	{connect.ErrLedgerElsewhere, "這個 TMS 的記錄檔 (ledger) 在舊版使用的資料夾 (XDG_STATE_HOME):請依訊息把檔案搬到新的資料夾,或設定 CUSTIMPORT_STATE_DIR 指向舊資料夾。", "this TMS's ledger is in the folder earlier versions used (XDG_STATE_HOME): move its files as the message says, or set CUSTIMPORT_STATE_DIR to that folder."},
 	{ledger.ErrLocked, "另一個 custimport 正在匯入到同一個 TMS:請等它結束,或加上 --wait 5m 等候。", "another custimport run is importing into the same TMS: wait for it to finish, or pass --wait 5m to wait for it."},
 	{ledger.ErrLost, "記錄檔 (ledger) 不見了或是空的 (它記得哪些客戶已建立,沒有它會重複建立客戶):請從備份把完整的記錄檔 (連同同名的 -wal 檔) 放回原處再執行;確定要從頭開始時才加上 --new-ledger (先前匯入的客戶可能會再建立一次)。", "the ledger is missing or empty (it remembers which customers were created; without it they would be created again): put the whole ledger file (with its -wal file) back from a backup and run again; only to start over on purpose, pass --new-ledger (customers imported before may be created again)."},
 	{ledger.ErrCorrupt, "記錄檔 (ledger) 無法讀取:請保留該檔並聯絡 IT;custimport 在沒有它時不會送出,以免重複建立客戶。", "the ledger cannot be read: keep the file and call IT; custimport does not send without it, so no customer is created twice."},
