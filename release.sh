@@ -43,7 +43,7 @@ COMMIT=$(git rev-parse HEAD)
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct HEAD)
 export SOURCE_DATE_EPOCH
 COMMIT_DATE=$(TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd HEAD)
-CLI=github.com/custimport/custimport/cmd/custimport/cli
+CLI=github.com/custimport/custimport/cmd/custimport/internal/cli
 LDFLAGS="-s -w -buildid= -X $CLI.Version=$VERSION -X $CLI.Commit=$COMMIT -X $CLI.CommitDate=$COMMIT_DATE"
 TARGETS="windows/amd64 windows/arm64 darwin/amd64 darwin/arm64 linux/amd64 linux/arm64"
 

@@ -12,7 +12,7 @@
 #   gofmt, vet (twice), staticcheck (installed once)       ~1.5 min
 #   cross-build, 6 targets (cold: ~1 min per new target)   ~4 min, 20 s warm
 #   Windows tests under Wine (.ci/wine.sh: install ~25 s,
-#     prefix ~10-35 s, 4 packages ~40 s)                   ~1.5 min
+#     prefix ~10-35 s, the lock tests of 4 packages ~20 s) ~1.5 min
 #   go test -race ./... (the browser test ~10 s of it)      ~3 min
 #   fuzzing, 15 targets × FUZZTIME (CI: 6 s) + builds      ~3 min
 # Fuzzing minimises each new input for 1 s at most: Go's default (60 s)
@@ -64,10 +64,13 @@ else
 fi
 
 echo "== go test -race"
-# cmd/custimport/ui TestBrowser drives headless Chromium through the page
+# cmd/custimport/internal/ui TestBrowser drives headless Chromium through the page
 # (about 10 s, most of it starting the browser); it skips when no
 # chromium is installed, unless CI is set (.ci/run installs it).
-go test -race -count=1 ./...
+# The process-level suites (end-to-end over the built binary, bench/ smoke
+# and crash tests, the browser test) run only with this switch: a bare
+# `go test ./...` is the fast inner loop of unit tests.
+CUSTIMPORT_PROCESS_TESTS=1 go test -race -count=1 ./...
 
 if [ "$FUZZTIME" != "0" ]; then
   echo "== fuzz ($FUZZTIME per target)"

@@ -14,6 +14,7 @@ import (
 // request leaves, and every outcome is recorded after.
 type Ledger interface {
 	Candidates(ctx context.Context) ([]ledger.Create, error)
+	CreatedWithCode(ctx context.Context, ccode string) ([]ledger.Create, error)
 	Codes(ctx context.Context, ccodes []string) (map[string]ledger.Code, error)
 	LineageOf(ctx context.Context, path string) (string, error)
 	HasRun(ctx context.Context, lineage string) (bool, error)

@@ -31,6 +31,8 @@ type item struct {
 	fedBackCode string
 	decision    decide.Decision
 	res         Result
+	// sharedPrior: TMS gave this create a code it gave an earlier run's.
+	sharedPrior bool
 }
 
 // preparer maps and validates rows, and recognises rows a results file

@@ -59,6 +59,14 @@ type Summary struct {
 	StopErr     error   // the error Stopped tells of (errors.Is ErrTMSUnreachable, ...)
 	Previously  int     // rows an earlier run had imported, not sent again (Unchanged included)
 	Unchanged   int     // rows with a code whose content TMS had already accepted, not sent again
+
+	// BusyWait is how long TMS asked to wait when sending stopped because
+	// it kept answering busy (StopErr is a *BusyError); 0 otherwise.
+	BusyWait time.Duration
+	// SharedCodes counts the new customers' rows whose code TMS also gave
+	// another row, of this run or of an earlier one (each has a warning).
+	SharedCodes int
+
 	// WouldSettle and WouldHold count a dry-run's VALID rows the import
 	// would not send: already in TMS, or held as UNKNOWN (the ledger says).
 	WouldSettle, WouldHold int

@@ -4,7 +4,7 @@
 // writes every row's outcome to a results sheet in input order. A Job is
 // one such run: it can be paused, resumed, stopped or aborted, and tells
 // its subscribers what happens as typed events (events.go). The CLI's
-// import and check commands, the folder mode (importer/inbox) and the
+// import and check commands, the folder mode (cmd/custimport/internal/inbox) and the
 // local web page are all subscribers of Jobs.
 //
 //	file ─► source.Reader ─► mapping.Header ─► validate ─► decide ─► send pool ─► reorder ─► results.Writer
@@ -212,11 +212,13 @@ type run struct {
 	brake      *halt
 	runID      int64
 	closers    []func()
-	unlabelled columnSet // columns with data under no header text
-	hidden     int       // hidden rows read (or left out, with SkipHidden)
+	unlabelled columnSet   // columns with data under no header text
+	codes      sharedCodes // the codes TMS gave this run's creates (the writer's)
+	hidden     int         // hidden rows read (or left out, with SkipHidden)
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int
+	refusals               refusals // rows TMS refused for the request itself
 }
 
 func newRun(j *Job, opts Options) (*run, error) {
@@ -259,7 +261,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	if limit == 0 {
 		limit = DefaultMaxConsecutiveFailures
 	}
-	r.brake = &halt{trip: breaker{limit: limit}, onStop: r.stopped}
+	r.brake = newHalt(limit, r.stopped)
 	return r, nil
 }
 

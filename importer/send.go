@@ -11,6 +11,7 @@ import (
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
@@ -102,8 +103,9 @@ func (r *run) applyDecision(it *item) {
 // sendRow is the send contract, in order: wait while paused and for the
 // rate limit, claim the row in the ledger (a create is on disk before its
 // request leaves), send, record the outcome. A ledger that cannot record
-// stops the run: nothing is sent without its record.
-func (r *run) sendRow(ctx context.Context, it *item) Result {
+// stops the run: nothing is sent without its record. ctx ends when the
+// run is stopped; waits ends with it, or when sending stops.
+func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
 	line, warns := it.rec.Line, it.res.Warnings
 	notSent := func(msg string) Result {
 		return Result{Line: line, Status: StatusNotSent, Message: msg, Warnings: warns}
@@ -111,7 +113,10 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 	if err := r.brake.reason(); err != nil {
 		return notSent(r.msg.notSent(err))
 	}
-	if r.job.gate.wait(ctx) != nil || r.opts.Sender.Ready(ctx) != nil {
+	if r.job.gate.wait(waits) != nil || r.opts.Sender.Ready(waits) != nil {
+		if err := r.brake.reason(); err != nil {
+			return notSent(r.msg.notSent(err))
+		}
 		return notSent(r.msg.interrupted())
 	}
 	if err := r.brake.reason(); err != nil {
@@ -134,6 +139,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		},
 	})
 	res := r.resultOf(it, o)
+	it.sharedPrior = r.earlierCreates(ctx, it, &res)
 	if o.Err != nil {
 		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
 	}
@@ -143,7 +149,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		r.log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
 		r.brake.stop(err)
 	}
-	r.brake.observe(a, res)
+	r.brake.observe(a, res, busyWait(o))
 	return res
 }
 
@@ -238,8 +244,22 @@ func (r *run) resultOf(it *item, o tms.Outcome) Result {
 		if res.Message == "" {
 			res.Message = msg.serverError(o.Response.ErrorCode)
 		}
+		// A refusal of the request itself is about the settings, not
+		// the row: say which, after TMS's own words.
+		if hint := probe.Hint(o.Response.ErrorCode, o.Response.ErrorMessage, msg.lang); hint != "" {
+			res.Message += hintSep + hint
+		}
 	}
 	return res
+}
+
+// hintSep joins TMS's message and the setting it points at.
+const hintSep = " → "
+
+// tmsSaid is TMS's own message of a result, without the hint.
+func tmsSaid(message string) string {
+	said, _, _ := strings.Cut(message, hintSep)
+	return said
 }
 
 // errLedger and errResults mark a run stopped by its own records.
@@ -248,14 +268,19 @@ var (
 	errResults = errors.New("the results file could not be written")
 )
 
-// Local error codes of rows that got no answer from TMS.
+// Local error codes of rows that got no answer from TMS, or none that
+// can be trusted.
 const (
-	codeNetwork = "NETWORK"
-	codeTimeout = "TIMEOUT"
+	codeNetwork   = "NETWORK"
+	codeTimeout   = "TIMEOUT"
+	codeAmbiguous = "AMBIGUOUS" // an answer that reads both as a success and as a failure
 )
 
 // localErrorCode names failures that have no server ErrorCode.
 func localErrorCode(err error) string {
+	if tms.Kind(err) == tms.KindAmbiguousAnswer {
+		return codeAmbiguous
+	}
 	var te *tms.Error
 	if errors.As(err, &te) && te.HTTPStatus != 0 {
 		return "HTTP" + itoa(te.HTTPStatus)
@@ -292,7 +317,7 @@ func errorKeys(it *item) []string {
 		}
 		return keys
 	case StatusFailed:
-		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(it.res.Message))}
+		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(tmsSaid(it.res.Message)))}
 	case StatusUnknown:
 		return []string{"UNKNOWN"}
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -53,6 +54,7 @@ func crashSeed(t *testing.T) uint64 {
 // auto-numbered create whose claim the ledger shows in flight (at most one
 // per worker per crash) and that exists at most once.
 func TestKill9Resume(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	if testing.Short() {
 		t.Skip("the kill -9 test takes about 15 s; run without -short")
 	}
@@ -293,6 +295,7 @@ func stats(xs []int) (sum, hi int) {
 // flight are UNKNOWN, the upserts are resent and OK, and nothing exists
 // twice.
 func TestKillWithRequestsInFlight(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	r := newRig(t, "--latency", "300ms")
 	in := writeInput(t, r.path("in.csv"), "f", 16, func(i int) bool { return i%2 == 0 })
 	args := r.importArgs("--workers", "4", "--rate", "400")

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -82,6 +83,7 @@ func countCreatesAt(t *testing.T, path string, wal []byte, end int) int {
 // ErrCorrupt), the create whose outcome was lost must be held as UNKNOWN,
 // never sent again, and the runs after that must find the ledger whole.
 func TestTornLedgerWAL(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	r := newRig(t, "--latency", "100ms")
 	// Creates first, upserts last, one worker: when TMS has accepted two
 	// upserts, every create was claimed and answered, and the claim of

@@ -5,15 +5,15 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 // TestSmoke runs every scenario on a handful of rows: the program must
 // build the binary, drive the simulator and find every row OK. Speed is
 // not judged here (too few rows, and tests are not the place for it).
 func TestSmoke(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs six imports")
-	}
+	clitest.RequireProcessTests(t)
 	var out, errb strings.Builder
 	code := Main([]string{"-scale", "0.002"}, &out, &errb)
 	if code == 2 {

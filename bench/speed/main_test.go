@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 func TestMedian(t *testing.T) {
@@ -223,9 +225,7 @@ func TestBadFlags(t *testing.T) {
 // simulator, and every row must be VALID or OK (checked inside). Speed is
 // not judged here (too few rows; tests are not the place for it).
 func TestSmoke(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs about twenty processes")
-	}
+	clitest.RequireProcessTests(t)
 	var out, errb strings.Builder
 	code := Main([]string{"-scale", "0.001"}, &out, &errb)
 	if code == 2 {

@@ -46,6 +46,7 @@ func checkOriginalColumns(t *testing.T, in, out sheet) {
 }
 
 func TestCheckSample(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
@@ -108,6 +109,7 @@ func TestCheckSample(t *testing.T) {
 }
 
 func TestCheckErrors(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers-with-errors.xlsx")
 	res := run(t, dir, baseEnv(t), "check", "customers-with-errors.xlsx")
@@ -224,6 +226,7 @@ func TestCheckErrors(t *testing.T) {
 }
 
 func TestCheckBig5CSV(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers-big5.csv")
 	res := run(t, dir, baseEnv(t), "check", "customers-big5.csv")
@@ -256,6 +259,7 @@ func TestCheckBig5CSV(t *testing.T) {
 }
 
 func TestImportSample(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t)
@@ -383,6 +387,7 @@ func TestImportSample(t *testing.T) {
 }
 
 func TestEditChangesOnlySentFields(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -419,6 +424,7 @@ func TestEditChangesOnlySentFields(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t, "--fail-rate", "0.2", "--reject-rate", "0.2", "--reset-rate", "0.1", "--rate-limit", "30", "--seed", "7")
@@ -535,6 +541,7 @@ func checkFaultRun(t *testing.T, name string, sim *clitest.Sim, rows []genRow, r
 }
 
 func TestDemo(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	samples := filepath.Join(dir, "samples")
@@ -569,6 +576,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestCannotRun(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	copyTestdata(t, dir, "empty.csv", "nomatch.csv", "dup-columns.csv", "ok.csv")
@@ -616,6 +624,7 @@ func TestCannotRun(t *testing.T) {
 }
 
 func TestKeyNeverShown(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := copySamples(t, "customers.xlsx")
 	sim := startSim(t, "--reject-rate", "0.2", "--fail-rate", "0.1")
@@ -689,6 +698,7 @@ func TestKeyNeverShown(t *testing.T) {
 }
 
 func TestFieldsAndTemplate(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	t.Run("fields", func(t *testing.T) {
@@ -779,6 +789,7 @@ func TestFieldsAndTemplate(t *testing.T) {
 }
 
 func TestOrderWithManyWorkers(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t, "--latency", "5ms", "--jitter", "5ms")
@@ -801,6 +812,7 @@ func TestOrderWithManyWorkers(t *testing.T) {
 }
 
 func TestInterrupt(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t, "--latency", "50ms")
@@ -893,6 +905,7 @@ func TestInterrupt(t *testing.T) {
 }
 
 func TestCheckDateCell(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	copyTestdata(t, dir, "dates.xlsx")

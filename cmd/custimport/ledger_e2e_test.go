@@ -85,6 +85,7 @@ func wantAutoCodes(t *testing.T, what string, codes []string, seen map[string]bo
 // fix made in the input afterwards, and the input imported again, must not
 // create it again.
 func TestLedgerFixedInResultsThenInInput(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -129,6 +130,7 @@ func TestLedgerFixedInResultsThenInInput(t *testing.T) {
 // folder, and imported again creates nothing. (j) `ledger find` and
 // `ledger export` then tell which run created which customer.
 func TestLedgerCopiedFile(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -236,6 +238,7 @@ func TestLedgerCopiedFile(t *testing.T) {
 // deleted), and a new customer put on its old line: the edited row is held
 // as UNKNOWN naming the customer created before, the new one is created.
 func TestLedgerEditedRowMovedNewRowInItsPlace(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -280,6 +283,7 @@ func TestLedgerEditedRowMovedNewRowInItsPlace(t *testing.T) {
 // gives up at once naming the first (default --wait 0), or with --wait
 // waits for it and then has nothing left to create.
 func TestLedgerConcurrentRuns(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -320,7 +324,6 @@ func TestLedgerConcurrentRuns(t *testing.T) {
 	}
 
 	waiting := execImport(t, dir, env, "import", "--wait", "2m", "d-copy.csv")
-	time.Sleep(300 * time.Millisecond)
 	if !first.running() {
 		t.Fatal("the first run ended before the waiting run started: make it slower")
 	}
@@ -350,6 +353,7 @@ func TestLedgerConcurrentRuns(t *testing.T) {
 // (e) Two sheets whose names make the same file name (北區|A and 北區_A),
 // each imported with --sheet: each sheet's customers are created once.
 func TestLedgerSheetsWithLookalikeNames(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -406,6 +410,7 @@ func TestLedgerSheetsWithLookalikeNames(t *testing.T) {
 // an OK row edited in it (its phone changed) is sent, and TMS gets the new
 // phone.
 func TestLedgerResultsFedBack(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -457,6 +462,7 @@ func TestLedgerResultsFedBack(t *testing.T) {
 // (g) A workbook whose sheet repeats a row number cannot say which row is
 // which: the run stops before sending anything, naming the row.
 func TestLedgerRepeatedRowNumber(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -509,6 +515,7 @@ func TestLedgerRepeatedRowNumber(t *testing.T) {
 // night's new customers are created, although they sit on the rows where
 // last night's customers were.
 func TestLedgerNightlyFixedName(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	inbox := filepath.Join(dir, "inbox")
@@ -571,6 +578,7 @@ func TestLedgerNightlyFixedName(t *testing.T) {
 // (i) A file of rows with codes imported again sends nothing (TMS has that
 // content); with --resend-all it sends every row.
 func TestLedgerResendAll(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)
@@ -617,6 +625,7 @@ func TestLedgerResendAll(t *testing.T) {
 // run and check with exit 2, advice and nothing sent, run after run; only
 // --new-ledger starts over.
 func TestLedgerLost(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -683,6 +692,7 @@ func TestLedgerLost(t *testing.T) {
 // stops with exit 2 before anything is made or sent, and runs with a
 // folder named on purpose.
 func TestLedgerFolderUnderSudo(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	t.Parallel()
 	dir := t.TempDir()
 	sim := startSim(t)

@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/custimport/custimport/cmd/custimport/cli"
+	"github.com/custimport/custimport/cmd/custimport/internal/cli"
 )
 
 func main() { os.Exit(cli.Main(os.Args[1:], cli.System())) }

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custimport/custimport/importer/internal/testdir"
+	"github.com/custimport/custimport/internal/testdir"
 )
 
 var testTenant = Tenant{URL: "https://tms.example.com", PNO: "P1", ProNum: "P1"}
@@ -583,11 +583,19 @@ func TestAsyncWritesBounded(t *testing.T) {
 		}
 		done <- nil
 	}()
-	time.Sleep(200 * time.Millisecond) // the writer holds its first batch; the queue fills
-	d.w.mu.Lock()
-	queued := len(d.w.queue)
-	d.w.mu.Unlock()
-	if queued > maxQueued {
+	// The writer holds its first batch; the queue fills up to its bound
+	// (or past it, which is the failure), and the producer then waits.
+	queuedNow := func() int {
+		d.w.mu.Lock()
+		defer d.w.mu.Unlock()
+		return len(d.w.queue)
+	}
+	for end := time.Now().Add(30 * time.Second); queuedNow() < maxQueued; time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("the queue never filled: %d writes queued", queuedNow())
+		}
+	}
+	if queued := queuedNow(); queued > maxQueued {
 		t.Errorf("%d writes queued, want at most %d", queued, maxQueued)
 	}
 	select {

@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -34,8 +35,10 @@ type Tenant struct {
 
 // NormalizeURL returns the canonical form of a TMS base URL, so that one
 // server spelled two ways shares one ledger: scheme and host in lower
-// case, the scheme's default port dropped, no trailing slash, and no user
-// info, query or fragment.
+// case (a host name's final dot dropped, an IPv6 address in its shortest
+// form), the port as a plain number (031401 is 31401) and the scheme's
+// default port dropped, no trailing slash, and no user info, query or
+// fragment. A port outside 1-65535 is an error.
 func NormalizeURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -46,15 +49,20 @@ func NormalizeURL(raw string) (string, error) {
 		return "", fmt.Errorf("TMS URL %q: want an http:// or https:// URL", raw)
 	}
 	host := strings.ToLower(u.Hostname())
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String()
+	} else if strings.HasSuffix(host, ".") && !strings.HasSuffix(host, "..") {
+		host = host[:len(host)-1] // "erp.example.com." is the fully qualified erp.example.com
+	}
 	if host == "" || u.Opaque != "" {
 		return "", fmt.Errorf("TMS URL %q: no host", raw)
 	}
 	if isLoopback(host) {
 		host = "127.0.0.1" // localhost, ::1 and 127.x are one machine: one ledger
 	}
-	port := u.Port()
-	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
-		port = ""
+	port, err := canonicalPort(scheme, u.Port())
+	if err != nil {
+		return "", fmt.Errorf("TMS URL %q: %w", raw, err)
 	}
 	switch {
 	case port != "":
@@ -63,6 +71,22 @@ func NormalizeURL(raw string) (string, error) {
 		host = "[" + host + "]" // IPv6
 	}
 	return scheme + "://" + host + strings.TrimRight(u.EscapedPath(), "/"), nil
+}
+
+// canonicalPort returns a URL's port (digits, as url.Parse checked) as a
+// plain number, "" for none or the scheme's default.
+func canonicalPort(scheme, port string) (string, error) {
+	if port == "" {
+		return "", nil
+	}
+	n, err := strconv.ParseUint(port, 10, 64)
+	if err != nil || n == 0 || n > 65535 {
+		return "", fmt.Errorf("port %s is not a port number (1 to 65535)", port)
+	}
+	if (scheme == "https" && n == 443) || (scheme == "http" && n == 80) {
+		return "", nil
+	}
+	return strconv.FormatUint(n, 10), nil
 }
 
 // NewTenant returns the tenant of a TMS URL, company PNO and project

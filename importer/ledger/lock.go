@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/custimport/custimport/importer/internal/filelock"
+	"github.com/custimport/custimport/internal/filelock"
 )
 
 // ErrLocked is what a *LockedError is: another run holds the tenant's lock.

@@ -48,6 +48,13 @@ func (d *DB) Candidates(ctx context.Context) ([]Create, error) {
 	return d.creates(ctx, "WHERE state IN (?, ?, ?) ORDER BY id", Sending, Created, Unknown)
 }
 
+// CreatedWithCode returns the creates TMS answered with customer code
+// ccode (exactly as written), oldest first: more than one means TMS gave
+// one code to several new customers.
+func (d *DB) CreatedWithCode(ctx context.Context, ccode string) ([]Create, error) {
+	return d.creates(ctx, "WHERE ccode = ? AND state = ? ORDER BY id", ccode, Created)
+}
+
 // Find returns the creates (newest first, at most 200) whose code is
 // text (in any case), whose tax ID is text, or whose name or short name
 // contains it.

@@ -59,7 +59,8 @@ type XLSXWriter struct {
 	first    string // ref of the first problem cell
 
 	summary [][]Cell
-	err     error // sticky error
+	amend   amendments // see Amend
+	err     error      // sticky error
 	done    bool
 }
 
@@ -455,6 +456,9 @@ func (w *XLSXWriter) cleanup() error {
 // and column widths spliced in.
 func (w *XLSXWriter) finish() error {
 	if err := w.finishSheet(); err != nil {
+		return err
+	}
+	if err := w.amendRows(); err != nil {
 		return err
 	}
 	stage, err := os.CreateTemp("", "custimport-stage-*.xlsx")

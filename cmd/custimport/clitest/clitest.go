@@ -214,3 +214,21 @@ func Backdate(t testing.TB, dir string) {
 		}
 	}
 }
+
+// ProcessEnv is the environment switch for the process-level suites: the
+// end-to-end tests over the built binary, the crash tests, the benchmark
+// programs' smoke tests and the browser test. ./test.sh and CI set it to 1;
+// a bare `go test ./...` leaves them out and stays a fast inner loop of
+// unit tests.
+const ProcessEnv = "CUSTIMPORT_PROCESS_TESTS"
+
+// ProcessTests reports whether the process-level suites run.
+func ProcessTests() bool { return os.Getenv(ProcessEnv) == "1" }
+
+// RequireProcessTests skips t unless the process-level suites run.
+func RequireProcessTests(t testing.TB) {
+	t.Helper()
+	if !ProcessTests() {
+		t.Skipf("a process-level test: runs with %s=1 (./test.sh sets it)", ProcessEnv)
+	}
+}

@@ -1,5 +1,0 @@
-package cli
-
-import "github.com/custimport/custimport/importer/inbox"
-
-var lockForTest = inbox.Lock

@@ -1,0 +1,490 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	stdio "io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/custimport/custimport/cmd/custimport/internal/progress"
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/mapping"
+)
+
+const importAbout = `Import customers from a CSV or XLSX file into TMS through /Cust/Add.
+Every row ends in the results file with ImportStatus OK, FAILED, INVALID,
+UNKNOWN or NOT_SENT (VALID/INVALID with --dry-run). The key comes from
+TMS_API_KEY or --key-file, never from a flag.`
+
+func runImport(ctx context.Context, io IO, args []string) int {
+	return importCommand(ctx, io, "import", args, false)
+}
+
+func runCheck(ctx context.Context, io IO, args []string) int {
+	return importCommand(ctx, io, "check", args, true)
+}
+
+// importCommand is import and check: check is import --dry-run.
+func importCommand(ctx context.Context, io IO, name string, args []string, check bool) int {
+	about := importAbout
+	if check {
+		about = "Validate a CSV or XLSX file and write the results sheet; nothing is sent."
+	}
+	fs := newFlags(io, name, "FILE", about)
+	var flagged settings = defaultSettings()
+	flagged.register(fs, !check)
+	dryRun := fs.Bool("dry-run", check, "validate and write the results; send nothing")
+	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
+	verbose := fs.Bool("verbose", false, "log every request at debug level")
+	resendUnknown := fs.Bool("resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
+	resendAll := fs.Bool("resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
+	onlyFailed := fs.Bool("only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
+	var traceHTTP *string
+	if !check {
+		traceHTTP = fs.String("trace-http", "", "write every request to TMS and its answer to `FILE` (JSON lines, mode 600; key and signature redacted, bodies cut at 4 KB), for the vendor's support")
+	}
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if check && !*dryRun {
+		return fail(io, "check never sends anything: to send, use `custimport import`")
+	}
+	if len(pos) == 0 || (len(pos) > 1 && !check) {
+		fs.Usage()
+		return fail(io, "%s: want one input file, got %d", name, len(pos))
+	}
+	if len(pos) > 1 {
+		return checkEach(ctx, io, fs, pos)
+	}
+	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, *verbose)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	if s.LogFormat == "json" { // set in the config file
+		io = jsonIO(io)
+		defer flushJSON(io)
+	}
+	opts, err := baseOptions(s, pos[0])
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	// An encrypted workbook's password: from the environment, else asked
+	// for on a terminal; never a flag (it would show in ps).
+	if opts.Source.Password, err = xlsxPassword(io, pos[0], opts.Source); err != nil {
+		return failErr(io, s.Lang, err)
+	}
+	opts.DryRun = *dryRun
+	opts.Logger = log
+	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = *resendUnknown, *resendAll, *onlyFailed
+
+	if !opts.DryRun {
+		if traceHTTP != nil {
+			if sameFile(*traceHTTP, pos[0]) {
+				return fail(io, "--trace-http %s is the input: name another file", *traceHTTP)
+			}
+			tr, closeTrace, err := openTrace(io, *traceHTTP, s.Lang)
+			if err != nil {
+				return fail(io, "%v", err)
+			}
+			defer closeTrace()
+			s.trace = tr
+		}
+		if err := attachSender(s, io, log, &opts); err != nil {
+			return fail(io, "%v", err)
+		}
+	}
+	ctx, abort, release := withSignals(ctx, io)
+	defer release()
+	closeLedger, err := attachLedger(ctx, s, io, &opts)
+	if err != nil {
+		return failErr(io, s.Lang, err)
+	}
+	defer closeLedger()
+	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
+		return runFolder(ctx, abort, io, s, pos[0], opts)
+	}
+	exit, _, _ := runOne(ctx, abort, io, s, opts)
+	return exit
+}
+
+// attachLedger opens the TMS's ledger for the run: locked for an import,
+// read-only (when there is one) for a check.
+func attachLedger(ctx context.Context, s settings, io IO, opts *importer.Options) (func(), error) {
+	c := s.connection(io, nil)
+	if opts.DryRun {
+		db, closeDB, err := c.PeekLedger(ctx, io.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		if db != nil {
+			opts.Ledger = db
+		}
+		return closeDB, nil
+	}
+	abs, _ := filepath.Abs(opts.Input)
+	db, closeDB, err := c.OpenLedger(ctx, io.Getenv, abs)
+	if err != nil {
+		return nil, err
+	}
+	opts.Ledger = db
+	return closeDB, nil
+}
+
+// baseOptions turns settings into importer options for one input.
+func baseOptions(s settings, input string) (importer.Options, error) {
+	delim, err := s.delimiter()
+	if err != nil {
+		return importer.Options{}, err
+	}
+	opts := importer.Options{
+		Input:      input,
+		Out:        s.Out,
+		SkipHidden: s.SkipHidden,
+		Source:     source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
+		Validate: validate.Config{
+			Lang:       s.Lang,
+			LengthUnit: s.LengthUnit,
+			Mode:       s.Mode,
+		},
+	}
+	if s.ResultsDir != "" {
+		if err := isFolder(s.ResultsDir); err != nil {
+			return opts, fmt.Errorf("results_dir (--results-dir): %w", err)
+		}
+		if opts.Out == "" {
+			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, s.Sheet)))
+		}
+	}
+	if s.Mapping != "" {
+		m, err := mapping.LoadFile(s.Mapping)
+		if err != nil {
+			return opts, err
+		}
+		opts.Mapping = m
+	}
+	defaults := map[string]string{}
+	if opts.Mapping != nil {
+		for k, v := range opts.Mapping.Defaults {
+			defaults[k] = v
+		}
+		opts.Validate.DateFormats = opts.Mapping.DateFormats
+	}
+	for k, v := range s.defaults() {
+		f, ok := mapping.Lookup(k)
+		if !ok {
+			return opts, fmt.Errorf("config defaults: unknown field %q", k)
+		}
+		if _, fromMapping := defaults[f.Code]; !fromMapping {
+			defaults[f.Code] = v
+		}
+	}
+	if len(defaults) > 0 {
+		opts.Validate.Defaults = defaults
+	}
+	// The validator checks the language, the modes and every default
+	// against its field: a default TMS would refuse stops the run here,
+	// for config check as for the import, not row by row.
+	if _, err := validate.New(opts.Validate); err != nil {
+		return opts, err
+	}
+	return opts, nil
+}
+
+// isFolder reports why path is not an existing folder.
+func isFolder(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("the folder %s does not exist", path)
+	} else if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a folder", path)
+	}
+	return nil
+}
+
+// attachSender builds the sender (client, retries, rate limit) from
+// the settings and the key, and puts it into opts.
+func attachSender(s settings, io IO, log *slog.Logger, opts *importer.Options) error {
+	c := s.connection(io, log)
+	if err := c.Check(); err != nil {
+		return err
+	}
+	key, err := readKey(s, io.Getenv)
+	if err != nil {
+		return err
+	}
+	c.Key = key
+	sending, err := c.NewSending()
+	if err != nil {
+		return err
+	}
+	sending.Apply(c, opts)
+	return nil
+}
+
+// withSignals returns a context cancelled at the first interrupt (stop
+// taking rows) and one cancelled at the second (abort requests in flight).
+func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
+	if io.Signals == nil {
+		return ctx, ctx, func() {}
+	}
+	return io.Signals(ctx)
+}
+
+// runOne runs one import as a Job and reports it: a progress bar (or log
+// lines) from its events, then the summary. The end of ctx (the first
+// Ctrl-C) stops the job gracefully; the end of abort (the second) aborts
+// the requests in flight.
+func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
+	job := importer.NewJob(opts)
+	if !s.Quiet {
+		job.Subscribe(progress.New(io.Err, io.ErrIsTTY && s.LogFormat != "json", opts.Logger).Lang(s.Lang).Handle)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-abort.Done():
+			job.Abort()
+		case <-done:
+		}
+	}()
+	sum, err := job.Run(ctx)
+	exit := exitCode(sum, err)
+	var readErr *importer.ReadError
+	if err != nil && !errors.As(err, &readErr) {
+		exit = failErr(io, s.Lang, err)
+	} else if s.LogFormat != "json" {
+		printSummary(io.Out, sum, s.Lang)
+	}
+	if s.LogFormat == "json" {
+		// One record per run, always (--quiet quiets only the human summary).
+		writeRunRecord(raw(io.Out), opts, sum, exit, err)
+	}
+	if err != nil && readErr == nil {
+		writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
+		return exit, sum, err
+	}
+	if readErr != nil {
+		failErr(io, s.Lang, readErr.Err)
+		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
+	}
+	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
+	return exit, sum, err
+}
+
+func exitCode(sum importer.Summary, err error) int {
+	if err != nil {
+		return ExitCantRun
+	}
+	if sum.AllGood() {
+		return ExitOK
+	}
+	return ExitRows
+}
+
+// printSummary writes the human summary of a run.
+func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
+	en := lang == "en"
+	label := func(zh, e string) string {
+		if en {
+			return e
+		}
+		return zh
+	}
+	mode := label("匯入", "import")
+	if sum.DryRun {
+		mode = label("檢查 (未送出任何資料)", "check (nothing sent)")
+	}
+	fmt.Fprintf(w, "%s: %s\n", label("模式", "Mode"), mode)
+	fmt.Fprintf(w, "%s: %s", label("輸入", "Input"), shown(sum.Input))
+	if sum.Sheet != "" {
+		fmt.Fprintf(w, " [%s]", sum.Sheet)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%s: %d", label("資料列", "Rows"), sum.Rows)
+	for _, st := range importer.Statuses {
+		if n := sum.Counts[st]; n > 0 {
+			fmt.Fprintf(w, "  %s %d", st, n)
+		}
+	}
+	fmt.Fprintln(w)
+	for i, k := range sum.ErrorRanking() {
+		if i == 10 {
+			fmt.Fprintf(w, "  … %d %s\n", len(sum.Errors)-10, label("種其他錯誤", "more kinds of error"))
+			break
+		}
+		fmt.Fprintf(w, "  %5d  %s\n", sum.Errors[k], k)
+	}
+	if len(sum.Examples) > 0 {
+		fmt.Fprintln(w, label("需處理的列 (前幾筆,完整內容見結果檔):", "Rows that need attention (the first few; all are in the results):"))
+		for _, r := range sum.Examples {
+			text := r.Message
+			if r.ErrorCode != "" {
+				text = r.ErrorCode + " " + text
+			}
+			where := fmt.Sprintf(label("第 %d 列", "row %d"), r.Line)
+			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, clipText(text, 160))
+		}
+	}
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
+	}
+	if sum.DryRun {
+		fmt.Fprintf(w, "%s: %s (%.0f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+	} else {
+		fmt.Fprintf(w, "%s: %s (%s %d %s, %.1f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond),
+			label("送出", "sent"), sum.Sent, label("列", "rows"), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+	}
+	if sum.Requests >= 10 && sum.Duration >= time.Second {
+		// Over fewer requests or less time, an average says nothing.
+		fmt.Fprintf(w, "%s: %.1f req/s (%s %.1f req/s)\n", label("實際送出速率", "Send rate reached"),
+			float64(sum.Requests)/sum.Duration.Seconds(), label("速率上限最終為", "the limit ended at"), sum.RateSettled)
+	}
+	if n := sum.Previously - sum.Unchanged; n > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"), n)
+	}
+	if sum.Unchanged > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
+	}
+	if sum.Stopped != "" {
+		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopText(sum.StopErr, lang))
+		if hint := explanation(sum.StopErr, lang); hint != "" {
+			fmt.Fprintf(w, "  → %s\n", hint)
+		}
+		if sum.BusyWait > 0 {
+			fmt.Fprintf(w, "  %s %s\n", label("TMS 一直回覆「忙碌」,要求等待", "TMS kept answering busy and asked to wait"), importer.WaitText(sum.BusyWait, lang))
+		}
+	}
+	switch {
+	case !sum.Interrupted:
+	case sum.DryRun:
+		fmt.Fprintln(w, label("已中斷: 檢查未完成,請重新執行", "Interrupted: the check did not finish; run it again"))
+	case sum.Counts[importer.StatusNotSent] > 0:
+		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT,重新執行同一指令即可續傳", "Interrupted: rows not sent are marked NOT_SENT; run the same command again to resume"))
+	}
+	if sum.Counts[importer.StatusUnknown] > 0 {
+		fmt.Fprintln(w, label("注意: UNKNOWN 的列可能已在 TMS 建立,請先查詢 TMS 再重新匯入", "Note: UNKNOWN rows may have been created in TMS: check TMS before re-running them"))
+	}
+	if sum.Output != "" {
+		fmt.Fprintf(w, "%s: %s\n", label("結果檔", "Results"), shown(sum.Output))
+	}
+}
+
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// summaryJSON is the machine-readable summary (--summary-json).
+type summaryJSON struct {
+	Input       string         `json:"input"`
+	InputSHA256 string         `json:"input_sha256,omitempty"`
+	Results     string         `json:"results"`
+	DryRun      bool           `json:"dry_run"`
+	Rows        int            `json:"rows"`
+	Counts      map[string]int `json:"counts"`
+	Errors      map[string]int `json:"errors"`
+	Warnings    []string       `json:"warnings"`
+	DurationSec float64        `json:"duration_seconds"`
+	RowsPerSec  float64        `json:"rows_per_second"`
+	Requests    int            `json:"requests"`
+	RateSettled float64        `json:"rate_settled,omitempty"`
+	Interrupted bool           `json:"interrupted"`
+	Stopped     string         `json:"stopped,omitempty"`
+	BusyWaitSec float64        `json:"busy_wait_seconds,omitempty"`
+	SharedCodes int            `json:"shared_code_rows,omitempty"`
+	Previously  int            `json:"previously_imported"`
+	Unchanged   int            `json:"unchanged"`
+	ExitCode    int            `json:"exit_code"`
+	Error       string         `json:"error,omitempty"`
+}
+
+func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+	if path == "" {
+		return
+	}
+	data, _ := json.MarshalIndent(newSummaryJSON(opts, sum, exit, runErr), "", "  ")
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
+	}
+}
+
+// writeRunRecord writes the run's JSON log record (--log-format json): the
+// summary's fields with the log's time, level and msg.
+func writeRunRecord(w stdio.Writer, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+	writeRecord(w, time.Now(), exit, "run finished", newSummaryJSON(opts, sum, exit, runErr))
+}
+
+func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runErr error) summaryJSON {
+	out := summaryJSON{
+		Input: opts.Input, Results: writtenResults(sum.Output), DryRun: opts.DryRun, Rows: sum.Rows,
+		Counts: map[string]int{}, Errors: sum.Errors, Warnings: sum.Warnings,
+		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
+		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
+		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
+		BusyWaitSec: sum.BusyWait.Seconds(), SharedCodes: sum.SharedCodes,
+	}
+	out.InputSHA256 = sum.InputSHA256
+	if out.InputSHA256 == "" {
+		out.InputSHA256, _ = importer.HashFile(opts.Input)
+	}
+	for st, n := range sum.Counts {
+		out.Counts[string(st)] = n
+	}
+	if out.Errors == nil {
+		out.Errors = map[string]int{}
+	}
+	if runErr != nil {
+		out.Error = runErr.Error()
+	}
+	return out
+}
+
+// checkEach checks several files, one after the other, each with its
+// own results beside it; the exit code is the worst of theirs.
+func checkEach(ctx context.Context, io IO, fs *flag.FlagSet, files []string) int {
+	set := flagsSet(fs)
+	for _, one := range []string{"out", "summary-json"} {
+		if set[one] {
+			return fail(io, "check: --%s names one file: with several files use --results-dir, or check their folder (check DIR --summary-json PATH)", one)
+		}
+	}
+	// The flags given, as parsed, for each file's own check.
+	var flags []string
+	fs.Visit(func(f *flag.Flag) { flags = append(flags, "--"+f.Name+"="+f.Value.String()) })
+	worst := ExitOK
+	for _, f := range files {
+		fmt.Fprintf(io.Out, "== %s\n", shown(f))
+		worst = max(worst, runCheck(ctx, io, append(slices.Clip(flags), f)))
+	}
+	return worst
+}
+
+// writtenResults is out when a results file is there, else "": a run that
+// could not start names no results.
+func writtenResults(out string) string {
+	if _, err := os.Stat(out); err != nil {
+		return ""
+	}
+	return out
+}

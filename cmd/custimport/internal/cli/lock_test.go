@@ -1,0 +1,5 @@
+package cli
+
+import "github.com/custimport/custimport/cmd/custimport/internal/inbox"
+
+var lockForTest = inbox.Lock

@@ -1,0 +1,185 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms/probe"
+	"github.com/custimport/custimport/mapping"
+)
+
+// texts holds the page's words: [0] Traditional Chinese, [1] English.
+var texts = map[string][2]string{
+	"title":         {"客戶匯入 TMS 獲利王", "Import customers into TMS"},
+	"stepFile":      {"選擇檔案", "Choose file"},
+	"stepMap":       {"對應欄位", "Match columns"},
+	"stepCheck":     {"檢查修正", "Check and fix"},
+	"stepImport":    {"匯入", "Import"},
+	"dropHere":      {"把 Excel 或 CSV 拖到這裡,或按這裡選擇檔案", "Drop an Excel or CSV file here, or click to choose one"},
+	"checking":      {"讀取並檢查中…", "Reading and checking…"},
+	"rowsUnit":      {"列", "rows"},
+	"encoding":      {"編碼", "Encoding"},
+	"sheet":         {"工作表", "Sheet"},
+	"headerRow":     {"標題列", "Header row"},
+	"auto":          {"自動", "automatic"},
+	"rowN":          {"第 %d 列", "row %d"},
+	"noFile":        {"還沒有選擇檔案。", "No file chosen yet."},
+	"fileCol":       {"檔案的欄位", "Column in the file"},
+	"tmsField":      {"TMS 欄位", "TMS field"},
+	"examples":      {"範例值", "Examples"},
+	"notImported":   {"不匯入", "Not imported"},
+	"unmatched":     {"(不認得,不匯入)", "(not recognised: not imported)"},
+	"saveMapping":   {"存成對應檔", "Save as mapping file"},
+	"errorsOnly":    {"只看錯誤", "Errors only"},
+	"find":          {"尋找", "Find"},
+	"replaceWith":   {"取代為", "Replace with"},
+	"inColumn":      {"欄位", "Column"},
+	"allColumns":    {"全部欄位", "All columns"},
+	"preview":       {"預覽", "Preview"},
+	"replaceDo":     {"取代", "Replace"},
+	"undo":          {"復原", "Undo"},
+	"willChange":    {"%d 個儲存格會變更", "%d cells will change"},
+	"changed":       {"已變更 %d 個儲存格", "%d cells changed"},
+	"nothingFound":  {"找不到「%s」", "%q was not found"},
+	"row":           {"列", "Row"},
+	"status":        {"狀態", "Status"},
+	"pageOf":        {"第 %d / %d 頁", "Page %d of %d"},
+	"prev":          {"上一頁", "Previous"},
+	"next":          {"下一頁", "Next"},
+	"editHint":      {"點一下紅色的儲存格,輸入後按 Enter:這一列會馬上重新檢查。方向鍵移動,Tab 到下一格。", "Click a red cell, type, press Enter: the row is checked again at once. Arrow keys move, Tab goes on."},
+	"noRows":        {"沒有要顯示的列。", "No rows to show."},
+	"conn":          {"連線", "Connection"},
+	"url":           {"TMS 網址", "TMS URL"},
+	"pno":           {"公司代號 (pno)", "Company (pno)"},
+	"pronum":        {"ProNum", "ProNum"},
+	"sign":          {"簽章方式", "Signing recipe"},
+	"signDefault":   {"預設 (sha512)", "default (sha512)"},
+	"key":           {"API 金鑰", "API key"},
+	"keySet":        {"金鑰已設定 ✓(留空表示不變)", "Key set ✓ (leave empty to keep it)"},
+	"keyMissing":    {"請輸入金鑰(只存在這台電腦的記憶體中)", "Type the key (kept in this computer's memory only)"},
+	"keyOK":         {"金鑰已設定 ✓", "key set ✓"},
+	"keyNone":       {"尚未設定金鑰", "no key yet"},
+	"saveConn":      {"儲存連線設定", "Save connection"},
+	"testConn":      {"測試連線", "Test connection"},
+	"testConnHint":  {"送出一個唯讀的查詢 (不會建立任何資料),確認網址、公司代號、金鑰與簽章方式;簽章被拒時會逐一試用已知的簽章方式。", "Sends one read-only query (nothing is created) to check the URL, company, key and signing recipe; when the signature is refused, the known recipes are tried."},
+	"applyRecipe":   {"套用", "Apply"},
+	"recipeApplied": {"簽章方式已改為 %s。", "The signing recipe is now %s."},
+	"badRecipe":     {"這不是可用的簽章方式。", "That is not a usable signing recipe."},
+	"connSaved":     {"連線設定已儲存。", "Connection saved."},
+	"importN":       {"匯入 %d 筆", "Import %d rows"},
+	"importNone":    {"匯入", "Import"},
+	"skipHidden":    {"略過 Excel 中隱藏的列", "Leave out rows hidden in Excel"},
+	"resendUnknown": {"重新送出 UNKNOWN 的列(已在 TMS 查過,確定沒有建立)", "Send UNKNOWN rows again (checked in TMS: they were not created)"},
+	"alreadyN":      {"產生結果檔 (%d 筆先前已匯入,不會再送出)", "Write the results (%d rows imported before: nothing is sent again)"},
+	"needConn":      {"請先完成連線設定(網址、公司代號、金鑰)。", "Complete the connection first (URL, company, key)."},
+	"needRows":      {"沒有可以匯入的列。", "No rows to import."},
+	"nothingSent":   {"按下「匯入」之前,不會傳送任何資料。", "Nothing is sent until you press Import."},
+	"pause":         {"暫停", "Pause"},
+	"resume":        {"繼續", "Resume"},
+	"stop":          {"停止", "Stop"},
+	"importing":     {"匯入中", "Importing"},
+	"paused":        {"已暫停", "Paused"},
+	"perSec":        {"%.1f 筆/秒", "%.1f rows/s"},
+	"eta":           {"約 %d 秒", "about %d s"},
+	"done":          {"完成", "Done"},
+	"stopped":       {"已停止:%s", "Stopped: %s"},
+	"stoppedUser":   {"您按了停止,其餘的列沒有傳送(NOT_SENT)。", "You pressed Stop; the other rows were not sent (NOT_SENT)."},
+	"stoppedTMS":    {"TMS 沒有回應或一直拒絕,其餘的列沒有傳送(NOT_SENT)。", "TMS did not answer or kept refusing; the other rows were not sent (NOT_SENT)."},
+	"download":      {"下載結果檔 %s", "Download the results %s"},
+	"unknownWhy":    {"UNKNOWN 的列:送出了,但沒有收到 TMS 的回覆,不知道客戶是否已建立。請先到 TMS 查看,不要直接重送。", "UNKNOWN rows were sent but TMS's answer never came: the customer may or may not exist. Look in TMS before sending them again."},
+	"importFailed":  {"無法匯入:%s", "Could not import: %s"},
+	"imported":      {"這份檔案已匯入;修改儲存格或選擇新檔案後可再匯入。", "This file was imported; change a cell or choose a new file to import again."},
+	"busy":          {"匯入進行中,請等它結束或按停止。", "An import is running: wait for it or press Stop."},
+	"ledgerBusy":    {"另一個匯入(可能是命令列)正在使用同一個 TMS,請等它結束再試。", "Another import (perhaps the command line) is using the same TMS: try again when it ends."},
+	"ledgerLost":    {"匯入紀錄 (ledger) 不見了或是空的:請通知 IT 從備份放回。為了避免重複建立客戶,沒有傳送任何資料。", "The ledger is missing or empty: ask IT to put it back from a backup. To avoid creating customers twice, nothing was sent."},
+	"ledgerBad":     {"無法開啟匯入紀錄(ledger),為了避免重複建立客戶,沒有傳送任何資料。", "The ledger could not be opened; to avoid creating customers twice, nothing was sent."},
+	"connBad":       {"連線設定有誤:%s", "The connection settings are wrong: %s"},
+	"noURL":         {"請填寫 TMS 網址。", "Fill in the TMS URL."},
+	"noPNO":         {"請填寫公司代號 (pno)。", "Fill in the company (pno)."},
+	"noKey":         {"請輸入 API 金鑰。", "Type the API key."},
+	"badMapping":    {"欄位對應有誤,請重新選擇。", "The column choices do not work together: choose again."},
+	"tempFailed":    {"無法建立暫存檔。", "Could not create a temporary file."},
+	"tooBig":        {"檔案太大(上限 %d MB)。", "The file is too large (limit %d MB)."},
+	"tooManyRows":   {"檔案的列數太多(上限 %d 列)。", "The file has too many rows (limit %d)."},
+	"noUpload":      {"沒有收到檔案,請再選一次。", "No file arrived: choose it again."},
+	"empty":         {"檔案是空的。", "The file is empty."},
+	"notSheet":      {"這不是 CSV 或 Excel (.xlsx) 檔案。", "This is not a CSV or Excel (.xlsx) file."},
+	"legacyXLS":     {"舊版 .xls 檔:請在 Excel 開啟後另存成 .xlsx。", "An old .xls workbook: open it in Excel and save it as .xlsx."},
+	"encrypted":     {"活頁簿有密碼保護:請在 Excel 移除密碼後再試。", "The workbook is password-protected: remove the password in Excel and try again."},
+	"badEncoding":   {"檔案的文字編碼無法辨識(請存成 UTF-8 或 Big5 的 CSV)。", "The file's text encoding is not readable (save it as UTF-8 or Big5 CSV)."},
+	"noKnownCol":    {"找不到認得的標題列:請確認有「客戶代號」「客戶名稱」等欄位,或在「對應欄位」選擇。", "No known header row: check for columns such as 客戶代號 (CCODE), or match the columns."},
+	"dupField":      {"有兩個欄位對應到同一個 TMS 欄位:請在「對應欄位」把其中一個改成「不匯入」。", "Two columns feed the same TMS field: set one of them to Not imported."},
+	"noCodeCol":     {"沒有「客戶代號」欄,但有一欄看起來像客戶代號:請在「對應欄位」選擇它(或設為不匯入)。", "No column feeds CCODE but one looks like a customer code: match it (or set it to Not imported)."},
+	"damaged":       {"活頁簿已損壞:請在 Excel 開啟後重新儲存。", "The workbook is damaged: open it in Excel and save it again."},
+	"readFailed":    {"無法讀取檔案:%s", "The file could not be read: %s"},
+	"warnings":      {"注意", "Note"},
+}
+
+// text returns a page text in lang, formatted with args.
+func text(lang, key string, args ...any) string {
+	p, ok := texts[key]
+	if !ok {
+		return key
+	}
+	s := p[0]
+	if lang == "en" {
+		s = p[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+func (ss *session) t(key string, args ...any) string { return text(ss.lang, key, args...) }
+
+// fileMessage says why a file cannot be read or checked, in words for
+// office staff: no Go error text for the errors known here; a parse error
+// names its row.
+func fileMessage(lang string, err error) string {
+	var pe *source.ParseError
+	switch {
+	case errors.Is(err, errTooManyRows):
+		return text(lang, "tooManyRows", DefaultMaxRows)
+	case errors.Is(err, source.ErrEmptyFile):
+		return text(lang, "empty")
+	case errors.Is(err, source.ErrLegacyXLS):
+		return text(lang, "legacyXLS")
+	case errors.Is(err, source.ErrEncrypted):
+		return text(lang, "encrypted")
+	case errors.Is(err, source.ErrNotSpreadsheet), errors.Is(err, source.ErrNUL):
+		return text(lang, "notSheet")
+	case errors.Is(err, source.ErrBadEncoding), errors.Is(err, source.ErrMixedEncoding):
+		return text(lang, "badEncoding")
+	case errors.Is(err, mapping.ErrNoKnownColumn), errors.Is(err, mapping.ErrEmptyHeader):
+		return text(lang, "noKnownCol")
+	case errors.Is(err, mapping.ErrDuplicateField):
+		return text(lang, "dupField")
+	case errors.Is(err, mapping.ErrNoCodeColumn):
+		return text(lang, "noCodeCol")
+	case errors.Is(err, importer.ErrDamagedRows), errors.Is(err, source.ErrCorrupt):
+		return text(lang, "damaged")
+	case errors.As(err, &pe) && pe.Line > 0:
+		return text(lang, "readFailed", text(lang, "rowN", pe.Line))
+	}
+	return text(lang, "readFailed", err.Error())
+}
+
+// importMessage says why an import could not start or ended early.
+func importMessage(lang string, err error) string {
+	var refused *importer.RefusedError
+	switch {
+	case errors.Is(err, ledger.ErrLocked):
+		return text(lang, "ledgerBusy")
+	case errors.Is(err, importer.ErrStoppedByUser):
+		return text(lang, "stoppedUser")
+	case errors.As(err, &refused) && probe.Hint(refused.Code, refused.Message, lang) != "":
+		return text(lang, "stoppedTMS") + " " + refused.Code + " " + refused.Message + " → " + probe.Hint(refused.Code, refused.Message, lang)
+	case errors.Is(err, importer.ErrTMSUnreachable), errors.Is(err, importer.ErrTMSRefuses):
+		return text(lang, "stoppedTMS")
+	}
+	return fileMessage(lang, err)
+}

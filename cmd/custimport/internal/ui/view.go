@@ -1,0 +1,373 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/mapping"
+)
+
+// view is what the templates render: a copy of the session's state.
+type view struct {
+	Lang    string
+	Message string // a problem with the last action, for the page
+	Note    string // what the last action did
+	File    *fileView
+	Map     []mapRow
+	Fields  []fieldOption
+	Status  string // #status
+	Grid    gridView
+	Conn    connView
+	Test    connTestView // the last 「測試連線」
+	Import  importView
+	// SkipHidden and ResendUnknown are the options of the check and the
+	// import (the command line's --skip-hidden and --resend-unknown).
+	SkipHidden, ResendUnknown bool
+}
+
+// T returns a page text in the view's language.
+func (v *view) T(key string, args ...any) string { return text(v.Lang, key, args...) }
+
+type fileView struct {
+	Name, Encoding, Sheet, Error string
+	Rows                         int
+	Sheets                       []string
+	HeaderLine                   int
+	HeaderPick                   int
+	HeaderChoices                []headerChoice
+	Warnings                     []string
+}
+
+type headerChoice struct {
+	Line  int
+	Label string
+}
+
+type mapRow struct {
+	Col      int
+	Letter   string
+	Header   string
+	Value    string // field code, mapping.Ignore, or "" (unknown)
+	Unknown  bool
+	Examples string
+}
+
+type fieldOption struct{ Code, Label string }
+
+type gridView struct {
+	Columns    []gridColumn
+	Rows       []gridRow
+	Page       int
+	Pages      int
+	ErrorsOnly bool
+	Preview    string // find-and-replace preview text
+	CanApply   bool
+	CanUndo    bool
+	Find       string
+	Replace    string
+	ReplaceCol int
+	Locked     bool // an import runs: no edits
+}
+
+type gridColumn struct {
+	Col    int
+	Letter string
+	Header string
+	Field  string // "CODE 標籤", "" when not imported
+}
+
+type gridRow struct {
+	Line     int
+	Class    string // ok, err, warn, unknown
+	Status   string
+	Messages []string
+	Cells    []gridCell
+}
+
+type gridCell struct {
+	Col   int
+	Text  string
+	Class string // err, warn or ""
+	Title string
+}
+
+type connView struct {
+	URL, PNO, ProNum, Sign string
+	KeySet                 bool
+	Problem                string
+}
+
+type importView struct {
+	Running, Paused, Done, Started bool
+	CanImport                      bool
+	Valid                          int    // rows the import would send
+	Already                        int    // VALID rows it would not: imported before (the results still show them)
+	Why                            string // why the button is disabled
+	Total, Rows                    int
+	Progress                       string
+	ResultsName                    string
+	HasResults                     bool
+	Unknown                        int
+	Stopped                        string
+	Warnings                       []string // the summary's, once done: e.g. a setting TMS refused the rows for
+	Error                          string
+}
+
+// view builds the page's data; ss.mu is held.
+func (ss *session) view() *view {
+	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown}
+	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
+	v.Test = ss.connTestView()
+	for _, f := range mapping.Fields() {
+		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})
+	}
+	u := ss.file
+	if u != nil {
+		v.File = ss.fileView(u)
+		v.Map = ss.mapRows(u)
+		v.Grid = ss.gridView(u)
+	}
+	v.Import = ss.importView()
+	v.Status = ss.statusText(v.Import)
+	return v
+}
+
+func (ss *session) fileView(u *upload) *fileView {
+	fv := &fileView{Name: u.name, Encoding: u.encoding, Sheet: u.sheet, Rows: len(u.rows), HeaderLine: u.hdrLine,
+		HeaderPick: u.headerPick, Warnings: u.check.warnings}
+	if len(u.sheets) > 1 {
+		fv.Sheets = u.sheets
+	}
+	fv.Error = u.check.fileErr
+	if fv.Error == "" {
+		fv.Error = u.hdrErr
+	}
+	for i, r := range u.rows {
+		if i == mapping.HeaderSearchRows {
+			break
+		}
+		label := strings.Join(nonEmpty(r.Cells, 4), ", ")
+		if len([]rune(label)) > 40 {
+			label = string([]rune(label)[:40]) + "…"
+		}
+		fv.HeaderChoices = append(fv.HeaderChoices, headerChoice{Line: r.Line, Label: ss.t("rowN", r.Line) + ":" + label})
+	}
+	return fv
+}
+
+func nonEmpty(cells []string, n int) []string {
+	var out []string
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" && len(out) < n {
+			out = append(out, strings.TrimSpace(c))
+		}
+	}
+	return out
+}
+
+// columnValue is a column's mapping as the dropdown shows it.
+func columnValue(c mapping.Column) string {
+	switch {
+	case c.Field != nil:
+		return c.Field.Code
+	case c.Ignored:
+		return mapping.Ignore
+	}
+	return ""
+}
+
+func (ss *session) mapRows(u *upload) []mapRow {
+	var rows []mapRow
+	for _, c := range u.hdr.Columns {
+		if strings.TrimSpace(c.Header) == "" || c.Result != "" {
+			continue
+		}
+		var ex []string
+		for _, r := range u.rows {
+			if r.Line > u.hdrLine && c.Index < len(r.Cells) && strings.TrimSpace(r.Cells[c.Index]) != "" {
+				ex = append(ex, strings.TrimSpace(r.Cells[c.Index]))
+				if len(ex) == 3 {
+					break
+				}
+			}
+		}
+		val := columnValue(c)
+		rows = append(rows, mapRow{Col: c.Index, Letter: mapping.ColumnName(c.Index), Header: c.Header, Value: val,
+			Unknown: val == "", Examples: strings.Join(ex, ", ")})
+	}
+	return rows
+}
+
+// rowStatus is a row's status: its import result when the last import
+// covered this check, else its check.
+func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []string) {
+	if ss.imp != nil && ss.imp.checkOf == u.check.id {
+		if r, ok := ss.imp.result(line); ok {
+			var msgs []string
+			for _, m := range []string{r.Message, r.Warnings} {
+				if m != "" {
+					msgs = append(msgs, m)
+				}
+			}
+			return r.Status, r.CCODE, msgs
+		}
+	}
+	rc := u.check.rows[line]
+	var msgs []string
+	for _, p := range rc.problems {
+		msgs = append(msgs, p.Message)
+	}
+	return rc.status, "", msgs
+}
+
+func (ss *session) gridView(u *upload) gridView {
+	g := gridView{ErrorsOnly: ss.errorsOnly, Page: ss.page, Locked: ss.importing(), CanUndo: len(ss.undo) > 0,
+		Find: ss.replace.find, Replace: ss.replace.with, ReplaceCol: ss.replace.col, Preview: ss.replace.text, CanApply: ss.replace.count > 0}
+	width := max(u.width, len(u.hdr.Columns))
+	hdr := u.headerCells()
+	for i := 0; i < width; i++ {
+		gc := gridColumn{Col: i, Letter: mapping.ColumnName(i)}
+		if i < len(hdr) {
+			gc.Header = hdr[i]
+		}
+		if i < len(u.hdr.Columns) && u.hdr.Columns[i].Field != nil {
+			gc.Field = u.hdr.Columns[i].Field.Name(ss.lang)
+		}
+		g.Columns = append(g.Columns, gc)
+	}
+	lines := u.dataLines(ss.errorsOnly, func(line int) importer.Status { st, _, _ := ss.rowStatus(u, line); return st })
+	g.Pages = max(1, (len(lines)+PageRows-1)/PageRows)
+	g.Page = min(max(ss.page, 1), g.Pages)
+	start := (g.Page - 1) * PageRows
+	for _, line := range lines[start:min(start+PageRows, len(lines))] {
+		g.Rows = append(g.Rows, ss.gridRow(u, line, width))
+	}
+	return g
+}
+
+func (ss *session) gridRow(u *upload, line, width int) gridRow {
+	st, code, msgs := ss.rowStatus(u, line)
+	r := gridRow{Line: line, Status: string(st), Messages: msgs, Class: statusClass(st)}
+	if code != "" {
+		r.Status += " " + code
+	}
+	byCol := map[int][]string{}
+	sev := map[int]string{}
+	for _, p := range u.check.rows[line].problems {
+		if p.Column < 0 {
+			continue
+		}
+		byCol[p.Column] = append(byCol[p.Column], p.Message)
+		if p.Severity == validate.Error {
+			sev[p.Column] = "err"
+		} else if sev[p.Column] == "" {
+			sev[p.Column] = "warn"
+		}
+	}
+	cells := u.rows[u.index[line]].Cells
+	for i := 0; i < width; i++ {
+		c := gridCell{Col: i, Class: sev[i], Title: strings.Join(byCol[i], "\n")}
+		if i < len(cells) {
+			c.Text = cells[i]
+		}
+		r.Cells = append(r.Cells, c)
+	}
+	return r
+}
+
+func statusClass(st importer.Status) string {
+	switch st {
+	case importer.StatusOK, importer.StatusValid:
+		return "ok"
+	case importer.StatusInvalid, importer.StatusFailed:
+		return "err"
+	case importer.StatusUnknown:
+		return "unknown"
+	case importer.StatusNotSent:
+		return "skip"
+	}
+	return ""
+}
+
+func (ss *session) importView() importView {
+	iv := importView{}
+	u := ss.file
+	if u != nil && u.check.done {
+		iv.Already = min(u.check.notSent, u.check.counts[importer.StatusValid])
+		iv.Valid = u.check.counts[importer.StatusValid] - iv.Already
+	}
+	if ss.imp != nil {
+		s := ss.imp.snapshot()
+		iv.Started = true
+		iv.Running = ss.importing()
+		iv.Paused, iv.Done, iv.Total, iv.Rows = s.Paused, s.Done, s.Total, s.Rows
+		iv.Progress = ss.progressText(s)
+		iv.ResultsName, iv.HasResults = s.OutName, s.HasResultFile
+		iv.Unknown = s.Counts[importer.StatusUnknown]
+		iv.Error = s.ErrMsg
+		iv.Warnings = s.Warnings
+		if s.StopErr != nil && s.Done {
+			iv.Stopped = ss.t("stopped", importMessage(ss.lang, s.StopErr))
+		}
+	}
+	switch {
+	case iv.Running:
+		iv.Why = ss.t("busy")
+	case iv.Done && u != nil && ss.imp.checkOf == u.check.id:
+		iv.Why = ss.t("imported")
+	case iv.Valid == 0 && iv.Already == 0:
+		iv.Why = ss.t("needRows")
+	default:
+		if p := ss.connProblem(); p != "" {
+			iv.Why = p
+		}
+	}
+	iv.CanImport = iv.Why == ""
+	return iv
+}
+
+func (ss *session) progressText(s importSnap) string {
+	parts := []string{}
+	if s.Total >= 0 {
+		parts = append(parts, fmt.Sprintf("%d / %d", s.Rows, s.Total))
+	} else {
+		parts = append(parts, fmt.Sprint(s.Rows))
+	}
+	if secs := s.Elapsed.Seconds(); secs > 0 && s.Rows > 0 {
+		rate := float64(s.Rows) / secs
+		parts = append(parts, ss.t("perSec", rate))
+		if !s.Done && s.Total > s.Rows {
+			parts = append(parts, ss.t("eta", int((time.Duration(float64(s.Total-s.Rows)/rate*float64(time.Second))).Seconds()+0.5)))
+		}
+	}
+	if c := statusLine(s.Counts); c != "" {
+		parts = append(parts, c)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// statusText is #status: the check's counts, or the import's.
+func (ss *session) statusText(iv importView) string {
+	u := ss.file
+	if ss.imp != nil && u != nil && ss.imp.checkOf == u.check.id {
+		s := ss.imp.snapshot()
+		counts := statusLine(s.Counts)
+		switch {
+		case s.Done:
+			return ss.t("done") + " · " + counts
+		case s.Paused:
+			return ss.t("paused") + " · " + counts
+		}
+		return ss.t("importing") + " · " + counts
+	}
+	if u == nil {
+		return ss.t("noFile")
+	}
+	if !u.check.done {
+		return u.check.fileErr
+	}
+	return statusLine(u.check.counts)
+}
