@@ -3,15 +3,20 @@
 # Windows), staticcheck, the race-enabled test suite, and a short run of
 # every fuzz target.
 # FUZZTIME=60s ./test.sh fuzzes longer; FUZZTIME=0 skips fuzzing; CROSS=0
-# skips building the release targets.
+# skips building the release targets; WINE=1 runs the Windows build of the
+# lock tests and the Windows smoke test under Wine (.ci/wine.sh,
+# .ci/wine-smoke.sh) outside CI, WINE=0 skips them in CI.
 #
 # CI's budget for all of .ci/run is 15 minutes on 2 cores. Measured shares
 # (a loaded machine, cold caches where CI has them cold):
 #   installing chromium (.ci/run, once per machine)       ~1 min
 #   gofmt, vet (twice), staticcheck (installed once)       ~1.5 min
 #   cross-build, 6 targets (cold: ~1 min per new target)   ~4 min, 20 s warm
+#   Windows tests under Wine (.ci/wine.sh: install ~25 s,
+#     prefix ~10-35 s, the lock tests of 4 packages ~20 s) ~1.5 min
 #   go test -race ./... (the browser test ~10 s of it)      ~3 min
-#   the Windows smoke test under Wine (CI, WINE=1)         ~1 min, +25 s installing Wine
+#   the Windows smoke test under Wine (.ci/wine-smoke.sh:
+#     a prefix ~10-35 s, the steps ~45 s)                  ~1 min
 #   fuzzing, 15 targets × FUZZTIME (CI: 6 s) + builds      ~3 min
 # Fuzzing minimises each new input for 1 s at most: Go's default (60 s)
 # spent a whole short run minimising one workbook (FuzzXLSXReader showed a
@@ -51,6 +56,16 @@ if [ "${CROSS:-1}" != "0" ]; then
   done
 fi
 
+# The Windows build of the lock tests, run under Wine: folder and ledger
+# locks and process ids behave differently there (after the cross-build,
+# whose cache its builds reuse).
+if [ "${WINE:-}" = 1 ] || { [ -n "${CI:-}" ] && [ "${WINE:-}" != 0 ]; }; then
+  echo "== Windows tests under Wine (.ci/wine.sh)"
+  .ci/wine.sh
+else
+  echo "== Windows tests under Wine: skipped (runs where CI is set, or with WINE=1)"
+fi
+
 echo "== go test -race"
 # cmd/custimport/internal/ui TestBrowser drives headless Chromium through the page
 # (about 10 s, most of it starting the browser); it skips when no
@@ -61,11 +76,11 @@ echo "== go test -race"
 CUSTIMPORT_PROCESS_TESTS=1 go test -race -count=1 ./...
 
 # The Windows smoke test: custimport.exe under Wine does what a Windows user
-# does, against the simulator (.ci/wine/README.md). About a minute, plus
-# ~25 s to install Wine on a fresh machine; CI runs it, WINE=1 elsewhere.
-if [ -n "${CI:-}" ] || [ "${WINE:-0}" = 1 ]; then
-  echo "== Windows smoke test (Wine)"
-  ./.ci/wine-smoke.sh
+# does, against the simulator (.ci/wine-smoke.sh; where the Windows tests
+# above run).
+if [ "${WINE:-}" = 1 ] || { [ -n "${CI:-}" ] && [ "${WINE:-}" != 0 ]; }; then
+  echo "== Windows smoke test under Wine (.ci/wine-smoke.sh)"
+  .ci/wine-smoke.sh
 fi
 
 if [ "$FUZZTIME" != "0" ]; then

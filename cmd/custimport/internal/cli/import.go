@@ -109,13 +109,8 @@ func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input st
 	}
 	// An encrypted workbook's password: from the environment, else asked
 	// for on a terminal; never a flag (it would show in ps).
-	opts.Source.Password = io.Getenv("CUSTIMPORT_XLSX_PASSWORD")
-	if opts.Source.Password == "" && io.ReadPassword != nil && encrypted(input, opts.Source) {
-		pw, err := io.ReadPassword(fmt.Sprintf("Password of %s (密碼): ", filepath.Base(input)))
-		if err != nil {
-			return rep.fail(io, s.Lang, fmt.Errorf("reading the password: %w", err))
-		}
-		opts.Source.Password = pw
+	if opts.Source.Password, err = xlsxPassword(io, input, opts.Source); err != nil {
+		return rep.fail(io, s.Lang, err)
 	}
 	opts.DryRun = f.dryRun
 	opts.Logger = log
@@ -573,15 +568,6 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		out.Error = runErr.Error()
 	}
 	return out
-}
-
-// encrypted reports whether path is a workbook that needs a password.
-func encrypted(path string, o source.Options) bool {
-	r, err := source.Open(path, o)
-	if err == nil {
-		r.Close()
-	}
-	return errors.Is(err, source.ErrEncrypted)
 }
 
 // checkEach checks several files, one after the other, each with its

@@ -396,6 +396,7 @@ func TestLastInvocation(t *testing.T) {
 // usually has none: then the tests above, with systemctl faked, are what
 // runs). It leaves an existing custimport schedule alone.
 func TestScheduleSystemdForReal(t *testing.T) {
+	clitest.RequireProcessTests(t)
 	if runtime.GOOS != "linux" || exec.Command("systemctl", "--user", "show-environment").Run() != nil {
 		t.Skip("no systemd user session here")
 	}
