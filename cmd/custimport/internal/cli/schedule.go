@@ -46,10 +46,13 @@ func runSchedule(ctx context.Context, io IO, args []string) int {
 	fs.BoolVar(&f.print, "print", false, "install: print what would be installed, install nothing")
 	fs.StringVar(&f.goos, "os", runtime.GOOS, "install --print: the system to print it for: windows, linux or darwin")
 	fs.StringVar(&f.stateDir, "state-dir", "", "the ledgers' folder, when not the config's or the default (env CUSTIMPORT_STATE_DIR)")
-	fs.StringVar(&f.lang, "lang", "zh", "message language: zh or en")
+	fs.StringVar(&f.lang, "lang", "", "message language: zh or en (default: the locale's)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
+	}
+	if f.lang == "" {
+		f.lang = localeLang(io.Getenv)
 	}
 	if len(pos) == 0 {
 		fs.Usage()
