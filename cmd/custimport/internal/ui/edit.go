@@ -33,7 +33,9 @@ func (u *upload) matches(find string, col int, fn func(line, col int, old string
 // of every occurrence of find in the data rows, in one column or all. An
 // apply is one step of undo.
 func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.locked(w) {
 		return
@@ -72,7 +74,9 @@ func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
 
 // undoLast undoes the last cell edit or replacement.
 func (ss *session) undoLast(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.locked(w) {
 		return

@@ -38,6 +38,9 @@ type session struct {
 	undo       [][]cellChange
 	replace    replacePreview
 	checks     int // checks run, for checkState.id
+	// current is the id of what the page shows: the last check's, or a
+	// new one when the file went. A tab that sends another is stale.
+	current int
 	// skipHidden, resendUnknown and updateExisting are the page's
 	// --skip-hidden, --resend-unknown and --update-existing.
 	skipHidden, resendUnknown, updateExisting bool
@@ -96,6 +99,19 @@ type cellChange struct {
 
 func newSession(s *Server) *session {
 	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting}
+}
+
+// dropFile forgets the file and everything of it: its check, its grid
+// state, its last import and that import's results. A tab still showing
+// it is stale from now on. ss.mu is held and no import runs.
+func (ss *session) dropFile() {
+	if ss.imp != nil && ss.imp.out != "" {
+		os.RemoveAll(filepath.Dir(ss.imp.out)) // the private folder of its results
+	}
+	ss.file, ss.imp = nil, nil
+	ss.page, ss.errorsOnly, ss.undo, ss.replace = 1, false, nil, replacePreview{}
+	ss.checks++
+	ss.current = ss.checks
 }
 
 // load reads an upload's rows (sheet "" is the first visible one).
@@ -269,6 +285,7 @@ func (u *upload) content() ([]byte, string, error) {
 func (ss *session) check(ctx context.Context) {
 	u := ss.file
 	ss.checks++
+	ss.current = ss.checks
 	u.check = checkState{id: ss.checks, rows: map[int]rowCheck{}, counts: map[importer.Status]int{}}
 	mf, err := ss.mappingFile()
 	if err != nil {

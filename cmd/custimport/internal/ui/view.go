@@ -13,6 +13,7 @@ import (
 // view is what the templates render: a copy of the session's state.
 type view struct {
 	Lang    string
+	CheckID int    // the check the page shows; its JavaScript sends it back (CheckHeader)
 	Message string // a problem with the last action, for the page
 	Note    string // what the last action did
 	File    *fileView
@@ -106,6 +107,7 @@ type connView struct {
 type importView struct {
 	Running, Paused, Done, Started bool
 	CanImport                      bool
+	Continue                       int    // rows the last import of this check left NOT_SENT or FAILED: #import sends them
 	Valid                          int    // rows the import would send
 	Already                        int    // VALID rows it would not: imported before (the results still show them)
 	Why                            string // why the button is disabled
@@ -122,7 +124,7 @@ type importView struct {
 
 // view builds the page's data; ss.mu is held.
 func (ss *session) view() *view {
-	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
+	v := &view{Lang: ss.lang, CheckID: ss.current, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
 	v.Test = ss.connTestView()
 	for _, f := range mapping.Fields() {
@@ -321,6 +323,9 @@ func (ss *session) importView() importView {
 	switch {
 	case iv.Running:
 		iv.Why = ss.t("busy")
+	case iv.Done && u != nil && ss.imp.checkOf == u.check.id && ss.imp.leftOver(ss.resendUnknown) > 0:
+		iv.Continue = ss.imp.leftOver(ss.resendUnknown)
+		iv.Why = ss.connProblem()
 	case iv.Done && u != nil && ss.imp.checkOf == u.check.id:
 		iv.Why = ss.t("imported")
 	case iv.Valid == 0 && iv.Already == 0:
@@ -341,8 +346,10 @@ func (ss *session) progressText(s importSnap) string {
 	} else {
 		parts = append(parts, fmt.Sprint(s.Rows))
 	}
-	if secs := s.Elapsed.Seconds(); secs > 0 && s.Rows > 0 {
-		rate := float64(s.Rows) / secs
+	// The rate is of the rows sent: rows an earlier run imported go by
+	// without a request and would make it look faster than TMS takes them.
+	if secs := s.Elapsed.Seconds(); secs > 0 && s.Sent > 0 {
+		rate := float64(s.Sent) / secs
 		parts = append(parts, ss.t("perSec", rate))
 		if !s.Done && s.Total > s.Rows {
 			parts = append(parts, ss.t("eta", int((time.Duration(float64(s.Total-s.Rows)/rate*float64(time.Second))).Seconds()+0.5)))
