@@ -21,6 +21,7 @@ import (
 // lets them through one by one (pass), or all from now on (open). What
 // a stop leaves unsent is then known without timing.
 type gatedSim struct {
+	t        testing.TB
 	sim      *tmssim.Server
 	conn     connect.Settings
 	arrived  chan struct{} // a request is at the gate
@@ -32,7 +33,7 @@ type gatedSim struct {
 func newGatedSim(t *testing.T) *gatedSim {
 	t.Helper()
 	sim, conn := startSim(t)
-	g := &gatedSim{sim: sim, arrived: make(chan struct{}, 1000), release: make(chan struct{}), opened: make(chan struct{})}
+	g := &gatedSim{t: t, sim: sim, arrived: make(chan struct{}, 1000), release: make(chan struct{}), opened: make(chan struct{})}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.arrived <- struct{}{}
 		select {
@@ -51,8 +52,17 @@ func newGatedSim(t *testing.T) *gatedSim {
 // pass lets n requests through, one at a time as they arrive.
 func (g *gatedSim) pass(n int) {
 	for range n {
-		<-g.arrived
+		g.next()
 		g.release <- struct{}{}
+	}
+}
+
+// next waits for a request to arrive at the gate.
+func (g *gatedSim) next() {
+	select {
+	case <-g.arrived:
+	case <-time.After(60 * time.Second):
+		g.t.Fatal("no request reached the simulator")
 	}
 }
 
@@ -130,7 +140,7 @@ func TestContinueAfterStop(t *testing.T) {
 	}
 	u.postAs(id, "/import", nil)
 	g.pass(first)
-	<-g.arrived // the next request is at the gate when 停止 is pressed
+	g.next() // the next request is at the gate when 停止 is pressed
 	if p := u.postAs(id, "/stop", nil); p.code != http.StatusOK {
 		t.Fatalf("stop: %d", p.code)
 	}
@@ -238,7 +248,7 @@ func TestNewFileLeavesNoTrace(t *testing.T) {
 			u.post("/grid", url.Values{"errors": {"1"}})
 			u.post("/import", nil)
 			g.pass(3)
-			<-g.arrived
+			g.next()
 			u.post("/stop", nil)
 			g.release <- struct{}{}
 			u.waitImport()
