@@ -24,7 +24,7 @@ import (
 //go:embed assets
 var assetFS embed.FS
 
-var pageTmpl = template.Must(template.ParseFS(assetFS, "assets/page.html"))
+var pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{"text": func(lang, key string) string { return text(lang, key) }}).ParseFS(assetFS, "assets/page.html"))
 
 // routes is the server's mux behind the security checks.
 func (s *Server) routes() http.Handler {

@@ -80,13 +80,16 @@ type gridColumn struct {
 	Col    int
 	Letter string
 	Header string
-	Field  string // "CODE 標籤", "" when not imported
+	Field  string // the field's name ("" when not imported)
+	Code   string // the field's code, its tooltip
 }
 
 type gridRow struct {
 	Line     int
 	Class    string // ok, err, warn, unknown
-	Status   string
+	Status   string // the status in words (成功, 錯誤 …)
+	Code     string // the status code (OK, INVALID …): the badge's tooltip
+	CCODE    string // the customer code TMS answered, when imported
 	Messages []string
 	Cells    []gridCell
 }
@@ -143,7 +146,10 @@ func (ss *session) view() *view {
 
 func (ss *session) fileView(u *upload) *fileView {
 	fv := &fileView{Name: u.name, Encoding: u.encoding, Sheet: u.sheet, Rows: len(u.rows), HeaderLine: u.hdrLine,
-		HeaderPick: u.headerPick, Warnings: u.check.warnings}
+		HeaderPick: u.headerPick}
+	for _, w := range u.check.warnings {
+		fv.Warnings = append(fv.Warnings, withoutFlags(ss.lang, w))
+	}
 	if len(u.sheets) > 1 {
 		fv.Sheets = u.sheets
 	}
@@ -215,7 +221,7 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 			var msgs []string
 			for _, m := range []string{r.Message, r.Warnings} {
 				if m != "" {
-					msgs = append(msgs, m)
+					msgs = append(msgs, withoutFlags(ss.lang, m))
 				}
 			}
 			return r.Status, r.CCODE, msgs
@@ -224,7 +230,7 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 	rc := u.check.rows[line]
 	var msgs []string
 	for _, p := range rc.problems {
-		msgs = append(msgs, p.Message)
+		msgs = append(msgs, withoutFlags(ss.lang, p.Message))
 	}
 	return rc.status, "", msgs
 }
@@ -240,7 +246,11 @@ func (ss *session) gridView(u *upload) gridView {
 			gc.Header = hdr[i]
 		}
 		if i < len(u.hdr.Columns) && u.hdr.Columns[i].Field != nil {
-			gc.Field = u.hdr.Columns[i].Field.Name(ss.lang)
+			f := u.hdr.Columns[i].Field
+			gc.Field, gc.Code = f.Name(ss.lang), f.Code
+			if ss.lang != "en" {
+				gc.Field = f.Label // the code is the tooltip
+			}
 		}
 		g.Columns = append(g.Columns, gc)
 	}
@@ -256,10 +266,7 @@ func (ss *session) gridView(u *upload) gridView {
 
 func (ss *session) gridRow(u *upload, line, width int) gridRow {
 	st, code, msgs := ss.rowStatus(u, line)
-	r := gridRow{Line: line, Status: string(st), Messages: msgs, Class: statusClass(st)}
-	if code != "" {
-		r.Status += " " + code
-	}
+	r := gridRow{Line: line, Status: statusName(ss.lang, st), Code: string(st), CCODE: code, Messages: msgs, Class: statusClass(st)}
 	byCol := map[int][]string{}
 	sev := map[int]string{}
 	for _, p := range u.check.rows[line].problems {
@@ -315,9 +322,11 @@ func (ss *session) importView() importView {
 		iv.ResultsName, iv.HasResults = s.OutName, s.HasResultFile
 		iv.Unknown = s.Counts[importer.StatusUnknown]
 		iv.Error = s.ErrMsg
-		iv.Warnings = s.Warnings
+		for _, w := range s.Warnings {
+			iv.Warnings = append(iv.Warnings, withoutFlags(ss.lang, w))
+		}
 		if s.StopErr != nil && s.Done {
-			iv.Stopped = ss.t("stopped", importMessage(ss.lang, s.StopErr))
+			iv.Stopped = ss.t("stopped", withoutFlags(ss.lang, importMessage(ss.lang, s.StopErr)))
 		}
 	}
 	switch {
@@ -355,7 +364,7 @@ func (ss *session) progressText(s importSnap) string {
 			parts = append(parts, ss.t("eta", int((time.Duration(float64(s.Total-s.Rows)/rate*float64(time.Second))).Seconds()+0.5)))
 		}
 	}
-	if c := statusLine(s.Counts); c != "" {
+	if c := statusWords(ss.lang, s.Counts); c != "" {
 		parts = append(parts, c)
 	}
 	return strings.Join(parts, " · ")

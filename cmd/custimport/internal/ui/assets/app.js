@@ -73,8 +73,17 @@
     send(to, formBody(form, e.submitter));
   });
 
+  // A styled file chooser shows the chosen file's name in the page's
+  // language, not the browser's.
+  function showPicked(input) {
+    const box = input.closest("label");
+    const picked = box && box.querySelector(".picked");
+    if (picked) picked.textContent = input.files.length ? input.files[0].name : picked.dataset.none;
+  }
+
   document.addEventListener("change", function (e) {
     const el = e.target;
+    if (el.type === "file") showPicked(el);
     if (el.id === "file") {
       if (!el.files.length) return;
       // Nothing of the previous file stays on screen while this one loads.
