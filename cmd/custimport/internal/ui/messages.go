@@ -182,7 +182,7 @@ var pageHints = []struct{ flag, key string }{
 }
 
 // flagWords matches a command-line option left in a message.
-var flagWords = regexp.MustCompile(`\s*(?:以|加上|可加|pass|run with|with)?\s*--[a-z][a-z0-9-]*(?:\s+[A-Z]+)?`)
+var flagWords = regexp.MustCompile(`(?:\s*/)?\s*(?:以|加上|可加|pass|run with|with)?\s*--[a-z][a-z0-9-]*(?:\s+[A-Z]+)?`)
 
 // withoutFlags rewrites a message from the importer for the page: an
 // option the page has a control for becomes that control's name; any

@@ -40,6 +40,7 @@ func TestWithoutFlags(t *testing.T) {
 		{"hidden row zh", "zh", "此列在 Excel 中是隱藏的,依 --skip-hidden 未匯入", "依「略過 Excel 中隱藏的列」未匯入"},
 		{"no control", "zh", "TMS 的憑證不受信任或 TLS 連線失敗 (測試用伺服器可加 --insecure-skip-verify)", "TMS 的憑證不受信任或 TLS 連線失敗"},
 		{"no control en", "en", "choose with --sheet NAME: more", "choose: more"},
+		{"setting", "zh", "請檢查:公司代號 (pno / TMS_PNO / --pno)", "請檢查:公司代號 (pno / TMS_PNO)"},
 		{"nothing to do", "zh", "信用額度不是數字", "信用額度不是數字"},
 	}
 	for _, tc := range tests {
