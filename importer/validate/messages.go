@@ -54,6 +54,8 @@ const (
 	msgCodeZero        msgKey = "code_zero"
 	msgDateROCRange    msgKey = "date_roc_range"
 	msgSummaryRow      msgKey = "summary_row"
+	msgSumRow          msgKey = "sum_row"
+	msgNoName          msgKey = "no_name"
 	msgMissingOnAdd    msgKey = "missing_on_add"
 	msgCaseDuplicate   msgKey = "case_duplicate"
 	msgCarrierSlash    msgKey = "carrier_slash"
@@ -84,6 +86,12 @@ var messages = map[msgKey]message{
 	msgSummaryRow: {
 		"合計、小計或簽核列 %q,不是客戶,未匯入",
 		"a totals, subtotal or signature row (%q), not a customer; not imported", false},
+	msgSumRow: {
+		"沒有標籤的合計列(只有 %s 有數字),不是客戶,未匯入",
+		"a sum row without a label (numbers only under %s), not a customer; not imported", false},
+	msgNoName: {
+		"沒有客戶名稱:客戶代號空白的列會新增客戶,須填客戶名稱、客戶簡稱或統一編號,實際皆為空白",
+		"no customer name: a row with a blank customer code creates a customer, and needs a name, a short name or a business ID; all are blank", false},
 	msgDateROCRange: {
 		"民國年超過 999 年的日期無法以民國年表示,實際為 %q",
 		"a date after ROC year 999 (2910) cannot be written as an ROC date, found %q", false},

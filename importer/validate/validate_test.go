@@ -114,8 +114,8 @@ func TestPayloadJSON(t *testing.T) {
 			rowOf("CCODE", "C001", "Sex", "女性", "OFFER", "At Month End", "CTAX1", "9 混稅", "CGRAD", "２．Ｂ級", "PAUSE", "1　暫停出貨"),
 			`{"CCODE":"C001","CGRAD":2,"CTAX1":9,"EditItem":2,"OFFER":1,"PAUSE":1,"Sex":2}`},
 		{"AutoCCODE spellings", Config{},
-			rowOf("AutoCCODE", "是", "CBELE", "1"),
-			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","EditItem":0}`},
+			rowOf("AutoCCODE", "是", "CNAM1", "甲", "CBELE", "1"),
+			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","CNAM1":"甲","EditItem":0}`},
 		{"AutoCCODE 0 kept on a row with a code", Config{},
 			rowOf("CCODE", "C9", "AutoCCODE", "N"),
 			`{"AutoCCODE":0,"CCODE":"C9","EditItem":2}`},
@@ -162,7 +162,7 @@ func TestOutcomeFields(t *testing.T) {
 		{"update mode", Config{Mode: "UPDATE"}, rowOf("CCODE", "C1"), "C1", 1, false},
 		{"auto code", Config{Mode: "create"}, rowOf("CNAM1", "x", "CBELE", "1"), "", 0, true},
 		{"EditItem column 0", Config{}, rowOf("CCODE", "C1", "EditItem", "新增客戶", "CBELE", "1"), "C1", 0, true},
-		{"EditItem column 2 with a blank code sends 0", Config{}, rowOf("EditItem", "2", "CBELE", "1"), "", 0, true},
+		{"EditItem column 2 with a blank code sends 0", Config{}, rowOf("EditItem", "2", "CNAM1", "x", "CBELE", "1"), "", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -535,6 +535,47 @@ func TestSeveralProblemsOrdered(t *testing.T) {
 	}
 }
 
+// A blank-code row creates a customer: with nothing that names it (no
+// name, no short name, no 統編) it is a stray row, never a customer
+// called 000001, even when a default fills 信用額度.
+func TestNoNameOnCreate(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		row  []Value
+		want bool // the no_name error
+	}{
+		{"only a limit", Config{}, rowOf("CCODE", "", "CBELE", "3000"), true},
+		{"only a phone, limit by default", Config{Defaults: map[string]string{"CBELE": "0"}}, rowOf("CTELE", "02-23456789"), true},
+		{"no code column at all", Config{Defaults: map[string]string{"CBELE": "0"}}, rowOf("CADD1", "台北市"), true},
+		{"an ID number is not a name", Config{Defaults: map[string]string{"CBELE": "0"}}, rowOf("CIDNO", "A123456789"), true},
+		{"create mode", Config{Mode: "create", Defaults: map[string]string{"CBELE": "0"}}, rowOf("CCODE", " ", "CMAN1", "王"), true},
+		{"a name", Config{}, rowOf("CCODE", "", "CNAM1", "甲", "CBELE", "1"), false},
+		{"a short name", Config{}, rowOf("CNAM2", "甲", "CBELE", "1"), false},
+		{"a 統編", Config{}, rowOf("CTCOD", "04595257", "CBELE", "1"), false},
+		{"a name by default", Config{Defaults: map[string]string{"CNAM1": "散客", "CBELE": "0"}}, rowOf("CTELE", "02-23456789"), false},
+		{"a code", Config{}, rowOf("CCODE", "C1", "CBELE", "1"), false},
+		{"update mode has its own error", Config{Mode: "update"}, rowOf("CBELE", "1"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustNew(t, tt.cfg).Validate(2, tt.row)
+			got := false
+			for _, p := range o.Problems {
+				if p.Code == "no_name" {
+					got = true
+					if p.Severity != Error || p.Field != "CNAM1" || !strings.Contains(p.Message, "沒有客戶名稱") {
+						t.Errorf("problem: %+v", p)
+					}
+				}
+			}
+			if got != tt.want || (tt.want && o.Payload != nil) {
+				t.Errorf("no_name: got %v, want %v; problems %v", got, tt.want, o.Problems)
+			}
+		})
+	}
+}
+
 func TestDuplicates(t *testing.T) {
 	v := mustNew(t, Config{})
 	steps := []struct {
@@ -553,7 +594,7 @@ func TestDuplicates(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(strconv.Itoa(s.line), func(t *testing.T) {
-			o := v.Validate(s.line, rowOf("CCODE", s.code, "CBELE", "1"))
+			o := v.Validate(s.line, rowOf("CCODE", s.code, "CNAM1", "x", "CBELE", "1"))
 			if got := o.Errors(); got != s.dup {
 				t.Errorf("errors: got %q, want %q", got, s.dup)
 			}
