@@ -202,10 +202,29 @@ func findHeader(src source.Reader, opts Options) ([]source.Record, mapping.Heade
 }
 
 // warnUnknownColumns adds one warning per unknown column, up to a point;
-// a sheet with thousands of them gets one line for the rest.
+// a sheet with thousands of them gets one line for the rest. An unknown
+// column whose data looks like a field's (phones, 統編s, e-mails, dates:
+// validate.Suggest, from the rows read with the header) is a suggestion
+// instead, which the summary carries for a front end to pre-select.
 func (r *run) warnUnknownColumns() {
 	const listUnknown = 10
-	unknown := r.in.hdr.Unknown()
+	sample := make([][]string, len(r.in.lead))
+	for i, rec := range r.in.lead {
+		sample[i] = rec.Cells
+	}
+	r.sum.Suggestions = validate.Suggest(r.in.hdr, sample)
+	suggested := map[int]bool{}
+	for _, s := range r.sum.Suggestions {
+		suggested[s.Column] = true
+		r.sum.Warnings = append(r.sum.Warnings, validate.SuggestMessage(s, r.msg.lang))
+		r.log.Warn("unknown column looks like a field", "column", mapping.ColumnName(s.Column), "header", s.Header, "field", s.Field)
+	}
+	var unknown []mapping.Column
+	for _, c := range r.in.hdr.Unknown() {
+		if !suggested[c.Index] {
+			unknown = append(unknown, c)
+		}
+	}
 	for i, c := range unknown {
 		if i == listUnknown {
 			r.sum.Warnings = append(r.sum.Warnings, r.msg.moreUnknownColumns(len(unknown)-listUnknown))

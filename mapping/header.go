@@ -178,8 +178,7 @@ func (cat *Catalog) Resolve(header []string, file *File) (Header, error) {
 		return h, fmt.Errorf("%w: %s (keep one, or map the other with a mapping file)", ErrDuplicateField, strings.Join(dups, "; "))
 	}
 	if len(seen) == 0 {
-		return h, fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
-			ErrNoKnownColumn, quoteList(header, 12))
+		return h, noKnownColumn(header)
 	}
 	if _, ok := seen[cat.key]; !ok && cat.key != "" {
 		var suspects []string
@@ -198,6 +197,33 @@ func (cat *Catalog) Resolve(header []string, file *File) (Header, error) {
 		}
 	}
 	return h, nil
+}
+
+func noKnownColumn(header []string) error {
+	return fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
+		ErrNoKnownColumn, quoteList(header, 12))
+}
+
+// matches counts the cells of a row that name a field. A row of one
+// cell is a title or a note (說明, 地址: 台北市…) unless that cell names
+// its field by code, label or the mapping file: an alias alone is too
+// loose a word to make a header.
+func (cat *Catalog) matches(row []string, file *File) int {
+	filled, n, byAlias := 0, 0, false
+	for j, text := range row {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		filled++
+		if c := cat.resolveColumn(j, text, file); c.Field != nil {
+			n++
+			byAlias = c.By == "alias"
+		}
+	}
+	if filled == 1 && n == 1 && byAlias {
+		return 0
+	}
+	return n
 }
 
 // codeLike reports whether a header text, or the text without its notes,
@@ -262,18 +288,16 @@ func (cat *Catalog) FindHeader(rows [][]string, file *File) (Header, error) {
 		if i >= HeaderSearchRows {
 			break
 		}
-		n := 0
-		for j, text := range row {
-			if c := cat.resolveColumn(j, text, file); c.Field != nil {
-				n++
-			}
+		n := cat.matches(row, file)
+		if n > bestCount {
+			best, bestCount = i, n
 		}
 		if i == 0 && n > 0 {
 			break
 		}
-		if n > bestCount {
-			best, bestCount = i, n
-		}
+	}
+	if bestCount == 0 {
+		return Header{}, noKnownColumn(rows[0])
 	}
 	header, last := rows[best], best
 	if best+1 < len(rows) && cat.subHeader(rows[best], rows[best+1], file) {

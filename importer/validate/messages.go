@@ -56,6 +56,7 @@ const (
 	msgSummaryRow      msgKey = "summary_row"
 	msgSumRow          msgKey = "sum_row"
 	msgNoName          msgKey = "no_name"
+	msgColumnLooksLike msgKey = "column_looks_like"
 	msgMissingOnAdd    msgKey = "missing_on_add"
 	msgCaseDuplicate   msgKey = "case_duplicate"
 	msgCarrierSlash    msgKey = "carrier_slash"
@@ -92,6 +93,9 @@ var messages = map[msgKey]message{
 	msgNoName: {
 		"沒有客戶名稱:客戶代號空白的列會新增客戶,須填客戶名稱、客戶簡稱或統一編號,實際皆為空白",
 		"no customer name: a row with a blank customer code creates a customer, and needs a name, a short name or a business ID; all are blank", false},
+	msgColumnLooksLike: {
+		"欄 %s %q 沒有對應的欄位,未匯入,但內容像是 %s (例如 %q):若是,請在對應檔 (mapping) 寫 columns: {%q: %s},或在網頁上選擇它",
+		"column %s %q maps to no field and is not imported, but its data looks like %s (e.g. %q): if it is, map it in a mapping file (columns: {%q: %s}) or choose it on the page", false},
 	msgDateROCRange: {
 		"民國年超過 999 年的日期無法以民國年表示,實際為 %q",
 		"a date after ROC year 999 (2910) cannot be written as an ROC date, found %q", false},

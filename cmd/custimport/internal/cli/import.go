@@ -391,16 +391,26 @@ type summaryJSON struct {
 	Counts      map[string]int `json:"counts"`
 	Errors      map[string]int `json:"errors"`
 	Warnings    []string       `json:"warnings"`
-	DurationSec float64        `json:"duration_seconds"`
-	RowsPerSec  float64        `json:"rows_per_second"`
-	Requests    int            `json:"requests"`
-	RateSettled float64        `json:"rate_settled,omitempty"`
-	Interrupted bool           `json:"interrupted"`
-	Stopped     string         `json:"stopped,omitempty"`
-	Previously  int            `json:"previously_imported"`
-	Unchanged   int            `json:"unchanged"`
-	ExitCode    int            `json:"exit_code"`
-	Error       string         `json:"error,omitempty"`
+	// Suggestions: unknown columns whose data looks like a field's.
+	Suggestions []suggestionJSON `json:"suggestions,omitempty"`
+	DurationSec float64          `json:"duration_seconds"`
+	RowsPerSec  float64          `json:"rows_per_second"`
+	Requests    int              `json:"requests"`
+	RateSettled float64          `json:"rate_settled,omitempty"`
+	Interrupted bool             `json:"interrupted"`
+	Stopped     string           `json:"stopped,omitempty"`
+	Previously  int              `json:"previously_imported"`
+	Unchanged   int              `json:"unchanged"`
+	ExitCode    int              `json:"exit_code"`
+	Error       string           `json:"error,omitempty"`
+}
+
+// suggestionJSON is an unknown column whose data looks like a field's.
+type suggestionJSON struct {
+	Column  string `json:"column"` // A, B, …
+	Header  string `json:"header"`
+	Field   string `json:"field"`
+	Example string `json:"example"`
 }
 
 func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
@@ -426,6 +436,9 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
 		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
+	}
+	for _, sg := range sum.Suggestions {
+		out.Suggestions = append(out.Suggestions, suggestionJSON{Column: mapping.ColumnName(sg.Column), Header: sg.Header, Field: sg.Field, Example: sg.Example})
 	}
 	out.InputSHA256 = sum.InputSHA256
 	if out.InputSHA256 == "" {

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,4 +78,63 @@ func readResults(t *testing.T, in string) table {
 		return readXLSXTable(t, stem+".results.xlsx")
 	}
 	return readCSVTable(t, stem+".results.csv")
+}
+
+// Headers offices write are the catalog's: 連絡電話, TEL., Mobile, 公司統編,
+// 代表人, 住址, FAX, E-mail, 說明 all land in their fields. A column that
+// maps to nothing but holds phones, e-mails or dates is named in a warning
+// with the field it looks like, and the summary carries the suggestion;
+// it is not imported on a guess.
+func TestHeadersOfficesWrite(t *testing.T) {
+	sim, _, env := startSim(t)
+	dir := t.TempDir()
+	in := writeFile(t, dir, "通訊錄.csv", []byte(
+		"客戶代號,客戶名稱,連絡電話,Mobile,公司統編,代表人,住址,FAX,E-mail,說明,信用額度,行動號碼,聯絡信箱地址,生辰\r\n"+
+			"H1,台北商行,02-23456789,0912-345-678,04595257,王大明,台北市信義路1號,02-23456780,a@example.com.tw,老客戶,100,0933-111-222,b@example.com,1985/03/04\r\n"+
+			"H2,高雄企業社,07-1234567,0922333444,,林小美,高雄市,,,,200,0955-666-777,c@example.com,1990/12/31\r\n"))
+	summary := filepath.Join(dir, "s.json")
+	res := run(t, env, "import", in, "--lang", "en", "--summary-json", summary)
+	if res.code != ExitOK {
+		t.Fatalf("exit %d\n%s", res.code, res)
+	}
+	var h1 map[string]any
+	for _, c := range sim.Customers() {
+		if c["CCODE"] == "H1" {
+			h1 = c
+		}
+	}
+	want := map[string]string{"CTELE": "02-23456789", "CPHONE": "0912-345-678", "CTCOD": "04595257",
+		"CSNA3": "王大明", "CADD1": "台北市信義路1號", "CTFAX": "02-23456780", "EMAIL": "a@example.com.tw", "CBAK1": "老客戶"}
+	for code, v := range want {
+		if got := toString(h1[code]); got != v {
+			t.Errorf("H1 %s: %q, want %q (all: %v)", code, got, v, h1)
+		}
+	}
+	if _, ok := h1["CBIRD"]; ok || h1["CTEL2"] != nil {
+		t.Errorf("a suggested column was imported on a guess: %v", h1)
+	}
+	// 聯絡信箱地址 holds e-mails, but EMAIL has its column: no suggestion.
+	for _, w := range []string{`column L "行動號碼" maps to no field`, "looks like CTEL2 (phone 2)", `column M "聯絡信箱地址" matches no field`,
+		`column N "生辰" maps to no field`, "CBIRD (birthday)"} {
+		if !strings.Contains(res.stdout, w) {
+			t.Errorf("output lacks %q:\n%s", w, res)
+		}
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Suggestions []struct{ Column, Header, Field, Example string }
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(s.Suggestions); got != "[{L 行動號碼 CTEL2 0933-111-222} {N 生辰 CBIRD 1985/03/04}]" {
+		t.Errorf("summary suggestions: %s", got)
+	}
+	other := writeFile(t, dir, "other.csv", []byte("客戶代號,客戶名稱,信用額度,聯絡信箱地址\r\nE1,甲,1,a@example.com\r\n"))
+	if res := run(t, nil, "check", other, "--lang", "en"); !strings.Contains(res.stdout, "looks like EMAIL (e-mail)") {
+		t.Errorf("a column of e-mails with EMAIL free:\n%s", res)
+	}
 }
