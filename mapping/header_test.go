@@ -344,6 +344,35 @@ func TestFindHeaderTwoRows(t *testing.T) {
 			[][]string{{"說明"}, {"請勿修改欄位名稱"}, {"客戶代號", "客戶名稱"}, {"C1", "甲"}},
 			2, 2, "CCODE CNAM1"},
 		{"a one-column list by label", [][]string{{"客戶名稱"}, {"甲"}}, 0, 0, "CNAM1"},
+		// Parents merged over sub-headings that are not fields on their own.
+		{"電話 over 公司 and 手機",
+			[][]string{{"客戶代號", "客戶名稱", "電話", "", "備註"}, {"", "", "公司", "手機", ""}, {"C1", "甲", "02-23456789", "0912345678", ""}},
+			0, 1, "CCODE CNAM1 CTELE CPHONE CBAK1"},
+		{"地址 over 公司, 發票 and 送貨",
+			[][]string{{"客戶代號", "地址", "", ""}, {"", "公司", "發票", "送貨"}, {"C1", "台北市", "台北市", "新北市"}},
+			0, 1, "CCODE CADD1 CADD2 -"},
+		{"聯絡人 over 姓名 and 電話",
+			[][]string{{"客戶代號", "客戶名稱", "聯絡人", ""}, {"", "", "姓名", "電話"}, {"C1", "甲", "王小明", "02-23456789"}},
+			0, 1, "CCODE CNAM1 CMAN1 CTELE"},
+		{"every group at once, under a title",
+			[][]string{{"客戶名單"}, {"客戶代號", "客戶名稱", "電話", "", "", "地址", "", "", "聯絡人", ""},
+				{"", "", "公司", "手機", "傳真", "公司", "發票", "送貨", "姓名", "職稱"}},
+			1, 2, "CCODE CNAM1 CTELE CPHONE CTFAX CADD1 CADD2 - CMAN1 -"},
+		{"the sub-headings name more fields than the parents",
+			[][]string{{"名單"}, {"代號", "電話", "", "", ""}, {"", "市話", "手機", "傳真", "分機"}},
+			1, 2, "CCODE CTELE CPHONE CTFAX CPOS1"},
+		{"a parent's own column with a blank sub-heading",
+			[][]string{{"客戶代號", "電話", "", ""}, {"", "", "手機", "傳真"}},
+			0, 1, "CCODE CTELE CPHONE CTFAX"},
+		{"a data row under a merged parent",
+			[][]string{{"客戶代號", "電話", ""}, {"C1", "02-23456789", "0912345678"}},
+			0, 0, "CCODE CTELE -"},
+		{"a blank-code data row under a merged parent",
+			[][]string{{"客戶代號", "客戶名稱", ""}, {"", "王小明", "手機"}},
+			0, 0, "CCODE CNAM1 -"},
+		{"data that is a field's code (C1) under 客戶代號",
+			[][]string{{"客戶代號", "電話", ""}, {"C1", "公司", "手機"}},
+			0, 0, "CCODE CTELE -"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -366,6 +395,29 @@ func TestFindHeaderTwoRows(t *testing.T) {
 				t.Errorf("columns: got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// A column under a merged parent is named parent/sub-heading: in the
+// unknown-column warning, and as a mapping file names it.
+func TestTwoRowHeaderNames(t *testing.T) {
+	rows := [][]string{{"客戶代號", "地址", "", ""}, {"", "公司", "發票", "送貨"}}
+	h, err := FindHeader(rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Columns[3].Header; got != "地址/送貨" || len(h.Unknown()) != 1 {
+		t.Errorf("unknown column: %q, %v", got, h.Unknown())
+	}
+	if got := h.Columns[2].Header; got != "地址/發票" {
+		t.Errorf("column C: %q", got)
+	}
+	file, err := ParseFile([]byte("columns:\n  地址/送貨: CADD3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err = FindHeader(rows, file); err != nil || !h.Has("CADD3") || h.Columns[3].By != "mapping file" {
+		t.Errorf("mapped by the file: %v %+v", err, h.Columns[3])
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Office files, third round (issue 21): workbooks the way Taiwanese
@@ -136,5 +138,64 @@ func TestHeadersOfficesWrite(t *testing.T) {
 	other := writeFile(t, dir, "other.csv", []byte("客戶代號,客戶名稱,信用額度,聯絡信箱地址\r\nE1,甲,1,a@example.com\r\n"))
 	if res := run(t, nil, "check", other, "--lang", "en"); !strings.Contains(res.stdout, "looks like EMAIL (e-mail)") {
 		t.Errorf("a column of e-mails with EMAIL free:\n%s", res)
+	}
+}
+
+// Two-row headers in general: a merged parent over sub-headings (電話
+// over 公司 and 手機, 地址 over 公司, 發票 and 送貨, 聯絡人 over 姓名 and
+// 電話) reads as one header, never as a customer; 地址/送貨 names no
+// field and is warned about.
+func TestTwoRowHeaders(t *testing.T) {
+	sim, _, env := startSim(t)
+	dir := t.TempDir()
+	in := xlsxFile(t, filepath.Join(dir, "名單.xlsx"), map[string][][]any{"客戶": {
+		{"客戶名單 2026"},
+		{"客戶代號", "客戶名稱", "信用額度", "電話", nil, "地址", nil, nil},
+		{nil, nil, nil, "公司", "手機", "公司", "發票", "送貨"},
+		{"T1", "台北商行", 100, "02-23456789", "0912-345-678", "台北市信義路1號", "台北市信義路2號", "新北市板橋區"},
+		{"T2", "高雄企業社", 200, "07-1234567", "0933-111-222", "高雄市", "", "高雄市前鎮區"},
+	}}, []string{"客戶"}, func(f *excelize.File) {
+		for _, r := range [][2]string{{"D2", "E2"}, {"F2", "H2"}, {"A2", "A3"}, {"B2", "B3"}, {"C2", "C3"}} {
+			if err := f.MergeCell("客戶", r[0], r[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	contact := writeFile(t, dir, "聯絡人.csv", []byte("客戶代號,客戶名稱,信用額度,聯絡人,\r\n,,,姓名,電話\r\nC1,甲,1,王小明,02-23456789\r\n"))
+	res := run(t, env, "import", in, "--lang", "en")
+	if res.code != ExitOK || !strings.Contains(res.stdout, `"地址/送貨" matches no field`) {
+		t.Fatalf("exit %d, want 0 with a warning about 地址/送貨\n%s", res.code, res)
+	}
+	if res := run(t, env, "import", contact, "--lang", "en"); res.code != ExitOK {
+		t.Fatalf("聯絡人 over 姓名 and 電話: exit %d\n%s", res.code, res)
+	}
+	got := map[string]map[string]any{}
+	for _, c := range sim.Customers() {
+		got[toString(c["CCODE"])] = c
+	}
+	if len(got) != 3 {
+		t.Fatalf("the simulator holds %d customers, want 3 (no sub-heading row): %v", len(got), sim.Customers())
+	}
+	want := map[string]map[string]string{
+		"T1": {"CTELE": "02-23456789", "CPHONE": "0912-345-678", "CADD1": "台北市信義路1號", "CADD2": "台北市信義路2號"},
+		"T2": {"CTELE": "07-1234567", "CPHONE": "0933-111-222", "CADD1": "高雄市"},
+		"C1": {"CMAN1": "王小明", "CTELE": "02-23456789"},
+	}
+	for code, fields := range want {
+		for f, v := range fields {
+			if g := toString(got[code][f]); g != v {
+				t.Errorf("%s %s: %q, want %q (%v)", code, f, g, v, got[code])
+			}
+		}
+	}
+	// The results keep both header rows as they were: fed back, they read
+	// the same.
+	tb := readXLSXTable(t, filepath.Join(dir, "名單.results.xlsx"))
+	if tb.headerRow != 2 || tb.rows[0][3] != "公司" || tb.rows[0][4] != "手機" {
+		t.Errorf("results: header on row %d, sub-headings %q", tb.headerRow, tb.rows[0])
+	}
+	again := run(t, env, "check", filepath.Join(dir, "名單.results.xlsx"), "--lang", "en", "--out", filepath.Join(dir, "again.csv"))
+	if again.code != ExitOK || !strings.Contains(again.stdout, "Rows: 2") {
+		t.Errorf("the results fed back:\n%s", again)
 	}
 }

@@ -215,3 +215,28 @@ func TestSkipHiddenOnThePage(t *testing.T) {
 		t.Errorf("unchecked again: status %q", statusOf(p.body))
 	}
 }
+
+// A two-row header on the page: the sub-heading row is not a row of the
+// grid, a column under a merged parent is named parent/sub-heading, and
+// choosing a field for it maps it by that name in mapping.yaml.
+func TestTwoRowHeaderOnThePage(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"客戶代號", "客戶名稱", "信用額度", "地址", nil})
+	f.SetSheetRow("Sheet1", "A2", &[]any{nil, nil, nil, "公司", "送貨"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"A001", "甲商行", "1000", "台北市", "新北市"})
+	f.MergeCell("Sheet1", "D1", "E1")
+	var b bytes.Buffer
+	f.Write(&b)
+	u := newTestUI(t, Config{})
+	p := u.upload("book.xlsx", b.Bytes())
+	if statusOf(p.body) != "VALID 1" || !strings.Contains(p.body, "地址/送貨") {
+		t.Fatalf("after the upload: status %q, or 地址/送貨 not shown", statusOf(p.body))
+	}
+	p = u.post("/mapping", url.Values{"col4": {"CADD3"}})
+	if statusOf(p.body) != "VALID 1" || !strings.Contains(p.body, `<option value="CADD3" selected>`) {
+		t.Fatalf("after mapping 地址/送貨: status %q", statusOf(p.body))
+	}
+	if y := u.get("/mapping.yaml"); !strings.Contains(y.body, "地址/送貨: CADD3") {
+		t.Errorf("mapping.yaml:\n%s", y.body)
+	}
+}
