@@ -243,7 +243,7 @@ var customerFields = []Field{
 		"customer name", "name", "company", "company name"),
 		"="+CNAM2, "新增時,未填寫此欄位,會自動填客戶簡稱", "on add, the short name when not sent"),
 	{Code: "Sex", Label: "客戶性別", LabelEN: "sex", Kind: Int, Class: Number,
-		Choices:    words(choices(0, "未設定", "not set", 1, "男性", "male", 2, "女性", "female"), 1, "男", "M", "先生", 2, "女", "F", "小姐", "女士"),
+		Choices:    words(choices(0, "未設定", "not set", 1, "男性", "male", 2, "女性", "female"), 1, "男", "M", "先生", "男生", "男士", 2, "女", "F", "小姐", "女士", "女生"),
 		AddDefault: "0", Note: addDefaultZero, NoteEN: addDefaultZeroEN, Aliases: []string{"性別", "gender"}},
 	s("CADD1", "客戶地址", "address", 150, Text, "地址", "地址1", "住址", "住所", "公司地址", "公司住址", "營業地址", "登記地址",
 		"通訊地址", "通訊處", "聯絡地址", "聯絡住址", "address"),

@@ -57,6 +57,7 @@ const (
 	msgSumRow          msgKey = "sum_row"
 	msgNoName          msgKey = "no_name"
 	msgColumnLooksLike msgKey = "column_looks_like"
+	msgAmountRead      msgKey = "amount_read"
 	msgMissingOnAdd    msgKey = "missing_on_add"
 	msgCaseDuplicate   msgKey = "case_duplicate"
 	msgCarrierSlash    msgKey = "carrier_slash"
@@ -96,6 +97,9 @@ var messages = map[msgKey]message{
 	msgColumnLooksLike: {
 		"欄 %s %q 沒有對應的欄位,未匯入,但內容像是 %s (例如 %q):若是,請在對應檔 (mapping) 寫 columns: {%q: %s},或在網頁上選擇它",
 		"column %s %q maps to no field and is not imported, but its data looks like %s (e.g. %q): if it is, map it in a mapping file (columns: {%q: %s}) or choose it on the page", false},
+	msgAmountRead: {
+		"%q 讀作 %s,請確認",
+		"%q read as %s, please check", false},
 	msgDateROCRange: {
 		"民國年超過 999 年的日期無法以民國年表示,實際為 %q",
 		"a date after ROC year 999 (2910) cannot be written as an ROC date, found %q", false},

@@ -1135,10 +1135,16 @@ func TestWordsPeopleType(t *testing.T) {
 }
 
 func FuzzNumberWords(f *testing.F) {
-	for _, s := range []string{"NT$5,000", "-$1,200.50", "5,000元", "$", "NT$-5", "元", "每月25日", "月底", "+NT 3"} {
+	for _, s := range []string{"NT$5,000", "-$1,200.50", "5,000元", "$", "NT$-5", "元", "每月25日", "月底", "+NT 3", "1.5萬", "-", "10k", "NT$3萬元", "-2.0001億"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if a, ok := amountWords(s); ok {
+			// An amount read is a JSON number, already canonical.
+			if d, _, ok := canonicalDecimal(a); !ok || !json.Valid([]byte(a)) || (d != a && !strings.Contains(a, ".")) {
+				t.Fatalf("amountWords(%q) = %q: not a canonical number", s, a)
+			}
+		}
 		out := stripCurrency(s)
 		if out != s && (out == "" || len(out) >= len(s)) {
 			t.Fatalf("stripCurrency(%q) = %q: not shorter", s, out)
@@ -1255,4 +1261,71 @@ func TestDefaultZeroPaddedCode(t *testing.T) {
 		}
 	}
 	t.Errorf("VIPNO 42 with a default of 00042: problems %v, want the lost-zeros warning", o.Problems)
+}
+
+// Values people type: a 統編 grouped with a space or a dash, the words
+// for 男/女, an accountant's "-" and amounts in 萬, 千 or k (read, with a
+// warning saying how).
+func TestValuesPeopleType(t *testing.T) {
+	tests := []struct {
+		name      string
+		row       []Value
+		field     string
+		want      string // the value sent; "" when the row is invalid
+		warnRead  string // the amount_read warning's reading, "" for none
+		wantError bool
+	}{
+		{"統編 with a space", rowOf("CCODE", "V1", "CTCOD", "0459 5257"), "CTCOD", "04595257", "", false},
+		{"統編 with a dash", rowOf("CCODE", "V1", "CTCOD", "0459-5257"), "CTCOD", "04595257", "", false},
+		{"統編 full-width with a full-width space", rowOf("CCODE", "V1", "CTCOD", "０４５９　５２５７"), "CTCOD", "04595257", "", false},
+		{"統編 grouped but wrong", rowOf("CCODE", "V1", "CTCOD", "0459 5258"), "CTCOD", "", "", true},
+		{"統編 with letters", rowOf("CCODE", "V1", "CTCOD", "0459-AB57"), "CTCOD", "", "", true},
+		{"男生", rowOf("CCODE", "V1", "Sex", "男生"), "Sex", "1", "", false},
+		{"女生", rowOf("CCODE", "V1", "Sex", "女生"), "Sex", "2", "", false},
+		{"先生", rowOf("CCODE", "V1", "Sex", "先生"), "Sex", "1", "", false},
+		{"小姐", rowOf("CCODE", "V1", "Sex", "小姐"), "Sex", "2", "", false},
+		{"女士", rowOf("CCODE", "V1", "Sex", "女士"), "Sex", "2", "", false},
+		{"an accountant's zero", rowOf("CCODE", "V1", "CBELE", "-"), "CBELE", "0", "0", false},
+		{"a full-width dash", rowOf("CCODE", "V1", "CBELE", "－"), "CBELE", "0", "0", false},
+		{"5萬", rowOf("CCODE", "V1", "CBELE", "5萬"), "CBELE", "50000", "50000", false},
+		{"1.5萬", rowOf("CCODE", "V1", "CBELE", "1.5萬"), "CBELE", "15000", "15000", false},
+		{"1.23456萬", rowOf("CCODE", "V1", "CBELE", "1.23456萬"), "CBELE", "12345.6", "12345.6", false},
+		{"10k", rowOf("CCODE", "V1", "CBELE", "10k"), "CBELE", "10000", "10000", false},
+		{"NT$3萬元", rowOf("CCODE", "V1", "CBELE", "NT$3萬元"), "CBELE", "30000", "30000", false},
+		{"-2千", rowOf("CCODE", "V1", "CBELE", "-2千"), "CBELE", "-2000", "-2000", false},
+		{"an Int amount in 千", rowOf("CCODE", "V1", "CwebM", "3千"), "CwebM", "3000", "3000", false},
+		{"an Int amount that is not whole", rowOf("CCODE", "V1", "CwebM", "1.2345k"), "CwebM", "", "", true},
+		{"a choice is not an amount", rowOf("CCODE", "V1", "CGRAD", "-"), "CGRAD", "", "", true},
+		{"萬 alone", rowOf("CCODE", "V1", "CBELE", "萬"), "CBELE", "", "", true},
+		{"a plain number needs no reading", rowOf("CCODE", "V1", "CBELE", "1,500"), "CBELE", "1500", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustNew(t, Config{}).Validate(2, tt.row)
+			if !o.Valid() != tt.wantError {
+				t.Fatalf("valid %v, problems %v", o.Valid(), o.Problems)
+			}
+			if !tt.wantError {
+				if got := fmt.Sprint(o.Payload[tt.field]); got != tt.want {
+					t.Errorf("%s sent as %q, want %q", tt.field, got, tt.want)
+				}
+			}
+			read := ""
+			for _, p := range o.Problems {
+				if p.Code == "amount_read" {
+					read = p.Args[1]
+					if p.Severity != Warning || !strings.Contains(p.Message, "讀作") {
+						t.Errorf("problem %+v", p)
+					}
+				}
+			}
+			if read != tt.warnRead {
+				t.Errorf("read as %q, want %q", read, tt.warnRead)
+			}
+		})
+	}
+	o := mustNew(t, Config{Lang: "en"}).Validate(2, rowOf("CCODE", "V1", "CBELE", "1.5萬"))
+	if got, want := o.Warnings(), `CBELE (credit limit): "1.5萬" read as 15000, please check`; got != want {
+		t.Errorf("en: got %q, want %q", got, want)
+	}
 }

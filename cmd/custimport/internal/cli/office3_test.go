@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -197,5 +198,67 @@ func TestTwoRowHeaders(t *testing.T) {
 	again := run(t, env, "check", filepath.Join(dir, "名單.results.xlsx"), "--lang", "en", "--out", filepath.Join(dir, "again.csv"))
 	if again.code != ExitOK || !strings.Contains(again.stdout, "Rows: 2") {
 		t.Errorf("the results fed back:\n%s", again)
+	}
+}
+
+// Values people type: 統編 grouped with a space or a dash, 男生/女生 and
+// 先生/小姐/女士, "-" for zero and 5萬 / 1.5萬 / 10k for amounts (with a
+// warning saying what was read), and a birthday in a date-time cell.
+func TestValuesPeopleType(t *testing.T) {
+	sim, _, env := startSim(t)
+	dir := t.TempDir()
+	in := xlsxFile(t, filepath.Join(dir, "名單.xlsx"), map[string][][]any{"客戶": {
+		{"客戶代號", "客戶名稱", "統編", "性別", "信用額度", "免運門檻", "生日"},
+		{"P1", "甲", "0459 5257", "男生", "-", "3千", time.Date(1985, 3, 4, 0, 0, 0, 0, time.UTC)},
+		{"P2", "乙", "0459-5257", "女生", "5萬", nil, nil},
+		{"P3", "丙", nil, "小姐", "1.5萬", nil, nil},
+		{"P4", "丁", nil, "先生", "10k", nil, nil},
+		{"P5", "戊", nil, "女士", 100, nil, nil},
+	}}, []string{"客戶"}, func(f *excelize.File) {
+		format := "yyyy/mm/dd hh:mm:ss"
+		st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("客戶", "G2", "G2", st); err != nil {
+			t.Fatal(err)
+		}
+	})
+	res := run(t, env, "import", in, "--lang", "en")
+	if res.code != ExitOK {
+		t.Fatalf("exit %d\n%s", res.code, res)
+	}
+	got := map[string]map[string]any{}
+	for _, c := range sim.Customers() {
+		got[toString(c["CCODE"])] = c
+	}
+	want := map[string]map[string]string{
+		"P1": {"CTCOD": "04595257", "Sex": "1", "CBELE": "0", "CwebM": "3000", "CBIRD": "1985/03/04"},
+		"P2": {"CTCOD": "04595257", "Sex": "2", "CBELE": "50000"},
+		"P3": {"Sex": "2", "CBELE": "15000"},
+		"P4": {"Sex": "1", "CBELE": "10000"},
+		"P5": {"Sex": "2", "CBELE": "100"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("the simulator holds %d customers, want %d", len(got), len(want))
+	}
+	for code, fields := range want {
+		for f, v := range fields {
+			if g := toString(got[code][f]); g != v {
+				t.Errorf("%s %s: %q, want %q", code, f, g, v)
+			}
+		}
+	}
+	tb := readXLSXTable(t, filepath.Join(dir, "名單.results.xlsx"))
+	for i, w := range []string{`"-" read as 0`, `"5萬" read as 50000`, `"1.5萬" read as 15000`, `"10k" read as 10000`, ""} {
+		if got := tb.cell(t, i, "ImportWarnings"); !strings.Contains(got, w) || (w == "" && got != "") {
+			t.Errorf("row %d warnings %q, want %q", i+2, got, w)
+		}
+	}
+	if got := tb.cell(t, 0, "ImportWarnings"); !strings.Contains(got, `"3千" read as 3000`) {
+		t.Errorf("row 2 warnings %q", got)
+	}
+	if got := tb.cell(t, 0, "生日"); got != "1985/03/04" {
+		t.Errorf("the date-time cell shows back as %q, want the date typed", got)
 	}
 }
