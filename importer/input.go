@@ -72,6 +72,8 @@ func (r *run) openInput() error {
 		if lead, hdr, err = findHeader(other, opts); err != nil {
 			return err
 		}
+	} else if err := r.onlyList(src); err != nil {
+		return err
 	}
 	r.in.headerLine = lead[hdr.Row].Line
 	if hdr.Row > 0 {
@@ -123,36 +125,22 @@ func (r *run) hashInput() (string, error) {
 
 // otherSheet is called when the sheet read has no header row: a cover
 // sheet (instructions, a blank first sheet) in front of the list. When
-// the sheet was not chosen and exactly one other visible sheet has a
-// header, it opens that one and says so; when several do, the error
-// lists them with the --sheet to use. Otherwise it returns headerErr.
+// the sheet was not chosen and exactly one other visible sheet holds a
+// customer list, it opens that one and says so; when several do, the
+// error lists them (ErrSeveralLists). Otherwise it returns headerErr.
 func (r *run) otherSheet(src source.Reader, headerErr error) (source.Reader, error) {
 	x, ok := src.(*source.XLSXReader)
 	if !ok || r.opts.Source.Sheet != "" {
 		return nil, headerErr
 	}
 	first := x.Sheet()
-	var found []string
-	for _, name := range x.Worksheets() {
-		if name == first {
-			continue
-		}
-		o := r.opts.Source
-		o.Sheet = name
-		if s, err := source.Open(r.opts.Input, o); err == nil {
-			if _, _, err := findHeader(s, r.opts); err == nil {
-				found = append(found, name)
-			}
-			s.Close()
-		}
-	}
+	found := r.listSheets(x, first)
 	switch len(found) {
 	case 0:
 		return nil, headerErr
 	case 1:
 	default:
-		return nil, fmt.Errorf("%s: the first sheet %q has no header row, and %d sheets have one (%s): choose with --sheet NAME: %w",
-			r.opts.Input, first, len(found), quoteAll(found), source.ErrNoSheet)
+		return nil, &SeveralListsError{Input: r.opts.Input, Sheets: found}
 	}
 	r.opts.Source.Sheet = found[0]
 	next, err := r.openSource()
@@ -164,6 +152,97 @@ func (r *run) otherSheet(src source.Reader, headerErr error) (source.Reader, err
 	r.sum.Warnings = append(r.sum.Warnings, r.msg.otherSheet(first, found[0]))
 	r.log.Warn("the first sheet has no header row; reading the one sheet that has", "first", first, "sheet", found[0])
 	return next, nil
+}
+
+// onlyList refuses a workbook read on its first sheet, none chosen, when
+// another visible sheet holds a customer list too (北區 and 南區): reading
+// the first alone would silently leave the others out.
+func (r *run) onlyList(src source.Reader) error {
+	x, ok := src.(*source.XLSXReader)
+	if !ok || r.opts.Source.Sheet != "" || len(x.Worksheets()) < 2 {
+		return nil
+	}
+	first := x.Sheet()
+	others := r.listSheets(x, first)
+	if len(others) == 0 {
+		return nil
+	}
+	return &SeveralListsError{Input: r.opts.Input, Sheets: append([]string{first}, others...)}
+}
+
+// listSheets returns the visible sheets of the workbook, but skip, that
+// hold a customer list (ListSheets).
+func (r *run) listSheets(x *source.XLSXReader, skip string) []string {
+	var found []string
+	for _, name := range x.Worksheets() {
+		if name == skip {
+			continue
+		}
+		o := r.opts.Source
+		o.Sheet = name
+		var s source.Reader
+		var err error
+		if r.opts.Data != nil {
+			s, err = source.OpenReaderAt(filepath.Base(r.opts.Input), r.opts.Data, r.opts.Size, o)
+		} else {
+			s, err = source.Open(r.opts.Input, o)
+		}
+		if err != nil {
+			continue
+		}
+		if _, hdr, err := findHeader(s, r.opts); err == nil && ListHeader(hdr) {
+			found = append(found, name)
+		}
+		s.Close()
+	}
+	return found
+}
+
+// ErrSeveralLists is wrapped by a SeveralListsError.
+var ErrSeveralLists = errors.New("several sheets hold a customer list")
+
+// SeveralListsError is returned when no sheet was chosen and several
+// visible sheets of the workbook hold a customer list: nothing is read,
+// nothing is sent. The caller asks which (Options.Source.Sheet), or runs
+// one job per sheet.
+type SeveralListsError struct {
+	Input  string
+	Sheets []string // the visible sheets with a customer list, in order
+}
+
+func (e *SeveralListsError) Error() string {
+	return fmt.Sprintf("%s: %d sheets hold a customer list (%s); choose the sheets to import", e.Input, len(e.Sheets), quoteAll(e.Sheets))
+}
+
+func (e *SeveralListsError) Unwrap() error { return ErrSeveralLists }
+
+// ListHeader reports whether a header is a customer list's: it has a
+// column for the customer code, name, short name or 統編. A lookup sheet
+// (業務員代號 | 業務員, 等級 | 說明) is not one.
+func ListHeader(h mapping.Header) bool {
+	for _, code := range []string{mapping.CCODE, mapping.CNAM1, mapping.CNAM2, mapping.CTCOD} {
+		if h.Has(code) {
+			return true
+		}
+	}
+	return false
+}
+
+// ListSheets returns the visible sheets of a workbook that hold a
+// customer list, in order (nil for a CSV): what a run over every list
+// sheet imports.
+func ListSheets(input string, src source.Options, m *mapping.File) ([]string, error) {
+	rd, err := source.Open(input, src)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	x, ok := rd.(*source.XLSXReader)
+	if !ok {
+		return nil, nil
+	}
+	r := &run{opts: Options{Input: input, Source: src, Mapping: m}}
+	return r.listSheets(x, ""), nil
 }
 
 func quoteAll(names []string) string {

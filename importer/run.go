@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/validate"
@@ -95,6 +96,19 @@ type Options struct {
 	// SkipHidden leaves out the rows hidden in Excel (by hand, or
 	// filtered out); by default they are imported, with a warning.
 	SkipHidden bool
+	// ResultsSheet, when set, makes the results sheet instead of a file
+	// at Out: a sheet of a workbook the caller owns and closes
+	// (results.XLSXBook), one per input sheet of a run over several.
+	// Out still names that workbook (the ledger and the summary say it).
+	ResultsSheet func(results.Options) (results.Writer, error)
+}
+
+// SheetOut is the results file of one sheet of a run over several when
+// the results are CSV (one file per sheet): out with the sheet's name
+// before its extension ("名單.results.csv" → "名單.results.北區.csv").
+func SheetOut(out, sheet string) string {
+	ext := filepath.Ext(out)
+	return strings.TrimSuffix(out, ext) + "." + safeName(sheet) + ext
 }
 
 // DefaultOut returns the default results path for an input file and the

@@ -106,7 +106,13 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	}
 	defer closeLedger()
 	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
+		if severalSheets(s.Sheet) {
+			return fail(io, "--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name", s.Sheet)
+		}
 		return runFolder(ctx, abort, io, s, pos[0], opts)
+	}
+	if severalSheets(s.Sheet) {
+		return runSheets(ctx, abort, io, s, opts)
 	}
 	exit, _, _ := runOne(ctx, abort, io, s, opts)
 	return exit
@@ -157,7 +163,11 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 			return opts, fmt.Errorf("results_dir (--results-dir): %w", err)
 		}
 		if opts.Out == "" {
-			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, s.Sheet)))
+			sheet := s.Sheet
+			if severalSheets(sheet) {
+				sheet = "" // one workbook for the sheets
+			}
+			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, sheet)))
 		}
 	}
 	if s.Mapping != "" {

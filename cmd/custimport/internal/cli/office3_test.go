@@ -262,3 +262,101 @@ func TestValuesPeopleType(t *testing.T) {
 		t.Errorf("the date-time cell shows back as %q, want the date typed", got)
 	}
 }
+
+// Several list sheets: without --sheet the run stops naming them and
+// sends nothing; --sheet 北區,南區 or --sheet all imports them in one run,
+// into one results workbook with a results sheet per input sheet (CSV
+// results: one file per sheet). A visible lookup sheet is not a list.
+func TestSeveralListSheets(t *testing.T) {
+	dir := t.TempDir()
+	book := func(name string) string {
+		return xlsxFile(t, filepath.Join(dir, name), map[string][][]any{
+			"說明":  {{"填寫說明"}, {"每區一頁"}},
+			"北區":  {{"客戶代號", "客戶名稱", "信用額度"}, {"N1", "台北商行", 100}, {"N2", "基隆商行", "abc"}},
+			"南區":  {{"南區客戶"}, {"客戶代號", "客戶名稱", "信用額度"}, {"S1", "高雄商行", 300}},
+			"業務員": {{"業務代號", "業務員"}, {"A1", "王小明"}},
+		}, []string{"說明", "北區", "南區", "業務員"}, nil)
+	}
+	in := book("分區.xlsx")
+	sim, _, env := startSim(t)
+	for _, cmd := range []string{"check", "import"} {
+		res := run(t, env, cmd, in, "--lang", "en")
+		if res.code != ExitCantRun || !strings.Contains(res.stderr, `"北區", "南區"`) || !strings.Contains(res.stderr, "--sheet all") {
+			t.Errorf("%s without --sheet: want exit 2 naming both sheets\n%s", cmd, res)
+		}
+	}
+	if n := len(sim.Customers()); n != 0 {
+		t.Fatalf("a refused run sent %d customers", n)
+	}
+	summary := filepath.Join(dir, "s.json")
+	res := run(t, env, "import", in, "--sheet", "北區,南區", "--lang", "en", "--summary-json", summary)
+	if res.code != ExitRows {
+		t.Fatalf("--sheet 北區,南區: exit %d, want 1 (N2 is invalid)\n%s", res.code, res)
+	}
+	if n := len(sim.Customers()); n != 2 {
+		t.Fatalf("the simulator holds %d customers, want N1 and S1: %v", n, sim.Customers())
+	}
+	out := filepath.Join(dir, "分區.results.xlsx")
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.GetSheetList(), ","); got != "北區,南區,Summary" {
+		t.Errorf("results sheets %q", got)
+	}
+	f.Close()
+	north, south := readXLSXSheet(t, out, "北區"), readXLSXSheet(t, out, "南區")
+	if north.cell(t, 0, "ImportStatus") != "OK" || north.cell(t, 1, "ImportStatus") != "INVALID" || south.cell(t, 0, "ImportStatus") != "OK" || south.headerRow != 2 {
+		t.Errorf("results: 北區 %q, 南區 %q (header row %d)", north.rows, south.rows, south.headerRow)
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sj struct {
+		Sheets []struct {
+			Counts map[string]int
+		}
+		ExitCode int `json:"exit_code"`
+	}
+	if err := json.Unmarshal(data, &sj); err != nil || len(sj.Sheets) != 2 || sj.ExitCode != 1 || sj.Sheets[1].Counts["OK"] != 1 {
+		t.Errorf("summary json %s (%v)", data, err)
+	}
+	// --sheet all: the same sheets, the lookup sheet left alone.
+	sim2, _, env2 := startSim(t)
+	all := book("全部.xlsx")
+	if res := run(t, env2, "import", all, "--sheet", "all", "--lang", "en"); res.code != ExitRows || len(sim2.Customers()) != 2 {
+		t.Errorf("--sheet all: exit %d, %d customers\n%s", res.code, len(sim2.Customers()), res)
+	}
+	// CSV results: one file per sheet.
+	csvOut := filepath.Join(dir, "check.csv")
+	if res := run(t, nil, "check", all, "--sheet", "all", "--out", csvOut); res.code != ExitRows {
+		t.Errorf("check --sheet all --out x.csv: exit %d\n%s", res.code, res)
+	}
+	if tb := readCSVTable(t, filepath.Join(dir, "check.北區.csv")); len(tb.rows) != 2 {
+		t.Errorf("check.北區.csv: %q", tb.rows)
+	}
+	if tb := readCSVTable(t, filepath.Join(dir, "check.南區.csv")); len(tb.rows) != 1 || tb.cell(t, 0, "ImportStatus") != "VALID" {
+		t.Errorf("check.南區.csv: %q", tb.rows)
+	}
+	// A name that is not a list sheet stops the run before anything is sent.
+	sim3, _, env3 := startSim(t)
+	if res := run(t, env3, "import", all, "--sheet", "北區,西區", "--lang", "en"); res.code != ExitCantRun || len(sim3.Customers()) != 0 {
+		t.Errorf("--sheet 北區,西區: exit %d, %d customers\n%s", res.code, len(sim3.Customers()), res)
+	}
+}
+
+// readXLSXSheet reads one sheet of a results workbook.
+func readXLSXSheet(t *testing.T, path, sheet string) table {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	all, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTable(t, all)
+}
