@@ -438,6 +438,30 @@ func firstClause(s string) string {
 	return clip(s, 60)
 }
 
+// InputFault reports whether an error that stopped a run is about the
+// input itself — it cannot be read, is not a customer list, holds several
+// lists, its header is ambiguous — rather than about the machine (the
+// results folder, the ledger, TMS): fixing the file is what helps, and
+// running it again as it is would fail the same way.
+func InputFault(err error) bool {
+	var pe *source.ParseError
+	if errors.As(err, &pe) {
+		return true
+	}
+	for _, e := range []error{
+		source.ErrEmptyFile, source.ErrNotSpreadsheet, source.ErrLegacyXLS, source.ErrEncrypted, source.ErrTooLarge,
+		source.ErrNoSheet, source.ErrNUL, source.ErrQuote, source.ErrCellTooLarge, source.ErrMixedEncoding,
+		source.ErrBadEncoding, source.ErrCorrupt,
+		mapping.ErrNoKnownColumn, mapping.ErrDuplicateField, mapping.ErrEmptyHeader, mapping.ErrNoCodeColumn,
+		ErrSeveralLists, ErrDamagedRows, ErrNoEarlierRun,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // Probe opens a file and looks for its header row as a run would: nil
 // when it reads as a customer list. The folder mode uses it to tell a
 // delimited .txt from notes.

@@ -51,15 +51,16 @@ type folderSummary struct {
 
 // ignoredFile is a file of the folder that was not imported.
 type ignoredFile struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
+	Name    string `json:"name"`
+	Reason  string `json:"reason"`
+	MovedTo string `json:"moved_to,omitempty"` // failed/…, beside its .why.txt
 }
 
 // folderFile is one file of a folder run.
 type folderFile struct {
 	Input    string         `json:"input"`
 	MovedTo  string         `json:"moved_to,omitempty"` // "" when it stayed
-	Stayed   string         `json:"stayed,omitempty"`   // why it stayed: stopped, changing
+	Stayed   string         `json:"stayed,omitempty"`   // why it stayed: stopped, changing, error
 	Results  string         `json:"results,omitempty"`
 	Summary  string         `json:"summary,omitempty"` // its own summary JSON
 	Rows     int            `json:"rows"`
@@ -95,6 +96,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 			}
 			tellFolderEvent(io, dir, ev)
 		},
+		Why: func(w inbox.Why) string { return whyText(w, s.Lang) },
 	}
 	res, err := inbox.Run(ctx, opts)
 	fs.Skipped = res.Skipped
@@ -103,7 +105,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		if ig.Err != nil {
 			reason += ": " + ig.Err.Error()
 		}
-		fs.Ignored = append(fs.Ignored, ignoredFile{Name: ig.Name, Reason: reason})
+		fs.Ignored = append(fs.Ignored, ignoredFile{Name: ig.Name, Reason: reason, MovedTo: ig.MovedTo})
 	}
 	if err != nil {
 		fs.Error = err.Error()
@@ -148,6 +150,10 @@ func folderFileOf(io IO, f inbox.File, run fileRun, ran, notMoved, summaries boo
 		code = ExitCantRun
 	case f.Stayed == "changing":
 		code = max(code, ExitRows)
+	case run.err != nil && f.MovedTo != "":
+		// The file could not be imported, and is set aside in failed/
+		// with its why: handled, for a person to look at.
+		code = ExitRows
 	}
 	if notMoved {
 		code = ExitCantRun
@@ -191,7 +197,15 @@ func tellFolderEvent(io IO, dir string, ev inbox.Event) {
 	case inbox.RunStopped:
 		fmt.Fprintf(io.Out, "interrupted: %s and the files after it are left to the next run\n", shown(filepath.Base(ev.Path)))
 	case inbox.FileIgnored:
+		if ev.To != "" {
+			fmt.Fprintf(io.Err, "custimport: %s: not imported: %v; moved to %s (see %s)\n", shown(ev.Path), ev.Err, shown(ev.To), shown(filepath.Base(ev.To)+".why.txt"))
+			break
+		}
 		fmt.Fprintf(io.Err, "custimport: %s: not imported: %v\n", shown(ev.Path), ev.Err)
+	case inbox.FileHeld:
+		fmt.Fprintf(io.Err, "custimport: %s: not imported (%v): left in %s for the next run\n", shown(ev.Path), ev.Err, shown(dir))
+	case inbox.WhyNotWritten:
+		fmt.Fprintf(io.Err, "custimport: %s: %v\n", shown(ev.Path), ev.Err)
 	case inbox.FileChanging:
 		fmt.Fprintf(io.Out, "%s is being written (changed in the last %v or during the run): left for the next run\n\n", shown(ev.Path), inbox.DefaultQuiet)
 	}
@@ -207,4 +221,42 @@ func shown(name string) string {
 		}
 	}
 	return name
+}
+
+// whyMessages are the texts of the .why.txt beside a file in failed/, by
+// kind (stable codes), in Chinese and English; %[1]s is the file's name,
+// %[2]s the error or the results file.
+var whyMessages = map[inbox.WhyKind]struct{ code, zh, en string }{
+	inbox.WhyFormat: {"why_format",
+		"%[1]s:未匯入。這種檔案無法讀取:請用 Excel 開啟,另存為「Excel 活頁簿 (.xlsx)」或「CSV UTF-8」,再放回資料夾。",
+		"%[1]s: not imported: this kind of file cannot be read. Open it in Excel, save it as an Excel Workbook (.xlsx) or CSV UTF-8, and put it back in the folder."},
+	inbox.WhyNotList: {"why_not_list",
+		"%[1]s:未匯入。這不是客戶清單 (%[2]s)。",
+		"%[1]s: not imported: it is not a customer list (%[2]s)."},
+	inbox.WhyResultsFile: {"why_results_file",
+		"%[1]s:未匯入。這是結果檔;若要重送其中不是 OK 的列,請指名匯入:custimport import %[1]s",
+		"%[1]s: not imported: it is a results file. To send its rows that are not OK again, import it by name: custimport import %[1]s"},
+	inbox.WhyRunError: {"why_run_error",
+		"%[1]s:未匯入。%[2]s\n修正檔案後放回資料夾即可;已匯入的列不會重複匯入。",
+		"%[1]s: not imported: %[2]s\nFix the file and put it back in the folder: rows already imported are not imported again."},
+	inbox.WhyRows: {"why_rows",
+		"%[1]s:有些列沒有匯入,原因寫在結果檔 %[2]s 每一列的 ImportErrorMessage。修正後把檔案放回資料夾即可;已匯入的列不會重複匯入。",
+		"%[1]s: some rows were not imported; the results file %[2]s says why in each row's ImportErrorMessage. Fix them and put the file back in the folder: rows already imported are not imported again."},
+}
+
+// whyText is the .why.txt of a file moved to failed/, in lang.
+func whyText(w inbox.Why, lang string) string {
+	m := whyMessages[w.Kind]
+	format := m.zh
+	if lang == "en" {
+		format = m.en
+	}
+	detail := w.Results
+	if w.Err != nil {
+		detail = w.Err.Error()
+		if hint := explanation(w.Err, lang); hint != "" {
+			detail += "\n→ " + hint
+		}
+	}
+	return fmt.Sprintf(format, w.Name, detail) + "\n"
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
 // Office files, third round (issue 21): workbooks the way Taiwanese
@@ -359,4 +361,51 @@ func readXLSXSheet(t *testing.T, path, sheet string) table {
 		t.Fatal(err)
 	}
 	return newTable(t, all)
+}
+
+// Folder mode gets clean again: an .xls and a workbook with two lists
+// go to failed/ with a .why.txt each (in the run's language), the good
+// file is imported; the next night, with nothing new, exits 0.
+func TestFolderGetsCleanAgain(t *testing.T) {
+	sim, _, env := startSim(t)
+	dir := t.TempDir()
+	ole := []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0}
+	writeFile(t, dir, "舊檔.xls", ole)
+	list := [][]any{{"客戶代號", "客戶名稱", "信用額度"}, {"W1", "甲", 1}}
+	xlsxFile(t, filepath.Join(dir, "分區.xlsx"), map[string][][]any{"北區": list, "南區": {{"客戶代號", "客戶名稱", "信用額度"}, {"W2", "乙", 1}}},
+		[]string{"北區", "南區"}, nil)
+	writeFile(t, dir, "good.csv", []byte("客戶代號,客戶名稱,信用額度\r\nG1,好,1\r\n"))
+	night := func() runResult {
+		clitest.Backdate(t, dir)
+		return run(t, env, "import", dir, "--quiet")
+	}
+	first := night()
+	if first.code != ExitRows {
+		t.Fatalf("night 1: exit %d, want 1\n%s", first.code, first)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "failed"))
+	var failed []string
+	for _, e := range entries {
+		failed = append(failed, e.Name())
+	}
+	if got := strings.Join(failed, " "); got != "分區.xlsx 分區.xlsx.why.txt 舊檔.xls 舊檔.xls.why.txt" {
+		t.Errorf("failed/: %s", got)
+	}
+	why, _ := os.ReadFile(filepath.Join(dir, "failed", "分區.xlsx.why.txt"))
+	if !strings.Contains(string(why), `"北區", "南區"`) || !strings.Contains(string(why), "--sheet all") || !strings.Contains(string(why), "未匯入") {
+		t.Errorf("分區.xlsx.why.txt: %s", why)
+	}
+	why, _ = os.ReadFile(filepath.Join(dir, "failed", "舊檔.xls.why.txt"))
+	if !strings.Contains(string(why), ".xlsx") || !strings.Contains(string(why), "未匯入") {
+		t.Errorf("舊檔.xls.why.txt: %s", why)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "done", "good.csv")); err != nil {
+		t.Errorf("good.csv not in done/: %v", err)
+	}
+	if n := len(sim.Customers()); n != 1 {
+		t.Errorf("the simulator holds %d customers, want G1 only", n)
+	}
+	if second := night(); second.code != ExitOK {
+		t.Errorf("night 2 (nothing new): exit %d, want 0\n%s", second.code, second)
+	}
 }
