@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/progress"
@@ -75,9 +76,25 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 		io = jsonIO(io)
 		defer flushJSON(io)
 	}
+	// A run refused before it starts (a setting, the key, the lock of
+	// another run on the same TMS, Ctrl-C while waiting for it) ends
+	// with the same last record as any run in JSON mode.
+	refused := func(opts importer.Options, err error) int {
+		exit := failErr(io, s.Lang, err)
+		if s.LogFormat == "json" {
+			if st, serr := os.Stat(pos[0]); serr == nil && st.IsDir() {
+				writeRecord(raw(io.Out), io.Now(), exit, "folder finished", folderSummary{Folder: pos[0], Files: []folderFile{},
+					Started: io.Now().Format(time.RFC3339), Finished: io.Now().Format(time.RFC3339), ExitCode: exit, Error: err.Error()})
+			} else {
+				writeRunRecord(raw(io.Out), opts, importer.Summary{}, exit, err)
+			}
+		}
+		return exit
+	}
 	opts, err := baseOptions(s, pos[0])
 	if err != nil {
-		return fail(io, "%v", err)
+		opts.Input = pos[0]
+		return refused(opts, err)
 	}
 	// An encrypted workbook's password: from the environment, else asked
 	// for on a terminal; never a flag (it would show in ps).
@@ -85,7 +102,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if opts.Source.Password == "" && io.ReadPassword != nil && encrypted(pos[0], opts.Source) {
 		pw, err := io.ReadPassword(fmt.Sprintf("Password of %s (密碼): ", filepath.Base(pos[0])))
 		if err != nil {
-			return fail(io, "reading the password: %v", err)
+			return refused(opts, fmt.Errorf("reading the password: %w", err))
 		}
 		opts.Source.Password = pw
 	}
@@ -95,14 +112,14 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 
 	if !opts.DryRun {
 		if err := attachSender(s, io, log, &opts); err != nil {
-			return fail(io, "%v", err)
+			return refused(opts, err)
 		}
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
 	closeLedger, err := attachLedger(ctx, s, io, &opts)
 	if err != nil {
-		return failErr(io, s.Lang, err)
+		return refused(opts, err)
 	}
 	defer closeLedger()
 	if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
@@ -239,12 +256,58 @@ func attachSender(s settings, io IO, log *slog.Logger, opts *importer.Options) e
 }
 
 // withSignals returns a context cancelled at the first interrupt (stop
-// taking rows) and one cancelled at the second (abort requests in flight).
+// taking rows) and one cancelled at the second (abort requests in
+// flight), and tells the user of each on io.Err (a JSON record in JSON
+// mode).
 func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
 	if io.Signals == nil {
 		return ctx, ctx, func() {}
 	}
-	return io.Signals(ctx)
+	stopCtx, abort, stop := io.Signals(ctx)
+	prefix := "\ncustimport: "
+	if _, json := io.Err.(*jsonLines); json {
+		prefix = "" // a notice (WARN), not a failure
+	}
+	// tell writes the notice of each signal received, once; after the
+	// run's end (release), nothing: its own end cancels the contexts too.
+	var mu sync.Mutex
+	ending, toldStop, toldAbort := false, false, false
+	tell := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if ending {
+			return
+		}
+		if !toldStop && stopCtx.Err() != nil {
+			toldStop = true
+			fmt.Fprintf(io.Err, "%sstopping: finishing requests in flight and writing the results (Ctrl-C again to abort them)\n", prefix)
+		}
+		if toldStop && !toldAbort && abort.Err() != nil {
+			toldAbort = true
+			fmt.Fprintf(io.Err, "%saborting requests in flight\n", prefix)
+		}
+	}
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		for _, c := range []context.Context{stopCtx, abort} {
+			select {
+			case <-c.Done():
+				tell()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return stopCtx, abort, func() {
+		tell() // a signal that came just before the end
+		mu.Lock()
+		ending = true
+		mu.Unlock()
+		close(done)
+		<-ended
+		stop()
+	}
 }
 
 // runOne runs one import as a Job and reports it: a progress bar (or log
