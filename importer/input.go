@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -54,7 +55,9 @@ func (r *run) openInput() error {
 	}
 	r.closers = append(r.closers, func() { src.Close() })
 	r.in.src = src
-	if x, ok := src.(interface{ Sheet() string }); ok {
+	if x, ok := src.(interface{ Sheet() string }); ok && !(opts.Data != nil && isTextExt(filepath.Ext(opts.Input))) {
+		// (An upload of delimited text that a front end hands over as a
+		// workbook has no sheet to name.)
 		r.in.sheet = x.Sheet()
 		r.sum.Sheet = r.in.sheet
 	}
@@ -83,6 +86,10 @@ func (r *run) openInput() error {
 	r.in.aboveHeader, r.in.subHeader = lead[:hdr.Row], lead[hdr.Row+1:hdr.Last+1]
 	r.in.nextLine = lead[hdr.Last].Line + 1
 	r.in.lay = newLayout(hdr)
+	if n := len(r.in.lay.header); n > results.MaxXLSXColumns && (r.opts.ResultsSheet != nil || strings.EqualFold(filepath.Ext(r.out), ".xlsx")) {
+		return fmt.Errorf("%s: the results need %d columns (the input's and %d results columns), more than the %d of an XLSX sheet: %w",
+			r.out, n, len(mapping.ResultColumns), results.MaxXLSXColumns, ErrResultsTooWide)
+	}
 	if hdr.Last > hdr.Row {
 		// The results repeat a two-row header as it is (聯絡電話 above
 		// 市話 and 手機), so that fed back it reads the same way.
@@ -197,6 +204,11 @@ func (r *run) listSheets(x *source.XLSXReader, skip string) []string {
 	}
 	return found
 }
+
+// ErrResultsTooWide is returned, before anything is sent, when the input
+// has so many columns that its XLSX results would be wider than a sheet
+// can be: the empty columns are to go, or the results to be CSV.
+var ErrResultsTooWide = errors.New("too many columns for an XLSX results sheet")
 
 // ErrSeveralLists is wrapped by a SeveralListsError.
 var ErrSeveralLists = errors.New("several sheets hold a customer list")
@@ -453,7 +465,7 @@ func InputFault(err error) bool {
 		source.ErrNoSheet, source.ErrNUL, source.ErrQuote, source.ErrCellTooLarge, source.ErrMixedEncoding,
 		source.ErrBadEncoding, source.ErrCorrupt,
 		mapping.ErrNoKnownColumn, mapping.ErrDuplicateField, mapping.ErrEmptyHeader, mapping.ErrNoCodeColumn,
-		ErrSeveralLists, ErrDamagedRows, ErrNoEarlierRun,
+		ErrSeveralLists, ErrDamagedRows, ErrNoEarlierRun, ErrResultsTooWide,
 	} {
 		if errors.Is(err, e) {
 			return true

@@ -409,3 +409,21 @@ func TestFolderGetsCleanAgain(t *testing.T) {
 		t.Errorf("night 2 (nothing new): exit %d, want 0\n%s", second.code, second)
 	}
 }
+
+// A sheet too wide for XLSX results (16,384 columns with the results'):
+// nothing is sent, and the message says what to do; CSV results work.
+func TestTooWideForXLSXResults(t *testing.T) {
+	sim, _, env := startSim(t)
+	dir := t.TempDir()
+	header := append([]string{"客戶代號", "客戶名稱", "信用額度"}, make([]string, 16380)...)
+	header = append(header, "備查")
+	row := append([]string{"W1", "甲", "1"}, make([]string, 16381)...)
+	in := writeFile(t, dir, "wide.csv", csvBytes(t, header, row))
+	res := run(t, env, "import", in, "--out", filepath.Join(dir, "r.xlsx"), "--lang", "en")
+	if res.code != ExitCantRun || !strings.Contains(res.stderr, "16,384") || !strings.Contains(res.stderr, "--out results.csv") || len(sim.Customers()) != 0 {
+		t.Errorf("XLSX results too wide: exit %d, %d customers\n%s", res.code, len(sim.Customers()), res)
+	}
+	if res := run(t, env, "import", in, "--out", filepath.Join(dir, "r.csv")); res.code != ExitOK || len(sim.Customers()) != 1 {
+		t.Errorf("CSV results: exit %d\n%s", res.code, res)
+	}
+}

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -238,5 +242,42 @@ func TestTwoRowHeaderOnThePage(t *testing.T) {
 	}
 	if y := u.get("/mapping.yaml"); !strings.Contains(y.body, "地址/送貨: CADD3") {
 		t.Errorf("mapping.yaml:\n%s", y.body)
+	}
+}
+
+// An edited upload goes to the check and the import as a workbook whose
+// sheet is the upload's: the results' Summary names 北區, not Sheet1 (and
+// no sheet at all for a CSV).
+func TestEditedUploadKeepsTheSheetName(t *testing.T) {
+	rows := []source.Record{{Line: 1, Cells: []string{"客戶代號", "客戶名稱", "信用額度"}}, {Line: 2, Cells: []string{"A1", "甲", "1"}}}
+	for _, tt := range []struct {
+		u    upload
+		want string
+	}{
+		{upload{rows: rows, xlsx: true, sheet: "北區", edited: true}, "北區"},
+		{upload{rows: rows, edited: true}, ""},
+	} {
+		data, sheet, err := tt.u.content()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := f.GetSheetName(0)
+		f.Close()
+		if sheet != tt.want || (tt.want != "" && name != tt.want) {
+			t.Errorf("sheet %q (workbook's %q), want %q", sheet, name, tt.want)
+		}
+		name = "upload.xlsx"
+		if !tt.u.xlsx {
+			name = "upload.csv"
+		}
+		sum, err := importer.Run(context.Background(), importer.Options{Input: name, Data: bytes.NewReader(data), Size: int64(len(data)),
+			Out: filepath.Join(t.TempDir(), "r.xlsx"), DryRun: true, Source: source.Options{Sheet: sheet}})
+		if err != nil || sum.Sheet != tt.want {
+			t.Errorf("the job's sheet %q, want %q (%v)", sum.Sheet, tt.want, err)
+		}
 	}
 }

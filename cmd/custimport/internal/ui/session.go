@@ -254,8 +254,15 @@ func (u *upload) content() ([]byte, string, error) {
 	if !u.edited && u.headerPick == 0 {
 		return u.data, u.sheet, nil
 	}
-	data, err := writeWorkbook(u.rows, u.headerPick)
-	return data, "", err
+	// The workbook's sheet is the upload's (北區, not Sheet1), so that the
+	// results' Summary names it; a CSV's rows go to a sheet the importer
+	// does not name (the input is delimited text).
+	sheet := u.sheet
+	if !u.xlsx {
+		sheet = ""
+	}
+	data, err := writeWorkbook(u.rows, u.headerPick, sheet)
+	return data, sheet, err
 }
 
 // check runs a dry-run job over the upload and keeps every row's status.
