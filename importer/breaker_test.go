@@ -2,8 +2,10 @@ package importer
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/custimport/custimport/importer/tms"
 )
@@ -13,7 +15,7 @@ func TestBreaker(t *testing.T) {
 		a    answer
 		code string
 	}
-	no, ok, gone := step{a: noAnswer}, step{a: answered}, step{a: aborted}
+	no, ok, gone, bz := step{a: noAnswer}, step{a: answered}, step{a: aborted}, step{a: busy, code: "HTTP429"}
 	ref := func(code string) step { return step{a: refused, code: code} }
 	tests := []struct {
 		name  string
@@ -29,18 +31,66 @@ func TestBreaker(t *testing.T) {
 		{"different refusals do not", 2, []step{ref("9003"), ref("9004")}, nil},
 		{"a refusal is an answer", 2, []step{no, ref("9003"), no}, nil},
 		{"limit 0 never trips", 0, []step{no, no, no, no}, nil},
+		{"busy rows in a row trip it as busy", 3, []step{bz, bz, bz}, ErrTMSBusy},
+		{"busy rows count as no answer", 3, []step{no, bz, bz}, ErrTMSUnreachable},
+		{"an answer resets the busy count", 3, []step{bz, bz, ok, bz, bz}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := breaker{limit: tt.limit}
 			var err error
 			for _, s := range tt.steps {
-				err = b.observe(s.a, Result{ErrorCode: s.code})
+				err = b.observe(s.a, Result{ErrorCode: s.code}, 0)
 			}
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Errorf("got %v, want %v", err, tt.want)
 			}
+			if tt.want == ErrTMSUnreachable && errors.Is(err, ErrTMSBusy) {
+				t.Errorf("got %v, want it not to blame a busy TMS: not every row was busy", err)
+			}
 		})
+	}
+}
+
+// A busy stop says how long TMS asked to wait: the longest wait of the
+// rows in a row, in the user's language.
+func TestBreakerBusyWait(t *testing.T) {
+	b := breaker{limit: 3}
+	b.observe(busy, Result{ErrorCode: "HTTP429"}, time.Hour)
+	b.observe(busy, Result{ErrorCode: "HTTP429"}, 24*time.Hour)
+	err := b.observe(busy, Result{ErrorCode: "HTTP503"}, 0)
+	var be *BusyError
+	if !errors.As(err, &be) || be.Rows != 3 || be.Wait != 24*time.Hour || be.Code != "HTTP503" {
+		t.Fatalf("got %v (%+v), want a BusyError of 3 rows asking 24h", err, be)
+	}
+	if !errors.Is(err, ErrTMSUnreachable) || !errors.Is(err, ErrTMSBusy) {
+		t.Errorf("got %v, want an ErrTMSBusy and an ErrTMSUnreachable", err)
+	}
+	for lang, want := range map[string][]string{"en": {"busy", "24 hours", "3 rows"}, "zh": {"忙碌", "24 小時", "3 列"}} {
+		m := messages(lang).why(err)
+		for _, w := range want {
+			if !strings.Contains(m, w) {
+				t.Errorf("%s message %q lacks %q", lang, m, w)
+			}
+		}
+	}
+}
+
+func TestWaitText(t *testing.T) {
+	for _, tt := range []struct {
+		d      time.Duration
+		en, zh string
+	}{
+		{time.Second, "1 second", "1 秒"},
+		{90 * time.Second, "90 seconds", "90 秒"},
+		{2 * time.Minute, "2 minutes", "2 分鐘"},
+		{119 * time.Minute, "119 minutes", "119 分鐘"},
+		{2 * time.Hour, "2 hours", "2 小時"},
+		{24 * time.Hour, "24 hours", "24 小時"},
+	} {
+		if en, zh := WaitText(tt.d, "en"), WaitText(tt.d, "zh"); en != tt.en || zh != tt.zh {
+			t.Errorf("WaitText(%v): got %q, %q; want %q, %q", tt.d, en, zh, tt.en, tt.zh)
+		}
 	}
 }
 
@@ -54,6 +104,8 @@ func TestAnswerOf(t *testing.T) {
 		{"business error", tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: "1002"}}, answered},
 		{"request refused", tms.Outcome{Attempts: 1, Response: tms.Response{Status: "E", ErrorCode: "9003"}}, refused},
 		{"network failure", tms.Outcome{Attempts: 5, Err: &tms.Error{Class: tms.Retryable, HTTPStatus: 502}}, noAnswer},
+		{"given up as busy", tms.Outcome{Attempts: 1, Err: fmt.Errorf("gave up: %w", &tms.Error{Class: tms.Retryable, HTTPStatus: 429})}, busy},
+		{"a create unknown after a busy attempt", tms.Outcome{Attempts: 2, Unknown: true, Err: &tms.Error{Class: tms.Retryable, HTTPStatus: 503}}, noAnswer},
 		{"unknown create", tms.Outcome{Attempts: 1, Unknown: true, Err: errors.New("reset")}, noAnswer},
 		{"stopped before sending again", tms.Outcome{Attempts: 2, Err: tms.ErrStopped}, aborted},
 		{"never sent", tms.Outcome{Err: errors.New("x")}, aborted},
@@ -101,8 +153,8 @@ func TestReorder(t *testing.T) {
 // Rows refused for their timestamp blame the clock, not the key.
 func TestBreakerTimestamp(t *testing.T) {
 	b := breaker{limit: 2}
-	b.observe(refused, Result{ErrorCode: "9003"})
-	err := b.observe(refused, Result{ErrorCode: "9003"})
+	b.observe(refused, Result{ErrorCode: "9003"}, 0)
+	err := b.observe(refused, Result{ErrorCode: "9003"}, 0)
 	if !errors.Is(err, ErrTimestampRefused) || !errors.Is(err, ErrTMSRefuses) {
 		t.Fatalf("got %v, want ErrTimestampRefused (an ErrTMSRefuses)", err)
 	}
@@ -111,8 +163,8 @@ func TestBreakerTimestamp(t *testing.T) {
 		t.Errorf("the message blames %q, want the clock", m)
 	}
 	b = breaker{limit: 2}
-	b.observe(refused, Result{ErrorCode: "9002"})
-	if err := b.observe(refused, Result{ErrorCode: "9002"}); errors.Is(err, ErrTimestampRefused) {
+	b.observe(refused, Result{ErrorCode: "9002"}, 0)
+	if err := b.observe(refused, Result{ErrorCode: "9002"}, 0); errors.Is(err, ErrTimestampRefused) {
 		t.Errorf("9002 (signature) blamed on the clock: %v", err)
 	}
 }

@@ -2,16 +2,19 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -82,6 +85,17 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		case <-finished:
 		}
 	}()
+	// A row waiting for its turn when sending stops (TMS kept failing,
+	// the ledger) is NOT_SENT at once, not after the wait.
+	waits, endWaits := context.WithCancel(ctx)
+	defer endWaits()
+	go func() {
+		select {
+		case <-r.brake.stopping():
+			endWaits()
+		case <-finished:
+		}
+	}()
 	done := make(chan []*item, r.opts.Workers)
 	var g errgroup.Group
 	var readErr error
@@ -120,7 +134,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			workers.Go(func() error {
 				for it := range jobs {
 					if it.send {
-						it.res = r.sendRow(ctx, it)
+						it.res = r.sendRow(ctx, waits, it)
 					}
 					done <- []*item{it}
 				}
@@ -145,12 +159,13 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	rows := r.rowsAfterHeader()
 	defer func() { r.hidden = rows.hidden }()
 	return checkRows(rows, r.prep, func(items []item) {
-		known := r.knownCodes(ctx, items)
+		facts := r.lookupCodes(ctx, items, false)
+		r.resolveFedBack(r.prep, items, facts)
 		for i := range items {
 			it := &items[i]
 			r.noteUnlabelled(it.unlabelled)
 			if it.send {
-				r.decide(ctx, it, known)
+				r.decide(it, facts)
 			}
 			if it.send && ctx.Err() != nil {
 				it.send = false
@@ -175,6 +190,11 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 	for finished := range done {
 		for _, it := range finished {
 			for _, it := range buf.add(it) {
+				if n, err := r.noteCode(it); err != nil {
+					r.log.Warn("the results of rows TMS gave the same code could not be amended", "line", it.rec.Line, "err", err)
+				} else {
+					r.sum.SharedCodes += n
+				}
 				if writeErr == nil {
 					if writeErr = r.writeRow(it); writeErr != nil {
 						// Nothing more is sent once its outcome cannot be written.
@@ -195,6 +215,9 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 // count adds a written row to the summary.
 func (r *run) count(it *item) {
 	r.sum.add(it.res, errorKeys(it))
+	if it.res.Status == StatusFailed && strings.Contains(it.res.Message, hintSep) {
+		r.refusals.add(it.res.ErrorCode, tmsSaid(it.res.Message))
+	}
 	if it.decision.Unchanged && it.res.Status == StatusOK {
 		r.sum.Unchanged++
 	}
@@ -236,8 +259,17 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	if r.hidden > 0 {
 		sum.Warnings = append(sum.Warnings, r.msg.hiddenRows(r.hidden, r.opts.SkipHidden))
 	}
+	if sum.SharedCodes > 0 {
+		sum.Warnings = append(sum.Warnings, r.msg.sharedCodes(sum.SharedCodes))
+	}
 	for _, col := range r.unlabelled.sorted() {
 		sum.Warnings = append(sum.Warnings, r.msg.unlabelledColumn(mapping.ColumnName(col)))
+	}
+	r.existingWarnings()
+	// Rows refused for the request itself: one line per code, naming
+	// the setting, where the summary is read (and on the page).
+	for _, c := range r.refusals.codes() {
+		sum.Warnings = append(sum.Warnings, probe.RowsHint(c.code, c.said, c.rows, r.msg.lang))
 	}
 	sum.WouldSettle, sum.WouldHold = r.wouldSettle, r.wouldHold
 	if r.wouldHold > 0 || r.wouldSettle > 0 {
@@ -250,6 +282,9 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 		sum.Interrupted = true
 		sum.Stopped = err.Error()
 		sum.StopErr = err
+		if be := (*BusyError)(nil); errors.As(err, &be) {
+			sum.BusyWait = be.Wait
+		}
 	}
 	if err := r.writer.w.WriteSummary(summarySheet(*sum, r.msg)); err != nil {
 		return *sum, fmt.Errorf("writing %s: %w", r.out, err)

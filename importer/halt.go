@@ -3,7 +3,10 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/custimport/custimport/importer/tms"
 )
@@ -23,6 +26,30 @@ var ErrTMSRefuses = errors.New("TMS keeps refusing the requests themselves")
 // computer's clock or time zone is off, not the key.
 var ErrTimestampRefused = errors.New("TMS refuses the requests' timestamp (9003)")
 
+// ErrTMSBusy is the ErrTMSUnreachable of a run whose rows TMS kept
+// answering busy (HTTP 429 or 503) until they were given up: a *BusyError
+// says for how many rows and how long TMS asked to wait.
+var ErrTMSBusy = errors.New("TMS keeps answering busy")
+
+// BusyError stops a run whose rows TMS kept answering busy. It is an
+// ErrTMSBusy and an ErrTMSUnreachable.
+type BusyError struct {
+	Rows int           // rows in a row given up as busy
+	Code string        // the last one's local error code (HTTP429, HTTP503)
+	Wait time.Duration // the longest wait TMS asked for (Retry-After), 0 when it named none
+}
+
+func (e *BusyError) Error() string {
+	s := fmt.Sprintf("%v: %d rows in a row were given up as busy (%s)", ErrTMSBusy, e.Rows, e.Code)
+	if e.Wait > 0 {
+		s += fmt.Sprintf("; TMS asked to wait %s", e.Wait)
+	}
+	return s
+}
+
+// Is makes a BusyError an ErrTMSBusy and an ErrTMSUnreachable.
+func (e *BusyError) Is(target error) bool { return target == ErrTMSBusy || target == ErrTMSUnreachable }
+
 // timestampCode is the specification's ErrorCode for an expired timestamp.
 const timestampCode = "9003"
 
@@ -38,8 +65,18 @@ type halt struct {
 	err    error // why sending stopped; nil while it goes on
 	fatal  bool  // err is a failure of the run, not only of TMS
 	trip   breaker
-	onStop func(error) // nil: nobody to tell
+	onStop func(error)   // nil: nobody to tell
+	done   chan struct{} // closed when sending stops; made by newHalt
 }
+
+// newHalt returns a brake tripping after limit rows (see breaker) and
+// telling onStop.
+func newHalt(limit int, onStop func(error)) *halt {
+	return &halt{trip: breaker{limit: limit}, onStop: onStop, done: make(chan struct{})}
+}
+
+// stopping is closed when sending stops.
+func (h *halt) stopping() <-chan struct{} { return h.done }
 
 // stop fails the run: nothing more is sent (the first reason wins).
 func (h *halt) stop(err error) { h.halt(err, true) }
@@ -51,6 +88,9 @@ func (h *halt) halt(err error, fatal bool) {
 	first := h.err == nil
 	if first {
 		h.err, h.fatal = err, fatal
+		if h.done != nil {
+			close(h.done)
+		}
 	}
 	h.mu.Unlock()
 	if first && h.onStop != nil {
@@ -75,11 +115,11 @@ func (h *halt) fatalErr() error {
 	return nil
 }
 
-// observe counts a sent row's answer; when the breaker trips, sending
-// stops.
-func (h *halt) observe(a answer, r Result) {
+// observe counts a sent row's answer (and, for a row given up as busy,
+// the wait TMS asked for); when the breaker trips, sending stops.
+func (h *halt) observe(a answer, r Result, wait time.Duration) {
 	h.mu.Lock()
-	err := h.trip.observe(a, r)
+	err := h.trip.observe(a, r, wait)
 	h.mu.Unlock()
 	if err != nil {
 		h.halt(err, false)
@@ -92,15 +132,27 @@ type answer int
 const (
 	answered answer = iota // TMS answered about the row (accepted or a business error)
 	noAnswer               // no answer: network, timeout, HTTP error, or an answer that cannot be trusted
+	busy                   // given up as busy (HTTP 429, 503): no answer either
 	refused                // TMS refused the request itself (9xxx)
 	aborted                // the run stopped or aborted the row: says nothing of TMS
 )
+
+// busyWait is the wait a row given up as busy was asked for, or 0.
+func busyWait(o tms.Outcome) time.Duration {
+	var e *tms.Error
+	if errors.As(o.Err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
 
 // answerOf classifies a Sender's outcome.
 func answerOf(o tms.Outcome) answer {
 	switch {
 	case tms.Kind(o.Err) == tms.KindStopped || o.Attempts == 0:
 		return aborted
+	case !o.Unknown && tms.Kind(o.Err) == tms.KindBusy:
+		return busy
 	case o.Unknown || o.Err != nil:
 		return noAnswer
 	case o.Response.Status != "S" && isRequestLevelCode(o.Response.ErrorCode):
@@ -109,45 +161,78 @@ func answerOf(o tms.Outcome) answer {
 	return answered
 }
 
-// breaker trips after limit rows in a row got no answer, or were refused
-// with the same request-level code; any other answer resets it. A limit
-// ≤ 0 never trips.
+// breaker trips after limit rows in a row got no answer (busy ones
+// included), or were refused with the same request-level code; any other
+// answer resets it. A limit ≤ 0 never trips.
 type breaker struct {
 	limit       int
-	consecutive int    // rows in a row without an answer
-	refused     int    // rows in a row refused with refusedCode
-	refusedCode string // that code
+	consecutive int           // rows in a row without an answer
+	busy        int           // of those, rows given up as busy
+	busyWait    time.Duration // the longest wait TMS asked of them
+	refused     int           // rows in a row refused with refusedCode
+	refusedCode string        // that code
+	refusedMsg  string        // TMS's message with it
 }
 
-// observe counts one row and returns the trip error, or nil.
-func (b *breaker) observe(a answer, r Result) error {
+// observe counts one row (wait: what a busy TMS asked) and returns the
+// trip error, or nil.
+func (b *breaker) observe(a answer, r Result, wait time.Duration) error {
 	if a == aborted {
 		return nil
 	}
-	if a == noAnswer {
+	switch a {
+	case busy:
 		b.consecutive++
-	} else {
-		b.consecutive = 0
+		b.busy++
+		b.busyWait = max(b.busyWait, wait)
+	case noAnswer:
+		b.consecutive++
+	default:
+		b.consecutive, b.busy, b.busyWait = 0, 0, 0
 	}
 	switch {
 	case a == refused && r.ErrorCode == b.refusedCode:
 		b.refused++
 	case a == refused:
-		b.refused, b.refusedCode = 1, r.ErrorCode
+		b.refused, b.refusedCode, b.refusedMsg = 1, r.ErrorCode, tmsSaid(r.Message)
 	default:
-		b.refused, b.refusedCode = 0, ""
+		b.refused, b.refusedCode, b.refusedMsg = 0, "", ""
 	}
 	switch {
 	case b.limit <= 0:
 		return nil
+	case b.consecutive >= b.limit && b.busy == b.consecutive:
+		return &BusyError{Rows: b.busy, Code: r.ErrorCode, Wait: b.busyWait}
 	case b.consecutive >= b.limit:
 		return fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, b.consecutive, clip(r.Message, 200))
-	case b.refused >= b.limit && r.ErrorCode == timestampCode:
-		return fmt.Errorf("%w: %w: %d rows in a row (%s)", ErrTMSRefuses, ErrTimestampRefused, b.refused, clip(r.Message, 200))
 	case b.refused >= b.limit:
-		return fmt.Errorf("%w: %d rows in a row were refused with %s %s", ErrTMSRefuses, b.refused, r.ErrorCode, clip(r.Message, 200))
+		return &RefusedError{Code: r.ErrorCode, Message: b.refusedMsg, Rows: b.refused}
 	}
 	return nil
+}
+
+// RefusedError is the ErrTMSRefuses of a run stopped because TMS refused
+// Rows requests in a row with one request-level Code (Message is TMS's
+// own message). It is an ErrTimestampRefused too for the timestamp code.
+type RefusedError struct {
+	Code, Message string
+	Rows          int
+}
+
+func (e *RefusedError) Error() string {
+	if e.Code == timestampCode {
+		return fmt.Sprintf("%v: %v: %d rows in a row (%s %s)", ErrTMSRefuses, ErrTimestampRefused, e.Rows, e.Code, clip(e.Message, 200))
+	}
+	return fmt.Sprintf("%v: %d rows in a row were refused with %s %s", ErrTMSRefuses, e.Rows, e.Code, clip(e.Message, 200))
+}
+
+// Unwrap makes the error ErrTMSRefuses, and ErrTimestampRefused for the
+// timestamp code.
+func (e *RefusedError) Unwrap() []error {
+	if e.Code == timestampCode {
+		return []error{ErrTMSRefuses, ErrTimestampRefused}
+	}
+	return []error{ErrTMSRefuses}
 }
 
 // isRequestLevelCode reports whether a TMS ErrorCode is about the request
@@ -156,4 +241,34 @@ func (b *breaker) observe(a answer, r Result) error {
 // errors too. A heuristic, documented in the README.
 func isRequestLevelCode(code string) bool {
 	return len(code) == 4 && code[0] == '9'
+}
+
+// refusals counts the rows TMS refused with each request-level code
+// that points at a setting, for the summary's hint.
+type refusals map[string]*refusal
+
+type refusal struct {
+	code, said string // the code and TMS's message with it (the first seen)
+	rows       int
+}
+
+func (rs *refusals) add(code, said string) {
+	if *rs == nil {
+		*rs = refusals{}
+	}
+	if r, ok := (*rs)[code]; ok {
+		r.rows++
+		return
+	}
+	(*rs)[code] = &refusal{code: code, said: said, rows: 1}
+}
+
+// codes returns the refusals in code order.
+func (rs refusals) codes() []*refusal {
+	out := make([]*refusal, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *refusal) int { return strings.Compare(a.code, b.code) })
+	return out
 }

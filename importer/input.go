@@ -55,7 +55,7 @@ func (r *run) openInput() error {
 	}
 	r.closers = append(r.closers, func() { src.Close() })
 	r.in.src = src
-	if x, ok := src.(interface{ Sheet() string }); ok && !(opts.Data != nil && isTextExt(filepath.Ext(opts.Input))) {
+	if x, ok := src.(interface{ Sheet() string }); ok && !(opts.Data != nil && delimitedName(opts.Input)) {
 		// (An upload of delimited text that a front end hands over as a
 		// workbook has no sheet to name.)
 		r.in.sheet = x.Sheet()
@@ -203,6 +203,15 @@ func (r *run) listSheets(x *source.XLSXReader, skip string) []string {
 		s.Close()
 	}
 	return found
+}
+
+// delimitedName reports whether a file name is a delimited text file's.
+func delimitedName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt", ".tsv":
+		return true
+	}
+	return false
 }
 
 // ErrResultsTooWide is returned, before anything is sent, when the input

@@ -69,12 +69,14 @@ func (l *layout) above(lead []source.Record, headerLine int) [][]string {
 // (one goroutine, the writer's, calls it).
 func (l *layout) cells(it *item) []results.Cell {
 	var byColumn map[int][]string
-	for _, p := range it.outcome.Problems {
-		if p.Severity == validate.Error && p.Column >= 0 {
-			if byColumn == nil {
-				byColumn = map[int][]string{}
+	for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
+		for _, p := range ps {
+			if p.Severity == validate.Error && p.Column >= 0 {
+				if byColumn == nil {
+					byColumn = map[int][]string{}
+				}
+				byColumn[p.Column] = append(byColumn[p.Column], p.Message)
 			}
-			byColumn[p.Column] = append(byColumn[p.Column], p.Message)
 		}
 	}
 	out := l.buf[:0]
@@ -130,6 +132,10 @@ func summarySheet(s Summary, msg catalogMessages) [][]results.Cell {
 	if s.Sheet != "" {
 		rows = append(rows, []results.Cell{text(msg.t("Sheet")), text(s.Sheet)})
 	}
+	if s.Existing != nil {
+		rows = append(rows, []results.Cell{text(msg.t("Existing customers")), text(msg.existingLine(*s.Existing))})
+	}
+	rows = append(rows, []results.Cell{text(msg.t("Rows that create a customer")), num(s.WillCreate)})
 	if !s.Started.IsZero() {
 		rows = append(rows,
 			[]results.Cell{text(msg.t("Started")), text(s.Started.Format("2006-01-02 15:04:05"))},

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 )
 
 // catalogMessages holds the importer's own messages in one language.
@@ -17,20 +19,22 @@ type catalogMessages struct{ lang string }
 func messages(lang string) catalogMessages { return catalogMessages{lang: lang} }
 
 var zh = map[string]string{
-	"Status":                 "狀態",
-	"Rows":                   "筆數",
-	"Total":                  "合計",
-	"Error":                  "錯誤",
-	"File warnings":          "檔案警告",
-	"Input":                  "輸入檔",
-	"Mode":                   "模式",
-	"dry-run (nothing sent)": "檢查 (未送出)",
-	"import":                 "匯入",
-	"Sheet":                  "工作表",
-	"Interrupted":            "中斷",
-	"Started":                "開始時間",
-	"Duration":               "耗時",
-	"yes":                    "是",
+	"Status":                      "狀態",
+	"Rows":                        "筆數",
+	"Total":                       "合計",
+	"Error":                       "錯誤",
+	"File warnings":               "檔案警告",
+	"Input":                       "輸入檔",
+	"Mode":                        "模式",
+	"dry-run (nothing sent)":      "檢查 (未送出)",
+	"import":                      "匯入",
+	"Sheet":                       "工作表",
+	"Interrupted":                 "中斷",
+	"Started":                     "開始時間",
+	"Duration":                    "耗時",
+	"yes":                         "是",
+	"Existing customers":          "既有客戶清單",
+	"Rows that create a customer": "會新增客戶的列",
 }
 
 func (m catalogMessages) t(s string) string {
@@ -144,6 +148,37 @@ func (m catalogMessages) otherCode(sent, got string) string {
 	return m.pick("送出的客戶代號是 %s,TMS 回覆的卻是 %s:請在 TMS 確認是哪一位客戶被更新", "the row was sent with code %s but TMS answered with code %s: check in TMS which customer was updated", sent, got)
 }
 
+// sameCodeInRun is the warning of a new customer's row whose code TMS
+// also gave the rows lines of this run.
+func (m catalogMessages) sameCodeInRun(code string, lines []int) string {
+	rows := make([]string, len(lines))
+	for i, l := range lines {
+		rows[i] = itoa(l)
+	}
+	return m.pick("TMS 也把客戶代號 %s 給了第 %s 列的新客戶:可能建立了重複或互相覆蓋的客戶,請在 TMS 確認",
+		"TMS gave customer code %s to the new customer of row %s too: customers may have been created twice or stored as one; check them in TMS",
+		code, strings.Join(rows, ", "))
+}
+
+// sameCodeEarlier is the warning of a new customer's row whose code TMS
+// gave earlier runs' creates.
+func (m catalogMessages) sameCodeEarlier(code string, creates []ledger.Create) string {
+	where := make([]string, len(creates))
+	for i := range creates {
+		where[i] = m.pick("%s (%s 匯入)", "%s (imported on %s)", m.where(&creates[i]), when(creates[i].Created))
+	}
+	return m.pick("TMS 先前已把客戶代號 %s 給了 %s 的新客戶:可能建立了重複或互相覆蓋的客戶,請在 TMS 確認",
+		"TMS gave customer code %s to the new customer of %s before: customers may have been created twice or stored as one; check them in TMS",
+		code, strings.Join(where, ", "))
+}
+
+// sharedCodes is the file-level warning of a run where TMS gave one code
+// to several new customers.
+func (m catalogMessages) sharedCodes(n int) string {
+	return m.pick("TMS 把同一個客戶代號給了不只一位新客戶:共 %d 列 (說明見 ImportWarnings),請在 TMS 確認這些客戶",
+		"TMS gave one customer code to more than one new customer: %d rows (see ImportWarnings); check those customers in TMS", n)
+}
+
 func (m catalogMessages) priorOK() string {
 	return m.pick("先前已匯入成功,本次未再送出", "imported by an earlier run; not sent again")
 }
@@ -160,13 +195,26 @@ func (m catalogMessages) failure(err error, attempts int) string {
 // why says what went wrong in the catalog's words: never Go or HTTP error
 // text, which goes to the log.
 func (m catalogMessages) why(err error) string {
+	var be *BusyError
+	var refusedErr *RefusedError
 	switch {
+	case errors.As(err, &be) && be.Wait > 0:
+		return m.pick("TMS 連續 %d 列都回覆「忙碌」(%s),並要求等待 %s,已停止送出;請等 TMS 恢復後重新執行即可續傳",
+			"%d rows in a row got a busy answer from TMS (%s), which asked to wait %s, so sending stopped; run again when TMS is back to resume",
+			be.Rows, be.Code, WaitText(be.Wait, m.lang))
+	case errors.As(err, &be):
+		return m.pick("TMS 連續 %d 列都回覆「忙碌」(%s),已停止送出;請等 TMS 恢復後重新執行即可續傳",
+			"%d rows in a row got a busy answer from TMS (%s), so sending stopped; run again when TMS is back to resume", be.Rows, be.Code)
 	case errors.Is(err, ErrTMSUnreachable):
 		return m.pick("TMS 連續多列沒有回應,已停止送出;確認網址、網路與 TMS 後重新執行即可續傳",
 			"TMS stopped answering, so sending stopped; check the URL, the network and TMS, then run again to resume")
 	case errors.Is(err, ErrTimestampRefused):
 		return m.pick("TMS 連續拒絕請求的時間戳記 (9003),已停止送出;請校正這台電腦的時鐘與時區後重新執行即可續傳",
 			"TMS kept refusing the requests' timestamp (9003), so sending stopped; set this computer's clock and time zone right, then run again to resume")
+	case errors.As(err, &refusedErr) && probe.Hint(refusedErr.Code, refusedErr.Message, m.lang) != "":
+		return m.pick("TMS 連續以 %s 拒絕請求本身,已停止送出 (%s);改好後重新執行即可續傳",
+			"TMS kept refusing the requests themselves with %s, so sending stopped (%s); then run again to resume",
+			strings.TrimSpace(refusedErr.Code+" "+refusedErr.Message), probe.Hint(refusedErr.Code, refusedErr.Message, m.lang))
 	case errors.Is(err, ErrTMSRefuses):
 		return m.pick("TMS 連續拒絕請求本身,已停止送出;確認金鑰、pno、ProNum 與簽章方式後重新執行即可續傳",
 			"TMS kept refusing the requests themselves, so sending stopped; check the key, pno, ProNum and signing recipe, then run again to resume")
@@ -188,6 +236,9 @@ func (m catalogMessages) why(err error) string {
 	case tms.KindRefused:
 		return m.pick("無法連上 TMS (網址、網路,或 TMS 未啟動)", "could not reach TMS (the address, the network, or TMS is down)")
 	case tms.KindBusy:
+		if te != nil && te.RetryAfter > 0 {
+			return m.pick("TMS 忙碌中 (HTTP %d),要求等待 %s", "TMS is busy (HTTP %d) and asked to wait %s", status, WaitText(te.RetryAfter, m.lang))
+		}
 		return m.pick("TMS 忙碌中 (HTTP %d),重試後仍未成功", "TMS stayed busy (HTTP %d) through the retries", status)
 	case tms.KindHTTP:
 		return m.pick("TMS 回傳 HTTP %d 錯誤", "TMS answered HTTP %d", status)
@@ -200,6 +251,9 @@ func (m catalogMessages) why(err error) string {
 		return m.pick("TMS 的回覆不是規格所述的格式", "TMS's answer is not in the format the specification describes")
 	case tms.KindRedirect:
 		return m.pick("TMS 回覆轉址 (不會跟隨):請確認 TMS 網址", "TMS answered with a redirect (not followed): check the TMS URL")
+	case tms.KindAmbiguousAnswer:
+		return m.pick("TMS 的回覆自相矛盾 (同一欄位出現兩次、狀態與錯誤代碼不符,或 HTTP 錯誤卻說成功),無法判斷結果;原始回覆記在日誌中",
+			"TMS's answer contradicts itself (a field given twice, a Status that disagrees with its ErrorCode, or success with an HTTP error), so its outcome cannot be told; the raw answer is in the log")
 	case tms.KindStopped:
 		return m.pick("匯入已停止,此列未送出", "the import stopped before this row was sent")
 	}
@@ -207,6 +261,25 @@ func (m catalogMessages) why(err error) string {
 }
 
 func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+// WaitText says how long a wait is, in lang ("en", else Traditional
+// Chinese), as people say it: "90 秒", "5 minutes", "24 hours".
+func WaitText(d time.Duration, lang string) string {
+	n, zhUnit, enUnit := int64(d.Round(time.Second)/time.Second), "秒", "second"
+	switch {
+	case d >= 2*time.Hour:
+		n, zhUnit, enUnit = int64(d.Round(time.Hour)/time.Hour), "小時", "hour"
+	case d >= 2*time.Minute:
+		n, zhUnit, enUnit = int64(d.Round(time.Minute)/time.Minute), "分鐘", "minute"
+	}
+	if lang != "en" {
+		return fmt.Sprintf("%d %s", n, zhUnit)
+	}
+	if n != 1 {
+		enUnit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, enUnit)
+}
 
 // where names the file and row of an earlier create: "客戶.xlsx 第 5 列".
 func (m catalogMessages) where(c *ledger.Create) string {
@@ -265,4 +338,23 @@ func (m catalogMessages) wouldHold(d decide.Decision) string {
 func (m catalogMessages) wouldNotSend(settle, hold int) string {
 	return m.pick("依記錄檔 (ledger),匯入時 %d 列已在 TMS、不會再送出;%d 列會標為 UNKNOWN、不送出 (說明見 ImportWarnings)",
 		"by the ledger, the import would not send %d rows already in TMS, and would hold %d rows as UNKNOWN (see ImportWarnings)", settle, hold)
+}
+
+// StopText says in lang why sending stopped early (Summary.StopErr), in
+// the catalog's words: TMS's own code and message where it refused, never
+// Go or network error text. "" for a nil err.
+func StopText(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	m := messages(lang)
+	if be := (*BusyError)(nil); errors.As(err, &be) {
+		return m.pick("TMS 連續 %d 列回覆忙碌 (%s),已停止送出;稍後重新執行即可續傳",
+			"TMS answered busy for %d rows in a row (%s), so sending stopped; run again later to resume", be.Rows, be.Code)
+	}
+	if re := (*RefusedError)(nil); errors.As(err, &re) && !errors.Is(err, ErrTimestampRefused) {
+		return m.pick("TMS 連續 %d 列拒絕請求 (%s %s),已停止送出",
+			"TMS refused the requests of %d rows in a row (%s %s), so sending stopped", re.Rows, re.Code, clip(re.Message, 200))
+	}
+	return m.why(err)
 }

@@ -14,7 +14,10 @@ import (
 // request leaves, and every outcome is recorded after.
 type Ledger interface {
 	Candidates(ctx context.Context) ([]ledger.Create, error)
+	CreatedWithCode(ctx context.Context, ccode string) ([]ledger.Create, error)
 	Codes(ctx context.Context, ccodes []string) (map[string]ledger.Code, error)
+	Padded(ctx context.Context, digits []string) (map[string][]ledger.Code, error)
+	Existing(ctx context.Context) (ledger.ExistingList, bool, error)
 	LineageOf(ctx context.Context, path string) (string, error)
 	HasRun(ctx context.Context, lineage string) (bool, error)
 	BeginRun(ctx context.Context, r ledger.Run) (int64, error)
@@ -22,7 +25,7 @@ type Ledger interface {
 	Claim(ctx context.Context, c ledger.Create) (int64, error)
 	Settle(id int64, state, ccode, errorCode, message string) error
 	Release(id int64) error
-	SendingCode(ccode, fingerprint string, runID int64) error
+	SendingCode(ccode, fingerprint string, names ledger.Names, runID int64) error
 	Accepted(ccode, fingerprint string, runID int64) error
 	Failed(ccode string) error
 	Flush(ctx context.Context) error
@@ -42,16 +45,23 @@ type plan struct {
 // stops the run first, the progress report gets a total, and the rows
 // are matched to the ledger's earlier creates strongest match first
 // across the whole file (decide.Assign). Only rows that touch an earlier
-// create are kept, so memory follows the ledger, not the file.
+// create are kept, so memory follows the ledger, not the file. It also
+// reads the list of the customers TMS has, which the second pass matches
+// the rows the ledger's own rule did not take with.
 func (r *run) plan(ctx context.Context) error {
 	r.planned = plan{total: -1}
-	l := r.opts.Ledger
-	if l == nil {
-		return nil // a dry-run with no ledger: nothing to match
-	}
+	defer func() {
+		// The second pass matches rows with the customers TMS has.
+		r.prep.existing, r.prep.assigned, r.prep.updateExisting = r.existing, r.planned.assigned, r.opts.UpdateExisting
+	}()
 	// A run stopped at once still writes every row's result: its reads
 	// of the ledger go on.
 	ctx = context.WithoutCancel(ctx)
+	l := r.opts.Ledger
+	if l == nil {
+		// A dry-run with no ledger: nothing to match but a list given.
+		return r.loadExisting(ctx, nil)
+	}
 	lineage, err := l.LineageOf(ctx, r.in.abs)
 	if err != nil {
 		return err
@@ -68,12 +78,21 @@ func (r *run) plan(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := r.loadExisting(ctx, creates); err != nil {
+		return err
+	}
 	ix := decide.NewIndex(creates)
 	var touching []decide.Row
-	n, err := r.scan(func(it *item) {
-		if it.send && !ix.Empty() {
-			if row := decideRow(it, lineage); ix.Touches(row) {
-				touching = append(touching, row)
+	n, err := r.scan(func(p *preparer, items []item) {
+		if r.in.lay.status >= 0 {
+			// A results file: its codes Excel shortened are read as TMS's.
+			r.resolveFedBack(p, items, r.lookupCodes(ctx, items, true))
+		}
+		for i := range items {
+			if it := &items[i]; it.send && !ix.Empty() {
+				if row := decideRow(it, lineage); ix.Touches(row) {
+					touching = append(touching, row)
+				}
 			}
 		}
 	})
@@ -86,8 +105,9 @@ func (r *run) plan(ctx context.Context) error {
 }
 
 // scan reads the input from its start with a preparer of its own and
-// calls fn for each data row; it returns the number of data rows.
-func (r *run) scan(fn func(*item)) (int, error) {
+// calls fn for each batch of data rows, with that preparer; it returns
+// the number of data rows.
+func (r *run) scan(fn func(*preparer, []item)) (int, error) {
 	src, err := r.openSource()
 	if err != nil {
 		return 0, err
@@ -97,10 +117,6 @@ func (r *run) scan(fn func(*item)) (int, error) {
 	prep.v = r.newValidator()
 	prep.k = prep.v.NewChecker()
 	rows := r.rowsFrom(src)
-	err = checkRows(rows, &prep, func(items []item) {
-		for i := range items {
-			fn(&items[i])
-		}
-	})
+	err = checkRows(rows, &prep, func(items []item) { fn(&prep, items) })
 	return rows.seq, err
 }

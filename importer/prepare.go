@@ -27,10 +27,19 @@ type item struct {
 	send       bool               // valid and to be sent
 	fp         string             // the content's fingerprint (decide.Fingerprint)
 	// fedBackCode: the row came from a results file that shows it OK with
-	// this code, so it is treated as a row with that code.
-	fedBackCode string
-	decision    decide.Decision
-	res         Result
+	// this code, so it is treated as a row with that code. fedBackFilled:
+	// the row's own code cell is blank, so its code is that one.
+	fedBackCode   string
+	fedBackFilled bool
+	// existing is the verdict on a row without a code matched with the
+	// customers TMS has (decide.ForExisting); its zero value: no match.
+	existing decide.ExistingVerdict
+	// creation says whether sending the row creates a customer.
+	creation decide.Creation
+	decision decide.Decision
+	res      Result
+	// sharedPrior: TMS gave this create a code it gave an earlier run's.
+	sharedPrior bool
 }
 
 // preparer maps and validates rows, and recognises rows a results file
@@ -51,16 +60,57 @@ type preparer struct {
 	// unescape undoes the formula guard of CSV results ('=1 → =1) when
 	// a CSV results file is the input.
 	unescape bool
+	// existing, when set, matches the rows without a code with the
+	// customers TMS has before they create one (not the rows the ledger's
+	// own rule took: assigned, by sequence number); updateExisting sends
+	// those matched by 統一編號 as updates of the customer.
+	existing       *decide.ExistingIndex
+	assigned       map[int]decide.Assignment
+	updateExisting bool
+	cols           fieldColumns
+}
+
+// fieldColumns are the input columns of the fields a row is matched
+// with (-1: none).
+type fieldColumns struct {
+	code, taxID, name, shortName int
+}
+
+func columnsOf(fields []mapping.Column) fieldColumns {
+	c := fieldColumns{-1, -1, -1, -1}
+	for _, f := range fields {
+		var dst *int
+		switch f.Field.Code {
+		case mapping.CCODE:
+			dst = &c.code
+		case mapping.CTCOD:
+			dst = &c.taxID
+		case mapping.CNAM1:
+			dst = &c.name
+		case mapping.CNAM2:
+			dst = &c.shortName
+		}
+		if dst != nil && *dst < 0 {
+			*dst = f.Index
+		}
+	}
+	return c
 }
 
 var (
 	fieldCCODE     = mapping.MustLookup(mapping.CCODE)
 	fieldAutoCCODE = mapping.MustLookup(mapping.AutoCCODE)
+	fieldEditItem  = mapping.MustLookup(mapping.EditItem)
 )
+
+// ErrorExists is the ImportErrorCode of a row without a code that is a
+// customer TMS already has: not sent, ImportCCODE names the customer.
+const ErrorExists = "EXISTS"
 
 // newPreparer returns a preparer of rows under hdr, validating with v.
 func newPreparer(hdr mapping.Header, v *validate.Validator) *preparer {
 	p := &preparer{hdr: hdr, fields: hdr.Fields(), v: v, k: v.NewChecker()}
+	p.cols = columnsOf(p.fields)
 	for p.labelled < len(hdr.Columns) && strings.TrimSpace(hdr.Columns[p.labelled].Header) != "" {
 		p.labelled++
 	}
@@ -131,9 +181,64 @@ func (p *preparer) check(it *item) {
 		return
 	}
 	it.before = before
-	it.checked = p.k.Check(p.values(rec, it.fedBackCode))
+	it.fedBackFilled = it.fedBackCode != "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == ""
 	it.extra = p.extraProblems(rec)
+	code, edit := it.fedBackCode, ""
+	if p.existing != nil && it.fedBackCode == "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == "" {
+		code, edit = p.matchExisting(it)
+	}
+	it.checked = p.k.Check(p.values(rec, code, edit))
 	it.pending = true
+}
+
+// matchExisting matches a row without a code with the customers TMS has,
+// unless the ledger's own rule took it (it keeps its place): a match by
+// 統一編號 or name makes the row INVALID (EXISTS), or, with
+// updateExisting, an update of the customer, whose code and EditItem it
+// returns; a weaker match is a warning.
+func (p *preparer) matchExisting(it *item) (code, editItem string) {
+	if _, taken := p.assigned[it.seq]; taken {
+		return "", ""
+	}
+	cells := it.rec.Cells
+	taxID := strings.TrimSpace(cellAt(cells, p.cols.taxID))
+	name, short := cellAt(cells, p.cols.name), cellAt(cells, p.cols.shortName)
+	if strings.TrimSpace(name) == "" {
+		name = short // TMS fills 客戶名稱 from 客戶簡稱 on add
+	}
+	k := decide.RowKeys(taxID, name, short)
+	v := decide.ForExisting(p.existing.Match(k), k, p.updateExisting)
+	if v.Action == decide.NotExisting {
+		return "", ""
+	}
+	it.existing = v
+	col, field := p.cols.name, mapping.CNAM1
+	if v.By == decide.ByTaxID {
+		col, field = p.cols.taxID, mapping.CTCOD
+	}
+	sev := validate.Warning
+	if v.Action == decide.RefuseExisting {
+		sev = validate.Error
+	}
+	code, msg := p.msg.existing(v, decide.NormTaxID(taxID), p.updateExisting)
+	it.extra = append(it.extra, validate.Problem{Field: field, Column: col, Severity: sev, Code: code, Message: msg})
+	if v.Action == decide.UpdateExisting {
+		return v.Customer.Code, strconv.Itoa(mapping.EditUpdate)
+	}
+	return "", ""
+}
+
+// recheck checks a settled row again with another code (a fed-back code
+// Excel shortened, read as the code TMS has), on the settling goroutine,
+// and settles it again; note is a warning to add.
+func (p *preparer) recheck(it *item, code, note string) {
+	it.fedBackCode = code
+	it.res = Result{}
+	it.send = false
+	it.checked = p.k.Check(p.values(it.rec, code, ""))
+	it.extra = append(it.extra, validate.Problem{Field: mapping.CCODE, Column: p.cols.code, Severity: validate.Warning, Code: msgFedBackZeros, Message: note})
+	it.pending = true
+	p.settle(it)
 }
 
 // settle completes a checked row, in file order: the checks against the
@@ -149,6 +254,9 @@ func (p *preparer) settle(it *item) {
 	errs, warns := joinProblems(it.outcome.Problems, it.extra)
 	if errs != "" {
 		it.res = Result{Line: rec.Line, Status: StatusInvalid, Message: errs, Warnings: warns}
+		if it.existing.Action == decide.RefuseExisting {
+			it.res.ErrorCode, it.res.CCODE = ErrorExists, it.existing.Customer.Code
+		}
 		return
 	}
 	if it.before == StatusUnknown && it.outcome.Code == "" && !p.resendUnknown {
@@ -164,30 +272,40 @@ func (p *preparer) settle(it *item) {
 	it.send = true
 }
 
-// values maps a row's cells onto fields. A fed-back code fills a blank
-// code column (or stands for a missing one), and drops the AutoCCODE that
-// asked for a code to be given.
-func (p *preparer) values(rec source.Record, fedBackCode string) []validate.Value {
+// values maps a row's cells onto fields. A code given (fed back, or of
+// the existing customer the row updates) fills a blank code column (or
+// stands for a missing one), and drops the AutoCCODE that asked for a
+// code to be given; an EditItem given replaces the row's.
+func (p *preparer) values(rec source.Record, code, editItem string) []validate.Value {
 	values := p.vals[:0]
 	defer func() { p.vals = values[:0] }()
-	hasCode := false
+	hasCode, hasEdit := false, false
 	for _, c := range p.fields {
 		v := validate.Value{Field: c.Field, Column: c.Index, Text: cellAt(rec.Cells, c.Index)}
-		if fedBackCode != "" {
+		if code != "" {
 			switch c.Field.Code {
 			case fieldCCODE.Code:
 				hasCode = true
 				if strings.TrimSpace(v.Text) == "" {
-					v.Text = fedBackCode
+					v.Text = code
 				}
 			case fieldAutoCCODE.Code:
 				continue
 			}
 		}
+		if editItem != "" && c.Field.Code == fieldEditItem.Code {
+			if hasEdit {
+				continue
+			}
+			hasEdit, v.Text = true, editItem
+		}
 		values = append(values, v)
 	}
-	if fedBackCode != "" && !hasCode {
-		values = append(values, validate.Value{Field: &fieldCCODE, Column: -1, Text: fedBackCode})
+	if code != "" && !hasCode {
+		values = append(values, validate.Value{Field: &fieldCCODE, Column: -1, Text: code})
+	}
+	if editItem != "" && !hasEdit {
+		values = append(values, validate.Value{Field: &fieldEditItem, Column: -1, Text: editItem})
 	}
 	return values
 }

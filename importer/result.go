@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/validate"
 )
 
@@ -65,12 +66,30 @@ type Summary struct {
 	StopErr     error   // the error Stopped tells of (errors.Is ErrTMSUnreachable, ...)
 	Previously  int     // rows an earlier run had imported, not sent again (Unchanged included)
 	Unchanged   int     // rows with a code whose content TMS had already accepted, not sent again
+
+	// BusyWait is how long TMS asked to wait when sending stopped because
+	// it kept answering busy (StopErr is a *BusyError); 0 otherwise.
+	BusyWait time.Duration
+	// SharedCodes counts the new customers' rows whose code TMS also gave
+	// another row, of this run or of an earlier one (each has a warning).
+	SharedCodes int
+
 	// WouldSettle and WouldHold count a dry-run's VALID rows the import
 	// would not send: already in TMS, or held as UNKNOWN (the ledger says).
 	WouldSettle, WouldHold int
-	InputSHA256            string   // the input's SHA-256 (a run that sends)
-	Examples               []Result // the first rows that are not OK/VALID (at most MaxExamples)
-	DryRun                 bool
+	// WillCreate counts the rows sent (a check: that would be) that create
+	// a customer: without a code, or with a code TMS does not have (a
+	// list of existing customers loaded). MayCreate counts the rows with a
+	// code TMS decides about that nothing knows (no list loaded).
+	WillCreate, MayCreate int
+	// Existing describes the list of existing customers the rows were
+	// matched with (nil: none); ExistingStale, that it is older than the
+	// run's limit (a warning says so).
+	Existing      *ledger.ExistingInfo
+	ExistingStale bool
+	InputSHA256   string   // the input's SHA-256 (a run that sends)
+	Examples      []Result // the first rows that are not OK/VALID (at most MaxExamples)
+	DryRun        bool
 }
 
 // AllGood reports whether every row is OK (or VALID in a dry-run).

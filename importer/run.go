@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
@@ -101,6 +102,19 @@ type Options struct {
 	// (results.XLSXBook), one per input sheet of a run over several.
 	// Out still names that workbook (the ledger and the summary say it).
 	ResultsSheet func(results.Options) (results.Writer, error)
+	// Existing is the list of the customers TMS already has, to match
+	// rows with; nil: the ledger's (ledger load-existing), if any.
+	Existing *ledger.ExistingList
+	// UpdateExisting sends a row without a code that has the 統一編號 of
+	// one existing customer as an update of that customer; otherwise it
+	// is INVALID (EXISTS), as is one of the same name.
+	UpdateExisting bool
+	// ExistingMaxAge: a list of existing customers older than this gets
+	// a warning; 0 means DefaultExistingMaxAge.
+	ExistingMaxAge time.Duration
+	// ResultsFormat is the format of the default results file (Out ""):
+	// "xlsx" (the default) or "csv".
+	ResultsFormat string
 }
 
 // SheetOut is the results file of one sheet of a run over several when
@@ -112,18 +126,31 @@ func SheetOut(out, sheet string) string {
 }
 
 // DefaultOut returns the default results path for an input file and the
-// sheet chosen with --sheet ("" for the default sheet or a CSV):
-// <stem>.results.xlsx for a workbook, <stem>.results.csv for delimited
-// text. A results file fed back gets <stem>.results.rerun.<ext> (then
-// rerun2, rerun3…), never overwriting itself nor growing
-// .results.results. A .tsv or .txt input whose stem a sibling .csv, .tsv
-// or .txt shares keeps its extension in the name (tab.tsv.results.csv),
-// so the two never write one results file.
-func DefaultOut(input, sheet string) string {
+// sheet chosen with --sheet ("" for the default sheet or a CSV): an XLSX
+// workbook (DefaultOutAs with the default format).
+func DefaultOut(input, sheet string) string { return DefaultOutAs(input, sheet, "") }
+
+// Results formats (Options.ResultsFormat).
+const (
+	FormatXLSX = "xlsx"
+	FormatCSV  = "csv"
+)
+
+// DefaultOutAs returns the default results path for an input file, the
+// sheet chosen with --sheet ("" for the default sheet or a CSV) and a
+// results format ("" or "xlsx": <stem>.results.xlsx, whatever the input:
+// text cells keep their leading zeros when the results are opened and
+// saved in Excel; "csv": <stem>.results.csv). A results file fed back
+// gets <stem>.results.rerun.<ext> (then rerun2, rerun3…), never
+// overwriting itself nor growing .results.results. An input whose stem
+// another importable file beside it shares (a.csv beside a.xlsx) keeps
+// its extension in the name (a.csv.results.xlsx) unless it is of the
+// results' own format, so the two never write one results file.
+func DefaultOutAs(input, sheet, format string) string {
 	ext := filepath.Ext(input)
 	stem := strings.TrimSuffix(input, ext)
 	outExt := ".xlsx"
-	if isTextExt(ext) {
+	if strings.EqualFold(format, FormatCSV) {
 		outExt = ".csv"
 	}
 	sheetPart := ""
@@ -137,18 +164,19 @@ func DefaultOut(input, sheet string) string {
 		}
 		return root + ".results" + sheetPart + rerun + outExt
 	}
-	if isTextExt(ext) && !strings.EqualFold(ext, ".csv") && textSiblingExists(stem, ext) {
+	if !strings.EqualFold(ext, outExt) && siblingExists(stem, ext) {
 		stem += ext
 	}
 	return stem + sheetPart + ".results" + outExt
 }
 
-func isTextExt(ext string) bool {
-	switch strings.ToLower(ext) {
-	case ".csv", ".txt", ".tsv":
-		return true
+// checkFormat checks a results format.
+func checkFormat(format string) error {
+	switch strings.ToLower(format) {
+	case "", FormatXLSX, FormatCSV:
+		return nil
 	}
-	return false
+	return fmt.Errorf("results format %q: want xlsx or csv", format)
 }
 
 // resultsStem recognises the stem of a results file: root.results (n 0),
@@ -171,10 +199,10 @@ func resultsStem(stem string) (root string, n int, ok bool) {
 	return "", 0, false
 }
 
-// textSiblingExists reports whether another delimited-text file of the
-// same stem is beside the input.
-func textSiblingExists(stem, ext string) bool {
-	for _, other := range []string{".csv", ".tsv", ".txt"} {
+// siblingExists reports whether another importable file of the same
+// stem is beside the input.
+func siblingExists(stem, ext string) bool {
+	for _, other := range []string{".csv", ".tsv", ".txt", ".xlsx", ".xlsm"} {
 		if strings.EqualFold(other, ext) {
 			continue
 		}
@@ -226,11 +254,16 @@ type run struct {
 	brake      *halt
 	runID      int64
 	closers    []func()
-	unlabelled columnSet // columns with data under no header text
-	hidden     int       // hidden rows read (or left out, with SkipHidden)
+	unlabelled columnSet   // columns with data under no header text
+	codes      sharedCodes // the codes TMS gave this run's creates (the writer's)
+	hidden     int         // hidden rows read (or left out, with SkipHidden)
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int
+	refusals               refusals // rows TMS refused for the request itself
+	// existing are the customers TMS has (the list and the ledger's
+	// creates); nil when there is neither.
+	existing *decide.ExistingIndex
 }
 
 func newRun(j *Job, opts Options) (*run, error) {
@@ -243,7 +276,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	}
 	r.out = opts.Out
 	if r.out == "" {
-		r.out = DefaultOut(opts.Input, opts.Source.Sheet)
+		r.out = DefaultOutAs(opts.Input, opts.Source.Sheet, opts.ResultsFormat)
 	}
 	r.sum = Summary{Input: opts.Input, Output: r.out, Counts: map[Status]int{}, Errors: map[string]int{}, DryRun: opts.DryRun}
 	switch {
@@ -253,6 +286,8 @@ func newRun(j *Job, opts Options) (*run, error) {
 		return r, errors.New("importer: an upload (Data) needs Out, the results file")
 	case !opts.DryRun && opts.Ledger == nil:
 		return r, errors.New("importer: no Ledger for a run that sends (it is what keeps customers from being created twice)")
+	case checkFormat(opts.ResultsFormat) != nil:
+		return r, checkFormat(opts.ResultsFormat)
 	case sameFile(r.out, opts.Input):
 		return r, fmt.Errorf("the results file %s would overwrite the input: choose another --out", r.out)
 	}
@@ -273,7 +308,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	if limit == 0 {
 		limit = DefaultMaxConsecutiveFailures
 	}
-	r.brake = &halt{trip: breaker{limit: limit}, onStop: r.stopped}
+	r.brake = newHalt(limit, r.stopped)
 	return r, nil
 }
 

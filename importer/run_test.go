@@ -387,7 +387,7 @@ func TestResultsFileAsInput(t *testing.T) {
 	os.WriteFile(fixed, []byte(b.String()), 0o644)
 
 	s := okSender()
-	sum, err := Run(context.Background(), Options{Input: fixed, Sender: s, Ledger: lg})
+	sum, err := Run(context.Background(), Options{Input: fixed, Sender: s, Ledger: lg, ResultsFormat: FormatCSV})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -564,7 +564,8 @@ func TestResultsFileWithUnknownRows(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := writeFile(t, "x.results.csv", results)
 			s := okSender()
-			sum, err := Run(context.Background(), Options{Input: in, Sender: s, Ledger: newLedger(t), Workers: 1, ResendUnknown: tt.resendUnknown})
+			sum, err := Run(context.Background(), Options{Input: in, Sender: s, Ledger: newLedger(t), Workers: 1, ResendUnknown: tt.resendUnknown,
+				ResultsFormat: FormatCSV})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -628,42 +629,60 @@ func TestRunStopsWhenTMSRefusesRequests(t *testing.T) {
 }
 
 func TestDefaultOut(t *testing.T) {
-	tests := []struct{ input, sheet, want string }{
-		{"a/customers.xlsx", "", "a/customers.results.xlsx"},
-		{"customers.csv", "", "customers.results.csv"},
-		{"customers.xlsx", "北區", "customers.北區.results.xlsx"},
-		{"customers.xlsx", "a/b", "customers.a%2Fb.results.xlsx"},
-		{"customers.xlsx", "北區|A", "customers.北區%7CA.results.xlsx"}, // not 北區_A's
-		{"customers.xlsx", "北區_A", "customers.北區_A.results.xlsx"},
-		{"customers.xlsx", "50%", "customers.50%25.results.xlsx"},
-		{"customers.results.xlsx", "", "customers.results.rerun.xlsx"},
-		{"customers.results.csv", "", "customers.results.rerun.csv"},
-		{"customers.results.xlsx", "Results", "customers.results.Results.rerun.xlsx"},
-		{"customers.results.rerun.xlsx", "", "customers.results.rerun2.xlsx"},
-		{"customers.results.rerun2.csv", "", "customers.results.rerun3.csv"},
-		{"customers.tsv", "", "customers.results.csv"}, // no sibling: no collision
-		{"x.results.results.xlsx", "", "x.results.results.rerun.xlsx"},
+	tests := []struct{ input, sheet, format, want string }{
+		{"a/customers.xlsx", "", "", "a/customers.results.xlsx"},
+		{"customers.csv", "", "", "customers.results.xlsx"}, // a CSV's results are a workbook too: text cells keep zeros
+		{"customers.csv", "", "csv", "customers.results.csv"},
+		{"customers.csv", "", "CSV", "customers.results.csv"},
+		{"customers.xlsx", "", "csv", "customers.results.csv"},
+		{"customers.csv", "", "xlsx", "customers.results.xlsx"},
+		{"customers.xlsx", "北區", "", "customers.北區.results.xlsx"},
+		{"customers.xlsx", "a/b", "", "customers.a%2Fb.results.xlsx"},
+		{"customers.xlsx", "北區|A", "", "customers.北區%7CA.results.xlsx"}, // not 北區_A's
+		{"customers.xlsx", "北區_A", "", "customers.北區_A.results.xlsx"},
+		{"customers.xlsx", "50%", "", "customers.50%25.results.xlsx"},
+		{"customers.results.xlsx", "", "", "customers.results.rerun.xlsx"},
+		{"customers.results.csv", "", "", "customers.results.rerun.xlsx"},
+		{"customers.results.csv", "", "csv", "customers.results.rerun.csv"},
+		{"customers.results.xlsx", "Results", "", "customers.results.Results.rerun.xlsx"},
+		{"customers.results.rerun.xlsx", "", "", "customers.results.rerun2.xlsx"},
+		{"customers.results.rerun2.csv", "", "csv", "customers.results.rerun3.csv"},
+		{"customers.tsv", "", "", "customers.results.xlsx"}, // no sibling: no collision
+		{"x.results.results.xlsx", "", "", "x.results.results.rerun.xlsx"},
 	}
 	for _, tt := range tests {
-		if got := DefaultOut(tt.input, tt.sheet); got != tt.want {
-			t.Errorf("DefaultOut(%q, %q): got %q, want %q", tt.input, tt.sheet, got, tt.want)
+		if got := DefaultOutAs(tt.input, tt.sheet, tt.format); got != tt.want {
+			t.Errorf("DefaultOutAs(%q, %q, %q): got %q, want %q", tt.input, tt.sheet, tt.format, got, tt.want)
+		}
+		if tt.format == "" {
+			if got := DefaultOut(tt.input, tt.sheet); got != tt.want {
+				t.Errorf("DefaultOut(%q, %q): got %q, want %q", tt.input, tt.sheet, got, tt.want)
+			}
 		}
 	}
-	// tab.csv and tab.tsv side by side never share a results file.
+	// tab.csv, tab.tsv, tab.txt and tab.xlsx side by side never share a
+	// results file, in either format; the one of the results' format
+	// keeps the plain name.
 	dir := t.TempDir()
-	outs := map[string]string{}
-	for _, name := range []string{"tab.csv", "tab.tsv", "tab.txt", "tab.xlsx"} {
+	names := []string{"tab.csv", "tab.tsv", "tab.txt", "tab.xlsx", "tab.xlsm"}
+	for _, name := range names {
 		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
 	}
-	for _, name := range []string{"tab.csv", "tab.tsv", "tab.txt", "tab.xlsx"} {
-		out := DefaultOut(filepath.Join(dir, name), "")
-		if other, dup := outs[out]; dup {
-			t.Errorf("%s and %s both write %s", name, other, out)
+	for format, plain := range map[string]string{"": "tab.xlsx", "csv": "tab.csv"} {
+		outs := map[string]string{}
+		for _, name := range names {
+			out := DefaultOutAs(filepath.Join(dir, name), "", format)
+			if other, dup := outs[out]; dup {
+				t.Errorf("format %q: %s and %s both write %s", format, name, other, out)
+			}
+			outs[out] = name
 		}
-		outs[out] = name
+		if got, want := DefaultOutAs(filepath.Join(dir, plain), "", format), filepath.Join(dir, "tab.results"+filepath.Ext(plain)); got != want {
+			t.Errorf("format %q: %s keeps the plain name: got %s, want %s", format, plain, got, want)
+		}
 	}
-	if got := DefaultOut(filepath.Join(dir, "tab.csv"), ""); got != filepath.Join(dir, "tab.results.csv") {
-		t.Errorf("the .csv keeps the plain name: got %s", got)
+	if _, err := Run(context.Background(), Options{Input: filepath.Join(dir, "tab.csv"), DryRun: true, ResultsFormat: "ods"}); err == nil {
+		t.Error("a results format of ods: no error")
 	}
 }
 
@@ -815,19 +834,19 @@ func TestEditSequences(t *testing.T) {
 			{body: ",子,abc\n"},
 			{body: ",子,2\n"},
 		}},
-		{"a second identical row is a new customer", []step{
+		{"a second identical row later is the customer created (EXISTS), not a new one", []step{
 			{body: ",子,1\n", sent: "子"},
-			{body: ",子,1\n,子,1\n", sent: "子"},
+			{body: ",子,1\n,子,1\n"},
 			{body: ",子,1\n,子,1\n"},
 		}},
 		{"moved up: the row in its old place is new", []step{
 			{body: ",甲,1\n,乙,1\n", sent: "乙,甲"},
 			{body: ",乙,1\n,丙,1\n", sent: "丙"}, // 乙 was found at row 2, so 丙 at row 3 is not 乙 edited
 		}},
-		{"Ctrl-C, then the new identical row is still new", []step{
+		{"Ctrl-C, then the new identical row is still the customer created", []step{
 			{body: ",子,1\n", sent: "子"},
 			{body: ",子,1\n,子,1\n", cancelled: true},
-			{body: ",子,1\n,子,1\n", sent: "子"},
+			{body: ",子,1\n,子,1\n"},
 			{body: ",子,1\n,子,1\n"},
 		}},
 		{"power cut after a carried row, then --resend-unknown", []step{

@@ -11,40 +11,30 @@ import (
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
-// knownCodes is what the ledger knows of the codes of a batch's valid
-// rows, read in one query: no row of the batch can change it, since a
-// code is sent at most once per file (a second row with it is a
-// duplicate). Its error is each of those rows' error.
-type knownCodes struct {
-	codes map[string]ledger.Code
-	err   error
-}
-
-func (r *run) knownCodes(ctx context.Context, items []item) knownCodes {
-	if r.opts.Ledger == nil {
-		return knownCodes{}
-	}
-	var codes []string
-	for i := range items {
-		if it := &items[i]; it.send && it.outcome.Code != "" {
-			codes = append(codes, it.outcome.Code)
+// decide applies the rules to a valid row (in the producer, before the
+// row is queued): a code is checked against what TMS has (checkCode);
+// then, with a ledger, it is sent, settled as already done, or held as
+// UNKNOWN. f is what is known of the batch's codes.
+func (r *run) decide(it *item, f codeFacts) {
+	if it.send && it.outcome.Code != "" {
+		if err := f.err; err != nil && r.opts.Ledger != nil {
+			err = fmt.Errorf("%w: reading: %w", errLedger, err)
+			r.brake.stop(err)
+			it.send = false
+			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: it.res.Warnings}
+			return
 		}
+		r.checkCode(it, f)
 	}
-	if len(codes) == 0 {
-		return knownCodes{}
+	if !it.send {
+		return
 	}
-	known, err := r.opts.Ledger.Codes(context.WithoutCancel(ctx), codes)
-	return knownCodes{codes: known, err: err}
-}
-
-// decide applies the ledger's rules to a valid row (in the producer,
-// before the row is queued): it is sent, settled as already done, or held
-// as UNKNOWN. known is what the ledger knows of the batch's codes.
-func (r *run) decide(ctx context.Context, it *item, known knownCodes) {
+	defer r.countCreation(it)
 	if r.opts.Ledger == nil {
 		if r.opts.DryRun {
 			it.send = false
@@ -53,14 +43,7 @@ func (r *run) decide(ctx context.Context, it *item, known knownCodes) {
 	}
 	row := decideRow(it, r.planned.lineage)
 	if row.Code != "" {
-		code, found := known.codes[row.Code]
-		if err := known.err; err != nil {
-			err = fmt.Errorf("%w: reading: %w", errLedger, err)
-			r.brake.stop(err)
-			it.send = false
-			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: it.res.Warnings}
-			return
-		}
+		code, found := f.known[row.Code]
 		it.decision = decide.ForCode(row, code, found, r.decisionOptions())
 	} else {
 		a := r.planned.assigned[it.seq]
@@ -102,8 +85,9 @@ func (r *run) applyDecision(it *item) {
 // sendRow is the send contract, in order: wait while paused and for the
 // rate limit, claim the row in the ledger (a create is on disk before its
 // request leaves), send, record the outcome. A ledger that cannot record
-// stops the run: nothing is sent without its record.
-func (r *run) sendRow(ctx context.Context, it *item) Result {
+// stops the run: nothing is sent without its record. ctx ends when the
+// run is stopped; waits ends with it, or when sending stops.
+func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
 	line, warns := it.rec.Line, it.res.Warnings
 	notSent := func(msg string) Result {
 		return Result{Line: line, Status: StatusNotSent, Message: msg, Warnings: warns}
@@ -111,7 +95,10 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 	if err := r.brake.reason(); err != nil {
 		return notSent(r.msg.notSent(err))
 	}
-	if r.job.gate.wait(ctx) != nil || r.opts.Sender.Ready(ctx) != nil {
+	if r.job.gate.wait(waits) != nil || r.opts.Sender.Ready(waits) != nil {
+		if err := r.brake.reason(); err != nil {
+			return notSent(r.msg.notSent(err))
+		}
 		return notSent(r.msg.interrupted())
 	}
 	if err := r.brake.reason(); err != nil {
@@ -134,6 +121,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		},
 	})
 	res := r.resultOf(it, o)
+	it.sharedPrior = r.earlierCreates(ctx, it, &res)
 	if o.Err != nil {
 		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
 	}
@@ -143,7 +131,7 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 		r.log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
 		r.brake.stop(err)
 	}
-	r.brake.observe(a, res)
+	r.brake.observe(a, res, busyWait(o))
 	return res
 }
 
@@ -153,8 +141,10 @@ func (r *run) sendRow(ctx context.Context, it *item) Result {
 // ledger id (0 for a row with a code).
 func (r *run) claim(it *item) (int64, error) {
 	l := r.opts.Ledger
+	text := it.payloadText
 	if it.outcome.Code != "" {
-		return 0, l.SendingCode(it.outcome.Code, it.fp, r.runID)
+		names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
+		return 0, l.SendingCode(it.outcome.Code, it.fp, names, r.runID)
 	}
 	if it.decision.Release && it.decision.Record != nil {
 		// The user checked TMS: the earlier create is not there.
@@ -162,7 +152,6 @@ func (r *run) claim(it *item) (int64, error) {
 			return 0, err
 		}
 	}
-	text := it.payloadText
 	payload, _ := json.Marshal(it.outcome.Payload)
 	// Names and tax id as written, for people to find; matching
 	// normalises them.
@@ -238,8 +227,22 @@ func (r *run) resultOf(it *item, o tms.Outcome) Result {
 		if res.Message == "" {
 			res.Message = msg.serverError(o.Response.ErrorCode)
 		}
+		// A refusal of the request itself is about the settings, not
+		// the row: say which, after TMS's own words.
+		if hint := probe.Hint(o.Response.ErrorCode, o.Response.ErrorMessage, msg.lang); hint != "" {
+			res.Message += hintSep + hint
+		}
 	}
 	return res
+}
+
+// hintSep joins TMS's message and the setting it points at.
+const hintSep = " → "
+
+// tmsSaid is TMS's own message of a result, without the hint.
+func tmsSaid(message string) string {
+	said, _, _ := strings.Cut(message, hintSep)
+	return said
 }
 
 // errLedger and errResults mark a run stopped by its own records.
@@ -248,14 +251,19 @@ var (
 	errResults = errors.New("the results file could not be written")
 )
 
-// Local error codes of rows that got no answer from TMS.
+// Local error codes of rows that got no answer from TMS, or none that
+// can be trusted.
 const (
-	codeNetwork = "NETWORK"
-	codeTimeout = "TIMEOUT"
+	codeNetwork   = "NETWORK"
+	codeTimeout   = "TIMEOUT"
+	codeAmbiguous = "AMBIGUOUS" // an answer that reads both as a success and as a failure
 )
 
 // localErrorCode names failures that have no server ErrorCode.
 func localErrorCode(err error) string {
+	if tms.Kind(err) == tms.KindAmbiguousAnswer {
+		return codeAmbiguous
+	}
 	var te *tms.Error
 	if errors.As(err, &te) && te.HTTPStatus != 0 {
 		return "HTTP" + itoa(te.HTTPStatus)
@@ -266,15 +274,25 @@ func localErrorCode(err error) string {
 	return codeNetwork
 }
 
+// ownCode reports whether a problem is the one an ImportErrorCode of the
+// importer's own (EXISTS, LOST_ZEROS) names.
+func ownCode(code string) bool {
+	return strings.HasPrefix(code, "exists") || code == msgCodeZeros
+}
+
 // errorKeys names the errors of a row for the summary's per-error counts.
 func errorKeys(it *item) []string {
 	switch it.res.Status {
 	case StatusInvalid:
 		seen := map[string]bool{}
 		var keys []string
+		if it.res.ErrorCode != "" {
+			// EXISTS, LOST_ZEROS: the row's own kind of trouble.
+			seen["row"], keys = true, []string{"INVALID " + it.res.ErrorCode}
+		}
 		for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
 			for _, p := range ps {
-				if p.Severity != validate.Error {
+				if p.Severity != validate.Error || (it.res.ErrorCode != "" && ownCode(p.Code)) {
 					continue
 				}
 				k := p.Field
@@ -292,7 +310,7 @@ func errorKeys(it *item) []string {
 		}
 		return keys
 	case StatusFailed:
-		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(it.res.Message))}
+		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(tmsSaid(it.res.Message)))}
 	case StatusUnknown:
 		return []string{"UNKNOWN"}
 	}

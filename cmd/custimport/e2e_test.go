@@ -246,7 +246,7 @@ func TestCheckBig5CSV(t *testing.T) {
 	}
 	inPath := writeFile(t, t.TempDir(), "decoded.csv", "\ufeff"+string(utf8Text))
 	in := readResultsCSV(t, inPath)
-	out := readResultsCSV(t, filepath.Join(dir, "customers-big5.results.csv"))
+	out := readResults(t, filepath.Join(dir, "customers-big5.results.xlsx"))
 	if in.header[0] != "客戶代號" {
 		t.Fatalf("decoded header starts %q, want 客戶代號", in.header[0])
 	}
@@ -433,14 +433,14 @@ func TestFaults(t *testing.T) {
 	_, rows := writeGenCSV(t, dir, "faults.csv", "F", n, blank)
 	args := []string{"import", "--workers", "4", "--rate", "50", "--timeout", "3s", "faults.csv"}
 
-	first := checkFaultRun(t, "first run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.csv"))
+	first := checkFaultRun(t, "first run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.xlsx"))
 	if first.count["OK"] < n/2 {
 		t.Errorf("only %d of %d rows OK: retries are not working", first.count["OK"], n)
 	}
 
 	// The second run resumes from the ledger: OK rows stay as they were,
 	// UNKNOWN creates are not resent, the others are sent again.
-	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.csv"))
+	second := checkFaultRun(t, "resumed run", sim, rows, run(t, dir, simEnv(t, sim.URL), args...), filepath.Join(dir, "faults.results.xlsx"))
 	for i := range rows {
 		switch first.status[i] {
 		case "OK":
@@ -467,7 +467,7 @@ type faultRun struct {
 // never stored, and the exit code 1 exactly when a row is not OK.
 func checkFaultRun(t *testing.T, name string, sim *clitest.Sim, rows []genRow, res procResult, out string) faultRun {
 	t.Helper()
-	sh := readResultsCSV(t, out)
+	sh := readResults(t, out)
 	if len(sh.rows) != len(rows) {
 		t.Fatalf("%s: got %d result rows, want %d\n%s", name, len(sh.rows), len(rows), res)
 	}
@@ -618,8 +618,8 @@ func TestCannotRun(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(filepath.Join(dir, "ok.results.csv")); err == nil {
-		t.Errorf("a run that could not start wrote ok.results.csv")
+	if _, err := os.Stat(filepath.Join(dir, "ok.results.xlsx")); err == nil {
+		t.Errorf("a run that could not start wrote ok.results.xlsx")
 	}
 }
 
@@ -639,7 +639,7 @@ func TestKeyNeverShown(t *testing.T) {
 	}{
 		{"xlsx verbose json log", env, []string{"import", "--verbose", "--log-format", "json", "--rate", "500",
 			"--summary-json", "s1.json", "customers.xlsx"}, "customers.results.xlsx"},
-		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "mixed.csv"}, "mixed.results.csv"},
+		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "mixed.csv"}, "mixed.results.xlsx"},
 		{"key file", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum),
 			[]string{"import", "--key-file", "key.txt", "--verbose", "--summary-json", "s3.json", "--out", "k.csv", "mixed.csv"}, "k.csv"},
 		{"wrong key", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY=wrong-"+testKey),
@@ -799,7 +799,7 @@ func TestOrderWithManyWorkers(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("got exit %d, want 0\n%s", res.code, res)
 	}
-	out := readResultsCSV(t, filepath.Join(dir, "order.results.csv"))
+	out := readResults(t, filepath.Join(dir, "order.results.xlsx"))
 	if len(out.rows) != n {
 		t.Fatalf("got %d rows, want %d", len(out.rows), n)
 	}
@@ -835,7 +835,7 @@ func TestInterrupt(t *testing.T) {
 	if res.code != 1 {
 		t.Fatalf("got exit %d, want 1\n%s", res.code, res)
 	}
-	out := readResultsCSV(t, filepath.Join(dir, "big.results.csv"))
+	out := readResults(t, filepath.Join(dir, "big.results.xlsx"))
 	if len(out.rows) != n {
 		t.Fatalf("results have %d rows, want %d (every input row)", len(out.rows), n)
 	}
@@ -878,7 +878,7 @@ func TestInterrupt(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("resumed run: got exit %d, want 0\n%s", res.code, res)
 	}
-	again := readResultsCSV(t, filepath.Join(dir, "big.results.csv"))
+	again := readResults(t, filepath.Join(dir, "big.results.xlsx"))
 	if len(again.rows) != n {
 		t.Fatalf("resumed run: %d rows, want %d", len(again.rows), n)
 	}

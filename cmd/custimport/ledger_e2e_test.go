@@ -20,6 +20,10 @@ import (
 	"github.com/custimport/custimport/cmd/custimport/clitest"
 )
 
+// csvResults keeps these tests' results CSV, as the office staff's
+// fix-and-feed-back workflow edits them (XLSX is the default).
+const csvResults = "--results-format=csv"
+
 // custHeader is the header of the CSV files of these tests.
 var custHeader = []string{"CCODE", "CNAM1", "CTELE", "CBELE"}
 
@@ -97,13 +101,13 @@ func TestLedgerFixedInResultsThenInInput(t *testing.T) {
 	)
 	writeFile(t, dir, "a.csv", csvText(t, input))
 
-	mustRun(t, dir, env, 1, "import", "a.csv")
+	mustRun(t, dir, env, 1, "import", csvResults, "a.csv")
 	first := wantStatuses(t, "first run", readResultsCSV(t, filepath.Join(dir, "a.results.csv")), "OK", "OK", "INVALID")
 	wantCustomers(t, "first run", sim, 2)
 
 	// The user fixes the row in the results file and feeds it back.
 	editResultsCSV(t, filepath.Join(dir, "a.results.csv"), func(rows [][]string) { rows[3][3] = "3000" })
-	mustRun(t, dir, env, 0, "import", "a.results.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "a.results.csv")
 	fed := wantStatuses(t, "results fed back", readResultsCSV(t, filepath.Join(dir, "a.results.rerun.csv")), "OK", "OK", "OK")
 	if fed[0] != first[0] || fed[1] != first[1] {
 		t.Errorf("results fed back: codes %q, want the first run's %q", fed[:2], first[:2])
@@ -115,7 +119,7 @@ func TestLedgerFixedInResultsThenInInput(t *testing.T) {
 	input[3][3] = "3000"
 	writeFile(t, dir, "a.csv", csvText(t, input))
 	requests := simRequests(t, sim)
-	mustRun(t, dir, env, 0, "import", "a.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "a.csv")
 	again := wantStatuses(t, "input fixed", readResultsCSV(t, filepath.Join(dir, "a.results.csv")), "OK", "OK", "OK")
 	if !slices.Equal(again, fed) {
 		t.Errorf("input fixed: codes %q, want %q (those of the results fed back)", again, fed)
@@ -141,7 +145,7 @@ func TestLedgerCopiedFile(t *testing.T) {
 		[]string{"", "Acme Trading Co.", "02-44440003", "3000"},
 	))
 	writeFile(t, dir, "list.csv", list)
-	mustRun(t, dir, env, 0, "import", "list.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "list.csv")
 	codes := wantStatuses(t, "first run", readResultsCSV(t, filepath.Join(dir, "list.results.csv")), "OK", "OK", "OK")
 	wantCustomers(t, "first run", sim, 3)
 
@@ -156,7 +160,7 @@ func TestLedgerCopiedFile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			writeFile(t, dir, tc.path, list)
 			requests := simRequests(t, sim)
-			mustRun(t, dir, env, 0, "import", tc.path)
+			mustRun(t, dir, env, 0, "import", csvResults, tc.path)
 			got := wantStatuses(t, tc.name, readResultsCSV(t, filepath.Join(dir, tc.results)), "OK", "OK", "OK")
 			if !slices.Equal(got, codes) {
 				t.Errorf("codes %q, want the first run's %q", got, codes)
@@ -194,9 +198,11 @@ func TestLedgerCopiedFile(t *testing.T) {
 				}
 			})
 		}
-		// The customer with a code was never created by custimport.
-		if res := run(t, dir, env, "ledger", "find", "南風"); res.code != 1 {
-			t.Errorf("ledger find of a customer imported under its code: got exit %d, want 1 (no create)\n%s", res.code, res)
+		// The customer with a code was never created by custimport, but
+		// it sent the code: find names it.
+		res := run(t, dir, env, "ledger", "find", "南風")
+		if res.code != 0 || !regexp.MustCompile(`(?m)^B001\s+sent\s+南風企業社`).MatchString(res.stdout) {
+			t.Errorf("ledger find of a customer imported under its code: got exit %d, want 0 and the code sent\n%s", res.code, res)
 		}
 	})
 
@@ -248,7 +254,7 @@ func TestLedgerEditedRowMovedNewRowInItsPlace(t *testing.T) {
 		[]string{"", "乙商行", "02-22220002", "2000"},
 		[]string{"C001", "丙企業", "02-22220003", "3000"},
 	)))
-	mustRun(t, dir, env, 0, "import", "c.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "c.csv")
 	first := wantStatuses(t, "first run", readResultsCSV(t, filepath.Join(dir, "c.results.csv")), "OK", "OK", "OK")
 	wantCustomers(t, "first run", sim, 3)
 
@@ -257,7 +263,7 @@ func TestLedgerEditedRowMovedNewRowInItsPlace(t *testing.T) {
 		[]string{"", "丁商行", "02-22220004", "4000"}, // new, on 乙's old line
 		[]string{"C001", "丙企業", "02-22220003", "3000"},
 	)))
-	res := mustRun(t, dir, env, 1, "import", "c.csv")
+	res := mustRun(t, dir, env, 1, "import", csvResults, "c.csv")
 	out := readResultsCSV(t, filepath.Join(dir, "c.results.csv"))
 	second := wantStatuses(t, "edited file", out, "UNKNOWN", "OK", "OK")
 	if msg := out.column(t, "ImportErrorMessage")[0]; !strings.Contains(msg, first[1]) {
@@ -297,7 +303,7 @@ func TestLedgerConcurrentRuns(t *testing.T) {
 	writeFile(t, dir, "d-copy.csv", string(data))
 
 	// At 5 rows a second the first run takes about 4 s.
-	first := execImport(t, dir, env, "import", "--rate", "5", "d.csv")
+	first := execImport(t, dir, env, "import", csvResults, "--rate", "5", "d.csv")
 	deadline := time.Now().Add(30 * time.Second)
 	for len(sim.Customers(t)) == 0 {
 		if time.Now().After(deadline) || !first.running() {
@@ -306,7 +312,7 @@ func TestLedgerConcurrentRuns(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
-	res := run(t, dir, env, "import", "d-copy.csv")
+	res := run(t, dir, env, "import", csvResults, "d-copy.csv")
 	if !first.running() {
 		t.Fatal("the first run ended before the second started: make it slower")
 	}
@@ -323,7 +329,7 @@ func TestLedgerConcurrentRuns(t *testing.T) {
 		t.Errorf("the run that could not start wrote d-copy.results.csv")
 	}
 
-	waiting := execImport(t, dir, env, "import", "--wait", "2m", "d-copy.csv")
+	waiting := execImport(t, dir, env, "import", csvResults, "--wait", "2m", "d-copy.csv")
 	if !first.running() {
 		t.Fatal("the first run ended before the waiting run started: make it slower")
 	}
@@ -420,13 +426,13 @@ func TestLedgerResultsFedBack(t *testing.T) {
 		[]string{"", "西山商行", "02-33330002", "2000"},
 		[]string{"", "南山商行", "02-33330003", "3000"},
 	)))
-	mustRun(t, dir, env, 0, "import", "f.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "f.csv")
 	results := filepath.Join(dir, "f.results.csv")
 	codes := wantStatuses(t, "first run", readResultsCSV(t, results), "OK", "OK", "OK")
 	wantCustomers(t, "first run", sim, 3)
 
 	requests := simRequests(t, sim)
-	mustRun(t, dir, env, 0, "import", "f.results.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "f.results.csv")
 	got := wantStatuses(t, "fed back as it is", readResultsCSV(t, filepath.Join(dir, "f.results.rerun.csv")), "OK", "OK", "OK")
 	if !slices.Equal(got, codes) {
 		t.Errorf("fed back as it is: codes %q, want %q", got, codes)
@@ -443,7 +449,7 @@ func TestLedgerResultsFedBack(t *testing.T) {
 		rows[3][2] = "02-39999999"
 	})
 	requests = simRequests(t, sim)
-	mustRun(t, dir, env, 0, "import", "f.results.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "f.results.csv")
 	got = wantStatuses(t, "fed back edited", readResultsCSV(t, filepath.Join(dir, "f.results.rerun.csv")), "OK", "OK", "OK")
 	if !slices.Equal(got, codes) {
 		t.Errorf("fed back edited: codes %q, want %q", got, codes)
@@ -499,7 +505,7 @@ func TestLedgerRepeatedRowNumber(t *testing.T) {
 				}
 				return y
 			})
-			res := mustRun(t, dir, env, 2, "import", name)
+			res := mustRun(t, dir, env, 2, "import", csvResults, name)
 			if !regexp.MustCompile(fmt.Sprintf(`\brow %d\b`, tc.row)).MatchString(res.stderr) {
 				t.Errorf("stderr does not name row %d:\n%s", tc.row, res.stderr)
 			}
@@ -532,7 +538,7 @@ func TestLedgerNightlyFixedName(t *testing.T) {
 		[]string{"", "一夜乙商行", "02-77770002", "2000"},
 	)))
 	clitest.Backdate(t, filepath.Join(dir, "inbox"))
-	mustRun(t, dir, env, 0, "import", "inbox")
+	mustRun(t, dir, env, 0, "import", csvResults, "inbox")
 	night1 := wantStatuses(t, "night 1", readResultsCSV(t, results), "OK", "OK")
 	wantAutoCodes(t, "night 1", night1, seen)
 	wantCustomers(t, "night 1", sim, 2)
@@ -546,7 +552,7 @@ func TestLedgerNightlyFixedName(t *testing.T) {
 		[]string{"", "二夜戊商行", "02-77770005", "5000"},
 	)))
 	clitest.Backdate(t, filepath.Join(dir, "inbox"))
-	mustRun(t, dir, env, 0, "import", "inbox")
+	mustRun(t, dir, env, 0, "import", csvResults, "inbox")
 	night2 := wantStatuses(t, "night 2", readResultsCSV(t, results), "OK", "OK", "OK")
 	wantAutoCodes(t, "night 2", night2, seen)
 	wantCustomers(t, "night 2", sim, 5)
@@ -558,7 +564,7 @@ func TestLedgerNightlyFixedName(t *testing.T) {
 		[]string{"", "三夜己商行", "02-77770006", "6000"},
 	)))
 	clitest.Backdate(t, filepath.Join(dir, "inbox"))
-	mustRun(t, dir, env, 0, "import", "inbox")
+	mustRun(t, dir, env, 0, "import", csvResults, "inbox")
 	night3 := wantStatuses(t, "night 3", readResultsCSV(t, results), "OK", "OK", "OK")
 	if !slices.Equal(night3[:2], night1) {
 		t.Errorf("night 3: codes %q, want night 1's %q", night3[:2], night1)
@@ -587,7 +593,7 @@ func TestLedgerResendAll(t *testing.T) {
 	writeGenCSV(t, dir, "i.csv", "I", n, func(int) bool { return false })
 	allOK := slices.Repeat([]string{"OK"}, n)
 
-	mustRun(t, dir, env, 0, "import", "--lang", "en", "i.csv")
+	mustRun(t, dir, env, 0, "import", csvResults, "--lang", "en", "i.csv")
 	codes := wantStatuses(t, "first run", readResultsCSV(t, filepath.Join(dir, "i.results.csv")), allOK...)
 	wantCustomers(t, "first run", sim, n)
 
@@ -602,7 +608,7 @@ func TestLedgerResendAll(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			requests := simRequests(t, sim)
-			args := append(append([]string{"import", "--lang", "en"}, tc.args...), "i.csv")
+			args := append(append([]string{"import", csvResults, "--lang", "en"}, tc.args...), "i.csv")
 			res := mustRun(t, dir, env, 0, args...)
 			got := wantStatuses(t, tc.name, readResultsCSV(t, filepath.Join(dir, "i.results.csv")), allOK...)
 			if !slices.Equal(got, codes) {

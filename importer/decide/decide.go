@@ -11,6 +11,13 @@
 // the same 客戶名稱 or 客戶簡稱, then the same row of the same file
 // lineage. A record taken by a stronger match is not offered to a weaker
 // one, and each record settles at most one row.
+//
+// It also decides what the ledger's own records cannot (existing.go):
+// whether a row without a code that none of them took is a customer TMS
+// already has (the list of existing customers, and the customers
+// custimport created), matched by 統一編號 or company name; whether an
+// all-digit code is one Excel shortened (its leading zeros lost); and
+// whether a row with a code creates a customer.
 package decide
 
 import (

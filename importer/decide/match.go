@@ -184,14 +184,29 @@ func names(a, b string) []string {
 // NormName is a name as matching compares it: full-width folded to
 // half-width, lower case, without spaces or punctuation.
 func NormName(s string) string {
-	s = width.Fold.String(s)
+	if needsFold(s) {
+		s = width.Fold.String(s)
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return b.String()
+}
+
+// needsFold reports whether s has a character width.Fold changes: a
+// full-width or half-width form (U+FF00 and above) or the ideographic
+// space. Most names have none, and folding costs an allocation.
+func needsFold(s string) bool {
+	for _, r := range s {
+		if r >= 0xFF00 || r == 0x3000 {
+			return true
+		}
+	}
+	return false
 }
 
 // NormTaxID is a 統一編號 as matching compares it: digits only.

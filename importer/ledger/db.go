@@ -20,7 +20,7 @@ import (
 
 // SchemaVersion is the ledger schema this package writes, kept in
 // PRAGMA user_version. A newer ledger is refused rather than misread.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Create states.
 const (
@@ -65,6 +65,9 @@ type Create struct {
 	Updated     time.Time
 }
 
+// Names returns the create's names.
+func (c Create) Names() Names { return Names{Name: c.Name, ShortName: c.ShortName, TaxID: c.TaxID} }
+
 // Code is what the ledger knows of one customer code.
 type Code struct {
 	CCODE       string
@@ -72,6 +75,20 @@ type Code struct {
 	Pending     string // content sent whose answer is not known yet; "" none
 	RunID       int64
 	Updated     time.Time
+	Names       // as last sent (blank ones keep the earlier)
+}
+
+// Known reports whether TMS has (or may have) the code: it accepted
+// content for it, or content for it is pending. A code sent only to be
+// refused is not known.
+func (c Code) Known() bool { return c.Fingerprint != "" || c.Pending != "" }
+
+// Names are what people find a customer by: 客戶名稱, 客戶簡稱 and
+// 統一編號, as written.
+type Names struct {
+	Name      string
+	ShortName string
+	TaxID     string
 }
 
 // Run is one import run.
@@ -105,8 +122,11 @@ type DB struct {
 	rdb    *sql.DB // reads
 	wdb    *sql.DB // the writer's; nil when read-only
 	w      *writer
-	close  sync.Once
-	cerr   error
+	// version is the schema version of the file: SchemaVersion once
+	// opened for writing, maybe older when opened read-only.
+	version int
+	close   sync.Once
+	cerr    error
 }
 
 // Open opens the ledger of tenant t in dir, creating the directory, the

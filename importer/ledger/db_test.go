@@ -260,7 +260,8 @@ func TestCreatesRoundTrip(t *testing.T) {
 		t.Errorf("settled Unknown: %+v", c)
 	}
 	code, ok, err := d.Code(ctx, "C001")
-	if err != nil || !ok || code != (Code{CCODE: "C001", Fingerprint: "fp1", RunID: 3, Updated: now.UTC()}) {
+	if err != nil || !ok || code != (Code{CCODE: "C001", Fingerprint: "fp1", RunID: 3, Updated: now.UTC(),
+		Names: Names{Name: "甲公司", ShortName: "甲", TaxID: "12345678"}}) {
 		t.Errorf("Code(C001) = %+v, %v, %v", code, ok, err)
 	}
 	if err := d.Settle(ids[0], "bogus", "", "", ""); err == nil {
@@ -298,12 +299,12 @@ func TestCodes(t *testing.T) {
 		do   func() error
 		want Code
 	}{
-		{"sending a new code", func() error { return d.SendingCode("C9", "a", 1) }, Code{"C9", "", "a", 1, time.Time{}}},
-		{"accepted", func() error { return d.Accepted("C9", "a", 1) }, Code{"C9", "a", "", 1, time.Time{}}},
-		{"sending again", func() error { return d.SendingCode("C9", "b", 2) }, Code{"C9", "a", "b", 2, time.Time{}}},
-		{"failed", func() error { return d.Failed("C9") }, Code{"C9", "a", "", 2, time.Time{}}},
-		{"failed again", func() error { return d.Failed("C9") }, Code{"C9", "a", "", 2, time.Time{}}},
-		{"accepted unseen", func() error { return d.Accepted("C9", "c", 3) }, Code{"C9", "c", "", 3, time.Time{}}},
+		{"sending a new code", func() error { return d.SendingCode("C9", "a", Names{}, 1) }, Code{CCODE: "C9", Fingerprint: "", Pending: "a", RunID: 1}},
+		{"accepted", func() error { return d.Accepted("C9", "a", 1) }, Code{CCODE: "C9", Fingerprint: "a", Pending: "", RunID: 1}},
+		{"sending again", func() error { return d.SendingCode("C9", "b", Names{}, 2) }, Code{CCODE: "C9", Fingerprint: "a", Pending: "b", RunID: 2}},
+		{"failed", func() error { return d.Failed("C9") }, Code{CCODE: "C9", Fingerprint: "a", Pending: "", RunID: 2}},
+		{"failed again", func() error { return d.Failed("C9") }, Code{CCODE: "C9", Fingerprint: "a", Pending: "", RunID: 2}},
+		{"accepted unseen", func() error { return d.Accepted("C9", "c", 3) }, Code{CCODE: "C9", Fingerprint: "c", Pending: "", RunID: 3}},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -315,7 +316,7 @@ func TestCodes(t *testing.T) {
 			}
 		})
 	}
-	if err := d.SendingCode("", "x", 1); err == nil {
+	if err := d.SendingCode("", "x", Names{}, 1); err == nil {
 		t.Error("SendingCode with no code: no error")
 	}
 }
@@ -403,7 +404,7 @@ func TestAsyncWritesBounded(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		for i := range n {
-			if err := d.SendingCode(fmt.Sprintf("C%06d", i), "fp", 1); err != nil {
+			if err := d.SendingCode(fmt.Sprintf("C%06d", i), "fp", Names{}, 1); err != nil {
 				done <- err
 				return
 			}

@@ -1,8 +1,9 @@
 // Package ledger owns the on-disk ledger of one TMS tenant (one server URL,
 // company PNO and ProNum): an SQLite file that remembers every customer
 // create custimport claimed and how it ended, the content TMS last accepted
-// (and the content in flight) for each customer code, and the runs that
-// wrote it. It also owns the per-tenant lock that keeps two runs from
+// (and the content in flight) for each customer code with the names it was
+// sent with, the list of the customers TMS already had (loaded from TMS's
+// own export), and the runs that wrote it. It also owns the per-tenant lock that keeps two runs from
 // using one ledger at once, and moving a ledger when TMS moves to a new URL.
 //
 // It knows nothing of rows, spreadsheets, HTTP or the rules that decide
@@ -21,6 +22,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -34,8 +36,10 @@ type Tenant struct {
 
 // NormalizeURL returns the canonical form of a TMS base URL, so that one
 // server spelled two ways shares one ledger: scheme and host in lower
-// case, the scheme's default port dropped, no trailing slash, and no user
-// info, query or fragment.
+// case (a host name's final dot dropped, an IPv6 address in its shortest
+// form), the port as a plain number (031401 is 31401) and the scheme's
+// default port dropped, no trailing slash, and no user info, query or
+// fragment. A port outside 1-65535 is an error.
 func NormalizeURL(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -46,15 +50,20 @@ func NormalizeURL(raw string) (string, error) {
 		return "", fmt.Errorf("TMS URL %q: want an http:// or https:// URL", raw)
 	}
 	host := strings.ToLower(u.Hostname())
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String()
+	} else if strings.HasSuffix(host, ".") && !strings.HasSuffix(host, "..") {
+		host = host[:len(host)-1] // "erp.example.com." is the fully qualified erp.example.com
+	}
 	if host == "" || u.Opaque != "" {
 		return "", fmt.Errorf("TMS URL %q: no host", raw)
 	}
 	if isLoopback(host) {
 		host = "127.0.0.1" // localhost, ::1 and 127.x are one machine: one ledger
 	}
-	port := u.Port()
-	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
-		port = ""
+	port, err := canonicalPort(scheme, u.Port())
+	if err != nil {
+		return "", fmt.Errorf("TMS URL %q: %w", raw, err)
 	}
 	switch {
 	case port != "":
@@ -63,6 +72,22 @@ func NormalizeURL(raw string) (string, error) {
 		host = "[" + host + "]" // IPv6
 	}
 	return scheme + "://" + host + strings.TrimRight(u.EscapedPath(), "/"), nil
+}
+
+// canonicalPort returns a URL's port (digits, as url.Parse checked) as a
+// plain number, "" for none or the scheme's default.
+func canonicalPort(scheme, port string) (string, error) {
+	if port == "" {
+		return "", nil
+	}
+	n, err := strconv.ParseUint(port, 10, 64)
+	if err != nil || n == 0 || n > 65535 {
+		return "", fmt.Errorf("port %s is not a port number (1 to 65535)", port)
+	}
+	if (scheme == "https" && n == 443) || (scheme == "http" && n == 80) {
+		return "", nil
+	}
+	return strconv.FormatUint(n, 10), nil
 }
 
 // NewTenant returns the tenant of a TMS URL, company PNO and project

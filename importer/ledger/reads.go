@@ -48,6 +48,13 @@ func (d *DB) Candidates(ctx context.Context) ([]Create, error) {
 	return d.creates(ctx, "WHERE state IN (?, ?, ?) ORDER BY id", Sending, Created, Unknown)
 }
 
+// CreatedWithCode returns the creates TMS answered with customer code
+// ccode (exactly as written), oldest first: more than one means TMS gave
+// one code to several new customers.
+func (d *DB) CreatedWithCode(ctx context.Context, ccode string) ([]Create, error) {
+	return d.creates(ctx, "WHERE ccode = ? AND state = ? ORDER BY id", ccode, Created)
+}
+
 // Find returns the creates (newest first, at most 200) whose code is
 // text (in any case), whose tax ID is text, or whose name or short name
 // contains it.
@@ -84,7 +91,21 @@ func (d *DB) codesIn(ctx context.Context, ccodes []string, out map[string]Code) 
 		args[i] = c
 	}
 	marks := strings.Repeat(",?", len(ccodes))[1:]
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+codeCols+" FROM codes WHERE ccode IN ("+marks+")", args...)
+	return d.scanCodes(ctx, func(c Code) { out[c.CCODE] = c }, "WHERE ccode IN ("+marks+")", args...)
+}
+
+// codeColumns are the columns of codes to read: a version 1 ledger
+// (read-only, not migrated) has no names.
+func (d *DB) codeColumns() string {
+	if d.version < 2 {
+		return codeColsV1
+	}
+	return codeCols
+}
+
+// scanCodes calls fn for each code that where selects.
+func (d *DB) scanCodes(ctx context.Context, fn func(Code), where string, args ...any) error {
+	rows, err := d.rdb.QueryContext(ctx, "SELECT "+d.codeColumns()+" FROM codes "+where, args...)
 	if err != nil {
 		return d.wrap(err)
 	}
@@ -92,13 +113,59 @@ func (d *DB) codesIn(ctx context.Context, ccodes []string, out map[string]Code) 
 	for rows.Next() {
 		var c Code
 		var updated string
-		if err := rows.Scan(&c.CCODE, &c.Fingerprint, &c.Pending, &c.RunID, &updated); err != nil {
+		if err := rows.Scan(&c.CCODE, &c.Fingerprint, &c.Pending, &c.RunID, &updated, &c.Name, &c.ShortName, &c.TaxID); err != nil {
 			return d.wrap(err)
 		}
 		c.Updated = parseTime(updated)
-		out[c.CCODE] = c
+		fn(c)
 	}
 	return d.wrap(rows.Err())
+}
+
+// Padded returns, for each of digits (all-digit codes without leading
+// zeros), the codes the ledger knows that are digits with leading zeros
+// put before them (and digits itself, if known): a code Excel shortened
+// ("456" for "0456") finds the code it was. Codes TMS refused and
+// never accepted are left out (see Code.Known).
+func (d *DB) Padded(ctx context.Context, digits []string) (map[string][]Code, error) {
+	out := map[string][]Code{}
+	for len(digits) > 0 {
+		n := min(len(digits), maxCodesQuery)
+		args := make([]any, n)
+		for i, s := range digits[:n] {
+			args[i] = s
+		}
+		marks := strings.Repeat(",?", n)[1:]
+		err := d.scanCodes(ctx, func(c Code) {
+			if c.Known() {
+				k := strings.TrimLeft(c.CCODE, "0")
+				out[k] = append(out[k], c)
+			}
+		}, "WHERE ltrim(ccode, '0') IN ("+marks+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		digits = digits[n:]
+	}
+	return out, nil
+}
+
+// FindCodes returns the codes custimport sent (newest first, at most
+// 200) that are text (in any case, or once leading zeros are put back:
+// "456" finds "0456"), whose tax ID is text, or whose name or short
+// name contains it.
+func (d *DB) FindCodes(ctx context.Context, text string) ([]Code, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, nil
+	}
+	var out []Code
+	where := `WHERE ccode = ?1 COLLATE NOCASE OR (?1 GLOB '[0-9]*' AND ltrim(ccode, '0') = ltrim(?1, '0') AND length(ccode) >= length(?1))`
+	if d.version >= 2 {
+		where += ` OR tax_id = ?1 OR instr(lower(name), lower(?1)) > 0 OR instr(lower(short_name), lower(?1)) > 0`
+	}
+	err := d.scanCodes(ctx, func(c Code) { out = append(out, c) }, where+" ORDER BY updated DESC LIMIT 200", text)
+	return out, err
 }
 
 // Code returns what the ledger knows of a customer code: Codes for one.

@@ -9,16 +9,29 @@ import (
 
 // The columns of each table, in the order the code reads them.
 const (
-	runCols    = "id, input, input_sha256, sheet, output, lineage, pid, started, ended, counts"
-	createCols = "id, fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated"
-	codeCols   = "ccode, fingerprint, pending, run_id, updated"
+	runCols      = "id, input, input_sha256, sheet, output, lineage, pid, started, ended, counts"
+	createCols   = "id, fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated"
+	codeCols     = "ccode, fingerprint, pending, run_id, updated, name, short_name, tax_id"
+	existingCols = "ccode, name, short_name, tax_id, phone, mobile, row"
+	// codeColsV1 reads a version 1 ledger (opened read-only, so not
+	// migrated): its codes have no names.
+	codeColsV1 = "ccode, fingerprint, pending, run_id, updated, '', '', ''"
 )
 
-var tableCols = map[string]string{
-	"meta":    "key, value",
-	"runs":    runCols,
-	"creates": createCols,
-	"codes":   codeCols,
+// tableCols are the columns each table of a schema version has.
+func tableCols(version int) map[string]string {
+	cols := map[string]string{
+		"meta":    "key, value",
+		"runs":    runCols,
+		"creates": createCols,
+		"codes":   codeCols,
+	}
+	if version >= 2 {
+		cols["existing"] = existingCols
+	} else {
+		cols["codes"] = "ccode, fingerprint, pending, run_id, updated"
+	}
+	return cols
 }
 
 // schemaV1 creates the version 1 tables. Times are RFC 3339 UTC text.
@@ -76,6 +89,36 @@ CREATE TABLE codes (
 );
 `
 
+// migrations[i] takes a ledger from schema version i+1 to i+2, in the
+// transaction that opens it for writing. A new ledger is version 1 made
+// and migrated, so every ledger went through the same steps.
+var migrations = []string{
+	// 2: the names of each code sent (ledger find searches them), the list
+	// of the customers TMS already has (loaded from its own export), and
+	// codes looked up with their leading zeros taken off (a code Excel
+	// shortened is found by what is left).
+	`
+ALTER TABLE codes ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE codes ADD COLUMN short_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE codes ADD COLUMN tax_id TEXT NOT NULL DEFAULT '';
+UPDATE codes SET (name, short_name, tax_id) = (
+	SELECT c.name, c.short_name, c.tax_id FROM creates c WHERE c.ccode = codes.ccode AND c.state = 'created' ORDER BY c.id DESC LIMIT 1)
+	WHERE EXISTS (SELECT 1 FROM creates c WHERE c.ccode = codes.ccode AND c.state = 'created');
+CREATE INDEX codes_digits ON codes(ltrim(ccode, '0'));
+CREATE TABLE existing (
+	ccode      TEXT PRIMARY KEY,
+	name       TEXT NOT NULL DEFAULT '',
+	short_name TEXT NOT NULL DEFAULT '',
+	tax_id     TEXT NOT NULL DEFAULT '',
+	phone      TEXT NOT NULL DEFAULT '',
+	mobile     TEXT NOT NULL DEFAULT '',
+	row        INTEGER NOT NULL DEFAULT 0 -- its row in the file it was loaded from
+);
+CREATE INDEX existing_digits ON existing(ltrim(ccode, '0'));
+CREATE INDEX existing_tax_id ON existing(tax_id);
+`,
+}
+
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -107,9 +150,18 @@ func (d *DB) initSchema(ctx context.Context) error {
 				return d.wrap(err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)); err != nil {
+		if _, err := tx.ExecContext(ctx, "PRAGMA user_version = 1"); err != nil {
 			return d.wrap(err)
 		}
+		version = 1
+	}
+	// What is there must be a whole ledger of its version before it is
+	// migrated: a damaged one is refused, not half updated.
+	if err := d.checkSchema(ctx, tx); err != nil {
+		return err
+	}
+	if err := d.migrate(ctx, tx, version); err != nil {
+		return err
 	}
 	if err := d.checkSchema(ctx, tx); err != nil {
 		return err
@@ -117,8 +169,26 @@ func (d *DB) initSchema(ctx context.Context) error {
 	return d.wrap(tx.Commit())
 }
 
+// migrate brings a ledger of schema version from up to SchemaVersion,
+// one step at a time, in tx. A version it does not know is left for
+// checkSchema to refuse.
+func (d *DB) migrate(ctx context.Context, tx *sql.Tx, from int) error {
+	if from < 1 || from > SchemaVersion {
+		return nil
+	}
+	for v := from; v < SchemaVersion; v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			return fmt.Errorf("ledger %s: updating the schema from version %d to %d: %w", d.path, v, v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+			return d.wrap(err)
+		}
+	}
+	return nil
+}
+
 // checkSchema checks that the ledger is one this package can read, and
-// the tenant's.
+// the tenant's, and notes its version (a read-only ledger may be older).
 func (d *DB) checkSchema(ctx context.Context, q querier) error {
 	var version int
 	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -130,7 +200,8 @@ func (d *DB) checkSchema(ctx context.Context, q querier) error {
 	case version < 1:
 		return fmt.Errorf("ledger %s: %w (an SQLite database of something else)", d.path, ErrCorrupt)
 	}
-	for table, cols := range tableCols {
+	d.version = version
+	for table, cols := range tableCols(version) {
 		rows, err := q.QueryContext(ctx, "SELECT "+cols+" FROM "+table+" LIMIT 0")
 		if err != nil {
 			return fmt.Errorf("ledger %s: %w (table %s: %w)", d.path, ErrCorrupt, table, err)

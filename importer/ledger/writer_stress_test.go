@@ -24,7 +24,7 @@ func TestWriterStress(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range maxQueued / 2 {
-				if err := d.SendingCode(fmt.Sprintf("G%d-%06d", g, i), "fp", 1); err != nil {
+				if err := d.SendingCode(fmt.Sprintf("G%d-%06d", g, i), "fp", Names{}, 1); err != nil {
 					t.Errorf("async write: %v", err)
 					return
 				}
@@ -106,7 +106,7 @@ func TestCloseWhileQueueFull(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range maxQueued {
-				if d.SendingCode(fmt.Sprintf("G%d-%06d", g, i), "fp", 1) != nil {
+				if d.SendingCode(fmt.Sprintf("G%d-%06d", g, i), "fp", Names{}, 1) != nil {
 					return
 				}
 			}

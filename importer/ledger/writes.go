@@ -131,9 +131,10 @@ func (d *DB) Settle(id int64, state, ccode, errorCode, message string) error {
 		if state != Created || ccode == "" {
 			return nil
 		}
-		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated)
-			SELECT ?, fingerprint, '', run_id, ? FROM creates WHERE id = ?
-			ON CONFLICT(ccode) DO UPDATE SET fingerprint = excluded.fingerprint, run_id = excluded.run_id, updated = excluded.updated`,
+		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated, name, short_name, tax_id)
+			SELECT ?, fingerprint, '', run_id, ?, name, short_name, tax_id FROM creates WHERE id = ?
+			ON CONFLICT(ccode) DO UPDATE SET fingerprint = excluded.fingerprint, run_id = excluded.run_id, updated = excluded.updated,
+				name = excluded.name, short_name = excluded.short_name, tax_id = excluded.tax_id`,
 			ccode, now, id)
 		if err != nil {
 			return fmt.Errorf("%s: code %s: %w", what, ccode, err)
@@ -154,16 +155,20 @@ func (d *DB) Release(id int64) error {
 var errNoCode = errors.New("no customer code")
 
 // SendingCode records that content (fingerprint) is about to be sent for
-// an existing code, its answer not known yet. It is queued.
-func (d *DB) SendingCode(ccode, fingerprint string, runID int64) error {
+// a code, its answer not known yet, with the names it is sent with (a
+// blank one keeps the name recorded before: fields left blank are not
+// sent, so TMS keeps them too). It is queued.
+func (d *DB) SendingCode(ccode, fingerprint string, names Names, runID int64) error {
 	if ccode == "" {
 		return fmt.Errorf("ledger %s: %w", d.path, errNoCode)
 	}
 	now := d.now()
 	return d.queue(func(ctx context.Context, tx *txn) error {
-		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated) VALUES(?, '', ?, ?, ?)
-			ON CONFLICT(ccode) DO UPDATE SET pending = excluded.pending, run_id = excluded.run_id, updated = excluded.updated`,
-			ccode, fingerprint, runID, now)
+		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated, name, short_name, tax_id) VALUES(?, '', ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(ccode) DO UPDATE SET pending = excluded.pending, run_id = excluded.run_id, updated = excluded.updated,
+				name = coalesce(nullif(excluded.name, ''), name), short_name = coalesce(nullif(excluded.short_name, ''), short_name),
+				tax_id = coalesce(nullif(excluded.tax_id, ''), tax_id)`,
+			ccode, fingerprint, runID, now, names.Name, names.ShortName, names.TaxID)
 		if err != nil {
 			return fmt.Errorf("code %s: %w", ccode, err)
 		}

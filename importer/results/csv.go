@@ -28,6 +28,8 @@ type CSVWriter struct {
 	rec     []string
 	err     error // sticky error
 	done    bool
+	records int        // records written (above, header, rows, blank lines)
+	amend   amendments // see Amend
 
 	// set only for writers created by Create
 	path string
@@ -192,6 +194,7 @@ func (w *CSVWriter) write(rec []string) error {
 		w.err = fmt.Errorf("results: write csv: %w", err)
 		return w.err
 	}
+	w.records++
 	return nil
 }
 
@@ -288,6 +291,9 @@ func (w *CSVWriter) Close() error {
 		if ferr := w.buf.Flush(); ferr != nil {
 			err = fmt.Errorf("results: write %s: %w", w.path, ferr)
 		}
+	}
+	if err == nil && len(w.amend) > 0 {
+		err = w.amendCSVFile()
 	}
 	if err != nil {
 		_ = discardTemp(w.tmp)

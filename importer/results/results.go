@@ -38,6 +38,12 @@ type Writer interface {
 	// WriteBlank writes n empty rows (the input's blank rows), so that
 	// every results row keeps its input row number.
 	WriteBlank(n int) error
+	// Amend replaces, when the file is closed, the text of the cell in
+	// column col (0-based) of a row already written (1-based, counting
+	// the rows above the header and the header, as the file shows them).
+	// It is for the rare row whose outcome a later row changes: the file
+	// is then copied once more on Close.
+	Amend(row, col int, value string) error
 	// WriteSummary records summary rows, written on Close: XLSX puts them on
 	// a second sheet named "Summary" (the first row is the bold header); CSV
 	// ignores them. A second call replaces the rows of the first.

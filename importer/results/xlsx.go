@@ -57,6 +57,7 @@ type XLSXWriter struct {
 	first     string
 
 	summary [][]Cell
+	amend   amendments // see Amend
 	done    bool
 }
 
@@ -428,6 +429,9 @@ func (w *XLSXWriter) finishSheet() error {
 		if err := s.flush(); err != nil {
 			return err
 		}
+	}
+	if err := w.amendRows(); err != nil {
+		return err
 	}
 	w.book.nextShape = w.shapeBase + (w.nComment/1024+1)*1024
 	return nil

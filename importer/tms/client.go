@@ -80,6 +80,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives warnings and debug lines; nil discards them.
 	Logger *slog.Logger
+	// Trace, when set, records every request and answer (NewTracer), the
+	// key and the signature redacted.
+	Trace *Tracer
 }
 
 // String prints the Config with the key redacted.
@@ -121,7 +124,7 @@ type Client struct {
 	pno     string
 	proNum  string
 	recipe  Recipe
-	sign    func(ts string, body []byte) string // holds the key in a closure so formatting a Client cannot print it
+	sign    func(r Recipe, ts string, body []byte) string // holds the key in a closure so formatting a Client cannot print it
 	redact  func(string) string
 	keyLen  int
 	hc      *http.Client
@@ -178,10 +181,13 @@ func New(cfg Config) (*Client, error) {
 		c.now = time.Now
 	}
 	key, pno := cfg.Key, cfg.PNO
-	c.sign = func(ts string, body []byte) string { return recipe.Sign(key, pno, ts, body) }
+	c.sign = func(r Recipe, ts string, body []byte) string { return r.Sign(key, pno, ts, body) }
 	c.redact = redactor(key)
 	if c.hc, err = httpClient(cfg); err != nil {
 		return nil, err
+	}
+	if cfg.Trace != nil {
+		c.hc.Transport = cfg.Trace.wrap(c.hc.Transport, c.redact)
 	}
 	if cfg.InsecureSkipVerify {
 		logger.Warn("TLS certificate verification is OFF: anyone between here and the server can read the customer data and the request signatures", "host", u.Host)
@@ -216,6 +222,14 @@ func checkURL(cfg Config) (*url.URL, error) {
 		return nil, badConfig("TMS URL %q must not contain a user name or password", shown)
 	case u.RawQuery != "" || u.Fragment != "":
 		return nil, badConfig("TMS URL %q must not have a query or fragment", shown)
+	}
+	if p := u.Port(); p != "" {
+		// A port is a number: 031401 is 31401, sent as such.
+		n, err := strconv.ParseUint(p, 10, 64)
+		if err != nil || n == 0 || n > 65535 {
+			return nil, badConfig("TMS URL %q: port %s is not a port number (1 to 65535)", shown, p)
+		}
+		u.Host = net.JoinHostPort(u.Hostname(), strconv.FormatUint(n, 10))
 	}
 	if u.Scheme == "http" && !cfg.AllowHTTP && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%w: %w: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrConfig, ErrInsecureURL, shown)
@@ -269,9 +283,9 @@ func httpClient(cfg Config) (*http.Client, error) {
 		}
 		hc = &http.Client{Transport: tr}
 	}
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		return fmt.Errorf("%w to %s", ErrRedirect, RedactURL(req.URL.String()))
-	}
+	// The redirect itself is the answer (statusError): it is never
+	// followed, so the signed request is never sent elsewhere.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return hc, nil
 }
 
@@ -313,7 +327,7 @@ func (c *Client) Do(ctx context.Context, path string, body []byte) (Response, er
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
-	resp, date, err := c.attempt(ctx, path, body)
+	resp, date, err := c.attempt(ctx, path, body, c.recipe, time.Duration(c.offset.Load()))
 	if err == nil && resp.Status == "E" && resp.ErrorCode == CodeTimestampExpired {
 		c.skewOnce.Do(func() { c.warnSkew(date) })
 		// Sign from the server's clock from now on: an office PC whose
@@ -321,7 +335,7 @@ func (c *Client) Do(ctx context.Context, path string, body []byte) (Response, er
 		if t, perr := http.ParseTime(date); perr == nil {
 			c.offset.Store(int64(t.Sub(c.now())))
 		}
-		resp, _, err = c.attempt(ctx, path, body)
+		resp, _, err = c.attempt(ctx, path, body, c.recipe, time.Duration(c.offset.Load()))
 	}
 	return resp, err
 }
@@ -344,9 +358,10 @@ func (c *Client) warnSkew(date string) {
 		"local_time", now.UTC().Format(time.RFC3339), "server_time", t.UTC().Format(time.RFC3339), "skew_seconds", int64(skew/time.Second))
 }
 
-// attempt sends body to path once, signed with the current time. It
-// returns the decoded answer and the server's Date header.
-func (c *Client) attempt(parent context.Context, path string, body []byte) (Response, string, error) {
+// attempt sends body to path once, signed with recipe and the current
+// time plus offset. It returns the decoded answer and the server's Date
+// header.
+func (c *Client) attempt(parent context.Context, path string, body []byte, recipe Recipe, offset time.Duration) (Response, string, error) {
 	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 	var gotConn, wrote atomic.Bool
@@ -359,11 +374,11 @@ func (c *Client) attempt(parent context.Context, path string, body []byte) (Resp
 	if err != nil {
 		return Response{}, "", &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot build the request: %w", err)}
 	}
-	ts := strconv.FormatInt(c.now().Add(time.Duration(c.offset.Load())).Unix(), 10)
+	ts := strconv.FormatInt(c.now().Add(offset).Unix(), 10)
 	// Set directly so the names go out spelled as in the specification.
 	req.Header["api-pno"] = []string{c.pno}
 	req.Header["api-timestamp"] = []string{ts}
-	req.Header["api-ClientSign"] = []string{c.sign(ts, body)}
+	req.Header["api-ClientSign"] = []string{c.sign(recipe, ts, body)}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "custimport")
@@ -371,14 +386,7 @@ func (c *Client) attempt(parent context.Context, path string, body []byte) (Resp
 	start := time.Now()
 	res, err := c.hc.Do(req)
 	if err != nil {
-		status := 0
-		if res != nil { // a refused redirect returns the response too
-			status = res.StatusCode
-		}
 		e := c.transportError(parent, err, gotConn.Load(), wrote.Load())
-		if e.HTTPStatus == 0 {
-			e.HTTPStatus = status
-		}
 		c.log.Debug("TMS request failed", "path", path, "timestamp", ts, "class", e.Class.String(), "kind", e.Kind.String(), "err", e.Error())
 		return Response{}, "", e
 	}
@@ -397,9 +405,6 @@ func (c *Client) transportError(parent context.Context, err error, gotConn, wrot
 	msg := c.redact(errorText(err))
 	wrap := func(class Class, kind FailureKind, format string, args ...any) *Error {
 		return &Error{Class: class, Kind: kind, Err: &redactedError{msg: fmt.Sprintf(format, args...) + ": " + msg, err: err}}
-	}
-	if errors.Is(err, ErrRedirect) {
-		return wrap(Permanent, KindRedirect, "the server answered with a redirect, which is not followed so the signed request is never sent elsewhere; check the TMS URL")
 	}
 	if e, ok := certError(err); ok {
 		return &Error{Class: Permanent, Kind: KindTLS, Err: &redactedError{
@@ -511,9 +516,14 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 		resp.CCODE = c.redact(resp.CCODE)
 	}
 	if err != nil {
-		return Response{}, &Error{Class: Ambiguous, Kind: KindBadAnswer, HTTPStatus: code, Err: &redactedError{
+		e := &Error{Class: Ambiguous, Kind: KindBadAnswer, HTTPStatus: code, Err: &redactedError{
 			msg: c.redact(err.Error()) + " (HTTP " + statusText + "; the request may have been processed)",
 			err: err}}
+		if errors.Is(err, ErrAmbiguousResponse) {
+			e.Kind, e.Final = KindAmbiguousAnswer, true
+			c.logAmbiguous(code, body)
+		}
+		return Response{}, e
 	}
 	return resp, nil
 }
@@ -521,34 +531,30 @@ func (c *Client) readResponse(parent context.Context, res *http.Response) (Respo
 // statusError classifies an answer with a status other than 2xx.
 func (c *Client) statusError(res *http.Response, statusText string) *Error {
 	code := res.StatusCode
-	// Read enough to redact a key that starts inside the quoted snippet:
-	// the key is redacted in all that was read, and only then cut.
-	start, _ := io.ReadAll(io.LimitReader(res.Body, int64(snippetLen+8+c.keyLen*utf8.UTFMax)))
+	// The whole answer (up to MaxBody) is read, to see whether it claims
+	// a success; the key is redacted in what is quoted before it is cut.
+	body, _ := io.ReadAll(io.LimitReader(res.Body, c.maxBody))
 	about := ""
-	if len(bytes.TrimSpace(start)) > 0 {
+	if len(bytes.TrimSpace(body)) > 0 {
+		start := body[:min(len(body), snippetLen+8+c.keyLen*utf8.UTFMax)]
 		about = "; the answer starts with " + quoteStart([]byte(c.redact(string(start))))
 	}
-	class, what := Permanent, "TMS refused the request: the server answered HTTP "+statusText
-	switch {
-	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
-		class, what = Retryable, "TMS is busy: the server answered HTTP "+statusText
-	case code == http.StatusRequestTimeout:
-		// Servers and proxies also answer 408 after the handler ran: for
-		// a create, whether the customer was created is unknown.
-		class = Ambiguous
-		what = "the server answered HTTP " + statusText + "; the request may have been processed"
-	case code == http.StatusInternalServerError || code == http.StatusBadGateway || code == http.StatusGatewayTimeout,
-		code >= 500 && code != http.StatusNotImplemented && code != http.StatusHTTPVersionNotSupported:
-		class = Ambiguous
-		what = "the server answered HTTP " + statusText + "; the request may have been processed"
-	case code >= 300 && code < 400:
-		what = "the server answered HTTP " + statusText + " (a redirect, which is not followed); check the TMS URL"
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		what += "; check the PNO, the API key and the signing recipe"
-	case code == http.StatusNotFound:
-		what += "; check the TMS URL"
-	}
+	class, what := statusClass(code, statusText)
 	e := newError(class, statusKind(code), code, "%s%s", what, about)
+	if code >= 300 && code < 400 {
+		if loc := res.Header.Get("Location"); loc != "" {
+			about = " to " + c.redact(RedactURL(loc)) + about
+		}
+		e.Final, e.Err = true, tagged(ErrRedirect, "%s%s", what, about)
+	}
+	if (class != Ambiguous || e.Final) && claimsSuccess(body) {
+		// An error status with an answer that says success: whether TMS
+		// acted is unknown, and asking again gets the same answer.
+		e.Class, e.Kind, e.Final = Ambiguous, KindAmbiguousAnswer, true
+		e.Err = tagged(ErrAmbiguousResponse, "the server answered HTTP %s, yet its answer says success; the request may have been processed%s", statusText, about)
+		c.logAmbiguous(code, body)
+		return e
+	}
 	if class == Retryable {
 		e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"), c.now())
 		if e.RetryAfter > 0 {
@@ -556,6 +562,44 @@ func (c *Client) statusError(res *http.Response, statusText string) *Error {
 		}
 	}
 	return e
+}
+
+// statusClass is what an HTTP status other than 2xx means, and the
+// sentence that says so.
+func statusClass(code int, statusText string) (Class, string) {
+	mayHave := "the server answered HTTP " + statusText + "; the request may have been processed"
+	refused := "TMS refused the request: the server answered HTTP " + statusText
+	switch {
+	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+		return Retryable, "TMS is busy: the server answered HTTP " + statusText
+	case code == http.StatusRequestTimeout:
+		// Servers and proxies also answer 408 after the handler ran: for
+		// a create, whether the customer was created is unknown.
+		return Ambiguous, mayHave
+	case code >= 500 && code != http.StatusNotImplemented && code != http.StatusHTTPVersionNotSupported:
+		return Ambiguous, mayHave
+	case code >= 300 && code < 400:
+		// Stored, then redirected (POST-redirect-GET, a login proxy) is as
+		// likely as refused: what the server did is unknown.
+		return Ambiguous, "the server answered HTTP " + statusText + " (a redirect, which is not followed); the request may have been processed; check the TMS URL"
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return Permanent, refused + "; check the PNO, the API key and the signing recipe"
+	case code == http.StatusNotFound:
+		return Permanent, refused + "; check the TMS URL"
+	}
+	return Permanent, refused
+}
+
+// logAmbiguous logs an answer that can be read both as a success and as
+// a failure, as it came (the key redacted, at most 4 KiB), for whoever
+// checks the row in TMS.
+func (c *Client) logAmbiguous(status int, body []byte) {
+	const most = 4 << 10
+	text := c.redact(string(body))
+	if len(text) > most {
+		text = strings.ToValidUTF8(text[:most], "") + "…"
+	}
+	c.log.Warn("TMS answered ambiguously: the answer can be read as a success and as a failure", "http_status", status, "answer", text)
 }
 
 // maxRetryAfter bounds what parseRetryAfter returns, so an absurd header
@@ -588,9 +632,12 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // decodeResponse decodes a /Cust/Add answer. Field names match
 // case-insensitively; CCODE, ErrorCode and ErrorMessage may be strings,
-// numbers or null. Status must be "S" or "E". Errors wrap ErrBadResponse;
-// the start of the body they quote is cut from redact(body), so a key
-// in the body cannot show even in part.
+// numbers or null. Status must be "S" or "E". Errors wrap ErrBadResponse,
+// or ErrAmbiguousResponse for an answer that can be read both ways: one
+// that names Status, CCODE or ErrorCode twice, or whose Status and
+// ErrorCode disagree (see contradiction). The start of the body errors
+// quote is cut from redact(body), so a key in the body cannot show even
+// in part.
 func decodeResponse(body []byte, redact func(string) string) (Response, error) {
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, utf8BOM))
 	if len(b) == 0 {
@@ -611,6 +658,10 @@ func decodeResponse(body []byte, redact func(string) string) (Response, error) {
 			return Response{}, tagged(ErrBadResponse, "response JSON is cut off after %d bytes (starts with %s)", len(b), quoteStart(b))
 		}
 		return Response{}, tagged(ErrBadResponse, "response is not valid JSON (%v; starts with %s)", err, quoteStart(b))
+	}
+	if field := repeatedField(b); field != "" {
+		// encoding/json keeps the last; another reader, the first.
+		return Response{}, tagged(ErrAmbiguousResponse, "response names %s more than once (starts with %s)", field, quoteStart(b))
 	}
 	var r Response
 	for _, f := range []struct {
@@ -637,6 +688,9 @@ func decodeResponse(body []byte, redact func(string) string) (Response, error) {
 		r.Status = strings.ToUpper(r.Status)
 	default:
 		return Response{}, tagged(ErrBadResponse, "response Status %q is neither \"S\" nor \"E\"", r.Status)
+	}
+	if why := contradiction(r); why != "" {
+		return Response{}, tagged(ErrAmbiguousResponse, "response says %s (starts with %s)", why, quoteStart(b))
 	}
 	return r, nil
 }

@@ -244,7 +244,9 @@ func TestDoClassifiesAnswers(t *testing.T) {
 		{name: "401", handler: respond(401, nil, ""), wantErr: true, wantClass: Permanent, wantStatus: 401, wantMsg: []string{"API key"}},
 		{name: "404 html", handler: respond(404, nil, "<!DOCTYPE html><html><head><title>404 - File or directory not found.</title></head><body></body></html>"),
 			wantErr: true, wantClass: Permanent, wantStatus: 404, wantMsg: []string{"HTTP 404 (Not Found)", `"<!DOCTYPE html><html><head><title>404 - File or directory no…"`}},
-		{name: "304 without location", handler: respond(304, nil, ""), wantErr: true, wantClass: Permanent, wantStatus: 304},
+		{name: "304 without location", handler: respond(304, nil, ""), wantErr: true, wantClass: Ambiguous, wantStatus: 304, wantIs: ErrRedirect},
+		{name: "303 after storing (POST-redirect-GET)", handler: respond(303, map[string]string{"Location": "/Cust/View?id=7"}, ""), wantErr: true,
+			wantClass: Ambiguous, wantStatus: 303, wantIs: ErrRedirect, wantMsg: []string{"may have been processed", "to /Cust/View?id=xxxxx"}},
 		{name: "html on 200", handler: respond(200, nil, "<html><body>Please log in</body></html>"), wantErr: true, wantClass: Ambiguous, wantStatus: 200,
 			wantIs: ErrBadResponse, wantMsg: []string{`response is not JSON (starts with "<html><body>Please log in</body></html>")`}},
 		{name: "truncated json", handler: respond(200, nil, `{"Status":"S","CCODE":"0001`), wantErr: true, wantClass: Ambiguous, wantStatus: 200,
@@ -555,8 +557,13 @@ func TestDoRedirectNotFollowed(t *testing.T) {
 			c, _ := newTestClient(t, srv.URL+"/api", nil)
 			_, err := c.AddCustomer(context.Background(), Main{})
 			var e *Error
-			if !errors.As(err, &e) || e.Class != Permanent || !errors.Is(err, ErrRedirect) {
-				t.Fatalf("got %v, want a Permanent *Error wrapping ErrRedirect", err)
+			// POST-redirect-GET stores, then redirects: what the server
+			// did is unknown, and asking again gets the same redirect.
+			if !errors.As(err, &e) || e.Class != Ambiguous || !e.Final || !errors.Is(err, ErrRedirect) {
+				t.Fatalf("got %v (%+v), want an Ambiguous, Final *Error wrapping ErrRedirect", err, e)
+			}
+			if !MayHaveApplied(CustAdd, err) {
+				t.Errorf("MayHaveApplied: got false, want true: a create answered with a redirect may exist")
 			}
 			if e.HTTPStatus != code {
 				t.Errorf("HTTP status: got %d, want %d", e.HTTPStatus, code)
@@ -654,6 +661,9 @@ func TestNewChecksConfig(t *testing.T) {
 		{"no host with user info", func(c *Config) { c.BaseURL = "https://admin:pw-secret@/api" }, ErrConfig},
 		{"http remote with query", func(c *Config) { c.BaseURL = "http://erp.example.com/api?key=q-secret" }, ErrConfig},
 		{"key in the path", func(c *Config) { c.BaseURL = "ftp://erp.example.com/" + strings.ToLower(testKey) }, ErrConfig},
+		{"port with leading zeros", func(c *Config) { c.BaseURL = "https://erp.example.com:031401/api" }, nil},
+		{"port 0", func(c *Config) { c.BaseURL = "https://erp.example.com:0/api" }, ErrConfig},
+		{"port out of range", func(c *Config) { c.BaseURL = "https://erp.example.com:65536/api" }, ErrConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -674,6 +684,23 @@ func TestNewChecksConfig(t *testing.T) {
 				t.Errorf("got %q, which shows a secret of the URL", err)
 			}
 		})
+	}
+}
+
+// TestPortSpelling: a port with leading zeros is the same port, and the
+// client names it as a plain number.
+func TestPortSpelling(t *testing.T) {
+	srv, rc := newServer(t, DefaultRecipe, respond(200, nil, okBody))
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	c, _ := newTestClient(t, "http://127.0.0.1:00"+port+"/api", nil)
+	if got := c.String(); !strings.Contains(got, `"http://127.0.0.1:`+port+`/api"`) {
+		t.Errorf("client %s, want the port spelled %s", got, port)
+	}
+	if _, err := c.AddCustomer(context.Background(), Main{"CCODE": "P1"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rc.requests()); n != 1 {
+		t.Errorf("the server got %d requests, want 1", n)
 	}
 }
 

@@ -3,7 +3,10 @@
 //
 // Client builds and signs requests (Recipe): Client.Do is the general
 // signed POST of a JSON body to BaseURL + path, and Client.AddCustomer the
-// /Cust/Add request built on it. Answers are decoded; business errors
+// /Cust/Add request built on it. Client.QueryProducts is the read-only
+// /Product/QueryList a connection test sends, once, signed with any
+// recipe (Presets are the known ones) and clock offset. A Tracer given in
+// Config records every request and answer, the key and signature redacted. Answers are decoded; business errors
 // (Status "E") are answers, not failures. Every failure is an *Error of one
 // Class: Retryable (the request never reached the server), Ambiguous (the
 // server may have acted) or Permanent. Whether an Ambiguous failure may

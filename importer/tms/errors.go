@@ -18,10 +18,11 @@ const (
 	Retryable Class = iota
 	// Ambiguous failures happened after the request was written: the
 	// server may have acted on it (a timeout, a reset connection, HTTP
-	// 408/500/502/504, a cut-off or non-JSON answer to a 2xx).
+	// 408/500/502/504, a redirect, a cut-off or non-JSON answer to a 2xx,
+	// an answer that contradicts itself).
 	Ambiguous
 	// Permanent failures will not go away by retrying: other 4xx answers,
-	// redirects, TLS failures, an oversized answer or a bad request.
+	// TLS failures or a bad request.
 	Permanent
 )
 
@@ -56,6 +57,11 @@ var (
 	// ErrBadResponse is wrapped when the answer is not the JSON the
 	// specification describes (not JSON, cut off, no or unknown Status).
 	ErrBadResponse = errors.New("bad response")
+	// ErrAmbiguousResponse is wrapped when the answer can be read both as
+	// a success and as a failure: it names Status, CCODE or ErrorCode
+	// twice (in any letter case), says "E" with the success code 0000 or
+	// "S" with an error code, or says success with an HTTP error status.
+	ErrAmbiguousResponse = errors.New("ambiguous response")
 )
 
 // Error is a failed request. Every failure Client.Do and
@@ -74,6 +80,10 @@ type Error struct {
 	// RetryAfter is the wait the server asked for (Retry-After header of a
 	// 429 or 503), or 0.
 	RetryAfter time.Duration
+	// Final marks an Ambiguous failure that another attempt would only
+	// meet again (a redirect, an answer that contradicts itself): Sender
+	// does not retry it, not even for an idempotent row.
+	Final bool
 	// Err describes what happened; it wraps the underlying error and, where
 	// one fits, one of the sentinel errors of this package.
 	Err error
@@ -107,8 +117,8 @@ var CustAdd = Endpoint{Path: "/Cust/Add", Creates: true}
 
 // MayHaveApplied reports whether err, a failure of a request to ep, may
 // have created something: an Ambiguous *Error on an endpoint that creates
-// (a timeout, a broken connection or HTTP 408/5xx after the request was
-// written). Such a request must not be resent unless resending is
+// (a timeout, a broken connection, HTTP 408/5xx or a redirect after the
+// request was written, an answer that contradicts itself). Such a request must not be resent unless resending is
 // idempotent.
 func MayHaveApplied(ep Endpoint, err error) bool {
 	var e *Error

@@ -25,6 +25,9 @@ func FuzzDecodeResponse(f *testing.F) {
 		"   ",
 		`{"Status":"S"} trailing`,
 		"{\"Status\":\"\xff\xfe\"}",
+		`{"Status":"S","CCODE":"H1","ErrorCode":"0000","status":"E"}`,
+		`{"Status":"E","ErrorCode":"0000"}`,
+		`{"Status":"S","ErrorCode":"1002","ccode":"1","CCODE":"2"}`,
 	} {
 		f.Add([]byte(s))
 	}

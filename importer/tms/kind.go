@@ -42,26 +42,31 @@ const (
 	KindBadAnswer
 	// KindRedirect: TMS answered with a redirect, which is never followed.
 	KindRedirect
+	// KindAmbiguousAnswer: the answer says both success and failure
+	// (ErrAmbiguousResponse).
+	KindAmbiguousAnswer
 	// KindStopped: the run stopped before the row was sent (again)
 	// (ErrStopped), or the context was cancelled.
 	KindStopped
 )
 
 var kindNames = [...]string{
-	KindOther:     "other",
-	KindTimeout:   "timeout",
-	KindReset:     "reset",
-	KindRefused:   "refused",
-	KindBusy:      "busy",
-	KindHTTP:      "http",
-	KindTLS:       "tls",
-	KindBadAnswer: "bad-answer",
-	KindRedirect:  "redirect",
-	KindStopped:   "stopped",
+	KindOther:           "other",
+	KindTimeout:         "timeout",
+	KindReset:           "reset",
+	KindRefused:         "refused",
+	KindBusy:            "busy",
+	KindHTTP:            "http",
+	KindTLS:             "tls",
+	KindBadAnswer:       "bad-answer",
+	KindRedirect:        "redirect",
+	KindAmbiguousAnswer: "ambiguous-answer",
+	KindStopped:         "stopped",
 }
 
 // String returns a stable lower-case name: "timeout", "reset", "refused",
-// "busy", "http", "tls", "bad-answer", "redirect", "stopped" or "other".
+// "busy", "http", "tls", "bad-answer", "redirect", "stopped",
+// "ambiguous-answer" or "other".
 func (k FailureKind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
 		return kindNames[k]
@@ -103,6 +108,8 @@ func causeKind(err error) FailureKind {
 		return KindRedirect
 	case errors.Is(err, ErrCertificate):
 		return KindTLS
+	case errors.Is(err, ErrAmbiguousResponse):
+		return KindAmbiguousAnswer
 	case errors.Is(err, ErrResponseTooLarge), errors.Is(err, ErrBadResponse):
 		return KindBadAnswer
 	case errors.Is(err, context.Canceled):

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -39,8 +40,9 @@ type Policy struct {
 	MaxDelay time.Duration
 	// MaxRetryWait is the longest wait a Retry-After is honoured for
 	// (default 60 s), both before this row's next attempt and as the pause
-	// it asks of the Throttle. A server asking for longer gets this wait
-	// instead, and the answer counts as a failed attempt like any other.
+	// it asks of the Throttle. A row whose busy answer (429, 503) asks for
+	// longer is given up at once, after that pause is asked for: retrying
+	// sooner is what the server asked not to do.
 	MaxRetryWait time.Duration
 	// Sleep waits d or until ctx is done; nil means a real sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -111,11 +113,12 @@ func (s *Sender) Ready(ctx context.Context) error {
 // The first request goes out at once (the caller called Ready); each
 // retry waits for the backoff and then the Throttle. Retryable failures
 // are retried, creates included (the server never saw them). Ambiguous
-// failures are retried only when idempotent; a create that may have been
-// applied (MayHaveApplied) stops at once with Unknown set. Permanent
-// failures and business errors (Status "E") are not retried. Backoff is
-// exponential with full jitter, never shorter than the server's
-// Retry-After up to Policy.MaxRetryWait.
+// failures are retried only when idempotent and not Final; a create that
+// may have been applied (MayHaveApplied) stops at once with Unknown set.
+// Permanent failures and business errors (Status "E") are not retried,
+// nor is a busy answer asking to wait longer than Policy.MaxRetryWait.
+// Backoff is exponential with full jitter, never shorter than the
+// server's Retry-After.
 //
 // Once req.Stop (which may be nil) is closed, no new request is made and
 // the waits end: Outcome.Err is ErrStopped, wrapping the last failure if
@@ -296,20 +299,32 @@ func (r *sendRun) failed(err error) (Outcome, bool) {
 		if mayHaveCreated {
 			return Outcome{Attempts: r.attempts, Unknown: true, Err: fmt.Errorf("%w; this customer may have been created in TMS: check TMS before re-running the row (it is not resent automatically, to avoid a duplicate)", err)}, true
 		}
+		if e.Final {
+			// Asking again gets the same answer: the row has a code, so
+			// a later run resends it safely.
+			return Outcome{Attempts: r.attempts, Err: err}, true
+		}
 		r.ambiguousBefore = true
 	case Retryable:
-		if (e.HTTPStatus == 429 || e.HTTPStatus == 503) && r.s.Throttle != nil {
+		if isBusy(e) && r.s.Throttle != nil {
 			r.s.Throttle.Throttled(min(e.RetryAfter, r.p.MaxRetryWait))
+		}
+		if isBusy(e) && e.RetryAfter > r.p.MaxRetryWait {
+			// Asking again before the server's time is what it asked
+			// not to do: the row is given up at once.
+			return Outcome{Attempts: r.attempts, Err: fmt.Errorf("gave up: TMS asked to wait %s, longer than the %s allowed (max retry wait): %w",
+				e.RetryAfter, r.p.MaxRetryWait, err)}, true
 		}
 	}
 	if r.attempts >= r.p.MaxAttempts {
-		if e.RetryAfter > r.p.MaxRetryWait {
-			return Outcome{Attempts: r.attempts, Err: fmt.Errorf("gave up after %d attempts; TMS asked to wait %s, longer than the %s allowed (max retry wait): %w",
-				r.attempts, e.RetryAfter, r.p.MaxRetryWait, err)}, true
-		}
 		return Outcome{Attempts: r.attempts, Err: fmt.Errorf("gave up after %d attempts: %w", r.attempts, err)}, true
 	}
 	return Outcome{}, false
+}
+
+// isBusy reports whether a failure is TMS answering busy (HTTP 429 or 503).
+func isBusy(e *Error) bool {
+	return e.HTTPStatus == http.StatusTooManyRequests || e.HTTPStatus == http.StatusServiceUnavailable
 }
 
 func (s *Sender) policy() Policy {

@@ -57,6 +57,14 @@ func ParseRecipe(s string) (Recipe, error) {
 	return r, nil
 }
 
+// valid checks the method and the template.
+func (r Recipe) valid() error {
+	if r.Method != "sha512" && r.Method != "hmac-sha512" {
+		return fmt.Errorf("%w: method %q (want sha512 or hmac-sha512)", ErrBadRecipe, r.Method)
+	}
+	return r.check()
+}
+
 func (r Recipe) check() error {
 	rest := r.Template
 	for _, p := range []string{"{pno}", "{timestamp}", "{key}", "{body}"} {
@@ -65,10 +73,17 @@ func (r Recipe) check() error {
 	if strings.ContainsAny(rest, "{}") {
 		return fmt.Errorf("%w: template %q has an unknown placeholder (use {pno} {timestamp} {key} {body})", ErrBadRecipe, r.Template)
 	}
+	if r.Method == "hmac-sha512" {
+		// The HMAC is keyed: some vendors digest the body alone.
+		if !strings.Contains(r.Template, "{timestamp}") && !strings.Contains(r.Template, "{body}") {
+			return fmt.Errorf("%w: template %q has neither {timestamp} nor {body}: every request would carry the same signature", ErrBadRecipe, r.Template)
+		}
+		return nil
+	}
 	if !strings.Contains(r.Template, "{timestamp}") {
 		return fmt.Errorf("%w: template %q lacks {timestamp}", ErrBadRecipe, r.Template)
 	}
-	if r.Method == "sha512" && !strings.Contains(r.Template, "{key}") {
+	if !strings.Contains(r.Template, "{key}") {
 		return fmt.Errorf("%w: a sha512 template without {key} would be a signature anybody can compute", ErrBadRecipe)
 	}
 	return nil
@@ -90,4 +105,34 @@ func (r Recipe) Sign(key, pno, timestamp string, body []byte) string {
 		sum = d[:]
 	}
 	return strings.ToUpper(hex.EncodeToString(sum))
+}
+
+// Preset is a signing recipe TMS installations are known or likely to
+// use, with a note on where it comes from.
+type Preset struct {
+	Recipe  Recipe
+	Comment string
+}
+
+// Presets are the known signing recipes, in the order a connection test
+// tries them when TMS refuses the configured one. This is the one list
+// of them: add a recipe here, with its comment, and every search (the
+// command line's and the web page's) tries it.
+var Presets = []Preset{
+	// SHA-512 over pno, timestamp and key, in every order: the headers'
+	// values and the key, concatenated without separators.
+	{Recipe{"sha512", "{pno}{timestamp}{key}"}, "the default: the headers in the specification's order (api-pno, api-timestamp), then the key"},
+	{Recipe{"sha512", "{pno}{key}{timestamp}"}, "the key between the company and the time"},
+	{Recipe{"sha512", "{timestamp}{pno}{key}"}, "the time first, then the company and the key"},
+	{Recipe{"sha512", "{timestamp}{key}{pno}"}, "the time first, the company last"},
+	{Recipe{"sha512", "{key}{pno}{timestamp}"}, "the key as a prefix (a \"salt\") of the headers"},
+	{Recipe{"sha512", "{key}{timestamp}{pno}"}, "the key first, then the time and the company"},
+	// HMAC-SHA512 keyed with the API key: the key is never part of the
+	// digested text.
+	{Recipe{"hmac-sha512", "{pno}{timestamp}{body}"}, "hmac-sha512's default: the headers and the exact JSON body"},
+	{Recipe{"hmac-sha512", "{timestamp}{body}"}, "the time and the body, as many API gateways sign"},
+	{Recipe{"hmac-sha512", "{body}"}, "the body alone (the timestamp is checked, not signed)"},
+	{Recipe{"hmac-sha512", "{pno}{timestamp}"}, "the headers alone, without the body"},
+	// SHA-512 with the body.
+	{Recipe{"sha512", "{pno}{timestamp}{body}{key}"}, "the headers, the body, then the key"},
 }

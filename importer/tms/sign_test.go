@@ -2,6 +2,7 @@ package tms
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,10 @@ func TestRecipeSign(t *testing.T) {
 	}{
 		{"sha512", "", "5926B101AC87E9F02106FBBFBEC6E466859F6CA6B6685122269711C3752EE785A7FC1F6DAC77D84F5B6AFFBE1ECE8E80F56B70BD838CD54C1EE7EE8926CF0A27"},
 		{"hmac-sha512", `{"a":1}`, "738B146AA02B194DE428599CA487CBD02B308C84B7B8081586C7F936D26976DB2315537E4B4C1F0B0398D70F818B0EF1D8F680F07284B5989F887C5B45934A56"},
+		//   printf '{"a":1}' | openssl dgst -sha512 -hmac secret
+		{"hmac-sha512:{body}", `{"a":1}`, "42F08C0DA01C9A46D4E5663D5F2140526A016507C598182C6769CCA2BCF7BA43C395B719B01D288F5AD322564DCE1D40CA28EF50B876FC49A33D13D6783114DD"},
+		//   printf 'secret1509371605TMSDEMOWEB' | sha512sum
+		{"sha512:{key}{timestamp}{pno}", "", "AE87AB719A680A29808F09B65E04233F775CD26F157BD8F65212F1C7A8971D7E1A3BFF64ADC2B76B53A13C5089054D3EA0EC16A8A3CEB72DB2C79C58D1316A86"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.recipe, func(t *testing.T) {
@@ -49,6 +54,10 @@ func TestParseRecipe(t *testing.T) {
 		{"sha512:{pno}{time}{key}", "", true},
 		{"sha512:{pno}{key}", "", true},
 		{"sha512:{pno}{timestamp}", "", true},
+		{"hmac-sha512:{body}", "hmac-sha512:{body}", false},
+		{"hmac-sha512:{pno}{timestamp}", "hmac-sha512:{pno}{timestamp}", false},
+		{"hmac-sha512:{pno}{key}", "", true},
+		{"hmac-sha512:", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -66,5 +75,43 @@ func TestParseRecipe(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPresets: the list holds sha512 over every order of {pno},
+// {timestamp} and {key}, and hmac-sha512 over {pno}{timestamp}{body},
+// {timestamp}{body} and {body}; each is a valid recipe, once, with a
+// comment, and the default comes first.
+func TestPresets(t *testing.T) {
+	want := []string{
+		"sha512:{pno}{timestamp}{key}", "sha512:{pno}{key}{timestamp}", "sha512:{timestamp}{pno}{key}",
+		"sha512:{timestamp}{key}{pno}", "sha512:{key}{pno}{timestamp}", "sha512:{key}{timestamp}{pno}",
+		"hmac-sha512:{pno}{timestamp}{body}", "hmac-sha512:{timestamp}{body}", "hmac-sha512:{body}",
+	}
+	seen := map[string]bool{}
+	for _, p := range Presets {
+		s := p.Recipe.String()
+		if seen[s] {
+			t.Errorf("%s twice", s)
+		}
+		seen[s] = true
+		r, err := ParseRecipe(s)
+		if err != nil || r != p.Recipe {
+			t.Errorf("%s does not read back: %v, %v", s, r, err)
+		}
+		if strings.TrimSpace(p.Comment) == "" {
+			t.Errorf("%s has no comment", s)
+		}
+		if sig := p.Recipe.Sign("k", "P", "1", []byte("{}")); len(sig) != 128 || strings.ToUpper(sig) != sig {
+			t.Errorf("%s signs %q", s, sig)
+		}
+	}
+	for _, w := range want {
+		if !seen[w] {
+			t.Errorf("the presets lack %s", w)
+		}
+	}
+	if Presets[0].Recipe != DefaultRecipe {
+		t.Errorf("the first preset is %s, want the default", Presets[0].Recipe)
 	}
 }

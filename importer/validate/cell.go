@@ -257,10 +257,21 @@ func checkEmail(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) 
 // 10 digits (mobile 09xx-xxx-xxx, 02-xxxx-xxxx, 04-xxxx-xxxx, 037-xxxxxx,
 // ...), and a local number without its area code has at most 8, so nine
 // digits without the 0 are a number Excel stored as a number.
+//
+// Nine digits starting with 9 can only be a mobile number (no area code
+// starts with 09): it is sent with its 0 put back, with a warning. The
+// others could be 0 + area code + number in more than one way, so they
+// are sent as they are, with a warning.
 func checkLeadingZero(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
-	if len(text) == 9 && text[0] >= '2' && text[0] <= '9' && allDigits(text) {
-		rep.add(Warning, msgPhoneZero, text)
+	if len(text) != 9 || text[0] < '2' || !allDigits(text) {
+		return text, true
 	}
+	if text[0] == '9' {
+		fixed := "0" + text
+		rep.add(Warning, msgMobileZero, text, fixed)
+		return fixed, true
+	}
+	rep.add(Warning, msgPhoneZero, text)
 	return text, true
 }
 

@@ -62,6 +62,7 @@ const (
 	msgCaseDuplicate   msgKey = "case_duplicate"
 	msgCarrierSlash    msgKey = "carrier_slash"
 	msgBizID7Fix       msgKey = "biz_id_7_fix"
+	msgMobileZero      msgKey = "mobile_zero"
 )
 
 // message is one catalog entry: fmt formats whose verbs take the
@@ -208,6 +209,9 @@ var messages = map[msgKey]message{
 	msgIDChecksum: {
 		"身分證/居留證號檢查碼錯誤,實際為 %q",
 		"national ID / resident certificate checksum fails, found %q", false},
+	msgMobileZero: {
+		"手機號碼少了開頭的 0(Excel 會刪掉數字開頭的 0),實際為 %q,已補回 0 以 %q 送出;請將欄位格式設為文字",
+		"a mobile number without its leading 0 (Excel drops leading zeros of numbers), found %q, sent as %q; format the column as text", false},
 	msgPhoneZero: {
 		"可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 %q",
 		"may have lost its leading 0 (Excel drops leading zeros of numbers), found %q", false},

@@ -343,8 +343,11 @@ func (k *Checker) rowChecks() Outcome {
 	for _, i := range v.rowCheckIx {
 		f, c := &v.fields[i], r.cells[i]
 		if c == nil {
-			if f.RequiredOnAdd && o.Create {
+			switch {
+			case f.RequiredOnAdd && o.Create:
 				k.rowAdd(f.Code, nil, Error, msgCreditRequired)
+			case f.RequiredOnAdd && o.BlankOnAdd == "":
+				o.BlankOnAdd, o.BlankOnAddColumn = f.Code, max(r.blank[i], -1)
 			}
 			continue
 		}

@@ -116,6 +116,13 @@ type Outcome struct {
 	// (automatic code) or EditItem 0. A create with a blank code is not
 	// idempotent: sending it twice creates two customers.
 	Create bool
+	// BlankOnAdd is the code of a field a create needs (信用額度) that the
+	// row leaves blank with no default, when the row is not a create by
+	// itself: sent with EditItem 2 for a code TMS does not have, it is
+	// one, and TMS refuses it. "" when none. BlankOnAddColumn is the
+	// column of its blank cell, -1 when the field has no column.
+	BlankOnAdd       string
+	BlankOnAddColumn int
 }
 
 // Valid reports whether the outcome has no Error problems.

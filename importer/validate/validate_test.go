@@ -127,7 +127,10 @@ func TestPayloadJSON(t *testing.T) {
 			`{"CCODE":"C001","CIDNO":"ab12345","EditItem":2}`},
 		{"warnings do not stop the row", Config{},
 			rowOf("CCODE", "C001", "EMAIL", "not-an-email", "CPHONE", "933555666"),
-			`{"CCODE":"C001","CPHONE":"933555666","EMAIL":"not-an-email","EditItem":2}`},
+			`{"CCODE":"C001","CPHONE":"0933555666","EMAIL":"not-an-email","EditItem":2}`},
+		{"a landline that lost its 0 is sent as it is", Config{},
+			rowOf("CCODE", "C001", "CTELE", "224222299"),
+			`{"CCODE":"C001","CTELE":"224222299","EditItem":2}`},
 		{"same value from two columns", Config{},
 			rowOf("CCODE", "C001", "CNAM1", "甲", "CNAM1", " 甲 "),
 			`{"CCODE":"C001","CNAM1":"甲","EditItem":2}`},
@@ -415,10 +418,14 @@ func TestWarnings(t *testing.T) {
 			wp{"CIDNO", 1, Warning, `CIDNO (national ID): national ID / resident certificate checksum fails, found "A123456788"`}},
 		{"ID checksum zh lower-case", Config{}, rowOf("CCODE", "C1", "CIDNO", "ac01234568"),
 			wp{"CIDNO", 1, Warning, `CIDNO 身份證號: 身分證/居留證號檢查碼錯誤,實際為 "AC01234568"`}},
-		{"phone zero zh", Config{}, rowOf("CCODE", "C1", "CPHONE", "933555666"),
-			wp{"CPHONE", 1, Warning, `CPHONE 手機: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666"`}},
-		{"phone zero en", en, rowOf("CCODE", "C1", "CTFAX", "912345678"),
-			wp{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "912345678"`}},
+		{"phone zero zh", Config{}, rowOf("CCODE", "C1", "CTELE", "424222299"),
+			wp{"CTELE", 1, Warning, `CTELE 客戶電話: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "424222299"`}},
+		{"phone zero en", en, rowOf("CCODE", "C1", "CTFAX", "224222299"),
+			wp{"CTFAX", 1, Warning, `CTFAX (fax): may have lost its leading 0 (Excel drops leading zeros of numbers), found "224222299"`}},
+		{"mobile zero put back zh", Config{}, rowOf("CCODE", "C1", "CPHONE", "933555666"),
+			wp{"CPHONE", 1, Warning, `CPHONE 手機: 手機號碼少了開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "933555666",已補回 0 以 "0933555666" 送出;請將欄位格式設為文字`}},
+		{"mobile zero put back en, any phone field", en, rowOf("CCODE", "C1", "CTELE", "912345678"),
+			wp{"CTELE", 1, Warning, `CTELE (phone): a mobile number without its leading 0 (Excel drops leading zeros of numbers), found "912345678", sent as "0912345678"; format the column as text`}},
 		{"landline lost its 0 zh", Config{}, rowOf("CCODE", "C1", "CTELE", "224222299"),
 			wp{"CTELE", 1, Warning, `CTELE 客戶電話: 可能遺失開頭的 0(Excel 會刪掉數字開頭的 0),實際為 "224222299"`}},
 		{"phone 2 lost its 0 en", en, rowOf("CCODE", "C1", "CTEL2", "424222299"),
@@ -1056,7 +1063,7 @@ func TestOtherCatalog(t *testing.T) {
 	val := func(code, text string, col int) Value {
 		return Value{Field: ptr(cat.MustLookup(code)), Column: col, Text: text}
 	}
-	o := v.Validate(2, []Value{val("PCODE", "P1", 0), val("MAKERID", "12345678", 1), val("HOTLINE", "912345678", 2)})
+	o := v.Validate(2, []Value{val("PCODE", "P1", 0), val("MAKERID", "12345678", 1), val("HOTLINE", "412345678", 2)})
 	var got []string
 	for _, p := range o.Problems {
 		got = append(got, p.Field+" "+p.Code)
@@ -1327,5 +1334,36 @@ func TestValuesPeopleType(t *testing.T) {
 	o := mustNew(t, Config{Lang: "en"}).Validate(2, rowOf("CCODE", "V1", "CBELE", "1.5萬"))
 	if got, want := o.Warnings(), `CBELE (credit limit): "1.5萬" read as 15000, please check`; got != want {
 		t.Errorf("en: got %q, want %q", got, want)
+	}
+}
+
+// BlankOnAdd names the field a create needs when a row that is not a
+// create by itself leaves it blank: the importer decides whether the row
+// creates (the code is new to TMS).
+func TestBlankOnAdd(t *testing.T) {
+	tests := []struct {
+		name     string
+		cfg      Config
+		row      []Value
+		field    string
+		column   int
+		problems int
+	}{
+		{"upsert, no credit column", Config{}, rowOf("CCODE", "C1", "CNAM1", "甲"), "CBELE", -1, 0},
+		{"upsert, credit blank", Config{}, rowOf("CCODE", "C1", "CBELE", " "), "CBELE", 1, 0},
+		{"upsert, credit given", Config{}, rowOf("CCODE", "C1", "CBELE", "0"), "", 0, 0},
+		{"upsert, credit by default", Config{Defaults: map[string]string{"CBELE": "0"}}, rowOf("CCODE", "C1"), "", 0, 0},
+		{"update", Config{Mode: ModeUpdate}, rowOf("CCODE", "C1"), "CBELE", -1, 0},
+		{"a create: an error instead", Config{}, rowOf("CCODE", "", "CNAM1", "甲"), "", 0, 1},
+		{"create mode: an error instead", Config{Mode: ModeCreate}, rowOf("CCODE", "C1"), "", 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustNew(t, tt.cfg).Validate(2, tt.row)
+			if o.BlankOnAdd != tt.field || (tt.field != "" && o.BlankOnAddColumn != tt.column) || len(o.Problems) != tt.problems {
+				t.Errorf("BlankOnAdd %q column %d, %d problems (%s); want %q column %d, %d problems",
+					o.BlankOnAdd, o.BlankOnAddColumn, len(o.Problems), o.Errors(), tt.field, tt.column, tt.problems)
+			}
+		})
 	}
 }

@@ -4,7 +4,8 @@
 // AutoCCODE semantics, add-time defaults), keeps the customers in a
 // thread-safe store (optionally persisted to a JSON file), and injects
 // faults (latency, HTTP 500 after processing, HTTP 503 before processing,
-// connection resets after processing, HTTP 429 rate limiting).
+// connection resets after processing, HTTP 429 rate limiting or always,
+// redirects after processing, answers that name Status twice).
 //
 // The simulator is "somebody else's server": it reads field facts (length,
 // kind, allowed values, add-time defaults) from the mapping catalog, but its
@@ -15,6 +16,12 @@
 //
 //   - POST /Cust/Add — the API (path matched case-insensitively, as IIS does);
 //     other methods get 405.
+//   - POST /Product/QueryList — the read-only query a connection test
+//     sends: {"ICODES": [...]} answered with Status, ErrorCode,
+//     ErrorMessage and Data, the products of Config.Products asked for
+//     (none by default). The same header, timestamp and signature checks
+//     and faults as /Cust/Add; it stores nothing and counts in
+//     Stats.Queries, not Stats.Requests.
 //   - GET /_sim/customers — the store as a JSON array of Main records, each
 //     with its CCODE, sorted by CCODE.
 //   - GET /_sim/stats — request counters (see [Stats]).
@@ -76,11 +83,15 @@
 //
 // # Faults
 //
-// Per POST /Cust/Add, in this order: Latency (± uniform Jitter) → RateLimit
-// (429 with Retry-After, nothing stored) → RejectRate (503, nothing stored)
-// → processing → ResetRate (the connection is dropped with a TCP reset
-// AFTER processing: the change is stored but the client sees a connection
-// error — the dangerous case) → FailRate (HTTP 500 AFTER processing, the
-// change is stored). Random decisions come from one generator seeded with
-// Config.Seed, so a sequential test sees the same faults every run.
+// Per POST /Cust/Add, in this order: Latency (± uniform Jitter) →
+// AlwaysBusy (429 with that Retry-After, every request, nothing stored) →
+// RateLimit (429 with Retry-After, nothing stored) → RejectRate (503,
+// nothing stored) → processing → ResetRate (the connection is dropped with
+// a TCP reset AFTER processing: the change is stored but the client sees a
+// connection error — the dangerous case) → FailRate (HTTP 500 AFTER
+// processing, the change is stored) → RedirectRate (HTTP 303 AFTER
+// processing, stored) → DuplicateKeyRate (the answer names Status twice,
+// the second time in lower case with the opposite value). Random
+// decisions come from one generator seeded with Config.Seed, so a
+// sequential test sees the same faults every run.
 package tmssim

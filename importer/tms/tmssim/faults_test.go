@@ -26,7 +26,8 @@ func send(t *testing.T, url, main string) (*http.Response, error) {
 		t.Fatal(err)
 	}
 	out.Header = req.Header
-	return http.DefaultClient.Do(out)
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return noFollow.Do(out)
 }
 
 func TestFaults(t *testing.T) {
@@ -41,6 +42,9 @@ func TestFaults(t *testing.T) {
 		{"RejectRate 1: 503 before processing", func(c *Config) { c.RejectRate = 1 }, http.StatusServiceUnavailable, false},
 		{"ResetRate 1: reset after processing", func(c *Config) { c.ResetRate = 1 }, 0, true},
 		{"RejectRate wins over FailRate", func(c *Config) { c.RejectRate, c.FailRate = 1, 1 }, http.StatusServiceUnavailable, false},
+		{"RedirectRate 1: 303 after processing", func(c *Config) { c.RedirectRate = 1 }, http.StatusSeeOther, true},
+		{"DuplicateKeyRate 1: 200 after processing", func(c *Config) { c.DuplicateKeyRate = 1 }, http.StatusOK, true},
+		{"AlwaysBusy: 429 before processing", func(c *Config) { c.AlwaysBusy = 24 * time.Hour }, http.StatusTooManyRequests, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -341,4 +345,52 @@ func TestLogNeverShowsSecrets(t *testing.T) {
 			t.Errorf("log contains a secret %q", secret)
 		}
 	}
+}
+
+// TestFaultAnswers checks what the misbehaving answers say: the redirect's
+// target, the duplicated Status, the always-busy Retry-After.
+func TestFaultAnswers(t *testing.T) {
+	t.Run("duplicate key: Status again, opposite", func(t *testing.T) {
+		for _, tt := range []struct{ main, first, second string }{
+			{`{"CCODE":"D1","EditItem":0,"CBELE":0}`, `"Status":"S"`, `"status":"E"}`},
+			{`{"CCODE":"D2","EditItem":1,"CNAM1":"x"}`, `"Status":"E"`, `"status":"S"}`}, // D2 does not exist
+		} {
+			s := newSim(t, func(c *Config) { c.DuplicateKeyRate = 1 })
+			resp, rec := serve(t, s, signed(tms.Recipe{}, testKey, testNow, body(tt.main)))
+			got := rec.Body.String()
+			if !strings.HasPrefix(got, "{"+tt.first) || !strings.HasSuffix(got, tt.second) {
+				t.Errorf("answer %s (%+v): want it to start with %s and end with %s", got, resp, tt.first, tt.second)
+			}
+			if n := s.Stats().DuplicateKeys; n != 1 {
+				t.Errorf("Stats.DuplicateKeys: got %d, want 1", n)
+			}
+		}
+	})
+	t.Run("redirect: 303 to the list", func(t *testing.T) {
+		s := newSim(t, func(c *Config) { c.RedirectRate = 1 })
+		_, rec := serve(t, s, signed(tms.Recipe{}, testKey, testNow, body(`{"AutoCCODE":1,"CBELE":0,"CNAM1":"r"}`)))
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/Cust/List" {
+			t.Errorf("got HTTP %d Location %q, want 303 /Cust/List", rec.Code, rec.Header().Get("Location"))
+		}
+		if n := len(s.Customers()); n != 1 || s.Stats().Redirected != 1 {
+			t.Errorf("got %d customers and %d redirects, want 1 and 1", n, s.Stats().Redirected)
+		}
+	})
+	t.Run("always busy: Retry-After in seconds", func(t *testing.T) {
+		s := newSim(t, func(c *Config) { c.AlwaysBusy = 24 * time.Hour })
+		for range 3 {
+			_, rec := serve(t, s, signed(tms.Recipe{}, testKey, testNow, body(`{"AutoCCODE":1,"CBELE":0,"CNAM1":"b"}`)))
+			if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "86400" {
+				t.Errorf("got HTTP %d Retry-After %q, want 429 86400", rec.Code, rec.Header().Get("Retry-After"))
+			}
+		}
+		if st := s.Stats(); st.RateLimited != 3 || st.Added != 0 || len(s.Customers()) != 0 {
+			t.Errorf("got %+v and %d customers, want 3 rate-limited and nothing stored", st, len(s.Customers()))
+		}
+	})
+	t.Run("negative AlwaysBusy refused", func(t *testing.T) {
+		if _, err := New(Config{PNO: testPNO, Key: testKey, AlwaysBusy: -time.Second}); err == nil {
+			t.Error("got no error")
+		}
+	})
 }

@@ -68,6 +68,19 @@ type Config struct {
 	// ceil(RateLimit)); above it the answer is 429 with Retry-After
 	// (whole seconds, at least 1) and nothing is stored.
 	RateLimit float64
+	// RedirectRate is the probability of HTTP 303 See Other AFTER
+	// processing (POST-redirect-GET, a login proxy): the change is stored
+	// but the client sees a redirect.
+	RedirectRate float64
+	// DuplicateKeyRate is the probability of an answer that names Status
+	// twice, AFTER processing: the usual answer, then "status" again with
+	// the opposite value. A reader that keeps the last key reads the
+	// opposite of what happened.
+	DuplicateKeyRate float64
+	// AlwaysBusy, when > 0, answers every request HTTP 429 with this
+	// Retry-After (whole seconds, at least 1) BEFORE processing: nothing
+	// is ever stored.
+	AlwaysBusy time.Duration
 	// Seed seeds the generator of the random faults (0 is a seed too).
 	Seed int64
 	// StatePath, when not empty, is a JSON file the store is loaded from at
@@ -88,6 +101,15 @@ type Config struct {
 	// Logger receives one Debug line per request (never the key or the
 	// signature); nil discards.
 	Logger *slog.Logger
+	// Products are what POST /Product/QueryList finds; none by default,
+	// so every code asked for is unknown.
+	Products []Product
+}
+
+// Product is one product POST /Product/QueryList knows.
+type Product struct {
+	ICODE string `json:"ICODE"`
+	INAME string `json:"INAME"`
 }
 
 // Stats counts what the simulator did.
@@ -99,7 +121,13 @@ type Stats struct {
 	Failed         int64 // HTTP 500 after processing (FailRate)
 	Rejected       int64 // HTTP 503 before processing (RejectRate)
 	Resets         int64 // connections dropped after processing (ResetRate)
-	RateLimited    int64 // HTTP 429
+	RateLimited    int64 // HTTP 429 (RateLimit or AlwaysBusy)
+	Redirected     int64 // HTTP 303 after processing (RedirectRate)
+	DuplicateKeys  int64 // answers naming Status twice (DuplicateKeyRate)
+	// Queries counts POST /Product/QueryList received. Of the counters
+	// above only the faults' (Failed, Rejected, Resets, RateLimited,
+	// Redirected, DuplicateKeys) count queries too.
+	Queries int64
 }
 
 // Server is the simulator; it is an http.Handler. Create it with New and
@@ -119,7 +147,7 @@ type Server struct {
 	lim limiter
 
 	stats struct {
-		requests, added, updated, business, failed, rejected, resets, limited atomic.Int64
+		requests, added, updated, business, failed, rejected, resets, limited, redirected, dupKeys, queries atomic.Int64
 	}
 
 	stop      chan struct{}
@@ -142,10 +170,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tmssim: %w", err)
 	}
-	for _, r := range []float64{cfg.FailRate, cfg.RejectRate, cfg.ResetRate, cfg.RateLimit} {
+	for _, r := range []float64{cfg.FailRate, cfg.RejectRate, cfg.ResetRate, cfg.RateLimit, cfg.RedirectRate, cfg.DuplicateKeyRate} {
 		if math.IsNaN(r) || r < 0 {
 			return nil, fmt.Errorf("tmssim: fault rates must be >= 0, got %v", r)
 		}
+	}
+	if cfg.AlwaysBusy < 0 {
+		return nil, fmt.Errorf("tmssim: AlwaysBusy must be >= 0, got %v", cfg.AlwaysBusy)
 	}
 	s := &Server{
 		cfg:    cfg,
@@ -232,13 +263,17 @@ func (s *Server) Stats() Stats {
 		Rejected:       s.stats.rejected.Load(),
 		Resets:         s.stats.resets.Load(),
 		RateLimited:    s.stats.limited.Load(),
+		Redirected:     s.stats.redirected.Load(),
+		DuplicateKeys:  s.stats.dupKeys.Load(),
+		Queries:        s.stats.queries.Load(),
 	}
 }
 
 // clock is the simulator's own (possibly skewed) time.
 func (s *Server) clock() time.Time { return s.now().Add(s.cfg.ClockSkew) }
 
-// ServeHTTP routes POST /Cust/Add, GET /_sim/customers and GET /_sim/stats;
+// ServeHTTP routes POST /Cust/Add, POST /Product/QueryList, GET
+// /_sim/customers and GET /_sim/stats;
 // anything else is 404 (405 for a known path with the wrong method).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Date", s.clock().UTC().Format(http.TimeFormat))
@@ -253,6 +288,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.EqualFold(r.URL.Path, "/Cust/Add"):
 		route(http.MethodPost, s.serveAdd)
+	case strings.EqualFold(r.URL.Path, tms.ProductQuery.Path):
+		route(http.MethodPost, s.serveQuery)
 	case r.URL.Path == "/_sim/customers":
 		route(http.MethodGet, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, s.Customers()) })
 	case r.URL.Path == "/_sim/stats":
@@ -324,13 +361,30 @@ func (s *Server) delay() time.Duration {
 }
 
 func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	s.stats.requests.Add(1)
+	s.serve(w, r, func(w http.ResponseWriter, r *http.Request) (Response, any, int) {
+		resp, status := s.handle(w, r)
+		return resp, resp, status
+	})
+}
+
+// serveQuery answers POST /Product/QueryList: the same headers,
+// signature and faults as /Cust/Add, then the products asked for.
+func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
+	s.stats.queries.Add(1)
+	s.serve(w, r, s.handleQuery)
+}
+
+// serve applies the faults around one API request; h authenticates and
+// answers it, returning the answer for the log, the body to write and
+// its HTTP status.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter, *http.Request) (Response, any, int)) {
+	start := time.Now()
 	fault := ""
 	var resp Response
 	status := http.StatusOK
 	defer func() {
-		s.log.Debug("tmssim request", "remote", r.RemoteAddr, "status", status, "result", resp.Status,
+		s.log.Debug("tmssim request", "path", r.URL.Path, "remote", r.RemoteAddr, "status", status, "result", resp.Status,
 			"code", resp.ErrorCode, "ccode", resp.CCODE, "fault", fault, "dur", time.Since(start))
 	}()
 
@@ -344,13 +398,15 @@ func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.cfg.AlwaysBusy > 0 {
+		fault, status = "always busy", http.StatusTooManyRequests
+		s.tooMany(w, s.cfg.AlwaysBusy)
+		return
+	}
 	if s.cfg.RateLimit > 0 {
 		if wait, allowed := s.lim.take(s.now()); !allowed {
-			s.stats.limited.Add(1)
 			fault, status = "rate limited", http.StatusTooManyRequests
-			secs := max(1, int(math.Ceil(wait.Seconds())))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			writeText(w, status, "<html><body><h1>429 Too Many Requests</h1></body></html>")
+			s.tooMany(w, wait)
 			return
 		}
 	}
@@ -361,7 +417,7 @@ func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	resp, status = s.handle(w, r)
+	resp, body, status := h(w, r)
 
 	if s.chance(s.cfg.ResetRate) {
 		s.stats.resets.Add(1)
@@ -375,7 +431,41 @@ func (s *Server) serveAdd(w http.ResponseWriter, r *http.Request) {
 		writeText(w, status, "<html><body><h1>500 - Internal server error.</h1></body></html>")
 		return
 	}
-	writeJSON(w, status, resp)
+	if s.chance(s.cfg.RedirectRate) {
+		s.stats.redirected.Add(1)
+		fault, status = "redirect 303", http.StatusSeeOther
+		w.Header().Set("Location", "/Cust/List")
+		writeText(w, status, "<html><body>See <a href=\"/Cust/List\">the list</a>.</body></html>")
+		return
+	}
+	if s.chance(s.cfg.DuplicateKeyRate) {
+		s.stats.dupKeys.Add(1)
+		fault = "duplicate key"
+		writeDuplicateKey(w, status, body, resp.Status)
+		return
+	}
+	writeJSON(w, status, body)
+}
+
+// tooMany answers HTTP 429 asking to wait d (whole seconds, at least 1);
+// nothing is processed.
+func (s *Server) tooMany(w http.ResponseWriter, d time.Duration) {
+	s.stats.limited.Add(1)
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
+	writeText(w, http.StatusTooManyRequests, "<html><body><h1>429 Too Many Requests</h1></body></html>")
+}
+
+// writeDuplicateKey writes body (a JSON object whose Status is
+// answered), then names Status again (in lower case) with the opposite
+// value: {"Status":"S",…,"status":"E"}.
+func writeDuplicateKey(w http.ResponseWriter, status int, body any, answered string) {
+	b, _ := json.Marshal(body)
+	other := map[string]string{"S": "E", "E": "S"}[answered]
+	b = append(b[:len(b)-1], `,"status":"`+other+`"}`...)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
 }
 
 // reset drops the connection without an answer: a TCP reset when the
@@ -406,6 +496,20 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (Response, int) 
 }
 
 func (s *Server) authAndProcess(w http.ResponseWriter, r *http.Request) (Response, int) {
+	body, refusal, status := s.authenticate(w, r)
+	if refusal != nil {
+		return *refusal, status
+	}
+	return s.process(body), http.StatusOK
+}
+
+// authenticate checks the headers, the timestamp and the signature of a
+// request and returns its body, or the refusal and its HTTP status.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) ([]byte, *Response, int) {
+	refuse := func(code, detail string, status int) ([]byte, *Response, int) {
+		resp := fail(code, detail)
+		return nil, &resp, status
+	}
 	pno := r.Header.Get("api-pno")
 	ts := r.Header.Get("api-timestamp")
 	sign := r.Header.Get("api-ClientSign")
@@ -416,31 +520,70 @@ func (s *Server) authAndProcess(w http.ResponseWriter, r *http.Request) (Respons
 		}
 	}
 	if len(missing) > 0 {
-		return fail(CodeMissingHeader, strings.Join(missing, ", ")), http.StatusOK
+		return refuse(CodeMissingHeader, strings.Join(missing, ", "), http.StatusOK)
 	}
 	if pno != s.cfg.PNO {
-		return fail(CodePNO, ""), http.StatusOK
+		return refuse(CodePNO, "", http.StatusOK)
 	}
 	sec, err := strconv.ParseInt(strings.TrimSpace(ts), 10, 64)
 	if err != nil {
-		return fail(CodeBadTimestamp, ""), http.StatusOK
+		return refuse(CodeBadTimestamp, "", http.StatusOK)
 	}
 	if d := s.clock().Sub(time.Unix(sec, 0)); d > TimestampWindow || d < -TimestampWindow {
-		return fail(CodeExpired, ""), http.StatusOK
+		return refuse(CodeExpired, "", http.StatusOK)
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 	if err != nil {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-			return fail(CodeTooLarge, ""), http.StatusRequestEntityTooLarge
+			return refuse(CodeTooLarge, "", http.StatusRequestEntityTooLarge)
 		}
-		return fail(CodeBadJSON, "讀取失敗"), http.StatusOK
+		return refuse(CodeBadJSON, "讀取失敗", http.StatusOK)
 	}
 	want := s.recipe.Sign(s.cfg.Key, pno, ts, body)
 	if subtle.ConstantTimeCompare([]byte(strings.ToUpper(strings.TrimSpace(sign))), []byte(want)) != 1 {
-		return fail(CodeBadSign, ""), http.StatusOK
+		return refuse(CodeBadSign, "", http.StatusOK)
 	}
-	return s.process(body), http.StatusOK
+	return body, nil, http.StatusOK
+}
+
+// QueryResponse is the body of a /Product/QueryList answer: Status,
+// ErrorCode and ErrorMessage as /Cust/Add's, and the products found.
+type QueryResponse struct {
+	Status       string    `json:"Status"`
+	ErrorCode    string    `json:"ErrorCode"`
+	ErrorMessage string    `json:"ErrorMessage"`
+	Data         []Product `json:"Data"`
+}
+
+// handleQuery authenticates a /Product/QueryList request and answers
+// the products of its ICODES that are in Config.Products (none found is
+// a success with an empty list). It changes nothing.
+func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) (Response, any, int) {
+	body, refusal, status := s.authenticate(w, r)
+	var q struct{ ICODES []string }
+	if refusal == nil {
+		switch err := decodeStrict(body, &q); {
+		case err != nil:
+			resp := fail(CodeBadJSON, err.Error())
+			refusal = &resp
+		case q.ICODES == nil:
+			resp := fail(CodeBadJSON, "缺少ICODES")
+			refusal = &resp
+		}
+	}
+	if refusal != nil {
+		return *refusal, QueryResponse{Status: refusal.Status, ErrorCode: refusal.ErrorCode, ErrorMessage: refusal.ErrorMessage, Data: []Product{}}, status
+	}
+	found := []Product{}
+	for _, code := range q.ICODES {
+		for _, p := range s.cfg.Products {
+			if p.ICODE == strings.TrimSpace(code) {
+				found = append(found, p)
+			}
+		}
+	}
+	return ok(""), QueryResponse{Status: "S", ErrorCode: CodeOK, Data: found}, http.StatusOK
 }
 
 // limiter is a token bucket driven by the caller's clock.

@@ -57,7 +57,7 @@ func TestCheckEmptyAndHeaderOnly(t *testing.T) {
 				}
 			}
 			if tc.wantCode == ExitOK {
-				tb := readCSVTable(t, strings.TrimSuffix(in, ".csv")+".results.csv")
+				tb := readXLSXTable(t, strings.TrimSuffix(in, ".csv")+".results.xlsx")
 				want := append([]string{"CCODE", "CNAM1", "CBELE"}, resultCols...)
 				if strings.Join(tb.header, "|") != strings.Join(want, "|") {
 					t.Errorf("results header: got %q, want %q", tb.header, want)
@@ -83,7 +83,7 @@ func TestCheckRaggedRows(t *testing.T) {
 	if res.code != ExitRows {
 		t.Fatalf("got exit %d, want %d\n%s", res.code, ExitRows, res)
 	}
-	tb := readCSVTable(t, filepath.Join(dir, "ragged.results.csv"))
+	tb := readXLSXTable(t, filepath.Join(dir, "ragged.results.xlsx"))
 	for i, want := range []struct{ status, msg string }{
 		{"INVALID", `"EXTRA-1"`},
 		{"VALID", ""},
@@ -201,7 +201,7 @@ func TestCheckUnreadableCSV(t *testing.T) {
 				t.Errorf("took %v", d)
 			}
 			if tc.rowsBefore >= 0 {
-				tb := readCSVTable(t, filepath.Join(dir, "bad.results.csv"))
+				tb := readXLSXTable(t, filepath.Join(dir, "bad.results.xlsx"))
 				if len(tb.rows) != tc.rowsBefore {
 					t.Errorf("results have %d rows, want the %d before the bad line", len(tb.rows), tc.rowsBefore)
 				}
@@ -227,7 +227,7 @@ func TestCheckLongCellUnderTheLimit(t *testing.T) {
 	if res.code != ExitRows {
 		t.Fatalf("got exit %d, want %d\n%s", res.code, ExitRows, res)
 	}
-	tb := readCSVTable(t, filepath.Join(dir, "long.results.csv"))
+	tb := readXLSXTable(t, filepath.Join(dir, "long.results.xlsx"))
 	msg := tb.cell(t, 0, "ImportErrorMessage")
 	if tb.cell(t, 0, "ImportStatus") != "INVALID" || !strings.Contains(msg, "CNAM1") || !strings.Contains(msg, "1000000") {
 		t.Errorf("row 2: got %q %q, want INVALID naming CNAM1 and the length 1000000", tb.cell(t, 0, "ImportStatus"), msg)
@@ -248,7 +248,7 @@ func TestCheckRaggedHugeExtraCell(t *testing.T) {
 	if res.code != ExitRows {
 		t.Fatalf("got exit %d, want %d\n%s", res.code, ExitRows, res)
 	}
-	tb := readCSVTable(t, filepath.Join(dir, "ragged.results.csv"))
+	tb := readXLSXTable(t, filepath.Join(dir, "ragged.results.xlsx"))
 	if msg := tb.cell(t, 0, "ImportErrorMessage"); len(msg) > 1000 {
 		t.Errorf("row 2 message is %d bytes long; want the extra content shortened", len(msg))
 	}
@@ -289,7 +289,7 @@ func TestCheckManyUnknownColumns(t *testing.T) {
 			t.Errorf("stdout does not mention %q\n%s", w, res)
 		}
 	}
-	tb := readCSVTable(t, filepath.Join(dir, "wide.results.csv"))
+	tb := readXLSXTable(t, filepath.Join(dir, "wide.results.xlsx"))
 	if len(tb.header) != 5000+len(resultCols) {
 		t.Fatalf("results have %d columns, want %d", len(tb.header), 5000+len(resultCols))
 	}
@@ -376,7 +376,7 @@ func TestCheckReadsByContentNotExtension(t *testing.T) {
 		{"CSV named .xlsx", "data.xlsx", "data.results.xlsx", func(t *testing.T, p string) {
 			writeFile(t, filepath.Dir(p), filepath.Base(p), csvBytes(t, rows...))
 		}},
-		{"XLSX named .csv", "data.csv", "data.results.csv", func(t *testing.T, p string) {
+		{"XLSX named .csv", "data.csv", "data.results.xlsx", func(t *testing.T, p string) {
 			var cells [][]any
 			for _, r := range rows {
 				cells = append(cells, []any{r[0], r[1], r[2]})

@@ -209,8 +209,12 @@ func flagsSet(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-// newLogger builds the slog logger for --log-format and --quiet.
-func newLogger(w io.Writer, format string, quiet, verbose bool) (*slog.Logger, error) {
+// newLogger builds the slog logger for --log-format and --quiet. In text
+// mode the log is for people: lines in lang from the console catalog,
+// without Go or network error text, unless verbose asks for every
+// record as logged (with its errors), or lang is "" (the simulator's own
+// log, for developers).
+func newLogger(w io.Writer, format, lang string, quiet, verbose bool) (*slog.Logger, error) {
 	level := slog.LevelInfo
 	if quiet {
 		level = slog.LevelWarn
@@ -221,6 +225,9 @@ func newLogger(w io.Writer, format string, quiet, verbose bool) (*slog.Logger, e
 	o := &slog.HandlerOptions{Level: level}
 	switch strings.ToLower(format) {
 	case "", "text":
+		if lang != "" && !verbose {
+			return slog.New(newConsoleHandler(w, lang, level)), nil
+		}
 		return slog.New(slog.NewTextHandler(w, o)), nil
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, o)), nil

@@ -32,6 +32,9 @@ rate limit, retries, results file and summary.`)
 	if len(pos) > 1 {
 		return fail(io, "demo: want at most one input file")
 	}
+	if s.Lang == "" {
+		s.Lang = localeLang(io.Getenv)
+	}
 	input, cleanup, err := demoInput(pos, &s)
 	if err != nil {
 		return fail(io, "demo: %v", err)
@@ -40,7 +43,7 @@ rate limit, retries, results file and summary.`)
 	if s.Rate == 0 {
 		s.Rate = 50
 	}
-	log, err := newLogger(io.Err, s.LogFormat, s.Quiet, false)
+	log, err := newLogger(io.Err, s.LogFormat, s.Lang, s.Quiet, false)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
@@ -78,7 +81,7 @@ rate limit, retries, results file and summary.`)
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
-	closeLedger, err := attachLedger(ctx, s, demoIO, &opts)
+	closeLedger, err := attachLedger(ctx, s, demoIO, log, &opts)
 	if err != nil {
 		return failErr(io, s.Lang, err)
 	}

@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -20,13 +23,14 @@ var explanations = []struct {
 	zh, en string
 }{
 	{os.ErrNotExist, "找不到檔案:請確認檔名與資料夾。", "the file is not there: check its name and folder."},
+	{existing.ErrNoCodeColumn, "既有客戶清單沒有「客戶代號」欄:請從 TMS 的客戶資料畫面匯出客戶清單 (須含客戶代號),或用 --mapping 對應檔指定代號的欄位。", "the list of existing customers has no 客戶代號 column: export the customer list from TMS's customer screen (with the customer codes), or map the code column with --mapping."},
 	{source.ErrEmptyFile, "檔案是空的。", "the file is empty."},
 	{source.ErrLegacyXLS, "這是舊版 Excel (.xls) 檔:請在 Excel 另存為「Excel 活頁簿 (.xlsx)」後再匯入。", "this is an old Excel (.xls) file: save it as an Excel Workbook (.xlsx) first."},
 	{source.ErrEncrypted, "檔案有密碼保護:請設定環境變數 CUSTIMPORT_XLSX_PASSWORD,或在終端機執行,程式會詢問密碼。", "the workbook is password-protected: set CUSTIMPORT_XLSX_PASSWORD, or run it in a terminal to be asked for the password."},
 	{source.ErrNotSpreadsheet, "這不是 CSV 或 Excel 檔:請在 Excel 另存為 .xlsx 或 CSV (UTF-8)。", "this is not a CSV or Excel file: save it from Excel as .xlsx or CSV UTF-8."},
 	{source.ErrCorrupt, "Excel 檔已損壞:請用 Excel 開啟後另存新檔。", "the workbook is damaged: open it in Excel and save it again."},
 	{source.ErrTooLarge, "檔案過大:請分成幾個較小的檔案匯入,或用 --max-input-mb 提高上限。", "the file is too large: split it into smaller files, or raise --max-input-mb."},
-	{importer.ErrResultsTooWide, "結果檔 (.xlsx) 一個工作表最多 16,384 欄,這個檔案加上結果欄超過了:請刪除用不到的空白欄 (Excel:選取欄 → 刪除),或用 --out 結果.csv 把結果寫成 CSV。", "an XLSX results sheet holds at most 16,384 columns, and this file with its results columns needs more: delete the empty columns you do not need, or write the results as CSV with --out results.csv."},
+	{importer.ErrResultsTooWide, "結果檔 (.xlsx) 一個工作表最多 16,384 欄,這個檔案加上結果欄超過了:請刪除用不到的空白欄 (Excel:選取欄 → 刪除),或把結果寫成 CSV (--results-format csv,或 --out 結果.csv)。", "an XLSX results sheet holds at most 16,384 columns, and this file with its results columns needs more: delete the empty columns you do not need, or write the results as CSV (--results-format csv, or --out results.csv)."},
 	{importer.ErrSeveralLists, "活頁簿有好幾個工作表都是客戶清單:請用 --sheet 指定要匯入的工作表 (例如 --sheet 北區,南區),或 --sheet all 全部匯入。", "several sheets hold a customer list: pass --sheet with the ones to import (e.g. --sheet 北區,南區), or --sheet all to import them all."},
 	{source.ErrNoSheet, "找不到指定的工作表:請用 --sheet 指定上面列出的名稱之一。", "no such sheet: pass --sheet with one of the names listed."},
 	{source.ErrQuote, "CSV 的引號 (\") 不成對:請用 Excel 開啟該列檢查,或從 Excel 重新匯出 CSV。", "a quote (\") in the CSV is not closed: check that line, or export the CSV from Excel again."},
@@ -46,6 +50,7 @@ var explanations = []struct {
 	{importer.ErrNoEarlierRun, "--only-failed 找不到此檔先前的匯入紀錄:請改匯入上次的結果檔,或拿掉 --only-failed。", "--only-failed found no earlier run of this file: import the last results file instead, or leave out --only-failed."},
 	{importer.ErrTimestampRefused, "TMS 拒絕了請求的時間戳記 (9003):這台電腦的時鐘或時區不準。請校正時間 (Windows:設定 → 時間與語言 → 立即同步),然後重新執行同一指令即可續傳。", "TMS refuses the requests' timestamp (9003): this computer's clock or time zone is off. Set the time right (Windows: Settings → Time & language → Sync now), then run the same command again to resume."},
 	{importer.ErrTMSRefuses, "TMS 拒絕了每一筆請求本身:請確認 TMS_API_KEY、TMS_PNO、TMS_PRONUM 與簽章方式 (--sign-recipe,需向 TMS 確認),修正後重新執行同一指令即可續傳。", "TMS refuses the requests themselves: check TMS_API_KEY, TMS_PNO, TMS_PRONUM and the signing recipe (--sign-recipe, to confirm with TMS); then run the same command again to resume."},
+	{importer.ErrTMSBusy, "TMS 一直回覆「忙碌」(HTTP 429/503):請依 TMS 要求的等待時間稍後再重新執行同一指令即可續傳;若一直如此,請聯絡 TMS 管理者。", "TMS keeps answering busy (HTTP 429/503): run the same command again after the wait TMS asked for to resume; if it stays busy, call whoever runs TMS."},
 	{importer.ErrTMSUnreachable, "TMS 沒有回應:請確認網址、網路與 TMS 是否正常;修正後重新執行同一指令即可續傳。", "TMS does not answer: check the URL, the network and TMS; then run the same command again to resume."},
 }
 
@@ -61,6 +66,9 @@ func failErr(io IO, lang string, err error) int {
 
 // explanation returns what to do about err, or "".
 func explanation(err error, lang string) string {
+	if hint := refusedExplanation(err, lang); hint != "" {
+		return hint
+	}
 	for _, e := range explanations {
 		if errors.Is(err, e.err) {
 			if lang == "en" {
@@ -70,4 +78,23 @@ func explanation(err error, lang string) string {
 		}
 	}
 	return ""
+}
+
+// refusedExplanation names the settings, and where they are set, of a
+// run TMS stopped by refusing its requests with a code known to point at
+// a setting; "" for any other error.
+func refusedExplanation(err error, lang string) string {
+	var re *importer.RefusedError
+	if !errors.As(err, &re) || errors.Is(err, importer.ErrTimestampRefused) {
+		return ""
+	}
+	v, ok := probe.Refusal(re.Code, re.Message)
+	if !ok {
+		return ""
+	}
+	s := ot(lang, "refused", strings.TrimSpace(re.Code+" "+re.Message), v.CheckLine(lang, settingWhere(lang)))
+	if v.Code == probe.Signature {
+		s += ot(lang, "refusedFind")
+	}
+	return s + ot(lang, "refusedEnd")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/tms"
 )
 
 // runFolder imports every *.csv and *.xlsx file of a folder (the folder
@@ -45,8 +46,10 @@ type folderSummary struct {
 	Files    []folderFile  `json:"files"`
 	Skipped  []string      `json:"skipped,omitempty"` // results files found in the folder
 	Ignored  []ignoredFile `json:"ignored,omitempty"` // other files not imported, and why
-	ExitCode int           `json:"exit_code"`
-	Error    string        `json:"error,omitempty"`
+	// Connection is the connection test made before the first row.
+	Connection *verdictRecord `json:"connection,omitempty"`
+	ExitCode   int            `json:"exit_code"`
+	Error      string         `json:"error,omitempty"`
 }
 
 // ignoredFile is a file of the folder that was not imported.
@@ -77,7 +80,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 	runs := map[string]fileRun{}
 	notMoved := map[string]bool{}
 	opts := inbox.Options{
-		Dir: dir, ResultsDir: s.ResultsDir, Sheet: s.Sheet, DryRun: base.DryRun, Now: io.Now,
+		Dir: dir, ResultsDir: s.ResultsDir, Sheet: s.Sheet, ResultsFormat: s.ResultsFormat, DryRun: base.DryRun, Now: io.Now,
 		RunFile: func(ctx context.Context, input, out string) (importer.Summary, error) {
 			one, opts := s, base
 			opts.Input, opts.Out = input, out
@@ -94,9 +97,12 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 			if ev.Kind == inbox.FileNotMoved {
 				notMoved[ev.Path] = true
 			}
-			tellFolderEvent(io, dir, ev)
+			tellFolderEvent(io, s.Lang, dir, ev)
 		},
 		Why: func(w inbox.Why) string { return whyText(w, s.Lang) },
+	}
+	if stop := connectionFirst(ctx, io, s, dir, base, fs); stop {
+		return ExitCantRun
 	}
 	res, err := inbox.Run(ctx, opts)
 	fs.Skipped = res.Skipped
@@ -112,7 +118,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		return failErr(io, s.Lang, err)
 	}
 	if len(res.Files) == 0 && len(res.Left) == 0 {
-		fmt.Fprintf(io.Out, "%s: no .csv, .xlsx, .tsv or .txt files to import\n", shown(dir))
+		fmt.Fprintf(io.Out, "%s\n", folderText(s.Lang, "noFiles", shown(dir)))
 		if len(res.Ignored) > 0 {
 			return ExitRows
 		}
@@ -129,6 +135,27 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		fs.Files = append(fs.Files, ff)
 	}
 	return worst
+}
+
+// connectionFirst tests the connection once before a folder run that
+// sends, when the folder holds files to import, and records the verdict
+// in the folder's summary. It returns whether the run must stop with
+// nothing sent.
+func connectionFirst(ctx context.Context, io IO, s settings, dir string, base importer.Options, fs *folderSummary) bool {
+	sender, ok := base.Sender.(*tms.Sender)
+	if base.DryRun || !ok || sender.Client == nil || ctx.Err() != nil {
+		return false // nothing to send with, or interrupted: the run says so
+	}
+	if list, err := inbox.List(dir, nil); err != nil || len(list.Inputs) == 0 {
+		return false // nothing to send (inbox.Run reports a folder it cannot read)
+	}
+	v, stop := precheck(ctx, io, s, sender.Client, base.Logger)
+	rec := newVerdictRecord(v, s.Lang)
+	fs.Connection = &rec
+	if stop {
+		fs.Error = "connection test: " + v.Text("en")
+	}
+	return stop
 }
 
 // fileRun is how the CLI's run of one file of the folder ended.
@@ -181,34 +208,64 @@ func fileSummaryPath(input, out string) string {
 	return filepath.Join(filepath.Dir(out), strings.TrimSuffix(name, filepath.Ext(name))+".summary.json")
 }
 
-// tellFolderEvent prints what happened to a file of the folder.
-func tellFolderEvent(io IO, dir string, ev inbox.Event) {
+// tellFolderEvent prints what happened to a file of the folder, in lang.
+func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
+	t := func(key string, args ...any) string { return folderText(lang, key, args...) }
 	switch ev.Kind {
 	case inbox.FileSkipped:
-		fmt.Fprintf(io.Err, "custimport: %s: skipped: a results file (to send its rows again, import it by name: custimport import %s)\n", shown(ev.Path), shown(ev.Path))
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("skipped", shown(ev.Path), shown(ev.Path)))
 	case inbox.ResultsKept:
-		fmt.Fprintf(io.Out, "the results of an earlier %s are kept as %s\n", shown(shown(filepath.Base(ev.Path))), shown(ev.To))
+		fmt.Fprintf(io.Out, "%s\n", t("resultsKept", shown(filepath.Base(ev.Path)), shown(ev.To)))
 	case inbox.FileMoved:
-		fmt.Fprintf(io.Out, "moved to %s\n\n", shown(ev.To))
+		fmt.Fprintf(io.Out, "%s\n\n", t("moved", shown(ev.To)))
 	case inbox.FileLeft:
-		fmt.Fprintf(io.Out, "left in %s to resume\n\n", shown(dir))
+		fmt.Fprintf(io.Out, "%s\n\n", t("left", shown(dir)))
 	case inbox.FileNotMoved:
-		fmt.Fprintf(io.Err, "custimport: moving %s: %v\n", shown(ev.Path), ev.Err)
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("notMoved", shown(ev.Path), ev.Err))
 	case inbox.RunStopped:
-		fmt.Fprintf(io.Out, "interrupted: %s and the files after it are left to the next run\n", shown(filepath.Base(ev.Path)))
+		fmt.Fprintf(io.Out, "%s\n", t("stopped", shown(filepath.Base(ev.Path))))
 	case inbox.FileIgnored:
-		if ev.To != "" {
-			fmt.Fprintf(io.Err, "custimport: %s: not imported: %v; moved to %s (see %s)\n", shown(ev.Path), ev.Err, shown(ev.To), shown(filepath.Base(ev.To)+".why.txt"))
+		if ev.To != "" && ev.Why != nil {
+			fmt.Fprintf(io.Err, "custimport: %s\n", t("ignoredMoved", shown(ev.Path), t(whyShort[ev.Why.Kind]), shown(ev.To), shown(filepath.Base(ev.To)+".why.txt")))
 			break
 		}
-		fmt.Fprintf(io.Err, "custimport: %s: not imported: %v\n", shown(ev.Path), ev.Err)
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("ignored", shown(ev.Path), ev.Err))
 	case inbox.FileHeld:
-		fmt.Fprintf(io.Err, "custimport: %s: not imported (%v): left in %s for the next run\n", shown(ev.Path), ev.Err, shown(dir))
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("held", shown(ev.Path), ev.Err, shown(dir)))
 	case inbox.WhyNotWritten:
-		fmt.Fprintf(io.Err, "custimport: %s: %v\n", shown(ev.Path), ev.Err)
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("whyNotWritten", shown(ev.Path), ev.Err))
 	case inbox.FileChanging:
-		fmt.Fprintf(io.Out, "%s is being written (changed in the last %v or during the run): left for the next run\n\n", shown(ev.Path), inbox.DefaultQuiet)
+		fmt.Fprintf(io.Out, "%s\n\n", t("changing", shown(ev.Path), inbox.DefaultQuiet))
 	}
+}
+
+// folderTexts are the folder mode's lines, zh and en side by side.
+var folderTexts = map[string]logText{
+	"skipped": {"%s:略過,這是結果檔 (若要再送出它的列,請指名匯入:custimport import %s)",
+		"%s: skipped: a results file (to send its rows again, import it by name: custimport import %s)"},
+	"resultsKept":   {"%s 先前的結果檔已保留為 %s", "the results of an earlier %s are kept as %s"},
+	"moved":         {"已移到 %s", "moved to %s"},
+	"left":          {"留在 %s,下次執行時續傳", "left in %s to resume"},
+	"notMoved":      {"無法移動 %s:%v", "moving %s: %v"},
+	"stopped":       {"已中斷:%s 與之後的檔案留給下次執行", "interrupted: %s and the files after it are left to the next run"},
+	"ignored":       {"%s:未匯入:%v", "%s: not imported: %v"},
+	"ignoredMoved":  {"%s:未匯入:%v;已移到 %s (原因見 %s)", "%s: not imported: %v; moved to %s (see %s)"},
+	"whyFormat":     {"這種檔案無法讀取,請另存為 .xlsx 或 CSV", "this kind of file cannot be read: save it as .xlsx or CSV"},
+	"whyNotList":    {"不是客戶清單", "not a customer list"},
+	"whyResults":    {"這是結果檔", "a results file"},
+	"held":          {"%s:未匯入 (%v):不是檔案本身的問題,留在 %s 給下次執行", "%s: not imported (%v): not the file's fault, left in %s for the next run"},
+	"whyNotWritten": {"%s:無法寫入:%v", "%s: could not be written: %v"},
+	"changing":      {"%s 正在寫入中 (最近 %v 內或執行期間有變動):留給下次執行", "%s is being written (changed in the last %v or during the run): left for the next run"},
+	"noFiles":       {"%s:沒有要匯入的 .csv、.xlsx、.tsv 或 .txt 檔", "%s: no .csv, .xlsx, .tsv or .txt files to import"},
+}
+
+// folderText is one folder-mode line in lang.
+func folderText(lang, key string, args ...any) string {
+	t := folderTexts[key]
+	if lang == "en" {
+		return fmt.Sprintf(t.en, args...)
+	}
+	return fmt.Sprintf(t.zh, args...)
 }
 
 // shown is a file name as printed: one with control characters (a
@@ -222,6 +279,10 @@ func shown(name string) string {
 	}
 	return name
 }
+
+// whyShort is the folderTexts key of the short reason a file was set
+// aside without being imported.
+var whyShort = map[inbox.WhyKind]string{inbox.WhyFormat: "whyFormat", inbox.WhyNotList: "whyNotList", inbox.WhyResultsFile: "whyResults"}
 
 // whyMessages are the texts of the .why.txt beside a file in failed/, by
 // kind (stable codes), in Chinese and English; %[1]s is the file's name,

@@ -58,7 +58,7 @@ func TestImportFolder(t *testing.T) {
 		}
 	}
 	res := list("results")
-	for _, want := range []string{"1-good.results.csv", "2-bad.results.csv"} {
+	for _, want := range []string{"1-good.results.xlsx", "2-bad.results.xlsx"} {
 		if !slices.Contains(res, want) {
 			t.Errorf("results/ %q lacks %s", res, want)
 		}
@@ -164,7 +164,7 @@ func TestImportFolderNightly(t *testing.T) {
 	if len(fs.Files) != 1 || fs.Files[0].MovedTo != filepath.Join(dir, "done", "new.csv") || fs.Files[0].Counts["OK"] != 2 || fs.Files[0].ExitCode != 0 {
 		t.Errorf("night 1 summary: %+v", fs)
 	}
-	night1Results, err := os.ReadFile(filepath.Join(dir, "results", "new.results.csv"))
+	night1Results, err := os.ReadFile(filepath.Join(dir, "results", "new.results.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,14 +184,14 @@ func TestImportFolderNightly(t *testing.T) {
 	if len(moved) != 1 {
 		t.Fatalf("night 2's new.csv in done/: got %q, want one new.<time>.csv\n%s", moved, out)
 	}
-	kept, _ := filepath.Glob(filepath.Join(dir, "results", "new.results.2*.csv"))
+	kept, _ := filepath.Glob(filepath.Join(dir, "results", "new.results.2*.xlsx"))
 	if len(kept) != 1 {
 		t.Fatalf("night 1's results: got %q, want them kept as new.results.<time>.csv\n%s", kept, out)
 	}
 	if got, _ := os.ReadFile(kept[0]); string(got) != string(night1Results) {
 		t.Errorf("night 1's kept results differ from what night 1 wrote")
 	}
-	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "a results file") {
+	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "old.results.csv.why.txt") {
 		t.Errorf("the results file set aside is not reported:\n%s", out)
 	}
 	fs = readFolderSummary(t, sumPath)

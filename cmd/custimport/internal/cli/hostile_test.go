@@ -60,7 +60,7 @@ func TestFormulaInjectionCSVResults(t *testing.T) {
 		b.WriteString("\r\n")
 	}
 	in := writeFile(t, dir, "inj.csv", []byte(b.String()))
-	res := run(t, nil, "check", "--lang", "en", in)
+	res := run(t, nil, "check", "--lang", "en", "--results-format", "csv", in)
 	if res.code != ExitOK {
 		t.Fatalf("got exit %d, want %d\n%s", res.code, ExitOK, res)
 	}
@@ -282,8 +282,11 @@ func TestImportRedirectToAnotherHost(t *testing.T) {
 			if res.code != ExitRows {
 				t.Fatalf("got exit %d, want %d\n%s", res.code, ExitRows, res)
 			}
-			for row := range 2 {
-				wantRow(t, tb, row, "FAILED", "redirect", "check the TMS URL")
+			// The row with a code is safe to resend: FAILED. The
+			// auto-numbered create may have been stored before the
+			// redirect: UNKNOWN, never resent blindly.
+			for row, status := range []string{"FAILED", "UNKNOWN"} {
+				wantRow(t, tb, row, status, "redirect", "check the TMS URL")
 				if got := tb.cell(t, row, "ImportCCODE"); got != "" {
 					t.Errorf("row %d ImportCCODE: got %q, want none", row+2, got)
 				}
@@ -478,5 +481,46 @@ func TestKeyNeverLeaks(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestImportSameCodeForEveryCreate: a TMS that answers every create with
+// one code. Each row stays OK with a warning naming the others, and the
+// summary (printed and JSON) counts them.
+func TestImportSameCodeForEveryCreate(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, `{"Status":"S","CCODE":"H1","ErrorCode":"0000","ErrorMessage":""}`)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	in := writeFile(t, dir, "same.csv", csvBytes(t, basicHeader, []string{"", "Alpha", "1"}, []string{"", "Beta", "1"}, []string{"", "Gamma", "1"}))
+	summary := filepath.Join(dir, "summary.json")
+	res, tb := importRun(t, srv.URL, in, "--summary-json", summary)
+	if res.code != ExitOK {
+		t.Fatalf("got exit %d, want %d (TMS said OK)\n%s", res.code, ExitOK, res)
+	}
+	for row, others := range [][]string{{"row 3", "row 4"}, {"row 2", "row 4"}, {"row 2, 3"}} {
+		wantRow(t, tb, row, "OK")
+		w := tb.cell(t, row, "ImportWarnings")
+		for _, o := range append(others, "H1") {
+			if !strings.Contains(w, o) {
+				t.Errorf("row %d warnings %q: want it to name %s", row+2, w, o)
+			}
+		}
+	}
+	if !strings.Contains(res.stdout, "more than one new customer: 3 rows") {
+		t.Errorf("the summary does not count the rows\n%s", res)
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js struct {
+		SharedCodes int `json:"shared_code_rows"`
+	}
+	if err := json.Unmarshal(data, &js); err != nil || js.SharedCodes != 3 {
+		t.Errorf("summary JSON shared_code_rows: got %d (%v), want 3\n%s", js.SharedCodes, err, data)
 	}
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/progress"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/existing"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -50,6 +52,10 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	resendUnknown := fs.Bool("resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
 	resendAll := fs.Bool("resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
 	onlyFailed := fs.Bool("only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
+	var traceHTTP *string
+	if !check {
+		traceHTTP = fs.String("trace-http", "", "write every request to TMS and its answer to `FILE` (JSON lines, mode 600; key and signature redacted, bodies cut at 4 KB), for the vendor's support")
+	}
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -68,7 +74,7 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	log, err := newLogger(raw(io.Err), s.LogFormat, s.Quiet, *verbose)
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, *verbose)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
@@ -111,13 +117,24 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = *resendUnknown, *resendAll, *onlyFailed
 
 	if !opts.DryRun {
+		if traceHTTP != nil {
+			if sameFile(*traceHTTP, pos[0]) {
+				return fail(io, "--trace-http %s is the input: name another file", *traceHTTP)
+			}
+			tr, closeTrace, err := openTrace(io, *traceHTTP, s.Lang)
+			if err != nil {
+				return fail(io, "%v", err)
+			}
+			defer closeTrace()
+			s.trace = tr
+		}
 		if err := attachSender(s, io, log, &opts); err != nil {
 			return refused(opts, err)
 		}
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
-	closeLedger, err := attachLedger(ctx, s, io, &opts)
+	closeLedger, err := attachLedger(ctx, s, io, log, &opts)
 	if err != nil {
 		return refused(opts, err)
 	}
@@ -136,26 +153,72 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 }
 
 // attachLedger opens the TMS's ledger for the run: locked for an import,
-// read-only (when there is one) for a check.
-func attachLedger(ctx context.Context, s settings, io IO, opts *importer.Options) (func(), error) {
+// read-only (when there is one) for a check; and keeps its list of
+// existing customers the one existing_customers names (attachExisting).
+func attachLedger(ctx context.Context, s settings, io IO, log *slog.Logger, opts *importer.Options) (func(), error) {
 	c := s.connection(io, nil)
+	var db *ledger.DB
+	var closeDB func()
+	var err error
 	if opts.DryRun {
-		db, closeDB, err := c.PeekLedger(ctx, io.Getenv)
-		if err != nil {
-			return nil, err
-		}
-		if db != nil {
-			opts.Ledger = db
-		}
-		return closeDB, nil
+		db, closeDB, err = c.PeekLedger(ctx, io.Getenv)
+	} else {
+		abs, _ := filepath.Abs(opts.Input)
+		db, closeDB, err = c.OpenLedger(ctx, io.Getenv, abs)
 	}
-	abs, _ := filepath.Abs(opts.Input)
-	db, closeDB, err := c.OpenLedger(ctx, io.Getenv, abs)
 	if err != nil {
 		return nil, err
 	}
-	opts.Ledger = db
+	if db != nil {
+		opts.Ledger = db
+	}
+	if err := attachExisting(ctx, s, db, log, opts); err != nil {
+		closeDB()
+		return nil, err
+	}
 	return closeDB, nil
+}
+
+// attachExisting keeps the list of existing customers the settings name
+// (existing_customers) current before a run: an import loads the file
+// into the ledger when it changed since it was loaded; a check, which
+// does not write the ledger (nor may have one), reads a changed file and
+// matches with it.
+func attachExisting(ctx context.Context, s settings, db *ledger.DB, log *slog.Logger, opts *importer.Options) error {
+	path := s.ExistingCustomers
+	if path == "" {
+		return nil
+	}
+	eo := existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20}, Mapping: opts.Mapping}
+	if !opts.DryRun {
+		rep, loaded, err := existing.Sync(ctx, db, path, eo)
+		if err != nil {
+			return fmt.Errorf("existing_customers %s: %w", path, err)
+		}
+		if loaded {
+			log.Info("loaded the list of existing customers into the ledger", "file", path, "customers", len(rep.List.Customers),
+				"as_of", rep.List.Info.AsOf.Format("2006-01-02"))
+		}
+		return nil
+	}
+	changed := true
+	if db != nil {
+		var err error
+		if changed, err = existing.Changed(ctx, db, path); err != nil {
+			return fmt.Errorf("existing_customers %s: %w", path, err)
+		}
+	}
+	if !changed {
+		return nil // the ledger's copy is the file's
+	}
+	rep, err := existing.Read(path, eo)
+	if err != nil {
+		return fmt.Errorf("existing_customers %s: %w", path, err)
+	}
+	opts.Existing = &rep.List
+	log.Info("read the list of existing customers (a check does not load it into the ledger; an import will)", "file", path,
+		"customers", len(rep.List.Customers))
+	return nil
 }
 
 // baseOptions turns settings into importer options for one input.
@@ -165,10 +228,13 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 		return importer.Options{}, err
 	}
 	opts := importer.Options{
-		Input:      input,
-		Out:        s.Out,
-		SkipHidden: s.SkipHidden,
-		Source:     source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
+		Input:          input,
+		Out:            s.Out,
+		SkipHidden:     s.SkipHidden,
+		UpdateExisting: s.UpdateExisting,
+		ExistingMaxAge: time.Duration(s.ExistingMaxAge),
+		ResultsFormat:  s.ResultsFormat,
+		Source:         source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
 		Validate: validate.Config{
 			Lang:       s.Lang,
 			LengthUnit: s.LengthUnit,
@@ -184,7 +250,7 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 			if severalSheets(sheet) {
 				sheet = "" // one workbook for the sheets
 			}
-			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOut(input, sheet)))
+			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOutAs(input, sheet, s.ResultsFormat)))
 		}
 	}
 	if s.Mapping != "" {
@@ -213,10 +279,11 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 	if len(defaults) > 0 {
 		opts.Validate.Defaults = defaults
 	}
-	// The validator checks every default against its field: a default TMS
-	// would refuse stops the run here, not row by row.
+	// The validator checks the language, the modes and every default
+	// against its field: a default TMS would refuse stops the run here,
+	// for config check as for the import, not row by row.
 	if _, err := validate.New(opts.Validate); err != nil {
-		return opts, fmt.Errorf("defaults (config file or mapping file): %w", err)
+		return opts, err
 	}
 	return opts, nil
 }
@@ -334,7 +401,7 @@ func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options
 	if err != nil && !errors.As(err, &readErr) {
 		exit = failErr(io, s.Lang, err)
 	} else if s.LogFormat != "json" {
-		printSummary(io.Out, sum, s.Lang)
+		printSummary(io.Out, sum, s)
 	}
 	if s.LogFormat == "json" {
 		// One record per run, always (--quiet quiets only the human summary).
@@ -363,7 +430,8 @@ func exitCode(sum importer.Summary, err error) int {
 }
 
 // printSummary writes the human summary of a run.
-func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
+func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
+	lang := s.Lang
 	en := lang == "en"
 	label := func(zh, e string) string {
 		if en {
@@ -406,6 +474,22 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, clipText(text, 160))
 		}
 	}
+	if sum.Existing != nil {
+		fmt.Fprintln(w, importer.ExistingLine(*sum.Existing, lang))
+	}
+	fmt.Fprintln(w, importer.WillCreateLine(sum.WillCreate, lang))
+	if sum.MayCreate > 0 {
+		fmt.Fprintf(w, "%s %d\n", label("有代號、TMS 可能還沒有的列 (沒有既有客戶清單,無法確定;見 ledger load-existing):",
+			"Rows with a code TMS may not have yet (no list of existing customers to tell; see ledger load-existing):"), sum.MayCreate)
+	}
+	if n := sum.Errors["INVALID "+importer.ErrorExists]; n > 0 {
+		hint := label("依統編相符的列,也可加上 --update-existing 改為更新", "rows matched by 統編 can be sent as updates with --update-existing")
+		if s.UpdateExisting {
+			hint = label("依名稱相符、或統編有多位客戶的列,須自行填入代號", "rows matched by name, or by a 統編 of several customers, need their codes filled in")
+		}
+		fmt.Fprintf(w, "%s\n", label(fmt.Sprintf("%d 列是 TMS 已有的客戶 (EXISTS),未送出:把代號填入客戶代號欄;%s", n, hint),
+			fmt.Sprintf("%d rows are customers TMS already has (EXISTS), not sent: put their codes in; %s", n, hint)))
+	}
 	for _, warn := range sum.Warnings {
 		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
 	}
@@ -427,9 +511,12 @@ func printSummary(w stdio.Writer, sum importer.Summary, lang string) {
 		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
 	}
 	if sum.Stopped != "" {
-		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), sum.Stopped)
+		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopText(sum.StopErr, lang))
 		if hint := explanation(sum.StopErr, lang); hint != "" {
 			fmt.Fprintf(w, "  → %s\n", hint)
+		}
+		if sum.BusyWait > 0 {
+			fmt.Fprintf(w, "  %s %s\n", label("TMS 一直回覆「忙碌」,要求等待", "TMS kept answering busy and asked to wait"), importer.WaitText(sum.BusyWait, lang))
 		}
 	}
 	switch {
@@ -472,8 +559,13 @@ type summaryJSON struct {
 	RateSettled float64          `json:"rate_settled,omitempty"`
 	Interrupted bool             `json:"interrupted"`
 	Stopped     string           `json:"stopped,omitempty"`
+	BusyWaitSec float64          `json:"busy_wait_seconds,omitempty"`
+	SharedCodes int              `json:"shared_code_rows,omitempty"`
 	Previously  int              `json:"previously_imported"`
 	Unchanged   int              `json:"unchanged"`
+	WillCreate  int              `json:"will_create"`
+	MayCreate   int              `json:"may_create"`
+	Existing    *existingJSON    `json:"existing_customers,omitempty"`
 	ExitCode    int              `json:"exit_code"`
 	Error       string           `json:"error,omitempty"`
 }
@@ -484,6 +576,14 @@ type suggestionJSON struct {
 	Header  string `json:"header"`
 	Field   string `json:"field"`
 	Example string `json:"example"`
+}
+
+// existingJSON describes the list of existing customers a run matched with.
+type existingJSON struct {
+	Source string `json:"source"`
+	Count  int    `json:"count"`
+	AsOf   string `json:"as_of"`
+	Stale  bool   `json:"stale"`
 }
 
 func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
@@ -509,6 +609,11 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		DurationSec: sum.Duration.Seconds(), RowsPerSec: sum.RowsPerSecond(), Requests: sum.Requests,
 		RateSettled: sum.RateSettled, Interrupted: sum.Interrupted, ExitCode: exit,
 		Stopped: sum.Stopped, Previously: sum.Previously, Unchanged: sum.Unchanged,
+		BusyWaitSec: sum.BusyWait.Seconds(), SharedCodes: sum.SharedCodes,
+	}
+	out.WillCreate, out.MayCreate = sum.WillCreate, sum.MayCreate
+	if e := sum.Existing; e != nil {
+		out.Existing = &existingJSON{Source: e.Source, Count: e.Count, AsOf: e.AsOf.Format("2006-01-02"), Stale: sum.ExistingStale}
 	}
 	for _, sg := range sum.Suggestions {
 		out.Suggestions = append(out.Suggestions, suggestionJSON{Column: mapping.ColumnName(sg.Column), Header: sg.Header, Field: sg.Field, Example: sg.Example})

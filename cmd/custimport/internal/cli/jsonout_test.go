@@ -68,7 +68,7 @@ func TestLogFormatJSON(t *testing.T) {
 			}
 		})
 	}
-	os.Remove(filepath.Join(dir, "good.results.csv"))
+	os.Remove(filepath.Join(dir, "good.results.xlsx"))
 }
 
 // JSON mode, every line: a mistyped flag is one JSON error record, not

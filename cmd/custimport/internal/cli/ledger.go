@@ -5,11 +5,16 @@ import (
 	"fmt"
 	stdio "io"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/mapping"
 )
 
 // stateDir is the folder of the ledgers: --state-dir, CUSTIMPORT_STATE_DIR
@@ -22,10 +27,16 @@ func stateDir(s settings, getenv func(string) string) (string, error) {
 }
 
 const ledgerAbout = `Look into the ledger: the memory, per TMS, of every customer custimport
-created and of the content TMS accepted for each code. It lives in the
-user's local state folder (--state-dir, CUSTIMPORT_STATE_DIR).
+created, of the content TMS accepted for each code, and of the customers
+TMS already had. It lives in the user's local state folder (--state-dir,
+CUSTIMPORT_STATE_DIR).
 
-  custimport ledger find TEXT        which run created a customer (code, name or 統編)
+  custimport ledger find TEXT        a customer by code, name or 統編: the run that created it,
+                                     the codes sent, the list of existing customers
+  custimport ledger load-existing FILE [--as-of DATE]
+                                     load (or replace) the list of the customers TMS already has:
+                                     TMS's customer export (.xlsx/.csv with a 客戶代號 column);
+                                     rows without a code matching one of them are not created again
   custimport ledger export FILE.csv  every create, as a CSV backup
   custimport ledger runs             the latest runs
   custimport ledger move --to-url URL [--to-pno P --to-pronum N]
@@ -33,20 +44,21 @@ user's local state folder (--state-dir, CUSTIMPORT_STATE_DIR).
   custimport ledger where            the ledger file of the current settings`
 
 func runLedger(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "ledger", "find TEXT | export FILE.csv | runs | move --to-url URL | where", ledgerAbout)
+	fs := newFlags(io, "ledger", "find TEXT | load-existing FILE | export FILE.csv | runs | move --to-url URL | where", ledgerAbout)
 	var flagged = defaultSettings()
 	flagged.register(fs, true)
 	cfgPath := fs.String("config", "", "config `FILE.yaml`")
 	toURL := fs.String("to-url", "", "move: the new TMS URL")
 	toPNO := fs.String("to-pno", "", "move: the new pno (default: the same)")
 	toProNum := fs.String("to-pronum", "", "move: the new ProNum (default: the same)")
+	asOf := fs.String("as-of", "", "load-existing: the `DATE` (YYYY-MM-DD) TMS's list was taken (default: the file's time)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(pos) == 0 {
 		fs.Usage()
-		return fail(io, "ledger: want a subcommand: find, export, runs, move or where")
+		return fail(io, "ledger: want a subcommand: find, load-existing, export, runs, move or where")
 	}
 	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
@@ -66,6 +78,8 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 		return ExitOK
 	case sub == "move":
 		return ledgerMove(ctx, io, dir, t, *toURL, *toPNO, *toProNum)
+	case sub == "load-existing" && len(pos) == 2:
+		return ledgerLoadExisting(ctx, io, s, pos[1], *asOf)
 	case sub == "find" && len(pos) == 2, sub == "export" && len(pos) == 2, sub == "runs" && len(pos) == 1:
 	default:
 		return fail(io, "ledger: unknown or incomplete command %q", strings.Join(pos, " "))
@@ -85,28 +99,140 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 	}
 }
 
+// ledgerFind prints what the ledger knows of a customer: the creates
+// (which run made it), the codes custimport sent (upserts included), and
+// the list of existing customers. Each line starts with the code.
 func ledgerFind(ctx context.Context, io IO, db *ledger.DB, text string) int {
 	found, err := db.Find(ctx, text)
 	if err != nil {
 		return fail(io, "ledger: %v", err)
 	}
-	if len(found) == 0 {
-		fmt.Fprintf(io.Out, "no create in the ledger matches %q\n", text)
+	codes, err := db.FindCodes(ctx, text)
+	if err != nil {
+		return fail(io, "ledger: %v", err)
+	}
+	listed, err := db.FindExisting(ctx, text)
+	if err != nil {
+		return fail(io, "ledger: %v", err)
+	}
+	if len(found)+len(codes)+len(listed) == 0 {
+		fmt.Fprintf(io.Out, "no customer in the ledger matches %q (no create, no code sent, none in the list of existing customers)\n", text)
 		return ExitRows
 	}
+	created := map[string]bool{}
 	for _, c := range found {
-		name := c.Name
-		if name == "" {
-			name = c.ShortName
-		}
-		fmt.Fprintf(io.Out, "%-10s %-8s %s  統編 %s  created %s  from %s", c.CCODE, c.State, name, orDash(c.TaxID),
+		created[c.CCODE] = c.State == ledger.Created
+		fmt.Fprintf(io.Out, "%-10s %-8s %s  統編 %s  created %s  from %s", c.CCODE, c.State, nameOf(c.Names()), orDash(c.TaxID),
 			c.Created.Local().Format("2006-01-02 15:04:05"), c.Source)
 		if c.Sheet != "" {
 			fmt.Fprintf(io.Out, " [%s]", c.Sheet)
 		}
 		fmt.Fprintf(io.Out, " row %d (run %d)\n", c.Row, c.RunID)
 	}
+	for _, c := range codes {
+		if created[c.CCODE] {
+			continue // its create says more
+		}
+		state := "sent"
+		switch {
+		case c.Pending != "":
+			state = "pending" // sent, answer not known
+		case c.Fingerprint == "":
+			state = "refused"
+		}
+		fmt.Fprintf(io.Out, "%-10s %-8s %s  統編 %s  last sent %s (run %d)\n", c.CCODE, state, orDash(nameOf(c.Names)), orDash(c.TaxID),
+			c.Updated.Local().Format("2006-01-02 15:04:05"), c.RunID)
+	}
+	if len(listed) > 0 {
+		info, _, _ := db.ExistingInfo(ctx)
+		for _, c := range listed {
+			fmt.Fprintf(io.Out, "%-10s %-8s %s  統編 %s  in TMS's list as of %s (%s row %d)\n", c.CCODE, "existing", orDash(nameOf(c.Names)),
+				orDash(c.TaxID), info.AsOf.Local().Format("2006-01-02"), filepath.Base(info.Source), c.Row)
+		}
+	}
 	return ExitOK
+}
+
+// nameOf is a customer's full name, else its short name.
+func nameOf(n ledger.Names) string {
+	if n.Name != "" {
+		return n.Name
+	}
+	return n.ShortName
+}
+
+// ledgerLoadExisting loads TMS's customer export into the ledger as the
+// list of existing customers, holding the tenant's lock, and prints what
+// it read.
+func ledgerLoadExisting(ctx context.Context, io IO, s settings, path, asOf string) int {
+	eo := existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20, Sheet: s.Sheet, Encoding: s.Encoding}}
+	if asOf != "" {
+		t, err := parseDate(asOf)
+		if err != nil {
+			return fail(io, "ledger load-existing: --as-of %q: want a date such as 2026-04-30", asOf)
+		}
+		eo.AsOf = t
+	}
+	if s.Mapping != "" {
+		m, err := mapping.LoadFile(s.Mapping)
+		if err != nil {
+			return fail(io, "%v", err)
+		}
+		eo.Mapping = m
+	}
+	rep, err := existing.Read(path, eo)
+	if err != nil {
+		return failErr(io, s.Lang, fmt.Errorf("ledger load-existing: %w", err))
+	}
+	if len(rep.List.Customers) == 0 {
+		return fail(io, "ledger load-existing: %s: no customer with a 客戶代號 below the header (line %d): nothing loaded", path, rep.HeaderLine)
+	}
+	abs, _ := filepath.Abs(path)
+	rep.List.Info.Source = abs
+	db, closeDB, err := s.connection(io, nil).OpenLedger(ctx, io.Getenv, "(loading existing customers from "+abs+")")
+	if err != nil {
+		return failErr(io, s.Lang, err)
+	}
+	defer closeDB()
+	if err := db.LoadExisting(ctx, rep.List); err != nil {
+		return fail(io, "ledger load-existing: %v", err)
+	}
+	printLoaded(io.Out, rep, db.Tenant())
+	return ExitOK
+}
+
+// printLoaded says what a list of existing customers held.
+func printLoaded(w stdio.Writer, rep existing.Report, t ledger.Tenant) {
+	info := rep.List.Info
+	where := info.Source
+	if info.Sheet != "" {
+		where += " [" + info.Sheet + "]"
+	}
+	fmt.Fprintf(w, "read %d existing customer codes, %d with 統編, as of %s, from %s (header on line %d)\n",
+		len(rep.List.Customers), rep.WithTaxID, info.AsOf.Local().Format("2006-01-02"), where, rep.HeaderLine)
+	fmt.Fprintf(w, "columns: %s\n", strings.Join(rep.Columns, ", "))
+	if rep.NoCode > 0 {
+		fmt.Fprintf(w, "left out: %d rows without a 客戶代號 (blank, or a totals row)\n", rep.NoCode)
+	}
+	for _, lo := range []struct {
+		what string
+		l    existing.LeftOut
+	}{{"codes given twice (the first row kept)", rep.Duplicates}, {"codes Excel turned into scientific notation", rep.Damaged}} {
+		if lo.l.Count > 0 {
+			more := ""
+			if n := lo.l.Count - len(lo.l.Codes); n > 0 {
+				more = fmt.Sprintf(" and %d more", n)
+			}
+			fmt.Fprintf(w, "left out: %d %s: %s%s\n", lo.l.Count, lo.what, strings.Join(lo.l.Codes, ", "), more)
+		}
+	}
+	fmt.Fprintf(w, "loaded into the ledger of %s: rows without a code that match one of them by 統編 or name are not created again\n", t)
+}
+
+// parseDate reads a date as YYYY-MM-DD or YYYY/MM/DD, local time.
+func parseDate(s string) (time.Time, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "/", "-")
+	return time.ParseInLocation("2006-01-02", s, time.Local)
 }
 
 func orDash(s string) string {

@@ -46,7 +46,7 @@ func TestUnreadableLedgerStopsTheRun(t *testing.T) {
 			if n := len(sim.Customers()); n != 0 {
 				t.Errorf("%d customers created without a readable ledger", n)
 			}
-			if _, err := os.Stat(filepath.Join(filepath.Dir(in), "in.results.csv")); err == nil {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(in), "in.results.xlsx")); err == nil {
 				t.Error("a results file was written for a run that could not start")
 			}
 		})

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,13 +53,9 @@ func TestSampleMappingFile(t *testing.T) {
 		t.Error("the ignored column reached TMS")
 	}
 	// The results keep every input column, the ignored one included.
-	data, _ := os.ReadFile(filepath.Join(dir, "old-system.results.csv"))
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff"))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows[0][3] != "內部備忘" || rows[1][3] != "不要匯入" {
-		t.Errorf("results lost the ignored column: %q / %q", rows[0][3], rows[1][3])
+	tb := readXLSXTable(t, filepath.Join(dir, "old-system.results.xlsx"))
+	if tb.header[3] != "內部備忘" || tb.rows[0][3] != "不要匯入" {
+		t.Errorf("results lost the ignored column: %q / %q", tb.header[3], tb.rows[0][3])
 	}
 }
 

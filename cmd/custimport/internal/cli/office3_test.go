@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/custimport/custimport/cmd/custimport/clitest"
+	"github.com/custimport/custimport/importer"
 )
 
 // Office files, third round (issue 21): workbooks the way Taiwanese
@@ -74,15 +75,14 @@ func TestNoCustomerFromSumOrSignOff(t *testing.T) {
 	}
 }
 
-// readResults reads the default results of an input: the workbook's or
-// the CSV's.
+// readResults reads the default results of an input.
 func readResults(t *testing.T, in string) table {
 	t.Helper()
-	stem := strings.TrimSuffix(in, filepath.Ext(in))
-	if strings.EqualFold(filepath.Ext(in), ".xlsx") {
-		return readXLSXTable(t, stem+".results.xlsx")
+	out := importer.DefaultOut(in, "")
+	if strings.EqualFold(filepath.Ext(out), ".xlsx") {
+		return readXLSXTable(t, out)
 	}
-	return readCSVTable(t, stem+".results.csv")
+	return readCSVTable(t, out)
 }
 
 // Headers offices write are the catalog's: 連絡電話, TEL., Mobile, 公司統編,

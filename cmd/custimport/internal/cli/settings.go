@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
+	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
 )
@@ -54,10 +55,22 @@ type settings struct {
 	Wait         time.Duration  `yaml:"wait"`
 	SkipHidden   bool           `yaml:"skip_hidden"`
 	NewLedger    bool           `yaml:"new_ledger"`
+	// The list of the customers TMS already has (TMS's own export),
+	// reloaded into the ledger before each run when the file changed.
+	ExistingCustomers string `yaml:"existing_customers"`
+	// UpdateExisting sends rows without a code that have an existing
+	// customer's 統編 as updates of it.
+	UpdateExisting bool `yaml:"update_existing"`
+	// ExistingMaxAge: an older list gets a warning.
+	ExistingMaxAge days `yaml:"existing_max_age"`
+	// ResultsFormat is the default results file's format: xlsx or csv.
+	ResultsFormat string `yaml:"results_format"`
 
 	// keyFileFlag: --key-file was given on the command line, so it wins
 	// over TMS_API_KEY; a key_file from the config file does not.
 	keyFileFlag bool
+	// trace records the run's requests (--trace-http); nil: none.
+	trace *tms.Tracer
 }
 
 func defaultSettings() settings {
@@ -69,12 +82,53 @@ func defaultSettings() settings {
 		MaxAttempts:  5,
 		MaxRetryWait: tms.DefaultMaxRetryWait,
 		StopAfter:    20,
-		Lang:         "zh",
+		Lang:         "", // from the locale (localeLang) unless a flag or the config says
 		LengthUnit:   "char",
 		Mode:         "upsert",
 		LogFormat:    "text",
 		MaxInputMB:   source.DefaultMaxBytes >> 20,
+		// What the importer defaults to, shown by config check.
+		ExistingMaxAge: days(importer.DefaultExistingMaxAge),
+		ResultsFormat:  importer.FormatXLSX,
 	}
+}
+
+// days is a duration written in days ("30d", or "30") or as a Go
+// duration ("720h"), in the config file and on the command line.
+type days time.Duration
+
+func (d *days) Set(s string) error {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok || isNumber(s) {
+		v, err := strconv.ParseFloat(n, 64)
+		if err != nil || v <= 0 {
+			return fmt.Errorf("%q: want a number of days such as 30d", s)
+		}
+		*d = days(time.Duration(v * float64(24*time.Hour)))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("%q: want a number of days such as 30d", s)
+	}
+	*d = days(v)
+	return nil
+}
+
+func (d days) String() string {
+	if v := time.Duration(d); v%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(v/(24*time.Hour)), 10) + "d"
+	}
+	return time.Duration(d).String()
+}
+
+func (d *days) UnmarshalYAML(n *yaml.Node) error { return d.Set(n.Value) }
+
+func (d days) MarshalYAML() (any, error) { return d.String(), nil }
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // flagNames maps each setting to its flag; the same names are the config
@@ -82,7 +136,7 @@ func defaultSettings() settings {
 func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.StringVar(&s.Mapping, "mapping", s.Mapping, "mapping `FILE.yaml`: explicit columns, defaults, date_formats")
 	fs.StringVar(&s.Out, "out", s.Out, "results `PATH` (.xlsx or .csv; default <input>.results.xlsx/.csv)")
-	fs.StringVar(&s.Lang, "lang", s.Lang, "message language: zh (Traditional Chinese) or en")
+	fs.StringVar(&s.Lang, "lang", s.Lang, "message language: zh (Traditional Chinese) or en (default: from the locale: zh for zh_TW/zh_HK, else en)")
 	fs.StringVar(&s.LengthUnit, "length-unit", s.LengthUnit, "count S(n) lengths in char (characters) or big5 (Big5 bytes)")
 	fs.StringVar(&s.Mode, "mode", s.Mode, "upsert (EditItem 2 for rows with a code), create (EditItem 0) or update (EditItem 1)")
 	fs.StringVar(&s.Encoding, "encoding", s.Encoding, "CSV encoding: utf-8 or big5 (default: detected)")
@@ -95,6 +149,10 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.StringVar(&s.ResultsDir, "results-dir", s.ResultsDir, "folder for results files (default: beside the input)")
 	fs.BoolVar(&s.SkipHidden, "skip-hidden", s.SkipHidden, "leave out the rows hidden in Excel (by hand or by a filter); by default they are imported, with a warning")
 	fs.StringVar(&s.StateDir, "state-dir", s.StateDir, "folder of the ledgers (env CUSTIMPORT_STATE_DIR; default: the user's local state folder)")
+	fs.StringVar(&s.ExistingCustomers, "existing-customers", s.ExistingCustomers, "the list of the customers TMS already has (TMS's customer export, `FILE` .xlsx/.csv): loaded into the ledger before each run when it changed")
+	fs.BoolVar(&s.UpdateExisting, "update-existing", s.UpdateExisting, "send rows without a code that have the 統編 of an existing customer as updates of that customer (default: INVALID, EXISTS)")
+	fs.Var(&s.ExistingMaxAge, "existing-max-age", "warn when the list of existing customers is older than this (`DAYS`, e.g. 30d)")
+	fs.StringVar(&s.ResultsFormat, "results-format", s.ResultsFormat, "format of the default results file: xlsx (keeps leading zeros through Excel) or csv")
 	if !send {
 		return
 	}
@@ -145,7 +203,7 @@ func loadConfig(path string, s *settings) error {
 // in the environment they are relative to the current folder, as a
 // shell user expects.
 func (s *settings) configPaths() []*string {
-	return []*string{&s.KeyFile, &s.Mapping, &s.Out, &s.ResultsDir, &s.SummaryJSON, &s.StateDir}
+	return []*string{&s.KeyFile, &s.Mapping, &s.Out, &s.ResultsDir, &s.SummaryJSON, &s.StateDir, &s.ExistingCustomers}
 }
 
 // relativeTo joins each relative, non-empty path onto dir.
@@ -186,6 +244,9 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	if err != nil {
 		return eff, err
 	}
+	if eff.Lang == "" {
+		eff.Lang = localeLang(getenv)
+	}
 	if eff.Workers < 1 || eff.Workers > 64 {
 		return eff, fmt.Errorf("--workers %d: want 1 to 64", eff.Workers)
 	}
@@ -209,6 +270,15 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	}
 	if eff.Timeout <= 0 {
 		return eff, fmt.Errorf("--timeout %v: want more than 0", eff.Timeout)
+	}
+	switch f := strings.ToLower(strings.TrimSpace(eff.ResultsFormat)); f {
+	case "", importer.FormatXLSX, importer.FormatCSV:
+		eff.ResultsFormat = f
+	default:
+		return eff, fmt.Errorf("results_format %q: want xlsx or csv", eff.ResultsFormat)
+	}
+	if eff.ExistingMaxAge <= 0 {
+		return eff, fmt.Errorf("existing_max_age %v: want more than 0 days", eff.ExistingMaxAge)
 	}
 	return eff, nil
 }
@@ -239,6 +309,7 @@ func (s settings) connection(io IO, log *slog.Logger) connect.Settings {
 		URL: s.URL, PNO: s.PNO, ProNum: s.ProNum, SignRecipe: s.SignRecipe,
 		Workers: s.Workers, Rate: s.Rate, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait, StopAfter: s.StopAfter,
 		AllowHTTP: s.AllowHTTP, Insecure: s.Insecure, StateDir: s.StateDir, Wait: s.Wait, NewLedger: s.NewLedger, Logger: log,
+		Trace: s.trace,
 	}
 	if io.HTTPClient != nil {
 		c.HTTPClient = io.HTTPClient()

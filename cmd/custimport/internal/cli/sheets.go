@@ -68,7 +68,7 @@ func runSheets(ctx, abort context.Context, io IO, s settings, opts importer.Opti
 	}
 	out := opts.Out
 	if out == "" {
-		out = importer.DefaultOut(opts.Input, "")
+		out = importer.DefaultOutAs(opts.Input, "", s.ResultsFormat)
 	}
 	var book *results.XLSXBook
 	if strings.EqualFold(filepath.Ext(out), ".xlsx") {

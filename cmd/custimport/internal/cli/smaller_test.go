@@ -118,7 +118,7 @@ func TestCheckSeveralFiles(t *testing.T) {
 	if res.code != ExitRows || strings.Count(res.stdout, "== ") != 2 {
 		t.Fatalf("exit %d, want 1 (b has an invalid row), two files reported\n%s", res.code, res)
 	}
-	for _, out := range []string{"a.results.csv", "b.results.csv"} {
+	for _, out := range []string{"a.results.xlsx", "b.results.xlsx"} {
 		if _, err := os.Stat(filepath.Join(dir, out)); err != nil {
 			t.Errorf("%s: %v", out, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"runtime"
+	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/ui"
 )
@@ -37,7 +38,7 @@ func runUI(ctx context.Context, io IO, args []string) int {
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	log, err := newLogger(io.Err, s.LogFormat, s.Quiet, false)
+	log, err := newLogger(io.Err, s.LogFormat, s.Lang, s.Quiet, false)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
@@ -52,7 +53,8 @@ func runUI(ctx context.Context, io IO, args []string) int {
 		}
 	}
 	srv, err := ui.New(ui.Config{Conn: conn, Getenv: io.Getenv, Mapping: base.Mapping, Lang: s.Lang,
-		LengthUnit: s.LengthUnit, Mode: s.Mode, Defaults: base.Validate.Defaults, MaxUploadBytes: min(s.MaxInputMB<<20, ui.DefaultMaxUploadBytes), Logger: log})
+		LengthUnit: s.LengthUnit, Mode: s.Mode, Defaults: base.Validate.Defaults, MaxUploadBytes: min(s.MaxInputMB<<20, ui.DefaultMaxUploadBytes), Logger: log,
+		UpdateExisting: s.UpdateExisting, ExistingMaxAge: time.Duration(s.ExistingMaxAge), ExistingFile: s.ExistingCustomers})
 	if err != nil {
 		return fail(io, "%v", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 )
 
 // Settings say how to reach one TMS and how hard to push it.
@@ -51,6 +52,7 @@ type Settings struct {
 
 	HTTPClient *http.Client // nil: built from the settings
 	Logger     *slog.Logger // nil: no log
+	Trace      *tms.Tracer  // nil: requests are not traced
 }
 
 // Check validates the settings as the run that sends would, without a
@@ -90,12 +92,35 @@ func (s Settings) client(key string) (*tms.Client, error) {
 	c, err := tms.New(tms.Config{
 		BaseURL: s.URL, PNO: s.PNO, ProNum: s.ProNum, Key: key, Recipe: recipe,
 		HTTPClient: s.HTTPClient, Timeout: s.Timeout, AllowHTTP: s.AllowHTTP, InsecureSkipVerify: s.Insecure,
-		Logger: s.Logger,
+		Logger: s.Logger, Trace: s.Trace,
 	})
 	if errors.Is(err, tms.ErrInsecureURL) {
 		return nil, fmt.Errorf("%w (to send anyway, pass --allow-http or set allow_http: true in the config)", err)
 	}
 	return c, err
+}
+
+// errNoKey is the error of settings without a key where one is needed.
+var errNoKey = errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
+
+// Client builds the signed TMS client of the settings and their key: the
+// sender's (NewSending), or a connection test's.
+func (s Settings) Client() (*tms.Client, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	if s.Key == "" {
+		return nil, errNoKey
+	}
+	return s.client(s.Key)
+}
+
+// CheckOptions are a connection test's options for the settings: their
+// URL and recipe, and, for a test before a run, a send's retries
+// (attempts 0 means one request).
+func (s Settings) CheckOptions(attempts int) probe.Options {
+	recipe, _ := tms.ParseRecipe(s.SignRecipe) // Check has refused a bad one
+	return probe.Options{URL: s.URL, Recipe: recipe, Attempts: attempts, MaxRetryWait: s.MaxRetryWait}
 }
 
 // Sending is what a run that sends needs: the sender and its limiter.
@@ -110,10 +135,7 @@ func (s Settings) NewSending() (Sending, error) {
 	if err := s.Check(); err != nil {
 		return Sending{}, err
 	}
-	if s.Key == "" {
-		return Sending{}, errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
-	}
-	c, err := s.client(s.Key)
+	c, err := s.Client()
 	if err != nil {
 		return Sending{}, err
 	}
@@ -182,6 +204,9 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("the ledger's folder: %w", err)
 	}
+	if err := adoptOldSpelling(ctx, dir, t); err != nil {
+		return nil, nil, err
+	}
 	// Ctrl-C ends a wait for the lock; with no wait, a run stopped at
 	// once still opens the ledger and writes every row's result.
 	lockCtx := ctx
@@ -202,6 +227,41 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 		return nil, nil, fmt.Errorf("%w\n  the ledger remembers which customers were created; custimport will not send without it. Move the file aside only if you are sure (then rows already imported are UNKNOWN or created again)", err)
 	}
 	return db, func() { db.Close(); unlock() }, nil
+}
+
+// adoptOldSpelling gives t the ledger an older custimport kept for it
+// under another spelling of its URL, one that NormalizeURL now reads as
+// t's (a port written 031401, which is 31401): the same TMS, whose
+// ledger must not be forgotten. Two such ledgers cannot be merged, so
+// they stop the run.
+func adoptOldSpelling(ctx context.Context, dir string, t ledger.Tenant) error {
+	if _, err := os.Stat(ledger.FilePath(dir, t)); err == nil {
+		return nil
+	}
+	others, err := ledger.Siblings(ctx, dir, t)
+	if err != nil {
+		return err
+	}
+	var old []ledger.Tenant
+	for _, o := range others {
+		if u, err := ledger.NormalizeURL(o.URL); err == nil && u == t.URL {
+			old = append(old, o)
+		}
+	}
+	switch {
+	case len(old) > 1:
+		return fmt.Errorf("%w: pno %s has ledgers for %s and %s, both %s: they cannot be merged; keep the one with the latest runs (custimport ledger runs) and move the other aside",
+			ErrOtherURL, t.PNO, old[0].URL, old[1].URL, t.URL)
+	case len(old) == 0:
+		return nil
+	}
+	if err := ledger.Move(ctx, dir, old[0], t); err != nil {
+		if _, serr := os.Stat(ledger.FilePath(dir, t)); serr == nil {
+			return nil // another run moved it first
+		}
+		return fmt.Errorf("taking over the ledger of %s for %s: %w", old[0].URL, t.URL, err)
+	}
+	return nil
 }
 
 // ErrOtherURL is returned when a run would start a new ledger for a

@@ -139,3 +139,53 @@ func TestOpenLedgerRefusesASecondURLForOneCompany(t *testing.T) {
 	}
 	closeAnother()
 }
+
+// A ledger an older custimport kept under a spelling of the URL that now
+// reads as this one (port 08443 is 8443) is taken over, with what it
+// remembers: the same TMS must not start an empty ledger.
+func TestOpenLedgerTakesOverAnOldSpelling(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(string) string { return "" }
+	ctx := context.Background()
+	old, err := ledger.Open(ctx, dir, ledger.Tenant{URL: "https://tms.example:08443/api", PNO: "P1", ProNum: "P1"}, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := old.Claim(ctx, ledger.Create{Fingerprint: "fp", Name: "客戶甲"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Settle(id, ledger.Created, "000001", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := Settings{URL: "https://tms.example:8443/api/", PNO: "P1", StateDir: dir}
+	db, closeDB, err := s.OpenLedger(ctx, getenv, "a.csv")
+	if err != nil {
+		t.Fatalf("open: %v, want the old ledger taken over", err)
+	}
+	defer closeDB()
+	got, err := db.Candidates(ctx)
+	if err != nil || len(got) != 1 || got[0].CCODE != "000001" {
+		t.Fatalf("the ledger remembers %+v (%v), want the old ledger's create 000001", got, err)
+	}
+}
+
+// Two old spellings of one URL cannot both be taken over.
+func TestOpenLedgerRefusesTwoOldSpellings(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	for _, u := range []string{"https://tms.example:08443", "https://tms.example:008443"} {
+		db, err := ledger.Open(ctx, dir, ledger.Tenant{URL: u, PNO: "P1", ProNum: "P1"}, ledger.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	s := Settings{URL: "https://tms.example:8443", PNO: "P1", StateDir: dir}
+	if _, _, err := s.OpenLedger(ctx, func(string) string { return "" }, "a.csv"); !errors.Is(err, ErrOtherURL) {
+		t.Fatalf("got %v, want ErrOtherURL", err)
+	}
+}

@@ -41,7 +41,10 @@ type Options struct {
 	Dir        string
 	ResultsDir string // "" means Dir/results
 	Sheet      string // --sheet, for the results names
-	DryRun     bool   // check only: no file is moved
+	// ResultsFormat is the results files' format: "" or "xlsx", or "csv"
+	// (importer.DefaultOutAs).
+	ResultsFormat string
+	DryRun        bool // check only: no file is moved
 	// RunFile imports one file into out (a Job; the caller subscribes to
 	// its events). Required.
 	RunFile func(ctx context.Context, input, out string) (importer.Summary, error)
@@ -150,6 +153,9 @@ type Event struct {
 	// name an earlier file's results were kept under (ResultsKept).
 	To  string
 	Err error // FileNotMoved: why
+	// Why is what is wrong with a file of the folder set aside in failed/
+	// without being imported (FileIgnored with To), nil otherwise.
+	Why *Why
 }
 
 // EventKind names an Event.
@@ -225,7 +231,11 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 			opts.Event(Event{Kind: FileSkipped, Path: path})
 			continue
 		}
-		opts.Event(Event{Kind: FileIgnored, Path: path, To: ig.MovedTo, Err: ignoredErr(ig)})
+		ev := Event{Kind: FileIgnored, Path: path, To: ig.MovedTo, Err: ignoredErr(ig)}
+		if ig.MovedTo != "" {
+			ev.Why = &Why{Name: ig.Name, Kind: ig.kind, Err: ig.Err}
+		}
+		opts.Event(ev)
 	}
 	for i, name := range files {
 		if ctx.Err() != nil {
@@ -270,7 +280,7 @@ func runFile(ctx context.Context, opts Options, name string) File {
 		opts.Event(Event{Kind: FileChanging, Path: path})
 		return f
 	}
-	f.Out = filepath.Join(opts.ResultsDir, filepath.Base(importer.DefaultOut(path, opts.Sheet)))
+	f.Out = filepath.Join(opts.ResultsDir, filepath.Base(importer.DefaultOutAs(path, opts.Sheet, opts.ResultsFormat)))
 	opts.Event(Event{Kind: FileStarted, Path: path})
 	if !opts.DryRun {
 		kept, err := keepFinishedResults(f.Out)

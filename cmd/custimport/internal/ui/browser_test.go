@@ -254,3 +254,49 @@ func compareResults(t *testing.T, got, want [][]string) {
 		}
 	}
 }
+
+// TestBrowserConnectionTest: 「測試連線」 in a real browser: the settings
+// step shows the verdict, 「套用」 sets the recipe TMS accepts and the
+// test passes. Nothing reaches /Cust/Add.
+func TestBrowserConnectionTest(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	ctx, problems := browserCtx(t)
+	sim, conn := simWith(t, "sha512:{timestamp}{pno}{key}")
+	u := newTestUI(t, Config{Conn: conn})
+	sh := &shots{dir: os.Getenv("CUSTIMPORT_UI_SHOTS")}
+	if sh.dir != "" {
+		os.MkdirAll(sh.dir, 0o755)
+	}
+	u.srv.mu.Lock()
+	u.srv.redeemed = false
+	u.srv.mu.Unlock()
+	var text string
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(u.srv.URL(u.ts.Listener.Addr())),
+		chromedp.WaitVisible(chromedp.ID("test-connection")),
+		chromedp.ScrollIntoView(chromedp.ID("test-connection")),
+		chromedp.Click(chromedp.ID("test-connection")),
+		waitText("#conn-test", "TMS 接受的簽章方式是 sha512:{timestamp}{pno}{key}", &text),
+		chromedp.WaitVisible(chromedp.ID("apply-recipe")),
+		chromedp.ScrollIntoView(chromedp.ID("conn-test")),
+		sh.take("conn-test-found"),
+		chromedp.Click(chromedp.ID("apply-recipe")),
+		waitText("#conn-test", "✓ TMS 接受了簽章", &text),
+		sh.take("conn-test-applied"),
+	)
+	if err != nil {
+		t.Fatalf("%v (the test shows %q; problems in the page: %q)", err, text, problems())
+	}
+	u.srv.sess.mu.Lock()
+	got := u.srv.sess.conn.SignRecipe
+	u.srv.sess.mu.Unlock()
+	if got != "sha512:{timestamp}{pno}{key}" {
+		t.Errorf("the recipe set is %q", got)
+	}
+	if st := sim.Stats(); st.Requests != 0 || len(sim.Customers()) != 0 {
+		t.Errorf("the test reached /Cust/Add: %+v", st)
+	}
+	if p := problems(); len(p) > 0 {
+		t.Errorf("errors in the page (CSP violations show here): %q", p)
+	}
+}

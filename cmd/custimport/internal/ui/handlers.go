@@ -43,6 +43,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /replace", ss.findReplace)
 	mux.HandleFunc("POST /undo", ss.undoLast)
 	mux.HandleFunc("POST /settings", ss.settings)
+	mux.HandleFunc("POST /existing", ss.loadExisting)
+	mux.HandleFunc("POST /test-connection", ss.testConnection)
+	mux.HandleFunc("POST /apply-recipe", ss.applyRecipe)
 	mux.HandleFunc("POST /lang", ss.setLang)
 	mux.HandleFunc("POST /import", ss.importStart)
 	mux.HandleFunc("POST /pause", ss.control)
@@ -170,6 +173,7 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 	u := ss.file
 	ss.skipHidden = r.PostFormValue("skiphidden") == "1"
 	ss.resendUnknown = r.PostFormValue("resendunknown") == "1"
+	ss.updateExisting = r.PostFormValue("updateexisting") == "1"
 	if sheet := r.PostFormValue("sheet"); sheet != "" && u.xlsx && sheet != u.sheet {
 		nu, err := ss.load(u.name, u.data, sheet)
 		if err != nil {
@@ -295,6 +299,21 @@ func (ss *session) settings(w http.ResponseWriter, r *http.Request) {
 		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")
 		return
 	}
+	ss.takeConnForm(r)
+	note := ss.t("connSaved")
+	if p := ss.connProblem(); p != "" {
+		note = ""
+	}
+	ss.peekExisting(r.Context()) // another TMS, another list
+	if ss.file != nil {
+		ss.check(r.Context()) // the ledger may know rows now
+	}
+	ss.render(w, http.StatusOK, "sections", ss.connProblem(), note)
+}
+
+// takeConnForm sets the connection from the form; the key field, when
+// filled, sets the key in memory. ss.mu is held.
+func (ss *session) takeConnForm(r *http.Request) {
 	c := ss.conn
 	c.URL = strings.TrimSpace(r.PostFormValue("url"))
 	c.PNO = strings.TrimSpace(r.PostFormValue("pno"))
@@ -304,14 +323,6 @@ func (ss *session) settings(w http.ResponseWriter, r *http.Request) {
 		c.Key = k
 	}
 	ss.conn = c
-	note := ss.t("connSaved")
-	if p := ss.connProblem(); p != "" {
-		note = ""
-	}
-	if ss.file != nil {
-		ss.check(r.Context()) // the ledger may know rows now
-	}
-	ss.render(w, http.StatusOK, "sections", ss.connProblem(), note)
 }
 
 func (ss *session) setLang(w http.ResponseWriter, r *http.Request) {

@@ -28,7 +28,7 @@ const (
 
 // testUI is a server under test and a client holding its session cookie.
 type testUI struct {
-	t   *testing.T
+	t   testing.TB
 	srv *Server
 	ts  *httptest.Server
 	c   *http.Client
@@ -36,7 +36,7 @@ type testUI struct {
 
 // newTestUI starts a server with cfg (its Getenv gets a test state folder
 // unless set) and logs a client in with the one-time URL.
-func newTestUI(t *testing.T, cfg Config) *testUI {
+func newTestUI(t testing.TB, cfg Config) *testUI {
 	t.Helper()
 	if cfg.Getenv == nil {
 		dir := t.TempDir()
@@ -114,7 +114,7 @@ func (u *testUI) upload(name string, data []byte) page {
 	return u.do(uploadRequest(u.t, u.ts.URL, name, data))
 }
 
-func uploadRequest(t *testing.T, base, name string, data []byte) *http.Request {
+func uploadRequest(t testing.TB, base, name string, data []byte) *http.Request {
 	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)

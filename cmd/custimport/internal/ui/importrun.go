@@ -30,9 +30,10 @@ type importRun struct {
 	elapsed  time.Duration
 	results  map[int]importer.Result
 	stopErr  error
-	errMsg   string // the import could not run: why
-	out      string // the results workbook
-	outName  string // its name for the download
+	warnings []string // the summary's warnings, once finished
+	errMsg   string   // the import could not run: why
+	out      string   // the results workbook
+	outName  string   // its name for the download
 	watchers map[chan struct{}]struct{}
 }
 
@@ -43,6 +44,7 @@ type importSnap struct {
 	Counts        map[importer.Status]int
 	Elapsed       time.Duration
 	StopErr       error
+	Warnings      []string
 	ErrMsg        string
 	OutName       string
 	HasResultFile bool
@@ -56,7 +58,7 @@ func (ir *importRun) snapshot() importSnap {
 		c[k] = v
 	}
 	s := importSnap{Paused: ir.paused, Done: ir.done, Total: ir.total, Rows: ir.rows, Counts: c, Elapsed: ir.elapsed,
-		StopErr: ir.stopErr, ErrMsg: ir.errMsg, OutName: ir.outName}
+		StopErr: ir.stopErr, Warnings: ir.warnings, ErrMsg: ir.errMsg, OutName: ir.outName}
 	if ir.done && ir.out != "" {
 		if _, err := os.Stat(ir.out); err == nil {
 			s.HasResultFile = true
@@ -124,6 +126,7 @@ func (ir *importRun) on(ev importer.Event) {
 		ir.done = true
 		ir.rows = e.Summary.Rows
 		ir.elapsed = e.Summary.Duration
+		ir.warnings = e.Summary.Warnings
 		ir.counts = map[importer.Status]int{}
 		for k, v := range e.Summary.Counts {
 			ir.counts[k] = v
@@ -180,6 +183,11 @@ func (ss *session) startImport() string {
 		return ss.t("ledgerBad")
 	}
 	opts.Ledger = db
+	if err := ss.syncConfiguredList(ctx, db); err != nil {
+		closeDB()
+		cancel()
+		return ss.t("existingBad", existingMessage(ss.lang, err))
+	}
 	ir := &importRun{job: importer.NewJob(opts), cancel: cancel, finished: make(chan struct{}),
 		counts: map[importer.Status]int{}, results: map[int]importer.Result{}, total: -1,
 		out: opts.Out, outName: outName, watchers: map[chan struct{}]struct{}{}}

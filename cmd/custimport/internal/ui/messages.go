@@ -7,6 +7,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -62,6 +63,11 @@ var texts = map[string][2]string{
 	"keyOK":         {"金鑰已設定 ✓", "key set ✓"},
 	"keyNone":       {"尚未設定金鑰", "no key yet"},
 	"saveConn":      {"儲存連線設定", "Save connection"},
+	"testConn":      {"測試連線", "Test connection"},
+	"testConnHint":  {"送出一個唯讀的查詢 (不會建立任何資料),確認網址、公司代號、金鑰與簽章方式;簽章被拒時會逐一試用已知的簽章方式。", "Sends one read-only query (nothing is created) to check the URL, company, key and signing recipe; when the signature is refused, the known recipes are tried."},
+	"applyRecipe":   {"套用", "Apply"},
+	"recipeApplied": {"簽章方式已改為 %s。", "The signing recipe is now %s."},
+	"badRecipe":     {"這不是可用的簽章方式。", "That is not a usable signing recipe."},
 	"connSaved":     {"連線設定已儲存。", "Connection saved."},
 	"importN":       {"匯入 %d 筆", "Import %d rows"},
 	"importNone":    {"匯入", "Import"},
@@ -109,6 +115,22 @@ var texts = map[string][2]string{
 	"damaged":       {"活頁簿已損壞:請在 Excel 開啟後重新儲存。", "The workbook is damaged: open it in Excel and save it again."},
 	"readFailed":    {"無法讀取檔案:%s", "The file could not be read: %s"},
 	"warnings":      {"注意", "Note"},
+	// The customers TMS already has.
+	"updateExisting":    {"更新已存在的客戶", "Update existing customers"},
+	"updateExistingWhy": {"(沒有代號、但統一編號與 TMS 既有客戶相同的列,改為更新該客戶)", "(rows without a code that have an existing customer's 統一編號 update that customer)"},
+	"existingTitle":     {"既有客戶清單", "Existing customers"},
+	"existingHint":      {"從 TMS 客戶資料畫面匯出的 Excel 或 CSV(須有「客戶代號」欄):沒有代號的列,統一編號或名稱與其中客戶相同時不會再建立。", "TMS's customer list exported as Excel or CSV (with a 客戶代號 column): rows without a code whose 統一編號 or name is one of these customers' are not created again."},
+	"existingAsOf":      {"資料日期", "As of"},
+	"existingLoad":      {"載入清單", "Load the list"},
+	"existingNone":      {"尚未載入既有客戶清單:沒有代號的列無法比對 TMS 已有、但不是由本程式建立的客戶。", "No list of existing customers yet: rows without a code cannot be matched with the customers TMS has that custimport did not create."},
+	"existingLoaded":    {"已載入 %d 位既有客戶(%d 位有統一編號),資料日期 %s。", "Loaded %d existing customers (%d with a 統一編號), as of %s."},
+	"existingBad":       {"無法讀取既有客戶清單:%s", "The list of existing customers could not be read: %s"},
+	"existingNoCode":    {"既有客戶清單沒有「客戶代號」欄:請上傳 TMS 匯出的客戶資料。", "The list has no 客戶代號 (customer code) column: upload the customer list exported from TMS."},
+	"existingEmpty":     {"既有客戶清單中沒有任何有代號的客戶。", "The list holds no customer with a code."},
+	"existingNeedConn":  {"請先填寫 TMS 網址與公司代號:清單存在該 TMS 的匯入紀錄(ledger)中。", "Fill in the TMS URL and company first: the list is kept in that TMS's ledger."},
+	"existingStale":     {"清單已超過 %d 天,請從 TMS 重新匯出並載入。", "The list is more than %d days old: export it from TMS again and load it."},
+	"badDate":           {"資料日期有誤,請用 YYYY-MM-DD。", "The date is not valid: use YYYY-MM-DD."},
+	"willCreate":        {"會新增客戶的列:%d", "Rows that create a customer: %d"},
 }
 
 // text returns a page text in lang, formatted with args.
@@ -163,11 +185,14 @@ func fileMessage(lang string, err error) string {
 
 // importMessage says why an import could not start or ended early.
 func importMessage(lang string, err error) string {
+	var refused *importer.RefusedError
 	switch {
 	case errors.Is(err, ledger.ErrLocked):
 		return text(lang, "ledgerBusy")
 	case errors.Is(err, importer.ErrStoppedByUser):
 		return text(lang, "stoppedUser")
+	case errors.As(err, &refused) && probe.Hint(refused.Code, refused.Message, lang) != "":
+		return text(lang, "stoppedTMS") + " " + refused.Code + " " + refused.Message + " → " + probe.Hint(refused.Code, refused.Message, lang)
 	case errors.Is(err, importer.ErrTMSUnreachable), errors.Is(err, importer.ErrTMSRefuses):
 		return text(lang, "stoppedTMS")
 	}

@@ -61,6 +61,15 @@ type Config struct {
 	MaxUploadBytes int64 // 0: DefaultMaxUploadBytes
 	MaxRows        int   // 0: DefaultMaxRows
 	Logger         *slog.Logger
+	// UpdateExisting is the first state of the page's 「更新已存在的客戶」
+	// (update_existing); ExistingMaxAge, the age of a list of existing
+	// customers that gets a warning (0: the importer's default).
+	UpdateExisting bool
+	ExistingMaxAge time.Duration
+	// ExistingFile is the list of existing customers the configuration
+	// names (existing_customers): an import loads it into the ledger when
+	// it changed, a check reads it then.
+	ExistingFile string
 }
 
 // Server is the web page's HTTP server. Create it with New, serve Handler
@@ -117,6 +126,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, token: randomString(), cookie: randomString(), tmp: tmp, unlock: unlock, hosts: map[string]bool{}}
 	s.sess = newSession(s)
+	s.sess.peekExisting(context.Background())
 	s.handler = s.routes()
 	return s, nil
 }

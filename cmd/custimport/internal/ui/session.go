@@ -15,6 +15,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -29,15 +30,21 @@ type session struct {
 	conn connect.Settings // Key lives here, in memory only
 	file *upload
 	imp  *importRun // the last import, nil before the first
+	// connTest is the last 「測試連線」, nil before the first.
+	connTest *connTest
 
 	page       int
 	errorsOnly bool
 	undo       [][]cellChange
 	replace    replacePreview
 	checks     int // checks run, for checkState.id
-	// skipHidden and resendUnknown are the page's --skip-hidden and
-	// --resend-unknown.
-	skipHidden, resendUnknown bool
+	// skipHidden, resendUnknown and updateExisting are the page's
+	// --skip-hidden, --resend-unknown and --update-existing.
+	skipHidden, resendUnknown, updateExisting bool
+	// existing describes the list of existing customers of the TMS (nil:
+	// none loaded, or not known yet), as the last check or upload found.
+	existing      *ledger.ExistingInfo
+	existingStale bool
 }
 
 // upload is one uploaded file and its edits.
@@ -66,13 +73,15 @@ type upload struct {
 
 // checkState is the last check's outcome.
 type checkState struct {
-	id       int // which check: an import shows results for the check it sent
-	done     bool
-	rows     map[int]rowCheck // by row number
-	counts   map[importer.Status]int
-	notSent  int // VALID rows the import would not send (the ledger knows them)
-	warnings []string
-	fileErr  string // the check could not run: why, for the page
+	id      int // which check: an import shows results for the check it sent
+	done    bool
+	rows    map[int]rowCheck // by row number
+	counts  map[importer.Status]int
+	notSent int // VALID rows the import would not send (the ledger knows them)
+	// willCreate is how many rows would create a customer.
+	willCreate int
+	warnings   []string
+	fileErr    string // the check could not run: why, for the page
 }
 
 type rowCheck struct {
@@ -87,7 +96,7 @@ type cellChange struct {
 }
 
 func newSession(s *Server) *session {
-	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn}
+	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting}
 }
 
 // load reads an upload's rows (sheet "" is the first visible one).
@@ -298,6 +307,12 @@ func (ss *session) check(ctx context.Context) {
 		opts.Ledger = db
 	}
 	defer closeDB()
+	if list, err := ss.configuredList(ctx, db); err != nil {
+		u.check.fileErr = ss.t("existingBad", existingMessage(ss.lang, err))
+		return
+	} else if list != nil {
+		opts.Existing = list
+	}
 	job := importer.NewJob(opts)
 	var mu sync.Mutex
 	job.Subscribe(func(ev importer.Event) {
@@ -316,7 +331,11 @@ func (ss *session) check(ctx context.Context) {
 	}
 	u.check.warnings = sum.Warnings
 	u.check.notSent = sum.WouldSettle + sum.WouldHold
+	u.check.willCreate = sum.WillCreate
 	u.check.done = true
+	if err == nil {
+		ss.existing, ss.existingStale = sum.Existing, sum.ExistingStale
+	}
 }
 
 // jobOptions are the options of a check or an import of u.
@@ -333,6 +352,7 @@ func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.
 			Lang: ss.lang, LengthUnit: cfg.LengthUnit, Mode: cfg.Mode, Defaults: cfg.Defaults,
 		},
 		SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown,
+		UpdateExisting: ss.updateExisting, ExistingMaxAge: cfg.ExistingMaxAge,
 		Logger: ss.srv.log,
 	}
 }

@@ -21,10 +21,14 @@ type view struct {
 	Status  string // #status
 	Grid    gridView
 	Conn    connView
+	Test    connTestView // the last 「測試連線」
 	Import  importView
 	// SkipHidden and ResendUnknown are the options of the check and the
 	// import (the command line's --skip-hidden and --resend-unknown).
 	SkipHidden, ResendUnknown bool
+	// Existing is the list of the customers TMS already has, and the
+	// page's 「更新已存在的客戶」.
+	Existing existingView
 }
 
 // T returns a page text in the view's language.
@@ -111,13 +115,16 @@ type importView struct {
 	HasResults                     bool
 	Unknown                        int
 	Stopped                        string
+	Warnings                       []string // the summary's, once done: e.g. a setting TMS refused the rows for
 	Error                          string
+	WillCreate                     int // rows of the check that would create a customer
 }
 
 // view builds the page's data; ss.mu is held.
 func (ss *session) view() *view {
-	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown}
+	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
+	v.Test = ss.connTestView()
 	for _, f := range mapping.Fields() {
 		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})
 	}
@@ -297,6 +304,7 @@ func (ss *session) importView() importView {
 	if u != nil && u.check.done {
 		iv.Already = min(u.check.notSent, u.check.counts[importer.StatusValid])
 		iv.Valid = u.check.counts[importer.StatusValid] - iv.Already
+		iv.WillCreate = u.check.willCreate
 	}
 	if ss.imp != nil {
 		s := ss.imp.snapshot()
@@ -307,6 +315,7 @@ func (ss *session) importView() importView {
 		iv.ResultsName, iv.HasResults = s.OutName, s.HasResultFile
 		iv.Unknown = s.Counts[importer.StatusUnknown]
 		iv.Error = s.ErrMsg
+		iv.Warnings = s.Warnings
 		if s.StopErr != nil && s.Done {
 			iv.Stopped = ss.t("stopped", importMessage(ss.lang, s.StopErr))
 		}

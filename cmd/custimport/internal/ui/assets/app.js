@@ -58,7 +58,9 @@
     const form = e.target;
     if (!form.hasAttribute("data-post")) return;
     e.preventDefault();
-    send(form.getAttribute("action"), formBody(form, e.submitter));
+    // A button may send the form elsewhere (formaction: 「測試連線」).
+    const to = (e.submitter && e.submitter.getAttribute("formaction")) || form.getAttribute("action");
+    send(to, formBody(form, e.submitter));
   });
 
   document.addEventListener("change", function (e) {

@@ -1,0 +1,6 @@
+//go:build !windows
+
+package cli
+
+// osLang: outside Windows the locale variables are the whole story.
+func osLang() string { return "" }
