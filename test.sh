@@ -3,13 +3,16 @@
 # Windows), staticcheck, the race-enabled test suite, and a short run of
 # every fuzz target.
 # FUZZTIME=60s ./test.sh fuzzes longer; FUZZTIME=0 skips fuzzing; CROSS=0
-# skips building the release targets.
+# skips building the release targets; WINE=1 runs the Windows build of the
+# lock tests under Wine (.ci/wine.sh) outside CI, WINE=0 skips it in CI.
 #
 # CI's budget for all of .ci/run is 15 minutes on 2 cores. Measured shares
 # (a loaded machine, cold caches where CI has them cold):
 #   installing chromium (.ci/run, once per machine)       ~1 min
 #   gofmt, vet (twice), staticcheck (installed once)       ~1.5 min
 #   cross-build, 6 targets (cold: ~1 min per new target)   ~4 min, 20 s warm
+#   Windows tests under Wine (.ci/wine.sh: install ~25 s,
+#     prefix ~10-35 s, the lock tests of 4 packages ~20 s) ~1.5 min
 #   go test -race ./... (the browser test ~10 s of it)      ~3 min
 #   fuzzing, 15 targets × FUZZTIME (CI: 6 s) + builds      ~3 min
 # Fuzzing minimises each new input for 1 s at most: Go's default (60 s)
@@ -48,6 +51,16 @@ if [ "${CROSS:-1}" != "0" ]; then
     echo "-- $target"
     CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -trimpath -o /dev/null ./cmd/custimport
   done
+fi
+
+# The Windows build of the lock tests, run under Wine: folder and ledger
+# locks and process ids behave differently there (after the cross-build,
+# whose cache its builds reuse).
+if [ "${WINE:-}" = 1 ] || { [ -n "${CI:-}" ] && [ "${WINE:-}" != 0 ]; }; then
+  echo "== Windows tests under Wine (.ci/wine.sh)"
+  .ci/wine.sh
+else
+  echo "== Windows tests under Wine: skipped (runs where CI is set, or with WINE=1)"
 fi
 
 echo "== go test -race"

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	_ "modernc.org/sqlite"
 
+	"github.com/custimport/custimport/importer/internal/process"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/validate"
@@ -416,23 +418,37 @@ func TestRunRemovesStaleTemps(t *testing.T) {
 	in := writeFile(t, "in.csv", "CCODE,CNAM1\nA1,a\n")
 	dir := filepath.Dir(in)
 	out := filepath.Join(dir, "out.csv")
-	stale := filepath.Join(dir, ".out.csv.999999999-12345.tmp") // no such process
-	live := filepath.Join(dir, fmt.Sprintf(".out.csv.%d-1.tmp", os.Getpid()))
-	os.WriteFile(live, []byte("being written"), 0o600)
-	other := filepath.Join(dir, ".other.csv.1.tmp")
-	os.WriteFile(stale, []byte("half"), 0o600)
-	os.WriteFile(other, []byte("x"), 0o600)
-	if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Ledger: lg}); err != nil {
-		t.Fatal(err)
+	self := process.Self()
+	if self.Start == 0 {
+		t.Skip("this OS does not tell when a process started")
 	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("stale temp of this output still there: %v", err)
-	}
-	if _, err := os.Stat(other); err != nil {
-		t.Errorf("another output's temp was removed: %v", err)
-	}
-	if _, err := os.Stat(live); err != nil {
-		t.Errorf("the temp of a run still running was removed: %v", err)
+	temp := func(mark string) string { return filepath.Join(dir, ".out.csv."+mark+"-12345.tmp") }
+	for _, tc := range []struct {
+		name string
+		path string
+		kept bool
+	}{
+		{"no such process", temp("999999999"), false},
+		{"no such process, with a start time", temp("999999999_42"), false},
+		// A dead run's id given to this (running) process: Windows reuses ids at once.
+		{"this process's id, started earlier", temp(process.Mark{PID: self.PID, Start: self.Start - 1}.String()), false},
+		{"this process's id, started later", temp(process.Mark{PID: self.PID, Start: self.Start + 1}.String()), false},
+		{"a run still running", temp(self.String()), true},
+		{"a run still running, id only (an older custimport)", temp(strconv.Itoa(self.PID)), true},
+		{"another output's", filepath.Join(dir, ".other.csv.999999999-1.tmp"), true},
+		{"no process mark", temp("x"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			os.WriteFile(tc.path, []byte("half"), 0o600)
+			if _, err := Run(context.Background(), Options{Input: in, Out: out, Sender: okSender(), Ledger: lg}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := os.Stat(tc.path)
+			if kept := err == nil; kept != tc.kept {
+				t.Errorf("%s: kept = %v, want %v", filepath.Base(tc.path), kept, tc.kept)
+			}
+			os.Remove(tc.path)
+		})
 	}
 }
 

@@ -4,15 +4,19 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
+
+	"github.com/custimport/custimport/importer/internal/process"
 )
 
 // removeStaleTemps deletes the temporary results files that killed runs
 // of this output left behind (results are written to a hidden temp file,
-// .<name>.<pid>-<random>.tmp, and renamed at the end). A temp file whose
-// process still runs belongs to another run and is left alone, and so is
-// one whose name carries no process id.
+// .<name>.<process mark>-<random>.tmp, and renamed at the end). A temp
+// file whose process still runs belongs to another run and is left alone,
+// and so is one whose name carries no process mark. The mark is the
+// writer's process id and start time (results.createTemp), so a run that
+// got a dead run's id (Windows reuses them at once) still removes the
+// dead run's file.
 func removeStaleTemps(out string, log *slog.Logger) {
 	dir, base := filepath.Split(out)
 	if dir == "" {
@@ -22,9 +26,9 @@ func removeStaleTemps(out string, log *slog.Logger) {
 	prefix := "." + base + "."
 	for _, p := range stale {
 		rest := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), prefix), ".tmp")
-		pidText, _, ok := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid <= 0 || processAlive(pid) {
+		markText, _, ok := strings.Cut(rest, "-")
+		mark, valid := process.Parse(markText)
+		if !ok || !valid || mark.Running() {
 			continue
 		}
 		if os.Remove(p) == nil {

@@ -625,3 +625,99 @@ func TestLedgerResendAll(t *testing.T) {
 		})
 	}
 }
+
+// A ledger that is lost (truncated to 0 bytes by a copy, restore or sync
+// that did not finish, or deleted while its lock file stays) stops every
+// run and check with exit 2, advice and nothing sent, run after run; only
+// --new-ledger starts over.
+func TestLedgerLost(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	t.Parallel()
+	tests := []struct {
+		name string
+		lose func(t *testing.T, path string)
+	}{
+		{"truncated to 0 bytes", func(t *testing.T, path string) {
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"deleted, its lock file stays", func(t *testing.T, path string) {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			sim := startSim(t)
+			state := t.TempDir() // each its own TMS's ledger
+			env := withEnv(simEnv(t, sim.URL), "CUSTIMPORT_STATE_DIR="+state)
+			writeFile(t, dir, "a.csv", csvText(t, withHeader(
+				[]string{"", "甲商行", "02-11110001", "1000"},
+				[]string{"", "乙商行", "02-11110002", "2000"},
+			)))
+			mustRun(t, dir, env, 0, "import", "a.csv")
+			wantCustomers(t, "first run", sim, 2)
+			ledgers, _ := filepath.Glob(filepath.Join(state, "*.ledger.db"))
+			if len(ledgers) != 1 {
+				t.Fatalf("ledgers: %q", ledgers)
+			}
+			tt.lose(t, ledgers[0])
+
+			requests := simRequests(t, sim)
+			for _, args := range [][]string{{"import", "a.csv"}, {"import", "a.csv"}, {"check", "a.csv"}} {
+				res := mustRun(t, dir, env, 2, append(args, "--lang", "en")...)
+				for _, want := range []string{ledgers[0], "missing or empty", "--new-ledger"} {
+					if !strings.Contains(res.stderr, want) {
+						t.Errorf("%s: stderr does not say %q\n%s", args[0], want, res)
+					}
+				}
+			}
+			wantCustomers(t, "after the ledger was lost", sim, 2)
+			if n := simRequests(t, sim); n != requests {
+				t.Errorf("%d requests sent while the ledger was lost", n-requests)
+			}
+
+			// On purpose: a new ledger (the two customers are created again,
+			// as --new-ledger's help warns), which later runs use as any.
+			mustRun(t, dir, env, 0, "import", "--new-ledger", "a.csv")
+			wantCustomers(t, "started over", sim, 4)
+			mustRun(t, dir, env, 0, "import", "a.csv")
+			wantCustomers(t, "the run after", sim, 4)
+		})
+	}
+}
+
+// Run through sudo as another user, custimport does not guess whose
+// default ledger folder to use (HOME and XDG_* may be either user's): it
+// stops with exit 2 before anything is made or sent, and runs with a
+// folder named on purpose.
+func TestLedgerFolderUnderSudo(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	t.Parallel()
+	dir := t.TempDir()
+	sim := startSim(t)
+	home := t.TempDir()
+	env := slices.DeleteFunc(simEnv(t, sim.URL), func(e string) bool { return strings.HasPrefix(e, "CUSTIMPORT_STATE_DIR=") })
+	env = withEnv(env, "HOME="+home, "SUDO_UID="+strconv.Itoa(os.Geteuid()+1), "SUDO_USER=alice")
+	writeFile(t, dir, "a.csv", csvText(t, withHeader([]string{"S001", "甲商行", "02-11110001", "1000"})))
+	for _, command := range []string{"import", "check"} {
+		res := mustRun(t, dir, env, 2, command, "a.csv")
+		for _, want := range []string{"through sudo by alice", "run it as alice without sudo", "→ 無法確定該用哪個使用者的記錄檔"} {
+			if !strings.Contains(res.stderr, want) {
+				t.Errorf("%s: stderr does not say %q\n%s", command, want, res)
+			}
+		}
+	}
+	wantCustomers(t, "under sudo", sim, 0)
+	if left, _ := os.ReadDir(home); len(left) != 0 {
+		t.Errorf("HOME holds %v", left)
+	}
+	mustRun(t, dir, env, 0, "import", "--state-dir", filepath.Join(t.TempDir(), "ledgers"), "a.csv")
+	wantCustomers(t, "with --state-dir", sim, 1)
+}

@@ -40,6 +40,12 @@ var (
 	// ErrOtherTenant is returned when a ledger file belongs to another tenant
 	// than the one asked for.
 	ErrOtherTenant = errors.New("the ledger belongs to another TMS tenant")
+	// ErrLost is returned for a ledger that was made and is not there any
+	// more: its file is empty (0 bytes) or holds no tables, or it is gone
+	// while the tenant's lock file records that it was made in this
+	// folder. A new one would forget every customer created; only
+	// Options.StartOver starts one.
+	ErrLost = errors.New("the ledger is missing or empty")
 )
 
 // Create is one customer create custimport claimed.
@@ -112,6 +118,10 @@ type Options struct {
 	// BeforeCommit, when set, runs before each write transaction commits;
 	// an error it returns fails the transaction. For tests.
 	BeforeCommit func() error
+	// StartOver starts a new ledger where the old one is lost (ErrLost):
+	// an empty or table-less file is renamed to <name>.lost-<UTC time>
+	// first. Not for a damaged ledger (ErrCorrupt): that stays refused.
+	StartOver bool
 }
 
 // DB is an open ledger. Its methods are safe for concurrent use.
@@ -129,12 +139,16 @@ type DB struct {
 	cerr    error
 }
 
-// Open opens the ledger of tenant t in dir, creating the directory, the
-// file and its schema when missing (unless opts.ReadOnly: then a missing
-// ledger is an error wrapping os.ErrNotExist). A file that is not a
+// Open opens the ledger of tenant t in dir, creating the directory and
+// the ledger when it was never made here (unless opts.ReadOnly: then a
+// missing ledger is an error wrapping os.ErrNotExist). A new ledger
+// appears whole or not at all (create). A ledger that was made and is
+// lost (an empty or table-less file, or none where the tenant's lock file
+// records one) is ErrLost, unless opts.StartOver. A file that is not a
 // ledger, or a damaged one, is ErrCorrupt (a writable Open runs SQLite's
 // quick_check); a newer one ErrNewerSchema; another tenant's
-// ErrOtherTenant.
+// ErrOtherTenant. A writable Open records in the tenant's lock file that
+// the ledger is here; its caller holds the tenant's lock (Lock).
 func Open(ctx context.Context, dir string, t Tenant, opts Options) (*DB, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -143,54 +157,153 @@ func Open(ctx context.Context, dir string, t Tenant, opts Options) (*DB, error) 
 	if err != nil {
 		return nil, fmt.Errorf("ledger directory: %w", err)
 	}
+	d, err := openIn(ctx, dir, t, opts)
+	if errors.Is(err, ErrLost) && opts.StartOver && !opts.ReadOnly {
+		if err := startOver(dir, t, opts.Now()); err != nil {
+			return nil, err
+		}
+		d, err = openIn(ctx, dir, t, opts)
+	}
+	return d, err
+}
+
+func openIn(ctx context.Context, dir string, t Tenant, opts Options) (*DB, error) {
 	path := FilePath(dir, t)
-	if err := prepareFile(dir, path, t, opts.ReadOnly); err != nil {
+	exists, err := prepareFile(dir, path, t, opts.ReadOnly)
+	switch {
+	case err != nil:
 		return nil, err
+	case !exists && opts.ReadOnly:
+		return nil, fmt.Errorf("no ledger of %s in %s: %w", t, dir, os.ErrNotExist)
+	case !exists:
+		if err := create(ctx, dir, path, t, opts); err != nil {
+			return nil, err
+		}
 	}
 	d := &DB{path: path, tenant: t, opts: opts}
 	if err := d.open(ctx); err != nil {
 		d.closeDBs()
 		return nil, err
 	}
+	if !opts.ReadOnly {
+		if err := recordLedger(dir, t, opts.Now()); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
 	return d, nil
 }
 
 const sqliteMagic = "SQLite format 3\x00"
 
-// prepareFile makes sure path is an SQLite file or empty (a new ledger),
-// creating dir and the file with private permissions before SQLite opens
-// it.
-func prepareFile(dir, path string, t Tenant, readOnly bool) error {
-	var f *os.File
-	var err error
-	if readOnly {
-		f, err = os.Open(path)
-		if errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("no ledger of %s in %s: %w", t, dir, err)
-		}
-	} else {
+// prepareFile tells whether the ledger file is there, and makes sure it
+// is an SQLite file when it is (creating dir for a writable Open). A
+// missing file whose lock file records a ledger, and an empty file, are
+// ErrLost.
+func prepareFile(dir, path string, t Tenant, readOnly bool) (exists bool, err error) {
+	if !readOnly {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("ledger directory: %w", err)
+			return false, fmt.Errorf("ledger directory: %w", err)
 		}
-		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		if made := readRecord(LockPath(dir, t)).Ledger; !made.IsZero() {
+			return false, fmt.Errorf("ledger %s is not there, but its lock file %s records that it was made on %s: %w",
+				path, LockPath(dir, t), made.Local().Format(time.DateTime), ErrLost)
+		}
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("ledger %s: %w", path, err)
+		return false, fmt.Errorf("ledger %s: %w", path, err)
 	}
 	defer f.Close()
 	head := make([]byte, len(sqliteMagic))
 	n, err := io.ReadFull(f, head)
 	switch {
-	case n == 0 && err == io.EOF && readOnly:
-		return fmt.Errorf("ledger %s is empty: %w", path, os.ErrNotExist)
 	case n == 0 && err == io.EOF:
-		return nil // new
+		return true, fmt.Errorf("ledger %s is empty (0 bytes): %w", path, ErrLost)
 	case err != nil && err != io.ErrUnexpectedEOF:
-		return fmt.Errorf("ledger %s: %w", path, err)
+		return true, fmt.Errorf("ledger %s: %w", path, err)
 	case string(head[:n]) != sqliteMagic:
-		return fmt.Errorf("ledger %s: %w (not an SQLite database)", path, ErrCorrupt)
+		return true, fmt.Errorf("ledger %s: %w (not an SQLite database)", path, ErrCorrupt)
 	}
+	return true, nil
+}
+
+// create makes the ledger of t at path whole or not at all: the schema is
+// written into a new file beside it, which is then put in place. A run
+// killed meanwhile leaves no file at path (an empty one would read as a
+// lost ledger), only its temporary file, removed by a later create.
+func create(ctx context.Context, dir, path string, t Tenant, opts Options) (err error) {
+	removeStaleNew(path)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".new-*")
+	if err != nil {
+		return fmt.Errorf("ledger %s: %w", path, err)
+	}
+	tmp := f.Name()
+	f.Close()
+	defer func() {
+		os.Remove(tmp)
+		os.Remove(tmp + "-journal")
+	}()
+	n := &DB{path: tmp, tenant: t, opts: opts}
+	if n.wdb, err = sql.Open("sqlite", dsn(tmp, "_txlock=immediate", "_pragma=synchronous(FULL)")); err != nil {
+		return n.wrap(err)
+	}
+	n.wdb.SetMaxOpenConns(1)
+	err = n.initSchema(ctx, true)
+	if cerr := n.wdb.Close(); err == nil && cerr != nil {
+		err = n.wrap(cerr)
+	}
+	if err == nil {
+		err = syncFile(tmp)
+	}
+	if err != nil {
+		return fmt.Errorf("making the ledger %s: %w", path, err)
+	}
+	// Put it in place unless one is there by now: a link fails on an
+	// existing name; where links are not supported (FAT, some shares), a
+	// rename after a last look.
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, os.ErrExist) {
+		if _, serr := os.Lstat(path); errors.Is(serr, os.ErrNotExist) {
+			if err := os.Rename(tmp, path); err != nil {
+				return fmt.Errorf("making the ledger %s: %w", path, err)
+			}
+		}
+	}
+	syncDir(dir)
 	return nil
+}
+
+// newLeftover is how old a temporary file of create must be to be taken
+// for the leftover of a killed run (making a ledger takes milliseconds).
+const newLeftover = 10 * time.Minute
+
+// removeStaleNew removes the temporary files that killed creates of the
+// ledger at path left behind.
+func removeStaleNew(path string) {
+	stale, _ := filepath.Glob(path + ".new-*")
+	for _, p := range stale {
+		if st, err := os.Lstat(p); err == nil && st.Mode().IsRegular() && time.Since(st.ModTime()) > newLeftover {
+			os.Remove(p)
+		}
+	}
+}
+
+// startOver sets a lost ledger of t aside (an empty or table-less file
+// and its -wal and -shm, renamed <name>.lost-<UTC time>) and clears the
+// lock file's record of it, so that a new one can be made.
+func startOver(dir string, t Tenant, now time.Time) error {
+	path := FilePath(dir, t)
+	aside := path + ".lost-" + now.UTC().Format("20060102T150405Z")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Rename(path+suffix, aside+suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("setting the lost ledger %s aside: %w", path, err)
+		}
+	}
+	syncDir(dir)
+	return recordLedger(dir, t, time.Time{})
 }
 
 // dsn returns the SQLite data source name of path (absolute) with
@@ -237,7 +350,7 @@ func (d *DB) open(ctx context.Context) error {
 			return d.wrap(err)
 		}
 		d.wdb.SetMaxOpenConns(1)
-		if err := d.initSchema(ctx); err != nil {
+		if err := d.initSchema(ctx, false); err != nil {
 			return err
 		}
 		if err := d.quickCheck(ctx); err != nil {

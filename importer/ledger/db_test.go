@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/custimport/custimport/internal/testdir"
 )
 
 var testTenant = Tenant{URL: "https://tms.example.com", PNO: "P1", ProNum: "P1"}
@@ -43,7 +45,7 @@ func claim(t *testing.T, d *DB, c Create) int64 {
 }
 
 func TestOpenCreatesPrivateFiles(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "state", "custimport")
+	dir := filepath.Join(tempDir(t), "state", "custimport")
 	d := openTest(t, dir, Options{})
 	if want := filepath.Join(dir, testTenant.ID()+".ledger.db"); d.Path() != want {
 		t.Errorf("Path() = %q, want %q", d.Path(), want)
@@ -77,7 +79,11 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 
 func TestReopen(t *testing.T) {
 	// A path SQLite could misread in a URI: kept whole by the escaping.
-	dir := filepath.Join(t.TempDir(), "a b?c#d%20e&f=g 客戶")
+	name := "a b?c#d%20e&f=g 客戶"
+	if runtime.GOOS == "windows" {
+		name = "a b#c%20d&e=f;g 客戶" // no ? in a Windows name
+	}
+	dir := filepath.Join(tempDir(t), name)
 	d := openTest(t, dir, Options{})
 	id := claim(t, d, Create{Fingerprint: "f1", Name: "甲公司"})
 	if err := d.Close(); err != nil {
@@ -100,19 +106,186 @@ func TestReopen(t *testing.T) {
 	}
 }
 
-func TestOpenEmptyFileIsNew(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(FilePath(dir, testTenant), nil, 0o600); err != nil {
+// A ledger that was made and is not there any more is never silently
+// replaced by a new, empty one (every customer would be created again):
+// an empty file (a copy, restore or sync that did not finish), a file with
+// no tables, or no file where the lock file records one are ErrLost, for
+// a run and for a check; only StartOver starts a new ledger, setting the
+// old file aside.
+func TestOpenLost(t *testing.T) {
+	ctx := context.Background()
+	made := func(t *testing.T, dir string) {
+		d, err := Open(ctx, dir, testTenant, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claim(t, d, Create{Fingerprint: "f", Name: "甲"})
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name   string
+		setup  func(t *testing.T, dir, path string)
+		says   string // in the error
+		aside  bool   // StartOver renames a file to .lost-*
+		silent bool   // no trace: a new ledger (what the folder cannot tell)
+	}{
+		{name: "an empty file", setup: func(t *testing.T, dir, path string) { os.WriteFile(path, nil, 0o600) }, says: "0 bytes", aside: true},
+		{name: "a made ledger truncated", setup: func(t *testing.T, dir, path string) {
+			made(t, dir)
+			os.Truncate(path, 0)
+		}, says: "0 bytes", aside: true},
+		{name: "an SQLite file with no tables", setup: func(t *testing.T, dir, path string) {
+			rawExec(t, path, "CREATE TABLE x(a)", "DROP TABLE x")
+		}, says: "no tables", aside: true},
+		{name: "deleted, its lock file records it", setup: func(t *testing.T, dir, path string) {
+			made(t, dir)
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(path + suffix)
+			}
+		}, says: testTenant.ID() + ".lock records"},
+		{name: "deleted with its lock file", setup: func(t *testing.T, dir, path string) {
+			made(t, dir)
+			for _, p := range []string{path, path + "-wal", path + "-shm", LockPath(dir, testTenant)} {
+				os.Remove(p)
+			}
+		}, silent: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tempDir(t)
+			path := FilePath(dir, testTenant)
+			tt.setup(t, dir, path)
+			if tt.silent {
+				openTest(t, dir, Options{})
+				return
+			}
+			for _, ro := range []bool{false, true} {
+				d, err := Open(ctx, dir, testTenant, Options{ReadOnly: ro})
+				if err == nil {
+					d.Close()
+				}
+				if !errors.Is(err, ErrLost) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tt.says) {
+					t.Fatalf("Open(ReadOnly %v) = %v, want ErrLost naming %s and saying %q", ro, err, path, tt.says)
+				}
+			}
+			if _, err := Open(ctx, dir, testTenant, Options{ReadOnly: true, StartOver: true}); !errors.Is(err, ErrLost) {
+				t.Errorf("a read-only Open started over: %v", err)
+			}
+			// Refused twice, and still refused: nothing was made meanwhile.
+			if _, err := Open(ctx, dir, testTenant, Options{}); !errors.Is(err, ErrLost) {
+				t.Fatalf("the second Open = %v, want ErrLost", err)
+			}
+
+			d := openTest(t, dir, Options{StartOver: true})
+			if cs, err := d.Candidates(ctx); err != nil || len(cs) != 0 {
+				t.Errorf("the new ledger holds %+v, %v", cs, err)
+			}
+			claim(t, d, Create{Fingerprint: "g"})
+			d.Close()
+			lost, _ := filepath.Glob(path + ".lost-*")
+			if tt.aside != (len(lost) == 1) {
+				t.Errorf("set aside: %q, want one: %v", lost, tt.aside)
+			}
+			if rec := readRecord(LockPath(dir, testTenant)); rec.Ledger.IsZero() {
+				t.Error("the lock file does not record the new ledger")
+			}
+			// The new ledger is the ledger now: opened as any other.
+			if cs, err := openTest(t, dir, Options{}).Candidates(ctx); err != nil || len(cs) != 1 || cs[0].Fingerprint != "g" {
+				t.Errorf("reopened: %+v, %v", cs, err)
+			}
+		})
+	}
+}
+
+// tempDir is a new temporary folder that Wine can remove (see testdir).
+func tempDir(t *testing.T) string { return testdir.New(t) }
+
+// A run that made no ledger leaves nothing that reads as a lost one: a
+// lock taken and released, a create that failed, the leftover of a
+// create that was killed.
+func TestOpenAfterNoLedgerWasMade(t *testing.T) {
+	ctx := context.Background()
+	t.Run("a lock taken and released", func(t *testing.T) {
+		dir := tempDir(t)
+		release, err := Lock(ctx, dir, testTenant, Holder{PID: 1, Input: "a.csv"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		release()
+		openTest(t, dir, Options{})
+	})
+	t.Run("a create that failed", func(t *testing.T) {
+		dir := tempDir(t)
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := Open(canceled, dir, testTenant, Options{}); err == nil {
+			t.Fatal("Open with a canceled context made a ledger")
+		}
+		if left, _ := os.ReadDir(dir); len(left) != 0 {
+			t.Errorf("left %v", left)
+		}
+		openTest(t, dir, Options{})
+	})
+	t.Run("a create killed half way", func(t *testing.T) {
+		dir := tempDir(t)
+		path := FilePath(dir, testTenant)
+		old, fresh := path+".new-123", path+".new-456"
+		for _, p := range []string{old, fresh} {
+			os.WriteFile(p, []byte(sqliteMagic), 0o600)
+		}
+		long := time.Now().Add(-time.Hour)
+		os.Chtimes(old, long, long)
+		openTest(t, dir, Options{})
+		if _, err := os.Stat(old); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("an hour-old leftover stayed: %v", err)
+		}
+		if _, err := os.Stat(fresh); err != nil {
+			t.Errorf("a create under way lost its file: %v", err)
+		}
+	})
+}
+
+// The lock file keeps its record of the ledger while runs take and
+// release the lock, and says who holds it while it is held.
+func TestLockKeepsTheLedgerRecord(t *testing.T) {
+	ctx := context.Background()
+	dir := tempDir(t)
+	release, err := Lock(ctx, dir, testTenant, Holder{PID: 7, Input: "a.csv"}, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(context.Background(), dir, testTenant, Options{ReadOnly: true}); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("read-only Open of an empty file: %v, want os.ErrNotExist", err)
+	d := openTest(t, dir, Options{})
+	d.Close()
+	rec := readRecord(LockPath(dir, testTenant))
+	if rec.Ledger.IsZero() || rec.PID != 7 {
+		t.Fatalf("while held: %+v, want the holder and the ledger", rec)
 	}
-	openTest(t, dir, Options{})
+	release()
+	if got := readRecord(LockPath(dir, testTenant)); !got.Ledger.Equal(rec.Ledger) || got.Holder != (Holder{}) {
+		t.Fatalf("released: %+v, want the ledger alone", got)
+	}
+	for i := range 3 {
+		release, err := Lock(ctx, dir, testTenant, Holder{PID: 100 + i, Input: strings.Repeat("x", 100*(3-i))}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readRecord(LockPath(dir, testTenant)); !got.Ledger.Equal(rec.Ledger) || got.PID != 100+i {
+			t.Fatalf("held by run %d: %+v", i, got)
+		}
+		release()
+	}
+	// A record cut short (a crash while it was written) keeps its head.
+	data, _ := os.ReadFile(LockPath(dir, testTenant))
+	os.WriteFile(LockPath(dir, testTenant), append(data, []byte(`"input":"tail of an older, longer record"}`)...), 0o600)
+	if got := readRecord(LockPath(dir, testTenant)); !got.Ledger.Equal(rec.Ledger) {
+		t.Errorf("with a tail: %+v", got)
+	}
 }
 
 func TestOpenReadOnlyMissing(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	_, err := Open(context.Background(), dir, testTenant, Options{ReadOnly: true})
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("Open = %v, want os.ErrNotExist", err)
@@ -175,7 +348,7 @@ func TestOpenRefuses(t *testing.T) {
 	for _, tt := range tests {
 		for _, ro := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/readonly=%v", tt.name, ro), func(t *testing.T) {
-				dir := t.TempDir()
+				dir := tempDir(t)
 				path := FilePath(dir, testTenant)
 				tt.setup(t, path)
 				d, err := Open(context.Background(), dir, testTenant, Options{ReadOnly: ro})
@@ -195,7 +368,7 @@ func TestOpenRefuses(t *testing.T) {
 }
 
 func TestOpenFindsDamage(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	d := openTest(t, dir, Options{})
 	for i := range 300 {
 		claim(t, d, Create{Fingerprint: fmt.Sprint("fp", i), Name: strings.Repeat("名", 50)})
@@ -223,7 +396,7 @@ func TestOpenFindsDamage(t *testing.T) {
 func TestCreatesRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 1, 9, 30, 0, 123456789, time.FixedZone("CST", 8*3600))
-	d := openTest(t, t.TempDir(), Options{Now: func() time.Time { return now }})
+	d := openTest(t, tempDir(t), Options{Now: func() time.Time { return now }})
 	in := Create{Fingerprint: "fp1", Payload: `{"CNAME":"甲"}`, TaxID: "12345678", Name: "甲公司", ShortName: "甲",
 		Source: "/in/a.xlsx", Sheet: "S", Row: 7, ResultRow: 8, InputSHA256: "abc", Lineage: "/in/a.xlsx", RunID: 3,
 		State: Created, CCODE: "", ErrorCode: "", Message: ""}
@@ -271,7 +444,7 @@ func TestCreatesRoundTrip(t *testing.T) {
 
 func TestCodes(t *testing.T) {
 	ctx := context.Background()
-	d := openTest(t, t.TempDir(), Options{})
+	d := openTest(t, tempDir(t), Options{})
 	code := func(ccode string) Code {
 		t.Helper()
 		if err := d.Flush(ctx); err != nil {
@@ -323,7 +496,7 @@ func TestCodes(t *testing.T) {
 
 func TestConcurrentClaimsShareCommits(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	var commits atomic.Int64
 	d := openTest(t, dir, Options{BeforeCommit: func() error {
 		commits.Add(1)
@@ -395,7 +568,7 @@ func TestAsyncWritesBounded(t *testing.T) {
 	release := make(chan struct{})
 	var once, released sync.Once
 	free := func() { released.Do(func() { close(release) }) }
-	d := openTest(t, t.TempDir(), Options{BeforeCommit: func() error {
+	d := openTest(t, tempDir(t), Options{BeforeCommit: func() error {
 		once.Do(func() { <-release }) // the first commit is slow
 		return nil
 	}})
@@ -447,7 +620,7 @@ func TestAsyncWritesBounded(t *testing.T) {
 // Codes reads more codes than one query asks for, exactly (not by case).
 func TestCodesMany(t *testing.T) {
 	ctx := context.Background()
-	d := openTest(t, t.TempDir(), Options{})
+	d := openTest(t, tempDir(t), Options{})
 	var ask []string
 	for i := range maxCodesQuery*2 + 7 {
 		c := fmt.Sprintf("C%04d", i)

@@ -121,9 +121,12 @@ func (t Tenant) String() string {
 
 // DefaultDir returns where ledgers live by default, for an OS (a GOOS
 // value), its environment and the user's home directory:
-// $XDG_STATE_HOME/custimport (else ~/.local/state/custimport) on Linux and
-// other Unixes, %LOCALAPPDATA%\custimport on Windows (local, never the
-// roaming profile), ~/Library/Application Support/custimport on macOS.
+// ~/.local/state/custimport on Linux and other Unixes,
+// %LOCALAPPDATA%\custimport on Windows (local, never the roaming
+// profile), ~/Library/Application Support/custimport on macOS. It
+// depends on the home directory alone, never on XDG_STATE_HOME: a
+// scheduled task, which has no XDG_* variables, must find the ledger a
+// desktop session made (XDGStateDir is where older versions put it).
 func DefaultDir(goos string, getenv func(string) string, home string) (string, error) {
 	switch goos {
 	case "windows":
@@ -138,14 +141,20 @@ func DefaultDir(goos string, getenv func(string) string, home string) (string, e
 		}
 		return filepath.Join(home, "Library", "Application Support", "custimport"), nil
 	}
-	// XDG: a relative value is invalid and must be ignored.
-	if v := getenv("XDG_STATE_HOME"); v != "" && strings.HasPrefix(v, "/") {
-		return filepath.Join(v, "custimport"), nil
-	}
 	if home == "" {
-		return "", errors.New("ledger directory: no home directory and no $XDG_STATE_HOME")
+		return "", errors.New("ledger directory: no home directory")
 	}
 	return filepath.Join(home, ".local", "state", "custimport"), nil
+}
+
+// XDGStateDir is $XDG_STATE_HOME/custimport, where earlier versions kept
+// ledgers when XDG_STATE_HOME was set (a relative value is invalid and
+// ignored); "" when it is not set.
+func XDGStateDir(getenv func(string) string) string {
+	if v := getenv("XDG_STATE_HOME"); v != "" && strings.HasPrefix(v, "/") {
+		return filepath.Join(v, "custimport")
+	}
+	return ""
 }
 
 // FilePath returns the path of a tenant's ledger in dir.

@@ -103,7 +103,9 @@ func TestDefaultDir(t *testing.T) {
 		wantErr          bool
 	}{
 		{name: "linux", goos: "linux", home: "/home/u", want: filepath.Join("/home/u", ".local", "state", "custimport")},
-		{name: "linux XDG", goos: "linux", home: "/home/u", env: map[string]string{"XDG_STATE_HOME": "/xdg/state"}, want: filepath.Join("/xdg/state", "custimport")},
+		// One folder however the session is set up: a scheduled task has no XDG_* variables.
+		{name: "linux XDG not used", goos: "linux", home: "/home/u", env: map[string]string{"XDG_STATE_HOME": "/xdg/state"}, want: filepath.Join("/home/u", ".local", "state", "custimport")},
+		{name: "linux XDG and no home", goos: "linux", env: map[string]string{"XDG_STATE_HOME": "/xdg/state"}, wantErr: true},
 		{name: "linux relative XDG ignored", goos: "linux", home: "/home/u", env: map[string]string{"XDG_STATE_HOME": "rel"}, want: filepath.Join("/home/u", ".local", "state", "custimport")},
 		{name: "freebsd", goos: "freebsd", home: "/home/u", want: filepath.Join("/home/u", ".local", "state", "custimport")},
 		{name: "linux no home", goos: "linux", wantErr: true},
@@ -126,6 +128,14 @@ func TestDefaultDir(t *testing.T) {
 				t.Fatalf("DefaultDir = %q, %v; want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestXDGStateDir(t *testing.T) {
+	for v, want := range map[string]string{"": "", "rel": "", "/xdg/state": filepath.Join("/xdg/state", "custimport")} {
+		if got := XDGStateDir(func(string) string { return v }); got != want {
+			t.Errorf("XDG_STATE_HOME=%q: %q, want %q", v, got, want)
+		}
 	}
 }
 
@@ -155,7 +165,7 @@ func TestFileURI(t *testing.T) {
 // Siblings finds the same company's ledger under another URL, and only
 // that one.
 func TestSiblings(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	ctx := context.Background()
 	mk := func(url, pno, proNum string) Tenant {
 		tn, err := NewTenant(url, pno, proNum)

@@ -1,14 +1,16 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/custimport/custimport/internal/filelock"
 )
 
 // ErrLocked is what a *LockedError is: another run holds the tenant's lock.
@@ -16,9 +18,18 @@ var ErrLocked = errors.New("the ledger is in use by another run")
 
 // Holder is who holds a tenant's lock, as written in its lock file.
 type Holder struct {
-	PID     int       `json:"pid"`
-	Input   string    `json:"input"`
-	Started time.Time `json:"started"`
+	PID     int       `json:"pid,omitzero"`
+	Input   string    `json:"input,omitzero"`
+	Started time.Time `json:"started,omitzero"`
+}
+
+// lockRecord is what a tenant's lock file holds: the run that holds the
+// lock (zero once it is released) and, kept from run to run, when the
+// tenant's ledger was made in this folder. A folder whose lock file
+// records a ledger that is not there has lost it (Open: ErrLost).
+type lockRecord struct {
+	Holder
+	Ledger time.Time `json:"ledger,omitzero"`
 }
 
 // LockedError is returned by Lock while another run holds the lock.
@@ -44,7 +55,8 @@ const lockRetry = 100 * time.Millisecond
 
 // Lock takes the tenant's lock, an advisory lock on <dir>/<id>.lock that
 // the OS releases with the process (a killed run leaves none behind), and
-// writes h into the file for a run that finds it taken. While another
+// writes h into the file for a run that finds it taken (keeping what the
+// file records of the ledger; release clears h and keeps that too). While another
 // process (or another Lock in this one) holds it, Lock tries again every
 // 100 ms for up to wait (0: once), then returns a *LockedError naming
 // the holder.
@@ -59,7 +71,7 @@ func Lock(ctx context.Context, dir string, t Tenant, h Holder, wait time.Duratio
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		ok, err := tryLock(f)
+		ok, err := filelock.TryLock(f)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("ledger lock %s: %w", path, err)
@@ -78,8 +90,10 @@ func Lock(ctx context.Context, dir string, t Tenant, h Holder, wait time.Duratio
 		case <-time.After(min(lockRetry, time.Until(deadline))):
 		}
 	}
-	if err := writeHolder(f, h); err != nil {
-		unlock(f)
+	rec := readRecordFrom(f)
+	rec.Holder = h
+	if err := writeRecord(f, rec); err != nil {
+		filelock.Unlock(f)
 		f.Close()
 		return nil, fmt.Errorf("ledger lock %s: %w", path, err)
 	}
@@ -87,38 +101,78 @@ func Lock(ctx context.Context, dir string, t Tenant, h Holder, wait time.Duratio
 	return func() error {
 		var err error
 		once.Do(func() {
-			f.Truncate(0) // while still held: the next holder writes its own
-			unlock(f)
+			// While still held: what Open recorded meanwhile stays, the
+			// holder goes (the next one writes its own).
+			rec := readRecordFrom(f)
+			rec.Holder = Holder{}
+			writeRecord(f, rec)
+			filelock.Unlock(f)
 			err = f.Close()
 		})
 		return err
 	}, nil
 }
 
-func writeHolder(f *os.File, h Holder) error {
-	data, err := json.Marshal(h)
+// writeRecord writes rec at the start of f, then cuts what is left of
+// a longer earlier record: a crash in between leaves the new record
+// followed by a tail that readRecord does not read.
+func writeRecord(f *os.File, rec lockRecord) error {
+	data, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	if err := f.Truncate(0); err != nil {
+	data = append(data, '\n')
+	if _, err := f.WriteAt(data, 0); err != nil {
 		return err
 	}
-	_, err = f.WriteAt(append(data, '\n'), 0)
-	return err
+	return f.Truncate(int64(len(data)))
 }
 
-// readHolder reads the holder a lock file names; zero when it cannot
-// (say, the holder is writing it right now).
-func readHolder(path string) Holder {
-	var h Holder
+// readRecordFrom reads the record at the start of f; zero when there is
+// none (a new lock file) or it cannot be read (say, the holder is writing
+// it right now).
+func readRecordFrom(f *os.File) lockRecord {
+	var rec lockRecord
+	data := make([]byte, 64*1024)
+	n, _ := f.ReadAt(data, 0)
+	// The first JSON value only: writeRecord may have left a tail.
+	json.NewDecoder(bytes.NewReader(data[:n])).Decode(&rec)
+	return rec
+}
+
+// readRecord reads the record of the lock file at path.
+func readRecord(path string) lockRecord {
 	f, err := os.Open(path)
 	if err != nil {
-		return h
+		return lockRecord{}
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 64*1024))
-	if err == nil {
-		json.Unmarshal(data, &h)
+	return readRecordFrom(f)
+}
+
+// readHolder reads the holder a lock file names; zero when it cannot.
+func readHolder(path string) Holder { return readRecord(path).Holder }
+
+// recordLedger writes into the tenant's lock file when its ledger was
+// made in dir (at; zero: it was moved away), unless it says so already.
+// Its caller holds the lock or, at least, is the only one writing.
+func recordLedger(dir string, t Tenant, at time.Time) error {
+	path := LockPath(dir, t)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("ledger lock %s: %w", path, err)
 	}
-	return h
+	defer f.Close()
+	rec := readRecordFrom(f)
+	if rec.Ledger.IsZero() == at.IsZero() {
+		return nil
+	}
+	rec.Ledger = at.UTC()
+	if err := writeRecord(f, rec); err != nil {
+		return fmt.Errorf("ledger lock %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("ledger lock %s: %w", path, err)
+	}
+	return nil
 }

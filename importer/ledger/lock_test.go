@@ -13,7 +13,7 @@ import (
 
 func TestLock(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	started := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 	first := Holder{PID: 4242, Input: `/in/客戶.xlsx`, Started: started}
 	release, err := Lock(ctx, dir, testTenant, first, 0)
@@ -70,7 +70,7 @@ func TestLock(t *testing.T) {
 
 func TestLockWaitsForRelease(t *testing.T) {
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "new")
+	dir := filepath.Join(tempDir(t), "new")
 	release, err := Lock(ctx, dir, testTenant, Holder{PID: 1}, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +96,7 @@ func TestLockWaitsForRelease(t *testing.T) {
 }
 
 func TestLockCanceled(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	release, err := Lock(context.Background(), dir, testTenant, Holder{PID: 1}, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +111,7 @@ func TestLockCanceled(t *testing.T) {
 
 func TestMove(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir := tempDir(t)
 	from := testTenant
 	to := Tenant{URL: "https://new-tms.example.com", PNO: "P1", ProNum: "P1"}
 	d, err := Open(ctx, dir, from, Options{})

@@ -56,6 +56,9 @@ func Move(ctx context.Context, dir string, from, to Tenant) error {
 		return fmt.Errorf("moving the ledger of %s to %s: %w", from, to, err)
 	}
 	syncDir(dir)
+	if err := recordLedger(dir, to, time.Now()); err != nil {
+		return err
+	}
 	moved := fmt.Sprintf("%s.moved-%s", src.Path(), time.Now().UTC().Format("20060102T150405Z"))
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		err := os.Rename(src.Path()+suffix, moved+suffix)
@@ -64,7 +67,9 @@ func Move(ctx context.Context, dir string, from, to Tenant) error {
 		}
 	}
 	syncDir(dir)
-	return nil
+	// Moved away on purpose: from has no ledger here any more, and is not
+	// missing one.
+	return recordLedger(dir, from, time.Time{})
 }
 
 // copyLedger writes a copy of src at path (which must not exist) whose

@@ -17,7 +17,7 @@ func TestStickyWriteError(t *testing.T) {
 	ctx := context.Background()
 	boom := errors.New("disk on fire")
 	var fail atomic.Bool
-	d, err := Open(ctx, t.TempDir(), testTenant, Options{BeforeCommit: func() error {
+	d, err := Open(ctx, tempDir(t), testTenant, Options{BeforeCommit: func() error {
 		if fail.Load() {
 			return boom
 		}
@@ -54,7 +54,7 @@ func TestStickyWriteError(t *testing.T) {
 }
 
 func TestWriteAfterClose(t *testing.T) {
-	d := openTest(t, t.TempDir(), Options{})
+	d := openTest(t, tempDir(t), Options{})
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestWriteAfterClose(t *testing.T) {
 }
 
 func TestUnknownIDFailsWriter(t *testing.T) {
-	d := openTest(t, t.TempDir(), Options{})
+	d := openTest(t, tempDir(t), Options{})
 	if err := d.Settle(42, Created, "C", "", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestClaimCanceled(t *testing.T) {
 	ctx := context.Background()
 	release := make(chan struct{})
 	var first atomic.Bool
-	d := openTest(t, t.TempDir(), Options{BeforeCommit: func() error {
+	d := openTest(t, tempDir(t), Options{BeforeCommit: func() error {
 		if !first.Swap(true) {
 			<-release // hold the writer in its first commit
 		}
@@ -107,7 +107,7 @@ func TestClaimCanceled(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	ctx := context.Background()
-	d := openTest(t, t.TempDir(), Options{})
+	d := openTest(t, tempDir(t), Options{})
 	a := claim(t, d, Create{Name: "台灣積體電路製造股份有限公司", ShortName: "台積電", TaxID: "22099131"})
 	b := claim(t, d, Create{Name: "Acme Trading Co.", ShortName: "ACME", TaxID: "12345678"})
 	c := claim(t, d, Create{Name: "台灣電力公司", ShortName: "台電", TaxID: "03795904"})
@@ -151,7 +151,7 @@ func TestFind(t *testing.T) {
 
 func TestExport(t *testing.T) {
 	ctx := context.Background()
-	d := openTest(t, t.TempDir(), Options{})
+	d := openTest(t, tempDir(t), Options{})
 	a := claim(t, d, Create{Name: "甲, \"乙\" 公司", ShortName: "甲", TaxID: "123", Source: "/in/a.xlsx", Sheet: "S1", Row: 4,
 		InputSHA256: "sha", RunID: 2, Fingerprint: "fp", Payload: `{"CNAME":"甲"}`})
 	claim(t, d, Create{Name: "second"})
@@ -194,7 +194,7 @@ func TestExport(t *testing.T) {
 func TestRuns(t *testing.T) {
 	ctx := context.Background()
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	d := openTest(t, t.TempDir(), Options{Now: func() time.Time { return start.Add(time.Hour) }})
+	d := openTest(t, tempDir(t), Options{Now: func() time.Time { return start.Add(time.Hour) }})
 	if got, err := d.LineageOf(ctx, "/in/a.xlsx"); err != nil || got != "/in/a.xlsx" {
 		t.Fatalf("LineageOf a new input = %q, %v", got, err)
 	}

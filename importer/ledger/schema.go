@@ -125,10 +125,11 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// initSchema creates the schema of a new ledger and checks an existing
-// one, in one write transaction (two runs opening a new ledger at once
-// create it once).
-func (d *DB) initSchema(ctx context.Context) error {
+// initSchema creates the schema of a new ledger (create: a new file that
+// create puts in place) and checks an existing one, in one write
+// transaction. An existing file with no tables is a lost ledger: a ledger
+// is never made in place.
+func (d *DB) initSchema(ctx context.Context, create bool) error {
 	tx, err := d.wdb.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see _txlock)
 	if err != nil {
 		return d.wrap(err)
@@ -140,6 +141,9 @@ func (d *DB) initSchema(ctx context.Context) error {
 	}
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
 		return d.wrap(err)
+	}
+	if version == 0 && tables == 0 && !create {
+		return fmt.Errorf("ledger %s holds no tables: %w", d.path, ErrLost)
 	}
 	if version == 0 && tables == 0 {
 		if _, err := tx.ExecContext(ctx, schemaV1); err != nil {
@@ -197,6 +201,8 @@ func (d *DB) checkSchema(ctx context.Context, q querier) error {
 	switch {
 	case version > SchemaVersion:
 		return fmt.Errorf("ledger %s: %w (schema %d; this custimport reads up to %d)", d.path, ErrNewerSchema, version, SchemaVersion)
+	case version < 1 && !hasTables(ctx, q):
+		return fmt.Errorf("ledger %s holds no tables: %w", d.path, ErrLost)
 	case version < 1:
 		return fmt.Errorf("ledger %s: %w (an SQLite database of something else)", d.path, ErrCorrupt)
 	}
@@ -229,6 +235,13 @@ func (d *DB) checkSchema(ctx context.Context, q querier) error {
 		return fmt.Errorf("ledger %s: %w: it is the ledger of %s, not of %s", d.path, ErrOtherTenant, got, d.tenant)
 	}
 	return nil
+}
+
+// hasTables reports whether the database holds anything (true when that
+// cannot be read: then it is not taken for an empty one).
+func hasTables(ctx context.Context, q querier) bool {
+	var n int
+	return q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n) != nil || n > 0
 }
 
 // quickCheck runs SQLite's quick integrity check: damage (a bad index,

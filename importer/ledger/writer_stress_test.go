@@ -15,7 +15,7 @@ import (
 //
 //	go test -race ./importer/ledger -run TestWriterStress -count=3
 func TestWriterStress(t *testing.T) {
-	d := openTest(t, t.TempDir(), Options{})
+	d := openTest(t, tempDir(t), Options{})
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	done := make(chan struct{})
@@ -96,7 +96,7 @@ func TestWriterStress(t *testing.T) {
 func TestCloseWhileQueueFull(t *testing.T) {
 	release := make(chan struct{})
 	var once sync.Once
-	d := openTest(t, t.TempDir(), Options{BeforeCommit: func() error {
+	d := openTest(t, tempDir(t), Options{BeforeCommit: func() error {
 		once.Do(func() { <-release })
 		return nil
 	}})

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/custimport/custimport/importer/internal/process"
 )
 
 // Cell is one output cell.
@@ -198,9 +200,10 @@ func createTemp(path string) (*os.File, error) {
 	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("results: create %s: %s is not a folder", path, dir)
 	}
-	// The process id in the name tells a later run whether the writer is
-	// still alive: a live run's temporary file is never deleted.
-	f, err := os.CreateTemp(dir, "."+base+"."+strconv.Itoa(os.Getpid())+"-*.tmp")
+	// The process's mark (its id and start time) in the name tells a
+	// later run whether the writer is still alive: a live run's temporary
+	// file is never deleted, a dead one's is even when its id was reused.
+	f, err := os.CreateTemp(dir, "."+base+"."+process.Self().String()+"-*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("results: create %s: %w", path, err)
 	}

@@ -117,6 +117,10 @@ var (
 	ErrBadEncoding     = errors.New("text is not valid in the file's encoding")
 	ErrUnknownEncoding = errors.New("unknown encoding (use utf-8 or big5)")
 	ErrCorrupt         = errors.New("the workbook is damaged")
+	// ErrNoPassword and ErrWrongPassword say why an encrypted workbook
+	// was not opened; both are ErrEncrypted too.
+	ErrNoPassword    = fmt.Errorf("%w: no password was given", ErrEncrypted)
+	ErrWrongPassword = fmt.Errorf("%w: the password is wrong", ErrEncrypted)
 )
 
 // ParseError reports a problem in one row of a file. Line is the 1-based line

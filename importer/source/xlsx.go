@@ -124,7 +124,7 @@ func openXLSXAt(name string, ra io.ReaderAt, size int64, opts Options) (*XLSXRea
 			return nil, err
 		}
 		if zr, err = zip.NewReader(bytes.NewReader(pkg), int64(len(pkg))); err != nil {
-			return nil, fileError(name, ErrEncrypted, "the password is wrong")
+			return nil, fileError(name, ErrWrongPassword, "")
 		}
 	case bytes.Equal(head[:min(4, n)], zipMagic):
 		if zr, err = zip.NewReader(ra, size); err != nil {
@@ -148,7 +148,7 @@ func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error
 		return nil, fileError(name, ErrLegacyXLS, "")
 	}
 	if password == "" {
-		return nil, fileError(name, ErrEncrypted, "give the password in CUSTIMPORT_XLSX_PASSWORD, or run in a terminal to be asked")
+		return nil, fileError(name, ErrNoPassword, "")
 	}
 	// Excel uses 100,000 hash rounds; a doctored file could ask for
 	// billions and hang the decryption.
@@ -164,7 +164,7 @@ func decryptOLE(name string, raw []byte, password string) (pkg []byte, err error
 	}()
 	pkg, err = excelize.Decrypt(raw, &excelize.Options{Password: password})
 	if err != nil || len(pkg) < 4 || !bytes.HasPrefix(pkg, zipMagic) {
-		return nil, fileError(name, ErrEncrypted, "the password is wrong")
+		return nil, fileError(name, ErrWrongPassword, "")
 	}
 	return pkg, nil
 }
@@ -243,7 +243,13 @@ func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, erro
 		}
 	}
 	if sstPath != "" {
-		if err := r.readSST(sstPath, opts.maxBytes()); err != nil {
+		var parts []*zip.File
+		for _, s := range r.sheets {
+			if !s.chart && s.target != "" {
+				parts = append(parts, r.zfiles[normPart(s.target)])
+			}
+		}
+		if err := r.readSST(sstPath, newSSTLimit(parts, opts.maxBytes())); err != nil {
 			return nil, err
 		}
 	}
@@ -920,14 +926,12 @@ func (r *XLSXReader) readStyles(part string) error {
 	return nil
 }
 
-// readSST loads the shared-string table, streaming its XML. A small
-// workbook can unpack to a table of tens of millions of (empty) texts, so
-// the table may hold at most maxBytes/32 texts, and maxBytes/4 bytes of
-// text: a sheet pointing to more texts than that would itself unpack to
-// more than maxBytes (a cell that points to a text takes 25 bytes or more).
+// readSST loads the shared-string table, streaming its XML, within lim
+// (sstlimit.go): a table that declares more texts than that is refused
+// before any is read, one that holds more as soon as it passes the limit.
 // A text longer than a cell may be is not kept: a cell pointing to it is
 // refused as too large.
-func (r *XLSXReader) readSST(part string, maxBytes int64) error {
+func (r *XLSXReader) readSST(part string, lim sstLimit) error {
 	rc, err := r.open(part)
 	if err != nil {
 		if r.zfiles[normPart(part)] == nil {
@@ -936,7 +940,7 @@ func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 		return err
 	}
 	defer rc.Close()
-	maxCount, maxText := int(min(maxBytes/32, 1<<30)), min(maxBytes/4, 1<<31)
+	maxCount := lim.count()
 	d := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
 	var buf []byte
 	inSI, inT, inPh, depth := false, 0, 0, 0
@@ -953,6 +957,12 @@ func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 		case xml.StartElement:
 			depth++
 			switch t.Name.Local {
+			case "sst":
+				if n, ok := declaredCount(t); ok && depth == 1 {
+					if err := lim.checkCount(r.name, n, true); err != nil {
+						return err
+					}
+				}
 			case "si":
 				inSI, buf = true, buf[:0]
 			case "rPh", "phoneticPr":
@@ -978,10 +988,11 @@ func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 				} else {
 					r.sst.addBytes(buf)
 				}
-				if r.sst.len() > maxCount || r.sst.textLen() > maxText {
-					return fileError(r.name, ErrTooLarge,
-						"its table of shared texts holds more than %d texts (%s of text), more than a workbook within the %s limit can use; save the workbook again in Excel, or split it",
-						r.sst.len()-1, mb(r.sst.textLen()), mb(maxBytes))
+				if r.sst.len() > maxCount {
+					return lim.checkCount(r.name, r.sst.len(), false)
+				}
+				if err := lim.checkText(r.name, r.sst.textLen()); err != nil {
+					return err
 				}
 			}
 			depth--
@@ -991,6 +1002,21 @@ func (r *XLSXReader) readSST(part string, maxBytes int64) error {
 			}
 		}
 	}
+}
+
+// declaredCount reads the number of texts an <sst> element says it holds
+// (uniqueCount); false when it says none, or nothing readable.
+func declaredCount(sst xml.StartElement) (int, bool) {
+	for _, a := range sst.Attr {
+		if a.Name.Local == "uniqueCount" {
+			n, err := strconv.Atoi(strings.TrimSpace(a.Value))
+			if err != nil || n < 0 {
+				return 0, false
+			}
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 // sharedStrings is the shared-string table, stored compactly: all texts

@@ -9,13 +9,16 @@ package cli
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -543,57 +546,134 @@ func TestCheckZipBomb(t *testing.T) {
 	})
 }
 
-func TestCheckPasswordProtected(t *testing.T) {
+// An encrypted workbook: its password from the environment, else asked on
+// a terminal (three tries, each checked), never a flag. Every way to fail
+// (no password, a wrong one from either, the prompt stopped or left
+// empty) exits 2 with advice that fits it, asks no more than it should,
+// and sends nothing; the password never appears in the output.
+func TestPasswordProtected(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	in := xlsxFile(t, filepath.Join(dir, "locked.xlsx"), map[string][][]any{
 		"Sheet1": {{"CCODE", "CNAM1", "CBELE"}, {"C001", "Acme", 100}},
 	}, []string{"Sheet1"}, nil, excelize.Options{Password: "s3same"})
-	asked := func(pw string) func(string) (string, error) {
-		return func(prompt string) (string, error) {
-			if !strings.Contains(prompt, "locked.xlsx") {
-				t.Errorf("the prompt %q does not name the file", prompt)
-			}
-			return pw, nil
-		}
-	}
+	plain := xlsxFile(t, filepath.Join(dir, "plain.xlsx"), map[string][][]any{
+		"Sheet1": {{"CCODE", "CNAM1", "CBELE"}, {"C002", "Plain", 100}},
+	}, []string{"Sheet1"}, nil)
 	for _, tc := range []struct {
 		name     string
+		file     string
 		args     []string
 		env      map[string]string
-		ask      func(string) (string, error) // nil: no terminal
+		answers  []string // typed at the prompt, in turn; nil: no terminal
+		stop     bool     // the prompt is stopped (Ctrl-C) after the answers
 		wantCode int
+		wantAsks int
 		want     []string // in stderr
 	}{
-		{"no password, no terminal", nil, nil, nil, ExitCantRun, []string{"locked.xlsx", "password-protected", "CUSTIMPORT_XLSX_PASSWORD"}},
-		{"wrong password", nil, map[string]string{"CUSTIMPORT_XLSX_PASSWORD": "nope"}, nil, ExitCantRun, []string{"locked.xlsx", "password is wrong"}},
-		{"a flag would show in ps", []string{"--password", "s3same"}, nil, nil, ExitCantRun, []string{"password"}},
-		{"password from the environment", nil, map[string]string{"CUSTIMPORT_XLSX_PASSWORD": "s3same"}, nil, ExitOK, nil},
-		{"asked on a terminal", nil, nil, asked("s3same"), ExitOK, nil},
-		{"wrong answer on a terminal", nil, nil, asked("nope"), ExitCantRun, []string{"password is wrong"}},
+		{name: "no password, no terminal", wantCode: ExitCantRun, want: []string{"locked.xlsx", "no password was given", "→ the workbook is password-protected: set CUSTIMPORT_XLSX_PASSWORD"}},
+		{name: "wrong password from the environment", env: map[string]string{"CUSTIMPORT_XLSX_PASSWORD": "nope"}, answers: []string{"s3same"}, wantCode: ExitCantRun,
+			want: []string{"locked.xlsx", "password is wrong", "→ the password in CUSTIMPORT_XLSX_PASSWORD does not open this workbook"}},
+		{name: "a flag would show in ps", args: []string{"--password", "s3same"}, wantCode: ExitCantRun, want: []string{"password"}},
+		{name: "password from the environment", env: map[string]string{"CUSTIMPORT_XLSX_PASSWORD": "s3same"}, answers: []string{"nope"}, wantCode: ExitOK},
+		{name: "asked on a terminal", answers: []string{"s3same"}, wantCode: ExitOK, wantAsks: 1},
+		{name: "right at the third try", answers: []string{"nope", "S3SAME", "s3same"}, wantCode: ExitOK, wantAsks: 3, want: []string{"try again: 1 of 3", "try again: 2 of 3"}},
+		{name: "wrong three times", answers: []string{"nope", "nope", "nope", "s3same"}, wantCode: ExitCantRun, wantAsks: 3,
+			want: []string{"wrong 3 times", "→ the password was wrong 3 times"}},
+		{name: "nothing typed", answers: []string{""}, wantCode: ExitCantRun, wantAsks: 1, want: []string{"no password was typed", "nothing was sent"}},
+		{name: "stopped at the prompt", answers: []string{"nope"}, stop: true, wantCode: ExitCantRun, wantAsks: 2, want: []string{"stopped at the password prompt"}},
+		{name: "a workbook without a password is not asked for", file: plain, answers: []string{"s3same"}, wantCode: ExitOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "out.csv")
-			args := append([]string{"check", "--lang", "en", "--out", out}, tc.args...)
-			env := tc.env
-			res := runIO(t, IO{Getenv: func(k string) string { return env[k] }, ReadPassword: tc.ask}, append(args, in)...)
-			if res.code != tc.wantCode {
-				t.Fatalf("got exit %d, want %d\n%s", res.code, tc.wantCode, res)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(res.stderr, w) {
-					t.Errorf("stderr does not mention %q\n%s", w, res)
+			t.Parallel()
+			file := cmp.Or(tc.file, in)
+			for _, command := range []string{"check", "import"} {
+				sim, _, env := startSim(t)
+				for k, v := range tc.env {
+					env[k] = v
+				}
+				asks := 0
+				var ask func(string) (string, error)
+				if tc.answers != nil {
+					ask = func(prompt string) (string, error) {
+						asks++
+						if !strings.Contains(prompt, filepath.Base(file)) {
+							t.Errorf("the prompt %q does not name the file", prompt)
+						}
+						if asks > len(tc.answers) || (tc.stop && asks == len(tc.answers)+1) {
+							return "", errPromptStopped
+						}
+						return tc.answers[asks-1], nil
+					}
+					if tc.stop {
+						tc.wantAsks = len(tc.answers) + 1
+					}
+				}
+				out := filepath.Join(t.TempDir(), "out.csv")
+				args := append([]string{command, "--lang", "en", "--out", out}, tc.args...)
+				res := runIO(t, IO{Getenv: func(k string) string { return env[k] }, ReadPassword: ask}, append(args, file)...)
+				if res.code != tc.wantCode {
+					t.Fatalf("%s: got exit %d, want %d\n%s", command, res.code, tc.wantCode, res)
+				}
+				if asks != tc.wantAsks {
+					t.Errorf("%s: asked %d times, want %d", command, asks, tc.wantAsks)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(res.stderr, w) {
+						t.Errorf("%s: stderr does not mention %q\n%s", command, w, res)
+					}
+				}
+				if tc.args == nil && strings.Contains(res.stderr+res.stdout, "s3same") {
+					t.Errorf("%s: the password appears in the output\n%s", command, res)
+				}
+				if n := len(sim.Customers()); tc.wantCode == ExitCantRun && n != 0 {
+					t.Errorf("%s: %d customers sent", command, n)
+				}
+				if tc.wantCode != ExitOK {
+					continue
+				}
+				tb := readCSVTable(t, out)
+				want := "VALID"
+				if command == "import" {
+					want = "OK"
+				}
+				if len(tb.rows) != 1 || tb.cell(t, 0, "CBELE") != "100" || tb.cell(t, 0, "ImportStatus") != want {
+					t.Errorf("%s results: got %q, want one %s row", command, tb.rows, want)
 				}
 			}
-			if tc.args == nil && strings.Contains(res.stderr+res.stdout, "s3same") {
-				t.Errorf("the password appears in the output\n%s", res)
-			}
-			if tc.wantCode != ExitOK {
-				return
-			}
-			tb := readCSVTable(t, out)
-			if len(tb.rows) != 1 || tb.cell(t, 0, "CCODE") != "C001" || tb.cell(t, 0, "CBELE") != "100" || tb.cell(t, 0, "ImportStatus") != "VALID" {
-				t.Errorf("results: got %q, want one VALID row C001 Acme 100", tb.rows)
+		})
+	}
+}
+
+// What is typed at the password prompt (a terminal in raw mode).
+func TestReadSecret(t *testing.T) {
+	tests := []struct {
+		name  string
+		typed string
+		want  string
+		err   error
+	}{
+		{"Enter", "s3same\r", "s3same", nil},
+		{"a newline", "s3same\n", "s3same", nil},
+		{"what follows Enter is not read", "ab\rcd", "ab", nil},
+		{"spaces kept", " s p \r", " s p ", nil},
+		{"Chinese", "密碼123\r", "密碼123", nil},
+		{"Backspace removes a character", "密碼x\x7f\x7f4\r", "密4", nil},
+		{"Ctrl-H too", "abc\b\bz\r", "az", nil},
+		{"Backspace on nothing", "\x7f\x7fa\r", "a", nil},
+		{"Ctrl-U clears", "wrong\x15right\r", "right", nil},
+		{"Ctrl-C", "abc\x03def\r", "", errPromptStopped},
+		{"Ctrl-D on an empty line", "\x04", "", nil},
+		{"Ctrl-Z on an empty line", "\x1a", "", nil},
+		{"Ctrl-D after text", "abc\x04", "abc", nil},
+		{"the end of the input", "abc", "abc", nil},
+		{"nothing at all", "", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readSecret(iotest.OneByteReader(strings.NewReader(tt.typed)))
+			if got != tt.want || !errors.Is(err, tt.err) {
+				t.Errorf("readSecret(%q) = %q, %v; want %q, %v", tt.typed, got, err, tt.want, tt.err)
 			}
 		})
 	}

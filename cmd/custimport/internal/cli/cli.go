@@ -62,10 +62,7 @@ func System() IO {
 				return nil // never a prompt that blocks a nightly run
 			}
 			return func(prompt string) (string, error) {
-				fmt.Fprint(os.Stderr, prompt)
-				b, err := term.ReadPassword(int(os.Stdin.Fd()))
-				fmt.Fprintln(os.Stderr)
-				return string(b), err
+				return promptPassword(os.Stdin, os.Stderr, prompt)
 			}
 		}(),
 		Console: systemConsole(),

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/existing"
@@ -26,7 +27,11 @@ var explanations = []struct {
 	{existing.ErrNoCodeColumn, "既有客戶清單沒有「客戶代號」欄:請從 TMS 的客戶資料畫面匯出客戶清單 (須含客戶代號),或用 --mapping 對應檔指定代號的欄位。", "the list of existing customers has no 客戶代號 column: export the customer list from TMS's customer screen (with the customer codes), or map the code column with --mapping."},
 	{source.ErrEmptyFile, "檔案是空的。", "the file is empty."},
 	{source.ErrLegacyXLS, "這是舊版 Excel (.xls) 檔:請在 Excel 另存為「Excel 活頁簿 (.xlsx)」後再匯入。", "this is an old Excel (.xls) file: save it as an Excel Workbook (.xlsx) first."},
-	{source.ErrEncrypted, "檔案有密碼保護:請設定環境變數 CUSTIMPORT_XLSX_PASSWORD,或在終端機執行,程式會詢問密碼。", "the workbook is password-protected: set CUSTIMPORT_XLSX_PASSWORD, or run it in a terminal to be asked for the password."},
+	{errPromptStopped, "已在詢問密碼時停止,沒有送出任何資料。", "stopped at the password prompt; nothing was sent."},
+	{errNoPasswordKeyed, "沒有輸入密碼,沒有送出任何資料:請再執行一次並輸入活頁簿的密碼。", "no password was typed, nothing was sent: run it again and type the workbook's password."},
+	{errPasswordTries, "密碼錯了 3 次,沒有送出任何資料:請向設定密碼的人確認密碼 (大小寫有別)。", "the password was wrong 3 times, nothing was sent: check it with whoever set it (capitals count)."},
+	{source.ErrWrongPassword, "CUSTIMPORT_XLSX_PASSWORD 的密碼打不開這個活頁簿:請更正;或清除它,在終端機執行,程式會詢問密碼。", "the password in CUSTIMPORT_XLSX_PASSWORD does not open this workbook: correct it, or unset it and run in a terminal to be asked."},
+	{source.ErrEncrypted, "檔案有密碼保護:請設定環境變數 CUSTIMPORT_XLSX_PASSWORD,或在終端機單獨匯入這個檔案,程式會詢問密碼。", "the workbook is password-protected: set CUSTIMPORT_XLSX_PASSWORD, or import this file by itself in a terminal to be asked for the password."},
 	{source.ErrNotSpreadsheet, "這不是 CSV 或 Excel 檔:請在 Excel 另存為 .xlsx 或 CSV (UTF-8)。", "this is not a CSV or Excel file: save it from Excel as .xlsx or CSV UTF-8."},
 	{source.ErrCorrupt, "Excel 檔已損壞:請用 Excel 開啟後另存新檔。", "the workbook is damaged: open it in Excel and save it again."},
 	{source.ErrTooLarge, "檔案過大:請分成幾個較小的檔案匯入,或用 --max-input-mb 提高上限。", "the file is too large: split it into smaller files, or raise --max-input-mb."},
@@ -43,7 +48,10 @@ var explanations = []struct {
 	{mapping.ErrNoCodeColumn, "有一欄看起來是客戶代號,卻沒有對應到 CCODE;照這樣匯入,每一列都會新增一位客戶。請將該欄改名為「客戶代號」,或用 --mapping 對應檔指定。", "a column looks like the customer code but does not map to CCODE; imported like this, every row would create a new customer. Rename it to 客戶代號, or map it with --mapping."},
 	{mapping.ErrMappingFile, "對應檔 (mapping) 有誤:請依訊息修正,範例見 samples/mapping.yaml。", "the mapping file is wrong: fix it as the message says; see samples/mapping.yaml."},
 	{inbox.ErrLocked, "另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
+	{connect.ErrStateDir, "無法確定該用哪個使用者的記錄檔 (ledger) 資料夾 (用 sudo 或以另一個使用者的 HOME 執行):請用平常的帳號執行 (不需要系統管理員權限),或用 --state-dir 或 CUSTIMPORT_STATE_DIR 指定資料夾。", "custimport will not guess whose ledger folder to use (sudo, or another user's HOME): run it as your usual user (it needs no administrator rights), or name the folder with --state-dir or CUSTIMPORT_STATE_DIR."},
+	{connect.ErrLedgerElsewhere, "這個 TMS 的記錄檔 (ledger) 在舊版使用的資料夾 (XDG_STATE_HOME):請依訊息把檔案搬到新的資料夾,或設定 CUSTIMPORT_STATE_DIR 指向舊資料夾。", "this TMS's ledger is in the folder earlier versions used (XDG_STATE_HOME): move its files as the message says, or set CUSTIMPORT_STATE_DIR to that folder."},
 	{ledger.ErrLocked, "另一個 custimport 正在匯入到同一個 TMS:請等它結束,或加上 --wait 5m 等候。", "another custimport run is importing into the same TMS: wait for it to finish, or pass --wait 5m to wait for it."},
+	{ledger.ErrLost, "記錄檔 (ledger) 不見了或是空的 (它記得哪些客戶已建立,沒有它會重複建立客戶):請從備份把完整的記錄檔 (連同同名的 -wal 檔) 放回原處再執行;確定要從頭開始時才加上 --new-ledger (先前匯入的客戶可能會再建立一次)。", "the ledger is missing or empty (it remembers which customers were created; without it they would be created again): put the whole ledger file (with its -wal file) back from a backup and run again; only to start over on purpose, pass --new-ledger (customers imported before may be created again)."},
 	{ledger.ErrCorrupt, "記錄檔 (ledger) 無法讀取:請保留該檔並聯絡 IT;custimport 在沒有它時不會送出,以免重複建立客戶。", "the ledger cannot be read: keep the file and call IT; custimport does not send without it, so no customer is created twice."},
 	{ledger.ErrNewerSchema, "記錄檔 (ledger) 由較新版的 custimport 寫入:請改用較新版本。", "the ledger was written by a newer custimport: use that version."},
 	{importer.ErrDamagedRows, "Excel 檔的列號重複或倒退 (檔案已損壞):請用 Excel 開啟後另存新檔再匯入。", "the workbook's row numbers repeat or go backwards (it is damaged): open it in Excel, save it again and import that."},

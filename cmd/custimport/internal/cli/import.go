@@ -104,13 +104,8 @@ func importCommand(ctx context.Context, io IO, name string, args []string, check
 	}
 	// An encrypted workbook's password: from the environment, else asked
 	// for on a terminal; never a flag (it would show in ps).
-	opts.Source.Password = io.Getenv("CUSTIMPORT_XLSX_PASSWORD")
-	if opts.Source.Password == "" && io.ReadPassword != nil && encrypted(pos[0], opts.Source) {
-		pw, err := io.ReadPassword(fmt.Sprintf("Password of %s (密碼): ", filepath.Base(pos[0])))
-		if err != nil {
-			return refused(opts, fmt.Errorf("reading the password: %w", err))
-		}
-		opts.Source.Password = pw
+	if opts.Source.Password, err = xlsxPassword(io, pos[0], opts.Source); err != nil {
+		return refused(opts, err)
 	}
 	opts.DryRun = *dryRun
 	opts.Logger = log
@@ -632,15 +627,6 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 		out.Error = runErr.Error()
 	}
 	return out
-}
-
-// encrypted reports whether path is a workbook that needs a password.
-func encrypted(path string, o source.Options) bool {
-	r, err := source.Open(path, o)
-	if err == nil {
-		r.Close()
-	}
-	return errors.Is(err, source.ErrEncrypted)
 }
 
 // checkEach checks several files, one after the other, each with its

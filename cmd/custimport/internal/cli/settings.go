@@ -168,7 +168,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.DurationVar(&s.MaxRetryWait, "max-retry-wait", s.MaxRetryWait, "honour a server's Retry-After up to this long; a longer one waits this and counts as a failed attempt")
 	fs.IntVar(&s.StopAfter, "stop-after", s.StopAfter, "stop sending after `N` rows in a row got no answer from TMS (0: never)")
 	fs.BoolVar(&s.AllowHTTP, "allow-http", s.AllowHTTP, "allow plain http:// to a host that is not loopback (the key's signatures travel in clear)")
-	fs.BoolVar(&s.NewLedger, "new-ledger", s.NewLedger, "start a ledger for this TMS URL although the same pno has one under another URL (it is another TMS)")
+	fs.BoolVar(&s.NewLedger, "new-ledger", s.NewLedger, "start a new ledger: for this TMS URL although the same pno has one under another URL (it is another TMS), or where this TMS's ledger is missing or empty (customers imported before may be created again)")
 	fs.DurationVar(&s.Wait, "wait", s.Wait, "when another run uses the same TMS's ledger, wait this long for it (default 0: exit 2 at once)")
 	fs.BoolVar(&s.Insecure, "insecure-skip-verify", s.Insecure, "do not verify the TLS certificate (test servers only)")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/source"
 )
 
 // allSheets is the --sheet value that imports every sheet holding a
@@ -132,4 +133,11 @@ func resultsSheetName(name string) string {
 		return name + " (1)"
 	}
 	return name
+}
+
+// encrypted reports whether the workbook at path is password-protected:
+// its results are then readable by the user alone.
+func encrypted(path string, o source.Options) bool {
+	o.Password = ""
+	return errors.Is(openCheck(path, o), source.ErrEncrypted)
 }

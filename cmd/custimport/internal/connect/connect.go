@@ -47,7 +47,8 @@ type Settings struct {
 	StateDir string        // the ledgers' folder ("" means DefaultStateDir)
 	Wait     time.Duration // how long to wait for another run's lock on the tenant
 	// NewLedger allows starting a ledger for a TMS whose company (PNO and
-	// ProNum) already has one under another URL: it is another TMS.
+	// ProNum) already has one under another URL (it is another TMS), and
+	// starting over where the TMS's ledger is lost (ledger.ErrLost).
 	NewLedger bool
 
 	HTTPClient *http.Client // nil: built from the settings
@@ -168,16 +169,49 @@ func (s Settings) Tenant() (ledger.Tenant, error) {
 }
 
 // DefaultStateDir is the folder of the ledgers when none is set: the
-// user's local state folder.
+// local state folder of the user custimport runs as (ledger.DefaultDir).
+// It is refused (ErrStateDir) when that is not certain: custimport runs
+// through sudo or doas as another user, or the folder (or the nearest one
+// above it that exists) belongs to another user.
 func DefaultStateDir(getenv func(string) string) (string, error) {
 	home := getenv("HOME")
 	if runtime.GOOS == "windows" && home == "" {
 		home = getenv("USERPROFILE")
 	}
-	if home == "" && getenv("XDG_STATE_HOME") == "" && getenv("LocalAppData") == "" {
+	if home == "" && getenv("LocalAppData") == "" {
 		return "", errors.New("cannot tell where to keep the ledger (no HOME): set CUSTIMPORT_STATE_DIR or --state-dir")
 	}
-	return ledger.DefaultDir(runtime.GOOS, getenv, home)
+	dir, err := ledger.DefaultDir(runtime.GOOS, getenv, home)
+	if err != nil {
+		return "", err
+	}
+	owner, at := ownerOf(dir)
+	if err := checkDefaultDir(dir, currentRunAs(getenv), owner, at); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// checkElsewhere refuses to start a ledger for t in the default folder dir
+// when t's ledger is in the folder earlier versions used while
+// XDG_STATE_HOME was set: it would be a second ledger for one TMS.
+func (s Settings) checkElsewhere(dir string, t ledger.Tenant, getenv func(string) string) error {
+	if s.StateDir != "" || s.NewLedger {
+		return nil
+	}
+	old := ledger.XDGStateDir(getenv)
+	if old == "" || old == dir {
+		return nil
+	}
+	if _, err := os.Stat(ledger.FilePath(dir, t)); err == nil {
+		return nil
+	}
+	if _, err := os.Stat(ledger.FilePath(old, t)); err != nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %s (where earlier versions kept ledgers when XDG_STATE_HOME was set); the default folder is now %s "+
+		"for every session, scheduled tasks included: move that folder's files there, or set CUSTIMPORT_STATE_DIR=%s",
+		ErrLedgerElsewhere, old, dir, old)
 }
 
 // stateDir is s.StateDir or the default.
@@ -201,6 +235,9 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.checkElsewhere(dir, t, getenv); err != nil {
+		return nil, nil, err // before anything is made in dir
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("the ledger's folder: %w", err)
 	}
@@ -221,7 +258,11 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 		unlock()
 		return nil, nil, err
 	}
-	db, err = ledger.Open(context.WithoutCancel(ctx), dir, t, ledger.Options{})
+	db, err = ledger.Open(context.WithoutCancel(ctx), dir, t, ledger.Options{StartOver: s.NewLedger})
+	if errors.Is(err, ledger.ErrLost) {
+		unlock()
+		return nil, nil, err // the caller says what to do (start over on purpose)
+	}
 	if err != nil {
 		unlock()
 		return nil, nil, fmt.Errorf("%w\n  the ledger remembers which customers were created; custimport will not send without it. Move the file aside only if you are sure (then rows already imported are UNKNOWN or created again)", err)
@@ -290,7 +331,9 @@ func (s Settings) checkNewLedger(ctx context.Context, dir string, t ledger.Tenan
 
 // PeekLedger opens the tenant's ledger read-only for a check, when the
 // connection settings are known and a ledger exists; otherwise the check
-// goes on without one (nil, no error). close is never nil.
+// goes on without one (nil, no error). A lost ledger (ledger.ErrLost) is
+// an error, as for the run the check stands for, unless NewLedger says
+// the run will start over. close is never nil.
 func (s Settings) PeekLedger(ctx context.Context, getenv func(string) string) (db *ledger.DB, close func(), err error) {
 	nothing := func() {}
 	t, err := s.Tenant()
@@ -298,14 +341,20 @@ func (s Settings) PeekLedger(ctx context.Context, getenv func(string) string) (d
 		return nil, nothing, nil
 	}
 	dir, err := s.stateDir(getenv)
+	if errors.Is(err, ErrStateDir) {
+		return nil, nothing, err // the run it stands for would stop
+	}
 	if err != nil {
 		return nil, nothing, nil
 	}
-	if _, err := os.Stat(ledger.FilePath(dir, t)); err != nil {
-		return nil, nothing, nil
+	if err := s.checkElsewhere(dir, t, getenv); err != nil {
+		return nil, nothing, err
 	}
 	db, err = ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
-	if err != nil {
+	switch {
+	case errors.Is(err, os.ErrNotExist), errors.Is(err, ledger.ErrLost) && s.NewLedger:
+		return nil, nothing, nil
+	case err != nil:
 		return nil, nothing, err
 	}
 	return db, func() { db.Close() }, nil

@@ -140,6 +140,40 @@ func TestOpenLedgerRefusesASecondURLForOneCompany(t *testing.T) {
 	closeAnother()
 }
 
+// A lost ledger stops a run and a check alike; NewLedger starts over.
+func TestLedgerLost(t *testing.T) {
+	s := Settings{URL: "https://tms.example", PNO: "P1", StateDir: t.TempDir()}
+	getenv := func(string) string { return "" }
+	ctx := context.Background()
+	db, closeFirst, err := s.OpenLedger(ctx, getenv, "first.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := db.Path()
+	closeFirst()
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.OpenLedger(ctx, getenv, "a.csv"); !errors.Is(err, ledger.ErrLost) {
+		t.Errorf("OpenLedger = %v, want ErrLost", err)
+	}
+	if _, _, err := s.PeekLedger(ctx, getenv); !errors.Is(err, ledger.ErrLost) {
+		t.Errorf("PeekLedger = %v, want ErrLost", err)
+	}
+	s.NewLedger = true
+	if db, _, err := s.PeekLedger(ctx, getenv); err != nil || db != nil {
+		t.Errorf("PeekLedger with NewLedger = %v, %v; want no ledger, no error", db, err)
+	}
+	_, closeNew, err := s.OpenLedger(ctx, getenv, "a.csv")
+	if err != nil {
+		t.Fatalf("OpenLedger with NewLedger = %v", err)
+	}
+	closeNew()
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		t.Errorf("the new ledger: %v, %v", st, err)
+	}
+}
+
 // A ledger an older custimport kept under a spelling of the URL that now
 // reads as this one (port 08443 is 8443) is taken over, with what it
 // remembers: the same TMS must not start an empty ledger.

@@ -197,10 +197,14 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		opts.ResultsDir = filepath.Join(opts.Dir, "results")
 	}
 	release, err := Lock(opts.Dir)
-	if err != nil {
+	switch {
+	case err == nil:
+		defer release()
+	case opts.DryRun && !errors.Is(err, ErrLocked):
+		// A check moves nothing: it may read a folder it cannot write.
+	default:
 		return sum, err
 	}
-	defer release()
 	if err := makeFolders(opts); err != nil {
 		return sum, err
 	}

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/internal/testdir"
 )
 
 // folder writes files (name → content) into a new folder, written a
 // minute ago unless fresh names them.
 func folder(t *testing.T, files map[string]string, fresh ...string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	old := time.Now().Add(-time.Minute)
 	for name, content := range files {
 		p := filepath.Join(dir, name)
@@ -162,7 +163,7 @@ func TestRunErrors(t *testing.T) {
 	if _, err := Run(context.Background(), Options{Dir: check, DryRun: true, RunFile: run}); err != nil {
 		t.Fatal(err)
 	}
-	if got := names(check); !slices.Equal(got, []string{"results", "x.results.csv", "y.xls"}) {
+	if got := names(check); !slices.Equal(got, []string{".custimport.lock", "results", "x.results.csv", "y.xls"}) { // the lock file stays (DIR/.custimport.lock)
 		t.Errorf("a check moved files: %q", got)
 	}
 }
@@ -226,7 +227,7 @@ func TestRunStopped(t *testing.T) {
 }
 
 func TestStampedName(t *testing.T) {
-	dir := t.TempDir()
+	dir := testdir.New(t)
 	at := time.Date(2026, 11, 25, 2, 30, 0, 0, time.Local)
 	p := filepath.Join(dir, "a.csv")
 	first, _ := StampedName(p, at)

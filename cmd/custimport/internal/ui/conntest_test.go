@@ -128,6 +128,7 @@ func TestRefusedImportOnThePage(t *testing.T) {
 	_, conn := startSim(t)
 	conn.PNO = "WRONGPNO"
 	conn.StopAfter = 2
+	conn.Workers = 1 // the count of refused rows is the stop's, not the workers' in flight
 	u := newTestUI(t, Config{Conn: conn})
 	u.upload("客戶名單.csv", sample(t))
 	u.post("/cell", url.Values{"line": {"4"}, "col": {"2"}, "value": {"53212539"}})

@@ -180,6 +180,9 @@ func (ss *session) startImport() string {
 			return ss.t("ledgerBusy")
 		}
 		ss.srv.log.Error("opening the ledger", "err", err)
+		if errors.Is(err, ledger.ErrLost) {
+			return ss.t("ledgerLost")
+		}
 		return ss.t("ledgerBad")
 	}
 	opts.Ledger = db

@@ -94,6 +94,7 @@ var texts = map[string][2]string{
 	"imported":      {"這份檔案已匯入;修改儲存格或選擇新檔案後可再匯入。", "This file was imported; change a cell or choose a new file to import again."},
 	"busy":          {"匯入進行中,請等它結束或按停止。", "An import is running: wait for it or press Stop."},
 	"ledgerBusy":    {"另一個匯入(可能是命令列)正在使用同一個 TMS,請等它結束再試。", "Another import (perhaps the command line) is using the same TMS: try again when it ends."},
+	"ledgerLost":    {"匯入紀錄 (ledger) 不見了或是空的:請通知 IT 從備份放回。為了避免重複建立客戶,沒有傳送任何資料。", "The ledger is missing or empty: ask IT to put it back from a backup. To avoid creating customers twice, nothing was sent."},
 	"ledgerBad":     {"無法開啟匯入紀錄(ledger),為了避免重複建立客戶,沒有傳送任何資料。", "The ledger could not be opened; to avoid creating customers twice, nothing was sent."},
 	"connBad":       {"連線設定有誤:%s", "The connection settings are wrong: %s"},
 	"noURL":         {"請填寫 TMS 網址。", "Fill in the TMS URL."},

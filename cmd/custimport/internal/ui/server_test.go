@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // sample is a Big5 CSV with a title row above the header and one row
@@ -271,5 +273,50 @@ func checkTempFiles(t *testing.T, srv *Server) {
 	srv.Close()
 	if _, err := os.Stat(srv.TempDir()); !os.IsNotExist(err) {
 		t.Errorf("the temp dir is still there after Close: %v", err)
+	}
+}
+
+// A password-protected workbook on the page: a clear message (the page
+// asks for no password; the command line does), at once, nothing kept
+// and nothing sent, even with CUSTIMPORT_XLSX_PASSWORD set; the page
+// goes on with the next file.
+func TestEncryptedUpload(t *testing.T) {
+	sim, conn := startSim(t)
+	state := t.TempDir()
+	u := newTestUI(t, Config{Conn: conn, Getenv: func(k string) string {
+		switch k {
+		case "CUSTIMPORT_STATE_DIR":
+			return state
+		case "CUSTIMPORT_XLSX_PASSWORD":
+			return "s3same"
+		}
+		return ""
+	}})
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"客戶代號", "客戶名稱", "信用額度"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"Z001", "甲公司", 1})
+	var locked bytes.Buffer
+	if err := f.Write(&locked, excelize.Options{Password: "s3same"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"zh", "en"} {
+		u.post("/lang", url.Values{"lang": {lang}})
+		p := u.upload("locked.xlsx", locked.Bytes())
+		want := text(lang, "encrypted")
+		if p.code != http.StatusUnprocessableEntity || !strings.Contains(p.body, want) {
+			t.Errorf("%s: %d, status %q; want 422 saying %q", lang, p.code, statusOf(p.body), want)
+		}
+		if strings.Contains(p.body, "Z001") || strings.Contains(p.body, "甲公司") {
+			t.Errorf("%s: the page shows the workbook's content", lang)
+		}
+	}
+	if p := u.post("/import", nil); p.code == http.StatusOK && strings.Contains(p.body, "Z001") {
+		t.Error("an import started")
+	}
+	if n := len(sim.Customers()); n != 0 {
+		t.Errorf("%d customers sent", n)
+	}
+	if p := u.upload("客戶名單.csv", sample(t)); p.code != 200 || statusOf(p.body) != "VALID 2 · INVALID 1" {
+		t.Errorf("the next upload: %d, status %q", p.code, statusOf(p.body))
 	}
 }

@@ -1,6 +1,6 @@
 //go:build windows
 
-package ledger
+package filelock
 
 import (
 	"errors"
@@ -9,12 +9,10 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// lockOffset is where the locked byte is: far past the holder's JSON,
-// which a locked region would keep others from reading.
+// lockOffset is where the locked byte is: far past what a lock file
+// holds, which a locked region would keep other handles from reading.
 const lockOffset = 1 << 30
 
-// tryLock takes an exclusive lock on one byte of f, without waiting:
-// false when another handle holds it.
 func tryLock(f *os.File) (bool, error) {
 	ol := &windows.Overlapped{Offset: lockOffset}
 	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)

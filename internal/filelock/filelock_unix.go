@@ -1,6 +1,6 @@
 //go:build unix
 
-package ledger
+package filelock
 
 import (
 	"errors"
@@ -8,8 +8,6 @@ import (
 	"syscall"
 )
 
-// tryLock takes an exclusive flock on f, without waiting: false when
-// another open file holds it.
 func tryLock(f *os.File) (bool, error) {
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
