@@ -18,7 +18,7 @@ type replacePreview struct {
 // holds find.
 func (u *upload) matches(find string, col int, fn func(line, col int, old string)) {
 	for _, r := range u.rows {
-		if r.Line <= u.hdrLine {
+		if r.Line <= u.hdrLast {
 			continue
 		}
 		for i, c := range r.Cells {

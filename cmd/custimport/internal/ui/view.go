@@ -199,7 +199,7 @@ func (ss *session) mapRows(u *upload) []mapRow {
 		}
 		var ex []string
 		for _, r := range u.rows {
-			if r.Line > u.hdrLine && c.Index < len(r.Cells) && strings.TrimSpace(r.Cells[c.Index]) != "" {
+			if r.Line > u.hdrLast && c.Index < len(r.Cells) && strings.TrimSpace(r.Cells[c.Index]) != "" {
 				ex = append(ex, strings.TrimSpace(r.Cells[c.Index]))
 				if len(ex) == 3 {
 					break
@@ -242,7 +242,9 @@ func (ss *session) gridView(u *upload) gridView {
 	hdr := u.headerCells()
 	for i := 0; i < width; i++ {
 		gc := gridColumn{Col: i, Letter: mapping.ColumnName(i)}
-		if i < len(hdr) {
+		if i < len(u.hdr.Columns) && u.hdrLast > u.hdrLine {
+			gc.Header = u.hdr.Columns[i].Header // 電話/公司
+		} else if i < len(hdr) {
 			gc.Header = hdr[i]
 		}
 		if i < len(u.hdr.Columns) && u.hdr.Columns[i].Field != nil {
