@@ -166,6 +166,9 @@ func TestRunOverInvalidBudget(t *testing.T) {
 			if tooMany.Invalid != 6 || tooMany.Rows != 20 || !errors.Is(err, ErrTooManyInvalid) {
 				t.Errorf("error = %+v (%v), want 6 of 20 rows", tooMany, err)
 			}
+			if !InputFault(err) {
+				t.Error("too many INVALID rows is the file's fault (the folder mode sets it aside in failed/)")
+			}
 			if n := s.calls.Load(); n != 0 {
 				t.Errorf("%d rows were sent, want none", n)
 			}

@@ -28,7 +28,11 @@ type resultsWriter struct {
 // place at the end) and begins the ledger's record of the run.
 func (r *run) openResults() error {
 	removeStaleTemps(r.out, r.log)
-	w, err := results.Create(r.out, results.Options{TextColumns: r.in.lay.text, Above: r.in.lay.above(r.in.aboveHeader, r.in.headerLine),
+	create := func(o results.Options) (results.Writer, error) { return results.Create(r.out, o) }
+	if r.opts.ResultsSheet != nil {
+		create = r.opts.ResultsSheet
+	}
+	w, err := create(results.Options{TextColumns: r.in.lay.text, Above: r.in.lay.above(r.in.aboveHeader, r.in.headerLine),
 		Private: r.in.encrypted})
 	if err != nil {
 		return err

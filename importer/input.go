@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -54,7 +55,9 @@ func (r *run) openInput() error {
 	}
 	r.closers = append(r.closers, func() { src.Close() })
 	r.in.src = src
-	if x, ok := src.(interface{ Sheet() string }); ok {
+	if x, ok := src.(interface{ Sheet() string }); ok && !(opts.Data != nil && delimitedName(opts.Input)) {
+		// (An upload of delimited text that a front end hands over as a
+		// workbook has no sheet to name.)
 		r.in.sheet = x.Sheet()
 		r.sum.Sheet = r.in.sheet
 	}
@@ -72,6 +75,8 @@ func (r *run) openInput() error {
 		if lead, hdr, err = findHeader(other, opts); err != nil {
 			return err
 		}
+	} else if err := r.onlyList(src); err != nil {
+		return err
 	}
 	r.in.headerLine = lead[hdr.Row].Line
 	if hdr.Row > 0 {
@@ -81,6 +86,10 @@ func (r *run) openInput() error {
 	r.in.aboveHeader, r.in.subHeader = lead[:hdr.Row], lead[hdr.Row+1:hdr.Last+1]
 	r.in.nextLine = lead[hdr.Last].Line + 1
 	r.in.lay = newLayout(hdr)
+	if n := len(r.in.lay.header); n > results.MaxXLSXColumns && (r.opts.ResultsSheet != nil || strings.EqualFold(filepath.Ext(r.out), ".xlsx")) {
+		return fmt.Errorf("%s: the results need %d columns (the input's and %d results columns), more than the %d of an XLSX sheet: %w",
+			r.out, n, len(mapping.ResultColumns), results.MaxXLSXColumns, ErrResultsTooWide)
+	}
 	if hdr.Last > hdr.Row {
 		// The results repeat a two-row header as it is (聯絡電話 above
 		// 市話 and 手機), so that fed back it reads the same way.
@@ -123,36 +132,22 @@ func (r *run) hashInput() (string, error) {
 
 // otherSheet is called when the sheet read has no header row: a cover
 // sheet (instructions, a blank first sheet) in front of the list. When
-// the sheet was not chosen and exactly one other visible sheet has a
-// header, it opens that one and says so; when several do, the error
-// lists them with the --sheet to use. Otherwise it returns headerErr.
+// the sheet was not chosen and exactly one other visible sheet holds a
+// customer list, it opens that one and says so; when several do, the
+// error lists them (ErrSeveralLists). Otherwise it returns headerErr.
 func (r *run) otherSheet(src source.Reader, headerErr error) (source.Reader, error) {
 	x, ok := src.(*source.XLSXReader)
 	if !ok || r.opts.Source.Sheet != "" {
 		return nil, headerErr
 	}
 	first := x.Sheet()
-	var found []string
-	for _, name := range x.Worksheets() {
-		if name == first {
-			continue
-		}
-		o := r.opts.Source
-		o.Sheet = name
-		if s, err := source.Open(r.opts.Input, o); err == nil {
-			if _, _, err := findHeader(s, r.opts); err == nil {
-				found = append(found, name)
-			}
-			s.Close()
-		}
-	}
+	found := r.listSheets(x, first)
 	switch len(found) {
 	case 0:
 		return nil, headerErr
 	case 1:
 	default:
-		return nil, fmt.Errorf("%s: the first sheet %q has no header row, and %d sheets have one (%s): choose with --sheet NAME: %w",
-			r.opts.Input, first, len(found), quoteAll(found), source.ErrNoSheet)
+		return nil, &SeveralListsError{Input: r.opts.Input, Sheets: found}
 	}
 	r.opts.Source.Sheet = found[0]
 	next, err := r.openSource()
@@ -164,6 +159,111 @@ func (r *run) otherSheet(src source.Reader, headerErr error) (source.Reader, err
 	r.sum.Warnings = append(r.sum.Warnings, r.msg.otherSheet(first, found[0]))
 	r.log.Warn("the first sheet has no header row; reading the one sheet that has", "first", first, "sheet", found[0])
 	return next, nil
+}
+
+// onlyList refuses a workbook read on its first sheet, none chosen, when
+// another visible sheet holds a customer list too (北區 and 南區): reading
+// the first alone would silently leave the others out.
+func (r *run) onlyList(src source.Reader) error {
+	x, ok := src.(*source.XLSXReader)
+	if !ok || r.opts.Source.Sheet != "" || len(x.Worksheets()) < 2 {
+		return nil
+	}
+	first := x.Sheet()
+	others := r.listSheets(x, first)
+	if len(others) == 0 {
+		return nil
+	}
+	return &SeveralListsError{Input: r.opts.Input, Sheets: append([]string{first}, others...)}
+}
+
+// listSheets returns the visible sheets of the workbook, but skip, that
+// hold a customer list (ListSheets).
+func (r *run) listSheets(x *source.XLSXReader, skip string) []string {
+	var found []string
+	for _, name := range x.Worksheets() {
+		if name == skip {
+			continue
+		}
+		o := r.opts.Source
+		o.Sheet = name
+		var s source.Reader
+		var err error
+		if r.opts.Data != nil {
+			s, err = source.OpenReaderAt(filepath.Base(r.opts.Input), r.opts.Data, r.opts.Size, o)
+		} else {
+			s, err = source.Open(r.opts.Input, o)
+		}
+		if err != nil {
+			continue
+		}
+		if _, hdr, err := findHeader(s, r.opts); err == nil && ListHeader(hdr) {
+			found = append(found, name)
+		}
+		s.Close()
+	}
+	return found
+}
+
+// delimitedName reports whether a file name is a delimited text file's.
+func delimitedName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt", ".tsv":
+		return true
+	}
+	return false
+}
+
+// ErrResultsTooWide is returned, before anything is sent, when the input
+// has so many columns that its XLSX results would be wider than a sheet
+// can be: the empty columns are to go, or the results to be CSV.
+var ErrResultsTooWide = errors.New("too many columns for an XLSX results sheet")
+
+// ErrSeveralLists is wrapped by a SeveralListsError.
+var ErrSeveralLists = errors.New("several sheets hold a customer list")
+
+// SeveralListsError is returned when no sheet was chosen and several
+// visible sheets of the workbook hold a customer list: nothing is read,
+// nothing is sent. The caller asks which (Options.Source.Sheet), or runs
+// one job per sheet.
+type SeveralListsError struct {
+	Input  string
+	Sheets []string // the visible sheets with a customer list, in order
+}
+
+func (e *SeveralListsError) Error() string {
+	return fmt.Sprintf("%s: %d sheets hold a customer list (%s); choose the sheets to import", e.Input, len(e.Sheets), quoteAll(e.Sheets))
+}
+
+func (e *SeveralListsError) Unwrap() error { return ErrSeveralLists }
+
+// ListHeader reports whether a header is a customer list's: it has a
+// column for the customer code, name, short name or 統編. A lookup sheet
+// (業務員代號 | 業務員, 等級 | 說明) is not one.
+func ListHeader(h mapping.Header) bool {
+	for _, code := range []string{mapping.CCODE, mapping.CNAM1, mapping.CNAM2, mapping.CTCOD} {
+		if h.Has(code) {
+			return true
+		}
+	}
+	return false
+}
+
+// ListSheets returns the visible sheets of a workbook that hold a
+// customer list, in order (nil for a CSV): what a run over every list
+// sheet imports.
+func ListSheets(input string, src source.Options, m *mapping.File) ([]string, error) {
+	rd, err := source.Open(input, src)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	x, ok := rd.(*source.XLSXReader)
+	if !ok {
+		return nil, nil
+	}
+	r := &run{opts: Options{Input: input, Source: src, Mapping: m}}
+	return r.listSheets(x, ""), nil
 }
 
 func quoteAll(names []string) string {
@@ -202,10 +302,29 @@ func findHeader(src source.Reader, opts Options) ([]source.Record, mapping.Heade
 }
 
 // warnUnknownColumns adds one warning per unknown column, up to a point;
-// a sheet with thousands of them gets one line for the rest.
+// a sheet with thousands of them gets one line for the rest. An unknown
+// column whose data looks like a field's (phones, 統編s, e-mails, dates:
+// validate.Suggest, from the rows read with the header) is a suggestion
+// instead, which the summary carries for a front end to pre-select.
 func (r *run) warnUnknownColumns() {
 	const listUnknown = 10
-	unknown := r.in.hdr.Unknown()
+	sample := make([][]string, len(r.in.lead))
+	for i, rec := range r.in.lead {
+		sample[i] = rec.Cells
+	}
+	r.sum.Suggestions = validate.Suggest(r.in.hdr, sample)
+	suggested := map[int]bool{}
+	for _, s := range r.sum.Suggestions {
+		suggested[s.Column] = true
+		r.sum.Warnings = append(r.sum.Warnings, validate.SuggestMessage(s, r.msg.lang))
+		r.log.Warn("unknown column looks like a field", "column", mapping.ColumnName(s.Column), "header", s.Header, "field", s.Field)
+	}
+	var unknown []mapping.Column
+	for _, c := range r.in.hdr.Unknown() {
+		if !suggested[c.Index] {
+			unknown = append(unknown, c)
+		}
+	}
 	for i, c := range unknown {
 		if i == listUnknown {
 			r.sum.Warnings = append(r.sum.Warnings, r.msg.moreUnknownColumns(len(unknown)-listUnknown))
@@ -338,6 +457,30 @@ func firstClause(s string) string {
 		s = s[:i]
 	}
 	return clip(s, 60)
+}
+
+// InputFault reports whether an error that stopped a run is about the
+// input itself — it cannot be read, is not a customer list, holds several
+// lists, its header is ambiguous — rather than about the machine (the
+// results folder, the ledger, TMS): fixing the file is what helps, and
+// running it again as it is would fail the same way.
+func InputFault(err error) bool {
+	var pe *source.ParseError
+	if errors.As(err, &pe) {
+		return true
+	}
+	for _, e := range []error{
+		source.ErrEmptyFile, source.ErrNotSpreadsheet, source.ErrLegacyXLS, source.ErrEncrypted, source.ErrTooLarge,
+		source.ErrNoSheet, source.ErrNUL, source.ErrQuote, source.ErrCellTooLarge, source.ErrMixedEncoding,
+		source.ErrBadEncoding, source.ErrCorrupt,
+		mapping.ErrNoKnownColumn, mapping.ErrDuplicateField, mapping.ErrEmptyHeader, mapping.ErrNoCodeColumn,
+		ErrSeveralLists, ErrDamagedRows, ErrNoEarlierRun, ErrResultsTooWide, ErrTooManyInvalid,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // Probe opens a file and looks for its header row as a run would: nil

@@ -175,6 +175,11 @@ func (p *preparer) check(it *item) {
 		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: validate.SummaryMessage(reason, p.msg.lang)}
 		return
 	}
+	if cols, ok := validate.SumRow(p.hdr, rec.Cells); ok && it.fedBackCode == "" {
+		// ,,,3000 under 信用額度: a sum without its label.
+		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: validate.SumMessage(cols, p.msg.lang)}
+		return
+	}
 	it.before = before
 	it.fedBackFilled = it.fedBackCode != "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == ""
 	it.extra = p.extraProblems(rec)

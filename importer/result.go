@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/validate"
 )
 
 // Status is the outcome of one row, as written to the ImportStatus column.
@@ -44,14 +45,18 @@ const MaxExamples = 5
 
 // Summary tells what a run did.
 type Summary struct {
-	Input       string
-	Output      string
-	Sheet       string         // XLSX: the sheet read
-	Rows        int            // data rows read
-	Counts      map[Status]int // rows per status
-	Errors      map[string]int // rows per error: server ErrorCode and message, or the field of a validation error
-	Warnings    []string       // file-level warnings (unknown columns, ...)
-	Started     time.Time      // when the run began
+	Input    string
+	Output   string
+	Sheet    string         // XLSX: the sheet read
+	Rows     int            // data rows read
+	Counts   map[Status]int // rows per status
+	Errors   map[string]int // rows per error: server ErrorCode and message, or the field of a validation error
+	Warnings []string       // file-level warnings (unknown columns, ...)
+	// Suggestions are the unknown columns whose data looks like a field's
+	// (a column of phone numbers under 連絡方式): a front end pre-selects
+	// the field, for the user to confirm; nothing is imported from them.
+	Suggestions []validate.Suggestion
+	Started     time.Time // when the run began
 	Duration    time.Duration
 	Requests    int     // requests sent, retries included
 	Sent        int     // rows sent (at least one request)

@@ -36,6 +36,7 @@ import (
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/validate"
@@ -101,6 +102,11 @@ type Options struct {
 	// have been sent is NOT_SENT and Run returns a *TooManyInvalidError
 	// (the results are written). Dry-runs ignore it.
 	MaxInvalid Budget
+	// ResultsSheet, when set, makes the results sheet instead of a file
+	// at Out: a sheet of a workbook the caller owns and closes
+	// (results.XLSXBook), one per input sheet of a run over several.
+	// Out still names that workbook (the ledger and the summary say it).
+	ResultsSheet func(results.Options) (results.Writer, error)
 	// Existing is the list of the customers TMS already has, to match
 	// rows with; nil: the ledger's (ledger load-existing), if any.
 	Existing *ledger.ExistingList
@@ -114,6 +120,14 @@ type Options struct {
 	// ResultsFormat is the format of the default results file (Out ""):
 	// "xlsx" (the default) or "csv".
 	ResultsFormat string
+}
+
+// SheetOut is the results file of one sheet of a run over several when
+// the results are CSV (one file per sheet): out with the sheet's name
+// before its extension ("名單.results.csv" → "名單.results.北區.csv").
+func SheetOut(out, sheet string) string {
+	ext := filepath.Ext(out)
+	return strings.TrimSuffix(out, ext) + "." + safeName(sheet) + ext
 }
 
 // DefaultOut returns the default results path for an input file and the

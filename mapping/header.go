@@ -158,18 +158,36 @@ func Resolve(header []string, file *File) (Header, error) { return Customers.Res
 // Resolve maps one header row onto the catalog's fields (see the
 // package-level Resolve).
 func (cat *Catalog) Resolve(header []string, file *File) (Header, error) {
-	h := Header{Columns: make([]Column, len(header))}
-	seen := make(map[string]int)
-	var dups []string
+	cells := make([]headerCell, len(header))
 	for i, text := range header {
-		c := cat.resolveColumn(i, text, file)
+		cells[i] = headerCell{text: text}
+	}
+	return cat.resolve(cells, file)
+}
+
+// headerCell is one column of a header as found: the text shown for it
+// and, for a column under a merged parent, the texts it is looked up by,
+// most specific first (nil: the text itself).
+type headerCell struct {
+	text  string
+	looks []string
+}
+
+// resolve is Resolve for header cells.
+func (cat *Catalog) resolve(cells []headerCell, file *File) (Header, error) {
+	h := Header{Columns: make([]Column, len(cells))}
+	seen := make(map[string]int)
+	var dups, texts []string
+	for i, cell := range cells {
+		texts = append(texts, cell.text)
+		c := cat.resolveCell(i, cell, file)
 		h.Columns[i] = c
 		if c.Field == nil {
 			continue
 		}
 		if first, ok := seen[c.Field.Code]; ok {
 			dups = append(dups, fmt.Sprintf("%s %s: column %s %q and column %s %q",
-				c.Field.Code, c.Field.Label, ColumnName(first), header[first], ColumnName(i), text))
+				c.Field.Code, c.Field.Label, ColumnName(first), cells[first].text, ColumnName(i), cell.text))
 			continue
 		}
 		seen[c.Field.Code] = i
@@ -178,8 +196,7 @@ func (cat *Catalog) Resolve(header []string, file *File) (Header, error) {
 		return h, fmt.Errorf("%w: %s (keep one, or map the other with a mapping file)", ErrDuplicateField, strings.Join(dups, "; "))
 	}
 	if len(seen) == 0 {
-		return h, fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
-			ErrNoKnownColumn, quoteList(header, 12))
+		return h, noKnownColumn(texts)
 	}
 	if _, ok := seen[cat.key]; !ok && cat.key != "" {
 		var suspects []string
@@ -198,6 +215,49 @@ func (cat *Catalog) Resolve(header []string, file *File) (Header, error) {
 		}
 	}
 	return h, nil
+}
+
+// resolveCell resolves a header cell by the first of its texts that
+// names a field (or is ignored, or a results column); the column keeps
+// the cell's text.
+func (cat *Catalog) resolveCell(i int, hc headerCell, file *File) Column {
+	if hc.looks == nil {
+		return cat.resolveColumn(i, hc.text, file)
+	}
+	for _, text := range hc.looks {
+		if c := cat.resolveColumn(i, text, file); c.Field != nil || c.Ignored || c.Result != "" {
+			c.Header = hc.text
+			return c
+		}
+	}
+	return Column{Index: i, Header: hc.text}
+}
+
+func noKnownColumn(header []string) error {
+	return fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
+		ErrNoKnownColumn, quoteList(header, 12))
+}
+
+// matches counts the cells of a row that name a field. A row of one
+// cell is a title or a note (說明, 地址: 台北市…) unless that cell names
+// its field by code, label or the mapping file: an alias alone is too
+// loose a word to make a header.
+func (cat *Catalog) matches(row []string, file *File) int {
+	filled, n, byAlias := 0, 0, false
+	for j, text := range row {
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		filled++
+		if c := cat.resolveColumn(j, text, file); c.Field != nil {
+			n++
+			byAlias = c.By == "alias"
+		}
+	}
+	if filled == 1 && n == 1 && byAlias {
+		return 0
+	}
+	return n
 }
 
 // codeLike reports whether a header text, or the text without its notes,
@@ -244,11 +304,11 @@ func (cat *Catalog) resolveColumn(i int, text string, file *File) Column {
 
 // FindHeader finds the header among the first rows of a sheet: the first
 // row if it matches any field, otherwise the row among the first
-// HeaderSearchRows with the most matches. When the row below it is a row
-// of sub-headers (see subHeader), the two are read as one header: a
-// sub-header names its column, a blank sub-header cell keeps the text
-// above it. rows are the sheet's first non-blank rows; the returned
-// Header.Row and Header.Last index them.
+// HeaderSearchRows with the most matches (see matches). When the row
+// below it is a row of sub-headings (see twoRow), the two are read as one
+// header: 電話 merged over 公司 and 手機 gives the columns 電話/公司
+// (客戶電話) and 電話/手機 (手機). rows are the sheet's first non-blank
+// rows; the returned Header.Row and Header.Last index them.
 func FindHeader(rows [][]string, file *File) (Header, error) { return Customers.FindHeader(rows, file) }
 
 // FindHeader finds the header among the first rows of a sheet (see the
@@ -258,69 +318,43 @@ func (cat *Catalog) FindHeader(rows [][]string, file *File) (Header, error) {
 		return Header{}, ErrEmptyHeader
 	}
 	best, bestCount := 0, 0
-	for i, row := range rows {
-		if i >= HeaderSearchRows {
+	counts := make([]int, min(len(rows), HeaderSearchRows))
+	for i := range counts {
+		counts[i] = cat.matches(rows[i], file)
+		if counts[i] > bestCount {
+			best, bestCount = i, counts[i]
+		}
+		if i == 0 && counts[i] > 0 {
 			break
 		}
-		n := 0
-		for j, text := range row {
-			if c := cat.resolveColumn(j, text, file); c.Field != nil {
-				n++
-			}
-		}
-		if i == 0 && n > 0 {
-			break
-		}
-		if n > bestCount {
-			best, bestCount = i, n
+	}
+	if bestCount == 0 {
+		return Header{}, noKnownColumn(rows[0])
+	}
+	if best > 0 && counts[best-1] > 0 {
+		// The row found is the second of a two-row header whose first
+		// row names fewer fields (代號 | 電話 over 市話 | 手機 | 傳真).
+		if _, ok := cat.twoRow(rows[best-1], rows[best], file); ok {
+			best--
 		}
 	}
-	header, last := rows[best], best
-	if best+1 < len(rows) && cat.subHeader(rows[best], rows[best+1], file) {
-		header, last = mergeHeader(rows[best], rows[best+1]), best+1
+	cells, last := plainCells(rows[best]), best
+	if best+1 < len(rows) {
+		if two, ok := cat.twoRow(rows[best], rows[best+1], file); ok {
+			cells, last = two, best+1
+		}
 	}
-	h, err := cat.Resolve(header, file)
+	h, err := cat.resolve(cells, file)
 	h.Row, h.Last = best, last
 	return h, err
 }
 
-// subHeader reports whether sub, the row under a header row top, holds
-// sub-headers: at least one of its cells names a field under a blank top
-// cell (the second half of a merged header), and every one of its
-// non-blank cells names a field or sits under a blank top cell. A data
-// row does not: its values name no field.
-func (cat *Catalog) subHeader(top, sub []string, file *File) bool {
-	underBlank := false
-	for j, text := range sub {
-		if strings.TrimSpace(text) == "" {
-			continue
-		}
-		blankTop := j >= len(top) || strings.TrimSpace(top[j]) == ""
-		c := cat.resolveColumn(j, text, file)
-		named := c.Field != nil || c.Ignored
-		switch {
-		case named && blankTop:
-			underBlank = true
-		case !named && !blankTop:
-			return false
-		}
+func plainCells(row []string) []headerCell {
+	cells := make([]headerCell, len(row))
+	for i, text := range row {
+		cells[i] = headerCell{text: text}
 	}
-	return underBlank
-}
-
-// mergeHeader reads a header row and its sub-header row as one: each
-// column's sub-header, or the text above it where the sub-header is blank.
-func mergeHeader(top, sub []string) []string {
-	n := max(len(top), len(sub))
-	out := make([]string, n)
-	for j := range n {
-		if j < len(sub) && strings.TrimSpace(sub[j]) != "" {
-			out[j] = sub[j]
-		} else if j < len(top) {
-			out[j] = top[j]
-		}
-	}
-	return out
+	return cells
 }
 
 func quoteList(items []string, max int) string {

@@ -117,6 +117,43 @@ func TestMatchHeader(t *testing.T) {
 	}
 }
 
+// The spellings offices write land on the field they mean, and no label
+// or alias of one field is shadowed by another's (it would silently feed
+// the wrong field).
+func TestOfficeSpellings(t *testing.T) {
+	for _, f := range Fields() {
+		for _, text := range append([]string{f.Label}, f.Aliases...) {
+			if got, _ := MatchHeader(text); got == nil || got.Code != f.Code {
+				t.Errorf("%s's %q matches %v", f.Code, text, got)
+			}
+		}
+	}
+	tests := []struct{ header, want string }{
+		{"連絡電話", "CTELE"}, {"聯絡電話", "CTELE"}, {"聯繫電話", "CTELE"}, {"連絡人", "CMAN1"}, {"連絡地址", "CADD1"},
+		{"連絡手機", "CPHONE"}, {"TEL", "CTELE"}, {"Tel.", "CTELE"}, {"Tel No.", "CTELE"}, {"電話", "CTELE"},
+		{"手機", "CPHONE"}, {"行動", "CPHONE"}, {"行動電話", "CPHONE"}, {"Mobile", "CPHONE"}, {"Mobile Phone", "CPHONE"},
+		{"統編", "CTCOD"}, {"統一編號", "CTCOD"}, {"公司統編", "CTCOD"}, {"營利事業統一編號", "CTCOD"}, {"UBN", "CTCOD"},
+		{"負責人", "CSNA3"}, {"代表人", "CSNA3"}, {"地址", "CADD1"}, {"住址", "CADD1"}, {"公司地址", "CADD1"},
+		{"營業地址", "CADD1"}, {"傳真", "CTFAX"}, {"FAX", "CTFAX"}, {"Fax No.", "CTFAX"}, {"e-mail", "EMAIL"},
+		{"Email", "EMAIL"}, {"E-Mail Address", "EMAIL"}, {"電子信箱", "EMAIL"}, {"備註", "CBAK1"}, {"說明", "CBAK1"},
+		{"Memo", "CBAK1"}, {"特殊備註", "CBAK2"}, {"發票地址", "CADD2"}, {"聯絡人電話", "CTELE"}, {"聯絡人姓名", "CMAN1"},
+		{"身分證統一編號", "CIDNO"}, {"網頁", "URL"}, {"出生年月日", "CBIRD"}, {"信用額", "CBELE"},
+		// Not fields: kept unknown (warned about), never guessed.
+		{"送貨地址", ""}, {"姓名", ""}, {"客戶", ""}, {"職稱", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			got := ""
+			if f, _ := MatchHeader(tt.header); f != nil {
+				got = f.Code
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestFindHeader(t *testing.T) {
 	file, err := ParseFile([]byte("columns:\n  舊編號: CCODE\n  內部: ignore\n"))
 	if err != nil {
@@ -303,6 +340,39 @@ func TestFindHeaderTwoRows(t *testing.T) {
 			[][]string{{"客戶代號", "備註", ""}, {"", "手機", "公司"}},
 			0, 0, "CCODE CBAK1 -"},
 		{"one-row header", [][]string{{"客戶代號", "統編"}, {"C1", "04595257"}}, 0, 0, "CCODE CTCOD"},
+		{"a lone title cell that is an alias is not the header",
+			[][]string{{"說明"}, {"請勿修改欄位名稱"}, {"客戶代號", "客戶名稱"}, {"C1", "甲"}},
+			2, 2, "CCODE CNAM1"},
+		{"a one-column list by label", [][]string{{"客戶名稱"}, {"甲"}}, 0, 0, "CNAM1"},
+		// Parents merged over sub-headings that are not fields on their own.
+		{"電話 over 公司 and 手機",
+			[][]string{{"客戶代號", "客戶名稱", "電話", "", "備註"}, {"", "", "公司", "手機", ""}, {"C1", "甲", "02-23456789", "0912345678", ""}},
+			0, 1, "CCODE CNAM1 CTELE CPHONE CBAK1"},
+		{"地址 over 公司, 發票 and 送貨",
+			[][]string{{"客戶代號", "地址", "", ""}, {"", "公司", "發票", "送貨"}, {"C1", "台北市", "台北市", "新北市"}},
+			0, 1, "CCODE CADD1 CADD2 -"},
+		{"聯絡人 over 姓名 and 電話",
+			[][]string{{"客戶代號", "客戶名稱", "聯絡人", ""}, {"", "", "姓名", "電話"}, {"C1", "甲", "王小明", "02-23456789"}},
+			0, 1, "CCODE CNAM1 CMAN1 CTELE"},
+		{"every group at once, under a title",
+			[][]string{{"客戶名單"}, {"客戶代號", "客戶名稱", "電話", "", "", "地址", "", "", "聯絡人", ""},
+				{"", "", "公司", "手機", "傳真", "公司", "發票", "送貨", "姓名", "職稱"}},
+			1, 2, "CCODE CNAM1 CTELE CPHONE CTFAX CADD1 CADD2 - CMAN1 -"},
+		{"the sub-headings name more fields than the parents",
+			[][]string{{"名單"}, {"代號", "電話", "", "", ""}, {"", "市話", "手機", "傳真", "分機"}},
+			1, 2, "CCODE CTELE CPHONE CTFAX CPOS1"},
+		{"a parent's own column with a blank sub-heading",
+			[][]string{{"客戶代號", "電話", "", ""}, {"", "", "手機", "傳真"}},
+			0, 1, "CCODE CTELE CPHONE CTFAX"},
+		{"a data row under a merged parent",
+			[][]string{{"客戶代號", "電話", ""}, {"C1", "02-23456789", "0912345678"}},
+			0, 0, "CCODE CTELE -"},
+		{"a blank-code data row under a merged parent",
+			[][]string{{"客戶代號", "客戶名稱", ""}, {"", "王小明", "手機"}},
+			0, 0, "CCODE CNAM1 -"},
+		{"data that is a field's code (C1) under 客戶代號",
+			[][]string{{"客戶代號", "電話", ""}, {"C1", "公司", "手機"}},
+			0, 0, "CCODE CTELE -"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,6 +395,39 @@ func TestFindHeaderTwoRows(t *testing.T) {
 				t.Errorf("columns: got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// A column under a merged parent is named parent/sub-heading: in the
+// unknown-column warning, and as a mapping file names it.
+func TestTwoRowHeaderNames(t *testing.T) {
+	rows := [][]string{{"客戶代號", "地址", "", ""}, {"", "公司", "發票", "送貨"}}
+	h, err := FindHeader(rows, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Columns[3].Header; got != "地址/送貨" || len(h.Unknown()) != 1 {
+		t.Errorf("unknown column: %q, %v", got, h.Unknown())
+	}
+	if got := h.Columns[2].Header; got != "地址/發票" {
+		t.Errorf("column C: %q", got)
+	}
+	file, err := ParseFile([]byte("columns:\n  地址/送貨: CADD3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, err = FindHeader(rows, file); err != nil || !h.Has("CADD3") || h.Columns[3].By != "mapping file" {
+		t.Errorf("mapped by the file: %v %+v", err, h.Columns[3])
+	}
+}
+
+// A cover sheet whose only text is a word that happens to be an alias
+// (說明) has no header.
+func TestLoneAliasIsNoHeader(t *testing.T) {
+	for _, rows := range [][][]string{{{"說明"}, {"1. 請填寫第二頁"}}, {{"地址"}}} {
+		if h, err := FindHeader(rows, nil); !errors.Is(err, ErrNoKnownColumn) {
+			t.Errorf("%q: got %+v, %v; want ErrNoKnownColumn", rows, h, err)
+		}
 	}
 }
 

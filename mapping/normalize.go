@@ -34,6 +34,8 @@ var simplified = map[rune]rune{
 	'訂': '订', '職': '职', '倉': '仓', '護': '护', '銀': '银', '選': '选',
 	'須': '须', '輸': '输', '寫': '写', '說': '说', '範': '范', '國': '国',
 	'請': '请', '項': '项', '個': '个', '擇': '择',
+	// 連絡 and 聯繫 are written for 聯絡 (keyReplacer unifies them).
+	'連': '连', '繫': '系', '辦': '办', '處': '处', '寶': '宝', '對': '对',
 }
 
 // keyReplacer removes spaces and punctuation and unifies variant spellings;
@@ -41,7 +43,7 @@ var simplified = map[rune]rune{
 var keyReplacer = strings.NewReplacer(
 	" ", "", "\t", "", "\n", "", "\r", "", "\u00a0", "", "_", "", "-", "", "*", "", "※", "", ".", "",
 	"(", "", ")", "", "[", "", "]", "", "【", "", "】", "", ":", "", "/", "",
-	"身份", "身分", "臺", "台",
+	"身份", "身分", "臺", "台", "连络", "联络", "联系", "联络",
 )
 
 // fold is the first step of header matching: full-width letters, digits,

@@ -113,8 +113,9 @@ func TestWrongSettingE2E(t *testing.T) {
 			[]string{"TMS 接受的簽章方式是 sha512:{key}{pno}{timestamp}", "簽章方式 (sign_recipe / TMS_SIGN_RECIPE / --sign-recipe)"},
 			[]string{"TMS accepts the signing recipe sha512:{key}{pno}{timestamp}", "the signing recipe (sign_recipe / TMS_SIGN_RECIPE / --sign-recipe)"}},
 		{"clock", []string{"--clock-skew", "10m"}, nil, nil,
-			[]string{"TMS 拒絕了這台電腦的時間 (9003 Timestamp已過期)", "這台電腦比 TMS 慢 600 秒", "時鐘與時區"},
-			[]string{"TMS refused this computer's time (9003 Timestamp已過期)", "600 seconds (10 minutes) behind TMS", "clock and time zone"}},
+			// The offset is read from a Date header with whole seconds: 599 to 601.
+			[]string{"TMS 拒絕了這台電腦的時間 (9003 Timestamp已過期)", "這台電腦比 TMS 慢 ", "約 10 分鐘", "時鐘與時區"},
+			[]string{"TMS refused this computer's time (9003 Timestamp已過期)", "seconds (10 minutes) behind TMS", "clock and time zone"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

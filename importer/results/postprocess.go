@@ -44,31 +44,58 @@ const (
 var errBadWorkbook = errors.New("unexpected workbook structure")
 
 type postOptions struct {
+	author string
+	sheets []sheetPost
+}
+
+// sheetPost is what postprocess splices into one results sheet's parts.
+type sheetPost struct {
 	sheetName string
 	dimension string // e.g. "A1:Y100001"
-	author    string
 	comments  *spool // nil when there are no comments
 	shapes    *spool
 	nComments int
+	shapeBase int    // the sheet's VML shape ids are shapeBase+1, +2, ...
 	cols      []byte // the <cols> element put before <sheetData>, or nil
 	rows      *spool // the <row> elements put in <sheetData>, or nil
 }
 
 var dimensionRE = regexp.MustCompile(`<dimension\b[^>]*?(?:/>|>\s*</dimension>)`)
 
+// part is what postprocess does with one zip entry of a sheet.
+type part struct {
+	kind  int // partSheet, partComments, partVML
+	sheet *sheetPost
+}
+
+const (
+	partSheet = iota
+	partComments
+	partVML
+)
+
 func postprocess(src io.ReaderAt, size int64, dst io.Writer, o postOptions) error {
 	zr, err := zip.NewReader(src, size)
 	if err != nil {
 		return fmt.Errorf("results: reopen workbook: %w", err)
 	}
-	sheetPath, err := sheetPartPath(zr, o.sheetName)
-	if err != nil {
-		return err
-	}
-	var commentsPath, vmlPath string
-	if o.nComments > 0 {
-		if commentsPath, vmlPath, err = commentParts(zr, sheetPath); err != nil {
+	parts := map[string]part{}
+	want := 0
+	for i := range o.sheets {
+		sp := &o.sheets[i]
+		sheetPath, err := sheetPartPath(zr, sp.sheetName)
+		if err != nil {
 			return err
+		}
+		parts[sheetPath] = part{partSheet, sp}
+		want++
+		if sp.nComments > 0 {
+			commentsPath, vmlPath, err := commentParts(zr, sheetPath)
+			if err != nil {
+				return err
+			}
+			parts[commentsPath], parts[vmlPath] = part{partComments, sp}, part{partVML, sp}
+			want += 2
 		}
 	}
 	zw := zip.NewWriter(dst)
@@ -77,26 +104,23 @@ func postprocess(src io.ReaderAt, size int64, dst io.Writer, o postOptions) erro
 	})
 	seen := 0
 	for _, f := range zr.File {
-		switch f.Name {
-		case sheetPath:
-			err = copySheet(zw, f, o.dimension, o.cols, o.rows)
+		p, ok := parts[f.Name]
+		switch {
+		case !ok:
+			err = zw.Copy(f)
+		case p.kind == partSheet:
+			err = copySheet(zw, f, p.sheet.dimension, p.sheet.cols, p.sheet.rows)
 			seen++
-		case commentsPath:
-			err = writeCommentsPart(zw, f.Name, o)
-			seen++
-		case vmlPath:
-			err = writeVMLPart(zw, f.Name, o)
+		case p.kind == partComments:
+			err = writeCommentsPart(zw, f.Name, o.author, p.sheet)
 			seen++
 		default:
-			err = zw.Copy(f)
+			err = writeVMLPart(zw, f.Name, p.sheet)
+			seen++
 		}
 		if err != nil {
 			return fmt.Errorf("results: rewrite %s: %w", f.Name, err)
 		}
-	}
-	want := 1
-	if o.nComments > 0 {
-		want = 3
 	}
 	if seen != want {
 		return fmt.Errorf("results: rewrite workbook: %d of %d parts found: %w", seen, want, errBadWorkbook)
@@ -317,7 +341,7 @@ func writeAll(w io.Writer, parts ...[]byte) error {
 	return nil
 }
 
-func writeCommentsPart(zw *zip.Writer, name string, o postOptions) error {
+func writeCommentsPart(zw *zip.Writer, name, author string, o *sheetPost) error {
 	w, err := createPart(zw, name)
 	if err != nil {
 		return err
@@ -325,22 +349,23 @@ func writeCommentsPart(zw *zip.Writer, name string, o postOptions) error {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>`)
-	_ = xml.EscapeText(&b, []byte(truncateUTF16(o.author, 255)))
+	_ = xml.EscapeText(&b, []byte(truncateUTF16(author, 255)))
 	b.WriteString(`</author></authors><commentList>`)
 	return writeWrapped(w, b.Bytes(), o.comments, `</commentList></comments>`)
 }
 
-func writeVMLPart(zw *zip.Writer, name string, o postOptions) error {
+func writeVMLPart(zw *zip.Writer, name string, o *sheetPost) error {
 	w, err := createPart(zw, name)
 	if err != nil {
 		return err
 	}
-	// Shape ids are 1025, 1026, ...; each drawing cluster of the idmap
-	// covers 1024 ids, so list every cluster used.
+	// Shape ids are shapeBase+1, +2, ... (1025, 1026, ... on the first
+	// sheet); each drawing cluster of the idmap covers 1024 ids, so list
+	// every cluster used.
 	var b bytes.Buffer
 	b.WriteString(`<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="`)
-	for c := 1; c <= (1024+o.nComments)/1024; c++ {
-		if c > 1 {
+	for c := o.shapeBase / 1024; c <= (o.shapeBase+o.nComments)/1024; c++ {
+		if c > o.shapeBase/1024 {
 			b.WriteByte(',')
 		}
 		b.WriteString(strconv.Itoa(c))

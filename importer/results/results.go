@@ -84,6 +84,9 @@ type Options struct {
 	Private bool
 }
 
+// MaxXLSXColumns is how many columns an XLSX sheet holds (A to XFD).
+const MaxXLSXColumns = 16384
+
 // SummarySheetName is the name of the XLSX sheet written by WriteSummary.
 const SummarySheetName = "Summary"
 

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
@@ -28,19 +27,17 @@ const (
 	numFmtText      = 49 // the built-in number format "@"
 )
 
-// XLSXWriter streams results to an XLSX file (see the package comment).
+// XLSXWriter streams one results sheet to an XLSX workbook (see the
+// package comment): a file of its own (NewXLSXWriter), or one sheet of an
+// XLSXBook.
 type XLSXWriter struct {
 	opts Options
-	path string
-	out  *os.File // temp file in the destination folder
+	book *XLSXBook
+	own  bool // the book is the writer's own: Close finishes the file
+	name string
+	sw   *excelize.StreamWriter
 
-	f            *excelize.File
-	sw           *excelize.StreamWriter
-	headerStyle  int
-	problemStyle int
-	textStyle    int // number format "@"
-	textProblem  int // "@" with the problem fill
-	textCol      []bool
+	textCol []bool
 
 	colSpecs []colSpec // per column, from WriteHeader; written by postprocess
 
@@ -53,14 +50,14 @@ type XLSXWriter struct {
 	rowXML    rowXML
 	rowBuf    []byte
 
-	comments *spool // <comment> elements, one per problem cell
-	shapes   *spool // VML <v:shape> elements, one per problem cell
-	nComment int
-	first    string // ref of the first problem cell
+	comments  *spool // <comment> elements, one per problem cell
+	shapes    *spool // VML <v:shape> elements, one per problem cell
+	nComment  int
+	shapeBase int // the VML shape ids of this sheet start after it
+	first     string
 
 	summary [][]Cell
 	amend   amendments // see Amend
-	err     error      // sticky error
 	done    bool
 }
 
@@ -71,68 +68,27 @@ var _ Writer = (*XLSXWriter)(nil)
 // folder, which a successful Close renames to path.
 func NewXLSXWriter(path string, opts Options) (*XLSXWriter, error) {
 	opts = opts.withDefaults()
-	if strings.EqualFold(opts.SheetName, SummarySheetName) {
-		return nil, fmt.Errorf("results: sheet name %q is reserved for the summary", opts.SheetName)
-	}
-	out, err := createTemp(path)
+	b, err := NewXLSXBook(path, opts)
 	if err != nil {
 		return nil, err
 	}
-	w := &XLSXWriter{opts: opts, path: path, out: out}
-	if err := w.init(); err != nil {
-		_ = w.cleanup()
+	w, err := b.Sheet(opts.SheetName, opts)
+	if err != nil {
+		_ = b.Abort()
 		return nil, err
 	}
+	w.own = true
 	return w, nil
 }
 
-func (w *XLSXWriter) init() error {
-	w.f = excelize.NewFile()
-	if err := w.f.SetSheetName(w.f.GetSheetName(0), w.opts.SheetName); err != nil {
-		return fmt.Errorf("results: sheet name %q: %w", w.opts.SheetName, err)
-	}
-	var err error
-	if w.headerStyle, err = w.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
-		return fmt.Errorf("results: header style: %w", err)
-	}
-	w.problemStyle, err = w.f.NewStyle(&excelize.Style{
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{ProblemFillColor}},
-	})
-	if err != nil {
-		return fmt.Errorf("results: problem style: %w", err)
-	}
-	if w.textStyle, err = w.f.NewStyle(&excelize.Style{NumFmt: numFmtText}); err != nil {
-		return fmt.Errorf("results: text style: %w", err)
-	}
-	w.textProblem, err = w.f.NewStyle(&excelize.Style{
-		NumFmt: numFmtText,
-		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{ProblemFillColor}},
-	})
-	if err != nil {
-		return fmt.Errorf("results: text problem style: %w", err)
-	}
-	if w.sw, err = w.f.NewStreamWriter(w.opts.SheetName); err != nil {
-		return fmt.Errorf("results: stream writer: %w", err)
-	}
-	return nil
-}
-
 func (w *XLSXWriter) check() error {
-	if w.err != nil {
-		return w.err
-	}
 	if w.done {
 		return ErrClosed
 	}
-	return nil
+	return w.book.err
 }
 
-func (w *XLSXWriter) fail(err error) error {
-	if w.err == nil {
-		w.err = err
-	}
-	return w.err
-}
+func (w *XLSXWriter) fail(err error) error { return w.book.fail(err) }
 
 // WriteHeader writes the bold header row, freezes it, sizes the columns
 // (from the header texts and Options.ColWidths; the data is not known yet
@@ -169,7 +125,7 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 			return w.fail(fmt.Errorf("results: text column %d: the header has %d columns", i, len(cols)))
 		}
 		w.textCol[i] = true
-		w.colSpecs[i].style = w.textStyle
+		w.colSpecs[i].style = w.book.textStyle
 	}
 	w.headerRow = len(w.opts.Above) + 1
 	below := "A" + strconv.Itoa(w.headerRow+1)
@@ -193,7 +149,7 @@ func (w *XLSXWriter) WriteHeader(cols []string) error {
 	}
 	cells := make([]xcell, len(cols))
 	for i, name := range cols {
-		cells[i] = xcell{kind: cellText, text: name, style: w.headerStyle}
+		cells[i] = xcell{kind: cellText, text: name, style: w.book.headerStyle}
 	}
 	return w.setRow(cells)
 }
@@ -338,11 +294,11 @@ func (w *XLSXWriter) cell(i int, c Cell) xcell {
 	}
 	switch {
 	case c.Problem != "" && text:
-		x.style = w.textProblem
+		x.style = w.book.textProblem
 	case c.Problem != "":
-		x.style = w.problemStyle
+		x.style = w.book.problemStyle
 	case text:
-		x.style = w.textStyle
+		x.style = w.book.textStyle
 	}
 	return x
 }
@@ -370,7 +326,7 @@ func (w *XLSXWriter) addComment(i, row int, text string) error {
 	_, _ = cw.WriteString(`" authorId="0"><text><t xml:space="preserve">`)
 	_ = xml.EscapeText(cw, []byte(truncateUTF16(text, maxCommentUnits)))
 	_, _ = cw.WriteString(`</t></text></comment>`)
-	if err := writeShape(w.shapes.w, 1024+w.nComment, i, row-1); err != nil {
+	if err := writeShape(w.shapes.w, w.shapeBase+w.nComment, i, row-1); err != nil {
 		return err
 	}
 	if err := w.comments.err(); err != nil {
@@ -381,7 +337,8 @@ func (w *XLSXWriter) addComment(i, row int, text string) error {
 
 // WriteSummary records the summary rows, written to the "Summary" sheet on
 // Close: the first row in bold, Numeric cells that hold plain decimals as
-// numbers, Problem cells filled red (without comments).
+// numbers, Problem cells filled red (without comments). In a book, each
+// sheet's rows are a block of the one Summary sheet.
 func (w *XLSXWriter) WriteSummary(rows [][]Cell) error {
 	if err := w.check(); err != nil {
 		return err
@@ -393,117 +350,64 @@ func (w *XLSXWriter) WriteSummary(rows [][]Cell) error {
 	return nil
 }
 
-// Close finishes the workbook, adds the comments and the dimension in one
-// streaming pass, and renames the file to its path. On error nothing is
-// left behind.
+// Close finishes the sheet and, for a writer of its own, the workbook:
+// it adds the comments and the dimension in one streaming pass and
+// renames the file to its path. On error nothing is left behind.
 func (w *XLSXWriter) Close() error {
 	if w.done {
 		return ErrClosed
 	}
 	w.done = true
-	err := w.err
+	err := w.book.err
 	if err == nil {
-		err = w.finish()
+		err = w.finishSheet()
+	}
+	if !w.own {
+		if err != nil {
+			_ = w.book.Abort()
+		}
+		return err
 	}
 	if err != nil {
-		_ = w.cleanup()
+		_ = w.book.Abort()
 		return err
 	}
-	out := w.out
-	w.out = nil
-	if err := w.cleanup(); err != nil {
-		_ = discardTemp(out)
-		return err
-	}
-	return commitTemp(out, w.path, w.opts.Private)
+	return w.book.Close()
 }
 
-// Abort discards the output and all temporary files. Abort after Close is a
+// Abort discards the output and all temporary files: for a sheet of a
+// book, the whole book (its Close then fails). Abort after Close is a
 // no-op.
 func (w *XLSXWriter) Abort() error {
 	if w.done {
 		return nil
 	}
 	w.done = true
-	return w.cleanup()
+	return w.book.Abort()
 }
 
-// cleanup closes the excelize file and removes every temporary file still
-// held, including the output temp file if w.out is set.
+// cleanup removes the sheet's temporary files.
 func (w *XLSXWriter) cleanup() error {
 	var errs []error
-	if w.f != nil {
-		if err := w.f.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("results: close workbook: %w", err))
-		}
-		w.f, w.sw = nil, nil
-	}
 	for _, s := range []*spool{w.comments, w.shapes, w.rows} {
 		if err := s.remove(); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	w.comments, w.shapes, w.rows = nil, nil, nil
-	if err := discardTemp(w.out); err != nil {
-		errs = append(errs, err)
-	}
-	w.out = nil
 	return errors.Join(errs...)
 }
 
-// finish writes the workbook: excelize's parts to a stage file, then
-// postprocess copies them to the output with the spooled rows, comments
-// and column widths spliced in.
-func (w *XLSXWriter) finish() error {
-	if err := w.finishSheet(); err != nil {
-		return err
-	}
-	if err := w.amendRows(); err != nil {
-		return err
-	}
-	stage, err := os.CreateTemp("", "custimport-stage-*.xlsx")
-	if err != nil {
-		return fmt.Errorf("results: stage file: %w", err)
-	}
-	defer func() { _ = discardTemp(stage) }()
-	size, err := w.stage(stage)
-	if err != nil {
-		return err
-	}
-	dim := "A1"
-	if w.row > 0 && w.maxCol > 0 {
-		dim, _ = excelize.CoordinatesToCellName(w.maxCol, w.row)
-		dim = "A1:" + dim
-	}
-	ob := bufio.NewWriterSize(w.out, 256<<10)
-	err = postprocess(stage, size, ob, postOptions{
-		sheetName: w.opts.SheetName,
-		dimension: dim,
-		author:    w.opts.CommentAuthor,
-		comments:  w.comments,
-		shapes:    w.shapes,
-		nComments: w.nComment,
-		cols:      colsXML(w.colSpecs),
-		rows:      w.rows,
-	})
-	if err != nil {
-		return err
-	}
-	if err := ob.Flush(); err != nil {
-		return fmt.Errorf("results: write %s: %w", w.path, err)
-	}
-	return nil
-}
-
 // finishSheet ends the results sheet in excelize (its autofilter, the
-// placeholder comment), writes the summary sheet and flushes the spools.
+// placeholder comment) and flushes the spools.
 func (w *XLSXWriter) finishSheet() error {
+	f := w.book.f
 	if w.header {
 		last, err := excelize.CoordinatesToCellName(max(w.maxCol, 1), max(w.row, 1))
 		if err != nil {
 			return fmt.Errorf("results: autofilter: %w", err)
 		}
-		if err := w.f.AutoFilter(w.opts.SheetName, "A"+strconv.Itoa(max(w.headerRow, 1))+":"+last, nil); err != nil {
+		if err := f.AutoFilter(w.name, "A"+strconv.Itoa(max(w.headerRow, 1))+":"+last, nil); err != nil {
 			return fmt.Errorf("results: autofilter: %w", err)
 		}
 	}
@@ -511,8 +415,8 @@ func (w *XLSXWriter) finishSheet() error {
 		// Makes excelize write the <legacyDrawing> element, the sheet
 		// relationships and the content types; postprocess replaces this
 		// single comment with the spooled ones.
-		err := w.f.AddComment(w.opts.SheetName, excelize.Comment{
-			Cell: w.first, Author: w.opts.CommentAuthor, Text: "placeholder",
+		err := f.AddComment(w.name, excelize.Comment{
+			Cell: w.first, Author: w.book.opts.CommentAuthor, Text: "placeholder",
 		})
 		if err != nil {
 			return fmt.Errorf("results: comments: %w", err)
@@ -521,91 +425,27 @@ func (w *XLSXWriter) finishSheet() error {
 	if err := w.sw.Flush(); err != nil {
 		return fmt.Errorf("results: flush sheet: %w", err)
 	}
-	if w.summary != nil {
-		if err := w.writeSummarySheet(); err != nil {
-			return err
-		}
-	}
 	for _, s := range []*spool{w.comments, w.shapes, w.rows} {
 		if err := s.flush(); err != nil {
 			return err
 		}
 	}
+	if err := w.amendRows(); err != nil {
+		return err
+	}
+	w.book.nextShape = w.shapeBase + (w.nComment/1024+1)*1024
 	return nil
 }
 
-// stage writes excelize's workbook to the stage file, the results sheet
-// stored uncompressed for postprocess, closes the workbook and returns
-// the stage's size.
-func (w *XLSXWriter) stage(stage *os.File) (int64, error) {
-	bw := bufio.NewWriterSize(stage, 256<<10)
-	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		return &stageZip{zw: zip.NewWriter(bw), sheet: resultsSheetPart}
-	})
-	// excelize hands the ZipWriter an in-memory buffer for the whole
-	// workbook, which stageZip ignores: nothing reaches io.Discard.
-	if err := w.f.Write(io.Discard); err != nil {
-		return 0, fmt.Errorf("results: write workbook: %w", err)
+// post is what postprocess splices into the sheet's parts.
+func (w *XLSXWriter) post() sheetPost {
+	dim := "A1"
+	if w.row > 0 && w.maxCol > 0 {
+		dim, _ = excelize.CoordinatesToCellName(w.maxCol, w.row)
+		dim = "A1:" + dim
 	}
-	if err := bw.Flush(); err != nil {
-		return 0, fmt.Errorf("results: write workbook: %w", err)
-	}
-	if err := w.f.Close(); err != nil {
-		return 0, fmt.Errorf("results: close workbook: %w", err)
-	}
-	w.f, w.sw = nil, nil
-	size, err := stage.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return 0, fmt.Errorf("results: stage file: %w", err)
-	}
-	return size, nil
-}
-
-func (w *XLSXWriter) writeSummarySheet() error {
-	const sheet = SummarySheetName
-	if _, err := w.f.NewSheet(sheet); err != nil {
-		return fmt.Errorf("results: summary sheet: %w", err)
-	}
-	widths := map[int]float64{}
-	for r, row := range w.summary {
-		for c, cell := range row {
-			ref, err := excelize.CoordinatesToCellName(c+1, r+1)
-			if err != nil {
-				return fmt.Errorf("results: summary: %w", err)
-			}
-			if v, ok := numericValue(cell); ok {
-				err = w.f.SetCellFloat(sheet, ref, v, -1, 64)
-			} else {
-				err = w.f.SetCellStr(sheet, ref, cell.Value)
-			}
-			if err != nil {
-				return fmt.Errorf("results: summary %s: %w", ref, err)
-			}
-			style := 0
-			switch {
-			case cell.Problem != "":
-				style = w.problemStyle
-			case r == 0:
-				style = w.headerStyle
-			}
-			if style != 0 {
-				if err := w.f.SetCellStyle(sheet, ref, ref, style); err != nil {
-					return fmt.Errorf("results: summary %s: %w", ref, err)
-				}
-			}
-			widths[c] = max(widths[c], colWidth(cell.Value))
-		}
-	}
-	for c, wd := range widths {
-		name, err := excelize.ColumnNumberToName(c + 1)
-		if err != nil {
-			return fmt.Errorf("results: summary: %w", err)
-		}
-		if err := w.f.SetColWidth(sheet, name, name, wd); err != nil {
-			return fmt.Errorf("results: summary: %w", err)
-		}
-	}
-	return nil
+	return sheetPost{sheetName: w.name, dimension: dim, comments: w.comments, shapes: w.shapes,
+		nComments: w.nComment, shapeBase: w.shapeBase, cols: colsXML(w.colSpecs), rows: w.rows}
 }
 
 // writeShape writes the VML note shape for the comment at 0-based (col,
@@ -635,10 +475,6 @@ func writeShape(bw *bufio.Writer, id, col, row int) error {
 	return err
 }
 
-// resultsSheetPart is where excelize puts the results sheet: the first
-// sheet of a new workbook, renamed.
-const resultsSheetPart = "xl/worksheets/sheet1.xml"
-
 // stageZip is the ZipWriter excelize writes the staged workbook with. It
 // writes straight to the stage file (excelize would build the whole archive
 // in memory first) and stores the results sheet uncompressed: postprocess
@@ -647,12 +483,12 @@ const resultsSheetPart = "xl/worksheets/sheet1.xml"
 // them as they are.
 type stageZip struct {
 	zw    *zip.Writer
-	sheet string // part stored uncompressed
+	store map[string]bool // the results sheets' parts, stored uncompressed
 }
 
 // Create adds a part.
 func (z *stageZip) Create(name string) (io.Writer, error) {
-	if name == z.sheet {
+	if z.store[name] {
 		return z.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
 	}
 	return z.zw.Create(name)

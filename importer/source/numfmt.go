@@ -250,7 +250,9 @@ func formatSerial(v float64, date1904 bool, kind formatKind) (string, bool) {
 		b = appendPadded(b, int64(m), 2)
 		b = append(b, '/')
 		b = appendPadded(b, int64(d), 2)
-		if kind == kindDate {
+		if kind == kindDate || secs == 0 {
+			// A date-time at midnight is a date typed in a cell
+			// formatted with a time (yyyy/m/d h:mm): shown as the date.
 			return string(b), true
 		}
 		b = append(b, ' ')

@@ -86,9 +86,19 @@ func (k *Checker) checkCell(c *cell, probs *[]ordered) {
 	c.ok = true
 }
 
-// checkInt reads an Int or Bool value.
+// checkInt reads an Int or Bool value. An amount field (an Int that is
+// not a choice: 運費, 免運門檻) also takes the amounts people type (5萬,
+// 10k, -), with a warning saying what was read.
 func (k *Checker) checkInt(c *cell, text string, rep *reporter) {
 	n, key, ok := k.v.parseInt(c.f, text)
+	if !ok && c.f.Choices == nil && c.f.Kind == mapping.Int {
+		if amount, read := amountWords(text); read {
+			if m, whole, err := parseWhole(amount); whole && err == nil {
+				rep.add(Warning, msgAmountRead, text, amount)
+				n, ok = m, true
+			}
+		}
+	}
 	if !ok {
 		rep.add(Error, key, text)
 		return
@@ -102,6 +112,13 @@ func (k *Checker) checkDecimal(c *cell, text string, rep *reporter) {
 	s, digits, ok := canonicalDecimal(text)
 	if !ok {
 		s, digits, ok = canonicalDecimal(stripCurrency(text))
+	}
+	if !ok {
+		var read bool
+		if s, read = amountWords(text); read {
+			_, digits, ok = canonicalDecimal(s)
+			rep.add(Warning, msgAmountRead, text, s)
+		}
 	}
 	if !ok {
 		rep.add(Error, msgNotDecimal, text)
@@ -168,8 +185,15 @@ func checkDayOfMonth(_ *Checker, _ *cell, text string, rep *reporter) (string, b
 	return strconv.Itoa(n), true
 }
 
-// checkBizID: 8 digits passing the 統一編號 checksum.
+// checkBizID: 8 digits passing the 統一編號 checksum. Spaces and dashes
+// people type to group the digits ("1234 5601", "1234-5601") are dropped,
+// as full-width digits are narrowed.
 func checkBizID(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
+	if strings.ContainsAny(text, " -") {
+		if t := strings.NewReplacer(" ", "", "-", "").Replace(text); allDigits(t) && t != "" {
+			text = t
+		}
+	}
 	switch {
 	case len(text) == 7 && allDigits(text) && bizIDValid("0"+text):
 		rep.add(Error, msgBizID7Fix, text, "0"+text)

@@ -54,6 +54,10 @@ const (
 	msgCodeZero        msgKey = "code_zero"
 	msgDateROCRange    msgKey = "date_roc_range"
 	msgSummaryRow      msgKey = "summary_row"
+	msgSumRow          msgKey = "sum_row"
+	msgNoName          msgKey = "no_name"
+	msgColumnLooksLike msgKey = "column_looks_like"
+	msgAmountRead      msgKey = "amount_read"
 	msgMissingOnAdd    msgKey = "missing_on_add"
 	msgCaseDuplicate   msgKey = "case_duplicate"
 	msgCarrierSlash    msgKey = "carrier_slash"
@@ -85,6 +89,18 @@ var messages = map[msgKey]message{
 	msgSummaryRow: {
 		"合計、小計或簽核列 %q,不是客戶,未匯入",
 		"a totals, subtotal or signature row (%q), not a customer; not imported", false},
+	msgSumRow: {
+		"沒有標籤的合計列(只有 %s 有數字),不是客戶,未匯入",
+		"a sum row without a label (numbers only under %s), not a customer; not imported", false},
+	msgNoName: {
+		"沒有客戶名稱:客戶代號空白的列會新增客戶,須填客戶名稱、客戶簡稱或統一編號,實際皆為空白",
+		"no customer name: a row with a blank customer code creates a customer, and needs a name, a short name or a business ID; all are blank", false},
+	msgColumnLooksLike: {
+		"欄 %s %q 沒有對應的欄位,未匯入,但內容像是 %s (例如 %q):若是,請在對應檔 (mapping) 寫 columns: {%q: %s},或在網頁上選擇它",
+		"column %s %q maps to no field and is not imported, but its data looks like %s (e.g. %q): if it is, map it in a mapping file (columns: {%q: %s}) or choose it on the page", false},
+	msgAmountRead: {
+		"%q 讀作 %s,請確認",
+		"%q read as %s, please check", false},
 	msgDateROCRange: {
 		"民國年超過 999 年的日期無法以民國年表示,實際為 %q",
 		"a date after ROC year 999 (2910) cannot be written as an ROC date, found %q", false},

@@ -419,6 +419,57 @@ func stripCurrency(s string) string {
 	return sign + t
 }
 
+// amountMultipliers are the units people write after an amount: 5萬
+// (50,000), 1.5萬, 3千, 10k, 2億; each is a power of ten.
+var amountMultipliers = []struct {
+	suffix string
+	zeros  int
+}{{"萬", 4}, {"万", 4}, {"千", 3}, {"仟", 3}, {"k", 3}, {"K", 3}, {"億", 8}, {"亿", 8}}
+
+// amountWords reads an amount as people type it where a number is
+// expected: "-" (an accountant's zero) is 0; a number followed by 萬, 千,
+// 億 or k ("5萬", "1.5萬", "10k", "NT$3萬元") is that many units. It returns
+// the amount as exact decimal text; ok is false for anything else,
+// including a plain number (which needs no reading).
+func amountWords(s string) (string, bool) {
+	if s == "-" || s == "—" {
+		return "0", true
+	}
+	t := stripCurrency(s)
+	for _, suf := range currencySuffixes {
+		t = strings.TrimSuffix(t, suf) // 3萬元
+	}
+	for _, m := range amountMultipliers {
+		num, found := strings.CutSuffix(t, m.suffix)
+		if !found {
+			continue
+		}
+		num = stripCurrency(strings.TrimSpace(num))
+		neg, intPart, frac, _, ok := splitNumber(num)
+		if !ok || len(intPart)+len(frac) > maxDecimalDigits {
+			return "", false
+		}
+		// Shift the point m.zeros places right.
+		for len(frac) < m.zeros {
+			frac += "0"
+		}
+		digits := intPart + frac[:m.zeros]
+		out, _, ok := canonicalDecimal(digits + "." + frac[m.zeros:])
+		if !ok {
+			return "", false
+		}
+		out = strings.TrimSuffix(out, ".")
+		if strings.Contains(out, ".") {
+			out = strings.TrimRight(strings.TrimRight(out, "0"), ".")
+		}
+		if neg && out != "0" {
+			out = "-" + out
+		}
+		return out, true
+	}
+	return "", false
+}
+
 // dayWords reads the words people type for a day of the month: "25日",
 // "25號", "每月25日", "每月 25 號" give "25"; "月底", "月末", "每月月底"
 // and "每月底" are the month end. Other text is returned unchanged.

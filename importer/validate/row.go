@@ -335,6 +335,11 @@ func (k *Checker) rowChecks() Outcome {
 	if code != nil {
 		o.Code = code.text
 	}
+	if code == nil && o.EditItem == mapping.EditAdd && len(v.nameIx) > 0 && k.nameless() {
+		// An auto-numbered create with nothing naming the customer: a
+		// stray row (a sum, a note), never a customer called 000001.
+		k.rowAdd(v.fields[v.nameIx[0]].Code, nil, Error, msgNoName)
+	}
 	for _, i := range v.rowCheckIx {
 		f, c := &v.fields[i], r.cells[i]
 		if c == nil {
@@ -357,6 +362,17 @@ func (k *Checker) rowChecks() Outcome {
 		}
 	}
 	return o
+}
+
+// nameless reports whether the row has none of the fields that name a
+// customer (名稱, 簡稱, 統編), not even a default.
+func (k *Checker) nameless() bool {
+	for _, i := range k.v.nameIx {
+		if k.r.cells[i] != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // editItem decides the row's EditItem: the column when it holds a valid

@@ -24,8 +24,10 @@ var (
 	// countLine is a count line such as "共 11 筆" or "共11家客戶".
 	countLine = regexp.MustCompile(`^共[0-9,]+(筆|家|位|戶|個|件|人|名)(資料|客戶)?$`)
 	// signWords start a signature label; a colon and a name or date may
-	// follow ("製表人:王小明"), or nothing.
+	// follow ("製表人:王小明", "經理:"), or nothing: a sign-off row
+	// written as separate cells (經理 | 副理 | 會計).
 	signWords = []string{"製表日期", "製表人", "製表", "製單", "核准", "審核", "覆核", "經辦", "承辦", "主管", "簽核", "簽名",
+		"總經理", "經理", "副理", "會計", "出納",
 		"preparedby", "approvedby", "checkedby", "reviewedby"}
 )
 
@@ -186,6 +188,71 @@ func SummaryRow(h mapping.Header, cells []string) (reason string, ok bool) {
 		afterSign = kind == signLabel
 	}
 	return reason, reason != ""
+}
+
+// amountField reports whether a field holds an amount a sum row adds up:
+// a Decimal, or an Int that is not a choice (運費, 紅利).
+func amountField(f *mapping.Field) bool {
+	return f != nil && (f.Kind == mapping.Decimal || (f.Kind == mapping.Int && f.Choices == nil))
+}
+
+// rowNumberHeader matches the folded header of a row-number column (序號,
+// 項次, No.): a number there is a row's, not a sum.
+var rowNumberHeader = regexp.MustCompile(`^(序號|序|項次|項|流水號|no\.?|#|nr|row)$`)
+
+// sumNumber reports whether a cell holds a number as a sum row shows it:
+// digits with commas, a currency mark or a %, or an accountant's "-".
+func sumNumber(text string) bool {
+	s := trim(narrow(text))
+	if s == "-" {
+		return true
+	}
+	s = strings.TrimSuffix(s, "%")
+	_, _, ok := canonicalDecimal(stripCurrency(s))
+	return ok
+}
+
+// SumRow reports whether a row with no label is a sum row: it holds
+// numbers only, at least one under an amount column (信用額度, 紅利點數,
+// 運費), the others under amount columns or columns that feed no field
+// (a row number's excepted), and nothing else — so no code, no name and
+// no 統編. cols names the amount columns that hold a number, for the
+// message (see SumMessage). Results columns of a fed-back file and
+// ignored columns are not looked at.
+func SumRow(h mapping.Header, cells []string) (cols []string, ok bool) {
+	for i, text := range cells {
+		if trim(text) == "" {
+			continue
+		}
+		var col mapping.Column
+		if i < len(h.Columns) {
+			col = h.Columns[i]
+		}
+		switch {
+		case col.Result != "" || col.Ignored:
+			continue
+		case col.Field != nil && !amountField(col.Field): // a code, a name, a phone: most rows, at once
+			return nil, false
+		case !sumNumber(text):
+			return nil, false
+		case col.Field != nil:
+			cols = append(cols, mapping.ColumnName(i)+" "+trim(col.Header))
+		case rowNumberHeader.MatchString(foldLabel(col.Header)):
+			return nil, false
+		}
+	}
+	return cols, len(cols) > 0
+}
+
+// SumMessage is the message of a row SumRow recognised, in lang; its
+// code is "sum_row" with the columns as argument.
+func SumMessage(cols []string, lang string) string {
+	sep := "、"
+	if normLang(lang) == "en" {
+		sep = ", "
+	}
+	msg, _ := Render(msgSumRow, lang, mapping.Field{}, []string{strings.Join(cols, sep)})
+	return msg
 }
 
 // SummaryMessage is the message of a row SummaryRow recognised, in lang

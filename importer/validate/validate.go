@@ -225,8 +225,10 @@ type Validator struct {
 	rowCheckIx, defaultIx  []int
 	notAfterIx             []int
 	codeIx, autoIx, editIx int
-	ruleOf                 []rule   // by catalog index: its Check's rule
-	dateOf                 []string // by catalog index: its date format
+	// nameIx: the fields of which a create needs one (名稱, 簡稱, 統編).
+	nameIx []int
+	ruleOf []rule   // by catalog index: its Check's rule
+	dateOf []string // by catalog index: its date format
 }
 
 // rule returns the rule of a cell's field's Check.
@@ -295,6 +297,12 @@ func (v *Validator) lookUp() {
 		return -1
 	}
 	v.codeIx, v.autoIx, v.editIx = ix(mapping.CCODE), ix(mapping.AutoCCODE), ix(mapping.EditItem)
+	v.nameIx = v.nameIx[:0]
+	for _, code := range []string{mapping.CNAM1, mapping.CNAM2, mapping.CTCOD} {
+		if i := ix(code); i >= 0 {
+			v.nameIx = append(v.nameIx, i)
+		}
+	}
 	v.notAfterIx = make([]int, len(v.fields))
 	v.ruleOf, v.dateOf = make([]rule, len(v.fields)), make([]string, len(v.fields))
 	for i, f := range v.fields {

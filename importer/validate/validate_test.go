@@ -114,8 +114,8 @@ func TestPayloadJSON(t *testing.T) {
 			rowOf("CCODE", "C001", "Sex", "女性", "OFFER", "At Month End", "CTAX1", "9 混稅", "CGRAD", "２．Ｂ級", "PAUSE", "1　暫停出貨"),
 			`{"CCODE":"C001","CGRAD":2,"CTAX1":9,"EditItem":2,"OFFER":1,"PAUSE":1,"Sex":2}`},
 		{"AutoCCODE spellings", Config{},
-			rowOf("AutoCCODE", "是", "CBELE", "1"),
-			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","EditItem":0}`},
+			rowOf("AutoCCODE", "是", "CNAM1", "甲", "CBELE", "1"),
+			`{"AutoCCODE":1,"CBELE":1,"CCODE":"","CNAM1":"甲","EditItem":0}`},
 		{"AutoCCODE 0 kept on a row with a code", Config{},
 			rowOf("CCODE", "C9", "AutoCCODE", "N"),
 			`{"AutoCCODE":0,"CCODE":"C9","EditItem":2}`},
@@ -165,7 +165,7 @@ func TestOutcomeFields(t *testing.T) {
 		{"update mode", Config{Mode: "UPDATE"}, rowOf("CCODE", "C1"), "C1", 1, false},
 		{"auto code", Config{Mode: "create"}, rowOf("CNAM1", "x", "CBELE", "1"), "", 0, true},
 		{"EditItem column 0", Config{}, rowOf("CCODE", "C1", "EditItem", "新增客戶", "CBELE", "1"), "C1", 0, true},
-		{"EditItem column 2 with a blank code sends 0", Config{}, rowOf("EditItem", "2", "CBELE", "1"), "", 0, true},
+		{"EditItem column 2 with a blank code sends 0", Config{}, rowOf("EditItem", "2", "CNAM1", "x", "CBELE", "1"), "", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -542,6 +542,47 @@ func TestSeveralProblemsOrdered(t *testing.T) {
 	}
 }
 
+// A blank-code row creates a customer: with nothing that names it (no
+// name, no short name, no 統編) it is a stray row, never a customer
+// called 000001, even when a default fills 信用額度.
+func TestNoNameOnCreate(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		row  []Value
+		want bool // the no_name error
+	}{
+		{"only a limit", Config{}, rowOf("CCODE", "", "CBELE", "3000"), true},
+		{"only a phone, limit by default", Config{Defaults: map[string]string{"CBELE": "0"}}, rowOf("CTELE", "02-23456789"), true},
+		{"no code column at all", Config{Defaults: map[string]string{"CBELE": "0"}}, rowOf("CADD1", "台北市"), true},
+		{"an ID number is not a name", Config{Defaults: map[string]string{"CBELE": "0"}}, rowOf("CIDNO", "A123456789"), true},
+		{"create mode", Config{Mode: "create", Defaults: map[string]string{"CBELE": "0"}}, rowOf("CCODE", " ", "CMAN1", "王"), true},
+		{"a name", Config{}, rowOf("CCODE", "", "CNAM1", "甲", "CBELE", "1"), false},
+		{"a short name", Config{}, rowOf("CNAM2", "甲", "CBELE", "1"), false},
+		{"a 統編", Config{}, rowOf("CTCOD", "04595257", "CBELE", "1"), false},
+		{"a name by default", Config{Defaults: map[string]string{"CNAM1": "散客", "CBELE": "0"}}, rowOf("CTELE", "02-23456789"), false},
+		{"a code", Config{}, rowOf("CCODE", "C1", "CBELE", "1"), false},
+		{"update mode has its own error", Config{Mode: "update"}, rowOf("CBELE", "1"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustNew(t, tt.cfg).Validate(2, tt.row)
+			got := false
+			for _, p := range o.Problems {
+				if p.Code == "no_name" {
+					got = true
+					if p.Severity != Error || p.Field != "CNAM1" || !strings.Contains(p.Message, "沒有客戶名稱") {
+						t.Errorf("problem: %+v", p)
+					}
+				}
+			}
+			if got != tt.want || (tt.want && o.Payload != nil) {
+				t.Errorf("no_name: got %v, want %v; problems %v", got, tt.want, o.Problems)
+			}
+		})
+	}
+}
+
 func TestDuplicates(t *testing.T) {
 	v := mustNew(t, Config{})
 	steps := []struct {
@@ -560,7 +601,7 @@ func TestDuplicates(t *testing.T) {
 	}
 	for _, s := range steps {
 		t.Run(strconv.Itoa(s.line), func(t *testing.T) {
-			o := v.Validate(s.line, rowOf("CCODE", s.code, "CBELE", "1"))
+			o := v.Validate(s.line, rowOf("CCODE", s.code, "CNAM1", "x", "CBELE", "1"))
 			if got := o.Errors(); got != s.dup {
 				t.Errorf("errors: got %q, want %q", got, s.dup)
 			}
@@ -1101,10 +1142,16 @@ func TestWordsPeopleType(t *testing.T) {
 }
 
 func FuzzNumberWords(f *testing.F) {
-	for _, s := range []string{"NT$5,000", "-$1,200.50", "5,000元", "$", "NT$-5", "元", "每月25日", "月底", "+NT 3"} {
+	for _, s := range []string{"NT$5,000", "-$1,200.50", "5,000元", "$", "NT$-5", "元", "每月25日", "月底", "+NT 3", "1.5萬", "-", "10k", "NT$3萬元", "-2.0001億"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if a, ok := amountWords(s); ok {
+			// An amount read is a JSON number, already canonical.
+			if d, _, ok := canonicalDecimal(a); !ok || !json.Valid([]byte(a)) || (d != a && !strings.Contains(a, ".")) {
+				t.Fatalf("amountWords(%q) = %q: not a canonical number", s, a)
+			}
+		}
 		out := stripCurrency(s)
 		if out != s && (out == "" || len(out) >= len(s)) {
 			t.Fatalf("stripCurrency(%q) = %q: not shorter", s, out)
@@ -1221,6 +1268,73 @@ func TestDefaultZeroPaddedCode(t *testing.T) {
 		}
 	}
 	t.Errorf("VIPNO 42 with a default of 00042: problems %v, want the lost-zeros warning", o.Problems)
+}
+
+// Values people type: a 統編 grouped with a space or a dash, the words
+// for 男/女, an accountant's "-" and amounts in 萬, 千 or k (read, with a
+// warning saying how).
+func TestValuesPeopleType(t *testing.T) {
+	tests := []struct {
+		name      string
+		row       []Value
+		field     string
+		want      string // the value sent; "" when the row is invalid
+		warnRead  string // the amount_read warning's reading, "" for none
+		wantError bool
+	}{
+		{"統編 with a space", rowOf("CCODE", "V1", "CTCOD", "0459 5257"), "CTCOD", "04595257", "", false},
+		{"統編 with a dash", rowOf("CCODE", "V1", "CTCOD", "0459-5257"), "CTCOD", "04595257", "", false},
+		{"統編 full-width with a full-width space", rowOf("CCODE", "V1", "CTCOD", "０４５９　５２５７"), "CTCOD", "04595257", "", false},
+		{"統編 grouped but wrong", rowOf("CCODE", "V1", "CTCOD", "0459 5258"), "CTCOD", "", "", true},
+		{"統編 with letters", rowOf("CCODE", "V1", "CTCOD", "0459-AB57"), "CTCOD", "", "", true},
+		{"男生", rowOf("CCODE", "V1", "Sex", "男生"), "Sex", "1", "", false},
+		{"女生", rowOf("CCODE", "V1", "Sex", "女生"), "Sex", "2", "", false},
+		{"先生", rowOf("CCODE", "V1", "Sex", "先生"), "Sex", "1", "", false},
+		{"小姐", rowOf("CCODE", "V1", "Sex", "小姐"), "Sex", "2", "", false},
+		{"女士", rowOf("CCODE", "V1", "Sex", "女士"), "Sex", "2", "", false},
+		{"an accountant's zero", rowOf("CCODE", "V1", "CBELE", "-"), "CBELE", "0", "0", false},
+		{"a full-width dash", rowOf("CCODE", "V1", "CBELE", "－"), "CBELE", "0", "0", false},
+		{"5萬", rowOf("CCODE", "V1", "CBELE", "5萬"), "CBELE", "50000", "50000", false},
+		{"1.5萬", rowOf("CCODE", "V1", "CBELE", "1.5萬"), "CBELE", "15000", "15000", false},
+		{"1.23456萬", rowOf("CCODE", "V1", "CBELE", "1.23456萬"), "CBELE", "12345.6", "12345.6", false},
+		{"10k", rowOf("CCODE", "V1", "CBELE", "10k"), "CBELE", "10000", "10000", false},
+		{"NT$3萬元", rowOf("CCODE", "V1", "CBELE", "NT$3萬元"), "CBELE", "30000", "30000", false},
+		{"-2千", rowOf("CCODE", "V1", "CBELE", "-2千"), "CBELE", "-2000", "-2000", false},
+		{"an Int amount in 千", rowOf("CCODE", "V1", "CwebM", "3千"), "CwebM", "3000", "3000", false},
+		{"an Int amount that is not whole", rowOf("CCODE", "V1", "CwebM", "1.2345k"), "CwebM", "", "", true},
+		{"a choice is not an amount", rowOf("CCODE", "V1", "CGRAD", "-"), "CGRAD", "", "", true},
+		{"萬 alone", rowOf("CCODE", "V1", "CBELE", "萬"), "CBELE", "", "", true},
+		{"a plain number needs no reading", rowOf("CCODE", "V1", "CBELE", "1,500"), "CBELE", "1500", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := mustNew(t, Config{}).Validate(2, tt.row)
+			if !o.Valid() != tt.wantError {
+				t.Fatalf("valid %v, problems %v", o.Valid(), o.Problems)
+			}
+			if !tt.wantError {
+				if got := fmt.Sprint(o.Payload[tt.field]); got != tt.want {
+					t.Errorf("%s sent as %q, want %q", tt.field, got, tt.want)
+				}
+			}
+			read := ""
+			for _, p := range o.Problems {
+				if p.Code == "amount_read" {
+					read = p.Args[1]
+					if p.Severity != Warning || !strings.Contains(p.Message, "讀作") {
+						t.Errorf("problem %+v", p)
+					}
+				}
+			}
+			if read != tt.warnRead {
+				t.Errorf("read as %q, want %q", read, tt.warnRead)
+			}
+		})
+	}
+	o := mustNew(t, Config{Lang: "en"}).Validate(2, rowOf("CCODE", "V1", "CBELE", "1.5萬"))
+	if got, want := o.Warnings(), `CBELE (credit limit): "1.5萬" read as 15000, please check`; got != want {
+		t.Errorf("en: got %q, want %q", got, want)
+	}
 }
 
 // BlankOnAdd names the field a create needs when a row that is not a

@@ -778,7 +778,7 @@ func TestCheckSheets(t *testing.T) {
 		wantCode0 string // CCODE of the one row read
 		wantErr   []string
 	}{
-		{"first visible sheet by default", nil, ExitOK, "C001", nil},
+		{"two visible lists and no --sheet: refused, naming them", nil, ExitCantRun, "", []string{`"Data", "Also"`, "--sheet"}},
 		{"--sheet picks a hidden one", []string{"--sheet", "Old"}, ExitOK, "OLD1", nil},
 		{"--sheet picks a later one", []string{"--sheet", "Also"}, ExitOK, "ALSO1", nil},
 		{"unknown sheet", []string{"--sheet", "Nope"}, ExitCantRun, "", []string{"sheets.xlsx", `no sheet "Nope"`, `"Old" (hidden)`, `"Data"`, `"Also"`}},

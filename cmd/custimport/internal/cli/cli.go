@@ -137,7 +137,9 @@ func Main(args []string, io IO) int {
 		}
 	}
 	fmt.Fprintf(io.Err, "custimport: unknown command %q\n\n", args[0])
-	usage(io.Err)
+	if _, json := io.Err.(*jsonLines); !json {
+		usage(io.Err)
+	}
 	return ExitCantRun
 }
 
@@ -151,16 +153,32 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Exit codes: 0 every row OK/VALID, 1 some rows not OK, 2 could not run.")
 }
 
-// newFlags makes a flag set whose usage names the command.
+// newFlags makes a flag set whose usage names the command. In JSON mode
+// (--log-format json) a flag error is one line, one JSON record, not the
+// usage: parseFlags writes it (quietFlags).
 func newFlags(io IO, name, args, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Err)
-	fs.Usage = func() {
+	usage := func() {
 		fmt.Fprintf(io.Err, "Usage: custimport %s [flags] %s\n\n%s\n\nFlags:\n", name, args, about)
 		fs.PrintDefaults()
 	}
+	fs.Usage = usage
+	if _, json := io.Err.(*jsonLines); json {
+		fs.SetOutput(quietFlags{w: io.Err, usage: usage})
+		fs.Usage = func() {}
+	}
 	return fs
 }
+
+// quietFlags is a JSON-mode flag set's output: the flag package's own
+// messages are dropped, parseFlags writes one line instead.
+type quietFlags struct {
+	w     io.Writer
+	usage func()
+}
+
+func (quietFlags) Write(p []byte) (int, error) { return len(p), nil }
 
 // parseFlags parses flags given before, between or after the positional
 // arguments (`custimport import a.xlsx --workers 4`). It returns the
@@ -169,8 +187,16 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			q, quiet := fs.Output().(quietFlags)
 			if errors.Is(err, flag.ErrHelp) {
+				if quiet { // asked for: the usage, line by line
+					fs.SetOutput(q.w)
+					q.usage()
+				}
 				return nil, ExitOK, false
+			}
+			if quiet {
+				fmt.Fprintf(q.w, "custimport: %v (custimport %s --help lists the flags)\n", err, fs.Name())
 			}
 			return nil, ExitCantRun, false
 		}

@@ -35,6 +35,8 @@ var explanations = []struct {
 	{source.ErrNotSpreadsheet, "這不是 CSV 或 Excel 檔:請在 Excel 另存為 .xlsx 或 CSV (UTF-8)。", "this is not a CSV or Excel file: save it from Excel as .xlsx or CSV UTF-8."},
 	{source.ErrCorrupt, "Excel 檔已損壞:請用 Excel 開啟後另存新檔。", "the workbook is damaged: open it in Excel and save it again."},
 	{source.ErrTooLarge, "檔案過大:請分成幾個較小的檔案匯入,或用 --max-input-mb 提高上限。", "the file is too large: split it into smaller files, or raise --max-input-mb."},
+	{importer.ErrResultsTooWide, "結果檔 (.xlsx) 一個工作表最多 16,384 欄,這個檔案加上結果欄超過了:請刪除用不到的空白欄 (Excel:選取欄 → 刪除),或把結果寫成 CSV (--results-format csv,或 --out 結果.csv)。", "an XLSX results sheet holds at most 16,384 columns, and this file with its results columns needs more: delete the empty columns you do not need, or write the results as CSV (--results-format csv, or --out results.csv)."},
+	{importer.ErrSeveralLists, "活頁簿有好幾個工作表都是客戶清單:請用 --sheet 指定要匯入的工作表 (例如 --sheet 北區,南區),或 --sheet all 全部匯入。", "several sheets hold a customer list: pass --sheet with the ones to import (e.g. --sheet 北區,南區), or --sheet all to import them all."},
 	{source.ErrNoSheet, "找不到指定的工作表:請用 --sheet 指定上面列出的名稱之一。", "no such sheet: pass --sheet with one of the names listed."},
 	{source.ErrQuote, "CSV 的引號 (\") 不成對:請用 Excel 開啟該列檢查,或從 Excel 重新匯出 CSV。", "a quote (\") in the CSV is not closed: check that line, or export the CSV from Excel again."},
 	{source.ErrNUL, "檔案含有二進位資料:可能不是文字檔,或是沒有 BOM 的 UTF-16 檔;請從 Excel 另存為 CSV UTF-8。", "the file holds binary data: it may not be text, or UTF-16 without a BOM; save it from Excel as CSV UTF-8."},

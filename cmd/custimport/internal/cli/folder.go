@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -55,15 +56,16 @@ type folderSummary struct {
 
 // ignoredFile is a file of the folder that was not imported.
 type ignoredFile struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
+	Name    string `json:"name"`
+	Reason  string `json:"reason"`
+	MovedTo string `json:"moved_to,omitempty"` // failed/…, beside its .why.txt
 }
 
 // folderFile is one file of a folder run.
 type folderFile struct {
 	Input    string         `json:"input"`
 	MovedTo  string         `json:"moved_to,omitempty"` // "" when it stayed
-	Stayed   string         `json:"stayed,omitempty"`   // why it stayed: stopped, changing
+	Stayed   string         `json:"stayed,omitempty"`   // why it stayed: stopped, changing, error
 	Results  string         `json:"results,omitempty"`
 	Summary  string         `json:"summary,omitempty"` // its own summary JSON
 	Rows     int            `json:"rows"`
@@ -101,6 +103,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 			}
 			tellFolderEvent(io, s.Lang, dir, ev)
 		},
+		Why: func(w inbox.Why) string { return whyText(w, s.Lang) },
 	}
 	if stop := connectionFirst(ctx, io, s, dir, base, fs); stop {
 		return ExitCantRun
@@ -112,7 +115,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		if ig.Err != nil {
 			reason += ": " + ig.Err.Error()
 		}
-		fs.Ignored = append(fs.Ignored, ignoredFile{Name: ig.Name, Reason: reason})
+		fs.Ignored = append(fs.Ignored, ignoredFile{Name: ig.Name, Reason: reason, MovedTo: ig.MovedTo})
 	}
 	if err != nil {
 		fs.Error, fs.err = err.Error(), err
@@ -178,6 +181,12 @@ func folderFileOf(io IO, f inbox.File, run fileRun, ran, notMoved, summaries boo
 		code = ExitCantRun
 	case f.Stayed == "changing":
 		code = max(code, ExitRows)
+	case run.err != nil && f.MovedTo != "" && !errors.Is(run.err, importer.ErrTooManyInvalid):
+		// The file could not be imported, and is set aside in failed/
+		// with its why: handled, for a person to look at. (A file over
+		// --max-invalid stays 2, as issue 25 asks: the budget says the
+		// night's input is likely the wrong one.)
+		code = ExitRows
 	}
 	if notMoved {
 		code = ExitCantRun
@@ -223,7 +232,15 @@ func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
 	case inbox.RunStopped:
 		fmt.Fprintf(io.Out, "%s\n", t("stopped", shown(filepath.Base(ev.Path))))
 	case inbox.FileIgnored:
+		if ev.To != "" && ev.Why != nil {
+			fmt.Fprintf(io.Err, "custimport: %s\n", t("ignoredMoved", shown(ev.Path), t(whyShort[ev.Why.Kind]), shown(ev.To), shown(filepath.Base(ev.To)+".why.txt")))
+			break
+		}
 		fmt.Fprintf(io.Err, "custimport: %s\n", t("ignored", shown(ev.Path), ev.Err))
+	case inbox.FileHeld:
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("held", shown(ev.Path), ev.Err, shown(dir)))
+	case inbox.WhyNotWritten:
+		fmt.Fprintf(io.Err, "custimport: %s\n", t("whyNotWritten", shown(ev.Path), ev.Err))
 	case inbox.FileChanging:
 		fmt.Fprintf(io.Out, "%s\n\n", t("changing", shown(ev.Path), inbox.DefaultQuiet))
 	}
@@ -233,14 +250,20 @@ func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
 var folderTexts = map[string]logText{
 	"skipped": {"%s:略過,這是結果檔 (若要再送出它的列,請指名匯入:custimport import %s)",
 		"%s: skipped: a results file (to send its rows again, import it by name: custimport import %s)"},
-	"resultsKept": {"%s 先前的結果檔已保留為 %s", "the results of an earlier %s are kept as %s"},
-	"moved":       {"已移到 %s", "moved to %s"},
-	"left":        {"留在 %s,下次執行時續傳", "left in %s to resume"},
-	"notMoved":    {"無法移動 %s:%v", "moving %s: %v"},
-	"stopped":     {"已中斷:%s 與之後的檔案留給下次執行", "interrupted: %s and the files after it are left to the next run"},
-	"ignored":     {"%s:未匯入:%v", "%s: not imported: %v"},
-	"changing":    {"%s 正在寫入中 (最近 %v 內或執行期間有變動):留給下次執行", "%s is being written (changed in the last %v or during the run): left for the next run"},
-	"noFiles":     {"%s:沒有要匯入的 .csv、.xlsx、.tsv 或 .txt 檔", "%s: no .csv, .xlsx, .tsv or .txt files to import"},
+	"resultsKept":   {"%s 先前的結果檔已保留為 %s", "the results of an earlier %s are kept as %s"},
+	"moved":         {"已移到 %s", "moved to %s"},
+	"left":          {"留在 %s,下次執行時續傳", "left in %s to resume"},
+	"notMoved":      {"無法移動 %s:%v", "moving %s: %v"},
+	"stopped":       {"已中斷:%s 與之後的檔案留給下次執行", "interrupted: %s and the files after it are left to the next run"},
+	"ignored":       {"%s:未匯入:%v", "%s: not imported: %v"},
+	"ignoredMoved":  {"%s:未匯入:%v;已移到 %s (原因見 %s)", "%s: not imported: %v; moved to %s (see %s)"},
+	"whyFormat":     {"這種檔案無法讀取,請另存為 .xlsx 或 CSV", "this kind of file cannot be read: save it as .xlsx or CSV"},
+	"whyNotList":    {"不是客戶清單", "not a customer list"},
+	"whyResults":    {"這是結果檔", "a results file"},
+	"held":          {"%s:未匯入 (%v):不是檔案本身的問題,留在 %s 給下次執行", "%s: not imported (%v): not the file's fault, left in %s for the next run"},
+	"whyNotWritten": {"%s:無法寫入:%v", "%s: could not be written: %v"},
+	"changing":      {"%s 正在寫入中 (最近 %v 內或執行期間有變動):留給下次執行", "%s is being written (changed in the last %v or during the run): left for the next run"},
+	"noFiles":       {"%s:沒有要匯入的 .csv、.xlsx、.tsv 或 .txt 檔", "%s: no .csv, .xlsx, .tsv or .txt files to import"},
 }
 
 // folderText is one folder-mode line in lang.
@@ -262,4 +285,46 @@ func shown(name string) string {
 		}
 	}
 	return name
+}
+
+// whyShort is the folderTexts key of the short reason a file was set
+// aside without being imported.
+var whyShort = map[inbox.WhyKind]string{inbox.WhyFormat: "whyFormat", inbox.WhyNotList: "whyNotList", inbox.WhyResultsFile: "whyResults"}
+
+// whyMessages are the texts of the .why.txt beside a file in failed/, by
+// kind (stable codes), in Chinese and English; %[1]s is the file's name,
+// %[2]s the error or the results file.
+var whyMessages = map[inbox.WhyKind]struct{ code, zh, en string }{
+	inbox.WhyFormat: {"why_format",
+		"%[1]s:未匯入。這種檔案無法讀取:請用 Excel 開啟,另存為「Excel 活頁簿 (.xlsx)」或「CSV UTF-8」,再放回資料夾。",
+		"%[1]s: not imported: this kind of file cannot be read. Open it in Excel, save it as an Excel Workbook (.xlsx) or CSV UTF-8, and put it back in the folder."},
+	inbox.WhyNotList: {"why_not_list",
+		"%[1]s:未匯入。這不是客戶清單 (%[2]s)。",
+		"%[1]s: not imported: it is not a customer list (%[2]s)."},
+	inbox.WhyResultsFile: {"why_results_file",
+		"%[1]s:未匯入。這是結果檔;若要重送其中不是 OK 的列,請指名匯入:custimport import %[1]s",
+		"%[1]s: not imported: it is a results file. To send its rows that are not OK again, import it by name: custimport import %[1]s"},
+	inbox.WhyRunError: {"why_run_error",
+		"%[1]s:未匯入。%[2]s\n修正檔案後放回資料夾即可;已匯入的列不會重複匯入。",
+		"%[1]s: not imported: %[2]s\nFix the file and put it back in the folder: rows already imported are not imported again."},
+	inbox.WhyRows: {"why_rows",
+		"%[1]s:有些列沒有匯入,原因寫在結果檔 %[2]s 每一列的 ImportErrorMessage。修正後把檔案放回資料夾即可;已匯入的列不會重複匯入。",
+		"%[1]s: some rows were not imported; the results file %[2]s says why in each row's ImportErrorMessage. Fix them and put the file back in the folder: rows already imported are not imported again."},
+}
+
+// whyText is the .why.txt of a file moved to failed/, in lang.
+func whyText(w inbox.Why, lang string) string {
+	m := whyMessages[w.Kind]
+	format := m.zh
+	if lang == "en" {
+		format = m.en
+	}
+	detail := w.Results
+	if w.Err != nil {
+		detail = w.Err.Error()
+		if hint := explanation(w.Err, lang); hint != "" {
+			detail += "\n→ " + hint
+		}
+	}
+	return fmt.Sprintf(format, w.Name, detail) + "\n"
 }

@@ -31,8 +31,8 @@ func TestImportFolder(t *testing.T) {
 	var out, errb bytes.Buffer
 	clitest.Backdate(t, dir)
 	code := Main([]string{"import", dir, "--quiet"}, IO{Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }})
-	if code != ExitCantRun {
-		t.Errorf("exit: got %d, want 2 (the worst file could not be read); stderr: %s", code, errb.String())
+	if code != ExitRows {
+		t.Errorf("exit: got %d, want 1 (every file handled: imported, or set aside in failed/); stderr: %s", code, errb.String())
 	}
 	list := func(sub string) []string {
 		entries, _ := os.ReadDir(filepath.Join(dir, sub))
@@ -45,10 +45,14 @@ func TestImportFolder(t *testing.T) {
 	if got, want := list("done"), []string{"1-good.csv"}; !slices.Equal(got, want) {
 		t.Errorf("done/: got %q, want %q", got, want)
 	}
-	if got, want := list("failed"), []string{"2-bad.csv", "3-broken.csv"}; !slices.Equal(got, want) {
+	if got, want := list("failed"), []string{"2-bad.csv", "2-bad.csv.why.txt", "3-broken.csv", "3-broken.csv.why.txt",
+		"notes.txt", "notes.txt.why.txt", "x.results.csv", "x.results.csv.why.txt"}; !slices.Equal(got, want) {
 		t.Errorf("failed/: got %q, want %q", got, want)
 	}
-	for _, left := range []string{"x.results.csv", "~$lock.xlsx", "notes.txt"} {
+	if why, _ := os.ReadFile(filepath.Join(dir, "failed", "3-broken.csv.why.txt")); !strings.Contains(string(why), "引號") {
+		t.Errorf("3-broken.csv.why.txt, in Chinese, says why: %q", why)
+	}
+	for _, left := range []string{"~$lock.xlsx"} {
 		if _, err := os.Stat(filepath.Join(dir, left)); err != nil {
 			t.Errorf("%s should be left alone: %v", left, err)
 		}
@@ -170,8 +174,8 @@ func TestImportFolderNightly(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "new.csv"), []byte("CCODE,CNAM1,CBELE\n,二甲,1\n,二乙,1\n,二丙,1\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "old.results.csv"), []byte("CCODE\nR1\n"), 0o644)
 	code, out := night()
-	if code != ExitOK {
-		t.Errorf("night 2: exit %d, want 0\n%s", code, out)
+	if code != ExitRows {
+		t.Errorf("night 2: exit %d, want 1 (a results file set aside)\n%s", code, out)
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "done", "new.csv")); string(got) != first {
 		t.Errorf("done/new.csv of night 1 was replaced: %q", got)
@@ -187,11 +191,11 @@ func TestImportFolderNightly(t *testing.T) {
 	if got, _ := os.ReadFile(kept[0]); string(got) != string(night1Results) {
 		t.Errorf("night 1's kept results differ from what night 1 wrote")
 	}
-	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "略過,這是結果檔") {
-		t.Errorf("the skipped results file is not reported:\n%s", out)
+	if !strings.Contains(out, "old.results.csv") || !strings.Contains(out, "old.results.csv.why.txt") {
+		t.Errorf("the results file set aside is not reported:\n%s", out)
 	}
 	fs = readFolderSummary(t, sumPath)
-	if fs.ExitCode != ExitOK || !slices.Equal(fs.Skipped, []string{"old.results.csv"}) || len(fs.Files) != 1 {
+	if fs.ExitCode != ExitRows || len(fs.Ignored) != 1 || fs.Ignored[0].MovedTo != filepath.Join(dir, "failed", "old.results.csv") || len(fs.Files) != 1 {
 		t.Fatalf("night 2 summary: %+v", fs)
 	}
 	// Night 2's customers are new ones, not an edit of night 1's.

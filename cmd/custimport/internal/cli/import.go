@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/progress"
@@ -103,14 +104,30 @@ type runFlags struct {
 // runInput imports (or checks) one file or folder. rep, when set, is
 // told what happened, for the notification.
 func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input string, f runFlags, rep *runReport) int {
+	// A run refused before it starts (a setting, the key, the lock of
+	// another run on the same TMS, Ctrl-C while waiting for it) ends
+	// with the same last record as any run in JSON mode.
+	refused := func(opts importer.Options, err error) int {
+		exit := rep.fail(io, s.Lang, err)
+		if s.LogFormat == "json" {
+			if st, serr := os.Stat(input); serr == nil && st.IsDir() {
+				writeRecord(raw(io.Out), io.Now(), exit, "folder finished", folderSummary{Folder: input, Files: []folderFile{},
+					Started: io.Now().Format(time.RFC3339), Finished: io.Now().Format(time.RFC3339), ExitCode: exit, Error: err.Error()})
+			} else {
+				writeRunRecord(raw(io.Out), opts, importer.Summary{}, exit, err)
+			}
+		}
+		return exit
+	}
 	opts, err := baseOptions(s, input)
 	if err != nil {
-		return rep.fail(io, s.Lang, err)
+		opts.Input = input
+		return refused(opts, err)
 	}
 	// An encrypted workbook's password: from the environment, else asked
 	// for on a terminal; never a flag (it would show in ps).
 	if opts.Source.Password, err = xlsxPassword(io, input, opts.Source); err != nil {
-		return rep.fail(io, s.Lang, err)
+		return refused(opts, err)
 	}
 	opts.DryRun = f.dryRun
 	opts.Logger = log
@@ -119,30 +136,36 @@ func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input st
 	if !opts.DryRun {
 		if f.traceHTTP != "" {
 			if sameFile(f.traceHTTP, input) {
-				return rep.fail(io, s.Lang, fmt.Errorf("--trace-http %s is the input: name another file", f.traceHTTP))
+				return refused(opts, fmt.Errorf("--trace-http %s is the input: name another file", f.traceHTTP))
 			}
 			tr, closeTrace, err := openTrace(io, f.traceHTTP, s.Lang)
 			if err != nil {
-				return rep.fail(io, s.Lang, err)
+				return refused(opts, err)
 			}
 			defer closeTrace()
 			s.trace = tr
 		}
 		if err := attachSender(s, io, log, &opts); err != nil {
-			return rep.fail(io, s.Lang, err)
+			return refused(opts, err)
 		}
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
 	closeLedger, err := attachLedger(ctx, s, io, log, &opts)
 	if err != nil {
-		return rep.fail(io, s.Lang, err)
+		return refused(opts, err)
 	}
 	defer closeLedger()
 	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		if severalSheets(s.Sheet) {
+			return rep.fail(io, s.Lang, fmt.Errorf("--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name", s.Sheet))
+		}
 		exit, fs := runFolder(ctx, abort, io, s, input, opts)
 		rep.folder(fs)
 		return exit
+	}
+	if severalSheets(s.Sheet) {
+		return runSheets(ctx, abort, io, s, opts, rep)
 	}
 	exit, sum, err := runOne(ctx, abort, io, s, opts)
 	rep.file(opts, sum, exit, err)
@@ -248,7 +271,11 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 			return opts, fmt.Errorf("results_dir (--results-dir): %w", err)
 		}
 		if opts.Out == "" {
-			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOutAs(input, s.Sheet, s.ResultsFormat)))
+			sheet := s.Sheet
+			if severalSheets(sheet) {
+				sheet = "" // one workbook for the sheets
+			}
+			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOutAs(input, sheet, s.ResultsFormat)))
 		}
 	}
 	if s.Mapping != "" {
@@ -321,12 +348,58 @@ func attachSender(s settings, io IO, log *slog.Logger, opts *importer.Options) e
 }
 
 // withSignals returns a context cancelled at the first interrupt (stop
-// taking rows) and one cancelled at the second (abort requests in flight).
+// taking rows) and one cancelled at the second (abort requests in
+// flight), and tells the user of each on io.Err (a JSON record in JSON
+// mode).
 func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
 	if io.Signals == nil {
 		return ctx, ctx, func() {}
 	}
-	return io.Signals(ctx)
+	stopCtx, abort, stop := io.Signals(ctx)
+	prefix := "\ncustimport: "
+	if _, json := io.Err.(*jsonLines); json {
+		prefix = "" // a notice (WARN), not a failure
+	}
+	// tell writes the notice of each signal received, once; after the
+	// run's end (release), nothing: its own end cancels the contexts too.
+	var mu sync.Mutex
+	ending, toldStop, toldAbort := false, false, false
+	tell := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if ending {
+			return
+		}
+		if !toldStop && stopCtx.Err() != nil {
+			toldStop = true
+			fmt.Fprintf(io.Err, "%sstopping: finishing requests in flight and writing the results (Ctrl-C again to abort them)\n", prefix)
+		}
+		if toldStop && !toldAbort && abort.Err() != nil {
+			toldAbort = true
+			fmt.Fprintf(io.Err, "%saborting requests in flight\n", prefix)
+		}
+	}
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		for _, c := range []context.Context{stopCtx, abort} {
+			select {
+			case <-c.Done():
+				tell()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return stopCtx, abort, func() {
+		tell() // a signal that came just before the end
+		mu.Lock()
+		ending = true
+		mu.Unlock()
+		close(done)
+		<-ended
+		stop()
+	}
 }
 
 // runOne runs one import as a Job and reports it: a progress bar (or log
@@ -500,21 +573,31 @@ type summaryJSON struct {
 	Counts      map[string]int `json:"counts"`
 	Errors      map[string]int `json:"errors"`
 	Warnings    []string       `json:"warnings"`
-	DurationSec float64        `json:"duration_seconds"`
-	RowsPerSec  float64        `json:"rows_per_second"`
-	Requests    int            `json:"requests"`
-	RateSettled float64        `json:"rate_settled,omitempty"`
-	Interrupted bool           `json:"interrupted"`
-	Stopped     string         `json:"stopped,omitempty"`
-	BusyWaitSec float64        `json:"busy_wait_seconds,omitempty"`
-	SharedCodes int            `json:"shared_code_rows,omitempty"`
-	Previously  int            `json:"previously_imported"`
-	Unchanged   int            `json:"unchanged"`
-	WillCreate  int            `json:"will_create"`
-	MayCreate   int            `json:"may_create"`
-	Existing    *existingJSON  `json:"existing_customers,omitempty"`
-	ExitCode    int            `json:"exit_code"`
-	Error       string         `json:"error,omitempty"`
+	// Suggestions: unknown columns whose data looks like a field's.
+	Suggestions []suggestionJSON `json:"suggestions,omitempty"`
+	DurationSec float64          `json:"duration_seconds"`
+	RowsPerSec  float64          `json:"rows_per_second"`
+	Requests    int              `json:"requests"`
+	RateSettled float64          `json:"rate_settled,omitempty"`
+	Interrupted bool             `json:"interrupted"`
+	Stopped     string           `json:"stopped,omitempty"`
+	BusyWaitSec float64          `json:"busy_wait_seconds,omitempty"`
+	SharedCodes int              `json:"shared_code_rows,omitempty"`
+	Previously  int              `json:"previously_imported"`
+	Unchanged   int              `json:"unchanged"`
+	WillCreate  int              `json:"will_create"`
+	MayCreate   int              `json:"may_create"`
+	Existing    *existingJSON    `json:"existing_customers,omitempty"`
+	ExitCode    int              `json:"exit_code"`
+	Error       string           `json:"error,omitempty"`
+}
+
+// suggestionJSON is an unknown column whose data looks like a field's.
+type suggestionJSON struct {
+	Column  string `json:"column"` // A, B, …
+	Header  string `json:"header"`
+	Field   string `json:"field"`
+	Example string `json:"example"`
 }
 
 // existingJSON describes the list of existing customers a run matched with.
@@ -553,6 +636,9 @@ func newSummaryJSON(opts importer.Options, sum importer.Summary, exit int, runEr
 	out.WillCreate, out.MayCreate = sum.WillCreate, sum.MayCreate
 	if e := sum.Existing; e != nil {
 		out.Existing = &existingJSON{Source: e.Source, Count: e.Count, AsOf: e.AsOf.Format("2006-01-02"), Stale: sum.ExistingStale}
+	}
+	for _, sg := range sum.Suggestions {
+		out.Suggestions = append(out.Suggestions, suggestionJSON{Column: mapping.ColumnName(sg.Column), Header: sg.Header, Field: sg.Field, Example: sg.Example})
 	}
 	out.InputSHA256 = sum.InputSHA256
 	if out.InputSHA256 == "" {

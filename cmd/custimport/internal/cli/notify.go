@@ -42,7 +42,11 @@ func (rep *runReport) file(opts importer.Options, sum importer.Summary, exit int
 		return
 	}
 	rep.err = err
-	rep.files = append(rep.files, notify.File{Input: opts.Input, Results: writtenResults(sum.Output), Rows: sum.Rows,
+	input := opts.Input
+	if opts.Source.Sheet != "" {
+		input += " [" + opts.Source.Sheet + "]"
+	}
+	rep.files = append(rep.files, notify.File{Input: input, Results: writtenResults(sum.Output), Rows: sum.Rows,
 		Counts: statusCounts(sum.Counts), ExitCode: exit, Problems: problemsOf(sum.Examples)})
 }
 

@@ -147,7 +147,7 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.StringVar(&s.Mode, "mode", s.Mode, "upsert (EditItem 2 for rows with a code), create (EditItem 0) or update (EditItem 1)")
 	fs.StringVar(&s.Encoding, "encoding", s.Encoding, "CSV encoding: utf-8 or big5 (default: detected)")
 	fs.StringVar(&s.Delimiter, "delimiter", s.Delimiter, "CSV delimiter: , ; or tab (default: detected)")
-	fs.StringVar(&s.Sheet, "sheet", s.Sheet, "XLSX sheet `NAME` (default: the first visible sheet)")
+	fs.StringVar(&s.Sheet, "sheet", s.Sheet, "XLSX sheet `NAME`; several: 北區,南區, or all for every sheet holding a customer list (default: the one list sheet)")
 	fs.Int64Var(&s.MaxInputMB, "max-input-mb", s.MaxInputMB, "refuse a CSV, or an XLSX that unpacks to, more than `MB` megabytes")
 	fs.StringVar(&s.LogFormat, "log-format", s.LogFormat, "log format: text or json")
 	fs.BoolVar(&s.Quiet, "quiet", s.Quiet, "log warnings and errors only")

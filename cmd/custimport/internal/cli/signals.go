@@ -9,7 +9,9 @@ import (
 
 // notifySignals: the first SIGINT/SIGTERM cancels ctx (stop taking rows,
 // finish what is in flight, write the results); the second cancels abort
-// (give up on requests in flight); the third exits at once.
+// (give up on requests in flight); the third exits at once. The notices
+// are withSignals', written the run's way (JSON records with
+// --log-format json).
 func notifySignals(parent context.Context) (context.Context, context.Context, func()) {
 	ctx, cancel := context.WithCancel(parent)
 	abort, cancelAbort := context.WithCancel(context.WithoutCancel(parent))
@@ -24,10 +26,8 @@ func notifySignals(parent context.Context) (context.Context, context.Context, fu
 				n++
 				switch n {
 				case 1:
-					os.Stderr.WriteString("\ncustimport: stopping: finishing requests in flight and writing the results (Ctrl-C again to abort them)\n")
-					cancel()
+					cancel() // withSignals tells the user
 				case 2:
-					os.Stderr.WriteString("\ncustimport: aborting requests in flight\n")
 					cancelAbort()
 				default:
 					os.Exit(ExitCantRun)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -120,12 +121,15 @@ func TestZhFolderRunSpeaksChinese(t *testing.T) {
 	writeFile(t, inbox, "old.results.csv", []byte("CCODE\nR1\n"))
 	clitest.Backdate(t, inbox)
 	res := run(t, env, "import", "--lang", "zh", inbox)
-	if res.code != ExitOK {
+	if res.code != ExitRows { // the results file set aside in failed/
 		t.Fatalf("exit %d\n%s", res.code, res)
 	}
 	speaksOnly(t, "the folder run", res.stdout+res.stderr)
-	if !strings.Contains(res.stdout, "已移到") || !strings.Contains(res.stderr, "略過") {
-		t.Errorf("the folder run does not say where the file went, or that it skipped the results file:\n%s", res)
+	if !strings.Contains(res.stdout, "已移到") || !strings.Contains(res.stderr, "這是結果檔") {
+		t.Errorf("the folder run does not say where the file went, or what it did with the results file:\n%s", res)
+	}
+	if why, _ := os.ReadFile(filepath.Join(inbox, "failed", "old.results.csv.why.txt")); !strings.Contains(string(why), "這是結果檔") {
+		t.Errorf("old.results.csv.why.txt: %q", why)
 	}
 	res = run(t, env, "import", "--lang", "en", inbox)
 	if !strings.Contains(res.stdout, "no .csv, .xlsx") {

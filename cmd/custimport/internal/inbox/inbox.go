@@ -3,15 +3,20 @@
 // writes the results to a results folder, and moves each file afterwards
 // to done/ (every row OK) or failed/ (anything else, to be fixed and put
 // back) beside it, under a new name when one of that name is already
-// there. A file stays where it is in a dry-run, or when its run was
-// stopped before the end (the next run resumes it: the TMS's ledger
-// remembers what was sent, whatever the files are called).
+// there, with a <name>.why.txt beside a file in failed/ saying why. A
+// file stays where it is in a dry-run, when its run was stopped before
+// the end (the next run resumes it: the TMS's ledger remembers what was
+// sent, whatever the files are called), or when it could not be imported
+// for a reason that is not the file's (the results folder, the ledger):
+// the next run tries again.
 //
-// Only regular files are imported: links, pipes and devices are reported
-// and left, and so are spreadsheets of other kinds (.xls, .ods) and
-// .txt/.tsv files that are not delimited customer lists. A file written
-// less than Quiet ago, or changed while it was imported, stays for the
-// next run: an export job may still be writing it.
+// Files it cannot import go to failed/ too, so that the next night is
+// clean: spreadsheets of other kinds (.xls, .ods), .txt/.tsv files that
+// are not delimited customer lists, results files dropped back into the
+// folder, files that are not a customer list or hold several. Links,
+// pipes and devices are reported and left. A file written less than Quiet
+// ago, or changed while it was imported, stays for the next run: an
+// export job may still be writing it.
 //
 // It knows nothing of flags, exit codes or how a run is reported: the
 // caller runs each file (RunFile) and is told what happens (Events).
@@ -52,6 +57,51 @@ type Options struct {
 	// Probe tells whether a .txt or .tsv file is a delimited customer
 	// list (nil error); nil means importer.Probe with default options.
 	Probe func(path string) error
+	// Why writes the text of the .why.txt put beside a file moved to
+	// failed/, in the run's language; nil: Why.Text, in English.
+	Why func(Why) string
+	// InputFault tells whether a run's error is the file's fault (it is
+	// not a list, cannot be read, holds several lists): the file goes to
+	// failed/. Any other error (the results folder, the ledger) leaves it
+	// for the next run. nil: importer.InputFault.
+	InputFault func(error) bool
+}
+
+// Why is why a file goes to failed/.
+type Why struct {
+	Name string  // the file's name
+	Kind WhyKind // what is wrong
+	Err  error   // WhyFormat, WhyNotList, WhyRunError: what was found
+	// Summary and Results are a run's (WhyRows).
+	Summary importer.Summary
+	Results string
+}
+
+// WhyKind says what is wrong with a file moved to failed/.
+type WhyKind int
+
+// Why kinds.
+const (
+	WhyFormat      WhyKind = iota // .xls, .ods, ...: save it as .xlsx or .csv
+	WhyNotList                    // a .txt/.tsv that is not a delimited customer list
+	WhyResultsFile                // a results file dropped back into the folder
+	WhyRunError                   // the file could not be imported (Err)
+	WhyRows                       // imported, some rows not OK (see the results)
+)
+
+// Text is the English text of a .why.txt.
+func (w Why) Text() string {
+	switch w.Kind {
+	case WhyFormat:
+		return w.Name + ": not imported: this kind of file cannot be read; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8, then put it back in the folder.\n"
+	case WhyNotList:
+		return fmt.Sprintf("%s: not imported: it is not a customer list (%v).\n", w.Name, w.Err)
+	case WhyResultsFile:
+		return w.Name + ": not imported: it is a results file. To send its rows that are not OK again, import it by name: custimport import " + w.Name + "\n"
+	case WhyRunError:
+		return fmt.Sprintf("%s: not imported: %v\nFix the file and put it back in the folder: rows already imported are not imported again.\n", w.Name, w.Err)
+	}
+	return fmt.Sprintf("%s: some rows were not imported; the results file %s says why for each. Fix them and put the file back in the folder: rows already imported are not imported again.\n", w.Name, w.Results)
 }
 
 // DefaultQuiet is how long a file must be unchanged before it is taken.
@@ -63,7 +113,8 @@ type File struct {
 	Out     string // its results file ("" when it was not run)
 	MovedTo string // "" when it stayed
 	// Stayed says why a file that was not moved stayed: "stopped" (to
-	// resume), "changing" (written to recently or during the run).
+	// resume), "changing" (written to recently or during the run),
+	// "error" (an error that is not the file's: tried again next run).
 	Stayed  string
 	Summary importer.Summary
 	Err     error // the run's error (the file could not be read, ...)
@@ -87,6 +138,11 @@ type Ignored struct {
 	Name   string
 	Reason string // "not a regular file", "unsupported format", "not a customer list"
 	Err    error  // for "not a customer list": what the probe found
+	// MovedTo is where it went (failed/), "" when it was left: a link,
+	// pipe or device, or a dry-run.
+	MovedTo string
+	kind    WhyKind
+	aside   bool // to be moved to failed/
 }
 
 // Event is something that happened to a file of the folder.
@@ -97,6 +153,9 @@ type Event struct {
 	// name an earlier file's results were kept under (ResultsKept).
 	To  string
 	Err error // FileNotMoved: why
+	// Why is what is wrong with a file of the folder set aside in failed/
+	// without being imported (FileIgnored with To), nil otherwise.
+	Why *Why
 }
 
 // EventKind names an Event.
@@ -104,15 +163,17 @@ type EventKind int
 
 // Event kinds.
 const (
-	FileSkipped  EventKind = iota // a results file, not imported
-	FileStarted                   // about to be imported
-	ResultsKept                   // an earlier file's results of the same name were renamed to To
-	FileMoved                     // moved to To (done/ or failed/)
-	FileLeft                      // stopped before its end: left in the folder to resume
-	FileNotMoved                  // could not be moved (Err)
-	RunStopped                    // stopped: Path and the files after it are left for the next run
-	FileIgnored                   // not imported: not a regular file, another format, not a list (Err says)
-	FileChanging                  // written to recently or during the run: left for the next run
+	FileSkipped   EventKind = iota // a results file, not imported
+	FileStarted                    // about to be imported
+	ResultsKept                    // an earlier file's results of the same name were renamed to To
+	FileMoved                      // moved to To (done/ or failed/)
+	FileLeft                       // stopped before its end: left in the folder to resume
+	FileNotMoved                   // could not be moved (Err)
+	RunStopped                     // stopped: Path and the files after it are left for the next run
+	FileIgnored                    // not imported: not a regular file, another format, not a list (Err says)
+	FileChanging                   // written to recently or during the run: left for the next run
+	FileHeld                       // not imported for a reason that is not the file's (Err): left for the next run
+	WhyNotWritten                  // moved to failed/ (To), but its .why.txt could not be written (Err)
 )
 
 // ErrNoRunFile is returned when Options.RunFile is nil.
@@ -152,12 +213,33 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		return sum, err
 	}
 	files := list.Inputs
-	sum.Skipped, sum.Ignored = list.Results, list.Ignored
-	for _, name := range list.Results {
+	sum.Skipped = list.Results
+	if !opts.DryRun && !sameDir(opts.ResultsDir, opts.Dir) {
+		// Results files dropped back into the folder (the results folder
+		// is elsewhere): set aside, each with its why.
+		for _, name := range list.Results {
+			list.Ignored = append(list.Ignored, Ignored{Name: name, Reason: "a results file", kind: WhyResultsFile, aside: true})
+		}
+		sum.Skipped = nil
+	}
+	for _, name := range sum.Skipped {
 		opts.Event(Event{Kind: FileSkipped, Path: filepath.Join(opts.Dir, name)})
 	}
 	for _, ig := range list.Ignored {
-		opts.Event(Event{Kind: FileIgnored, Path: filepath.Join(opts.Dir, ig.Name), Err: ignoredErr(ig)})
+		path := filepath.Join(opts.Dir, ig.Name)
+		if ig.aside && !opts.DryRun {
+			ig.MovedTo = setAside(opts, path, Why{Name: ig.Name, Kind: ig.kind, Err: ig.Err})
+		}
+		sum.Ignored = append(sum.Ignored, ig)
+		if ig.kind == WhyResultsFile && ig.MovedTo == "" {
+			opts.Event(Event{Kind: FileSkipped, Path: path})
+			continue
+		}
+		ev := Event{Kind: FileIgnored, Path: path, To: ig.MovedTo, Err: ignoredErr(ig)}
+		if ig.MovedTo != "" {
+			ev.Why = &Why{Name: ig.Name, Kind: ig.kind, Err: ig.Err}
+		}
+		opts.Event(ev)
 	}
 	for i, name := range files {
 		if ctx.Err() != nil {
@@ -218,6 +300,12 @@ func runFile(ctx context.Context, opts Options, name string) File {
 	switch {
 	case opts.DryRun:
 		return f // a check leaves the folder as it is
+	case f.Err != nil && !opts.inputFault(f.Err) && !f.Summary.Interrupted:
+		// Not the file's fault (the results folder, the ledger): it was
+		// not imported, and the next run tries again.
+		f.Stayed = "error"
+		opts.Event(Event{Kind: FileHeld, Path: path, Err: f.Err})
+		return f
 	case f.Summary.Interrupted || errors.Is(ctx.Err(), context.Canceled):
 		// Stopped (Ctrl-C, TMS not answering): the file stays, so the
 		// next run resumes it.
@@ -245,7 +333,52 @@ func runFile(ctx context.Context, opts Options, name string) File {
 	}
 	f.MovedTo = dst
 	opts.Event(Event{Kind: FileMoved, Path: path, To: dst})
+	if to == "failed" {
+		why := Why{Name: filepath.Base(path), Kind: WhyRows, Summary: f.Summary, Results: f.Summary.Output}
+		if f.Err != nil {
+			why.Kind, why.Err = WhyRunError, f.Err
+		}
+		writeWhy(opts, dst, why)
+	}
 	return f
+}
+
+// setAside moves a file that cannot be imported to failed/ with its
+// why; it returns where it went ("" when it could not be moved, which an
+// event tells).
+func setAside(opts Options, path string, why Why) string {
+	dst, err := moveAside(path, filepath.Join(opts.Dir, "failed"), opts.Now())
+	if err != nil {
+		opts.Event(Event{Kind: FileNotMoved, Path: path, Err: err})
+		return ""
+	}
+	writeWhy(opts, dst, why)
+	return dst
+}
+
+// writeWhy writes <dst>.why.txt, beside a file moved to failed/.
+func writeWhy(opts Options, dst string, why Why) {
+	text := why.Text()
+	if opts.Why != nil {
+		text = opts.Why(why)
+	}
+	if err := os.WriteFile(dst+".why.txt", []byte(text), 0o644); err != nil {
+		opts.Event(Event{Kind: WhyNotWritten, Path: dst + ".why.txt", To: dst, Err: err})
+	}
+}
+
+func (o Options) inputFault(err error) bool {
+	if o.InputFault != nil {
+		return o.InputFault(err)
+	}
+	return importer.InputFault(err)
+}
+
+// sameDir reports whether two paths name one folder.
+func sameDir(a, b string) bool {
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && filepath.Clean(x) == filepath.Clean(y)
 }
 
 // keepFinishedResults renames the results file of an earlier file of
@@ -370,7 +503,11 @@ func List(dir string, probe func(string) error) (Listing, error) {
 		switch ext {
 		case ".csv", ".xlsx", ".tsv", ".txt":
 		case ".xls", ".ods", ".xlsm", ".xlsb", ".numbers":
-			l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "unsupported format: save it as .xlsx or .csv"})
+			if e.Type().IsRegular() {
+				l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "unsupported format: save it as .xlsx or .csv", kind: WhyFormat, aside: true})
+			} else {
+				l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "not a regular file (a link, pipe or device)"})
+			}
 			continue
 		default:
 			continue
@@ -382,7 +519,7 @@ func List(dir string, probe func(string) error) (Listing, error) {
 			l.Results = append(l.Results, name)
 		case ext == ".txt" || ext == ".tsv":
 			if err := probe(filepath.Join(dir, name)); err != nil {
-				l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "not a customer list", Err: err})
+				l.Ignored = append(l.Ignored, Ignored{Name: name, Reason: "not a customer list", Err: err, kind: WhyNotList, aside: true})
 				continue
 			}
 			l.Inputs = append(l.Inputs, name)

@@ -84,23 +84,87 @@ func TestRunMovesFiles(t *testing.T) {
 	if got := names(filepath.Join(dir, "done")); !slices.Equal(got, []string{"1.csv", "list.tsv"}) {
 		t.Errorf("done/ %q", got)
 	}
-	if got := names(filepath.Join(dir, "failed")); !slices.Equal(got, []string{"2.csv"}) {
-		t.Errorf("failed/ %q", got)
+	// What cannot be imported goes to failed/ with its why, so the next
+	// run is clean; Excel's lock file is left.
+	wantFailed := []string{"2.csv", "2.csv.why.txt", "notes.txt", "notes.txt.why.txt", "old.xls", "old.xls.why.txt", "x.results.csv", "x.results.csv.why.txt"}
+	if got := names(filepath.Join(dir, "failed")); !slices.Equal(got, wantFailed) {
+		t.Errorf("failed/ %q, want %q", got, wantFailed)
 	}
 	var ignored []string
 	for _, ig := range sum.Ignored {
-		ignored = append(ignored, ig.Name+": "+ig.Reason)
+		ignored = append(ignored, ig.Name+": "+ig.Reason+" → "+filepath.Base(ig.MovedTo))
 	}
-	if want := []string{"notes.txt: not a customer list", "old.xls: unsupported format: save it as .xlsx or .csv"}; !slices.Equal(ignored, want) {
+	if want := []string{"notes.txt: not a customer list → notes.txt", "old.xls: unsupported format: save it as .xlsx or .csv → old.xls",
+		"x.results.csv: a results file → x.results.csv"}; !slices.Equal(ignored, want) {
 		t.Errorf("ignored %q, want %q", ignored, want)
 	}
-	if !slices.Equal(sum.Skipped, []string{"x.results.csv"}) {
+	if len(sum.Skipped) != 0 {
 		t.Errorf("skipped %q", sum.Skipped)
 	}
-	for _, left := range []string{"notes.txt", "old.xls", "x.results.csv", "~$lock.xlsx"} {
-		if _, err := os.Stat(filepath.Join(dir, left)); err != nil {
-			t.Errorf("%s was not left where it was: %v", left, err)
+	for name, want := range map[string]string{"2.csv": "some rows were not imported", "old.xls": "save it as .xlsx",
+		"x.results.csv": "import it by name", "notes.txt": "not a customer list"} {
+		why, err := os.ReadFile(filepath.Join(dir, "failed", name+".why.txt"))
+		if err != nil || !strings.Contains(string(why), want) {
+			t.Errorf("%s.why.txt: %q %v, want %q", name, why, err, want)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "~$lock.xlsx")); err != nil {
+		t.Errorf("Excel's lock file was moved: %v", err)
+	}
+	// The next run finds nothing to do.
+	fr.ran = nil
+	sum, err = Run(context.Background(), Options{Dir: dir, RunFile: fr.run})
+	if err != nil || len(fr.ran) != 0 || len(sum.Ignored) != 0 || len(sum.Files) != 0 {
+		t.Errorf("second run: ran %q, %+v, %v", fr.ran, sum, err)
+	}
+}
+
+// A run that fails because of the file goes to failed/ with the error as
+// its why; one that fails for a reason that is not the file's (the
+// results folder, the ledger) stays for the next run. Results files are
+// left when the results folder is the folder itself, and a check moves
+// nothing.
+func TestRunErrors(t *testing.T) {
+	dir := folder(t, map[string]string{"a-list.csv": "x", "b-ours.csv": "x"})
+	run := func(_ context.Context, input, out string) (importer.Summary, error) {
+		if strings.Contains(input, "a-list") {
+			return importer.Summary{}, &importer.SeveralListsError{Input: input, Sheets: []string{"北區", "南區"}}
+		}
+		return importer.Summary{}, fmt.Errorf("results: create %s: %w", out, os.ErrPermission)
+	}
+	var held []string
+	sum, err := Run(context.Background(), Options{Dir: dir, RunFile: run, Event: func(ev Event) {
+		if ev.Kind == FileHeld {
+			held = append(held, filepath.Base(ev.Path))
+		}
+	}, Why: func(w Why) string { return "為何: " + w.Err.Error() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(filepath.Join(dir, "failed")); !slices.Equal(got, []string{"a-list.csv", "a-list.csv.why.txt"}) {
+		t.Errorf("failed/ %q", got)
+	}
+	if why, _ := os.ReadFile(filepath.Join(dir, "failed", "a-list.csv.why.txt")); !strings.Contains(string(why), `為何: `) || !strings.Contains(string(why), `"北區", "南區"`) {
+		t.Errorf("why: %q", why)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b-ours.csv")); err != nil || !slices.Equal(held, []string{"b-ours.csv"}) || sum.Files[1].Stayed != "error" {
+		t.Errorf("b-ours.csv should stay: %v, held %q, %+v", err, held, sum.Files[1])
+	}
+
+	same := folder(t, map[string]string{"x.results.csv": "CCODE\n", "y.xls": ""})
+	sum, err = Run(context.Background(), Options{Dir: same, ResultsDir: same, RunFile: run})
+	if err != nil || !slices.Equal(sum.Skipped, []string{"x.results.csv"}) {
+		t.Errorf("results folder = folder: skipped %q, %v", sum.Skipped, err)
+	}
+	if _, err := os.Stat(filepath.Join(same, "x.results.csv")); err != nil {
+		t.Errorf("a results file of the folder's own was moved: %v", err)
+	}
+	check := folder(t, map[string]string{"x.results.csv": "CCODE\n", "y.xls": ""})
+	if _, err := Run(context.Background(), Options{Dir: check, DryRun: true, RunFile: run}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(check); !slices.Equal(got, []string{".custimport.lock", "results", "x.results.csv", "y.xls"}) { // the lock file stays (DIR/.custimport.lock)
+		t.Errorf("a check moved files: %q", got)
 	}
 }
 

@@ -51,7 +51,7 @@ func Text(r Report) string {
 	if r.Hint != "" {
 		line("→ " + r.Hint)
 	}
-	if len(r.Files) == 0 && r.Error == "" {
+	if len(r.Files) == 0 && r.Error == "" && r.ExitCode == 0 {
 		line(T(r.Lang, LineNoFiles))
 	}
 	if len(r.Files) > 0 {

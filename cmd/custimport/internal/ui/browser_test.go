@@ -300,3 +300,119 @@ func TestBrowserConnectionTest(t *testing.T) {
 		t.Errorf("errors in the page (CSP violations show here): %q", p)
 	}
 }
+
+// TestBrowserContinueAndStaleTab: two tabs, then a stop and a continue,
+// in a real browser. Tab 1 shows file A; tab 2 chooses file B; tab 1's
+// 匯入 is refused (409) with 「這個分頁的內容已過期」 and nothing reaches
+// TMS. Reloaded, tab 1 chooses A again (nothing of B stays), imports,
+// stops after about 10 %, and 「繼續匯入剩下的 N 筆」 sends the rest: the
+// simulator holds every row once. Choosing B again leaves no trace of A's
+// run.
+func TestBrowserContinueAndStaleTab(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	const rows, first = 100, 10
+	ctx, problems := browserCtx(t)
+	g := newGatedSim(t)
+	u := newTestUI(t, Config{Conn: g.conn})
+	dir := t.TempDir()
+	fileA, fileB := filepath.Join(dir, "甲名單.csv"), filepath.Join(dir, "乙名單.csv")
+	if err := os.WriteFile(fileA, big5CSV(t, customerLines(rows)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(fileB, big5CSV(t, "客戶代號,客戶名稱,信用額度", "B001,乙,1000", "B002,丙,2000", "B003,丁,3000"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sh := &shots{dir: os.Getenv("CUSTIMPORT_UI_SHOTS")}
+	if sh.dir != "" {
+		os.MkdirAll(sh.dir, 0o755)
+	}
+	u.srv.mu.Lock()
+	u.srv.redeemed = false
+	u.srv.mu.Unlock()
+	var text string
+	do := func(ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v (last text %q; problems in the page: %q)", step, err, text, problems())
+		}
+	}
+	do(ctx, "tab 1 chooses A",
+		chromedp.Navigate(u.srv.URL(u.ts.Listener.Addr())),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileA}),
+		waitText("#status", fmt.Sprintf("VALID %d", rows), &text),
+		waitText("#import", fmt.Sprintf("匯入 %d 筆", rows), &text),
+	)
+	tab2, cancel2 := chromedp.NewContext(ctx) // another tab of the same browser: the same cookie
+	defer cancel2()
+	do(tab2, "tab 2 chooses B",
+		chromedp.Navigate(u.ts.URL+"/"),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileB}),
+		waitText("#status", "VALID 3", &text),
+		sh.take("tab2-chose-B"),
+	)
+	do(ctx, "tab 1's stale import",
+		chromedp.ScrollIntoView(chromedp.ID("import")),
+		chromedp.Click(chromedp.ID("import")),
+		waitText("#message", "這個分頁的內容已過期,請重新整理", &text),
+		chromedp.ScrollIntoView(chromedp.ID("message")),
+		sh.take("tab1-stale"),
+	)
+	if st := g.sim.Stats(); st.Requests != 0 || len(g.sim.Customers()) != 0 {
+		t.Fatalf("the stale tab's import reached TMS: %+v", st)
+	}
+	do(ctx, "tab 1 reloads and chooses A again",
+		chromedp.Click(chromedp.CSS("#stale-tab a")),
+		waitText("#status", "VALID 3", &text), // B, as tab 2 left it
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileA}),
+		waitText("#status", fmt.Sprintf("VALID %d", rows), &text),
+		chromedp.ScrollIntoView(chromedp.ID("import")),
+		chromedp.Click(chromedp.ID("import")),
+		chromedp.WaitVisible(chromedp.ID("stop")),
+	)
+	g.pass(first)
+	g.next() // the next request is at the gate when 停止 is pressed
+	do(ctx, "stop", chromedp.Click(chromedp.ID("stop")))
+	g.release <- struct{}{}
+	left := rows - first - 1
+	do(ctx, "the rest is offered",
+		waitText("#status", "完成", &text),
+		waitText("#import", fmt.Sprintf("繼續匯入剩下的 %d 筆", left), &text),
+		waitText("#progress", "實際送出速率", &text),
+		chromedp.ScrollIntoView(chromedp.ID("import-box")),
+		sh.take("stopped-continue"),
+	)
+	if n := len(g.sim.Customers()); n != first+1 {
+		t.Fatalf("after the stop the simulator holds %d customers, want %d", n, first+1)
+	}
+	g.open()
+	do(ctx, "continue",
+		chromedp.Click(chromedp.ID("import")),
+		waitText("#status", fmt.Sprintf("完成 · OK %d", rows), &text),
+		chromedp.WaitVisible(chromedp.ID("results")),
+		waitText("#import-box", "這份檔案已匯入", &text),
+		chromedp.ScrollIntoView(chromedp.ID("import-box")),
+		sh.take("continued-done"),
+	)
+	if st := g.sim.Stats(); st.Requests != rows || st.Added != rows || len(g.sim.Customers()) != rows {
+		t.Errorf("simulator after the continue: %+v, %d customers; want every row sent once (%d)", st, len(g.sim.Customers()), rows)
+	}
+	do(ctx, "choose B again",
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileB}),
+		waitText("#status", "VALID 3", &text),
+		waitText("#import", "匯入 3 筆", &text),
+		sh.take("new-file-clean"),
+	)
+	leftovers, err := chromedp.Run(ctx, chromedp.Evaluate[string](`["results","run","progress","stale-tab"].filter(id => document.getElementById(id)).join(",") +
+		(document.body.textContent.includes("已停止") ? ",已停止" : "")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if leftovers != "" {
+		t.Errorf("after choosing another file the page still shows: %s", leftovers)
+	}
+	// The browser logs the refused request (409) as an error: that one is
+	// the point of the test.
+	if p := slices.DeleteFunc(problems(), func(s string) bool { return strings.Contains(s, "status of 409") }); len(p) > 0 {
+		t.Errorf("errors in the page (CSP violations show here): %q", p)
+	}
+}

@@ -59,6 +59,9 @@ func (ss *session) connTestView() connTestView {
 	if v.Code == probe.RecipeFound {
 		cv.Recipe, cv.Use = v.Recipe, probe.Line("recipe.line", lang, 0)
 	}
+	for i, l := range cv.Lines {
+		cv.Lines[i] = withoutFlags(lang, l) // the page has its own fields
+	}
 	return cv
 }
 
@@ -72,7 +75,9 @@ func sameConn(a, b connect.Settings) bool {
 // tries the known recipes) without holding the session: the page stays
 // usable meanwhile. Nothing is sent to /Cust/Add.
 func (ss *session) testConnection(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	if ss.importing() {
 		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")
 		ss.mu.Unlock()
@@ -99,7 +104,9 @@ func (ss *session) testConnection(w http.ResponseWriter, r *http.Request) {
 // applyRecipe sets the recipe a test found and tests again.
 func (ss *session) applyRecipe(w http.ResponseWriter, r *http.Request) {
 	recipe, err := tms.ParseRecipe(r.PostFormValue("recipe"))
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	switch {
 	case ss.importing():
 		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")

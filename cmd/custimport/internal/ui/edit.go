@@ -18,7 +18,7 @@ type replacePreview struct {
 // holds find.
 func (u *upload) matches(find string, col int, fn func(line, col int, old string)) {
 	for _, r := range u.rows {
-		if r.Line <= u.hdrLine {
+		if r.Line <= u.hdrLast {
 			continue
 		}
 		for i, c := range r.Cells {
@@ -33,7 +33,9 @@ func (u *upload) matches(find string, col int, fn func(line, col int, old string
 // of every occurrence of find in the data rows, in one column or all. An
 // apply is one step of undo.
 func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.locked(w) {
 		return
@@ -72,7 +74,9 @@ func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
 
 // undoLast undoes the last cell edit or replacement.
 func (ss *session) undoLast(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.locked(w) {
 		return

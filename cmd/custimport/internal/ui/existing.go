@@ -23,7 +23,9 @@ func (ss *session) loadExisting(w http.ResponseWriter, r *http.Request) {
 	limit := ss.srv.cfg.MaxUploadBytes
 	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
 	name, data, asOf, err := readListUpload(r, limit)
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	var tooBig *http.MaxBytesError
 	switch {

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -213,5 +217,67 @@ func TestSkipHiddenOnThePage(t *testing.T) {
 	p = u.post("/options", url.Values{})
 	if statusOf(p.body) != "VALID 2" {
 		t.Errorf("unchecked again: status %q", statusOf(p.body))
+	}
+}
+
+// A two-row header on the page: the sub-heading row is not a row of the
+// grid, a column under a merged parent is named parent/sub-heading, and
+// choosing a field for it maps it by that name in mapping.yaml.
+func TestTwoRowHeaderOnThePage(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"客戶代號", "客戶名稱", "信用額度", "地址", nil})
+	f.SetSheetRow("Sheet1", "A2", &[]any{nil, nil, nil, "公司", "送貨"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"A001", "甲商行", "1000", "台北市", "新北市"})
+	f.MergeCell("Sheet1", "D1", "E1")
+	var b bytes.Buffer
+	f.Write(&b)
+	u := newTestUI(t, Config{})
+	p := u.upload("book.xlsx", b.Bytes())
+	if statusOf(p.body) != "VALID 1" || !strings.Contains(p.body, "地址/送貨") {
+		t.Fatalf("after the upload: status %q, or 地址/送貨 not shown", statusOf(p.body))
+	}
+	p = u.post("/mapping", url.Values{"col4": {"CADD3"}})
+	if statusOf(p.body) != "VALID 1" || !strings.Contains(p.body, `<option value="CADD3" selected>`) {
+		t.Fatalf("after mapping 地址/送貨: status %q", statusOf(p.body))
+	}
+	if y := u.get("/mapping.yaml"); !strings.Contains(y.body, "地址/送貨: CADD3") {
+		t.Errorf("mapping.yaml:\n%s", y.body)
+	}
+}
+
+// An edited upload goes to the check and the import as a workbook whose
+// sheet is the upload's: the results' Summary names 北區, not Sheet1 (and
+// no sheet at all for a CSV).
+func TestEditedUploadKeepsTheSheetName(t *testing.T) {
+	rows := []source.Record{{Line: 1, Cells: []string{"客戶代號", "客戶名稱", "信用額度"}}, {Line: 2, Cells: []string{"A1", "甲", "1"}}}
+	for _, tt := range []struct {
+		u    upload
+		want string
+	}{
+		{upload{rows: rows, xlsx: true, sheet: "北區", edited: true}, "北區"},
+		{upload{rows: rows, edited: true}, ""},
+	} {
+		data, sheet, err := tt.u.content()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := f.GetSheetName(0)
+		f.Close()
+		if sheet != tt.want || (tt.want != "" && name != tt.want) {
+			t.Errorf("sheet %q (workbook's %q), want %q", sheet, name, tt.want)
+		}
+		name = "upload.xlsx"
+		if !tt.u.xlsx {
+			name = "upload.csv"
+		}
+		sum, err := importer.Run(context.Background(), importer.Options{Input: name, Data: bytes.NewReader(data), Size: int64(len(data)),
+			Out: filepath.Join(t.TempDir(), "r.xlsx"), DryRun: true, Source: source.Options{Sheet: sheet}})
+		if err != nil || sum.Sheet != tt.want {
+			t.Errorf("the job's sheet %q, want %q (%v)", sum.Sheet, tt.want, err)
+		}
 	}
 }

@@ -24,7 +24,7 @@ import (
 //go:embed assets
 var assetFS embed.FS
 
-var pageTmpl = template.Must(template.ParseFS(assetFS, "assets/page.html"))
+var pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{"text": func(lang, key string) string { return text(lang, key) }}).ParseFS(assetFS, "assets/page.html"))
 
 // routes is the server's mux behind the security checks.
 func (s *Server) routes() http.Handler {
@@ -89,20 +89,24 @@ func (ss *session) upload(w http.ResponseWriter, r *http.Request) {
 	limit := ss.srv.cfg.MaxUploadBytes
 	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
 	name, data, err := readUpload(r, limit)
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	var tooBig *http.MaxBytesError
 	switch {
+	case ss.importing():
+		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")
+		return
 	case errors.As(err, &tooBig) || errors.Is(err, errTooBig):
+		ss.dropFile() // another file was chosen: nothing of the old one stays
 		ss.render(w, http.StatusRequestEntityTooLarge, "sections", ss.t("tooBig", limit>>20), "")
 		return
 	case err != nil:
 		ss.render(w, http.StatusBadRequest, "sections", ss.t("noUpload"), "")
 		return
-	case ss.importing():
-		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")
-		return
 	}
+	ss.dropFile()
 	u, err := ss.loadFirst(name, data)
 	if err != nil {
 		code := http.StatusUnprocessableEntity
@@ -117,7 +121,7 @@ func (ss *session) upload(w http.ResponseWriter, r *http.Request) {
 		ss.render(w, code, "sections", msg, "")
 		return
 	}
-	ss.file, ss.page, ss.undo, ss.replace = u, 1, nil, replacePreview{}
+	ss.file = u
 	ss.check(r.Context())
 	ss.render(w, http.StatusOK, "sections", "", "")
 }
@@ -165,7 +169,9 @@ func (ss *session) locked(w http.ResponseWriter) bool {
 
 // options changes the sheet or the header row.
 func (ss *session) options(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.locked(w) {
 		return
@@ -194,7 +200,9 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 
 // setMapping takes the column dropdowns: col<N> = field code or "ignore".
 func (ss *session) setMapping(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.locked(w) {
 		return
@@ -252,7 +260,9 @@ func attachment(name string) string {
 
 // grid pages the grid and sets the errors-only filter.
 func (ss *session) grid(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	switch p := r.PostFormValue("page"); p {
 	case "prev":
@@ -272,7 +282,9 @@ func (ss *session) grid(w http.ResponseWriter, r *http.Request) {
 
 // cell changes one cell and checks the file again.
 func (ss *session) cell(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.locked(w) {
 		return
@@ -293,7 +305,9 @@ func (ss *session) cell(w http.ResponseWriter, r *http.Request) {
 // settings takes the connection form. The key field, when filled, sets
 // the key in memory; it is never rendered back.
 func (ss *session) settings(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if ss.importing() {
 		ss.render(w, http.StatusConflict, "sections", ss.t("busy"), "")
@@ -326,7 +340,9 @@ func (ss *session) takeConnForm(r *http.Request) {
 }
 
 func (ss *session) setLang(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if l := r.PostFormValue("lang"); l == "en" || l == "zh" {
 		ss.lang = l
@@ -338,7 +354,9 @@ func (ss *session) setLang(w http.ResponseWriter, r *http.Request) {
 }
 
 func (ss *session) importStart(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if msg := ss.startImport(); msg != "" {
 		ss.render(w, http.StatusConflict, "sections", msg, "")
@@ -349,7 +367,9 @@ func (ss *session) importStart(w http.ResponseWriter, r *http.Request) {
 
 // control pauses, resumes or stops the running import.
 func (ss *session) control(w http.ResponseWriter, r *http.Request) {
-	ss.mu.Lock()
+	if !ss.lockFresh(w, r) {
+		return
+	}
 	defer ss.mu.Unlock()
 	if !ss.importing() {
 		ss.render(w, http.StatusConflict, "sections", "", "")

@@ -26,6 +26,7 @@ type importRun struct {
 	done     bool
 	total    int
 	rows     int
+	sent     int // rows sent (a request left for them)
 	counts   map[importer.Status]int
 	elapsed  time.Duration
 	results  map[int]importer.Result
@@ -41,6 +42,7 @@ type importRun struct {
 type importSnap struct {
 	Paused, Done  bool
 	Total, Rows   int
+	Sent          int
 	Counts        map[importer.Status]int
 	Elapsed       time.Duration
 	StopErr       error
@@ -57,7 +59,7 @@ func (ir *importRun) snapshot() importSnap {
 	for k, v := range ir.counts {
 		c[k] = v
 	}
-	s := importSnap{Paused: ir.paused, Done: ir.done, Total: ir.total, Rows: ir.rows, Counts: c, Elapsed: ir.elapsed,
+	s := importSnap{Paused: ir.paused, Done: ir.done, Total: ir.total, Rows: ir.rows, Sent: ir.sent, Counts: c, Elapsed: ir.elapsed,
 		StopErr: ir.stopErr, Warnings: ir.warnings, ErrMsg: ir.errMsg, OutName: ir.outName}
 	if ir.done && ir.out != "" {
 		if _, err := os.Stat(ir.out); err == nil {
@@ -107,6 +109,9 @@ func (ir *importRun) on(ev importer.Event) {
 		ir.total = e.Total
 	case importer.RowFinished:
 		ir.results[e.Result.Line] = e.Result
+		if e.Result.Attempts > 0 {
+			ir.sent++
+		}
 		return
 	case importer.Progress:
 		ir.rows, ir.elapsed = e.Done, e.Elapsed
@@ -125,6 +130,7 @@ func (ir *importRun) on(ev importer.Event) {
 	case importer.Finished:
 		ir.done = true
 		ir.rows = e.Summary.Rows
+		ir.sent = e.Summary.Sent
 		ir.elapsed = e.Summary.Duration
 		ir.warnings = e.Summary.Warnings
 		ir.counts = map[importer.Status]int{}
@@ -140,6 +146,25 @@ func (ir *importRun) on(ev importer.Event) {
 	ir.notify()
 }
 
+// leftOver is how many rows a finished import left to send again:
+// NOT_SENT (stopped before them) and FAILED (TMS refused them, or they
+// could not be sent), and UNKNOWN with resendUnknown. A run of the same
+// check sends only those: the ledger settles the rows TMS took and holds
+// the UNKNOWN ones unless told to send them again. 0 while it runs, and
+// when it could not run at all.
+func (ir *importRun) leftOver(resendUnknown bool) int {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	if !ir.done {
+		return 0
+	}
+	n := ir.counts[importer.StatusNotSent] + ir.counts[importer.StatusFailed]
+	if resendUnknown {
+		n += ir.counts[importer.StatusUnknown]
+	}
+	return n
+}
+
 // startImport starts the import of the checked file; ss.mu is held. It
 // returns a message for the page when the import cannot start.
 func (ss *session) startImport() string {
@@ -149,6 +174,8 @@ func (ss *session) startImport() string {
 		return ss.t("needRows")
 	case ss.importing():
 		return ss.t("busy")
+	case ss.imp != nil && ss.imp.checkOf == u.check.id && ss.imp.snapshot().Done && ss.imp.leftOver(ss.resendUnknown) == 0:
+		return ss.t("imported") // every row has its answer: a run would send nothing
 	}
 	if msg := ss.connProblem(); msg != "" {
 		return msg

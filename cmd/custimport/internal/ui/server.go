@@ -235,6 +235,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // the Host check, the token or cookie, and cross-origin protection.
 func (s *Server) guard(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { forbidden(w) }))
 	protected := cop.Handler(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
@@ -247,7 +248,7 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		hostOK := s.hosts[r.Host]
 		s.mu.Unlock()
 		if !hostOK {
-			http.Error(w, "forbidden", http.StatusForbidden)
+			forbidden(w)
 			return
 		}
 		if s.hasCookie(r) {
@@ -259,8 +260,16 @@ func (s *Server) guard(h http.Handler) http.Handler {
 			http.Redirect(w, r, "/", http.StatusSeeOther)
 			return
 		}
-		http.Error(w, "forbidden: open the address custimport ui printed", http.StatusForbidden)
+		forbidden(w)
 	})
+}
+
+// forbidden is the 403 page: in both languages (the session's language
+// is not known to a stranger), saying what to do.
+func forbidden(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusForbidden)
+	pageTmpl.ExecuteTemplate(w, "forbidden", nil)
 }
 
 func (s *Server) hasCookie(r *http.Request) bool {

@@ -38,6 +38,9 @@ type session struct {
 	undo       [][]cellChange
 	replace    replacePreview
 	checks     int // checks run, for checkState.id
+	// current is the id of what the page shows: the last check's, or a
+	// new one when the file went. A tab that sends another is stale.
+	current int
 	// skipHidden, resendUnknown and updateExisting are the page's
 	// --skip-hidden, --resend-unknown and --update-existing.
 	skipHidden, resendUnknown, updateExisting bool
@@ -65,6 +68,7 @@ type upload struct {
 	overrides  map[int]string // column → field code or mapping.Ignore
 	hdr        mapping.Header
 	hdrLine    int    // the header's row number
+	hdrLast    int    // its last row's: a two-row header's second row is not data
 	hdrErr     string // why the header is not usable, for the page
 	width      int    // widest row
 	check      checkState
@@ -96,6 +100,19 @@ type cellChange struct {
 
 func newSession(s *Server) *session {
 	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting}
+}
+
+// dropFile forgets the file and everything of it: its check, its grid
+// state, its last import and that import's results. A tab still showing
+// it is stale from now on. ss.mu is held and no import runs.
+func (ss *session) dropFile() {
+	if ss.imp != nil && ss.imp.out != "" {
+		os.RemoveAll(filepath.Dir(ss.imp.out)) // the private folder of its results
+	}
+	ss.file, ss.imp = nil, nil
+	ss.page, ss.errorsOnly, ss.undo, ss.replace = 1, false, nil, replacePreview{}
+	ss.checks++
+	ss.current = ss.checks
 }
 
 // load reads an upload's rows (sheet "" is the first visible one).
@@ -209,10 +226,11 @@ func (ss *session) mappingFile() (*mapping.File, error) {
 		}
 		y.Defaults, y.DateFormats = base.Defaults, base.DateFormats
 	}
-	hdrRow := u.headerCells()
 	for col, code := range u.overrides {
-		if col < len(hdrRow) && strings.TrimSpace(hdrRow[col]) != "" {
-			y.Columns[hdrRow[col]] = code
+		// The column's header as read: under a merged parent, parent/sub
+		// (電話/公司), which the mapping file names it by.
+		if col < len(u.hdr.Columns) && strings.TrimSpace(u.hdr.Columns[col].Header) != "" {
+			y.Columns[u.hdr.Columns[col].Header] = code
 		}
 	}
 	data, err := yaml.Marshal(y)
@@ -250,7 +268,7 @@ func (u *upload) findHeader(mf *mapping.File) error {
 		lead = append(lead, r.Cells)
 	}
 	hdr, err := mapping.FindHeader(lead, mf)
-	u.hdr, u.hdrLine = hdr, u.rows[start+hdr.Row].Line
+	u.hdr, u.hdrLine, u.hdrLast = hdr, u.rows[start+hdr.Row].Line, u.rows[start+hdr.Last].Line
 	return err
 }
 
@@ -261,14 +279,22 @@ func (u *upload) content() ([]byte, string, error) {
 	if !u.edited && u.headerPick == 0 {
 		return u.data, u.sheet, nil
 	}
-	data, err := writeWorkbook(u.rows, u.headerPick)
-	return data, "", err
+	// The workbook's sheet is the upload's (北區, not Sheet1), so that the
+	// results' Summary names it; a CSV's rows go to a sheet the importer
+	// does not name (the input is delimited text).
+	sheet := u.sheet
+	if !u.xlsx {
+		sheet = ""
+	}
+	data, err := writeWorkbook(u.rows, u.headerPick, sheet)
+	return data, sheet, err
 }
 
 // check runs a dry-run job over the upload and keeps every row's status.
 func (ss *session) check(ctx context.Context) {
 	u := ss.file
 	ss.checks++
+	ss.current = ss.checks
 	u.check = checkState{id: ss.checks, rows: map[int]rowCheck{}, counts: map[importer.Status]int{}}
 	mf, err := ss.mappingFile()
 	if err != nil {
@@ -351,7 +377,7 @@ func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.
 // setCell changes one cell; it returns the old value.
 func (u *upload) setCell(line, col int, value string) (string, bool) {
 	i, ok := u.index[line]
-	if !ok || col < 0 || col >= max(u.width, len(u.hdr.Columns)) || line <= u.hdrLine {
+	if !ok || col < 0 || col >= max(u.width, len(u.hdr.Columns)) || line <= u.hdrLast {
 		return "", false
 	}
 	cells := u.rows[i].Cells
@@ -371,7 +397,7 @@ func (u *upload) setCell(line, col int, value string) (string, bool) {
 func (u *upload) dataLines(errorsOnly bool, status func(line int) importer.Status) []int {
 	var out []int
 	for _, r := range u.rows {
-		if r.Line <= u.hdrLine {
+		if r.Line <= u.hdrLast {
 			continue
 		}
 		if errorsOnly {

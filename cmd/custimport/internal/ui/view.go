@@ -13,6 +13,7 @@ import (
 // view is what the templates render: a copy of the session's state.
 type view struct {
 	Lang    string
+	CheckID int    // the check the page shows; its JavaScript sends it back (CheckHeader)
 	Message string // a problem with the last action, for the page
 	Note    string // what the last action did
 	File    *fileView
@@ -79,13 +80,16 @@ type gridColumn struct {
 	Col    int
 	Letter string
 	Header string
-	Field  string // "CODE 標籤", "" when not imported
+	Field  string // the field's name ("" when not imported)
+	Code   string // the field's code, its tooltip
 }
 
 type gridRow struct {
 	Line     int
 	Class    string // ok, err, warn, unknown
-	Status   string
+	Status   string // the status in words (成功, 錯誤 …)
+	Code     string // the status code (OK, INVALID …): the badge's tooltip
+	CCODE    string // the customer code TMS answered, when imported
 	Messages []string
 	Cells    []gridCell
 }
@@ -106,6 +110,7 @@ type connView struct {
 type importView struct {
 	Running, Paused, Done, Started bool
 	CanImport                      bool
+	Continue                       int    // rows the last import of this check left NOT_SENT or FAILED: #import sends them
 	Valid                          int    // rows the import would send
 	Already                        int    // VALID rows it would not: imported before (the results still show them)
 	Why                            string // why the button is disabled
@@ -122,7 +127,7 @@ type importView struct {
 
 // view builds the page's data; ss.mu is held.
 func (ss *session) view() *view {
-	v := &view{Lang: ss.lang, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
+	v := &view{Lang: ss.lang, CheckID: ss.current, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
 	v.Test = ss.connTestView()
 	for _, f := range mapping.Fields() {
@@ -141,7 +146,10 @@ func (ss *session) view() *view {
 
 func (ss *session) fileView(u *upload) *fileView {
 	fv := &fileView{Name: u.name, Encoding: u.encoding, Sheet: u.sheet, Rows: len(u.rows), HeaderLine: u.hdrLine,
-		HeaderPick: u.headerPick, Warnings: u.check.warnings}
+		HeaderPick: u.headerPick}
+	for _, w := range u.check.warnings {
+		fv.Warnings = append(fv.Warnings, withoutFlags(ss.lang, w))
+	}
 	if len(u.sheets) > 1 {
 		fv.Sheets = u.sheets
 	}
@@ -191,7 +199,7 @@ func (ss *session) mapRows(u *upload) []mapRow {
 		}
 		var ex []string
 		for _, r := range u.rows {
-			if r.Line > u.hdrLine && c.Index < len(r.Cells) && strings.TrimSpace(r.Cells[c.Index]) != "" {
+			if r.Line > u.hdrLast && c.Index < len(r.Cells) && strings.TrimSpace(r.Cells[c.Index]) != "" {
 				ex = append(ex, strings.TrimSpace(r.Cells[c.Index]))
 				if len(ex) == 3 {
 					break
@@ -213,7 +221,7 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 			var msgs []string
 			for _, m := range []string{r.Message, r.Warnings} {
 				if m != "" {
-					msgs = append(msgs, m)
+					msgs = append(msgs, withoutFlags(ss.lang, m))
 				}
 			}
 			return r.Status, r.CCODE, msgs
@@ -222,7 +230,7 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 	rc := u.check.rows[line]
 	var msgs []string
 	for _, p := range rc.problems {
-		msgs = append(msgs, p.Message)
+		msgs = append(msgs, withoutFlags(ss.lang, p.Message))
 	}
 	return rc.status, "", msgs
 }
@@ -234,11 +242,17 @@ func (ss *session) gridView(u *upload) gridView {
 	hdr := u.headerCells()
 	for i := 0; i < width; i++ {
 		gc := gridColumn{Col: i, Letter: mapping.ColumnName(i)}
-		if i < len(hdr) {
+		if i < len(u.hdr.Columns) && u.hdrLast > u.hdrLine {
+			gc.Header = u.hdr.Columns[i].Header // 電話/公司
+		} else if i < len(hdr) {
 			gc.Header = hdr[i]
 		}
 		if i < len(u.hdr.Columns) && u.hdr.Columns[i].Field != nil {
-			gc.Field = u.hdr.Columns[i].Field.Name(ss.lang)
+			f := u.hdr.Columns[i].Field
+			gc.Field, gc.Code = f.Name(ss.lang), f.Code
+			if ss.lang != "en" {
+				gc.Field = f.Label // the code is the tooltip
+			}
 		}
 		g.Columns = append(g.Columns, gc)
 	}
@@ -254,10 +268,7 @@ func (ss *session) gridView(u *upload) gridView {
 
 func (ss *session) gridRow(u *upload, line, width int) gridRow {
 	st, code, msgs := ss.rowStatus(u, line)
-	r := gridRow{Line: line, Status: string(st), Messages: msgs, Class: statusClass(st)}
-	if code != "" {
-		r.Status += " " + code
-	}
+	r := gridRow{Line: line, Status: statusName(ss.lang, st), Code: string(st), CCODE: code, Messages: msgs, Class: statusClass(st)}
 	byCol := map[int][]string{}
 	sev := map[int]string{}
 	for _, p := range u.check.rows[line].problems {
@@ -313,14 +324,19 @@ func (ss *session) importView() importView {
 		iv.ResultsName, iv.HasResults = s.OutName, s.HasResultFile
 		iv.Unknown = s.Counts[importer.StatusUnknown]
 		iv.Error = s.ErrMsg
-		iv.Warnings = s.Warnings
+		for _, w := range s.Warnings {
+			iv.Warnings = append(iv.Warnings, withoutFlags(ss.lang, w))
+		}
 		if s.StopErr != nil && s.Done {
-			iv.Stopped = ss.t("stopped", importMessage(ss.lang, s.StopErr))
+			iv.Stopped = ss.t("stopped", withoutFlags(ss.lang, importMessage(ss.lang, s.StopErr)))
 		}
 	}
 	switch {
 	case iv.Running:
 		iv.Why = ss.t("busy")
+	case iv.Done && u != nil && ss.imp.checkOf == u.check.id && ss.imp.leftOver(ss.resendUnknown) > 0:
+		iv.Continue = ss.imp.leftOver(ss.resendUnknown)
+		iv.Why = ss.connProblem()
 	case iv.Done && u != nil && ss.imp.checkOf == u.check.id:
 		iv.Why = ss.t("imported")
 	case iv.Valid == 0 && iv.Already == 0:
@@ -341,14 +357,16 @@ func (ss *session) progressText(s importSnap) string {
 	} else {
 		parts = append(parts, fmt.Sprint(s.Rows))
 	}
-	if secs := s.Elapsed.Seconds(); secs > 0 && s.Rows > 0 {
-		rate := float64(s.Rows) / secs
+	// The rate is of the rows sent: rows an earlier run imported go by
+	// without a request and would make it look faster than TMS takes them.
+	if secs := s.Elapsed.Seconds(); secs > 0 && s.Sent > 0 {
+		rate := float64(s.Sent) / secs
 		parts = append(parts, ss.t("perSec", rate))
 		if !s.Done && s.Total > s.Rows {
 			parts = append(parts, ss.t("eta", int((time.Duration(float64(s.Total-s.Rows)/rate*float64(time.Second))).Seconds()+0.5)))
 		}
 	}
-	if c := statusLine(s.Counts); c != "" {
+	if c := statusWords(ss.lang, s.Counts); c != "" {
 		parts = append(parts, c)
 	}
 	return strings.Join(parts, " · ")

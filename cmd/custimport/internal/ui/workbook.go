@@ -14,14 +14,20 @@ import (
 // hidden, every cell a
 // text cell (leading zeros and long numbers stay as typed). Rows above
 // from (a row number; 0 for all) are left out: a picked header row is
-// then the first row the importer finds.
+// then the first row the importer finds. The sheet is named sheet ("":
+// Excel's default).
 //
 // A workbook, not CSV: a cell holding a line break would move every later
 // CSV row down a line, and the row numbers with it.
-func writeWorkbook(rows []source.Record, from int) ([]byte, error) {
+func writeWorkbook(rows []source.Record, from int, sheet string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
+	if sheet == "" {
+		sheet = f.GetSheetName(0)
+	} else if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return nil, err
 	}

@@ -22,11 +22,21 @@
     afterSwap();
   }
 
+  // checkShown is the id of the check this tab shows: the server refuses
+  // (409) a change from a tab whose check is no longer the current one.
+  function checkShown() {
+    const s = document.getElementById("page-state");
+    return s ? s.dataset.check : "";
+  }
+
   async function send(url, body) {
     busy = true;
     document.body.classList.add("busy");
     try {
-      const res = await fetch(url, { method: "POST", body: body, credentials: "same-origin" });
+      const res = await fetch(url, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-Custimport-Check": checkShown() },
+      });
       const type = res.headers.get("Content-Type") || "";
       if (type.startsWith("text/html")) swap(await res.text());
       else showError(res.status + " " + res.statusText);
@@ -63,10 +73,24 @@
     send(to, formBody(form, e.submitter));
   });
 
+  // A styled file chooser shows the chosen file's name in the page's
+  // language, not the browser's.
+  function showPicked(input) {
+    const box = input.closest("label");
+    const picked = box && box.querySelector(".picked");
+    if (picked) picked.textContent = input.files.length ? input.files[0].name : picked.dataset.none;
+  }
+
   document.addEventListener("change", function (e) {
     const el = e.target;
+    if (el.type === "file") showPicked(el);
     if (el.id === "file") {
       if (!el.files.length) return;
+      // Nothing of the previous file stays on screen while this one loads.
+      for (const id of ["run", "grid", "message"]) {
+        const old = document.getElementById(id);
+        if (old) old.replaceChildren();
+      }
       setStatus(document.body.dataset.checking || "…");
       send("/upload", new FormData(el.form));
       return;

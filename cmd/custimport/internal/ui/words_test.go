@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/mapping"
+)
+
+// Every status has words on the zh page; the code is the tooltip.
+func TestStatusNames(t *testing.T) {
+	want := map[importer.Status]string{
+		importer.StatusOK: "成功", importer.StatusInvalid: "錯誤", importer.StatusSkipped: "略過",
+		importer.StatusNotSent: "未送出", importer.StatusFailed: "失敗", importer.StatusUnknown: "不確定", importer.StatusValid: "可匯入",
+	}
+	for _, st := range importer.Statuses {
+		t.Run(string(st), func(t *testing.T) {
+			if got := statusName("zh", st); got != want[st] {
+				t.Errorf("zh %q, want %q", got, want[st])
+			}
+			if got := statusName("en", st); got == "" || strings.Contains(got, "st-") {
+				t.Errorf("en %q", got)
+			}
+		})
+	}
+}
+
+// A library message that suggests a command-line option names the
+// page's own control instead; no option is left in any language.
+func TestWithoutFlags(t *testing.T) {
+	tests := []struct {
+		name, lang, msg, want string
+	}{
+		{"resend zh", "zh", "請先在 TMS 查詢:已存在就把代號填入客戶代號欄;不存在再以 --resend-unknown 送出", "不存在再勾選「重新送出「不確定」的列(已在 TMS 查過,確定沒有建立)」後再匯入"},
+		{"resend en", "en", "if not, run with --resend-unknown", "if not, tick “Send UNKNOWN rows again"},
+		{"hidden zh", "zh", "3 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),仍已匯入;若不要匯入它們,請加上 --skip-hidden", "請勾選「略過 Excel 中隱藏的列」"},
+		{"hidden row zh", "zh", "此列在 Excel 中是隱藏的,依 --skip-hidden 未匯入", "依「略過 Excel 中隱藏的列」未匯入"},
+		{"no control", "zh", "TMS 的憑證不受信任或 TLS 連線失敗 (測試用伺服器可加 --insecure-skip-verify)", "TMS 的憑證不受信任或 TLS 連線失敗"},
+		{"no control en", "en", "choose with --sheet NAME: more", "choose: more"},
+		{"setting", "zh", "請檢查:公司代號 (pno / TMS_PNO / --pno)", "請檢查:公司代號 (pno / TMS_PNO)"},
+		{"nothing to do", "zh", "信用額度不是數字", "信用額度不是數字"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := withoutFlags(tc.lang, tc.msg)
+			if strings.Contains(got, "--") || !strings.Contains(got, tc.want) {
+				t.Errorf("%q\nwant it to contain %q and no option", got, tc.want)
+			}
+		})
+	}
+}
+
+var (
+	tagRe   = regexp.MustCompile(`(?s)<[^>]*>`)
+	asciiRe = regexp.MustCompile(`[A-Za-z][A-Za-z_]+`)
+)
+
+// The zh page, with a file checked, imported and stopped: no English word
+// outside the data, the codes in tooltips and the products' names, and
+// no command-line option.
+func TestZhPageWords(t *testing.T) {
+	g := newGatedSim(t)
+	u := newTestUI(t, Config{Conn: g.conn})
+	lines := append(customerLines(6), "A999,壞的,12x")
+	u.upload("a.csv", big5CSV(t, lines...))
+	u.post("/import", nil)
+	g.pass(2)
+	g.next()
+	u.post("/stop", nil)
+	g.release <- struct{}{}
+	u.waitImport()
+	body := u.get("/").body
+	for _, s := range []string{">成功<", ">未送出<", ">錯誤<", `title="NOT_SENT"`, `title="OK"`, "廠商代號", "實際送出速率", "選擇檔案…", "尚未選擇檔案", "繼續匯入剩下的 3 筆"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the zh page lacks %q", s)
+		}
+	}
+	// The words the page shows, without the data (cells, examples, the
+	// file's name), #status (its counts name the results' status codes)
+	// and the field codes of the mapping.
+	view := body
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`(?s)<td class="cell[^>]*>.*?</td>`), regexp.MustCompile(`(?s)<td class="ex">.*?</td>`),
+		regexp.MustCompile(`(?s)<p id="status".*?</p>`), regexp.MustCompile(`(?s)<option[^>]*>.*?</option>`),
+		regexp.MustCompile(`(?s)<span class="ccode">.*?</span>`), regexp.MustCompile(`(?s)<b>a\.csv</b>`),
+		regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<title>.*?</title>`),
+		regexp.MustCompile(`(?s)<p class="connline">.*?</p>`),  // the settings, data
+		regexp.MustCompile(`(?s)<span class="msg">.*?</span>`), // the importer's row messages: checked below for options
+
+	} {
+		view = re.ReplaceAllString(view, " ")
+	}
+	allowed := map[string]bool{"custimport": true, "TMS": true, "Excel": true, "CSV": true, "API": true, "EN": true, "sha": true, "big": true, "results": true, "xlsx": true,
+		"Enter": true, "Tab": true, "F": true} // keys as printed on the keyboard
+	for _, f := range mapping.Fields() {
+		allowed[f.Code] = true // a field is named by its code beside its Chinese name
+	}
+	for _, w := range asciiRe.FindAllString(tagRe.ReplaceAllString(view, " "), -1) {
+		if !allowed[w] {
+			t.Errorf("the zh page shows the English word %q", w)
+		}
+	}
+	if strings.Contains(tagRe.ReplaceAllString(body, " "), " --") {
+		t.Error("the page names a command-line option")
+	}
+}
+
+// The 403 page says in both languages what to do.
+func TestForbiddenPage(t *testing.T) {
+	u := newTestUI(t, Config{})
+	resp, err := newClient().Get(u.ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b := new(strings.Builder)
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(b.String(), "重新啟動") || !strings.Contains(b.String(), "start it again") {
+		t.Errorf("403 page: %d\n%s", resp.StatusCode, b.String())
+	}
+}
