@@ -53,7 +53,7 @@ rate limit, retries, results file and summary.`)
 	}
 	defer stop()
 	key := simCfg.Key
-	fmt.Fprintf(io.Out, "TMS simulator (in-process) at %s\n", url)
+	fmt.Fprintln(io.Out, lineText(s.Lang, "demoSim", url))
 
 	s.URL, s.PNO, s.ProNum = url, simCfg.PNO, simCfg.ProNum
 	opts, err := baseOptions(s, input)
@@ -88,7 +88,7 @@ rate limit, retries, results file and summary.`)
 	defer closeLedger()
 	exit, _, _ := runOne(ctx, abort, io, s, opts)
 	if exit != ExitCantRun {
-		fmt.Fprintf(io.Out, "The simulator held %d customers; it stopped with the demo (run `custimport sim` for one that stays up).\n", len(sim.Customers()))
+		fmt.Fprintln(io.Out, lineText(s.Lang, "demoHeld", len(sim.Customers())))
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return ExitRows

@@ -122,7 +122,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 		return failErr(io, s.Lang, err)
 	}
 	if len(res.Files) == 0 && len(res.Left) == 0 {
-		fmt.Fprintf(io.Out, "%s\n", folderText(s.Lang, "noFiles", shown(dir)))
+		fmt.Fprintf(io.Out, "%s\n", lineText(s.Lang, "noFiles", shown(dir)))
 		if len(res.Ignored) > 0 {
 			return ExitRows
 		}
@@ -217,7 +217,7 @@ func fileSummaryPath(input, out string) string {
 
 // tellFolderEvent prints what happened to a file of the folder, in lang.
 func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
-	t := func(key string, args ...any) string { return folderText(lang, key, args...) }
+	t := func(key string, args ...any) string { return lineText(lang, key, args...) }
 	switch ev.Kind {
 	case inbox.FileSkipped:
 		fmt.Fprintf(io.Err, "custimport: %s\n", t("skipped", shown(ev.Path), shown(ev.Path)))
@@ -246,8 +246,9 @@ func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
 	}
 }
 
-// folderTexts are the folder mode's lines, zh and en side by side.
-var folderTexts = map[string]logText{
+// lineTexts are the lines of the folder mode and the demo, zh and en side
+// by side.
+var lineTexts = map[string]logText{
 	"skipped": {"%s:略過,這是結果檔 (若要再送出它的列,請指名匯入:custimport import %s)",
 		"%s: skipped: a results file (to send its rows again, import it by name: custimport import %s)"},
 	"resultsKept":   {"%s 先前的結果檔已保留為 %s", "the results of an earlier %s are kept as %s"},
@@ -263,12 +264,15 @@ var folderTexts = map[string]logText{
 	"held":          {"%s:未匯入 (%v):不是檔案本身的問題,留在 %s 給下次執行", "%s: not imported (%v): not the file's fault, left in %s for the next run"},
 	"whyNotWritten": {"%s:無法寫入:%v", "%s: could not be written: %v"},
 	"changing":      {"%s 正在寫入中 (最近 %v 內或執行期間有變動):留給下次執行", "%s is being written (changed in the last %v or during the run): left for the next run"},
-	"noFiles":       {"%s:沒有要匯入的 .csv、.xlsx、.tsv 或 .txt 檔", "%s: no .csv, .xlsx, .tsv or .txt files to import"},
+	"demoSim":       {"TMS 模擬器 (在本程式內) 位於 %s", "TMS simulator (in-process) at %s"},
+	"demoHeld": {"模擬器收到了 %d 位客戶;它隨示範一起結束 (要一直開著的模擬器請執行 custimport sim)",
+		"The simulator held %d customers; it stopped with the demo (run `custimport sim` for one that stays up)."},
+	"noFiles": {"%s:沒有要匯入的 .csv、.xlsx、.tsv 或 .txt 檔", "%s: no .csv, .xlsx, .tsv or .txt files to import"},
 }
 
-// folderText is one folder-mode line in lang.
-func folderText(lang, key string, args ...any) string {
-	t := folderTexts[key]
+// lineText is one of those lines in lang.
+func lineText(lang, key string, args ...any) string {
+	t := lineTexts[key]
 	if lang == "en" {
 		return fmt.Sprintf(t.en, args...)
 	}
@@ -287,7 +291,7 @@ func shown(name string) string {
 	return name
 }
 
-// whyShort is the folderTexts key of the short reason a file was set
+// whyShort is the lineTexts key of the short reason a file was set
 // aside without being imported.
 var whyShort = map[inbox.WhyKind]string{inbox.WhyFormat: "whyFormat", inbox.WhyNotList: "whyNotList", inbox.WhyResultsFile: "whyResults"}
 
