@@ -556,7 +556,7 @@ func TestDemo(t *testing.T) {
 	writeFile(t, samples, "customers.xlsx", string(data))
 	in := readInputXLSX(t, filepath.Join(samples, "customers.xlsx"))
 
-	res := run(t, dir, baseEnv(t), "demo", "--rate", "500")
+	res := run(t, dir, baseEnv(t), "demo", "--rate", "500", "--lang", "en")
 	if res.code != 0 {
 		t.Fatalf("got exit %d, want 0\n%s", res.code, res)
 	}
