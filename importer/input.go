@@ -276,16 +276,9 @@ func quoteAll(names []string) string {
 
 // findHeader reads the first rows of src and finds the header among them.
 func findHeader(src source.Reader, opts Options) ([]source.Record, mapping.Header, error) {
-	var lead []source.Record
-	for len(lead) < mapping.HeaderSearchRows {
-		rec, err := src.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, mapping.Header{}, err
-		}
-		lead = append(lead, rec)
+	lead, err := source.ReadAtMost(src, mapping.HeaderSearchRows)
+	if err != nil {
+		return nil, mapping.Header{}, err
 	}
 	if len(lead) == 0 {
 		return nil, mapping.Header{}, fmt.Errorf("%s: %w", opts.Input, source.ErrEmptyFile)

@@ -218,16 +218,9 @@ func open(path string, opts Options, sheet string) (source.Reader, error) {
 // from the first (an export may show a phone twice); unknown ones are
 // passed over.
 func header(src source.Reader, m *mapping.File) (mapping.Header, []source.Record, error) {
-	var lead []source.Record
-	for len(lead) < mapping.HeaderSearchRows {
-		rec, err := src.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return mapping.Header{}, nil, err
-		}
-		lead = append(lead, rec)
+	lead, err := source.ReadAtMost(src, mapping.HeaderSearchRows)
+	if err != nil {
+		return mapping.Header{}, nil, err
 	}
 	if len(lead) == 0 {
 		return mapping.Header{}, nil, source.ErrEmptyFile

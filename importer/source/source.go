@@ -296,3 +296,21 @@ type bufferedReader interface {
 }
 
 var _ bufferedReader = (*bufio.Reader)(nil)
+
+// ReadAtMost reads up to n records of r: fewer at the end of the input.
+// On an error other than io.EOF it returns the records read before it
+// and that error.
+func ReadAtMost(r Reader, n int) ([]Record, error) {
+	var recs []Record
+	for len(recs) < n {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}

@@ -34,7 +34,7 @@ const cutInterval = time.Second
 // rps ≤ 0 means no rate limit (Retry-After pauses still apply). Halving
 // stops at min(0.5, rps/16) requests per second.
 func NewAdaptiveLimiter(rps float64) *AdaptiveLimiter {
-	a := &AdaptiveLimiter{now: time.Now, sleep: sleepCtx}
+	a := &AdaptiveLimiter{now: time.Now, sleep: Sleep}
 	if !(rps > 0) || math.IsInf(rps, 1) {
 		a.max, a.cur, a.floor = math.Inf(1), math.Inf(1), math.Inf(1)
 		a.lim = rate.NewLimiter(rate.Inf, 1)

@@ -342,7 +342,7 @@ func (s *Sender) policy() Policy {
 		p.MaxRetryWait = DefaultMaxRetryWait
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleepCtx
+		p.Sleep = Sleep
 	}
 	if p.Rand == nil {
 		p.Rand = rand.Float64
@@ -363,8 +363,8 @@ func (p Policy) delay(n int, retryAfter time.Duration) time.Duration {
 	return max(d, retryAfter)
 }
 
-// sleepCtx sleeps d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep sleeps d, or until ctx is done (then it returns ctx's error).
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -74,7 +74,7 @@ func (o Options) withDefaults() Options {
 		o.Recipe = tms.DefaultRecipe
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = tms.Sleep
 	}
 	return o
 }
@@ -82,20 +82,6 @@ func (o Options) withDefaults() Options {
 // shownURL is the query's URL for verdicts, redacted.
 func (o Options) shownURL() string {
 	return tms.RedactURL(strings.TrimRight(strings.TrimSpace(o.URL), "/") + tms.ProductQuery.Path)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Check sends the read-only request signed with the client's settings

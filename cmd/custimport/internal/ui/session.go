@@ -187,14 +187,7 @@ func (ss *session) sheetHasHeader(name string, data []byte, sheet string) bool {
 		return false
 	}
 	defer src.Close()
-	var rows []source.Record
-	for len(rows) < mapping.HeaderSearchRows {
-		rec, err := src.Read()
-		if err != nil {
-			break
-		}
-		rows = append(rows, rec)
-	}
+	rows, _ := source.ReadAtMost(src, mapping.HeaderSearchRows) // what could be read
 	return ss.hasHeader(rows)
 }
 
