@@ -91,11 +91,14 @@ if [ "$FUZZTIME" != "0" ]; then
       echo "-- $pkg $target"
       log=$(mktemp)
       ok=0
-      for try in 1 2; do
+      for try in 1 2 3; do
         if go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime=1s "$pkg" >"$log" 2>&1; then ok=1; break; fi
         cat "$log"
         # A finding is written to testdata/fuzz: that is a real failure. Anything
-        # else (a fuzz worker lost on a loaded machine) is tried once more.
+        # else (a fuzz worker lost on a loaded machine, or Go's fuzzer ending
+        # with "context deadline exceeded" when its time runs out while it
+        # minimises a new input: FuzzFindHeader did so twice in a row in a
+        # fresh clone) is tried again, up to three runs in all.
         if grep -q "Failing input written" "$log"; then break; fi
         echo "(the fuzzer stopped without a finding; trying again)"
       done
