@@ -96,6 +96,16 @@ func (j *Job) Paused() bool { return j.gate.closed() }
 // Ending Run's context does the same.
 func (j *Job) Stop() { j.stopOnce.Do(func() { close(j.stopCh) }) }
 
+// Stopping reports whether Stop (or Abort) was called.
+func (j *Job) Stopping() bool {
+	select {
+	case <-j.stopCh:
+		return true
+	default:
+		return false
+	}
+}
+
 // Abort stops the job and cancels the requests in flight: a create in
 // flight ends UNKNOWN (TMS may have made it), a row with a code FAILED
 // (resending it is safe).

@@ -77,6 +77,21 @@ func customerLines(n int) []string {
 	return lines
 }
 
+// waitStopping waits until the session's current import has been asked
+// to stop.
+func (u *testUI) waitStopping() {
+	u.t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		u.srv.sess.mu.Lock()
+		ir := u.srv.sess.imp
+		u.srv.sess.mu.Unlock()
+		if ir != nil && ir.job.Stopping() {
+			return
+		}
+	}
+	u.t.Fatal("the import was not asked to stop")
+}
+
 // waitImport waits for the session's current import to end.
 func (u *testUI) waitImport() {
 	u.t.Helper()
