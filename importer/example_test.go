@@ -35,6 +35,6 @@ func Example() {
 	// Output:
 	// row 2 VALID
 	// row 3 INVALID
-	//   CRDAT (column 3): CRDAT 結帳日期: 須為 1-31,實際為 "32"
+	//   CRDAT (column 3): CRDAT 結帳日期: 須為 1-31,實際為「32」
 	// VALID 1 INVALID 1
 }

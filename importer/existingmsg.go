@@ -1,12 +1,12 @@
 package importer
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -34,7 +34,7 @@ const (
 
 // existingText holds the messages of existingmsg.go: each code's
 // Traditional Chinese and English text side by side (fmt formats).
-var existingText = map[string][2]string{
+var existingText = msg.Register("existing", msg.Table{
 	msgExistsTaxID: {
 		"TMS 已有這位客戶:代號 %[1]s「%[2]s」(%[3]s),統一編號 %[4]s 相同。本列未送出,以免重複建立。若要更新它,請把 %[1]s 填入客戶代號欄,或選擇「更新已存在的客戶」;若確定是另一位客戶,請為它填一個新的客戶代號",
 		"TMS already has this customer: code %[1]s %[2]q (%[3]s), the same 統一編號 %[4]s. Not sent, so it is not created twice. To update it, put %[1]s in the customer code column, or choose to update existing customers; if it is another customer, give it a new customer code"},
@@ -63,10 +63,10 @@ var existingText = map[string][2]string{
 		"先前由 custimport 建立",
 		"created earlier by custimport"},
 	msgCodeZeros: {
-		"%[1]q 看起來是 Excel 刪掉開頭 0 的 %[2]s (TMS 已有 %[2]s,沒有 %[1]s)。本列未送出,以免建立另一位客戶:請改回 %[2]s,並將欄位格式設為文字",
+		"%[1]q看起來是 Excel 刪掉開頭 0 的 %[2]s (TMS 已有 %[2]s,沒有 %[1]s)。本列未送出,以免建立另一位客戶:請改回 %[2]s,並將欄位格式設為文字",
 		"%[1]q looks like %[2]s with its leading zeros dropped by Excel (TMS has %[2]s, not %[1]s). Not sent, so no other customer is created: change it back to %[2]s and format the column as text"},
 	msgFedBackZeros: {
-		"結果檔的 ImportCCODE %[1]q 少了開頭的 0 (Excel 會刪掉),已讀為 %[2]s",
+		"結果檔的 ImportCCODE%[1]q少了開頭的 0 (Excel 會刪掉),已讀為 %[2]s",
 		"the results' ImportCCODE %[1]q lost its leading zeros (Excel drops them); read as %[2]s"},
 	msgCreateCredit: {
 		"客戶代號 %[1]s 不在既有客戶清單 (資料日期 %[2]s),也不曾匯入過,TMS 會新增這位客戶,而新增時此欄位不可空白。請填入信用額度 (或在對應檔設定預設值);若它其實已在 TMS,請從 TMS 重新匯出客戶資料並載入",
@@ -83,18 +83,14 @@ var existingText = map[string][2]string{
 	msgWillCreate: {
 		"會新增客戶的列: %[1]d",
 		"rows that create a customer: %[1]d"},
-}
+})
 
 // text renders a message of existingText.
 func (m catalogMessages) text(code string, args ...any) string {
-	t, ok := existingText[code]
-	if !ok {
+	if _, ok := existingText[code]; !ok {
 		panic("importer: no message " + code)
 	}
-	if m.lang == "en" {
-		return fmt.Sprintf(t[1], args...)
-	}
-	return fmt.Sprintf(t[0], args...)
+	return m.p.Sprint("existing."+code, args...)
 }
 
 // fieldText prefixes a message with a field's name, as the validator's

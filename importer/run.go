@@ -36,6 +36,7 @@ import (
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
@@ -70,7 +71,11 @@ type Options struct {
 	Source   source.Options
 	Mapping  *mapping.File // nil: match headers by code, label and alias only
 	Validate validate.Config
-	Sender   Sender // required unless DryRun
+	// Hints are the front end's words for what a user can do about a
+	// message (msg.Hint: the command line's flag, the page's checkbox);
+	// nil: the catalog's neutral words. The library never names a flag.
+	Hints  map[msg.Hint]msg.Text
+	Sender Sender // required unless DryRun
 	// Ledger is the tenant's memory: required to send (the caller holds
 	// the tenant's lock for the run); optional in a dry-run, which then
 	// says what the import would settle or hold.
@@ -275,7 +280,7 @@ type run struct {
 }
 
 func newRun(j *Job, opts Options) (*run, error) {
-	r := &run{job: j, abortCtx: context.Background(), opts: opts, start: time.Now(), log: opts.Logger, msg: messages(opts.Validate.Lang)}
+	r := &run{job: j, abortCtx: context.Background(), opts: opts, start: time.Now(), log: opts.Logger, msg: messagesWith(opts.Validate.Lang, opts.Hints)}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}

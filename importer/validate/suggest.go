@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/custimport/custimport/mapping"
@@ -177,6 +178,16 @@ func SuggestMessage(s Suggestion, lang string) string {
 	}
 	header := strings.TrimSpace(s.Header)
 	msg, _ := Render(msgColumnLooksLike, lang, mapping.Field{},
-		[]string{mapping.ColumnName(s.Column), header, name, s.Example, header, s.Field})
+		[]string{mapping.ColumnName(s.Column), header, name, s.Example, yamlString(header), s.Field})
 	return msg
+}
+
+// yamlString is a header as a mapping file writes it: in double quotes,
+// as typed; escaped only where YAML needs it (a quote, a backslash, a
+// control character).
+func yamlString(s string) string {
+	if strings.ContainsAny(s, "\"\\") || strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return strconv.Quote(s)
+	}
+	return `"` + s + `"`
 }

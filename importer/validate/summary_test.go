@@ -59,7 +59,7 @@ func TestSummaryRow(t *testing.T) {
 			}
 		})
 	}
-	if got, want := SummaryMessage("合計", "zh"), `合計、小計或簽核列 "合計",不是客戶,未匯入`; got != want {
+	if got, want := SummaryMessage("合計", "zh"), `合計、小計或簽核列「合計」,不是客戶,未匯入`; got != want {
 		t.Errorf("message zh: got %q, want %q", got, want)
 	}
 	if got, want := SummaryMessage("Total", "en"), `a totals, subtotal or signature row ("Total"), not a customer; not imported`; got != want {
