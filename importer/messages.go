@@ -56,7 +56,7 @@ var texts = msg.Register("importer", msg.Table{
 	// The file.
 	"unknown_column":      {"欄 %s%q無對應欄位,未匯入 (保留於結果檔)", "column %s %q matches no field and is not imported (kept in the results)"},
 	"plain_results":       {"輸入檔有密碼保護,結果檔沒有:結果檔只有您的帳號能讀取 (權限 600),請妥善保管,用完即刪除", "the input is password-protected but its results are not: they are readable by your account only (mode 600); keep them safe and delete them when done"},
-	"hidden_rows_skipped": {"%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),依 %s 未匯入 (結果檔中標為 SKIPPED)", "%d rows hidden in Excel (by hand or by a filter) were left out (%s; SKIPPED in the results)"},
+	"hidden_rows_skipped": {"%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),依%s未匯入 (結果檔中標為 SKIPPED)", "%d rows hidden in Excel (by hand or by a filter) were left out (%s; SKIPPED in the results)"},
 	"hidden_rows_sent":    {"%d 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),仍已匯入;若不要匯入它們,請%s", "%d rows hidden in Excel (by hand or by a filter) were imported too; to leave them out, %s"},
 	"other_sheet":         {"第一個工作表%q沒有標題列 (可能是說明頁),已改讀有標題列的工作表%q", "the first sheet %q has no header row (a cover sheet?); read sheet %q, the one that has"},
 	"unlabelled_column":   {"欄 %s 有資料但沒有標題 (可能是合併儲存格的後半),未匯入:請為它加上標題", "column %s holds data but has no header (the second half of a merged cell?) and is not imported: give it a header"},
@@ -73,7 +73,7 @@ var texts = msg.Register("importer", msg.Table{
 
 	// A row.
 	"prior_skipped": {"先前的匯入略過此列,本次仍略過;若要匯入,請清空它的 ImportStatus 儲存格", "an earlier run skipped this row, and so does this one; to import it, clear its ImportStatus cell"},
-	"hidden_row":    {"此列在 Excel 中是隱藏的,依 %s 未匯入", "the row is hidden in Excel: left out (%s)"},
+	"hidden_row":    {"此列在 Excel 中是隱藏的,依%s未匯入", "the row is hidden in Excel: left out (%s)"},
 	"ragged":        {"此列有 %d 格,標題只有 %d 欄,多出的內容: %s", "the row has %d cells but the header has %d columns; extra content: %s"},
 	"interrupted":   {"匯入中斷,此列未送出", "the import was interrupted before this row was sent"},
 	"aborted": {"匯入被強制中止時此列正在送出,TMS 可能已套用也可能沒有;此列有客戶代號,重新匯入會安全地再送一次",

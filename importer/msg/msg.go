@@ -151,7 +151,7 @@ func (p Printer) Format(t Text, args ...any) string {
 	}
 	verbs := Verbs(format)
 	if len(verbs) == 0 && len(args) == 0 {
-		return format
+		return strings.ReplaceAll(format, "%%", "%")
 	}
 	vals := make([]any, len(args))
 	for i, a := range args {
@@ -163,7 +163,7 @@ func (p Printer) Format(t Text, args ...any) string {
 	var b strings.Builder
 	last := 0
 	for _, v := range verbs {
-		b.WriteString(format[last:v.Start])
+		b.WriteString(strings.ReplaceAll(format[last:v.Start], "%%", "%"))
 		last = v.End
 		if v.Verb == 'q' && v.Arg < len(vals) {
 			b.WriteString(Quote(lang, fmt.Sprint(vals[v.Arg])))
@@ -175,7 +175,7 @@ func (p Printer) Format(t Text, args ...any) string {
 			b.WriteString("%!" + string(v.Verb) + "(MISSING)") // as fmt says it
 		}
 	}
-	b.WriteString(format[last:])
+	b.WriteString(strings.ReplaceAll(format[last:], "%%", "%"))
 	return b.String()
 }
 
@@ -241,4 +241,19 @@ func fill(s string, named Named) string {
 		pairs = append(pairs, "{"+k+"}", v)
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// RegisterCodes registers a table whose keys are full codes already
+// ("notify.subject_failed"): each must start with namespace + ".".
+func RegisterCodes[K ~string](namespace string, m map[K]Text) map[K]Text {
+	t := make(Table, len(m))
+	for k, v := range m {
+		code, ok := strings.CutPrefix(string(k), namespace+".")
+		if !ok {
+			panic("msg: code " + string(k) + " is not in namespace " + namespace)
+		}
+		t[code] = v
+	}
+	Register(namespace, t)
+	return m
 }

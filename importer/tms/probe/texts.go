@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"github.com/custimport/custimport/importer/msg"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +12,7 @@ import (
 // hints ("hint." + a Code) and the lines around a verdict. Placeholders
 // in braces are filled by fill: {url} {host} {status} {tms} {offset}
 // {recipe} {current} {n} {server} {local} {wait}.
-var texts = map[string][2]string{
+var texts = msg.Register("probe", msg.Table{
 	// Verdicts.
 	string(Accepted): {
 		"✓ TMS 接受了簽章:網址、公司代號 (pno) 與 API 金鑰都正確 ({url} 回覆 {tms})。",
@@ -134,7 +135,7 @@ var texts = map[string][2]string{
 	"hint.rows": {
 		"TMS 以 {tms} 拒絕了 {n} 列的請求本身,不是資料的問題:{hint};改好後重新匯入同一檔案即可續傳。",
 		"TMS refused the request itself for {n} rows with {tms}, not their data: {hint}; then import the same file again to resume."},
-}
+})
 
 // text returns the words of key in lang ("en", else Traditional
 // Chinese) with the placeholders filled from args.
@@ -143,23 +144,7 @@ func text(lang, key string, args map[string]string) string {
 	if !ok {
 		return key
 	}
-	s := p[0]
-	if lang == "en" {
-		s = p[1]
-	}
-	return fill(s, args)
-}
-
-// fill replaces {name} by args[name].
-func fill(s string, args map[string]string) string {
-	if len(args) == 0 || !strings.Contains(s, "{") {
-		return s
-	}
-	pairs := make([]string, 0, 2*len(args))
-	for k, v := range args {
-		pairs = append(pairs, "{"+k+"}", v)
-	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	return msg.In(lang).Format(p, msg.Named(args))
 }
 
 // Args returns the verdict's arguments for its text.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/custimport/custimport/importer/msg"
 	"io"
 	"log/slog"
 	"strconv"
@@ -67,11 +68,11 @@ func (h *consoleHandler) Handle(_ context.Context, r slog.Record) error {
 
 // logText is one log message's line in both languages. Each {name} is
 // replaced by the attribute of that name, as consoleValue shows it.
-type logText struct{ zh, en string }
+type logText = msg.Text
 
 // logTexts is the console's catalog: the library's and the CLI's log
 // messages (their stable codes) with their zh and en lines.
-var logTexts = map[string]logText{
+var logTexts = msg.Register("cli.log", msg.Table{
 	"retrying TMS request": {
 		"TMS 這次沒有正常回應 ({kind}),{wait} 後重試 (第 {attempt} 次)",
 		"TMS did not answer normally ({kind}); trying again in {wait} (attempt {attempt})"},
@@ -126,10 +127,10 @@ var logTexts = map[string]logText{
 	"progress": {
 		"進度 {rows}/{total} 列,每秒 {rows_per_sec} 列,未成功 {not_ok} 列,預計還要 {eta}",
 		"progress {rows}/{total} rows, {rows_per_sec} rows/s, {not_ok} not OK, {eta} to go"},
-}
+})
 
 // kindTexts name a failure kind (tms.FailureKind's String) for people.
-var kindTexts = map[string]logText{
+var kindTexts = msg.Register("cli.kind", msg.Table{
 	"timeout":          {"逾時", "timed out"},
 	"reset":            {"連線中斷", "connection broken"},
 	"refused":          {"無法連上 TMS", "could not reach TMS"},
@@ -141,7 +142,7 @@ var kindTexts = map[string]logText{
 	"ambiguous-answer": {"回覆自相矛盾", "answer contradicts itself"},
 	"stopped":          {"已停止", "stopped"},
 	"other":            {"其他錯誤", "other error"},
-}
+})
 
 // clockPrefix starts the clock warnings of the TMS client, whose message
 // carries the offset; the attributes say it again.
@@ -149,12 +150,7 @@ const clockPrefix = "TMS rejected the timestamp"
 
 // renderLog is one record's line in lang.
 func renderLog(lang string, level slog.Level, msg string, attrs map[string]slog.Value, order []string) string {
-	pick := func(t logText) string {
-		if lang == "en" {
-			return t.en
-		}
-		return t.zh
-	}
+	pick := func(t logText) string { return t.In(lang) }
 	prefix := ""
 	if level >= slog.LevelWarn {
 		prefix = pick(logText{"注意:", "warning: "})
@@ -219,10 +215,7 @@ func consoleValue(name string, v slog.Value, lang string) string {
 		return d.String()
 	case name == "kind":
 		if t, ok := kindTexts[v.String()]; ok {
-			if lang == "en" {
-				return t.en
-			}
-			return t.zh
+			return t.In(lang)
 		}
 	case v.Kind() == slog.KindFloat64:
 		return strconv.FormatFloat(v.Float64(), 'f', -1, 64)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/custimport/custimport/importer/msg"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -248,7 +249,7 @@ func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
 
 // lineTexts are the lines of the folder mode and the demo, zh and en side
 // by side.
-var lineTexts = map[string]logText{
+var lineTexts = msg.Register("cli.line", msg.Table{
 	"skipped": {"%s:略過,這是結果檔 (若要再送出它的列,請指名匯入:custimport import %s)",
 		"%s: skipped: a results file (to send its rows again, import it by name: custimport import %s)"},
 	"resultsKept":   {"%s 先前的結果檔已保留為 %s", "the results of an earlier %s are kept as %s"},
@@ -268,15 +269,11 @@ var lineTexts = map[string]logText{
 	"demoHeld": {"模擬器收到了 %d 位客戶;它隨示範一起結束 (要一直開著的模擬器請執行 custimport sim)",
 		"The simulator held %d customers; it stopped with the demo (run `custimport sim` for one that stays up)."},
 	"noFiles": {"%s:沒有要匯入的 .csv、.xlsx、.tsv 或 .txt 檔", "%s: no .csv, .xlsx, .tsv or .txt files to import"},
-}
+})
 
 // lineText is one of those lines in lang.
 func lineText(lang, key string, args ...any) string {
-	t := lineTexts[key]
-	if lang == "en" {
-		return fmt.Sprintf(t.en, args...)
-	}
-	return fmt.Sprintf(t.zh, args...)
+	return printer(lang).Sprint("cli.line."+key, args...)
 }
 
 // shown is a file name as printed: one with control characters (a

@@ -265,6 +265,7 @@ func baseOptions(s settings, input string) (importer.Options, error) {
 			LengthUnit: s.LengthUnit,
 			Mode:       s.Mode,
 		},
+		Hints: cliHints,
 	}
 	if s.ResultsDir != "" {
 		if err := isFolder(s.ResultsDir); err != nil {
@@ -533,7 +534,7 @@ func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
 		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
 	}
 	if sum.Stopped != "" {
-		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopText(sum.StopErr, lang))
+		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopMessage(sum.StopErr, printer(lang)))
 		if hint := explanation(sum.StopErr, lang); hint != "" {
 			fmt.Fprintf(w, "  → %s\n", hint)
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/custimport/custimport/importer/msg"
 	"log/slog"
 	"os"
 	"runtime"
@@ -15,7 +16,7 @@ import (
 // onlineTexts are the command line's words around a connection test:
 // [0] Traditional Chinese, [1] English. The verdicts' own words are the
 // probe package's.
-var onlineTexts = map[string][2]string{
+var onlineTexts = msg.Register("cli.online", msg.Table{
 	"title":     {"TMS 連線測試 (唯讀請求,不會建立任何資料)", "TMS connection test (a read-only request: nothing is created)"},
 	"target":    {"  網址: %s", "  URL: %s"},
 	"settings":  {"  公司代號 (pno): %s · ProNum: %s · 簽章方式: %s · 金鑰: %s", "  company (pno): %s · ProNum: %s · signing recipe: %s · key: %s"},
@@ -41,21 +42,13 @@ var onlineTexts = map[string][2]string{
 	"where.sign_recipe": {"sign_recipe / TMS_SIGN_RECIPE / --sign-recipe", "sign_recipe / TMS_SIGN_RECIPE / --sign-recipe"},
 	"where.proxy":       {"HTTPS_PROXY / HTTP_PROXY / NO_PROXY", "HTTPS_PROXY / HTTP_PROXY / NO_PROXY"},
 	"where.certificate": {"只有測試伺服器可用 --insecure-skip-verify", "--insecure-skip-verify for a test server only"},
-}
+})
 
 func ot(lang, key string, args ...any) string {
-	p, ok := onlineTexts[key]
-	if !ok {
+	if _, ok := onlineTexts[key]; !ok {
 		return key
 	}
-	s := p[0]
-	if lang == "en" {
-		s = p[1]
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
+	return printer(lang).Sprint("cli.online."+key, args...)
 }
 
 // settingWhere names a setting in words and where it is set:

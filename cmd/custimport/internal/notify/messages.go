@@ -1,6 +1,6 @@
 package notify
 
-import "fmt"
+import "github.com/custimport/custimport/importer/msg"
 
 // Code names one of the messages' texts.
 type Code string
@@ -36,7 +36,7 @@ const (
 )
 
 // texts holds each text in zh and en, side by side.
-var texts = map[Code]struct{ zh, en string }{
+var texts = msg.RegisterCodes("notify", map[Code]msg.Text{
 	SubjectFailed:   {"custimport 匯入需要處理:%s (結束代碼 %d)", "custimport import needs attention: %s (exit code %d)"},
 	SubjectDone:     {"custimport 匯入完成:%s", "custimport import done: %s"},
 	SubjectTest:     {"custimport 測試通知", "custimport test message"},
@@ -63,7 +63,7 @@ var texts = map[Code]struct{ zh, en string }{
 	SentMail:        {"已寄出郵件給 %s (經由 %s)", "mailed %s (through %s)"},
 	NotSent:         {"通知未送出 (%s):%v", "notification not sent (%s): %v"},
 	NothingSet:      {"設定檔沒有 notify: 的 url 或 smtp,沒有可送出的通知。", "The config file's notify: has no url and no smtp: there is nothing to send to."},
-}
+})
 
 // T is the text of code in lang ("en", else zh), with args.
 func T(lang string, code Code, args ...any) string {
@@ -71,12 +71,5 @@ func T(lang string, code Code, args ...any) string {
 	if !ok {
 		return string(code)
 	}
-	format := t.zh
-	if lang == "en" {
-		format = t.en
-	}
-	if len(args) == 0 {
-		return format
-	}
-	return fmt.Sprintf(format, args...)
+	return msg.In(lang).Format(t, args...)
 }

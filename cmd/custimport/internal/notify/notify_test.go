@@ -487,10 +487,10 @@ func TestRedact(t *testing.T) {
 
 func TestTexts(t *testing.T) {
 	for code, m := range texts {
-		if m.zh == "" || m.en == "" {
+		if m.ZH() == "" || m.EN() == "" {
 			t.Errorf("%s: a text is missing", code)
 		}
-		if strings.Count(m.zh, "%") != strings.Count(m.en, "%") {
+		if strings.Count(m.ZH(), "%") != strings.Count(m.EN(), "%") {
 			t.Errorf("%s: zh and en take different arguments", code)
 		}
 	}

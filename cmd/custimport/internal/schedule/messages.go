@@ -1,6 +1,6 @@
 package schedule
 
-import "fmt"
+import "github.com/custimport/custimport/importer/msg"
 
 // Code names one message of the schedule's: what the CLI prints about
 // it, in zh or en (Text).
@@ -54,7 +54,7 @@ const (
 )
 
 // messages holds every message's zh and en text, side by side.
-var messages = map[Code]struct{ zh, en string }{
+var messages = msg.RegisterCodes("schedule", map[Code]msg.Text{
 	NoteWindowsLogon: {
 		"這個工作以您的帳號執行,只在您登入時執行 (螢幕鎖定也可以);電腦關機時錯過的執行,下次可以時會補跑。若要登出時也執行:工作排程器 → custimport → 內容 → 「不論使用者登入與否均執行」。",
 		"The task runs as you, while you are logged on (a locked screen is fine); a run missed while the PC was off runs as soon as it can. To run it while you are logged off too: Task Scheduler → custimport → Properties → \"Run whether user is logged on or not\"."},
@@ -116,7 +116,7 @@ var messages = map[Code]struct{ zh, en string }{
 	LabelLastImport:  {"上次匯入 (記錄檔)", "Last import (the ledger)"},
 	LabelExit:        {"結束代碼", "exit code"},
 	LabelExitUnknown: {"未知 (仍在執行,或中途停止)", "not known (still running, or stopped half way)"},
-}
+})
 
 // Text is the message code in lang ("en", else zh), with args.
 func Text(code Code, lang string, args ...any) string {
@@ -124,14 +124,7 @@ func Text(code Code, lang string, args ...any) string {
 	if !ok {
 		return string(code)
 	}
-	format := m.zh
-	if lang == "en" {
-		format = m.en
-	}
-	if len(args) == 0 {
-		return format
-	}
-	return fmt.Sprintf(format, args...)
+	return msg.In(lang).Format(m, args...)
 }
 
 // Text is the note in lang.

@@ -813,10 +813,10 @@ func TestDecodeOutput(t *testing.T) {
 
 func TestTextHasEveryCode(t *testing.T) {
 	for code, m := range messages {
-		if m.zh == "" || m.en == "" || m.zh == m.en {
-			t.Errorf("%s: zh %q en %q", code, m.zh, m.en)
+		if m.ZH() == "" || m.EN() == "" || m.ZH() == m.EN() {
+			t.Errorf("%s: zh %q en %q", code, m.ZH(), m.EN())
 		}
-		if strings.Count(m.zh, "%") != strings.Count(m.en, "%") {
+		if strings.Count(m.ZH(), "%") != strings.Count(m.EN(), "%") {
 			t.Errorf("%s: zh and en take different arguments", code)
 		}
 	}

@@ -59,9 +59,6 @@ func (ss *session) connTestView() connTestView {
 	if v.Code == probe.RecipeFound {
 		cv.Recipe, cv.Use = v.Recipe, probe.Line("recipe.line", lang, 0)
 	}
-	for i, l := range cv.Lines {
-		cv.Lines[i] = withoutFlags(lang, l) // the page has its own fields
-	}
 	return cv
 }
 

@@ -3,18 +3,19 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
-// texts holds the page's words: [0] Traditional Chinese, [1] English.
-var texts = map[string][2]string{
+// texts holds the page's words, [0] Traditional Chinese, [1] English,
+// in the one message catalog (namespace "ui").
+var texts = msg.Register("ui", msg.Table{
 	"title":          {"客戶匯入 TMS 獲利王", "Import customers into TMS"},
 	"stepFile":       {"選擇檔案", "Choose file"},
 	"stepMap":        {"對應欄位", "Match columns"},
@@ -149,7 +150,7 @@ var texts = map[string][2]string{
 	"existingStale":     {"清單已超過 %d 天,請從 TMS 重新匯出並載入。", "The list is more than %d days old: export it from TMS again and load it."},
 	"badDate":           {"資料日期有誤,請用 YYYY-MM-DD。", "The date is not valid: use YYYY-MM-DD."},
 	"willCreate":        {"會新增客戶的列:%d", "Rows that create a customer: %d"},
-}
+})
 
 // statusWords is "成功 3 · 未送出 1": the counts in the summaries'
 // order, each status in words (#status keeps the codes: statusLine).
@@ -172,35 +173,13 @@ func statusName(lang string, st importer.Status) string {
 	return text(lang, "st-"+string(st))
 }
 
-// pageHints names, for each command-line option a library message may
-// suggest, the page's own control that does the same: the page says
-// 「勾選「…」」, never a flag.
-var pageHints = []struct{ flag, key string }{
-	{"--resend-unknown", "resendUnknown"},
-	{"--skip-hidden", "skipHidden"},
-	{"--update-existing", "updateExisting"},
-}
-
-// flagWords matches a command-line option left in a message.
-var flagWords = regexp.MustCompile(`(?:\s*/)?\s*(?:以|加上|可加|pass|run with|with)?\s*--[a-z][a-z0-9-]*(?:\s+[A-Z]+)?`)
-
-// withoutFlags rewrites a message from the importer for the page: an
-// option the page has a control for becomes that control's name; any
-// other option is dropped (the page has no command line to add it to).
-func withoutFlags(lang, msg string) string {
-	if !strings.Contains(msg, "--") {
-		return msg
-	}
-	for _, h := range pageHints {
-		name := text(lang, h.key)
-		if lang == "en" {
-			msg = strings.NewReplacer("run with "+h.flag, "tick “"+name+"”", "pass "+h.flag, "tick “"+name+"”", h.flag, "“"+name+"”").Replace(msg)
-		} else {
-			msg = strings.NewReplacer("以 "+h.flag+" 送出", "勾選「"+name+"」後再匯入", "請加上 "+h.flag, "請勾選「"+name+"」", "依 "+h.flag+" ", "依「"+name+"」", "依 "+h.flag, "依「"+name+"」", h.flag, "「"+name+"」").Replace(msg)
-		}
-	}
-	msg = flagWords.ReplaceAllString(msg, "")
-	return strings.NewReplacer(" ()", "", "()", "", "( )", "", " (;", " (").Replace(msg)
+// pageHints are the page's words for what the library's messages
+// suggest (msg.Hint): its own controls, never a command-line flag. A hint
+// the page has no control for keeps the catalog's neutral words.
+var pageHints = map[msg.Hint]msg.Text{
+	importer.HintSkipHidden:      {"「" + texts["skipHidden"].ZH() + "」", "“" + texts["skipHidden"].EN() + "”"},
+	importer.HintDoSkipHidden:    {"勾選「" + texts["skipHidden"].ZH() + "」", "tick “" + texts["skipHidden"].EN() + "”"},
+	importer.HintDoResendUnknown: {"勾選「" + texts["resendUnknown"].ZH() + "」後再匯入", "tick “" + texts["resendUnknown"].EN() + "”"},
 }
 
 // text returns a page text in lang, formatted with args.
@@ -209,14 +188,7 @@ func text(lang, key string, args ...any) string {
 	if !ok {
 		return key
 	}
-	s := p[0]
-	if lang == "en" {
-		s = p[1]
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
+	return msg.In(lang).Format(p, args...)
 }
 
 func (ss *session) t(key string, args ...any) string { return text(ss.lang, key, args...) }

@@ -361,6 +361,7 @@ func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.
 		Validate: validate.Config{
 			Lang: ss.lang, LengthUnit: cfg.LengthUnit, Mode: cfg.Mode, Defaults: cfg.Defaults,
 		},
+		Hints:      pageHints,
 		SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown,
 		UpdateExisting: ss.updateExisting, ExistingMaxAge: cfg.ExistingMaxAge,
 		Logger: ss.srv.log,

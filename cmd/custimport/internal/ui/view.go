@@ -148,7 +148,7 @@ func (ss *session) fileView(u *upload) *fileView {
 	fv := &fileView{Name: u.name, Encoding: u.encoding, Sheet: u.sheet, Rows: len(u.rows), HeaderLine: u.hdrLine,
 		HeaderPick: u.headerPick}
 	for _, w := range u.check.warnings {
-		fv.Warnings = append(fv.Warnings, withoutFlags(ss.lang, w))
+		fv.Warnings = append(fv.Warnings, w)
 	}
 	if len(u.sheets) > 1 {
 		fv.Sheets = u.sheets
@@ -221,7 +221,7 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 			var msgs []string
 			for _, m := range []string{r.Message, r.Warnings} {
 				if m != "" {
-					msgs = append(msgs, withoutFlags(ss.lang, m))
+					msgs = append(msgs, m)
 				}
 			}
 			return r.Status, r.CCODE, msgs
@@ -230,7 +230,7 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 	rc := u.check.rows[line]
 	var msgs []string
 	for _, p := range rc.problems {
-		msgs = append(msgs, withoutFlags(ss.lang, p.Message))
+		msgs = append(msgs, p.Message)
 	}
 	return rc.status, "", msgs
 }
@@ -325,10 +325,10 @@ func (ss *session) importView() importView {
 		iv.Unknown = s.Counts[importer.StatusUnknown]
 		iv.Error = s.ErrMsg
 		for _, w := range s.Warnings {
-			iv.Warnings = append(iv.Warnings, withoutFlags(ss.lang, w))
+			iv.Warnings = append(iv.Warnings, w)
 		}
 		if s.StopErr != nil && s.Done {
-			iv.Stopped = ss.t("stopped", withoutFlags(ss.lang, importMessage(ss.lang, s.StopErr)))
+			iv.Stopped = ss.t("stopped", importMessage(ss.lang, s.StopErr))
 		}
 	}
 	switch {

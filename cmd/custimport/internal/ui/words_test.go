@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -28,24 +29,34 @@ func TestStatusNames(t *testing.T) {
 	}
 }
 
-// A library message that suggests a command-line option names the
-// page's own control instead; no option is left in any language.
-func TestWithoutFlags(t *testing.T) {
+// A library message that suggests what to do names the page's own
+// control, never a command-line option, in both languages.
+func TestPageHints(t *testing.T) {
 	tests := []struct {
-		name, lang, msg, want string
+		name, lang, code, want string
+		args                   []any
 	}{
-		{"resend zh", "zh", "請先在 TMS 查詢:已存在就把代號填入客戶代號欄;不存在再以 --resend-unknown 送出", "不存在再勾選「重新送出「不確定」的列(已在 TMS 查過,確定沒有建立)」後再匯入"},
-		{"resend en", "en", "if not, run with --resend-unknown", "if not, tick “Send UNKNOWN rows again"},
-		{"hidden zh", "zh", "3 列在 Excel 中是隱藏的 (手動隱藏或被篩選掉),仍已匯入;若不要匯入它們,請加上 --skip-hidden", "請勾選「略過 Excel 中隱藏的列」"},
-		{"hidden row zh", "zh", "此列在 Excel 中是隱藏的,依 --skip-hidden 未匯入", "依「略過 Excel 中隱藏的列」未匯入"},
-		{"no control", "zh", "TMS 的憑證不受信任或 TLS 連線失敗 (測試用伺服器可加 --insecure-skip-verify)", "TMS 的憑證不受信任或 TLS 連線失敗"},
-		{"no control en", "en", "choose with --sheet NAME: more", "choose: more"},
-		{"setting", "zh", "請檢查:公司代號 (pno / TMS_PNO / --pno)", "請檢查:公司代號 (pno / TMS_PNO)"},
-		{"nothing to do", "zh", "信用額度不是數字", "信用額度不是數字"},
+		{"resend zh", "zh", "importer.prior_unknown", "不存在再勾選「重新送出「不確定」的列(已在 TMS 查過,確定沒有建立)」後再匯入", nil},
+		{"resend en", "en", "importer.prior_unknown", "if not, tick “Send UNKNOWN rows again", nil},
+		{"hidden zh", "zh", "importer.hidden_rows_sent", "請勾選「略過 Excel 中隱藏的列」", []any{3}},
+		{"hidden row zh", "zh", "importer.hidden_row", "依「略過 Excel 中隱藏的列」未匯入", nil},
+		{"hidden row en", "en", "importer.hidden_row", "left out (“Leave out rows hidden in Excel”)", nil},
+		{"no control", "zh", "importer.why.tls", "TMS 的憑證不受信任或 TLS 連線失敗 (公司自簽的憑證請洽 IT 安裝)", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := withoutFlags(tc.lang, tc.msg)
+			args := tc.args
+			switch tc.code {
+			case "importer.prior_unknown":
+				args = append(args, importer.HintDoResendUnknown)
+			case "importer.hidden_rows_sent":
+				args = append(args, importer.HintDoSkipHidden)
+			case "importer.hidden_row":
+				args = append(args, importer.HintSkipHidden)
+			case "importer.why.tls":
+				args = append(args, importer.HintDoTrustTLS)
+			}
+			got := msg.Printer{Lang: tc.lang, Hints: pageHints}.Sprint(tc.code, args...)
 			if strings.Contains(got, "--") || !strings.Contains(got, tc.want) {
 				t.Errorf("%q\nwant it to contain %q and no option", got, tc.want)
 			}

@@ -1,0 +1,19 @@
+package cli
+
+import (
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/msg"
+)
+
+// cliHints are the command line's words for what the library's messages
+// suggest (msg.Hint): its flags. The library names the hint; only the
+// command line knows the flag.
+var cliHints = map[msg.Hint]msg.Text{
+	importer.HintSkipHidden:      {" --skip-hidden ", "--skip-hidden"}, // zh: 依 --skip-hidden 未匯入
+	importer.HintDoSkipHidden:    {"加上 --skip-hidden", "pass --skip-hidden"},
+	importer.HintDoResendUnknown: {"以 --resend-unknown 送出", "run with --resend-unknown"},
+	importer.HintDoTrustTLS:      {"測試用伺服器可加 --insecure-skip-verify", "for a test server: --insecure-skip-verify"},
+}
+
+// printer renders catalog messages in lang with the command line's hints.
+func printer(lang string) msg.Printer { return msg.Printer{Lang: msg.Lang(lang), Hints: cliHints} }
