@@ -361,7 +361,7 @@ func (o *rowOrder) check(input string, rec source.Record) error {
 }
 
 func importResultsErr(out string) error {
-	return fmt.Errorf("%s: %w; write the check elsewhere (--out FILE, or --results-dir DIR for a folder)", out, ErrImportResults)
+	return fmt.Errorf("%s: %w; write the check elsewhere (another results file, or another results folder)", out, ErrImportResults)
 }
 
 // holdsImport reports whether the file at out is the results of an

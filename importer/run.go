@@ -230,7 +230,7 @@ var ErrImportResults = errors.New("holds the results of an import, which a check
 
 // ErrNoEarlierRun is returned with OnlyFailed when nothing records an
 // earlier run of the file.
-var ErrNoEarlierRun = errors.New("--only-failed: nothing records an earlier run of this file")
+var ErrNoEarlierRun = errors.New("only the failed rows: nothing records an earlier run of this file")
 
 // ErrDamagedRows is returned when a workbook's row numbers repeat or go
 // backwards: rows cannot be told apart, so nothing is sent.
@@ -302,7 +302,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	case checkFormat(opts.ResultsFormat) != nil:
 		return r, checkFormat(opts.ResultsFormat)
 	case sameFile(r.out, opts.Input):
-		return r, fmt.Errorf("the results file %s would overwrite the input: choose another --out", r.out)
+		return r, fmt.Errorf("the results file %s would overwrite the input: choose another results file", r.out)
 	}
 	if r.opts.Validate.Defaults == nil && opts.Mapping != nil {
 		r.opts.Validate.Defaults = opts.Mapping.Defaults

@@ -210,7 +210,7 @@ func (cat *Catalog) resolve(cells []headerCell, file *File) (Header, error) {
 			}
 		}
 		if len(suspects) > 0 {
-			return h, fmt.Errorf("%w: %s; rename the customer-code column to 客戶代號 (or CCODE), or map it with --mapping (a mapping file with columns: {%q: CCODE}, or %q: ignore if it is not the customer code); without a CCODE column every row would create a new customer",
+			return h, fmt.Errorf("%w: %s; rename the customer-code column to 客戶代號 (or CCODE), or map it in a mapping file (columns: {%q: CCODE}, or %q: ignore if it is not the customer code); without a CCODE column every row would create a new customer",
 				ErrNoCodeColumn, strings.Join(suspects, ", "), example, example)
 		}
 	}

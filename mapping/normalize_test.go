@@ -206,10 +206,13 @@ func TestResolveNoCodeColumnMessage(t *testing.T) {
 	if err == nil {
 		t.Fatal("got no error")
 	}
-	for _, want := range []string{`column B "客戶識別碼"`, "客戶代號", "--mapping", `columns: {"客戶識別碼": CCODE}`} {
+	for _, want := range []string{`column B "客戶識別碼"`, "客戶代號", "mapping file", `columns: {"客戶識別碼": CCODE}`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("got %q, want it to contain %q", err.Error(), want)
 		}
+	}
+	if strings.Contains(err.Error(), "--") {
+		t.Errorf("got %q: the library names a command-line flag", err.Error())
 	}
 	// The suggested mapping file works.
 	file, err := ParseFile([]byte(`columns: {"客戶識別碼": CCODE}`))

@@ -477,20 +477,20 @@ func (f *lineFilter) next() {
 			switch {
 			case f.auto && validBig5(raw) && !mostlyUTF8(raw):
 				f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
-					"%w: the start of the file is UTF-8 but this line is not (perhaps Big5); save the whole file as UTF-8, or pass --encoding big5", ErrMixedEncoding)}
+					"%w: the start of the file is UTF-8 but this line is not (perhaps Big5); save the whole file as UTF-8, or read it as Big5 (encoding big5)", ErrMixedEncoding)}
 			case f.auto:
 				f.err = &ParseError{File: f.name, Line: f.line, Column: badUTF8At(raw) + 1, Err: fmt.Errorf(
 					"%w: the file looks like UTF-8, but this line has a byte that is not valid UTF-8 (the file may be damaged there); retype the text at that place, or save the file again as UTF-8", ErrBadEncoding)}
 			default:
 				f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
-					"%w: this line is not valid UTF-8; if the file is Big5, pass --encoding big5", ErrBadEncoding)}
+					"%w: this line is not valid UTF-8; if the file is Big5, read it as Big5 (encoding big5)", ErrBadEncoding)}
 			}
 			return
 		}
 	case encBig5:
 		if f.auto && !isASCII(raw) && utf8.Valid(raw) {
 			f.err = &ParseError{File: f.name, Line: f.line, Err: fmt.Errorf(
-				"%w: the start of the file is Big5 but this line is UTF-8; save the whole file as UTF-8, or pass --encoding utf-8 or --encoding big5", ErrMixedEncoding)}
+				"%w: the start of the file is Big5 but this line is UTF-8; save the whole file as UTF-8, or name its encoding (utf-8 or big5)", ErrMixedEncoding)}
 			return
 		}
 		if !validBig5(raw) {

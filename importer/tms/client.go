@@ -408,7 +408,7 @@ func (c *Client) transportError(parent context.Context, err error, gotConn, wrot
 	}
 	if e, ok := certError(err); ok {
 		return &Error{Class: Permanent, Kind: KindTLS, Err: &redactedError{
-			msg: fmt.Sprintf("the TLS certificate of %s is not trusted (%s); if this is a test server you trust, use --insecure-skip-verify", c.host, c.redact(e.Error())),
+			msg: fmt.Sprintf("the TLS certificate of %s is not trusted (%s); if this is a test server you trust, its certificate check can be turned off (insecure_skip_verify)", c.host, c.redact(e.Error())),
 			err: fmt.Errorf("%w: %w", ErrCertificate, err)}}
 	}
 	if tlsError(err) {

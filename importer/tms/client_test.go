@@ -602,10 +602,13 @@ func TestDoTLS(t *testing.T) {
 		if !errors.As(err, &e) || e.Class != Permanent || !errors.Is(err, ErrCertificate) {
 			t.Fatalf("got %v, want a Permanent *Error wrapping ErrCertificate", err)
 		}
-		for _, want := range []string{"certificate", "--insecure-skip-verify"} {
+		for _, want := range []string{"certificate", "insecure_skip_verify"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("got %q, want it to contain %q", err, want)
 			}
+		}
+		if strings.Contains(err.Error(), "--") {
+			t.Errorf("got %q: the library names a command-line flag", err)
 		}
 		if strings.Contains(logs.String(), "level=WARN") {
 			t.Errorf("got a warning without InsecureSkipVerify: %s", logs)
