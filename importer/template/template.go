@@ -7,6 +7,7 @@ package template
 
 import (
 	"fmt"
+	"github.com/custimport/custimport/importer/msg"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -37,7 +38,7 @@ func Header(fd mapping.Field, lang string) string { return fd.Label }
 
 // Required is the mark of a field a new customer needs.
 func Required(lang string) string {
-	return pick(lang == "en", "新客戶必填", "required for new customers")
+	return word(lang == "en", "required_for_new_customers")
 }
 
 // Write writes the template to path (an .xlsx file).
@@ -174,17 +175,17 @@ func Hint(fd mapping.Field, lang string) string {
 	}
 	switch {
 	case len(fd.Choices) > 0:
-		parts = append(parts, pick(en, "請從清單選擇", "pick one from the list"))
+		parts = append(parts, word(en, "pick_one_from_the_list"))
 	case fd.Class == mapping.Date:
 		parts = append(parts, dateHint(fd, en))
 	case fd.Kind == mapping.String && fd.Check == mapping.CheckDayOfMonth:
-		parts = append(parts, pick(en, "每月幾號,1 到 31", "day of the month, 1 to 31"))
+		parts = append(parts, word(en, "day_of_the_month_1"))
 	case fd.Kind == mapping.String:
-		parts = append(parts, fmt.Sprintf(pick(en, "文字,最多 %d 個字", "text, at most %d characters"), fd.MaxLen))
+		parts = append(parts, word(en, "text_at_most_d_characters", fd.MaxLen))
 	case fd.Kind == mapping.Int:
-		parts = append(parts, pick(en, "整數", "a whole number"))
+		parts = append(parts, word(en, "a_whole_number"))
 	case fd.Kind == mapping.Decimal:
-		parts = append(parts, pick(en, "數字,可有小數", "a number, decimals allowed"))
+		parts = append(parts, word(en, "a_number_decimals_allowed"))
 	}
 	note := fd.Note
 	if en {
@@ -193,22 +194,20 @@ func Hint(fd mapping.Field, lang string) string {
 	if note != "" && fd.Class != mapping.Date && fd.Check != mapping.CheckDayOfMonth {
 		parts = append(parts, note)
 	}
-	return strings.Join(parts, pick(en, "。", ". "))
+	return strings.Join(parts, word(en, "sentence_end"))
 }
 
 // dateHint describes a date field's input.
 func dateHint(fd mapping.Field, en bool) string {
 	if fd.DateFormat == mapping.DateROC || fd.DateFormat == mapping.DateROCDot {
-		return pick(en, "日期,例如 113.05.01(民國)或 2024/05/01", "a date, e.g. 113.05.01 (ROC year) or 2024/05/01")
+		return word(en, "a_date_e_g_113")
 	}
-	return pick(en, "日期,例如 2024/05/01", "a date, e.g. 2024/05/01")
+	return word(en, "a_date_e_g_2024")
 }
 
-func pick(en bool, zh, english string) string {
-	if en {
-		return english
-	}
-	return zh
+// word is one of templateTexts in English (en) or Chinese.
+func word(en bool, code string, args ...any) string {
+	return msg.In(map[bool]string{true: "en", false: "zh"}[en]).Sprint("template."+code, args...)
 }
 
 func clip(s string, n int) string {
@@ -218,3 +217,16 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// templateTexts are these words in the one catalog (namespace "template").
+var templateTexts = msg.Register("template", msg.Table{
+	"a_date_e_g_113":             {"日期,例如 113.05.01(民國)或 2024/05/01", "a date, e.g. 113.05.01 (ROC year) or 2024/05/01"},
+	"a_date_e_g_2024":            {"日期,例如 2024/05/01", "a date, e.g. 2024/05/01"},
+	"a_number_decimals_allowed":  {"數字,可有小數", "a number, decimals allowed"},
+	"a_whole_number":             {"整數", "a whole number"},
+	"day_of_the_month_1":         {"每月幾號,1 到 31", "day of the month, 1 to 31"},
+	"pick_one_from_the_list":     {"請從清單選擇", "pick one from the list"},
+	"required_for_new_customers": {"新客戶必填", "required for new customers"},
+	"text_at_most_d_characters":  {"文字,最多 %d 個字", "text, at most %d characters"},
+	"sentence_end":               {"。", ". "},
+})

@@ -41,7 +41,7 @@ func init() {
 		HTTPS_PROXY HTTP_PROXY NO_PROXY TMS_URL TMS_PNO TMS_PRONUM TMS_API_KEY TMS_SIGN_RECIPE
 		Query QueryList Product Cust Add Date Unix Windows macOS Linux Task Scheduler systemd launchd cron
 		Y N TRUE FALSE test vector body Ctrl-C Ctrl C Enter Tab smtp url notify JSON pronum
-		webhook SMTP PDF LINE Teams Slack e-mail email Email
+		webhook SMTP PDF LINE Teams Slack e-mail email Email wal all
 	`) {
 		zhAllowed[w] = true
 	}
@@ -86,7 +86,7 @@ func TestCatalog(t *testing.T) {
 			stripped = stripped[:plain[i].Start] + " " + stripped[plain[i].End:]
 		}
 		stripped = commandLine.ReplaceAllString(stripped, " ")
-		stripped = regexp.MustCompile(`\{[a-z_]+\}|--[a-z][a-z0-9-]*|\S+\.(xlsx|csv|txt|why\.txt)|[a-z]+://\S*|/[A-Za-z/]+`).ReplaceAllString(stripped, " ")
+		stripped = regexp.MustCompile(`\{[a-z_]+\}|--[a-z][a-z0-9-]*|\S+\.(xlsx|csv|txt|why\.txt)|[a-z]+://\S*|\S*/[A-Za-z/.]+`).ReplaceAllString(stripped, " ")
 		for _, w := range englishWord.FindAllString(stripped, -1) {
 			if !zhAllowed[w] && !codeWord.MatchString(w) {
 				t.Errorf("%s: the Chinese text holds the English word %q: %q", code, w, zh)

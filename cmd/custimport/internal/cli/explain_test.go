@@ -34,7 +34,7 @@ func TestExplainedErrorsAndExamples(t *testing.T) {
 		{"bad quote", []string{"check", quote}, ExitCantRun, []string{"quote.csv: line 2", "→ CSV 的引號"}, nil},
 		{"too large", []string{"check", "--max-input-mb", "1", big}, ExitCantRun, []string{"big.csv", "1.0 MB limit", "--max-input-mb"}, nil},
 		{"under the limit", []string{"check", "--max-input-mb", "3", "--out", filepath.Join(dir, "big.out.csv"), big}, ExitRows, nil, []string{"200000"}},
-		{"examples", []string{"check", bad}, ExitRows, nil, []string{"需處理的列", "第 2 列", "INVALID", `CRDAT 結帳日期: 須為 1-31,實際為 "32"`}},
+		{"examples", []string{"check", bad}, ExitRows, nil, []string{"需處理的列", "第 2 列", "INVALID", `CRDAT 結帳日期: 須為 1-31,實際為「32」`}},
 		{"examples en", []string{"check", "--lang", "en", bad}, ExitRows, nil, []string{"Rows that need attention", "row 2", "CRDAT (closing day)"}},
 	}
 	for _, tt := range tests {

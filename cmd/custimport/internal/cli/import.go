@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/custimport/custimport/importer/msg"
 	stdio "io"
 	"io/fs"
 	"log/slog"
@@ -455,24 +456,18 @@ func exitCode(sum importer.Summary, err error) int { return importer.ExitCode(su
 // printSummary writes the human summary of a run.
 func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
 	lang := s.Lang
-	en := lang == "en"
-	label := func(zh, e string) string {
-		if en {
-			return e
-		}
-		return zh
-	}
-	mode := label("匯入", "import")
+	label := func(code string, args ...any) string { return printer(lang).Sprint("cli.summary."+code, args...) }
+	mode := label("import")
 	if sum.DryRun {
-		mode = label("檢查 (未送出任何資料)", "check (nothing sent)")
+		mode = label("check_nothing_sent")
 	}
-	fmt.Fprintf(w, "%s: %s\n", label("模式", "Mode"), mode)
-	fmt.Fprintf(w, "%s: %s", label("輸入", "Input"), shown(sum.Input))
+	fmt.Fprintf(w, "%s: %s\n", label("mode"), mode)
+	fmt.Fprintf(w, "%s: %s", label("input"), shown(sum.Input))
 	if sum.Sheet != "" {
 		fmt.Fprintf(w, " [%s]", sum.Sheet)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%s: %d", label("資料列", "Rows"), sum.Rows)
+	fmt.Fprintf(w, "%s: %d", label("rows"), sum.Rows)
 	for _, st := range importer.Statuses {
 		if n := sum.Counts[st]; n > 0 {
 			fmt.Fprintf(w, "  %s %d", st, n)
@@ -481,19 +476,19 @@ func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
 	fmt.Fprintln(w)
 	for i, k := range sum.ErrorRanking() {
 		if i == 10 {
-			fmt.Fprintf(w, "  … %d %s\n", len(sum.Errors)-10, label("種其他錯誤", "more kinds of error"))
+			fmt.Fprintf(w, "  … %d %s\n", len(sum.Errors)-10, label("more_kinds_of_error"))
 			break
 		}
 		fmt.Fprintf(w, "  %5d  %s\n", sum.Errors[k], k)
 	}
 	if len(sum.Examples) > 0 {
-		fmt.Fprintln(w, label("需處理的列 (前幾筆,完整內容見結果檔):", "Rows that need attention (the first few; all are in the results):"))
+		fmt.Fprintln(w, label("rows_that_need_attention_the"))
 		for _, r := range sum.Examples {
 			text := r.Message
 			if r.ErrorCode != "" {
 				text = r.ErrorCode + " " + text
 			}
-			where := fmt.Sprintf(label("第 %d 列", "row %d"), r.Line)
+			where := label("row_d", r.Line)
 			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, clipText(text, 160))
 		}
 	}
@@ -502,58 +497,56 @@ func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
 	}
 	fmt.Fprintln(w, importer.WillCreateLine(sum.WillCreate, lang))
 	if sum.MayCreate > 0 {
-		fmt.Fprintf(w, "%s %d\n", label("有代號、TMS 可能還沒有的列 (沒有既有客戶清單,無法確定;見 ledger load-existing):",
-			"Rows with a code TMS may not have yet (no list of existing customers to tell; see ledger load-existing):"), sum.MayCreate)
+		fmt.Fprintf(w, "%s %d\n", label("rows_with_a_code_tms"), sum.MayCreate)
 	}
 	if n := sum.Errors["INVALID "+importer.ErrorExists]; n > 0 {
-		hint := label("依統編相符的列,也可加上 --update-existing 改為更新", "rows matched by 統編 can be sent as updates with --update-existing")
+		hint := label("rows_matched_by_can_be")
 		if s.UpdateExisting {
-			hint = label("依名稱相符、或統編有多位客戶的列,須自行填入代號", "rows matched by name, or by a 統編 of several customers, need their codes filled in")
+			hint = label("rows_matched_by_name_or")
 		}
-		fmt.Fprintf(w, "%s\n", label(fmt.Sprintf("%d 列是 TMS 已有的客戶 (EXISTS),未送出:把代號填入客戶代號欄;%s", n, hint),
-			fmt.Sprintf("%d rows are customers TMS already has (EXISTS), not sent: put their codes in; %s", n, hint)))
+		fmt.Fprintf(w, "%s\n", label("exists_rows", n, hint))
 	}
 	for _, warn := range sum.Warnings {
-		fmt.Fprintf(w, "%s: %s\n", label("警告", "Warning"), warn)
+		fmt.Fprintf(w, "%s: %s\n", label("warning"), warn)
 	}
 	if sum.DryRun {
-		fmt.Fprintf(w, "%s: %s (%.0f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+		fmt.Fprintf(w, "%s: %s (%.0f %s)\n", label("duration"), sum.Duration.Round(10*time.Millisecond), sum.RowsPerSecond(), label("rows_s"))
 	} else {
-		fmt.Fprintf(w, "%s: %s (%s %d %s, %.1f %s)\n", label("耗時", "Duration"), sum.Duration.Round(10*time.Millisecond),
-			label("送出", "sent"), sum.Sent, label("列", "rows"), sum.RowsPerSecond(), label("列/秒", "rows/s"))
+		fmt.Fprintf(w, "%s: %s (%s %d %s, %.1f %s)\n", label("duration"), sum.Duration.Round(10*time.Millisecond),
+			label("sent"), sum.Sent, label("rows_2"), sum.RowsPerSecond(), label("rows_s"))
 	}
 	if sum.Requests >= 10 && sum.Duration >= time.Second {
 		// Over fewer requests or less time, an average says nothing.
-		fmt.Fprintf(w, "%s: %.1f req/s (%s %.1f req/s)\n", label("實際送出速率", "Send rate reached"),
-			float64(sum.Requests)/sum.Duration.Seconds(), label("速率上限最終為", "the limit ended at"), sum.RateSettled)
+		fmt.Fprintf(w, "%s: %.1f req/s (%s %.1f req/s)\n", label("send_rate_reached"),
+			float64(sum.Requests)/sum.Duration.Seconds(), label("the_limit_ended_at"), sum.RateSettled)
 	}
 	if n := sum.Previously - sum.Unchanged; n > 0 {
-		fmt.Fprintf(w, "%s %d\n", label("先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"), n)
+		fmt.Fprintf(w, "%s %d\n", label("rows_imported_by_an_earlier"), n)
 	}
 	if sum.Unchanged > 0 {
-		fmt.Fprintf(w, "%s %d\n", label("內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"), sum.Unchanged)
+		fmt.Fprintf(w, "%s %d\n", label("rows_unchanged_since_tms_accepted"), sum.Unchanged)
 	}
 	if sum.Stopped != "" {
-		fmt.Fprintf(w, "%s: %s\n", label("已停止送出", "Stopped sending"), importer.StopMessage(sum.StopErr, printer(lang)))
+		fmt.Fprintf(w, "%s: %s\n", label("stopped_sending"), importer.StopMessage(sum.StopErr, printer(lang)))
 		if hint := explanation(sum.StopErr, lang); hint != "" {
 			fmt.Fprintf(w, "  → %s\n", hint)
 		}
 		if sum.BusyWait > 0 {
-			fmt.Fprintf(w, "  %s %s\n", label("TMS 一直回覆「忙碌」,要求等待", "TMS kept answering busy and asked to wait"), importer.WaitText(sum.BusyWait, lang))
+			fmt.Fprintf(w, "  %s %s\n", label("tms_kept_answering_busy_and"), importer.WaitText(sum.BusyWait, lang))
 		}
 	}
 	switch {
 	case !sum.Interrupted:
 	case sum.DryRun:
-		fmt.Fprintln(w, label("已中斷: 檢查未完成,請重新執行", "Interrupted: the check did not finish; run it again"))
+		fmt.Fprintln(w, label("interrupted_the_check_did_not"))
 	case sum.Counts[importer.StatusNotSent] > 0:
-		fmt.Fprintln(w, label("已中斷: 未送出的列標為 NOT_SENT,重新執行同一指令即可續傳", "Interrupted: rows not sent are marked NOT_SENT; run the same command again to resume"))
+		fmt.Fprintln(w, label("interrupted_rows_not_sent_are"))
 	}
 	if sum.Counts[importer.StatusUnknown] > 0 {
-		fmt.Fprintln(w, label("注意: UNKNOWN 的列可能已在 TMS 建立,請先查詢 TMS 再重新匯入", "Note: UNKNOWN rows may have been created in TMS: check TMS before re-running them"))
+		fmt.Fprintln(w, label("note_unknown_rows_may_have"))
 	}
 	if sum.Output != "" {
-		fmt.Fprintf(w, "%s: %s\n", label("結果檔", "Results"), shown(sum.Output))
+		fmt.Fprintf(w, "%s: %s\n", label("results"), shown(sum.Output))
 	}
 }
 
@@ -685,3 +678,34 @@ func writtenResults(out string) string {
 	}
 	return out
 }
+
+// summaryTexts are these words in the one catalog (namespace "cli.summary").
+var summaryTexts = msg.Register("cli.summary", msg.Table{
+	"exists_rows":                       {"%d 列是 TMS 已有的客戶 (EXISTS),未送出:把代號填入客戶代號欄;%s", "%d rows are customers TMS already has (EXISTS), not sent: put their codes in; %s"},
+	"check_nothing_sent":                {"檢查 (未送出任何資料)", "check (nothing sent)"},
+	"duration":                          {"耗時", "Duration"},
+	"import":                            {"匯入", "import"},
+	"input":                             {"輸入", "Input"},
+	"interrupted_rows_not_sent_are":     {"已中斷: 未送出的列標為 NOT_SENT,重新執行同一指令即可續傳", "Interrupted: rows not sent are marked NOT_SENT; run the same command again to resume"},
+	"interrupted_the_check_did_not":     {"已中斷: 檢查未完成,請重新執行", "Interrupted: the check did not finish; run it again"},
+	"mode":                              {"模式", "Mode"},
+	"more_kinds_of_error":               {"種其他錯誤", "more kinds of error"},
+	"note_unknown_rows_may_have":        {"注意: UNKNOWN 的列可能已在 TMS 建立,請先查詢 TMS 再重新匯入", "Note: UNKNOWN rows may have been created in TMS: check TMS before re-running them"},
+	"results":                           {"結果檔", "Results"},
+	"row_d":                             {"第 %d 列", "row %d"},
+	"rows":                              {"資料列", "Rows"},
+	"rows_2":                            {"列", "rows"},
+	"rows_imported_by_an_earlier":       {"先前已匯入、本次未再送出的列:", "Rows imported by an earlier run, not sent again:"},
+	"rows_matched_by_can_be":            {"依統編相符的列,也可加上 --update-existing 改為更新", "rows matched by 統編 can be sent as updates with --update-existing"},
+	"rows_matched_by_name_or":           {"依名稱相符、或統編有多位客戶的列,須自行填入代號", "rows matched by name, or by a 統編 of several customers, need their codes filled in"},
+	"rows_s":                            {"列/秒", "rows/s"},
+	"rows_that_need_attention_the":      {"需處理的列 (前幾筆,完整內容見結果檔):", "Rows that need attention (the first few; all are in the results):"},
+	"rows_unchanged_since_tms_accepted": {"內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"},
+	"rows_with_a_code_tms":              {"有代號、TMS 可能還沒有的列 (沒有既有客戶清單,無法確定;見 ledger load-existing):", "Rows with a code TMS may not have yet (no list of existing customers to tell; see ledger load-existing):"},
+	"send_rate_reached":                 {"實際送出速率", "Send rate reached"},
+	"sent":                              {"送出", "sent"},
+	"stopped_sending":                   {"已停止送出", "Stopped sending"},
+	"the_limit_ended_at":                {"速率上限最終為", "the limit ended at"},
+	"tms_kept_answering_busy_and":       {"TMS 一直回覆「忙碌」,要求等待", "TMS kept answering busy and asked to wait"},
+	"warning":                           {"警告", "Warning"},
+})

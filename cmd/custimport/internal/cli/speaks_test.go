@@ -30,14 +30,44 @@ var allowedEnglish = regexp.MustCompile(`\b(TMS|ImportStatus|ImportCCODE|ImportE
 // speaksOnly fails t where text has an English sentence or Go error text.
 func speaksOnly(t *testing.T, where, text string) {
 	t.Helper()
+	if problem := notChinese(text); problem != "" {
+		t.Errorf("%s shows %s:\n%s", where, problem, text)
+	}
+}
+
+// notChinese says what in text is not for a zh user (Go error text, an
+// English sentence), "" when nothing is.
+func notChinese(text string) string {
 	if m := goErrorText.FindString(text); m != "" {
-		t.Errorf("%s shows Go error text %q:\n%s", where, m, text)
+		return fmt.Sprintf("Go error text %q", m)
 	}
 	bare := allowedEnglish.ReplaceAllString(text, "")
 	// Paths and addresses are data, not sentences.
 	bare = regexp.MustCompile(`\S*[/\\]\S*|\S+\.(csv|xlsx)\b`).ReplaceAllString(bare, "")
 	if m := englishSentence.FindString(bare); m != "" {
-		t.Errorf("%s shows English %q:\n%s", where, m, text)
+		return fmt.Sprintf("English %q", m)
+	}
+	return ""
+}
+
+// The guard itself: a raw network error or an English sentence put back
+// into a zh line is caught; the catalog's zh words with codes are not.
+func TestNotChinese(t *testing.T) {
+	tests := []struct {
+		text string
+		bad  bool
+	}{
+		{"第 2 列 FAILED: 無法連上 TMS (網址、網路,或 TMS 未啟動)", false},
+		{"已停止送出: TMS 連續多列沒有回應,已停止送出;確認網址、網路與 TMS 後重新執行即可續傳", false},
+		{`未送出: Post "http://127.0.0.1:1/Cust/Add": dial tcp 127.0.0.1:1: connect: connection refused`, true},
+		{"未送出: x509: certificate signed by unknown authority", true},
+		{"未送出: could not reach TMS (the address, the network, or TMS is down)", true},
+		{"注意: unknown column kept in the results", true},
+	}
+	for _, tt := range tests {
+		if got := notChinese(tt.text); (got != "") != tt.bad {
+			t.Errorf("notChinese(%q) = %q, want a problem: %v", tt.text, got, tt.bad)
+		}
 	}
 }
 
