@@ -69,7 +69,7 @@ var explainTexts = msg.Register("cli.explain", msg.Table{
 	"not_exist":                  {"找不到檔案:請確認檔名與資料夾。", "the file is not there: check its name and folder."},
 	"existing.no_code_column":    {"既有客戶清單沒有「客戶代號」欄:請從 TMS 的客戶資料畫面匯出客戶清單 (須含客戶代號),或用 --mapping 對應檔指定代號的欄位。", "the list of existing customers has no 客戶代號 column: export the customer list from TMS's customer screen (with the customer codes), or map the code column with --mapping."},
 	"source.empty_file":          {"檔案是空的。", "the file is empty."},
-	"source.legacy_xls":        {"這是舊版 Excel (.xls) 檔:請在 Excel 另存為「Excel 活頁簿 (.xlsx)」後再匯入。", "this is an old Excel (.xls) file: save it as an Excel Workbook (.xlsx) first."},
+	"source.legacy_xls":          {"這是舊版 Excel (.xls) 檔:請在 Excel 另存為「Excel 活頁簿 (.xlsx)」後再匯入。", "this is an old Excel (.xls) file: save it as an Excel Workbook (.xlsx) first."},
 	"prompt_stopped":             {"已在詢問密碼時停止,沒有送出任何資料。", "stopped at the password prompt; nothing was sent."},
 	"no_password_keyed":          {"沒有輸入密碼,沒有送出任何資料:請再執行一次並輸入活頁簿的密碼。", "no password was typed, nothing was sent: run it again and type the workbook's password."},
 	"password_tries":             {"密碼錯了 3 次,沒有送出任何資料:請向設定密碼的人確認密碼 (大小寫有別)。", "the password was wrong 3 times, nothing was sent: check it with whoever set it (capitals count)."},
@@ -82,7 +82,7 @@ var explainTexts = msg.Register("cli.explain", msg.Table{
 	"importer.several_lists":     {"活頁簿有好幾個工作表都是客戶清單:請用 --sheet 指定要匯入的工作表 (例如 --sheet 北區,南區),或 --sheet all 全部匯入。", "several sheets hold a customer list: pass --sheet with the ones to import (e.g. --sheet 北區,南區), or --sheet all to import them all."},
 	"source.no_sheet":            {"找不到指定的工作表:請用 --sheet 指定上面列出的名稱之一。", "no such sheet: pass --sheet with one of the names listed."},
 	"source.quote":               {"CSV 的引號 (\") 不成對:請用 Excel 開啟該列檢查,或從 Excel 重新匯出 CSV。", "a quote (\") in the CSV is not closed: check that line, or export the CSV from Excel again."},
-	"source.nul":               {"檔案含有二進位資料:可能不是文字檔,或是沒有 BOM 的 UTF-16 檔;請從 Excel 另存為 CSV UTF-8。", "the file holds binary data: it may not be text, or UTF-16 without a BOM; save it from Excel as CSV UTF-8."},
+	"source.nul":                 {"檔案含有二進位資料:可能不是文字檔,或是沒有 BOM 的 UTF-16 檔;請從 Excel 另存為 CSV UTF-8。", "the file holds binary data: it may not be text, or UTF-16 without a BOM; save it from Excel as CSV UTF-8."},
 	"source.mixed_encoding":      {"檔案混用了 Big5 與 UTF-8 編碼:請用 --encoding big5 或 --encoding utf-8 指定,或統一存成 UTF-8。", "the file mixes Big5 and UTF-8: pass --encoding big5 or --encoding utf-8, or save it all as UTF-8."},
 	"source.bad_encoding":        {"檔案編碼不符:請用 --encoding 指定正確的編碼 (utf-8 或 big5)。", "the text is not in the expected encoding: pass --encoding utf-8 or big5."},
 	"source.cell_too_large":      {"某個儲存格內容過長 (超過 1 MB):請檢查該列。", "a cell is longer than 1 MB: check that row."},
@@ -101,9 +101,9 @@ var explainTexts = msg.Register("cli.explain", msg.Table{
 	"importer.no_earlier_run":    {"--only-failed 找不到此檔先前的匯入紀錄:請改匯入上次的結果檔,或拿掉 --only-failed。", "--only-failed found no earlier run of this file: import the last results file instead, or leave out --only-failed."},
 	"importer.too_many_invalid":  {"INVALID 的列超過 --max-invalid (設定檔 max_invalid) 允許的數量,整份檔案都沒有送出:多半是拿錯檔案 (另一份匯出、欄位錯位)。請打開結果檔看紅色儲存格,確認是正確的檔案、修正後再匯入。", "more rows are INVALID than --max-invalid (config max_invalid) allows, so nothing of the file was sent: it is usually the wrong file (another export, a shifted column). Open the results to see the red cells; make sure it is the right file, fix it and import it again."},
 	"importer.timestamp_refused": {"TMS 拒絕了請求的時間戳記 (9003):這台電腦的時鐘或時區不準。請校正時間 (Windows:設定 → 時間與語言 → 立即同步),然後重新執行同一指令即可續傳。", "TMS refuses the requests' timestamp (9003): this computer's clock or time zone is off. Set the time right (Windows: Settings → Time & language → Sync now), then run the same command again to resume."},
-	"importer.tms_refuses":     {"TMS 拒絕了每一筆請求本身:請確認 TMS_API_KEY、TMS_PNO、TMS_PRONUM 與簽章方式 (--sign-recipe,需向 TMS 確認),修正後重新執行同一指令即可續傳。", "TMS refuses the requests themselves: check TMS_API_KEY, TMS_PNO, TMS_PRONUM and the signing recipe (--sign-recipe, to confirm with TMS); then run the same command again to resume."},
-	"importer.tms_busy":        {"TMS 一直回覆「忙碌」(HTTP 429/503):請依 TMS 要求的等待時間稍後再重新執行同一指令即可續傳;若一直如此,請聯絡 TMS 管理者。", "TMS keeps answering busy (HTTP 429/503): run the same command again after the wait TMS asked for to resume; if it stays busy, call whoever runs TMS."},
-	"importer.tms_unreachable": {"TMS 沒有回應:請確認網址、網路與 TMS 是否正常;修正後重新執行同一指令即可續傳。", "TMS does not answer: check the URL, the network and TMS; then run the same command again to resume."},
+	"importer.tms_refuses":       {"TMS 拒絕了每一筆請求本身:請確認 TMS_API_KEY、TMS_PNO、TMS_PRONUM 與簽章方式 (--sign-recipe,需向 TMS 確認),修正後重新執行同一指令即可續傳。", "TMS refuses the requests themselves: check TMS_API_KEY, TMS_PNO, TMS_PRONUM and the signing recipe (--sign-recipe, to confirm with TMS); then run the same command again to resume."},
+	"importer.tms_busy":          {"TMS 一直回覆「忙碌」(HTTP 429/503):請依 TMS 要求的等待時間稍後再重新執行同一指令即可續傳;若一直如此,請聯絡 TMS 管理者。", "TMS keeps answering busy (HTTP 429/503): run the same command again after the wait TMS asked for to resume; if it stays busy, call whoever runs TMS."},
+	"importer.tms_unreachable":   {"TMS 沒有回應:請確認網址、網路與 TMS 是否正常;修正後重新執行同一指令即可續傳。", "TMS does not answer: check the URL, the network and TMS; then run the same command again to resume."},
 })
 
 // failErr reports an error that stopped a run, with an explanation when
