@@ -144,6 +144,16 @@ var kindTexts = msg.Register("cli.kind", msg.Table{
 	"other":            {"其他錯誤", "other error"},
 })
 
+// consoleTexts are the console's own words around log lines (namespace
+// "cli.console"); {name} is a log attribute.
+var consoleTexts = msg.Register("cli.console", msg.Table{
+	"warning": {"注意:", "warning: "},
+	"clock_skew": {
+		"TMS 拒絕了請求的時間戳記 (9003):這台電腦的時鐘與 TMS 相差 {skew_seconds} 秒,請校正時鐘與時區",
+		"TMS refused the timestamp (9003): this computer's clock is {skew_seconds} s off TMS's; set the clock and time zone right"},
+	"clock": {"TMS 拒絕了請求的時間戳記 (9003):請校正這台電腦的時鐘與時區", "TMS refused the timestamp (9003): set this computer's clock and time zone right"},
+})
+
 // clockPrefix starts the clock warnings of the TMS client, whose message
 // carries the offset; the attributes say it again.
 const clockPrefix = "TMS rejected the timestamp"
@@ -153,18 +163,16 @@ func renderLog(lang string, level slog.Level, msg string, attrs map[string]slog.
 	pick := func(t logText) string { return t.In(lang) }
 	prefix := ""
 	if level >= slog.LevelWarn {
-		prefix = pick(logText{"注意:", "warning: "})
+		prefix = pick(consoleTexts["warning"])
 	}
 	if t, ok := logTexts[msg]; ok {
 		return prefix + fill(pick(t), lang, attrs)
 	}
 	if strings.HasPrefix(msg, clockPrefix) {
 		if _, ok := attrs["skew_seconds"]; ok {
-			return prefix + fill(pick(logText{
-				"TMS 拒絕了請求的時間戳記 (9003):這台電腦的時鐘與 TMS 相差 {skew_seconds} 秒,請校正時鐘與時區",
-				"TMS refused the timestamp (9003): this computer's clock is {skew_seconds} s off TMS's; set the clock and time zone right"}), lang, attrs)
+			return prefix + fill(pick(consoleTexts["clock_skew"]), lang, attrs)
 		}
-		return prefix + pick(logText{"TMS 拒絕了請求的時間戳記 (9003):請校正這台電腦的時鐘與時區", "TMS refused the timestamp (9003): set this computer's clock and time zone right"})
+		return prefix + pick(consoleTexts["clock"])
 	}
 	// Not in the catalog: the message as logged, its attributes but the error.
 	var b strings.Builder

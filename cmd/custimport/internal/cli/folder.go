@@ -295,31 +295,35 @@ var whyShort = map[inbox.WhyKind]string{inbox.WhyFormat: "whyFormat", inbox.WhyN
 // whyMessages are the texts of the .why.txt beside a file in failed/, by
 // kind (stable codes), in Chinese and English; %[1]s is the file's name,
 // %[2]s the error or the results file.
-var whyMessages = map[inbox.WhyKind]struct{ code, zh, en string }{
-	inbox.WhyFormat: {"why_format",
+var whyMessages = map[inbox.WhyKind]string{
+	inbox.WhyFormat:      "why_format",
+	inbox.WhyNotList:     "why_not_list",
+	inbox.WhyResultsFile: "why_results_file",
+	inbox.WhyRunError:    "why_run_error",
+	inbox.WhyRows:        "why_rows",
+}
+
+// whyTexts are their words (namespace "cli.why").
+var whyTexts = msg.Register("cli.why", msg.Table{
+	"why_format": {
 		"%[1]s:未匯入。這種檔案無法讀取:請用 Excel 開啟,另存為「Excel 活頁簿 (.xlsx)」或「CSV UTF-8」,再放回資料夾。",
 		"%[1]s: not imported: this kind of file cannot be read. Open it in Excel, save it as an Excel Workbook (.xlsx) or CSV UTF-8, and put it back in the folder."},
-	inbox.WhyNotList: {"why_not_list",
+	"why_not_list": {
 		"%[1]s:未匯入。這不是客戶清單 (%[2]s)。",
 		"%[1]s: not imported: it is not a customer list (%[2]s)."},
-	inbox.WhyResultsFile: {"why_results_file",
+	"why_results_file": {
 		"%[1]s:未匯入。這是結果檔;若要重送其中不是 OK 的列,請指名匯入:custimport import %[1]s",
 		"%[1]s: not imported: it is a results file. To send its rows that are not OK again, import it by name: custimport import %[1]s"},
-	inbox.WhyRunError: {"why_run_error",
+	"why_run_error": {
 		"%[1]s:未匯入。%[2]s\n修正檔案後放回資料夾即可;已匯入的列不會重複匯入。",
 		"%[1]s: not imported: %[2]s\nFix the file and put it back in the folder: rows already imported are not imported again."},
-	inbox.WhyRows: {"why_rows",
+	"why_rows": {
 		"%[1]s:有些列沒有匯入,原因寫在結果檔 %[2]s 每一列的 ImportErrorMessage。修正後把檔案放回資料夾即可;已匯入的列不會重複匯入。",
 		"%[1]s: some rows were not imported; the results file %[2]s says why in each row's ImportErrorMessage. Fix them and put the file back in the folder: rows already imported are not imported again."},
-}
+})
 
 // whyText is the .why.txt of a file moved to failed/, in lang.
 func whyText(w inbox.Why, lang string) string {
-	m := whyMessages[w.Kind]
-	format := m.zh
-	if lang == "en" {
-		format = m.en
-	}
 	detail := w.Results
 	if w.Err != nil {
 		detail = w.Err.Error()
@@ -327,5 +331,5 @@ func whyText(w inbox.Why, lang string) string {
 			detail += "\n→ " + hint
 		}
 	}
-	return fmt.Sprintf(format, w.Name, detail) + "\n"
+	return printer(lang).Sprint("cli.why."+whyMessages[w.Kind], w.Name, detail) + "\n"
 }

@@ -701,7 +701,7 @@ var summaryTexts = msg.Register("cli.summary", msg.Table{
 	"rows_s":                            {"列/秒", "rows/s"},
 	"rows_that_need_attention_the":      {"需處理的列 (前幾筆,完整內容見結果檔):", "Rows that need attention (the first few; all are in the results):"},
 	"rows_unchanged_since_tms_accepted": {"內容與 TMS 上次接受的相同、未再送出的列:", "Rows unchanged since TMS accepted them, not sent again:"},
-	"rows_with_a_code_tms":              {"有代號、TMS 可能還沒有的列 (沒有既有客戶清單,無法確定;見 ledger load-existing):", "Rows with a code TMS may not have yet (no list of existing customers to tell; see ledger load-existing):"},
+	"rows_with_a_code_tms":              {"有代號、TMS 可能還沒有的列 (沒有既有客戶清單,無法確定;見 custimport ledger load-existing):", "Rows with a code TMS may not have yet (no list of existing customers to tell; see custimport ledger load-existing):"},
 	"send_rate_reached":                 {"實際送出速率", "Send rate reached"},
 	"sent":                              {"送出", "sent"},
 	"stopped_sending":                   {"已停止送出", "Stopped sending"},

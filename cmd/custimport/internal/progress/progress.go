@@ -5,6 +5,7 @@ package progress
 
 import (
 	"fmt"
+	"github.com/custimport/custimport/importer/msg"
 	"io"
 	"log/slog"
 	"sync"
@@ -20,7 +21,7 @@ type Reporter struct {
 	log      *slog.Logger
 	every    time.Duration
 	now      func() time.Time
-	en       bool // English, not Traditional Chinese
+	lang     string // "en" or "zh"
 	mu       sync.Mutex
 	total    int
 	done     int
@@ -53,7 +54,7 @@ func New(w io.Writer, tty bool, log *slog.Logger) *Reporter {
 // Lang sets the language of the bar: "en" for English, anything else
 // for Traditional Chinese. It returns r.
 func (r *Reporter) Lang(lang string) *Reporter {
-	r.en = lang == "en"
+	r.lang = msg.Lang(lang)
 	return r
 }
 
@@ -123,17 +124,17 @@ func (r *Reporter) report(now time.Time, final bool) {
 				bar += "░"
 			}
 		}
-		if r.en {
-			fmt.Fprintf(r.w, "\r%s %d/%d  %.1f rows/s  ETA %s  not OK %d   ", bar, r.done, r.total, rate, eta, r.bad)
-		} else {
-			fmt.Fprintf(r.w, "\r%s %d/%d  %.1f 列/秒  ETA %s  未成功 %d   ", bar, r.done, r.total, rate, eta, r.bad)
-		}
-	} else if r.en {
-		fmt.Fprintf(r.w, "\r%d rows  %.1f rows/s  not OK %d   ", r.done, rate, r.bad)
+		fmt.Fprint(r.w, msg.In(r.lang).Sprint("progress.bar", bar, r.done, r.total, rate, eta, r.bad))
 	} else {
-		fmt.Fprintf(r.w, "\r%d 列  %.1f 列/秒  未成功 %d   ", r.done, rate, r.bad)
+		fmt.Fprint(r.w, msg.In(r.lang).Sprint("progress.count", r.done, rate, r.bad))
 	}
 	if final {
 		fmt.Fprintln(r.w)
 	}
 }
+
+// texts are the bar's words (namespace "progress").
+var _ = msg.Register("progress", msg.Table{
+	"bar":   {"\r%s %d/%d  %.1f 列/秒  ETA %s  未成功 %d   ", "\r%s %d/%d  %.1f rows/s  ETA %s  not OK %d   "},
+	"count": {"\r%d 列  %.1f 列/秒  未成功 %d   ", "\r%d rows  %.1f rows/s  not OK %d   "},
+})
