@@ -7,11 +7,11 @@ package template
 
 import (
 	"fmt"
-	"github.com/custimport/custimport/importer/msg"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/mapping"
 )
@@ -218,8 +218,8 @@ func clip(s string, n int) string {
 	return s
 }
 
-// templateTexts are these words in the one catalog (namespace "template").
-var templateTexts = msg.Register("template", msg.Table{
+// The template's words are registered in the one catalog (namespace "template").
+var _ = msg.Register("template", msg.Table{
 	"a_date_e_g_113":             {"日期,例如 113.05.01(民國)或 2024/05/01", "a date, e.g. 113.05.01 (ROC year) or 2024/05/01"},
 	"a_date_e_g_2024":            {"日期,例如 2024/05/01", "a date, e.g. 2024/05/01"},
 	"a_number_decimals_allowed":  {"數字,可有小數", "a number, decimals allowed"},

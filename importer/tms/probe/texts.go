@@ -1,10 +1,11 @@
 package probe
 
 import (
-	"github.com/custimport/custimport/importer/msg"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/custimport/custimport/importer/msg"
 )
 
 // texts are the package's words: [0] Traditional Chinese, [1] English.

@@ -3,13 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/custimport/custimport/importer/msg"
 	"io"
 	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/custimport/custimport/importer/msg"
 )
 
 // consoleHandler writes the log of a text-mode run for the person who

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/custimport/custimport/importer/msg"
 	"os"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
@@ -64,8 +64,8 @@ var explanations = []struct {
 	{importer.ErrTMSUnreachable, "importer.tms_unreachable"},
 }
 
-// explainTexts are the explanations' words (namespace "cli.explain").
-var explainTexts = msg.Register("cli.explain", msg.Table{
+// The explanations' words are registered explanations' words (namespace "cli.explain").
+var _ = msg.Register("cli.explain", msg.Table{
 	"not_exist":                  {"找不到檔案:請確認檔名與資料夾。", "the file is not there: check its name and folder."},
 	"existing.no_code_column":    {"既有客戶清單沒有「客戶代號」欄:請從 TMS 的客戶資料畫面匯出客戶清單 (須含客戶代號),或用 --mapping 對應檔指定代號的欄位。", "the list of existing customers has no 客戶代號 column: export the customer list from TMS's customer screen (with the customer codes), or map the code column with --mapping."},
 	"source.empty_file":          {"檔案是空的。", "the file is empty."},

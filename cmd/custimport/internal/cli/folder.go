@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/custimport/custimport/importer/msg"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -247,9 +247,9 @@ func tellFolderEvent(io IO, lang, dir string, ev inbox.Event) {
 	}
 }
 
-// lineTexts are the lines of the folder mode and the demo, zh and en side
+// The lines of the folder mode and the demo, zh and en side
 // by side.
-var lineTexts = msg.Register("cli.line", msg.Table{
+var _ = msg.Register("cli.line", msg.Table{
 	"skipped": {"%s:略過,這是結果檔 (若要再送出它的列,請指名匯入:custimport import %s)",
 		"%s: skipped: a results file (to send its rows again, import it by name: custimport import %s)"},
 	"resultsKept":   {"%s 先前的結果檔已保留為 %s", "the results of an earlier %s are kept as %s"},
@@ -303,8 +303,8 @@ var whyMessages = map[inbox.WhyKind]string{
 	inbox.WhyRows:        "why_rows",
 }
 
-// whyTexts are their words (namespace "cli.why").
-var whyTexts = msg.Register("cli.why", msg.Table{
+// Their words are registered (namespace "cli.why").
+var _ = msg.Register("cli.why", msg.Table{
 	"why_format": {
 		"%[1]s:未匯入。這種檔案無法讀取:請用 Excel 開啟,另存為「Excel 活頁簿 (.xlsx)」或「CSV UTF-8」,再放回資料夾。",
 		"%[1]s: not imported: this kind of file cannot be read. Open it in Excel, save it as an Excel Workbook (.xlsx) or CSV UTF-8, and put it back in the folder."},

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/custimport/custimport/importer/msg"
 	stdio "io"
 	"io/fs"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -679,8 +679,8 @@ func writtenResults(out string) string {
 	return out
 }
 
-// summaryTexts are these words in the one catalog (namespace "cli.summary").
-var summaryTexts = msg.Register("cli.summary", msg.Table{
+// The summary's words are registered in the one catalog (namespace "cli.summary").
+var _ = msg.Register("cli.summary", msg.Table{
 	"exists_rows":                       {"%d 列是 TMS 已有的客戶 (EXISTS),未送出:把代號填入客戶代號欄;%s", "%d rows are customers TMS already has (EXISTS), not sent: put their codes in; %s"},
 	"check_nothing_sent":                {"檢查 (未送出任何資料)", "check (nothing sent)"},
 	"duration":                          {"耗時", "Duration"},

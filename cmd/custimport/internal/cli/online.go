@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/custimport/custimport/importer/msg"
 	"log/slog"
 	"os"
 	"runtime"
 	"strings"
 
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/probe"
 )

@@ -5,13 +5,13 @@ package progress
 
 import (
 	"fmt"
-	"github.com/custimport/custimport/importer/msg"
 	"io"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/msg"
 )
 
 // Reporter draws a job's progress from its events: subscribe Handle.

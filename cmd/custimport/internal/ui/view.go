@@ -147,9 +147,7 @@ func (ss *session) view() *view {
 func (ss *session) fileView(u *upload) *fileView {
 	fv := &fileView{Name: u.name, Encoding: u.encoding, Sheet: u.sheet, Rows: len(u.rows), HeaderLine: u.hdrLine,
 		HeaderPick: u.headerPick}
-	for _, w := range u.check.warnings {
-		fv.Warnings = append(fv.Warnings, w)
-	}
+	fv.Warnings = append(fv.Warnings, u.check.warnings...)
 	if len(u.sheets) > 1 {
 		fv.Sheets = u.sheets
 	}
@@ -324,9 +322,7 @@ func (ss *session) importView() importView {
 		iv.ResultsName, iv.HasResults = s.OutName, s.HasResultFile
 		iv.Unknown = s.Counts[importer.StatusUnknown]
 		iv.Error = s.ErrMsg
-		for _, w := range s.Warnings {
-			iv.Warnings = append(iv.Warnings, w)
-		}
+		iv.Warnings = append(iv.Warnings, s.Warnings...)
 		if s.StopErr != nil && s.Done {
 			iv.Stopped = ss.t("stopped", importMessage(ss.lang, s.StopErr))
 		}
