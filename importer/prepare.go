@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -326,7 +327,7 @@ func (p *preparer) extraProblems(rec source.Record) []validate.Problem {
 		var cells []string
 		for _, s := range rec.Cells[len(p.hdr.Columns):] {
 			if strings.TrimSpace(s) != "" {
-				cells = append(cells, fmt.Sprintf("%q", clip(s, 40)))
+				cells = append(cells, msg.Quote(p.msg.lang, clip(s, 40)))
 			}
 		}
 		if len(cells) > 0 {
