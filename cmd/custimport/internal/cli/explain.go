@@ -84,7 +84,7 @@ var _ = msg.Register("cli.explain", msg.Table{
 	"source.quote":               {"CSV 的引號 (\") 不成對:請用 Excel 開啟該列檢查,或從 Excel 重新匯出 CSV。", "a quote (\") in the CSV is not closed: check that line, or export the CSV from Excel again."},
 	"source.nul":                 {"檔案含有二進位資料:可能不是文字檔,或是沒有 BOM 的 UTF-16 檔;請從 Excel 另存為 CSV UTF-8。", "the file holds binary data: it may not be text, or UTF-16 without a BOM; save it from Excel as CSV UTF-8."},
 	"source.mixed_encoding":      {"檔案混用了 Big5 與 UTF-8 編碼:請用 --encoding big5 或 --encoding utf-8 指定,或統一存成 UTF-8。", "the file mixes Big5 and UTF-8: pass --encoding big5 or --encoding utf-8, or save it all as UTF-8."},
-	"source.bad_encoding":        {"檔案編碼不符:請用 --encoding 指定正確的編碼 (utf-8 或 big5)。", "the text is not in the expected encoding: pass --encoding utf-8 or big5."},
+	"source.bad_encoding":        {"檔案編碼不符:請用 --encoding big5 或 --encoding utf-8 指定正確的編碼。", "the text is not in the expected encoding: pass --encoding big5 or --encoding utf-8."},
 	"source.cell_too_large":      {"某個儲存格內容過長 (超過 1 MB):請檢查該列。", "a cell is longer than 1 MB: check that row."},
 	"mapping.no_known_column":    {"標題列沒有任何可辨識的欄位:請用 `custimport fields` 查看欄位名稱,或用 --mapping 對應檔指定。", "no header names a known field: see `custimport fields`, or map the columns with --mapping."},
 	"mapping.duplicate_field":    {"兩個欄位對應到同一個 TMS 欄位:請刪除或改名其中一欄,或用 --mapping 對應檔指定。", "two columns feed the same TMS field: delete or rename one, or map them with --mapping."},
