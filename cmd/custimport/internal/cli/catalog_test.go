@@ -63,6 +63,7 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("namespace %s not registered (have %v)", ns, msg.Namespaces())
 		}
 	}
+	t.Logf("%d codes in %d namespaces", len(codes), len(msg.Namespaces()))
 	flag := regexp.MustCompile(`(^|[^-\w])--[a-z]`)
 	for _, code := range codes {
 		text, _ := msg.Lookup(code)
