@@ -309,7 +309,7 @@ func (r *run) warnUnknownColumns() {
 	suggested := map[int]bool{}
 	for _, s := range r.sum.Suggestions {
 		suggested[s.Column] = true
-		r.sum.Warnings = append(r.sum.Warnings, validate.SuggestMessage(s, r.msg.lang))
+		r.sum.Warnings = append(r.sum.Warnings, validate.SuggestText(s, r.msg.p))
 		r.log.Warn("unknown column looks like a field", "column", mapping.ColumnName(s.Column), "header", s.Header, "field", s.Field)
 	}
 	var unknown []mapping.Column

@@ -91,8 +91,8 @@ var messages = msg.Register("validate", msg.Table{
 		"沒有客戶名稱:客戶代號空白的列會新增客戶,須填客戶名稱、客戶簡稱或統一編號,實際皆為空白",
 		"no customer name: a row with a blank customer code creates a customer, and needs a name, a short name or a business ID; all are blank"},
 	msgColumnLooksLike: {
-		"欄 %s%q沒有對應的欄位,未匯入,但內容像是 %s (例如%q):若是,請在對應檔 (mapping) 寫 columns: {%s: %s},或在網頁上選擇它",
-		"column %s %q maps to no field and is not imported, but its data looks like %s (e.g. %q): if it is, map it in a mapping file (columns: {%s: %s}) or choose it on the page"},
+		"欄 %s%q沒有對應的欄位,未匯入,但內容像是 %s (例如%q):若是,請在對應檔 (mapping) 寫 columns: {%s: %s},%s",
+		"column %s %q maps to no field and is not imported, but its data looks like %s (e.g. %q): if it is, map it in a mapping file (columns: {%s: %s}) %s"},
 	msgAmountRead: {
 		"%q讀作 %s,請確認",
 		"%q read as %s, please check"},

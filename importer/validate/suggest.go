@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -168,18 +169,30 @@ func Suggest(h mapping.Header, rows [][]string) []Suggestion {
 	return out
 }
 
+// HintChooseColumn is what else than a mapping file maps a column: the
+// page's field chooser, the command line's --mapping (msg.Hint; the
+// catalog's neutral words name neither).
+const HintChooseColumn msg.Hint = "validate.choose_column"
+
+var _ = msg.Register("hint.validate", msg.Table{
+	"choose_column": {"或在匯入時選擇它對應的欄位", "or choose its field when you import"},
+})
+
 // SuggestMessage is the warning about a suggestion, in lang; its code is
 // "column_looks_like".
-func SuggestMessage(s Suggestion, lang string) string {
+func SuggestMessage(s Suggestion, lang string) string { return SuggestText(s, msg.In(lang)) }
+
+// SuggestText is SuggestMessage rendered by a front end's Printer (its
+// words for HintChooseColumn).
+func SuggestText(s Suggestion, p msg.Printer) string {
+	lang := normLang(p.Lang)
 	f, ok := mapping.Lookup(s.Field)
 	name := s.Field
 	if ok {
-		name = f.Name(normLang(lang))
+		name = f.Name(lang)
 	}
 	header := strings.TrimSpace(s.Header)
-	msg, _ := Render(msgColumnLooksLike, lang, mapping.Field{},
-		[]string{mapping.ColumnName(s.Column), header, name, s.Example, yamlString(header), s.Field})
-	return msg
+	return p.Format(messages[msgColumnLooksLike], mapping.ColumnName(s.Column), shorten(header), name, shorten(s.Example), yamlString(header), s.Field, HintChooseColumn)
 }
 
 // yamlString is a header as a mapping file writes it: in double quotes,

@@ -51,7 +51,7 @@ func TestSuggest(t *testing.T) {
 		})
 	}
 	s := Suggestion{Column: 1, Header: "行動號碼", Field: "CPHONE", Example: "0912-345-678"}
-	if got, want := SuggestMessage(s, "en"), `column B "行動號碼" maps to no field and is not imported, but its data looks like CPHONE (mobile) (e.g. "0912-345-678"): if it is, map it in a mapping file (columns: {"行動號碼": CPHONE}) or choose it on the page`; got != want {
+	if got, want := SuggestMessage(s, "en"), `column B "行動號碼" maps to no field and is not imported, but its data looks like CPHONE (mobile) (e.g. "0912-345-678"): if it is, map it in a mapping file (columns: {"行動號碼": CPHONE}) or choose its field when you import`; got != want {
 		t.Errorf("en:\n got %s\nwant %s", got, want)
 	}
 	if got := SuggestMessage(s, "zh"); !strings.Contains(got, "CPHONE 手機") || !strings.Contains(got, `"行動號碼"`) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/custimport/custimport/importer/msg"
+	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -109,6 +110,8 @@ func TestCatalogWords(t *testing.T) {
 		{"zh", "importer.hidden_row", []any{msg.Hint("skip_hidden")}, "此列在 Excel 中是隱藏的,依 --skip-hidden 未匯入"},
 		{"en", "importer.prior_unknown", []any{msg.Hint("do.resend_unknown")}, "if not, run with --resend-unknown"},
 		{"zh", "validate.duplicate", []any{"5", "C\t01"}, "與第 5 列重複「C␉01」"},
+		{"zh", "validate.column_looks_like", []any{"B", "手機 號碼", "CPHONE 手機", "0912", `"手機 號碼"`, "CPHONE", validate.HintChooseColumn},
+			"欄 B「手機 號碼」沒有對應的欄位,未匯入,但內容像是 CPHONE 手機 (例如「0912」):若是,請在對應檔 (mapping) 寫 columns: {\"手機 號碼\": CPHONE},再以 --mapping 指定該對應檔"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang+" "+tt.code, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms/probe"
+	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -179,6 +180,7 @@ func statusName(lang string, st importer.Status) string {
 var pageHints = map[msg.Hint]msg.Text{
 	importer.HintSkipHidden:      {"「" + texts["skipHidden"].ZH() + "」", "“" + texts["skipHidden"].EN() + "”"},
 	importer.HintDoSkipHidden:    {"勾選「" + texts["skipHidden"].ZH() + "」", "tick “" + texts["skipHidden"].EN() + "”"},
+	validate.HintChooseColumn:    {"或在「對應欄位」選擇它", "or choose it under “Match columns”"},
 	importer.HintDoResendUnknown: {"勾選「" + texts["resendUnknown"].ZH() + "」後再匯入", "tick “" + texts["resendUnknown"].EN() + "”"},
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/msg"
+	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -41,6 +42,7 @@ func TestPageHints(t *testing.T) {
 		{"hidden zh", "zh", "importer.hidden_rows_sent", "請勾選「略過 Excel 中隱藏的列」", []any{3}},
 		{"hidden row zh", "zh", "importer.hidden_row", "依「略過 Excel 中隱藏的列」未匯入", nil},
 		{"hidden row en", "en", "importer.hidden_row", "left out (“Leave out rows hidden in Excel”)", nil},
+		{"choose a column", "zh", "validate.column_looks_like", "或在「對應欄位」選擇它", []any{"B", "x", "CPHONE", "0912", `"x"`, "CPHONE", validate.HintChooseColumn}},
 		{"no control", "zh", "importer.why.tls", "TMS 的憑證不受信任或 TLS 連線失敗 (公司自簽的憑證請洽 IT 安裝)", nil},
 	}
 	for _, tc := range tests {
