@@ -27,6 +27,10 @@ type resultsWriter struct {
 // openResults creates the results file (a temporary file renamed into
 // place at the end) and begins the ledger's record of the run.
 func (r *run) openResults() error {
+	if r.opts.NoResults {
+		r.writer.w = noResults{}
+		return nil
+	}
 	removeStaleTemps(r.out, r.log)
 	create := func(o results.Options) (results.Writer, error) { return results.Create(r.out, o) }
 	if r.opts.ResultsSheet != nil {
