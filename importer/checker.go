@@ -71,11 +71,15 @@ func NewChecker(ctx context.Context, opts Options) (*Checker, error) {
 	if err := src.Close(); err != nil {
 		return nil, err
 	}
-	sheet := ""
+	sheet, text := "", false
 	if x, ok := src.(interface{ Sheet() string }); ok {
 		sheet = x.Sheet()
 	}
-	c.opts.Rows = RecordRows(sheet, c.recs)
+	_, text = src.(*source.CSVReader)
+	if x, ok := src.(interface{ Delimited() bool }); ok {
+		text = x.Delimited()
+	}
+	c.opts.Rows = func() (source.Reader, error) { return &recordReader{recs: c.recs, sheet: sheet, text: text}, nil }
 	if opts.Ledger != nil {
 		c.ledger = &memoLedger{}
 		c.opts.Ledger = c.ledger
@@ -108,7 +112,8 @@ func (c *Checker) Err() error { return c.err }
 // ledger to read what the Checker has not read yet (the codes of changed
 // rows), nil when the Checker has none; it is read during the call only.
 // It returns the verdicts that changed (of the rows given, and of the
-// others a file-wide check moved), in order, and the check's error.
+// others a file-wide check moved), in order, a row no longer checked
+// (made blank) with no Status; and the check's error.
 func (c *Checker) Set(ctx context.Context, l Ledger, recs ...source.Record) ([]RowChecked, error) {
 	for _, rec := range recs {
 		if _, ok := c.index[rec.Line]; !ok {
@@ -148,18 +153,25 @@ func (c *Checker) check(ctx context.Context, l Ledger) ([]RowChecked, error) {
 }
 
 // changedRows returns the verdicts of now that differ from before's (or
-// that before has not), both in row order.
+// that before has not), both in row order; a row before has and now has
+// not (made blank) comes with no Status.
 func changedRows(before, now []RowChecked) []RowChecked {
 	var out []RowChecked
 	i := 0
 	for _, rc := range now {
-		for i < len(before) && before[i].Line < rc.Line {
-			i++
+		for ; i < len(before) && before[i].Line < rc.Line; i++ {
+			out = append(out, RowChecked{Line: before[i].Line})
 		}
-		if i < len(before) && before[i].Line == rc.Line && sameVerdict(before[i], rc) {
-			continue
+		if i < len(before) && before[i].Line == rc.Line {
+			i++
+			if sameVerdict(before[i-1], rc) {
+				continue
+			}
 		}
 		out = append(out, rc)
+	}
+	for ; i < len(before); i++ {
+		out = append(out, RowChecked{Line: before[i].Line})
 	}
 	return out
 }

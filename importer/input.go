@@ -65,6 +65,9 @@ func (r *run) openInput() error {
 		r.sum.Sheet = r.in.sheet
 	}
 	_, r.in.csv = src.(*source.CSVReader)
+	if x, ok := src.(interface{ Delimited() bool }); ok {
+		r.in.csv = x.Delimited()
+	}
 	if x, ok := src.(*source.XLSXReader); ok {
 		r.in.encrypted = x.Encrypted()
 	}

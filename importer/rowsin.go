@@ -22,11 +22,20 @@ func RecordRows(sheet string, recs []source.Record) func() (source.Reader, error
 	return func() (source.Reader, error) { return &recordReader{recs: recs, sheet: sheet}, nil }
 }
 
+// TextRows is RecordRows for rows read from delimited text (a CSV file):
+// when they are a CSV results file fed back, the formula guard its
+// writer put before a cell ('=1) is taken off again, as when the file
+// itself is read.
+func TextRows(recs []source.Record) func() (source.Reader, error) {
+	return func() (source.Reader, error) { return &recordReader{recs: recs, text: true}, nil }
+}
+
 // recordReader reads records from memory, passing over the blank ones
 // as the file readers do.
 type recordReader struct {
 	recs  []source.Record
 	sheet string
+	text  bool // read from delimited text
 	next  int
 }
 
@@ -45,6 +54,9 @@ func (r *recordReader) Close() error { return nil }
 
 // Sheet names the records' sheet ("" for none).
 func (r *recordReader) Sheet() string { return r.sheet }
+
+// Delimited reports whether the records were read from delimited text.
+func (r *recordReader) Delimited() bool { return r.text }
 
 // blankRecord reports whether a record is one the readers of files
 // pass over: every cell empty or whitespace, and no formula without a
