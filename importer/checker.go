@@ -7,9 +7,11 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -32,6 +34,7 @@ type Checker struct {
 	ledger *memoLedger     // nil without a ledger
 	cache  replay
 	rows   []RowChecked // the last check's verdicts, in order
+	spare  []RowChecked // the ones before, whose room the next check reuses
 	sum    Summary
 	err    error
 }
@@ -84,7 +87,7 @@ func NewChecker(ctx context.Context, opts Options) (*Checker, error) {
 		c.ledger = &memoLedger{}
 		c.opts.Ledger = c.ledger
 	}
-	c.cache.recs = c.recs
+	c.cache.recs, c.cache.plain = c.recs, c.ledger == nil
 	_, err = c.check(ctx, opts.Ledger)
 	return c, err
 }
@@ -98,7 +101,8 @@ func cloneRecord(rec source.Record) source.Record {
 
 // Rows returns the last check's verdict of every data row, in order: what
 // a dry-run Job tells in its RowChecked events. The slice is the
-// Checker's: it must not be changed.
+// Checker's: it must not be changed, and is good until the next Set but
+// one.
 func (c *Checker) Rows() []RowChecked { return c.rows }
 
 // Summary returns the last check's summary.
@@ -143,12 +147,15 @@ func (c *Checker) check(ctx context.Context, l Ledger) ([]RowChecked, error) {
 		defer func() { c.ledger.inner = nil }()
 	}
 	job := NewJob(c.opts)
-	rows := make([]RowChecked, 0, len(c.rows))
+	rows := c.spare[:0] // the verdicts before the last, reused
+	if cap(rows) < len(c.rows) {
+		rows = make([]RowChecked, 0, len(c.rows))
+	}
 	job.checked = func(rc RowChecked) { rows = append(rows, rc) }
 	job.replay = &c.cache
 	c.sum, c.err = job.Run(ctx)
 	changed := changedRows(c.rows, rows)
-	c.rows = rows
+	c.rows, c.spare = rows, c.rows
 	return changed, c.err
 }
 
@@ -203,48 +210,83 @@ const (
 // hands the rows to be settled as checkRows does.
 type replay struct {
 	recs []source.Record
-	kept [passes][]keptCheck // by index in recs
-	work []item              // the rows of a run, settled
+	// kept says, by index in recs, what is known of each row's check on
+	// its own, per pass; checks holds the checks.
+	kept   [passes][]keptCheck
+	checks [passes][]item
+	// settled are the produce pass's rows settled (preparer.settle), by
+	// index in recs, of a run without a ledger or a list of existing
+	// customers (isSettled says which are). A row settles the same as
+	// long as it and the rows of its code (Remember's duplicates,
+	// upper-cased) did not change: moved holds the codes of the rows
+	// changed since (as they were, and as they are), whose rows settle
+	// again, with one another only.
+	settled   []item
+	isSettled []bool
+	moved     map[string]bool
+	// plain: the Checker has no ledger (nothing but the rows decides).
+	plain bool
+	work  []item // the rows of a run, settled
+	rows  []dataRow
 	// lead is the index in recs of the last row the header search reads:
 	// a change there or above may move the header, and every kept check
 	// goes.
 	lead int
 }
 
-// keptCheck is one row's check on its own.
+// keptCheck is what is known of one row's check on its own.
 type keptCheck struct {
 	ok    bool
-	taken bool // the ledger's rule took the row (preparer.assigned): matchExisting left it
-	it    item
+	taken bool   // the ledger's rule took the row (preparer.assigned): matchExisting left it
+	zeros bool   // Remember compares it with other rows' zero-padded codes
+	key   string // its code, upper-cased: the rows Remember compares it with
 }
+
+// dataRow is a data row: its index in recs, its sequence number.
+type dataRow struct{ i, seq int }
 
 // forget drops the kept checks of row i (all of them when i may move
 // the header).
 func (p *replay) forget(i int) {
 	if i <= p.lead {
-		p.kept = [passes][]keptCheck{}
+		p.kept, p.checks, p.settled, p.isSettled, p.moved = [passes][]keptCheck{}, [passes][]item{}, nil, nil, nil
 		return
 	}
 	for pass := range p.kept {
 		if i < len(p.kept[pass]) {
+			p.move(p.kept[pass][i])
 			p.kept[pass][i] = keptCheck{}
 		}
 	}
+	if i < len(p.isSettled) {
+		p.isSettled[i] = false
+	}
+}
+
+// move notes that the rows of k's code settle again.
+func (p *replay) move(k keptCheck) {
+	if !k.ok || k.key == "" {
+		return
+	}
+	if p.moved == nil {
+		p.moved = map[string]bool{}
+	}
+	p.moved[k.key] = true
 }
 
 // each hands the data rows below the header (the first skip rows that are
 // not blank) to settled a batch at a time, each checked by prep (kept
 // from an earlier run when nothing it depends on changed) and settled
-// in file order. It returns the number of data rows and of hidden ones.
-func (p *replay) each(prep *preparer, pass, skip int, settled func([]item)) (n, hidden int) {
-	kept := p.kept[pass]
+// in file order; fresh makes a validator like prep's. It returns the
+// number of data rows and of hidden ones.
+func (p *replay) each(prep *preparer, pass, skip int, fresh func() *validate.Validator, settled func([]item)) (n, hidden int) {
+	kept, checks := p.kept[pass], p.checks[pass]
 	if len(kept) != len(p.recs) {
-		kept = make([]keptCheck, len(p.recs))
-		p.kept[pass] = kept
+		kept, checks = make([]keptCheck, len(p.recs)), make([]item, len(p.recs))
+		p.kept[pass], p.checks[pass] = kept, checks
 	}
 	// The data rows and their sequence numbers, as dataRows gives them.
-	type dataRow struct{ i, seq int }
-	var rows []dataRow
+	rows := p.rows[:0]
 	var stale []dataRow
 	read := 0
 	for i, rec := range p.recs {
@@ -267,13 +309,15 @@ func (p *replay) each(prep *preparer, pass, skip int, settled func([]item)) (n, 
 			stale = append(stale, d)
 		}
 	}
+	p.rows = rows
 	if read < mapping.HeaderSearchRows {
 		p.lead = len(p.recs)
 	}
 	checkOne := func(q *preparer, d dataRow) {
-		it := item{seq: d.seq, rec: cloneRecord(p.recs[d.i])}
-		q.check(&it)
-		kept[d.i] = keptCheck{ok: true, taken: q.taken(d.seq), it: it}
+		it := &checks[d.i]
+		*it = item{seq: d.seq, rec: cloneRecord(p.recs[d.i])}
+		q.check(it)
+		kept[d.i] = keptCheck{ok: true, taken: q.taken(d.seq), zeros: it.checked.Zeros(), key: strings.ToUpper(it.checked.Code())}
 	}
 	if workers := max(1, runtime.GOMAXPROCS(0)); len(stale) >= 4*batchRows && workers > 1 {
 		var wg sync.WaitGroup
@@ -292,23 +336,67 @@ func (p *replay) each(prep *preparer, pass, skip int, settled func([]item)) (n, 
 			checkOne(prep, d)
 		}
 	}
-	prep.v.Reserve(len(rows))
+	for _, d := range stale {
+		p.move(kept[d.i]) // its code as it is
+	}
+	// Without a ledger or a list of existing customers only Remember
+	// makes a row's settling depend on other rows: the rows settled last
+	// time whose code did not move are taken as they were, the others
+	// settle with a validator of their own, which sees them alone (the
+	// rows of one code, in order). A row checked against the widths of
+	// zero-padded codes depends on other codes: then all settle again.
+	produce := pass == passProduce
+	fast := produce && p.plain && prep.existing == nil && len(p.settled) == len(p.recs)
+	if produce && len(p.settled) != len(p.recs) {
+		p.settled, p.isSettled = make([]item, len(p.recs)), make([]bool, len(p.recs))
+	}
+	if fast {
+		for _, d := range rows {
+			if kept[d.i].zeros {
+				fast = false
+				break
+			}
+			if !p.isSettled[d.i] {
+				p.move(kept[d.i])
+			}
+		}
+	}
+	settler := prep
+	if fast {
+		q := *prep
+		q.v = fresh()
+		settler = &q
+	} else {
+		prep.v.Reserve(len(rows))
+	}
 	// The rows settled go to work, reused from one run to the next: the
 	// queue keeps pointers into it until the run ends.
 	if cap(p.work) < len(rows) {
 		p.work = make([]item, len(rows))
 	}
 	work := p.work[:len(rows)]
-	for k, b := range slices.Collect(slices.Chunk(rows, batchRows)) {
-		items := work[k*batchRows : k*batchRows+len(b)]
+	for start := 0; start < len(rows); start += batchRows {
+		b := rows[start:min(start+batchRows, len(rows))]
+		items := work[start : start+len(b)]
 		for j, d := range b {
 			it := &items[j]
-			*it = kept[d.i].it
+			if fast && p.isSettled[d.i] && (len(p.moved) == 0 || !p.moved[kept[d.i].key]) {
+				*it = p.settled[d.i]
+			} else {
+				*it = checks[d.i]
+				it.extra = slices.Clip(it.extra) // appends go to a copy, not the kept row
+				settler.settle(it)
+				if produce {
+					p.settled[d.i], p.isSettled[d.i] = *it, true
+				}
+			}
 			it.seq = d.seq
-			it.extra = slices.Clip(it.extra) // appends go to a copy, not the kept row
-			prep.settle(it)
+			it.extra = slices.Clip(it.extra)
 		}
 		settled(items)
+	}
+	if produce {
+		p.moved = nil
 	}
 	return len(rows), hidden
 }

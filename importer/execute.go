@@ -186,7 +186,7 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 		}
 	}
 	if p := r.job.replay; p != nil {
-		_, r.hidden = p.each(r.prep, passProduce, r.in.hdr.Last+1, settled)
+		_, r.hidden = p.each(r.prep, passProduce, r.in.hdr.Last+1, r.newValidator, settled)
 		return nil
 	}
 	rows := r.rowsAfterHeader()

@@ -125,7 +125,7 @@ func (r *run) scan(fn func(*preparer, []item)) (int, error) {
 		prep := *r.prep
 		prep.v = r.newValidator()
 		prep.k = prep.v.NewChecker()
-		n, _ := p.each(&prep, passPlan, r.in.hdr.Last+1, func(items []item) { fn(&prep, items) })
+		n, _ := p.each(&prep, passPlan, r.in.hdr.Last+1, r.newValidator, func(items []item) { fn(&prep, items) })
 		return n, nil
 	}
 	src, err := r.openSource()

@@ -499,3 +499,17 @@ func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
 	}
 	return first, dup
 }
+
+// Code is the row's customer code when it is valid: what Remember looks
+// for among the earlier rows' codes (upper-cased, for the codes that
+// differ only in case); "" when the row has none.
+func (c Checked) Code() string {
+	if c.code.field == nil {
+		return ""
+	}
+	return c.code.text
+}
+
+// Zeros reports whether Remember compares the row's values with the
+// zero-padded codes of earlier rows (a field with the code_zeros check).
+func (c Checked) Zeros() bool { return len(c.zeros) > 0 }
