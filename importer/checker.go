@@ -223,6 +223,7 @@ type replay struct {
 	// again, with one another only.
 	settled   []item
 	isSettled []bool
+	zeroState []string // by index in recs: the ZeroState a settled row saw
 	moved     map[string]bool
 	// plain: the Checker has no ledger (nothing but the rows decides).
 	plain bool
@@ -249,7 +250,7 @@ type dataRow struct{ i, seq int }
 // the header).
 func (p *replay) forget(i int) {
 	if i <= p.lead {
-		p.kept, p.checks, p.settled, p.isSettled, p.moved = [passes][]keptCheck{}, [passes][]item{}, nil, nil, nil
+		p.kept, p.checks, p.settled, p.isSettled, p.zeroState, p.moved = [passes][]keptCheck{}, [passes][]item{}, nil, nil, nil, nil
 		return
 	}
 	for pass := range p.kept {
@@ -340,26 +341,39 @@ func (p *replay) each(prep *preparer, pass, skip int, fresh func() *validate.Val
 		p.move(kept[d.i]) // its code as it is
 	}
 	// Without a ledger or a list of existing customers only Remember
-	// makes a row's settling depend on other rows: the rows settled last
-	// time whose code did not move are taken as they were, the others
-	// settle with a validator of their own, which sees them alone (the
-	// rows of one code, in order). A row checked against the widths of
-	// zero-padded codes depends on other codes: then all settle again.
+	// makes a row's settling depend on other rows: on the rows of its
+	// code (duplicates), and on the widest zero-padded codes before it
+	// (code_zeros). The rows settled last time whose code did not move
+	// and that see the same widths are taken as they were; the others
+	// settle with a validator of their own, which sees the rows of their
+	// codes alone, in order, and is given the widths each row sees
+	// (zeros, which sees every row's code_zeros values and nothing else).
 	produce := pass == passProduce
 	fast := produce && p.plain && prep.existing == nil && len(p.settled) == len(p.recs)
 	if produce && len(p.settled) != len(p.recs) {
-		p.settled, p.isSettled = make([]item, len(p.recs)), make([]bool, len(p.recs))
+		p.settled, p.isSettled, p.zeroState = make([]item, len(p.recs)), make([]bool, len(p.recs)), make([]string, len(p.recs))
 	}
+	var zeros *validate.Validator
+	if produce {
+		zeros = fresh()
+	}
+	again := map[int]bool{} // rows to settle again whatever their code
 	if fast {
 		for _, d := range rows {
-			if kept[d.i].zeros {
-				fast = false
-				break
+			k := kept[d.i]
+			if k.zeros {
+				if st := zeros.ZeroState(checks[d.i].checked); !p.isSettled[d.i] || st != p.zeroState[d.i] {
+					again[d.i] = true
+					p.move(k)
+				}
+				zeros.NoteZeros(checks[d.i].checked)
 			}
 			if !p.isSettled[d.i] {
-				p.move(kept[d.i])
+				again[d.i] = true
+				p.move(k)
 			}
 		}
+		zeros = fresh()
 	}
 	settler := prep
 	if fast {
@@ -380,11 +394,22 @@ func (p *replay) each(prep *preparer, pass, skip int, fresh func() *validate.Val
 		items := work[start : start+len(b)]
 		for j, d := range b {
 			it := &items[j]
-			if fast && p.isSettled[d.i] && (len(p.moved) == 0 || !p.moved[kept[d.i].key]) {
+			k := &kept[d.i]
+			if fast && !again[d.i] && (len(p.moved) == 0 || !p.moved[k.key]) {
 				*it = p.settled[d.i]
+				if k.zeros {
+					zeros.NoteZeros(checks[d.i].checked)
+				}
 			} else {
 				*it = checks[d.i]
 				it.extra = slices.Clip(it.extra) // appends go to a copy, not the kept row
+				if produce && k.zeros {
+					p.zeroState[d.i] = zeros.ZeroState(it.checked)
+					if fast {
+						settler.v.CopyZeros(zeros)
+					}
+					zeros.NoteZeros(it.checked)
+				}
 				settler.settle(it)
 				if produce {
 					p.settled[d.i], p.isSettled[d.i] = *it, true

@@ -145,6 +145,13 @@ func TestCheckerMatchesFullCheck(t *testing.T) {
 			r, _ := applyEdits(base, []edit{{6, 1, "戊商行二"}})
 			return r
 		}(), edits: [][]edit{{{8, 1, "戊商行"}, {8, 2, "500"}, {8, 3, "12345675"}}, {{8, 3, ""}}}},
+		{name: "all-digit codes and their leading zeros", rows: recs(header,
+			[]string{"123", "甲", "1"}, []string{"00042", "乙", "1"}, []string{"124", "丙", "1"}, []string{"0000125", "丁", "1"},
+			[]string{"126", "戊", "1"}, []string{"00042", "己", "1"}, []string{"127", "庚", "1"}),
+			edits: [][]edit{{{3, 0, "42"}}, {{3, 0, "00042"}}, {{5, 0, "125"}}, {{2, 0, "000000001"}}, {{6, 0, "0126"}}, {{8, 0, "0000127"}, {4, 0, "x"}}}},
+		{name: "a short code's duplicate changes", rows: recs(header,
+			[]string{"00042", "甲", "1"}, []string{"123", "乙", "1"}, []string{"9", "丙", "1"}, []string{"123", "丁", "1"}),
+			edits: [][]edit{{{5, 0, "124"}}, {{5, 0, "123"}}}},
 		{name: "hidden rows left out", opts: func(t *testing.T) Options {
 			return Options{SkipHidden: true}
 		}, rows: func() []source.Record {

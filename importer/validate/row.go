@@ -513,3 +513,41 @@ func (c Checked) Code() string {
 // Zeros reports whether Remember compares the row's values with the
 // zero-padded codes of earlier rows (a field with the code_zeros check).
 func (c Checked) Zeros() bool { return len(c.zeros) > 0 }
+
+// ZeroState is what Remember compares ch's code_zeros values with: the
+// widest zero-padded code seen so far of each of their fields (as one
+// string; "" when ch has none). Two rows with the same state get the
+// same warnings from it.
+func (v *Validator) ZeroState(ch Checked) string {
+	switch len(ch.zeros) {
+	case 0:
+		return ""
+	case 1:
+		return v.codeWidth[ch.zeros[0].f.Code]
+	}
+	var b strings.Builder
+	for _, z := range ch.zeros {
+		b.WriteString(z.f.Code)
+		b.WriteByte('=')
+		b.WriteString(v.codeWidth[z.f.Code])
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// NoteZeros remembers ch's code_zeros values as Remember does, and
+// nothing else of the row.
+func (v *Validator) NoteZeros(ch Checked) {
+	for _, z := range ch.zeros {
+		v.rememberZeros(z)
+	}
+}
+
+// CopyZeros makes v's widest zero-padded codes from's: Remember then
+// checks a row's code_zeros values as from would.
+func (v *Validator) CopyZeros(from *Validator) {
+	clear(v.codeWidth)
+	for f, w := range from.codeWidth {
+		v.codeWidth[f] = w
+	}
+}
