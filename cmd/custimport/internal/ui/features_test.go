@@ -18,6 +18,7 @@ import (
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -136,6 +137,10 @@ func TestPauseResumeStop(t *testing.T) {
 	var openOnce sync.Once
 	open := func() { openOnce.Do(func() { close(gate) }) }
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tms.ProductQuery.Path { // the connection test before the import
+			sim.ServeHTTP(w, r)
+			return
+		}
 		started.Add(1)
 		arrived <- struct{}{}
 		<-gate

@@ -332,7 +332,16 @@ func (ss *session) takeConnForm(r *http.Request) {
 	c.URL = strings.TrimSpace(r.PostFormValue("url"))
 	c.PNO = strings.TrimSpace(r.PostFormValue("pno"))
 	c.ProNum = strings.TrimSpace(r.PostFormValue("pronum"))
-	c.SignRecipe = strings.TrimSpace(r.PostFormValue("sign"))
+	// The drop-down's recipe, or under 自訂 the one typed; a recipe
+	// chosen that is the one set keeps its spelling ("" stays the default).
+	sign := strings.TrimSpace(r.PostFormValue("sign"))
+	if sign == signCustom {
+		sign = strings.TrimSpace(r.PostFormValue("signcustom"))
+	}
+	if normRecipe(sign) == normRecipe(c.SignRecipe) {
+		sign = c.SignRecipe
+	}
+	c.SignRecipe = sign
 	if k := strings.TrimSpace(r.PostFormValue("key")); k != "" {
 		c.Key = k
 	}
@@ -355,6 +364,13 @@ func (ss *session) setLang(w http.ResponseWriter, r *http.Request) {
 
 func (ss *session) importStart(w http.ResponseWriter, r *http.Request) {
 	if !ss.lockFresh(w, r) {
+		return
+	}
+	if !ss.preflight(r.Context()) {
+		// Answered: the verdict is the answer (and a browser logs a 4xx
+		// as an error of the page).
+		ss.render(w, http.StatusOK, "sections", "", "")
+		ss.mu.Unlock()
 		return
 	}
 	defer ss.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/tms/probe"
 )
 
 // importRun is one import started from the page. Its fields change from
@@ -242,6 +243,48 @@ func (ss *session) startImport() string {
 		ir.mu.Unlock()
 	}()
 	return ""
+}
+
+// testedOK reports whether the last connection test, of the settings
+// set now, found them accepted; ss.mu is held.
+func (ss *session) testedOK() bool {
+	ct := ss.connTest
+	return ct != nil && sameConn(ct.conn, ss.conn) && ct.verdict.Action() == probe.Proceed
+}
+
+// preflight is the connection test before an import's first row, as the
+// nightly run's, unless the settings passed one already; ss.mu is held
+// and released meanwhile (the test waits for TMS). Its verdict shows
+// beside the settings. When TMS refuses the settings (a wrong key or
+// signing recipe, pno, ProNum) or cannot be reached, it reports false
+// and keeps the verdict for the import box: nothing is sent, no ledger
+// is opened, and no row is refused one by one. It reports false too when
+// the page changed meanwhile (the answer is then the page as it is).
+func (ss *session) preflight(ctx context.Context) bool {
+	ss.refusedRun = nil
+	if ss.testedOK() || ss.importing() || ss.connProblem() != "" || ss.file == nil || !ss.file.check.done {
+		return true // startImport says what is missing
+	}
+	conn, current := ss.conn, ss.current
+	ss.mu.Unlock()
+	// One request: the search of the known recipes (a few seconds) is
+	// 「測試連線」's, which the verdict points at.
+	v := checkConn(ctx, conn)
+	ss.mu.Lock()
+	if ss.current != current || !sameConn(ss.conn, conn) || ss.importing() {
+		return false
+	}
+	if v.Code == probe.Cancelled {
+		return false
+	}
+	ct := &connTest{verdict: v, conn: conn}
+	ss.connTest = ct
+	if v.Action() == probe.Stop {
+		ss.refusedRun = ct
+		ss.srv.log.Info("the connection test before the import refused the settings: nothing sent", "code", string(v.Code))
+		return false
+	}
+	return true
 }
 
 // importing reports whether an import runs; ss.mu is held.

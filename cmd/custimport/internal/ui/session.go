@@ -32,6 +32,9 @@ type session struct {
 	imp  *importRun // the last import, nil before the first
 	// connTest is the last 「測試連線」, nil before the first.
 	connTest *connTest
+	// refusedRun is the connection test that stopped the last 匯入
+	// before its first row (nil: none did).
+	refusedRun *connTest
 
 	page       int
 	errorsOnly bool

@@ -105,6 +105,11 @@ type connView struct {
 	URL, PNO, ProNum, Sign string
 	KeySet                 bool
 	Problem                string
+	// SignChoices is the 簽章方式 drop-down; SignCustom the recipe typed
+	// under 自訂, shown when SignIsCustom.
+	SignChoices  []signChoice
+	SignCustom   string
+	SignIsCustom bool
 }
 
 type importView struct {
@@ -123,12 +128,19 @@ type importView struct {
 	Warnings                       []string // the summary's, once done: e.g. a setting TMS refused the rows for
 	Error                          string
 	WillCreate                     int // rows of the check that would create a customer
+	// Refused is the connection test's verdict (and what to check) when
+	// TMS refused the settings before the first row: nothing was sent.
+	Refused []string
+	// RefusedCode is the verdict's code, for the tooltip.
+	RefusedCode string
 }
 
 // view builds the page's data; ss.mu is held.
 func (ss *session) view() *view {
 	v := &view{Lang: ss.lang, CheckID: ss.current, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
+	v.Conn.SignChoices, v.Conn.SignCustom = signChoices(ss.lang, ss.conn.SignRecipe)
+	v.Conn.SignIsCustom = v.Conn.SignChoices[len(v.Conn.SignChoices)-1].Selected
 	v.Test = ss.connTestView()
 	for _, f := range mapping.Fields() {
 		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})
@@ -330,6 +342,9 @@ func (ss *session) importView() importView {
 		if s.StopErr != nil && s.Done {
 			iv.Stopped = ss.t("stopped", withoutFlags(ss.lang, importMessage(ss.lang, s.StopErr)))
 		}
+	}
+	if rr := ss.refusedRun; rr != nil && sameConn(rr.conn, ss.conn) && !iv.Running {
+		iv.Refused, iv.RefusedCode = verdictLines(ss.lang, rr.verdict), string(rr.verdict.Code)
 	}
 	switch {
 	case iv.Running:

@@ -84,6 +84,13 @@
   document.addEventListener("change", function (e) {
     const el = e.target;
     if (el.type === "file") showPicked(el);
+    if (el.id === "sign") {
+      // 自訂: the recipe is typed in full.
+      const box = document.getElementById("sign-custom-box");
+      if (box) box.hidden = el.value !== "custom";
+      if (el.value === "custom") document.getElementById("sign-custom").focus();
+      return;
+    }
     if (el.id === "file") {
       if (!el.files.length) return;
       // Nothing of the previous file stays on screen while this one loads.
