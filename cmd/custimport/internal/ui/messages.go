@@ -144,6 +144,24 @@ var texts = map[string][2]string{
 	"damaged":        {"活頁簿已損壞:請在 Excel 開啟後重新儲存。", "The workbook is damaged: open it in Excel and save it again."},
 	"readFailed":     {"無法讀取檔案:%s", "The file could not be read: %s"},
 	"warnings":       {"注意", "Note"},
+	// A password-protected workbook.
+	"passwordAsk":   {"「%s」有密碼保護,請輸入開啟密碼:", "“%s” is password-protected: type its password:"},
+	"passwordOpen":  {"開啟", "Open"},
+	"passwordHint":  {"密碼只用來開啟這個檔案,不會儲存。", "The password only opens this file; it is not stored."},
+	"passwordWrong": {"密碼不對,請再輸入一次。", "That password is wrong: type it again."},
+	"passwordNone":  {"請輸入密碼。", "Type the password."},
+	// 信用額度's default.
+	"creditDefault": {"信用額度預設值", "Default credit limit"},
+	"creditWhy":     {"新增客戶時必須有信用額度:檔案沒有這一欄或格子空白時,用這個值。", "A new customer needs a credit limit: this value is used where the file has no column or an empty cell."},
+	"fixHere":       {"在這裡填入", "Fill it in here"},
+	// Mapping files and the remembered choices.
+	"loadMapping":       {"載入對應檔…", "Load a mapping file…"},
+	"noMappingFile":     {"(未載入對應檔)", "(no mapping file loaded)"},
+	"mappingLoaded":     {"已載入對應檔(%d 個欄位)。", "The mapping file is loaded (%d columns)."},
+	"mappingBad":        {"這不是可用的對應檔(欄位名稱或 TMS 欄位代號有誤):請用「存成對應檔」存下的檔案。", "This is not a usable mapping file (a column or a TMS field is wrong): use one saved with “Save as mapping file”."},
+	"rememberedOffer":   {"這台電腦記得這組欄位在 %s 用過的對應(與目前不同的有 %d 欄)。", "This PC remembers the column choices made for these headers on %s (%d differ from the ones now)."},
+	"rememberedApply":   {"套用上次的對應", "Use them again"},
+	"rememberedApplied": {"已套用上次的對應。", "The column choices of last time are in use."},
 	// The customers TMS already has.
 	"updateExisting":    {"更新已存在的客戶", "Update existing customers"},
 	"updateExistingWhy": {"(沒有代號、但統一編號與 TMS 既有客戶相同的列,改為更新該客戶)", "(rows without a code that have an existing customer's 統一編號 update that customer)"},

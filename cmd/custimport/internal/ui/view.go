@@ -30,6 +30,19 @@ type view struct {
 	// Existing is the list of the customers TMS already has, and the
 	// page's 「更新已存在的客戶」.
 	Existing existingView
+	// Locked names a workbook chosen that waits for its password.
+	Locked string
+	// Credit is the 信用額度 default typed on the page.
+	Credit string
+	// Remembered offers the column choices remembered for these headers.
+	Remembered *rememberedView
+	// MappingName names the mapping file loaded on the page ("": none).
+	MappingName string
+}
+
+type rememberedView struct {
+	Saved   string // the date they were saved
+	Differs int    // columns they change
 }
 
 // T returns a page text in the view's language.
@@ -42,7 +55,13 @@ type fileView struct {
 	HeaderLine                   int
 	HeaderPick                   int
 	HeaderChoices                []headerChoice
-	Warnings                     []string
+	Warnings                     []fileWarning
+}
+
+// fileWarning is a file-level warning; Link, when set, is the id of the
+// control that fixes it (#default-credit for a missing 信用額度).
+type fileWarning struct {
+	Text, Link string
 }
 
 type headerChoice struct {
@@ -142,6 +161,16 @@ func (ss *session) view() *view {
 	v.Conn.SignChoices, v.Conn.SignCustom = signChoices(ss.lang, ss.conn.SignRecipe)
 	v.Conn.SignIsCustom = v.Conn.SignChoices[len(v.Conn.SignChoices)-1].Selected
 	v.Test = ss.connTestView()
+	v.Credit = ss.pageDefaults[creditField]
+	if ss.lockedFile != nil {
+		v.Locked = ss.lockedFile.name
+	}
+	if rm := ss.remembered; rm != nil {
+		v.Remembered = &rememberedView{Saved: rm.saved.Local().Format("2006-01-02"), Differs: rm.differs}
+	}
+	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Mapping {
+		v.MappingName = ss.mappingName
+	}
 	for _, f := range mapping.Fields() {
 		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})
 	}
@@ -159,8 +188,13 @@ func (ss *session) view() *view {
 func (ss *session) fileView(u *upload) *fileView {
 	fv := &fileView{Name: u.name, Encoding: u.encoding, Sheet: u.sheet, Rows: len(u.rows), HeaderLine: u.hdrLine,
 		HeaderPick: u.headerPick}
+	credit := creditWarning(ss.lang)
 	for _, w := range u.check.warnings {
-		fv.Warnings = append(fv.Warnings, withoutFlags(ss.lang, w))
+		fw := fileWarning{Text: withoutFlags(ss.lang, w)}
+		if w == credit {
+			fw.Link = "default-credit"
+		}
+		fv.Warnings = append(fv.Warnings, fw)
 	}
 	if len(u.sheets) > 1 {
 		fv.Sheets = u.sheets
@@ -180,6 +214,16 @@ func (ss *session) fileView(u *upload) *fileView {
 		fv.HeaderChoices = append(fv.HeaderChoices, headerChoice{Line: r.Line, Label: ss.t("rowN", r.Line) + ":" + label})
 	}
 	return fv
+}
+
+// creditWarning is the importer's file-level warning that new customers
+// need 信用額度 and the file gives none.
+func creditWarning(lang string) string {
+	f, ok := mapping.Lookup(creditField)
+	if !ok {
+		return ""
+	}
+	return validate.MissingOnAddProblem(f, lang).Message
 }
 
 func nonEmpty(cells []string, n int) []string {

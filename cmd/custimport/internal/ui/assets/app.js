@@ -191,6 +191,13 @@
   }
 
   document.addEventListener("click", function (e) {
+    // A warning's link to the control that fixes it focuses that control.
+    const fix = e.target.closest && e.target.closest("a[data-focus]");
+    if (fix) {
+      const el = document.getElementById(fix.dataset.focus);
+      if (el) { e.preventDefault(); el.scrollIntoView({ block: "center" }); el.focus(); }
+      return;
+    }
     const td = e.target.closest && e.target.closest("#grid td.cell");
     if (td && !busy) { focusCell(td); edit(td); }
   });
