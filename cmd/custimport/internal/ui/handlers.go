@@ -77,7 +77,9 @@ func (ss *session) render(w http.ResponseWriter, code int, name, msg, note strin
 func (ss *session) index(w http.ResponseWriter, r *http.Request) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.render(w, http.StatusOK, "page", "", "")
+	msg := ss.notice
+	ss.notice = ""
+	ss.render(w, http.StatusOK, "page", msg, "")
 }
 
 func (ss *session) sections(w http.ResponseWriter, r *http.Request) {

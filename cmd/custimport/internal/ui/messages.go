@@ -144,6 +144,7 @@ var texts = map[string][2]string{
 	"damaged":        {"活頁簿已損壞:請在 Excel 開啟後重新儲存。", "The workbook is damaged: open it in Excel and save it again."},
 	"readFailed":     {"無法讀取檔案:%s", "The file could not be read: %s"},
 	"warnings":       {"注意", "Note"},
+	"preloadFailed":  {"無法開啟「%s」,請在這裡重新選擇檔案。", "“%s” could not be opened: choose the file here again."},
 	// A password-protected workbook.
 	"passwordAsk":   {"「%s」有密碼保護,請輸入開啟密碼:", "“%s” is password-protected: type its password:"},
 	"passwordOpen":  {"開啟", "Open"},

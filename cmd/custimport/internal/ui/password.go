@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 
 	"github.com/custimport/custimport/importer/source"
 )
@@ -62,4 +66,48 @@ func (ss *session) unlock(w http.ResponseWriter, r *http.Request) {
 	ss.check(r.Context())
 	ss.offerRemembered()
 	ss.render(w, http.StatusOK, "sections", "", "")
+}
+
+// preload opens the page with a file from the disk, as if it had been
+// chosen on the page; what goes wrong is said on the page's first view.
+func (ss *session) preload(ctx context.Context, path string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	name := filepath.Base(path)
+	data, err := readLimited(path, ss.srv.cfg.MaxUploadBytes)
+	switch {
+	case errors.Is(err, errTooBig):
+		ss.notice = ss.t("tooBig", ss.srv.cfg.MaxUploadBytes>>20)
+		return
+	case err != nil:
+		ss.srv.log.Error("reading the file to open the page with", "file", path, "err", err)
+		ss.notice = ss.t("preloadFailed", name)
+		return
+	}
+	ss.dropFile()
+	u, err := ss.openUpload(name, data, "")
+	switch {
+	case ss.lockedFile != nil:
+		return // the password form asks
+	case err != nil:
+		ss.notice = name + ":" + ss.uploadMessage(err)
+		return
+	}
+	ss.file = u
+	ss.check(ctx)
+	ss.offerRemembered()
+}
+
+// readLimited reads a file of at most limit bytes (errTooBig beyond).
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = errTooBig
+	}
+	return data, err
 }

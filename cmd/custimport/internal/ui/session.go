@@ -37,6 +37,9 @@ type session struct {
 	// headers of the file shown, when they differ from the page's (nil:
 	// none to offer).
 	remembered *remembered
+	// notice is a problem the page's first view shows (a file to open
+	// it with that could not be read), once.
+	notice string
 	// lockedFile is a workbook chosen that waits for its password.
 	lockedFile *lockedUpload
 	// pageDefaults are the defaults typed on the page (信用額度: CBELE),
