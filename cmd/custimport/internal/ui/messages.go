@@ -144,6 +144,10 @@ var texts = map[string][2]string{
 	"damaged":        {"活頁簿已損壞:請在 Excel 開啟後重新儲存。", "The workbook is damaged: open it in Excel and save it again."},
 	"readFailed":     {"無法讀取檔案:%s", "The file could not be read: %s"},
 	"warnings":       {"注意", "Note"},
+	"headerPick":    {"換一列當標題(預覽前幾列)", "pick another row (a preview of the first rows)"},
+	"cellAt":        {"第 %d 列 %s 欄", "row %d, column %s"},
+	"andMore":       {"…還有 %d 個", "… and %d more"},
+	"serialWas":     {"Excel 日期序號 %s", "Excel date serial %s"},
 	"preloadFailed":  {"無法開啟「%s」,請在這裡重新選擇檔案。", "“%s” could not be opened: choose the file here again."},
 	// A password-protected workbook.
 	"passwordAsk":   {"「%s」有密碼保護,請輸入開啟密碼:", "“%s” is password-protected: type its password:"},

@@ -55,6 +55,7 @@ type fileView struct {
 	HeaderLine                   int
 	HeaderPick                   int
 	HeaderChoices                []headerChoice
+	Letters                      []string // the picker's column letters
 	Warnings                     []fileWarning
 }
 
@@ -67,7 +68,11 @@ type fileWarning struct {
 type headerChoice struct {
 	Line  int
 	Label string
+	Cells []string // the row's first cells, under the picker's column letters
 }
+
+// pickerColumns is how many columns the header-row picker previews.
+const pickerColumns = 12
 
 type mapRow struct {
 	Col      int
@@ -93,6 +98,17 @@ type gridView struct {
 	Replace    string
 	ReplaceCol int
 	Locked     bool // an import runs: no edits
+	// PreviewCells lists the cells the previewed replacement changes;
+	// PreviewMore is how many more it changes; Changed is what the last
+	// 取代 did, in words next to it.
+	PreviewCells []previewCell
+	PreviewMore  int
+	Changed      string
+}
+
+type previewCell struct {
+	Where    string // 第 3 列 C 欄
+	Old, New string
 }
 
 type gridColumn struct {
@@ -118,6 +134,7 @@ type gridCell struct {
 	Text  string
 	Class string // err, warn or ""
 	Title string
+	Raw   string // the cell as in the file when Text shows it otherwise (a date serial as a date)
 }
 
 type connView struct {
@@ -211,7 +228,16 @@ func (ss *session) fileView(u *upload) *fileView {
 		if len([]rune(label)) > 40 {
 			label = string([]rune(label)[:40]) + "…"
 		}
-		fv.HeaderChoices = append(fv.HeaderChoices, headerChoice{Line: r.Line, Label: ss.t("rowN", r.Line) + ":" + label})
+		cells := make([]string, min(pickerColumns, u.width))
+		for i := range cells {
+			if i < len(r.Cells) {
+				cells[i] = clip(strings.TrimSpace(r.Cells[i]), 14)
+			}
+		}
+		fv.HeaderChoices = append(fv.HeaderChoices, headerChoice{Line: r.Line, Label: ss.t("rowN", r.Line) + ":" + label, Cells: cells})
+	}
+	for i := range min(pickerColumns, u.width) {
+		fv.Letters = append(fv.Letters, mapping.ColumnName(i))
 	}
 	return fv
 }
@@ -224,6 +250,14 @@ func creditWarning(lang string) string {
 		return ""
 	}
 	return validate.MissingOnAddProblem(f, lang).Message
+}
+
+// clip shortens s to n characters, with an ellipsis.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func nonEmpty(cells []string, n int) []string {
@@ -294,6 +328,13 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 func (ss *session) gridView(u *upload) gridView {
 	g := gridView{ErrorsOnly: ss.errorsOnly, Page: ss.page, Locked: ss.importing(), CanUndo: len(ss.undo) > 0,
 		Find: ss.replace.find, Replace: ss.replace.with, ReplaceCol: ss.replace.col, Preview: ss.replace.text, CanApply: ss.replace.count > 0}
+	for _, c := range ss.replace.cells {
+		g.PreviewCells = append(g.PreviewCells, previewCell{Where: ss.t("cellAt", c.line, mapping.ColumnName(c.col)), Old: c.old, New: c.new})
+	}
+	g.PreviewMore = ss.replace.count - len(ss.replace.cells)
+	if ss.replace.done > 0 {
+		g.Changed = ss.t("changed", ss.replace.done)
+	}
 	width := max(u.width, len(u.hdr.Columns))
 	hdr := u.headerCells()
 	for i := 0; i < width; i++ {
@@ -341,8 +382,17 @@ func (ss *session) gridRow(u *upload, line, width int) gridRow {
 	cells := u.rows[u.index[line]].Cells
 	for i := 0; i < width; i++ {
 		c := gridCell{Col: i, Class: sev[i], Title: strings.Join(byCol[i], "\n")}
+		if ss.replace.count > 0 && ss.replace.marks(line, i) {
+			c.Class = strings.TrimSpace(c.Class + " will-change")
+		}
 		if i < len(cells) {
 			c.Text = cells[i]
+		}
+		if i < len(u.hdr.Columns) && u.hdr.Columns[i].Field != nil && u.hdr.Columns[i].Field.Class == mapping.Date {
+			if d, ok := serialAsDate(c.Text); ok { // an Excel serial in a date column: the date it is
+				c.Raw, c.Text = c.Text, d
+				c.Title = strings.TrimSpace(ss.t("serialWas", c.Raw) + "\n" + c.Title)
+			}
 		}
 		r.Cells = append(r.Cells, c)
 	}

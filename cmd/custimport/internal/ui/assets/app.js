@@ -144,6 +144,10 @@
     for (const c of document.querySelectorAll('#grid td.cell[tabindex="0"]')) c.tabIndex = -1;
     td.tabIndex = 0;
     td.focus();
+    // Find and replace works on the column in focus unless told otherwise.
+    const col = document.getElementById("replace-col");
+    const find = document.getElementById("find");
+    if (col && find && !find.value) col.value = td.dataset.col;
   }
 
   function neighbour(td, dRow, dCol) {
