@@ -385,3 +385,35 @@ func TestBrowserGrid(t *testing.T) {
 	}
 	b.noProblems()
 }
+
+// TestBrowserSheets: a workbook with two lists: the sheet picked, the
+// other ticked, one 匯入 sends both.
+func TestBrowserSheets(t *testing.T) {
+	b := newBrowserFlow(t)
+	sim, conn := startSim(t)
+	u := newTestUI(t, Config{Conn: conn})
+	input := filepath.Join(t.TempDir(), "各區.xlsx")
+	if err := os.WriteFile(input, twoRegions(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.open(u)
+	b.do("two lists",
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{input}),
+		chromedp.WaitVisible(chromedp.ID("sheet")),
+		choose("#sheet", "北區"),
+		waitText("#status", "VALID 2", &b.text),
+		chromedp.WaitVisible(chromedp.ID("also-2")),
+		click(chromedp.ID("also-2")),
+		waitTrue(`document.getElementById("also-2").checked && document.getElementById("also-1").disabled`, "南區 ticked"),
+		b.sh.take("sheets-ticked"),
+		click(chromedp.ID("import")),
+		waitText("#status", "完成 · OK 4 · INVALID 1", &b.text),
+		chromedp.WaitVisible(chromedp.ID("results")),
+		chromedp.ScrollIntoView(chromedp.ID("import-box")),
+		b.sh.take("sheets-done"),
+	)
+	if n := len(sim.Customers()); n != 4 {
+		t.Errorf("the simulator holds %d customers, want 4 (北區 2, 南區 2)", n)
+	}
+	b.noProblems()
+}

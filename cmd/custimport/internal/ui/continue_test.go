@@ -90,7 +90,7 @@ func (u *testUI) waitStopping() {
 		u.srv.sess.mu.Lock()
 		ir := u.srv.sess.imp
 		u.srv.sess.mu.Unlock()
-		if ir != nil && ir.job.Stopping() {
+		if ir != nil && ir.currentJob().Stopping() {
 			return
 		}
 	}

@@ -195,6 +195,12 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 	if v, ok := r.PostForm["credit"]; ok {
 		ss.setPageDefault(creditField, v[0])
 	}
+	if r.PostFormValue("alsoform") == "1" { // the sheets' boxes are on the form
+		u.also = map[string]bool{}
+		for _, sheet := range r.PostForm["also"] {
+			u.also[sheet] = true
+		}
+	}
 	newSheet := false
 	if sheet := r.PostFormValue("sheet"); sheet != "" && u.xlsx && sheet != u.sheet {
 		nu, err := ss.load(u.name, u.data, sheet, u.password)
@@ -202,6 +208,7 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 			ss.render(w, http.StatusUnprocessableEntity, "sections", fileMessage(ss.lang, err), "")
 			return
 		}
+		nu.listSheets, nu.also = u.listSheets, u.also
 		ss.file, ss.page, ss.undo, ss.replace = nu, 1, nil, replacePreview{}
 		newSheet = true
 	} else if h, err := strconv.Atoi(r.PostFormValue("header")); err == nil && h != u.headerPick {
@@ -414,12 +421,11 @@ func (ss *session) control(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/pause":
-		ss.imp.job.Pause()
+		ss.imp.currentJob().Pause()
 	case "/resume":
-		ss.imp.job.Resume()
+		ss.imp.currentJob().Resume()
 	case "/stop":
-		ss.imp.job.Resume() // a paused job stops at once
-		ss.imp.job.Stop()
+		ss.imp.stop()
 	}
 	ss.render(w, http.StatusOK, "sections", "", "")
 }

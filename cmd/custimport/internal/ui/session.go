@@ -77,11 +77,17 @@ type upload struct {
 	sheets []string
 	// worksheets are the visible worksheets (no hidden or chart sheet).
 	worksheets []string
-	sheet      string
-	encoding   string
-	rows       []source.Record // every non-blank row, edits applied
-	index      map[int]int     // row number → index in rows
-	edited     bool
+	// listSheets are those that hold a customer list (a header among
+	// their first rows), in the workbook's order: the ones the page
+	// offers to import together.
+	listSheets []string
+	// also are the other list sheets ticked to import with this one.
+	also     map[string]bool
+	sheet    string
+	encoding string
+	rows     []source.Record // every non-blank row, edits applied
+	index    map[int]int     // row number → index in rows
+	edited   bool
 	// password opens an encrypted workbook (typed on the page; in
 	// memory only, never rendered).
 	password string
@@ -182,6 +188,19 @@ var errTooManyRows = errors.New("too many rows")
 // several, it opens on the first and the sheet picker is there. The
 // other sheets are only probed (their first rows), not loaded.
 func (ss *session) loadFirst(name string, data []byte, password string) (*upload, error) {
+	u, err := ss.loadOne(name, data, password)
+	if err == nil && u.xlsx && len(u.worksheets) > 1 {
+		for _, sheet := range u.worksheets {
+			if sheet == u.sheet && ss.hasHeader(u.rows) || sheet != u.sheet && ss.sheetHasHeader(name, data, sheet, password) {
+				u.listSheets = append(u.listSheets, sheet)
+			}
+		}
+	}
+	return u, err
+}
+
+// loadOne reads the sheet a new upload opens on.
+func (ss *session) loadOne(name string, data []byte, password string) (*upload, error) {
 	u, err := ss.load(name, data, "", password)
 	if err != nil || !u.xlsx || ss.hasHeader(u.rows) {
 		return u, err
@@ -388,6 +407,18 @@ func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.
 		UpdateExisting: ss.updateExisting, ExistingMaxAge: cfg.ExistingMaxAge,
 		Logger: ss.srv.log,
 	}
+}
+
+// alsoSheets are the other sheets ticked to import with the one shown,
+// in the workbook's order.
+func (ss *session) alsoSheets(u *upload) []string {
+	var out []string
+	for _, sheet := range u.listSheets {
+		if sheet != u.sheet && u.also[sheet] {
+			out = append(out, sheet)
+		}
+	}
+	return out
 }
 
 // creditField is 信用額度, the field a create needs: the page has an

@@ -55,14 +55,24 @@ type fileView struct {
 	HeaderLine                   int
 	HeaderPick                   int
 	HeaderChoices                []headerChoice
-	Letters                      []string // the picker's column letters
-	Warnings                     []fileWarning
+	// ListSheets are the sheets that hold a list, to tick for importing
+	// together (shown when there are several).
+	ListSheets []sheetBox
+	Letters    []string // the picker's column letters
+	Warnings   []fileWarning
 }
 
 // fileWarning is a file-level warning; Link, when set, is the id of the
 // control that fixes it (#default-credit for a missing 信用額度).
 type fileWarning struct {
 	Text, Link string
+}
+
+type sheetBox struct {
+	Name    string
+	ID      string // also-1 …
+	Shown   bool   // the sheet on the page: always imported
+	Checked bool
 }
 
 type headerChoice struct {
@@ -215,6 +225,12 @@ func (ss *session) fileView(u *upload) *fileView {
 	}
 	if len(u.sheets) > 1 {
 		fv.Sheets = u.sheets
+	}
+	if len(u.listSheets) > 1 {
+		for i, sheet := range u.listSheets {
+			fv.ListSheets = append(fv.ListSheets, sheetBox{Name: sheet, ID: fmt.Sprintf("also-%d", i+1), Shown: sheet == u.sheet,
+				Checked: sheet == u.sheet || u.also[sheet]})
+		}
 	}
 	fv.Error = u.check.fileErr
 	if fv.Error == "" {
@@ -461,6 +477,9 @@ func (ss *session) importView() importView {
 
 func (ss *session) progressText(s importSnap) string {
 	parts := []string{}
+	if s.Sheets > 0 && !s.Done {
+		parts = append(parts, ss.t("sheetOf", s.Sheet, s.SheetAt, s.Sheets))
+	}
 	if s.Total >= 0 {
 		parts = append(parts, fmt.Sprintf("%d / %d", s.Rows, s.Total))
 	} else {
