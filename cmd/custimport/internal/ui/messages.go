@@ -147,6 +147,7 @@ var texts = map[string][2]string{
 	"headerPick":     {"換一列當標題(預覽前幾列)", "pick another row (a preview of the first rows)"},
 	"alsoSheets":     {"一起匯入的工作表:", "Import these sheets together:"},
 	"alsoShown":      {"畫面上的工作表一定會匯入", "The sheet shown is always imported"},
+	"alsoNote":       {"也會匯入工作表:%s(這些工作表的列在匯入時檢查,結果在同一個結果檔)。", "The sheets %s go too (their rows are checked as they are imported; the results are in the same workbook)."},
 	"sheetOf":        {"工作表「%s」(%d/%d)", "sheet “%s” (%d of %d)"},
 	"cellAt":         {"第 %d 列 %s 欄", "row %d, column %s"},
 	"andMore":        {"…還有 %d 個", "… and %d more"},

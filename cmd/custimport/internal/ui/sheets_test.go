@@ -58,7 +58,7 @@ func TestSeveralSheets(t *testing.T) {
 		t.Error("the cover sheet is offered as a list")
 	}
 	p = u.post("/options", url.Values{"alsoform": {"1"}, "also": {"南區"}, "sheet": {"北區"}})
-	if !strings.Contains(p.body, `id="also-2" checked>`) || statusOf(p.body) != "VALID 2" {
+	if !strings.Contains(p.body, `id="also-2" checked>`) || statusOf(p.body) != "VALID 2" || !strings.Contains(p.body, "也會匯入工作表:南區") {
 		t.Fatalf("ticked: status %q", statusOf(p.body))
 	}
 	u.post("/import", nil)

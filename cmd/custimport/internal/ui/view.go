@@ -174,6 +174,8 @@ type importView struct {
 	Warnings                       []string // the summary's, once done: e.g. a setting TMS refused the rows for
 	Error                          string
 	WillCreate                     int // rows of the check that would create a customer
+	// Also names the other sheets ticked to import with the one shown.
+	Also string
 	// Refused is the connection test's verdict (and what to check) when
 	// TMS refused the settings before the first row: nothing was sent.
 	Refused []string
@@ -452,6 +454,9 @@ func (ss *session) importView() importView {
 		if s.StopErr != nil && s.Done {
 			iv.Stopped = ss.t("stopped", withoutFlags(ss.lang, importMessage(ss.lang, s.StopErr)))
 		}
+	}
+	if u != nil {
+		iv.Also = strings.Join(ss.alsoSheets(u), "、")
 	}
 	if rr := ss.refusedRun; rr != nil && sameConn(rr.conn, ss.conn) && !iv.Running {
 		iv.Refused, iv.RefusedCode = verdictLines(ss.lang, rr.verdict), string(rr.verdict.Code)
