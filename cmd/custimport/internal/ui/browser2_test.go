@@ -176,6 +176,7 @@ func TestBrowserSettingsSpeak(t *testing.T) {
 	b.do("the key fixed",
 		chromedp.SendKeys(chromedp.CSS(`form.conn input[name="key"]`), testKey),
 		click(chromedp.CSS(`form.conn button:not([id])`)),
+		chromedp.WaitNotPresent(chromedp.ID("import-refused")), // the answer to the save is in
 		waitText("#import", "匯入 5 筆", &b.text),
 		click(chromedp.ID("import")),
 		waitText("#status", "完成 · OK 5", &b.text),
@@ -404,6 +405,7 @@ func TestBrowserSheets(t *testing.T) {
 		waitText("#status", "VALID 2", &b.text),
 		chromedp.WaitVisible(chromedp.ID("also-2")),
 		click(chromedp.ID("also-2")),
+		waitText("#also-note", "南區", &b.text), // the server has the tick
 		waitTrue(`document.getElementById("also-2").checked && document.getElementById("also-1").disabled`, "南區 ticked"),
 		b.sh.take("sheets-ticked"),
 		click(chromedp.ID("import")),
