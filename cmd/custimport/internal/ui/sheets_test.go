@@ -101,3 +101,38 @@ func TestSeveralSheets(t *testing.T) {
 		t.Errorf("with no sheet ticked, %d requests in all, want 6 (4, then 南區's 2 again)", st.Requests)
 	}
 }
+
+// TestSeveralSheetsStopContinue: 停止 during the first sheet leaves the
+// rest of it and every row of the sheets after it NOT_SENT (in the
+// results too); 繼續匯入剩下的 N 筆 sends exactly those, each once.
+func TestSeveralSheetsStopContinue(t *testing.T) {
+	g := newGatedSim(t)
+	u := newTestUI(t, Config{Conn: g.conn})
+	u.upload("各區.xlsx", twoRegions(t))
+	u.post("/options", url.Values{"sheet": {"北區"}})
+	u.post("/options", url.Values{"alsoform": {"1"}, "also": {"南區"}, "sheet": {"北區"}})
+	u.post("/import", nil)
+	g.pass(1) // N001
+	g.next()  // N002 at the gate
+	u.post("/stop", nil)
+	u.waitStopping()
+	g.release <- struct{}{}
+	u.waitImport()
+	v := u.get("/view")
+	if got := statusOf(v.body); got != "完成 · OK 2 · INVALID 1 · NOT_SENT 2" {
+		t.Errorf("after the stop: %q", got)
+	}
+	if !strings.Contains(v.body, "繼續匯入剩下的 2 筆") {
+		t.Fatalf("no continue: %s", importButtonRe.FindString(v.body))
+	}
+	g.open()
+	u.post("/import", nil)
+	u.waitImport()
+	v = u.get("/view")
+	if got := statusOf(v.body); got != "完成 · OK 4 · INVALID 1" {
+		t.Errorf("after the continue: %q", got)
+	}
+	if st := g.sim.Stats(); st.Requests != 4 || st.Added != 4 {
+		t.Errorf("simulator: %+v, want each of the 4 rows sent once", st)
+	}
+}
