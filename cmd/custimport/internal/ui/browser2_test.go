@@ -325,6 +325,11 @@ func TestBrowserGrid(t *testing.T) {
 	if cut := b.eval(cutPlaceholders); cut != "" { // no key yet: the longest placeholder
 		t.Errorf("placeholders cut off at 1366 px: %s", cut)
 	}
+	b.do("in English", click(chromedp.CSS(`form.lang button[value="en"]`)), waitText("#step-import", "Save connection", &b.text))
+	if cut := b.eval(cutPlaceholders); cut != "" {
+		t.Errorf("placeholders cut off at 1366 px in English: %s", cut)
+	}
+	b.do("in Chinese", click(chromedp.CSS(`form.lang button[value="zh"]`)), waitText("#step-import", "儲存連線設定", &b.text))
 	b.do("choose",
 		chromedp.SetUploadFiles(chromedp.ID("file"), []string{input}),
 		waitText("#status", "VALID 3 · INVALID 3", &b.text),

@@ -82,7 +82,7 @@ var texts = map[string][2]string{
 	"sign-body":      {"資料內容", "body"},
 	"key":            {"API 金鑰", "API key"},
 	"keySet":         {"金鑰已設定 ✓(留空表示不變)", "Key set ✓ (leave empty to keep it)"},
-	"keyMissing":     {"請輸入金鑰(只存在這台電腦的記憶體中)", "Type the key (kept in this computer's memory only)"},
+	"keyMissing":     {"請輸入金鑰(只存在這台電腦的記憶體中)", "Type the key (kept in memory only)"},
 	"keyOK":          {"金鑰已設定 ✓", "key set ✓"},
 	"keyNone":        {"尚未設定金鑰", "no key yet"},
 	"saveConn":       {"儲存連線設定", "Save connection"},
