@@ -38,7 +38,7 @@ func TestCreditDefault(t *testing.T) {
 	if !strings.Contains(p.body, `id="default-credit" value=""`) {
 		t.Fatal("no 信用額度 default input")
 	}
-	if !strings.Contains(p.body, `<a href="#default-credit" class="fix" data-focus="default-credit" id="fix-default-credit">在這裡填入</a>`) {
+	if !strings.Contains(p.body, `請填入「信用額度預設值」,或在檔案加上「信用額度」欄。 <a href="#default-credit" class="fix" data-focus="default-credit" id="fix-default-credit">在這裡填入</a>`) {
 		t.Errorf("the warning does not link to the input:\n%s", p.body[strings.Index(p.body, `class="fileinfo"`):][:1500])
 	}
 	p = u.post("/options", url.Values{"credit": {"5000"}})

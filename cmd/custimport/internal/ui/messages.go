@@ -162,6 +162,7 @@ var texts = map[string][2]string{
 	// 信用額度's default.
 	"creditDefault": {"信用額度預設值", "Default credit limit"},
 	"creditWhy":     {"新增客戶時必須有信用額度:檔案沒有這一欄或格子空白時,用這個值。", "A new customer needs a credit limit: this value is used where the file has no column or an empty cell."},
+	"creditMissing": {"新增客戶時必須有信用額度,但檔案沒有這一欄:沒有代號的列,以及 TMS 尚無此代號的列都會新增失敗。請填入「信用額度預設值」,或在檔案加上「信用額度」欄。", "A new customer needs a credit limit and the file has no such column: rows without a code, and rows whose code TMS does not have yet, would fail. Fill in “Default credit limit”, or add a 信用額度 column to the file."},
 	"fixHere":       {"在這裡填入", "Fill it in here"},
 	// Mapping files and the remembered choices.
 	"loadMapping":       {"載入對應檔…", "Load a mapping file…"},

@@ -220,8 +220,8 @@ func (ss *session) fileView(u *upload) *fileView {
 	credit := creditWarning(ss.lang)
 	for _, w := range u.check.warnings {
 		fw := fileWarning{Text: withoutFlags(ss.lang, w)}
-		if w == credit {
-			fw.Link = "default-credit"
+		if w == credit { // the page's own fix, in the page's words
+			fw.Text, fw.Link = ss.t("creditMissing"), "default-credit"
 		}
 		fv.Warnings = append(fv.Warnings, fw)
 	}
