@@ -358,12 +358,16 @@ func TestBrowserGrid(t *testing.T) {
 	b.do("the header-row picker",
 		run(`document.querySelector(".gridwrap").scrollLeft = 0`),
 		click(chromedp.CSS("#header-picker summary")),
-		chromedp.WaitVisible(chromedp.CSS(`#header-picker th.letter`)),
+		chromedp.WaitVisible(chromedp.CSS(`#header-picker th.colletter`)),
 		waitText(`#header-picker tr.is-header`, "客戶代號", &b.text),
 		b.sh.take("header-picker"),
 	)
-	if s := b.eval(`[...document.querySelectorAll("#header-picker thead th.letter")].map(e => e.textContent).slice(0, 4).join("")`); s != "ABCD" {
+	if s := b.eval(`[...document.querySelectorAll("#header-picker thead th.colletter")].map(e => e.textContent).slice(0, 4).join("")`); s != "ABCD" {
 		t.Errorf("the picker's letters: %q", s)
+	}
+	// Each letter stands over its column: C over 信用額度.
+	if s := b.eval(`(() => { const c = document.querySelectorAll("#header-picker thead th.colletter")[2].getBoundingClientRect(), cell = document.querySelectorAll("#header-picker tr.is-header td")[3]; return String(Math.abs(c.left - cell.getBoundingClientRect().left) < 2 && cell.textContent === "信用額度"); })()`); s != "true" {
+		t.Error("the picker's letter C is not over its column")
 	}
 	b.do("find and replace in the column in focus",
 		click(chromedp.CSS(`#grid td.cell[data-line="4"][data-col="2"]`)),

@@ -108,7 +108,7 @@ func TestHeaderRowAndLanguage(t *testing.T) {
 	// The picker previews the first rows under their column letters,
 	// the header row marked.
 	for _, want := range []string{
-		`<th class="letter">A</th><th class="letter">B</th><th class="letter">C</th></tr>`,
+		`<th class="colletter">A</th><th class="colletter">B</th><th class="colletter">C</th></tr>`,
 		`<tr class="is-header"><td><input type="radio" name="header" value="2"`,
 		`<label for="header-2">2</label></th><td>客戶代號</td><td>客戶名稱</td><td>信用額度</td></tr>`,
 		`<label for="header-4">4</label></th><td>A002</td><td>乙商行</td><td>12x</td></tr>`,
