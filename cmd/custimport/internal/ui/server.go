@@ -167,8 +167,17 @@ func (s *Server) TempDir() string { return s.tmp }
 // the temporary folder.
 func (s *Server) Close() error {
 	s.sess.stopImport()
+	// Removed while still locked: once unlocked, another page starting
+	// takes the folder for a stale one and locks it to remove it, which
+	// puts its lock file back and leaves the folder there a while. Where
+	// an open file cannot be removed (Windows), the rest goes once
+	// unlocked.
+	err := os.RemoveAll(s.tmp)
 	s.unlock()
-	return os.RemoveAll(s.tmp)
+	if err != nil {
+		err = os.RemoveAll(s.tmp)
+	}
+	return err
 }
 
 // tempPrefix names the page's private temporary folders.
