@@ -126,7 +126,7 @@ func TestSignDropDown(t *testing.T) {
 		if got != tt.want || !strings.Contains(p.body, tt.selected) {
 			t.Errorf("sign=%q signcustom=%q: recipe %q, want %q; selected %s: %v", tt.sign, tt.custom, got, tt.want, tt.selected, strings.Contains(p.body, tt.selected))
 		}
-		if tt.sign == "custom" && !strings.Contains(p.body, `<label id="sign-custom-box"><input name="signcustom" id="sign-custom" value="sha512:{key}{body}"`) {
+		if tt.sign == "custom" && !strings.Contains(p.body, `<label id="sign-custom-box">自訂簽章方式 <input name="signcustom" id="sign-custom" value="sha512:{key}{body}"`) {
 			t.Error("a custom recipe is not shown in its field")
 		}
 	}
