@@ -14,6 +14,30 @@ type replacePreview struct {
 	col        int // -1: every column
 	count      int // cells that will change
 	text       string
+	// cells are the first cells that will change (at most
+	// previewCells), for the list under the form and the grid's marks.
+	cells []replaceCell
+	// done is how many cells the last apply changed (shown next to 取代).
+	done int
+}
+
+// replaceCell is one cell a replacement changes.
+type replaceCell struct {
+	line, col int
+	old, new  string
+}
+
+// previewCells is how many cells the preview lists.
+const previewCells = 20
+
+// marks reports whether the preview lists cell (line, col).
+func (p replacePreview) marks(line, col int) bool {
+	for _, c := range p.cells {
+		if c.line == line && c.col == col {
+			return true
+		}
+	}
+	return false
 }
 
 // matches calls fn for every data cell the find-and-replace covers that
@@ -53,7 +77,12 @@ func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
 		ss.render(w, http.StatusOK, "sections", "", "")
 		return
 	}
-	u.matches(p.find, col, func(int, int, string) { p.count++ })
+	u.matches(p.find, col, func(line, c int, old string) {
+		p.count++
+		if len(p.cells) < previewCells {
+			p.cells = append(p.cells, replaceCell{line: line, col: c, old: old, new: strings.ReplaceAll(old, p.find, p.with)})
+		}
+	})
 	if r.PostFormValue("op") != "apply" || p.count == 0 {
 		p.text = ss.t("willChange", p.count)
 		if p.count == 0 {
@@ -69,9 +98,9 @@ func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
 		group = append(group, cellChange{line: line, col: c, old: old})
 	})
 	ss.undo = append(ss.undo, group)
-	ss.replace = replacePreview{find: p.find, with: p.with, col: col}
+	ss.replace = replacePreview{find: p.find, with: p.with, col: col, done: len(group)}
 	ss.recheck(r.Context(), group.lines())
-	ss.render(w, http.StatusOK, "sections", "", ss.t("changed", len(group)))
+	ss.render(w, http.StatusOK, "sections", "", "")
 }
 
 // undoLast undoes the last cell edit or replacement.

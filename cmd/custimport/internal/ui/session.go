@@ -29,9 +29,28 @@ type session struct {
 	lang string
 	conn connect.Settings // Key lives here, in memory only
 	file *upload
-	imp  *importRun // the last import, nil before the first
+	// mapping is the mapping file the column choices start from: the
+	// configuration's (--mapping), or one loaded on the page.
+	mapping     *mapping.File
+	mappingName string // its name, when loaded on the page
+	// remembered is the column choices remembered on this PC for the
+	// headers of the file shown, when they differ from the page's (nil:
+	// none to offer).
+	remembered *remembered
+	// notice is a problem the page's first view shows (a file to open
+	// it with that could not be read), once.
+	notice string
+	// lockedFile is a workbook chosen that waits for its password.
+	lockedFile *lockedUpload
+	// pageDefaults are the defaults typed on the page (信用額度: CBELE),
+	// on top of the configuration's.
+	pageDefaults map[string]string
+	imp          *importRun // the last import, nil before the first
 	// connTest is the last 「測試連線」, nil before the first.
 	connTest *connTest
+	// refusedRun is the connection test that stopped the last 匯入
+	// before its first row (nil: none did).
+	refusedRun *connTest
 
 	page       int
 	errorsOnly bool
@@ -58,11 +77,20 @@ type upload struct {
 	sheets []string
 	// worksheets are the visible worksheets (no hidden or chart sheet).
 	worksheets []string
-	sheet      string
-	encoding   string
-	rows       []source.Record // every non-blank row, edits applied
-	index      map[int]int     // row number → index in rows
-	edited     bool
+	// listSheets are those that hold a customer list (a header among
+	// their first rows), in the workbook's order: the ones the page
+	// offers to import together.
+	listSheets []string
+	// also are the other list sheets ticked to import with this one.
+	also     map[string]bool
+	sheet    string
+	encoding string
+	rows     []source.Record // every non-blank row, edits applied
+	index    map[int]int     // row number → index in rows
+	edited   bool
+	// password opens an encrypted workbook (typed on the page; in
+	// memory only, never rendered).
+	password string
 	// headerPick is the row chosen as the header, 0 for automatic.
 	headerPick int
 	overrides  map[int]string // column → field code or mapping.Ignore
@@ -109,7 +137,7 @@ type cellChange struct {
 type changes []cellChange
 
 func newSession(s *Server) *session {
-	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting}
+	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting, mapping: s.cfg.Mapping}
 }
 
 // dropFile forgets the file and everything of it: its check, its grid
@@ -119,21 +147,22 @@ func (ss *session) dropFile() {
 	if ss.imp != nil && ss.imp.out != "" {
 		os.RemoveAll(filepath.Dir(ss.imp.out)) // the private folder of its results
 	}
-	ss.file, ss.imp = nil, nil
+	ss.file, ss.imp, ss.lockedFile, ss.remembered = nil, nil, nil, nil
 	ss.page, ss.errorsOnly, ss.undo, ss.replace = 1, false, nil, replacePreview{}
 	ss.checks++
 	ss.current = ss.checks
 }
 
-// load reads an upload's rows (sheet "" is the first visible one).
-func (ss *session) load(name string, data []byte, sheet string) (*upload, error) {
+// load reads an upload's rows (sheet "" is the first visible one;
+// password opens an encrypted workbook).
+func (ss *session) load(name string, data []byte, sheet, password string) (*upload, error) {
 	cfg := ss.srv.cfg
-	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes})
+	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes, Password: password})
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	u := &upload{name: name, data: data, index: map[int]int{}, overrides: map[int]string{}}
+	u := &upload{name: name, data: data, password: password, index: map[int]int{}, overrides: map[int]string{}}
 	switch r := src.(type) {
 	case *source.XLSXReader:
 		u.xlsx, u.sheets, u.sheet, u.worksheets = true, r.SheetNames(), r.Sheet(), r.Worksheets()
@@ -168,14 +197,27 @@ var errTooManyRows = errors.New("too many rows")
 // visible sheet that has one, as the command line does; with none or
 // several, it opens on the first and the sheet picker is there. The
 // other sheets are only probed (their first rows), not loaded.
-func (ss *session) loadFirst(name string, data []byte) (*upload, error) {
-	u, err := ss.load(name, data, "")
+func (ss *session) loadFirst(name string, data []byte, password string) (*upload, error) {
+	u, err := ss.loadOne(name, data, password)
+	if err == nil && u.xlsx && len(u.worksheets) > 1 {
+		for _, sheet := range u.worksheets {
+			if sheet == u.sheet && ss.hasHeader(u.rows) || sheet != u.sheet && ss.sheetHasHeader(name, data, sheet, password) {
+				u.listSheets = append(u.listSheets, sheet)
+			}
+		}
+	}
+	return u, err
+}
+
+// loadOne reads the sheet a new upload opens on.
+func (ss *session) loadOne(name string, data []byte, password string) (*upload, error) {
+	u, err := ss.load(name, data, "", password)
 	if err != nil || !u.xlsx || ss.hasHeader(u.rows) {
 		return u, err
 	}
 	found := ""
 	for _, sheet := range u.worksheets {
-		if sheet == u.sheet || !ss.sheetHasHeader(name, data, sheet) {
+		if sheet == u.sheet || !ss.sheetHasHeader(name, data, sheet, password) {
 			continue
 		}
 		if found != "" {
@@ -186,13 +228,13 @@ func (ss *session) loadFirst(name string, data []byte) (*upload, error) {
 	if found == "" {
 		return u, nil
 	}
-	return ss.load(name, data, found)
+	return ss.load(name, data, found, password)
 }
 
 // sheetHasHeader reads the first rows of a sheet of the upload and
 // reports whether a header is among them.
-func (ss *session) sheetHasHeader(name string, data []byte, sheet string) bool {
-	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes})
+func (ss *session) sheetHasHeader(name string, data []byte, sheet, password string) bool {
+	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes, Password: password})
 	if err != nil {
 		return false
 	}
@@ -207,13 +249,13 @@ func (ss *session) hasHeader(rows []source.Record) bool {
 	for _, rec := range rows[:min(len(rows), mapping.HeaderSearchRows)] {
 		cells = append(cells, rec.Cells)
 	}
-	_, err := mapping.FindHeader(cells, ss.srv.cfg.Mapping)
+	_, err := mapping.FindHeader(cells, ss.mapping)
 	return err == nil
 }
 
 // mappingFile is the --mapping file with the page's column choices on top.
 func (ss *session) mappingFile() (*mapping.File, error) {
-	base := ss.srv.cfg.Mapping
+	base := ss.mapping
 	u := ss.file
 	if u == nil || len(u.overrides) == 0 {
 		return base, nil
@@ -439,15 +481,70 @@ func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.
 		Data:    bytes.NewReader(data),
 		Size:    int64(len(data)),
 		Out:     out,
-		Source:  source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes},
+		Source:  source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes, Password: u.password},
 		Mapping: mf,
 		Validate: validate.Config{
-			Lang: ss.lang, LengthUnit: cfg.LengthUnit, Mode: cfg.Mode, Defaults: cfg.Defaults,
+			Lang: ss.lang, LengthUnit: cfg.LengthUnit, Mode: cfg.Mode, Defaults: ss.defaults(),
 		},
 		SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown,
 		UpdateExisting: ss.updateExisting, ExistingMaxAge: cfg.ExistingMaxAge,
 		Logger: ss.srv.log,
 	}
+}
+
+// alsoSheets are the other sheets ticked to import with the one shown,
+// in the workbook's order.
+func (ss *session) alsoSheets(u *upload) []string {
+	var out []string
+	for _, sheet := range u.listSheets {
+		if sheet != u.sheet && u.also[sheet] {
+			out = append(out, sheet)
+		}
+	}
+	return out
+}
+
+// creditField is 信用額度, the field a create needs: the page has an
+// input for its default.
+const creditField = "CBELE"
+
+// defaults are the check's and the import's defaults: the
+// configuration's, a mapping file's loaded on the page, then the page's
+// own (nil when none).
+func (ss *session) defaults() map[string]string {
+	d := map[string]string{}
+	for k, v := range ss.srv.cfg.Defaults {
+		d[k] = v
+	}
+	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Mapping {
+		for k, v := range ss.mapping.Defaults {
+			d[k] = v
+		}
+	}
+	for k, v := range ss.pageDefaults {
+		d[k] = v
+	}
+	if len(d) == 0 {
+		return nil
+	}
+	return d
+}
+
+// mappingDefaults are the defaults a mapping file saved from the page
+// carries: every default the page's check uses.
+func (ss *session) mappingDefaults() map[string]string { return ss.defaults() }
+
+// setPageDefault sets a field's default typed on the page ("" removes it).
+func (ss *session) setPageDefault(code, v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		delete(ss.pageDefaults, code)
+		return
+	}
+	if ss.pageDefaults == nil {
+		ss.pageDefaults = map[string]string{}
+	}
+	ss.pageDefaults[code] = v
 }
 
 // setCell changes one cell; it returns the old value.

@@ -92,6 +92,13 @@
   document.addEventListener("change", function (e) {
     const el = e.target;
     if (el.type === "file") showPicked(el);
+    if (el.id === "sign") {
+      // 自訂: the recipe is typed in full.
+      const box = document.getElementById("sign-custom-box");
+      if (box) box.hidden = el.value !== "custom";
+      if (el.value === "custom") document.getElementById("sign-custom").focus();
+      return;
+    }
     if (el.id === "file") {
       if (!el.files.length) return;
       // Nothing of the previous file stays on screen while this one loads.
@@ -145,6 +152,10 @@
     for (const c of document.querySelectorAll('#grid td.cell[tabindex="0"]')) c.tabIndex = -1;
     td.tabIndex = 0;
     td.focus();
+    // Find and replace works on the column in focus unless told otherwise.
+    const col = document.getElementById("replace-col");
+    const find = document.getElementById("find");
+    if (col && find && !find.value) col.value = td.dataset.col;
   }
 
   function neighbour(td, dRow, dCol) {
@@ -192,6 +203,13 @@
   }
 
   document.addEventListener("click", function (e) {
+    // A warning's link to the control that fixes it focuses that control.
+    const fix = e.target.closest && e.target.closest("a[data-focus]");
+    if (fix) {
+      const el = document.getElementById(fix.dataset.focus);
+      if (el) { e.preventDefault(); el.scrollIntoView({ block: "center" }); el.focus(); }
+      return;
+    }
     const td = e.target.closest && e.target.closest("#grid td.cell");
     if (td && !busy) { focusCell(td); edit(td); }
   });
