@@ -16,11 +16,13 @@ const uiAbout = `Serve the local web page for office staff: choose a CSV/XLSX fi
 its rows on screen, import them and download the results. The page is on
 127.0.0.1 only; open the printed address (it holds a one-time token). The
 connection settings come from the config file and the environment; the
-key from TMS_API_KEY or --key-file, or typed on the page (kept in memory).`
+key from TMS_API_KEY or --key-file, or typed on the page (kept in memory).
+With FILE (or a file dragged onto custimport.exe), the page opens with it
+loaded and checked.`
 
 // runUI is `custimport ui`.
 func runUI(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "ui", "", uiAbout)
+	fs := newFlags(io, "ui", "[FILE]", uiAbout)
 	flagged := defaultSettings()
 	flagged.register(fs, true)
 	addr := fs.String("addr", "127.0.0.1:0", "listen `ADDRESS` (loopback only; port 0 picks a free one)")
@@ -30,9 +32,13 @@ func runUI(ctx context.Context, io IO, args []string) int {
 	if !ok {
 		return code
 	}
-	if len(pos) != 0 {
+	if len(pos) > 1 {
 		fs.Usage()
-		return fail(io, "ui: takes no arguments, got %q", pos)
+		return fail(io, "ui: takes at most one file, got %q", pos)
+	}
+	preload := ""
+	if len(pos) == 1 {
+		preload = pos[0]
 	}
 	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
@@ -54,7 +60,7 @@ func runUI(ctx context.Context, io IO, args []string) int {
 	}
 	srv, err := ui.New(ui.Config{Conn: conn, Getenv: io.Getenv, Mapping: base.Mapping, Lang: s.Lang,
 		LengthUnit: s.LengthUnit, Mode: s.Mode, Defaults: base.Validate.Defaults, MaxUploadBytes: min(s.MaxInputMB<<20, ui.DefaultMaxUploadBytes), Logger: log,
-		UpdateExisting: s.UpdateExisting, ExistingMaxAge: time.Duration(s.ExistingMaxAge), ExistingFile: s.ExistingCustomers})
+		UpdateExisting: s.UpdateExisting, ExistingMaxAge: time.Duration(s.ExistingMaxAge), ExistingFile: s.ExistingCustomers, Preload: preload})
 	if err != nil {
 		return fail(io, "%v", err)
 	}
