@@ -87,7 +87,7 @@ func (d *DB) ExistingInfo(ctx context.Context) (info ExistingInfo, ok bool, err 
 		return info, false, nil // a version 1 ledger, opened read-only: none
 	}
 	meta := map[string]string{}
-	rows, err := d.rdb.QueryContext(ctx, "SELECT key, value FROM meta WHERE key LIKE 'existing_%'")
+	rows, err := d.query(ctx, "SELECT key, value FROM meta WHERE key LIKE 'existing_%'")
 	if err != nil {
 		return info, false, d.wrap(err)
 	}
@@ -134,13 +134,12 @@ func (d *DB) FindExisting(ctx context.Context, text string) ([]Customer, error) 
 	}
 	var out []Customer
 	err := d.scanExisting(ctx, func(c Customer) { out = append(out, c) },
-		`WHERE ccode = ?1 COLLATE NOCASE OR (?1 GLOB '[0-9]*' AND ltrim(ccode, '0') = ltrim(?1, '0') AND length(ccode) >= length(?1)) OR tax_id = ?1
-		OR instr(lower(name), lower(?1)) > 0 OR instr(lower(short_name), lower(?1)) > 0 ORDER BY row, ccode LIMIT 200`, text)
+		"WHERE "+d.text().findWhere(true, true)+" ORDER BY row, ccode LIMIT 200", text)
 	return out, err
 }
 
 func (d *DB) scanExisting(ctx context.Context, fn func(Customer), tail string, args ...any) error {
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+existingCols+" FROM existing "+tail, args...)
+	rows, err := d.query(ctx, "SELECT "+existingCols+" FROM existing "+tail, args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
