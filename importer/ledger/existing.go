@@ -56,28 +56,31 @@ func (d *DB) LoadExisting(ctx context.Context, list ExistingList) error {
 		}
 		seen[c.CCODE] = true
 	}
-	return d.wait(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM existing"); err != nil {
-			return fmt.Errorf("replacing the existing customers: %w", err)
+	return d.wait(ctx, func(ctx context.Context, tx *txn) error { return replaceExisting(ctx, tx, info, list.Customers) })
+}
+
+// replaceExisting replaces the list of existing customers in tx.
+func replaceExisting(ctx context.Context, tx *txn, info ExistingInfo, customers []Customer) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM existing"); err != nil {
+		return fmt.Errorf("replacing the existing customers: %w", err)
+	}
+	ins, err := tx.PrepareContext(ctx, "INSERT INTO existing("+existingCols+") VALUES("+placeholders(7)+")")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, c := range customers {
+		if _, err := ins.ExecContext(ctx, c.CCODE, c.Name, c.ShortName, c.TaxID, c.Phone, c.Mobile, c.Row); err != nil {
+			return fmt.Errorf("existing customer %s: %w", c.CCODE, err)
 		}
-		ins, err := tx.PrepareContext(ctx, "INSERT INTO existing("+existingCols+") VALUES("+placeholders(7)+")")
-		if err != nil {
+	}
+	values := []string{info.Source, info.Sheet, info.SHA256, formatTime(info.AsOf), formatTime(info.Loaded), strconv.Itoa(info.Count)}
+	for i, k := range existingMeta {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, values[i]); err != nil {
 			return err
 		}
-		defer ins.Close()
-		for _, c := range list.Customers {
-			if _, err := ins.ExecContext(ctx, c.CCODE, c.Name, c.ShortName, c.TaxID, c.Phone, c.Mobile, c.Row); err != nil {
-				return fmt.Errorf("existing customer %s: %w", c.CCODE, err)
-			}
-		}
-		values := []string{info.Source, info.Sheet, info.SHA256, formatTime(info.AsOf), formatTime(info.Loaded), strconv.Itoa(info.Count)}
-		for i, k := range existingMeta {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, values[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // ExistingInfo describes the ledger's list of existing customers; ok is

@@ -19,6 +19,8 @@ import (
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // openPG opens tenant's ledger in the PostgreSQL database at url.
+func pgURL(t *testing.T) string { return pgtest.Database(t) }
+
 func openPG(t *testing.T, url string, tenant Tenant, opts Options) *DB {
 	t.Helper()
 	d, err := OpenURL(context.Background(), url, tenant, opts)
