@@ -398,6 +398,9 @@ func (d *DB) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
+	if d.pg != nil && lostConnection(err) {
+		return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		if c := se.Code() & 0xff; c == sqlite3.SQLITE_CORRUPT || c == sqlite3.SQLITE_NOTADB {

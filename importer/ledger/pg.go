@@ -3,12 +3,16 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,7 +37,8 @@ const pgLockClass = 0x43494d50
 const pgConnectTimeout = 10 * time.Second
 
 // ErrUnreachable is returned when the ledger's PostgreSQL server cannot
-// be reached (or refuses the connection).
+// be reached, or the session with it was lost (the server restarted, the
+// network failed).
 var ErrUnreachable = errors.New("the shared ledger's database server cannot be reached")
 
 // pgSide is what a ledger on PostgreSQL has that an SQLite one has not.
@@ -217,17 +222,30 @@ func (d *DB) pgOpen(ctx context.Context, cfg *pgx.ConnConfig) error {
 	return nil
 }
 
-// pgWrap names the ledger in err and marks a connection that could not
-// be made ErrUnreachable.
+// pgWrap names the ledger in err and marks a session that could not be
+// made, or was lost, ErrUnreachable (wrap does).
 func (d *DB) pgWrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
-	}
 	return d.wrap(err)
+}
+
+// lostConnection reports whether err says the session with the server
+// is gone: it could not be made, broke, or the server ended it (a
+// restart, an administrator).
+func lostConnection(err error) bool {
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &pe):
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") // connection exception, operator intervention
+	}
+	return false
 }
 
 // pgLock takes the tenant's lock on the writer's session, waiting up to
