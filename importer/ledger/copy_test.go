@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -120,4 +122,66 @@ func TestCopyMerge(t *testing.T) {
 	if _, err := Copy(ctx, other, team); !errors.Is(err, ErrOtherTenant) {
 		t.Errorf("copying another tenant's ledger = %v, want ErrOtherTenant", err)
 	}
+}
+
+// TestCopyManyRoundTrip: a ledger of many creates (2,000; LEDGER_COPY_ROWS
+// sets another number, e.g. 100000) copied from SQLite into PostgreSQL and
+// back gives the same export.
+func TestCopyManyRoundTrip(t *testing.T) {
+	n := 2000
+	if s := os.Getenv("LEDGER_COPY_ROWS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	lite := openTest(t, tempDir(t), Options{})
+	run, err := lite.BeginRun(ctx, Run{Input: "/in/big.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Claims written straight into the file: the writer's one commit per
+	// claim would take minutes for 100,000.
+	err = lite.wait(ctx, func(ctx context.Context, tx *txn) error {
+		for i := range n {
+			state, code := Created, fmt.Sprintf("C%06d", i)
+			if i%10 == 0 {
+				state, code = Unknown, ""
+			}
+			if _, err := tx.insert(ctx, "INSERT INTO creates(fingerprint, payload, name, source, row, run_id, state, ccode, created, updated) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				fmt.Sprintf("fp%d", i), fmt.Sprintf(`{"CNAM1":"客戶%d"}`, i), fmt.Sprintf("客戶%d", i), "/in/big.csv", i+2, run, state, code,
+				formatTime(time.Unix(int64(i), 0)), formatTime(time.Unix(int64(i), 1))); err != nil {
+				return err
+			}
+			if code != "" {
+				if _, err := tx.exec(ctx, "INSERT INTO codes(ccode, fingerprint, run_id, updated) VALUES(?, ?, ?, ?)", code, fmt.Sprintf("fp%d", i), run, formatTime(time.Unix(int64(i), 1))); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	pg := openPG(t, pgURL(t), testTenant, Options{})
+	rep, err := Copy(ctx, lite, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	into := time.Since(start)
+	back := openTest(t, tempDir(t), Options{})
+	if _, err := Copy(ctx, pg, back); err != nil {
+		t.Fatal(err)
+	}
+	want := exportOf(t, lite)
+	if got := exportOf(t, back); got != want {
+		t.Errorf("the export after SQLite → PostgreSQL → SQLite differs (%d and %d bytes)", len(got), len(want))
+	}
+	if got := exportOf(t, pg); got != want {
+		t.Errorf("PostgreSQL's export differs (%d and %d bytes)", len(got), len(want))
+	}
+	t.Logf("%d creates: into PostgreSQL %v, back %v; %v", n, into.Round(time.Millisecond), (time.Since(start) - into).Round(time.Millisecond), rep.Source["creates"])
 }

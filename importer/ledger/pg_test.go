@@ -333,3 +333,20 @@ func TestURLHasPassword(t *testing.T) {
 		})
 	}
 }
+
+func TestBind(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"SELECT 1", "SELECT 1"},
+		{"WHERE a = ? AND b = ?", "WHERE a = $1 AND b = $2"},
+		{"WHERE ccode = ?1 OR tax_id = ?1 OR x = ?12", "WHERE ccode = $1 OR tax_id = $1 OR x = $12"},
+		{"WHERE key LIKE 'a?b' AND v = ?", "WHERE key LIKE 'a?b' AND v = $1"},
+		{"VALUES(?, '', ?)", "VALUES($1, '', $2)"},
+		{"x = '?''?' AND y = ?", "x = '?''?' AND y = $1"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := bind(tc.in); got != tc.want {
+				t.Errorf("bind(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
