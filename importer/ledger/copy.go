@@ -52,7 +52,7 @@ func Copy(ctx context.Context, src, dst *DB) (CopyReport, error) {
 	if err := dst.Flush(ctx); err != nil {
 		return rep, err
 	}
-	rep.Added, rep.Present = c.added, c.present
+	rep.Added, rep.Present, rep.Twice, rep.TwiceCount = c.added, c.present, c.twice, c.twiceCount
 	if rep.After, err = Sums(ctx, dst); err != nil {
 		return rep, err
 	}
@@ -65,7 +65,22 @@ type CopyReport struct {
 	// Added and Present count, per table, the source's rows dst did not
 	// have (copied) and had already.
 	Added, Present map[string]int
+	// Twice are the customers both ledgers had created, each on its own
+	// (the same content under two codes: what a shared ledger prevents):
+	// the customer may exist twice in TMS. At most maxTwice are listed;
+	// TwiceCount counts them all.
+	Twice      []Twice
+	TwiceCount int
 }
+
+// Twice is a customer created under two codes by two ledgers.
+type Twice struct {
+	Name        string
+	Code, Other string // the copied create's code, and the code dst had
+}
+
+// maxTwice bounds the customers created twice a CopyReport lists.
+const maxTwice = 50
 
 // ErrCopyMismatch is returned when a copy's verification fails.
 var ErrCopyMismatch = errors.New("the copy does not match its source")
@@ -153,11 +168,13 @@ func Sums(ctx context.Context, d *DB) (TableSums, error) {
 
 // copier is one Copy.
 type copier struct {
-	src, dst *DB
-	empty    bool            // dst had no rows: ids are kept
-	runs     map[int64]int64 // src run id → dst run id
-	added    map[string]int
-	present  map[string]int
+	src, dst   *DB
+	empty      bool            // dst had no rows: ids are kept
+	runs       map[int64]int64 // src run id → dst run id
+	added      map[string]int
+	present    map[string]int
+	twice      []Twice
+	twiceCount int
 }
 
 // copyBatch is how many rows one transaction of a copy writes.
@@ -274,6 +291,19 @@ func (c *copier) copyCreates(ctx context.Context) error {
 						continue
 					}
 					if !errors.Is(err, sql.ErrNoRows) {
+						return err
+					}
+				}
+				if !c.empty && cr.State == Created && cr.CCODE != "" {
+					var other string
+					err := tx.Tx.QueryRowContext(ctx, c.dst.sql("SELECT ccode FROM creates WHERE fingerprint = ? AND state = ? AND ccode <> ? ORDER BY id LIMIT 1"),
+						cr.Fingerprint, Created, cr.CCODE).Scan(&other)
+					switch {
+					case err == nil:
+						if c.twiceCount++; len(c.twice) < maxTwice {
+							c.twice = append(c.twice, Twice{Name: cr.Name, Code: cr.CCODE, Other: other})
+						}
+					case !errors.Is(err, sql.ErrNoRows):
 						return err
 					}
 				}

@@ -118,6 +118,22 @@ func TestCopyMerge(t *testing.T) {
 			}
 		}
 	}
+	// The same customer created on both PCs before the merge is named.
+	for i, pc := range pcs {
+		id, err := pc.Claim(ctx, Create{Fingerprint: "both", Name: "甲公司", Source: fmt.Sprintf("/pc%d.csv", i), Row: 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc.Settle(id, Created, fmt.Sprintf("D%d", i), "", "")
+		pc.Flush(ctx)
+	}
+	if _, err := Copy(ctx, pcs[0], team); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Copy(ctx, pcs[1], team)
+	if err != nil || rep.TwiceCount != 1 || len(rep.Twice) != 1 || rep.Twice[0] != (Twice{Name: "甲公司", Code: "D1", Other: "D0"}) {
+		t.Errorf("merging a customer both PCs created: %+v (%d), %v; want 甲公司 D1 and D0", rep.Twice, rep.TwiceCount, err)
+	}
 	other := openTenant(t, tempDir(t), Tenant{URL: "https://other.example.com", PNO: "P9", ProNum: "P9"}, Options{})
 	if _, err := Copy(ctx, other, team); !errors.Is(err, ErrOtherTenant) {
 		t.Errorf("copying another tenant's ledger = %v, want ErrOtherTenant", err)

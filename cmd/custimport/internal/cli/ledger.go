@@ -338,6 +338,12 @@ func ledgerCopy(ctx context.Context, io IO, lang string, t ledger.Tenant, from, 
 			rep.Source[table].Rows, rep.Source[table].Sum, rep.Added[table], rep.Present[table], rep.After[table].Rows, rep.After[table].Sum)
 	}
 	fmt.Fprintln(io.Out, "verified: every row of the source is in the copy")
+	if rep.TwiceCount > 0 {
+		fmt.Fprintf(io.Out, "%d customer(s) were created on both sides before this merge (the same content under two codes): each may exist twice in TMS; check them:\n", rep.TwiceCount)
+		for _, tw := range rep.Twice {
+			fmt.Fprintf(io.Out, "  %s  %s and %s\n", tw.Name, tw.Code, tw.Other)
+		}
+	}
 	return ExitOK
 }
 
