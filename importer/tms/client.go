@@ -135,6 +135,31 @@ type Client struct {
 
 	skewOnce sync.Once
 	offset   atomic.Int64 // server clock minus local clock (ns), learnt from a 9003 answer's Date header
+	// lastSig is the last signature of a recipe that does not sign the
+	// body: the same for every request of that second.
+	lastSig atomic.Pointer[signature]
+}
+
+// signature is a signature of a recipe and a timestamp.
+type signature struct {
+	recipe    Recipe
+	timestamp string
+	sig       string
+}
+
+// signFor returns api-ClientSign for a request: signed afresh when the
+// recipe signs the body, else the second's signature (computed once a
+// second, not once a request).
+func (c *Client) signFor(recipe Recipe, ts string, body []byte) string {
+	if recipe.signsBody() {
+		return c.sign(recipe, ts, body)
+	}
+	if s := c.lastSig.Load(); s != nil && s.timestamp == ts && s.recipe == recipe {
+		return s.sig
+	}
+	sig := c.sign(recipe, ts, body)
+	c.lastSig.Store(&signature{recipe: recipe, timestamp: ts, sig: sig})
+	return sig
 }
 
 // String describes the client without its key.
@@ -378,7 +403,7 @@ func (c *Client) attempt(parent context.Context, path string, body []byte, recip
 	// Set directly so the names go out spelled as in the specification.
 	req.Header["api-pno"] = []string{c.pno}
 	req.Header["api-timestamp"] = []string{ts}
-	req.Header["api-ClientSign"] = []string{c.sign(recipe, ts, body)}
+	req.Header["api-ClientSign"] = []string{c.signFor(recipe, ts, body)}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "custimport")

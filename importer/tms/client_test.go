@@ -909,3 +909,38 @@ func TestDoPostsToPath(t *testing.T) {
 		})
 	}
 }
+
+// A signature is computed once a second for a recipe that does not sign
+// the body: each request still carries its own second's signature (and
+// one that signs the body, its own body's), whichever recipes a client
+// alternates between.
+func TestClientSignaturePerSecond(t *testing.T) {
+	for _, recipe := range []Recipe{DefaultRecipe, {Method: "sha512", Template: "{key}{timestamp}{pno}"}, {Method: "hmac-sha512", Template: "{timestamp}{body}"}} {
+		t.Run(recipe.String(), func(t *testing.T) {
+			srv, rc := newServer(t, recipe, respond(200, nil, okBody))
+			var now atomic.Int64
+			now.Store(testNow.UnixNano())
+			c, _ := newTestClient(t, srv.URL+"/api", func(cfg *Config) {
+				cfg.Recipe = recipe
+				cfg.Now = func() time.Time { return time.Unix(0, now.Load()) }
+			})
+			for i := range 6 {
+				if _, err := c.AddCustomer(context.Background(), Main{"CCODE": fmt.Sprintf("A%d", i)}); err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+				now.Add(int64(time.Second) / 2)
+			}
+			reqs := rc.requests()
+			stamps := map[string]bool{}
+			for i, r := range reqs {
+				stamps[r.header.Get("api-timestamp")] = true
+				if !r.sigOK {
+					t.Errorf("request %d (timestamp %s): the signature is not its own", i, r.header.Get("api-timestamp"))
+				}
+			}
+			if len(reqs) != 6 || len(stamps) != 3 {
+				t.Errorf("%d requests over %d seconds, want 6 over 3", len(reqs), len(stamps))
+			}
+		})
+	}
+}
