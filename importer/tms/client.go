@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/custimport/custimport/internal/flatjson"
 )
 
 // Default settings used by New for zero Config fields.
@@ -332,13 +334,32 @@ type custAddRequest struct {
 // AddCustomer sends one /Cust/Add request (CustAdd) for main through Do
 // and returns the decoded answer.
 func (c *Client) AddCustomer(ctx context.Context, main Main) (Response, error) {
+	body, err := c.custAddBody(main)
+	if err != nil {
+		return Response{}, &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot encode the request as JSON: %w", err)}
+	}
+	return c.Do(ctx, CustAdd.Path, body)
+}
+
+// custAddBody is the JSON of a /Cust/Add request, as encoding/json writes
+// custAddRequest without HTML escaping: written directly for a payload of
+// strings and numbers (every payload the validator makes), else by
+// encoding/json.
+func (c *Client) custAddBody(main Main) ([]byte, error) {
+	b := make([]byte, 0, 512)
+	b = append(b, `{"ProNum":`...)
+	b = flatjson.AppendString(b, c.proNum, false)
+	b = append(b, `,"Main":`...)
+	if b, ok := flatjson.AppendObject(b, main, false, nil); ok {
+		return append(b, '}'), nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(custAddRequest{ProNum: c.proNum, Main: main}); err != nil {
-		return Response{}, &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot encode the request as JSON: %w", err)}
+		return nil, err
 	}
-	return c.Do(ctx, CustAdd.Path, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Do POSTs the JSON body, signed, to BaseURL + path (path starts with

@@ -944,3 +944,31 @@ func TestClientSignaturePerSecond(t *testing.T) {
 		})
 	}
 }
+
+// The request body is what encoding/json writes for custAddRequest
+// without HTML escaping, whatever the payload's values.
+func TestCustAddBodyAsEncodingJSON(t *testing.T) {
+	c, _ := newTestClient(t, "http://127.0.0.1:1/api", func(cfg *Config) { cfg.ProNum = "P<&>\"1" })
+	for _, main := range []Main{
+		nil,
+		{},
+		{"CCODE": "C0000001", "CNAM1": "順發<電機>&有限公司", "CBELE": json.Number("10000.5"), "EditItem": json.Number("2")},
+		{"CNAM1": "a\"b\\c\n\u2028\xff", "AutoCCODE": json.Number("1")},
+		{"CBELE": 1, "X": nil, "Y": true},
+		{"CBELE": json.Number("")},
+	} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(custAddRequest{ProNum: c.proNum, Main: main}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.custAddBody(main)
+		if want := bytes.TrimSuffix(buf.Bytes(), []byte("\n")); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%v:\n got %s, %v\nwant %s", main, got, err, want)
+		}
+	}
+	if _, err := c.custAddBody(Main{"CBELE": json.Number("01")}); err == nil {
+		t.Error("a json.Number that is not a number was written")
+	}
+}
