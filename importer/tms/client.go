@@ -689,6 +689,15 @@ func decodeResponse(body []byte, redact func(string) string) (Response, error) {
 	if len(b) == 0 {
 		return Response{}, tagged(ErrBadResponse, "the response body is empty")
 	}
+	if r, ok := decodePlain(b); ok {
+		return r, nil
+	}
+	return decodeFull(b, redact)
+}
+
+// decodeFull is decodeResponse's reading of any answer, b trimmed and
+// not empty.
+func decodeFull(b []byte, redact func(string) string) (Response, error) {
 	quoteStart := func(b []byte) string { return quoteStart([]byte(redact(string(b)))) }
 	var raw struct {
 		Status, CCODE, ErrorCode, ErrorMessage json.RawMessage

@@ -32,7 +32,7 @@ func AppendObject(dst []byte, m map[string]any, escapeHTML bool, skip func(key s
 		switch v := v.(type) {
 		case string:
 		case json.Number:
-			if v != "" && !validNumber(string(v)) {
+			if v != "" && !ValidNumber(string(v)) {
 				return dst, false
 			}
 		default:
@@ -115,9 +115,9 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 	return append(dst, '"')
 }
 
-// validNumber reports whether s is a JSON number, as encoding/json
+// ValidNumber reports whether s is a JSON number, as encoding/json
 // checks a json.Number before writing it.
-func validNumber(s string) bool {
+func ValidNumber(s string) bool {
 	s = strings.TrimPrefix(s, "-")
 	if s == "" {
 		return false
