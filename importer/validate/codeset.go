@@ -3,7 +3,9 @@ package validate
 import (
 	bin "encoding/binary"
 	"hash/maphash"
+	"runtime"
 	"strings"
+	"unsafe"
 )
 
 // codeSet remembers the customer codes of a file and the line each first
@@ -15,7 +17,8 @@ import (
 // for a code that is not there reads only the tags (a quarter of the
 // table's bytes, mostly in cache), and the arena only on a tag match (one
 // in 255 of the other codes). It is exact: codes are compared byte for
-// byte, so a shared hash or tag never makes a false duplicate.
+// byte, so a shared hash or tag never makes a false duplicate. The table
+// is outside the Go heap where the system allows (rawMem).
 type codeSet struct {
 	seed   maphash.Seed
 	tags   []uint8  // 0: empty; else tagOf(hash)
@@ -24,6 +27,7 @@ type codeSet struct {
 	n      int      // codes in the table
 	chunks [][]byte // records: uvarint length, code, uvarint line
 	long   map[string]int
+	mem    *rawMem // where tags and places are (see rawMem)
 }
 
 const (
@@ -40,8 +44,10 @@ const (
 )
 
 func newCodeSet() *codeSet {
-	return &codeSet{seed: maphash.MakeSeed(), tags: make([]uint8, minSlots), places: make([]uint32, minSlots),
-		shift: 64 - 10, long: map[string]int{}}
+	s := &codeSet{seed: maphash.MakeSeed(), tags: make([]uint8, minSlots), places: make([]uint32, minSlots),
+		shift: 64 - 10, long: map[string]int{}, mem: &rawMem{}}
+	runtime.AddCleanup(s, (*rawMem).freeAll, s.mem)
+	return s
 }
 
 // tagOf is the tag of a hash: 1 to 255, from bits its home does not use.
@@ -146,7 +152,9 @@ func (s *codeSet) record(place uint32) (code []byte, line int, size int) {
 // arena in order (the tags do not hold enough of a hash to place a code).
 func (s *codeSet) grow() {
 	size := 2 * len(s.tags)
-	s.tags, s.places = make([]uint8, size), make([]uint32, size)
+	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.tags)))
+	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.places)))
+	s.tags, s.places = s.mem.bytes(size), s.mem.uint32s(size)
 	s.shift--
 	for ci, c := range s.chunks {
 		for off := 0; off < len(c); {
