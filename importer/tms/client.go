@@ -439,7 +439,9 @@ func (c *Client) attempt(parent context.Context, path string, body []byte, recip
 	defer res.Body.Close()
 	date := res.Header.Get("Date")
 	resp, e := c.readResponse(parent, res)
-	c.log.Debug("TMS answered", "path", path, "timestamp", ts, "http_status", res.StatusCode, "status", resp.Status, "error_code", resp.ErrorCode, "duration", time.Since(start))
+	if c.log.Enabled(parent, slog.LevelDebug) { // the arguments cost allocations on every request
+		c.log.Debug("TMS answered", "path", path, "timestamp", ts, "http_status", res.StatusCode, "status", resp.Status, "error_code", resp.ErrorCode, "duration", time.Since(start))
+	}
 	if e != nil {
 		return Response{}, date, e
 	}
