@@ -264,13 +264,7 @@ func (r *CSVReader) readRecord() (cells []string, quoted bool, err error) {
 // its delimiters, all in one string.
 func (r *CSVReader) splitPlain(line []byte) []string {
 	text := string(line[:len(line)-lengthNL(line)])
-	n := 1
-	if r.delim < utf8.RuneSelf {
-		n += strings.Count(text, string(rune(r.delim)))
-	} else {
-		n += strings.Count(text, string(r.delim))
-	}
-	cells := make([]string, 0, n)
+	cells := make([]string, 0, 1+strings.Count(text, string(r.delim)))
 	col, dl := 1, utf8.RuneLen(r.delim)
 	for {
 		i := strings.IndexRune(text, r.delim)
