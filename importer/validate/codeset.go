@@ -148,14 +148,19 @@ func (s *codeSet) record(place uint32) (code []byte, line int, size int) {
 	return c[k:end], int(l), end + m
 }
 
-// grow doubles the table and puts every record back in it, reading the
-// arena in order (the tags do not hold enough of a hash to place a code).
-func (s *codeSet) grow() {
-	size := 2 * len(s.tags)
+// grow doubles the table.
+func (s *codeSet) grow() { s.resize(2 * len(s.tags)) }
+
+// resize makes the table size slots (a power of two, at least the
+// present size) and puts every record back in it, reading the arena in
+// order (the tags do not hold enough of a hash to place a code).
+func (s *codeSet) resize(size int) {
 	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.tags)))
 	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.places)))
+	for n := len(s.tags); n < size; n *= 2 {
+		s.shift--
+	}
 	s.tags, s.places = s.mem.bytes(size), s.mem.uint32s(size)
-	s.shift--
 	for ci, c := range s.chunks {
 		for off := 0; off < len(c); {
 			code, _, n := s.record(uint32(ci)<<chunkBits | uint32(off))
@@ -165,4 +170,23 @@ func (s *codeSet) grow() {
 			off += n
 		}
 	}
+}
+
+// reserve makes room for n codes, so that adding them grows nothing.
+func (s *codeSet) reserve(n int) {
+	size := len(s.tags)
+	for n*4 > size*3 {
+		size *= 2
+	}
+	if size > len(s.tags) {
+		s.resize(size)
+	}
+}
+
+// Reserve makes room for the codes of n rows: a caller that knows how
+// many rows Remember will see (a check of rows held in memory) spares
+// the growing of the codes' table as they come.
+func (v *Validator) Reserve(n int) {
+	v.seen.reserve(n)
+	v.folded.reserve(n)
 }

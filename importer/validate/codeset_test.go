@@ -139,3 +139,31 @@ func BenchmarkCodeSet(b *testing.B) {
 		}
 	}
 }
+
+// Room reserved for n codes holds them without growing, each found, also
+// when reserved after some were added.
+func TestCodeSetReserve(t *testing.T) {
+	s := newCodeSet()
+	s.addFirst("A0", 1)
+	s.reserve(40_000)
+	size := len(s.tags)
+	if size*3 < 40_000*4 {
+		t.Fatalf("%d slots reserved for 40000 codes", size)
+	}
+	for i := range 40_000 - 1 {
+		if _, dup := s.addFirst(fmt.Sprintf("B%d", i), i+2); dup {
+			t.Fatalf("B%d seen before it was added", i)
+		}
+	}
+	if len(s.tags) != size {
+		t.Errorf("the table grew from %d to %d slots", size, len(s.tags))
+	}
+	for i := range 40_000 - 1 {
+		if line, ok := s.first(fmt.Sprintf("B%d", i)); !ok || line != i+2 {
+			t.Fatalf("first(B%d) = %d, %v", i, line, ok)
+		}
+	}
+	if line, ok := s.first("A0"); !ok || line != 1 {
+		t.Errorf("first(A0) = %d, %v after reserving", line, ok)
+	}
+}

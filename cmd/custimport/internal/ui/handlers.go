@@ -280,7 +280,8 @@ func (ss *session) grid(w http.ResponseWriter, r *http.Request) {
 	ss.render(w, http.StatusOK, "sections", "", "")
 }
 
-// cell changes one cell and checks the file again.
+// cell changes one cell and checks the file again: that row and the
+// file-wide checks (session.recheck). The answer carries what changed.
 func (ss *session) cell(w http.ResponseWriter, r *http.Request) {
 	if !ss.lockFresh(w, r) {
 		return
@@ -298,8 +299,7 @@ func (ss *session) cell(w http.ResponseWriter, r *http.Request) {
 	}
 	ss.undo = append(ss.undo, []cellChange{{line: line, col: col, old: old}})
 	ss.replace = replacePreview{}
-	ss.check(r.Context())
-	ss.render(w, http.StatusOK, "sections", "", "")
+	ss.answerEdit(w, r, []int{line}, "")
 }
 
 // settings takes the connection form. The key field, when filled, sets

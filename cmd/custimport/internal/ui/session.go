@@ -35,7 +35,7 @@ type session struct {
 
 	page       int
 	errorsOnly bool
-	undo       [][]cellChange
+	undo       []changes
 	replace    replacePreview
 	checks     int // checks run, for checkState.id
 	// current is the id of what the page shows: the last check's, or a
@@ -72,6 +72,13 @@ type upload struct {
 	hdrErr     string // why the header is not usable, for the page
 	width      int    // widest row
 	check      checkState
+	// checker is the last full check's, which an edit asks again (nil:
+	// the next check is a full one); checkerLedger, whether it read a
+	// ledger, and checkerImp the import shown when it was made (after
+	// another, the ledger knows more: the next check is a full one).
+	checker       *importer.Checker
+	checkerLedger bool
+	checkerImp    *importRun
 }
 
 // checkState is the last check's outcome.
@@ -97,6 +104,9 @@ type cellChange struct {
 	line, col int
 	old       string
 }
+
+// changes are the cells one step of undo puts back.
+type changes []cellChange
 
 func newSession(s *Server) *session {
 	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting}
@@ -265,7 +275,7 @@ func (u *upload) findHeader(mf *mapping.File) error {
 	return err
 }
 
-// content is what a job reads: the upload as sent while nothing was
+// content is what an import reads: the upload as sent while nothing was
 // changed, else the rows (from the header down, when the header was
 // picked) written to a workbook in memory at their own row numbers.
 func (u *upload) content() ([]byte, string, error) {
@@ -283,12 +293,23 @@ func (u *upload) content() ([]byte, string, error) {
 	return data, sheet, err
 }
 
-// check runs a dry-run job over the upload and keeps every row's status.
+// checkRows are the rows a check reads: from the picked header down.
+func (u *upload) checkRows() []source.Record {
+	if i, ok := u.index[u.headerPick]; ok && u.headerPick > 0 {
+		return u.rows[i:]
+	}
+	return u.rows
+}
+
+// check checks the upload's rows from the start (importer.Checker: a
+// dry-run of the rows in memory, no file written) and keeps every row's
+// status, and the Checker for the edits to come.
 func (ss *session) check(ctx context.Context) {
 	u := ss.file
 	ss.checks++
 	ss.current = ss.checks
 	u.check = checkState{id: ss.checks, rows: map[int]rowCheck{}, counts: map[importer.Status]int{}}
+	u.checker = nil
 	mf, err := ss.mappingFile()
 	if err != nil {
 		u.check.fileErr = ss.t("badMapping")
@@ -299,19 +320,14 @@ func (ss *session) check(ctx context.Context) {
 	} else {
 		u.hdrErr = ""
 	}
-	data, sheet, err := u.content()
-	if err != nil {
-		u.check.fileErr = fileMessage(ss.lang, err)
-		return
+	opts := ss.jobOptions(u, nil, u.sheet, mf, "")
+	opts.Data, opts.Size, opts.DryRun, opts.NoResults = nil, 0, true, true
+	if u.xlsx {
+		opts.Rows = importer.RecordRows(u.sheet, u.checkRows())
+	} else {
+		opts.Source.Sheet = ""
+		opts.Rows = importer.TextRows(u.checkRows())
 	}
-	dir, err := os.MkdirTemp(ss.srv.tmp, "check-")
-	if err != nil {
-		u.check.fileErr = ss.t("tempFailed")
-		return
-	}
-	defer os.RemoveAll(dir)
-	opts := ss.jobOptions(u, data, sheet, mf, filepath.Join(dir, "check.xlsx"))
-	opts.DryRun = true
 	db, closeDB, err := ss.conn.PeekLedger(ctx, ss.srv.cfg.Getenv)
 	if err == nil && db != nil {
 		opts.Ledger = db
@@ -323,19 +339,26 @@ func (ss *session) check(ctx context.Context) {
 	} else if list != nil {
 		opts.Existing = list
 	}
-	job := importer.NewJob(opts)
-	var mu sync.Mutex
-	job.Subscribe(func(ev importer.Event) {
-		if rc, ok := ev.(importer.RowChecked); ok {
-			mu.Lock()
-			u.check.rows[rc.Line] = rowCheck{status: rc.Status, problems: rc.Problems}
-			mu.Unlock()
-		}
-	})
-	sum, err := job.Run(ctx)
+	c, err := importer.NewChecker(ctx, opts)
+	if c == nil {
+		u.check.fileErr = fileMessage(ss.lang, err)
+		return
+	}
+	u.checker, u.checkerLedger, u.checkerImp = c, opts.Ledger != nil, ss.imp
+	for _, rc := range c.Rows() {
+		u.check.rows[rc.Line] = rowCheck{status: rc.Status, problems: rc.Problems}
+	}
+	ss.checked(c.Summary(), err)
+}
+
+// checked keeps what the page shows of a check's summary.
+func (ss *session) checked(sum importer.Summary, err error) {
+	u := ss.file
+	u.check.fileErr = ""
 	if err != nil {
 		u.check.fileErr = fileMessage(ss.lang, err)
 	}
+	clear(u.check.counts)
 	for st, n := range sum.Counts {
 		u.check.counts[st] = n
 	}
@@ -346,6 +369,66 @@ func (ss *session) check(ctx context.Context) {
 	if err == nil {
 		ss.existing, ss.existingStale = sum.Existing, sum.ExistingStale
 	}
+}
+
+// recheck checks the upload again after the cells of rows at lines
+// changed: the last check's Checker checks those rows and the file-wide
+// checks (importer.Checker.Set), which is a full check's verdict at the
+// cost of a few rows. It returns the rows whose verdict changed, and
+// false when it made a full check instead: no Checker, a change among
+// the rows the header is looked for in, or the ledger is not the one the
+// Checker read (an import since, or a ledger made or gone).
+func (ss *session) recheck(ctx context.Context, lines []int) ([]int, bool) {
+	u := ss.file
+	full := u.checker == nil || u.checkerImp != ss.imp
+	start := 0
+	if i, ok := u.index[u.headerPick]; ok && u.headerPick > 0 {
+		start = i
+	}
+	var recs []source.Record
+	for _, line := range lines {
+		i, ok := u.index[line]
+		if !ok || i < start+mapping.HeaderSearchRows {
+			full = true // the header may move: the page finds it again
+		}
+		if ok {
+			recs = append(recs, u.rows[i])
+		}
+	}
+	db, closeDB, err := ss.conn.PeekLedger(ctx, ss.srv.cfg.Getenv)
+	defer closeDB()
+	if err != nil || (db != nil) != u.checkerLedger {
+		full = true
+	}
+	if full {
+		ss.check(ctx)
+		return nil, false
+	}
+	var l importer.Ledger
+	if db != nil {
+		l = db
+	}
+	changed, err := u.checker.Set(ctx, l, recs...)
+	if err != nil {
+		// The check of the whole file says what it is (the ledger could
+		// not be read, ...), as the first one did.
+		ss.check(ctx)
+		return nil, false
+	}
+	ss.checks++
+	ss.current = ss.checks
+	u.check.id = ss.checks
+	out := make([]int, 0, len(changed))
+	for _, rc := range changed {
+		out = append(out, rc.Line)
+		if rc.Status == "" {
+			delete(u.check.rows, rc.Line)
+			continue
+		}
+		u.check.rows[rc.Line] = rowCheck{status: rc.Status, problems: rc.Problems}
+	}
+	ss.checked(u.checker.Summary(), nil)
+	return out, true
 }
 
 // jobOptions are the options of a check or an import of u.

@@ -10,12 +10,20 @@
   let busy = false;
 
   // swap replaces every element of the page that has the id of a
-  // top-level element of html.
+  // top-level element of html. The rows of #grid-rows (the answer to a
+  // cell edit) replace the grid's rows of the same number.
   function swap(html) {
     const t = document.createElement("template");
     t.innerHTML = html;
     for (const el of Array.from(t.content.children)) {
       if (!el.id) continue;
+      if (el.id === "grid-rows") {
+        for (const tr of Array.from(el.querySelectorAll("tr[data-line]"))) {
+          const old = document.querySelector('#grid tbody tr[data-line="' + tr.dataset.line + '"]');
+          if (old) old.replaceWith(tr);
+        }
+        continue;
+      }
       const old = document.getElementById(el.id);
       if (old) old.replaceWith(el);
     }
