@@ -42,7 +42,7 @@ func init() {
 		HTTPS_PROXY HTTP_PROXY NO_PROXY TMS_URL TMS_PNO TMS_PRONUM TMS_API_KEY TMS_SIGN_RECIPE
 		Query QueryList Product Cust Add Date Unix Windows macOS Linux Task Scheduler systemd launchd cron
 		Y N TRUE FALSE test vector body Ctrl-C Ctrl C Enter Tab smtp url notify JSON pronum
-		webhook SMTP PDF LINE Teams Slack e-mail email Email wal all
+		webhook SMTP PDF LINE Teams Slack e-mail email Email wal all passfile PostgreSQL SQLite
 	`) {
 		zhAllowed[w] = true
 	}

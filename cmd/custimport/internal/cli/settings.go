@@ -18,6 +18,7 @@ import (
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/cmd/custimport/internal/notify"
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
 )
@@ -56,6 +57,11 @@ type settings struct {
 	Wait         time.Duration  `yaml:"wait"`
 	SkipHidden   bool           `yaml:"skip_hidden"`
 	NewLedger    bool           `yaml:"new_ledger"`
+	// LedgerURL is a shared ledger on PostgreSQL (postgres://…, no
+	// password in it): several PCs import into one TMS through it.
+	LedgerURL string `yaml:"ledger_url"`
+	// AllowNetworkLedger opens an SQLite ledger on a network folder.
+	AllowNetworkLedger bool `yaml:"allow_network_ledger"`
 	// The list of the customers TMS already has (TMS's own export),
 	// reloaded into the ledger before each run when the file changed.
 	ExistingCustomers string `yaml:"existing_customers"`
@@ -155,6 +161,8 @@ func (s *settings) register(fs *flag.FlagSet, send bool) {
 	fs.StringVar(&s.ResultsDir, "results-dir", s.ResultsDir, "folder for results files (default: beside the input)")
 	fs.BoolVar(&s.SkipHidden, "skip-hidden", s.SkipHidden, "leave out the rows hidden in Excel (by hand or by a filter); by default they are imported, with a warning")
 	fs.StringVar(&s.StateDir, "state-dir", s.StateDir, "folder of the ledgers (env CUSTIMPORT_STATE_DIR; default: the user's local state folder)")
+	fs.StringVar(&s.LedgerURL, "ledger-url", s.LedgerURL, "a shared ledger on PostgreSQL, for several PCs importing into one TMS: postgres://user@host/db (env CUSTIMPORT_LEDGER_URL; the password from a passfile, PGPASSFILE or PGPASSWORD)")
+	fs.BoolVar(&s.AllowNetworkLedger, "allow-network-ledger", s.AllowNetworkLedger, "keep the ledger file in a folder on a network share although its locking is unreliable there (better: --ledger-url)")
 	fs.StringVar(&s.ExistingCustomers, "existing-customers", s.ExistingCustomers, "the list of the customers TMS already has (TMS's customer export, `FILE` .xlsx/.csv): loaded into the ledger before each run when it changed")
 	fs.BoolVar(&s.UpdateExisting, "update-existing", s.UpdateExisting, "send rows without a code that have the 統編 of an existing customer as updates of that customer (default: INVALID, EXISTS)")
 	fs.Var(&s.ExistingMaxAge, "existing-max-age", "warn when the list of existing customers is older than this (`DAYS`, e.g. 30d)")
@@ -201,8 +209,16 @@ func loadConfig(path string, s *settings) error {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
 	relativeTo(filepath.Dir(path), s.configPaths()...)
+	if s.LedgerURL != "" && ledger.URLHasPassword(s.LedgerURL) {
+		return fmt.Errorf("config %s: %w", path, errLedgerPassword)
+	}
 	return nil
 }
+
+// errLedgerPassword refuses a config file whose ledger_url carries a
+// password.
+var errLedgerPassword = errors.New("ledger_url must not carry a password: a config file is read by whoever can read the folder; " +
+	"put the password in a passfile (passfile=FILE in the URL, or PGPASSFILE) or in PGPASSWORD")
 
 // configPaths are the settings that name files or folders. In a config
 // file they are relative to the file's own folder, so a nightly job
@@ -232,7 +248,7 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 		}
 	}
 	env := map[string]*string{"TMS_URL": &eff.URL, "TMS_PNO": &eff.PNO, "TMS_PRONUM": &eff.ProNum, "TMS_SIGN_RECIPE": &eff.SignRecipe,
-		"CUSTIMPORT_STATE_DIR": &eff.StateDir}
+		"CUSTIMPORT_STATE_DIR": &eff.StateDir, "CUSTIMPORT_LEDGER_URL": &eff.LedgerURL}
 	for name, dst := range env {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			*dst = v
@@ -268,6 +284,9 @@ func resolveSettings(fs *flag.FlagSet, cfgPath string, getenv func(string) strin
 	}
 	if eff.StopAfter < 0 {
 		return eff, fmt.Errorf("--stop-after %d: want 0 (never) or more", eff.StopAfter)
+	}
+	if eff.LedgerURL != "" && !ledger.IsURL(eff.LedgerURL) {
+		return eff, fmt.Errorf("--ledger-url (ledger_url) %q: want a postgres:// URL", eff.LedgerURL)
 	}
 	if eff.Wait < 0 {
 		return eff, fmt.Errorf("--wait %v: want 0 or more", eff.Wait)
@@ -322,6 +341,7 @@ func (s settings) connection(io IO, log *slog.Logger) connect.Settings {
 		URL: s.URL, PNO: s.PNO, ProNum: s.ProNum, SignRecipe: s.SignRecipe,
 		Workers: s.Workers, Rate: s.Rate, Timeout: s.Timeout, MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait, StopAfter: s.StopAfter,
 		AllowHTTP: s.AllowHTTP, Insecure: s.Insecure, StateDir: s.StateDir, Wait: s.Wait, NewLedger: s.NewLedger, Logger: log,
+		LedgerURL: s.LedgerURL, AllowNetworkLedger: s.AllowNetworkLedger,
 		Trace: s.trace,
 	}
 	if io.HTTPClient != nil {
