@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -29,13 +30,13 @@ func TestDays(t *testing.T) {
 		{"", 0, false},
 	}
 	for _, tt := range tests {
-		var d days
+		var d settings.Days
 		err := d.Set(tt.in)
 		if (err == nil) != tt.ok || (tt.ok && time.Duration(d) != tt.want) {
 			t.Errorf("Set(%q) = %v, %v; want %v, ok %v", tt.in, time.Duration(d), err, tt.want, tt.ok)
 		}
 	}
-	if got := days(30 * 24 * time.Hour).String(); got != "30d" {
+	if got := settings.Days(30 * 24 * time.Hour).String(); got != "30d" {
 		t.Errorf("String = %q, want 30d", got)
 	}
 }

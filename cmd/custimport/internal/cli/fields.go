@@ -8,6 +8,7 @@ import (
 	stdio "io"
 	"strings"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
@@ -122,8 +123,8 @@ With --online, test the settings against TMS instead: one signed read-only
 request (POST /Product/QueryList for a product that cannot exist), then a
 verdict naming the setting to check. Exit 0 only when TMS accepted the
 signature; nothing is ever sent to /Cust/Add.`)
-	var flagged settings = defaultSettings()
-	flagged.register(fs, true)
+	flagged := settings.Default()
+	settings.Register(fs, &flagged, true)
 	online := fs.Bool("online", false, "test the settings against TMS with one signed read-only request (nothing is created)")
 	find := fs.Bool("find-recipe", false, "with --online: when TMS refuses the signature, try the known signing recipes one request at a time and print the one it accepts")
 	trace := fs.String("trace-http", "", "with --online: write every request and answer to `FILE` (JSON lines, mode 600; key and signature redacted)")
@@ -144,11 +145,11 @@ signature; nothing is ever sent to /Cust/Add.`)
 	if len(pos) == 2 {
 		cfgPath = pos[1]
 	}
-	s, err := resolveSettings(fs, cfgPath, io.Getenv)
+	s, err := loadSettings(fs, cfgPath, io.Getenv)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	base, err := baseOptions(s, "input.xlsx")
+	base, err := s.Job("input.xlsx")
 	if err != nil {
 		return fail(io, "%v", err)
 	}
@@ -156,11 +157,11 @@ signature; nothing is ever sent to /Cust/Add.`)
 		return onlineCheck(ctx, io, s, *find, *trace, *verbose)
 	}
 	// The same validation as the import's: what passes here, sends.
-	if err := s.connection(io, nil).Check(); err != nil {
+	if err := connection(s, io, nil, nil).Check(); err != nil {
 		return fail(io, "%v", err)
 	}
 	keySource := "TMS_API_KEY (environment)"
-	if s.KeyFile != "" && (s.keyFileFlag || strings.TrimSpace(io.Getenv("TMS_API_KEY")) == "") {
+	if s.KeyFile != "" && (s.KeyFileFromFlag || strings.TrimSpace(io.Getenv("TMS_API_KEY")) == "") {
 		keySource = "key file " + s.KeyFile
 	}
 	key, keyErr := readKey(s, io.Getenv)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/results"
 )
 
@@ -37,13 +38,13 @@ func TestSettingsPrecedence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := flag.NewFlagSet("t", flag.ContinueOnError)
-			s := defaultSettings()
-			s.register(fs, true)
+			s := settings.Default()
+			settings.Register(fs, &s, true)
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
 			getenv := func(k string) string { return tt.env[k] }
-			eff, err := resolveSettings(fs, cfg, getenv)
+			eff, err := loadSettings(fs, cfg, getenv)
 			if err != nil {
 				t.Fatal(err)
 			}

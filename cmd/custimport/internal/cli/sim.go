@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
@@ -19,7 +20,7 @@ with the same environment work together. GET /_sim/customers dumps the store.
 POST /Product/QueryList answers the read-only query of
 `+"`custimport config check --online`"+` with the same header and signature checks.`)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
-	var s settings = defaultSettings()
+	s := settings.Default()
 	fs.StringVar(&s.PNO, "pno", "", "expected api-pno (env TMS_PNO)")
 	fs.StringVar(&s.ProNum, "pronum", "", "expected ProNum (env TMS_PRONUM; default: the pno)")
 	fs.StringVar(&s.SignRecipe, "sign-recipe", s.SignRecipe, "signature recipe (env TMS_SIGN_RECIPE)")
@@ -44,7 +45,7 @@ POST /Product/QueryList answers the read-only query of
 		return code
 	}
 	set := flagsSet(fs)
-	s.keyFileFlag = set["key-file"]
+	s.KeyFileFromFlag = set["key-file"]
 	env := func(flagName, envName string, dst *string) {
 		if !set[flagName] {
 			if v := io.Getenv(envName); v != "" {

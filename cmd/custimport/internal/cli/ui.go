@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os/exec"
 	"runtime"
-	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/cmd/custimport/internal/ui"
 )
 
@@ -21,8 +21,8 @@ key from TMS_API_KEY or --key-file, or typed on the page (kept in memory).`
 // runUI is `custimport ui`.
 func runUI(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "ui", "", uiAbout)
-	flagged := defaultSettings()
-	flagged.register(fs, true)
+	flagged := settings.Default()
+	settings.Register(fs, &flagged, true)
 	addr := fs.String("addr", "127.0.0.1:0", "listen `ADDRESS` (loopback only; port 0 picks a free one)")
 	noBrowser := fs.Bool("no-browser", false, "do not open the browser; just print the address")
 	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
@@ -34,7 +34,7 @@ func runUI(ctx context.Context, io IO, args []string) int {
 		fs.Usage()
 		return fail(io, "ui: takes no arguments, got %q", pos)
 	}
-	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	s, err := loadSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
@@ -42,19 +42,19 @@ func runUI(ctx context.Context, io IO, args []string) int {
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	base, err := baseOptions(s, "upload")
+	base, err := s.Job("upload")
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	conn := s.connection(io, log)
+	conn := connection(s, io, log, nil)
 	if s.KeyFile != "" || io.Getenv("TMS_API_KEY") != "" {
 		if conn.Key, err = readKey(s, io.Getenv); err != nil {
 			return fail(io, "%v", err)
 		}
 	}
-	srv, err := ui.New(ui.Config{Conn: conn, Getenv: io.Getenv, Mapping: base.Mapping, Lang: s.Lang,
-		LengthUnit: s.LengthUnit, Mode: s.Mode, Defaults: base.Validate.Defaults, MaxUploadBytes: min(s.MaxInputMB<<20, ui.DefaultMaxUploadBytes), Logger: log,
-		UpdateExisting: s.UpdateExisting, ExistingMaxAge: time.Duration(s.ExistingMaxAge), ExistingFile: s.ExistingCustomers})
+	srv, err := ui.New(ui.Config{Conn: conn, Getenv: io.Getenv, Job: base, Lang: s.Lang,
+		MaxUploadBytes: min(s.MaxInputBytes(), ui.DefaultMaxUploadBytes), Logger: log,
+		UpdateExisting: s.UpdateExisting, ExistingFile: s.ExistingCustomers})
 	if err != nil {
 		return fail(io, "%v", err)
 	}

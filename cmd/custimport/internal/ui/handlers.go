@@ -238,7 +238,7 @@ func (ss *session) mappingYAML(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	y := map[string]any{"columns": cols}
-	if m := ss.srv.cfg.Mapping; m != nil && len(m.Defaults) > 0 {
+	if m := ss.srv.cfg.Job.Mapping; m != nil && len(m.Defaults) > 0 {
 		y["defaults"] = m.Defaults
 	}
 	data, _ := yaml.Marshal(y)

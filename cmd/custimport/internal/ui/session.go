@@ -197,13 +197,13 @@ func (ss *session) hasHeader(rows []source.Record) bool {
 	for _, rec := range rows[:min(len(rows), mapping.HeaderSearchRows)] {
 		cells = append(cells, rec.Cells)
 	}
-	_, err := mapping.FindHeader(cells, ss.srv.cfg.Mapping)
+	_, err := mapping.FindHeader(cells, ss.srv.cfg.Job.Mapping)
 	return err == nil
 }
 
 // mappingFile is the --mapping file with the page's column choices on top.
 func (ss *session) mappingFile() (*mapping.File, error) {
-	base := ss.srv.cfg.Mapping
+	base := ss.srv.cfg.Job.Mapping
 	u := ss.file
 	if u == nil || len(u.overrides) == 0 {
 		return base, nil
@@ -348,23 +348,21 @@ func (ss *session) check(ctx context.Context) {
 	}
 }
 
-// jobOptions are the options of a check or an import of u.
+// jobOptions are the options of a check or an import of u: the
+// settings' (Config.Job) with the upload, the page's choices and its
+// language.
 func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.File, out string) importer.Options {
-	cfg := ss.srv.cfg
-	return importer.Options{
-		Input:   u.name,
-		Data:    bytes.NewReader(data),
-		Size:    int64(len(data)),
-		Out:     out,
-		Source:  source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes},
-		Mapping: mf,
-		Validate: validate.Config{
-			Lang: ss.lang, LengthUnit: cfg.LengthUnit, Mode: cfg.Mode, Defaults: cfg.Defaults,
-		},
-		SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown,
-		UpdateExisting: ss.updateExisting, ExistingMaxAge: cfg.ExistingMaxAge,
-		Logger: ss.srv.log,
-	}
+	opts := ss.srv.cfg.Job
+	opts.Input, opts.Data, opts.Size, opts.Out = u.name, bytes.NewReader(data), int64(len(data)), out
+	opts.Source = source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes}
+	opts.Mapping = mf
+	opts.Validate.Lang = ss.lang
+	opts.SkipHidden, opts.ResendUnknown, opts.UpdateExisting = ss.skipHidden, ss.resendUnknown, ss.updateExisting
+	opts.Logger = ss.srv.log
+	// The page shows INVALID rows to fix and sends the valid ones:
+	// max_invalid is the command line's guard against a wrong file.
+	opts.MaxInvalid = importer.Budget{}
+	return opts
 }
 
 // setCell changes one cell; it returns the old value.
