@@ -49,7 +49,6 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-
 // A run that sends holds the tenant's lock: a second one (the CLI and the
 // web page alike) is refused until the first closes; a check only peeks.
 func TestLedgerLockAndPeek(t *testing.T) {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"reflect"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -115,57 +117,89 @@ func (s *Settings) loadFile(path string) error {
 	return nil
 }
 
-// checkKeys refuses a config file's top-level keys that are not
-// settings: the key itself, or a key no setting has.
+// checkKeys refuses a config file's keys that are not settings, at
+// every level (notify:'s own keys too): the key itself, or a key no
+// setting has, named with its line and the key most likely meant.
 func checkKeys(path string, doc *yaml.Node) error {
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil // empty, or not a mapping: the decoder says what is wrong
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil
 	}
-	m := doc.Content[0]
+	return checkMapping(path, "", doc.Content[0], reflect.TypeFor[Settings]())
+}
+
+// checkMapping checks the keys of m against the yaml fields of t (a
+// struct); prefix is m's own key path ("notify.").
+func checkMapping(path, prefix string, m *yaml.Node, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if m.Kind != yaml.MappingNode || t.Kind() != reflect.Struct {
+		return nil // not a mapping: the decoder says what is wrong
+	}
+	fields := yamlFields(t)
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		name := m.Content[i].Value
-		for _, r := range refusedKeys {
-			if strings.EqualFold(name, r) {
-				return newErr(MsgKeyInConfig, path, name)
+		if prefix == "" {
+			for _, r := range refusedKeys {
+				if strings.EqualFold(name, r) {
+					return newErr(MsgKeyInConfig, path, name)
+				}
 			}
 		}
-		if _, ok := Lookup(name); ok {
-			continue
+		f, ok := fields[name]
+		if !ok {
+			names := make([]string, 0, len(fields))
+			for n := range fields {
+				names = append(names, n)
+			}
+			if near := nearest(name, names); near != "" {
+				return newErr(MsgUnknownKeyNear, path, prefix+name, m.Content[i].Line, prefix+near)
+			}
+			return newErr(MsgUnknownKey, path, prefix+name, m.Content[i].Line)
 		}
-		if near := nearest(name); near != "" {
-			return newErr(MsgUnknownKeyNear, path, name, m.Content[i].Line, near)
+		if err := checkMapping(path, prefix+name+".", m.Content[i+1], f); err != nil {
+			return err
 		}
-		return newErr(MsgUnknownKey, path, name, m.Content[i].Line)
 	}
 	return nil
 }
 
-// nearest is the config key name most likely meant: the same with
-// dashes for underscores or another case, else the closest by edit
+// yamlFields maps the yaml keys of struct type t (inline fields
+// included) to their types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case name == "-":
+		case strings.Contains(opts, "inline"):
+			maps.Copy(out, yamlFields(f.Type))
+		case name == "":
+			out[strings.ToLower(f.Name)] = f.Type
+		default:
+			out[name] = f.Type
+		}
+	}
+	return out
+}
+
+// nearest is the name among names most likely meant: the same with
+// dashes for underscores or in another case, else the closest by edit
 // distance (at most a third of its letters), else "".
-func nearest(name string) string {
+func nearest(name string, names []string) string {
 	norm := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), "-", "_"))
-	if _, ok := Lookup(norm); ok {
-		return norm
-	}
-	type cand struct {
-		name string
-		d    int
-	}
-	var cs []cand
-	for _, k := range keys {
-		if d := distance(norm, k.Name); d <= max(1, len(k.Name)/3) {
-			cs = append(cs, cand{k.Name, d})
-		}
-		if f := k.Flag; f != "" && strings.ReplaceAll(f, "-", "_") != k.Name && norm == strings.ReplaceAll(f, "-", "_") {
-			cs = append(cs, cand{k.Name, 0}) // a flag's name
+	best, bestD := "", -1
+	slices.Sort(names)
+	for _, n := range names {
+		d := distance(norm, n)
+		if d <= max(1, len([]rune(n))/3) && (bestD < 0 || d < bestD) {
+			best, bestD = n, d
 		}
 	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
-	if len(cs) == 0 {
-		return ""
-	}
-	return cs[0].name
+	return best
 }
 
 // distance is the edit distance of a and b (insert, delete, replace,
