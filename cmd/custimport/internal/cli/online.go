@@ -251,10 +251,10 @@ func logVerdict(log *slog.Logger, v probe.Verdict) {
 
 // keySource says where the key comes from, as config check prints it.
 func keySource(s settings.Settings, getenv func(string) string) string {
-	if s.KeyFile != "" && (s.KeyFileFromFlag || strings.TrimSpace(getenv("TMS_API_KEY")) == "") {
+	if s.KeyFromFile(getenv) {
 		return "key file " + s.KeyFile
 	}
-	return "TMS_API_KEY"
+	return settings.KeyEnv
 }
 
 // precheck is the connection test before a folder (nightly) run sends

@@ -121,47 +121,6 @@ func TestFieldsAlignsChineseLabels(t *testing.T) {
 	}
 }
 
-// config check refuses what import refuses, naming the setting: a default
-// TMS would refuse, no API key, a results folder that is not there. Paths
-// in the config file are the file's own folder's, wherever the command
-// runs from (the test runs from the package's folder).
-func TestConfigCheckRefusesWhatImportRefuses(t *testing.T) {
-	tests := []struct {
-		name, config string
-		files        map[string]string // beside the config file
-		env          map[string]string
-		want         string
-	}{
-		{"a default TMS refuses", "url: https://tms.example\npno: P\ndefaults: {CTAX1: 5}\n", nil,
-			map[string]string{"TMS_API_KEY": "k"}, "CTAX1"},
-		{"a mapping file's default TMS refuses", "url: https://tms.example\npno: P\nmapping: m.yaml\n",
-			map[string]string{"m.yaml": "defaults:\n  CTAX1: 5\n"}, map[string]string{"TMS_API_KEY": "k"}, "CTAX1"},
-		{"no API key at all", "url: https://tms.example\npno: P\n", nil, nil, "TMS_API_KEY"},
-		{"a key file that is not there", "url: https://tms.example\npno: P\nkey_file: key.txt\n", nil, nil, "key.txt"},
-		{"no results folder", "url: https://tms.example\npno: P\nresults_dir: out\n", nil,
-			map[string]string{"TMS_API_KEY": "k"}, "results_dir"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			in := filepath.Join(dir, "in.csv")
-			os.WriteFile(in, []byte("CCODE,CNAM1\nA1,x\n"), 0o644)
-			cfg := filepath.Join(dir, "c.yaml")
-			os.WriteFile(cfg, []byte(tt.config), 0o644)
-			for name, data := range tt.files {
-				os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600)
-			}
-			check := run(t, tt.env, "config", "check", cfg)
-			imp := run(t, tt.env, "import", "--config", cfg, in)
-			for name, res := range map[string]runResult{"config check": check, "import": imp} {
-				if res.code != ExitCantRun || !strings.Contains(res.stderr, tt.want) {
-					t.Errorf("%s: exit %d, want 2 naming %q:\n%s", name, res.code, tt.want, res)
-				}
-			}
-		})
-	}
-}
-
 // Relative paths in a config file are read from the config's folder: the
 // same file works from a nightly job started anywhere.
 func TestConfigPathsAreRelativeToTheConfigFile(t *testing.T) {

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"log/slog"
 	"os/exec"
 	"runtime"
 
@@ -18,54 +20,100 @@ its rows on screen, import them and download the results. The page is on
 connection settings come from the config file and the environment; the
 key from TMS_API_KEY or --key-file, or typed on the page (kept in memory).`
 
+// uiOptions are what `custimport ui` runs with.
+type uiOptions struct {
+	addr      string // --addr
+	noBrowser bool   // --no-browser
+	config    string // --config
+	// settings are the effective settings (set after the flags).
+	settings settings.Settings
+}
+
 // runUI is `custimport ui`.
 func runUI(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "ui", "", uiAbout)
+	return uiCmd(io, runUIOptions)(ctx, args)
+}
+
+// uiCmd returns `custimport ui` as three steps: its flags (uiFlags), the
+// settings they resolve to (loadSettings), and runF.
+func uiCmd(io IO, runF func(context.Context, IO, *uiOptions) int) func(context.Context, []string) int {
+	return func(ctx context.Context, args []string) int {
+		o, fs, code, ok := uiFlags(io, args)
+		if !ok {
+			return code
+		}
+		var err error
+		if o.settings, err = loadSettings(fs, o.config, io.Getenv); err != nil {
+			return fail(io, "%v", err)
+		}
+		return runF(ctx, io, o)
+	}
+}
+
+// uiFlags parses the ui command line; ok false ends the command with
+// code (--help, a usage error).
+func uiFlags(io IO, args []string) (o *uiOptions, fs *flag.FlagSet, code int, ok bool) {
+	fs = newFlags(io, "ui", "", uiAbout)
+	o = &uiOptions{}
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, true)
-	addr := fs.String("addr", "127.0.0.1:0", "listen `ADDRESS` (loopback only; port 0 picks a free one)")
-	noBrowser := fs.Bool("no-browser", false, "do not open the browser; just print the address")
-	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen `ADDRESS` (loopback only; port 0 picks a free one)")
+	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open the browser; just print the address")
+	fs.StringVar(&o.config, "config", "", "config `FILE.yaml` (everything but the key)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
-		return code
+		return nil, nil, code, false
 	}
 	if len(pos) != 0 {
 		fs.Usage()
-		return fail(io, "ui: takes no arguments, got %q", pos)
+		return nil, nil, fail(io, "ui: takes no arguments, got %q", pos), false
 	}
-	s, err := loadSettings(fs, *cfgPath, io.Getenv)
+	return o, fs, 0, true
+}
+
+// pageConfig is the page's configuration of the settings: the job
+// options every check and import starts from (settings.Job, the same
+// validation as import's), the connection, and the key when the
+// environment or a key file has one (else it is typed on the page).
+func pageConfig(io IO, s settings.Settings, log *slog.Logger) (ui.Config, error) {
+	base, err := s.Job("upload")
 	if err != nil {
-		return fail(io, "%v", err)
+		return ui.Config{}, err
 	}
+	conn := connection(s, io, log, nil)
+	if s.KeyFile != "" || io.Getenv(settings.KeyEnv) != "" {
+		if conn.Key, err = readKey(s, io.Getenv); err != nil {
+			return ui.Config{}, err
+		}
+	}
+	return ui.Config{Conn: conn, Getenv: io.Getenv, Job: base, Lang: s.Lang,
+		MaxUploadBytes: min(s.MaxInputBytes(), ui.DefaultMaxUploadBytes), Logger: log,
+		UpdateExisting: s.UpdateExisting, ExistingFile: s.ExistingCustomers}, nil
+}
+
+// runUIOptions serves the page until ctx ends (Ctrl-C).
+func runUIOptions(ctx context.Context, io IO, o *uiOptions) int {
+	s := o.settings
 	log, err := newLogger(io.Err, s.LogFormat, s.Lang, s.Quiet, false)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	base, err := s.Job("upload")
+	cfg, err := pageConfig(io, s, log)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	conn := connection(s, io, log, nil)
-	if s.KeyFile != "" || io.Getenv("TMS_API_KEY") != "" {
-		if conn.Key, err = readKey(s, io.Getenv); err != nil {
-			return fail(io, "%v", err)
-		}
-	}
-	srv, err := ui.New(ui.Config{Conn: conn, Getenv: io.Getenv, Job: base, Lang: s.Lang,
-		MaxUploadBytes: min(s.MaxInputBytes(), ui.DefaultMaxUploadBytes), Logger: log,
-		UpdateExisting: s.UpdateExisting, ExistingFile: s.ExistingCustomers})
+	srv, err := ui.New(cfg)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
 	defer srv.Close()
-	ln, err := ui.Listen(*addr)
+	ln, err := ui.Listen(o.addr)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
 	url := srv.URL(ln.Addr())
 	fmt.Fprintf(io.Out, "custimport ui: open %s\n(press Ctrl-C to stop)\n", url)
-	if !*noBrowser {
+	if !o.noBrowser {
 		if err := openBrowser(url); err != nil {
 			fmt.Fprintf(io.Err, "custimport ui: could not open the browser (%v): open the address above yourself\n", err)
 		}

@@ -120,14 +120,22 @@ func (c Connection) TMSConfig(key string) (tms.Config, error) {
 // the environment has none, else TMS_API_KEY. A key file others can read
 // is refused.
 func (c Connection) ReadKey(getenv func(string) string) (string, error) {
-	env := strings.TrimSpace(getenv("TMS_API_KEY"))
-	if c.KeyFile != "" && (c.KeyFileFromFlag || env == "") {
+	if c.KeyFromFile(getenv) {
 		return readKeyFile(c.KeyFile)
 	}
-	if env != "" {
+	if env := strings.TrimSpace(getenv(KeyEnv)); env != "" {
 		return env, nil
 	}
 	return "", newErr(MsgNoKey)
+}
+
+// KeyEnv is the environment variable that holds the API key.
+const KeyEnv = "TMS_API_KEY"
+
+// KeyFromFile reports whether the key is read from KeyFile: --key-file
+// named it, or the environment has no key.
+func (c Connection) KeyFromFile(getenv func(string) string) bool {
+	return c.KeyFile != "" && (c.KeyFileFromFlag || strings.TrimSpace(getenv(KeyEnv)) == "")
 }
 
 func readKeyFile(path string) (string, error) {
