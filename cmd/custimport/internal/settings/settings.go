@@ -33,6 +33,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/validate"
 )
 
 // Settings are the effective options of a command: Default, overridden
@@ -129,8 +130,8 @@ func Default() Settings {
 			StopAfter:    importer.DefaultMaxConsecutiveFailures,
 		},
 		Lang:           "", // from the locale (Sources.Locale) unless a flag or the config says
-		LengthUnit:     "char",
-		Mode:           "upsert",
+		LengthUnit:     validate.UnitChar,
+		Mode:           validate.ModeUpsert,
 		LogFormat:      "text",
 		MaxInputMB:     source.DefaultMaxBytes >> 20,
 		ExistingMaxAge: Days(importer.DefaultExistingMaxAge),
