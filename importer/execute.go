@@ -27,6 +27,10 @@ type resultsWriter struct {
 // openResults creates the results file (a temporary file renamed into
 // place at the end) and begins the ledger's record of the run.
 func (r *run) openResults() error {
+	if r.opts.NoResults {
+		r.writer.w = noResults{}
+		return nil
+	}
 	removeStaleTemps(r.out, r.log)
 	create := func(o results.Options) (results.Writer, error) { return results.Create(r.out, o) }
 	if r.opts.ResultsSheet != nil {
@@ -156,9 +160,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 // produce reads every row, prepares and decides it, and queues it.
 // Its error is the input's, after which no row is read.
 func (r *run) produce(ctx context.Context, queue func(*item)) error {
-	rows := r.rowsAfterHeader()
-	defer func() { r.hidden = rows.hidden }()
-	return checkRows(rows, r.prep, func(items []item) {
+	settled := func(items []item) {
 		facts := r.lookupCodes(ctx, items, false)
 		r.resolveFedBack(r.prep, items, facts)
 		for i := range items {
@@ -175,12 +177,21 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 				it.send = false
 				it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
 			}
-			if r.job.listening() {
+			if r.job.checked != nil {
+				r.job.checked(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
+			} else if r.job.listening() {
 				r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
 			}
 			queue(it)
 		}
-	})
+	}
+	if p := r.job.replay; p != nil {
+		_, r.hidden = p.each(r.prep, passProduce, r.in.hdr.Last+1, r.newValidator, settled)
+		return nil
+	}
+	rows := r.rowsAfterHeader()
+	defer func() { r.hidden = rows.hidden }()
+	return checkRows(rows, r.prep, settled)
 }
 
 // collect writes finished rows in input order, counts them and tells
@@ -199,14 +210,16 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 				} else {
 					r.sum.SharedCodes += n
 				}
-				if writeErr == nil {
+				if writeErr == nil && !r.opts.NoResults {
 					if writeErr = r.writeRow(it); writeErr != nil {
 						// Nothing more is sent once its outcome cannot be written.
 						r.brake.stop(fmt.Errorf("%w: %s: %w", errResults, r.out, writeErr))
 					}
 				}
 				r.count(it)
-				tell.row(it.res)
+				if r.job.checked == nil { // a Checker's run tells nothing else
+					tell.row(it.res)
+				}
 				if window != nil {
 					<-window
 				}

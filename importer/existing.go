@@ -61,6 +61,9 @@ type codeFacts struct {
 // fedBack, only of the rows whose code came from a results file (what
 // the first pass needs).
 func (r *run) lookupCodes(ctx context.Context, items []item, fedBack bool) codeFacts {
+	if r.opts.Ledger == nil && r.existing == nil {
+		return codeFacts{padded: map[string][]string{}} // nothing to look up in
+	}
 	var codes, digits []string
 	seen := map[string]bool{}
 	for i := range items {

@@ -40,9 +40,12 @@ type input struct {
 // results can be written.
 func (r *run) openInput() error {
 	opts := r.opts
-	if opts.Data != nil {
+	switch {
+	case opts.Rows != nil:
+		r.in.abs = "rows:" + opts.Input
+	case opts.Data != nil:
 		r.in.abs = "upload:" + opts.Input
-	} else {
+	default:
 		abs, err := filepath.Abs(opts.Input)
 		if err != nil {
 			return err
@@ -62,6 +65,9 @@ func (r *run) openInput() error {
 		r.sum.Sheet = r.in.sheet
 	}
 	_, r.in.csv = src.(*source.CSVReader)
+	if x, ok := src.(interface{ Delimited() bool }); ok {
+		r.in.csv = x.Delimited()
+	}
 	if x, ok := src.(*source.XLSXReader); ok {
 		r.in.encrypted = x.Encrypted()
 	}
@@ -96,7 +102,7 @@ func (r *run) openInput() error {
 		top := r.in.lay.plain(lead[hdr.Row].Cells)
 		copy(r.in.lay.header, top)
 	}
-	if opts.DryRun && r.in.lay.status < 0 && holdsImport(r.out) {
+	if opts.DryRun && !opts.NoResults && r.in.lay.status < 0 && holdsImport(r.out) {
 		// Results of an import. (When the input is itself a results
 		// file, the statuses in out may be its own, copied: a check's.)
 		return importResultsErr(r.out)
@@ -111,11 +117,17 @@ func (r *run) openInput() error {
 			return err
 		}
 	}
+	if opts.NoResults {
+		return nil
+	}
 	return checkReplaceable(r.out)
 }
 
 // openSource opens the input from its start: the file, or the upload.
 func (r *run) openSource() (source.Reader, error) {
+	if r.opts.Rows != nil {
+		return r.opts.Rows()
+	}
 	if r.opts.Data != nil {
 		return source.OpenReaderAt(filepath.Base(r.opts.Input), r.opts.Data, r.opts.Size, r.opts.Source)
 	}
@@ -124,6 +136,9 @@ func (r *run) openSource() (source.Reader, error) {
 
 // hashInput returns the input's SHA-256.
 func (r *run) hashInput() (string, error) {
+	if r.opts.Rows != nil {
+		return r.hashRows()
+	}
 	if r.opts.Data == nil {
 		return HashFile(r.opts.Input)
 	}
@@ -137,7 +152,7 @@ func (r *run) hashInput() (string, error) {
 // error lists them (ErrSeveralLists). Otherwise it returns headerErr.
 func (r *run) otherSheet(src source.Reader, headerErr error) (source.Reader, error) {
 	x, ok := src.(*source.XLSXReader)
-	if !ok || r.opts.Source.Sheet != "" {
+	if !ok || r.opts.Source.Sheet != "" || r.opts.Rows != nil {
 		return nil, headerErr
 	}
 	first := x.Sheet()
@@ -166,7 +181,7 @@ func (r *run) otherSheet(src source.Reader, headerErr error) (source.Reader, err
 // the first alone would silently leave the others out.
 func (r *run) onlyList(src source.Reader) error {
 	x, ok := src.(*source.XLSXReader)
-	if !ok || r.opts.Source.Sheet != "" || len(x.Worksheets()) < 2 {
+	if !ok || r.opts.Source.Sheet != "" || r.opts.Rows != nil || len(x.Worksheets()) < 2 {
 		return nil
 	}
 	first := x.Sheet()

@@ -34,6 +34,13 @@ type Job struct {
 	abortCh   chan struct{} // closed by Abort
 
 	runOnce sync.Once
+
+	// replay, when set, replaces reading and checking the rows: a
+	// Checker's rows, each checked once (checker.go).
+	replay *replay
+	// checked, when set, is told every row's check instead of the
+	// subscribers (a Checker's, which wants nothing else).
+	checked func(RowChecked)
 }
 
 // NewJob returns a job for opts; nothing is opened until Run.

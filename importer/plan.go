@@ -121,6 +121,13 @@ func (r *run) plan(ctx context.Context) error {
 // calls fn for each batch of data rows, with that preparer; it returns
 // the number of data rows.
 func (r *run) scan(fn func(*preparer, []item)) (int, error) {
+	if p := r.job.replay; p != nil {
+		prep := *r.prep
+		prep.v = r.newValidator()
+		prep.k = prep.v.NewChecker()
+		n, _ := p.each(&prep, passPlan, r.in.hdr.Last+1, r.newValidator, func(items []item) { fn(&prep, items) })
+		return n, nil
+	}
 	src, err := r.openSource()
 	if err != nil {
 		return 0, err

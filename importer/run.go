@@ -120,6 +120,19 @@ type Options struct {
 	// ResultsFormat is the format of the default results file (Out ""):
 	// "xlsx" (the default) or "csv".
 	ResultsFormat string
+	// Rows, when set, is where the rows come from instead of a file:
+	// another program's rows, or a page's edited grid. Input then only
+	// names them (in messages; the ledger names them "rows:" + Input).
+	// Rows returns a reader of the rows from the first, each with the
+	// row number the user sees (source.Record.Line, going up); a reader
+	// with a Sheet() string method names its sheet. A run calls it once
+	// per pass over the rows: a check without a Ledger reads them once,
+	// a run with one twice (RecordRows serves rows held in memory).
+	Rows func() (source.Reader, error)
+	// NoResults makes a dry-run write no results file: the rows'
+	// verdicts are its RowChecked events, the rest its Summary. Out is
+	// then not used.
+	NoResults bool
 }
 
 // DefaultWorkers is how many requests a run has in flight when Options
@@ -287,20 +300,24 @@ func newRun(j *Job, opts Options) (*run, error) {
 		r.opts.Workers = DefaultWorkers
 	}
 	r.out = opts.Out
-	if r.out == "" {
+	if r.out == "" && !opts.NoResults {
 		r.out = DefaultOutAs(opts.Input, opts.Source.Sheet, opts.ResultsFormat)
 	}
 	r.sum = Summary{Input: opts.Input, Output: r.out, Counts: map[Status]int{}, Errors: map[string]int{}, DryRun: opts.DryRun}
 	switch {
+	case opts.NoResults && !opts.DryRun:
+		return r, errors.New("importer: only a dry-run can do without a results file (NoResults)")
+	case opts.Rows != nil && opts.Data != nil:
+		return r, errors.New("importer: the rows come from Rows or Data, not both")
 	case !opts.DryRun && opts.Sender == nil:
 		return r, errors.New("importer: no Sender for a run that sends")
-	case opts.Data != nil && opts.Out == "":
-		return r, errors.New("importer: an upload (Data) needs Out, the results file")
+	case (opts.Data != nil || opts.Rows != nil) && opts.Out == "" && !opts.NoResults:
+		return r, errors.New("importer: rows not read from a file (Data, Rows) need Out, the results file, or NoResults")
 	case !opts.DryRun && opts.Ledger == nil:
 		return r, errors.New("importer: no Ledger for a run that sends (it is what keeps customers from being created twice)")
 	case checkFormat(opts.ResultsFormat) != nil:
 		return r, checkFormat(opts.ResultsFormat)
-	case sameFile(r.out, opts.Input):
+	case !opts.NoResults && sameFile(r.out, opts.Input):
 		return r, fmt.Errorf("the results file %s would overwrite the input: choose another --out", r.out)
 	}
 	if r.opts.Validate.Defaults == nil && opts.Mapping != nil {

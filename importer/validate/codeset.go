@@ -139,3 +139,18 @@ func (s *codeSet) grow() {
 		s.slots[i] = e
 	}
 }
+
+// reserve makes room for n codes, so that adding them grows nothing.
+func (s *codeSet) reserve(n int) {
+	for n*4 > len(s.slots)*3 {
+		s.grow()
+	}
+}
+
+// Reserve makes room for the codes of n rows: a caller that knows how
+// many rows Remember will see (a check of rows held in memory) spares
+// the growing of the codes' table as they come.
+func (v *Validator) Reserve(n int) {
+	v.seen.reserve(n)
+	v.folded.reserve(n)
+}

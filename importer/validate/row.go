@@ -499,3 +499,55 @@ func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
 	}
 	return first, dup
 }
+
+// Code is the row's customer code when it is valid: what Remember looks
+// for among the earlier rows' codes (upper-cased, for the codes that
+// differ only in case); "" when the row has none.
+func (c Checked) Code() string {
+	if c.code.field == nil {
+		return ""
+	}
+	return c.code.text
+}
+
+// Zeros reports whether Remember compares the row's values with the
+// zero-padded codes of earlier rows (a field with the code_zeros check).
+func (c Checked) Zeros() bool { return len(c.zeros) > 0 }
+
+// ZeroState is what Remember compares ch's code_zeros values with: the
+// widest zero-padded code seen so far of each of their fields (as one
+// string; "" when ch has none). Two rows with the same state get the
+// same warnings from it.
+func (v *Validator) ZeroState(ch Checked) string {
+	switch len(ch.zeros) {
+	case 0:
+		return ""
+	case 1:
+		return v.codeWidth[ch.zeros[0].f.Code]
+	}
+	var b strings.Builder
+	for _, z := range ch.zeros {
+		b.WriteString(z.f.Code)
+		b.WriteByte('=')
+		b.WriteString(v.codeWidth[z.f.Code])
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+// NoteZeros remembers ch's code_zeros values as Remember does, and
+// nothing else of the row.
+func (v *Validator) NoteZeros(ch Checked) {
+	for _, z := range ch.zeros {
+		v.rememberZeros(z)
+	}
+}
+
+// CopyZeros makes v's widest zero-padded codes from's: Remember then
+// checks a row's code_zeros values as from would.
+func (v *Validator) CopyZeros(from *Validator) {
+	clear(v.codeWidth)
+	for f, w := range from.codeWidth {
+		v.codeWidth[f] = w
+	}
+}

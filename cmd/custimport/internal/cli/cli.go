@@ -136,6 +136,9 @@ func Main(args []string, io IO) int {
 			return c.run(context.Background(), io, args[1:])
 		}
 	}
+	if droppedFile(args) {
+		return runDropped(io, args[0])
+	}
 	fmt.Fprintf(io.Err, "custimport: unknown command %q\n\n", args[0])
 	if _, json := io.Err.(*jsonLines); !json {
 		usage(io.Err)

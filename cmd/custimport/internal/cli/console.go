@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
+	"strings"
 )
 
 // Console is what Main does with the console window it runs in. System
@@ -25,11 +27,38 @@ func startedAlone(args []string, io IO) bool {
 	return len(args) == 0 && io.Console.Alone != nil && io.Console.Alone()
 }
 
+// droppedFile reports whether args are one file and nothing else: a
+// file dragged onto custimport.exe in Explorer (Windows starts it with the
+// file's path), or `custimport 客戶.xlsx` typed. A command's name is a
+// command, never a file in the current folder.
+func droppedFile(args []string) bool {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return false
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return false
+		}
+	}
+	st, err := os.Stat(args[0])
+	return err == nil && st.Mode().IsRegular()
+}
+
+// runDropped opens the page with the file dropped on the program loaded:
+// in a window of its own (Explorer's) until Enter, as a double-click; from
+// a shell, as `custimport ui FILE`.
+func runDropped(io IO, path string) int {
+	if io.Console.Alone != nil && io.Console.Alone() {
+		return runAlone(io, path)
+	}
+	return runUI(context.Background(), io, []string{path})
+}
+
 // runAlone serves a double-click in Explorer: it opens the web page
 // (custimport ui) and keeps it up until Enter is pressed or the window is
 // closed. Should the page not start, it explains how to use the tool and
 // waits for Enter, since the window closes as soon as the process ends.
-func runAlone(io IO) int {
+func runAlone(io IO, uiArgs ...string) int {
 	fmt.Fprint(io.Out, alonePage)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
@@ -41,7 +70,7 @@ func runAlone(io IO) int {
 		close(enter)
 		stop()
 	}()
-	if runUI(ctx, io, nil) == ExitOK {
+	if runUI(ctx, io, uiArgs) == ExitOK {
 		return ExitOK
 	}
 	fmt.Fprint(io.Out, aloneHelp)

@@ -18,13 +18,16 @@ const uiAbout = `Serve the local web page for office staff: choose a CSV/XLSX fi
 its rows on screen, import them and download the results. The page is on
 127.0.0.1 only; open the printed address (it holds a one-time token). The
 connection settings come from the config file and the environment; the
-key from TMS_API_KEY or --key-file, or typed on the page (kept in memory).`
+key from TMS_API_KEY or --key-file, or typed on the page (kept in memory).
+With FILE (or a file dragged onto custimport.exe), the page opens with it
+loaded and checked.`
 
 // uiOptions are what `custimport ui` runs with.
 type uiOptions struct {
 	addr      string // --addr
 	noBrowser bool   // --no-browser
 	config    string // --config
+	preload   string // FILE: the page opens with it loaded and checked
 	// settings are the effective settings (set after the flags).
 	settings settings.Settings
 }
@@ -53,7 +56,7 @@ func uiCmd(io IO, runF func(context.Context, IO, *uiOptions) int) func(context.C
 // uiFlags parses the ui command line; ok false ends the command with
 // code (--help, a usage error).
 func uiFlags(io IO, args []string) (o *uiOptions, fs *flag.FlagSet, code int, ok bool) {
-	fs = newFlags(io, "ui", "", uiAbout)
+	fs = newFlags(io, "ui", "[FILE]", uiAbout)
 	o = &uiOptions{}
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, true)
@@ -64,9 +67,12 @@ func uiFlags(io IO, args []string) (o *uiOptions, fs *flag.FlagSet, code int, ok
 	if !ok {
 		return nil, nil, code, false
 	}
-	if len(pos) != 0 {
+	if len(pos) > 1 {
 		fs.Usage()
-		return nil, nil, fail(io, "ui: takes no arguments, got %q", pos), false
+		return nil, nil, fail(io, "ui: takes at most one file, got %q", pos), false
+	}
+	if len(pos) == 1 {
+		o.preload = pos[0]
 	}
 	return o, fs, 0, true
 }
@@ -102,6 +108,7 @@ func runUIOptions(ctx context.Context, io IO, o *uiOptions) int {
 	if err != nil {
 		return fail(io, "%v", err)
 	}
+	cfg.Preload = o.preload
 	srv, err := ui.New(cfg)
 	if err != nil {
 		return fail(io, "%v", err)

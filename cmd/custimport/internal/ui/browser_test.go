@@ -131,8 +131,9 @@ func click[S chromedp.Selectable](sel S, opts ...chromedp.QueryOption) chromedp.
 
 // shots saves a screenshot per step when CUSTIMPORT_UI_SHOTS names a folder.
 type shots struct {
-	dir string
-	n   int
+	dir    string
+	prefix string // the flow's, before the step's number
+	n      int
 }
 
 func (s *shots) take(name string) chromedp.Action[chromedp.Void] {
@@ -145,7 +146,7 @@ func (s *shots) take(name string) chromedp.Action[chromedp.Void] {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(s.dir, fmt.Sprintf("%02d-%s.png", s.n, name)), png, 0o644)
+		return os.WriteFile(filepath.Join(s.dir, fmt.Sprintf("%s%02d-%s.png", s.prefix, s.n, name)), png, 0o644)
 	})
 }
 

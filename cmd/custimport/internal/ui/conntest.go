@@ -36,7 +36,7 @@ func (ss *session) connTestView() connTestView {
 	}
 	v := ct.verdict
 	lang := ss.lang
-	cv := connTestView{Shown: true, Code: string(v.Code), Lines: []string{v.Text(lang)}}
+	cv := connTestView{Shown: true, Code: string(v.Code), Lines: verdictLines(lang, v)}
 	switch {
 	case v.Action() == probe.Proceed:
 		cv.Class = "ok"
@@ -45,29 +45,39 @@ func (ss *session) connTestView() connTestView {
 	default:
 		cv.Class = "err"
 	}
-	if !v.OK() {
-		if l := v.CheckLine(lang, func(s probe.Setting) string { return probe.SettingName(s, lang) }); l != "" {
-			cv.Lines = append(cv.Lines, l)
-		}
-	}
-	if v.Code == probe.NoRecipe {
-		cv.Lines = append(cv.Lines, probe.Line("ask_vendor", lang, 0))
-	}
-	if v.Clock.Known || v.Code == probe.Clock {
-		cv.Lines = append(cv.Lines, v.Clock.Text(lang))
-	}
 	if v.Code == probe.RecipeFound {
 		cv.Recipe, cv.Use = v.Recipe, probe.Line("recipe.line", lang, 0)
-	}
-	for i, l := range cv.Lines {
-		cv.Lines[i] = withoutFlags(lang, l) // the page has its own fields
 	}
 	return cv
 }
 
+// verdictLines are a connection test's verdict in lang: the verdict, what
+// to check, the clock; no command-line option.
+func verdictLines(lang string, v probe.Verdict) []string {
+	lines := []string{v.Text(lang)}
+	if !v.OK() {
+		if l := v.CheckLine(lang, func(s probe.Setting) string { return probe.SettingName(s, lang) }); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	switch v.Code {
+	case probe.NoRecipe:
+		lines = append(lines, probe.Line("ask_vendor", lang, 0))
+	case probe.Signature: // the search is 「測試連線」's
+		lines = append(lines, text(lang, "trySearch"))
+	}
+	if v.Clock.Known || v.Code == probe.Clock {
+		lines = append(lines, v.Clock.Text(lang))
+	}
+	for i, l := range lines {
+		lines[i] = withoutFlags(lang, l) // the page has its own fields
+	}
+	return lines
+}
+
 // sameConn reports whether two settings reach TMS the same way.
 func sameConn(a, b connect.Settings) bool {
-	return a.URL == b.URL && a.PNO == b.PNO && a.ProNum == b.ProNum && a.SignRecipe == b.SignRecipe && a.Key == b.Key
+	return a.URL == b.URL && a.PNO == b.PNO && a.ProNum == b.ProNum && normRecipe(a.SignRecipe) == normRecipe(b.SignRecipe) && a.Key == b.Key
 }
 
 // testConnection takes the connection form like settings does, then
@@ -142,4 +152,13 @@ func runConnTest(ctx context.Context, conn connect.Settings) probe.Verdict {
 		v = probe.FindRecipe(ctx, c, o, v)
 	}
 	return v
+}
+
+// checkConn is the one request of runConnTest, without the search.
+func checkConn(ctx context.Context, conn connect.Settings) probe.Verdict {
+	c, err := conn.Client()
+	if err != nil {
+		return probe.Verdict{Code: probe.Failed, URL: tms.RedactURL(conn.URL), Err: err}
+	}
+	return probe.Check(ctx, c, conn.CheckOptions(1))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -64,7 +65,7 @@ func TestConnectionButton(t *testing.T) {
 	if !strings.Contains(ct, `data-code="accepted"`) || !strings.Contains(ct, "✓ TMS 接受了簽章") || strings.Contains(ct, "apply-recipe") {
 		t.Errorf("after 套用:\n%s", ct)
 	}
-	if !strings.Contains(p.body, `name="sign" value="sha512:{pno}{key}{timestamp}"`) || !strings.Contains(p.body, "簽章方式已改為") {
+	if !strings.Contains(p.body, `<option value="sha512:{pno}{key}{timestamp}" selected`) || !strings.Contains(p.body, "簽章方式已改為") {
 		t.Error("the form does not show the recipe applied")
 	}
 	// In English.
@@ -132,6 +133,11 @@ func TestRefusedImportOnThePage(t *testing.T) {
 	u := newTestUI(t, Config{Conn: conn})
 	u.upload("客戶名單.csv", sample(t))
 	u.post("/cell", url.Values{"line": {"4"}, "col": {"2"}, "value": {"53212539"}})
+	// A TMS whose read-only query takes the settings that /Cust/Add
+	// refuses: the connection test before the import passed.
+	u.srv.sess.mu.Lock()
+	u.srv.sess.connTest = &connTest{verdict: probe.Verdict{Code: probe.Accepted}, conn: u.srv.sess.conn}
+	u.srv.sess.mu.Unlock()
 	if p := u.post("/import", nil); p.code != 200 {
 		t.Fatalf("import: %d", p.code)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
+	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -35,6 +36,10 @@ func newGatedSim(t *testing.T) *gatedSim {
 	sim, conn := startSim(t)
 	g := &gatedSim{t: t, sim: sim, arrived: make(chan struct{}, 1000), release: make(chan struct{}), opened: make(chan struct{})}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tms.ProductQuery.Path { // the connection test before the first row: not a row
+			sim.ServeHTTP(w, r)
+			return
+		}
 		g.arrived <- struct{}{}
 		select {
 		case <-g.release:
@@ -85,7 +90,7 @@ func (u *testUI) waitStopping() {
 		u.srv.sess.mu.Lock()
 		ir := u.srv.sess.imp
 		u.srv.sess.mu.Unlock()
-		if ir != nil && ir.job.Stopping() {
+		if ir != nil && ir.currentJob().Stopping() {
 			return
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -41,6 +42,25 @@ func TestFindReplaceUndo(t *testing.T) {
 	if statusOf(p.body) != "VALID 1 · INVALID 2" || !strings.Contains(p.body, ">1O00<") {
 		t.Fatalf("after undo: status %q", statusOf(p.body))
 	}
+	// The preview names the cells it changes, and marks them in the grid;
+	// what 取代 did shows next to it.
+	p = u.post("/replace", url.Values{"find": {"O"}, "with": {"0"}, "col": {"2"}, "op": {"preview"}})
+	for _, want := range []string{"<li>第 2 列 C 欄:<s>1O00</s> → <b>1000</b></li>", "<li>第 3 列 C 欄:<s>2O00</s> → <b>2000</b></li>",
+		`will-change" data-line="2" data-col="2"`} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the preview lacks %s", want)
+		}
+	}
+	if strings.Contains(p.body, `data-line="4" data-col="2" tabindex="-1">3000`) == false || strings.Count(p.body, "will-change") != 2 {
+		t.Errorf("cells the replacement leaves are marked: %d marks", strings.Count(p.body, "will-change"))
+	}
+	p = u.post("/replace", url.Values{"find": {"O"}, "with": {"0"}, "col": {"2"}, "op": {"apply"}})
+	form := p.body[strings.Index(p.body, `id="replace-form"`):]
+	form = form[:strings.Index(form, "</form>")]
+	if !strings.Contains(form, `<span class="note" id="replace-done">已變更 2 個儲存格</span>`) {
+		t.Errorf("已變更 2 個儲存格 is not next to the button:\n%s", form)
+	}
+	u.post("/undo", nil)
 	p = u.post("/replace", url.Values{"find": {"商"}, "with": {"X"}, "col": {"-1"}, "op": {"preview"}})
 	if !strings.Contains(p.body, "3 個儲存格會變更") {
 		t.Error("a search in every column counts the cells of every row")
@@ -82,8 +102,20 @@ func TestHeaderRowAndLanguage(t *testing.T) {
 		"A002,乙商行,12x",
 	))
 	p := u.post("/options", url.Values{"header": {"2"}})
-	if statusOf(p.body) != "VALID 1 · INVALID 1" || !strings.Contains(p.body, `<option value="2" selected>`) {
+	if statusOf(p.body) != "VALID 1 · INVALID 1" || !strings.Contains(p.body, `value="2" id="header-2" aria-label="第 2 列:客戶代號, 客戶名稱, 信用額度" checked>`) {
 		t.Fatalf("after picking row 2: status %q", statusOf(p.body))
+	}
+	// The picker previews the first rows under their column letters,
+	// the header row marked.
+	for _, want := range []string{
+		`<th class="colletter">A</th><th class="colletter">B</th><th class="colletter">C</th></tr>`,
+		`<tr class="is-header"><td><input type="radio" name="header" value="2"`,
+		`<label for="header-2">2</label></th><td>客戶代號</td><td>客戶名稱</td><td>信用額度</td></tr>`,
+		`<label for="header-4">4</label></th><td>A002</td><td>乙商行</td><td>12x</td></tr>`,
+	} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the header-row picker lacks %s", want)
+		}
 	}
 	if !strings.Contains(p.body, `data-line="4" data-col="2"`) {
 		t.Error("row numbers moved: the grid has no row 4")
@@ -136,6 +168,10 @@ func TestPauseResumeStop(t *testing.T) {
 	var openOnce sync.Once
 	open := func() { openOnce.Do(func() { close(gate) }) }
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tms.ProductQuery.Path { // the connection test before the import
+			sim.ServeHTTP(w, r)
+			return
+		}
 		started.Add(1)
 		arrived <- struct{}{}
 		<-gate

@@ -36,8 +36,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /view", ss.sections)
 	mux.HandleFunc("POST /upload", ss.upload)
 	mux.HandleFunc("POST /options", ss.options)
+	mux.HandleFunc("POST /password", ss.unlock)
 	mux.HandleFunc("POST /mapping", ss.setMapping)
 	mux.HandleFunc("GET /mapping.yaml", ss.mappingYAML)
+	mux.HandleFunc("POST /mapping-file", ss.loadMapping)
+	mux.HandleFunc("POST /mapping-remembered", ss.applyRemembered)
 	mux.HandleFunc("POST /grid", ss.grid)
 	mux.HandleFunc("POST /cell", ss.cell)
 	mux.HandleFunc("POST /replace", ss.findReplace)
@@ -74,7 +77,9 @@ func (ss *session) render(w http.ResponseWriter, code int, name, msg, note strin
 func (ss *session) index(w http.ResponseWriter, r *http.Request) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	ss.render(w, http.StatusOK, "page", "", "")
+	msg := ss.notice
+	ss.notice = ""
+	ss.render(w, http.StatusOK, "page", msg, "")
 }
 
 func (ss *session) sections(w http.ResponseWriter, r *http.Request) {
@@ -107,23 +112,30 @@ func (ss *session) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss.dropFile()
-	u, err := ss.loadFirst(name, data)
-	if err != nil {
-		code := http.StatusUnprocessableEntity
-		if errors.Is(err, errTooManyRows) {
-			code = http.StatusRequestEntityTooLarge
-			err = nil
-		}
-		msg := ss.t("tooManyRows", ss.srv.cfg.MaxRows)
-		if err != nil {
-			msg = fileMessage(ss.lang, err)
-		}
-		ss.render(w, code, "sections", msg, "")
+	u, err := ss.openUpload(name, data, "")
+	switch {
+	case ss.lockedFile != nil: // the password form asks
+		ss.render(w, http.StatusOK, "sections", "", "")
+		return
+	case errors.Is(err, errTooManyRows):
+		ss.render(w, http.StatusRequestEntityTooLarge, "sections", ss.uploadMessage(err), "")
+		return
+	case err != nil:
+		ss.render(w, http.StatusUnprocessableEntity, "sections", ss.uploadMessage(err), "")
 		return
 	}
 	ss.file = u
 	ss.check(r.Context())
+	ss.offerRemembered()
 	ss.render(w, http.StatusOK, "sections", "", "")
+}
+
+// uploadMessage says why a new file could not be read.
+func (ss *session) uploadMessage(err error) string {
+	if errors.Is(err, errTooManyRows) {
+		return ss.t("tooManyRows", ss.srv.cfg.MaxRows)
+	}
+	return fileMessage(ss.lang, err)
 }
 
 var errTooBig = errors.New("upload too large")
@@ -180,13 +192,25 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 	ss.skipHidden = r.PostFormValue("skiphidden") == "1"
 	ss.resendUnknown = r.PostFormValue("resendunknown") == "1"
 	ss.updateExisting = r.PostFormValue("updateexisting") == "1"
+	if v, ok := r.PostForm["credit"]; ok {
+		ss.setPageDefault(creditField, v[0])
+	}
+	if r.PostFormValue("alsoform") == "1" { // the sheets' boxes are on the form
+		u.also = map[string]bool{}
+		for _, sheet := range r.PostForm["also"] {
+			u.also[sheet] = true
+		}
+	}
+	newSheet := false
 	if sheet := r.PostFormValue("sheet"); sheet != "" && u.xlsx && sheet != u.sheet {
-		nu, err := ss.load(u.name, u.data, sheet)
+		nu, err := ss.load(u.name, u.data, sheet, u.password)
 		if err != nil {
 			ss.render(w, http.StatusUnprocessableEntity, "sections", fileMessage(ss.lang, err), "")
 			return
 		}
+		nu.listSheets, nu.also = u.listSheets, u.also
 		ss.file, ss.page, ss.undo, ss.replace = nu, 1, nil, replacePreview{}
+		newSheet = true
 	} else if h, err := strconv.Atoi(r.PostFormValue("header")); err == nil && h != u.headerPick {
 		if _, ok := u.index[h]; h != 0 && !ok {
 			ss.render(w, http.StatusBadRequest, "sections", ss.t("noKnownCol"), "")
@@ -195,6 +219,9 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 		u.headerPick, u.overrides = h, map[int]string{}
 	}
 	ss.check(r.Context())
+	if newSheet {
+		ss.offerRemembered() // another sheet, other headers
+	}
 	ss.render(w, http.StatusOK, "sections", "", "")
 }
 
@@ -220,6 +247,7 @@ func (ss *session) setMapping(w http.ResponseWriter, r *http.Request) {
 		u.overrides[c.Index] = v[0]
 	}
 	ss.check(r.Context())
+	ss.remember()
 	ss.render(w, http.StatusOK, "sections", "", "")
 }
 
@@ -238,8 +266,8 @@ func (ss *session) mappingYAML(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	y := map[string]any{"columns": cols}
-	if m := ss.srv.cfg.Job.Mapping; m != nil && len(m.Defaults) > 0 {
-		y["defaults"] = m.Defaults
+	if d := ss.mappingDefaults(); len(d) > 0 {
+		y["defaults"] = d
 	}
 	data, _ := yaml.Marshal(y)
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
@@ -280,7 +308,8 @@ func (ss *session) grid(w http.ResponseWriter, r *http.Request) {
 	ss.render(w, http.StatusOK, "sections", "", "")
 }
 
-// cell changes one cell and checks the file again.
+// cell changes one cell and checks the file again: that row and the
+// file-wide checks (session.recheck). The answer carries what changed.
 func (ss *session) cell(w http.ResponseWriter, r *http.Request) {
 	if !ss.lockFresh(w, r) {
 		return
@@ -298,8 +327,7 @@ func (ss *session) cell(w http.ResponseWriter, r *http.Request) {
 	}
 	ss.undo = append(ss.undo, []cellChange{{line: line, col: col, old: old}})
 	ss.replace = replacePreview{}
-	ss.check(r.Context())
-	ss.render(w, http.StatusOK, "sections", "", "")
+	ss.answerEdit(w, r, []int{line}, "")
 }
 
 // settings takes the connection form. The key field, when filled, sets
@@ -332,7 +360,16 @@ func (ss *session) takeConnForm(r *http.Request) {
 	c.URL = strings.TrimSpace(r.PostFormValue("url"))
 	c.PNO = strings.TrimSpace(r.PostFormValue("pno"))
 	c.ProNum = strings.TrimSpace(r.PostFormValue("pronum"))
-	c.SignRecipe = strings.TrimSpace(r.PostFormValue("sign"))
+	// The drop-down's recipe, or under 自訂 the one typed; a recipe
+	// chosen that is the one set keeps its spelling ("" stays the default).
+	sign := strings.TrimSpace(r.PostFormValue("sign"))
+	if sign == signCustom {
+		sign = strings.TrimSpace(r.PostFormValue("signcustom"))
+	}
+	if normRecipe(sign) == normRecipe(c.SignRecipe) {
+		sign = c.SignRecipe
+	}
+	c.SignRecipe = sign
 	if k := strings.TrimSpace(r.PostFormValue("key")); k != "" {
 		c.Key = k
 	}
@@ -357,6 +394,13 @@ func (ss *session) importStart(w http.ResponseWriter, r *http.Request) {
 	if !ss.lockFresh(w, r) {
 		return
 	}
+	if !ss.preflight(r.Context()) {
+		// Answered: the verdict is the answer (and a browser logs a 4xx
+		// as an error of the page).
+		ss.render(w, http.StatusOK, "sections", "", "")
+		ss.mu.Unlock()
+		return
+	}
 	defer ss.mu.Unlock()
 	if msg := ss.startImport(); msg != "" {
 		ss.render(w, http.StatusConflict, "sections", msg, "")
@@ -377,12 +421,11 @@ func (ss *session) control(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case "/pause":
-		ss.imp.job.Pause()
+		ss.imp.currentJob().Pause()
 	case "/resume":
-		ss.imp.job.Resume()
+		ss.imp.currentJob().Resume()
 	case "/stop":
-		ss.imp.job.Resume() // a paused job stops at once
-		ss.imp.job.Stop()
+		ss.imp.stop()
 	}
 	ss.render(w, http.StatusOK, "sections", "", "")
 }

@@ -69,6 +69,9 @@ type Config struct {
 	// names (existing_customers): an import loads it into the ledger when
 	// it changed, a check reads it then.
 	ExistingFile string
+	// Preload is a file the page opens with, loaded and checked (a file
+	// dragged onto custimport.exe, or `custimport ui FILE`).
+	Preload string
 }
 
 // Server is the web page's HTTP server. Create it with New, serve Handler
@@ -126,6 +129,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, token: randomString(), cookie: randomString(), tmp: tmp, unlock: unlock, hosts: map[string]bool{}}
 	s.sess = newSession(s)
 	s.sess.peekExisting(context.Background())
+	if cfg.Preload != "" {
+		s.sess.preload(context.Background(), cfg.Preload)
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -160,8 +166,17 @@ func (s *Server) TempDir() string { return s.tmp }
 // the temporary folder.
 func (s *Server) Close() error {
 	s.sess.stopImport()
+	// Removed while still locked: once unlocked, another page starting
+	// takes the folder for a stale one and locks it to remove it, which
+	// puts its lock file back and leaves the folder there a while. Where
+	// an open file cannot be removed (Windows), the rest goes once
+	// unlocked.
+	err := os.RemoveAll(s.tmp)
 	s.unlock()
-	return os.RemoveAll(s.tmp)
+	if err != nil {
+		err = os.RemoveAll(s.tmp)
+	}
+	return err
 }
 
 // tempPrefix names the page's private temporary folders.

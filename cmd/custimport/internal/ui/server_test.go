@@ -276,10 +276,11 @@ func checkTempFiles(t *testing.T, srv *Server) {
 	}
 }
 
-// A password-protected workbook on the page: a clear message (the page
-// asks for no password; the command line does), at once, nothing kept
-// and nothing sent, even with CUSTIMPORT_XLSX_PASSWORD set; the page
-// goes on with the next file.
+// TestEncryptedUpload: a password-protected workbook asks for its
+// password on the page (never CUSTIMPORT_XLSX_PASSWORD, which is the
+// command line's); nothing of it shows until the password opens it, a
+// wrong one is said so, and once open it is checked and imported like any
+// file. Another file chosen meanwhile drops it.
 func TestEncryptedUpload(t *testing.T) {
 	sim, conn := startSim(t)
 	state := t.TempDir()
@@ -299,12 +300,12 @@ func TestEncryptedUpload(t *testing.T) {
 	if err := f.Write(&locked, excelize.Options{Password: "s3same"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range []string{"zh", "en"} {
+	for _, lang := range []string{"en", "zh"} {
 		u.post("/lang", url.Values{"lang": {lang}})
 		p := u.upload("locked.xlsx", locked.Bytes())
-		want := text(lang, "encrypted")
-		if p.code != http.StatusUnprocessableEntity || !strings.Contains(p.body, want) {
-			t.Errorf("%s: %d, status %q; want 422 saying %q", lang, p.code, statusOf(p.body), want)
+		want := text(lang, "passwordAsk", "locked.xlsx")
+		if p.code != http.StatusOK || !strings.Contains(p.body, want) || !strings.Contains(p.body, `id="xlsx-password"`) {
+			t.Errorf("%s: %d, status %q; want the password form asking %q", lang, p.code, statusOf(p.body), want)
 		}
 		if strings.Contains(p.body, "Z001") || strings.Contains(p.body, "甲公司") {
 			t.Errorf("%s: the page shows the workbook's content", lang)
@@ -313,10 +314,31 @@ func TestEncryptedUpload(t *testing.T) {
 	if p := u.post("/import", nil); p.code == http.StatusOK && strings.Contains(p.body, "Z001") {
 		t.Error("an import started")
 	}
+	for _, pw := range []string{"", "wrong", "S3SAME"} {
+		p := u.post("/password", url.Values{"password": {pw}})
+		if strings.Contains(p.body, "Z001") || !strings.Contains(p.body, `id="xlsx-password"`) ||
+			(pw != "" && !strings.Contains(p.body, "密碼不對")) || (pw == "" && !strings.Contains(p.body, "請輸入密碼")) {
+			t.Errorf("password %q: %d, the page does not ask again:\n%s", pw, p.code, p.body[:min(len(p.body), 600)])
+		}
+	}
 	if n := len(sim.Customers()); n != 0 {
 		t.Errorf("%d customers sent", n)
 	}
-	if p := u.upload("客戶名單.csv", sample(t)); p.code != 200 || statusOf(p.body) != "VALID 2 · INVALID 1" {
+	p := u.post("/password", url.Values{"password": {"s3same"}})
+	if statusOf(p.body) != "VALID 1" || strings.Contains(p.body, `id="xlsx-password"`) || !strings.Contains(p.body, ">Z001<") {
+		t.Fatalf("the right password: status %q", statusOf(p.body))
+	}
+	u.post("/import", nil)
+	u.waitImport()
+	if c := sim.Customers(); len(c) != 1 {
+		t.Errorf("after the import the simulator holds %d customers, want Z001", len(c))
+	}
+	// A locked workbook, then another file: nothing of the first stays.
+	u.upload("locked.xlsx", locked.Bytes())
+	if p := u.upload("客戶名單.csv", sample(t)); p.code != 200 || statusOf(p.body) != "VALID 2 · INVALID 1" || strings.Contains(p.body, `id="xlsx-password"`) {
 		t.Errorf("the next upload: %d, status %q", p.code, statusOf(p.body))
+	}
+	if p := u.post("/password", url.Values{"password": {"s3same"}}); p.code != http.StatusConflict {
+		t.Errorf("a password with no workbook waiting: %d", p.code)
 	}
 }

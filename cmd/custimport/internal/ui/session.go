@@ -29,13 +29,32 @@ type session struct {
 	lang string
 	conn connect.Settings // Key lives here, in memory only
 	file *upload
-	imp  *importRun // the last import, nil before the first
+	// mapping is the mapping file the column choices start from: the
+	// configuration's (--mapping), or one loaded on the page.
+	mapping     *mapping.File
+	mappingName string // its name, when loaded on the page
+	// remembered is the column choices remembered on this PC for the
+	// headers of the file shown, when they differ from the page's (nil:
+	// none to offer).
+	remembered *remembered
+	// notice is a problem the page's first view shows (a file to open
+	// it with that could not be read), once.
+	notice string
+	// lockedFile is a workbook chosen that waits for its password.
+	lockedFile *lockedUpload
+	// pageDefaults are the defaults typed on the page (信用額度: CBELE),
+	// on top of the configuration's.
+	pageDefaults map[string]string
+	imp          *importRun // the last import, nil before the first
 	// connTest is the last 「測試連線」, nil before the first.
 	connTest *connTest
+	// refusedRun is the connection test that stopped the last 匯入
+	// before its first row (nil: none did).
+	refusedRun *connTest
 
 	page       int
 	errorsOnly bool
-	undo       [][]cellChange
+	undo       []changes
 	replace    replacePreview
 	checks     int // checks run, for checkState.id
 	// current is the id of what the page shows: the last check's, or a
@@ -58,11 +77,20 @@ type upload struct {
 	sheets []string
 	// worksheets are the visible worksheets (no hidden or chart sheet).
 	worksheets []string
-	sheet      string
-	encoding   string
-	rows       []source.Record // every non-blank row, edits applied
-	index      map[int]int     // row number → index in rows
-	edited     bool
+	// listSheets are those that hold a customer list (a header among
+	// their first rows), in the workbook's order: the ones the page
+	// offers to import together.
+	listSheets []string
+	// also are the other list sheets ticked to import with this one.
+	also     map[string]bool
+	sheet    string
+	encoding string
+	rows     []source.Record // every non-blank row, edits applied
+	index    map[int]int     // row number → index in rows
+	edited   bool
+	// password opens an encrypted workbook (typed on the page; in
+	// memory only, never rendered).
+	password string
 	// headerPick is the row chosen as the header, 0 for automatic.
 	headerPick int
 	overrides  map[int]string // column → field code or mapping.Ignore
@@ -72,6 +100,13 @@ type upload struct {
 	hdrErr     string // why the header is not usable, for the page
 	width      int    // widest row
 	check      checkState
+	// checker is the last full check's, which an edit asks again (nil:
+	// the next check is a full one); checkerLedger, whether it read a
+	// ledger, and checkerImp the import shown when it was made (after
+	// another, the ledger knows more: the next check is a full one).
+	checker       *importer.Checker
+	checkerLedger bool
+	checkerImp    *importRun
 }
 
 // checkState is the last check's outcome.
@@ -98,8 +133,11 @@ type cellChange struct {
 	old       string
 }
 
+// changes are the cells one step of undo puts back.
+type changes []cellChange
+
 func newSession(s *Server) *session {
-	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting}
+	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting, mapping: s.cfg.Job.Mapping}
 }
 
 // dropFile forgets the file and everything of it: its check, its grid
@@ -109,21 +147,22 @@ func (ss *session) dropFile() {
 	if ss.imp != nil && ss.imp.out != "" {
 		os.RemoveAll(filepath.Dir(ss.imp.out)) // the private folder of its results
 	}
-	ss.file, ss.imp = nil, nil
+	ss.file, ss.imp, ss.lockedFile, ss.remembered = nil, nil, nil, nil
 	ss.page, ss.errorsOnly, ss.undo, ss.replace = 1, false, nil, replacePreview{}
 	ss.checks++
 	ss.current = ss.checks
 }
 
-// load reads an upload's rows (sheet "" is the first visible one).
-func (ss *session) load(name string, data []byte, sheet string) (*upload, error) {
+// load reads an upload's rows (sheet "" is the first visible one;
+// password opens an encrypted workbook).
+func (ss *session) load(name string, data []byte, sheet, password string) (*upload, error) {
 	cfg := ss.srv.cfg
-	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes})
+	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes, Password: password})
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	u := &upload{name: name, data: data, index: map[int]int{}, overrides: map[int]string{}}
+	u := &upload{name: name, data: data, password: password, index: map[int]int{}, overrides: map[int]string{}}
 	switch r := src.(type) {
 	case *source.XLSXReader:
 		u.xlsx, u.sheets, u.sheet, u.worksheets = true, r.SheetNames(), r.Sheet(), r.Worksheets()
@@ -158,14 +197,27 @@ var errTooManyRows = errors.New("too many rows")
 // visible sheet that has one, as the command line does; with none or
 // several, it opens on the first and the sheet picker is there. The
 // other sheets are only probed (their first rows), not loaded.
-func (ss *session) loadFirst(name string, data []byte) (*upload, error) {
-	u, err := ss.load(name, data, "")
+func (ss *session) loadFirst(name string, data []byte, password string) (*upload, error) {
+	u, err := ss.loadOne(name, data, password)
+	if err == nil && u.xlsx && len(u.worksheets) > 1 {
+		for _, sheet := range u.worksheets {
+			if sheet == u.sheet && ss.hasHeader(u.rows) || sheet != u.sheet && ss.sheetHasHeader(name, data, sheet, password) {
+				u.listSheets = append(u.listSheets, sheet)
+			}
+		}
+	}
+	return u, err
+}
+
+// loadOne reads the sheet a new upload opens on.
+func (ss *session) loadOne(name string, data []byte, password string) (*upload, error) {
+	u, err := ss.load(name, data, "", password)
 	if err != nil || !u.xlsx || ss.hasHeader(u.rows) {
 		return u, err
 	}
 	found := ""
 	for _, sheet := range u.worksheets {
-		if sheet == u.sheet || !ss.sheetHasHeader(name, data, sheet) {
+		if sheet == u.sheet || !ss.sheetHasHeader(name, data, sheet, password) {
 			continue
 		}
 		if found != "" {
@@ -176,13 +228,13 @@ func (ss *session) loadFirst(name string, data []byte) (*upload, error) {
 	if found == "" {
 		return u, nil
 	}
-	return ss.load(name, data, found)
+	return ss.load(name, data, found, password)
 }
 
 // sheetHasHeader reads the first rows of a sheet of the upload and
 // reports whether a header is among them.
-func (ss *session) sheetHasHeader(name string, data []byte, sheet string) bool {
-	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes})
+func (ss *session) sheetHasHeader(name string, data []byte, sheet, password string) bool {
+	src, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes, Password: password})
 	if err != nil {
 		return false
 	}
@@ -197,13 +249,13 @@ func (ss *session) hasHeader(rows []source.Record) bool {
 	for _, rec := range rows[:min(len(rows), mapping.HeaderSearchRows)] {
 		cells = append(cells, rec.Cells)
 	}
-	_, err := mapping.FindHeader(cells, ss.srv.cfg.Job.Mapping)
+	_, err := mapping.FindHeader(cells, ss.mapping)
 	return err == nil
 }
 
 // mappingFile is the --mapping file with the page's column choices on top.
 func (ss *session) mappingFile() (*mapping.File, error) {
-	base := ss.srv.cfg.Job.Mapping
+	base := ss.mapping
 	u := ss.file
 	if u == nil || len(u.overrides) == 0 {
 		return base, nil
@@ -265,7 +317,7 @@ func (u *upload) findHeader(mf *mapping.File) error {
 	return err
 }
 
-// content is what a job reads: the upload as sent while nothing was
+// content is what an import reads: the upload as sent while nothing was
 // changed, else the rows (from the header down, when the header was
 // picked) written to a workbook in memory at their own row numbers.
 func (u *upload) content() ([]byte, string, error) {
@@ -283,12 +335,23 @@ func (u *upload) content() ([]byte, string, error) {
 	return data, sheet, err
 }
 
-// check runs a dry-run job over the upload and keeps every row's status.
+// checkRows are the rows a check reads: from the picked header down.
+func (u *upload) checkRows() []source.Record {
+	if i, ok := u.index[u.headerPick]; ok && u.headerPick > 0 {
+		return u.rows[i:]
+	}
+	return u.rows
+}
+
+// check checks the upload's rows from the start (importer.Checker: a
+// dry-run of the rows in memory, no file written) and keeps every row's
+// status, and the Checker for the edits to come.
 func (ss *session) check(ctx context.Context) {
 	u := ss.file
 	ss.checks++
 	ss.current = ss.checks
 	u.check = checkState{id: ss.checks, rows: map[int]rowCheck{}, counts: map[importer.Status]int{}}
+	u.checker = nil
 	mf, err := ss.mappingFile()
 	if err != nil {
 		u.check.fileErr = ss.t("badMapping")
@@ -299,19 +362,14 @@ func (ss *session) check(ctx context.Context) {
 	} else {
 		u.hdrErr = ""
 	}
-	data, sheet, err := u.content()
-	if err != nil {
-		u.check.fileErr = fileMessage(ss.lang, err)
-		return
+	opts := ss.jobOptions(u, nil, u.sheet, mf, "")
+	opts.Data, opts.Size, opts.DryRun, opts.NoResults = nil, 0, true, true
+	if u.xlsx {
+		opts.Rows = importer.RecordRows(u.sheet, u.checkRows())
+	} else {
+		opts.Source.Sheet = ""
+		opts.Rows = importer.TextRows(u.checkRows())
 	}
-	dir, err := os.MkdirTemp(ss.srv.tmp, "check-")
-	if err != nil {
-		u.check.fileErr = ss.t("tempFailed")
-		return
-	}
-	defer os.RemoveAll(dir)
-	opts := ss.jobOptions(u, data, sheet, mf, filepath.Join(dir, "check.xlsx"))
-	opts.DryRun = true
 	db, closeDB, err := ss.conn.PeekLedger(ctx, ss.srv.cfg.Getenv)
 	if err == nil && db != nil {
 		opts.Ledger = db
@@ -323,19 +381,26 @@ func (ss *session) check(ctx context.Context) {
 	} else if list != nil {
 		opts.Existing = list
 	}
-	job := importer.NewJob(opts)
-	var mu sync.Mutex
-	job.Subscribe(func(ev importer.Event) {
-		if rc, ok := ev.(importer.RowChecked); ok {
-			mu.Lock()
-			u.check.rows[rc.Line] = rowCheck{status: rc.Status, problems: rc.Problems}
-			mu.Unlock()
-		}
-	})
-	sum, err := job.Run(ctx)
+	c, err := importer.NewChecker(ctx, opts)
+	if c == nil {
+		u.check.fileErr = fileMessage(ss.lang, err)
+		return
+	}
+	u.checker, u.checkerLedger, u.checkerImp = c, opts.Ledger != nil, ss.imp
+	for _, rc := range c.Rows() {
+		u.check.rows[rc.Line] = rowCheck{status: rc.Status, problems: rc.Problems}
+	}
+	ss.checked(c.Summary(), err)
+}
+
+// checked keeps what the page shows of a check's summary.
+func (ss *session) checked(sum importer.Summary, err error) {
+	u := ss.file
+	u.check.fileErr = ""
 	if err != nil {
 		u.check.fileErr = fileMessage(ss.lang, err)
 	}
+	clear(u.check.counts)
 	for st, n := range sum.Counts {
 		u.check.counts[st] = n
 	}
@@ -348,21 +413,136 @@ func (ss *session) check(ctx context.Context) {
 	}
 }
 
+// recheck checks the upload again after the cells of rows at lines
+// changed: the last check's Checker checks those rows and the file-wide
+// checks (importer.Checker.Set), which is a full check's verdict at the
+// cost of a few rows. It returns the rows whose verdict changed, and
+// false when it made a full check instead: no Checker, a change among
+// the rows the header is looked for in, or the ledger is not the one the
+// Checker read (an import since, or a ledger made or gone).
+func (ss *session) recheck(ctx context.Context, lines []int) ([]int, bool) {
+	u := ss.file
+	full := u.checker == nil || u.checkerImp != ss.imp
+	start := 0
+	if i, ok := u.index[u.headerPick]; ok && u.headerPick > 0 {
+		start = i
+	}
+	var recs []source.Record
+	for _, line := range lines {
+		i, ok := u.index[line]
+		if !ok || i < start+mapping.HeaderSearchRows {
+			full = true // the header may move: the page finds it again
+		}
+		if ok {
+			recs = append(recs, u.rows[i])
+		}
+	}
+	db, closeDB, err := ss.conn.PeekLedger(ctx, ss.srv.cfg.Getenv)
+	defer closeDB()
+	if err != nil || (db != nil) != u.checkerLedger {
+		full = true
+	}
+	if full {
+		ss.check(ctx)
+		return nil, false
+	}
+	var l importer.Ledger
+	if db != nil {
+		l = db
+	}
+	changed, err := u.checker.Set(ctx, l, recs...)
+	if err != nil {
+		// The check of the whole file says what it is (the ledger could
+		// not be read, ...), as the first one did.
+		ss.check(ctx)
+		return nil, false
+	}
+	ss.checks++
+	ss.current = ss.checks
+	u.check.id = ss.checks
+	out := make([]int, 0, len(changed))
+	for _, rc := range changed {
+		out = append(out, rc.Line)
+		if rc.Status == "" {
+			delete(u.check.rows, rc.Line)
+			continue
+		}
+		u.check.rows[rc.Line] = rowCheck{status: rc.Status, problems: rc.Problems}
+	}
+	ss.checked(u.checker.Summary(), nil)
+	return out, true
+}
+
 // jobOptions are the options of a check or an import of u: the
 // settings' (Config.Job) with the upload, the page's choices and its
 // language.
 func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.File, out string) importer.Options {
 	opts := ss.srv.cfg.Job
 	opts.Input, opts.Data, opts.Size, opts.Out = u.name, bytes.NewReader(data), int64(len(data)), out
-	opts.Source = source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes}
+	opts.Source = source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes, Password: u.password}
 	opts.Mapping = mf
-	opts.Validate.Lang = ss.lang
+	opts.Validate.Lang, opts.Validate.Defaults = ss.lang, ss.defaults()
 	opts.SkipHidden, opts.ResendUnknown, opts.UpdateExisting = ss.skipHidden, ss.resendUnknown, ss.updateExisting
 	opts.Logger = ss.srv.log
 	// The page shows INVALID rows to fix and sends the valid ones:
 	// max_invalid is the command line's guard against a wrong file.
 	opts.MaxInvalid = importer.Budget{}
 	return opts
+}
+
+// alsoSheets are the other sheets ticked to import with the one shown,
+// in the workbook's order.
+func (ss *session) alsoSheets(u *upload) []string {
+	var out []string
+	for _, sheet := range u.listSheets {
+		if sheet != u.sheet && u.also[sheet] {
+			out = append(out, sheet)
+		}
+	}
+	return out
+}
+
+// creditField is 信用額度, the field a create needs: the page has an
+// input for its default.
+const creditField = "CBELE"
+
+// defaults are the check's and the import's defaults: the
+// configuration's, a mapping file's loaded on the page, then the page's
+// own (nil when none).
+func (ss *session) defaults() map[string]string {
+	d := map[string]string{}
+	for k, v := range ss.srv.cfg.Job.Validate.Defaults {
+		d[k] = v
+	}
+	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Job.Mapping {
+		for k, v := range ss.mapping.Defaults {
+			d[k] = v
+		}
+	}
+	for k, v := range ss.pageDefaults {
+		d[k] = v
+	}
+	if len(d) == 0 {
+		return nil
+	}
+	return d
+}
+
+// mappingDefaults are the defaults a mapping file saved from the page
+// carries: every default the page's check uses.
+func (ss *session) mappingDefaults() map[string]string { return ss.defaults() }
+
+// setPageDefault sets a field's default typed on the page ("" removes it).
+func (ss *session) setPageDefault(code, v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		delete(ss.pageDefaults, code)
+		return
+	}
+	if ss.pageDefaults == nil {
+		ss.pageDefaults = map[string]string{}
+	}
+	ss.pageDefaults[code] = v
 }
 
 // setCell changes one cell; it returns the old value.

@@ -30,6 +30,19 @@ type view struct {
 	// Existing is the list of the customers TMS already has, and the
 	// page's 「更新已存在的客戶」.
 	Existing existingView
+	// Locked names a workbook chosen that waits for its password.
+	Locked string
+	// Credit is the 信用額度 default typed on the page.
+	Credit string
+	// Remembered offers the column choices remembered for these headers.
+	Remembered *rememberedView
+	// MappingName names the mapping file loaded on the page ("": none).
+	MappingName string
+}
+
+type rememberedView struct {
+	Saved   string // the date they were saved
+	Differs int    // columns they change
 }
 
 // T returns a page text in the view's language.
@@ -42,13 +55,34 @@ type fileView struct {
 	HeaderLine                   int
 	HeaderPick                   int
 	HeaderChoices                []headerChoice
-	Warnings                     []string
+	// ListSheets are the sheets that hold a list, to tick for importing
+	// together (shown when there are several).
+	ListSheets []sheetBox
+	Letters    []string // the picker's column letters
+	Warnings   []fileWarning
+}
+
+// fileWarning is a file-level warning; Link, when set, is the id of the
+// control that fixes it (#default-credit for a missing 信用額度).
+type fileWarning struct {
+	Text, Link string
+}
+
+type sheetBox struct {
+	Name    string
+	ID      string // also-1 …
+	Shown   bool   // the sheet on the page: always imported
+	Checked bool
 }
 
 type headerChoice struct {
 	Line  int
 	Label string
+	Cells []string // the row's first cells, under the picker's column letters
 }
+
+// pickerColumns is how many columns the header-row picker previews.
+const pickerColumns = 12
 
 type mapRow struct {
 	Col      int
@@ -74,6 +108,17 @@ type gridView struct {
 	Replace    string
 	ReplaceCol int
 	Locked     bool // an import runs: no edits
+	// PreviewCells lists the cells the previewed replacement changes;
+	// PreviewMore is how many more it changes; Changed is what the last
+	// 取代 did, in words next to it.
+	PreviewCells []previewCell
+	PreviewMore  int
+	Changed      string
+}
+
+type previewCell struct {
+	Where    string // 第 3 列 C 欄
+	Old, New string
 }
 
 type gridColumn struct {
@@ -99,12 +144,18 @@ type gridCell struct {
 	Text  string
 	Class string // err, warn or ""
 	Title string
+	Raw   string // the cell as in the file when Text shows it otherwise (a date serial as a date)
 }
 
 type connView struct {
 	URL, PNO, ProNum, Sign string
 	KeySet                 bool
 	Problem                string
+	// SignChoices is the 簽章方式 drop-down; SignCustom the recipe typed
+	// under 自訂, shown when SignIsCustom.
+	SignChoices  []signChoice
+	SignCustom   string
+	SignIsCustom bool
 }
 
 type importView struct {
@@ -123,13 +174,32 @@ type importView struct {
 	Warnings                       []string // the summary's, once done: e.g. a setting TMS refused the rows for
 	Error                          string
 	WillCreate                     int // rows of the check that would create a customer
+	// Also names the other sheets ticked to import with the one shown.
+	Also string
+	// Refused is the connection test's verdict (and what to check) when
+	// TMS refused the settings before the first row: nothing was sent.
+	Refused []string
+	// RefusedCode is the verdict's code, for the tooltip.
+	RefusedCode string
 }
 
 // view builds the page's data; ss.mu is held.
 func (ss *session) view() *view {
 	v := &view{Lang: ss.lang, CheckID: ss.current, SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown, Existing: ss.existingView()}
 	v.Conn = connView{URL: ss.conn.URL, PNO: ss.conn.PNO, ProNum: ss.conn.ProNum, Sign: ss.conn.SignRecipe, KeySet: ss.conn.Key != ""}
+	v.Conn.SignChoices, v.Conn.SignCustom = signChoices(ss.lang, ss.conn.SignRecipe)
+	v.Conn.SignIsCustom = v.Conn.SignChoices[len(v.Conn.SignChoices)-1].Selected
 	v.Test = ss.connTestView()
+	v.Credit = ss.pageDefaults[creditField]
+	if ss.lockedFile != nil {
+		v.Locked = ss.lockedFile.name
+	}
+	if rm := ss.remembered; rm != nil {
+		v.Remembered = &rememberedView{Saved: rm.saved.Local().Format("2006-01-02"), Differs: rm.differs}
+	}
+	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Job.Mapping {
+		v.MappingName = ss.mappingName
+	}
 	for _, f := range mapping.Fields() {
 		v.Fields = append(v.Fields, fieldOption{Code: f.Code, Label: f.Name(ss.lang)})
 	}
@@ -147,11 +217,22 @@ func (ss *session) view() *view {
 func (ss *session) fileView(u *upload) *fileView {
 	fv := &fileView{Name: u.name, Encoding: u.encoding, Sheet: u.sheet, Rows: len(u.rows), HeaderLine: u.hdrLine,
 		HeaderPick: u.headerPick}
+	credit := creditWarning(ss.lang)
 	for _, w := range u.check.warnings {
-		fv.Warnings = append(fv.Warnings, withoutFlags(ss.lang, w))
+		fw := fileWarning{Text: withoutFlags(ss.lang, w)}
+		if w == credit { // the page's own fix, in the page's words
+			fw.Text, fw.Link = ss.t("creditMissing"), "default-credit"
+		}
+		fv.Warnings = append(fv.Warnings, fw)
 	}
 	if len(u.sheets) > 1 {
 		fv.Sheets = u.sheets
+	}
+	if len(u.listSheets) > 1 {
+		for i, sheet := range u.listSheets {
+			fv.ListSheets = append(fv.ListSheets, sheetBox{Name: sheet, ID: fmt.Sprintf("also-%d", i+1), Shown: sheet == u.sheet,
+				Checked: sheet == u.sheet || u.also[sheet]})
+		}
 	}
 	fv.Error = u.check.fileErr
 	if fv.Error == "" {
@@ -165,9 +246,36 @@ func (ss *session) fileView(u *upload) *fileView {
 		if len([]rune(label)) > 40 {
 			label = string([]rune(label)[:40]) + "…"
 		}
-		fv.HeaderChoices = append(fv.HeaderChoices, headerChoice{Line: r.Line, Label: ss.t("rowN", r.Line) + ":" + label})
+		cells := make([]string, min(pickerColumns, u.width))
+		for i := range cells {
+			if i < len(r.Cells) {
+				cells[i] = clip(strings.TrimSpace(r.Cells[i]), 14)
+			}
+		}
+		fv.HeaderChoices = append(fv.HeaderChoices, headerChoice{Line: r.Line, Label: ss.t("rowN", r.Line) + ":" + label, Cells: cells})
+	}
+	for i := range min(pickerColumns, u.width) {
+		fv.Letters = append(fv.Letters, mapping.ColumnName(i))
 	}
 	return fv
+}
+
+// creditWarning is the importer's file-level warning that new customers
+// need 信用額度 and the file gives none.
+func creditWarning(lang string) string {
+	f, ok := mapping.Lookup(creditField)
+	if !ok {
+		return ""
+	}
+	return validate.MissingOnAddProblem(f, lang).Message
+}
+
+// clip shortens s to n characters, with an ellipsis.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func nonEmpty(cells []string, n int) []string {
@@ -238,6 +346,13 @@ func (ss *session) rowStatus(u *upload, line int) (importer.Status, string, []st
 func (ss *session) gridView(u *upload) gridView {
 	g := gridView{ErrorsOnly: ss.errorsOnly, Page: ss.page, Locked: ss.importing(), CanUndo: len(ss.undo) > 0,
 		Find: ss.replace.find, Replace: ss.replace.with, ReplaceCol: ss.replace.col, Preview: ss.replace.text, CanApply: ss.replace.count > 0}
+	for _, c := range ss.replace.cells {
+		g.PreviewCells = append(g.PreviewCells, previewCell{Where: ss.t("cellAt", c.line, mapping.ColumnName(c.col)), Old: c.old, New: c.new})
+	}
+	g.PreviewMore = ss.replace.count - len(ss.replace.cells)
+	if ss.replace.done > 0 {
+		g.Changed = ss.t("changed", ss.replace.done)
+	}
 	width := max(u.width, len(u.hdr.Columns))
 	hdr := u.headerCells()
 	for i := 0; i < width; i++ {
@@ -285,8 +400,17 @@ func (ss *session) gridRow(u *upload, line, width int) gridRow {
 	cells := u.rows[u.index[line]].Cells
 	for i := 0; i < width; i++ {
 		c := gridCell{Col: i, Class: sev[i], Title: strings.Join(byCol[i], "\n")}
+		if ss.replace.count > 0 && ss.replace.marks(line, i) {
+			c.Class = strings.TrimSpace(c.Class + " will-change")
+		}
 		if i < len(cells) {
 			c.Text = cells[i]
+		}
+		if i < len(u.hdr.Columns) && u.hdr.Columns[i].Field != nil && u.hdr.Columns[i].Field.Class == mapping.Date {
+			if d, ok := serialAsDate(c.Text); ok { // an Excel serial in a date column: the date it is
+				c.Raw, c.Text = c.Text, d
+				c.Title = strings.TrimSpace(ss.t("serialWas", c.Raw) + "\n" + c.Title)
+			}
 		}
 		r.Cells = append(r.Cells, c)
 	}
@@ -331,6 +455,12 @@ func (ss *session) importView() importView {
 			iv.Stopped = ss.t("stopped", withoutFlags(ss.lang, importMessage(ss.lang, s.StopErr)))
 		}
 	}
+	if u != nil {
+		iv.Also = strings.Join(ss.alsoSheets(u), "、")
+	}
+	if rr := ss.refusedRun; rr != nil && sameConn(rr.conn, ss.conn) && !iv.Running {
+		iv.Refused, iv.RefusedCode = verdictLines(ss.lang, rr.verdict), string(rr.verdict.Code)
+	}
 	switch {
 	case iv.Running:
 		iv.Why = ss.t("busy")
@@ -352,6 +482,9 @@ func (ss *session) importView() importView {
 
 func (ss *session) progressText(s importSnap) string {
 	parts := []string{}
+	if s.Sheets > 0 && !s.Done {
+		parts = append(parts, ss.t("sheetOf", s.Sheet, s.SheetAt, s.Sheets))
+	}
 	if s.Total >= 0 {
 		parts = append(parts, fmt.Sprintf("%d / %d", s.Rows, s.Total))
 	} else {

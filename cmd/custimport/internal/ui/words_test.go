@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"bytes"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/mapping"
@@ -78,30 +82,8 @@ func TestZhPageWords(t *testing.T) {
 			t.Errorf("the zh page lacks %q", s)
 		}
 	}
-	// The words the page shows, without the data (cells, examples, the
-	// file's name), #status (its counts name the results' status codes)
-	// and the field codes of the mapping.
-	view := body
-	for _, re := range []*regexp.Regexp{
-		regexp.MustCompile(`(?s)<td class="cell[^>]*>.*?</td>`), regexp.MustCompile(`(?s)<td class="ex">.*?</td>`),
-		regexp.MustCompile(`(?s)<p id="status".*?</p>`), regexp.MustCompile(`(?s)<option[^>]*>.*?</option>`),
-		regexp.MustCompile(`(?s)<span class="ccode">.*?</span>`), regexp.MustCompile(`(?s)<b>a\.csv</b>`),
-		regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<title>.*?</title>`),
-		regexp.MustCompile(`(?s)<p class="connline">.*?</p>`),  // the settings, data
-		regexp.MustCompile(`(?s)<span class="msg">.*?</span>`), // the importer's row messages: checked below for options
-
-	} {
-		view = re.ReplaceAllString(view, " ")
-	}
-	allowed := map[string]bool{"custimport": true, "TMS": true, "Excel": true, "CSV": true, "API": true, "EN": true, "sha": true, "big": true, "results": true, "xlsx": true,
-		"Enter": true, "Tab": true, "F": true} // keys as printed on the keyboard
-	for _, f := range mapping.Fields() {
-		allowed[f.Code] = true // a field is named by its code beside its Chinese name
-	}
-	for _, w := range asciiRe.FindAllString(tagRe.ReplaceAllString(view, " "), -1) {
-		if !allowed[w] {
-			t.Errorf("the zh page shows the English word %q", w)
-		}
+	for _, w := range englishWords(body) {
+		t.Errorf("the zh page shows the English word %q", w)
 	}
 	if strings.Contains(tagRe.ReplaceAllString(body, " "), " --") {
 		t.Error("the page names a command-line option")
@@ -127,5 +109,107 @@ func TestForbiddenPage(t *testing.T) {
 	}
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(b.String(), "重新啟動") || !strings.Contains(b.String(), "start it again") {
 		t.Errorf("403 page: %d\n%s", resp.StatusCode, b.String())
+	}
+}
+
+// englishWords are the English words a zh page shows outside the data
+// (cells, examples, the file's name, the settings typed), #status (its
+// counts name the results' status codes), the options of drop-downs
+// (the fields' codes) and the importer's row messages, beyond the
+// product names, keys and codes allowed.
+func englishWords(body string) []string {
+	// The words the page shows, without the data (cells, examples, the
+	// file's name), #status (its counts name the results' status codes)
+	// and the field codes of the mapping.
+	view := body
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`(?s)<td class="cell[^>]*>.*?</td>`), regexp.MustCompile(`(?s)<td class="ex">.*?</td>`),
+		regexp.MustCompile(`(?s)<p id="status".*?</p>`), regexp.MustCompile(`(?s)<option[^>]*>.*?</option>`),
+		regexp.MustCompile(`(?s)<span class="ccode">.*?</span>`), regexp.MustCompile(`(?s)<b>[^<]*\.(?:csv|xlsx)</b>`), // the file's name
+		regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<title>.*?</title>`),
+		regexp.MustCompile(`(?s)<p class="connline">.*?</p>`),  // the settings, data
+		regexp.MustCompile(`(?s)<span class="msg">.*?</span>`), // the importer's row messages: checked below for options
+		regexp.MustCompile(`https?://[^\s)]+`),                 // the TMS address typed, in the connection test's verdict
+
+	} {
+		view = re.ReplaceAllString(view, " ")
+	}
+	allowed := map[string]bool{"custimport": true, "TMS": true, "Excel": true, "CSV": true, "API": true, "EN": true, "sha": true, "big": true, "results": true, "xlsx": true,
+		"Enter": true, "Tab": true, "F": true, // keys as printed on the keyboard
+		// The connection test's verdict (probe's table) names the api-pno
+		// header and TMS's Date header beside their Chinese words, as the
+		// fields' codes are.
+		"pno": true, "Date": true}
+	for _, f := range mapping.Fields() {
+		allowed[f.Code] = true // a field is named by its code beside its Chinese name
+	}
+	var out []string
+	for _, w := range asciiRe.FindAllString(tagRe.ReplaceAllString(view, " "), -1) {
+		if !allowed[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// The zh page in each state the second round added has no English word:
+// the password form, the settings refused before the first row, the
+// remembered mapping offered, the header-row picker, the replacement's
+// preview and what it did, the sheets ticked, the 信用額度 warning.
+func TestZhNewStatesWords(t *testing.T) {
+	_, conn := startSim(t)
+	state := t.TempDir()
+	conn.StateDir = state
+	getenv := func(k string) string {
+		if k == "CUSTIMPORT_STATE_DIR" {
+			return state
+		}
+		return ""
+	}
+	u := newTestUI(t, Config{Conn: conn, Getenv: getenv})
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"客戶代號"})
+	var locked bytes.Buffer
+	if err := f.Write(&locked, excelize.Options{Password: "pw"}); err != nil {
+		t.Fatal(err)
+	}
+	list := big5CSV(t, "舊系統編號,客戶名稱", "A001,甲商行", "A002,乙O商行")
+	states := []struct {
+		name string
+		do   func() page
+		want string // an id the state shows
+	}{
+		{"password", func() page { return u.upload("有密碼.xlsx", locked.Bytes()) }, `id="xlsx-password"`},
+		{"wrong password", func() page { return u.post("/password", url.Values{"password": {"x"}}) }, "密碼不對"},
+		{"credit warning", func() page {
+			u.upload("a.csv", list)
+			return u.post("/mapping", url.Values{"col0": {"CCODE"}})
+		}, `id="fix-default-credit"`},
+		{"remembered", func() page { u.upload("b.csv", list); return u.upload("b.csv", list) }, `id="apply-remembered"`},
+		{"replace preview", func() page {
+			u.post("/mapping-remembered", nil)
+			return u.post("/replace", url.Values{"find": {"O"}, "with": {"0"}, "col": {"1"}, "op": {"preview"}})
+		}, `id="replace-cells"`},
+		{"replaced", func() page {
+			return u.post("/replace", url.Values{"find": {"O"}, "with": {"0"}, "col": {"1"}, "op": {"apply"}})
+		}, `id="replace-done"`},
+		{"refused", func() page {
+			u.post("/settings", url.Values{"url": {conn.URL}, "pno": {conn.PNO}, "key": {"wrong"}, "sign": {""}})
+			return u.post("/import", nil)
+		}, `id="import-refused"`},
+		{"sheets", func() page {
+			u.upload("各區.xlsx", twoRegions(t))
+			return u.post("/options", url.Values{"sheet": {"北區"}, "alsoform": {"1"}, "also": {"南區"}})
+		}, `id="also-note"`},
+	}
+	for _, st := range states {
+		p := st.do()
+		if !strings.Contains(p.body, st.want) {
+			t.Errorf("%s: the page lacks %s", st.name, st.want)
+			continue
+		}
+		if w := englishWords(p.body); len(w) > 0 {
+			t.Errorf("%s: the zh page shows the English words %q", st.name, w)
+		}
 	}
 }

@@ -10,12 +10,20 @@
   let busy = false;
 
   // swap replaces every element of the page that has the id of a
-  // top-level element of html.
+  // top-level element of html. The rows of #grid-rows (the answer to a
+  // cell edit) replace the grid's rows of the same number.
   function swap(html) {
     const t = document.createElement("template");
     t.innerHTML = html;
     for (const el of Array.from(t.content.children)) {
       if (!el.id) continue;
+      if (el.id === "grid-rows") {
+        for (const tr of Array.from(el.querySelectorAll("tr[data-line]"))) {
+          const old = document.querySelector('#grid tbody tr[data-line="' + tr.dataset.line + '"]');
+          if (old) old.replaceWith(tr);
+        }
+        continue;
+      }
       const old = document.getElementById(el.id);
       if (old) old.replaceWith(el);
     }
@@ -84,6 +92,13 @@
   document.addEventListener("change", function (e) {
     const el = e.target;
     if (el.type === "file") showPicked(el);
+    if (el.id === "sign") {
+      // 自訂: the recipe is typed in full.
+      const box = document.getElementById("sign-custom-box");
+      if (box) box.hidden = el.value !== "custom";
+      if (el.value === "custom") document.getElementById("sign-custom").focus();
+      return;
+    }
     if (el.id === "file") {
       if (!el.files.length) return;
       // Nothing of the previous file stays on screen while this one loads.
@@ -137,6 +152,10 @@
     for (const c of document.querySelectorAll('#grid td.cell[tabindex="0"]')) c.tabIndex = -1;
     td.tabIndex = 0;
     td.focus();
+    // Find and replace works on the column in focus unless told otherwise.
+    const col = document.getElementById("replace-col");
+    const find = document.getElementById("find");
+    if (col && find && !find.value) col.value = td.dataset.col;
   }
 
   function neighbour(td, dRow, dCol) {
@@ -184,6 +203,13 @@
   }
 
   document.addEventListener("click", function (e) {
+    // A warning's link to the control that fixes it focuses that control.
+    const fix = e.target.closest && e.target.closest("a[data-focus]");
+    if (fix) {
+      const el = document.getElementById(fix.dataset.focus);
+      if (el) { e.preventDefault(); el.scrollIntoView({ block: "center" }); el.focus(); }
+      return;
+    }
     const td = e.target.closest && e.target.closest("#grid td.cell");
     if (td && !busy) { focusCell(td); edit(td); }
   });
