@@ -10,11 +10,16 @@
 # CI's budget for all of .ci/run is 15 minutes on 2 cores. Measured shares
 # (a loaded machine, cold caches where CI has them cold):
 #   installing chromium (.ci/run, once per machine)       ~1 min
+#   installing postgresql (.ci/run, once per machine)     ~20 s
 #   gofmt, vet (twice), staticcheck (installed once)       ~1.5 min
 #   cross-build, 6 targets (cold: ~1 min per new target)   ~4 min, 20 s warm
 #   Windows tests under Wine (.ci/wine.sh: install ~25 s,
 #     prefix ~10-35 s, the lock tests of 4 packages ~20 s) ~1.5 min
 #   go test -race ./... (the browser test ~10 s of it)      ~3 min
+#     the PostgreSQL suites, in it (one throwaway server per
+#     test binary, ~7 s to start on a loaded machine):
+#     importer/ledger ~15 s, bench/crash TestPGTwoPCsKill9
+#     ~55 s and TestPGServerRestart ~20 s                   ~1.5 min
 #   the Windows smoke test under Wine (.ci/wine-smoke.sh:
 #     a prefix ~10-35 s, the steps ~45 s)                  ~1 min
 #   fuzzing, 15 targets × FUZZTIME (CI: 6 s) + builds      ~3 min
@@ -73,6 +78,15 @@ echo "== go test -race"
 # The process-level suites (end-to-end over the built binary, bench/ smoke
 # and crash tests, the browser test) run only with this switch: a bare
 # `go test ./...` is the fast inner loop of unit tests.
+# The shared ledger's suites (importer/ledger TestPG*, bench/crash TestPG*)
+# start a throwaway PostgreSQL server (internal/pgtest) where Debian's
+# postgresql binaries are installed; they skip without them, and fail
+# where CI is set (.ci/run installs them).
+if [ -n "${CI:-}" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then
+  echo "-- with PostgreSQL (the shared ledger's suites)"
+else
+  echo "-- without PostgreSQL: the shared ledger's suites skip (install the postgresql package to run them)"
+fi
 CUSTIMPORT_PROCESS_TESTS=1 go test -race -count=1 ./...
 
 # The Windows smoke test: custimport.exe under Wine does what a Windows user

@@ -33,6 +33,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/clitest"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/internal/pgtest"
 )
 
 // testPNO is the api-pno of every simulator and import of these tests.
@@ -46,7 +47,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m) // the PostgreSQL server of the shared ledger's tests, when one started
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}

@@ -9,7 +9,13 @@
 //   - latency: with no rate limit and 5 ms simulated latency, throughput is
 //     at least 0.9 × workers ÷ latency, for 1, 4 and 16 workers;
 //   - memory: importing a generated 1,000,000-row CSV (no latency, no rate
-//     limit) peaks under 200 MB of resident memory.
+//     limit) peaks under 200 MB of resident memory;
+//   - claims: importing 20,000 rows without a code (creates: each is
+//     claimed, on disk, before it is sent) shows the ledger's claims per
+//     second (no goal: a figure to compare the ledgers by).
+//
+// -ledger-url postgres://… runs every import with that shared ledger
+// (--ledger-url) instead of an SQLite one, to compare the two.
 //
 // Imports run with the TMS's ledger (in a temporary state folder), as a
 // real import does. Throughput is
@@ -61,10 +67,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	only := fs.String("only", "", "run only this scenario: rate, latency or memory")
 	scale := fs.Float64("scale", 1, "multiply every row count by this (0.01 for a smoke run)")
 	bin := fs.String("bin", "", "the custimport binary (default: build it)")
+	ledgerURL := fs.String("ledger-url", "", "import with this shared ledger (postgres://…) instead of an SQLite one")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	b := &bench{scale: *scale, out: stdout}
+	b := &bench{scale: *scale, out: stdout, ledgerURL: *ledgerURL}
 	if err := b.run(context.Background(), *bin, *only); err != nil {
 		fmt.Fprintln(stderr, "bench/send:", err)
 		return 2
@@ -77,11 +84,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 }
 
 type bench struct {
-	scale  float64
-	out    io.Writer
-	dir    string
-	bin    string
-	missed int
+	ledgerURL string // "" SQLite
+	scale     float64
+	out       io.Writer
+	dir       string
+	bin       string
+	missed    int
 }
 
 // scenario is one measured import.
@@ -96,7 +104,8 @@ type scenario struct {
 	// journal or results) sending as many requests with as many workers
 	// to the same simulator, to tell the importer's overhead from the
 	// simulator's and the machine's.
-	baseline int // workers; 0: no baseline
+	baseline int  // workers; 0: no baseline
+	creates  bool // rows without a code: each a create, claimed before it is sent
 }
 
 // measure is what one import left.
@@ -169,6 +178,21 @@ func (b *bench) run(ctx context.Context, bin, only string) error {
 		},
 	})
 
+	scenarios = append(scenarios, scenario{
+		name:    "claims",
+		args:    []string{"--rate", "1000000", "--workers", "16"},
+		rows:    b.n(20_000),
+		creates: true,
+		goal:    "(a figure: claims/s)",
+		check: func(m measure) (string, bool) {
+			return fmt.Sprintf("%.0f claims/s (rows without a code), peak RSS %.1f MB", m.perSecond(), float64(m.maxRSS)/(1<<20)), true
+		},
+	})
+	ledger := "SQLite (a temporary state folder)"
+	if b.ledgerURL != "" {
+		ledger = "PostgreSQL (--ledger-url)"
+	}
+	fmt.Fprintf(b.out, "ledger: %s\n", ledger)
 	fmt.Fprintf(b.out, "custimport send benchmark — %s, %d CPUs, %s %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(b.out, "%-20s %9s  %-34s %s\n", "scenario", "rows", "goal", "measured")
 	for _, sc := range scenarios {
@@ -207,13 +231,16 @@ func (b *bench) measure(ctx context.Context, sc scenario) (measure, error) {
 	defer sim.Stop()
 
 	input := filepath.Join(work, "customers.csv")
-	if err := writeCSV(input, sc.rows); err != nil {
+	if err := writeCSV(input, sc.rows, sc.creates); err != nil {
 		return measure{}, err
 	}
 	summary := filepath.Join(work, "summary.json")
 	// CSV results, as when these figures were first taken (XLSX is the
 	// default now): the bench measures sending, not the results writer.
 	args := append([]string{"import", "--quiet", "--results-format", "csv", "--summary-json", summary}, sc.args...)
+	if b.ledgerURL != "" {
+		args = append(args, "--ledger-url", b.ledgerURL)
+	}
 	cmd := exec.CommandContext(ctx, b.bin, append(args, input)...)
 	cmd.Dir, cmd.Env = work, append(env, "TMS_URL="+sim.URL)
 	var out strings.Builder
@@ -300,7 +327,9 @@ func bareClient(ctx context.Context, url string, env []string, workers, n int) (
 
 // writeCSV writes n customers with codes (upserts), as a nightly sync
 // sends them.
-func writeCSV(path string, n int) error {
+// writeCSV writes n customers; with creates, without codes (each one a
+// create).
+func writeCSV(path string, n int, creates bool) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -308,8 +337,12 @@ func writeCSV(path string, n int) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	fmt.Fprintln(w, "客戶代號,客戶名稱,客戶簡稱,統一編號,電話,行動電話,Email,地址,信用額度")
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(w, "B%07d,測試客戶股份有限公司%d,客戶%d,,02-2345-%04d,0912-345-%03d,c%d@example.com,台北市信義區信義路五段%d號,%d\n",
-			i, i, i, i%10000, i%1000, i, i%500+1, 1000*(i%50))
+		code := fmt.Sprintf("B%07d", i)
+		if creates {
+			code = ""
+		}
+		fmt.Fprintf(w, "%s,測試客戶股份有限公司%d,客戶%d,,02-2345-%04d,0912-345-%03d,c%d@example.com,台北市信義區信義路五段%d號,%d\n",
+			code, i, i, i%10000, i%1000, i, i%500+1, 1000*(i%50))
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()

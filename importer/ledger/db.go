@@ -127,6 +127,12 @@ type Options struct {
 	// an empty or table-less file is renamed to <name>.lost-<UTC time>
 	// first. Not for a damaged ledger (ErrCorrupt): that stays refused.
 	StartOver bool
+	// Holder and Wait are for a ledger on PostgreSQL (OpenURL), whose
+	// writable open takes the tenant's lock itself: who takes it (zero
+	// fields are filled: this process, this host, now), and how long to
+	// wait while another run holds it (0: try once).
+	Holder Holder
+	Wait   time.Duration
 }
 
 // DB is an open ledger. Its methods are safe for concurrent use.
@@ -135,7 +141,8 @@ type DB struct {
 	tenant Tenant
 	opts   Options
 	rdb    *sql.DB // reads
-	wdb    *sql.DB // the writer's; nil when read-only
+	wdb    *sql.DB // the writer's (SQLite); nil when read-only
+	pg     *pgSide // nil for SQLite
 	w      *writer
 	// version is the schema version of the file: SchemaVersion once
 	// opened for writing, maybe older when opened read-only.
@@ -391,6 +398,9 @@ func (d *DB) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
+	if d.pg != nil && lostConnection(err) {
+		return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		if c := se.Code() & 0xff; c == sqlite3.SQLITE_CORRUPT || c == sqlite3.SQLITE_NOTADB {
@@ -400,7 +410,8 @@ func (d *DB) wrap(err error) error {
 	return fmt.Errorf("ledger %s: %w", d.path, err)
 }
 
-// Path returns the ledger's file name.
+// Path returns the ledger's file name; for a ledger on PostgreSQL, its
+// server, database and schema (never a password).
 func (d *DB) Path() string { return d.path }
 
 // Tenant returns the ledger's tenant.
@@ -420,10 +431,24 @@ func (d *DB) Close() error {
 	return d.cerr
 }
 
+// begin starts a write transaction: on SQLite's writer connection, or
+// on the PostgreSQL session that holds the tenant's lock.
+func (d *DB) begin(ctx context.Context) (*sql.Tx, error) {
+	if d.pg != nil {
+		return d.pg.begin(ctx)
+	}
+	return d.wdb.BeginTx(ctx, nil)
+}
+
 func (d *DB) closeDBs() error {
 	var err error
+	if d.pg != nil {
+		err = d.pg.close()
+	}
 	if d.rdb != nil {
-		err = d.rdb.Close()
+		if rerr := d.rdb.Close(); err == nil {
+			err = rerr
+		}
 	}
 	if d.wdb != nil {
 		if werr := d.wdb.Close(); err == nil {

@@ -407,8 +407,14 @@ func TestCreatesRoundTrip(t *testing.T) {
 	}
 	want := in
 	want.ID, want.State, want.Created, want.Updated = ids[0], Sending, now.UTC(), now.UTC()
+	found, err := d.Find(ctx, "甲公司")
+	if err != nil || len(found) != 1 || found[0] != want {
+		t.Errorf("claimed\n%+v\nfound\n%+v (%v)", want, found, err)
+	}
+	// Candidates leave the payload out: matching never reads it.
+	want.Payload = ""
 	if cs[0] != want {
-		t.Errorf("claimed\n%+v\nread back\n%+v", want, cs[0])
+		t.Errorf("claimed\n%+v\nread back by Candidates\n%+v", want, cs[0])
 	}
 	for _, err := range []error{
 		d.Settle(ids[0], Created, "C001", "", ""),

@@ -56,28 +56,31 @@ func (d *DB) LoadExisting(ctx context.Context, list ExistingList) error {
 		}
 		seen[c.CCODE] = true
 	}
-	return d.wait(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM existing"); err != nil {
-			return fmt.Errorf("replacing the existing customers: %w", err)
+	return d.wait(ctx, func(ctx context.Context, tx *txn) error { return replaceExisting(ctx, tx, info, list.Customers) })
+}
+
+// replaceExisting replaces the list of existing customers in tx.
+func replaceExisting(ctx context.Context, tx *txn, info ExistingInfo, customers []Customer) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM existing"); err != nil {
+		return fmt.Errorf("replacing the existing customers: %w", err)
+	}
+	ins, err := tx.PrepareContext(ctx, "INSERT INTO existing("+existingCols+") VALUES("+placeholders(7)+")")
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, c := range customers {
+		if _, err := ins.ExecContext(ctx, c.CCODE, c.Name, c.ShortName, c.TaxID, c.Phone, c.Mobile, c.Row); err != nil {
+			return fmt.Errorf("existing customer %s: %w", c.CCODE, err)
 		}
-		ins, err := tx.PrepareContext(ctx, "INSERT INTO existing("+existingCols+") VALUES("+placeholders(7)+")")
-		if err != nil {
+	}
+	values := []string{info.Source, info.Sheet, info.SHA256, formatTime(info.AsOf), formatTime(info.Loaded), strconv.Itoa(info.Count)}
+	for i, k := range existingMeta {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, values[i]); err != nil {
 			return err
 		}
-		defer ins.Close()
-		for _, c := range list.Customers {
-			if _, err := ins.ExecContext(ctx, c.CCODE, c.Name, c.ShortName, c.TaxID, c.Phone, c.Mobile, c.Row); err != nil {
-				return fmt.Errorf("existing customer %s: %w", c.CCODE, err)
-			}
-		}
-		values := []string{info.Source, info.Sheet, info.SHA256, formatTime(info.AsOf), formatTime(info.Loaded), strconv.Itoa(info.Count)}
-		for i, k := range existingMeta {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, values[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // ExistingInfo describes the ledger's list of existing customers; ok is
@@ -87,7 +90,7 @@ func (d *DB) ExistingInfo(ctx context.Context) (info ExistingInfo, ok bool, err 
 		return info, false, nil // a version 1 ledger, opened read-only: none
 	}
 	meta := map[string]string{}
-	rows, err := d.rdb.QueryContext(ctx, "SELECT key, value FROM meta WHERE key LIKE 'existing_%'")
+	rows, err := d.query(ctx, "SELECT key, value FROM meta WHERE key LIKE 'existing_%'")
 	if err != nil {
 		return info, false, d.wrap(err)
 	}
@@ -134,13 +137,12 @@ func (d *DB) FindExisting(ctx context.Context, text string) ([]Customer, error) 
 	}
 	var out []Customer
 	err := d.scanExisting(ctx, func(c Customer) { out = append(out, c) },
-		`WHERE ccode = ?1 COLLATE NOCASE OR (?1 GLOB '[0-9]*' AND ltrim(ccode, '0') = ltrim(?1, '0') AND length(ccode) >= length(?1)) OR tax_id = ?1
-		OR instr(lower(name), lower(?1)) > 0 OR instr(lower(short_name), lower(?1)) > 0 ORDER BY row, ccode LIMIT 200`, text)
+		"WHERE "+d.text().findWhere(true, true)+" ORDER BY row, ccode LIMIT 200", text)
 	return out, err
 }
 
 func (d *DB) scanExisting(ctx context.Context, fn func(Customer), tail string, args ...any) error {
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+existingCols+" FROM existing "+tail, args...)
+	rows, err := d.query(ctx, "SELECT "+existingCols+" FROM existing "+tail, args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

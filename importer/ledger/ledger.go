@@ -1,10 +1,14 @@
-// Package ledger owns the on-disk ledger of one TMS tenant (one server URL,
-// company PNO and ProNum): an SQLite file that remembers every customer
+// Package ledger owns the ledger of one TMS tenant (one server URL,
+// company PNO and ProNum): an SQLite file (Open), or a schema in a team's
+// PostgreSQL database (OpenURL, pg.go), that remembers every customer
 // create custimport claimed and how it ended, the content TMS last accepted
 // (and the content in flight) for each customer code with the names it was
 // sent with, the list of the customers TMS already had (loaded from TMS's
 // own export), and the runs that wrote it. It also owns the per-tenant lock that keeps two runs from
-// using one ledger at once, and moving a ledger when TMS moves to a new URL.
+// using one ledger at once (on PostgreSQL, an advisory lock: one import
+// per tenant across every PC), moving a ledger when TMS moves to a new
+// URL, and copying (merging) one ledger into another (Copy). Both stores
+// run the same statements (dialect.go) behind the one *DB.
 //
 // It knows nothing of rows, spreadsheets, HTTP or the rules that decide
 // what to send: callers hand it fingerprints, payloads and outcomes and

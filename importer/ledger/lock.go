@@ -19,6 +19,7 @@ var ErrLocked = errors.New("the ledger is in use by another run")
 // Holder is who holds a tenant's lock, as written in its lock file.
 type Holder struct {
 	PID     int       `json:"pid,omitzero"`
+	Host    string    `json:"host,omitzero"` // the computer (a ledger on PostgreSQL: another PC's run)
 	Input   string    `json:"input,omitzero"`
 	Started time.Time `json:"started,omitzero"`
 }
@@ -43,8 +44,12 @@ func (e *LockedError) Error() string {
 	if e.Holder.PID == 0 {
 		return fmt.Sprintf("another custimport run is using the ledger of %s (lock %s)", e.Tenant, e.Path)
 	}
-	return fmt.Sprintf("another custimport run (pid %d, importing %s since %s) is using the ledger of %s",
-		e.Holder.PID, e.Holder.Input, e.Holder.Started.Local().Format(time.DateTime), e.Tenant)
+	host := ""
+	if e.Holder.Host != "" {
+		host = " on " + e.Holder.Host
+	}
+	return fmt.Sprintf("another custimport run (pid %d%s, importing %s since %s) is using the ledger of %s",
+		e.Holder.PID, host, e.Holder.Input, e.Holder.Started.Local().Format(time.DateTime), e.Tenant)
 }
 
 // Is makes errors.Is(err, ErrLocked) true.

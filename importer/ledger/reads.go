@@ -26,26 +26,60 @@ func scanCreate(s scanner) (Create, error) {
 }
 
 func (d *DB) creates(ctx context.Context, where string, args ...any) ([]Create, error) {
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+createCols+" FROM creates "+where, args...)
+	var out []Create
+	err := d.eachCreate(ctx, createCols, func(c Create) { out = append(out, c) }, where, args...)
+	return out, err
+}
+
+// eachCreate calls fn for each create that where selects, as the rows
+// come from the database: reading cols (createCols, or
+// candidateCols without the payload).
+func (d *DB) eachCreate(ctx context.Context, cols string, fn func(Create), where string, args ...any) error {
+	rows, err := d.query(ctx, "SELECT "+cols+" FROM creates "+where, args...)
 	if err != nil {
-		return nil, d.wrap(err)
+		return d.wrap(err)
 	}
 	defer rows.Close()
-	var out []Create
 	for rows.Next() {
 		c, err := scanCreate(rows)
 		if err != nil {
-			return nil, d.wrap(err)
+			return d.wrap(err)
 		}
-		out = append(out, c)
+		fn(c)
 	}
-	return out, d.wrap(rows.Err())
+	return d.wrap(rows.Err())
 }
 
+// candidateCols are createCols without the payload: the request sent,
+// the largest column by far, which matching never reads.
+var candidateCols = strings.Replace(createCols, "payload", "''", 1)
+
 // Candidates returns the creates whose customer exists or may exist
-// (Sending, Created or Unknown), oldest first.
+// (Sending, Created or Unknown), oldest first, without their payloads
+// (Payload is ""): what a run matches its rows with. The rows are read
+// as they come (nothing else of the ledger is held meanwhile), and the
+// texts many creates repeat (the input file, sheet, lineage, state,
+// error code) are held once.
 func (d *DB) Candidates(ctx context.Context) ([]Create, error) {
-	return d.creates(ctx, "WHERE state IN (?, ?, ?) ORDER BY id", Sending, Created, Unknown)
+	var out []Create
+	in := interner{}
+	err := d.eachCreate(ctx, candidateCols, func(c Create) {
+		c.Source, c.Sheet, c.Lineage, c.InputSHA256 = in.of(c.Source), in.of(c.Sheet), in.of(c.Lineage), in.of(c.InputSHA256)
+		c.State, c.ErrorCode = in.of(c.State), in.of(c.ErrorCode)
+		out = append(out, c)
+	}, "WHERE state IN (?, ?, ?) ORDER BY id", Sending, Created, Unknown)
+	return out, err
+}
+
+// interner holds one copy of each text.
+type interner map[string]string
+
+func (in interner) of(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
 }
 
 // CreatedWithCode returns the creates TMS answered with customer code
@@ -63,9 +97,7 @@ func (d *DB) Find(ctx context.Context, text string) ([]Create, error) {
 	if text == "" {
 		return nil, nil
 	}
-	return d.creates(ctx, `WHERE ccode = ?1 COLLATE NOCASE OR tax_id = ?1
-		OR instr(lower(name), lower(?1)) > 0 OR instr(lower(short_name), lower(?1)) > 0
-		ORDER BY id DESC LIMIT 200`, text)
+	return d.creates(ctx, "WHERE "+d.text().findWhere(false, true)+" ORDER BY id DESC LIMIT 200", text)
 }
 
 // maxCodesQuery bounds the codes one query of Codes asks for.
@@ -105,7 +137,7 @@ func (d *DB) codeColumns() string {
 
 // scanCodes calls fn for each code that where selects.
 func (d *DB) scanCodes(ctx context.Context, fn func(Code), where string, args ...any) error {
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+d.codeColumns()+" FROM codes "+where, args...)
+	rows, err := d.query(ctx, "SELECT "+d.codeColumns()+" FROM codes "+where, args...)
 	if err != nil {
 		return d.wrap(err)
 	}
@@ -160,10 +192,7 @@ func (d *DB) FindCodes(ctx context.Context, text string) ([]Code, error) {
 		return nil, nil
 	}
 	var out []Code
-	where := `WHERE ccode = ?1 COLLATE NOCASE OR (?1 GLOB '[0-9]*' AND ltrim(ccode, '0') = ltrim(?1, '0') AND length(ccode) >= length(?1))`
-	if d.version >= 2 {
-		where += ` OR tax_id = ?1 OR instr(lower(name), lower(?1)) > 0 OR instr(lower(short_name), lower(?1)) > 0`
-	}
+	where := "WHERE " + d.text().findWhere(true, d.version >= 2)
 	err := d.scanCodes(ctx, func(c Code) { out = append(out, c) }, where+" ORDER BY updated DESC LIMIT 200", text)
 	return out, err
 }
@@ -183,7 +212,7 @@ func (d *DB) Code(ctx context.Context, ccode string) (Code, bool, error) {
 // Otherwise path is a lineage of its own.
 func (d *DB) LineageOf(ctx context.Context, path string) (string, error) {
 	var lineage string
-	err := d.rdb.QueryRowContext(ctx, "SELECT lineage FROM runs WHERE output = ? ORDER BY id DESC LIMIT 1", path).Scan(&lineage)
+	err := d.queryRow(ctx, "SELECT lineage FROM runs WHERE output = ? ORDER BY id DESC LIMIT 1", path).Scan(&lineage)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && lineage == "") {
 		return path, nil
 	}
@@ -196,20 +225,21 @@ func (d *DB) LineageOf(ctx context.Context, path string) (string, error) {
 // HasRun reports whether any run had lineage.
 func (d *DB) HasRun(ctx context.Context, lineage string) (bool, error) {
 	var ok bool
-	err := d.rdb.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM runs WHERE lineage = ?)", lineage).Scan(&ok)
+	err := d.queryRow(ctx, "SELECT EXISTS (SELECT 1 FROM runs WHERE lineage = ?)", lineage).Scan(&ok)
 	return ok, d.wrap(err)
 }
 
 // Runs returns the latest runs, newest first; limit <= 0: all.
 func (d *DB) Runs(ctx context.Context, limit int) ([]Run, error) {
-	if limit <= 0 {
-		limit = -1
+	tail := ""
+	if limit > 0 {
+		tail = " LIMIT " + strconv.Itoa(limit)
 	}
 	exit := "-1" // a ledger before version 3, opened read-only
 	if d.version >= 3 {
 		exit = "exit_code"
 	}
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+runCols+", "+exit+" FROM runs ORDER BY id DESC LIMIT ?", limit)
+	rows, err := d.query(ctx, "SELECT "+runCols+", "+exit+" FROM runs ORDER BY id DESC"+tail)
 	if err != nil {
 		return nil, d.wrap(err)
 	}
@@ -239,7 +269,7 @@ var exportHeader = []string{"id", "state", "ccode", "name", "short_name", "tax_i
 // Export writes every create as CSV, UTF-8 with a byte order mark (so
 // Excel reads it as UTF-8), oldest first.
 func (d *DB) Export(ctx context.Context, w io.Writer) error {
-	rows, err := d.rdb.QueryContext(ctx, "SELECT "+createCols+" FROM creates ORDER BY id")
+	rows, err := d.query(ctx, "SELECT "+createCols+" FROM creates ORDER BY id")
 	if err != nil {
 		return d.wrap(err)
 	}

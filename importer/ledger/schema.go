@@ -204,12 +204,20 @@ func (d *DB) migrate(ctx context.Context, tx *sql.Tx, from int) error {
 // the tenant's, and notes its version (a read-only ledger may be older).
 func (d *DB) checkSchema(ctx context.Context, q querier) error {
 	var version int
-	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	var err error
+	if d.pg != nil {
+		version, err = pgVersion(ctx, q)
+	} else {
+		err = q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	}
+	if err != nil {
 		return d.wrap(err)
 	}
 	switch {
 	case version > SchemaVersion:
 		return fmt.Errorf("ledger %s: %w (schema %d; this custimport reads up to %d)", d.path, ErrNewerSchema, version, SchemaVersion)
+	case version < 1 && d.pg != nil:
+		return fmt.Errorf("ledger %s: %w (its meta table has no schema version)", d.path, ErrCorrupt)
 	case version < 1 && !hasTables(ctx, q):
 		return fmt.Errorf("ledger %s holds no tables: %w", d.path, ErrLost)
 	case version < 1:

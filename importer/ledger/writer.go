@@ -120,12 +120,12 @@ func (w *writer) commit(batch []*op) error {
 			continue
 		}
 		if tx == nil {
-			sqlTx, err := w.d.wdb.BeginTx(ctx, nil)
+			sqlTx, err := w.d.begin(ctx)
 			if err != nil {
 				return w.d.wrap(err)
 			}
 			defer sqlTx.Rollback()
-			tx = &txn{Tx: sqlTx}
+			tx = &txn{Tx: sqlTx, d: w.d}
 		}
 		if err := w.apply(ctx, tx, o); err != nil {
 			return err

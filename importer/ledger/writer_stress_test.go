@@ -44,7 +44,7 @@ func TestWriterStress(t *testing.T) {
 				}
 				start := time.Now()
 				id, err := d.Claim(cctx, Create{Fingerprint: fmt.Sprintf("f%d-%d", g, i), Name: "n"})
-				if took := time.Since(start); err == nil && took > 10*time.Second {
+				if took := time.Since(start); err == nil && took > 30*time.Second { // generous: a loaded CI machine under -race commits slowly; a claim stuck behind the gap waits forever
 					slow.Store(id, took)
 				}
 				cancel()

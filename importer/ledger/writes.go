@@ -60,13 +60,13 @@ func (d *DB) BeginRun(ctx context.Context, r Run) (int64, error) {
 	}
 	var id int64
 	err = d.wait(ctx, func(ctx context.Context, tx *txn) error {
-		res, err := tx.exec(ctx, "INSERT INTO runs(input, input_sha256, sheet, output, lineage, pid, started, ended, counts) VALUES("+placeholders(9)+")",
+		var err error
+		id, err = tx.insert(ctx, "INSERT INTO runs(input, input_sha256, sheet, output, lineage, pid, started, ended, counts) VALUES("+placeholders(9)+")",
 			r.Input, r.InputSHA256, r.Sheet, r.Output, r.Lineage, r.PID, formatTime(r.Started), formatTime(r.Ended), counts)
 		if err != nil {
 			return fmt.Errorf("recording a run: %w", err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }
@@ -102,14 +102,14 @@ func (d *DB) Claim(ctx context.Context, c Create) (int64, error) {
 	now := d.now()
 	var id int64
 	err := d.wait(ctx, func(ctx context.Context, tx *txn) error {
-		res, err := tx.exec(ctx, "INSERT INTO creates(fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated) VALUES("+placeholders(18)+")",
+		var err error
+		id, err = tx.insert(ctx, "INSERT INTO creates(fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated) VALUES("+placeholders(18)+")",
 			c.Fingerprint, c.Payload, c.TaxID, c.Name, c.ShortName, c.Source, c.Sheet, c.Row, c.ResultRow, c.InputSHA256, c.Lineage, c.RunID,
 			Sending, c.CCODE, c.ErrorCode, c.Message, now, now)
 		if err != nil {
 			return fmt.Errorf("claiming a create: %w", err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }
@@ -167,8 +167,8 @@ func (d *DB) SendingCode(ccode, fingerprint string, names Names, runID int64) er
 	return d.queue(func(ctx context.Context, tx *txn) error {
 		_, err := tx.exec(ctx, `INSERT INTO codes(ccode, fingerprint, pending, run_id, updated, name, short_name, tax_id) VALUES(?, '', ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(ccode) DO UPDATE SET pending = excluded.pending, run_id = excluded.run_id, updated = excluded.updated,
-				name = coalesce(nullif(excluded.name, ''), name), short_name = coalesce(nullif(excluded.short_name, ''), short_name),
-				tax_id = coalesce(nullif(excluded.tax_id, ''), tax_id)`,
+				name = coalesce(nullif(excluded.name, ''), codes.name), short_name = coalesce(nullif(excluded.short_name, ''), codes.short_name),
+				tax_id = coalesce(nullif(excluded.tax_id, ''), codes.tax_id)`,
 			ccode, fingerprint, runID, now, names.Name, names.ShortName, names.TaxID)
 		if err != nil {
 			return fmt.Errorf("code %s: %w", ccode, err)

@@ -42,7 +42,14 @@ CUSTIMPORT_STATE_DIR).
   custimport ledger runs             the latest runs
   custimport ledger move --to-url URL [--to-pno P --to-pronum N]
                                      TMS moved: carry its ledger over to the new URL
-  custimport ledger where            the ledger file of the current settings`
+  custimport ledger copy --to URL|FOLDER [--from URL|FOLDER]
+                                     copy (merge) this TMS's ledger into the team's PostgreSQL
+                                     ledger (--to postgres://…), or into a folder as a backup;
+                                     verified by counts and a checksum per table
+  custimport ledger where            the ledger file of the current settings
+
+With ledger_url (--ledger-url, CUSTIMPORT_LEDGER_URL) the ledger is the team's
+shared one on PostgreSQL, and every command reads it there.`
 
 func runLedger(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "ledger", "find TEXT | load-existing FILE | export FILE.csv | runs | move --to-url URL | where", ledgerAbout)
@@ -52,6 +59,8 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 	toURL := fs.String("to-url", "", "move: the new TMS URL")
 	toPNO := fs.String("to-pno", "", "move: the new pno (default: the same)")
 	toProNum := fs.String("to-pronum", "", "move: the new ProNum (default: the same)")
+	copyTo := fs.String("to", "", "copy: where to copy the ledger: a postgres:// `URL` or a folder")
+	copyFrom := fs.String("from", "", "copy: the ledger to copy, a postgres:// `URL` or a folder (default: the settings' ledger)")
 	asOf := fs.String("as-of", "", "load-existing: the `DATE` (YYYY-MM-DD) TMS's list was taken (default: the file's time)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -63,20 +72,41 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 	}
 	s, err := loadSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
-		return fail(io, "%v", err)
-	}
-	dir, err := stateDir(s, io.Getenv)
-	if err != nil {
-		return fail(io, "%v", err)
+		return failErr(io, s.Lang, err)
 	}
 	t, err := connection(s, io, nil, nil).Tenant()
 	if err != nil {
 		return fail(io, "ledger: %v", err)
 	}
+	dir := ""
+	if s.LedgerURL == "" || pos[0] == "move" {
+		if dir, err = stateDir(s, io.Getenv); err != nil {
+			return fail(io, "%v", err)
+		}
+	}
 	switch sub := pos[0]; {
+	case sub == "where" && s.LedgerURL != "":
+		db, err := ledger.OpenURL(ctx, s.LedgerURL, t, ledger.Options{ReadOnly: true})
+		if err == nil {
+			fmt.Fprintf(io.Out, "%s\n%s\n", t, db.Path())
+			db.Close()
+			return ExitOK
+		}
+		return failErr(io, s.Lang, fmt.Errorf("ledger: %w", err))
 	case sub == "where":
 		fmt.Fprintf(io.Out, "%s\n%s\n", t, ledger.FilePath(dir, t))
 		return ExitOK
+	case sub == "copy" && len(pos) == 1:
+		from := *copyFrom
+		if from == "" {
+			from = s.LedgerURL
+		}
+		if from == "" {
+			from = dir
+		}
+		return ledgerCopy(ctx, io, s.Lang, t, from, *copyTo)
+	case sub == "move" && s.LedgerURL != "":
+		return fail(io, "ledger move: a shared ledger (ledger_url) is not moved by custimport: copy it (ledger copy --from URL --to URL) into the new TMS's settings instead")
 	case sub == "move":
 		return ledgerMove(ctx, io, dir, t, *toURL, *toPNO, *toProNum)
 	case sub == "load-existing" && len(pos) == 2:
@@ -85,9 +115,14 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 	default:
 		return fail(io, "ledger: unknown or incomplete command %q", strings.Join(pos, " "))
 	}
-	db, err := ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
+	var db *ledger.DB
+	if s.LedgerURL != "" {
+		db, err = ledger.OpenURL(ctx, s.LedgerURL, t, ledger.Options{ReadOnly: true})
+	} else {
+		db, err = ledger.Open(ctx, dir, t, ledger.Options{ReadOnly: true})
+	}
 	if err != nil {
-		return fail(io, "ledger: %v", err)
+		return failErr(io, s.Lang, fmt.Errorf("ledger: %w", err))
 	}
 	defer db.Close()
 	switch pos[0] {
@@ -275,6 +310,73 @@ func ledgerRuns(ctx context.Context, io IO, db *ledger.DB) int {
 		fmt.Fprintf(io.Out, "  %s\n", countsText(r.Counts))
 	}
 	return ExitOK
+}
+
+// ledgerCopy copies (merges) the ledger of t at from into the one at to,
+// each a postgres:// URL or a folder, and prints what it copied and how
+// it verified.
+func ledgerCopy(ctx context.Context, io IO, lang string, t ledger.Tenant, from, to string) int {
+	if to == "" {
+		return fail(io, "ledger copy: want --to: the team's ledger (postgres://…) or a folder for a backup")
+	}
+	src, release, err := openCopyEnd(ctx, t, from, true, from)
+	if err != nil {
+		return failErr(io, lang, fmt.Errorf("ledger copy: %w", err))
+	}
+	defer release()
+	dst, release, err := openCopyEnd(ctx, t, to, false, from)
+	if err != nil {
+		return failErr(io, lang, fmt.Errorf("ledger copy: %w", err))
+	}
+	defer release()
+	rep, err := ledger.Copy(ctx, src, dst)
+	if err != nil {
+		return failErr(io, lang, fmt.Errorf("ledger copy: %w", err))
+	}
+	fmt.Fprintf(io.Out, "copied the ledger of %s\n  from %s\n  to   %s\n", t, src.Path(), dst.Path())
+	for _, table := range []string{"runs", "creates", "codes", "existing"} {
+		fmt.Fprintf(io.Out, "  %-9s source %7d rows (sum %016x)  copied %7d  already there %7d  now %7d rows (sum %016x)\n", table,
+			rep.Source[table].Rows, rep.Source[table].Sum, rep.Added[table], rep.Present[table], rep.After[table].Rows, rep.After[table].Sum)
+	}
+	fmt.Fprintln(io.Out, "verified: every row of the source is in the copy")
+	if rep.TwiceCount > 0 {
+		fmt.Fprintf(io.Out, "%d customer(s) were created on both sides before this merge (the same content under two codes): each may exist twice in TMS; check them:\n", rep.TwiceCount)
+		for _, tw := range rep.Twice {
+			fmt.Fprintf(io.Out, "  %s  %s and %s\n", tw.Name, tw.Code, tw.Other)
+		}
+	}
+	return ExitOK
+}
+
+// openCopyEnd opens one end of a copy: the ledger of t at where (a
+// postgres:// URL or a folder), read-only or locked for writing; release
+// closes it and releases its lock.
+func openCopyEnd(ctx context.Context, t ledger.Tenant, where string, readOnly bool, from string) (db *ledger.DB, release func(), err error) {
+	if ledger.IsURL(where) {
+		db, err = ledger.OpenURL(ctx, where, t, ledger.Options{ReadOnly: readOnly, Holder: ledger.Holder{Input: "(ledger copy from " + from + ")"}})
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, func() { db.Close() }, nil
+	}
+	if readOnly {
+		if db, err = ledger.Open(ctx, where, t, ledger.Options{ReadOnly: true}); err != nil {
+			return nil, nil, err
+		}
+		return db, func() { db.Close() }, nil
+	}
+	if err := os.MkdirAll(where, 0o700); err != nil {
+		return nil, nil, err
+	}
+	unlock, err := ledger.Lock(ctx, where, t, ledger.Holder{PID: os.Getpid(), Input: "(ledger copy from " + from + ")", Started: time.Now()}, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if db, err = ledger.Open(ctx, where, t, ledger.Options{}); err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); unlock() }, nil
 }
 
 func ledgerMove(ctx context.Context, io IO, dir string, from ledger.Tenant, toURL, toPNO, toProNum string) int {

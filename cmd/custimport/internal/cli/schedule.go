@@ -249,8 +249,9 @@ func localTime(t time.Time) string {
 }
 
 // ledgerOfJob opens, read-only, the ledger the job's import uses: the
-// one of its config's TMS, in its --state-dir (else the config's, else
-// the default). nil when there is none yet.
+// one of its config's TMS: the shared one of its --ledger-url (else the
+// config's ledger_url), else the file in its --state-dir (else the
+// config's, else the default). nil when there is none yet.
 func ledgerOfJob(ctx context.Context, io IO, job schedule.Job) (*ledger.DB, error) {
 	cfg := argValue(job.Args, "--config")
 	if cfg == "" {
@@ -259,6 +260,20 @@ func ledgerOfJob(ctx context.Context, io IO, job schedule.Job) (*ledger.DB, erro
 	s, err := configOnly(cfg)
 	if err != nil {
 		return nil, err
+	}
+	if u := argValue(job.Args, "--ledger-url"); u != "" {
+		s.LedgerURL = u
+	}
+	if s.LedgerURL != "" {
+		t, err := connection(s, io, nil, nil).Tenant()
+		if err != nil {
+			return nil, err
+		}
+		db, err := ledger.OpenURL(ctx, s.LedgerURL, t, ledger.Options{ReadOnly: true})
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return db, err
 	}
 	dir := argValue(job.Args, "--state-dir")
 	if dir == "" {

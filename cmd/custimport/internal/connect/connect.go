@@ -174,8 +174,26 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	if err != nil {
 		return nil, nil, err
 	}
+	// Ctrl-C ends a wait for the lock; with no wait, a run stopped at
+	// once still opens the ledger and writes every row's result.
+	lockCtx := ctx
+	if s.Wait == 0 {
+		lockCtx = context.WithoutCancel(ctx)
+	}
+	if s.LedgerURL != "" {
+		// The tenant's lock is the shared ledger's own (one import at a
+		// time per TMS across every PC).
+		db, err := ledger.OpenURL(lockCtx, s.LedgerURL, t, ledger.Options{Holder: ledger.Holder{Input: input}, Wait: s.Wait})
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, func() { db.Close() }, nil
+	}
 	dir, err := s.stateDir(getenv)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkLocalFolder(dir); err != nil {
 		return nil, nil, err
 	}
 	if err := s.checkElsewhere(dir, t, getenv); err != nil {
@@ -186,12 +204,6 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	}
 	if err := adoptOldSpelling(ctx, dir, t); err != nil {
 		return nil, nil, err
-	}
-	// Ctrl-C ends a wait for the lock; with no wait, a run stopped at
-	// once still opens the ledger and writes every row's result.
-	lockCtx := ctx
-	if s.Wait == 0 {
-		lockCtx = context.WithoutCancel(ctx)
 	}
 	unlock, err := ledger.Lock(lockCtx, dir, t, ledger.Holder{PID: os.Getpid(), Input: input, Started: time.Now()}, s.Wait)
 	if err != nil {
@@ -282,6 +294,16 @@ func (s Settings) PeekLedger(ctx context.Context, getenv func(string) string) (d
 	t, err := s.Tenant()
 	if err != nil {
 		return nil, nothing, nil
+	}
+	if s.LedgerURL != "" {
+		db, err = ledger.OpenURL(ctx, s.LedgerURL, t, ledger.Options{ReadOnly: true})
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, nothing, nil
+		case err != nil:
+			return nil, nothing, err
+		}
+		return db, func() { db.Close() }, nil
 	}
 	dir, err := s.stateDir(getenv)
 	if errors.Is(err, ErrStateDir) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -19,6 +20,9 @@ import (
 func (s Settings) Check() error {
 	if err := s.Connection.checkLimits(); err != nil {
 		return err
+	}
+	if s.LedgerURL != "" && !ledger.IsURL(s.LedgerURL) {
+		return newErr(MsgLedgerURL, s.LedgerURL)
 	}
 	switch {
 	case s.MaxInputMB < 1:

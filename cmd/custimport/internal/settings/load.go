@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/custimport/custimport/importer/ledger"
 )
 
 // Sources are where Load reads settings from.
@@ -114,8 +116,16 @@ func (s *Settings) loadFile(path string) error {
 			*p = filepath.Join(dir, *p)
 		}
 	}
+	if s.LedgerURL != "" && ledger.URLHasPassword(s.LedgerURL) {
+		return newErr(MsgInFile, path, ErrLedgerPassword)
+	}
 	return nil
 }
+
+// ErrLedgerPassword refuses a config file whose ledger_url carries a
+// password: a config file is read by whoever can read its folder.
+var ErrLedgerPassword = errors.New("ledger_url must not carry a password: a config file is read by whoever can read the folder; " +
+	"put the password in a passfile (passfile=FILE in the URL, or PGPASSFILE) or in PGPASSWORD")
 
 // checkKeys refuses a config file's keys that are not settings, at
 // every level (notify:'s own keys too): the key itself, or a key no

@@ -39,6 +39,7 @@ const (
 	MsgKeyFile        Code = "settings.key_file"
 	MsgKeyFileMode    Code = "settings.key_file_mode"
 	MsgKeyFileEmpty   Code = "settings.key_file_empty"
+	MsgLedgerURL      Code = "settings.ledger_url"
 )
 
 // messages holds every message's zh and en text. The arguments are the
@@ -81,6 +82,7 @@ var messages = map[Code]struct{ zh, en string }{
 	MsgKeyFileMode: {"--key-file %s 其他人讀得到 (權限 %s): 請執行 `chmod 600 %s`",
 		"--key-file %s is readable by others (mode %s): run `chmod 600 %s`"},
 	MsgKeyFileEmpty: {"--key-file %s 是空的", "--key-file %s is empty"},
+	MsgLedgerURL:    {"--ledger-url (ledger_url) %q: 請設 postgres:// 網址", "--ledger-url (ledger_url) %q: want a postgres:// URL"},
 }
 
 // Error is a settings problem: a message code and its arguments. Error()

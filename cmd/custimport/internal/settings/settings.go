@@ -110,6 +110,13 @@ type Connection struct {
 	// ProNum) already has one under another URL (it is another TMS), and
 	// starting over where the TMS's ledger is lost.
 	NewLedger bool `yaml:"new_ledger"`
+	// LedgerURL is a shared ledger on PostgreSQL (postgres://…, no
+	// password in a config file) that several PCs import through; "" is
+	// the SQLite file in StateDir.
+	LedgerURL string `yaml:"ledger_url"`
+	// AllowNetworkLedger opens an SQLite ledger in a folder on a network
+	// share, which is otherwise refused.
+	AllowNetworkLedger bool `yaml:"allow_network_ledger"`
 }
 
 // DefaultRate is the send rate (requests per second) when none is set.

@@ -57,6 +57,8 @@ var samples = map[string]sample{
 	"wait":                 {"1s", "", "2m", "1s", "", "2m0s"},
 	"skip_hidden":          {"true", "", "false", "true", "", "false"},
 	"new_ledger":           {"true", "", "false", "true", "", "false"},
+	"ledger_url":           {"postgres://file@db.example/ci", "postgres://env@db.example/ci", "postgres://flag@db.example/ci", "postgres://file@db.example/ci", "postgres://env@db.example/ci", "postgres://flag@db.example/ci"},
+	"allow_network_ledger": {"true", "", "false", "true", "", "false"},
 	"existing_customers":   {"/f/list.xlsx", "", "/g/list.csv", "/f/list.xlsx", "", "/g/list.csv"},
 	"update_existing":      {"true", "", "false", "true", "", "false"},
 	"existing_max_age":     {"7d", "", "36h", "7d", "", "36h0m0s"},

@@ -1,0 +1,263 @@
+//go:build unix
+
+package crash
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/custimport/custimport/cmd/custimport/clitest"
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/internal/pgtest"
+)
+
+// The shared ledger's race: two PCs (two processes, each with its own
+// state folder and its own copy of one file of blank-code rows) import
+// into one simulator through one PostgreSQL ledger at the same time, and
+// are killed with SIGKILL at random moments.
+const (
+	raceRows    = 2000
+	raceWorkers = 4
+	raceTrials  = 20
+)
+
+// pc is one importing PC of the race: its folder (its copy of the input,
+// its results) and its state folder.
+type pc struct {
+	dir, stateDir string
+}
+
+func (p pc) args(ledgerURL string) []string {
+	return []string{"import", filepath.Join(p.dir, "in.csv"), "--out", filepath.Join(p.dir, "res.xlsx"), "--state-dir", p.stateDir,
+		"--ledger-url", ledgerURL, "--wait", "5m", "--workers", strconv.Itoa(raceWorkers), "--rate", "400", "--quiet"}
+}
+
+// pgView reads the shared ledger of the rig's tenant as the test's own
+// PostgreSQL client.
+type pgView struct {
+	conn   *pgx.Conn
+	schema string
+}
+
+func openPGView(t *testing.T, url string, r *rig) *pgView {
+	t.Helper()
+	tenant, err := ledger.NewTenant(r.sim.URL, testPNO, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return &pgView{conn: conn, schema: "custimport_" + tenant.ID()}
+}
+
+// progress counts the ledger's records of sent rows, as ledgerView.progress.
+func (v *pgView) progress(t *testing.T) int {
+	t.Helper()
+	var n int
+	err := v.conn.QueryRow(t.Context(), fmt.Sprintf(`SELECT
+		(SELECT count(*) FROM %[1]s.creates) + (SELECT count(*) FROM %[1]s.creates WHERE state <> 'sending')`, v.schema)).Scan(&n)
+	if err != nil && strings.Contains(err.Error(), "does not exist") {
+		return 0 // no run has made the ledger yet
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// creates returns the ledger's creates by input row.
+func (v *pgView) creates(t *testing.T) map[int][]createRec {
+	t.Helper()
+	rows, err := v.conn.Query(t.Context(), "SELECT id, row, run_id, state, ccode, updated FROM "+v.schema+".creates ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int][]createRec{}
+	for rows.Next() {
+		var c createRec
+		if err := rows.Scan(&c.ID, &c.Row, &c.RunID, &c.State, &c.CCODE, &c.Updated); err != nil {
+			t.Fatal(err)
+		}
+		out[c.Row] = append(out[c.Row], c)
+	}
+	return out
+}
+
+// TestPGTwoPCsKill9: two processes with different state folders import
+// the same 2,000-row file of blank codes into one simulator through one
+// PostgreSQL ledger at the same time, 20 times, each time killed with
+// SIGKILL at random moments (the first after a random number of records,
+// the second, which waited for the tenant's lock, likewise once it sends);
+// then one PC finishes the file. The simulator holds each customer once,
+// and every row ends OK, or UNKNOWN (a create in flight at a kill, which
+// the ledger shows so).
+func TestPGTwoPCsKill9(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	if testing.Short() {
+		t.Skip("the two-PC kill -9 test takes about a minute; run without -short")
+	}
+	url := pgtest.Database(t)
+	r := newRig(t)
+	pcs := []pc{{dir: t.TempDir(), stateDir: t.TempDir()}, {dir: t.TempDir(), stateDir: t.TempDir()}}
+	var in []inputRow
+	for _, p := range pcs {
+		in = writeInput(t, filepath.Join(p.dir, "in.csv"), "race", raceRows, func(int) bool { return true })
+	}
+	view := openPGView(t, url, r)
+	seed := crashSeed(t)
+	t.Logf("seed %d (CRASH_SEED=%d replays the kill points)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+
+	kills := 0
+	for trial := range raceTrials {
+		first := rng.IntN(2)
+		procs := []*proc{r.start(ctx, t, pcs[first].args(url)...), r.start(ctx, t, pcs[1-first].args(url)...)}
+		// Kill one of them (the one that holds the tenant's lock, or the
+		// one waiting for it) after a random number of new records, then
+		// the other likewise.
+		for _, i := range rng.Perm(2) {
+			target := view.progress(t) + 1 + rng.IntN(maxKillRecords)
+			deadline := time.Now().Add(maxKillDelay)
+			for view.progress(t) < target && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			procs[i].kill(t)
+			if procs[i].signaled {
+				kills++
+			} else if procs[i].code != 0 && procs[i].code != 1 {
+				t.Fatalf("trial %d: an import ended by itself with exit %d:\n%s", trial, procs[i].code, procs[i].out.String())
+			}
+		}
+	}
+	// One PC finishes the file.
+	args := pcs[0].args(url)
+	rctx, rcancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer rcancel()
+	p := r.start(rctx, t, args...)
+	p.wait(t)
+	if p.signaled || (p.code != 0 && p.code != 1) {
+		t.Fatalf("the final run: exit %d (signaled %v):\n%s", p.code, p.signaled, p.out.String())
+	}
+	res := readResults(t, filepath.Join(pcs[0].dir, "res.xlsx"))
+	store := r.store(t)
+	creates := view.creates(t)
+	if len(res) != len(in) {
+		t.Fatalf("results have %d rows, want %d", len(res), len(in))
+	}
+	duplicates, unknown, ok := 0, 0, 0
+	for marker, codes := range store {
+		if len(codes) > 1 {
+			duplicates++
+			t.Errorf("customer %q exists %d times in TMS (codes %v), want once", marker, len(codes), codes)
+		}
+	}
+	for i, want := range in {
+		got := res[i]
+		codes := store[want.Marker]
+		recs := creates[want.Line]
+		live := 0
+		for _, c := range recs {
+			if c.State != ledger.Refused && c.State != ledger.Released {
+				live++
+			}
+		}
+		if live != 1 {
+			t.Errorf("line %d: %d live creates in the shared ledger, want 1: %+v", want.Line, live, recs)
+		}
+		switch got.Status {
+		case "OK":
+			ok++
+			if len(codes) != 1 || codes[0] != got.ImportCCODE {
+				t.Errorf("line %d %s: OK with ImportCCODE %q, but TMS holds it under %v", want.Line, want.Marker, got.ImportCCODE, codes)
+			}
+		case "UNKNOWN":
+			unknown++
+			if len(recs) == 0 || (recs[0].State != ledger.Sending && recs[0].State != ledger.Unknown) {
+				t.Errorf("line %d: UNKNOWN, but the ledger shows %+v", want.Line, recs)
+			}
+		case "NOT_SENT":
+		default:
+			t.Errorf("line %d: %s (%s %s), want OK, UNKNOWN or NOT_SENT", want.Line, got.Status, got.ErrCode, got.ErrorMsg)
+		}
+	}
+	if kills < raceTrials {
+		t.Errorf("only %d kills landed on a running import in %d trials", kills, raceTrials)
+	}
+	if unknown > raceWorkers*kills {
+		t.Errorf("%d UNKNOWN rows after %d kills, want at most %d", unknown, kills, raceWorkers*kills)
+	}
+	t.Logf("%d trials, %d kills; final: %d OK, %d UNKNOWN, %d customers in TMS, %d duplicates", raceTrials, kills, ok, unknown, len(store), duplicates)
+}
+
+// TestPGServerRestart: the shared ledger's server restarts while an import
+// sends: the import stops sending (exit 2, saying the ledger could not
+// record), and the same command run again finishes the file with each
+// customer once.
+func TestPGServerRestart(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	r := newRig(t, "--latency", "5ms")
+	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
+	in := writeInput(t, filepath.Join(p0.dir, "in.csv"), "rs", 400, func(i int) bool { return i%4 != 0 })
+	view := openPGView(t, url, r)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	p := r.start(ctx, t, p0.args(url)...)
+	for view.progress(t) < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	view.conn.Close(context.Background())
+	if err := pgtest.Get(t).Restart(); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t)
+	if p.signaled || p.code != 2 {
+		t.Fatalf("the import during the restart: exit %d, want 2:\n%s", p.code, p.out.String())
+	}
+	if !strings.Contains(p.out.String(), "ledger_url") {
+		t.Errorf("the import during the restart did not say to check the shared ledger (ledger_url):\n%s", p.out.String())
+	}
+	t.Logf("the import during the restart said:\n%s", p.out.String())
+	code, out := r.run(t, p0.args(url)...)
+	if code != 0 && code != 1 {
+		t.Fatalf("the run after the restart: exit %d:\n%s", code, out)
+	}
+	store := r.store(t)
+	res := readResults(t, filepath.Join(p0.dir, "res.xlsx"))
+	for marker, codes := range store {
+		if len(codes) > 1 {
+			t.Errorf("customer %q exists %d times in TMS (codes %v), want once", marker, len(codes), codes)
+		}
+	}
+	unknown := 0
+	for i, want := range in {
+		switch got := res[i]; got.Status {
+		case "OK":
+			if codes := store[want.Marker]; len(codes) != 1 || codes[0] != got.ImportCCODE {
+				t.Errorf("line %d: OK as %q, TMS holds %v", want.Line, got.ImportCCODE, codes)
+			}
+		case "UNKNOWN":
+			unknown++
+		default:
+			t.Errorf("line %d: %s %s, want OK or UNKNOWN", want.Line, got.Status, got.ErrorMsg)
+		}
+	}
+	if unknown > raceWorkers {
+		t.Errorf("%d UNKNOWN rows after one restart, want at most %d", unknown, raceWorkers)
+	}
+	t.Logf("after the restart: %d rows, %d UNKNOWN, %d customers in TMS", len(res), unknown, len(store))
+}
