@@ -137,9 +137,9 @@ func (b *bench) csvCheck(ctx context.Context) error {
 		return err
 	}
 	work := fmt.Sprintf("`check` of a %s × 10 CSV (CSV results) vs Python's csv.reader iterating it", thousands(int64(rows)))
-	b.lines = append(b.lines, compared(work, rows, "csv.reader", peers, ours, 0.5, "≥ 0.5× (aim for 1×)"))
+	b.lines = append(b.lines, compared(work, rows, "csv.reader", peers, ours, 1, "≥ 1× (aim for 1.5×)"))
 	rss := peakRSS(ours)
-	l := line{work: "`check` of that CSV: peak RSS", now: megabytes(rss), goal: "< 100 MB", verdict: below(mb(rss), 100)}
+	l := line{work: "`check` of that CSV: peak RSS", now: megabytes(rss), goal: "< 64 MB", verdict: below(mb(rss), 64)}
 	if len(peers) > 0 {
 		l.peer = "csv.reader " + megabytes(peakRSS(peers))
 	}
@@ -163,7 +163,7 @@ func (b *bench) xlsxCheck(ctx context.Context) error {
 		return err
 	}
 	work := fmt.Sprintf("`check` of a %s × 20 XLSX (XLSX results) vs openpyxl read-only iterating it", thousands(int64(rows)))
-	l := compared(work, rows, "openpyxl", peers, ours, 3, "≥ 3×")
+	l := compared(work, rows, "openpyxl", peers, ours, 10, "≥ 10×")
 	if len(peers) == 0 && b.python != "" {
 		l.peer = "not installed (apt-get install python3-openpyxl)"
 	}

@@ -107,8 +107,8 @@ func (b *bench) memory(ctx context.Context) error {
 	b.lines = append(b.lines, line{
 		work:    fmt.Sprintf("import of %s rows (%d workers, no rate limit, no latency, ledger in a temporary state folder): peak RSS", thousands(int64(rows)), sendWorkers),
 		now:     megabytes(p.maxRSS) + "; " + rate(rows, []time.Duration{p.wall}),
-		goal:    "< 200 MB",
-		verdict: below(mb(p.maxRSS), 200),
+		goal:    "< 64 MB",
+		verdict: below(mb(p.maxRSS), 64),
 	})
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/internal/flatjson"
 )
 
 // Assignment is the record a blank-code row was matched to.
@@ -221,11 +222,22 @@ func NormTaxID(s string) string {
 	return b.String()
 }
 
+// howSent reports whether a payload's key says how the row is sent, not
+// what it holds.
+func howSent(key string) bool {
+	return key == "CCODE" || key == "AutoCCODE" || key == "EditItem"
+}
+
 // Fingerprint identifies a row's content: the payload as sent, without
 // the fields that say how it is sent (CCODE, AutoCCODE, EditItem), so a
 // create and the same customer fed back with its new code agree. Keys are
 // sorted (encoding/json sorts map keys).
 func Fingerprint(payload map[string]any) string {
+	var buf [512]byte
+	if data, ok := flatjson.AppendObject(buf[:0], payload, true, howSent); ok {
+		sum := sha256.Sum256(data)
+		return hex.EncodeToString(sum[:16])
+	}
 	content := make(map[string]any, len(payload))
 	for k, v := range payload {
 		switch k {

@@ -29,10 +29,13 @@ const (
 	maxLineSize = 64 << 20 // longest physical line accepted
 )
 
-// CSVReader reads records from delimited text. It is built on encoding/csv
-// (ragged rows allowed, RFC 4180 quoting) with a line layer underneath that
-// detects and decodes the encoding, rejects NUL bytes and mixed encodings,
-// and bounds the memory one cell can take.
+// CSVReader reads records from delimited text as encoding/csv reads it
+// (ragged rows allowed, RFC 4180 quoting), framing the cells itself, over
+// a line layer that detects and decodes the encoding, rejects NUL bytes
+// and mixed encodings, and bounds the memory one cell can take. A line
+// without quotes (most lines of most files) is checked with one scan per
+// test, none of which has anything to rewrite, and split at its
+// delimiters as it lies in the read buffer.
 //
 // It reads as Excel does where Excel is laxer than RFC 4180: a quote inside
 // a cell that does not start with one is an ordinary character
@@ -45,7 +48,6 @@ const (
 type CSVReader struct {
 	name   string
 	lf     *lineFilter
-	cr     *csv.Reader
 	delim  rune
 	max    int
 	err    error
@@ -53,7 +55,16 @@ type CSVReader struct {
 	// extraLines counts the line breaks inside the quoted cells read so
 	// far: physical lines that are not rows of their own in Excel.
 	extraLines int
+
+	// framing, as encoding/csv frames (see readRecord)
+	numLine   int        // lines read
+	recBuf    []byte     // the text of the record's cells, one after another
+	cellEnds  []int      // each cell's end in recBuf
+	positions []position // each cell's line and column
 }
+
+// position is where a cell starts: its line and its 1-based byte column.
+type position struct{ line, col int }
 
 // NewCSVReader returns a reader of the delimited text in r; name (a file name
 // or path) is used in error messages. Options.Encoding, Options.Delimiter,
@@ -99,11 +110,7 @@ func NewCSVReader(r io.Reader, name string, opts Options) (*CSVReader, error) {
 	lf.txtQ.delim = []byte(string(delim))
 	lf.rawQ.delim = lf.txtQ.delim
 
-	cr := csv.NewReader(lf)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return &CSVReader{name: name, lf: lf, cr: cr, delim: delim, max: opts.maxCellBytes()}, nil
+	return &CSVReader{name: name, lf: lf, delim: delim, max: opts.maxCellBytes()}, nil
 }
 
 // setEncoding chooses the encoding from the file's start (prefix, read
@@ -182,31 +189,203 @@ func (r *CSVReader) Read() (Record, error) {
 		return Record{}, r.err
 	}
 	for {
-		rec, err := r.cr.Read()
+		rec, quoted, err := r.readRecord()
 		if err != nil {
 			r.err = r.convertErr(err)
 			return Record{}, r.err
 		}
-		line, _ := r.cr.FieldPos(0)
 		// Excel shows a record whose quoted cells hold line breaks as one
 		// row: the rows after it are that many lines up.
-		line -= r.extraLines
-		for _, c := range rec {
-			r.extraLines += strings.Count(c, "\n")
+		line := r.positions[0].line - r.extraLines
+		if quoted { // an unquoted cell holds no line break
+			for _, c := range rec {
+				r.extraLines += strings.Count(c, "\n")
+			}
 		}
 		if isBlank(rec) {
 			continue
 		}
 		for i, c := range rec {
 			if len(c) > r.max {
-				l, col := r.cr.FieldPos(i)
-				r.err = &ParseError{File: r.name, Line: l, Column: col,
+				p := r.positions[i]
+				r.err = &ParseError{File: r.name, Line: p.line, Column: p.col,
 					Err: fmt.Errorf("%w: cell %d is %d bytes long, more than the limit of %d bytes", ErrCellTooLarge, i+1, len(c), r.max)}
 				return Record{}, r.err
 			}
 		}
-		return Record{Line: line, Cells: append([]string(nil), rec...)}, nil
+		return Record{Line: line, Cells: rec}, nil
 	}
+}
+
+// readLine returns the next line of the filtered text as encoding/csv
+// reads it: a CRLF ending as LF, a CR at the very end dropped. plain says
+// the line holds no quote, so is a whole record (or a blank line).
+func (r *CSVReader) readLine() (line []byte, plain bool, err error) {
+	line, plain, err = r.lf.nextLine()
+	r.numLine++
+	n := len(line)
+	switch {
+	case n > 0 && line[n-1] != '\n' && line[n-1] == '\r':
+		line = line[:n-1] // the last line: encoding/csv drops its CR
+	case n >= 2 && line[n-2] == '\r' && line[n-1] == '\n':
+		line[n-2] = '\n'
+		line = line[:n-1]
+	}
+	return line, plain, err
+}
+
+// readRecord frames the next record's cells as encoding/csv's Reader does
+// (ragged rows, RFC 4180 quotes, empty lines skipped), errors as
+// *csv.ParseError, in one pass over each line; a plain line is split at
+// its delimiters without copying it first. quoted says a cell may hold a
+// line break. The cells are the caller's.
+func (r *CSVReader) readRecord() (cells []string, quoted bool, err error) {
+	var line []byte
+	var plain bool
+	var errRead error
+	for errRead == nil {
+		line, plain, errRead = r.readLine()
+		if errRead == nil && len(line) == lengthNL(line) {
+			continue // skip empty lines
+		}
+		break
+	}
+	if errRead == io.EOF {
+		return nil, false, io.EOF
+	}
+	r.positions = r.positions[:0]
+	if plain && errRead == nil {
+		return r.splitPlain(line), false, nil
+	}
+	return r.frame(line, errRead)
+}
+
+// splitPlain returns the cells of a line without quotes: the text between
+// its delimiters, all in one string.
+func (r *CSVReader) splitPlain(line []byte) []string {
+	text := string(line[:len(line)-lengthNL(line)])
+	cells := make([]string, 0, 1+strings.Count(text, string(r.delim)))
+	col, dl := 1, utf8.RuneLen(r.delim)
+	for {
+		i := strings.IndexRune(text, r.delim)
+		if i < 0 {
+			r.positions = append(r.positions, position{r.numLine, col})
+			return append(cells, text)
+		}
+		r.positions = append(r.positions, position{r.numLine, col})
+		cells = append(cells, text[:i])
+		text = text[i+dl:]
+		col += i + dl
+	}
+}
+
+// frame is encoding/csv's readRecord (LazyQuotes off, no comments, no
+// leading space trimmed) from its first line, line.
+func (r *CSVReader) frame(line []byte, errRead error) ([]string, bool, error) {
+	var err error
+	const quoteLen = len(`"`)
+	commaLen := utf8.RuneLen(r.delim)
+	recLine := r.numLine
+	r.recBuf, r.cellEnds = r.recBuf[:0], r.cellEnds[:0]
+	pos := position{line: r.numLine, col: 1}
+parseField:
+	for {
+		if len(line) == 0 || line[0] != '"' {
+			i := bytes.IndexRune(line, r.delim)
+			field := line
+			if i >= 0 {
+				field = field[:i]
+			} else {
+				field = field[:len(field)-lengthNL(field)]
+			}
+			if j := bytes.IndexByte(field, '"'); j >= 0 {
+				err = &csv.ParseError{StartLine: recLine, Line: r.numLine, Column: pos.col + j, Err: csv.ErrBareQuote}
+				break parseField
+			}
+			r.recBuf = append(r.recBuf, field...)
+			r.cellEnds = append(r.cellEnds, len(r.recBuf))
+			r.positions = append(r.positions, pos)
+			if i >= 0 {
+				line = line[i+commaLen:]
+				pos.col += i + commaLen
+				continue parseField
+			}
+			break parseField
+		}
+		fieldPos := pos
+		line = line[quoteLen:]
+		pos.col += quoteLen
+		for {
+			i := bytes.IndexByte(line, '"')
+			switch {
+			case i >= 0:
+				r.recBuf = append(r.recBuf, line[:i]...)
+				line = line[i+quoteLen:]
+				pos.col += i + quoteLen
+				switch rn, _ := utf8.DecodeRune(line); {
+				case rn == '"':
+					r.recBuf = append(r.recBuf, '"')
+					line = line[quoteLen:]
+					pos.col += quoteLen
+				case rn == r.delim:
+					line = line[commaLen:]
+					pos.col += commaLen
+					r.cellEnds = append(r.cellEnds, len(r.recBuf))
+					r.positions = append(r.positions, fieldPos)
+					continue parseField
+				case lengthNL(line) == len(line):
+					r.cellEnds = append(r.cellEnds, len(r.recBuf))
+					r.positions = append(r.positions, fieldPos)
+					break parseField
+				default:
+					err = &csv.ParseError{StartLine: recLine, Line: r.numLine, Column: pos.col - quoteLen, Err: csv.ErrQuote}
+					break parseField
+				}
+			case len(line) > 0:
+				r.recBuf = append(r.recBuf, line...)
+				if errRead != nil {
+					break parseField
+				}
+				pos.col += len(line)
+				line, _, errRead = r.readLine()
+				if len(line) > 0 {
+					pos.line++
+					pos.col = 1
+				}
+				if errRead == io.EOF {
+					errRead = nil
+				}
+			default:
+				if errRead == nil {
+					err = &csv.ParseError{StartLine: recLine, Line: pos.line, Column: pos.col, Err: csv.ErrQuote}
+					break parseField
+				}
+				r.cellEnds = append(r.cellEnds, len(r.recBuf))
+				r.positions = append(r.positions, fieldPos)
+				break parseField
+			}
+		}
+	}
+	if err == nil {
+		err = errRead
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	str := string(r.recBuf)
+	cells := make([]string, len(r.cellEnds))
+	prev := 0
+	for i, end := range r.cellEnds {
+		cells[i], prev = str[prev:end], end
+	}
+	return cells, true, nil
+}
+
+func lengthNL(b []byte) int {
+	if len(b) > 0 && b[len(b)-1] == '\n' {
+		return 1
+	}
+	return 0
 }
 
 // Close closes the underlying file when the reader was made by Open.
@@ -229,7 +408,7 @@ func (r *CSVReader) convertErr(err error) error {
 		case errors.Is(pe.Err, csv.ErrBareQuote):
 			return &ParseError{File: r.name, Line: pe.Line, Column: pe.Column,
 				Err: fmt.Errorf(`%w: a " appears inside a cell that does not start with a quote (put the whole cell in quotes and double the " inside it)`, ErrQuote)}
-		case errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line && r.lf.err == io.EOF && pe.Line >= r.lf.line:
+		case errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line && r.lf.atEnd() && pe.Line >= r.lf.line:
 			return &ParseError{File: r.name, Line: pe.StartLine,
 				Err: fmt.Errorf("%w: a quoted cell that starts in this row is never closed (the file ends at line %d)", ErrQuote, pe.Line)}
 		case errors.Is(pe.Err, csv.ErrQuote):
@@ -324,10 +503,11 @@ const (
 	encBig5
 )
 
-// lineFilter sits between the raw bytes and encoding/csv. It reads one
-// physical line at a time, checks it (NUL bytes, encoding, runaway cells)
-// and hands the UTF-8 text on, so errors can name the exact line. Line
-// endings are kept, so csv's line numbers are the file's.
+// lineFilter sits between the raw bytes and the framing (readRecord). It
+// reads one physical line at a time, checks it (NUL bytes, encoding,
+// runaway cells) and hands the UTF-8 text on, so errors can name the
+// exact line. Line endings are kept, so the framing's line numbers are the
+// file's.
 type lineFilter struct {
 	name      string
 	src       *bufio.Reader
@@ -341,8 +521,12 @@ type lineFilter struct {
 	maxCell   int
 	delim     rune
 
-	pending []byte // decoded text not yet handed to csv
+	pending []byte // decoded text not yet handed on
 	off     int
+	// a raw line nextLine read but did not find plain: readRawLine's next
+	peeked  []byte
+	peekErr error
+	hasPeek bool
 	err     error // deferred until pending is drained
 	lineBuf []byte
 	decBuf  []byte
@@ -363,21 +547,73 @@ type lineFilter struct {
 	guardSet   bool
 }
 
-// Read implements io.Reader for encoding/csv.
-func (f *lineFilter) Read(p []byte) (int, error) {
-	for f.off >= len(f.pending) {
-		if f.err != nil {
-			return 0, f.err
+// nextLine returns the next line of checked, decoded text, ending in LF
+// but at the end of the input; io.EOF after the last. The line is valid
+// until the next call.
+//
+// A plain line, one that holds no quote, NUL or CR but its CRLF ending,
+// is valid UTF-8 (or ASCII while the encoding is undecided or Big5),
+// starts outside a quoted cell and ends in LF, is checked in one pass
+// per test and handed on as read, without a copy: each check the line
+// filter makes has nothing to do on it. Any other line is filtered in
+// full (next). plain reports which it was.
+func (f *lineFilter) nextLine() (line []byte, plain bool, err error) {
+	if f.off < len(f.pending) { // read ahead while detecting the delimiter
+		rest := f.pending[f.off:]
+		n := bytes.IndexByte(rest, '\n') + 1
+		if n == 0 {
+			n = len(rest)
 		}
-		f.pending, f.off = f.pending[:0], 0
-		// Batch several lines per call to keep overhead low.
-		for len(f.pending) < 32<<10 && f.err == nil {
-			f.next()
-		}
+		f.off += n
+		return rest[:n], false, nil
 	}
-	n := copy(p, f.pending[f.off:])
-	f.off += n
-	return n, nil
+	if f.err != nil {
+		return nil, false, f.err
+	}
+	if f.carryOff >= len(f.carry) && !f.inQuote && !f.rawQ.inQuoted && !f.txtQ.inQuoted && (f.line > 0 || !f.stripBOM) {
+		raw, err := f.readRawLine()
+		if err == nil && f.isPlain(raw) {
+			f.line++
+			f.rawQ.midCell, f.txtQ.midCell = false, false
+			f.fieldLen, f.fieldStart = 0, f.line
+			return raw, true, nil
+		}
+		f.peeked, f.peekErr, f.hasPeek = raw, err, true
+	}
+	f.pending, f.off = f.pending[:0], 0
+	f.next()
+	f.off = len(f.pending)
+	if len(f.pending) == 0 {
+		return nil, false, f.err
+	}
+	return f.pending, false, nil
+}
+
+// atEnd reports whether every line has been read: the input ends after
+// the last line nextLine returned.
+func (f *lineFilter) atEnd() bool {
+	if f.err != nil {
+		return f.err == io.EOF
+	}
+	if f.off < len(f.pending) || f.carryOff < len(f.carry) || f.hasPeek {
+		return false
+	}
+	b, err := f.src.Peek(1)
+	return len(b) == 0 && err == io.EOF
+}
+
+// isPlain reports whether raw, a line ending in LF, is plain (nextLine).
+func (f *lineFilter) isPlain(raw []byte) bool {
+	if bytes.IndexByte(raw, '"') >= 0 || bytes.IndexByte(raw, 0) >= 0 {
+		return false
+	}
+	if i := bytes.IndexByte(raw, '\r'); i >= 0 && i != len(raw)-2 {
+		return false
+	}
+	if f.enc == encUTF8 && !f.undecided {
+		return utf8.Valid(raw)
+	}
+	return isASCII(raw)
 }
 
 // fill processes one more line during read-ahead and returns its decoded
@@ -394,8 +630,13 @@ func (f *lineFilter) fill() (line []byte, ok bool) {
 	return f.pending[start:], true
 }
 
-// readRawLine returns the next physical line including its '\n'.
+// readRawLine returns the next physical line including its '\n': the one
+// nextLine peeked at, if it did.
 func (f *lineFilter) readRawLine() ([]byte, error) {
+	if f.hasPeek {
+		f.hasPeek = false
+		return f.peeked, f.peekErr
+	}
 	line, err := f.src.ReadSlice('\n')
 	if err != bufio.ErrBufferFull {
 		return line, err

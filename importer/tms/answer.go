@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/custimport/custimport/internal/flatjson"
 )
 
 // The answer's fields that decide what happened to a request: an answer
@@ -111,4 +114,117 @@ func claimsSuccess(b []byte) bool {
 		return !success
 	})
 	return success
+}
+
+// answerFields are the fields of an answer, in Response's order.
+var answerFields = [...]string{"Status", "CCODE", "ErrorCode", "ErrorMessage"}
+
+// decodePlain reads the common answer the fast way: a flat object whose
+// keys are plain ASCII, whose values are strings without escapes (valid
+// UTF-8), numbers, booleans or null, with no deciding field twice, a
+// Status of S or E, and no contradiction. ok is false for anything else,
+// which decodeResponse reads (and judges) in full; for what it reads,
+// the Response is the one that reading gives.
+func decodePlain(b []byte) (r Response, ok bool) {
+	var vals [len(answerFields)]string
+	var seen [len(answerFields)]bool
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return r, false
+	}
+	i = skipSpace(b, i+1)
+	for {
+		key, j, ok := plainString(b, i)
+		if !ok {
+			return r, false
+		}
+		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+			return r, false
+		}
+		text, j, ok := plainValue(b, skipSpace(b, i+1))
+		if !ok {
+			return r, false
+		}
+		for f, name := range answerFields {
+			if strings.EqualFold(key, name) {
+				if seen[f] && f < len(deciding) {
+					return r, false // ambiguous: the full reading says so
+				}
+				seen[f], vals[f] = true, text // the last one, as encoding/json keeps
+			}
+		}
+		if i = skipSpace(b, j); i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+			continue
+		}
+		if i >= len(b) || b[i] != '}' || skipSpace(b, i+1) != len(b) {
+			return r, false
+		}
+		break
+	}
+	r = Response{Status: strings.ToUpper(strings.TrimSpace(vals[0])), CCODE: strings.TrimSpace(vals[1]),
+		ErrorCode: strings.TrimSpace(vals[2]), ErrorMessage: strings.TrimSpace(vals[3])}
+	if r.Status != "S" && r.Status != "E" || contradiction(r) != "" {
+		return Response{}, false
+	}
+	return r, true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// plainString reads the string at b[i:] when it is printable ASCII
+// without escapes; j is just past it.
+func plainString(b []byte, i int) (s string, j int, ok bool) {
+	if i >= len(b) || b[i] != '"' {
+		return "", 0, false
+	}
+	for j = i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return string(b[i+1 : j]), j + 1, true
+		case c < 0x20 || c == '\\' || c >= 0x80:
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
+
+// plainValue reads the value at b[i:] as jsonText gives it: a string
+// without escapes (valid UTF-8, no control characters), a number, true,
+// false or null (""); j is just past it.
+func plainValue(b []byte, i int) (text string, j int, ok bool) {
+	if i >= len(b) {
+		return "", 0, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		for j = i + 1; j < len(b); j++ {
+			switch c := b[j]; {
+			case c == '"':
+				s := b[i+1 : j]
+				return string(s), j + 1, utf8.Valid(s)
+			case c < 0x20 || c == '\\':
+				return "", 0, false
+			}
+		}
+		return "", 0, false
+	case c == '-' || '0' <= c && c <= '9':
+		for j = i; j < len(b) && strings.IndexByte("+-.0123456789eE", b[j]) >= 0; j++ {
+		}
+		return string(b[i:j]), j, flatjson.ValidNumber(string(b[i:j]))
+	}
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if bytes.HasPrefix(b[i:], []byte(lit)) {
+			if lit == "null" {
+				return "", i + len(lit), true
+			}
+			return lit, i + len(lit), true
+		}
+	}
+	return "", 0, false
 }

@@ -132,3 +132,17 @@ func TestSendAmbiguousAnswers(t *testing.T) {
 		})
 	}
 }
+
+// The answers TMS gives every request are read the fast way.
+func TestDecodePlainReadsCommonAnswers(t *testing.T) {
+	for _, body := range []string{
+		okBody,
+		`{"Status":"S","CCODE":"000123","ErrorCode":"0000","ErrorMessage":""}`,
+		`{"Status":"E","CCODE":"","ErrorCode":"2006","ErrorMessage":"統編錯誤"}`,
+		"{\n  \"status\": \"s\",\n  \"ccode\": 123,\n  \"errorcode\": 0,\n  \"errormessage\": null\n}",
+	} {
+		if _, ok := decodePlain([]byte(body)); !ok {
+			t.Errorf("%s: read the slow way", body)
+		}
+	}
+}

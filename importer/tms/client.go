@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/custimport/custimport/internal/flatjson"
 )
 
 // Default settings used by New for zero Config fields.
@@ -135,6 +137,31 @@ type Client struct {
 
 	skewOnce sync.Once
 	offset   atomic.Int64 // server clock minus local clock (ns), learnt from a 9003 answer's Date header
+	// lastSig is the last signature of a recipe that does not sign the
+	// body: the same for every request of that second.
+	lastSig atomic.Pointer[signature]
+}
+
+// signature is a signature of a recipe and a timestamp.
+type signature struct {
+	recipe    Recipe
+	timestamp string
+	sig       string
+}
+
+// signFor returns api-ClientSign for a request: signed afresh when the
+// recipe signs the body, else the second's signature (computed once a
+// second, not once a request).
+func (c *Client) signFor(recipe Recipe, ts string, body []byte) string {
+	if recipe.signsBody() {
+		return c.sign(recipe, ts, body)
+	}
+	if s := c.lastSig.Load(); s != nil && s.timestamp == ts && s.recipe == recipe {
+		return s.sig
+	}
+	sig := c.sign(recipe, ts, body)
+	c.lastSig.Store(&signature{recipe: recipe, timestamp: ts, sig: sig})
+	return sig
 }
 
 // String describes the client without its key.
@@ -307,13 +334,32 @@ type custAddRequest struct {
 // AddCustomer sends one /Cust/Add request (CustAdd) for main through Do
 // and returns the decoded answer.
 func (c *Client) AddCustomer(ctx context.Context, main Main) (Response, error) {
+	body, err := c.custAddBody(main)
+	if err != nil {
+		return Response{}, &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot encode the request as JSON: %w", err)}
+	}
+	return c.Do(ctx, CustAdd.Path, body)
+}
+
+// custAddBody is the JSON of a /Cust/Add request, as encoding/json writes
+// custAddRequest without HTML escaping: written directly for a payload of
+// strings and numbers (every payload the validator makes), else by
+// encoding/json.
+func (c *Client) custAddBody(main Main) ([]byte, error) {
+	b := make([]byte, 0, 512)
+	b = append(b, `{"ProNum":`...)
+	b = flatjson.AppendString(b, c.proNum, false)
+	b = append(b, `,"Main":`...)
+	if b, ok := flatjson.AppendObject(b, main, false, nil); ok {
+		return append(b, '}'), nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(custAddRequest{ProNum: c.proNum, Main: main}); err != nil {
-		return Response{}, &Error{Class: Permanent, Kind: KindOther, Err: fmt.Errorf("cannot encode the request as JSON: %w", err)}
+		return nil, err
 	}
-	return c.Do(ctx, CustAdd.Path, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Do POSTs the JSON body, signed, to BaseURL + path (path starts with
@@ -378,7 +424,7 @@ func (c *Client) attempt(parent context.Context, path string, body []byte, recip
 	// Set directly so the names go out spelled as in the specification.
 	req.Header["api-pno"] = []string{c.pno}
 	req.Header["api-timestamp"] = []string{ts}
-	req.Header["api-ClientSign"] = []string{c.sign(recipe, ts, body)}
+	req.Header["api-ClientSign"] = []string{c.signFor(recipe, ts, body)}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "custimport")
@@ -393,7 +439,9 @@ func (c *Client) attempt(parent context.Context, path string, body []byte, recip
 	defer res.Body.Close()
 	date := res.Header.Get("Date")
 	resp, e := c.readResponse(parent, res)
-	c.log.Debug("TMS answered", "path", path, "timestamp", ts, "http_status", res.StatusCode, "status", resp.Status, "error_code", resp.ErrorCode, "duration", time.Since(start))
+	if c.log.Enabled(parent, slog.LevelDebug) { // the arguments cost allocations on every request
+		c.log.Debug("TMS answered", "path", path, "timestamp", ts, "http_status", res.StatusCode, "status", resp.Status, "error_code", resp.ErrorCode, "duration", time.Since(start))
+	}
 	if e != nil {
 		return Response{}, date, e
 	}
@@ -643,6 +691,15 @@ func decodeResponse(body []byte, redact func(string) string) (Response, error) {
 	if len(b) == 0 {
 		return Response{}, tagged(ErrBadResponse, "the response body is empty")
 	}
+	if r, ok := decodePlain(b); ok {
+		return r, nil
+	}
+	return decodeFull(b, redact)
+}
+
+// decodeFull is decodeResponse's reading of any answer, b trimmed and
+// not empty.
+func decodeFull(b []byte, redact func(string) string) (Response, error) {
 	quoteStart := func(b []byte) string { return quoteStart([]byte(redact(string(b)))) }
 	var raw struct {
 		Status, CCODE, ErrorCode, ErrorMessage json.RawMessage

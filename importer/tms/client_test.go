@@ -909,3 +909,66 @@ func TestDoPostsToPath(t *testing.T) {
 		})
 	}
 }
+
+// A signature is computed once a second for a recipe that does not sign
+// the body: each request still carries its own second's signature (and
+// one that signs the body, its own body's), whichever recipes a client
+// alternates between.
+func TestClientSignaturePerSecond(t *testing.T) {
+	for _, recipe := range []Recipe{DefaultRecipe, {Method: "sha512", Template: "{key}{timestamp}{pno}"}, {Method: "hmac-sha512", Template: "{timestamp}{body}"}} {
+		t.Run(recipe.String(), func(t *testing.T) {
+			srv, rc := newServer(t, recipe, respond(200, nil, okBody))
+			var now atomic.Int64
+			now.Store(testNow.UnixNano())
+			c, _ := newTestClient(t, srv.URL+"/api", func(cfg *Config) {
+				cfg.Recipe = recipe
+				cfg.Now = func() time.Time { return time.Unix(0, now.Load()) }
+			})
+			for i := range 6 {
+				if _, err := c.AddCustomer(context.Background(), Main{"CCODE": fmt.Sprintf("A%d", i)}); err != nil {
+					t.Fatalf("request %d: %v", i, err)
+				}
+				now.Add(int64(time.Second) / 2)
+			}
+			reqs := rc.requests()
+			stamps := map[string]bool{}
+			for i, r := range reqs {
+				stamps[r.header.Get("api-timestamp")] = true
+				if !r.sigOK {
+					t.Errorf("request %d (timestamp %s): the signature is not its own", i, r.header.Get("api-timestamp"))
+				}
+			}
+			if len(reqs) != 6 || len(stamps) != 3 {
+				t.Errorf("%d requests over %d seconds, want 6 over 3", len(reqs), len(stamps))
+			}
+		})
+	}
+}
+
+// The request body is what encoding/json writes for custAddRequest
+// without HTML escaping, whatever the payload's values.
+func TestCustAddBodyAsEncodingJSON(t *testing.T) {
+	c, _ := newTestClient(t, "http://127.0.0.1:1/api", func(cfg *Config) { cfg.ProNum = "P<&>\"1" })
+	for _, main := range []Main{
+		nil,
+		{},
+		{"CCODE": "C0000001", "CNAM1": "順發<電機>&有限公司", "CBELE": json.Number("10000.5"), "EditItem": json.Number("2")},
+		{"CNAM1": "a\"b\\c\n\u2028\xff", "AutoCCODE": json.Number("1")},
+		{"CBELE": 1, "X": nil, "Y": true},
+		{"CBELE": json.Number("")},
+	} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(custAddRequest{ProNum: c.proNum, Main: main}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.custAddBody(main)
+		if want := bytes.TrimSuffix(buf.Bytes(), []byte("\n")); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%v:\n got %s, %v\nwant %s", main, got, err, want)
+		}
+	}
+	if _, err := c.custAddBody(Main{"CBELE": json.Number("01")}); err == nil {
+		t.Error("a json.Number that is not a number was written")
+	}
+}

@@ -1,6 +1,7 @@
 package tms
 
 import (
+	"bytes"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -103,6 +104,41 @@ func FuzzRedactURL(f *testing.F) {
 		raw := scheme + "://" + user + ":" + pass + "@" + host + path + "?k=" + pass + "&" + query
 		if got := RedactURL(raw); strings.Contains(got, pass) {
 			t.Fatalf("RedactURL(%q) = %q: the password is left", raw, got)
+		}
+	})
+}
+
+// FuzzDecodePlain: whatever the fast reading of an answer accepts, the
+// full reading accepts too, with the same Response.
+func FuzzDecodePlain(f *testing.F) {
+	for _, s := range []string{
+		okBody,
+		`{"Status":"E","CCODE":"","ErrorCode":"9003","ErrorMessage":"Timestamp已過期"}`,
+		`{"status":"s","ccode":123,"errorcode":0,"errormessage":null}`,
+		` { "Status" : "S" , "CCODE" : "A1" , "ErrorMessage":"x","errormessage":"y", "Other": true } `,
+		`{"Status":"S","CCODE":-1.5e+3,"ErrorCode":"0000","X":false}`,
+		`{"Status":"S","status":"E"}`,
+		`{"Status":" e ","ErrorCode":"1002"}`,
+		`{"Status":"S","CCODE":"\u0041"}`,
+		`{"Status":"S","CCODE":"` + "\xff" + `"}`,
+		`{"Status":"S"}x`,
+		`{"Status":"S","N":01}`,
+		`{"Status":"S","N":nul}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		b := bytes.TrimSpace(body)
+		fast, ok := decodePlain(b)
+		if !ok {
+			return
+		}
+		if len(b) == 0 {
+			t.Fatal("an empty answer read")
+		}
+		full, err := decodeFull(b, noRedact)
+		if err != nil || full != fast {
+			t.Errorf("%q: fast %+v; full %+v, %v", body, fast, full, err)
 		}
 	})
 }

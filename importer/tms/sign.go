@@ -3,9 +3,10 @@ package tms
 import (
 	"crypto/hmac"
 	"crypto/sha512"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"strings"
 )
 
@@ -94,17 +95,65 @@ func (r Recipe) String() string { return r.Method + ":" + r.Template }
 
 // Sign returns the api-ClientSign value for one request.
 func (r Recipe) Sign(key, pno, timestamp string, body []byte) string {
-	msg := strings.NewReplacer("{pno}", pno, "{timestamp}", timestamp, "{key}", key, "{body}", string(body)).Replace(r.Template)
-	var sum []byte
+	var h hash.Hash
 	if r.Method == "hmac-sha512" {
-		m := hmac.New(sha512.New, []byte(key))
-		m.Write([]byte(msg))
-		sum = m.Sum(nil)
+		h = hmac.New(sha512.New, []byte(key))
 	} else {
-		d := sha512.Sum512([]byte(msg))
-		sum = d[:]
+		h = sha512.New()
 	}
-	return strings.ToUpper(hex.EncodeToString(sum))
+	r.fill(h, key, pno, timestamp, body)
+	var sum [sha512.Size]byte
+	return upperHex(h.Sum(sum[:0]))
+}
+
+// signsBody reports whether the signature depends on the body: one that
+// does not is the same for every request of one second.
+func (r Recipe) signsBody() bool { return strings.Contains(r.Template, "{body}") }
+
+// placeholders are what a template may hold; none is a prefix of another.
+var placeholders = [...]string{"{pno}", "{timestamp}", "{key}", "{body}"}
+
+// fill writes the template to w with its placeholders filled in, left to
+// right (a value is never read again for placeholders), without building
+// the text.
+func (r Recipe) fill(w io.Writer, key, pno, timestamp string, body []byte) {
+	t := r.Template
+	for t != "" {
+		i := strings.IndexByte(t, '{')
+		if i < 0 {
+			io.WriteString(w, t)
+			return
+		}
+		io.WriteString(w, t[:i])
+		t = t[i:]
+		switch {
+		case strings.HasPrefix(t, placeholders[0]):
+			io.WriteString(w, pno)
+		case strings.HasPrefix(t, placeholders[1]):
+			io.WriteString(w, timestamp)
+		case strings.HasPrefix(t, placeholders[2]):
+			io.WriteString(w, key)
+		case strings.HasPrefix(t, placeholders[3]):
+			w.Write(body)
+		default:
+			io.WriteString(w, "{")
+			t = t[1:]
+			continue
+		}
+		t = t[strings.IndexByte(t, '}')+1:]
+	}
+}
+
+// upperHex is hex.EncodeToString in upper case, in one allocation.
+func upperHex(p []byte) string {
+	const digits = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(2 * len(p))
+	for _, c := range p {
+		b.WriteByte(digits[c>>4])
+		b.WriteByte(digits[c&0x0F])
+	}
+	return b.String()
 }
 
 // Preset is a signing recipe TMS installations are known or likely to

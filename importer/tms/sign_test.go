@@ -1,6 +1,9 @@
 package tms
 
 import (
+	"crypto/hmac"
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -114,4 +117,57 @@ func TestPresets(t *testing.T) {
 	if Presets[0].Recipe != DefaultRecipe {
 		t.Errorf("the first preset is %s, want the default", Presets[0].Recipe)
 	}
+}
+
+// referenceSign is Sign as it was first written: the template filled by
+// a strings.Replacer, then digested.
+func referenceSign(r Recipe, key, pno, timestamp string, body []byte) string {
+	msg := strings.NewReplacer("{pno}", pno, "{timestamp}", timestamp, "{key}", key, "{body}", string(body)).Replace(r.Template)
+	var sum []byte
+	if r.Method == "hmac-sha512" {
+		m := hmac.New(sha512.New, []byte(key))
+		m.Write([]byte(msg))
+		sum = m.Sum(nil)
+	} else {
+		d := sha512.Sum512([]byte(msg))
+		sum = d[:]
+	}
+	return strings.ToUpper(hex.EncodeToString(sum))
+}
+
+// Sign fills the template as a Replacer does, for templates Check would
+// refuse too: braces that are not placeholders, placeholders side by
+// side or inside braces, and values that look like placeholders (never
+// filled in again).
+func TestRecipeSignMatchesReference(t *testing.T) {
+	templates := []string{"", "{", "}", "{}", "{{pno}}", "{pn}{key}", "{pno", "x{timestamp}y{key}z", "{body}{body}{key}{pno}{timestamp}", "{{{key}", "{key}}", "{PNO}{key}"}
+	for _, p := range Presets {
+		templates = append(templates, p.Recipe.Template)
+	}
+	for _, method := range []string{"sha512", "hmac-sha512"} {
+		for _, tmpl := range templates {
+			t.Run(method+":"+tmpl, func(t *testing.T) {
+				r := Recipe{Method: method, Template: tmpl}
+				got := r.Sign("k{pno}", "P{key}", "1509371605", []byte(`{"a":"{timestamp}"}`))
+				if want := referenceSign(r, "k{pno}", "P{key}", "1509371605", []byte(`{"a":"{timestamp}"}`)); got != want {
+					t.Errorf("got %s, want %s", got, want)
+				}
+			})
+		}
+	}
+}
+
+func FuzzRecipeSign(f *testing.F) {
+	f.Add(true, "{pno}{timestamp}{key}", "secret", "TMSDEMOWEB", "1509371605", []byte(`{"a":1}`))
+	f.Add(false, "{pno}{timestamp}{body}", "k", "p", "1", []byte("{key}"))
+	f.Add(false, "{{body}}{", "", "", "", []byte(nil))
+	f.Fuzz(func(t *testing.T, sha bool, tmpl, key, pno, ts string, body []byte) {
+		r := Recipe{Method: "hmac-sha512", Template: tmpl}
+		if sha {
+			r.Method = "sha512"
+		}
+		if got, want := r.Sign(key, pno, ts, body), referenceSign(r, key, pno, ts, body); got != want {
+			t.Errorf("Sign(%q) = %s, want %s", tmpl, got, want)
+		}
+	})
 }

@@ -3,37 +3,55 @@ package validate
 import (
 	bin "encoding/binary"
 	"hash/maphash"
+	"runtime"
 	"strings"
+	"unsafe"
 )
 
 // codeSet remembers the customer codes of a file and the line each first
-// appeared on, compactly: a million codes cost about 30 MB where a
+// appeared on, compactly: a million 8-byte codes cost about 22 MB where a
 // map[string]int costs about 100 MB. Each code is a record in a chunked
-// byte arena (its length, its bytes, its line), and an open-addressing
-// table of 8-byte slots holds each record's place with 32 bits of the
-// code's hash, so a probe seldom reads the arena for a code that is not
-// there. It is exact: codes are compared byte for byte.
+// byte arena (its length, its bytes, its line, lengths and line as
+// uvarints). An open-addressing table holds each record's place (4 bytes)
+// in one array and a 1-byte tag of the code's hash in another: a probe
+// for a code that is not there reads only the tags (a quarter of the
+// table's bytes, mostly in cache), and the arena only on a tag match (one
+// in 255 of the other codes). It is exact: codes are compared byte for
+// byte, so a shared hash or tag never makes a false duplicate. The table
+// is outside the Go heap where the system allows (rawMem).
 type codeSet struct {
 	seed   maphash.Seed
-	slots  []uint64 // 0: empty; else hash>>32 << 32 | place+1
-	shift  uint     // 64 - log2(len(slots)): a slot's home is its top bits
-	n      int      // codes in slots
-	chunks [][]byte // records: uvarint length, code, 4-byte line
+	tags   []uint8  // 0: empty; else tagOf(hash)
+	places []uint32 // the record of the slot with a tag
+	shift  uint     // 64 - log2(len(tags)): a slot's home is its hash's top bits
+	n      int      // codes in the table
+	chunks [][]byte // records: uvarint length, code, uvarint line
 	long   map[string]int
+	mem    *rawMem // where tags and places are (see rawMem)
 }
 
 const (
 	chunkBits = 20 // 1 MB chunks: the arena grows without copying
 	chunkSize = 1 << chunkBits
-	maxChunks = 1<<(32-chunkBits) - 1 // places fit the slots' 32 bits
+	maxChunks = 1 << (32 - chunkBits) // places fit in 32 bits
 	// longCode: a code this long is kept in a plain map (none is, as a
 	// valid code, but the set does not rely on it).
 	longCode = 1 << 12
+	// maxRecord is the most bytes a record of a code shorter than
+	// longCode takes.
+	maxRecord = 2*bin.MaxVarintLen64 + longCode
+	minSlots  = 1 << 10
 )
 
 func newCodeSet() *codeSet {
-	return &codeSet{seed: maphash.MakeSeed(), slots: make([]uint64, 1024), shift: 64 - 10, long: map[string]int{}}
+	s := &codeSet{seed: maphash.MakeSeed(), tags: make([]uint8, minSlots), places: make([]uint32, minSlots),
+		shift: 64 - 10, long: map[string]int{}, mem: &rawMem{}}
+	runtime.AddCleanup(s, (*rawMem).freeAll, s.mem)
+	return s
 }
+
+// tagOf is the tag of a hash: 1 to 255, from bits its home does not use.
+func tagOf(h uint64) uint8 { return uint8(h%255) + 1 }
 
 // first returns the line code was first added on, and whether it was.
 func (s *codeSet) first(code string) (int, bool) {
@@ -65,41 +83,48 @@ func (s *codeSet) addFirst(code string, line int) (int, bool) {
 	if ok {
 		return first, true
 	}
-	if (s.n+1)*4 > len(s.slots)*3 {
+	if (s.n+1)*4 > len(s.tags)*3 {
 		s.grow()
-		_, slot, _ = s.find(code, h)
+		slot = s.empty(h)
 	}
-	s.slots[slot] = h>>32<<32 | uint64(s.store(code, line)+1)
+	s.tags[slot], s.places[slot] = tagOf(h), s.store(code, line)
 	s.n++
 	return line, false
 }
 
-// find looks code (of hash h) up: its line, or the slot where it would go.
-// A code's home slot is given by the top bits of its hash, which its slot
-// keeps: growing the table reads no record, and moves the slots in order.
+// find looks code (of hash h) up: its line, or the empty slot where it
+// would go.
 func (s *codeSet) find(code string, h uint64) (line int, slot int, ok bool) {
-	mask := len(s.slots) - 1
-	tag := h >> 32 << 32
+	mask := len(s.tags) - 1
+	tag := tagOf(h)
 	for i := int(h >> s.shift); ; i = (i + 1) & mask {
-		e := s.slots[i]
-		if e == 0 {
+		switch t := s.tags[i]; {
+		case t == 0:
 			return 0, i, false
-		}
-		if e&^(1<<32-1) != tag {
+		case t != tag:
 			continue
 		}
-		text, line := s.record(uint32(e) - 1)
+		text, line, _ := s.record(s.places[i])
 		if string(text) == code { // compared without allocating
 			return line, i, true
 		}
 	}
 }
 
+// empty returns the first empty slot from the home of hash h.
+func (s *codeSet) empty(h uint64) int {
+	mask := len(s.tags) - 1
+	i := int(h >> s.shift)
+	for s.tags[i] != 0 {
+		i = (i + 1) & mask
+	}
+	return i
+}
+
 // store appends a record and returns its place.
 func (s *codeSet) store(code string, line int) uint32 {
-	need := bin.MaxVarintLen32 + len(code) + 4
 	last := len(s.chunks) - 1
-	if last < 0 || len(s.chunks[last])+need > chunkSize {
+	if last < 0 || len(s.chunks[last])+maxRecord > chunkSize {
 		if len(s.chunks) == maxChunks {
 			panic("validate: more than 4 GB of customer codes") // beyond any input the readers accept
 		}
@@ -110,40 +135,51 @@ func (s *codeSet) store(code string, line int) uint32 {
 	place := uint32(last)<<chunkBits | uint32(len(c))
 	c = bin.AppendUvarint(c, uint64(len(code)))
 	c = append(c, code...)
-	s.chunks[last] = bin.LittleEndian.AppendUint32(c, uint32(int32(line)))
+	s.chunks[last] = bin.AppendUvarint(c, uint64(line))
 	return place
 }
 
-// record reads the record at place.
-func (s *codeSet) record(place uint32) ([]byte, int) {
+// record reads the record at place: its code, its line and its length.
+func (s *codeSet) record(place uint32) (code []byte, line int, size int) {
 	c := s.chunks[place>>chunkBits][place&(chunkSize-1):]
 	n, k := bin.Uvarint(c)
 	end := k + int(n)
-	return c[k:end], int(int32(bin.LittleEndian.Uint32(c[end:])))
+	l, m := bin.Uvarint(c[end:])
+	return c[k:end], int(l), end + m
 }
 
-// grow doubles the table and puts every slot back in it.
-func (s *codeSet) grow() {
-	old := s.slots
-	s.slots = make([]uint64, 2*len(old))
-	s.shift--
-	mask := len(s.slots) - 1
-	for _, e := range old {
-		if e == 0 {
-			continue
+// grow doubles the table.
+func (s *codeSet) grow() { s.resize(2 * len(s.tags)) }
+
+// resize makes the table size slots (a power of two, at least the
+// present size) and puts every record back in it, reading the arena in
+// order (the tags do not hold enough of a hash to place a code).
+func (s *codeSet) resize(size int) {
+	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.tags)))
+	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.places)))
+	for n := len(s.tags); n < size; n *= 2 {
+		s.shift--
+	}
+	s.tags, s.places = s.mem.bytes(size), s.mem.uint32s(size)
+	for ci, c := range s.chunks {
+		for off := 0; off < len(c); {
+			code, _, n := s.record(uint32(ci)<<chunkBits | uint32(off))
+			h := maphash.Bytes(s.seed, code)
+			i := s.empty(h)
+			s.tags[i], s.places[i] = tagOf(h), uint32(ci)<<chunkBits|uint32(off)
+			off += n
 		}
-		i := int(e >> s.shift)
-		for s.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		s.slots[i] = e
 	}
 }
 
 // reserve makes room for n codes, so that adding them grows nothing.
 func (s *codeSet) reserve(n int) {
-	for n*4 > len(s.slots)*3 {
-		s.grow()
+	size := len(s.tags)
+	for n*4 > size*3 {
+		size *= 2
+	}
+	if size > len(s.tags) {
+		s.resize(size)
 	}
 }
 
