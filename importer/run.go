@@ -80,7 +80,7 @@ type Options struct {
 	// the tenant's lock for the run); optional in a dry-run, which then
 	// says what the import would settle or hold.
 	Ledger  Ledger
-	Workers int // concurrent requests; default 4
+	Workers int // concurrent requests; 0 means DefaultWorkers
 	// RateReport, when set, tells the send rate the pool settled at.
 	RateReport func() float64
 	Logger     *slog.Logger
@@ -139,6 +139,10 @@ type Options struct {
 	// then not used.
 	NoResults bool
 }
+
+// DefaultWorkers is how many requests a run has in flight when Options
+// do not say.
+const DefaultWorkers = 4
 
 // SheetOut is the results file of one sheet of a run over several when
 // the results are CSV (one file per sheet): out with the sheet's name
@@ -298,7 +302,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	if r.opts.Workers <= 0 {
-		r.opts.Workers = 4
+		r.opts.Workers = DefaultWorkers
 	}
 	r.out = opts.Out
 	if r.out == "" && !opts.NoResults {

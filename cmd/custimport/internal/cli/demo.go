@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 	"github.com/custimport/custimport/samples"
 )
@@ -20,8 +21,8 @@ func runDemo(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "demo", "[FILE]", `Start the TMS simulator in-process on a free loopback port and import
 samples/customers.xlsx (or FILE) through the real send path: signing,
 rate limit, retries, results file and summary.`)
-	var s settings = defaultSettings()
-	s.register(fs, false)
+	s := settings.Default()
+	settings.Register(fs, &s, false)
 	fs.IntVar(&s.Workers, "workers", s.Workers, "concurrent requests")
 	fs.Float64Var(&s.Rate, "rate", 50, "requests per second")
 	faults := fs.Float64("fault-rate", 0, "probability of each simulated fault (500 after processing, 503, reset) to show retries and UNKNOWN rows")
@@ -56,11 +57,12 @@ rate limit, retries, results file and summary.`)
 	fmt.Fprintln(io.Out, lineText(s.Lang, "demoSim", url))
 
 	s.URL, s.PNO, s.ProNum = url, simCfg.PNO, simCfg.ProNum
-	opts, err := baseOptions(s, input)
+	opts, err := s.Job(input)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
 	opts.Logger = log
+	opts.Hints = cliHints
 	demoIO := io
 	demoIO.Getenv = func(name string) string {
 		if name == "TMS_API_KEY" {
@@ -76,7 +78,7 @@ rate limit, retries, results file and summary.`)
 	}
 	defer os.RemoveAll(stateTmp)
 	s.StateDir = stateTmp
-	if err := attachSender(s, demoIO, log, &opts); err != nil {
+	if err := attachSender(connection(s, demoIO, log, nil), demoIO, &opts); err != nil {
 		return fail(io, "demo: %v", err)
 	}
 	ctx, abort, release := withSignals(ctx, io)
@@ -100,7 +102,7 @@ rate limit, retries, results file and summary.`)
 // in the repository, or else the sample built into the binary (written
 // to a temporary folder, the results beside the user). cleanup removes
 // what it wrote.
-func demoInput(pos []string, s *settings) (input string, cleanup func(), err error) {
+func demoInput(pos []string, s *settings.Settings) (input string, cleanup func(), err error) {
 	input = filepath.Join("samples", "customers.xlsx")
 	if len(pos) == 1 {
 		return pos[0], func() {}, nil

@@ -6,39 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/custimport/custimport/importer/ledger"
 )
-
-func TestDays(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"30d", 30 * 24 * time.Hour, true},
-		{"45", 45 * 24 * time.Hour, true},
-		{"1.5d", 36 * time.Hour, true},
-		{"720h", 30 * 24 * time.Hour, true},
-		{" 7d ", 7 * 24 * time.Hour, true},
-		{"0", 0, false},
-		{"-3d", 0, false},
-		{"abc", 0, false},
-		{"d", 0, false},
-		{"", 0, false},
-	}
-	for _, tt := range tests {
-		var d days
-		err := d.Set(tt.in)
-		if (err == nil) != tt.ok || (tt.ok && time.Duration(d) != tt.want) {
-			t.Errorf("Set(%q) = %v, %v; want %v, ok %v", tt.in, time.Duration(d), err, tt.want, tt.ok)
-		}
-	}
-	if got := days(30 * 24 * time.Hour).String(); got != "30d" {
-		t.Errorf("String = %q, want 30d", got)
-	}
-}
 
 // The new settings are config keys and flags, checked like the others.
 func TestExistingSettings(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/ledger"
@@ -57,7 +58,7 @@ var explanations = []struct {
 	{ledger.ErrCorrupt, "ledger.corrupt"},
 	{ledger.ErrUnreachable, "ledger.unreachable"},
 	{connect.ErrNetworkLedger, "connect.network_ledger"},
-	{errLedgerPassword, "ledger_password"},
+	{settings.ErrLedgerPassword, "settings.ledger_password"},
 	{ledger.ErrNewerSchema, "ledger.newer_schema"},
 	{importer.ErrDamagedRows, "importer.damaged_rows"},
 	{importer.ErrNoEarlierRun, "importer.no_earlier_run"},
@@ -102,7 +103,7 @@ var _ = msg.Register("cli.explain", msg.Table{
 	"ledger.corrupt":             {"記錄檔 (ledger) 無法讀取:請保留該檔並聯絡 IT;custimport 在沒有它時不會送出,以免重複建立客戶。", "the ledger cannot be read: keep the file and call IT; custimport does not send without it, so no customer is created twice."},
 	"ledger.unreachable":         {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器,沒有記錄就不會送出任何新增:請確認 ledger_url (--ledger-url、CUSTIMPORT_LEDGER_URL)、網路與資料庫伺服器,恢復後重新執行同一指令即可續傳 (中斷時正在送出的列會是 UNKNOWN)。", "the shared ledger's PostgreSQL server cannot be reached, and no create is sent without its record: check ledger_url (--ledger-url, CUSTIMPORT_LEDGER_URL), the network and the database server, then run the same command again to resume (rows in flight when it broke are UNKNOWN)."},
 	"connect.network_ledger":     {"記錄檔 (ledger) 的資料夾在網路磁碟上:SQLite 在網路磁碟上的鎖定不可靠,兩台電腦共用可能重複建立客戶。請把資料夾放在本機磁碟,或請 IT 設定共用的 PostgreSQL 記錄檔 (ledger_url);確定了解風險才加上 --allow-network-ledger。", "the ledger's folder is on a network share: SQLite's locking is unreliable there, and two PCs sharing it could create a customer twice. Keep the folder on this PC's own disk, or have IT set up a shared PostgreSQL ledger (ledger_url); pass --allow-network-ledger only if you know the risk."},
-	"ledger_password":            {"設定檔的 ledger_url 不可含密碼:請把密碼放在 passfile (網址加上 passfile=檔案,或設定 PGPASSFILE) 或環境變數 PGPASSWORD。", "ledger_url in a config file must not carry a password: put it in a passfile (passfile=FILE in the URL, or PGPASSFILE) or in PGPASSWORD."},
+	"settings.ledger_password":   {"設定檔的 ledger_url 不可含密碼:請把密碼放在 passfile (網址加上 passfile=檔案,或設定 PGPASSFILE) 或環境變數 PGPASSWORD。", "ledger_url in a config file must not carry a password: put it in a passfile (passfile=FILE in the URL, or PGPASSFILE) or in PGPASSWORD."},
 	"ledger.newer_schema":        {"記錄檔 (ledger) 由較新版的 custimport 寫入:請改用較新版本。", "the ledger was written by a newer custimport: use that version."},
 	"importer.damaged_rows":      {"Excel 檔的列號重複或倒退 (檔案已損壞):請用 Excel 開啟後另存新檔再匯入。", "the workbook's row numbers repeat or go backwards (it is damaged): open it in Excel, save it again and import that."},
 	"importer.no_earlier_run":    {"--only-failed 找不到此檔先前的匯入紀錄:請改匯入上次的結果檔,或拿掉 --only-failed。", "--only-failed found no earlier run of this file: import the last results file instead, or leave out --only-failed."},

@@ -3,14 +3,11 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	stdio "io"
 	"strings"
 
-	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/results"
-	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/template"
 	"github.com/custimport/custimport/mapping"
 )
@@ -113,80 +110,5 @@ func runTemplate(_ context.Context, io IO, args []string) int {
 		return fail(io, "template: %v", err)
 	}
 	fmt.Fprintf(io.Out, "wrote %s\n", *out)
-	return ExitOK
-}
-
-func runConfig(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "config check", "FILE.yaml (optional with --online)", `Check a config file and print the effective settings (config < environment < flags), key redacted.
-With --online, test the settings against TMS instead: one signed read-only
-request (POST /Product/QueryList for a product that cannot exist), then a
-verdict naming the setting to check. Exit 0 only when TMS accepted the
-signature; nothing is ever sent to /Cust/Add.`)
-	var flagged settings = defaultSettings()
-	flagged.register(fs, true)
-	online := fs.Bool("online", false, "test the settings against TMS with one signed read-only request (nothing is created)")
-	find := fs.Bool("find-recipe", false, "with --online: when TMS refuses the signature, try the known signing recipes one request at a time and print the one it accepts")
-	trace := fs.String("trace-http", "", "with --online: write every request and answer to `FILE` (JSON lines, mode 600; key and signature redacted)")
-	verbose := fs.Bool("verbose", false, "with --online: log the requests and the errors underneath")
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	*online = *online || *find
-	if len(pos) == 0 || pos[0] != "check" || len(pos) > 2 || (len(pos) == 1 && !*online) {
-		fs.Usage()
-		return fail(io, "usage: custimport config check FILE.yaml, or custimport config check [FILE.yaml] --online [--find-recipe]")
-	}
-	if *trace != "" && !*online {
-		return fail(io, "config check: --trace-http traces the requests of --online")
-	}
-	cfgPath := ""
-	if len(pos) == 2 {
-		cfgPath = pos[1]
-	}
-	s, err := resolveSettings(fs, cfgPath, io.Getenv)
-	if err != nil {
-		return fail(io, "%v", err)
-	}
-	base, err := baseOptions(s, "input.xlsx")
-	if err != nil {
-		return fail(io, "%v", err)
-	}
-	if *online {
-		return onlineCheck(ctx, io, s, *find, *trace, *verbose)
-	}
-	// The same validation as the import's: what passes here, sends.
-	if err := s.connection(io, nil).Check(); err != nil {
-		return fail(io, "%v", err)
-	}
-	keySource := "TMS_API_KEY (environment)"
-	if s.KeyFile != "" && (s.keyFileFlag || strings.TrimSpace(io.Getenv("TMS_API_KEY")) == "") {
-		keySource = "key file " + s.KeyFile
-	}
-	key, keyErr := readKey(s, io.Getenv)
-	keyState := "[redacted]"
-	if keyErr == nil && key == "" {
-		keyErr = errors.New("no API key: set TMS_API_KEY or key_file (--key-file)")
-	}
-	if keyErr != nil {
-		keyState = "MISSING: " + keyErr.Error()
-	}
-	if s.ProNum == "" {
-		s.ProNum = s.PNO // what is sent
-	}
-	fmt.Fprintf(io.Out, "# effective settings (defaults < config < environment < flags)\n%s# key: %s from %s\n",
-		effectiveYAML(s), keyState, keySource)
-	if s.ExistingCustomers != "" {
-		// What a run would load: the list must read.
-		rep, err := existing.Read(s.ExistingCustomers, existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20}, Mapping: base.Mapping})
-		if err != nil {
-			return failErr(io, s.Lang, fmt.Errorf("existing_customers %s: %w", s.ExistingCustomers, err))
-		}
-		fmt.Fprintf(io.Out, "# existing customers: %d (%d with 統編), as of %s\n", len(rep.List.Customers), rep.WithTaxID,
-			rep.List.Info.AsOf.Local().Format("2006-01-02"))
-	}
-	if keyErr != nil {
-		return fail(io, "%v", keyErr)
-	}
 	return ExitOK
 }

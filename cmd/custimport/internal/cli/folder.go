@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
@@ -22,7 +23,7 @@ import (
 // the worst of the files'. --summary-json PATH gets the folder's
 // summary (every file's outcome), each file's own summary goes beside its
 // results.
-func runFolder(ctx, abort context.Context, io IO, s settings, dir string, base importer.Options) (int, folderSummary) {
+func runFolder(ctx, abort context.Context, io IO, s settings.Settings, dir string, base importer.Options) (int, folderSummary) {
 	fs := folderSummary{Folder: dir, Files: []folderFile{}, Started: io.Now().Format(time.RFC3339)}
 	exit := runFolderFiles(ctx, abort, io, s, dir, base, &fs)
 	fs.ExitCode = exit
@@ -77,7 +78,7 @@ type folderFile struct {
 	examples []importer.Result
 }
 
-func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, base importer.Options, fs *folderSummary) int {
+func runFolderFiles(ctx, abort context.Context, io IO, s settings.Settings, dir string, base importer.Options, fs *folderSummary) int {
 	if s.Out != "" {
 		fs.Error = "--out names one file: with a folder use --results-dir"
 		return fail(io, "%s", fs.Error)
@@ -146,7 +147,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings, dir string, b
 // sends, when the folder holds files to import, and records the verdict
 // in the folder's summary. It returns whether the run must stop with
 // nothing sent.
-func connectionFirst(ctx context.Context, io IO, s settings, dir string, base importer.Options, fs *folderSummary) bool {
+func connectionFirst(ctx context.Context, io IO, s settings.Settings, dir string, base importer.Options, fs *folderSummary) bool {
 	sender, ok := base.Sender.(*tms.Sender)
 	if base.DryRun || !ok || sender.Client == nil || ctx.Err() != nil {
 		return false // nothing to send with, or interrupted: the run says so

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	stdio "io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,13 +14,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/cmd/custimport/internal/progress"
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
-	"github.com/custimport/custimport/importer/validate"
+	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -38,61 +39,22 @@ func runCheck(ctx context.Context, io IO, args []string) int {
 	return importCommand(ctx, io, "check", args, true)
 }
 
-// importCommand is import and check: check is import --dry-run. It
-// reads the flags and settings, runs, and (an import) sends the
-// notification the config asks for.
+// importCommand is import and check: check is import --dry-run. Flags,
+// then settings, then the run (runImportOptions).
 func importCommand(ctx context.Context, io IO, name string, args []string, check bool) int {
-	about := importAbout
-	if check {
-		about = "Validate a CSV or XLSX file and write the results sheet; nothing is sent."
-	}
-	fs := newFlags(io, name, "FILE", about)
-	var flagged settings = defaultSettings()
-	flagged.register(fs, !check)
-	var f runFlags
-	dryRun := fs.Bool("dry-run", check, "validate and write the results; send nothing")
-	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
-	fs.BoolVar(&f.verbose, "verbose", false, "log every request at debug level")
-	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
-	fs.BoolVar(&f.resendAll, "resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
-	fs.BoolVar(&f.onlyFailed, "only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
-	if !check {
-		fs.StringVar(&f.traceHTTP, "trace-http", "", "write every request to TMS and its answer to `FILE` (JSON lines, mode 600; key and signature redacted, bodies cut at 4 KB), for the vendor's support")
-	}
-	pos, code, ok := parseFlags(fs, args)
-	if !ok {
-		return code
-	}
-	f.dryRun = *dryRun
-	if check && !f.dryRun {
-		return fail(io, "check never sends anything: to send, use `custimport import`")
-	}
-	if len(pos) == 0 || (len(pos) > 1 && !check) {
-		fs.Usage()
-		return fail(io, "%s: want one input file, got %d", name, len(pos))
-	}
-	if len(pos) > 1 {
-		return checkEach(ctx, io, fs, pos)
-	}
-	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
-	if err != nil {
-		return fail(io, "%v", err)
-	}
-	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, f.verbose)
-	if err != nil {
-		return fail(io, "%v", err)
-	}
-	if s.LogFormat == "json" { // set in the config file
-		io = jsonIO(io)
-		defer flushJSON(io)
-	}
-	if f.dryRun {
-		return runInput(ctx, io, s, log, pos[0], f, nil)
-	}
-	rep := newRunReport(io, s, pos[0])
-	code = runInput(ctx, io, s, log, pos[0], f, rep)
-	sendNotification(ctx, io, s, rep.report(io, s.Lang, code))
-	return code
+	return importCmd(io, name, check, runImportOptions)(ctx, args)
+}
+
+// importOptions are what one import or check runs with.
+type importOptions struct {
+	name   string        // import or check
+	check  bool          // the check command (never sends)
+	fs     *flag.FlagSet // the parsed flags
+	config string        // --config ("" none)
+	inputs []string      // the files or folders named
+	run    runFlags      // the flags that are not settings
+	// settings are the effective settings (set after the flags).
+	settings settings.Settings
 }
 
 // runFlags are the import's flags that are not settings.
@@ -102,9 +64,84 @@ type runFlags struct {
 	traceHTTP                            string // --trace-http FILE ("" none)
 }
 
+// importCmd returns import (or check) as three steps: its flags
+// (importFlags), the settings they resolve to (loadSettings), and runF
+// with both. Tests give their own runF to see what a command line makes.
+func importCmd(io IO, name string, check bool, runF func(context.Context, IO, *importOptions) int) func(context.Context, []string) int {
+	return func(ctx context.Context, args []string) int {
+		o, code, ok := importFlags(io, name, args, check)
+		if !ok {
+			return code
+		}
+		if len(o.inputs) > 1 {
+			return checkEach(ctx, io, o.fs, o.inputs)
+		}
+		var err error
+		if o.settings, err = loadSettings(o.fs, o.config, io.Getenv); err != nil {
+			return fail(io, "%v", err)
+		}
+		return runF(ctx, io, o)
+	}
+}
+
+// importFlags parses import's (or check's) command line; ok false ends
+// the command with code (--help, a usage error).
+func importFlags(io IO, name string, args []string, check bool) (o *importOptions, code int, ok bool) {
+	about := importAbout
+	if check {
+		about = "Validate a CSV or XLSX file and write the results sheet; nothing is sent."
+	}
+	o = &importOptions{name: name, check: check, fs: newFlags(io, name, "FILE", about)}
+	fs := o.fs
+	flagged := settings.Default()
+	settings.Register(fs, &flagged, !check)
+	f := &o.run
+	fs.BoolVar(&f.dryRun, "dry-run", check, "validate and write the results; send nothing")
+	fs.StringVar(&o.config, "config", "", "config `FILE.yaml` (everything but the key)")
+	fs.BoolVar(&f.verbose, "verbose", false, "log every request at debug level")
+	fs.BoolVar(&f.resendUnknown, "resend-unknown", false, "send rows without a code held as UNKNOWN: an earlier create's outcome is unknown, or the row looks like a customer created before (check TMS first!)")
+	fs.BoolVar(&f.resendAll, "resend-all", false, "send rows with a code even when TMS already accepted the same content (TMS was edited by hand)")
+	fs.BoolVar(&f.onlyFailed, "only-failed", false, "refuse to run unless the ledger or a results file records an earlier run of the file")
+	if !check {
+		fs.StringVar(&f.traceHTTP, "trace-http", "", "write every request to TMS and its answer to `FILE` (JSON lines, mode 600; key and signature redacted, bodies cut at 4 KB), for the vendor's support")
+	}
+	if o.inputs, code, ok = parseFlags(fs, args); !ok {
+		return nil, code, false
+	}
+	if check && !f.dryRun {
+		return nil, fail(io, "check never sends anything: to send, use `custimport import`"), false
+	}
+	if len(o.inputs) == 0 || (len(o.inputs) > 1 && !check) {
+		fs.Usage()
+		return nil, fail(io, "%s: want one input file, got %d", name, len(o.inputs)), false
+	}
+	return o, 0, true
+}
+
+// runImportOptions runs the import (or check) of o's one input with its
+// settings, and (an import) sends the notification the config asks for.
+func runImportOptions(ctx context.Context, io IO, o *importOptions) int {
+	s, f, input := o.settings, o.run, o.inputs[0]
+	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, f.verbose)
+	if err != nil {
+		return fail(io, "%v", err)
+	}
+	if s.LogFormat == "json" { // set in the config file
+		io = jsonIO(io)
+		defer flushJSON(io)
+	}
+	if f.dryRun {
+		return runInput(ctx, io, s, log, input, f, nil)
+	}
+	rep := newRunReport(io, s, input)
+	code := runInput(ctx, io, s, log, input, f, rep)
+	sendNotification(ctx, io, s, rep.report(io, s.Lang, code))
+	return code
+}
+
 // runInput imports (or checks) one file or folder. rep, when set, is
 // told what happened, for the notification.
-func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input string, f runFlags, rep *runReport) int {
+func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger, input string, f runFlags, rep *runReport) int {
 	// A run refused before it starts (a setting, the key, the lock of
 	// another run on the same TMS, Ctrl-C while waiting for it) ends
 	// with the same last record as any run in JSON mode.
@@ -120,11 +157,12 @@ func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input st
 		}
 		return exit
 	}
-	opts, err := baseOptions(s, input)
+	opts, err := s.Job(input)
 	if err != nil {
 		opts.Input = input
 		return refused(opts, err)
 	}
+	opts.Hints = cliHints // the library's hints in the command line's words: its flags
 	// An encrypted workbook's password: from the environment, else asked
 	// for on a terminal; never a flag (it would show in ps).
 	if opts.Source.Password, err = xlsxPassword(io, input, opts.Source); err != nil {
@@ -135,6 +173,7 @@ func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input st
 	opts.ResendUnknown, opts.ResendAll, opts.OnlyFailed = f.resendUnknown, f.resendAll, f.onlyFailed
 
 	if !opts.DryRun {
+		var trace *tms.Tracer
 		if f.traceHTTP != "" {
 			if sameFile(f.traceHTTP, input) {
 				return refused(opts, fmt.Errorf("--trace-http %s is the input: name another file", f.traceHTTP))
@@ -144,9 +183,9 @@ func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input st
 				return refused(opts, err)
 			}
 			defer closeTrace()
-			s.trace = tr
+			trace = tr
 		}
-		if err := attachSender(s, io, log, &opts); err != nil {
+		if err := attachSender(connection(s, io, log, trace), io, &opts); err != nil {
 			return refused(opts, err)
 		}
 	}
@@ -158,14 +197,14 @@ func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input st
 	}
 	defer closeLedger()
 	if st, err := os.Stat(input); err == nil && st.IsDir() {
-		if severalSheets(s.Sheet) {
+		if settings.SeveralSheets(s.Sheet) {
 			return rep.fail(io, s.Lang, fmt.Errorf("--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name", s.Sheet))
 		}
 		exit, fs := runFolder(ctx, abort, io, s, input, opts)
 		rep.folder(fs)
 		return exit
 	}
-	if severalSheets(s.Sheet) {
+	if settings.SeveralSheets(s.Sheet) {
 		return runSheets(ctx, abort, io, s, opts, rep)
 	}
 	exit, sum, err := runOne(ctx, abort, io, s, opts)
@@ -176,8 +215,8 @@ func runInput(ctx context.Context, io IO, s settings, log *slog.Logger, input st
 // attachLedger opens the TMS's ledger for the run: locked for an import,
 // read-only (when there is one) for a check; and keeps its list of
 // existing customers the one existing_customers names (attachExisting).
-func attachLedger(ctx context.Context, s settings, io IO, log *slog.Logger, opts *importer.Options) (func(), error) {
-	c := s.connection(io, nil)
+func attachLedger(ctx context.Context, s settings.Settings, io IO, log *slog.Logger, opts *importer.Options) (func(), error) {
+	c := connection(s, io, nil, nil)
 	var db *ledger.DB
 	var closeDB func()
 	var err error
@@ -205,12 +244,12 @@ func attachLedger(ctx context.Context, s settings, io IO, log *slog.Logger, opts
 // into the ledger when it changed since it was loaded; a check, which
 // does not write the ledger (nor may have one), reads a changed file and
 // matches with it.
-func attachExisting(ctx context.Context, s settings, db *ledger.DB, log *slog.Logger, opts *importer.Options) error {
+func attachExisting(ctx context.Context, s settings.Settings, db *ledger.DB, log *slog.Logger, opts *importer.Options) error {
 	path := s.ExistingCustomers
 	if path == "" {
 		return nil
 	}
-	eo := existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20}, Mapping: opts.Mapping}
+	eo := existing.Options{Source: source.Options{MaxBytes: s.MaxInputBytes()}, Mapping: opts.Mapping}
 	if !opts.DryRun {
 		rep, loaded, err := existing.Sync(ctx, db, path, eo)
 		if err != nil {
@@ -242,101 +281,13 @@ func attachExisting(ctx context.Context, s settings, db *ledger.DB, log *slog.Lo
 	return nil
 }
 
-// baseOptions turns settings into importer options for one input.
-func baseOptions(s settings, input string) (importer.Options, error) {
-	delim, err := s.delimiter()
-	if err != nil {
-		return importer.Options{}, err
-	}
-	budget, err := importer.ParseBudget(s.MaxInvalid)
-	if err != nil {
-		return importer.Options{}, fmt.Errorf("--max-invalid (max_invalid): %w", err)
-	}
-	opts := importer.Options{
-		Input:          input,
-		Out:            s.Out,
-		SkipHidden:     s.SkipHidden,
-		MaxInvalid:     budget,
-		UpdateExisting: s.UpdateExisting,
-		ExistingMaxAge: time.Duration(s.ExistingMaxAge),
-		ResultsFormat:  s.ResultsFormat,
-		Source:         source.Options{Encoding: s.Encoding, Delimiter: delim, Sheet: s.Sheet, MaxBytes: s.MaxInputMB << 20},
-		Validate: validate.Config{
-			Lang:       s.Lang,
-			LengthUnit: s.LengthUnit,
-			Mode:       s.Mode,
-		},
-		Hints: cliHints,
-	}
-	if s.ResultsDir != "" {
-		if err := isFolder(s.ResultsDir); err != nil {
-			return opts, fmt.Errorf("results_dir (--results-dir): %w", err)
-		}
-		if opts.Out == "" {
-			sheet := s.Sheet
-			if severalSheets(sheet) {
-				sheet = "" // one workbook for the sheets
-			}
-			opts.Out = filepath.Join(s.ResultsDir, filepath.Base(importer.DefaultOutAs(input, sheet, s.ResultsFormat)))
-		}
-	}
-	if s.Mapping != "" {
-		m, err := mapping.LoadFile(s.Mapping)
-		if err != nil {
-			return opts, err
-		}
-		opts.Mapping = m
-	}
-	defaults := map[string]string{}
-	if opts.Mapping != nil {
-		for k, v := range opts.Mapping.Defaults {
-			defaults[k] = v
-		}
-		opts.Validate.DateFormats = opts.Mapping.DateFormats
-	}
-	for k, v := range s.defaults() {
-		f, ok := mapping.Lookup(k)
-		if !ok {
-			return opts, fmt.Errorf("config defaults: unknown field %q", k)
-		}
-		if _, fromMapping := defaults[f.Code]; !fromMapping {
-			defaults[f.Code] = v
-		}
-	}
-	if len(defaults) > 0 {
-		opts.Validate.Defaults = defaults
-	}
-	// The validator checks the language, the modes and every default
-	// against its field: a default TMS would refuse stops the run here,
-	// for config check as for the import, not row by row.
-	if _, err := validate.New(opts.Validate); err != nil {
-		return opts, err
-	}
-	return opts, nil
-}
-
-// isFolder reports why path is not an existing folder.
-func isFolder(path string) error {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("the folder %s does not exist", path)
-	} else if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a folder", path)
-	}
-	return nil
-}
-
 // attachSender builds the sender (client, retries, rate limit) from
-// the settings and the key, and puts it into opts.
-func attachSender(s settings, io IO, log *slog.Logger, opts *importer.Options) error {
-	c := s.connection(io, log)
+// the connection and the key, and puts it into opts.
+func attachSender(c connect.Settings, io IO, opts *importer.Options) error {
 	if err := c.Check(); err != nil {
 		return err
 	}
-	key, err := readKey(s, io.Getenv)
+	key, err := c.ReadKey(io.Getenv)
 	if err != nil {
 		return err
 	}
@@ -408,7 +359,7 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 // lines) from its events, then the summary. The end of ctx (the first
 // Ctrl-C) stops the job gracefully; the end of abort (the second) aborts
 // the requests in flight.
-func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options) (int, importer.Summary, error) {
+func runOne(ctx, abort context.Context, io IO, s settings.Settings, opts importer.Options) (int, importer.Summary, error) {
 	job := importer.NewJob(opts)
 	if !s.Quiet {
 		job.Subscribe(progress.New(io.Err, io.ErrIsTTY && s.LogFormat != "json", opts.Logger).Lang(s.Lang).Handle)
@@ -454,7 +405,7 @@ func runOne(ctx, abort context.Context, io IO, s settings, opts importer.Options
 func exitCode(sum importer.Summary, err error) int { return importer.ExitCode(sum, err) }
 
 // printSummary writes the human summary of a run.
-func printSummary(w stdio.Writer, sum importer.Summary, s settings) {
+func printSummary(w stdio.Writer, sum importer.Summary, s settings.Settings) {
 	lang := s.Lang
 	label := func(code string, args ...any) string { return printer(lang).Sprint("cli.summary."+code, args...) }
 	mode := label("import")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/existing"
 	"github.com/custimport/custimport/importer/ledger"
@@ -19,7 +20,7 @@ import (
 
 // stateDir is the folder of the ledgers: --state-dir, CUSTIMPORT_STATE_DIR
 // or the config's state_dir, else the user's local state folder.
-func stateDir(s settings, getenv func(string) string) (string, error) {
+func stateDir(s settings.Settings, getenv func(string) string) (string, error) {
 	if s.StateDir != "" {
 		return s.StateDir, nil
 	}
@@ -52,8 +53,8 @@ shared one on PostgreSQL, and every command reads it there.`
 
 func runLedger(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "ledger", "find TEXT | load-existing FILE | export FILE.csv | runs | move --to-url URL | where", ledgerAbout)
-	var flagged = defaultSettings()
-	flagged.register(fs, true)
+	flagged := settings.Default()
+	settings.Register(fs, &flagged, true)
 	cfgPath := fs.String("config", "", "config `FILE.yaml`")
 	toURL := fs.String("to-url", "", "move: the new TMS URL")
 	toPNO := fs.String("to-pno", "", "move: the new pno (default: the same)")
@@ -69,11 +70,11 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 		fs.Usage()
 		return fail(io, "ledger: want a subcommand: find, load-existing, export, runs, move or where")
 	}
-	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	s, err := loadSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
 		return failErr(io, s.Lang, err)
 	}
-	t, err := s.connection(io, nil).Tenant()
+	t, err := connection(s, io, nil, nil).Tenant()
 	if err != nil {
 		return fail(io, "ledger: %v", err)
 	}
@@ -199,7 +200,7 @@ func nameOf(n ledger.Names) string {
 // ledgerLoadExisting loads TMS's customer export into the ledger as the
 // list of existing customers, holding the tenant's lock, and prints what
 // it read.
-func ledgerLoadExisting(ctx context.Context, io IO, s settings, path, asOf string) int {
+func ledgerLoadExisting(ctx context.Context, io IO, s settings.Settings, path, asOf string) int {
 	eo := existing.Options{Source: source.Options{MaxBytes: s.MaxInputMB << 20, Sheet: s.Sheet, Encoding: s.Encoding}}
 	if asOf != "" {
 		t, err := parseDate(asOf)
@@ -224,7 +225,7 @@ func ledgerLoadExisting(ctx context.Context, io IO, s settings, path, asOf strin
 	}
 	abs, _ := filepath.Abs(path)
 	rep.List.Info.Source = abs
-	db, closeDB, err := s.connection(io, nil).OpenLedger(ctx, io.Getenv, "(loading existing customers from "+abs+")")
+	db, closeDB, err := connection(s, io, nil, nil).OpenLedger(ctx, io.Getenv, "(loading existing customers from "+abs+")")
 	if err != nil {
 		return failErr(io, s.Lang, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 )
 
 // TestLedgerURLSetting: ledger_url comes from the config, then
@@ -45,12 +47,12 @@ func TestLedgerURLSetting(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := flag.NewFlagSet("t", flag.ContinueOnError)
-			s := defaultSettings()
-			s.register(fs, true)
+			s := settings.Default()
+			settings.Register(fs, &s, true)
 			if err := fs.Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			eff, err := resolveSettings(fs, tc.cfg, func(k string) string { return tc.env[k] })
+			eff, err := loadSettings(fs, tc.cfg, func(k string) string { return tc.env[k] })
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
@@ -58,7 +60,7 @@ func TestLedgerURLSetting(t *testing.T) {
 				if strings.Contains(err.Error(), "hunter2") {
 					t.Errorf("the error shows the password: %v", err)
 				}
-				if errors.Is(err, errLedgerPassword) && explanation(err, "zh") == "" {
+				if errors.Is(err, settings.ErrLedgerPassword) && explanation(err, "zh") == "" {
 					t.Errorf("no zh explanation for %v", err)
 				}
 				return
@@ -69,7 +71,7 @@ func TestLedgerURLSetting(t *testing.T) {
 			if eff.LedgerURL != tc.want {
 				t.Errorf("ledger URL %q, want %q", eff.LedgerURL, tc.want)
 			}
-			if got := eff.connection(IO{}, nil).LedgerURL; got != tc.want {
+			if got := connection(eff, IO{}, nil, nil).LedgerURL; got != tc.want {
 				t.Errorf("the connection's ledger URL %q, want %q", got, tc.want)
 			}
 		})

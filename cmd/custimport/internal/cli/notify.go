@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/notify"
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
 )
 
@@ -20,7 +21,7 @@ type runReport struct {
 	err     error // why the run could not run or finish
 }
 
-func newRunReport(io IO, s settings, input string) *runReport {
+func newRunReport(io IO, s settings.Settings, input string) *runReport {
 	if abs, err := filepath.Abs(input); err == nil {
 		input = abs
 	}
@@ -100,7 +101,7 @@ func problemsOf(rows []importer.Result) []notify.Problem {
 // sendNotification sends r over the config's channels when the run is
 // worth it (notify.on). A channel that fails is told on stderr: it never
 // changes the run's outcome.
-func sendNotification(ctx context.Context, io IO, s settings, r notify.Report) {
+func sendNotification(ctx context.Context, io IO, s settings.Settings, r notify.Report) {
 	if !s.Notify.Enabled() || !s.Notify.Wanted(r) {
 		return
 	}
@@ -109,7 +110,7 @@ func sendNotification(ctx context.Context, io IO, s settings, r notify.Report) {
 
 // sendReport sends r over every channel of s.Notify, even after a
 // Ctrl-C (each attempt has its own time limit).
-func sendReport(ctx context.Context, io IO, s settings, r notify.Report) []notify.Channel {
+func sendReport(ctx context.Context, io IO, s settings.Settings, r notify.Report) []notify.Channel {
 	cfg := s.Notify
 	var out []notify.Channel
 	pw, err := notify.ReadPassword(cfg.SMTP, io.Getenv)
@@ -123,7 +124,7 @@ func sendReport(ctx context.Context, io IO, s settings, r notify.Report) []notif
 
 // tellChannels prints how each channel went: a failure always (on
 // stderr), a success unless quiet.
-func tellChannels(io IO, s settings, channels []notify.Channel, quiet bool) (failed int) {
+func tellChannels(io IO, s settings.Settings, channels []notify.Channel, quiet bool) (failed int) {
 	for _, ch := range channels {
 		switch {
 		case ch.Err != nil:
@@ -146,8 +147,8 @@ channel took it, 2 otherwise.`
 // runNotify is `custimport notify test`.
 func runNotify(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "notify", "test", notifyAbout)
-	var flagged = defaultSettings()
-	flagged.register(fs, false)
+	flagged := settings.Default()
+	settings.Register(fs, &flagged, false)
 	cfgPath := fs.String("config", "", "config `FILE.yaml` with a notify: section")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -157,7 +158,7 @@ func runNotify(ctx context.Context, io IO, args []string) int {
 		fs.Usage()
 		return fail(io, "usage: custimport notify test --config FILE.yaml")
 	}
-	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	s, err := loadSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
 		return fail(io, "%v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/probe"
@@ -159,7 +160,7 @@ func openTrace(io IO, path, lang string) (*tms.Tracer, func(), error) {
 // with the settings, and with find, the search for the recipe TMS
 // accepts when it refuses the signature. Exit 0 only when TMS accepted
 // the settings as they are.
-func onlineCheck(ctx context.Context, io IO, s settings, find bool, tracePath string, verbose bool) int {
+func onlineCheck(ctx context.Context, io IO, s settings.Settings, find bool, tracePath string, verbose bool) int {
 	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, verbose)
 	if err != nil {
 		return fail(io, "%v", err)
@@ -168,7 +169,7 @@ func onlineCheck(ctx context.Context, io IO, s settings, find bool, tracePath st
 		io = jsonIO(io)
 		defer flushJSON(io)
 	}
-	c := s.connection(io, log)
+	c := connection(s, io, log, nil)
 	if err := c.Check(); err != nil {
 		return fail(io, "%v", err)
 	}
@@ -242,11 +243,11 @@ func logVerdict(log *slog.Logger, v probe.Verdict) {
 }
 
 // keySource says where the key comes from, as config check prints it.
-func keySource(s settings, getenv func(string) string) string {
-	if s.KeyFile != "" && (s.keyFileFlag || strings.TrimSpace(getenv("TMS_API_KEY")) == "") {
+func keySource(s settings.Settings, getenv func(string) string) string {
+	if s.KeyFromFile(getenv) {
 		return "key file " + s.KeyFile
 	}
-	return "TMS_API_KEY"
+	return settings.KeyEnv
 }
 
 // precheck is the connection test before a folder (nightly) run sends
@@ -254,8 +255,8 @@ func keySource(s settings, getenv func(string) string) string {
 // the run must stop (nothing sent): TMS refused the settings or stayed
 // unreachable. A busy TMS, or one without the read-only endpoint, only
 // warns.
-func precheck(ctx context.Context, io IO, s settings, client *tms.Client, log *slog.Logger) (probe.Verdict, bool) {
-	c := s.connection(io, log)
+func precheck(ctx context.Context, io IO, s settings.Settings, client *tms.Client, log *slog.Logger) (probe.Verdict, bool) {
+	c := connection(s, io, log, nil)
 	v := probe.Check(ctx, client, c.CheckOptions(s.MaxAttempts))
 	logVerdict(log, v)
 	if v.Code == probe.Cancelled {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/cmd/custimport/internal/schedule"
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -264,7 +265,7 @@ func ledgerOfJob(ctx context.Context, io IO, job schedule.Job) (*ledger.DB, erro
 		s.LedgerURL = u
 	}
 	if s.LedgerURL != "" {
-		t, err := s.connection(io, nil).Tenant()
+		t, err := connection(s, io, nil, nil).Tenant()
 		if err != nil {
 			return nil, err
 		}
@@ -286,7 +287,7 @@ func ledgerOfJob(ctx context.Context, io IO, job schedule.Job) (*ledger.DB, erro
 			return nil, err
 		}
 	}
-	t, err := s.connection(io, nil).Tenant()
+	t, err := connection(s, io, nil, nil).Tenant()
 	if err != nil {
 		return nil, err
 	}
@@ -298,9 +299,9 @@ func ledgerOfJob(ctx context.Context, io IO, job schedule.Job) (*ledger.DB, erro
 
 // configOnly is what the scheduled run's settings are: the defaults and
 // the config file, without this terminal's environment.
-func configOnly(cfg string) (settings, error) {
+func configOnly(cfg string) (settings.Settings, error) {
 	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	return resolveSettings(fs, cfg, func(string) string { return "" })
+	return loadSettings(fs, cfg, func(string) string { return "" })
 }
 
 // nightlyJob is the job install schedules: custimport import INBOX
@@ -330,7 +331,7 @@ func nightlyJob(io IO, f scheduleFlags, pos []string) (schedule.Job, []schedule.
 	if f.goos == schedule.Windows {
 		job.User = userAccount(io)
 	}
-	s, cfg := defaultSettings(), ""
+	s, cfg := settings.Default(), ""
 	if f.config != "" {
 		if cfg, err = filepath.Abs(f.config); err != nil {
 			return job, nil, err
@@ -365,7 +366,7 @@ func nightlyJob(io IO, f scheduleFlags, pos []string) (schedule.Job, []schedule.
 // scheduledStateDir is the ledgers' folder the scheduled run must use:
 // the config's (relative to the working folder), else the one runs by
 // hand use here (--state-dir, CUSTIMPORT_STATE_DIR or the default).
-func scheduledStateDir(io IO, f scheduleFlags, s settings, cwd string) (string, error) {
+func scheduledStateDir(io IO, f scheduleFlags, s settings.Settings, cwd string) (string, error) {
 	dir := s.StateDir
 	if dir == "" {
 		dir = f.stateDir
@@ -391,7 +392,7 @@ func scheduledStateDir(io IO, f scheduleFlags, s settings, cwd string) (string, 
 // sets otherwise is a note. On Windows a setting only this terminal's
 // environment has is a note: a user environment variable (setx) reaches
 // the task.
-func configGaps(s settings, cfg, goos string, getenv func(string) string) (problems, notes []schedule.Note) {
+func configGaps(s settings.Settings, cfg, goos string, getenv func(string) string) (problems, notes []schedule.Note) {
 	lacks := func(key string) schedule.Note {
 		if cfg == "" {
 			return schedule.Note{Code: schedule.MsgNoConfig}
@@ -411,7 +412,7 @@ func configGaps(s settings, cfg, goos string, getenv func(string) string) (probl
 		}
 	}
 	if s.KeyFile != "" {
-		if _, err := connect.ReadKey(s.KeyFile, true, func(string) string { return "" }); err != nil {
+		if _, err := (settings.Connection{KeyFile: s.KeyFile, KeyFileFromFlag: true}).ReadKey(func(string) string { return "" }); err != nil {
 			problems = append(problems, schedule.Note{Code: schedule.MsgNoKey, Args: []any{cfg + " (" + err.Error() + ")"}})
 		}
 	}

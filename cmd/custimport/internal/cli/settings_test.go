@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/results"
 )
 
@@ -37,13 +38,13 @@ func TestSettingsPrecedence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := flag.NewFlagSet("t", flag.ContinueOnError)
-			s := defaultSettings()
-			s.register(fs, true)
+			s := settings.Default()
+			settings.Register(fs, &s, true)
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
 			getenv := func(k string) string { return tt.env[k] }
-			eff, err := resolveSettings(fs, cfg, getenv)
+			eff, err := loadSettings(fs, cfg, getenv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,47 +118,6 @@ func TestFieldsAlignsChineseLabels(t *testing.T) {
 		} else if at != want {
 			t.Fatalf("TYPE of %q starts at column %d, want %d:\n%s", f[0], at, want, res.stdout)
 		}
-	}
-}
-
-// config check refuses what import refuses, naming the setting: a default
-// TMS would refuse, no API key, a results folder that is not there. Paths
-// in the config file are the file's own folder's, wherever the command
-// runs from (the test runs from the package's folder).
-func TestConfigCheckRefusesWhatImportRefuses(t *testing.T) {
-	tests := []struct {
-		name, config string
-		files        map[string]string // beside the config file
-		env          map[string]string
-		want         string
-	}{
-		{"a default TMS refuses", "url: https://tms.example\npno: P\ndefaults: {CTAX1: 5}\n", nil,
-			map[string]string{"TMS_API_KEY": "k"}, "CTAX1"},
-		{"a mapping file's default TMS refuses", "url: https://tms.example\npno: P\nmapping: m.yaml\n",
-			map[string]string{"m.yaml": "defaults:\n  CTAX1: 5\n"}, map[string]string{"TMS_API_KEY": "k"}, "CTAX1"},
-		{"no API key at all", "url: https://tms.example\npno: P\n", nil, nil, "TMS_API_KEY"},
-		{"a key file that is not there", "url: https://tms.example\npno: P\nkey_file: key.txt\n", nil, nil, "key.txt"},
-		{"no results folder", "url: https://tms.example\npno: P\nresults_dir: out\n", nil,
-			map[string]string{"TMS_API_KEY": "k"}, "results_dir"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			in := filepath.Join(dir, "in.csv")
-			os.WriteFile(in, []byte("CCODE,CNAM1\nA1,x\n"), 0o644)
-			cfg := filepath.Join(dir, "c.yaml")
-			os.WriteFile(cfg, []byte(tt.config), 0o644)
-			for name, data := range tt.files {
-				os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600)
-			}
-			check := run(t, tt.env, "config", "check", cfg)
-			imp := run(t, tt.env, "import", "--config", cfg, in)
-			for name, res := range map[string]runResult{"config check": check, "import": imp} {
-				if res.code != ExitCantRun || !strings.Contains(res.stderr, tt.want) {
-					t.Errorf("%s: exit %d, want 2 naming %q:\n%s", name, res.code, tt.want, res)
-				}
-			}
-		})
 	}
 }
 

@@ -8,25 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 )
 
-// allSheets is the --sheet value that imports every sheet holding a
-// customer list.
-const allSheets = "all"
-
-// severalSheets reports whether a --sheet value names several sheets
-// (北區,南區) or every list sheet (all).
-func severalSheets(sheet string) bool {
-	return strings.EqualFold(strings.TrimSpace(sheet), allSheets) || strings.Contains(sheet, ",")
-}
-
 // sheetNames splits a --sheet value naming several sheets, or lists the
 // workbook's list sheets for "all".
 func sheetNames(sheet string, opts importer.Options) ([]string, error) {
-	if strings.EqualFold(strings.TrimSpace(sheet), allSheets) {
+	if strings.EqualFold(strings.TrimSpace(sheet), settings.AllSheets) {
 		src := opts.Source
 		src.Sheet = ""
 		names, err := importer.ListSheets(opts.Input, src, opts.Mapping)
@@ -53,7 +44,7 @@ func sheetNames(sheet string, opts importer.Options) ([]string, error) {
 // per sheet, one after another. XLSX results are one workbook with a
 // results sheet per input sheet (and one Summary); CSV results are one
 // file per sheet. The exit code is the worst of the sheets'.
-func runSheets(ctx, abort context.Context, io IO, s settings, opts importer.Options, rep *runReport) int {
+func runSheets(ctx, abort context.Context, io IO, s settings.Settings, opts importer.Options, rep *runReport) int {
 	names, err := sheetNames(s.Sheet, opts)
 	if err != nil {
 		return rep.fail(io, s.Lang, err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
@@ -19,11 +20,11 @@ with the same environment work together. GET /_sim/customers dumps the store.
 POST /Product/QueryList answers the read-only query of
 `+"`custimport config check --online`"+` with the same header and signature checks.`)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
-	var s settings = defaultSettings()
-	fs.StringVar(&s.PNO, "pno", "", "expected api-pno (env TMS_PNO)")
-	fs.StringVar(&s.ProNum, "pronum", "", "expected ProNum (env TMS_PRONUM; default: the pno)")
-	fs.StringVar(&s.SignRecipe, "sign-recipe", s.SignRecipe, "signature recipe (env TMS_SIGN_RECIPE)")
-	fs.StringVar(&s.KeyFile, "key-file", "", "read the key from `FILE` (mode 600); default: env TMS_API_KEY")
+	flagged := settings.Default()
+	fs.StringVar(&flagged.PNO, "pno", "", "expected api-pno (env TMS_PNO)")
+	fs.StringVar(&flagged.ProNum, "pronum", "", "expected ProNum (env TMS_PRONUM; default: the pno)")
+	fs.StringVar(&flagged.SignRecipe, "sign-recipe", flagged.SignRecipe, "signature recipe (env TMS_SIGN_RECIPE)")
+	fs.StringVar(&flagged.KeyFile, "key-file", "", "read the key from `FILE` (mode 600); default: env TMS_API_KEY")
 	var c tmssim.Config
 	fs.StringVar(&c.StatePath, "state", "", "persist the store in this JSON `FILE` across restarts")
 	fs.DurationVar(&c.Latency, "latency", 0, "added delay per request")
@@ -43,18 +44,11 @@ POST /Product/QueryList answers the read-only query of
 	if _, code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	set := flagsSet(fs)
-	s.keyFileFlag = set["key-file"]
-	env := func(flagName, envName string, dst *string) {
-		if !set[flagName] {
-			if v := io.Getenv(envName); v != "" {
-				*dst = v
-			}
-		}
+	// The same settings as import's, from the same flags and environment.
+	s, err := loadSettings(fs, "", io.Getenv)
+	if err != nil {
+		return fail(io, "sim: %v", err)
 	}
-	env("pno", "TMS_PNO", &s.PNO)
-	env("pronum", "TMS_PRONUM", &s.ProNum)
-	env("sign-recipe", "TMS_SIGN_RECIPE", &s.SignRecipe)
 	if s.PNO == "" {
 		return fail(io, "sim: no api-pno: set TMS_PNO or --pno")
 	}

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"log/slog"
 	"os/exec"
 	"runtime"
-	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/cmd/custimport/internal/ui"
 )
 
@@ -20,58 +22,105 @@ key from TMS_API_KEY or --key-file, or typed on the page (kept in memory).
 With FILE (or a file dragged onto custimport.exe), the page opens with it
 loaded and checked.`
 
+// uiOptions are what `custimport ui` runs with.
+type uiOptions struct {
+	addr      string // --addr
+	noBrowser bool   // --no-browser
+	config    string // --config
+	preload   string // FILE: the page opens with it loaded and checked
+	// settings are the effective settings (set after the flags).
+	settings settings.Settings
+}
+
 // runUI is `custimport ui`.
 func runUI(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "ui", "[FILE]", uiAbout)
-	flagged := defaultSettings()
-	flagged.register(fs, true)
-	addr := fs.String("addr", "127.0.0.1:0", "listen `ADDRESS` (loopback only; port 0 picks a free one)")
-	noBrowser := fs.Bool("no-browser", false, "do not open the browser; just print the address")
-	cfgPath := fs.String("config", "", "config `FILE.yaml` (everything but the key)")
+	return uiCmd(io, runUIOptions)(ctx, args)
+}
+
+// uiCmd returns `custimport ui` as three steps: its flags (uiFlags), the
+// settings they resolve to (loadSettings), and runF.
+func uiCmd(io IO, runF func(context.Context, IO, *uiOptions) int) func(context.Context, []string) int {
+	return func(ctx context.Context, args []string) int {
+		o, fs, code, ok := uiFlags(io, args)
+		if !ok {
+			return code
+		}
+		var err error
+		if o.settings, err = loadSettings(fs, o.config, io.Getenv); err != nil {
+			return fail(io, "%v", err)
+		}
+		return runF(ctx, io, o)
+	}
+}
+
+// uiFlags parses the ui command line; ok false ends the command with
+// code (--help, a usage error).
+func uiFlags(io IO, args []string) (o *uiOptions, fs *flag.FlagSet, code int, ok bool) {
+	fs = newFlags(io, "ui", "[FILE]", uiAbout)
+	o = &uiOptions{}
+	flagged := settings.Default()
+	settings.Register(fs, &flagged, true)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen `ADDRESS` (loopback only; port 0 picks a free one)")
+	fs.BoolVar(&o.noBrowser, "no-browser", false, "do not open the browser; just print the address")
+	fs.StringVar(&o.config, "config", "", "config `FILE.yaml` (everything but the key)")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
-		return code
+		return nil, nil, code, false
 	}
 	if len(pos) > 1 {
 		fs.Usage()
-		return fail(io, "ui: takes at most one file, got %q", pos)
+		return nil, nil, fail(io, "ui: takes at most one file, got %q", pos), false
 	}
-	preload := ""
 	if len(pos) == 1 {
-		preload = pos[0]
+		o.preload = pos[0]
 	}
-	s, err := resolveSettings(fs, *cfgPath, io.Getenv)
+	return o, fs, 0, true
+}
+
+// pageConfig is the page's configuration of the settings: the job
+// options every check and import starts from (settings.Job, the same
+// validation as import's), the connection, and the key when the
+// environment or a key file has one (else it is typed on the page).
+func pageConfig(io IO, s settings.Settings, log *slog.Logger) (ui.Config, error) {
+	base, err := s.Job("upload")
 	if err != nil {
-		return fail(io, "%v", err)
+		return ui.Config{}, err
 	}
+	conn := connection(s, io, log, nil)
+	if s.KeyFile != "" || io.Getenv(settings.KeyEnv) != "" {
+		if conn.Key, err = readKey(s, io.Getenv); err != nil {
+			return ui.Config{}, err
+		}
+	}
+	return ui.Config{Conn: conn, Getenv: io.Getenv, Job: base, Lang: s.Lang,
+		MaxUploadBytes: min(s.MaxInputBytes(), ui.DefaultMaxUploadBytes), Logger: log,
+		UpdateExisting: s.UpdateExisting, ExistingFile: s.ExistingCustomers}, nil
+}
+
+// runUIOptions serves the page until ctx ends (Ctrl-C).
+func runUIOptions(ctx context.Context, io IO, o *uiOptions) int {
+	s := o.settings
 	log, err := newLogger(io.Err, s.LogFormat, s.Lang, s.Quiet, false)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	base, err := baseOptions(s, "upload")
+	cfg, err := pageConfig(io, s, log)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	conn := s.connection(io, log)
-	if s.KeyFile != "" || io.Getenv("TMS_API_KEY") != "" {
-		if conn.Key, err = readKey(s, io.Getenv); err != nil {
-			return fail(io, "%v", err)
-		}
-	}
-	srv, err := ui.New(ui.Config{Conn: conn, Getenv: io.Getenv, Mapping: base.Mapping, Lang: s.Lang,
-		LengthUnit: s.LengthUnit, Mode: s.Mode, Defaults: base.Validate.Defaults, MaxUploadBytes: min(s.MaxInputMB<<20, ui.DefaultMaxUploadBytes), Logger: log,
-		UpdateExisting: s.UpdateExisting, ExistingMaxAge: time.Duration(s.ExistingMaxAge), ExistingFile: s.ExistingCustomers, Preload: preload})
+	cfg.Preload = o.preload
+	srv, err := ui.New(cfg)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
 	defer srv.Close()
-	ln, err := ui.Listen(*addr)
+	ln, err := ui.Listen(o.addr)
 	if err != nil {
 		return fail(io, "%v", err)
 	}
 	url := srv.URL(ln.Addr())
 	fmt.Fprintf(io.Out, "custimport ui: open %s\n(press Ctrl-C to stop)\n", url)
-	if !*noBrowser {
+	if !o.noBrowser {
 		if err := openBrowser(url); err != nil {
 			fmt.Fprintf(io.Err, "custimport ui: could not open the browser (%v): open the address above yourself\n", err)
 		}

@@ -16,99 +16,43 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"strings"
 	"time"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/probe"
 )
 
-// Settings say how to reach one TMS and how hard to push it.
+// Settings are a view of the settings model's connection
+// (settings.Connection: how to reach one TMS, how hard to push it, where
+// its ledger is) with what a run holds beside it: the key, read by the
+// caller, and the run's HTTP client, logger and tracer. Validation and
+// defaults are the model's.
 type Settings struct {
-	URL        string // the API's base URL; requests go to URL/Cust/Add
-	PNO        string // the api-pno header
-	ProNum     string // the body's ProNum ("" means the PNO)
-	SignRecipe string // api-ClientSign recipe ("" means tms.DefaultRecipe)
-	Key        string // the API key; never printed
+	settings.Connection
 
-	Workers      int           // concurrent requests (default 4)
-	Rate         float64       // requests per second at most (default 10)
-	Timeout      time.Duration // one request (default 30 s)
-	MaxAttempts  int           // per row (default tms.DefaultMaxAttempts)
-	MaxRetryWait time.Duration // the longest Retry-After honoured (0: the sender's default)
-	// StopAfter stops sending after this many rows in a row got no
-	// answer; 0 never stops.
-	StopAfter int
-	AllowHTTP bool // plain http:// to a host that is not loopback
-	Insecure  bool // skip TLS verification (test servers only)
-
-	StateDir string        // the ledgers' folder ("" means DefaultStateDir)
-	Wait     time.Duration // how long to wait for another run's lock on the tenant
-	// NewLedger allows starting a ledger for a TMS whose company (PNO and
-	// ProNum) already has one under another URL (it is another TMS), and
-	// starting over where the TMS's ledger is lost (ledger.ErrLost).
-	NewLedger bool
-	// LedgerURL is a shared ledger on PostgreSQL (postgres://…) that
-	// several PCs import through; "" is the SQLite file in StateDir.
-	LedgerURL string
-	// AllowNetworkLedger opens an SQLite ledger in a folder on a network
-	// share, which is otherwise refused (ErrNetworkLedger).
-	AllowNetworkLedger bool
-
+	Key        string       // the API key; never printed
 	HTTPClient *http.Client // nil: built from the settings
 	Logger     *slog.Logger // nil: no log
 	Trace      *tms.Tracer  // nil: requests are not traced
 }
 
 // Check validates the settings as the run that sends would, without a
-// key when none is set yet: one validation for `config check`, the web
-// page's form and the import.
-func (s Settings) Check() error {
-	switch {
-	case s.URL == "":
-		return errors.New("no TMS URL: set TMS_URL or --url")
-	case s.PNO == "":
-		return errors.New("no api-pno: set TMS_PNO or --pno")
-	case s.Workers < 0 || s.Workers > 64:
-		return fmt.Errorf("workers %d: want 1 to 64", s.Workers)
-	case s.Rate < 0:
-		return fmt.Errorf("rate %v: want more than 0", s.Rate)
-	case s.MaxAttempts < 0:
-		return fmt.Errorf("max attempts %d: want at least 1", s.MaxAttempts)
-	case s.StopAfter < 0:
-		return fmt.Errorf("stop after %d: want 0 (never) or more", s.StopAfter)
-	case s.Timeout < 0 || s.Wait < 0 || s.MaxRetryWait < 0:
-		return errors.New("timeout, wait and max retry wait must not be negative")
-	}
-	key := s.Key
-	if key == "" {
-		key = "stand-in key: checking the rest"
-	}
-	_, err := s.client(key)
-	return err
-}
+// key when none is set yet (settings.Connection.Check): one validation
+// for `config check`, the web page's form and the import.
+func (s Settings) Check() error { return s.Connection.Check() }
 
 // client builds the TMS client with key.
 func (s Settings) client(key string) (*tms.Client, error) {
-	recipe, err := tms.ParseRecipe(s.SignRecipe)
+	cfg, err := s.TMSConfig(key)
 	if err != nil {
 		return nil, err
 	}
-	c, err := tms.New(tms.Config{
-		BaseURL: s.URL, PNO: s.PNO, ProNum: s.ProNum, Key: key, Recipe: recipe,
-		HTTPClient: s.HTTPClient, Timeout: s.Timeout, AllowHTTP: s.AllowHTTP, InsecureSkipVerify: s.Insecure,
-		Logger: s.Logger, Trace: s.Trace,
-	})
-	if errors.Is(err, tms.ErrInsecureURL) {
-		return nil, fmt.Errorf("%w (to send anyway, pass --allow-http or set allow_http: true in the config)", err)
-	}
-	return c, err
+	cfg.HTTPClient, cfg.Logger, cfg.Trace = s.HTTPClient, s.Logger, s.Trace
+	return settings.NewClient(cfg)
 }
-
-// errNoKey is the error of settings without a key where one is needed.
-var errNoKey = errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
 
 // Client builds the signed TMS client of the settings and their key: the
 // sender's (NewSending), or a connection test's.
@@ -117,7 +61,7 @@ func (s Settings) Client() (*tms.Client, error) {
 		return nil, err
 	}
 	if s.Key == "" {
-		return nil, errNoKey
+		return nil, &settings.Error{Code: settings.MsgNoKey}
 	}
 	return s.client(s.Key)
 }
@@ -146,24 +90,17 @@ func (s Settings) NewSending() (Sending, error) {
 	if err != nil {
 		return Sending{}, err
 	}
-	rate := s.Rate
-	if rate <= 0 {
-		rate = 10
-	}
-	limiter := tms.NewAdaptiveLimiter(rate)
+	limiter := tms.NewAdaptiveLimiter(s.Rate)
 	sender := &tms.Sender{Client: c, Throttle: limiter, Policy: tms.Policy{MaxAttempts: s.MaxAttempts, MaxRetryWait: s.MaxRetryWait}, Logger: s.Logger}
 	return Sending{Sender: sender, Limiter: limiter}, nil
 }
 
-// Apply puts the sending parts into a job's options.
+// Apply puts the sending parts into a job's options, with the limits of
+// the connection s they were built from (settings.Connection.SendLimits).
 func (sd Sending) Apply(s Settings, opts *importer.Options) {
 	opts.Sender = sd.Sender
 	opts.RateReport = sd.Limiter.Rate
-	opts.Workers = s.Workers
-	opts.MaxConsecutiveFailures = s.StopAfter
-	if s.StopAfter == 0 {
-		opts.MaxConsecutiveFailures = -1 // never
-	}
+	s.SendLimits(opts)
 }
 
 // Tenant is the TMS the settings send to.
@@ -386,34 +323,4 @@ func (s Settings) PeekLedger(ctx context.Context, getenv func(string) string) (d
 		return nil, nothing, err
 	}
 	return db, func() { db.Close() }, nil
-}
-
-// ReadKey returns the API key: from keyFile when it is given and
-// preferred (the command line named it) or the environment has none,
-// else TMS_API_KEY. A key file others can read is refused.
-func ReadKey(keyFile string, preferFile bool, getenv func(string) string) (string, error) {
-	env := strings.TrimSpace(getenv("TMS_API_KEY"))
-	if keyFile != "" && (preferFile || env == "") {
-		st, err := os.Stat(keyFile)
-		if err != nil {
-			return "", fmt.Errorf("--key-file: %w", err)
-		}
-		// Windows has no such mode bits (files show as 0666): ACLs guard them.
-		if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
-			return "", fmt.Errorf("--key-file %s is readable by others (mode %s): run `chmod 600 %s`", keyFile, st.Mode().Perm(), keyFile)
-		}
-		data, err := os.ReadFile(keyFile)
-		if err != nil {
-			return "", fmt.Errorf("--key-file: %w", err)
-		}
-		key := strings.TrimSpace(string(data))
-		if key == "" {
-			return "", fmt.Errorf("--key-file %s is empty", keyFile)
-		}
-		return key, nil
-	}
-	if env != "" {
-		return env, nil
-	}
-	return "", errors.New("no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)")
 }

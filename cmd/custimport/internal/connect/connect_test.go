@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
 func TestCheck(t *testing.T) {
-	ok := Settings{URL: "https://tms.example/api", PNO: "P1"}
+	ok := conn("https://tms.example/api", "P1", "")
 	tests := []struct {
 		name string
 		edit func(*Settings)
@@ -27,7 +27,7 @@ func TestCheck(t *testing.T) {
 		{"loopback http", func(s *Settings) { s.URL = "http://127.0.0.1:8080" }, ""},
 		{"bad recipe", func(s *Settings) { s.SignRecipe = "md5" }, "md5"},
 		{"too many workers", func(s *Settings) { s.Workers = 65 }, "workers"},
-		{"negative wait", func(s *Settings) { s.Wait = -1 }, "negative"},
+		{"negative wait", func(s *Settings) { s.Wait = -1 }, "wait"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,39 +49,10 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestReadKey(t *testing.T) {
-	dir := t.TempDir()
-	private := filepath.Join(dir, "key")
-	os.WriteFile(private, []byte(" file-key \n"), 0o600)
-	shared := filepath.Join(dir, "shared")
-	os.WriteFile(shared, []byte("k"), 0o644)
-	env := func(v string) func(string) string { return func(string) string { return v } }
-	tests := []struct {
-		name, file string
-		prefer     bool
-		env        string
-		want, err  string
-	}{
-		{"file named on the command line wins", private, true, "env-key", "file-key", ""},
-		{"environment wins over the config's file", private, false, "env-key", "env-key", ""},
-		{"config's file when no environment", private, false, "", "file-key", ""},
-		{"a file others can read is refused", shared, true, "", "", "readable by others"},
-		{"nothing", "", false, "", "", "no API key"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadKey(tt.file, tt.prefer, env(tt.env))
-			if got != tt.want || (tt.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.err)) {
-				t.Errorf("got %q, %v; want %q, %q", got, err, tt.want, tt.err)
-			}
-		})
-	}
-}
-
 // A run that sends holds the tenant's lock: a second one (the CLI and the
 // web page alike) is refused until the first closes; a check only peeks.
 func TestLedgerLockAndPeek(t *testing.T) {
-	s := Settings{URL: "https://tms.example", PNO: "P1", StateDir: t.TempDir()}
+	s := conn("https://tms.example", "P1", t.TempDir())
 	getenv := func(string) string { return "" }
 	ctx := context.Background()
 	db, _, err := s.PeekLedger(ctx, getenv)
@@ -115,7 +86,7 @@ func TestOpenLedgerRefusesASecondURLForOneCompany(t *testing.T) {
 	dir := t.TempDir()
 	getenv := func(string) string { return "" }
 	ctx := context.Background()
-	first := Settings{URL: "https://tms.example/api", PNO: "P1", StateDir: dir}
+	first := conn("https://tms.example/api", "P1", dir)
 	_, closeFirst, err := first.OpenLedger(ctx, getenv, "a.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +103,7 @@ func TestOpenLedgerRefusesASecondURLForOneCompany(t *testing.T) {
 		t.Fatalf("with NewLedger: %v", err)
 	}
 	closeOther()
-	another := Settings{URL: "https://10.0.0.5/api", PNO: "P2", StateDir: dir}
+	another := conn("https://10.0.0.5/api", "P2", dir)
 	_, closeAnother, err := another.OpenLedger(ctx, getenv, "a.csv")
 	if err != nil {
 		t.Fatalf("another company: %v", err)
@@ -142,7 +113,7 @@ func TestOpenLedgerRefusesASecondURLForOneCompany(t *testing.T) {
 
 // A lost ledger stops a run and a check alike; NewLedger starts over.
 func TestLedgerLost(t *testing.T) {
-	s := Settings{URL: "https://tms.example", PNO: "P1", StateDir: t.TempDir()}
+	s := conn("https://tms.example", "P1", t.TempDir())
 	getenv := func(string) string { return "" }
 	ctx := context.Background()
 	db, closeFirst, err := s.OpenLedger(ctx, getenv, "first.csv")
@@ -195,7 +166,7 @@ func TestOpenLedgerTakesOverAnOldSpelling(t *testing.T) {
 	if err := old.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s := Settings{URL: "https://tms.example:8443/api/", PNO: "P1", StateDir: dir}
+	s := conn("https://tms.example:8443/api/", "P1", dir)
 	db, closeDB, err := s.OpenLedger(ctx, getenv, "a.csv")
 	if err != nil {
 		t.Fatalf("open: %v, want the old ledger taken over", err)
@@ -218,8 +189,16 @@ func TestOpenLedgerRefusesTwoOldSpellings(t *testing.T) {
 		}
 		db.Close()
 	}
-	s := Settings{URL: "https://tms.example:8443", PNO: "P1", StateDir: dir}
+	s := conn("https://tms.example:8443", "P1", dir)
 	if _, _, err := s.OpenLedger(ctx, func(string) string { return "" }, "a.csv"); !errors.Is(err, ErrOtherURL) {
 		t.Fatalf("got %v, want ErrOtherURL", err)
 	}
+}
+
+// conn is the default settings' connection to url and pno, with its
+// ledgers in stateDir ("" the default folder).
+func conn(url, pno, stateDir string) Settings {
+	c := settings.Default().Connection
+	c.URL, c.PNO, c.StateDir = url, pno, stateDir
+	return Settings{Connection: c}
 }

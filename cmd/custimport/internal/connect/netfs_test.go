@@ -3,6 +3,8 @@ package connect
 import (
 	"errors"
 	"testing"
+
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 )
 
 func TestNetworkFolder(t *testing.T) {
@@ -48,7 +50,7 @@ func TestCheckLocalFolder(t *testing.T) {
 			t.Errorf("%s: %v", d, err)
 		}
 	}
-	if err := (Settings{AllowNetworkLedger: true}).checkLocalFolder(`\\server\share`); err != nil {
+	if err := (Settings{Connection: settings.Connection{AllowNetworkLedger: true}}).checkLocalFolder(`\\server\share`); err != nil {
 		t.Errorf("allowed: %v", err)
 	}
 }

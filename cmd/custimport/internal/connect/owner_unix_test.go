@@ -24,7 +24,7 @@ func TestDefaultStateDirUnderSudo(t *testing.T) {
 	if _, err := DefaultStateDir(envOf(env)); !errors.Is(err, ErrStateDir) {
 		t.Fatalf("under sudo: %v, want ErrStateDir", err)
 	}
-	s := Settings{URL: "https://tms.example", PNO: "P1"}
+	s := conn("https://tms.example", "P1", "")
 	ctx := context.Background()
 	if _, _, err := s.OpenLedger(ctx, envOf(env), "a.csv"); !errors.Is(err, ErrStateDir) {
 		t.Errorf("OpenLedger under sudo: %v, want ErrStateDir", err)
@@ -78,13 +78,13 @@ func TestDefaultStateDirOfAnotherUser(t *testing.T) {
 func TestLedgerInTheOldXDGFolder(t *testing.T) {
 	home, xdg := t.TempDir(), t.TempDir()
 	ctx := context.Background()
-	old := Settings{URL: "https://tms.example", PNO: "P1", StateDir: filepath.Join(xdg, "custimport")}
+	old := conn("https://tms.example", "P1", filepath.Join(xdg, "custimport"))
 	_, closeOld, err := old.OpenLedger(ctx, envOf(nil), "a.csv") // as an earlier version did
 	if err != nil {
 		t.Fatal(err)
 	}
 	closeOld()
-	s := Settings{URL: "https://tms.example", PNO: "P1"}
+	s := conn("https://tms.example", "P1", "")
 	session := envOf(map[string]string{"HOME": home, "XDG_STATE_HOME": xdg})
 	if _, _, err := s.OpenLedger(ctx, session, "a.csv"); !errors.Is(err, ErrLedgerElsewhere) {
 		t.Fatalf("OpenLedger = %v, want ErrLedgerElsewhere", err)

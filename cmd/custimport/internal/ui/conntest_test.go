@@ -26,7 +26,7 @@ func simWith(t *testing.T, recipe string) (*tmssim.Server, connect.Settings) {
 	}
 	ts := httptest.NewServer(sim)
 	t.Cleanup(func() { ts.Close(); sim.Close() })
-	return sim, connect.Settings{URL: ts.URL, PNO: testPNO, Key: testKey, Workers: 2, Rate: 200}
+	return sim, testConn(ts.URL)
 }
 
 // connTestOf returns the #conn-test element of a page.

@@ -46,7 +46,7 @@ func (ss *session) loadExisting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := existing.Read(name, existing.Options{Data: bytes.NewReader(data), Size: int64(len(data)), AsOf: asOf,
-		Source: source.Options{MaxBytes: limit}, Mapping: ss.srv.cfg.Mapping})
+		Source: source.Options{MaxBytes: limit}, Mapping: ss.srv.cfg.Job.Mapping})
 	if err == nil && len(rep.List.Customers) == 0 {
 		err = errNoCustomers
 	}
@@ -153,7 +153,7 @@ func (ss *session) syncConfiguredList(ctx context.Context, db *ledger.DB) error 
 }
 
 func (ss *session) listOptions() existing.Options {
-	return existing.Options{Source: source.Options{MaxBytes: ss.srv.cfg.MaxUploadBytes}, Mapping: ss.srv.cfg.Mapping}
+	return existing.Options{Source: source.Options{MaxBytes: ss.srv.cfg.MaxUploadBytes}, Mapping: ss.srv.cfg.Job.Mapping}
 }
 
 // peekExisting reads what the TMS's ledger says of its list of existing
@@ -174,7 +174,7 @@ func (ss *session) peekExisting(ctx context.Context) {
 }
 
 func (ss *session) maxAge() time.Duration {
-	if a := ss.srv.cfg.ExistingMaxAge; a > 0 {
+	if a := ss.srv.cfg.Job.ExistingMaxAge; a > 0 {
 		return a
 	}
 	return importer.DefaultExistingMaxAge

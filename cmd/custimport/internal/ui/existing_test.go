@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -87,7 +86,7 @@ func TestUpdateExistingOnThePage(t *testing.T) {
 	}
 	ts := httptest.NewServer(sim)
 	t.Cleanup(func() { ts.Close(); sim.Close() })
-	conn := connect.Settings{URL: ts.URL, PNO: testPNO, Key: testKey, Workers: 2, Rate: 200}
+	conn := testConn(ts.URL)
 
 	u := newTestUI(t, Config{Conn: conn, UpdateExisting: true})
 	u.do(listRequest(t, u.ts.URL, "", "TMS客戶.csv", []byte("客戶代號,客戶名稱,統一編號\r\nC9,北極星貿易有限公司,04595257\r\n")))

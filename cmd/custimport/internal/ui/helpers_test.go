@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/encoding/traditionalchinese"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -47,8 +48,21 @@ func newTestUI(t testing.TB, cfg Config) *testUI {
 			return ""
 		}
 	}
+	if cfg.Conn.Connection == (settings.Connection{}) {
+		cfg.Conn.Connection = settings.Default().Connection // what the CLI gives a page without settings
+	}
 	if cfg.Conn.StateDir == "" {
 		cfg.Conn.StateDir = cfg.Getenv("CUSTIMPORT_STATE_DIR")
+	}
+	if cfg.Job.Workers == 0 {
+		s := settings.Default()
+		s.Connection = cfg.Conn.Connection
+		job, err := s.Job("upload")
+		if err != nil {
+			t.Fatal(err)
+		}
+		job.UpdateExisting = cfg.UpdateExisting
+		cfg.Job = job
 	}
 	srv, err := New(cfg)
 	if err != nil {
@@ -167,7 +181,7 @@ func startSim(t *testing.T) (*tmssim.Server, connect.Settings) {
 		ts.Close()
 		sim.Close()
 	})
-	return sim, connect.Settings{URL: ts.URL, PNO: testPNO, Key: testKey, Workers: 2, Rate: 200}
+	return sim, testConn(ts.URL)
 }
 
 // readResults reads a results workbook's first sheet.
@@ -183,4 +197,12 @@ func readResults(t *testing.T, data []byte) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// testConn is the connection to the test's simulator at url: the
+// default settings, two workers, a rate no test waits for, and the key.
+func testConn(url string) connect.Settings {
+	c := settings.Default().Connection
+	c.URL, c.PNO, c.Workers, c.Rate = url, testPNO, 2, 200
+	return connect.Settings{Connection: c, Key: testKey}
 }

@@ -35,7 +35,7 @@ import (
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
-	"github.com/custimport/custimport/mapping"
+	"github.com/custimport/custimport/importer"
 )
 
 // Defaults of the upload limits.
@@ -52,20 +52,19 @@ type Config struct {
 	// config file; Conn.Key may be empty (typed on the page).
 	Conn connect.Settings
 	// Getenv finds the ledger's folder as the CLI does (CUSTIMPORT_STATE_DIR).
-	Getenv         func(string) string
-	Mapping        *mapping.File // the --mapping file, or nil
-	Lang           string        // "zh" (default) or "en"
-	LengthUnit     string        // validate.Config.LengthUnit
-	Mode           string        // validate.Config.Mode
-	Defaults       map[string]string
-	MaxUploadBytes int64 // 0: DefaultMaxUploadBytes
-	MaxRows        int   // 0: DefaultMaxRows
+	Getenv func(string) string
+	// Job is what every check and import of the page starts from: the
+	// settings' importer options (settings.Job), with the mapping file,
+	// the validator's configuration and defaults, the workers and the
+	// stop after failures. The page sets the rest per upload.
+	Job            importer.Options
+	Lang           string // "zh" (default) or "en"
+	MaxUploadBytes int64  // 0: DefaultMaxUploadBytes
+	MaxRows        int    // 0: DefaultMaxRows
 	Logger         *slog.Logger
 	// UpdateExisting is the first state of the page's 「更新已存在的客戶」
-	// (update_existing); ExistingMaxAge, the age of a list of existing
-	// customers that gets a warning (0: the importer's default).
+	// (update_existing).
 	UpdateExisting bool
-	ExistingMaxAge time.Duration
 	// ExistingFile is the list of existing customers the configuration
 	// names (existing_customers): an import loads it into the ledger when
 	// it changed, a check reads it then.

@@ -137,7 +137,7 @@ type cellChange struct {
 type changes []cellChange
 
 func newSession(s *Server) *session {
-	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting, mapping: s.cfg.Mapping}
+	return &session{srv: s, lang: s.cfg.Lang, conn: s.cfg.Conn, updateExisting: s.cfg.UpdateExisting, mapping: s.cfg.Job.Mapping}
 }
 
 // dropFile forgets the file and everything of it: its check, its grid
@@ -473,24 +473,22 @@ func (ss *session) recheck(ctx context.Context, lines []int) ([]int, bool) {
 	return out, true
 }
 
-// jobOptions are the options of a check or an import of u.
+// jobOptions are the options of a check or an import of u: the
+// settings' (Config.Job) with the upload, the page's choices and its
+// language.
 func (ss *session) jobOptions(u *upload, data []byte, sheet string, mf *mapping.File, out string) importer.Options {
-	cfg := ss.srv.cfg
-	return importer.Options{
-		Input:   u.name,
-		Data:    bytes.NewReader(data),
-		Size:    int64(len(data)),
-		Out:     out,
-		Source:  source.Options{Sheet: sheet, MaxBytes: cfg.MaxUploadBytes, Password: u.password},
-		Mapping: mf,
-		Validate: validate.Config{
-			Lang: ss.lang, LengthUnit: cfg.LengthUnit, Mode: cfg.Mode, Defaults: ss.defaults(),
-		},
-		Hints:      pageHints,
-		SkipHidden: ss.skipHidden, ResendUnknown: ss.resendUnknown,
-		UpdateExisting: ss.updateExisting, ExistingMaxAge: cfg.ExistingMaxAge,
-		Logger: ss.srv.log,
-	}
+	opts := ss.srv.cfg.Job
+	opts.Input, opts.Data, opts.Size, opts.Out = u.name, bytes.NewReader(data), int64(len(data)), out
+	opts.Source = source.Options{Sheet: sheet, MaxBytes: ss.srv.cfg.MaxUploadBytes, Password: u.password}
+	opts.Mapping = mf
+	opts.Validate.Lang, opts.Validate.Defaults = ss.lang, ss.defaults()
+	opts.SkipHidden, opts.ResendUnknown, opts.UpdateExisting = ss.skipHidden, ss.resendUnknown, ss.updateExisting
+	opts.Logger = ss.srv.log
+	opts.Hints = pageHints
+	// The page shows INVALID rows to fix and sends the valid ones:
+	// max_invalid is the command line's guard against a wrong file.
+	opts.MaxInvalid = importer.Budget{}
+	return opts
 }
 
 // alsoSheets are the other sheets ticked to import with the one shown,
@@ -514,10 +512,10 @@ const creditField = "CBELE"
 // own (nil when none).
 func (ss *session) defaults() map[string]string {
 	d := map[string]string{}
-	for k, v := range ss.srv.cfg.Defaults {
+	for k, v := range ss.srv.cfg.Job.Validate.Defaults {
 		d[k] = v
 	}
-	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Mapping {
+	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Job.Mapping {
 		for k, v := range ss.mapping.Defaults {
 			d[k] = v
 		}

@@ -197,7 +197,7 @@ func (ss *session) view() *view {
 	if rm := ss.remembered; rm != nil {
 		v.Remembered = &rememberedView{Saved: rm.saved.Local().Format("2006-01-02"), Differs: rm.differs}
 	}
-	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Mapping {
+	if ss.mapping != nil && ss.mapping != ss.srv.cfg.Job.Mapping {
 		v.MappingName = ss.mappingName
 	}
 	for _, f := range mapping.Fields() {
