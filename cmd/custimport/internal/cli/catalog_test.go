@@ -43,6 +43,7 @@ func init() {
 		Query QueryList Product Cust Add Date Unix Windows macOS Linux Task Scheduler systemd launchd cron
 		Y N TRUE FALSE test vector body Ctrl-C Ctrl C Enter Tab smtp url notify JSON pronum
 		webhook SMTP PDF LINE Teams Slack e-mail email Email wal all passfile PostgreSQL SQLite
+		true false tab text chmod ps
 	`) {
 		zhAllowed[w] = true
 	}

@@ -1,6 +1,6 @@
 package settings
 
-import "fmt"
+import "github.com/custimport/custimport/importer/msg"
 
 // Code names one of the settings' messages; messages holds its zh and en
 // text side by side.
@@ -42,9 +42,10 @@ const (
 	MsgLedgerURL      Code = "settings.ledger_url"
 )
 
-// messages holds every message's zh and en text. The arguments are the
-// same in both, in the same order.
-var messages = map[Code]struct{ zh, en string }{
+// messages holds every message's zh and en text, registered in the one
+// catalog (importer/msg). The arguments are the same in both, in the same
+// order; a %q shows the value as typed (「…」 in zh).
+var messages = msg.RegisterCodes("settings", map[Code]msg.Text{
 	MsgReadConfig: {"設定檔: %v", "config: %v"},
 	MsgInFile:     {"設定檔 %s: %v", "config %s: %v"},
 	MsgKeyInConfig: {"設定檔 %s: 不可以有 %q: 金鑰放在環境變數 (TMS_API_KEY) 或 --key-file 檔案,絕不放在設定檔",
@@ -83,7 +84,7 @@ var messages = map[Code]struct{ zh, en string }{
 		"--key-file %s is readable by others (mode %s): run `chmod 600 %s`"},
 	MsgKeyFileEmpty: {"--key-file %s 是空的", "--key-file %s is empty"},
 	MsgLedgerURL:    {"--ledger-url (ledger_url) %q: 請設 postgres:// 網址", "--ledger-url (ledger_url) %q: want a postgres:// URL"},
-}
+})
 
 // Error is a settings problem: a message code and its arguments. Error()
 // is its English text; Text gives it in a language. An error among the
@@ -101,10 +102,7 @@ func (e *Error) Text(lang string) string {
 	if !ok {
 		return string(e.Code)
 	}
-	if lang == "zh" {
-		return fmt.Sprintf(m.zh, e.Args...)
-	}
-	return fmt.Sprintf(m.en, e.Args...)
+	return msg.In(lang).Format(m, e.Args...)
 }
 
 func (e *Error) Error() string { return e.Text("en") }
