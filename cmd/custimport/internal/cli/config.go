@@ -47,10 +47,10 @@ func configCmd(io IO, runF func(context.Context, IO, *configOptions) int) func(c
 		}
 		var err error
 		if o.settings, err = loadSettings(fs, o.config, io.Getenv); err != nil {
-			return fail(io, "%v", err)
+			return settingsFail(io, fs, "", err)
 		}
 		if o.job, err = o.settings.Job("input.xlsx"); err != nil {
-			return fail(io, "%v", err)
+			return settingsFail(io, fs, o.settings.Lang, err)
 		}
 		return runF(ctx, io, o)
 	}

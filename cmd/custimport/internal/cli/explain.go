@@ -117,7 +117,12 @@ var _ = msg.Register("cli.explain", msg.Table{
 // failErr reports an error that stopped a run, with an explanation when
 // one is known, and returns ExitCantRun.
 func failErr(io IO, lang string, err error) int {
-	fmt.Fprintf(io.Err, "custimport: %v\n", err)
+	var se *settings.Error
+	if errors.As(err, &se) && se.Error() == err.Error() {
+		fmt.Fprintf(io.Err, "custimport: %s\n", se.Text(lang)) // its English text is for logs
+	} else {
+		fmt.Fprintf(io.Err, "custimport: %v\n", err)
+	}
 	if hint := explanation(err, lang); hint != "" {
 		fmt.Fprintf(io.Err, "  → %s\n", hint)
 	}

@@ -78,7 +78,7 @@ func importCmd(io IO, name string, check bool, runF func(context.Context, IO, *i
 		}
 		var err error
 		if o.settings, err = loadSettings(o.fs, o.config, io.Getenv); err != nil {
-			return fail(io, "%v", err)
+			return settingsFail(io, o.fs, "", err)
 		}
 		return runF(ctx, io, o)
 	}

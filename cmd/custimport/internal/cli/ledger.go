@@ -72,7 +72,7 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 	}
 	s, err := loadSettings(fs, *cfgPath, io.Getenv)
 	if err != nil {
-		return failErr(io, s.Lang, err)
+		return settingsFail(io, fs, "", err)
 	}
 	t, err := connection(s, io, nil, nil).Tenant()
 	if err != nil {

@@ -71,3 +71,18 @@ func effectiveYAML(s settings.Settings) string {
 	}
 	return string(out)
 }
+
+// settingsFail reports settings that could not be loaded or turned into
+// a job (failErr), in the run's language: lang, else --lang on fs, else
+// the locale's.
+func settingsFail(io IO, fs *flag.FlagSet, lang string, err error) int {
+	if lang == "" && fs != nil {
+		if f := fs.Lookup("lang"); f != nil {
+			lang = f.Value.String()
+		}
+	}
+	if lang != "zh" && lang != "en" {
+		lang = localeLang(io.Getenv)
+	}
+	return failErr(io, lang, err)
+}

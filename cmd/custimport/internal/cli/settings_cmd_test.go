@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -71,8 +72,10 @@ func TestConfigCheckRefusesEachClassFromAnotherFolder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			check := run(t, tt.env, "config", "check", cfg)
-			imp := run(t, tt.env, "import", "--config", cfg, in)
+			env := map[string]string{"LANG": "C"} // the wants are the English texts
+			maps.Copy(env, tt.env)
+			check := run(t, env, "config", "check", cfg)
+			imp := run(t, env, "import", "--config", cfg, in)
 			for name, res := range map[string]runResult{"config check": check, "import": imp} {
 				if res.code != ExitCantRun || !strings.Contains(res.stderr, tt.want) {
 					t.Errorf("%s: exit %d, want 2 naming %q:\n%s", name, res.code, tt.want, res)

@@ -47,7 +47,7 @@ func uiCmd(io IO, runF func(context.Context, IO, *uiOptions) int) func(context.C
 		}
 		var err error
 		if o.settings, err = loadSettings(fs, o.config, io.Getenv); err != nil {
-			return fail(io, "%v", err)
+			return settingsFail(io, fs, "", err)
 		}
 		return runF(ctx, io, o)
 	}
