@@ -84,7 +84,7 @@ func (b *browserFlow) open(u *testUI) {
 	u.srv.mu.Lock()
 	u.srv.redeemed = false
 	u.srv.mu.Unlock()
-	b.do("open", chromedp.Navigate(u.srv.URL(u.ts.Listener.Addr())), chromedp.WaitVisible(chromedp.ID("file")))
+	b.do("open", chromedp.Navigate(u.srv.URL(u.ts.Listener.Addr())), again(chromedp.WaitVisible(chromedp.ID("file"))))
 }
 
 func (b *browserFlow) do(step string, actions ...chromedp.Action[chromedp.Void]) {
@@ -144,16 +144,16 @@ func TestBrowserSettingsSpeak(t *testing.T) {
 		t.Errorf("placeholders cut off at 1366 px: %s", cut)
 	}
 	b.do("a wrong key",
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{input}),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{input})),
 		waitText("#status", "VALID 5", &b.text),
-		chromedp.ScrollIntoView(chromedp.ID("test-connection")),
+		again(chromedp.ScrollIntoView(chromedp.ID("test-connection"))),
 		chromedp.SendKeys(chromedp.CSS(`form.conn input[name="key"]`), "not-the-key"),
 		click(chromedp.CSS(`form.conn button:not([id])`)), // 儲存連線設定
 		waitText("#message", "連線設定已儲存", &b.text),
 		click(chromedp.ID("import")),
 		waitText("#import-refused", "沒有傳送任何資料", &b.text),
 		waitText("#conn-test", "簽章", &b.text),
-		chromedp.ScrollIntoView(chromedp.ID("step-import")),
+		again(chromedp.ScrollIntoView(chromedp.ID("step-import"))),
 		b.sh.take("settings-refused"),
 	)
 	if st := sim.Stats(); st.Requests != 0 || len(sim.Customers()) != 0 {
@@ -181,7 +181,7 @@ func TestBrowserSettingsSpeak(t *testing.T) {
 		click(chromedp.ID("import")),
 		waitText("#status", "完成 · OK 5", &b.text),
 		waitText("#conn-test", "✓", &b.text),
-		chromedp.ScrollIntoView(chromedp.ID("step-import")),
+		again(chromedp.ScrollIntoView(chromedp.ID("step-import"))),
 		b.sh.take("settings-fixed-done"),
 	)
 	if n := len(sim.Customers()); n != 5 {
@@ -217,7 +217,7 @@ func TestBrowserAsks(t *testing.T) {
 	b.open(u)
 	b.do("the dropped file is loaded",
 		waitText("#step-file", "舊系統匯出.csv", &b.text),
-		chromedp.WaitVisible(chromedp.ID("file-error")),
+		again(chromedp.WaitVisible(chromedp.ID("file-error"))),
 		b.sh.take("dropped-file"),
 		choose(`select[name="col0"]`, "CCODE"),
 		waitTrue(`!document.getElementById("file-error")`, "the file error gone"),
@@ -245,9 +245,9 @@ func TestBrowserAsks(t *testing.T) {
 	u2 := newTestUI(t, Config{Conn: conn, Getenv: getenv})
 	b.open(u2)
 	b.do("the remembered mapping",
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{list}),
-		chromedp.WaitVisible(chromedp.ID("apply-remembered")),
-		chromedp.ScrollIntoView(chromedp.ID("step-map")),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{list})),
+		again(chromedp.WaitVisible(chromedp.ID("apply-remembered"))),
+		again(chromedp.ScrollIntoView(chromedp.ID("step-map"))),
 		b.sh.take("remembered-offer"),
 		click(chromedp.ID("apply-remembered")),
 		waitText("#status", "VALID 2", &b.text),
@@ -259,7 +259,7 @@ func TestBrowserAsks(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.do("a mapping file loaded",
-		chromedp.SetUploadFiles(chromedp.ID("mapping-file"), []string{mf}),
+		again(chromedp.SetUploadFiles(chromedp.ID("mapping-file"), []string{mf})),
 		waitText("#message", "已載入對應檔", &b.text),
 		waitText("#mapping-form", "對應.yaml", &b.text),
 		waitTrue(`document.querySelector('select[name="col0"]').value === "ignore"`, "舊系統編號 set to 不匯入 by the file"),
@@ -278,8 +278,8 @@ func TestBrowserAsks(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.do("a password",
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{lockedPath}),
-		chromedp.WaitVisible(chromedp.ID("xlsx-password")),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{lockedPath})),
+		again(chromedp.WaitVisible(chromedp.ID("xlsx-password"))),
 		chromedp.SendKeys(chromedp.ID("xlsx-password"), "wrong"),
 		click(chromedp.ID("password-open")),
 		waitText("#message", "密碼不對", &b.text),
@@ -331,10 +331,10 @@ func TestBrowserGrid(t *testing.T) {
 	}
 	b.do("in Chinese", click(chromedp.CSS(`form.lang button[value="zh"]`)), waitText("#step-import", "儲存連線設定", &b.text))
 	b.do("choose",
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{input}),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{input})),
 		waitText("#status", "VALID 3 · INVALID 3", &b.text),
 		waitText(`#grid td.cell[data-line="3"][data-col="3"]`, "2024/01/01", &b.text),
-		chromedp.ScrollIntoView(chromedp.ID("grid")),
+		again(chromedp.ScrollIntoView(chromedp.ID("grid"))),
 		run(`document.querySelector(".gridwrap").scrollLeft = 5000`),
 		b.sh.take("grid-scrolled-right"),
 	)
@@ -358,7 +358,7 @@ func TestBrowserGrid(t *testing.T) {
 	b.do("the header-row picker",
 		run(`document.querySelector(".gridwrap").scrollLeft = 0`),
 		click(chromedp.CSS("#header-picker summary")),
-		chromedp.WaitVisible(chromedp.CSS(`#header-picker th.colletter`)),
+		again(chromedp.WaitVisible(chromedp.CSS(`#header-picker th.colletter`))),
 		waitText(`#header-picker tr.is-header`, "客戶代號", &b.text),
 		b.sh.take("header-picker"),
 	)
@@ -371,7 +371,7 @@ func TestBrowserGrid(t *testing.T) {
 	}
 	b.do("find and replace in the column in focus",
 		click(chromedp.CSS(`#grid td.cell[data-line="4"][data-col="2"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#grid td.cell input.celledit`)),
+		again(chromedp.WaitVisible(chromedp.CSS(`#grid td.cell input.celledit`))),
 		chromedp.SendKeys(chromedp.CSS(`#grid td.cell input.celledit`), "\x1b"), // Escape: the cell keeps focus
 		waitTrue(`document.getElementById("replace-col").value === "2"`, "the column in focus chosen"),
 		chromedp.SendKeys(chromedp.ID("find"), "O"),
@@ -408,19 +408,19 @@ func TestBrowserSheets(t *testing.T) {
 	}
 	b.open(u)
 	b.do("two lists",
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{input}),
-		chromedp.WaitVisible(chromedp.ID("sheet")),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{input})),
+		again(chromedp.WaitVisible(chromedp.ID("sheet"))),
 		choose("#sheet", "北區"),
 		waitText("#status", "VALID 2", &b.text),
-		chromedp.WaitVisible(chromedp.ID("also-2")),
+		again(chromedp.WaitVisible(chromedp.ID("also-2"))),
 		click(chromedp.ID("also-2")),
 		waitText("#also-note", "南區", &b.text), // the server has the tick
 		waitTrue(`document.getElementById("also-2").checked && document.getElementById("also-1").disabled`, "南區 ticked"),
 		b.sh.take("sheets-ticked"),
 		click(chromedp.ID("import")),
 		waitText("#status", "完成 · OK 4 · INVALID 1", &b.text),
-		chromedp.WaitVisible(chromedp.ID("results")),
-		chromedp.ScrollIntoView(chromedp.ID("import-box")),
+		again(chromedp.WaitVisible(chromedp.ID("results"))),
+		again(chromedp.ScrollIntoView(chromedp.ID("import-box"))),
 		b.sh.take("sheets-done"),
 	)
 	if n := len(sim.Customers()); n != 4 {

@@ -108,16 +108,21 @@ func waitText(sel, want string, got *string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// click clicks sel as a user would. The page swaps parts of itself while
-// an import runs and once more when it ends (a last /view), so the node
-// chromedp found can be gone by the time it clicks ("Could not find node
-// with given id"): a user's click lands on whatever is there then, so the
-// click is tried again on the new node.
+// click clicks sel as a user would (again).
 func click[S chromedp.Selectable](sel S, opts ...chromedp.QueryOption) chromedp.Action[chromedp.Void] {
+	return again(chromedp.Click(sel, opts...))
+}
+
+// again runs an action on a node, and runs it again when the node went
+// away meanwhile. The page swaps parts of itself while an import runs and
+// once more when it ends (a last /view), so the node chromedp found can be
+// gone by the time it acts on it ("Could not find node with given id"): a
+// user's click or scroll lands on whatever is there then.
+func again(a chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		for try := 1; ; try++ {
-			_, err := chromedp.Run(ctx, chromedp.Click(sel, opts...))
-			if err == nil || try == 20 || !strings.Contains(err.Error(), "Could not find node") {
+			_, err := chromedp.Run(ctx, a)
+			if err == nil || try == 20 || !strings.Contains(strings.ToLower(err.Error()), "node with given id") {
 				return err
 			}
 			select {
@@ -184,11 +189,11 @@ func TestBrowser(t *testing.T) {
 				return err
 			}),
 			chromedp.Navigate(u.srv.URL(u.ts.Listener.Addr())),
-			chromedp.WaitVisible(chromedp.ID("file")),
+			again(chromedp.WaitVisible(chromedp.ID("file"))),
 			sh.take("empty"),
 		}},
 		{"choose the file", []chromedp.Action[chromedp.Void]{
-			chromedp.SetUploadFiles(chromedp.ID("file"), []string{input}),
+			again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{input})),
 			waitText("#status", "VALID 2 · INVALID 1", &status),
 			sh.take("checked"),
 		}},
@@ -199,7 +204,7 @@ func TestBrowser(t *testing.T) {
 		}},
 		{"fix the cell", []chromedp.Action[chromedp.Void]{
 			click(chromedp.CSS(`#grid td.cell.err[data-line="4"][data-col="2"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#grid td.cell input.celledit`)),
+			again(chromedp.WaitVisible(chromedp.CSS(`#grid td.cell input.celledit`))),
 			sh.take("editing"),
 			chromedp.SendKeys(chromedp.CSS(`#grid td.cell input.celledit`), "53212539\r"),
 			waitText("#status", "VALID 3", &status),
@@ -210,7 +215,7 @@ func TestBrowser(t *testing.T) {
 			waitText("#import", "匯入 3 筆", &status),
 			click(chromedp.ID("import")),
 			waitText("#status", "完成", &status),
-			chromedp.WaitVisible(chromedp.ID("results")),
+			again(chromedp.WaitVisible(chromedp.ID("results"))),
 			sh.take("done"),
 		}},
 		{"download", []chromedp.Action[chromedp.Void]{
@@ -295,12 +300,12 @@ func TestBrowserConnectionTest(t *testing.T) {
 	var text string
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(u.srv.URL(u.ts.Listener.Addr())),
-		chromedp.WaitVisible(chromedp.ID("test-connection")),
-		chromedp.ScrollIntoView(chromedp.ID("test-connection")),
+		again(chromedp.WaitVisible(chromedp.ID("test-connection"))),
+		again(chromedp.ScrollIntoView(chromedp.ID("test-connection"))),
 		click(chromedp.ID("test-connection")),
 		waitText("#conn-test", "TMS 接受的簽章方式是 sha512:{timestamp}{pno}{key}", &text),
-		chromedp.WaitVisible(chromedp.ID("apply-recipe")),
-		chromedp.ScrollIntoView(chromedp.ID("conn-test")),
+		again(chromedp.WaitVisible(chromedp.ID("apply-recipe"))),
+		again(chromedp.ScrollIntoView(chromedp.ID("conn-test"))),
 		sh.take("conn-test-found"),
 		click(chromedp.ID("apply-recipe")),
 		waitText("#conn-test", "✓ TMS 接受了簽章", &text),
@@ -360,7 +365,7 @@ func TestBrowserContinueAndStaleTab(t *testing.T) {
 	}
 	do(ctx, "tab 1 chooses A",
 		chromedp.Navigate(u.srv.URL(u.ts.Listener.Addr())),
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileA}),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileA})),
 		waitText("#status", fmt.Sprintf("VALID %d", rows), &text),
 		waitText("#import", fmt.Sprintf("匯入 %d 筆", rows), &text),
 	)
@@ -368,15 +373,15 @@ func TestBrowserContinueAndStaleTab(t *testing.T) {
 	defer cancel2()
 	do(tab2, "tab 2 chooses B",
 		chromedp.Navigate(u.ts.URL+"/"),
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileB}),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileB})),
 		waitText("#status", "VALID 3", &text),
 		sh.take("tab2-chose-B"),
 	)
 	do(ctx, "tab 1's stale import",
-		chromedp.ScrollIntoView(chromedp.ID("import")),
+		again(chromedp.ScrollIntoView(chromedp.ID("import"))),
 		click(chromedp.ID("import")),
 		waitText("#message", "這個分頁的內容已過期,請重新整理", &text),
-		chromedp.ScrollIntoView(chromedp.ID("message")),
+		again(chromedp.ScrollIntoView(chromedp.ID("message"))),
 		sh.take("tab1-stale"),
 	)
 	if st := g.sim.Stats(); st.Requests != 0 || len(g.sim.Customers()) != 0 {
@@ -385,11 +390,11 @@ func TestBrowserContinueAndStaleTab(t *testing.T) {
 	do(ctx, "tab 1 reloads and chooses A again",
 		click(chromedp.CSS("#stale-tab a")),
 		waitText("#status", "VALID 3", &text), // B, as tab 2 left it
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileA}),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileA})),
 		waitText("#status", fmt.Sprintf("VALID %d", rows), &text),
-		chromedp.ScrollIntoView(chromedp.ID("import")),
+		again(chromedp.ScrollIntoView(chromedp.ID("import"))),
 		click(chromedp.ID("import")),
-		chromedp.WaitVisible(chromedp.ID("stop")),
+		again(chromedp.WaitVisible(chromedp.ID("stop"))),
 	)
 	g.pass(first)
 	g.next() // the next request is at the gate when 停止 is pressed
@@ -404,7 +409,7 @@ func TestBrowserContinueAndStaleTab(t *testing.T) {
 		waitText("#status", "完成", &text),
 		waitText("#import", fmt.Sprintf("繼續匯入剩下的 %d 筆", left), &text),
 		waitText("#progress", "實際送出速率", &text),
-		chromedp.ScrollIntoView(chromedp.ID("import-box")),
+		again(chromedp.ScrollIntoView(chromedp.ID("import-box"))),
 		sh.take("stopped-continue"),
 	)
 	if n := len(g.sim.Customers()); n != first+1 {
@@ -414,16 +419,16 @@ func TestBrowserContinueAndStaleTab(t *testing.T) {
 	do(ctx, "continue",
 		click(chromedp.ID("import")),
 		waitText("#status", fmt.Sprintf("完成 · OK %d", rows), &text),
-		chromedp.WaitVisible(chromedp.ID("results")),
+		again(chromedp.WaitVisible(chromedp.ID("results"))),
 		waitText("#import-box", "這份檔案已匯入", &text),
-		chromedp.ScrollIntoView(chromedp.ID("import-box")),
+		again(chromedp.ScrollIntoView(chromedp.ID("import-box"))),
 		sh.take("continued-done"),
 	)
 	if st := g.sim.Stats(); st.Requests != rows || st.Added != rows || len(g.sim.Customers()) != rows {
 		t.Errorf("simulator after the continue: %+v, %d customers; want every row sent once (%d)", st, len(g.sim.Customers()), rows)
 	}
 	do(ctx, "choose B again",
-		chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileB}),
+		again(chromedp.SetUploadFiles(chromedp.ID("file"), []string{fileB})),
 		waitText("#status", "VALID 3", &text),
 		waitText("#import", "匯入 3 筆", &text),
 		sh.take("new-file-clean"),
