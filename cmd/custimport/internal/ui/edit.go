@@ -59,13 +59,6 @@ func (u *upload) matches(find string, col int, fn func(line, col int, old string
 // of every occurrence of find in the data rows, in one column or all. An
 // apply is one step of undo.
 func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
-	if !ss.lockFresh(w, r) {
-		return
-	}
-	defer ss.mu.Unlock()
-	if ss.locked(w) {
-		return
-	}
 	u := ss.file
 	col, err := strconv.Atoi(r.PostFormValue("col"))
 	if err != nil {
@@ -105,13 +98,6 @@ func (ss *session) findReplace(w http.ResponseWriter, r *http.Request) {
 
 // undoLast undoes the last cell edit or replacement.
 func (ss *session) undoLast(w http.ResponseWriter, r *http.Request) {
-	if !ss.lockFresh(w, r) {
-		return
-	}
-	defer ss.mu.Unlock()
-	if ss.locked(w) {
-		return
-	}
 	n := len(ss.undo)
 	if n == 0 {
 		ss.render(w, http.StatusOK, "sections", "", "")

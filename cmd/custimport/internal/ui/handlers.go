@@ -35,16 +35,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", ss.index)
 	mux.HandleFunc("GET /view", ss.sections)
 	mux.HandleFunc("POST /upload", ss.upload)
-	mux.HandleFunc("POST /options", ss.options)
+	mux.HandleFunc("POST /options", ss.editing(ss.options))
 	mux.HandleFunc("POST /password", ss.unlock)
-	mux.HandleFunc("POST /mapping", ss.setMapping)
+	mux.HandleFunc("POST /mapping", ss.editing(ss.setMapping))
 	mux.HandleFunc("GET /mapping.yaml", ss.mappingYAML)
 	mux.HandleFunc("POST /mapping-file", ss.loadMapping)
-	mux.HandleFunc("POST /mapping-remembered", ss.applyRemembered)
+	mux.HandleFunc("POST /mapping-remembered", ss.editing(ss.applyRemembered))
 	mux.HandleFunc("POST /grid", ss.grid)
-	mux.HandleFunc("POST /cell", ss.cell)
-	mux.HandleFunc("POST /replace", ss.findReplace)
-	mux.HandleFunc("POST /undo", ss.undoLast)
+	mux.HandleFunc("POST /cell", ss.editing(ss.cell))
+	mux.HandleFunc("POST /replace", ss.editing(ss.findReplace))
+	mux.HandleFunc("POST /undo", ss.editing(ss.undoLast))
 	mux.HandleFunc("POST /settings", ss.settings)
 	mux.HandleFunc("POST /existing", ss.loadExisting)
 	mux.HandleFunc("POST /test-connection", ss.testConnection)
@@ -179,15 +179,24 @@ func (ss *session) locked(w http.ResponseWriter) bool {
 	return true
 }
 
+// editing wraps a handler that changes the upload (its options, mapping
+// or cells): it runs with the session locked, and only for the tab that
+// shows the current check, when there is a file and no import runs.
+func (ss *session) editing(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !ss.lockFresh(w, r) {
+			return
+		}
+		defer ss.mu.Unlock()
+		if ss.locked(w) {
+			return
+		}
+		h(w, r)
+	}
+}
+
 // options changes the sheet or the header row.
 func (ss *session) options(w http.ResponseWriter, r *http.Request) {
-	if !ss.lockFresh(w, r) {
-		return
-	}
-	defer ss.mu.Unlock()
-	if ss.locked(w) {
-		return
-	}
 	u := ss.file
 	ss.skipHidden = r.PostFormValue("skiphidden") == "1"
 	ss.resendUnknown = r.PostFormValue("resendunknown") == "1"
@@ -227,13 +236,6 @@ func (ss *session) options(w http.ResponseWriter, r *http.Request) {
 
 // setMapping takes the column dropdowns: col<N> = field code or "ignore".
 func (ss *session) setMapping(w http.ResponseWriter, r *http.Request) {
-	if !ss.lockFresh(w, r) {
-		return
-	}
-	defer ss.mu.Unlock()
-	if ss.locked(w) {
-		return
-	}
 	u := ss.file
 	r.ParseForm()
 	for _, c := range u.hdr.Columns {
@@ -311,13 +313,6 @@ func (ss *session) grid(w http.ResponseWriter, r *http.Request) {
 // cell changes one cell and checks the file again: that row and the
 // file-wide checks (session.recheck). The answer carries what changed.
 func (ss *session) cell(w http.ResponseWriter, r *http.Request) {
-	if !ss.lockFresh(w, r) {
-		return
-	}
-	defer ss.mu.Unlock()
-	if ss.locked(w) {
-		return
-	}
 	line, err1 := strconv.Atoi(r.PostFormValue("line"))
 	col, err2 := strconv.Atoi(r.PostFormValue("col"))
 	old, ok := ss.file.setCell(line, col, r.PostFormValue("value"))

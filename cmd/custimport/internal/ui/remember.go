@@ -166,13 +166,6 @@ func (ss *session) offerRemembered() {
 
 // applyRemembered takes the offered choices as the page's own.
 func (ss *session) applyRemembered(w http.ResponseWriter, r *http.Request) {
-	if !ss.lockFresh(w, r) {
-		return
-	}
-	defer ss.mu.Unlock()
-	if ss.locked(w) {
-		return
-	}
 	rm := ss.remembered
 	if rm == nil {
 		ss.render(w, http.StatusConflict, "sections", "", "")
