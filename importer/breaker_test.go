@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -40,7 +41,7 @@ func TestBreaker(t *testing.T) {
 			b := breaker{limit: tt.limit}
 			var err error
 			for _, s := range tt.steps {
-				err = b.observe(s.a, Result{ErrorCode: s.code}, 0)
+				err = b.observe(s.a, row.Move{ErrorCode: s.code}, 0)
 			}
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Errorf("got %v, want %v", err, tt.want)
@@ -56,9 +57,9 @@ func TestBreaker(t *testing.T) {
 // rows in a row, in the user's language.
 func TestBreakerBusyWait(t *testing.T) {
 	b := breaker{limit: 3}
-	b.observe(busy, Result{ErrorCode: "HTTP429"}, time.Hour)
-	b.observe(busy, Result{ErrorCode: "HTTP429"}, 24*time.Hour)
-	err := b.observe(busy, Result{ErrorCode: "HTTP503"}, 0)
+	b.observe(busy, row.Move{ErrorCode: "HTTP429"}, time.Hour)
+	b.observe(busy, row.Move{ErrorCode: "HTTP429"}, 24*time.Hour)
+	err := b.observe(busy, row.Move{ErrorCode: "HTTP503"}, 0)
 	var be *BusyError
 	if !errors.As(err, &be) || be.Rows != 3 || be.Wait != 24*time.Hour || be.Code != "HTTP503" {
 		t.Fatalf("got %v (%+v), want a BusyError of 3 rows asking 24h", err, be)
@@ -124,7 +125,7 @@ func TestReorder(t *testing.T) {
 	seqs := func(items []*item) []int {
 		var out []int
 		for _, it := range items {
-			out = append(out, it.seq)
+			out = append(out, it.Seq)
 		}
 		return out
 	}
@@ -135,7 +136,7 @@ func TestReorder(t *testing.T) {
 		{2, nil}, {1, nil}, {0, []int{0, 1, 2}}, {4, nil}, {3, []int{3, 4}}, {5, []int{5}},
 	}
 	for _, s := range steps {
-		got := seqs(b.add(&item{seq: s.add}))
+		got := seqs(b.add(&item{Seq: s.add}))
 		if len(got) != len(s.want) {
 			t.Fatalf("add %d: got %v, want %v", s.add, got, s.want)
 		}
@@ -153,8 +154,8 @@ func TestReorder(t *testing.T) {
 // Rows refused for their timestamp blame the clock, not the key.
 func TestBreakerTimestamp(t *testing.T) {
 	b := breaker{limit: 2}
-	b.observe(refused, Result{ErrorCode: "9003"}, 0)
-	err := b.observe(refused, Result{ErrorCode: "9003"}, 0)
+	b.observe(refused, row.Move{ErrorCode: "9003"}, 0)
+	err := b.observe(refused, row.Move{ErrorCode: "9003"}, 0)
 	if !errors.Is(err, ErrTimestampRefused) || !errors.Is(err, ErrTMSRefuses) {
 		t.Fatalf("got %v, want ErrTimestampRefused (an ErrTMSRefuses)", err)
 	}
@@ -163,8 +164,8 @@ func TestBreakerTimestamp(t *testing.T) {
 		t.Errorf("the message blames %q, want the clock", m)
 	}
 	b = breaker{limit: 2}
-	b.observe(refused, Result{ErrorCode: "9002"}, 0)
-	if err := b.observe(refused, Result{ErrorCode: "9002"}, 0); errors.Is(err, ErrTimestampRefused) {
+	b.observe(refused, row.Move{ErrorCode: "9002"}, 0)
+	if err := b.observe(refused, row.Move{ErrorCode: "9002"}, 0); errors.Is(err, ErrTimestampRefused) {
 		t.Errorf("9002 (signature) blamed on the clock: %v", err)
 	}
 }

@@ -75,7 +75,7 @@ func readBatches(rows *dataRows, work, inOrder chan<- *batch) error {
 				break
 			}
 			it := &b.items[n] // filled in place: an item is large
-			it.seq, it.rec = seq, rec
+			it.Seq, it.Rec = seq, rec
 			n++
 		}
 		b.items = b.items[:n]

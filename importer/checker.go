@@ -316,9 +316,9 @@ func (p *replay) each(prep *preparer, pass, skip int, fresh func() *validate.Val
 	}
 	checkOne := func(q *preparer, d dataRow) {
 		it := &checks[d.i]
-		*it = item{seq: d.seq, rec: cloneRecord(p.recs[d.i])}
+		*it = item{Seq: d.seq, Rec: cloneRecord(p.recs[d.i])}
 		q.check(it)
-		kept[d.i] = keptCheck{ok: true, taken: q.taken(d.seq), zeros: it.checked.Zeros(), key: strings.ToUpper(it.checked.Code())}
+		kept[d.i] = keptCheck{ok: true, taken: q.taken(d.seq), zeros: it.Checked.Zeros(), key: strings.ToUpper(it.Checked.Code())}
 	}
 	if workers := max(1, runtime.GOMAXPROCS(0)); len(stale) >= 4*batchRows && workers > 1 {
 		var wg sync.WaitGroup
@@ -362,11 +362,11 @@ func (p *replay) each(prep *preparer, pass, skip int, fresh func() *validate.Val
 		for _, d := range rows {
 			k := kept[d.i]
 			if k.zeros {
-				if st := zeros.ZeroState(checks[d.i].checked); !p.isSettled[d.i] || st != p.zeroState[d.i] {
+				if st := zeros.ZeroState(checks[d.i].Checked); !p.isSettled[d.i] || st != p.zeroState[d.i] {
 					again[d.i] = true
 					p.move(k)
 				}
-				zeros.NoteZeros(checks[d.i].checked)
+				zeros.NoteZeros(checks[d.i].Checked)
 			}
 			if !p.isSettled[d.i] {
 				again[d.i] = true
@@ -398,25 +398,25 @@ func (p *replay) each(prep *preparer, pass, skip int, fresh func() *validate.Val
 			if fast && !again[d.i] && (len(p.moved) == 0 || !p.moved[k.key]) {
 				*it = p.settled[d.i]
 				if k.zeros {
-					zeros.NoteZeros(checks[d.i].checked)
+					zeros.NoteZeros(checks[d.i].Checked)
 				}
 			} else {
 				*it = checks[d.i]
-				it.extra = slices.Clip(it.extra) // appends go to a copy, not the kept row
+				it.Extra = slices.Clip(it.Extra) // appends go to a copy, not the kept row
 				if produce && k.zeros {
-					p.zeroState[d.i] = zeros.ZeroState(it.checked)
+					p.zeroState[d.i] = zeros.ZeroState(it.Checked)
 					if fast {
 						settler.v.CopyZeros(zeros)
 					}
-					zeros.NoteZeros(it.checked)
+					zeros.NoteZeros(it.Checked)
 				}
 				settler.settle(it)
 				if produce {
 					p.settled[d.i], p.isSettled[d.i] = *it, true
 				}
 			}
-			it.seq = d.seq
-			it.extra = slices.Clip(it.extra)
+			it.Seq = d.seq
+			it.Extra = slices.Clip(it.Extra)
 		}
 		settled(items)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/tms/probe"
@@ -137,8 +138,8 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		for range r.opts.Workers {
 			workers.Go(func() error {
 				for it := range jobs {
-					if it.send {
-						it.res = r.sendRow(ctx, waits, it)
+					if it.Send {
+						it.To(r.sendRow(ctx, waits, it))
 					}
 					done <- []*item{it}
 				}
@@ -165,22 +166,20 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 		r.resolveFedBack(r.prep, items, facts)
 		for i := range items {
 			it := &items[i]
-			r.noteUnlabelled(it.unlabelled)
-			if it.send && r.refused != nil {
-				it.send = false
-				it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.tooManyInvalid(r.refused), Warnings: it.res.Warnings}
+			r.noteUnlabelled(it.Unlabelled)
+			if it.Send && r.refused != nil {
+				it.To(row.Move{Status: StatusNotSent, Message: r.msg.tooManyInvalid(r.refused)})
 			}
-			if it.send {
+			if it.Send {
 				r.decide(it, facts)
 			}
-			if it.send && ctx.Err() != nil {
-				it.send = false
-				it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
+			if it.Send && ctx.Err() != nil {
+				it.To(row.Move{Status: StatusNotSent, Message: r.msg.interrupted()})
 			}
 			if r.job.checked != nil {
-				r.job.checked(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
+				r.job.checked(RowChecked{Line: it.Rec.Line, Status: it.Status(), Problems: it.Problems()})
 			} else if r.job.listening() {
-				r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
+				r.job.emit(RowChecked{Line: it.Rec.Line, Status: it.Status(), Problems: it.Problems()})
 			}
 			queue(it)
 		}
@@ -206,7 +205,7 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 		for _, it := range finished {
 			for _, it := range buf.add(it) {
 				if n, err := r.noteCode(it); err != nil {
-					r.log.Warn("the results of rows TMS gave the same code could not be amended", "line", it.rec.Line, "err", err)
+					r.log.Warn("the results of rows TMS gave the same code could not be amended", "line", it.Rec.Line, "err", err)
 				} else {
 					r.sum.SharedCodes += n
 				}
@@ -218,7 +217,7 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 				}
 				r.count(it)
 				if r.job.checked == nil { // a Checker's run tells nothing else
-					tell.row(it.res)
+					tell.row(it.Result())
 				}
 				if window != nil {
 					<-window
@@ -231,11 +230,12 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 
 // count adds a written row to the summary.
 func (r *run) count(it *item) {
-	r.sum.add(it.res, errorKeys(it))
-	if it.res.Status == StatusFailed && strings.Contains(it.res.Message, hintSep) {
-		r.refusals.add(it.res.ErrorCode, tmsSaid(it.res.Message))
+	res := it.Result()
+	r.sum.add(res, errorKeys(it))
+	if res.Status == StatusFailed && strings.Contains(res.Message, hintSep) {
+		r.refusals.add(res.ErrorCode, tmsSaid(res.Message))
 	}
-	if it.decision.Unchanged && it.res.Status == StatusOK {
+	if it.Decision.Unchanged && res.Status == StatusOK {
 		r.sum.Unchanged++
 	}
 }
@@ -243,12 +243,12 @@ func (r *run) count(it *item) {
 // writeRow writes a finished row at its input row number: the rows
 // between it and the one before (blank, or left out) are left blank.
 func (r *run) writeRow(it *item) error {
-	if gap := it.rec.Line - r.in.nextLine; gap > 0 {
+	if gap := it.Rec.Line - r.in.nextLine; gap > 0 {
 		if err := r.writer.w.WriteBlank(gap); err != nil {
 			return err
 		}
 	}
-	r.in.nextLine = it.rec.Line + 1
+	r.in.nextLine = it.Rec.Line + 1
 	return r.writer.w.WriteRow(r.in.lay.cells(it))
 }
 

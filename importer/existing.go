@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
@@ -68,14 +69,14 @@ func (r *run) lookupCodes(ctx context.Context, items []item, fedBack bool) codeF
 	seen := map[string]bool{}
 	for i := range items {
 		it := &items[i]
-		if !it.send || it.outcome.Code == "" || (fedBack && !it.fedBackFilled) {
+		if !it.Send || it.Outcome.Code == "" || (fedBack && !it.FedBackFilled) {
 			continue
 		}
-		d, ok := decide.Digits(it.outcome.Code)
+		d, ok := decide.Digits(it.Outcome.Code)
 		if fedBack && !ok {
 			continue
 		}
-		codes = append(codes, it.outcome.Code)
+		codes = append(codes, it.Outcome.Code)
 		if ok && !seen[d] {
 			seen[d] = true
 			digits = append(digits, d)
@@ -129,10 +130,10 @@ func (r *run) tmsHas(code string, f codeFacts) bool {
 func (r *run) resolveFedBack(p *preparer, items []item, f codeFacts) {
 	for i := range items {
 		it := &items[i]
-		if !it.send || !it.fedBackFilled {
+		if !it.Send || !it.FedBackFilled {
 			continue
 		}
-		code := it.outcome.Code
+		code := it.Outcome.Code
 		d, ok := decide.Digits(code)
 		if !ok {
 			continue
@@ -149,7 +150,7 @@ func (r *run) resolveFedBack(p *preparer, items []item, f codeFacts) {
 // nor the ledger knows, with a list loaded) needs 信用額度, and one that
 // may (no list) gets a warning when it has none.
 func (r *run) checkCode(it *item, f codeFacts) {
-	code := it.outcome.Code
+	code := it.Outcome.Code
 	if d, ok := decide.Digits(code); ok {
 		if lost := decide.LostZeros(code, f.padded[d]); len(lost) > 0 {
 			r.refuse(it, validate.Problem{Field: mapping.CCODE, Column: r.prep.cols.code, Severity: validate.Error, Code: msgCodeZeros,
@@ -157,30 +158,29 @@ func (r *run) checkCode(it *item, f codeFacts) {
 			return
 		}
 	}
-	it.creation = decide.CreationOf(it.outcome.EditItem, r.tmsHas(code, f), r.existing.Listed())
-	field := it.outcome.BlankOnAdd
+	it.Creation = decide.CreationOf(it.Outcome.EditItem, r.tmsHas(code, f), r.existing.Listed())
+	field := it.Outcome.BlankOnAdd
 	if field == "" {
 		return
 	}
-	switch it.creation {
+	switch it.Creation {
 	case decide.Creates:
-		r.refuse(it, validate.Problem{Field: field, Column: it.outcome.BlankOnAddColumn, Severity: validate.Error, Code: msgCreateCredit,
+		r.refuse(it, validate.Problem{Field: field, Column: it.Outcome.BlankOnAddColumn, Severity: validate.Error, Code: msgCreateCredit,
 			Message: r.msg.fieldText(field, msgCreateCredit, code, r.asOf())}, "", "")
 	case decide.MayCreate:
-		p := validate.Problem{Field: field, Column: it.outcome.BlankOnAddColumn, Severity: validate.Warning, Code: msgMayCreateCredit,
+		p := validate.Problem{Field: field, Column: it.Outcome.BlankOnAddColumn, Severity: validate.Warning, Code: msgMayCreateCredit,
 			Message: r.msg.fieldText(field, msgMayCreateCredit, code)}
-		it.extra = append(it.extra, p)
-		it.res.Warnings = joinNonEmpty(it.res.Warnings, p.Message)
+		it.Extra = append(it.Extra, p)
+		it.Warn(p.Message)
 	}
 }
 
 // refuse makes a valid row INVALID for a problem found beyond its own
 // cells, with an ImportErrorCode and ImportCCODE (either may be "").
 func (r *run) refuse(it *item, p validate.Problem, errorCode, ccode string) {
-	it.extra = append(it.extra, p)
-	it.send = false
-	errs, warns := joinProblems(it.outcome.Problems, it.extra)
-	it.res = Result{Line: it.rec.Line, Status: StatusInvalid, ErrorCode: errorCode, CCODE: ccode, Message: errs, Warnings: warns}
+	it.Extra = append(it.Extra, p)
+	errs, _ := row.JoinProblems(it.Outcome.Problems, it.Extra)
+	it.To(row.Move{Status: StatusInvalid, ErrorCode: errorCode, CCODE: ccode, Message: errs})
 }
 
 // asOf is the date of the list of existing customers, as messages show it.
@@ -194,13 +194,13 @@ func (r *run) asOf() string {
 // countCreation counts a row that is sent (or, in a check, would be) by
 // whether it creates a customer.
 func (r *run) countCreation(it *item) {
-	if it.res.Status == StatusInvalid || it.decision.Action != decide.Send {
+	if it.Status() == StatusInvalid || it.Decision.Action != decide.Send {
 		return
 	}
-	if it.outcome.Code == "" {
-		it.creation = decide.Creates
+	if it.Outcome.Code == "" {
+		it.Creation = decide.Creates
 	}
-	switch it.creation {
+	switch it.Creation {
 	case decide.Creates:
 		r.sum.WillCreate++
 	case decide.MayCreate:

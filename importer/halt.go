@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -117,7 +118,7 @@ func (h *halt) fatalErr() error {
 
 // observe counts a sent row's answer (and, for a row given up as busy,
 // the wait TMS asked for); when the breaker trips, sending stops.
-func (h *halt) observe(a answer, r Result, wait time.Duration) {
+func (h *halt) observe(a answer, r row.Move, wait time.Duration) {
 	h.mu.Lock()
 	err := h.trip.observe(a, r, wait)
 	h.mu.Unlock()
@@ -176,7 +177,7 @@ type breaker struct {
 
 // observe counts one row (wait: what a busy TMS asked) and returns the
 // trip error, or nil.
-func (b *breaker) observe(a answer, r Result, wait time.Duration) error {
+func (b *breaker) observe(a answer, r row.Move, wait time.Duration) error {
 	if a == aborted {
 		return nil
 	}

@@ -69,7 +69,7 @@ func (l *layout) above(lead []source.Record, headerLine int) [][]string {
 // (one goroutine, the writer's, calls it).
 func (l *layout) cells(it *item) []results.Cell {
 	var byColumn map[int][]string
-	for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
+	for _, ps := range [][]validate.Problem{it.Outcome.Problems, it.Extra} {
 		for _, p := range ps {
 			if p.Severity == validate.Error && p.Column >= 0 {
 				if byColumn == nil {
@@ -83,15 +83,15 @@ func (l *layout) cells(it *item) []results.Cell {
 	defer func() { l.buf = out[:0] }()
 	for k, i := range l.keep {
 		c := results.Cell{Numeric: l.numeric[k]}
-		if i < len(it.rec.Cells) {
-			c.Value = it.rec.Cells[i]
+		if i < len(it.Rec.Cells) {
+			c.Value = it.Rec.Cells[i]
 		}
 		if ms := byColumn[i]; len(ms) > 0 {
 			c.Problem = strings.Join(ms, "; ")
 		}
 		out = append(out, c)
 	}
-	r := it.res
+	r := it.Result()
 	out = append(out,
 		results.Cell{Value: string(r.Status)},
 		results.Cell{Value: r.CCODE},

@@ -91,7 +91,7 @@ func (r *run) plan(ctx context.Context) error {
 		}
 		for i := range items {
 			it := &items[i]
-			switch it.res.Status {
+			switch it.Status() {
 			case StatusInvalid:
 				invalid++
 				customers++
@@ -99,7 +99,7 @@ func (r *run) plan(ctx context.Context) error {
 			default:
 				customers++
 			}
-			if it.send && !ix.Empty() {
+			if it.Send && !ix.Empty() {
 				if row := decideRow(it, lineage); ix.Touches(row) {
 					touching = append(touching, row)
 				}

@@ -1,47 +1,19 @@
 package importer
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
-// item is one data row travelling through the pipeline.
-type item struct {
-	seq int
-	rec source.Record
-	// checked is the row checked on its own (preparer.check), which
-	// settle completes in file order; pending says it has to.
-	checked validate.Checked
-	pending bool
-	before  Status // the row's ImportStatus in a results file fed back
-	// unlabelled are the columns where the row has data under no header.
-	unlabelled []int
-	outcome    validate.Outcome
-	extra      []validate.Problem // problems the importer itself finds
-	send       bool               // valid and to be sent
-	fp         string             // the content's fingerprint (decide.Fingerprint)
-	// fedBackCode: the row came from a results file that shows it OK with
-	// this code, so it is treated as a row with that code. fedBackFilled:
-	// the row's own code cell is blank, so its code is that one.
-	fedBackCode   string
-	fedBackFilled bool
-	// existing is the verdict on a row without a code matched with the
-	// customers TMS has (decide.ForExisting); its zero value: no match.
-	existing decide.ExistingVerdict
-	// creation says whether sending the row creates a customer.
-	creation decide.Creation
-	decision decide.Decision
-	res      Result
-	// sharedPrior: TMS gave this create a code it gave an earlier run's.
-	sharedPrior bool
-}
+// item is one data row travelling through the pipeline (row.Item).
+type item = row.Item
 
 // preparer maps and validates rows, and recognises rows a results file
 // (fed back as input) says an earlier run handled. Its check runs on
@@ -141,7 +113,7 @@ func (p *preparer) fork() *preparer {
 // the rows not to check (fed back as done, skipped, hidden, totals) and
 // checks the others' values (validate.Checker.Check).
 func (p *preparer) check(it *item) {
-	rec := it.rec
+	rec := it.Rec
 	if p.unescape {
 		for i, c := range rec.Cells {
 			if i != p.lay.status && len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
@@ -149,47 +121,47 @@ func (p *preparer) check(it *item) {
 			}
 		}
 	}
-	it.unlabelled = p.unlabelled(rec.Cells)
+	it.Unlabelled = p.unlabelled(rec.Cells)
 	before := Status(strings.TrimSpace(cellAt(rec.Cells, p.lay.status)))
 	if before == StatusOK {
 		// A results file is evidence: OK with a code is a row with that
 		// code, so even a lost ledger never creates it again.
-		it.fedBackCode = strings.TrimSpace(cellAt(rec.Cells, p.lay.ccode))
-		if it.fedBackCode == "" {
-			it.res = Result{Line: rec.Line, Status: StatusOK, Warnings: p.msg.priorOK()}
+		it.FedBackCode = strings.TrimSpace(cellAt(rec.Cells, p.lay.ccode))
+		if it.FedBackCode == "" {
+			it.To(row.Move{Status: StatusOK, Warning: p.msg.priorOK()})
 			return
 		}
 	}
 	if before == StatusSkipped {
 		// A results file fed back: what an earlier run skipped (a hidden
 		// row with --skip-hidden, a totals row) stays skipped.
-		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: p.msg.priorSkipped()}
+		it.To(row.Move{Status: StatusSkipped, Message: p.msg.priorSkipped()})
 		return
 	}
 	if rec.Hidden && p.skipHidden {
 		// Left out, not lost: the row stays in the results as it is.
-		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: p.msg.hiddenRow()}
+		it.To(row.Move{Status: StatusSkipped, Message: p.msg.hiddenRow()})
 		return
 	}
-	if reason, ok := validate.SummaryRow(p.hdr, rec.Cells); ok && it.fedBackCode == "" {
+	if reason, ok := validate.SummaryRow(p.hdr, rec.Cells); ok && it.FedBackCode == "" {
 		// 合計, 共 11 筆, 製表人: not a customer.
-		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: validate.SummaryMessage(reason, p.msg.lang)}
+		it.To(row.Move{Status: StatusSkipped, Message: validate.SummaryMessage(reason, p.msg.lang)})
 		return
 	}
-	if cols, ok := validate.SumRow(p.hdr, rec.Cells); ok && it.fedBackCode == "" {
+	if cols, ok := validate.SumRow(p.hdr, rec.Cells); ok && it.FedBackCode == "" {
 		// ,,,3000 under 信用額度: a sum without its label.
-		it.res = Result{Line: rec.Line, Status: StatusSkipped, Message: validate.SumMessage(cols, p.msg.lang)}
+		it.To(row.Move{Status: StatusSkipped, Message: validate.SumMessage(cols, p.msg.lang)})
 		return
 	}
-	it.before = before
-	it.fedBackFilled = it.fedBackCode != "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == ""
-	it.extra = p.extraProblems(rec)
-	code, edit := it.fedBackCode, ""
-	if p.existing != nil && it.fedBackCode == "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == "" {
+	it.Before = before
+	it.FedBackFilled = it.FedBackCode != "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == ""
+	it.Extra = p.extraProblems(rec)
+	code, edit := it.FedBackCode, ""
+	if p.existing != nil && it.FedBackCode == "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == "" {
 		code, edit = p.matchExisting(it)
 	}
-	it.checked = p.k.Check(p.values(rec, code, edit))
-	it.pending = true
+	it.Checked = p.k.Check(p.values(rec, code, edit))
+	it.Pending = true
 }
 
 // matchExisting matches a row without a code with the customers TMS has,
@@ -198,10 +170,10 @@ func (p *preparer) check(it *item) {
 // updateExisting, an update of the customer, whose code and EditItem it
 // returns; a weaker match is a warning.
 func (p *preparer) matchExisting(it *item) (code, editItem string) {
-	if _, taken := p.assigned[it.seq]; taken {
+	if _, taken := p.assigned[it.Seq]; taken {
 		return "", ""
 	}
-	cells := it.rec.Cells
+	cells := it.Rec.Cells
 	taxID := strings.TrimSpace(cellAt(cells, p.cols.taxID))
 	name, short := cellAt(cells, p.cols.name), cellAt(cells, p.cols.shortName)
 	if strings.TrimSpace(name) == "" {
@@ -212,7 +184,7 @@ func (p *preparer) matchExisting(it *item) (code, editItem string) {
 	if v.Action == decide.NotExisting {
 		return "", ""
 	}
-	it.existing = v
+	it.Existing = v
 	col, field := p.cols.name, mapping.CNAM1
 	if v.By == decide.ByTaxID {
 		col, field = p.cols.taxID, mapping.CTCOD
@@ -222,7 +194,7 @@ func (p *preparer) matchExisting(it *item) (code, editItem string) {
 		sev = validate.Error
 	}
 	code, msg := p.msg.existing(v, decide.NormTaxID(taxID), p.updateExisting)
-	it.extra = append(it.extra, validate.Problem{Field: field, Column: col, Severity: sev, Code: code, Message: msg})
+	it.Extra = append(it.Extra, validate.Problem{Field: field, Column: col, Severity: sev, Code: code, Message: msg})
 	if v.Action == decide.UpdateExisting {
 		return v.Customer.Code, strconv.Itoa(mapping.EditUpdate)
 	}
@@ -233,44 +205,42 @@ func (p *preparer) matchExisting(it *item) (code, editItem string) {
 // Excel shortened, read as the code TMS has), on the settling goroutine,
 // and settles it again; note is a warning to add.
 func (p *preparer) recheck(it *item, code, note string) {
-	it.fedBackCode = code
-	it.res = Result{}
-	it.send = false
-	it.checked = p.k.Check(p.values(it.rec, code, ""))
-	it.extra = append(it.extra, validate.Problem{Field: mapping.CCODE, Column: p.cols.code, Severity: validate.Warning, Code: msgFedBackZeros, Message: note})
-	it.pending = true
+	it.FedBackCode = code
+	it.To(row.Move{Status: row.Pending})
+	it.Checked = p.k.Check(p.values(it.Rec, code, ""))
+	it.Extra = append(it.Extra, validate.Problem{Field: mapping.CCODE, Column: p.cols.code, Severity: validate.Warning, Code: msgFedBackZeros, Message: note})
+	it.Pending = true
 	p.settle(it)
 }
 
 // settle completes a checked row, in file order: the checks against the
 // rows before it (validate.Validator.Remember), then its result.
 func (p *preparer) settle(it *item) {
-	if !it.pending {
+	if !it.Pending {
 		return
 	}
-	it.pending = false
-	rec := it.rec
-	it.outcome = p.v.Remember(rec.Line, it.checked)
-	it.checked = validate.Checked{}
-	errs, warns := joinProblems(it.outcome.Problems, it.extra)
+	it.Pending = false
+	it.Outcome = p.v.Remember(it.Rec.Line, it.Checked)
+	it.Checked = validate.Checked{}
+	errs, warns := row.JoinProblems(it.Outcome.Problems, it.Extra)
 	if errs != "" {
-		it.res = Result{Line: rec.Line, Status: StatusInvalid, Message: errs, Warnings: warns}
-		if it.existing.Action == decide.RefuseExisting {
-			it.res.ErrorCode, it.res.CCODE = ErrorExists, it.existing.Customer.Code
+		m := row.Move{Status: StatusInvalid, Message: errs, Warning: warns}
+		if it.Existing.Action == decide.RefuseExisting {
+			m.ErrorCode, m.CCODE = ErrorExists, it.Existing.Customer.Code
 		}
+		it.To(m)
 		return
 	}
-	if it.before == StatusUnknown && it.outcome.Code == "" && !p.resendUnknown {
+	if it.Before == StatusUnknown && it.Outcome.Code == "" && !p.resendUnknown {
 		// The results say an earlier run may have created this customer;
 		// it stays UNKNOWN until the user fills in its code or checked TMS.
-		it.res = Result{Line: rec.Line, Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: p.msg.priorUnknown(), Warnings: warns}
+		it.To(row.Move{Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: p.msg.priorUnknown(), Warning: warns})
 		return
 	}
-	it.res = Result{Line: rec.Line, Status: StatusValid, CCODE: it.outcome.Code, Warnings: warns}
+	it.To(row.Move{Status: StatusValid, CCODE: it.Outcome.Code, Warning: warns})
 	if p.fingerprints {
-		it.fp = decide.Fingerprint(it.outcome.Payload)
+		it.FP = decide.Fingerprint(it.Outcome.Payload)
 	}
-	it.send = true
 }
 
 // values maps a row's cells onto fields. A code given (fed back, or of
@@ -340,18 +310,10 @@ func (p *preparer) extraProblems(rec source.Record) []validate.Problem {
 
 // decideRow is what the ledger's rules need of a prepared, valid row.
 func decideRow(it *item, lineage string) decide.Row {
-	text := it.payloadText
-	return decide.Row{Seq: it.seq, Line: it.rec.Line, Code: it.outcome.Code, Fingerprint: it.fp,
+	text := it.PayloadText
+	return decide.Row{Seq: it.Seq, Line: it.Rec.Line, Code: it.Outcome.Code, Fingerprint: it.FP,
 		TaxID: decide.NormTaxID(text(mapping.CTCOD)), Name: decide.NormName(text(mapping.CNAM1)),
 		ShortName: decide.NormName(text(mapping.CNAM2)), Lineage: lineage}
-}
-
-// payloadText is a field of the row's payload as text ("" when absent).
-func (it *item) payloadText(code string) string {
-	if v, ok := it.outcome.Payload[code]; ok && v != nil {
-		return fmt.Sprint(v)
-	}
-	return ""
 }
 
 func cellAt(cells []string, i int) string {
@@ -359,30 +321,6 @@ func cellAt(cells []string, i int) string {
 		return cells[i]
 	}
 	return ""
-}
-
-func joinProblems(lists ...[]validate.Problem) (errs, warns string) {
-	var e, w []string
-	for _, ps := range lists {
-		for _, p := range ps {
-			if p.Severity == validate.Error {
-				e = append(e, p.Message)
-			} else {
-				w = append(w, p.Message)
-			}
-		}
-	}
-	return strings.Join(e, "; "), strings.Join(w, "; ")
-}
-
-func joinNonEmpty(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + "; " + b
 }
 
 // formulaOnly reports whether a record is blank but for formulas without
@@ -409,12 +347,4 @@ func formulaOnly(rec source.Record, hdr mapping.Header) bool {
 // imported reports whether column col of the input feeds a field.
 func imported(hdr mapping.Header, col int) bool {
 	return col < len(hdr.Columns) && hdr.Columns[col].Field != nil && !hdr.Columns[col].Ignored
-}
-
-// problems are the row's problems: the validator's and the importer's.
-func (it *item) problems() []validate.Problem {
-	if len(it.extra) == 0 {
-		return it.outcome.Problems
-	}
-	return append(append([]validate.Problem(nil), it.outcome.Problems...), it.extra...)
 }

@@ -15,12 +15,12 @@ func (b *reorder) add(it *item) []*item {
 		b.pending = map[int]*item{}
 	}
 	ready := b.ready[:0]
-	if it.seq == b.next && len(b.pending) == 0 {
+	if it.Seq == b.next && len(b.pending) == 0 {
 		b.next++ // in order, the common case: no map
 		b.ready = append(ready, it)
 		return b.ready
 	}
-	b.pending[it.seq] = it
+	b.pending[it.Seq] = it
 	for {
 		next, ok := b.pending[b.next]
 		if !ok {

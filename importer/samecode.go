@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -27,26 +28,27 @@ type codeUse struct {
 type sharedCodes map[string]*codeUse
 
 // givenCode returns the code TMS gave a create of this run (sent
-// without a code) that it accepted, or "" for any other row.
-func givenCode(sent string, res Result) string {
-	if sent != "" || res.Status != StatusOK || res.Attempts == 0 {
+// without a code) that it accepted, or "" for any other row: its status,
+// requests sent and code are st, attempts and ccode.
+func givenCode(sent string, st Status, attempts int, ccode string) string {
+	if sent != "" || st != StatusOK || attempts == 0 {
 		return ""
 	}
-	return strings.TrimSpace(res.CCODE)
+	return strings.TrimSpace(ccode)
 }
 
-// earlierCreates warns in res, a create TMS accepted, when an earlier
+// earlierCreates warns in m, a create TMS accepted, when an earlier
 // run's create got the same code from TMS; the worker calls it (the
 // ledger's reads cannot see this run's own creates reliably, and need
 // not). It reports whether it warned.
-func (r *run) earlierCreates(ctx context.Context, it *item, res *Result) bool {
-	code := givenCode(it.outcome.Code, *res)
+func (r *run) earlierCreates(ctx context.Context, it *item, m *row.Move) bool {
+	code := givenCode(it.Outcome.Code, m.Status, m.Attempts, m.CCODE)
 	if code == "" || r.opts.Ledger == nil {
 		return false
 	}
 	creates, err := r.opts.Ledger.CreatedWithCode(context.WithoutCancel(ctx), code)
 	if err != nil {
-		r.log.Warn("reading the ledger for creates with the same code", "line", it.rec.Line, "code", code, "err", err)
+		r.log.Warn("reading the ledger for creates with the same code", "line", it.Rec.Line, "code", code, "err", err)
 		return false
 	}
 	var earlier []ledger.Create
@@ -58,8 +60,8 @@ func (r *run) earlierCreates(ctx context.Context, it *item, res *Result) bool {
 	if len(earlier) == 0 {
 		return false
 	}
-	res.Warnings = joinNonEmpty(res.Warnings, r.msg.sameCodeEarlier(code, earlier))
-	r.log.Warn("TMS gave a new customer a code it gave an earlier create", "line", it.rec.Line, "code", code, "earlier", len(earlier))
+	m.Warning = row.JoinWarnings(m.Warning, r.msg.sameCodeEarlier(code, earlier))
+	r.log.Warn("TMS gave a new customer a code it gave an earlier create", "line", it.Rec.Line, "code", code, "earlier", len(earlier))
 	return true
 }
 
@@ -69,7 +71,8 @@ func (r *run) earlierCreates(ctx context.Context, it *item, res *Result) bool {
 // newly share a code (for Summary.SharedCodes) and the first error of
 // the amendments.
 func (r *run) noteCode(it *item) (int, error) {
-	code := givenCode(it.outcome.Code, it.res)
+	res := it.Result()
+	code := givenCode(it.Outcome.Code, res.Status, res.Attempts, res.CCODE)
 	if code == "" {
 		return 0, nil
 	}
@@ -79,17 +82,17 @@ func (r *run) noteCode(it *item) (int, error) {
 	key := strings.ToUpper(code)
 	use := r.codes[key]
 	if use == nil {
-		r.codes[key] = &codeUse{lines: []int{it.rec.Line}, warnings: []string{it.res.Warnings}, counted: []bool{it.sharedPrior}}
-		if it.sharedPrior {
+		r.codes[key] = &codeUse{lines: []int{it.Rec.Line}, warnings: []string{it.Result().Warnings}, counted: []bool{it.SharedPrior}}
+		if it.SharedPrior {
 			return 1, nil
 		}
 		return 0, nil
 	}
 	newly := 1
-	it.res.Warnings = joinNonEmpty(it.res.Warnings, r.msg.sameCodeInRun(code, use.lines))
+	it.Warn(r.msg.sameCodeInRun(code, use.lines))
 	var firstErr error
 	for i, line := range use.lines {
-		use.warnings[i] = joinNonEmpty(use.warnings[i], r.msg.sameCodeInRun(code, []int{it.rec.Line}))
+		use.warnings[i] = row.JoinWarnings(use.warnings[i], r.msg.sameCodeInRun(code, []int{it.Rec.Line}))
 		// ImportWarnings is the last results column.
 		if err := r.writer.w.Amend(line, len(r.in.lay.header)-1, use.warnings[i]); err != nil && firstErr == nil {
 			firstErr = err
@@ -99,9 +102,9 @@ func (r *run) noteCode(it *item) (int, error) {
 			newly++
 		}
 	}
-	r.log.Warn("TMS gave one code to several new customers of this run", "line", it.rec.Line, "code", code, "rows", append(append([]int(nil), use.lines...), it.rec.Line))
-	use.lines = append(use.lines, it.rec.Line)
-	use.warnings = append(use.warnings, it.res.Warnings)
+	r.log.Warn("TMS gave one code to several new customers of this run", "line", it.Rec.Line, "code", code, "rows", append(append([]int(nil), use.lines...), it.Rec.Line))
+	use.lines = append(use.lines, it.Rec.Line)
+	use.warnings = append(use.warnings, it.Result().Warnings)
 	use.counted = append(use.counted, true)
 	return newly, firstErr
 }

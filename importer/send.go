@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/probe"
@@ -21,64 +22,61 @@ import (
 // then, with a ledger, it is sent, settled as already done, or held as
 // UNKNOWN. f is what is known of the batch's codes.
 func (r *run) decide(it *item, f codeFacts) {
-	if it.send && it.outcome.Code != "" {
+	if it.Send && it.Outcome.Code != "" {
 		if err := f.err; err != nil && r.opts.Ledger != nil {
 			err = fmt.Errorf("%w: reading: %w", errLedger, err)
 			r.brake.stop(err)
-			it.send = false
-			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: it.res.Warnings}
+			it.To(row.Move{Status: StatusNotSent, Message: r.msg.notSent(err)})
 			return
 		}
 		r.checkCode(it, f)
 	}
-	if !it.send {
+	if !it.Send {
 		return
 	}
 	defer r.countCreation(it)
 	if r.opts.Ledger == nil {
 		if r.opts.DryRun {
-			it.send = false
+			it.Send = false
 		}
 		return
 	}
-	row := decideRow(it, r.planned.lineage)
-	if row.Code != "" {
-		code, found := f.known[row.Code]
-		it.decision = decide.ForCode(row, code, found, r.decisionOptions())
+	dr := decideRow(it, r.planned.lineage)
+	if dr.Code != "" {
+		code, found := f.known[dr.Code]
+		it.Decision = decide.ForCode(dr, code, found, r.decisionOptions())
 	} else {
-		a := r.planned.assigned[it.seq]
-		it.decision = decide.ForCreate(a.Record, a.Match, r.decisionOptions())
+		a := r.planned.assigned[it.Seq]
+		it.Decision = decide.ForCreate(a.Record, a.Match, r.decisionOptions())
 	}
 	r.applyDecision(it)
 }
 
 // applyDecision turns a decision into the row's result.
 func (r *run) applyDecision(it *item) {
-	d, line, warns := it.decision, it.rec.Line, it.res.Warnings
+	d := it.Decision
 	if r.opts.DryRun {
 		// A check sends nothing; it says what the import would do.
-		it.send = false
+		it.Send = false
 		switch d.Action {
 		case decide.Settled:
 			r.wouldSettle++
-			it.res.Warnings = joinNonEmpty(warns, r.msg.wouldSettle(d))
+			it.Warn(r.msg.wouldSettle(d))
 		case decide.Hold:
 			r.wouldHold++
-			it.res.Warnings = joinNonEmpty(warns, r.msg.wouldHold(d))
+			it.Warn(r.msg.wouldHold(d))
 		}
 		return
 	}
 	switch d.Action {
 	case decide.Settled:
-		it.send = false
 		note := r.msg.unchanged()
 		if d.Record != nil {
 			note = r.msg.ledgerOK(d.Record)
 		}
-		it.res = Result{Line: line, Status: StatusOK, CCODE: d.Code, Warnings: joinNonEmpty(warns, note)}
+		it.To(row.Move{Status: StatusOK, CCODE: d.Code, Warning: note})
 	case decide.Hold:
-		it.send = false
-		it.res = Result{Line: line, Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: r.msg.held(d), Warnings: warns}
+		it.To(row.Move{Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: r.msg.held(d)})
 	}
 }
 
@@ -86,11 +84,12 @@ func (r *run) applyDecision(it *item) {
 // rate limit, claim the row in the ledger (a create is on disk before its
 // request leaves), send, record the outcome. A ledger that cannot record
 // stops the run: nothing is sent without its record. ctx ends when the
-// run is stopped; waits ends with it, or when sending stops.
-func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
-	line, warns := it.rec.Line, it.res.Warnings
-	notSent := func(msg string) Result {
-		return Result{Line: line, Status: StatusNotSent, Message: msg, Warnings: warns}
+// run is stopped; waits ends with it, or when sending stops. It returns
+// the row's next state.
+func (r *run) sendRow(ctx, waits context.Context, it *item) row.Move {
+	line := it.Rec.Line
+	notSent := func(msg string) row.Move {
+		return row.Move{Status: StatusNotSent, Message: msg}
 	}
 	if err := r.brake.reason(); err != nil {
 		return notSent(r.msg.notSent(err))
@@ -112,16 +111,16 @@ func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
 		return notSent(r.msg.notSent(err))
 	}
 	if r.job.listening() {
-		r.job.emit(RowSending{Line: line, Code: it.outcome.Code})
+		r.job.emit(RowSending{Line: line, Code: it.Outcome.Code})
 	}
 	o := r.opts.Sender.Send(r.abortCtx, tms.Request{
-		Main: tms.Main(it.outcome.Payload), Idempotent: it.outcome.Code != "", Stop: ctx.Done(),
+		Main: tms.Main(it.Outcome.Payload), Idempotent: it.Outcome.Code != "", Stop: ctx.Done(),
 		OnRetry: func(attempt int, wait time.Duration, err error) {
 			r.job.emit(RowRetrying{Line: line, Attempt: attempt, Wait: wait, ErrorCode: localErrorCode(err), Message: r.msg.why(err)})
 		},
 	})
 	res := r.resultOf(it, o)
-	it.sharedPrior = r.earlierCreates(ctx, it, &res)
+	it.SharedPrior = r.earlierCreates(ctx, it, &res)
 	if o.Err != nil {
 		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
 	}
@@ -141,37 +140,37 @@ func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
 // ledger id (0 for a row with a code).
 func (r *run) claim(it *item) (int64, error) {
 	l := r.opts.Ledger
-	text := it.payloadText
-	if it.outcome.Code != "" {
+	text := it.PayloadText
+	if it.Outcome.Code != "" {
 		names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
-		return 0, l.SendingCode(it.outcome.Code, it.fp, names, r.runID)
+		return 0, l.SendingCode(it.Outcome.Code, it.FP, names, r.runID)
 	}
-	if it.decision.Release && it.decision.Record != nil {
+	if it.Decision.Release && it.Decision.Record != nil {
 		// The user checked TMS: the earlier create is not there.
-		if err := l.Release(it.decision.Record.ID); err != nil {
+		if err := l.Release(it.Decision.Record.ID); err != nil {
 			return 0, err
 		}
 	}
-	payload, _ := json.Marshal(it.outcome.Payload)
+	payload, _ := json.Marshal(it.Outcome.Payload)
 	// Names and tax id as written, for people to find; matching
 	// normalises them.
 	return l.Claim(context.Background(), ledger.Create{
-		Fingerprint: it.fp, Payload: string(payload), TaxID: text(mapping.CTCOD), Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2),
-		Source: r.in.abs, Sheet: r.in.sheet, Row: it.rec.Line, ResultRow: it.seq + 2, InputSHA256: r.in.sha256,
+		Fingerprint: it.FP, Payload: string(payload), TaxID: text(mapping.CTCOD), Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2),
+		Source: r.in.abs, Sheet: r.in.sheet, Row: it.Rec.Line, ResultRow: it.Seq + 2, InputSHA256: r.in.sha256,
 		Lineage: r.planned.lineage, RunID: r.runID,
 	})
 }
 
 // record writes a sent row's outcome to the ledger; a is what TMS's
 // answer was.
-func (r *run) record(it *item, id int64, res Result, a answer) error {
+func (r *run) record(it *item, id int64, res row.Move, a answer) error {
 	l := r.opts.Ledger
-	if it.outcome.Code != "" {
+	if it.Outcome.Code != "" {
 		switch {
 		case res.Status == StatusOK:
-			return l.Accepted(it.outcome.Code, it.fp, r.runID)
+			return l.Accepted(it.Outcome.Code, it.FP, r.runID)
 		case res.Status == StatusFailed && (a == answered || a == refused):
-			return l.Failed(it.outcome.Code) // TMS answered: nothing applied
+			return l.Failed(it.Outcome.Code) // TMS answered: nothing applied
 		}
 		return nil // no answer: TMS may hold it; the code stays pending
 	}
@@ -185,11 +184,11 @@ func (r *run) record(it *item, id int64, res Result, a answer) error {
 	return l.Settle(id, state, res.CCODE, res.ErrorCode, clip(res.Message, 500))
 }
 
-// resultOf turns a Sender's outcome into the row's result.
-func (r *run) resultOf(it *item, o tms.Outcome) Result {
+// resultOf turns a Sender's outcome into the row's next state.
+func (r *run) resultOf(it *item, o tms.Outcome) row.Move {
 	msg := r.msg
-	res := Result{Line: it.rec.Line, Warnings: it.res.Warnings, Attempts: o.Attempts}
-	idempotent := it.outcome.Code != ""
+	res := row.Move{Attempts: o.Attempts}
+	idempotent := it.Outcome.Code != ""
 	switch {
 	case o.Unknown:
 		res.Status, res.Message = StatusUnknown, msg.unknown(o.Err)
@@ -212,16 +211,16 @@ func (r *run) resultOf(it *item, o tms.Outcome) Result {
 	case o.Response.Status == "S":
 		res.Status, res.CCODE = StatusOK, o.Response.CCODE
 		if res.CCODE == "" {
-			res.CCODE = it.outcome.Code
+			res.CCODE = it.Outcome.Code
 		}
-		if sent := it.outcome.Code; sent != "" && !strings.EqualFold(strings.TrimSpace(res.CCODE), sent) {
-			res.Warnings = joinNonEmpty(res.Warnings, msg.otherCode(sent, res.CCODE))
+		if sent := it.Outcome.Code; sent != "" && !strings.EqualFold(strings.TrimSpace(res.CCODE), sent) {
+			res.Warning = msg.otherCode(sent, res.CCODE)
 		}
-	case it.decision.MaybeApplied && tms.CodeExists(o.Response):
+	case it.Decision.MaybeApplied && tms.CodeExists(o.Response):
 		// An add whose earlier request (in an earlier run) got no answer
 		// may have created the code itself: TMS cannot tell us.
 		res.Status, res.ErrorCode = StatusUnknown, o.Response.ErrorCode
-		res.Message = msg.existsAfterMaybe(it.outcome.Code, o.Response.ErrorMessage)
+		res.Message = msg.existsAfterMaybe(it.Outcome.Code, o.Response.ErrorMessage)
 	default:
 		res.Status, res.ErrorCode, res.Message = StatusFailed, o.Response.ErrorCode, o.Response.ErrorMessage
 		if res.Message == "" {
@@ -282,17 +281,18 @@ func ownCode(code string) bool {
 
 // errorKeys names the errors of a row for the summary's per-error counts.
 func errorKeys(it *item) []string {
-	switch it.res.Status {
+	res := it.Result()
+	switch res.Status {
 	case StatusInvalid:
 		seen := map[string]bool{}
 		var keys []string
-		if it.res.ErrorCode != "" {
+		if res.ErrorCode != "" {
 			// EXISTS, LOST_ZEROS: the row's own kind of trouble.
-			seen["row"], keys = true, []string{"INVALID " + it.res.ErrorCode}
+			seen["row"], keys = true, []string{"INVALID " + res.ErrorCode}
 		}
-		for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
+		for _, ps := range [][]validate.Problem{it.Outcome.Problems, it.Extra} {
 			for _, p := range ps {
-				if p.Severity != validate.Error || (it.res.ErrorCode != "" && ownCode(p.Code)) {
+				if p.Severity != validate.Error || (res.ErrorCode != "" && ownCode(p.Code)) {
 					continue
 				}
 				k := p.Field
@@ -310,7 +310,7 @@ func errorKeys(it *item) []string {
 		}
 		return keys
 	case StatusFailed:
-		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(tmsSaid(it.res.Message)))}
+		return []string{strings.TrimSpace("FAILED " + res.ErrorCode + " " + firstClause(tmsSaid(res.Message)))}
 	case StatusUnknown:
 		return []string{"UNKNOWN"}
 	}
