@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
@@ -111,7 +112,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			defer close(done)
 			var b []*item
 			readErr = r.produce(ctx, func(it *item) {
-				if b = append(b, it); len(b) == batchRows {
+				if b = append(b, it); len(b) == prepare.BatchRows {
 					done <- b
 					b = nil
 				}
@@ -185,12 +186,12 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 		}
 	}
 	if p := r.job.replay; p != nil {
-		_, r.hidden = p.each(r.prep, passProduce, r.in.hdr.Last+1, r.newValidator, settled)
+		_, r.hidden = p.Each(r.prep, prepare.PassProduce, r.in.hdr.Last+1, r.newValidator, settled)
 		return nil
 	}
 	rows := r.rowsAfterHeader()
-	defer func() { r.hidden = rows.hidden }()
-	return checkRows(rows, r.prep, settled)
+	defer func() { r.hidden = rows.Hidden() }()
+	return prepare.CheckRows(rows, r.prep, settled)
 }
 
 // collect writes finished rows in input order, counts them and tells

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/validate"
@@ -15,6 +16,10 @@ import (
 // DefaultExistingMaxAge is how old a list of existing customers may be
 // before a run warns that TMS may have customers it does not list.
 const DefaultExistingMaxAge = 30 * 24 * time.Hour
+
+// ErrorExists is the ImportErrorCode of a row without a code that is a
+// customer TMS already has: not sent, ImportCCODE names the customer.
+const ErrorExists = prepare.ErrorExists
 
 // ErrorLostZeros is the ImportErrorCode of a row whose all-digit code is
 // a code TMS has without its leading zeros: not sent, ImportCCODE names
@@ -127,7 +132,7 @@ func (r *run) tmsHas(code string, f codeFacts) bool {
 // code TMS has that it is with its zeros put back: the row is checked
 // again with that code. Both passes over the file do it, so the ledger's
 // matching sees the code the import sends.
-func (r *run) resolveFedBack(p *preparer, items []item, f codeFacts) {
+func (r *run) resolveFedBack(p *prepare.Preparer, items []item, f codeFacts) {
 	for i := range items {
 		it := &items[i]
 		if !it.Send || !it.FedBackFilled {
@@ -139,7 +144,7 @@ func (r *run) resolveFedBack(p *preparer, items []item, f codeFacts) {
 			continue
 		}
 		if lost := decide.LostZeros(code, f.padded[d]); len(lost) == 1 {
-			p.recheck(it, lost[0], r.msg.fieldText(mapping.CCODE, msgFedBackZeros, code, lost[0]))
+			p.Recheck(it, lost[0], validate.Problem{Code: msgFedBackZeros, Message: r.msg.fieldText(mapping.CCODE, msgFedBackZeros, code, lost[0])})
 		}
 	}
 }
@@ -153,7 +158,7 @@ func (r *run) checkCode(it *item, f codeFacts) {
 	code := it.Outcome.Code
 	if d, ok := decide.Digits(code); ok {
 		if lost := decide.LostZeros(code, f.padded[d]); len(lost) > 0 {
-			r.refuse(it, validate.Problem{Field: mapping.CCODE, Column: r.prep.cols.code, Severity: validate.Error, Code: msgCodeZeros,
+			r.refuse(it, validate.Problem{Field: mapping.CCODE, Column: r.prep.CodeColumn(), Severity: validate.Error, Code: msgCodeZeros,
 				Message: r.msg.fieldText(mapping.CCODE, msgCodeZeros, code, strings.Join(lost, " / "))}, ErrorLostZeros, lost[0])
 			return
 		}

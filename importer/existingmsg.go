@@ -120,7 +120,7 @@ func (m catalogMessages) knownWhere(k decide.Known) string {
 // customer TMS has, with its message code ("" when it matched none);
 // update: the run was asked to update the customers rows match by
 // 統一編號.
-func (m catalogMessages) existing(v decide.ExistingVerdict, taxID string, update bool) (code, msg string) {
+func (m catalogMessages) Existing(v decide.ExistingVerdict, taxID string, update bool) (code, msg string) {
 	c := v.Customer
 	switch {
 	case v.Action == decide.NotExisting:

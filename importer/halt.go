@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/internal/row"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -205,7 +206,7 @@ func (b *breaker) observe(a answer, r row.Move, wait time.Duration) error {
 	case b.consecutive >= b.limit && b.busy == b.consecutive:
 		return &BusyError{Rows: b.busy, Code: r.ErrorCode, Wait: b.busyWait}
 	case b.consecutive >= b.limit:
-		return fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, b.consecutive, clip(r.Message, 200))
+		return fmt.Errorf("%w: %d rows in a row got no answer (last: %s)", ErrTMSUnreachable, b.consecutive, msg.Clip(r.Message, 200))
 	case b.refused >= b.limit:
 		return &RefusedError{Code: r.ErrorCode, Message: b.refusedMsg, Rows: b.refused}
 	}
@@ -222,9 +223,9 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string {
 	if e.Code == timestampCode {
-		return fmt.Sprintf("%v: %v: %d rows in a row (%s %s)", ErrTMSRefuses, ErrTimestampRefused, e.Rows, e.Code, clip(e.Message, 200))
+		return fmt.Sprintf("%v: %v: %d rows in a row (%s %s)", ErrTMSRefuses, ErrTimestampRefused, e.Rows, e.Code, msg.Clip(e.Message, 200))
 	}
-	return fmt.Sprintf("%v: %d rows in a row were refused with %s %s", ErrTMSRefuses, e.Rows, e.Code, clip(e.Message, 200))
+	return fmt.Sprintf("%v: %d rows in a row were refused with %s %s", ErrTMSRefuses, e.Rows, e.Code, msg.Clip(e.Message, 200))
 }
 
 // Unwrap makes the error ErrTMSRefuses, and ErrTimestampRefused for the

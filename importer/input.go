@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custimport/custimport/importer/internal/prepare"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
@@ -109,9 +111,9 @@ func (r *run) openInput() error {
 	}
 	r.warnUnknownColumns()
 	r.warnMissingOnAdd()
-	r.prep = newPreparer(hdr, r.newValidator())
-	r.prep.lay, r.prep.msg, r.prep.resendUnknown, r.prep.skipHidden = r.in.lay, r.msg, opts.ResendUnknown, opts.SkipHidden
-	r.prep.fingerprints, r.prep.unescape = opts.Ledger != nil, r.in.csv && r.in.lay.status >= 0
+	r.prep = prepare.New(prepare.Config{Header: hdr, StatusColumn: r.in.lay.status, CCODEColumn: r.in.lay.ccode, Texts: r.msg,
+		ResendUnknown: opts.ResendUnknown, SkipHidden: opts.SkipHidden, Fingerprints: opts.Ledger != nil,
+		Unescape: r.in.csv && r.in.lay.status >= 0}, r.newValidator())
 	if !opts.DryRun {
 		if r.in.sha256, err = r.hashInput(); err != nil {
 			return err
@@ -363,18 +365,6 @@ func (r *run) warnMissingOnAdd() {
 	}
 }
 
-// rowOrder checks that row numbers go up: a damaged workbook (a row
-// number repeated or going backwards) cannot say which row is which.
-type rowOrder struct{ last int }
-
-func (o *rowOrder) check(input string, rec source.Record) error {
-	if rec.Line <= o.last {
-		return fmt.Errorf("%s: row %d comes after row %d: %w; open it in Excel and save it again", input, rec.Line, o.last, ErrDamagedRows)
-	}
-	o.last = rec.Line
-	return nil
-}
-
 func importResultsErr(out string) error {
 	return fmt.Errorf("%s: %w; write the check elsewhere (another results file, or another results folder)", out, ErrImportResults)
 }
@@ -452,19 +442,11 @@ func safeName(s string) string {
 	return b.String()
 }
 
-// clip shortens s to at most n characters, marking the cut with "…".
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
 func firstClause(s string) string {
 	if i := strings.IndexAny(s, ";:"); i > 0 {
 		s = s[:i]
 	}
-	return clip(s, 60)
+	return msg.Clip(s, 60)
 }
 
 // InputFault reports whether an error that stopped a run is about the

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+
+	"github.com/custimport/custimport/importer/internal/prepare"
 )
 
 // ErrStoppedByUser is the Stopped event's error when Stop was called or
@@ -37,7 +39,7 @@ type Job struct {
 
 	// replay, when set, replaces reading and checking the rows: a
 	// Checker's rows, each checked once (checker.go).
-	replay *replay
+	replay *prepare.Replay
 	// checked, when set, is told every row's check instead of the
 	// subscribers (a Checker's, which wants nothing else).
 	checked func(RowChecked)

@@ -197,9 +197,9 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 
 func (m catalogMessages) plainResults() string { return m.s("plain_results") }
 
-func (m catalogMessages) priorSkipped() string { return m.s("prior_skipped") }
+func (m catalogMessages) PriorSkipped() string { return m.s("prior_skipped") }
 
-func (m catalogMessages) hiddenRow() string { return m.s("hidden_row", HintSkipHidden) }
+func (m catalogMessages) HiddenRow() string { return m.s("hidden_row", HintSkipHidden) }
 
 func (m catalogMessages) hiddenRows(n int, skipped bool) string {
 	if skipped {
@@ -216,13 +216,13 @@ func (m catalogMessages) unlabelledColumn(col string) string {
 	return m.s("unlabelled_column", col)
 }
 
-func (m catalogMessages) noFormulaValue(cell string) string { return m.s("no_formula_value", cell) }
+func (m catalogMessages) NoFormulaValue(cell string) string { return m.s("no_formula_value", cell) }
 
 func (m catalogMessages) noDataRows(headerLine int) string { return m.s("no_data_rows", headerLine) }
 
 func (m catalogMessages) moreUnknownColumns(n int) string { return m.s("more_unknown_columns", n) }
 
-func (m catalogMessages) ragged(n, want int, extra string) string {
+func (m catalogMessages) Ragged(n, want int, extra string) string {
 	return m.s("ragged", n, want, extra)
 }
 
@@ -251,7 +251,7 @@ func (m catalogMessages) existsAfterMaybe(code, server string) string {
 	return m.s("exists_after_maybe", code, server)
 }
 
-func (m catalogMessages) priorUnknown() string { return m.s("prior_unknown", HintDoResendUnknown) }
+func (m catalogMessages) PriorUnknown() string { return m.s("prior_unknown", HintDoResendUnknown) }
 
 func (m catalogMessages) createdWithoutCode() string { return m.s("created_without_code") }
 
@@ -281,7 +281,7 @@ func (m catalogMessages) sameCodeEarlier(code string, creates []ledger.Create) s
 // to several new customers.
 func (m catalogMessages) sharedCodes(n int) string { return m.s("shared_codes", n) }
 
-func (m catalogMessages) priorOK() string { return m.s("prior_ok") }
+func (m catalogMessages) PriorOK() string { return m.s("prior_ok") }
 
 // failure is the message of a row that got no usable answer after
 // attempts requests.
@@ -438,7 +438,10 @@ func StopMessage(err error, p msg.Printer) string {
 		return m.s("stop.busy", be.Rows, be.Code)
 	}
 	if re := (*RefusedError)(nil); errors.As(err, &re) && !errors.Is(err, ErrTimestampRefused) {
-		return m.s("stop.refused", re.Rows, re.Code, clip(re.Message, 200))
+		return m.s("stop.refused", re.Rows, re.Code, msg.Clip(re.Message, 200))
 	}
 	return m.why(err)
 }
+
+// Lang is the language the messages are in.
+func (m catalogMessages) Lang() string { return m.lang }

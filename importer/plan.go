@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/ledger"
 )
 
@@ -52,7 +53,7 @@ func (r *run) plan(ctx context.Context) error {
 	r.planned = plan{total: -1}
 	defer func() {
 		// The second pass matches rows with the customers TMS has.
-		r.prep.existing, r.prep.assigned, r.prep.updateExisting = r.existing, r.planned.assigned, r.opts.UpdateExisting
+		r.prep.MatchExisting(r.existing, r.planned.assigned, r.opts.UpdateExisting)
 	}()
 	// A run stopped at once still writes every row's result: its reads
 	// of the ledger go on.
@@ -84,7 +85,7 @@ func (r *run) plan(ctx context.Context) error {
 	ix := decide.NewIndex(creates)
 	var touching []decide.Row
 	var invalid, customers int
-	n, err := r.scan(func(p *preparer, items []item) {
+	n, err := r.scan(func(p *prepare.Preparer, items []item) {
 		if r.in.lay.status >= 0 {
 			// A results file: its codes Excel shortened are read as TMS's.
 			r.resolveFedBack(p, items, r.lookupCodes(ctx, items, true))
@@ -120,12 +121,10 @@ func (r *run) plan(ctx context.Context) error {
 // scan reads the input from its start with a preparer of its own and
 // calls fn for each batch of data rows, with that preparer; it returns
 // the number of data rows.
-func (r *run) scan(fn func(*preparer, []item)) (int, error) {
+func (r *run) scan(fn func(*prepare.Preparer, []item)) (int, error) {
 	if p := r.job.replay; p != nil {
-		prep := *r.prep
-		prep.v = r.newValidator()
-		prep.k = prep.v.NewChecker()
-		n, _ := p.each(&prep, passPlan, r.in.hdr.Last+1, r.newValidator, func(items []item) { fn(&prep, items) })
+		prep := r.prep.With(r.newValidator())
+		n, _ := p.Each(prep, prepare.PassPlan, r.in.hdr.Last+1, r.newValidator, func(items []item) { fn(prep, items) })
 		return n, nil
 	}
 	src, err := r.openSource()
@@ -133,10 +132,8 @@ func (r *run) scan(fn func(*preparer, []item)) (int, error) {
 		return 0, err
 	}
 	defer src.Close()
-	prep := *r.prep
-	prep.v = r.newValidator()
-	prep.k = prep.v.NewChecker()
+	prep := r.prep.With(r.newValidator())
 	rows := r.rowsFrom(src)
-	err = checkRows(rows, &prep, func(items []item) { fn(&prep, items) })
-	return rows.seq, err
+	err = prepare.CheckRows(rows, prep, func(items []item) { fn(prep, items) })
+	return rows.Seq(), err
 }

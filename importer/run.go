@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
@@ -251,7 +252,7 @@ var ErrNoEarlierRun = errors.New("only the failed rows: nothing records an earli
 
 // ErrDamagedRows is returned when a workbook's row numbers repeat or go
 // backwards: rows cannot be told apart, so nothing is sent.
-var ErrDamagedRows = errors.New("the workbook is damaged: its row numbers repeat or go backwards")
+var ErrDamagedRows = prepare.ErrDamagedRows
 
 // ReadError is returned when the input cannot be read to its end. Rows
 // before the problem were processed and their results written.
@@ -275,7 +276,7 @@ type run struct {
 	start      time.Time
 	sum        Summary
 	in         input
-	prep       *preparer
+	prep       *prepare.Preparer
 	planned    plan
 	writer     resultsWriter
 	brake      *halt

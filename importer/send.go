@@ -11,6 +11,7 @@ import (
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/importer/validate"
@@ -181,7 +182,7 @@ func (r *run) record(it *item, id int64, res row.Move, a answer) error {
 	case StatusUnknown:
 		state = ledger.Unknown
 	}
-	return l.Settle(id, state, res.CCODE, res.ErrorCode, clip(res.Message, 500))
+	return l.Settle(id, state, res.CCODE, res.ErrorCode, msg.Clip(res.Message, 500))
 }
 
 // resultOf turns a Sender's outcome into the row's next state.
