@@ -28,7 +28,6 @@ import (
 
 type item = row.Item
 
-
 // Config is what a Preparer is told of the run.
 type Config struct {
 	Header mapping.Header
@@ -368,7 +367,6 @@ func (p *Preparer) extraProblems(rec source.Record) []validate.Problem {
 	}
 	return extra
 }
-
 
 func cellAt(cells []string, i int) string {
 	if i >= 0 && i < len(cells) {
