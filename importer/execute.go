@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
@@ -97,7 +98,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	defer endWaits()
 	go func() {
 		select {
-		case <-r.brake.stopping():
+		case <-r.brake.Stopping():
 			endWaits()
 		case <-finished:
 		}
@@ -135,12 +136,13 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			})
 			return nil
 		})
+		send := r.sendStage()
 		var workers errgroup.Group
 		for range r.opts.Workers {
 			workers.Go(func() error {
 				for it := range jobs {
 					if it.Send {
-						it.To(r.sendRow(ctx, waits, it))
+						it.To(send.Send(ctx, waits, it))
 					}
 					done <- []*item{it}
 				}
@@ -159,6 +161,22 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	return r.finish(ctx, readErr, writeErr)
 }
 
+// sendStage is the stage that sends the rows of this run.
+func (r *run) sendStage() *dispatch.Stage {
+	return &dispatch.Stage{Sender: r.opts.Sender, Ledger: r.opts.Ledger, Texts: r.msg, Log: r.log, Brake: r.brake,
+		Gate: &r.job.gate, Abort: r.abortCtx,
+		Source: dispatch.Source{Input: r.in.abs, Sheet: r.in.sheet, InputSHA256: r.in.sha256, Lineage: r.planned.lineage, RunID: r.runID},
+		OnSending: func(line int, code string) {
+			if r.job.listening() {
+				r.job.emit(RowSending{Line: line, Code: code})
+			}
+		},
+		OnRetry: func(line, attempt int, wait time.Duration, errorCode, message string) {
+			r.job.emit(RowRetrying{Line: line, Attempt: attempt, Wait: wait, ErrorCode: errorCode, Message: message})
+		},
+	}
+}
+
 // produce reads every row, prepares and decides it, and queues it.
 // Its error is the input's, after which no row is read.
 func (r *run) produce(ctx context.Context, queue func(*item)) error {
@@ -175,7 +193,7 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 				r.decide(it, facts)
 			}
 			if it.Send && ctx.Err() != nil {
-				it.To(row.Move{Status: StatusNotSent, Message: r.msg.interrupted()})
+				it.To(row.Move{Status: StatusNotSent, Message: r.msg.Interrupted()})
 			}
 			if r.job.checked != nil {
 				r.job.checked(RowChecked{Line: it.Rec.Line, Status: it.Status(), Problems: it.Problems()})
@@ -213,7 +231,7 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 				if writeErr == nil && !r.opts.NoResults {
 					if writeErr = r.writeRow(it); writeErr != nil {
 						// Nothing more is sent once its outcome cannot be written.
-						r.brake.stop(fmt.Errorf("%w: %s: %w", errResults, r.out, writeErr))
+						r.brake.Stop(fmt.Errorf("%w: %s: %w", dispatch.ErrResults, r.out, writeErr))
 					}
 				}
 				r.count(it)
@@ -233,8 +251,8 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 func (r *run) count(it *item) {
 	res := it.Result()
 	r.sum.add(res, errorKeys(it))
-	if res.Status == StatusFailed && strings.Contains(res.Message, hintSep) {
-		r.refusals.add(res.ErrorCode, tmsSaid(res.Message))
+	if res.Status == StatusFailed && strings.Contains(res.Message, dispatch.HintSep) {
+		r.refusals.add(res.ErrorCode, dispatch.TMSSaid(res.Message))
 	}
 	if it.Decision.Unchanged && res.Status == StatusOK {
 		r.sum.Unchanged++
@@ -296,7 +314,7 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	if writeErr != nil {
 		return *sum, fmt.Errorf("writing %s: %w", r.out, writeErr)
 	}
-	if err := r.brake.reason(); err != nil {
+	if err := r.brake.Reason(); err != nil {
 		sum.Interrupted = true
 		sum.Stopped = err.Error()
 		sum.StopErr = err
@@ -315,8 +333,8 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	switch {
 	case readErr != nil:
 		runErr = &ReadError{Err: readErr, Summary: *sum}
-	case r.brake.fatalErr() != nil:
-		runErr = r.brake.fatalErr()
+	case r.brake.FatalErr() != nil:
+		runErr = r.brake.FatalErr()
 	case r.refused != nil:
 		runErr = r.refused
 	}

@@ -211,8 +211,8 @@ func (g *gate) closed() bool {
 	return g.paused
 }
 
-// wait returns when the gate is open, or ctx's error when ctx ends first.
-func (g *gate) wait(ctx context.Context) error {
+// Wait returns when the gate is open, or ctx's error when ctx ends first.
+func (g *gate) Wait(ctx context.Context) error {
 	g.mu.Lock()
 	open := g.open
 	g.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
@@ -226,18 +227,18 @@ func (m catalogMessages) Ragged(n, want int, extra string) string {
 	return m.s("ragged", n, want, extra)
 }
 
-func (m catalogMessages) interrupted() string { return m.s("interrupted") }
+func (m catalogMessages) Interrupted() string { return m.s("interrupted") }
 
 func (m catalogMessages) tooManyInvalid(e *TooManyInvalidError) string {
 	return m.s("too_many_invalid", e.Invalid, e.Rows, e.Budget)
 }
 
-func (m catalogMessages) aborted() string { return m.s("aborted") }
+func (m catalogMessages) Aborted() string { return m.s("aborted") }
 
-func (m catalogMessages) notSent(err error) string { return m.s("not_sent", m.why(err)) }
+func (m catalogMessages) NotSent(err error) string { return m.s("not_sent", m.Why(err)) }
 
-func (m catalogMessages) unknown(err error) string {
-	reason := m.why(err)
+func (m catalogMessages) Unknown(err error) string {
+	reason := m.Why(err)
 	if tms.Kind(err) == tms.KindStopped {
 		// Cancelled with the request in flight (a second Ctrl-C).
 		reason = m.s("aborted_request")
@@ -245,17 +246,17 @@ func (m catalogMessages) unknown(err error) string {
 	return m.s("unknown", reason)
 }
 
-func (m catalogMessages) serverError(code string) string { return m.s("server_error", code) }
+func (m catalogMessages) ServerError(code string) string { return m.s("server_error", code) }
 
-func (m catalogMessages) existsAfterMaybe(code, server string) string {
+func (m catalogMessages) ExistsAfterMaybe(code, server string) string {
 	return m.s("exists_after_maybe", code, server)
 }
 
 func (m catalogMessages) PriorUnknown() string { return m.s("prior_unknown", HintDoResendUnknown) }
 
-func (m catalogMessages) createdWithoutCode() string { return m.s("created_without_code") }
+func (m catalogMessages) CreatedWithoutCode() string { return m.s("created_without_code") }
 
-func (m catalogMessages) otherCode(sent, got string) string { return m.s("other_code", sent, got) }
+func (m catalogMessages) OtherCode(sent, got string) string { return m.s("other_code", sent, got) }
 
 // sameCodeInRun is the warning of a new customer's row whose code TMS
 // also gave the rows lines of this run.
@@ -269,7 +270,7 @@ func (m catalogMessages) sameCodeInRun(code string, lines []int) string {
 
 // sameCodeEarlier is the warning of a new customer's row whose code TMS
 // gave earlier runs' creates.
-func (m catalogMessages) sameCodeEarlier(code string, creates []ledger.Create) string {
+func (m catalogMessages) SameCodeEarlier(code string, creates []ledger.Create) string {
 	where := make([]string, len(creates))
 	for i := range creates {
 		where[i] = m.s("imported_on", m.where(&creates[i]), when(creates[i].Created))
@@ -285,16 +286,16 @@ func (m catalogMessages) PriorOK() string { return m.s("prior_ok") }
 
 // failure is the message of a row that got no usable answer after
 // attempts requests.
-func (m catalogMessages) failure(err error, attempts int) string {
+func (m catalogMessages) Failure(err error, attempts int) string {
 	if attempts > 1 {
-		return m.s("gave_up", m.why(err), attempts)
+		return m.s("gave_up", m.Why(err), attempts)
 	}
-	return m.why(err)
+	return m.Why(err)
 }
 
 // why says what went wrong in the catalog's words: never Go or HTTP error
 // text, which goes to the log.
-func (m catalogMessages) why(err error) string {
+func (m catalogMessages) Why(err error) string {
 	var be *BusyError
 	var refusedErr *RefusedError
 	switch {
@@ -310,9 +311,9 @@ func (m catalogMessages) why(err error) string {
 		return m.s("why.refused_hint", strings.TrimSpace(refusedErr.Code+" "+refusedErr.Message), probe.Hint(refusedErr.Code, refusedErr.Message, m.lang))
 	case errors.Is(err, ErrTMSRefuses):
 		return m.s("why.refused")
-	case errors.Is(err, errLedger):
+	case errors.Is(err, dispatch.ErrLedger):
 		return m.s("why.ledger")
-	case errors.Is(err, errResults):
+	case errors.Is(err, dispatch.ErrResults):
 		return m.s("why.results")
 	}
 	var te *tms.Error
@@ -440,7 +441,7 @@ func StopMessage(err error, p msg.Printer) string {
 	if re := (*RefusedError)(nil); errors.As(err, &re) && !errors.Is(err, ErrTimestampRefused) {
 		return m.s("stop.refused", re.Rows, re.Code, msg.Clip(re.Message, 200))
 	}
-	return m.why(err)
+	return m.Why(err)
 }
 
 // Lang is the language the messages are in.

@@ -35,12 +35,12 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
-	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
@@ -49,12 +49,7 @@ import (
 // worker calls Ready (the rate limit), then records its claim in the
 // ledger, then Send, whose first request goes at once: a Sender cannot
 // send anything the ledger has not recorded first.
-type Sender interface {
-	Ready(ctx context.Context) error
-	Send(ctx context.Context, req tms.Request) tms.Outcome
-}
-
-var _ Sender = (*tms.Sender)(nil)
+type Sender = dispatch.Sender
 
 // Options configure one import.
 type Options struct {
@@ -279,7 +274,7 @@ type run struct {
 	prep       *prepare.Preparer
 	planned    plan
 	writer     resultsWriter
-	brake      *halt
+	brake      *dispatch.Halt
 	runID      int64
 	closers    []func()
 	unlabelled columnSet   // columns with data under no header text
@@ -343,7 +338,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	if limit == 0 {
 		limit = DefaultMaxConsecutiveFailures
 	}
-	r.brake = newHalt(limit, r.stopped)
+	r.brake = dispatch.NewHalt(limit, r.stopped)
 	return r, nil
 }
 

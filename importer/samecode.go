@@ -1,11 +1,10 @@
 package importer
 
 import (
-	"context"
 	"strings"
 
+	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/internal/row"
-	"github.com/custimport/custimport/importer/ledger"
 )
 
 // A code TMS gives one new customer must be that customer's alone. A TMS
@@ -27,44 +26,6 @@ type codeUse struct {
 // the writer goroutine uses it.
 type sharedCodes map[string]*codeUse
 
-// givenCode returns the code TMS gave a create of this run (sent
-// without a code) that it accepted, or "" for any other row: its status,
-// requests sent and code are st, attempts and ccode.
-func givenCode(sent string, st Status, attempts int, ccode string) string {
-	if sent != "" || st != StatusOK || attempts == 0 {
-		return ""
-	}
-	return strings.TrimSpace(ccode)
-}
-
-// earlierCreates warns in m, a create TMS accepted, when an earlier
-// run's create got the same code from TMS; the worker calls it (the
-// ledger's reads cannot see this run's own creates reliably, and need
-// not). It reports whether it warned.
-func (r *run) earlierCreates(ctx context.Context, it *item, m *row.Move) bool {
-	code := givenCode(it.Outcome.Code, m.Status, m.Attempts, m.CCODE)
-	if code == "" || r.opts.Ledger == nil {
-		return false
-	}
-	creates, err := r.opts.Ledger.CreatedWithCode(context.WithoutCancel(ctx), code)
-	if err != nil {
-		r.log.Warn("reading the ledger for creates with the same code", "line", it.Rec.Line, "code", code, "err", err)
-		return false
-	}
-	var earlier []ledger.Create
-	for _, c := range creates {
-		if c.RunID != r.runID {
-			earlier = append(earlier, c)
-		}
-	}
-	if len(earlier) == 0 {
-		return false
-	}
-	m.Warning = row.JoinWarnings(m.Warning, r.msg.sameCodeEarlier(code, earlier))
-	r.log.Warn("TMS gave a new customer a code it gave an earlier create", "line", it.Rec.Line, "code", code, "earlier", len(earlier))
-	return true
-}
-
 // noteCode matches a row about to be written against the rows of this
 // run TMS gave the same code: this row's warnings name them, theirs
 // (already written) are amended to name it. It returns how many rows
@@ -72,7 +33,7 @@ func (r *run) earlierCreates(ctx context.Context, it *item, m *row.Move) bool {
 // the amendments.
 func (r *run) noteCode(it *item) (int, error) {
 	res := it.Result()
-	code := givenCode(it.Outcome.Code, res.Status, res.Attempts, res.CCODE)
+	code := dispatch.GivenCode(it.Outcome.Code, res.Status, res.Attempts, res.CCODE)
 	if code == "" {
 		return 0, nil
 	}
