@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/custimport/custimport/importer/internal/collect"
 	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/internal/row"
@@ -39,7 +40,7 @@ func (r *run) openResults() error {
 	if r.opts.ResultsSheet != nil {
 		create = r.opts.ResultsSheet
 	}
-	w, err := create(results.Options{TextColumns: r.in.lay.text, Above: r.in.lay.above(r.in.aboveHeader, r.in.headerLine),
+	w, err := create(results.Options{TextColumns: r.in.lay.Text, Above: r.in.lay.Above(r.in.aboveHeader, r.in.headerLine),
 		Private: r.in.encrypted})
 	if err != nil {
 		return err
@@ -50,12 +51,12 @@ func (r *run) openResults() error {
 			w.Abort()
 		}
 	})
-	if err := w.WriteHeader(r.in.lay.header); err != nil {
+	if err := w.WriteHeader(r.in.lay.Header); err != nil {
 		return fmt.Errorf("writing %s: %w", r.out, err)
 	}
 	for _, rec := range r.in.subHeader {
 		var cells []results.Cell
-		for _, v := range r.in.lay.plain(rec.Cells) {
+		for _, v := range r.in.lay.Plain(rec.Cells) {
 			cells = append(cells, results.Cell{Value: v})
 		}
 		if err := w.WriteRow(cells); err != nil {
@@ -217,23 +218,23 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 // write fails nothing more is written; its error is returned.
 func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 	var writeErr error
-	var buf reorder
+	var w results.Writer
+	if !r.opts.NoResults {
+		w = r.writer.w
+	}
+	col := collect.New(w, r.in.lay, r.in.nextLine, r.msg, r.log)
+	defer func() { r.sum.SharedCodes = col.Shared() }()
 	tell := r.newTeller()
 	defer tell.last()
 	for finished := range done {
 		for _, it := range finished {
-			for _, it := range buf.add(it) {
-				if n, err := r.noteCode(it); err != nil {
-					r.log.Warn("the results of rows TMS gave the same code could not be amended", "line", it.Rec.Line, "err", err)
-				} else {
-					r.sum.SharedCodes += n
-				}
-				if writeErr == nil && !r.opts.NoResults {
-					if writeErr = r.writeRow(it); writeErr != nil {
-						// Nothing more is sent once its outcome cannot be written.
-						r.brake.Stop(fmt.Errorf("%w: %s: %w", dispatch.ErrResults, r.out, writeErr))
-					}
-				}
+			ready, err := col.Add(it)
+			if err != nil {
+				// Nothing more is sent once its outcome cannot be written.
+				writeErr = err
+				r.brake.Stop(fmt.Errorf("%w: %s: %w", dispatch.ErrResults, r.out, writeErr))
+			}
+			for _, it := range ready {
 				r.count(it)
 				if r.job.checked == nil { // a Checker's run tells nothing else
 					tell.row(it.Result())
@@ -257,18 +258,6 @@ func (r *run) count(it *item) {
 	if it.Decision.Unchanged && res.Status == StatusOK {
 		r.sum.Unchanged++
 	}
-}
-
-// writeRow writes a finished row at its input row number: the rows
-// between it and the one before (blank, or left out) are left blank.
-func (r *run) writeRow(it *item) error {
-	if gap := it.Rec.Line - r.in.nextLine; gap > 0 {
-		if err := r.writer.w.WriteBlank(gap); err != nil {
-			return err
-		}
-	}
-	r.in.nextLine = it.Rec.Line + 1
-	return r.writer.w.WriteRow(r.in.lay.cells(it))
 }
 
 // finish closes the results and the ledger's record of the run and

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custimport/custimport/importer/internal/collect"
 	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
@@ -30,7 +31,7 @@ type input struct {
 	nextLine               int // the first row after the header
 	hdr                    mapping.Header
 	headerLine             int
-	lay                    *layout
+	lay                    *collect.Layout
 	abs                    string // the absolute path, as the ledger names sources
 	sha256                 string
 	sheet                  string
@@ -93,27 +94,27 @@ func (r *run) openInput() error {
 	r.in.lead, r.in.hdr = lead[hdr.Last+1:], hdr // a two-row header's second row is not data
 	r.in.aboveHeader, r.in.subHeader = lead[:hdr.Row], lead[hdr.Row+1:hdr.Last+1]
 	r.in.nextLine = lead[hdr.Last].Line + 1
-	r.in.lay = newLayout(hdr)
-	if n := len(r.in.lay.header); n > results.MaxXLSXColumns && (r.opts.ResultsSheet != nil || strings.EqualFold(filepath.Ext(r.out), ".xlsx")) {
+	r.in.lay = collect.NewLayout(hdr)
+	if n := len(r.in.lay.Header); n > results.MaxXLSXColumns && (r.opts.ResultsSheet != nil || strings.EqualFold(filepath.Ext(r.out), ".xlsx")) {
 		return fmt.Errorf("%s: the results need %d columns (the input's and %d results columns), more than the %d of an XLSX sheet: %w",
 			r.out, n, len(mapping.ResultColumns), results.MaxXLSXColumns, ErrResultsTooWide)
 	}
 	if hdr.Last > hdr.Row {
 		// The results repeat a two-row header as it is (聯絡電話 above
 		// 市話 and 手機), so that fed back it reads the same way.
-		top := r.in.lay.plain(lead[hdr.Row].Cells)
-		copy(r.in.lay.header, top)
+		top := r.in.lay.Plain(lead[hdr.Row].Cells)
+		copy(r.in.lay.Header, top)
 	}
-	if opts.DryRun && !opts.NoResults && r.in.lay.status < 0 && holdsImport(r.out) {
+	if opts.DryRun && !opts.NoResults && r.in.lay.Status < 0 && holdsImport(r.out) {
 		// Results of an import. (When the input is itself a results
 		// file, the statuses in out may be its own, copied: a check's.)
 		return importResultsErr(r.out)
 	}
 	r.warnUnknownColumns()
 	r.warnMissingOnAdd()
-	r.prep = prepare.New(prepare.Config{Header: hdr, StatusColumn: r.in.lay.status, CCODEColumn: r.in.lay.ccode, Texts: r.msg,
+	r.prep = prepare.New(prepare.Config{Header: hdr, StatusColumn: r.in.lay.Status, CCODEColumn: r.in.lay.CCODE, Texts: r.msg,
 		ResendUnknown: opts.ResendUnknown, SkipHidden: opts.SkipHidden, Fingerprints: opts.Ledger != nil,
-		Unescape: r.in.csv && r.in.lay.status >= 0}, r.newValidator())
+		Unescape: r.in.csv && r.in.lay.Status >= 0}, r.newValidator())
 	if !opts.DryRun {
 		if r.in.sha256, err = r.hashInput(); err != nil {
 			return err

@@ -260,7 +260,7 @@ func (m catalogMessages) OtherCode(sent, got string) string { return m.s("other_
 
 // sameCodeInRun is the warning of a new customer's row whose code TMS
 // also gave the rows lines of this run.
-func (m catalogMessages) sameCodeInRun(code string, lines []int) string {
+func (m catalogMessages) SameCodeInRun(code string, lines []int) string {
 	rows := make([]string, len(lines))
 	for i, l := range lines {
 		rows[i] = itoa(l)

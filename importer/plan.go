@@ -68,7 +68,7 @@ func (r *run) plan(ctx context.Context) error {
 		return err
 	}
 	r.planned.lineage = lineage
-	if r.opts.OnlyFailed && r.in.lay.status < 0 {
+	if r.opts.OnlyFailed && r.in.lay.Status < 0 {
 		if ok, err := l.HasRun(ctx, lineage); err != nil {
 			return err
 		} else if !ok {
@@ -86,7 +86,7 @@ func (r *run) plan(ctx context.Context) error {
 	var touching []decide.Row
 	var invalid, customers int
 	n, err := r.scan(func(p *prepare.Preparer, items []item) {
-		if r.in.lay.status >= 0 {
+		if r.in.lay.Status >= 0 {
 			// A results file: its codes Excel shortened are read as TMS's.
 			r.resolveFedBack(p, items, r.lookupCodes(ctx, items, true))
 		}

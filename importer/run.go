@@ -277,9 +277,8 @@ type run struct {
 	brake      *dispatch.Halt
 	runID      int64
 	closers    []func()
-	unlabelled columnSet   // columns with data under no header text
-	codes      sharedCodes // the codes TMS gave this run's creates (the writer's)
-	hidden     int         // hidden rows read (or left out, with SkipHidden)
+	unlabelled columnSet // columns with data under no header text
+	hidden     int       // hidden rows read (or left out, with SkipHidden)
 	// A check's count of rows the import would not send: already there,
 	// or held as UNKNOWN.
 	wouldSettle, wouldHold int

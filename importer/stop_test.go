@@ -38,37 +38,6 @@ func TestWaitText(t *testing.T) {
 	}
 }
 
-func TestReorder(t *testing.T) {
-	var b reorder
-	seqs := func(items []*item) []int {
-		var out []int
-		for _, it := range items {
-			out = append(out, it.Seq)
-		}
-		return out
-	}
-	steps := []struct {
-		add  int
-		want []int
-	}{
-		{2, nil}, {1, nil}, {0, []int{0, 1, 2}}, {4, nil}, {3, []int{3, 4}}, {5, []int{5}},
-	}
-	for _, s := range steps {
-		got := seqs(b.add(&item{Seq: s.add}))
-		if len(got) != len(s.want) {
-			t.Fatalf("add %d: got %v, want %v", s.add, got, s.want)
-		}
-		for i := range got {
-			if got[i] != s.want[i] {
-				t.Fatalf("add %d: got %v, want %v", s.add, got, s.want)
-			}
-		}
-	}
-	if len(b.pending) != 0 {
-		t.Errorf("%d rows left in the buffer", len(b.pending))
-	}
-}
-
 // A run stopped for its requests' timestamp blames the clock, not the key.
 func TestTimestampStopBlamesTheClock(t *testing.T) {
 	m := messages("en").Why(&RefusedError{Code: "9003", Rows: 2})

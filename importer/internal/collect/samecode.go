@@ -1,4 +1,4 @@
-package importer
+package collect
 
 import (
 	"strings"
@@ -31,39 +31,41 @@ type sharedCodes map[string]*codeUse
 // (already written) are amended to name it. It returns how many rows
 // newly share a code (for Summary.SharedCodes) and the first error of
 // the amendments.
-func (r *run) noteCode(it *item) (int, error) {
+func (c *Collector) noteCode(it *row.Item) (int, error) {
 	res := it.Result()
 	code := dispatch.GivenCode(it.Outcome.Code, res.Status, res.Attempts, res.CCODE)
 	if code == "" {
 		return 0, nil
 	}
-	if r.codes == nil {
-		r.codes = sharedCodes{}
+	if c.codes == nil {
+		c.codes = sharedCodes{}
 	}
 	key := strings.ToUpper(code)
-	use := r.codes[key]
+	use := c.codes[key]
 	if use == nil {
-		r.codes[key] = &codeUse{lines: []int{it.Rec.Line}, warnings: []string{it.Result().Warnings}, counted: []bool{it.SharedPrior}}
+		c.codes[key] = &codeUse{lines: []int{it.Rec.Line}, warnings: []string{it.Result().Warnings}, counted: []bool{it.SharedPrior}}
 		if it.SharedPrior {
 			return 1, nil
 		}
 		return 0, nil
 	}
 	newly := 1
-	it.Warn(r.msg.sameCodeInRun(code, use.lines))
+	it.Warn(c.texts.SameCodeInRun(code, use.lines))
 	var firstErr error
 	for i, line := range use.lines {
-		use.warnings[i] = row.JoinWarnings(use.warnings[i], r.msg.sameCodeInRun(code, []int{it.Rec.Line}))
+		use.warnings[i] = row.JoinWarnings(use.warnings[i], c.texts.SameCodeInRun(code, []int{it.Rec.Line}))
 		// ImportWarnings is the last results column.
-		if err := r.writer.w.Amend(line, len(r.in.lay.header)-1, use.warnings[i]); err != nil && firstErr == nil {
-			firstErr = err
+		if c.w != nil {
+			if err := c.w.Amend(line, len(c.lay.Header)-1, use.warnings[i]); err != nil && firstErr == nil {
+				firstErr = err
+			}
 		}
 		if !use.counted[i] {
 			use.counted[i] = true
 			newly++
 		}
 	}
-	r.log.Warn("TMS gave one code to several new customers of this run", "line", it.Rec.Line, "code", code, "rows", append(append([]int(nil), use.lines...), it.Rec.Line))
+	c.log.Warn("TMS gave one code to several new customers of this run", "line", it.Rec.Line, "code", code, "rows", append(append([]int(nil), use.lines...), it.Rec.Line))
 	use.lines = append(use.lines, it.Rec.Line)
 	use.warnings = append(use.warnings, it.Result().Warnings)
 	use.counted = append(use.counted, true)
