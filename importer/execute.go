@@ -182,8 +182,8 @@ func (r *run) sendStage() *dispatch.Stage {
 // Its error is the input's, after which no row is read.
 func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	settled := func(items []item) {
-		facts := r.lookupCodes(ctx, items, false)
-		r.resolveFedBack(r.prep, items, facts)
+		facts := r.decider.Lookup(ctx, items, false)
+		r.decider.ResolveFedBack(r.prep, items, facts)
 		for i := range items {
 			it := &items[i]
 			r.noteUnlabelled(it.Unlabelled)
@@ -191,7 +191,7 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 				it.To(row.Move{Status: StatusNotSent, Message: r.msg.tooManyInvalid(r.refused)})
 			}
 			if it.Send {
-				r.decide(it, facts)
+				r.decider.Decide(it, facts)
 			}
 			if it.Send && ctx.Err() != nil {
 				it.To(row.Move{Status: StatusNotSent, Message: r.msg.Interrupted()})
@@ -296,9 +296,10 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	for _, c := range r.refusals.codes() {
 		sum.Warnings = append(sum.Warnings, probe.RowsHint(c.code, c.said, c.rows, r.msg.lang))
 	}
-	sum.WouldSettle, sum.WouldHold = r.wouldSettle, r.wouldHold
-	if r.wouldHold > 0 || r.wouldSettle > 0 {
-		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(r.wouldSettle, r.wouldHold))
+	c := r.decider.Counts
+	sum.WouldSettle, sum.WouldHold, sum.WillCreate, sum.MayCreate = c.WouldSettle, c.WouldHold, c.WillCreate, c.MayCreate
+	if c.WouldHold > 0 || c.WouldSettle > 0 {
+		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(c.WouldSettle, c.WouldHold))
 	}
 	if writeErr != nil {
 		return *sum, fmt.Errorf("writing %s: %w", r.out, writeErr)

@@ -379,15 +379,15 @@ func (m catalogMessages) where(c *ledger.Create) string {
 	return m.s("where", name, c.Row)
 }
 
-func (m catalogMessages) unchanged() string { return m.s("unchanged") }
+func (m catalogMessages) Unchanged() string { return m.s("unchanged") }
 
 // ledgerOK is the note on a create settled from the ledger.
-func (m catalogMessages) ledgerOK(c *ledger.Create) string {
+func (m catalogMessages) LedgerOK(c *ledger.Create) string {
 	return m.s("ledger_ok", when(c.Updated), m.where(c), c.CCODE)
 }
 
 // held explains a row held as UNKNOWN by the ledger's rules.
-func (m catalogMessages) held(d decide.Decision) string {
+func (m catalogMessages) Held(d decide.Decision) string {
 	c := d.Record
 	if d.Match == decide.SameContent {
 		return m.s("held_same", when(c.Created), m.where(c), HintDoResendUnknown)
@@ -405,16 +405,16 @@ func (m catalogMessages) held(d decide.Decision) string {
 }
 
 // wouldSettle is a check's note on a row the import would not send.
-func (m catalogMessages) wouldSettle(d decide.Decision) string {
+func (m catalogMessages) WouldSettle(d decide.Decision) string {
 	if d.Record == nil {
-		return m.s("would_not_send_row", m.unchanged())
+		return m.s("would_not_send_row", m.Unchanged())
 	}
-	return m.s("would_not_send_row", m.ledgerOK(d.Record))
+	return m.s("would_not_send_row", m.LedgerOK(d.Record))
 }
 
 // wouldHold is a check's note on a row the import would hold as UNKNOWN.
-func (m catalogMessages) wouldHold(d decide.Decision) string {
-	return m.s("would_hold", m.held(d))
+func (m catalogMessages) WouldHold(d decide.Decision) string {
+	return m.s("would_hold", m.Held(d))
 }
 
 // wouldNotSend is a check's file-level note on what the ledger knows.

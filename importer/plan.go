@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/plan"
 	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/ledger"
 )
@@ -34,9 +35,9 @@ type Ledger interface {
 
 var _ Ledger = (*ledger.DB)(nil)
 
-// plan is what the first pass over the file found: how many rows there
-// are, and which earlier creates the rows without a code match.
-type plan struct {
+// planResult is what the first pass over the file found: how many rows
+// there are, and which earlier creates the rows without a code match.
+type planResult struct {
 	total    int // data rows, -1 when not counted (a dry-run without ledger)
 	lineage  string
 	assigned map[int]decide.Assignment
@@ -50,10 +51,14 @@ type plan struct {
 // reads the list of the customers TMS has, which the second pass matches
 // the rows the ledger's own rule did not take with.
 func (r *run) plan(ctx context.Context) error {
-	r.planned = plan{total: -1}
+	r.planned = planResult{total: -1}
 	defer func() {
-		// The second pass matches rows with the customers TMS has.
+		// The second pass matches rows with the customers TMS has, and
+		// decides them with what the first found.
 		r.prep.MatchExisting(r.existing, r.planned.assigned, r.opts.UpdateExisting)
+		if r.decider != nil {
+			r.decider.Assigned, r.decider.Lineage = r.planned.assigned, r.planned.lineage
+		}
 	}()
 	// A run stopped at once still writes every row's result: its reads
 	// of the ledger go on.
@@ -61,7 +66,9 @@ func (r *run) plan(ctx context.Context) error {
 	l := r.opts.Ledger
 	if l == nil {
 		// A dry-run with no ledger: nothing to match but a list given.
-		return r.loadExisting(ctx, nil)
+		err := r.loadExisting(ctx, nil)
+		r.decider = r.newDecider()
+		return err
 	}
 	lineage, err := l.LineageOf(ctx, r.in.abs)
 	if err != nil {
@@ -82,13 +89,14 @@ func (r *run) plan(ctx context.Context) error {
 	if err := r.loadExisting(ctx, creates); err != nil {
 		return err
 	}
+	r.decider = r.newDecider()
 	ix := decide.NewIndex(creates)
 	var touching []decide.Row
 	var invalid, customers int
 	n, err := r.scan(func(p *prepare.Preparer, items []item) {
 		if r.in.lay.Status >= 0 {
 			// A results file: its codes Excel shortened are read as TMS's.
-			r.resolveFedBack(p, items, r.lookupCodes(ctx, items, true))
+			r.decider.ResolveFedBack(p, items, r.decider.Lookup(ctx, items, true))
 		}
 		for i := range items {
 			it := &items[i]
@@ -101,7 +109,7 @@ func (r *run) plan(ctx context.Context) error {
 				customers++
 			}
 			if it.Send && !ix.Empty() {
-				if row := decideRow(it, lineage); ix.Touches(row) {
+				if row := plan.DecideRow(it, lineage); ix.Touches(row) {
 					touching = append(touching, row)
 				}
 			}
@@ -116,6 +124,17 @@ func (r *run) plan(ctx context.Context) error {
 		r.refused = &TooManyInvalidError{Invalid: invalid, Rows: customers, Budget: b}
 	}
 	return nil
+}
+
+// newDecider returns the stage that decides the rows of a pass over the
+// file, once the customers TMS has are known.
+func (r *run) newDecider() *plan.Stage {
+	s := &plan.Stage{Existing: r.existing, DryRun: r.opts.DryRun, Rules: r.decisionOptions(), Texts: r.msg,
+		AsOf: r.asOf(), CodeColumn: r.prep.CodeColumn(), Brake: r.brake}
+	if r.opts.Ledger != nil {
+		s.Codes = r.opts.Ledger
+	}
+	return s
 }
 
 // scan reads the input from its start with a preparer of its own and

@@ -36,6 +36,7 @@ import (
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/internal/dispatch"
+	"github.com/custimport/custimport/importer/internal/plan"
 	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
@@ -272,16 +273,16 @@ type run struct {
 	sum        Summary
 	in         input
 	prep       *prepare.Preparer
-	planned    plan
+	planned    planResult
 	writer     resultsWriter
 	brake      *dispatch.Halt
 	runID      int64
 	closers    []func()
 	unlabelled columnSet // columns with data under no header text
 	hidden     int       // hidden rows read (or left out, with SkipHidden)
-	// A check's count of rows the import would not send: already there,
-	// or held as UNKNOWN.
-	wouldSettle, wouldHold int
+	// decider decides the rows of the pass over the file (plan.Stage): its
+	// Counts are the summary's.
+	decider *plan.Stage
 	// refused is set by plan when the file has more INVALID rows than
 	// MaxInvalid allows: nothing is sent.
 	refused  *TooManyInvalidError
