@@ -2,8 +2,12 @@ package importer
 
 import (
 	"github.com/custimport/custimport/importer/internal/prepare"
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/source"
 )
+
+// item is one data row travelling through the pipeline (row.Item).
+type item = row.Item
 
 // rowsFrom reads the data rows of src from its start (plan's pass).
 func (r *run) rowsFrom(src source.Reader) *prepare.DataRows {

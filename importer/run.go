@@ -4,17 +4,25 @@
 // writes every row's outcome to a results sheet in input order. A Job is
 // one such run: it can be paused, resumed, stopped or aborted, and tells
 // its subscribers what happens as typed events (events.go). The CLI's
-// import and check commands, the folder mode (cmd/custimport/internal/inbox) and the
-// local web page are all subscribers of Jobs.
+// import and check commands, the folder mode and the local web page are
+// all subscribers of Jobs; a Checker checks rows held in memory again
+// after some changed.
 //
-//	file ─► source.Reader ─► mapping.Header ─► validate ─► decide ─► send pool ─► reorder ─► results.Writer
-//	                                                          ▲            │
-//	                                                          └─ ledger ◄──┘ (claim before, record after)
+//	file ─► prepare (read, map, check, settle) ─► plan (ledger's rules) ─► dispatch (send pool) ─► collect (reorder, results.Writer)
+//	                                                   ▲                        │
+//	                                                   └──────── ledger ◄───────┘ (claim before, record after)
+//
+// This package is the facade and the conductor: Options, Job, events,
+// Summary, the input's opening and header, the two passes over the file
+// and the summary's words (the catalog's "importer" and "existing"
+// tables). The stages live in importer/internal, each behind narrow
+// types of its own: prepare, plan, dispatch and collect; a row moves
+// from one state to the next only through row.Item.To (importer/internal/row).
 //
 // Reading, checking and writing run on different goroutines: rows are
 // read in batches, checked on every processor, and settled (what depends
-// on earlier rows) and decided in file order (check.go). A check hands
-// the batches straight to the writer; an import sends row by row.
+// on earlier rows) and decided in file order. A check hands the batches
+// straight to the writer; an import sends row by row.
 //
 // Memory follows workers, not rows: the stages are joined by bounded
 // channels and the reorder buffer holds at most a window of rows. It does
