@@ -77,6 +77,10 @@ func (w *writer) loop() {
 		last = time.Now()
 		batch := w.queue
 		w.queue = nil
+		select {
+		case <-w.urgent: // this batch's waited write, if any: not the next one's
+		default:
+		}
 		w.room.Broadcast()
 		for _, o := range batch {
 			o.taken = true
