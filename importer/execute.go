@@ -165,7 +165,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 // sendStage is the stage that sends the rows of this run.
 func (r *run) sendStage() *dispatch.Stage {
 	return &dispatch.Stage{Sender: r.opts.Sender, Ledger: r.opts.Ledger, Texts: r.msg, Log: r.log, Brake: r.brake,
-		Gate: &r.job.gate, Abort: r.abortCtx,
+		Gate: &r.job.gate, Abort: r.abortCtx, EarlierCodes: r.planned.earlierCodes,
 		Source: dispatch.Source{Input: r.in.abs, Sheet: r.in.sheet, InputSHA256: r.in.sha256, Lineage: r.planned.lineage, RunID: r.runID},
 		OnSending: func(line int, code string) {
 			if r.job.listening() {
