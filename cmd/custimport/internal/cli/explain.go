@@ -117,6 +117,10 @@ var _ = msg.Register("cli.explain", msg.Table{
 // failErr reports an error that stopped a run, with an explanation when
 // one is known, and returns ExitCantRun.
 func failErr(io IO, lang string, err error) int {
+	var pe *precheckError
+	if errors.As(err, &pe) {
+		return ExitCantRun // the connection test has said why
+	}
 	var se *settings.Error
 	if errors.As(err, &se) && se.Error() == err.Error() {
 		fmt.Fprintf(io.Err, "custimport: %s\n", se.Text(lang)) // its English text is for logs

@@ -155,7 +155,7 @@ func connectionFirst(ctx context.Context, io IO, s settings.Settings, dir string
 	if list, err := inbox.List(dir, nil); err != nil || len(list.Inputs) == 0 {
 		return false // nothing to send (inbox.Run reports a folder it cannot read)
 	}
-	v, stop := precheck(ctx, io, s, sender.Client, base.Logger)
+	v, stop := precheck(ctx, io, s, sender.Client, base.Logger, "stopNote")
 	rec := newVerdictRecord(v, s.Lang)
 	fs.Connection = &rec
 	if stop {

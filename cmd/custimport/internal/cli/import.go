@@ -23,6 +23,7 @@ import (
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -191,12 +192,26 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 	}
 	ctx, abort, release := withSignals(ctx, io)
 	defer release()
+	isDir := false
+	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		isDir = true // folder mode tests the connection once it knows there are files
+	}
+	if !isDir && !opts.DryRun {
+		// What can be told here comes first: a missing or unreadable
+		// file is not a connection problem.
+		if err := localFirst(s, input); err != nil {
+			return refused(opts, err)
+		}
+		if err := connectionBeforeSending(ctx, io, s, opts); err != nil {
+			return refused(opts, err)
+		}
+	}
 	closeLedger, err := attachLedger(ctx, s, io, log, &opts)
 	if err != nil {
 		return refused(opts, err)
 	}
 	defer closeLedger()
-	if st, err := os.Stat(input); err == nil && st.IsDir() {
+	if isDir {
 		if settings.SeveralSheets(s.Sheet) {
 			return rep.fail(io, s.Lang, fmt.Errorf("--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name", s.Sheet))
 		}
@@ -210,6 +225,51 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 	exit, sum, err := runOne(ctx, abort, io, s, opts)
 	rep.file(opts, sum, exit, err)
 	return exit
+}
+
+// connectionBeforeSending tests the connection before a file (or a
+// workbook's sheets) is sent, as the page and folder mode do (precheck):
+// when TMS refuses the settings or cannot be reached, nothing is sent, no
+// ledger is opened and no results are written; the error (a
+// *precheckError, already told) ends the run with exit 2.
+func connectionBeforeSending(ctx context.Context, io IO, s settings.Settings, opts importer.Options) error {
+	sender, ok := opts.Sender.(*tms.Sender)
+	if opts.DryRun || !ok || sender.Client == nil || ctx.Err() != nil {
+		return nil
+	}
+	if v, stop := precheck(ctx, io, s, sender.Client, opts.Logger, "stopNoteFile"); stop {
+		return &precheckError{v}
+	}
+	return nil
+}
+
+// localFirst finds, before the connection test, what the run would
+// refuse on this computer: an input it cannot open, a list of existing
+// customers that is not there.
+func localFirst(s settings.Settings, input string) error {
+	f, err := os.Open(input)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if s.ExistingCustomers != "" {
+		if _, err := os.Stat(s.ExistingCustomers); err != nil {
+			return fmt.Errorf("existing_customers %s: %w", s.ExistingCustomers, err)
+		}
+	}
+	return nil
+}
+
+// precheckError is a run stopped by its connection test: the verdict's
+// lines have been printed; the error's text (English) is for the logs.
+type precheckError struct{ v probe.Verdict }
+
+func (e *precheckError) Error() string {
+	s := "connection test: " + e.v.Text("en")
+	if e.v.Err != nil {
+		s += ": " + e.v.Err.Error()
+	}
+	return s
 }
 
 // attachLedger opens the TMS's ledger for the run: locked for an import,

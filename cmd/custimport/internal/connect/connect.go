@@ -74,6 +74,17 @@ func (s Settings) CheckOptions(attempts int) probe.Options {
 	return probe.Options{URL: s.URL, Recipe: recipe, Attempts: attempts, MaxRetryWait: s.MaxRetryWait}
 }
 
+// Precheck is the connection test before a run sends its first row (the
+// page's import, folder mode, a single file, every sheet of a workbook):
+// one signed read-only request with client, retried as a send is up to
+// attempts (0: one request). Its verdict's Action says whether the run
+// may send (probe.Proceed), should warn and send (probe.Warn), or must
+// stop with nothing sent (probe.Stop: TMS refused the settings or could
+// not be reached).
+func (s Settings) Precheck(ctx context.Context, client *tms.Client, attempts int) probe.Verdict {
+	return probe.Check(ctx, client, s.CheckOptions(attempts))
+}
+
 // Sending is what a run that sends needs: the sender and its limiter.
 type Sending struct {
 	Sender  *tms.Sender
