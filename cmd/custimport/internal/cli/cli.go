@@ -52,6 +52,9 @@ type IO struct {
 	// Executable, when set, is the path of the running custimport (tests
 	// run in a test binary); nil: os.Executable.
 	Executable func() (string, error)
+
+	// verbose is --verbose: a fatal line shows the error underneath.
+	verbose bool
 }
 
 // System returns the IO of the real process.

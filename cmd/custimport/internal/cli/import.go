@@ -123,6 +123,7 @@ func importFlags(io IO, name string, args []string, check bool) (o *importOption
 // settings, and (an import) sends the notification the config asks for.
 func runImportOptions(ctx context.Context, io IO, o *importOptions) int {
 	s, f, input := o.settings, o.run, o.inputs[0]
+	io.verbose = f.verbose
 	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, f.verbose)
 	if err != nil {
 		return fail(io, "%v", err)
@@ -147,7 +148,11 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 	// another run on the same TMS, Ctrl-C while waiting for it) ends
 	// with the same last record as any run in JSON mode.
 	refused := func(opts importer.Options, err error) int {
-		exit := rep.fail(io, s.Lang, err)
+		subject := input
+		if st, serr := os.Stat(input); serr == nil && st.IsDir() {
+			subject = ""
+		}
+		exit := rep.fail(io, s.Lang, subject, err)
 		if s.LogFormat == "json" {
 			if st, serr := os.Stat(input); serr == nil && st.IsDir() {
 				writeRecord(raw(io.Out), io.Now(), exit, "folder finished", folderSummary{Folder: input, Files: []folderFile{},
@@ -177,7 +182,7 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 		var trace *tms.Tracer
 		if f.traceHTTP != "" {
 			if sameFile(f.traceHTTP, input) {
-				return refused(opts, fmt.Errorf("--trace-http %s is the input: name another file", f.traceHTTP))
+				return refused(opts, newTextError("trace_is_input", f.traceHTTP))
 			}
 			tr, closeTrace, err := openTrace(io, f.traceHTTP, s.Lang)
 			if err != nil {
@@ -213,7 +218,7 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 	defer closeLedger()
 	if isDir {
 		if settings.SeveralSheets(s.Sheet) {
-			return rep.fail(io, s.Lang, fmt.Errorf("--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name", s.Sheet))
+			return rep.fail(io, s.Lang, "", newTextError("sheet_in_folder", s.Sheet))
 		}
 		exit, fs := runFolder(ctx, abort, io, s, input, opts)
 		rep.folder(fs)
@@ -254,7 +259,7 @@ func localFirst(s settings.Settings, input string) error {
 	f.Close()
 	if s.ExistingCustomers != "" {
 		if _, err := os.Stat(s.ExistingCustomers); err != nil {
-			return fmt.Errorf("existing_customers %s: %w", s.ExistingCustomers, err)
+			return &settingError{"existing_customers", s.ExistingCustomers, err}
 		}
 	}
 	return nil
@@ -313,7 +318,7 @@ func attachExisting(ctx context.Context, s settings.Settings, db *ledger.DB, log
 	if !opts.DryRun {
 		rep, loaded, err := existing.Sync(ctx, db, path, eo)
 		if err != nil {
-			return fmt.Errorf("existing_customers %s: %w", path, err)
+			return &settingError{"existing_customers", path, err}
 		}
 		if loaded {
 			log.Info("loaded the list of existing customers into the ledger", "file", path, "customers", len(rep.List.Customers),
@@ -325,7 +330,7 @@ func attachExisting(ctx context.Context, s settings.Settings, db *ledger.DB, log
 	if db != nil {
 		var err error
 		if changed, err = existing.Changed(ctx, db, path); err != nil {
-			return fmt.Errorf("existing_customers %s: %w", path, err)
+			return &settingError{"existing_customers", path, err}
 		}
 	}
 	if !changed {
@@ -333,7 +338,7 @@ func attachExisting(ctx context.Context, s settings.Settings, db *ledger.DB, log
 	}
 	rep, err := existing.Read(path, eo)
 	if err != nil {
-		return fmt.Errorf("existing_customers %s: %w", path, err)
+		return &settingError{"existing_customers", path, err}
 	}
 	opts.Existing = &rep.List
 	log.Info("read the list of existing customers (a check does not load it into the ledger; an import will)", "file", path,
@@ -441,7 +446,7 @@ func runOne(ctx, abort context.Context, io IO, s settings.Settings, opts importe
 	// in the results, and the summary says what they are.
 	partial := errors.As(err, &readErr) || errors.As(err, &tooMany)
 	if err != nil && !partial {
-		failErr(io, s.Lang, err)
+		failOn(io, s.Lang, opts.Input, err)
 	} else if s.LogFormat != "json" {
 		printSummary(io.Out, sum, s)
 	}
@@ -451,7 +456,7 @@ func runOne(ctx, abort context.Context, io IO, s settings.Settings, opts importe
 	}
 	switch {
 	case readErr != nil:
-		failErr(io, s.Lang, readErr.Err)
+		failOn(io, s.Lang, opts.Input, readErr.Err)
 		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
 	case tooMany != nil:
 		failErr(io, s.Lang, err)

@@ -256,7 +256,7 @@ func TestTraceFileMode(t *testing.T) {
 		t.Errorf("an unwritable trace: %s", res)
 	}
 	before, _ := os.ReadFile(in)
-	if res := run(t, env, "import", in, "--trace-http", in); res.code != 2 || !strings.Contains(res.stderr, "is the input") {
+	if res := run(t, env, "import", in, "--trace-http", in); res.code != 2 || !strings.Contains(res.stderr, "就是輸入檔") {
 		t.Errorf("the input as the trace: %s", res)
 	}
 	if after, _ := os.ReadFile(in); string(after) != string(before) {

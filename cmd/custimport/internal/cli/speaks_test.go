@@ -23,7 +23,7 @@ var goErrorText = regexp.MustCompile(`dial tcp|connection refused|connect:|:\d+:
 // allowedEnglish are the words a zh run may show: the product's name,
 // the statuses and codes scripts read, and the results' column names
 // (beside the catalog's allow-list, zhAllowed).
-var allowedEnglish = regexp.MustCompile(`\b(TMS|ImportStatus|ImportCCODE|ImportErrorCode|ImportErrorMessage|ImportWarnings|OK|FAILED|UNKNOWN|INVALID|NOT_SENT|SKIPPED|VALID|NETWORK|TIMEOUT|HTTP\d*|ProNum|pno|ledger|TLS|URL|CCODE|CNAM1|CBELE|custimport|QueryList|Product|Cust|Add|s|ms)\b`)
+var allowedEnglish = regexp.MustCompile(`\b(TMS|ImportStatus|ImportCCODE|ImportErrorCode|ImportErrorMessage|ImportWarnings|OK|FAILED|UNKNOWN|INVALID|NOT_SENT|SKIPPED|VALID|NETWORK|TIMEOUT|HTTP\d*|ProNum|pno|ledger|TLS|URL|CCODE|CNAM1|CBELE|custimport|QueryList|Product|Cust|Add|s|ms|api)\b`)
 
 // latinWord is a word in Latin letters.
 var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]`)
@@ -46,9 +46,10 @@ func notChinese(text string) string {
 	// data, not sentences.
 	bare := commandLine.ReplaceAllString(text, " ")
 	bare = allowedEnglish.ReplaceAllString(bare, " ")
-	bare = regexp.MustCompile(`[a-z]+://\S*|\S*[/\\]\S*|\S+\.(csv|xlsx|txt|yaml)\b|--?[a-z][a-z0-9-]*|\b[A-Z][A-Z0-9_]+\b|\b\w*[0-9_]\w*\b`).ReplaceAllString(bare, " ")
+	bare = regexp.MustCompile(`[a-z]+://\S*|\S*[/\\]\S*|\S*\.[a-z]{2,4}\b|(^|[\s(「])--?[a-z][a-z0-9-]*|\{[a-z_]+\}|\b[A-Z][A-Z0-9_]+\b|\b\w*[0-9_]\w*\b`).ReplaceAllString(bare, " ")
 	for _, w := range latinWord.FindAllString(bare, -1) {
-		if !zhAllowed[w] {
+		// One letter is a value (a pno X) or a unit, not a word.
+		if len(w) > 1 && !zhAllowed[w] {
 			return fmt.Sprintf("the English word %q", w)
 		}
 	}

@@ -290,10 +290,23 @@ func (s Settings) checkNewLedger(ctx context.Context, dir string, t ledger.Tenan
 	if err != nil || len(others) == 0 {
 		return err
 	}
-	return fmt.Errorf("%w: pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL "+
-		"(or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); "+
-		"if it is another TMS, pass --new-ledger", ErrOtherURL, t.PNO, others[0].URL, t.URL, others[0].URL, t.URL)
+	return &OtherURLError{PNO: t.PNO, Old: others[0].URL, New: t.URL}
 }
+
+// OtherURLError is the ErrOtherURL of a company (PNO) whose ledger is
+// kept under the TMS URL Old, none under New: the front end says what
+// to do about it in its words.
+type OtherURLError struct {
+	PNO, Old, New string
+}
+
+func (e *OtherURLError) Error() string {
+	return fmt.Sprintf("%v: pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL "+
+		"(or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); "+
+		"if it is another TMS, pass --new-ledger", ErrOtherURL, e.PNO, e.Old, e.New, e.Old, e.New)
+}
+
+func (e *OtherURLError) Unwrap() error { return ErrOtherURL }
 
 // PeekLedger opens the tenant's ledger read-only for a check, when the
 // connection settings are known and a ledger exists; otherwise the check
