@@ -59,7 +59,7 @@ func configCmd(io IO, runF func(context.Context, IO, *configOptions) int) func(c
 // configFlags parses config check's command line; ok false ends the
 // command with code (--help, a usage error).
 func configFlags(io IO, args []string) (o *configOptions, fs *flag.FlagSet, code int, ok bool) {
-	fs = newFlags(io, "config check", "FILE.yaml (optional with --online)", configAbout)
+	fs = newFlags(io, "config check", "FILE.yaml (optional with --online)")
 	o = &configOptions{}
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, true)

@@ -18,9 +18,7 @@ import (
 )
 
 func runDemo(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "demo", "[FILE]", `Start the TMS simulator in-process on a free loopback port and import
-samples/customers.xlsx (or FILE) through the real send path: signing,
-rate limit, retries, results file and summary.`)
+	fs := newFlags(io, "demo", "[FILE]")
 	s := settings.Default()
 	settings.Register(fs, &s, false)
 	fs.IntVar(&s.Workers, "workers", s.Workers, "concurrent requests")

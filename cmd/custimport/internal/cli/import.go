@@ -88,11 +88,7 @@ func importCmd(io IO, name string, check bool, runF func(context.Context, IO, *i
 // importFlags parses import's (or check's) command line; ok false ends
 // the command with code (--help, a usage error).
 func importFlags(io IO, name string, args []string, check bool) (o *importOptions, code int, ok bool) {
-	about := importAbout
-	if check {
-		about = "Validate a CSV or XLSX file and write the results sheet; nothing is sent."
-	}
-	o = &importOptions{name: name, check: check, fs: newFlags(io, name, "FILE", about)}
+	o = &importOptions{name: name, check: check, fs: newFlags(io, name, "FILE")}
 	fs := o.fs
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, !check)

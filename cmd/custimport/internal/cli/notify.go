@@ -147,7 +147,7 @@ channel took it, 2 otherwise.`
 
 // runNotify is `custimport notify test`.
 func runNotify(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "notify", "test", notifyAbout)
+	fs := newFlags(io, "notify", "test")
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, false)
 	cfgPath := fs.String("config", "", "config `FILE.yaml` with a notify: section")

@@ -46,7 +46,7 @@ func notChinese(text string) string {
 	// data, not sentences.
 	bare := commandLine.ReplaceAllString(text, " ")
 	bare = allowedEnglish.ReplaceAllString(bare, " ")
-	bare = regexp.MustCompile(`[a-z]+://\S*|\S*[/\\]\S*|\S*\.[a-z]{2,4}\b|(^|[\s(「])--?[a-z][a-z0-9-]*|\{[a-z_]+\}|\b[A-Z][A-Z0-9_]+\b|\b\w*[0-9_]\w*\b`).ReplaceAllString(bare, " ")
+	bare = regexp.MustCompile(`[a-z]+://\S*|\S*[/\\]\S*|\S*\.[a-z]{2,4}\b|(^|[\s(「\[])--?[a-z][a-z0-9-]*|\{[a-z_]+\}|\b[A-Z][A-Z0-9_]+\b|\b\w*[0-9_]\w*\b`).ReplaceAllString(bare, " ")
 	for _, w := range latinWord.FindAllString(bare, -1) {
 		// One letter is a value (a pno X) or a unit, not a word.
 		if len(w) > 1 && !zhAllowed[w] {

@@ -56,7 +56,7 @@ func uiCmd(io IO, runF func(context.Context, IO, *uiOptions) int) func(context.C
 // uiFlags parses the ui command line; ok false ends the command with
 // code (--help, a usage error).
 func uiFlags(io IO, args []string) (o *uiOptions, fs *flag.FlagSet, code int, ok bool) {
-	fs = newFlags(io, "ui", "[FILE]", uiAbout)
+	fs = newFlags(io, "ui", "[FILE]")
 	o = &uiOptions{}
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, true)
