@@ -53,14 +53,14 @@ var _ = msg.Register("cli.help", msg.Table{
 	"cmd.version":  {"顯示版本", "print the version"},
 
 	"about.import": {"把 CSV 或 XLSX 檔的客戶透過 /Cust/Add 匯入 TMS。每一列都會寫入結果檔,ImportStatus 為 OK、FAILED、INVALID、UNKNOWN 或 NOT_SENT (--dry-run 時為 VALID/INVALID)。金鑰取自 TMS_API_KEY 或 --key-file,不接受以選項直接輸入。",
-		"Import customers from a CSV or XLSX file into TMS through /Cust/Add.\nEvery row ends in the results file with ImportStatus OK, FAILED, INVALID,\nUNKNOWN or NOT_SENT (VALID/INVALID with --dry-run). The key comes from\nTMS_API_KEY or --key-file, never from a flag."},
+		importAbout},
 	"about.check": {"檢查 CSV 或 XLSX 檔並寫出結果檔;不送出任何資料。", "Validate a CSV or XLSX file and write the results sheet; nothing is sent."},
 	"about.demo": {"在程式內啟動 TMS 模擬器 (本機的空閒連接埠),並以實際的傳送流程匯入 samples/customers.xlsx (或 FILE):簽章、速率限制、重試、結果檔與摘要。",
 		"Start the TMS simulator in-process on a free loopback port and import\nsamples/customers.xlsx (or FILE) through the real send path: signing,\nrate limit, retries, results file and summary."},
 	"about.sim": {"執行 TMS /Cust/Add 模擬器 (供測試、示範與試用設定)。它讀取與 custimport import 相同的設定 (TMS_PNO、TMS_PRONUM、TMS_API_KEY 或 --key-file、TMS_SIGN_RECIPE),所以同一個環境下的 custimport sim 與 custimport import 可以互相搭配。GET /_sim/customers 會列出模擬器存的客戶;POST /Product/QueryList 以相同的標頭與簽章檢查回應 custimport config check --online 的唯讀查詢。",
 		"Run the TMS /Cust/Add simulator (for tests, demos and trying settings).\nIt reads the same settings as import (TMS_PNO, TMS_PRONUM, TMS_API_KEY or\n--key-file, TMS_SIGN_RECIPE), so `custimport sim` and `custimport import`\nwith the same environment work together. GET /_sim/customers dumps the store.\nPOST /Product/QueryList answers the read-only query of\n`custimport config check --online` with the same header and signature checks."},
 	"about.ui": {"開啟給辦公室同仁用的本機網頁:選擇 CSV/XLSX 檔、在畫面上修正、匯入並下載結果檔。網頁只在 127.0.0.1 上;請開啟程式印出的網址 (含一次性的通行碼)。連線設定取自設定檔與環境變數;金鑰取自 TMS_API_KEY 或 --key-file,或在網頁上輸入 (只存在記憶體中)。指定 FILE (或把檔案拖到 custimport.exe 上) 時,網頁開啟時就已載入並檢查該檔案。",
-		"Serve the local web page for office staff: choose a CSV/XLSX file, fix\nits rows on screen, import them and download the results. The page is on\n127.0.0.1 only; open the printed address (it holds a one-time token). The\nconnection settings come from the config file and the environment; the\nkey from TMS_API_KEY or --key-file, or typed on the page (kept in memory).\nWith FILE (or a file dragged onto custimport.exe), the page opens with it\nloaded and checked."},
+		uiAbout},
 	"about.fields":   {"列出 /Cust/Add 主檔的每個欄位 (檢查時使用的同一份欄位表)。", "List every field of the /Cust/Add Main object, from the catalog the validator uses."},
 	"about.template": {"產生空白的匯入範本:每個欄位一欄、中文標題、可選值的下拉選單、長度限制,以及每一欄的填寫提示。", "Write an empty input sheet: one column per field, Chinese label headers, dropdowns for enumerated fields, length limits and an input hint per column."},
 	"about.ledger": {"查看匯入紀錄 (ledger):每個 TMS 一份,記得 custimport 建立過的每位客戶、TMS 接受過的每個代號的內容,以及 TMS 原有的客戶。它存放在使用者本機的狀態資料夾 (--state-dir、CUSTIMPORT_STATE_DIR)。\n\n" +
