@@ -45,7 +45,7 @@ func init() {
 		webhook SMTP PDF LINE Teams Slack e-mail email Email wal all passfile PostgreSQL SQLite
 		true false tab text chmod ps
 		find export runs where copy status remove
-		zh en char n big5 hmac utf windows linux darwin Mac exe install move load-existing Retry-After
+		zh en char n big5 hmac pid utf windows linux darwin Mac exe install move load-existing Retry-After
 	`) {
 		zhAllowed[w] = true
 	}

@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -29,31 +31,36 @@ import (
 // about. The error underneath (Go's, the network's, the library's
 // English) is for --verbose and JSON logs (failErr).
 var _ = msg.Register("cli.fatal", msg.Table{
-	"not_exist":        {"找不到%q", "%q is not there"},
-	"permission":       {"沒有權限讀取或寫入%q", "no permission to read or write %q"},
-	"disk_full":        {"磁碟空間不足,無法寫入%q", "the disk is full: %q could not be written"},
-	"read_only":        {"%q所在的磁碟是唯讀的,無法寫入", "%q is on a read-only disk and cannot be written"},
-	"is_dir":           {"%q是資料夾,不是檔案", "%q is a folder, not a file"},
-	"path":             {"無法開啟、讀取或寫入%q", "%q could not be opened, read or written"},
-	"input":            {"無法匯入%q", "%q cannot be imported"},
-	"input_line":       {"無法匯入%q:第 %d 列有問題", "%q cannot be imported: line %d"},
-	"input_plain":      {"無法匯入這個檔案", "the file cannot be imported"},
-	"several_lists":    {"%q有 %d 個工作表都是客戶清單 (%s)", "%q has %d sheets that hold a customer list (%s)"},
-	"too_many_invalid": {"%d 列中有 %d 列是 INVALID,超過允許的 %s:沒有送出任何資料", "%[2]d of %[1]d rows are INVALID, more than the %[3]s allowed: nothing was sent"},
-	"tms_unreachable":  {"連不上 TMS (%s)", "TMS cannot be reached (%s)"},
-	"tms_stopped":      {"TMS 一直沒有回應,已停止送出", "TMS stopped answering, so sending stopped"},
-	"tls":              {"無法驗證 TMS 的 TLS 憑證 (%s)", "TMS's TLS certificate cannot be verified (%s)"},
-	"tms_refuses":      {"TMS 拒絕了請求本身", "TMS refuses the requests themselves"},
-	"tms_busy":         {"TMS 一直回覆「忙碌」", "TMS keeps answering busy"},
-	"ledger_locked":    {"另一個 custimport 正在使用這個 TMS 的記錄檔 (ledger)", "another custimport run is using this TMS's ledger"},
-	"ledger_locked_by": {"另一個 custimport (%s 上的程序 %d,自 %s 起匯入%q) 正在使用這個 TMS 的記錄檔 (ledger)", "another custimport run (process %[2]d on %[1]s, importing %[4]q since %[3]s) is using this TMS's ledger"},
-	"ledger":           {"無法使用記錄檔 (ledger)", "the ledger cannot be used"},
-	"ledger_server":    {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "the shared ledger's PostgreSQL server cannot be reached"},
-	"other_url":        {"公司代號 %s 的記錄檔 (ledger) 在 TMS 網址 %s 之下,%s 沒有記錄檔。若是同一個 TMS,請用原來的網址 (或 TMS 已搬家:custimport ledger move --url %s --to-url %s);若是另一個 TMS,加上 --new-ledger", "pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL (or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); if it is another TMS, pass --new-ledger"},
-	"folder_locked":    {"另一個 custimport 正在匯入同一個檔案或資料夾", "another custimport run is importing this file or folder"},
-	"tms_config":       {"TMS 的連線設定 (url、pno、ProNum、sign_recipe) 有誤,沒有送出任何資料:執行 custimport config check 會指出是哪一個值", "the TMS connection settings (url, pno, ProNum, sign_recipe) are wrong, nothing was sent: custimport config check names the value"},
-	"known":            {"無法執行", "could not run"},
-	"unknown":          {"無法執行:發生了未預期的錯誤。加上 --verbose 重新執行,可看到詳細原因 (或用 --log-format json 記錄)", "could not run: an unexpected error. Run it again with --verbose to see why (or log it with --log-format json)"},
+	"not_exist":         {"找不到%q", "%q is not there"},
+	"permission":        {"沒有權限讀取或寫入%q", "no permission to read or write %q"},
+	"disk_full":         {"磁碟空間不足,無法寫入%q", "the disk is full: %q could not be written"},
+	"read_only":         {"%q所在的磁碟是唯讀的,無法寫入", "%q is on a read-only disk and cannot be written"},
+	"is_dir":            {"%q是資料夾,不是檔案", "%q is a folder, not a file"},
+	"path":              {"無法開啟、讀取或寫入%q", "%q could not be opened, read or written"},
+	"input":             {"無法匯入%q", "%q cannot be imported"},
+	"input_line":        {"無法匯入%q:第 %d 列有問題", "%q cannot be imported: line %d"},
+	"input_plain":       {"無法匯入這個檔案", "the file cannot be imported"},
+	"several_lists":     {"%q有 %d 個工作表都是客戶清單 (%s)", "%q has %d sheets that hold a customer list (%s)"},
+	"too_many_invalid":  {"%d 列中有 %d 列是 INVALID,超過允許的 %s:沒有送出任何資料", "%[2]d of %[1]d rows are INVALID, more than the %[3]s allowed: nothing was sent"},
+	"tms_unreachable":   {"連不上 TMS (%s)", "TMS cannot be reached (%s)"},
+	"tms_stopped":       {"TMS 一直沒有回應,已停止送出", "TMS stopped answering, so sending stopped"},
+	"tls":               {"無法驗證 TMS 的 TLS 憑證 (%s)", "TMS's TLS certificate cannot be verified (%s)"},
+	"tms_refuses":       {"TMS 拒絕了請求本身", "TMS refuses the requests themselves"},
+	"tms_busy":          {"TMS 一直回覆「忙碌」", "TMS keeps answering busy"},
+	"ledger_locked":     {"另一個 custimport 正在使用這個 TMS 的記錄檔 (ledger)", "another custimport run is using this TMS's ledger"},
+	"ledger_locked_by":  {"另一個 custimport (%s 上的 pid %d,自 %s 起匯入%q) 正在使用這個 TMS 的記錄檔 (ledger)", "another custimport run (pid %[2]d on %[1]s, importing %[4]q since %[3]s) is using this TMS's ledger"},
+	"ledger_locked_pid": {"另一個 custimport (pid %d,自 %s 起匯入%q) 正在使用這個 TMS 的記錄檔 (ledger)", "another custimport run (pid %d, importing %q since %s) is using this TMS's ledger"},
+	"state_dir_sudo":    {"custimport 透過%[2]q的 sudo 以%[1]q的身分執行,兩人的設定 (HOME、XDG_*) 都可能被用到;預設的記錄檔 (ledger) 資料夾會是 %[3]s", "custimport runs as %s through sudo by %s, whose settings (HOME, XDG_*) may be either's; the default ledger folder would be %s"},
+	"state_dir_owner":   {"預設的記錄檔 (ledger) 資料夾 %s 在 %s 之中,它屬於使用者 %d,不是執行 custimport 的%q", "the default ledger folder %s is in %s, which belongs to user %d, not to %s, the user custimport runs as"},
+	"details":           {"%s(%s)", "%s (%s)"},
+	"rows":              {"第 %s 列", "row %s"},
+	"ledger":            {"無法使用記錄檔 (ledger)", "the ledger cannot be used"},
+	"ledger_server":     {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "the shared ledger's PostgreSQL server cannot be reached"},
+	"other_url":         {"公司代號 %s 的記錄檔 (ledger) 在 TMS 網址 %s 之下,%s 沒有記錄檔。若是同一個 TMS,請用原來的網址 (或 TMS 已搬家:custimport ledger move --url %s --to-url %s);若是另一個 TMS,加上 --new-ledger", "pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL (or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); if it is another TMS, pass --new-ledger"},
+	"folder_locked":     {"另一個 custimport 正在匯入同一個檔案或資料夾", "another custimport run is importing this file or folder"},
+	"tms_config":        {"TMS 的連線設定 (url、pno、ProNum、sign_recipe) 有誤,沒有送出任何資料:執行 custimport config check 會指出是哪一個值", "the TMS connection settings (url, pno, ProNum, sign_recipe) are wrong, nothing was sent: custimport config check names the value"},
+	"known":             {"無法執行", "could not run"},
+	"unknown":           {"無法執行:發生了未預期的錯誤。加上 --verbose 重新執行,可看到詳細原因 (或用 --log-format json 記錄)", "could not run: an unexpected error. Run it again with --verbose to see why (or log it with --log-format json)"},
 
 	// The command line's own refusals.
 	"trace_is_input":   {"--trace-http %s 就是輸入檔:請指定另一個檔案", "--trace-http %s is the input: name another file"},
@@ -116,20 +123,26 @@ func catalogLine(err error, lang, subject string) string {
 	p := printer(lang)
 	f := func(code string, args ...any) string { return p.Sprint("cli.fatal."+code, args...) }
 	var (
-		te      *textError
-		se      *settings.Error
-		several *importer.SeveralListsError
-		tooMany *importer.TooManyInvalidError
-		locked  *ledger.LockedError
-		other   *connect.OtherURLError
-		parse   *source.ParseError
-		pathErr *fs.PathError
+		te       *textError
+		se       *settings.Error
+		several  *importer.SeveralListsError
+		tooMany  *importer.TooManyInvalidError
+		locked   *ledger.LockedError
+		other    *connect.OtherURLError
+		stateDir *connect.StateDirError
+		parse    *source.ParseError
+		pathErr  *fs.PathError
 	)
 	switch {
 	case errors.As(err, &te):
 		return p.Sprint("cli.fatal."+te.code, te.args...)
 	case errors.As(err, &se):
 		return se.Text(lang)
+	case errors.As(err, &stateDir):
+		if stateDir.By != "" {
+			return f("state_dir_sudo", stateDir.Runs, stateDir.By, stateDir.Dir)
+		}
+		return f("state_dir_owner", stateDir.Dir, stateDir.OwnerPath, stateDir.Owner, stateDir.Runs)
 	case errors.As(err, &other):
 		return f("other_url", other.PNO, other.Old, other.New, other.Old, other.New)
 	case errors.As(err, &several):
@@ -141,8 +154,13 @@ func catalogLine(err error, lang, subject string) string {
 	case errors.As(err, &tooMany):
 		return f("too_many_invalid", tooMany.Rows, tooMany.Invalid, tooMany.Budget.String())
 	case errors.As(err, &locked):
-		if h := locked.Holder; h.PID != 0 {
+		if h := locked.Holder; h.PID != 0 && h.Host != "" {
 			return f("ledger_locked_by", h.Host, h.PID, h.Started.Local().Format("2006-01-02 15:04"), h.Input)
+		} else if h.PID != 0 {
+			if msg.Lang(lang) == "en" {
+				return f("ledger_locked_pid", h.PID, h.Input, h.Started.Local().Format("2006-01-02 15:04"))
+			}
+			return f("ledger_locked_pid", h.PID, h.Started.Local().Format("2006-01-02 15:04"), h.Input)
 		}
 		return f("ledger_locked")
 	case errors.Is(err, ledger.ErrLocked):
@@ -167,13 +185,17 @@ func catalogLine(err error, lang, subject string) string {
 		errors.Is(err, connect.ErrStateDir), errors.Is(err, connect.ErrOtherURL), errors.Is(err, connect.ErrLedgerElsewhere), errors.Is(err, connect.ErrNetworkLedger):
 		return f("ledger")
 	case importer.InputFault(err) || errors.Is(err, source.ErrWrongPassword):
+		line := f("input_plain")
 		switch {
 		case errors.As(err, &parse) && parse.Line > 0:
 			return f("input_line", orName(subject, parse.File), parse.Line)
 		case subject != "":
-			return f("input", subject)
+			line = f("input", subject)
 		}
-		return f("input_plain")
+		if d := details(err, lang, subject); d != "" {
+			line = f("details", line, d)
+		}
+		return line
 	case errors.As(err, &pathErr):
 		return pathLine(f, pathErr)
 	}
@@ -205,6 +227,56 @@ func goError(err error) bool {
 		return true
 	}
 	return goErrorWords.MatchString(err.Error())
+}
+
+// quotedValue and rowNumber are the values a library's English sentence
+// quotes ("客戶識別碼") and the rows it names (row 7): the data of a
+// message the library has no codes for yet, shown in any language.
+var (
+	quotedValue = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
+	rowNumber   = regexp.MustCompile(`\b(?:row|line) (\d+)\b`)
+)
+
+// details are the rows and values err's own text names, in lang's
+// words and quotes ("第 7 列;「foo」、「bar」"), "" when it names none;
+// the file (subject) is named by the line already.
+func details(err error, lang, subject string) string {
+	text := err.Error()
+	var parts []string
+	seen := map[string]bool{}
+	var rows []string
+	for _, m := range rowNumber.FindAllStringSubmatch(text, -1) {
+		if !seen["row "+m[1]] && len(rows) < 3 {
+			seen["row "+m[1]] = true
+			rows = append(rows, m[1])
+		}
+	}
+	sep := "、"
+	if msg.Lang(lang) == "en" {
+		sep = ", "
+	}
+	if len(rows) > 0 {
+		parts = append(parts, printer(lang).Sprint("cli.fatal.rows", strings.Join(rows, sep)))
+	}
+	var values []string
+	for _, m := range quotedValue.FindAllStringSubmatch(text, -1) {
+		v, uerr := strconv.Unquote(`"` + m[1] + `"`)
+		if uerr != nil {
+			v = m[1]
+		}
+		if v == "" || seen[v] || v == subject || v == filepath.Base(subject) || len(values) == 6 {
+			continue
+		}
+		seen[v] = true
+		values = append(values, msg.Quote(lang, v))
+	}
+	if len(values) > 0 {
+		parts = append(parts, strings.Join(values, sep))
+	}
+	if msg.Lang(lang) == "en" {
+		return strings.Join(parts, "; ")
+	}
+	return strings.Join(parts, ";")
 }
 
 // pathLine names the file of a file system error and what went wrong.

@@ -44,7 +44,8 @@ func notChinese(text string) string {
 	}
 	// Commands people type, flags, paths, addresses and file names are
 	// data, not sentences.
-	bare := commandLine.ReplaceAllString(text, " ")
+	bare := regexp.MustCompile(`「[^」]*」`).ReplaceAllString(text, " ") // values, as typed
+	bare = commandLine.ReplaceAllString(bare, " ")
 	bare = allowedEnglish.ReplaceAllString(bare, " ")
 	bare = regexp.MustCompile(`[a-z]+://\S*|\S*[/\\]\S*|\S*\.[a-z]{2,4}\b|(^|[\s(「\[])--?[a-z][a-z0-9-]*|\{[a-z_]+\}|\b[A-Z][A-Z0-9_]+\b|\b\w*[0-9_]\w*\b`).ReplaceAllString(bare, " ")
 	for _, w := range latinWord.FindAllString(bare, -1) {
