@@ -79,7 +79,7 @@ func runDemo(ctx context.Context, io IO, args []string) int {
 	if err := attachSender(connection(s, demoIO, log, nil), demoIO, &opts); err != nil {
 		return fail(io, "demo: %v", err)
 	}
-	ctx, abort, release := withSignals(ctx, io)
+	ctx, abort, release := withSignals(ctx, io, s.Lang)
 	defer release()
 	closeLedger, err := attachLedger(ctx, s, demoIO, log, &opts)
 	if err != nil {

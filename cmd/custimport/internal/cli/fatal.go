@@ -63,10 +63,17 @@ var _ = msg.Register("cli.fatal", msg.Table{
 	"unknown":           {"無法執行:發生了未預期的錯誤。加上 --verbose 重新執行,可看到詳細原因 (或用 --log-format json 記錄)", "could not run: an unexpected error. Run it again with --verbose to see why (or log it with --log-format json)"},
 
 	// The command line's own refusals.
-	"trace_is_input":   {"--trace-http %s 就是輸入檔:請指定另一個檔案", "--trace-http %s is the input: name another file"},
-	"sheet_in_folder":  {"--sheet %s:資料夾中的檔案各匯入一個工作表;請只指定一個工作表名稱,或直接指定活頁簿檔案匯入", "--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name"},
-	"no_list_sheet":    {"%q:--sheet all:沒有任何看得見的工作表是客戶清單 (CSV 檔沒有工作表)", "%q: --sheet all: no visible sheet holds a customer list (CSV files have no sheets)"},
-	"trace_unwritable": {"--trace-http %s 無法寫入", "--trace-http %s cannot be written"},
+	"trace_is_input":     {"--trace-http %s 就是輸入檔:請指定另一個檔案", "--trace-http %s is the input: name another file"},
+	"sheet_in_folder":    {"--sheet %s:資料夾中的檔案各匯入一個工作表;請只指定一個工作表名稱,或直接指定活頁簿檔案匯入", "--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name"},
+	"no_list_sheet":      {"%q:--sheet all:沒有任何看得見的工作表是客戶清單 (CSV 檔沒有工作表)", "%q: --sheet all: no visible sheet holds a customer list (CSV files have no sheets)"},
+	"summary_unwritable": {"--summary-json %s 無法寫入", "--summary-json %s could not be written"},
+	"listen":             {"網頁只能開在本機位址 (127.0.0.1) 上,無法使用 %s (或該位址已被使用):請換一個 --addr,或用 127.0.0.1:0 讓程式自己選", "the page listens on 127.0.0.1 only, and cannot listen on %s (or it is in use): choose another --addr, or 127.0.0.1:0 to let it pick"},
+	"ui_open":            {"請開啟 %s\n(按 Ctrl-C 結束)", "open %s\n(press Ctrl-C to stop)"},
+	"no_browser":         {"無法自動開啟瀏覽器:請自己開啟上面的網址", "could not open the browser: open the address above yourself"},
+	"signal_stop":        {"正在停止:等送出中的請求完成並寫出結果檔 (再按一次 Ctrl-C 立即中止)", "stopping: finishing requests in flight and writing the results (Ctrl-C again to abort them)"},
+	"signal_abort":       {"正在中止送出中的請求", "aborting requests in flight"},
+	"not_started":        {"%q 沒有匯入", "%q was not imported"},
+	"trace_unwritable":   {"--trace-http %s 無法寫入", "--trace-http %s cannot be written"},
 })
 
 // textError is a refusal of the command line's own: a catalog code and

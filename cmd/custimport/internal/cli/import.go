@@ -191,7 +191,7 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 			return refused(opts, err)
 		}
 	}
-	ctx, abort, release := withSignals(ctx, io)
+	ctx, abort, release := withSignals(ctx, io, s.Lang)
 	defer release()
 	isDir := false
 	if st, err := os.Stat(input); err == nil && st.IsDir() {
@@ -365,7 +365,7 @@ func attachSender(c connect.Settings, io IO, opts *importer.Options) error {
 // taking rows) and one cancelled at the second (abort requests in
 // flight), and tells the user of each on io.Err (a JSON record in JSON
 // mode).
-func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
+func withSignals(ctx context.Context, io IO, lang string) (stopCtx, abort context.Context, release func()) {
 	if io.Signals == nil {
 		return ctx, ctx, func() {}
 	}
@@ -373,6 +373,7 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 	prefix := "\ncustimport: "
 	if _, json := io.Err.(*jsonLines); json {
 		prefix = "" // a notice (WARN), not a failure
+		lang = "en" // for the logs, as every JSON record's msg
 	}
 	// tell writes the notice of each signal received, once; after the
 	// run's end (release), nothing: its own end cancels the contexts too.
@@ -386,11 +387,11 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 		}
 		if !toldStop && stopCtx.Err() != nil {
 			toldStop = true
-			fmt.Fprintf(io.Err, "%sstopping: finishing requests in flight and writing the results (Ctrl-C again to abort them)\n", prefix)
+			fmt.Fprintf(io.Err, "%s%s\n", prefix, printer(lang).Sprint("cli.fatal.signal_stop"))
 		}
 		if toldStop && !toldAbort && abort.Err() != nil {
 			toldAbort = true
-			fmt.Fprintf(io.Err, "%saborting requests in flight\n", prefix)
+			fmt.Fprintf(io.Err, "%s%s\n", prefix, printer(lang).Sprint("cli.fatal.signal_abort"))
 		}
 	}
 	done, ended := make(chan struct{}), make(chan struct{})
@@ -457,7 +458,7 @@ func runOne(ctx, abort context.Context, io IO, s settings.Settings, opts importe
 	case tooMany != nil:
 		failErr(io, s.Lang, err)
 	}
-	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
+	writeSummaryJSON(io, s.Lang, s.SummaryJSON, opts, sum, exit, err)
 	return exit, sum, err
 }
 
@@ -614,13 +615,13 @@ type existingJSON struct {
 	Stale  bool   `json:"stale"`
 }
 
-func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+func writeSummaryJSON(io IO, lang, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
 	if path == "" {
 		return
 	}
 	data, _ := json.MarshalIndent(newSummaryJSON(opts, sum, exit, runErr), "", "  ")
 	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
+		failErr(io, lang, &textError{code: "summary_unwritable", args: []any{path}, err: err})
 	}
 }
 

@@ -188,7 +188,7 @@ func onlineCheck(ctx context.Context, io IO, s settings.Settings, find bool, tra
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	ctx, _, release := withSignals(ctx, io)
+	ctx, _, release := withSignals(ctx, io, s.Lang)
 	defer release()
 
 	lang := s.Lang

@@ -112,7 +112,7 @@ func runSheets(ctx, abort context.Context, io IO, s settings.Settings, opts impo
 			ExitCode int           `json:"exit_code"`
 		}{opts.Input, out, sums, exit}, "", "  ")
 		if err := os.WriteFile(s.SummaryJSON, append(data, '\n'), 0o644); err != nil {
-			return fail(io, "--summary-json: %v", err)
+			return failErr(io, s.Lang, &textError{code: "summary_unwritable", args: []any{s.SummaryJSON}, err: err})
 		}
 	}
 	return exit
