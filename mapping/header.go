@@ -3,6 +3,7 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,6 +18,36 @@ var (
 	// instead of updating the existing ones.
 	ErrNoCodeColumn = errors.New("no column maps to CCODE 客戶代號, but a column looks like a customer code")
 )
+
+// HeaderError is a header that cannot be resolved, with the details a
+// message needs: Kind is the sentinel it is (errors.Is matches it), and
+// the columns it is about. Error() is the English sentence.
+type HeaderError struct {
+	// Kind is ErrNoKnownColumn, ErrDuplicateField, ErrNoCodeColumn or
+	// ErrEmptyHeader.
+	Kind error
+	// Headers are the header texts found (ErrNoKnownColumn).
+	Headers []string
+	// Duplicates are the pairs of columns feeding one field
+	// (ErrDuplicateField).
+	Duplicates []Duplicate
+	// Columns are the unrecognised columns that look like the customer
+	// code (ErrNoCodeColumn).
+	Columns []HeaderColumn
+	text    string
+}
+
+// HeaderColumn is one column of a header: its letter (C) and its text.
+type HeaderColumn struct{ Name, Text string }
+
+// Duplicate is two columns feeding one field (its code and label).
+type Duplicate struct {
+	Field, Label  string
+	First, Second HeaderColumn
+}
+
+func (e *HeaderError) Error() string { return e.text }
+func (e *HeaderError) Unwrap() error { return e.Kind }
 
 // HeaderSearchRows is how many leading rows are searched for the header when
 // the first row matches nothing (sheets often start with a title row).
@@ -178,6 +209,7 @@ func (cat *Catalog) resolve(cells []headerCell, file *File) (Header, error) {
 	h := Header{Columns: make([]Column, len(cells))}
 	seen := make(map[string]int)
 	var dups, texts []string
+	var dupCols []Duplicate
 	for i, cell := range cells {
 		texts = append(texts, cell.text)
 		c := cat.resolveCell(i, cell, file)
@@ -188,30 +220,37 @@ func (cat *Catalog) resolve(cells []headerCell, file *File) (Header, error) {
 		if first, ok := seen[c.Field.Code]; ok {
 			dups = append(dups, fmt.Sprintf("%s %s: column %s %q and column %s %q",
 				c.Field.Code, c.Field.Label, ColumnName(first), cells[first].text, ColumnName(i), cell.text))
+			dupCols = append(dupCols, Duplicate{Field: c.Field.Code, Label: c.Field.Label,
+				First:  HeaderColumn{Name: ColumnName(first), Text: cells[first].text},
+				Second: HeaderColumn{Name: ColumnName(i), Text: cell.text}})
 			continue
 		}
 		seen[c.Field.Code] = i
 	}
 	if len(dups) > 0 {
-		return h, fmt.Errorf("%w: %s (keep one, or map the other with a mapping file)", ErrDuplicateField, strings.Join(dups, "; "))
+		return h, &HeaderError{Kind: ErrDuplicateField, Duplicates: dupCols,
+			text: fmt.Sprintf("%v: %s (keep one, or map the other with a mapping file)", ErrDuplicateField, strings.Join(dups, "; "))}
 	}
 	if len(seen) == 0 {
 		return h, noKnownColumn(texts)
 	}
 	if _, ok := seen[cat.key]; !ok && cat.key != "" {
 		var suspects []string
+		var suspectCols []HeaderColumn
 		example := ""
 		for _, c := range h.Unknown() {
 			if cat.codeLike(c.Header) {
 				suspects = append(suspects, fmt.Sprintf("column %s %q", ColumnName(c.Index), c.Header))
+				suspectCols = append(suspectCols, HeaderColumn{Name: ColumnName(c.Index), Text: c.Header})
 				if example == "" {
 					example = strings.TrimSpace(c.Header)
 				}
 			}
 		}
 		if len(suspects) > 0 {
-			return h, fmt.Errorf("%w: %s; rename the customer-code column to 客戶代號 (or CCODE), or map it in a mapping file (columns: {%q: CCODE}, or %q: ignore if it is not the customer code); without a CCODE column every row would create a new customer",
-				ErrNoCodeColumn, strings.Join(suspects, ", "), example, example)
+			return h, &HeaderError{Kind: ErrNoCodeColumn, Columns: suspectCols,
+				text: fmt.Sprintf("%v: %s; rename the customer-code column to 客戶代號 (or CCODE), or map it in a mapping file (columns: {%q: CCODE}, or %q: ignore if it is not the customer code); without a CCODE column every row would create a new customer",
+					ErrNoCodeColumn, strings.Join(suspects, ", "), example, example)}
 		}
 	}
 	return h, nil
@@ -234,8 +273,9 @@ func (cat *Catalog) resolveCell(i int, hc headerCell, file *File) Column {
 }
 
 func noKnownColumn(header []string) error {
-	return fmt.Errorf("%w: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
-		ErrNoKnownColumn, quoteList(header, 12))
+	return &HeaderError{Kind: ErrNoKnownColumn, Headers: slices.Clone(header),
+		text: fmt.Sprintf("%v: found headers %s; expected field codes or Chinese labels such as CCODE/客戶代號, CNAM1/客戶名稱, CTCOD/統一編號 (run `custimport fields` for the list)",
+			ErrNoKnownColumn, quoteList(header, 12))}
 }
 
 // matches counts the cells of a row that name a field. A row of one
@@ -315,7 +355,7 @@ func FindHeader(rows [][]string, file *File) (Header, error) { return Customers.
 // package-level FindHeader).
 func (cat *Catalog) FindHeader(rows [][]string, file *File) (Header, error) {
 	if len(rows) == 0 {
-		return Header{}, ErrEmptyHeader
+		return Header{}, &HeaderError{Kind: ErrEmptyHeader, text: ErrEmptyHeader.Error()}
 	}
 	best, bestCount := 0, 0
 	counts := make([]int, min(len(rows), HeaderSearchRows))
