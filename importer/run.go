@@ -258,6 +258,10 @@ var ErrNoEarlierRun = errors.New("only the failed rows: nothing records an earli
 // backwards: rows cannot be told apart, so nothing is sent.
 var ErrDamagedRows = prepare.ErrDamagedRows
 
+// DamagedRowsError is ErrDamagedRows with the rows: row Row of Input
+// comes after row After.
+type DamagedRowsError = prepare.DamagedRowsError
+
 // ReadError is returned when the input cannot be read to its end. Rows
 // before the problem were processed and their results written.
 type ReadError struct {

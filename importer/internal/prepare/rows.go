@@ -13,6 +13,19 @@ import (
 // backwards: rows cannot be told apart, so nothing is sent.
 var ErrDamagedRows = errors.New("the workbook is damaged: its row numbers repeat or go backwards")
 
+// DamagedRowsError is ErrDamagedRows with where: row Row of Input comes
+// after row After. Error() is the English sentence.
+type DamagedRowsError struct {
+	Input      string
+	Row, After int
+}
+
+func (e *DamagedRowsError) Error() string {
+	return fmt.Sprintf("%s: row %d comes after row %d: %v; open it in Excel and save it again", e.Input, e.Row, e.After, ErrDamagedRows)
+}
+
+func (e *DamagedRowsError) Unwrap() error { return ErrDamagedRows }
+
 // DataRows reads the data rows of the input, in order, the same way for
 // the first pass (plan) and the second (produce): row numbers must go
 // up, and a row blank but for formulas without results is passed over.
@@ -81,7 +94,7 @@ type RowOrder struct{ last int }
 
 func (o *RowOrder) Check(input string, rec source.Record) error {
 	if rec.Line <= o.last {
-		return fmt.Errorf("%s: row %d comes after row %d: %w; open it in Excel and save it again", input, rec.Line, o.last, ErrDamagedRows)
+		return &DamagedRowsError{Input: input, Row: rec.Line, After: o.last}
 	}
 	o.last = rec.Line
 	return nil
