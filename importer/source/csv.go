@@ -647,7 +647,8 @@ func (f *lineFilter) readRawLine() ([]byte, error) {
 		f.lineBuf = append(f.lineBuf, line...)
 		if len(f.lineBuf) > maxLineSize {
 			return nil, &ParseError{File: f.name, Line: f.line + 1,
-				Err: fmt.Errorf("%w: the line is longer than %d MB", ErrTooLarge, maxLineSize>>20)}
+				Err: &TooLargeError{File: f.name, What: TooLargeLine, Limit: maxLineSize,
+					text: fmt.Sprintf("%v: the line is longer than %d MB", ErrTooLarge, maxLineSize>>20)}}
 		}
 	}
 	return f.lineBuf, err
@@ -970,7 +971,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
 	if l.left < 0 {
-		return n, fileError(l.name, ErrTooLarge, "the file is bigger than the %s limit", mb(l.max))
+		return n, tooLarge(l.name, TooLargeFile, 0, l.max, "the file is bigger than the %s limit", mb(l.max))
 	}
 	return n, err
 }

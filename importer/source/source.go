@@ -166,6 +166,39 @@ func fileError(name string, sentinel error, format string, args ...any) error {
 	return fmt.Errorf("%s: %w: %s", name, sentinel, msg)
 }
 
+// TooLargeError is ErrTooLarge with what went over which limit. Error()
+// is the English sentence.
+type TooLargeError struct {
+	File string
+	// What went over: TooLargeFile, TooLargeUnpacked,
+	// TooLargeSharedTexts or TooLargeLine.
+	What string
+	// Size is how many bytes it holds; 0 when not known (reading stopped
+	// at the limit).
+	Size int64
+	// Limit is the limit in bytes: Options.MaxBytes (a line: the longest
+	// line read).
+	Limit int64
+	text  string
+}
+
+// What a TooLargeError is about.
+const (
+	TooLargeFile        = "file"         // the file itself
+	TooLargeUnpacked    = "unpacked"     // the workbook once unpacked
+	TooLargeSharedTexts = "shared_texts" // the workbook's table of shared texts
+	TooLargeLine        = "line"         // one line of a CSV file
+)
+
+func (e *TooLargeError) Error() string { return e.text }
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
+
+// tooLarge is a *TooLargeError whose sentence is fileError's.
+func tooLarge(name, what string, size, limit int64, format string, args ...any) error {
+	return &TooLargeError{File: name, What: what, Size: size, Limit: limit,
+		text: fileError(name, ErrTooLarge, format, args...).Error()}
+}
+
 var (
 	zipMagic = []byte("PK\x03\x04")
 	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
@@ -228,7 +261,7 @@ func OpenReaderAt(name string, ra io.ReaderAt, size int64, opts Options) (Reader
 		return nil, fileError(name, ErrNotSpreadsheet, "it looks like binary data (if it is UTF-16 text, save it as UTF-8 CSV)")
 	}
 	if size > opts.maxBytes() {
-		return nil, fileError(name, ErrTooLarge, "%s is bigger than the %s limit", mb(size), mb(opts.maxBytes()))
+		return nil, tooLarge(name, TooLargeFile, size, opts.maxBytes(), "%s is bigger than the %s limit", mb(size), mb(opts.maxBytes()))
 	}
 	return NewCSVReader(io.NewSectionReader(ra, 0, size), name, opts)
 }

@@ -75,7 +75,7 @@ func (l sstLimit) checkCount(name string, n int, declared bool) error {
 		return fileError(name, ErrCorrupt,
 			"its table of shared texts %s its sheets can use: a damaged or doctored workbook", holds)
 	}
-	return fileError(name, ErrTooLarge,
+	return tooLarge(name, TooLargeSharedTexts, 0, l.maxBytes,
 		"its table of shared texts %s a workbook within the %s limit can use; save the workbook again in Excel, or split it",
 		holds, mb(l.maxBytes))
 }
@@ -86,7 +86,7 @@ func (l sstLimit) checkText(name string, n int64) error {
 	if n <= l.maxText {
 		return nil
 	}
-	return fileError(name, ErrTooLarge,
+	return tooLarge(name, TooLargeSharedTexts, 0, l.maxBytes,
 		"its table of shared texts holds more than %s of text, more than a workbook within the %s limit can use; save the workbook again in Excel, or split it",
 		mb(l.maxText), mb(l.maxBytes))
 }

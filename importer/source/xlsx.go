@@ -113,7 +113,7 @@ func openXLSXAt(name string, ra io.ReaderAt, size int64, opts Options) (*XLSXRea
 		return nil, fileError(name, ErrEmptyFile, "")
 	case bytes.Equal(head, oleMagic):
 		if size > opts.maxBytes() {
-			return nil, fileError(name, ErrTooLarge, "%s is bigger than the %s limit", mb(size), mb(opts.maxBytes()))
+			return nil, tooLarge(name, TooLargeFile, size, opts.maxBytes(), "%s is bigger than the %s limit", mb(size), mb(opts.maxBytes()))
 		}
 		raw, err := io.ReadAll(io.NewSectionReader(ra, 0, size))
 		if err != nil {
@@ -185,7 +185,7 @@ func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, erro
 		total += zf.UncompressedSize64
 	}
 	if max := opts.maxBytes(); total > uint64(max) {
-		return nil, fileError(name, ErrTooLarge, "the workbook unpacks to %s, more than the %s limit", mb(int64(min(total, 1<<62))), mb(max))
+		return nil, tooLarge(name, TooLargeUnpacked, int64(min(total, 1<<62)), max, "the workbook unpacks to %s, more than the %s limit", mb(int64(min(total, 1<<62))), mb(max))
 	}
 	r := &XLSXReader{name: name, zfiles: make(map[string]*zip.File, len(zr.File)), maxCell: opts.maxCellBytes()}
 	for _, zf := range zr.File {
