@@ -222,11 +222,6 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// badConfig is an ErrConfig with a message.
-func badConfig(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
-}
-
 // checkURL parses and checks the TMS URL: http(s), a host, no user, query
 // or fragment, and plain HTTP only to this machine unless allowed.
 func checkURL(cfg Config) (*url.URL, error) {
@@ -238,28 +233,29 @@ func checkURL(cfg Config) (*url.URL, error) {
 		if errors.As(err, &ue) { // its message repeats the whole URL
 			err = ue.Err
 		}
-		return nil, badConfig("TMS URL %q: %v", shown, err)
+		return nil, configError(ConfigError{Setting: SettingURL, Problem: ProblemUnparsable, Value: shown}, "TMS URL %q: %v", shown, err)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, badConfig("TMS URL %q must start with https://", shown)
+		return nil, configError(ConfigError{Setting: SettingURL, Problem: ProblemScheme, Value: shown}, "TMS URL %q must start with https://", shown)
 	case u.Host == "":
-		return nil, badConfig("TMS URL %q has no host", shown)
+		return nil, configError(ConfigError{Setting: SettingURL, Problem: ProblemNoHost, Value: shown}, "TMS URL %q has no host", shown)
 	case u.User != nil:
-		return nil, badConfig("TMS URL %q must not contain a user name or password", shown)
+		return nil, configError(ConfigError{Setting: SettingURL, Problem: ProblemUserInfo, Value: shown}, "TMS URL %q must not contain a user name or password", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, badConfig("TMS URL %q must not have a query or fragment", shown)
+		return nil, configError(ConfigError{Setting: SettingURL, Problem: ProblemQuery, Value: shown}, "TMS URL %q must not have a query or fragment", shown)
 	}
 	if p := u.Port(); p != "" {
 		// A port is a number: 031401 is 31401, sent as such.
 		n, err := strconv.ParseUint(p, 10, 64)
 		if err != nil || n == 0 || n > 65535 {
-			return nil, badConfig("TMS URL %q: port %s is not a port number (1 to 65535)", shown, p)
+			return nil, configError(ConfigError{Setting: SettingURL, Problem: ProblemPort, Value: shown, Part: p}, "TMS URL %q: port %s is not a port number (1 to 65535)", shown, p)
 		}
 		u.Host = net.JoinHostPort(u.Hostname(), strconv.FormatUint(n, 10))
 	}
 	if u.Scheme == "http" && !cfg.AllowHTTP && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("%w: %w: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrConfig, ErrInsecureURL, shown)
+		return nil, configError(ConfigError{Setting: SettingURL, Problem: ProblemInsecure, Value: shown, is: []error{ErrInsecureURL}},
+			"%v: %s would send the signed request and customer data unencrypted; use https:// or allow plain HTTP explicitly", ErrInsecureURL, shown)
 	}
 	return u, nil
 }
@@ -268,25 +264,24 @@ func checkURL(cfg Config) (*url.URL, error) {
 // recipe (default: DefaultRecipe), timeout and body limit.
 func checkSettings(cfg Config) (proNum string, recipe Recipe, err error) {
 	if strings.TrimSpace(cfg.PNO) == "" {
-		return "", Recipe{}, badConfig("PNO (api-pno, TMS_PNO) is empty")
+		return "", Recipe{}, configError(ConfigError{Setting: SettingPNO, Problem: ProblemEmpty}, "PNO (api-pno, TMS_PNO) is empty")
 	}
 	if cfg.Key == "" {
-		return "", Recipe{}, badConfig("API key is empty")
+		return "", Recipe{}, configError(ConfigError{Setting: SettingKey, Problem: ProblemEmpty}, "API key is empty")
 	}
 	proNum = cmp.Or(cfg.ProNum, cfg.PNO)
 	if n := utf8.RuneCountInString(proNum); n > maxProNumLen {
-		return "", Recipe{}, badConfig("ProNum %q is %d characters long; the specification allows at most %d (S(10))", proNum, n, maxProNumLen)
+		return "", Recipe{}, configError(ConfigError{Setting: SettingProNum, Problem: ProblemTooLong, Value: proNum, Length: n, Max: maxProNumLen},
+			"ProNum %q is %d characters long; the specification allows at most %d (S(10))", proNum, n, maxProNumLen)
 	}
 	recipe = cfg.Recipe
 	if recipe == (Recipe{}) {
 		recipe = DefaultRecipe
-	} else if recipe.Method != "sha512" && recipe.Method != "hmac-sha512" {
-		return "", Recipe{}, badConfig("%v: method %q (want sha512 or hmac-sha512)", ErrBadRecipe, recipe.Method)
-	} else if err := recipe.check(); err != nil {
-		return "", Recipe{}, badConfig("%v", err)
+	} else if err := recipe.valid(); err != nil {
+		return "", Recipe{}, err.inConfig(redactor(cfg.Key))
 	}
 	if cfg.Timeout < 0 || cfg.MaxBody < 0 {
-		return "", Recipe{}, badConfig("Timeout and MaxBody must not be negative")
+		return "", Recipe{}, configError(ConfigError{Setting: SettingTimeout, Problem: ProblemNegative}, "Timeout and MaxBody must not be negative")
 	}
 	return proNum, recipe, nil
 }
@@ -297,7 +292,7 @@ func httpClient(cfg Config) (*http.Client, error) {
 	var hc *http.Client
 	if cfg.HTTPClient != nil {
 		if cfg.InsecureSkipVerify {
-			return nil, badConfig("InsecureSkipVerify cannot be applied to a caller-supplied HTTPClient")
+			return nil, configError(ConfigError{Setting: SettingHTTPClient, Problem: ProblemInsecureTLS}, "InsecureSkipVerify cannot be applied to a caller-supplied HTTPClient")
 		}
 		copied := *cfg.HTTPClient
 		hc = &copied

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha512"
 	"errors"
-	"fmt"
 	"hash"
 	"io"
 	"strings"
@@ -47,7 +46,7 @@ func ParseRecipe(s string) (Recipe, error) {
 	case "hmac-sha512":
 		r = Recipe{Method: method, Template: "{pno}{timestamp}{body}"}
 	default:
-		return Recipe{}, fmt.Errorf("%w: method %q (want sha512 or hmac-sha512)", ErrBadRecipe, method)
+		return Recipe{}, recipeError(ConfigError{Problem: ProblemMethod, Value: s, Part: method}, "method %q (want sha512 or hmac-sha512)", method)
 	}
 	if hasTmpl {
 		r.Template = tmpl
@@ -59,33 +58,33 @@ func ParseRecipe(s string) (Recipe, error) {
 }
 
 // valid checks the method and the template.
-func (r Recipe) valid() error {
+func (r Recipe) valid() *ConfigError {
 	if r.Method != "sha512" && r.Method != "hmac-sha512" {
-		return fmt.Errorf("%w: method %q (want sha512 or hmac-sha512)", ErrBadRecipe, r.Method)
+		return recipeError(ConfigError{Problem: ProblemMethod, Value: r.String(), Part: r.Method}, "method %q (want sha512 or hmac-sha512)", r.Method)
 	}
 	return r.check()
 }
 
-func (r Recipe) check() error {
+func (r Recipe) check() *ConfigError {
 	rest := r.Template
 	for _, p := range []string{"{pno}", "{timestamp}", "{key}", "{body}"} {
 		rest = strings.ReplaceAll(rest, p, "")
 	}
 	if strings.ContainsAny(rest, "{}") {
-		return fmt.Errorf("%w: template %q has an unknown placeholder (use {pno} {timestamp} {key} {body})", ErrBadRecipe, r.Template)
+		return recipeError(ConfigError{Problem: ProblemPlaceholder, Value: r.Template}, "template %q has an unknown placeholder (use {pno} {timestamp} {key} {body})", r.Template)
 	}
 	if r.Method == "hmac-sha512" {
 		// The HMAC is keyed: some vendors digest the body alone.
 		if !strings.Contains(r.Template, "{timestamp}") && !strings.Contains(r.Template, "{body}") {
-			return fmt.Errorf("%w: template %q has neither {timestamp} nor {body}: every request would carry the same signature", ErrBadRecipe, r.Template)
+			return recipeError(ConfigError{Problem: ProblemConstant, Value: r.Template}, "template %q has neither {timestamp} nor {body}: every request would carry the same signature", r.Template)
 		}
 		return nil
 	}
 	if !strings.Contains(r.Template, "{timestamp}") {
-		return fmt.Errorf("%w: template %q lacks {timestamp}", ErrBadRecipe, r.Template)
+		return recipeError(ConfigError{Problem: ProblemNoTimestamp, Value: r.Template}, "template %q lacks {timestamp}", r.Template)
 	}
 	if !strings.Contains(r.Template, "{key}") {
-		return fmt.Errorf("%w: a sha512 template without {key} would be a signature anybody can compute", ErrBadRecipe)
+		return recipeError(ConfigError{Problem: ProblemNoKey, Value: r.Template}, "a sha512 template without {key} would be a signature anybody can compute")
 	}
 	return nil
 }
