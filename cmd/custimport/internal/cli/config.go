@@ -98,7 +98,7 @@ func runConfigOptions(ctx context.Context, io IO, o *configOptions) int {
 // customers; and prints the effective settings. What passes here, sends.
 func offlineCheck(io IO, s settings.Settings, m *mapping.File) int {
 	if err := connection(s, io, nil, nil).Check(); err != nil {
-		return fail(io, "%v", err)
+		return failErr(io, s.Lang, err)
 	}
 	_, keyErr := readKey(s, io.Getenv)
 	keyState := "[redacted]"
@@ -120,7 +120,7 @@ func offlineCheck(io IO, s settings.Settings, m *mapping.File) int {
 		}
 	}
 	if keyErr != nil {
-		return fail(io, "%v", keyErr)
+		return failErr(io, s.Lang, keyErr)
 	}
 	return ExitOK
 }

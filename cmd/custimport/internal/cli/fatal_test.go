@@ -18,6 +18,7 @@ import (
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -39,8 +40,6 @@ func TestFatalLine(t *testing.T) {
 		{"disk full", fmt.Errorf("writing the results: %w", &fs.PathError{Op: "write", Path: "客戶.results.xlsx", Err: syscall.ENOSPC}), "", "磁碟空間不足,無法寫入「客戶.results.xlsx」", "the disk is full"},
 		{"not a spreadsheet", fmt.Errorf("a.pdf: %w: it looks like binary data", source.ErrNotSpreadsheet), "a.pdf", "無法匯入「a.pdf」", "a.pdf: not a CSV or XLSX file"},
 		{"a parse error", &source.ParseError{File: "a.csv", Line: 7, Err: source.ErrQuote}, "a.csv", "無法匯入「a.csv」:第 7 列有問題", "a.csv: line 7"},
-		{"no header", fmt.Errorf("a.csv: %w: the first rows hold \"foo\", \"bar\"", mapping.ErrNoKnownColumn), "a.csv", "無法匯入「a.csv」(「foo」、「bar」)", "no column matches a field"},
-		{"damaged rows", fmt.Errorf("b.xlsx: row 3 comes after row 5: %w", importer.ErrDamagedRows), "b.xlsx", "無法匯入「b.xlsx」(第 3、5 列)", "row 3 comes after row 5"},
 		{"a ledger folder under sudo", &connect.StateDirError{Runs: "root", By: "alice", Dir: "/root/.local/state/custimport"}, "", "透過「alice」的 sudo 以「root」的身分執行", "through sudo by alice"},
 		{"several lists", &importer.SeveralListsError{Input: "b.xlsx", Sheets: []string{"北區", "南區"}}, "b.xlsx", "「b.xlsx」有 2 個工作表都是客戶清單 (「北區」, 「南區」)", `"北區", "南區"`},
 		{"TMS unreachable", post(refused), "", "連不上 TMS (http://127.0.0.1:1/Cust/Add)", "TMS cannot be reached (http://127.0.0.1:1/Cust/Add)"},
@@ -92,5 +91,88 @@ func TestFatalLineVerboseAndJSON(t *testing.T) {
 	var rec struct{ Level, Msg string }
 	if e := json.Unmarshal(bytes.SplitN(raw.Bytes(), []byte("\n"), 2)[0], &rec); e != nil || rec.Level != "ERROR" || !strings.Contains(rec.Msg, "connection refused") {
 		t.Errorf("JSON: %s (%v), want an ERROR record with the error as it is", raw.String(), e)
+	}
+}
+
+// The library's errors that carry their details as fields (which
+// columns, which rows, which limit, which setting) name them in the
+// fatal line in both languages, values in the language's quotes.
+func TestFatalLineLibraryDetails(t *testing.T) {
+	header := func(rows ...[]string) error {
+		_, err := mapping.FindHeader(rows, nil)
+		if err == nil {
+			t.Fatalf("FindHeader(%q): no error", rows)
+		}
+		return err
+	}
+	open := func(name string, data []byte, max int64) error {
+		_, err := source.OpenReaderAt(name, bytes.NewReader(data), int64(len(data)), source.Options{MaxBytes: max})
+		if !errors.Is(err, source.ErrTooLarge) {
+			t.Fatalf("open %s: %v, want ErrTooLarge", name, err)
+		}
+		return err
+	}
+	client := func(edit func(*tms.Config)) error {
+		cfg := tms.Config{BaseURL: "https://tms.example", PNO: "P1", Key: "s3cr3t-key-123"}
+		edit(&cfg)
+		_, err := tms.New(cfg)
+		if err == nil {
+			t.Fatal("tms.New: no error")
+		}
+		return err
+	}
+	recipe := func(s string) error {
+		_, err := tms.ParseRecipe(s)
+		return err
+	}
+	tests := []struct {
+		name    string
+		err     error
+		subject string
+		zh, en  string // in the line
+	}{
+		{"no known column", fmt.Errorf("a.csv: %w", header([]string{"foo", "合　計"})), "a.csv",
+			"無法匯入「a.csv」:標題列沒有任何可辨識的欄位 (找到的標題:「foo」、「合　計」)", `"a.csv" cannot be imported: no column matches a field (found headers "foo", "合　計")`},
+		{"duplicate field", header([]string{"CCODE", "CNAM1", "客戶名稱"}), "a.csv",
+			"無法匯入「a.csv」:兩個欄位對應到同一個 TMS 欄位:欄 B「CNAM1」與欄 C「客戶名稱」都是 CNAM1 客戶名稱", `two columns map to the same field: CNAM1 客戶名稱: column B "CNAM1" and column C "客戶名稱"`},
+		{"no code column", header([]string{"客戶識別碼", "客戶名稱", "舊系統編號"}), "a.csv",
+			"沒有任何欄位對應到 CCODE 客戶代號,但欄 A「客戶識別碼」、欄 C「舊系統編號」看起來是客戶代號", `no column maps to CCODE 客戶代號, but column A "客戶識別碼", column C "舊系統編號" looks like a customer code`},
+		{"empty header", header(), "", "無法匯入這個檔案:檔案沒有標題列", "the file cannot be imported: the file has no header row"},
+		{"damaged rows", fmt.Errorf("reading: %w", &importer.DamagedRowsError{Input: "b.xlsx", Row: 3, After: 5}), "",
+			"無法匯入「b.xlsx」:活頁簿已損壞:第 3 列出現在第 5 列之後", `"b.xlsx" cannot be imported: the workbook is damaged: row 3 comes after row 5`},
+		{"file too large", open("big.csv", bytes.Repeat([]byte("a,b\n"), 3<<18), 1<<20), "",
+			"無法匯入「big.csv」:檔案太大:3.0 MB,超過 1.0 MB 的上限", "the file is too large: 3.0 MB is bigger than the 1.0 MB limit"},
+		{"file too large, small limit", open("s.csv", bytes.Repeat([]byte("a,b\n"), 500), 1000), "s.csv",
+			"檔案太大:2000 位元組,超過 1000 位元組 的上限", "2000 bytes is bigger than the 1000 bytes limit"},
+		{"URL not https", client(func(c *tms.Config) { c.BaseURL = "ftp://tms.example" }), "",
+			"TMS 的連線設定有誤,沒有送出任何資料:TMS 網址「ftp://tms.example」必須以 https:// 開頭", `TMS URL "ftp://tms.example" must start with https://`},
+		{"URL with a password", client(func(c *tms.Config) { c.BaseURL = "https://u:hunter22@tms.example" }), "",
+			"TMS 網址「https://xxxxx@tms.example」不可含使用者名稱或密碼", `TMS URL "https://xxxxx@tms.example" must not contain`},
+		{"URL port", client(func(c *tms.Config) { c.BaseURL = "https://tms.example:99999" }), "",
+			"的連接埠「99999」不是 1 到 65535 的數字", `port "99999" is not a port number`},
+		{"ProNum too long", client(func(c *tms.Config) { c.ProNum = "ABCDEFGHIJK" }), "",
+			"ProNum「ABCDEFGHIJK」有 11 個字,規格最多 10 個", `ProNum "ABCDEFGHIJK" is 11 characters long`},
+		{"no key", client(func(c *tms.Config) { c.Key = "" }), "", "API 金鑰是空的", "the API key is empty"},
+		{"recipe method", recipe("md5"), "", "簽章方式 (sign_recipe)「md5」的演算法「md5」不認得", `signing recipe (sign_recipe) "md5": method "md5"`},
+		{"recipe with the key typed in", client(func(c *tms.Config) { c.Recipe = tms.Recipe{Method: "sha512", Template: "{pno}s3cr3t-key-123"} }), "",
+			"簽章範本「{pno}[redacted]」沒有 {timestamp}", `signing template "{pno}[redacted]" lacks {timestamp}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			zh := fatalLine(tt.err, "zh", tt.subject)
+			if !strings.Contains(zh, tt.zh) {
+				t.Errorf("zh: %q, want it to say %q", zh, tt.zh)
+			}
+			speaksOnly(t, "the zh line", zh)
+			en := fatalLine(tt.err, "en", tt.subject)
+			if !strings.Contains(en, tt.en) {
+				t.Errorf("en: %q, want it to say %q", en, tt.en)
+			}
+			for _, line := range []string{zh, en} {
+				if strings.Contains(line, "s3cr3t") || strings.Contains(line, "hunter22") {
+					t.Errorf("the line shows a secret: %q", line)
+				}
+			}
+		})
 	}
 }

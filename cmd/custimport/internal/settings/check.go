@@ -101,8 +101,9 @@ func (c Connection) Check() error {
 // anyway when the URL is refused for it.
 func NewClient(cfg tms.Config) (*tms.Client, error) {
 	c, err := tms.New(cfg)
-	if errors.Is(err, tms.ErrInsecureURL) {
-		return nil, newErr(MsgAllowHTTP, err)
+	var ce *tms.ConfigError
+	if errors.As(err, &ce) && errors.Is(err, tms.ErrInsecureURL) {
+		return nil, &Error{Code: MsgAllowHTTP, Args: []any{ce.Value}, Err: err}
 	}
 	return c, err
 }

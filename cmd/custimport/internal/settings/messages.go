@@ -75,8 +75,8 @@ var messages = msg.RegisterCodes("settings", map[Code]msg.Text{
 	MsgDefaultsField:  {"設定檔 defaults: 沒有欄位 %q", "config defaults: unknown field %q"},
 	MsgNoURL:          {"沒有 TMS 網址: 請設 TMS_URL 或 --url", "no TMS URL: set TMS_URL or --url"},
 	MsgNoPNO:          {"沒有 api-pno: 請設 TMS_PNO 或 --pno", "no api-pno: set TMS_PNO or --pno"},
-	MsgAllowHTTP: {"%v (若仍要傳送,請加 --allow-http 或在設定檔寫 allow_http: true)",
-		"%v (to send anyway, pass --allow-http or set allow_http: true in the config)"},
+	MsgAllowHTTP: {"TMS 網址%q是未加密的 http://,已簽章的請求與客戶資料會以明文傳送 (若仍要傳送,請加 --allow-http 或在設定檔寫 allow_http: true)",
+		"TMS URL %q is plain http://: the signed requests and customer data would travel unencrypted (to send anyway, pass --allow-http or set allow_http: true in the config)"},
 	MsgNoKey: {"沒有 API 金鑰: 請設 TMS_API_KEY 或 --key-file (金鑰絕不用參數給: ps 看得到)",
 		"no API key: set TMS_API_KEY or pass --key-file (a key is never a flag: it would show in ps)"},
 	MsgKeyFile: {"--key-file: %v", "--key-file: %v"},
@@ -92,6 +92,8 @@ var messages = msg.RegisterCodes("settings", map[Code]msg.Text{
 type Error struct {
 	Code Code
 	Args []any
+	// Err is what it wraps besides the errors among Args, or nil.
+	Err error
 }
 
 func newErr(code Code, args ...any) *Error { return &Error{Code: code, Args: args} }
@@ -107,9 +109,12 @@ func (e *Error) Text(lang string) string {
 
 func (e *Error) Error() string { return e.Text("en") }
 
-// Unwrap returns the errors among the arguments.
+// Unwrap returns Err and the errors among the arguments.
 func (e *Error) Unwrap() []error {
 	var out []error
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
 	for _, a := range e.Args {
 		if err, ok := a.(error); ok {
 			out = append(out, err)
