@@ -54,7 +54,6 @@ var _ = msg.Register("cli.fatal", msg.Table{
 	"state_dir_sudo":    {"custimport 透過%[2]q的 sudo 以%[1]q的身分執行,兩人的設定 (HOME、XDG_*) 都可能被用到;預設的記錄檔 (ledger) 資料夾會是 %[3]s", "custimport runs as %s through sudo by %s, whose settings (HOME, XDG_*) may be either's; the default ledger folder would be %s"},
 	"state_dir_owner":   {"預設的記錄檔 (ledger) 資料夾 %s 在 %s 之中,它屬於使用者 %d,不是執行 custimport 的%q", "the default ledger folder %s is in %s, which belongs to user %d, not to %s, the user custimport runs as"},
 	"details":           {"%s(%s)", "%s (%s)"},
-	"rows":              {"第 %s 列", "row %s"},
 	"ledger":            {"無法使用記錄檔 (ledger)", "the ledger cannot be used"},
 	"ledger_server":     {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "the shared ledger's PostgreSQL server cannot be reached"},
 	"other_url":         {"公司代號 %s 的記錄檔 (ledger) 在 TMS 網址 %s 之下,%s 沒有記錄檔。若是同一個 TMS,請用原來的網址 (或 TMS 已搬家:custimport ledger move --url %s --to-url %s);若是另一個 TMS,加上 --new-ledger", "pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL (or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); if it is another TMS, pass --new-ledger"},
@@ -388,37 +387,22 @@ func goError(err error) bool {
 	return goErrorWords.MatchString(err.Error())
 }
 
-// quotedValue and rowNumber are the values a library's English sentence
-// quotes ("客戶識別碼") and the rows it names (row 7): the data of a
-// message the library has no codes for yet, shown in any language.
-var (
-	quotedValue = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
-	rowNumber   = regexp.MustCompile(`\b(?:row|line) (\d+)\b`)
-)
+// quotedValue is a value a library's English sentence quotes
+// ("客戶識別碼"): the data of an error that carries no fields yet (see
+// libraryLine for those that do), shown in any language.
+var quotedValue = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
 
-// details are the rows and values err's own text names, in lang's
-// words and quotes ("第 7 列;「foo」、「bar」"), "" when it names none;
-// the file (subject) is named by the line already.
+// details are the values err's own text quotes, in lang's quotes
+// ("「foo」、「bar」"), "" when it quotes none; the file (subject) is named
+// by the line already.
 func details(err error, lang, subject string) string {
-	text := err.Error()
-	var parts []string
-	seen := map[string]bool{}
-	var rows []string
-	for _, m := range rowNumber.FindAllStringSubmatch(text, -1) {
-		if !seen["row "+m[1]] && len(rows) < 3 {
-			seen["row "+m[1]] = true
-			rows = append(rows, m[1])
-		}
-	}
 	sep := "、"
 	if msg.Lang(lang) == "en" {
 		sep = ", "
 	}
-	if len(rows) > 0 {
-		parts = append(parts, printer(lang).Sprint("cli.fatal.rows", strings.Join(rows, sep)))
-	}
+	seen := map[string]bool{}
 	var values []string
-	for _, m := range quotedValue.FindAllStringSubmatch(text, -1) {
+	for _, m := range quotedValue.FindAllStringSubmatch(err.Error(), -1) {
 		v, uerr := strconv.Unquote(`"` + m[1] + `"`)
 		if uerr != nil {
 			v = m[1]
@@ -429,13 +413,7 @@ func details(err error, lang, subject string) string {
 		seen[v] = true
 		values = append(values, msg.Quote(lang, v))
 	}
-	if len(values) > 0 {
-		parts = append(parts, strings.Join(values, sep))
-	}
-	if msg.Lang(lang) == "en" {
-		return strings.Join(parts, "; ")
-	}
-	return strings.Join(parts, ";")
+	return strings.Join(values, sep)
 }
 
 // pathLine names the file of a file system error and what went wrong.

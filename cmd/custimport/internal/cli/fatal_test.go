@@ -39,6 +39,7 @@ func TestFatalLine(t *testing.T) {
 		{"results not writable", fmt.Errorf("results: %w", &fs.PathError{Op: "open", Path: "out/客戶.results.xlsx", Err: syscall.EROFS}), "客戶.csv", "「out/客戶.results.xlsx」所在的磁碟是唯讀的", "read-only disk"},
 		{"disk full", fmt.Errorf("writing the results: %w", &fs.PathError{Op: "write", Path: "客戶.results.xlsx", Err: syscall.ENOSPC}), "", "磁碟空間不足,無法寫入「客戶.results.xlsx」", "the disk is full"},
 		{"not a spreadsheet", fmt.Errorf("a.pdf: %w: it looks like binary data", source.ErrNotSpreadsheet), "a.pdf", "無法匯入「a.pdf」", "a.pdf: not a CSV or XLSX file"},
+		{"no such sheet (values from the sentence)", fmt.Errorf("b.xlsx: %w: \"北區\" (the workbook has \"南區\")", source.ErrNoSheet), "b.xlsx", "無法匯入「b.xlsx」(「北區」、「南區」)", "no such sheet"},
 		{"a parse error", &source.ParseError{File: "a.csv", Line: 7, Err: source.ErrQuote}, "a.csv", "無法匯入「a.csv」:第 7 列有問題", "a.csv: line 7"},
 		{"a ledger folder under sudo", &connect.StateDirError{Runs: "root", By: "alice", Dir: "/root/.local/state/custimport"}, "", "透過「alice」的 sudo 以「root」的身分執行", "through sudo by alice"},
 		{"several lists", &importer.SeveralListsError{Input: "b.xlsx", Sheets: []string{"北區", "南區"}}, "b.xlsx", "「b.xlsx」有 2 個工作表都是客戶清單 (「北區」, 「南區」)", `"北區", "南區"`},
