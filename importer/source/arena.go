@@ -7,11 +7,13 @@ import "unsafe"
 // results writer after the next one is read). Allocating them row by row
 // cost two allocations a row, most of a check's; they are carved out of
 // shared chunks instead, a chunk for many rows. A chunk lives while any
-// of its strings or slices does, so the chunks are small: a string kept
-// for long pins at most textChunk bytes.
+// of its strings or slices does, so the text chunks are small: a cell
+// kept for long (a code a caller remembers) pins at most textChunk bytes
+// where it pinned its whole line before; a caller that keeps cells of
+// a few rows out of many should copy them (strings.Clone).
 const (
-	textChunk = 16 << 10 // bytes
-	cellChunk = 512      // strings
+	textChunk = 4 << 10 // bytes: about 25 lines of a customer list
+	cellChunk = 512     // strings; a kept cell does not pin these
 )
 
 // textArena copies byte slices into strings that share chunks. A byte of
