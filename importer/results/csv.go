@@ -56,6 +56,11 @@ type csvRecords struct {
 // csvSpecial marks the bytes that make encoding/csv quote a field.
 var csvSpecial = [256]bool{'\n': true, '\r': true, '"': true, ',': true}
 
+// spaceLead marks the first bytes of the UTF-8 encodings of the
+// non-ASCII runes unicode.IsSpace reports (U+0085, U+00A0: C2; U+1680:
+// E1; U+2000 to U+205F: E2; U+3000: E3).
+var spaceLead = [256]bool{0xC2: true, 0xE1: true, 0xE2: true, 0xE3: true}
+
 // needsQuotes is encoding/csv's fieldNeedsQuotes for a comma.
 func needsQuotes(field string) bool {
 	if field == "" {
@@ -69,6 +74,8 @@ func needsQuotes(field string) bool {
 	}
 	if c := field[0]; c < utf8.RuneSelf {
 		return c == ' ' || c == '\t' || c == '\v' || c == '\f'
+	} else if !spaceLead[c] {
+		return false // not the first byte of a space: a CJK character
 	}
 	r1, _ := utf8.DecodeRuneInString(field)
 	return unicode.IsSpace(r1)

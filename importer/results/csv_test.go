@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestEscapeCSVField(t *testing.T) {
@@ -333,6 +335,16 @@ func TestHasSpecial(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// Every non-ASCII space starts with a byte spaceLead marks, so needsQuotes
+// looks no further at a field that starts with another.
+func TestSpaceLead(t *testing.T) {
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if unicode.IsSpace(r) && !spaceLead[string(r)[0]] {
+			t.Errorf("%U is a space, but its first byte %#x is not in spaceLead", r, string(r)[0])
 		}
 	}
 }

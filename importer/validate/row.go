@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/custimport/custimport/mapping"
 	"golang.org/x/text/encoding"
@@ -520,6 +521,9 @@ func (v *Validator) order(p Problem) int {
 // in v.folded); an upper-case code is found in v.seen itself, so a file
 // of upper-case codes costs no more memory than before.
 func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
+	if v.folded.n == 0 && upperASCII(code) {
+		return 0, false // no lower-case code yet, and this is none
+	}
 	if strings.IndexFunc(code, unicode.IsLetter) < 0 {
 		return 0, false
 	}
@@ -536,6 +540,17 @@ func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
 		v.folded.add(up, line)
 	}
 	return first, dup
+}
+
+// upperASCII reports whether s is ASCII without a lower-case letter: its
+// own upper case.
+func upperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'a' <= c && c <= 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // Code is the row's customer code when it is valid: what Remember looks
