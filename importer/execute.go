@@ -210,7 +210,7 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	}
 	rows := r.rowsAfterHeader()
 	defer func() { r.hidden = rows.Hidden() }()
-	return prepare.CheckRows(rows, r.prep, settled)
+	return prepare.CheckRows(rows, r.prep, true, settled)
 }
 
 // collect writes finished rows in input order, counts them and tells
@@ -242,6 +242,7 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 				if window != nil {
 					<-window
 				}
+				it.Release() // written and counted: its memory may hold another row
 			}
 		}
 	}

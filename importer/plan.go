@@ -168,6 +168,6 @@ func (r *run) scan(fn func(*prepare.Preparer, []item)) (int, error) {
 	defer src.Close()
 	prep := r.prep.With(r.newValidator())
 	rows := r.rowsFrom(src)
-	err = prepare.CheckRows(rows, prep, func(items []item) { fn(prep, items) })
+	err = prepare.CheckRows(rows, prep, false, func(items []item) { fn(prep, items) })
 	return rows.Seq(), err
 }
