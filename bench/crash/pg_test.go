@@ -261,3 +261,67 @@ func TestPGServerRestart(t *testing.T) {
 	}
 	t.Logf("after the restart: %d rows, %d UNKNOWN, %d customers in TMS", len(res), unknown, len(store))
 }
+
+// TestPGTwoSpellings: two PCs whose settings spell one TMS's URL
+// differently (HTTP://LOCALHOST:port/ and http://127.0.0.1:port) share one
+// tenant in the shared ledger: while the first imports, the second is
+// refused (twice, each time naming the first's file), then waits for the
+// first and finds every customer it created: TMS holds each once.
+func TestPGTwoSpellings(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	r := newRig(t, "--latency", "5ms")
+	port := r.sim.URL[strings.LastIndex(r.sim.URL, ":")+1:]
+	spellings := []string{"HTTP://LOCALHOST:" + port + "/", "http://127.0.0.1:" + strings.TrimRight(port, "/")}
+	pcs := []pc{{dir: t.TempDir(), stateDir: t.TempDir()}, {dir: t.TempDir(), stateDir: t.TempDir()}}
+	var in []inputRow
+	for _, p := range pcs {
+		in = writeInput(t, filepath.Join(p.dir, "in.csv"), "sp", 300, func(int) bool { return true })
+	}
+	view := openPGView(t, url, r)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	args := func(i int, wait string) []string {
+		a := pcs[i].args(url)
+		for j := range a {
+			if a[j] == "--wait" {
+				a[j+1] = wait
+			}
+		}
+		return append(a, "--url", spellings[i])
+	}
+	first := r.start(ctx, t, args(0, "0")...)
+	for view.progress(t) < 5 {
+		time.Sleep(time.Millisecond)
+	}
+	for try := range 2 {
+		code, out := r.run(t, args(1, "0")...)
+		if code != 2 || !strings.Contains(out, filepath.Join(pcs[0].dir, "in.csv")) {
+			t.Fatalf("the second spelling, try %d, while the first imports: exit %d, want 2 naming %s:\n%s", try+1, code, filepath.Join(pcs[0].dir, "in.csv"), out)
+		}
+	}
+	second := r.start(ctx, t, args(1, "5m")...)
+	first.wait(t)
+	second.wait(t)
+	for i, p := range []*proc{first, second} {
+		if p.signaled || p.code != 0 {
+			t.Fatalf("PC %d (%s): exit %d (signaled %v), want 0:\n%s", i+1, spellings[i], p.code, p.signaled, p.out.String())
+		}
+	}
+	store := r.store(t)
+	if len(store) != len(in) {
+		t.Errorf("TMS holds %d customers, want %d", len(store), len(in))
+	}
+	for i, p := range pcs {
+		res := readResults(t, filepath.Join(p.dir, "res.xlsx"))
+		for j, want := range in {
+			codes := store[want.Marker]
+			if len(codes) != 1 {
+				t.Errorf("customer %q exists %d times in TMS, want once", want.Marker, len(codes))
+			}
+			if got := res[j]; got.Status != "OK" || len(codes) != 1 || got.ImportCCODE != codes[0] {
+				t.Errorf("PC %d line %d: %s %q, TMS holds %v", i+1, want.Line, got.Status, got.ImportCCODE, codes)
+			}
+		}
+	}
+}
