@@ -400,8 +400,17 @@ func (d *DB) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	if d.pg != nil && lostConnection(err) {
-		return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
+	if d.pg != nil {
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			return err // it names the ledger
+		}
+		if te := timeoutOf(d.path, d.pg.timeouts, err); te != nil {
+			return te
+		}
+		if lostConnection(err) {
+			return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
+		}
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {

@@ -33,9 +33,6 @@ import (
 // is the tenant's.
 const pgLockClass = 0x43494d50
 
-// pgConnectTimeout bounds a connection attempt when the URL sets none.
-const pgConnectTimeout = 10 * time.Second
-
 // ErrUnreachable is returned when the ledger's PostgreSQL server cannot
 // be reached, or the session with it was lost (the server restarted, the
 // network failed).
@@ -43,11 +40,12 @@ var ErrUnreachable = errors.New("the shared ledger's database server cannot be r
 
 // pgSide is what a ledger on PostgreSQL has that an SQLite one has not.
 type pgSide struct {
-	schema string
-	key    int32     // the tenant's lock key
-	wpool  *sql.DB   // the writer's pool (one session); nil read-only
-	conn   *sql.Conn // the session that holds the tenant's lock and writes
-	locked bool      // conn took the lock (a refused open must not clear the holder's name)
+	schema   string
+	timeouts pgTimeouts
+	key      int32     // the tenant's lock key
+	wpool    *sql.DB   // the writer's pool (one session); nil read-only
+	conn     *sql.Conn // the session that holds the tenant's lock and writes
+	locked   bool      // conn took the lock (a refused open must not clear the holder's name)
 }
 
 // begin starts a write transaction on the session that holds the lock.
@@ -121,7 +119,8 @@ func URLHasPassword(rawURL string) bool {
 }
 
 // pgConfig parses a ledger URL for tenant t: its connection settings with
-// the tenant's schema first on the search path.
+// the tenant's schema first on the search path (and the timeouts of
+// pgtimeout.go: setTimeouts).
 func pgConfig(rawURL string, t Tenant) (*pgx.ConnConfig, string, error) {
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
@@ -131,9 +130,6 @@ func pgConfig(rawURL string, t Tenant) (*pgx.ConnConfig, string, error) {
 	cfg.RuntimeParams["search_path"] = schema
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "custimport"
-	}
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = pgConnectTimeout
 	}
 	return cfg, schema, nil
 }
@@ -177,7 +173,7 @@ func OpenURL(ctx context.Context, rawURL string, t Tenant, opts Options) (*DB, e
 	if err != nil {
 		return nil, err
 	}
-	p := &pgSide{schema: schema, key: lockKey(t)}
+	p := &pgSide{schema: schema, key: lockKey(t), timeouts: setTimeouts(cfg)}
 	d := &DB{path: pgName(cfg, schema), tenant: t, opts: opts, pg: p}
 	d.rdb = stdlib.OpenDB(*cfg)
 	d.rdb.SetMaxOpenConns(4)
