@@ -325,3 +325,73 @@ func TestPGTwoSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestPGServerFreezes: the shared ledger's server (or the network to it)
+// stops answering mid-run without closing anything: the import does not
+// wait forever; it stops within seconds of the statement timeout the URL
+// sets (exit 2, naming the ledger and saying to check ledger_url), and no
+// customer reached TMS whose claim is not in the ledger. Once the server
+// answers again, the same command finishes the file with each customer
+// once.
+func TestPGServerFreezes(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	proxy := pgtest.NewProxy(t)
+	viaProxy := proxy.URL(url) + "&statement_timeout=1000&connect_timeout=2"
+	r := newRig(t, "--latency", "5ms")
+	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
+	in := writeInput(t, filepath.Join(p0.dir, "in.csv"), "fz", 400, func(i int) bool { return i%4 != 0 })
+	view := openPGView(t, url, r)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	p := r.start(ctx, t, p0.args(viaProxy)...)
+	for view.progress(t) < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	proxy.Freeze()
+	frozen := time.Now()
+	p.wait(t)
+	took := time.Since(frozen)
+	if p.signaled || p.code != 2 {
+		t.Fatalf("the import while the server is frozen: exit %d (signaled %v), want 2:\n%s", p.code, p.signaled, p.out.String())
+	}
+	if took > time.Minute {
+		t.Errorf("the import stopped %v after the server froze, want within a minute (statement timeout 1 s)", took.Round(time.Second))
+	}
+	out := p.out.String()
+	if !strings.Contains(out, "ledger_url") || !strings.Contains(out, view.schema) {
+		t.Errorf("the import did not name the ledger (%s) and say to check ledger_url:\n%s", view.schema, out)
+	}
+	t.Logf("stopped %v after the freeze, saying:\n%s", took.Round(time.Millisecond), out)
+	store := r.store(t)
+	creates := view.creates(t)
+	for _, row := range in {
+		if len(store[row.Marker]) > 0 && row.Code == "" && len(creates[row.Line]) == 0 {
+			t.Errorf("line %d: TMS created %q (%v), but the ledger has no claim of it", row.Line, row.Marker, store[row.Marker])
+		}
+	}
+
+	proxy.Thaw()
+	code, out := r.run(t, p0.args(viaProxy)...)
+	if code != 0 && code != 1 {
+		t.Fatalf("the run once the server answers again: exit %d:\n%s", code, out)
+	}
+	store = r.store(t)
+	res := readResults(t, filepath.Join(p0.dir, "res.xlsx"))
+	unknown := 0
+	for i, want := range in {
+		if codes := store[want.Marker]; len(codes) > 1 {
+			t.Errorf("customer %q exists %d times in TMS, want once", want.Marker, len(codes))
+		}
+		switch got := res[i]; got.Status {
+		case "OK":
+		case "UNKNOWN":
+			unknown++
+		default:
+			t.Errorf("line %d: %s %s, want OK or UNKNOWN", want.Line, got.Status, got.ErrorMsg)
+		}
+	}
+	if unknown > raceWorkers {
+		t.Errorf("%d UNKNOWN rows after one freeze, want at most %d", unknown, raceWorkers)
+	}
+}

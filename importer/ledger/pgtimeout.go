@@ -39,7 +39,7 @@ import (
 // Timeouts of a ledger on PostgreSQL whose URL sets none.
 const (
 	pgConnectTimeout   = 10 * time.Second
-	pgStatementTimeout = 2 * time.Minute
+	pgStatementTimeout = time.Minute
 	pgLockTimeout      = 30 * time.Second
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"sync"
@@ -104,103 +103,6 @@ func TestPGTimeoutWhileLocked(t *testing.T) {
 	}
 }
 
-// freezer is a TCP proxy in front of the test server that can stop
-// passing anything on, either way, while keeping its connections open: a
-// server that hangs, or a network that drops every packet.
-type freezer struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	gate   chan struct{} // closed while data flows
-	done   chan struct{}
-	conns  []net.Conn
-}
-
-func newFreezer(t *testing.T, target string) *freezer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &freezer{ln: ln, target: target, gate: make(chan struct{}), done: make(chan struct{})}
-	close(f.gate)
-	go f.serve()
-	t.Cleanup(f.close)
-	return f
-}
-
-func (f *freezer) addr() string { return f.ln.Addr().String() }
-
-func (f *freezer) serve() {
-	for {
-		c, err := f.ln.Accept()
-		if err != nil {
-			return
-		}
-		s, err := net.Dial("tcp", f.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		f.mu.Lock()
-		f.conns = append(f.conns, c, s)
-		f.mu.Unlock()
-		go f.pipe(c, s)
-		go f.pipe(s, c)
-	}
-}
-
-func (f *freezer) pipe(src, dst net.Conn) {
-	buf := make([]byte, 32*1024)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			f.mu.Lock()
-			gate := f.gate
-			f.mu.Unlock()
-			select {
-			case <-gate:
-			case <-f.done:
-				return
-			}
-			if _, err := dst.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-		if err != nil {
-			if err != io.EOF {
-				src.Close()
-			}
-			dst.Close()
-			return
-		}
-	}
-}
-
-// freeze stops passing data on (what is read is held).
-func (f *freezer) freeze() {
-	f.mu.Lock()
-	f.gate = make(chan struct{})
-	f.mu.Unlock()
-}
-
-// thaw passes data on again, what was held first (the network is back).
-func (f *freezer) thaw() {
-	f.mu.Lock()
-	close(f.gate)
-	f.mu.Unlock()
-}
-
-func (f *freezer) close() {
-	f.ln.Close()
-	close(f.done)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, c := range f.conns {
-		c.Close()
-	}
-}
-
 // TestPGServerSaysNothing: the server (or the network) stops answering in
 // the middle of a run. A claim gives up soon after the statement timeout
 // with a *TimeoutError naming the ledger (no server-side timeout can end
@@ -210,13 +112,13 @@ func (f *freezer) close() {
 func TestPGServerSaysNothing(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.Database(t)
-	f := newFreezer(t, fmt.Sprintf("127.0.0.1:%d", pgtest.Get(t).Port()))
-	viaProxy := strings.Replace(url, fmt.Sprintf("127.0.0.1:%d", pgtest.Get(t).Port()), f.addr(), 1) + "&statement_timeout=500&connect_timeout=2"
+	f := pgtest.NewProxy(t)
+	viaProxy := f.URL(url) + "&statement_timeout=500&connect_timeout=2"
 	d := openPG(t, viaProxy, testTenant, Options{})
 	if _, err := d.Claim(ctx, Create{Fingerprint: "before"}); err != nil {
 		t.Fatal(err)
 	}
-	f.freeze()
+	f.Freeze()
 	start := time.Now()
 	_, err := d.Claim(ctx, Create{Fingerprint: "frozen"})
 	bounded(t, "the claim", start, 20*time.Second)
@@ -228,7 +130,7 @@ func TestPGServerSaysNothing(t *testing.T) {
 	if !errors.As(err, &te) || (te.Wait != "answer" && te.Wait != "connect") {
 		t.Errorf("the read: %v, want a *TimeoutError (the server says nothing, to a new session or an old one)", err)
 	}
-	f.thaw()
+	f.Thaw()
 
 	next := openPG(t, url, testTenant, Options{Wait: time.Minute})
 	for k, v := range pgKeepalives {
@@ -296,7 +198,7 @@ func TestSetTimeouts(t *testing.T) {
 		statement, lock string
 		silence         time.Duration
 	}{
-		{"", pgConnectTimeout, "120000", "30000", silenceAfter(2 * time.Minute)},
+		{"", pgConnectTimeout, "60000", "30000", silenceAfter(time.Minute)},
 		{"connect_timeout=3&statement_timeout=10s&lock_timeout=1min", 3 * time.Second, "10s", "1min", silenceAfter(10 * time.Second)},
 		{"statement_timeout=2500", pgConnectTimeout, "2500", "30000", silenceAfter(2500 * time.Millisecond)},
 		{"statement_timeout=0", pgConnectTimeout, "0", "30000", 0},
