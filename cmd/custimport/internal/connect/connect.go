@@ -182,8 +182,10 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	}
 	if s.LedgerURL != "" {
 		// The tenant's lock is the shared ledger's own (one import at a
-		// time per TMS across every PC).
-		db, err := ledger.OpenURL(lockCtx, s.LedgerURL, t, ledger.Options{Holder: ledger.Holder{Input: input}, Wait: s.Wait})
+		// time per TMS across every PC); a new ledger for a company kept
+		// under another URL is refused there (ledger.ErrOtherURL) unless
+		// NewLedger.
+		db, err := ledger.OpenURL(lockCtx, s.LedgerURL, t, ledger.Options{Holder: ledger.Holder{Input: input}, Wait: s.Wait, StartOver: s.NewLedger})
 		if err != nil {
 			return nil, nil, err
 		}
