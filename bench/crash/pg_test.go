@@ -6,9 +6,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -394,4 +396,56 @@ func TestPGServerFreezes(t *testing.T) {
 	if unknown > raceWorkers {
 		t.Errorf("%d UNKNOWN rows after one freeze, want at most %d", unknown, raceWorkers)
 	}
+}
+
+// TestPGServerNeverAnswers: the shared ledger's URL leads to a server that
+// accepts the connection and never says a word (a hung server, a
+// black-holing firewall, not PostgreSQL at all). With the URL setting no
+// timeout, the import gives up by itself after the default connect
+// timeout (exit 2, naming the ledger and saying to check ledger_url),
+// and nothing is sent.
+func TestPGServerNeverAnswers(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	r := newRig(t)
+	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
+	writeInput(t, filepath.Join(p0.dir, "in.csv"), "na", 20, func(i int) bool { return i%2 == 0 })
+	url := fmt.Sprintf("postgres://custimport@%s/custimport", ln.Addr()) // sslmode prefer: TLS first, then plain
+	start := time.Now()
+	code, out := r.run(t, p0.args(url)...)
+	took := time.Since(start)
+	if code != 2 || !strings.Contains(out, ln.Addr().String()) || !strings.Contains(out, "ledger_url") {
+		t.Errorf("exit %d, want 2 naming the ledger at %s and saying to check ledger_url:\n%s", code, ln.Addr(), out)
+	}
+	if took > time.Minute {
+		t.Errorf("the import gave up after %v, want within a minute (connect timeout 10 s)", took.Round(time.Second))
+	}
+	if n := len(r.store(t)); n != 0 {
+		t.Errorf("TMS holds %d customers, want none sent", n)
+	}
+	t.Logf("gave up after %v:\n%s", took.Round(time.Millisecond), out)
 }
