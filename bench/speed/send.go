@@ -39,7 +39,9 @@ func (b *bench) importInto(ctx context.Context, url, key, path string, rows, wor
 	args := []string{"import", "--quiet", "--summary-json", sum, "--out", filepath.Join(dir, "results.csv"),
 		"--rate", "1000000", "--workers", fmt.Sprint(workers), path}
 	if b.ledgerURL != "" {
-		args = append(args, "--ledger-url", b.ledgerURL)
+		// Each simulator listens on a port of its own: another TMS URL
+		// for the same pno in the one database, a new ledger on purpose.
+		args = append(args, "--ledger-url", b.ledgerURL, "--new-ledger")
 	}
 	p, err := run(ctx, dir, append(b.simEnv(dir, key), "TMS_URL="+url), b.bin, args...)
 	if err != nil {
