@@ -449,3 +449,70 @@ func TestPGServerNeverAnswers(t *testing.T) {
 	}
 	t.Logf("gave up after %v:\n%s", took.Round(time.Millisecond), out)
 }
+
+// TestPGTableLockedMidRun: mid-run, another session (an administrator's
+// maintenance, a stuck session) takes a lock on the shared ledger's
+// creates table and keeps it. With the URL setting no timeout, the
+// import's next claim gives up after the default lock timeout: the run
+// stops (exit 2, naming the ledger and saying to check ledger_url), no
+// create reached TMS without its claim, and once the lock is released
+// the same command finishes the file with each customer once.
+func TestPGTableLockedMidRun(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	r := newRig(t, "--latency", "5ms")
+	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
+	in := writeInput(t, filepath.Join(p0.dir, "in.csv"), "lk", 2000, func(i int) bool { return i%2 == 0 })
+	view := openPGView(t, url, r)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	p := r.start(ctx, t, p0.args(url)...)
+	for view.progress(t) < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	tx, err := view.conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+view.schema+".creates IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	locked := time.Now()
+	p.wait(t)
+	took := time.Since(locked)
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p.signaled || p.code != 2 {
+		t.Fatalf("the import while the table is locked: exit %d (signaled %v), want 2:\n%s", p.code, p.signaled, p.out.String())
+	}
+	if took > 2*time.Minute {
+		t.Errorf("the import stopped %v after the lock was taken, want soon after the 30 s lock timeout", took.Round(time.Second))
+	}
+	out := p.out.String()
+	if !strings.Contains(out, view.schema) || !strings.Contains(out, "ledger_url") {
+		t.Errorf("the import did not name the ledger (%s) and say to check ledger_url:\n%s", view.schema, out)
+	}
+	t.Logf("stopped %v after the lock, saying:\n%s", took.Round(time.Millisecond), out)
+	store := r.store(t)
+	creates := view.creates(t)
+	for _, row := range in {
+		if row.Code == "" && len(store[row.Marker]) > 0 && len(creates[row.Line]) == 0 {
+			t.Errorf("line %d: TMS created %q, but the ledger has no claim of it", row.Line, row.Marker)
+		}
+	}
+	code, out := r.run(t, p0.args(url)...)
+	if code != 0 && code != 1 {
+		t.Fatalf("the run once the lock is released: exit %d:\n%s", code, out)
+	}
+	store = r.store(t)
+	res := readResults(t, filepath.Join(p0.dir, "res.xlsx"))
+	for i, want := range in {
+		if codes := store[want.Marker]; len(codes) > 1 {
+			t.Errorf("customer %q exists %d times in TMS, want once", want.Marker, len(codes))
+		}
+		if got := res[i]; got.Status != "OK" && got.Status != "UNKNOWN" {
+			t.Errorf("line %d: %s %s, want OK or UNKNOWN", want.Line, got.Status, got.ErrorMsg)
+		}
+	}
+}

@@ -401,9 +401,8 @@ func (d *DB) wrap(err error) error {
 		return nil
 	}
 	if d.pg != nil {
-		var te *TimeoutError
-		if errors.As(err, &te) {
-			return err // it names the ledger
+		if errors.Is(err, ErrUnreachable) {
+			return err // wrapped here already: it names the ledger
 		}
 		if te := timeoutOf(d.path, d.pg.timeouts, err); te != nil {
 			return te

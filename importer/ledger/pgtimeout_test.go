@@ -246,3 +246,48 @@ func TestParsePGDuration(t *testing.T) {
 		})
 	}
 }
+
+// TestPGCutOffAfterWriterGaveUp: once the writer gave up on the server
+// (here: a batch of outcomes ran into the lock timeout), the ledger's
+// reads fail at once with the writer's error instead of each waiting out
+// the timeout again; another ledger on the same server is not affected.
+func TestPGCutOffAfterWriterGaveUp(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	d := openPG(t, url+"&lock_timeout=300", testTenant, Options{})
+	id, err := d.Claim(ctx, Create{Fingerprint: "fp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	tx, err := admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, fmt.Sprintf("LOCK TABLE custimport_%s.creates IN ACCESS EXCLUSIVE MODE", testTenant.ID())); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Settle(id, Created, "C1", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	werr := d.Flush(ctx)
+	wantTimeout(t, "the writer", werr, "lock", d.Path())
+	for name, read := range map[string]func() error{
+		"Candidates": func() error { _, err := d.Candidates(ctx); return err },
+		"LineageOf":  func() error { _, err := d.LineageOf(ctx, "/out/a.xlsx"); return err },
+		"Codes":      func() error { _, err := d.Codes(ctx, []string{"C1"}); return err },
+	} {
+		if err := read(); err == nil || err.Error() != werr.Error() {
+			t.Errorf("%s after the writer gave up: %v, want the writer's error %v", name, err, werr)
+		}
+	}
+	other := openPG(t, url, Tenant{URL: "https://other.example.com", PNO: "P2"}, Options{})
+	if _, err := other.Candidates(ctx); err != nil {
+		t.Errorf("another tenant's ledger: %v", err)
+	}
+}
