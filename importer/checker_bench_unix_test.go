@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/source"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkCheckerSet100k(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for i := range b.N {
-		edited := cloneRecord(recs[50_000])
+		edited := prepare.CloneRecord(recs[50_000])
 		edited.Cells[4], want = []string{"abc", "100"}[i%2], []Status{StatusInvalid, StatusValid}[i%2]
 		changed, err := c.Set(ctx, nil, edited)
 		if err != nil || len(changed) != 1 || changed[0].Status != want {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/source"
 )
@@ -33,7 +34,7 @@ type edit struct {
 func applyEdits(rows []source.Record, edits []edit) ([]source.Record, []source.Record) {
 	out := make([]source.Record, len(rows))
 	for i, r := range rows {
-		out[i] = cloneRecord(r)
+		out[i] = prepare.CloneRecord(r)
 	}
 	var changed []source.Record
 	for _, e := range edits {

@@ -12,6 +12,10 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/custimport/custimport/importer/internal/collect"
+	"github.com/custimport/custimport/importer/internal/dispatch"
+	"github.com/custimport/custimport/importer/internal/prepare"
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/tms/probe"
@@ -36,7 +40,7 @@ func (r *run) openResults() error {
 	if r.opts.ResultsSheet != nil {
 		create = r.opts.ResultsSheet
 	}
-	w, err := create(results.Options{TextColumns: r.in.lay.text, Above: r.in.lay.above(r.in.aboveHeader, r.in.headerLine),
+	w, err := create(results.Options{TextColumns: r.in.lay.Text, Above: r.in.lay.Above(r.in.aboveHeader, r.in.headerLine),
 		Private: r.in.encrypted})
 	if err != nil {
 		return err
@@ -47,12 +51,12 @@ func (r *run) openResults() error {
 			w.Abort()
 		}
 	})
-	if err := w.WriteHeader(r.in.lay.header); err != nil {
+	if err := w.WriteHeader(r.in.lay.Header); err != nil {
 		return fmt.Errorf("writing %s: %w", r.out, err)
 	}
 	for _, rec := range r.in.subHeader {
 		var cells []results.Cell
-		for _, v := range r.in.lay.plain(rec.Cells) {
+		for _, v := range r.in.lay.Plain(rec.Cells) {
 			cells = append(cells, results.Cell{Value: v})
 		}
 		if err := w.WriteRow(cells); err != nil {
@@ -95,7 +99,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	defer endWaits()
 	go func() {
 		select {
-		case <-r.brake.stopping():
+		case <-r.brake.Stopping():
 			endWaits()
 		case <-finished:
 		}
@@ -110,7 +114,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			defer close(done)
 			var b []*item
 			readErr = r.produce(ctx, func(it *item) {
-				if b = append(b, it); len(b) == batchRows {
+				if b = append(b, it); len(b) == prepare.BatchRows {
 					done <- b
 					b = nil
 				}
@@ -133,12 +137,13 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			})
 			return nil
 		})
+		send := r.sendStage()
 		var workers errgroup.Group
 		for range r.opts.Workers {
 			workers.Go(func() error {
 				for it := range jobs {
-					if it.send {
-						it.res = r.sendRow(ctx, waits, it)
+					if it.Send {
+						it.To(send.Send(ctx, waits, it))
 					}
 					done <- []*item{it}
 				}
@@ -157,41 +162,55 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 	return r.finish(ctx, readErr, writeErr)
 }
 
+// sendStage is the stage that sends the rows of this run.
+func (r *run) sendStage() *dispatch.Stage {
+	return &dispatch.Stage{Sender: r.opts.Sender, Ledger: r.opts.Ledger, Texts: r.msg, Log: r.log, Brake: r.brake,
+		Gate: &r.job.gate, Abort: r.abortCtx,
+		Source: dispatch.Source{Input: r.in.abs, Sheet: r.in.sheet, InputSHA256: r.in.sha256, Lineage: r.planned.lineage, RunID: r.runID},
+		OnSending: func(line int, code string) {
+			if r.job.listening() {
+				r.job.emit(RowSending{Line: line, Code: code})
+			}
+		},
+		OnRetry: func(line, attempt int, wait time.Duration, errorCode, message string) {
+			r.job.emit(RowRetrying{Line: line, Attempt: attempt, Wait: wait, ErrorCode: errorCode, Message: message})
+		},
+	}
+}
+
 // produce reads every row, prepares and decides it, and queues it.
 // Its error is the input's, after which no row is read.
 func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	settled := func(items []item) {
-		facts := r.lookupCodes(ctx, items, false)
-		r.resolveFedBack(r.prep, items, facts)
+		facts := r.decider.Lookup(ctx, items, false)
+		r.decider.ResolveFedBack(r.prep, items, facts)
 		for i := range items {
 			it := &items[i]
-			r.noteUnlabelled(it.unlabelled)
-			if it.send && r.refused != nil {
-				it.send = false
-				it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.tooManyInvalid(r.refused), Warnings: it.res.Warnings}
+			r.noteUnlabelled(it.Unlabelled)
+			if it.Send && r.refused != nil {
+				it.To(row.Move{Status: StatusNotSent, Message: r.msg.tooManyInvalid(r.refused)})
 			}
-			if it.send {
-				r.decide(it, facts)
+			if it.Send {
+				r.decider.Decide(it, facts)
 			}
-			if it.send && ctx.Err() != nil {
-				it.send = false
-				it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.interrupted(), Warnings: it.res.Warnings}
+			if it.Send && ctx.Err() != nil {
+				it.To(row.Move{Status: StatusNotSent, Message: r.msg.Interrupted()})
 			}
 			if r.job.checked != nil {
-				r.job.checked(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
+				r.job.checked(RowChecked{Line: it.Rec.Line, Status: it.Status(), Problems: it.Problems()})
 			} else if r.job.listening() {
-				r.job.emit(RowChecked{Line: it.rec.Line, Status: it.res.Status, Problems: it.problems()})
+				r.job.emit(RowChecked{Line: it.Rec.Line, Status: it.Status(), Problems: it.Problems()})
 			}
 			queue(it)
 		}
 	}
 	if p := r.job.replay; p != nil {
-		_, r.hidden = p.each(r.prep, passProduce, r.in.hdr.Last+1, r.newValidator, settled)
+		_, r.hidden = p.Each(r.prep, prepare.PassProduce, r.in.hdr.Last+1, r.newValidator, settled)
 		return nil
 	}
 	rows := r.rowsAfterHeader()
-	defer func() { r.hidden = rows.hidden }()
-	return checkRows(rows, r.prep, settled)
+	defer func() { r.hidden = rows.Hidden() }()
+	return prepare.CheckRows(rows, r.prep, settled)
 }
 
 // collect writes finished rows in input order, counts them and tells
@@ -199,26 +218,26 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 // write fails nothing more is written; its error is returned.
 func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 	var writeErr error
-	var buf reorder
+	var w results.Writer
+	if !r.opts.NoResults {
+		w = r.writer.w
+	}
+	col := collect.New(w, r.in.lay, r.in.nextLine, r.msg, r.log)
+	defer func() { r.sum.SharedCodes = col.Shared() }()
 	tell := r.newTeller()
 	defer tell.last()
 	for finished := range done {
 		for _, it := range finished {
-			for _, it := range buf.add(it) {
-				if n, err := r.noteCode(it); err != nil {
-					r.log.Warn("the results of rows TMS gave the same code could not be amended", "line", it.rec.Line, "err", err)
-				} else {
-					r.sum.SharedCodes += n
-				}
-				if writeErr == nil && !r.opts.NoResults {
-					if writeErr = r.writeRow(it); writeErr != nil {
-						// Nothing more is sent once its outcome cannot be written.
-						r.brake.stop(fmt.Errorf("%w: %s: %w", errResults, r.out, writeErr))
-					}
-				}
+			ready, err := col.Add(it)
+			if err != nil {
+				// Nothing more is sent once its outcome cannot be written.
+				writeErr = err
+				r.brake.Stop(fmt.Errorf("%w: %s: %w", dispatch.ErrResults, r.out, writeErr))
+			}
+			for _, it := range ready {
 				r.count(it)
 				if r.job.checked == nil { // a Checker's run tells nothing else
-					tell.row(it.res)
+					tell.row(it.Result())
 				}
 				if window != nil {
 					<-window
@@ -231,25 +250,14 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 
 // count adds a written row to the summary.
 func (r *run) count(it *item) {
-	r.sum.add(it.res, errorKeys(it))
-	if it.res.Status == StatusFailed && strings.Contains(it.res.Message, hintSep) {
-		r.refusals.add(it.res.ErrorCode, tmsSaid(it.res.Message))
+	res := it.Result()
+	r.sum.add(res, errorKeys(it))
+	if res.Status == StatusFailed && strings.Contains(res.Message, dispatch.HintSep) {
+		r.refusals.add(res.ErrorCode, dispatch.TMSSaid(res.Message))
 	}
-	if it.decision.Unchanged && it.res.Status == StatusOK {
+	if it.Decision.Unchanged && res.Status == StatusOK {
 		r.sum.Unchanged++
 	}
-}
-
-// writeRow writes a finished row at its input row number: the rows
-// between it and the one before (blank, or left out) are left blank.
-func (r *run) writeRow(it *item) error {
-	if gap := it.rec.Line - r.in.nextLine; gap > 0 {
-		if err := r.writer.w.WriteBlank(gap); err != nil {
-			return err
-		}
-	}
-	r.in.nextLine = it.rec.Line + 1
-	return r.writer.w.WriteRow(r.in.lay.cells(it))
 }
 
 // finish closes the results and the ledger's record of the run and
@@ -288,14 +296,15 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	for _, c := range r.refusals.codes() {
 		sum.Warnings = append(sum.Warnings, probe.RowsHint(c.code, c.said, c.rows, r.msg.lang))
 	}
-	sum.WouldSettle, sum.WouldHold = r.wouldSettle, r.wouldHold
-	if r.wouldHold > 0 || r.wouldSettle > 0 {
-		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(r.wouldSettle, r.wouldHold))
+	c := r.decider.Counts
+	sum.WouldSettle, sum.WouldHold, sum.WillCreate, sum.MayCreate = c.WouldSettle, c.WouldHold, c.WillCreate, c.MayCreate
+	if c.WouldHold > 0 || c.WouldSettle > 0 {
+		sum.Warnings = append(sum.Warnings, r.msg.wouldNotSend(c.WouldSettle, c.WouldHold))
 	}
 	if writeErr != nil {
 		return *sum, fmt.Errorf("writing %s: %w", r.out, writeErr)
 	}
-	if err := r.brake.reason(); err != nil {
+	if err := r.brake.Reason(); err != nil {
 		sum.Interrupted = true
 		sum.Stopped = err.Error()
 		sum.StopErr = err
@@ -314,8 +323,8 @@ func (r *run) finish(ctx context.Context, readErr, writeErr error) (Summary, err
 	switch {
 	case readErr != nil:
 		runErr = &ReadError{Err: readErr, Summary: *sum}
-	case r.brake.fatalErr() != nil:
-		runErr = r.brake.fatalErr()
+	case r.brake.FatalErr() != nil:
+		runErr = r.brake.FatalErr()
 	case r.refused != nil:
 		runErr = r.refused
 	}

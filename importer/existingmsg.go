@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/plan"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/mapping"
@@ -23,10 +24,10 @@ const (
 	msgExistsOthers    = "exists_others"     // the other customers it matched
 	msgExistsListed    = "exists_listed"     // where the customer comes from: the list
 	msgExistsCreated   = "exists_created"    // ... or custimport created it
-	msgCodeZeros       = "code_lost_zeros"   // an all-digit code is a known code without its leading zeros
-	msgFedBackZeros    = "fed_back_zeros"    // a fed-back ImportCCODE lost its zeros: read as the known code
-	msgCreateCredit    = "create_needs_credit"
-	msgMayCreateCredit = "may_create_credit"
+	msgCodeZeros       = plan.CodeLostZeros  // an all-digit code is a known code without its leading zeros
+	msgFedBackZeros    = plan.CodeFedBackZeros
+	msgCreateCredit    = plan.CodeCreateCredit
+	msgMayCreateCredit = plan.CodeMayCreateCredit
 	msgListStale       = "existing_stale"
 	msgListLine        = "existing_list"
 	msgWillCreate      = "will_create"
@@ -95,7 +96,7 @@ func (m catalogMessages) text(code string, args ...any) string {
 
 // fieldText prefixes a message with a field's name, as the validator's
 // messages are: "CCODE 客戶代號: …".
-func (m catalogMessages) fieldText(field, code string, args ...any) string {
+func (m catalogMessages) FieldText(field, code string, args ...any) string {
 	return mapping.MustLookup(field).Name(m.lang) + ": " + m.text(code, args...)
 }
 
@@ -120,7 +121,7 @@ func (m catalogMessages) knownWhere(k decide.Known) string {
 // customer TMS has, with its message code ("" when it matched none);
 // update: the run was asked to update the customers rows match by
 // 統一編號.
-func (m catalogMessages) existing(v decide.ExistingVerdict, taxID string, update bool) (code, msg string) {
+func (m catalogMessages) Existing(v decide.ExistingVerdict, taxID string, update bool) (code, msg string) {
 	c := v.Customer
 	switch {
 	case v.Action == decide.NotExisting:

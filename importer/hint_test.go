@@ -78,11 +78,11 @@ func TestSettingsHints(t *testing.T) {
 // TestWhyRefused: rows not sent after a refusal say which setting.
 func TestWhyRefused(t *testing.T) {
 	m := messages("zh")
-	got := m.why(&RefusedError{Code: "9002", Message: "簽章錯誤", Rows: 20})
+	got := m.Why(&RefusedError{Code: "9002", Message: "簽章錯誤", Rows: 20})
 	if !strings.Contains(got, "9002 簽章錯誤") || !strings.Contains(got, "API 金鑰與簽章方式") {
 		t.Errorf("zh %q", got)
 	}
-	got = messages("en").why(&RefusedError{Code: "9999", Message: "x", Rows: 20})
+	got = messages("en").Why(&RefusedError{Code: "9999", Message: "x", Rows: 20})
 	if !strings.Contains(got, "check the key, pno, ProNum and signing recipe") {
 		t.Errorf("unknown code: %q", got)
 	}

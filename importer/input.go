@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/custimport/custimport/importer/internal/collect"
+	"github.com/custimport/custimport/importer/internal/prepare"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/validate"
@@ -28,7 +31,7 @@ type input struct {
 	nextLine               int // the first row after the header
 	hdr                    mapping.Header
 	headerLine             int
-	lay                    *layout
+	lay                    *collect.Layout
 	abs                    string // the absolute path, as the ledger names sources
 	sha256                 string
 	sheet                  string
@@ -91,27 +94,27 @@ func (r *run) openInput() error {
 	r.in.lead, r.in.hdr = lead[hdr.Last+1:], hdr // a two-row header's second row is not data
 	r.in.aboveHeader, r.in.subHeader = lead[:hdr.Row], lead[hdr.Row+1:hdr.Last+1]
 	r.in.nextLine = lead[hdr.Last].Line + 1
-	r.in.lay = newLayout(hdr)
-	if n := len(r.in.lay.header); n > results.MaxXLSXColumns && (r.opts.ResultsSheet != nil || strings.EqualFold(filepath.Ext(r.out), ".xlsx")) {
+	r.in.lay = collect.NewLayout(hdr)
+	if n := len(r.in.lay.Header); n > results.MaxXLSXColumns && (r.opts.ResultsSheet != nil || strings.EqualFold(filepath.Ext(r.out), ".xlsx")) {
 		return fmt.Errorf("%s: the results need %d columns (the input's and %d results columns), more than the %d of an XLSX sheet: %w",
 			r.out, n, len(mapping.ResultColumns), results.MaxXLSXColumns, ErrResultsTooWide)
 	}
 	if hdr.Last > hdr.Row {
 		// The results repeat a two-row header as it is (聯絡電話 above
 		// 市話 and 手機), so that fed back it reads the same way.
-		top := r.in.lay.plain(lead[hdr.Row].Cells)
-		copy(r.in.lay.header, top)
+		top := r.in.lay.Plain(lead[hdr.Row].Cells)
+		copy(r.in.lay.Header, top)
 	}
-	if opts.DryRun && !opts.NoResults && r.in.lay.status < 0 && holdsImport(r.out) {
+	if opts.DryRun && !opts.NoResults && r.in.lay.Status < 0 && holdsImport(r.out) {
 		// Results of an import. (When the input is itself a results
 		// file, the statuses in out may be its own, copied: a check's.)
 		return importResultsErr(r.out)
 	}
 	r.warnUnknownColumns()
 	r.warnMissingOnAdd()
-	r.prep = newPreparer(hdr, r.newValidator())
-	r.prep.lay, r.prep.msg, r.prep.resendUnknown, r.prep.skipHidden = r.in.lay, r.msg, opts.ResendUnknown, opts.SkipHidden
-	r.prep.fingerprints, r.prep.unescape = opts.Ledger != nil, r.in.csv && r.in.lay.status >= 0
+	r.prep = prepare.New(prepare.Config{Header: hdr, StatusColumn: r.in.lay.Status, CCODEColumn: r.in.lay.CCODE, Texts: r.msg,
+		ResendUnknown: opts.ResendUnknown, SkipHidden: opts.SkipHidden, Fingerprints: opts.Ledger != nil,
+		Unescape: r.in.csv && r.in.lay.Status >= 0}, r.newValidator())
 	if !opts.DryRun {
 		if r.in.sha256, err = r.hashInput(); err != nil {
 			return err
@@ -363,18 +366,6 @@ func (r *run) warnMissingOnAdd() {
 	}
 }
 
-// rowOrder checks that row numbers go up: a damaged workbook (a row
-// number repeated or going backwards) cannot say which row is which.
-type rowOrder struct{ last int }
-
-func (o *rowOrder) check(input string, rec source.Record) error {
-	if rec.Line <= o.last {
-		return fmt.Errorf("%s: row %d comes after row %d: %w; open it in Excel and save it again", input, rec.Line, o.last, ErrDamagedRows)
-	}
-	o.last = rec.Line
-	return nil
-}
-
 func importResultsErr(out string) error {
 	return fmt.Errorf("%s: %w; write the check elsewhere (another results file, or another results folder)", out, ErrImportResults)
 }
@@ -452,19 +443,11 @@ func safeName(s string) string {
 	return b.String()
 }
 
-// clip shortens s to at most n characters, marking the cut with "…".
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
 func firstClause(s string) string {
 	if i := strings.IndexAny(s, ";:"); i > 0 {
 		s = s[:i]
 	}
-	return clip(s, 60)
+	return msg.Clip(s, 60)
 }
 
 // InputFault reports whether an error that stopped a run is about the

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+
+	"github.com/custimport/custimport/importer/internal/prepare"
 )
 
 // ErrStoppedByUser is the Stopped event's error when Stop was called or
@@ -37,7 +39,7 @@ type Job struct {
 
 	// replay, when set, replaces reading and checking the rows: a
 	// Checker's rows, each checked once (checker.go).
-	replay *replay
+	replay *prepare.Replay
 	// checked, when set, is told every row's check instead of the
 	// subscribers (a Checker's, which wants nothing else).
 	checked func(RowChecked)
@@ -209,8 +211,8 @@ func (g *gate) closed() bool {
 	return g.paused
 }
 
-// wait returns when the gate is open, or ctx's error when ctx ends first.
-func (g *gate) wait(ctx context.Context) error {
+// Wait returns when the gate is open, or ctx's error when ctx ends first.
+func (g *gate) Wait(ctx context.Context) error {
 	g.mu.Lock()
 	open := g.open
 	g.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
@@ -197,9 +198,9 @@ func (m catalogMessages) unknownColumn(col, header string) string {
 
 func (m catalogMessages) plainResults() string { return m.s("plain_results") }
 
-func (m catalogMessages) priorSkipped() string { return m.s("prior_skipped") }
+func (m catalogMessages) PriorSkipped() string { return m.s("prior_skipped") }
 
-func (m catalogMessages) hiddenRow() string { return m.s("hidden_row", HintSkipHidden) }
+func (m catalogMessages) HiddenRow() string { return m.s("hidden_row", HintSkipHidden) }
 
 func (m catalogMessages) hiddenRows(n int, skipped bool) string {
 	if skipped {
@@ -216,28 +217,28 @@ func (m catalogMessages) unlabelledColumn(col string) string {
 	return m.s("unlabelled_column", col)
 }
 
-func (m catalogMessages) noFormulaValue(cell string) string { return m.s("no_formula_value", cell) }
+func (m catalogMessages) NoFormulaValue(cell string) string { return m.s("no_formula_value", cell) }
 
 func (m catalogMessages) noDataRows(headerLine int) string { return m.s("no_data_rows", headerLine) }
 
 func (m catalogMessages) moreUnknownColumns(n int) string { return m.s("more_unknown_columns", n) }
 
-func (m catalogMessages) ragged(n, want int, extra string) string {
+func (m catalogMessages) Ragged(n, want int, extra string) string {
 	return m.s("ragged", n, want, extra)
 }
 
-func (m catalogMessages) interrupted() string { return m.s("interrupted") }
+func (m catalogMessages) Interrupted() string { return m.s("interrupted") }
 
 func (m catalogMessages) tooManyInvalid(e *TooManyInvalidError) string {
 	return m.s("too_many_invalid", e.Invalid, e.Rows, e.Budget)
 }
 
-func (m catalogMessages) aborted() string { return m.s("aborted") }
+func (m catalogMessages) Aborted() string { return m.s("aborted") }
 
-func (m catalogMessages) notSent(err error) string { return m.s("not_sent", m.why(err)) }
+func (m catalogMessages) NotSent(err error) string { return m.s("not_sent", m.Why(err)) }
 
-func (m catalogMessages) unknown(err error) string {
-	reason := m.why(err)
+func (m catalogMessages) Unknown(err error) string {
+	reason := m.Why(err)
 	if tms.Kind(err) == tms.KindStopped {
 		// Cancelled with the request in flight (a second Ctrl-C).
 		reason = m.s("aborted_request")
@@ -245,21 +246,21 @@ func (m catalogMessages) unknown(err error) string {
 	return m.s("unknown", reason)
 }
 
-func (m catalogMessages) serverError(code string) string { return m.s("server_error", code) }
+func (m catalogMessages) ServerError(code string) string { return m.s("server_error", code) }
 
-func (m catalogMessages) existsAfterMaybe(code, server string) string {
+func (m catalogMessages) ExistsAfterMaybe(code, server string) string {
 	return m.s("exists_after_maybe", code, server)
 }
 
-func (m catalogMessages) priorUnknown() string { return m.s("prior_unknown", HintDoResendUnknown) }
+func (m catalogMessages) PriorUnknown() string { return m.s("prior_unknown", HintDoResendUnknown) }
 
-func (m catalogMessages) createdWithoutCode() string { return m.s("created_without_code") }
+func (m catalogMessages) CreatedWithoutCode() string { return m.s("created_without_code") }
 
-func (m catalogMessages) otherCode(sent, got string) string { return m.s("other_code", sent, got) }
+func (m catalogMessages) OtherCode(sent, got string) string { return m.s("other_code", sent, got) }
 
 // sameCodeInRun is the warning of a new customer's row whose code TMS
 // also gave the rows lines of this run.
-func (m catalogMessages) sameCodeInRun(code string, lines []int) string {
+func (m catalogMessages) SameCodeInRun(code string, lines []int) string {
 	rows := make([]string, len(lines))
 	for i, l := range lines {
 		rows[i] = itoa(l)
@@ -269,7 +270,7 @@ func (m catalogMessages) sameCodeInRun(code string, lines []int) string {
 
 // sameCodeEarlier is the warning of a new customer's row whose code TMS
 // gave earlier runs' creates.
-func (m catalogMessages) sameCodeEarlier(code string, creates []ledger.Create) string {
+func (m catalogMessages) SameCodeEarlier(code string, creates []ledger.Create) string {
 	where := make([]string, len(creates))
 	for i := range creates {
 		where[i] = m.s("imported_on", m.where(&creates[i]), when(creates[i].Created))
@@ -281,20 +282,20 @@ func (m catalogMessages) sameCodeEarlier(code string, creates []ledger.Create) s
 // to several new customers.
 func (m catalogMessages) sharedCodes(n int) string { return m.s("shared_codes", n) }
 
-func (m catalogMessages) priorOK() string { return m.s("prior_ok") }
+func (m catalogMessages) PriorOK() string { return m.s("prior_ok") }
 
 // failure is the message of a row that got no usable answer after
 // attempts requests.
-func (m catalogMessages) failure(err error, attempts int) string {
+func (m catalogMessages) Failure(err error, attempts int) string {
 	if attempts > 1 {
-		return m.s("gave_up", m.why(err), attempts)
+		return m.s("gave_up", m.Why(err), attempts)
 	}
-	return m.why(err)
+	return m.Why(err)
 }
 
 // why says what went wrong in the catalog's words: never Go or HTTP error
 // text, which goes to the log.
-func (m catalogMessages) why(err error) string {
+func (m catalogMessages) Why(err error) string {
 	var be *BusyError
 	var refusedErr *RefusedError
 	switch {
@@ -310,9 +311,9 @@ func (m catalogMessages) why(err error) string {
 		return m.s("why.refused_hint", strings.TrimSpace(refusedErr.Code+" "+refusedErr.Message), probe.Hint(refusedErr.Code, refusedErr.Message, m.lang))
 	case errors.Is(err, ErrTMSRefuses):
 		return m.s("why.refused")
-	case errors.Is(err, errLedger):
+	case errors.Is(err, dispatch.ErrLedger):
 		return m.s("why.ledger")
-	case errors.Is(err, errResults):
+	case errors.Is(err, dispatch.ErrResults):
 		return m.s("why.results")
 	}
 	var te *tms.Error
@@ -378,15 +379,15 @@ func (m catalogMessages) where(c *ledger.Create) string {
 	return m.s("where", name, c.Row)
 }
 
-func (m catalogMessages) unchanged() string { return m.s("unchanged") }
+func (m catalogMessages) Unchanged() string { return m.s("unchanged") }
 
 // ledgerOK is the note on a create settled from the ledger.
-func (m catalogMessages) ledgerOK(c *ledger.Create) string {
+func (m catalogMessages) LedgerOK(c *ledger.Create) string {
 	return m.s("ledger_ok", when(c.Updated), m.where(c), c.CCODE)
 }
 
 // held explains a row held as UNKNOWN by the ledger's rules.
-func (m catalogMessages) held(d decide.Decision) string {
+func (m catalogMessages) Held(d decide.Decision) string {
 	c := d.Record
 	if d.Match == decide.SameContent {
 		return m.s("held_same", when(c.Created), m.where(c), HintDoResendUnknown)
@@ -404,16 +405,16 @@ func (m catalogMessages) held(d decide.Decision) string {
 }
 
 // wouldSettle is a check's note on a row the import would not send.
-func (m catalogMessages) wouldSettle(d decide.Decision) string {
+func (m catalogMessages) WouldSettle(d decide.Decision) string {
 	if d.Record == nil {
-		return m.s("would_not_send_row", m.unchanged())
+		return m.s("would_not_send_row", m.Unchanged())
 	}
-	return m.s("would_not_send_row", m.ledgerOK(d.Record))
+	return m.s("would_not_send_row", m.LedgerOK(d.Record))
 }
 
 // wouldHold is a check's note on a row the import would hold as UNKNOWN.
-func (m catalogMessages) wouldHold(d decide.Decision) string {
-	return m.s("would_hold", m.held(d))
+func (m catalogMessages) WouldHold(d decide.Decision) string {
+	return m.s("would_hold", m.Held(d))
 }
 
 // wouldNotSend is a check's file-level note on what the ledger knows.
@@ -438,7 +439,10 @@ func StopMessage(err error, p msg.Printer) string {
 		return m.s("stop.busy", be.Rows, be.Code)
 	}
 	if re := (*RefusedError)(nil); errors.As(err, &re) && !errors.Is(err, ErrTimestampRefused) {
-		return m.s("stop.refused", re.Rows, re.Code, clip(re.Message, 200))
+		return m.s("stop.refused", re.Rows, re.Code, msg.Clip(re.Message, 200))
 	}
-	return m.why(err)
+	return m.Why(err)
 }
+
+// Lang is the language the messages are in.
+func (m catalogMessages) Lang() string { return m.lang }

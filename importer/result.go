@@ -5,40 +5,30 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/validate"
 )
 
 // Status is the outcome of one row, as written to the ImportStatus column.
-type Status string
+type Status = row.Status
 
 // Row statuses.
 const (
-	StatusValid   Status = "VALID"    // dry-run: the row would be sent
-	StatusInvalid Status = "INVALID"  // the row has errors and was not sent
-	StatusOK      Status = "OK"       // the server accepted the row
-	StatusFailed  Status = "FAILED"   // the server refused the row, or it could not be sent
-	StatusUnknown Status = "UNKNOWN"  // the request may or may not have created the customer: check TMS
-	StatusNotSent Status = "NOT_SENT" // the run was interrupted before the row was sent
-	StatusSkipped Status = "SKIPPED"  // a totals, subtotal or signature row: not a customer, never sent
+	StatusValid   = row.StatusValid   // dry-run: the row would be sent
+	StatusInvalid = row.StatusInvalid // the row has errors and was not sent
+	StatusOK      = row.StatusOK      // the server accepted the row
+	StatusFailed  = row.StatusFailed  // the server refused the row, or it could not be sent
+	StatusUnknown = row.StatusUnknown // the request may or may not have created the customer: check TMS
+	StatusNotSent = row.StatusNotSent // the run was interrupted before the row was sent
+	StatusSkipped = row.StatusSkipped // a totals, subtotal or signature row: not a customer, never sent
 )
 
 // Statuses lists every status in the order summaries show them.
-var Statuses = []Status{StatusOK, StatusValid, StatusSkipped, StatusInvalid, StatusFailed, StatusUnknown, StatusNotSent}
-
-// Good reports whether the status needs no attention.
-func (s Status) Good() bool { return s == StatusOK || s == StatusValid || s == StatusSkipped }
+var Statuses = row.Statuses
 
 // Result is what happened to one input row.
-type Result struct {
-	Line      int // the row number the user sees
-	Status    Status
-	CCODE     string // the customer code the server returned (the new code for auto-numbered rows)
-	ErrorCode string // the server's ErrorCode, or a local code for rows that could not be sent
-	Message   string // errors, joined by "; "
-	Warnings  string // warnings, joined by "; "
-	Attempts  int    // requests sent for the row
-}
+type Result = row.Result
 
 // MaxExamples is how many rows that need attention a Summary quotes.
 const MaxExamples = 5

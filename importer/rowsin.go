@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
 )
@@ -43,7 +43,7 @@ func (r *recordReader) Read() (source.Record, error) {
 	for r.next < len(r.recs) {
 		rec := r.recs[r.next]
 		r.next++
-		if !blankRecord(rec) {
+		if !prepare.BlankRecord(rec) {
 			return rec, nil
 		}
 	}
@@ -57,21 +57,6 @@ func (r *recordReader) Sheet() string { return r.sheet }
 
 // Delimited reports whether the records were read from delimited text.
 func (r *recordReader) Delimited() bool { return r.text }
-
-// blankRecord reports whether a record is one the readers of files
-// pass over: every cell empty or whitespace, and no formula without a
-// saved result.
-func blankRecord(rec source.Record) bool {
-	if len(rec.NoValue) > 0 {
-		return false
-	}
-	for _, c := range rec.Cells {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
 
 // hashRows is the SHA-256 of rows read from Options.Rows: of each row's
 // number and cells, so that the same rows hash the same.

@@ -4,17 +4,25 @@
 // writes every row's outcome to a results sheet in input order. A Job is
 // one such run: it can be paused, resumed, stopped or aborted, and tells
 // its subscribers what happens as typed events (events.go). The CLI's
-// import and check commands, the folder mode (cmd/custimport/internal/inbox) and the
-// local web page are all subscribers of Jobs.
+// import and check commands, the folder mode and the local web page are
+// all subscribers of Jobs; a Checker checks rows held in memory again
+// after some changed.
 //
-//	file ─► source.Reader ─► mapping.Header ─► validate ─► decide ─► send pool ─► reorder ─► results.Writer
-//	                                                          ▲            │
-//	                                                          └─ ledger ◄──┘ (claim before, record after)
+//	file ─► prepare (read, map, check, settle) ─► plan (ledger's rules) ─► dispatch (send pool) ─► collect (reorder, results.Writer)
+//	                                                   ▲                        │
+//	                                                   └──────── ledger ◄───────┘ (claim before, record after)
+//
+// This package is the facade and the conductor: Options, Job, events,
+// Summary, the input's opening and header, the two passes over the file
+// and the summary's words (the catalog's "importer" and "existing"
+// tables). The stages live in importer/internal, each behind narrow
+// types of its own: prepare, plan, dispatch and collect; a row moves
+// from one state to the next only through row.Item.To (importer/internal/row).
 //
 // Reading, checking and writing run on different goroutines: rows are
 // read in batches, checked on every processor, and settled (what depends
-// on earlier rows) and decided in file order (check.go). A check hands
-// the batches straight to the writer; an import sends row by row.
+// on earlier rows) and decided in file order. A check hands the batches
+// straight to the writer; an import sends row by row.
 //
 // Memory follows workers, not rows: the stages are joined by bounded
 // channels and the reorder buffer holds at most a window of rows. It does
@@ -35,11 +43,13 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer/decide"
+	"github.com/custimport/custimport/importer/internal/dispatch"
+	"github.com/custimport/custimport/importer/internal/plan"
+	"github.com/custimport/custimport/importer/internal/prepare"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
-	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
@@ -48,12 +58,7 @@ import (
 // worker calls Ready (the rate limit), then records its claim in the
 // ledger, then Send, whose first request goes at once: a Sender cannot
 // send anything the ledger has not recorded first.
-type Sender interface {
-	Ready(ctx context.Context) error
-	Send(ctx context.Context, req tms.Request) tms.Outcome
-}
-
-var _ Sender = (*tms.Sender)(nil)
+type Sender = dispatch.Sender
 
 // Options configure one import.
 type Options struct {
@@ -251,7 +256,7 @@ var ErrNoEarlierRun = errors.New("only the failed rows: nothing records an earli
 
 // ErrDamagedRows is returned when a workbook's row numbers repeat or go
 // backwards: rows cannot be told apart, so nothing is sent.
-var ErrDamagedRows = errors.New("the workbook is damaged: its row numbers repeat or go backwards")
+var ErrDamagedRows = prepare.ErrDamagedRows
 
 // ReadError is returned when the input cannot be read to its end. Rows
 // before the problem were processed and their results written.
@@ -275,18 +280,17 @@ type run struct {
 	start      time.Time
 	sum        Summary
 	in         input
-	prep       *preparer
-	planned    plan
+	prep       *prepare.Preparer
+	planned    planResult
 	writer     resultsWriter
-	brake      *halt
+	brake      *dispatch.Halt
 	runID      int64
 	closers    []func()
-	unlabelled columnSet   // columns with data under no header text
-	codes      sharedCodes // the codes TMS gave this run's creates (the writer's)
-	hidden     int         // hidden rows read (or left out, with SkipHidden)
-	// A check's count of rows the import would not send: already there,
-	// or held as UNKNOWN.
-	wouldSettle, wouldHold int
+	unlabelled columnSet // columns with data under no header text
+	hidden     int       // hidden rows read (or left out, with SkipHidden)
+	// decider decides the rows of the pass over the file (plan.Stage): its
+	// Counts are the summary's.
+	decider *plan.Stage
 	// refused is set by plan when the file has more INVALID rows than
 	// MaxInvalid allows: nothing is sent.
 	refused  *TooManyInvalidError
@@ -342,7 +346,7 @@ func newRun(j *Job, opts Options) (*run, error) {
 	if limit == 0 {
 		limit = DefaultMaxConsecutiveFailures
 	}
-	r.brake = newHalt(limit, r.stopped)
+	r.brake = dispatch.NewHalt(limit, r.stopped)
 	return r, nil
 }
 

@@ -1,278 +1,12 @@
 package importer
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
-	"time"
 
-	"github.com/custimport/custimport/importer/decide"
-	"github.com/custimport/custimport/importer/ledger"
-	"github.com/custimport/custimport/importer/tms"
-	"github.com/custimport/custimport/importer/tms/probe"
+	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
-
-// decide applies the rules to a valid row (in the producer, before the
-// row is queued): a code is checked against what TMS has (checkCode);
-// then, with a ledger, it is sent, settled as already done, or held as
-// UNKNOWN. f is what is known of the batch's codes.
-func (r *run) decide(it *item, f codeFacts) {
-	if it.send && it.outcome.Code != "" {
-		if err := f.err; err != nil && r.opts.Ledger != nil {
-			err = fmt.Errorf("%w: reading: %w", errLedger, err)
-			r.brake.stop(err)
-			it.send = false
-			it.res = Result{Line: it.rec.Line, Status: StatusNotSent, Message: r.msg.notSent(err), Warnings: it.res.Warnings}
-			return
-		}
-		r.checkCode(it, f)
-	}
-	if !it.send {
-		return
-	}
-	defer r.countCreation(it)
-	if r.opts.Ledger == nil {
-		if r.opts.DryRun {
-			it.send = false
-		}
-		return
-	}
-	row := decideRow(it, r.planned.lineage)
-	if row.Code != "" {
-		code, found := f.known[row.Code]
-		it.decision = decide.ForCode(row, code, found, r.decisionOptions())
-	} else {
-		a := r.planned.assigned[it.seq]
-		it.decision = decide.ForCreate(a.Record, a.Match, r.decisionOptions())
-	}
-	r.applyDecision(it)
-}
-
-// applyDecision turns a decision into the row's result.
-func (r *run) applyDecision(it *item) {
-	d, line, warns := it.decision, it.rec.Line, it.res.Warnings
-	if r.opts.DryRun {
-		// A check sends nothing; it says what the import would do.
-		it.send = false
-		switch d.Action {
-		case decide.Settled:
-			r.wouldSettle++
-			it.res.Warnings = joinNonEmpty(warns, r.msg.wouldSettle(d))
-		case decide.Hold:
-			r.wouldHold++
-			it.res.Warnings = joinNonEmpty(warns, r.msg.wouldHold(d))
-		}
-		return
-	}
-	switch d.Action {
-	case decide.Settled:
-		it.send = false
-		note := r.msg.unchanged()
-		if d.Record != nil {
-			note = r.msg.ledgerOK(d.Record)
-		}
-		it.res = Result{Line: line, Status: StatusOK, CCODE: d.Code, Warnings: joinNonEmpty(warns, note)}
-	case decide.Hold:
-		it.send = false
-		it.res = Result{Line: line, Status: StatusUnknown, ErrorCode: "UNKNOWN", Message: r.msg.held(d), Warnings: warns}
-	}
-}
-
-// sendRow is the send contract, in order: wait while paused and for the
-// rate limit, claim the row in the ledger (a create is on disk before its
-// request leaves), send, record the outcome. A ledger that cannot record
-// stops the run: nothing is sent without its record. ctx ends when the
-// run is stopped; waits ends with it, or when sending stops.
-func (r *run) sendRow(ctx, waits context.Context, it *item) Result {
-	line, warns := it.rec.Line, it.res.Warnings
-	notSent := func(msg string) Result {
-		return Result{Line: line, Status: StatusNotSent, Message: msg, Warnings: warns}
-	}
-	if err := r.brake.reason(); err != nil {
-		return notSent(r.msg.notSent(err))
-	}
-	if r.job.gate.wait(waits) != nil || r.opts.Sender.Ready(waits) != nil {
-		if err := r.brake.reason(); err != nil {
-			return notSent(r.msg.notSent(err))
-		}
-		return notSent(r.msg.interrupted())
-	}
-	if err := r.brake.reason(); err != nil {
-		return notSent(r.msg.notSent(err)) // stopped while this row waited
-	}
-	claim, err := r.claim(it)
-	if err != nil {
-		err = fmt.Errorf("%w: %w", errLedger, err)
-		r.log.Error("the ledger could not record a row; sending stops", "line", line, "err", err)
-		r.brake.stop(err)
-		return notSent(r.msg.notSent(err))
-	}
-	if r.job.listening() {
-		r.job.emit(RowSending{Line: line, Code: it.outcome.Code})
-	}
-	o := r.opts.Sender.Send(r.abortCtx, tms.Request{
-		Main: tms.Main(it.outcome.Payload), Idempotent: it.outcome.Code != "", Stop: ctx.Done(),
-		OnRetry: func(attempt int, wait time.Duration, err error) {
-			r.job.emit(RowRetrying{Line: line, Attempt: attempt, Wait: wait, ErrorCode: localErrorCode(err), Message: r.msg.why(err)})
-		},
-	})
-	res := r.resultOf(it, o)
-	it.sharedPrior = r.earlierCreates(ctx, it, &res)
-	if o.Err != nil {
-		r.log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
-	}
-	a := answerOf(o)
-	if err := r.record(it, claim, res, a); err != nil {
-		err = fmt.Errorf("%w: %w", errLedger, err)
-		r.log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
-		r.brake.stop(err)
-	}
-	r.brake.observe(a, res, busyWait(o))
-	return res
-}
-
-// claim records in the ledger that the row is about to be sent. A create
-// (no code: sending it twice makes two customers) is on disk when claim
-// returns; concurrent workers share the commit. It returns the create's
-// ledger id (0 for a row with a code).
-func (r *run) claim(it *item) (int64, error) {
-	l := r.opts.Ledger
-	text := it.payloadText
-	if it.outcome.Code != "" {
-		names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
-		return 0, l.SendingCode(it.outcome.Code, it.fp, names, r.runID)
-	}
-	if it.decision.Release && it.decision.Record != nil {
-		// The user checked TMS: the earlier create is not there.
-		if err := l.Release(it.decision.Record.ID); err != nil {
-			return 0, err
-		}
-	}
-	payload, _ := json.Marshal(it.outcome.Payload)
-	// Names and tax id as written, for people to find; matching
-	// normalises them.
-	return l.Claim(context.Background(), ledger.Create{
-		Fingerprint: it.fp, Payload: string(payload), TaxID: text(mapping.CTCOD), Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2),
-		Source: r.in.abs, Sheet: r.in.sheet, Row: it.rec.Line, ResultRow: it.seq + 2, InputSHA256: r.in.sha256,
-		Lineage: r.planned.lineage, RunID: r.runID,
-	})
-}
-
-// record writes a sent row's outcome to the ledger; a is what TMS's
-// answer was.
-func (r *run) record(it *item, id int64, res Result, a answer) error {
-	l := r.opts.Ledger
-	if it.outcome.Code != "" {
-		switch {
-		case res.Status == StatusOK:
-			return l.Accepted(it.outcome.Code, it.fp, r.runID)
-		case res.Status == StatusFailed && (a == answered || a == refused):
-			return l.Failed(it.outcome.Code) // TMS answered: nothing applied
-		}
-		return nil // no answer: TMS may hold it; the code stays pending
-	}
-	state := ledger.Refused // nothing was created
-	switch res.Status {
-	case StatusOK:
-		state = ledger.Created
-	case StatusUnknown:
-		state = ledger.Unknown
-	}
-	return l.Settle(id, state, res.CCODE, res.ErrorCode, clip(res.Message, 500))
-}
-
-// resultOf turns a Sender's outcome into the row's result.
-func (r *run) resultOf(it *item, o tms.Outcome) Result {
-	msg := r.msg
-	res := Result{Line: it.rec.Line, Warnings: it.res.Warnings, Attempts: o.Attempts}
-	idempotent := it.outcome.Code != ""
-	switch {
-	case o.Unknown:
-		res.Status, res.Message = StatusUnknown, msg.unknown(o.Err)
-	case o.Err != nil && o.Attempts == 0:
-		res.Status, res.Message = StatusNotSent, msg.notSent(o.Err)
-	case errors.Is(o.Err, context.Canceled) && !idempotent:
-		// Aborted (a second Ctrl-C) before TMS could have seen it: a
-		// create that may have reached TMS is Unknown, handled above.
-		res.Status, res.Message = StatusNotSent, msg.interrupted()
-	case errors.Is(o.Err, context.Canceled):
-		// Aborted in flight: the row has a code, so resending is safe.
-		res.Status, res.ErrorCode, res.Message = StatusFailed, "ABORTED", msg.aborted()
-	case o.Err != nil:
-		res.Status, res.ErrorCode = StatusFailed, localErrorCode(o.Err)
-		res.Message = msg.failure(o.Err, o.Attempts)
-	case o.Response.Status == "S" && !idempotent && strings.TrimSpace(o.Response.CCODE) == "":
-		// A create TMS says it made, without saying which code: the
-		// customer exists, but no code can be recorded or resent safely.
-		res.Status, res.ErrorCode, res.Message = StatusUnknown, "NO_CCODE", msg.createdWithoutCode()
-	case o.Response.Status == "S":
-		res.Status, res.CCODE = StatusOK, o.Response.CCODE
-		if res.CCODE == "" {
-			res.CCODE = it.outcome.Code
-		}
-		if sent := it.outcome.Code; sent != "" && !strings.EqualFold(strings.TrimSpace(res.CCODE), sent) {
-			res.Warnings = joinNonEmpty(res.Warnings, msg.otherCode(sent, res.CCODE))
-		}
-	case it.decision.MaybeApplied && tms.CodeExists(o.Response):
-		// An add whose earlier request (in an earlier run) got no answer
-		// may have created the code itself: TMS cannot tell us.
-		res.Status, res.ErrorCode = StatusUnknown, o.Response.ErrorCode
-		res.Message = msg.existsAfterMaybe(it.outcome.Code, o.Response.ErrorMessage)
-	default:
-		res.Status, res.ErrorCode, res.Message = StatusFailed, o.Response.ErrorCode, o.Response.ErrorMessage
-		if res.Message == "" {
-			res.Message = msg.serverError(o.Response.ErrorCode)
-		}
-		// A refusal of the request itself is about the settings, not
-		// the row: say which, after TMS's own words.
-		if hint := probe.Hint(o.Response.ErrorCode, o.Response.ErrorMessage, msg.lang); hint != "" {
-			res.Message += hintSep + hint
-		}
-	}
-	return res
-}
-
-// hintSep joins TMS's message and the setting it points at.
-const hintSep = " → "
-
-// tmsSaid is TMS's own message of a result, without the hint.
-func tmsSaid(message string) string {
-	said, _, _ := strings.Cut(message, hintSep)
-	return said
-}
-
-// errLedger and errResults mark a run stopped by its own records.
-var (
-	errLedger  = errors.New("the ledger could not be written")
-	errResults = errors.New("the results file could not be written")
-)
-
-// Local error codes of rows that got no answer from TMS, or none that
-// can be trusted.
-const (
-	codeNetwork   = "NETWORK"
-	codeTimeout   = "TIMEOUT"
-	codeAmbiguous = "AMBIGUOUS" // an answer that reads both as a success and as a failure
-)
-
-// localErrorCode names failures that have no server ErrorCode.
-func localErrorCode(err error) string {
-	if tms.Kind(err) == tms.KindAmbiguousAnswer {
-		return codeAmbiguous
-	}
-	var te *tms.Error
-	if errors.As(err, &te) && te.HTTPStatus != 0 {
-		return "HTTP" + itoa(te.HTTPStatus)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return codeTimeout
-	}
-	return codeNetwork
-}
 
 // ownCode reports whether a problem is the one an ImportErrorCode of the
 // importer's own (EXISTS, LOST_ZEROS) names.
@@ -282,17 +16,18 @@ func ownCode(code string) bool {
 
 // errorKeys names the errors of a row for the summary's per-error counts.
 func errorKeys(it *item) []string {
-	switch it.res.Status {
+	res := it.Result()
+	switch res.Status {
 	case StatusInvalid:
 		seen := map[string]bool{}
 		var keys []string
-		if it.res.ErrorCode != "" {
+		if res.ErrorCode != "" {
 			// EXISTS, LOST_ZEROS: the row's own kind of trouble.
-			seen["row"], keys = true, []string{"INVALID " + it.res.ErrorCode}
+			seen["row"], keys = true, []string{"INVALID " + res.ErrorCode}
 		}
-		for _, ps := range [][]validate.Problem{it.outcome.Problems, it.extra} {
+		for _, ps := range [][]validate.Problem{it.Outcome.Problems, it.Extra} {
 			for _, p := range ps {
-				if p.Severity != validate.Error || (it.res.ErrorCode != "" && ownCode(p.Code)) {
+				if p.Severity != validate.Error || (res.ErrorCode != "" && ownCode(p.Code)) {
 					continue
 				}
 				k := p.Field
@@ -310,7 +45,7 @@ func errorKeys(it *item) []string {
 		}
 		return keys
 	case StatusFailed:
-		return []string{strings.TrimSpace("FAILED " + it.res.ErrorCode + " " + firstClause(tmsSaid(it.res.Message)))}
+		return []string{strings.TrimSpace("FAILED " + res.ErrorCode + " " + firstClause(dispatch.TMSSaid(res.Message)))}
 	case StatusUnknown:
 		return []string{"UNKNOWN"}
 	}

@@ -3,12 +3,17 @@
 package main
 
 import (
+	"encoding/csv"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/custimport/custimport/cmd/custimport/clitest"
+	"github.com/custimport/custimport/importer/tms"
 )
 
 func TestMedian(t *testing.T) {
@@ -232,9 +237,56 @@ func TestSmoke(t *testing.T) {
 		t.Fatalf("exit 2:\n%s%s", out.String(), errb.String())
 	}
 	for _, want := range []string{"| `check` of a 1,000 × 10 CSV", "| `check` of that CSV: peak RSS", "| `check` of a 100 × 20 XLSX",
-		"| import of 12 rows, 8 workers", "| import of 1,000 rows (8 workers"} {
+		"| import of 4 rows (a third auto-numbered creates), 8 workers", "| import of 1,000 rows (8 workers"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no line %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestSendRows checks the send row's file and the bare client's requests
+// row by row: every third row (from the first) has no code and is sent as
+// an auto-numbered create, the others as upserts of their code.
+func TestSendRows(t *testing.T) {
+	const n = 9
+	path := filepath.Join(t.TempDir(), "send.csv")
+	if err := writeSendCSV(path, n); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) != n+1 {
+		t.Fatalf("%d records, %v; want a header and %d rows", len(recs), err, n)
+	}
+	var payloads []tms.Main
+	sendCustomers(n, func(_ int, c customer) error { payloads = append(payloads, sendPayload(c)); return nil })
+	for i, p := range payloads {
+		t.Run(fmt.Sprint("row ", i+1), func(t *testing.T) {
+			code := recs[i+1][0]
+			create := i%3 == 0
+			if (code == "") != create {
+				t.Fatalf("code %q, want a create: %t", code, create)
+			}
+			want := map[string]string{"CCODE": code, "EditItem": "2", "AutoCCODE": ""}
+			if create {
+				want = map[string]string{"CCODE": "", "EditItem": "0", "AutoCCODE": "1"}
+			}
+			for k, v := range want {
+				got := ""
+				if x, ok := p[k]; ok {
+					got = fmt.Sprint(x)
+				}
+				if got != v {
+					t.Errorf("payload %s = %q, want %q", k, got, v)
+				}
+			}
+			if p["CNAM1"] != recs[i+1][1] {
+				t.Errorf("payload CNAM1 = %v, the file's name %q", p["CNAM1"], recs[i+1][1])
+			}
+		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 // proc is what a finished process left.
 type proc struct {
 	wall   time.Duration // start to exit
+	cpu    time.Duration // user + system time (wait4's rusage)
 	maxRSS int64         // peak resident memory, bytes (wait4's rusage)
 	out    string        // stdout and stderr
 }
@@ -45,7 +46,8 @@ func run(ctx context.Context, dir string, env []string, name string, args ...str
 			break
 		}
 	}
-	p := proc{wall: time.Since(start), maxRSS: maxRSSBytes(&ru)}
+	p := proc{wall: time.Since(start), maxRSS: maxRSSBytes(&ru),
+		cpu: time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime))}
 	stop()
 	cmd.Process.Release()
 	if data, rerr := os.ReadFile(outf.Name()); rerr == nil {

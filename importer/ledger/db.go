@@ -146,6 +146,7 @@ type DB struct {
 	wdb    *sql.DB // the writer's (SQLite); nil when read-only
 	pg     *pgSide // nil for SQLite
 	w      *writer
+	reads  *stmtCache // SQLite's reads prepared once (hot ones only); nil on PostgreSQL
 	// version is the schema version of the file: SchemaVersion once
 	// opened for writing, maybe older when opened read-only.
 	version int
@@ -376,6 +377,7 @@ func (d *DB) open(ctx context.Context) error {
 		return d.wrap(err)
 	}
 	d.rdb.SetMaxOpenConns(4)
+	d.reads = &stmtCache{db: d.rdb}
 	if d.opts.ReadOnly {
 		tx, err := d.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {

@@ -35,7 +35,7 @@ func (d *DB) creates(ctx context.Context, where string, args ...any) ([]Create, 
 // come from the database: reading cols (createCols, or
 // candidateCols without the payload).
 func (d *DB) eachCreate(ctx context.Context, cols string, fn func(Create), where string, args ...any) error {
-	rows, err := d.query(ctx, "SELECT "+cols+" FROM creates "+where, args...)
+	rows, err := d.queryPrepared(ctx, "SELECT "+cols+" FROM creates "+where, args...)
 	if err != nil {
 		return d.wrap(err)
 	}

@@ -31,10 +31,14 @@ type writer struct {
 	err     error // the first failure
 	closing bool
 	stopped chan struct{}
+	stmts   *stmtCache // SQLite's statements, prepared once; nil on PostgreSQL
 }
 
 func newWriter(d *DB) *writer {
 	w := &writer{d: d, stopped: make(chan struct{}), urgent: make(chan struct{}, 1)}
+	if d.pg == nil {
+		w.stmts = &stmtCache{db: d.wdb}
+	}
 	w.wake = sync.NewCond(&w.mu)
 	w.room = sync.NewCond(&w.mu)
 	go w.loop()
@@ -49,6 +53,9 @@ const asyncGap = 10 * time.Millisecond
 
 func (w *writer) loop() {
 	defer close(w.stopped)
+	if w.stmts != nil {
+		defer w.stmts.closeAll()
+	}
 	var last time.Time // the last commit's start
 	for {
 		w.mu.Lock()
@@ -70,6 +77,10 @@ func (w *writer) loop() {
 		last = time.Now()
 		batch := w.queue
 		w.queue = nil
+		select {
+		case <-w.urgent: // this batch's waited write, if any: not the next one's
+		default:
+		}
 		w.room.Broadcast()
 		for _, o := range batch {
 			o.taken = true
@@ -85,6 +96,11 @@ func (w *writer) loop() {
 				err = w.err
 				w.mu.Unlock()
 			}
+		}
+		if err == nil && w.stmts != nil {
+			// The connection is free: prepare what the batch met
+			// for the first time, for the next batches.
+			w.stmts.prepareWanted(context.Background())
 		}
 		for _, o := range batch {
 			switch {
@@ -125,7 +141,7 @@ func (w *writer) commit(batch []*op) error {
 				return w.d.wrap(err)
 			}
 			defer sqlTx.Rollback()
-			tx = &txn{Tx: sqlTx, d: w.d}
+			tx = &txn{Tx: sqlTx, d: w.d, cache: w.stmts}
 		}
 		if err := w.apply(ctx, tx, o); err != nil {
 			return err
@@ -148,16 +164,16 @@ func (w *writer) apply(ctx context.Context, tx *txn, o *op) error {
 	if o.done == nil {
 		return w.d.wrap(o.apply(ctx, tx))
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+	if _, err := tx.exec(ctx, "SAVEPOINT op"); err != nil {
 		return w.d.wrap(err)
 	}
 	if err := o.apply(ctx, tx); err != nil {
 		o.err = w.d.wrap(err)
-		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO op"); rerr != nil {
+		if _, rerr := tx.exec(ctx, "ROLLBACK TO op"); rerr != nil {
 			return o.err // SQLite ended the transaction: the batch is lost
 		}
 	}
-	_, err := tx.ExecContext(ctx, "RELEASE op")
+	_, err := tx.exec(ctx, "RELEASE op")
 	return w.d.wrap(err)
 }
 

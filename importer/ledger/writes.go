@@ -99,19 +99,62 @@ func encodeCounts(counts map[string]int) (string, error) {
 // before the claim is written, it is not written and ctx's error is
 // returned. c's ID, State and times are ignored.
 func (d *DB) Claim(ctx context.Context, c Create) (int64, error) {
+	ids, err := d.ClaimAll(ctx, []Create{c})
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// ClaimAll claims creates as Claim does, all in one write (and one
+// commit): it returns their ids, in order, once they are all on disk, or
+// an error and none of them written. A caller that claims the creates it
+// is about to send a few at a time, ahead of sending them, keeps the
+// commit off each request's path; one it then does not send is
+// withdrawn (Withdraw).
+func (d *DB) ClaimAll(ctx context.Context, cs []Create) ([]int64, error) {
+	if len(cs) == 0 {
+		return nil, ctx.Err()
+	}
 	now := d.now()
-	var id int64
+	ids := make([]int64, len(cs))
 	err := d.wait(ctx, func(ctx context.Context, tx *txn) error {
-		var err error
-		id, err = tx.insert(ctx, "INSERT INTO creates(fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated) VALUES("+placeholders(18)+")",
-			c.Fingerprint, c.Payload, c.TaxID, c.Name, c.ShortName, c.Source, c.Sheet, c.Row, c.ResultRow, c.InputSHA256, c.Lineage, c.RunID,
-			Sending, c.CCODE, c.ErrorCode, c.Message, now, now)
-		if err != nil {
-			return fmt.Errorf("claiming a create: %w", err)
+		for i, c := range cs {
+			id, err := tx.insert(ctx, "INSERT INTO creates(fingerprint, payload, tax_id, name, short_name, source, sheet, row, result_row, input_sha256, lineage, run_id, state, ccode, error_code, message, created, updated) VALUES("+placeholders(18)+")",
+				c.Fingerprint, c.Payload, c.TaxID, c.Name, c.ShortName, c.Source, c.Sheet, c.Row, c.ResultRow, c.InputSHA256, c.Lineage, c.RunID,
+				Sending, c.CCODE, c.ErrorCode, c.Message, now, now)
+			if err != nil {
+				return fmt.Errorf("claiming a create: %w", err)
+			}
+			ids[i] = id
 		}
 		return nil
 	})
-	return id, err
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// Withdraw removes the claims ids of creates that were never sent
+// (claimed ahead, then the run stopped before their requests): the
+// ledger forgets them, as if they had not been claimed. It returns once
+// that is on disk; until then (or if the process ends first) the claims
+// stay Sending, so the creates are held as UNKNOWN rather than sent
+// twice. It fails, withdrawing none, when one of them is not Sending any
+// more (its outcome was recorded: it was sent).
+func (d *DB) Withdraw(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return d.wait(ctx, func(ctx context.Context, tx *txn) error {
+		for _, id := range ids {
+			if err := exec1(ctx, tx, fmt.Sprintf("withdrawing the claim of create %d", id), "DELETE FROM creates WHERE id = ? AND state = ?", id, Sending); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Settle records the outcome of create id: Created (with the code TMS

@@ -158,10 +158,10 @@ func validation(f *excelize.File, col string, fd mapping.Field, lang string) err
 			return err
 		}
 	}
-	title := clip(fd.Label+" "+fd.Code, 32)
+	title := msg.Clip(fd.Label+" "+fd.Code, 32)
 	hint := Hint(fd, lang)
-	dv.SetInput(title, clip(hint, 255))
-	dv.SetError(excelize.DataValidationErrorStyleStop, title, clip(hint, 225))
+	dv.SetInput(title, msg.Clip(hint, 255))
+	dv.SetError(excelize.DataValidationErrorStyleStop, title, msg.Clip(hint, 225))
 	return f.AddDataValidation(SheetName, dv)
 }
 
@@ -208,14 +208,6 @@ func dateHint(fd mapping.Field, en bool) string {
 // word is one of templateTexts in English (en) or Chinese.
 func word(en bool, code string, args ...any) string {
 	return msg.In(map[bool]string{true: "en", false: "zh"}[en]).Sprint("template."+code, args...)
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
 
 // The template's words are registered in the one catalog (namespace "template").

@@ -440,7 +440,7 @@ func printSummary(w stdio.Writer, sum importer.Summary, s settings.Settings) {
 				text = r.ErrorCode + " " + text
 			}
 			where := label("row_d", r.Line)
-			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, clipText(text, 160))
+			fmt.Fprintf(w, "  %-9s %-8s %s\n", where, r.Status, msg.Clip(text, 160))
 		}
 	}
 	if sum.Existing != nil {
@@ -499,13 +499,6 @@ func printSummary(w stdio.Writer, sum importer.Summary, s settings.Settings) {
 	if sum.Output != "" {
 		fmt.Fprintf(w, "%s: %s\n", label("results"), shown(sum.Output))
 	}
-}
-
-func clipText(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 // summaryJSON is the machine-readable summary (--summary-json).

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/custimport/custimport/importer/msg"
 )
 
 // MaxProblems is how many rows that need attention a message quotes.
@@ -111,7 +113,7 @@ func problems(r Report) []string {
 				s += " " + p.Code
 			}
 			if p.Message != "" {
-				s += ": " + clip(p.Message, 200)
+				s += ": " + msg.Clip(p.Message, 200)
 			}
 			out = append(out, s)
 		}
@@ -151,13 +153,6 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
-}
-
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 // Body is the webhook's JSON body in format: the generic one (every

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
@@ -249,7 +250,7 @@ func (ss *session) fileView(u *upload) *fileView {
 		cells := make([]string, min(pickerColumns, u.width))
 		for i := range cells {
 			if i < len(r.Cells) {
-				cells[i] = clip(strings.TrimSpace(r.Cells[i]), 14)
+				cells[i] = msg.Clip(strings.TrimSpace(r.Cells[i]), 14)
 			}
 		}
 		fv.HeaderChoices = append(fv.HeaderChoices, headerChoice{Line: r.Line, Label: ss.t("rowN", r.Line) + ":" + label, Cells: cells})
@@ -268,14 +269,6 @@ func creditWarning(lang string) string {
 		return ""
 	}
 	return validate.MissingOnAddProblem(f, lang).Message
-}
-
-// clip shortens s to n characters, with an ellipsis.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 func nonEmpty(cells []string, n int) []string {

@@ -1,12 +1,12 @@
-package importer
+package dispatch
 
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -40,7 +40,7 @@ func TestBreaker(t *testing.T) {
 			b := breaker{limit: tt.limit}
 			var err error
 			for _, s := range tt.steps {
-				err = b.observe(s.a, Result{ErrorCode: s.code}, 0)
+				err = b.observe(s.a, row.Move{ErrorCode: s.code}, 0)
 			}
 			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 				t.Errorf("got %v, want %v", err, tt.want)
@@ -56,41 +56,15 @@ func TestBreaker(t *testing.T) {
 // rows in a row, in the user's language.
 func TestBreakerBusyWait(t *testing.T) {
 	b := breaker{limit: 3}
-	b.observe(busy, Result{ErrorCode: "HTTP429"}, time.Hour)
-	b.observe(busy, Result{ErrorCode: "HTTP429"}, 24*time.Hour)
-	err := b.observe(busy, Result{ErrorCode: "HTTP503"}, 0)
+	b.observe(busy, row.Move{ErrorCode: "HTTP429"}, time.Hour)
+	b.observe(busy, row.Move{ErrorCode: "HTTP429"}, 24*time.Hour)
+	err := b.observe(busy, row.Move{ErrorCode: "HTTP503"}, 0)
 	var be *BusyError
 	if !errors.As(err, &be) || be.Rows != 3 || be.Wait != 24*time.Hour || be.Code != "HTTP503" {
 		t.Fatalf("got %v (%+v), want a BusyError of 3 rows asking 24h", err, be)
 	}
 	if !errors.Is(err, ErrTMSUnreachable) || !errors.Is(err, ErrTMSBusy) {
 		t.Errorf("got %v, want an ErrTMSBusy and an ErrTMSUnreachable", err)
-	}
-	for lang, want := range map[string][]string{"en": {"busy", "24 hours", "3 rows"}, "zh": {"忙碌", "24 小時", "3 列"}} {
-		m := messages(lang).why(err)
-		for _, w := range want {
-			if !strings.Contains(m, w) {
-				t.Errorf("%s message %q lacks %q", lang, m, w)
-			}
-		}
-	}
-}
-
-func TestWaitText(t *testing.T) {
-	for _, tt := range []struct {
-		d      time.Duration
-		en, zh string
-	}{
-		{time.Second, "1 second", "1 秒"},
-		{90 * time.Second, "90 seconds", "90 秒"},
-		{2 * time.Minute, "2 minutes", "2 分鐘"},
-		{119 * time.Minute, "119 minutes", "119 分鐘"},
-		{2 * time.Hour, "2 hours", "2 小時"},
-		{24 * time.Hour, "24 hours", "24 小時"},
-	} {
-		if en, zh := WaitText(tt.d, "en"), WaitText(tt.d, "zh"); en != tt.en || zh != tt.zh {
-			t.Errorf("WaitText(%v): got %q, %q; want %q, %q", tt.d, en, zh, tt.en, tt.zh)
-		}
 	}
 }
 
@@ -119,52 +93,17 @@ func TestAnswerOf(t *testing.T) {
 	}
 }
 
-func TestReorder(t *testing.T) {
-	var b reorder
-	seqs := func(items []*item) []int {
-		var out []int
-		for _, it := range items {
-			out = append(out, it.seq)
-		}
-		return out
-	}
-	steps := []struct {
-		add  int
-		want []int
-	}{
-		{2, nil}, {1, nil}, {0, []int{0, 1, 2}}, {4, nil}, {3, []int{3, 4}}, {5, []int{5}},
-	}
-	for _, s := range steps {
-		got := seqs(b.add(&item{seq: s.add}))
-		if len(got) != len(s.want) {
-			t.Fatalf("add %d: got %v, want %v", s.add, got, s.want)
-		}
-		for i := range got {
-			if got[i] != s.want[i] {
-				t.Fatalf("add %d: got %v, want %v", s.add, got, s.want)
-			}
-		}
-	}
-	if len(b.pending) != 0 {
-		t.Errorf("%d rows left in the buffer", len(b.pending))
-	}
-}
-
 // Rows refused for their timestamp blame the clock, not the key.
 func TestBreakerTimestamp(t *testing.T) {
 	b := breaker{limit: 2}
-	b.observe(refused, Result{ErrorCode: "9003"}, 0)
-	err := b.observe(refused, Result{ErrorCode: "9003"}, 0)
+	b.observe(refused, row.Move{ErrorCode: "9003"}, 0)
+	err := b.observe(refused, row.Move{ErrorCode: "9003"}, 0)
 	if !errors.Is(err, ErrTimestampRefused) || !errors.Is(err, ErrTMSRefuses) {
 		t.Fatalf("got %v, want ErrTimestampRefused (an ErrTMSRefuses)", err)
 	}
-	m := messages("en").why(err)
-	if !strings.Contains(m, "clock") || strings.Contains(m, "key") {
-		t.Errorf("the message blames %q, want the clock", m)
-	}
 	b = breaker{limit: 2}
-	b.observe(refused, Result{ErrorCode: "9002"}, 0)
-	if err := b.observe(refused, Result{ErrorCode: "9002"}, 0); errors.Is(err, ErrTimestampRefused) {
+	b.observe(refused, row.Move{ErrorCode: "9002"}, 0)
+	if err := b.observe(refused, row.Move{ErrorCode: "9002"}, 0); errors.Is(err, ErrTimestampRefused) {
 		t.Errorf("9002 (signature) blamed on the clock: %v", err)
 	}
 }

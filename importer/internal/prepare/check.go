@@ -1,4 +1,4 @@
-package importer
+package prepare
 
 import (
 	"errors"
@@ -8,10 +8,10 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// batchRows is how many rows travel together between the reader, the
+// BatchRows is how many rows travel together between the reader, the
 // checkers and the settler: enough to make a channel operation per row
 // cheap, few enough that memory stays small.
-const batchRows = 128
+const BatchRows = 128
 
 // batch is a run of consecutive rows. done is closed when every row of
 // it is checked.
@@ -20,13 +20,13 @@ type batch struct {
 	done  chan struct{}
 }
 
-// checkRows reads the data rows, checks them on several goroutines (one
+// CheckRows reads the data rows, checks them on several goroutines (one
 // per processor, each with its own fork of prep) and then, in file order
 // on the calling goroutine, settles each (prep.settle) and hands them to
 // settled, a batch at a time. Memory is bounded: at most a few batches
 // per checker are between the reader and settled. The error is the
 // input's, after every row before it was handed on.
-func checkRows(rows *dataRows, prep *preparer, settled func([]item)) error {
+func CheckRows(rows *DataRows, prep *Preparer, settled func([]item)) error {
 	checkers := max(1, runtime.GOMAXPROCS(0))
 	work := make(chan *batch, checkers)
 	inOrder := make(chan *batch, 2*checkers+2)
@@ -39,11 +39,11 @@ func checkRows(rows *dataRows, prep *preparer, settled func([]item)) error {
 		return nil
 	})
 	for range checkers {
-		p := prep.fork()
+		p := prep.Fork()
 		g.Go(func() error {
 			for b := range work {
 				for i := range b.items {
-					p.check(&b.items[i])
+					p.Check(&b.items[i])
 				}
 				close(b.done)
 			}
@@ -53,7 +53,7 @@ func checkRows(rows *dataRows, prep *preparer, settled func([]item)) error {
 	for b := range inOrder {
 		<-b.done
 		for i := range b.items {
-			prep.settle(&b.items[i])
+			prep.Settle(&b.items[i])
 		}
 		settled(b.items)
 	}
@@ -63,19 +63,19 @@ func checkRows(rows *dataRows, prep *preparer, settled func([]item)) error {
 
 // readBatches reads the rows into batches and queues each twice: to be
 // checked, and to be settled in order.
-func readBatches(rows *dataRows, work, inOrder chan<- *batch) error {
+func readBatches(rows *DataRows, work, inOrder chan<- *batch) error {
 	for {
-		b := &batch{items: make([]item, batchRows), done: make(chan struct{})}
+		b := &batch{items: make([]item, BatchRows), done: make(chan struct{})}
 		n := 0
 		var err error
-		for n < batchRows {
+		for n < BatchRows {
 			rec, seq, e := rows.next()
 			if e != nil {
 				err = e
 				break
 			}
 			it := &b.items[n] // filled in place: an item is large
-			it.seq, it.rec = seq, rec
+			it.Seq, it.Rec = seq, rec
 			n++
 		}
 		b.items = b.items[:n]

@@ -1,4 +1,4 @@
-package importer
+package dispatch
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/tms"
 )
 
@@ -80,12 +81,12 @@ func FuzzCreateDecision(f *testing.F) {
 		s := &tms.Sender{Client: c, Policy: tms.Policy{MaxAttempts: 2, MaxRetryWait: time.Second,
 			Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}}
 		o := s.Send(context.Background(), tms.Request{Main: tms.Main{"AutoCCODE": "1", "CNAM1": "x"}})
-		r := &run{msg: messages("en")}
+		r := &Stage{Texts: texts{}}
 		res := r.resultOf(&item{}, o)
-		if res.Status == StatusOK && strings.TrimSpace(res.CCODE) == "" {
+		if res.Status == row.StatusOK && strings.TrimSpace(res.CCODE) == "" {
 			t.Fatalf("HTTP %d %q: a create OK without a code (%+v)", status, body, res)
 		}
-		if reader, ok := readsAsSuccess(body); ok && res.Status != StatusOK && res.Status != StatusUnknown {
+		if reader, ok := readsAsSuccess(body); ok && res.Status != row.StatusOK && res.Status != row.StatusUnknown {
 			t.Fatalf("HTTP %d %q reads as a success to %s, yet the create is %s (%s %s): the next run would create it again",
 				status, body, reader, res.Status, res.ErrorCode, res.Message)
 		}

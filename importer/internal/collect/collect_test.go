@@ -1,0 +1,124 @@
+package collect
+
+import (
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/custimport/custimport/importer/internal/row"
+	"github.com/custimport/custimport/importer/results"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/mapping"
+)
+
+func TestReorder(t *testing.T) {
+	var b reorder
+	seqs := func(items []*row.Item) []int {
+		var out []int
+		for _, it := range items {
+			out = append(out, it.Seq)
+		}
+		return out
+	}
+	steps := []struct {
+		add  int
+		want []int
+	}{
+		{2, nil}, {1, nil}, {0, []int{0, 1, 2}}, {4, nil}, {3, []int{3, 4}}, {5, []int{5}},
+	}
+	for _, s := range steps {
+		got := seqs(b.add(&row.Item{Seq: s.add}))
+		if len(got) != len(s.want) {
+			t.Fatalf("add %d: got %v, want %v", s.add, got, s.want)
+		}
+		for i := range got {
+			if got[i] != s.want[i] {
+				t.Fatalf("add %d: got %v, want %v", s.add, got, s.want)
+			}
+		}
+	}
+	if len(b.pending) != 0 {
+		t.Errorf("%d rows left in the buffer", len(b.pending))
+	}
+}
+
+// sheet records what a collector writes, row by row number.
+type sheet struct {
+	next int
+	rows map[int][]string
+}
+
+func (s *sheet) WriteHeader([]string) error { return nil }
+func (s *sheet) WriteRow(cells []results.Cell) error {
+	var vals []string
+	for _, c := range cells {
+		vals = append(vals, c.Value)
+	}
+	s.rows[s.next] = vals
+	s.next++
+	return nil
+}
+func (s *sheet) WriteBlank(n int) error { s.next += n; return nil }
+func (s *sheet) Amend(line, col int, v string) error {
+	s.rows[line][col] = v
+	return nil
+}
+func (s *sheet) WriteSummary([][]results.Cell) error { return nil }
+func (s *sheet) Close() error                        { return nil }
+func (s *sheet) Abort() error                        { return nil }
+
+type texts struct{}
+
+func (texts) SameCodeInRun(code string, lines []int) string {
+	return fmt.Sprint("same ", code, " ", lines)
+}
+
+// finished is a row of the list below, sent: a create TMS gave code.
+func finished(seq, line int, code string) *row.Item {
+	it := &row.Item{Seq: seq, Rec: source.Record{Line: line, Cells: []string{fmt.Sprint("客戶", seq)}}}
+	it.To(row.Move{Status: row.StatusValid})
+	it.To(row.Move{Status: row.StatusOK, CCODE: code, Attempts: 1})
+	return it
+}
+
+// TestCollectorWritesInInputOrder: rows finishing out of order are
+// written at their own row numbers (a blank row between them stays
+// blank), and two new customers TMS gave one code both say so, the
+// one written first amended.
+func TestCollectorWritesInInputOrder(t *testing.T) {
+	hdr, err := mapping.FindHeader([][]string{{"客戶名稱"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sheet{next: 2, rows: map[int][]string{}}
+	c := New(s, NewLayout(hdr), 2, texts{}, slog.New(slog.DiscardHandler))
+	var order []int
+	for _, it := range []*row.Item{finished(1, 3, "C9"), finished(2, 5, "C7"), finished(0, 2, "C7")} {
+		ready, err := c.Add(it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range ready {
+			order = append(order, r.Rec.Line)
+		}
+	}
+	if fmt.Sprint(order) != "[2 3 5]" {
+		t.Errorf("rows given back in order %v, want [2 3 5]", order)
+	}
+	if _, ok := s.rows[4]; ok {
+		t.Errorf("row 4, blank in the input, was written: %v", s.rows[4])
+	}
+	want := map[int]string{
+		2: "[客戶0 OK C7   same C7 [5]]",
+		3: "[客戶1 OK C9   ]",
+		5: "[客戶2 OK C7   same C7 [2]]",
+	}
+	for line, w := range want {
+		if got := fmt.Sprint(s.rows[line]); got != w {
+			t.Errorf("row %d: %s, want %s", line, got, w)
+		}
+	}
+	if c.Shared() != 2 {
+		t.Errorf("Shared() = %d, want 2", c.Shared())
+	}
+}

@@ -1,0 +1,73 @@
+package collect
+
+import (
+	"strings"
+
+	"github.com/custimport/custimport/importer/internal/dispatch"
+	"github.com/custimport/custimport/importer/internal/row"
+)
+
+// A code TMS gives one new customer must be that customer's alone. A TMS
+// that answers several creates with one CCODE has either made customers
+// that cannot be told apart or stored several as one: the rows stay OK
+// (TMS said so), each with a warning naming the others, and the summary
+// counts them. Rows of this run are matched in the writer, in input
+// order, the earlier ones' warnings amended in the results; creates of
+// earlier runs are found in the ledger by the worker that got the code.
+
+// codeUse is a customer code TMS gave to creates of this run.
+type codeUse struct {
+	lines    []int    // the rows, in input order
+	warnings []string // each row's warnings as written (amended)
+	counted  []bool   // the row is counted in Summary.SharedCodes
+}
+
+// sharedCodes are the codes TMS gave this run's creates, by code; only
+// the writer goroutine uses it.
+type sharedCodes map[string]*codeUse
+
+// noteCode matches a row about to be written against the rows of this
+// run TMS gave the same code: this row's warnings name them, theirs
+// (already written) are amended to name it. It returns how many rows
+// newly share a code (for Summary.SharedCodes) and the first error of
+// the amendments.
+func (c *Collector) noteCode(it *row.Item) (int, error) {
+	res := it.Result()
+	code := dispatch.GivenCode(it.Outcome.Code, res.Status, res.Attempts, res.CCODE)
+	if code == "" {
+		return 0, nil
+	}
+	if c.codes == nil {
+		c.codes = sharedCodes{}
+	}
+	key := strings.ToUpper(code)
+	use := c.codes[key]
+	if use == nil {
+		c.codes[key] = &codeUse{lines: []int{it.Rec.Line}, warnings: []string{it.Result().Warnings}, counted: []bool{it.SharedPrior}}
+		if it.SharedPrior {
+			return 1, nil
+		}
+		return 0, nil
+	}
+	newly := 1
+	it.Warn(c.texts.SameCodeInRun(code, use.lines))
+	var firstErr error
+	for i, line := range use.lines {
+		use.warnings[i] = row.JoinWarnings(use.warnings[i], c.texts.SameCodeInRun(code, []int{it.Rec.Line}))
+		// ImportWarnings is the last results column.
+		if c.w != nil {
+			if err := c.w.Amend(line, len(c.lay.Header)-1, use.warnings[i]); err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}
+		if !use.counted[i] {
+			use.counted[i] = true
+			newly++
+		}
+	}
+	c.log.Warn("TMS gave one code to several new customers of this run", "line", it.Rec.Line, "code", code, "rows", append(append([]int(nil), use.lines...), it.Rec.Line))
+	use.lines = append(use.lines, it.Rec.Line)
+	use.warnings = append(use.warnings, it.Result().Warnings)
+	use.counted = append(use.counted, true)
+	return newly, firstErr
+}

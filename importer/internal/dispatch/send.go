@@ -1,0 +1,336 @@
+// Package dispatch owns sending one row to TMS under the send contract:
+// wait while paused and for the rate limit, claim the row in the ledger
+// (a create is on disk before its request leaves), send, record the
+// outcome, and turn TMS's answer into the row's next state. Its Halt is
+// the run's brake: the first reason to stop sending wins (TMS not
+// answering or refusing the requests themselves, the run's own records
+// failing), and no row leaves after it.
+//
+// It does not know the input, the results file, the order of rows or the
+// words of its messages (Texts gives them, in the run's language).
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/custimport/custimport/importer/internal/row"
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/msg"
+	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
+	"github.com/custimport/custimport/mapping"
+)
+
+type item = row.Item
+
+// Sender sends one payload to TMS; *tms.Sender is the real one. The
+// stage calls Ready (the rate limit), then records its claim in the
+// ledger, then Send, whose first request goes at once: a Sender cannot
+// send anything the ledger has not recorded first.
+type Sender interface {
+	Ready(ctx context.Context) error
+	Send(ctx context.Context, req tms.Request) tms.Outcome
+}
+
+var _ Sender = (*tms.Sender)(nil)
+
+// Ledger is what sending needs of the tenant's ledger: the send
+// contract's writes, and the creates of earlier runs TMS gave a code.
+type Ledger interface {
+	Claim(ctx context.Context, c ledger.Create) (int64, error)
+	Settle(id int64, state, ccode, errorCode, message string) error
+	Release(id int64) error
+	SendingCode(ccode, fingerprint string, names ledger.Names, runID int64) error
+	Accepted(ccode, fingerprint string, runID int64) error
+	Failed(ccode string) error
+	CreatedWithCode(ctx context.Context, ccode string) ([]ledger.Create, error)
+}
+
+// Texts are the words sending puts in rows, in the run's language: never
+// Go or network error text, which goes to the log.
+type Texts interface {
+	Lang() string
+	Why(err error) string     // what went wrong
+	NotSent(err error) string // a row not sent because of err
+	Interrupted() string      // a row not sent: the run stopped
+	Aborted() string          // a row with a code aborted in flight
+	Unknown(err error) string // a create TMS may have made
+	Failure(err error, attempts int) string
+	ServerError(code string) string
+	CreatedWithoutCode() string
+	OtherCode(sent, got string) string
+	ExistsAfterMaybe(code, server string) string
+	SameCodeEarlier(code string, creates []ledger.Create) string
+}
+
+// Gate holds sending while the run is paused.
+type Gate interface {
+	// Wait returns when sending may go on, or ctx's error.
+	Wait(ctx context.Context) error
+}
+
+// Source is what a create's claim says of where the row comes from.
+type Source struct {
+	Input, Sheet, InputSHA256, Lineage string
+	RunID                              int64 // the ledger's record of the run
+}
+
+// Stage sends rows; its fields are set once, before the first Send, and
+// it is safe for use by several workers at once.
+type Stage struct {
+	Sender Sender
+	Ledger Ledger
+	Texts  Texts
+	Log    *slog.Logger
+	Brake  *Halt
+	Gate   Gate
+	Source Source
+	// Abort ends only when the run is aborted: requests in flight run
+	// under it.
+	Abort context.Context
+	// OnSending and OnRetry, when set, are told that a row's first
+	// request leaves (its claim recorded), and that a request failed and
+	// will be retried (errorCode NETWORK, TIMEOUT, HTTPnnn; message in
+	// the run's language).
+	OnSending func(line int, code string)
+	OnRetry   func(line, attempt int, wait time.Duration, errorCode, message string)
+}
+
+// GivenCode returns the code TMS gave a create of this run (sent
+// without a code) that it accepted, or "" for any other row: its status,
+// requests sent and code are st, attempts and ccode.
+func GivenCode(sent string, st row.Status, attempts int, ccode string) string {
+	if sent != "" || st != row.StatusOK || attempts == 0 {
+		return ""
+	}
+	return strings.TrimSpace(ccode)
+}
+
+// Send is the send contract, in order: wait while paused and for the
+// rate limit, claim the row in the ledger (a create is on disk before its
+// request leaves), send, record the outcome. A ledger that cannot record
+// stops the run: nothing is sent without its record. ctx ends when the
+// run is stopped; waits ends with it, or when sending stops. It returns
+// the row's next state.
+func (r *Stage) Send(ctx, waits context.Context, it *item) row.Move {
+	line := it.Rec.Line
+	notSent := func(msg string) row.Move {
+		return row.Move{Status: row.StatusNotSent, Message: msg}
+	}
+	if err := r.Brake.Reason(); err != nil {
+		return notSent(r.Texts.NotSent(err))
+	}
+	if r.Gate.Wait(waits) != nil || r.Sender.Ready(waits) != nil {
+		if err := r.Brake.Reason(); err != nil {
+			return notSent(r.Texts.NotSent(err))
+		}
+		return notSent(r.Texts.Interrupted())
+	}
+	if err := r.Brake.Reason(); err != nil {
+		return notSent(r.Texts.NotSent(err)) // stopped while this row waited
+	}
+	claim, err := r.claim(it)
+	if err != nil {
+		err = fmt.Errorf("%w: %w", ErrLedger, err)
+		r.Log.Error("the ledger could not record a row; sending stops", "line", line, "err", err)
+		r.Brake.Stop(err)
+		return notSent(r.Texts.NotSent(err))
+	}
+	if r.OnSending != nil {
+		r.OnSending(line, it.Outcome.Code)
+	}
+	o := r.Sender.Send(r.Abort, tms.Request{
+		Main: tms.Main(it.Outcome.Payload), Idempotent: it.Outcome.Code != "", Stop: ctx.Done(),
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			if r.OnRetry != nil {
+				r.OnRetry(line, attempt, wait, LocalErrorCode(err), r.Texts.Why(err))
+			}
+		},
+	})
+	res := r.resultOf(it, o)
+	it.SharedPrior = r.earlierCreates(ctx, it, &res)
+	if o.Err != nil {
+		r.Log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
+	}
+	a := answerOf(o)
+	if err := r.record(it, claim, res, a); err != nil {
+		err = fmt.Errorf("%w: %w", ErrLedger, err)
+		r.Log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
+		r.Brake.Stop(err)
+	}
+	r.Brake.observe(a, res, busyWait(o))
+	return res
+}
+
+// claim records in the ledger that the row is about to be sent. A create
+// (no code: sending it twice makes two customers) is on disk when claim
+// returns; concurrent workers share the commit. It returns the create's
+// ledger id (0 for a row with a code).
+func (r *Stage) claim(it *item) (int64, error) {
+	l := r.Ledger
+	text := it.PayloadText
+	if it.Outcome.Code != "" {
+		names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
+		return 0, l.SendingCode(it.Outcome.Code, it.FP, names, r.Source.RunID)
+	}
+	if it.Decision.Release && it.Decision.Record != nil {
+		// The user checked TMS: the earlier create is not there.
+		if err := l.Release(it.Decision.Record.ID); err != nil {
+			return 0, err
+		}
+	}
+	payload, _ := json.Marshal(it.Outcome.Payload)
+	// Names and tax id as written, for people to find; matching
+	// normalises them.
+	return l.Claim(context.Background(), ledger.Create{
+		Fingerprint: it.FP, Payload: string(payload), TaxID: text(mapping.CTCOD), Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2),
+		Source: r.Source.Input, Sheet: r.Source.Sheet, Row: it.Rec.Line, ResultRow: it.Seq + 2, InputSHA256: r.Source.InputSHA256,
+		Lineage: r.Source.Lineage, RunID: r.Source.RunID,
+	})
+}
+
+// record writes a sent row's outcome to the ledger; a is what TMS's
+// answer was.
+func (r *Stage) record(it *item, id int64, res row.Move, a answer) error {
+	l := r.Ledger
+	if it.Outcome.Code != "" {
+		switch {
+		case res.Status == row.StatusOK:
+			return l.Accepted(it.Outcome.Code, it.FP, r.Source.RunID)
+		case res.Status == row.StatusFailed && (a == answered || a == refused):
+			return l.Failed(it.Outcome.Code) // TMS answered: nothing applied
+		}
+		return nil // no answer: TMS may hold it; the code stays pending
+	}
+	state := ledger.Refused // nothing was created
+	switch res.Status {
+	case row.StatusOK:
+		state = ledger.Created
+	case row.StatusUnknown:
+		state = ledger.Unknown
+	}
+	return l.Settle(id, state, res.CCODE, res.ErrorCode, msg.Clip(res.Message, 500))
+}
+
+// resultOf turns a Sender's outcome into the row's next state.
+func (r *Stage) resultOf(it *item, o tms.Outcome) row.Move {
+	res := row.Move{Attempts: o.Attempts}
+	idempotent := it.Outcome.Code != ""
+	switch {
+	case o.Unknown:
+		res.Status, res.Message = row.StatusUnknown, r.Texts.Unknown(o.Err)
+	case o.Err != nil && o.Attempts == 0:
+		res.Status, res.Message = row.StatusNotSent, r.Texts.NotSent(o.Err)
+	case errors.Is(o.Err, context.Canceled) && !idempotent:
+		// Aborted (a second Ctrl-C) before TMS could have seen it: a
+		// create that may have reached TMS is Unknown, handled above.
+		res.Status, res.Message = row.StatusNotSent, r.Texts.Interrupted()
+	case errors.Is(o.Err, context.Canceled):
+		// Aborted in flight: the row has a code, so resending is safe.
+		res.Status, res.ErrorCode, res.Message = row.StatusFailed, "ABORTED", r.Texts.Aborted()
+	case o.Err != nil:
+		res.Status, res.ErrorCode = row.StatusFailed, LocalErrorCode(o.Err)
+		res.Message = r.Texts.Failure(o.Err, o.Attempts)
+	case o.Response.Status == "S" && !idempotent && strings.TrimSpace(o.Response.CCODE) == "":
+		// A create TMS says it made, without saying which code: the
+		// customer exists, but no code can be recorded or resent safely.
+		res.Status, res.ErrorCode, res.Message = row.StatusUnknown, "NO_CCODE", r.Texts.CreatedWithoutCode()
+	case o.Response.Status == "S":
+		res.Status, res.CCODE = row.StatusOK, o.Response.CCODE
+		if res.CCODE == "" {
+			res.CCODE = it.Outcome.Code
+		}
+		if sent := it.Outcome.Code; sent != "" && !strings.EqualFold(strings.TrimSpace(res.CCODE), sent) {
+			res.Warning = r.Texts.OtherCode(sent, res.CCODE)
+		}
+	case it.Decision.MaybeApplied && tms.CodeExists(o.Response):
+		// An add whose earlier request (in an earlier run) got no answer
+		// may have created the code itself: TMS cannot tell us.
+		res.Status, res.ErrorCode = row.StatusUnknown, o.Response.ErrorCode
+		res.Message = r.Texts.ExistsAfterMaybe(it.Outcome.Code, o.Response.ErrorMessage)
+	default:
+		res.Status, res.ErrorCode, res.Message = row.StatusFailed, o.Response.ErrorCode, o.Response.ErrorMessage
+		if res.Message == "" {
+			res.Message = r.Texts.ServerError(o.Response.ErrorCode)
+		}
+		// A refusal of the request itself is about the settings, not
+		// the row: say which, after TMS's own words.
+		if hint := probe.Hint(o.Response.ErrorCode, o.Response.ErrorMessage, r.Texts.Lang()); hint != "" {
+			res.Message += HintSep + hint
+		}
+	}
+	return res
+}
+
+// HintSep joins TMS's message and the setting it points at.
+const HintSep = " → "
+
+// tmsSaid is TMS's own message of a result, without the hint.
+func TMSSaid(message string) string {
+	said, _, _ := strings.Cut(message, HintSep)
+	return said
+}
+
+// ErrLedger and ErrResults mark a run stopped by its own records.
+var (
+	ErrLedger  = errors.New("the ledger could not be written")
+	ErrResults = errors.New("the results file could not be written")
+)
+
+// Local error codes of rows that got no answer from TMS, or none that
+// can be trusted.
+const (
+	codeNetwork   = "NETWORK"
+	codeTimeout   = "TIMEOUT"
+	codeAmbiguous = "AMBIGUOUS" // an answer that reads both as a success and as a failure
+)
+
+// localErrorCode names failures that have no server ErrorCode.
+func LocalErrorCode(err error) string {
+	if tms.Kind(err) == tms.KindAmbiguousAnswer {
+		return codeAmbiguous
+	}
+	var te *tms.Error
+	if errors.As(err, &te) && te.HTTPStatus != 0 {
+		return "HTTP" + strconv.Itoa(te.HTTPStatus)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return codeTimeout
+	}
+	return codeNetwork
+}
+
+// earlierCreates warns in m, a create TMS accepted, when an earlier
+// run's create got the same code from TMS; the worker calls it (the
+// ledger's reads cannot see this run's own creates reliably, and need
+// not). It reports whether it warned.
+func (r *Stage) earlierCreates(ctx context.Context, it *item, m *row.Move) bool {
+	code := GivenCode(it.Outcome.Code, m.Status, m.Attempts, m.CCODE)
+	if code == "" || r.Ledger == nil {
+		return false
+	}
+	creates, err := r.Ledger.CreatedWithCode(context.WithoutCancel(ctx), code)
+	if err != nil {
+		r.Log.Warn("reading the ledger for creates with the same code", "line", it.Rec.Line, "code", code, "err", err)
+		return false
+	}
+	var earlier []ledger.Create
+	for _, c := range creates {
+		if c.RunID != r.Source.RunID {
+			earlier = append(earlier, c)
+		}
+	}
+	if len(earlier) == 0 {
+		return false
+	}
+	m.Warning = row.JoinWarnings(m.Warning, r.Texts.SameCodeEarlier(code, earlier))
+	r.Log.Warn("TMS gave a new customer a code it gave an earlier create", "line", it.Rec.Line, "code", code, "earlier", len(earlier))
+	return true
+}

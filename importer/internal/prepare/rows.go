@@ -1,0 +1,103 @@
+package prepare
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/mapping"
+)
+
+// ErrDamagedRows is returned when a workbook's row numbers repeat or go
+// backwards: rows cannot be told apart, so nothing is sent.
+var ErrDamagedRows = errors.New("the workbook is damaged: its row numbers repeat or go backwards")
+
+// DataRows reads the data rows of the input, in order, the same way for
+// the first pass (plan) and the second (produce): row numbers must go
+// up, and a row blank but for formulas without results is passed over.
+// Hidden rows are counted. Each row gets its sequence number.
+type DataRows struct {
+	src    source.Reader
+	lead   []source.Record // rows already read (after the header)
+	skip   int             // rows still to pass over: the header and above
+	input  string
+	hdr    mapping.Header
+	order  RowOrder
+	seq    int
+	hidden int // hidden rows seen
+}
+
+// NewDataRows reads the data rows of input (named so in errors) under hdr
+// from src: lead are rows already read from it, then skip rows are passed
+// over (the header and the rows above it, when src reads from the start).
+func NewDataRows(src source.Reader, lead []source.Record, skip int, input string, hdr mapping.Header) *DataRows {
+	return &DataRows{src: src, lead: lead, skip: skip, input: input, hdr: hdr}
+}
+
+// Seq is how many data rows were read.
+func (d *DataRows) Seq() int { return d.seq }
+
+// Hidden is how many of them are hidden in Excel.
+func (d *DataRows) Hidden() int { return d.hidden }
+
+// next returns the next data row and its sequence number, or io.EOF.
+func (d *DataRows) next() (source.Record, int, error) {
+	for {
+		rec, err := d.read()
+		if err != nil {
+			return rec, 0, err
+		}
+		if d.skip > 0 {
+			d.skip--
+			continue
+		}
+		if err := d.order.Check(d.input, rec); err != nil {
+			return rec, 0, err
+		}
+		if FormulaOnly(rec, d.hdr) {
+			continue // blank but for formulas, without results, in columns not imported
+		}
+		if rec.Hidden {
+			d.hidden++ // with SkipHidden the preparer makes it SKIPPED, kept in the results
+		}
+		d.seq++
+		return rec, d.seq - 1, nil
+	}
+}
+
+func (d *DataRows) read() (source.Record, error) {
+	if len(d.lead) > 0 {
+		rec := d.lead[0]
+		d.lead = d.lead[1:]
+		return rec, nil
+	}
+	return d.src.Read()
+}
+
+// RowOrder checks that row numbers go up: a damaged workbook (a row
+// number repeated or going backwards) cannot say which row is which.
+type RowOrder struct{ last int }
+
+func (o *RowOrder) Check(input string, rec source.Record) error {
+	if rec.Line <= o.last {
+		return fmt.Errorf("%s: row %d comes after row %d: %w; open it in Excel and save it again", input, rec.Line, o.last, ErrDamagedRows)
+	}
+	o.last = rec.Line
+	return nil
+}
+
+// BlankRecord reports whether a record is one the readers of files
+// pass over: every cell empty or whitespace, and no formula without a
+// saved result.
+func BlankRecord(rec source.Record) bool {
+	if len(rec.NoValue) > 0 {
+		return false
+	}
+	for _, c := range rec.Cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
