@@ -165,7 +165,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 // sendStage is the stage that sends the rows of this run.
 func (r *run) sendStage() *dispatch.Stage {
 	return &dispatch.Stage{Sender: r.opts.Sender, Ledger: r.opts.Ledger, Texts: r.msg, Log: r.log, Brake: r.brake,
-		Gate: &r.job.gate, Abort: r.abortCtx,
+		Gate: &r.job.gate, Abort: r.abortCtx, EarlierCodes: r.planned.earlierCodes,
 		Source: dispatch.Source{Input: r.in.abs, Sheet: r.in.sheet, InputSHA256: r.in.sha256, Lineage: r.planned.lineage, RunID: r.runID},
 		OnSending: func(line int, code string) {
 			if r.job.listening() {
@@ -210,7 +210,7 @@ func (r *run) produce(ctx context.Context, queue func(*item)) error {
 	}
 	rows := r.rowsAfterHeader()
 	defer func() { r.hidden = rows.Hidden() }()
-	return prepare.CheckRows(rows, r.prep, settled)
+	return prepare.CheckRows(rows, r.prep, true, settled)
 }
 
 // collect writes finished rows in input order, counts them and tells
@@ -242,6 +242,7 @@ func (r *run) collect(done <-chan []*item, window <-chan struct{}) error {
 				if window != nil {
 					<-window
 				}
+				it.Release() // written and counted: its memory may hold another row
 			}
 		}
 	}

@@ -41,6 +41,9 @@ type planResult struct {
 	total    int // data rows, -1 when not counted (a dry-run without ledger)
 	lineage  string
 	assigned map[int]decide.Assignment
+	// earlierCodes are the codes TMS gave the creates of earlier runs
+	// (dispatch.Stage.EarlierCodes).
+	earlierCodes map[string]bool
 }
 
 // plan reads the whole file once before anything is sent: a broken line
@@ -90,6 +93,7 @@ func (r *run) plan(ctx context.Context) error {
 		return err
 	}
 	r.decider = r.newDecider()
+	r.planned.earlierCodes = earlierCodes(creates)
 	ix := decide.NewIndex(creates)
 	var touching []decide.Row
 	var invalid, customers int
@@ -126,6 +130,17 @@ func (r *run) plan(ctx context.Context) error {
 	return nil
 }
 
+// earlierCodes are the codes TMS gave the creates of earlier runs.
+func earlierCodes(creates []ledger.Create) map[string]bool {
+	codes := map[string]bool{}
+	for _, c := range creates {
+		if c.State == ledger.Created && c.CCODE != "" {
+			codes[c.CCODE] = true
+		}
+	}
+	return codes
+}
+
 // newDecider returns the stage that decides the rows of a pass over the
 // file, once the customers TMS has are known.
 func (r *run) newDecider() *plan.Stage {
@@ -153,6 +168,6 @@ func (r *run) scan(fn func(*prepare.Preparer, []item)) (int, error) {
 	defer src.Close()
 	prep := r.prep.With(r.newValidator())
 	rows := r.rowsFrom(src)
-	err = prepare.CheckRows(rows, prep, func(items []item) { fn(prep, items) })
+	err = prepare.CheckRows(rows, prep, false, func(items []item) { fn(prep, items) })
 	return rows.Seq(), err
 }

@@ -260,7 +260,7 @@ func TestRunStatuses(t *testing.T) {
 func TestRunKeepsInputOrder(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("CCODE,CNAM1,CBELE\n")
-	const n = 300
+	const n = 1500 // a dozen batches: their memory holds other rows after them
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "K%04d,name %d,1\n", i, i)
 	}
@@ -287,8 +287,16 @@ func TestRunKeepsInputOrder(t *testing.T) {
 		t.Fatalf("got %d rows, want %d", len(rows), n+1)
 	}
 	for i := 1; i <= n; i++ {
-		if rows[i][0] != rows[i][4] || rows[i][3] != "OK" {
-			t.Fatalf("row %d: input code %q but ImportCCODE %q status %q: results out of order", i+1, rows[i][0], rows[i][4], rows[i][3])
+		if rows[i][0] != rows[i][4] || rows[i][3] != "OK" || rows[i][1] != fmt.Sprintf("name %d", i-1) {
+			t.Fatalf("row %d: input code %q name %q but ImportCCODE %q status %q: results out of order", i+1, rows[i][0], rows[i][1], rows[i][4], rows[i][3])
+		}
+	}
+	if got := s.sent("CCODE"); strings.Count(got, ",") != n-1 || len(strings.Split(got, ",")) != n {
+		t.Fatalf("%d payloads sent, want %d", len(strings.Split(got, ",")), n)
+	}
+	for i, code := range strings.Split(s.sent("CCODE"), ",") {
+		if name := fmt.Sprint(s.payloads[i]["CNAM1"]); name != "name "+strings.TrimLeft(strings.TrimPrefix(code, "K"), "0") && !(code == "K0000" && name == "name 0") {
+			t.Fatalf("payload %d: code %s with name %q: a row's memory held another row while it was sent", i, code, name)
 		}
 	}
 	if got := maxInFlight.Load(); got > 8 || got < 2 {

@@ -593,8 +593,9 @@ func TestCannotRun(t *testing.T) {
 	}{
 		{"missing file", nil, []string{"check", "nofile.xlsx"}, []string{"nofile.xlsx"}},
 		{"empty file", nil, []string{"check", "empty.csv"}, []string{"empty.csv", "empty"}},
-		{"header matches nothing", nil, []string{"check", "nomatch.csv"}, []string{"nomatch.csv", `"foo"`, `"bar"`}},
-		{"two columns one field", nil, []string{"check", "dup-columns.csv"}, []string{"dup-columns.csv", `"CCODE"`, `"客戶代號"`}},
+		{"header matches nothing", nil, []string{"check", "nomatch.csv"}, []string{"nomatch.csv", `「foo」`, `「bar」`}},
+		{"two columns one field", nil, []string{"check", "dup-columns.csv"}, []string{"dup-columns.csv", `「CCODE」`, `「客戶代號」`}},
+		{"header matches nothing, en", nil, []string{"check", "--lang", "en", "nomatch.csv"}, []string{"nomatch.csv", `"foo"`, `"bar"`}},
 		{"unknown flag", nil, []string{"check", "--bogus", "ok.csv"}, []string{"-bogus"}},
 		{"import without TMS_URL", baseEnv(t, "TMS_PNO="+testPNO, "TMS_API_KEY="+testKey), []string{"import", "ok.csv"}, []string{"TMS_URL"}},
 		{"key file readable by others", noKeyEnv, []string{"import", "--key-file", "key.txt", "ok.csv"}, []string{"key.txt", "chmod 600"}},
@@ -642,8 +643,9 @@ func TestKeyNeverShown(t *testing.T) {
 		{"csv with errors", env, []string{"import", "--verbose", "--rate", "500", "--summary-json", "s2.json", "mixed.csv"}, "mixed.results.xlsx"},
 		{"key file", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum),
 			[]string{"import", "--key-file", "key.txt", "--verbose", "--summary-json", "s3.json", "--out", "k.csv", "mixed.csv"}, "k.csv"},
+		// The connection test before the first row stops it: nothing sent, no results.
 		{"wrong key", baseEnv(t, "TMS_URL="+sim.URL, "TMS_PNO="+testPNO, "TMS_PRONUM="+testProNum, "TMS_API_KEY=wrong-"+testKey),
-			[]string{"import", "--verbose", "--summary-json", "s4.json", "--out", "w.csv", "mixed.csv"}, "w.csv"},
+			[]string{"import", "--verbose", "--out", "w.csv", "mixed.csv"}, ""},
 		{"config check", env, []string{"config", "check", "--key-file", "key.txt", "cfg.yaml"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

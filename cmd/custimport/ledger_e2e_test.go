@@ -506,7 +506,7 @@ func TestLedgerRepeatedRowNumber(t *testing.T) {
 				return y
 			})
 			res := mustRun(t, dir, env, 2, "import", csvResults, name)
-			if !regexp.MustCompile(fmt.Sprintf(`\brow %d\b`, tc.row)).MatchString(res.stderr) {
+			if !regexp.MustCompile(fmt.Sprintf(`(\brow |第 |、)%d\b`, tc.row)).MatchString(res.stderr) {
 				t.Errorf("stderr does not name row %d:\n%s", tc.row, res.stderr)
 			}
 			if n := simRequests(t, sim); n != 0 {
@@ -708,7 +708,7 @@ func TestLedgerFolderUnderSudo(t *testing.T) {
 	writeFile(t, dir, "a.csv", csvText(t, withHeader([]string{"S001", "甲商行", "02-11110001", "1000"})))
 	for _, command := range []string{"import", "check"} {
 		res := mustRun(t, dir, env, 2, command, "a.csv")
-		for _, want := range []string{"through sudo by alice", "run it as alice without sudo", "→ 無法確定該用哪個使用者的記錄檔"} {
+		for _, want := range []string{"透過「alice」的 sudo", "→ 無法確定該用哪個使用者的記錄檔"} {
 			if !strings.Contains(res.stderr, want) {
 				t.Errorf("%s: stderr does not say %q\n%s", command, want, res)
 			}

@@ -25,6 +25,7 @@ import (
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/probe"
+	"github.com/custimport/custimport/internal/flatjson"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -92,6 +93,10 @@ type Stage struct {
 	Brake  *Halt
 	Gate   Gate
 	Source Source
+	// EarlierCodes are the codes TMS gave earlier runs' creates (the
+	// ledger's creates TMS made, read before the run): a create given
+	// another needs no read of the ledger. nil: read it for every create.
+	EarlierCodes map[string]bool
 	// Abort ends only when the run is aborted: requests in flight run
 	// under it.
 	Abort context.Context
@@ -186,7 +191,12 @@ func (r *Stage) claim(it *item) (int64, error) {
 			return 0, err
 		}
 	}
-	payload, _ := json.Marshal(it.Outcome.Payload)
+	// The payload as encoding/json writes it (sorted keys, HTML
+	// escaped), without its reflection when the values are flat.
+	payload, ok := flatjson.AppendObject(nil, it.Outcome.Payload, true, nil)
+	if !ok {
+		payload, _ = json.Marshal(it.Outcome.Payload)
+	}
 	// Names and tax id as written, for people to find; matching
 	// normalises them.
 	return l.Claim(context.Background(), ledger.Create{
@@ -315,6 +325,9 @@ func (r *Stage) earlierCreates(ctx context.Context, it *item, m *row.Move) bool 
 	code := GivenCode(it.Outcome.Code, m.Status, m.Attempts, m.CCODE)
 	if code == "" || r.Ledger == nil {
 		return false
+	}
+	if r.EarlierCodes != nil && !r.EarlierCodes[code] {
+		return false // no earlier run's create got it: nothing to read
 	}
 	creates, err := r.Ledger.CreatedWithCode(context.WithoutCancel(ctx), code)
 	if err != nil {

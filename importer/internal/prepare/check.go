@@ -4,7 +4,10 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"sync"
+	"sync/atomic"
 
+	"github.com/custimport/custimport/importer/internal/row"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -14,19 +17,35 @@ import (
 const BatchRows = 128
 
 // batch is a run of consecutive rows. done is closed when every row of
-// it is checked.
+// it is checked. A batch whose rows are kept after CheckRows hands them
+// on is each row's Holder: the last row released puts it back in the
+// pool, whose batches the reader fills again (an item is large: reading
+// a million rows into new batches allocated 700 MB).
 type batch struct {
 	items []item
 	done  chan struct{}
+	left  atomic.Int32 // rows handed on and not released yet
+}
+
+var batches = sync.Pool{New: func() any { return &batch{items: make([]item, BatchRows)} }}
+
+// Release releases one row of the batch; the last puts the batch back.
+func (b *batch) Release() {
+	if b.left.Add(-1) == 0 {
+		batches.Put(b)
+	}
 }
 
 // CheckRows reads the data rows, checks them on several goroutines (one
 // per processor, each with its own fork of prep) and then, in file order
 // on the calling goroutine, settles each (prep.settle) and hands them to
 // settled, a batch at a time. Memory is bounded: at most a few batches
-// per checker are between the reader and settled. The error is the
-// input's, after every row before it was handed on.
-func CheckRows(rows *DataRows, prep *Preparer, settled func([]item)) error {
+// per checker are between the reader and settled. With keep, the rows
+// handed on are used after settled returns, and each must be released
+// (row.Item.Release) when done with; without, their memory is used again
+// once settled returns. The error is the input's, after every row before
+// it was handed on.
+func CheckRows(rows *DataRows, prep *Preparer, keep bool, settled func([]item)) error {
 	checkers := max(1, runtime.GOMAXPROCS(0))
 	work := make(chan *batch, checkers)
 	inOrder := make(chan *batch, 2*checkers+2)
@@ -35,7 +54,7 @@ func CheckRows(rows *DataRows, prep *Preparer, settled func([]item)) error {
 	g.Go(func() error {
 		defer close(inOrder)
 		defer close(work)
-		readErr = readBatches(rows, work, inOrder)
+		readErr = readBatches(rows, keep, work, inOrder)
 		return nil
 	})
 	for range checkers {
@@ -56,16 +75,25 @@ func CheckRows(rows *DataRows, prep *Preparer, settled func([]item)) error {
 			prep.Settle(&b.items[i])
 		}
 		settled(b.items)
+		if !keep {
+			batches.Put(b)
+		}
 	}
 	_ = g.Wait() // no goroutine returns an error: the read error is readErr
 	return readErr
 }
 
 // readBatches reads the rows into batches and queues each twice: to be
-// checked, and to be settled in order.
-func readBatches(rows *DataRows, work, inOrder chan<- *batch) error {
+// checked, and to be settled in order. With keep, each batch is its rows'
+// Holder.
+func readBatches(rows *DataRows, keep bool, work, inOrder chan<- *batch) error {
 	for {
-		b := &batch{items: make([]item, BatchRows), done: make(chan struct{})}
+		b := batches.Get().(*batch)
+		b.items, b.done = b.items[:BatchRows], make(chan struct{})
+		var holder row.Holder
+		if keep {
+			holder = b
+		}
 		n := 0
 		var err error
 		for n < BatchRows {
@@ -74,12 +102,14 @@ func readBatches(rows *DataRows, work, inOrder chan<- *batch) error {
 				err = e
 				break
 			}
-			it := &b.items[n] // filled in place: an item is large
-			it.Seq, it.Rec = seq, rec
+			b.items[n] = item{Seq: seq, Rec: rec, Holder: holder} // in place: an item is large
 			n++
 		}
 		b.items = b.items[:n]
-		if len(b.items) > 0 {
+		b.left.Store(int32(n))
+		if n == 0 {
+			batches.Put(b)
+		} else {
 			work <- b
 			inOrder <- b
 		}

@@ -71,7 +71,7 @@ func prepared(t *testing.T, cfg Config, lines ...string) []row.Result {
 	}
 	var out []row.Result
 	src := NewDataRows(&records{lines: lines}, nil, hdr.Last+1, "list.csv", hdr)
-	err = CheckRows(src, New(cfg, v), func(items []row.Item) {
+	err = CheckRows(src, New(cfg, v), false, func(items []row.Item) {
 		for i := range items {
 			out = append(out, items[i].Result())
 		}

@@ -85,8 +85,24 @@ type Item struct {
 	Decision decide.Decision
 	// SharedPrior: TMS gave this create a code it gave an earlier run's.
 	SharedPrior bool
+	// Holder, when set, holds the row's memory for the stage that made
+	// it, to be used again: the last stage to use the row calls Release.
+	Holder Holder
 
 	res Result
+}
+
+// Holder holds the memory of rows; Release is called once per row.
+type Holder interface{ Release() }
+
+// Release tells the row's Holder, if any, that nothing uses the row any
+// more: its memory may hold another row. It is called once, by the last
+// stage the row goes through.
+func (it *Item) Release() {
+	if h := it.Holder; h != nil {
+		it.Holder = nil
+		h.Release()
+	}
 }
 
 // Result returns the row's result so far (Line is the row's).

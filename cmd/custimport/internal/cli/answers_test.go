@@ -26,7 +26,7 @@ func startFaultySim(t *testing.T, mod func(*tmssim.Config)) (*tmssim.Server, map
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sim)
+	srv := httptest.NewServer(probeOK(t, sim)) // the faults are the sends'
 	t.Cleanup(func() {
 		srv.Close()
 		sim.Close()

@@ -44,6 +44,8 @@ func init() {
 		Y N TRUE FALSE test vector body Ctrl-C Ctrl C Enter Tab smtp url notify JSON pronum
 		webhook SMTP PDF LINE Teams Slack e-mail email Email wal all passfile PostgreSQL SQLite
 		true false tab text chmod ps
+		find export runs where copy status remove
+		zh en char n big5 hmac pid utf windows linux darwin Mac exe install move load-existing Retry-After
 	`) {
 		zhAllowed[w] = true
 	}

@@ -52,6 +52,12 @@ type IO struct {
 	// Executable, when set, is the path of the running custimport (tests
 	// run in a test binary); nil: os.Executable.
 	Executable func() (string, error)
+
+	// verbose is --verbose: a fatal line shows the error underneath.
+	verbose bool
+	// lang is --lang as given on the command line ("" none): the
+	// language of --help (helpLang).
+	lang string
 }
 
 // System returns the IO of the real process.
@@ -76,26 +82,27 @@ func System() IO {
 	}
 }
 
+// command is one command: its name (its words are the catalog's
+// cli.help.cmd.<name>) and what runs it.
 type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, io IO, args []string) int
+	name string
+	run  func(ctx context.Context, io IO, args []string) int
 }
 
 func commands() []command {
 	return []command{
-		{"import", "import a CSV/XLSX file (or a folder of them) into TMS", runImport},
-		{"check", "validate a file without sending anything (same as import --dry-run)", runCheck},
-		{"demo", "import the sample file into the built-in simulator and show the results", runDemo},
-		{"sim", "run the TMS /Cust/Add simulator", runSim},
-		{"ui", "serve the local web page: choose a file, fix it on screen, import, download the results", runUI},
-		{"fields", "list every Main field: code, label, type, allowed values, defaults", runFields},
-		{"template", "write an empty input sheet with dropdowns and length limits", runTemplate},
-		{"ledger", "look into the ledger: find a customer, export, runs, move to a new TMS URL", runLedger},
-		{"config", "check a config file and print the effective settings (config check)", runConfig},
-		{"schedule", "run the import every night: install, status or remove the system's scheduled task", runSchedule},
-		{"notify", "send a test message over the config's notify: channels (notify test)", runNotify},
-		{"version", "print the version", runVersion},
+		{"import", runImport},
+		{"check", runCheck},
+		{"demo", runDemo},
+		{"sim", runSim},
+		{"ui", runUI},
+		{"fields", runFields},
+		{"template", runTemplate},
+		{"ledger", runLedger},
+		{"config", runConfig},
+		{"schedule", runSchedule},
+		{"notify", runNotify},
+		{"version", runVersion},
 	}
 }
 
@@ -115,6 +122,7 @@ func Main(args []string, io IO) int {
 		defer io.Console.UTF8()()
 		io.Console.UTF8 = nil // once, also when help calls Main again
 	}
+	io.lang = argLang(args)
 	if startedAlone(args, io) {
 		return runAlone(io)
 	}
@@ -122,10 +130,10 @@ func Main(args []string, io IO) int {
 		args = append([]string{"version"}, args[1:]...)
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-		if len(args) > 1 {
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			return Main([]string{args[1], "--help"}, io)
 		}
-		usage(io.Out)
+		usage(io.Out, helpLang(io))
 		if len(args) == 0 {
 			return ExitCantRun
 		}
@@ -139,33 +147,33 @@ func Main(args []string, io IO) int {
 	if droppedFile(args) {
 		return runDropped(io, args[0])
 	}
-	fmt.Fprintf(io.Err, "custimport: unknown command %q\n\n", args[0])
+	fmt.Fprintf(io.Err, "custimport: %s\n\n", printer(helpLang(io)).Sprint("cli.help.unknown_command", args[0]))
 	if _, json := io.Err.(*jsonLines); !json {
-		usage(io.Err)
+		usage(io.Err, helpLang(io))
 	}
 	return ExitCantRun
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "custimport — bulk-import customers into TMS 獲利王 (/Cust/Add)")
-	fmt.Fprintln(w, "\nUsage: custimport <command> [flags] [arguments]\n\nCommands:")
+// usage writes the commands and what each does, in lang.
+func usage(w io.Writer, lang string) {
+	p := printer(lang)
+	fmt.Fprintln(w, p.Sprint("cli.help.title"))
+	fmt.Fprintf(w, "\n%s\n\n%s\n", p.Sprint("cli.help.usage"), p.Sprint("cli.help.commands"))
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, p.Sprint("cli.help.cmd."+c.name))
 	}
-	fmt.Fprintln(w, "\nRun `custimport <command> --help` for a command's flags.")
-	fmt.Fprintln(w, "Exit codes: 0 every row OK/VALID, 1 some rows not OK, 2 could not run.")
+	fmt.Fprintf(w, "\n%s\n%s\n", p.Sprint("cli.help.more"), p.Sprint("cli.help.exit"))
 }
 
-// newFlags makes a flag set whose usage names the command. In JSON mode
-// (--log-format json) a flag error is one line, one JSON record, not the
-// usage: parseFlags writes it (quietFlags).
-func newFlags(io IO, name, args, about string) *flag.FlagSet {
+// newFlags makes a flag set whose usage names the command and its
+// arguments (args), with what it does and its flags from the catalog
+// (printUsage) in the run's language. In JSON mode (--log-format json) a
+// flag error is one line, one JSON record, not the usage: parseFlags
+// writes it (quietFlags).
+func newFlags(io IO, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Err)
-	usage := func() {
-		fmt.Fprintf(io.Err, "Usage: custimport %s [flags] %s\n\n%s\n\nFlags:\n", name, args, about)
-		fs.PrintDefaults()
-	}
+	usage := func() { printUsage(io.Err, helpLang(io), fs, name, args) }
 	fs.Usage = usage
 	if _, json := io.Err.(*jsonLines); json {
 		fs.SetOutput(quietFlags{w: io.Err, usage: usage})

@@ -13,6 +13,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/custimport/custimport/cmd/custimport/clitest"
+	"github.com/custimport/custimport/importer/tms"
 	"github.com/custimport/custimport/importer/tms/tmssim"
 )
 
@@ -410,4 +412,24 @@ func withStateDir(t *testing.T, getenv func(string) string) func(string) string 
 		}
 		return dir.(string)
 	}
+}
+
+// probeOK serves TMS's read-only endpoint (the connection test before a
+// run sends) from a healthy simulator with the tests' pno and key, and
+// every other request with h: a TMS that passes the test and then
+// misbehaves on /Cust/Add.
+func probeOK(t *testing.T, h http.Handler) http.Handler {
+	t.Helper()
+	sim, err := tmssim.New(tmssim.Config{PNO: testPNO, Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.URL.Path, tms.ProductQuery.Path) {
+			sim.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -59,7 +59,7 @@ func configCmd(io IO, runF func(context.Context, IO, *configOptions) int) func(c
 // configFlags parses config check's command line; ok false ends the
 // command with code (--help, a usage error).
 func configFlags(io IO, args []string) (o *configOptions, fs *flag.FlagSet, code int, ok bool) {
-	fs = newFlags(io, "config check", "FILE.yaml (optional with --online)", configAbout)
+	fs = newFlags(io, "config check", "FILE.yaml (optional with --online)")
 	o = &configOptions{}
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, true)
@@ -130,7 +130,7 @@ func offlineCheck(io IO, s settings.Settings, m *mapping.File) int {
 func checkExisting(io IO, s settings.Settings, m *mapping.File) (int, bool) {
 	rep, err := existing.Read(s.ExistingCustomers, existing.Options{Source: source.Options{MaxBytes: s.MaxInputBytes()}, Mapping: m})
 	if err != nil {
-		return failErr(io, s.Lang, fmt.Errorf("existing_customers %s: %w", s.ExistingCustomers, err)), false
+		return failErr(io, s.Lang, &settingError{"existing_customers", s.ExistingCustomers, err}), false
 	}
 	fmt.Fprintf(io.Out, "# existing customers: %d (%d with 統編), as of %s\n", len(rep.List.Customers), rep.WithTaxID,
 		rep.List.Info.AsOf.Local().Format("2006-01-02"))

@@ -38,7 +38,7 @@ func TestConsoleHooks(t *testing.T) {
 			name: "double-click: opens the web page, in Chinese and English, until Enter", alone: true,
 			stdin: "\n", wantCode: ExitOK,
 			wantOut:   []string{"瀏覽器", "press Enter or close this window", "http://127.0.0.1:"},
-			wantNoOut: "Usage:",
+			wantNoOut: "custimport <",
 		},
 		{
 			name: "double-click with the window's stdin closed still ends", alone: true,
@@ -46,11 +46,11 @@ func TestConsoleHooks(t *testing.T) {
 		},
 		{
 			name: "no arguments from a shell: the usage, as before", alone: false,
-			wantCode: ExitCantRun, wantOut: []string{"Usage: custimport"}, wantNoOut: "Press Enter",
+			wantCode: ExitCantRun, wantOut: []string{"custimport <"}, wantNoOut: "Press Enter",
 		},
 		{
 			name: "arguments in a console of its own: the command runs", alone: true,
-			args: []string{"help"}, wantCode: ExitOK, wantOut: []string{"Usage: custimport"}, wantNoOut: "Press Enter",
+			args: []string{"help"}, wantCode: ExitOK, wantOut: []string{"custimport <"}, wantNoOut: "Press Enter",
 		},
 		{
 			name: "help for a command calls Main again: the code page is switched once", alone: false,
@@ -105,7 +105,7 @@ func fakeBrowser(t *testing.T) *int {
 // Without hooks (other systems, tests) Main never waits for input.
 func TestNoConsoleHooks(t *testing.T) {
 	r := runIO(t, IO{In: strings.NewReader("")})
-	if r.code != ExitCantRun || !strings.Contains(r.stdout, "Usage: custimport") {
+	if r.code != ExitCantRun || !strings.Contains(r.stdout, "custimport <") {
 		t.Errorf("%v", r)
 	}
 }

@@ -18,9 +18,7 @@ import (
 )
 
 func runDemo(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "demo", "[FILE]", `Start the TMS simulator in-process on a free loopback port and import
-samples/customers.xlsx (or FILE) through the real send path: signing,
-rate limit, retries, results file and summary.`)
+	fs := newFlags(io, "demo", "[FILE]")
 	s := settings.Default()
 	settings.Register(fs, &s, false)
 	fs.IntVar(&s.Workers, "workers", s.Workers, "concurrent requests")
@@ -81,7 +79,7 @@ rate limit, retries, results file and summary.`)
 	if err := attachSender(connection(s, demoIO, log, nil), demoIO, &opts); err != nil {
 		return fail(io, "demo: %v", err)
 	}
-	ctx, abort, release := withSignals(ctx, io)
+	ctx, abort, release := withSignals(ctx, io, s.Lang)
 	defer release()
 	closeLedger, err := attachLedger(ctx, s, demoIO, log, &opts)
 	if err != nil {

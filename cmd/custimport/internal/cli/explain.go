@@ -53,6 +53,7 @@ var explanations = []struct {
 	{inbox.ErrLocked, "inbox.locked"},
 	{connect.ErrStateDir, "connect.state_dir"},
 	{connect.ErrLedgerElsewhere, "connect.ledger_elsewhere"},
+	{connect.ErrOtherURL, "connect.other_url"},
 	{ledger.ErrLocked, "ledger.locked"},
 	{ledger.ErrLost, "ledger.lost"},
 	{ledger.ErrCorrupt, "ledger.corrupt"},
@@ -98,6 +99,7 @@ var _ = msg.Register("cli.explain", msg.Table{
 	"inbox.locked":               {"另一個 custimport 正在匯入同一個檔案或資料夾:請等它結束。", "another custimport run is importing this file or folder: wait for it to finish."},
 	"connect.state_dir":          {"無法確定該用哪個使用者的記錄檔 (ledger) 資料夾 (用 sudo 或以另一個使用者的 HOME 執行):請用平常的帳號執行 (不需要系統管理員權限),或用 --state-dir 或 CUSTIMPORT_STATE_DIR 指定資料夾。", "custimport will not guess whose ledger folder to use (sudo, or another user's HOME): run it as your usual user (it needs no administrator rights), or name the folder with --state-dir or CUSTIMPORT_STATE_DIR."},
 	"connect.ledger_elsewhere":   {"這個 TMS 的記錄檔 (ledger) 在舊版使用的資料夾 (XDG_STATE_HOME):請依訊息把檔案搬到新的資料夾,或設定 CUSTIMPORT_STATE_DIR 指向舊資料夾。", "this TMS's ledger is in the folder earlier versions used (XDG_STATE_HOME): move its files as the message says, or set CUSTIMPORT_STATE_DIR to that folder."},
+	"connect.other_url":          {"這個公司代號 (pno) 有兩個記錄檔 (ledger),分在不同的 TMS 網址之下,無法合併:請保留最近還在使用的那一個 (custimport ledger runs),把另一個移開。", "this company (pno) has ledgers under two spellings of the TMS URL, which cannot be merged: keep the one with the latest runs (custimport ledger runs) and move the other aside."},
 	"ledger.locked":              {"另一個 custimport 正在匯入到同一個 TMS:請等它結束,或加上 --wait 5m 等候。", "another custimport run is importing into the same TMS: wait for it to finish, or pass --wait 5m to wait for it."},
 	"ledger.lost":                {"記錄檔 (ledger) 不見了或是空的 (它記得哪些客戶已建立,沒有它會重複建立客戶):請從備份把完整的記錄檔 (連同同名的 -wal 檔) 放回原處再執行;確定要從頭開始時才加上 --new-ledger (先前匯入的客戶可能會再建立一次)。", "the ledger is missing or empty (it remembers which customers were created; without it they would be created again): put the whole ledger file (with its -wal file) back from a backup and run again; only to start over on purpose, pass --new-ledger (customers imported before may be created again)."},
 	"ledger.corrupt":             {"記錄檔 (ledger) 無法讀取:請保留該檔並聯絡 IT;custimport 在沒有它時不會送出,以免重複建立客戶。", "the ledger cannot be read: keep the file and call IT; custimport does not send without it, so no customer is created twice."},
@@ -116,15 +118,29 @@ var _ = msg.Register("cli.explain", msg.Table{
 
 // failErr reports an error that stopped a run, with an explanation when
 // one is known, and returns ExitCantRun.
-func failErr(io IO, lang string, err error) int {
-	var se *settings.Error
-	if errors.As(err, &se) && se.Error() == err.Error() {
-		fmt.Fprintf(io.Err, "custimport: %s\n", se.Text(lang)) // its English text is for logs
-	} else {
-		fmt.Fprintf(io.Err, "custimport: %v\n", err)
+func failErr(io IO, lang string, err error) int { return failOn(io, lang, "", err) }
+
+// failOn reports an error that stopped the run of subject (a file; "" when
+// there is none, or the error names its own): in text mode, the fatal line
+// in lang (fatalLine) and the explanation, with the error underneath only
+// under --verbose; in JSON mode the error as it is (for logs), and the
+// explanation. It returns ExitCantRun.
+func failOn(io IO, lang, subject string, err error) int {
+	var pe *precheckError
+	if errors.As(err, &pe) {
+		return ExitCantRun // the connection test has said why
 	}
-	if hint := explanation(err, lang); hint != "" {
+	hint := explanation(err, lang)
+	if _, json := io.Err.(*jsonLines); json {
+		fmt.Fprintf(io.Err, "custimport: %v\n", err)
+	} else {
+		fmt.Fprintf(io.Err, "custimport: %s\n", fatalLine(err, lang, subject))
+	}
+	if hint != "" {
 		fmt.Fprintf(io.Err, "  → %s\n", hint)
+	}
+	if _, json := io.Err.(*jsonLines); !json && io.verbose {
+		fmt.Fprintf(io.Err, "  (%v)\n", err) // --verbose: the error underneath, as it is
 	}
 	return ExitCantRun
 }
@@ -133,6 +149,10 @@ func failErr(io IO, lang string, err error) int {
 func explanation(err error, lang string) string {
 	if hint := refusedExplanation(err, lang); hint != "" {
 		return hint
+	}
+	var other *connect.OtherURLError
+	if errors.As(err, &other) {
+		return "" // its fatal line says what to do
 	}
 	for _, e := range explanations {
 		if errors.Is(err, e.err) {

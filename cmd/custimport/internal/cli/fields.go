@@ -13,7 +13,7 @@ import (
 )
 
 func runFields(_ context.Context, io IO, args []string) int {
-	fs := newFlags(io, "fields", "", "List every field of the /Cust/Add Main object, from the catalog the validator uses.")
+	fs := newFlags(io, "fields", "")
 	asJSON := fs.Bool("json", false, "print JSON for machines")
 	lang := fs.String("lang", "zh", "zh or en notes")
 	if _, code, ok := parseFlags(fs, args); !ok {
@@ -100,7 +100,7 @@ func writeColumns(w stdio.Writer, rows [][]string) {
 }
 
 func runTemplate(_ context.Context, io IO, args []string) int {
-	fs := newFlags(io, "template", "", "Write an empty input sheet: one column per field, Chinese label headers, dropdowns for enumerated fields, length limits and an input hint per column.")
+	fs := newFlags(io, "template", "")
 	out := fs.String("out", "template.xlsx", "output `FILE.xlsx`")
 	lang := fs.String("lang", "zh", "hint language: zh or en")
 	if _, code, ok := parseFlags(fs, args); !ok {

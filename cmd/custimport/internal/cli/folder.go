@@ -34,8 +34,7 @@ func runFolder(ctx, abort context.Context, io IO, s settings.Settings, dir strin
 	if s.SummaryJSON != "" {
 		data, _ := json.MarshalIndent(fs, "", "  ")
 		if err := os.WriteFile(s.SummaryJSON, append(data, '\n'), 0o644); err != nil {
-			fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
-			exit = max(exit, ExitCantRun)
+			exit = max(exit, failErr(io, s.Lang, &textError{code: "summary_unwritable", args: []any{s.SummaryJSON}, err: err}))
 		}
 	}
 	return exit, fs
@@ -136,7 +135,7 @@ func runFolderFiles(ctx, abort context.Context, io IO, s settings.Settings, dir 
 	}
 	for _, f := range res.Files {
 		run, ran := runs[f.Input]
-		ff := folderFileOf(io, f, run, ran, notMoved[f.Input], s.SummaryJSON != "")
+		ff := folderFileOf(io, s.Lang, f, run, ran, notMoved[f.Input], s.SummaryJSON != "")
 		worst = max(worst, ff.ExitCode)
 		fs.Files = append(fs.Files, ff)
 	}
@@ -155,7 +154,7 @@ func connectionFirst(ctx context.Context, io IO, s settings.Settings, dir string
 	if list, err := inbox.List(dir, nil); err != nil || len(list.Inputs) == 0 {
 		return false // nothing to send (inbox.Run reports a folder it cannot read)
 	}
-	v, stop := precheck(ctx, io, s, sender.Client, base.Logger)
+	v, stop := precheck(ctx, io, s, sender.Client, base.Logger, "stopNote")
 	rec := newVerdictRecord(v, s.Lang)
 	fs.Connection = &rec
 	if stop {
@@ -173,13 +172,13 @@ type fileRun struct {
 // folderFileOf is a file's entry in the folder's summary, with its exit
 // code: the run's, or 1 for a file left for the next run, or 2 for one
 // that could not be started or moved.
-func folderFileOf(io IO, f inbox.File, run fileRun, ran, notMoved, summaries bool) folderFile {
+func folderFileOf(io IO, lang string, f inbox.File, run fileRun, ran, notMoved, summaries bool) folderFile {
 	code := run.exit
 	switch {
 	case !ran && f.Stayed != "":
 		code = ExitRows // left for the next run
 	case !ran: // not started: not a regular file, or its earlier results could not be kept
-		fmt.Fprintf(io.Err, "custimport: %v\n", f.Err)
+		failOn(io, lang, f.Input, f.Err)
 		code = ExitCantRun
 	case f.Stayed == "changing":
 		code = max(code, ExitRows)

@@ -80,7 +80,7 @@ func TestImportFolderLocked(t *testing.T) {
 	defer release()
 	var out, errb bytes.Buffer
 	code := Main([]string{"check", dir}, IO{Out: &out, Err: &errb})
-	if code != ExitCantRun || !strings.Contains(errb.String(), "another custimport run") {
+	if code != ExitCantRun || !strings.Contains(errb.String(), "另一個 custimport 正在匯入") {
 		t.Errorf("got exit %d stderr %q, want 2 and a message about the other run", code, errb.String())
 	}
 }

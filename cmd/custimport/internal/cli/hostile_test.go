@@ -168,14 +168,14 @@ func TestImportServerNeverAnswers(t *testing.T) {
 	t.Parallel()
 	var requests atomic.Int64
 	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(probeOK(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
 		io.Copy(io.Discard, r.Body)
 		select {
 		case <-r.Context().Done():
 		case <-release:
 		}
-	}))
+	})))
 	t.Cleanup(func() {
 		close(release)
 		srv.Close()
@@ -273,9 +273,9 @@ func TestImportRedirectToAnotherHost(t *testing.T) {
 			// "localhost" makes the target another host name than the
 			// 127.0.0.1 of the server the URL names.
 			loc := strings.Replace(target.URL, "127.0.0.1", "localhost", 1) + "/Cust/Add"
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv := httptest.NewServer(probeOK(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, loc, status)
-			}))
+			})))
 			t.Cleanup(srv.Close)
 			dir := t.TempDir()
 			res, tb := importRun(t, srv.URL, sendInput(t, dir))
@@ -318,12 +318,21 @@ func TestImportSelfSignedCertificate(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		t.Parallel()
 		sim, srv := newTLSSim(t)
-		res, tb := importRun(t, srv.URL, sendInput(t, t.TempDir()))
-		if res.code != ExitRows {
-			t.Fatalf("got exit %d, want %d\n%s", res.code, ExitRows, res)
+		// The connection test before sending stops the run: nothing
+		// sent, no results, the certificate and the way out named.
+		dir := t.TempDir()
+		out := filepath.Join(dir, "out.csv")
+		res := run(t, tmsEnv(srv.URL), "import", "--lang", "en", "--out", out, sendInput(t, dir))
+		if res.code != ExitCantRun {
+			t.Fatalf("got exit %d, want %d\n%s", res.code, ExitCantRun, res)
 		}
-		for row := range 2 {
-			wantRow(t, tb, row, "FAILED", "certificate", "--insecure-skip-verify")
+		for _, want := range []string{"certificate", "--insecure-skip-verify", "nothing was sent"} {
+			if !strings.Contains(res.stderr, want) {
+				t.Errorf("stderr does not say %q\n%s", want, res)
+			}
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("a run stopped before sending wrote results %s", out)
 		}
 		if n := sim.Stats().Requests; n != 0 {
 			t.Errorf("the simulator got %d requests, want 0", n)
@@ -443,7 +452,7 @@ func TestKeyNeverLeaks(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := httptest.NewServer(tc.handler)
+			srv := httptest.NewServer(probeOK(t, tc.handler))
 			t.Cleanup(srv.Close)
 			dir := t.TempDir()
 			in := sendInput(t, dir)

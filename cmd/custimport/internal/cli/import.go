@@ -23,6 +23,7 @@ import (
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
+	"github.com/custimport/custimport/importer/tms/probe"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -87,11 +88,7 @@ func importCmd(io IO, name string, check bool, runF func(context.Context, IO, *i
 // importFlags parses import's (or check's) command line; ok false ends
 // the command with code (--help, a usage error).
 func importFlags(io IO, name string, args []string, check bool) (o *importOptions, code int, ok bool) {
-	about := importAbout
-	if check {
-		about = "Validate a CSV or XLSX file and write the results sheet; nothing is sent."
-	}
-	o = &importOptions{name: name, check: check, fs: newFlags(io, name, "FILE", about)}
+	o = &importOptions{name: name, check: check, fs: newFlags(io, name, "FILE")}
 	fs := o.fs
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, !check)
@@ -122,6 +119,7 @@ func importFlags(io IO, name string, args []string, check bool) (o *importOption
 // settings, and (an import) sends the notification the config asks for.
 func runImportOptions(ctx context.Context, io IO, o *importOptions) int {
 	s, f, input := o.settings, o.run, o.inputs[0]
+	io.verbose = f.verbose
 	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, f.verbose)
 	if err != nil {
 		return fail(io, "%v", err)
@@ -146,7 +144,11 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 	// another run on the same TMS, Ctrl-C while waiting for it) ends
 	// with the same last record as any run in JSON mode.
 	refused := func(opts importer.Options, err error) int {
-		exit := rep.fail(io, s.Lang, err)
+		subject := input
+		if st, serr := os.Stat(input); serr == nil && st.IsDir() {
+			subject = ""
+		}
+		exit := rep.fail(io, s.Lang, subject, err)
 		if s.LogFormat == "json" {
 			if st, serr := os.Stat(input); serr == nil && st.IsDir() {
 				writeRecord(raw(io.Out), io.Now(), exit, "folder finished", folderSummary{Folder: input, Files: []folderFile{},
@@ -176,7 +178,7 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 		var trace *tms.Tracer
 		if f.traceHTTP != "" {
 			if sameFile(f.traceHTTP, input) {
-				return refused(opts, fmt.Errorf("--trace-http %s is the input: name another file", f.traceHTTP))
+				return refused(opts, newTextError("trace_is_input", f.traceHTTP))
 			}
 			tr, closeTrace, err := openTrace(io, f.traceHTTP, s.Lang)
 			if err != nil {
@@ -189,16 +191,30 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 			return refused(opts, err)
 		}
 	}
-	ctx, abort, release := withSignals(ctx, io)
+	ctx, abort, release := withSignals(ctx, io, s.Lang)
 	defer release()
+	isDir := false
+	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		isDir = true // folder mode tests the connection once it knows there are files
+	}
+	if !isDir && !opts.DryRun {
+		// What can be told here comes first: a missing or unreadable
+		// file is not a connection problem.
+		if err := localFirst(s, input); err != nil {
+			return refused(opts, err)
+		}
+		if err := connectionBeforeSending(ctx, io, s, opts); err != nil {
+			return refused(opts, err)
+		}
+	}
 	closeLedger, err := attachLedger(ctx, s, io, log, &opts)
 	if err != nil {
 		return refused(opts, err)
 	}
 	defer closeLedger()
-	if st, err := os.Stat(input); err == nil && st.IsDir() {
+	if isDir {
 		if settings.SeveralSheets(s.Sheet) {
-			return rep.fail(io, s.Lang, fmt.Errorf("--sheet %s: a folder's files are imported one sheet each; give one sheet name, or import the workbook by name", s.Sheet))
+			return rep.fail(io, s.Lang, "", newTextError("sheet_in_folder", s.Sheet))
 		}
 		exit, fs := runFolder(ctx, abort, io, s, input, opts)
 		rep.folder(fs)
@@ -210,6 +226,51 @@ func runInput(ctx context.Context, io IO, s settings.Settings, log *slog.Logger,
 	exit, sum, err := runOne(ctx, abort, io, s, opts)
 	rep.file(opts, sum, exit, err)
 	return exit
+}
+
+// connectionBeforeSending tests the connection before a file (or a
+// workbook's sheets) is sent, as the page and folder mode do (precheck):
+// when TMS refuses the settings or cannot be reached, nothing is sent, no
+// ledger is opened and no results are written; the error (a
+// *precheckError, already told) ends the run with exit 2.
+func connectionBeforeSending(ctx context.Context, io IO, s settings.Settings, opts importer.Options) error {
+	sender, ok := opts.Sender.(*tms.Sender)
+	if opts.DryRun || !ok || sender.Client == nil || ctx.Err() != nil {
+		return nil
+	}
+	if v, stop := precheck(ctx, io, s, sender.Client, opts.Logger, "stopNoteFile"); stop {
+		return &precheckError{v}
+	}
+	return nil
+}
+
+// localFirst finds, before the connection test, what the run would
+// refuse on this computer: an input it cannot open, a list of existing
+// customers that is not there.
+func localFirst(s settings.Settings, input string) error {
+	f, err := os.Open(input)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if s.ExistingCustomers != "" {
+		if _, err := os.Stat(s.ExistingCustomers); err != nil {
+			return &settingError{"existing_customers", s.ExistingCustomers, err}
+		}
+	}
+	return nil
+}
+
+// precheckError is a run stopped by its connection test: the verdict's
+// lines have been printed; the error's text (English) is for the logs.
+type precheckError struct{ v probe.Verdict }
+
+func (e *precheckError) Error() string {
+	s := "connection test: " + e.v.Text("en")
+	if e.v.Err != nil {
+		s += ": " + e.v.Err.Error()
+	}
+	return s
 }
 
 // attachLedger opens the TMS's ledger for the run: locked for an import,
@@ -253,7 +314,7 @@ func attachExisting(ctx context.Context, s settings.Settings, db *ledger.DB, log
 	if !opts.DryRun {
 		rep, loaded, err := existing.Sync(ctx, db, path, eo)
 		if err != nil {
-			return fmt.Errorf("existing_customers %s: %w", path, err)
+			return &settingError{"existing_customers", path, err}
 		}
 		if loaded {
 			log.Info("loaded the list of existing customers into the ledger", "file", path, "customers", len(rep.List.Customers),
@@ -265,7 +326,7 @@ func attachExisting(ctx context.Context, s settings.Settings, db *ledger.DB, log
 	if db != nil {
 		var err error
 		if changed, err = existing.Changed(ctx, db, path); err != nil {
-			return fmt.Errorf("existing_customers %s: %w", path, err)
+			return &settingError{"existing_customers", path, err}
 		}
 	}
 	if !changed {
@@ -273,7 +334,7 @@ func attachExisting(ctx context.Context, s settings.Settings, db *ledger.DB, log
 	}
 	rep, err := existing.Read(path, eo)
 	if err != nil {
-		return fmt.Errorf("existing_customers %s: %w", path, err)
+		return &settingError{"existing_customers", path, err}
 	}
 	opts.Existing = &rep.List
 	log.Info("read the list of existing customers (a check does not load it into the ledger; an import will)", "file", path,
@@ -304,7 +365,7 @@ func attachSender(c connect.Settings, io IO, opts *importer.Options) error {
 // taking rows) and one cancelled at the second (abort requests in
 // flight), and tells the user of each on io.Err (a JSON record in JSON
 // mode).
-func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, release func()) {
+func withSignals(ctx context.Context, io IO, lang string) (stopCtx, abort context.Context, release func()) {
 	if io.Signals == nil {
 		return ctx, ctx, func() {}
 	}
@@ -312,6 +373,7 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 	prefix := "\ncustimport: "
 	if _, json := io.Err.(*jsonLines); json {
 		prefix = "" // a notice (WARN), not a failure
+		lang = "en" // for the logs, as every JSON record's msg
 	}
 	// tell writes the notice of each signal received, once; after the
 	// run's end (release), nothing: its own end cancels the contexts too.
@@ -325,11 +387,11 @@ func withSignals(ctx context.Context, io IO) (stopCtx, abort context.Context, re
 		}
 		if !toldStop && stopCtx.Err() != nil {
 			toldStop = true
-			fmt.Fprintf(io.Err, "%sstopping: finishing requests in flight and writing the results (Ctrl-C again to abort them)\n", prefix)
+			fmt.Fprintf(io.Err, "%s%s\n", prefix, printer(lang).Sprint("cli.fatal.signal_stop"))
 		}
 		if toldStop && !toldAbort && abort.Err() != nil {
 			toldAbort = true
-			fmt.Fprintf(io.Err, "%saborting requests in flight\n", prefix)
+			fmt.Fprintf(io.Err, "%s%s\n", prefix, printer(lang).Sprint("cli.fatal.signal_abort"))
 		}
 	}
 	done, ended := make(chan struct{}), make(chan struct{})
@@ -381,7 +443,7 @@ func runOne(ctx, abort context.Context, io IO, s settings.Settings, opts importe
 	// in the results, and the summary says what they are.
 	partial := errors.As(err, &readErr) || errors.As(err, &tooMany)
 	if err != nil && !partial {
-		failErr(io, s.Lang, err)
+		failOn(io, s.Lang, opts.Input, err)
 	} else if s.LogFormat != "json" {
 		printSummary(io.Out, sum, s)
 	}
@@ -391,12 +453,12 @@ func runOne(ctx, abort context.Context, io IO, s settings.Settings, opts importe
 	}
 	switch {
 	case readErr != nil:
-		failErr(io, s.Lang, readErr.Err)
+		failOn(io, s.Lang, opts.Input, readErr.Err)
 		fmt.Fprintf(io.Err, "  rows before it were processed; their results are in %s\n", sum.Output)
 	case tooMany != nil:
 		failErr(io, s.Lang, err)
 	}
-	writeSummaryJSON(io, s.SummaryJSON, opts, sum, exit, err)
+	writeSummaryJSON(io, s.Lang, s.SummaryJSON, opts, sum, exit, err)
 	return exit, sum, err
 }
 
@@ -546,13 +608,13 @@ type existingJSON struct {
 	Stale  bool   `json:"stale"`
 }
 
-func writeSummaryJSON(io IO, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
+func writeSummaryJSON(io IO, lang, path string, opts importer.Options, sum importer.Summary, exit int, runErr error) {
 	if path == "" {
 		return
 	}
 	data, _ := json.MarshalIndent(newSummaryJSON(opts, sum, exit, runErr), "", "  ")
 	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-		fmt.Fprintf(io.Err, "custimport: --summary-json: %v\n", err)
+		failErr(io, lang, &textError{code: "summary_unwritable", args: []any{path}, err: err})
 	}
 }
 

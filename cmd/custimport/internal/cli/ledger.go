@@ -52,7 +52,7 @@ With ledger_url (--ledger-url, CUSTIMPORT_LEDGER_URL) the ledger is the team's
 shared one on PostgreSQL, and every command reads it there.`
 
 func runLedger(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "ledger", "find TEXT | load-existing FILE | export FILE.csv | runs | move --to-url URL | where", ledgerAbout)
+	fs := newFlags(io, "ledger", "find TEXT | load-existing FILE | export FILE.csv | runs | move --to-url URL | where")
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, true)
 	cfgPath := fs.String("config", "", "config `FILE.yaml`")

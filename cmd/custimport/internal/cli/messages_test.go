@@ -28,7 +28,8 @@ func TestNoGoErrorTextInResults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := httptest.NewServer(sim)
+			srv := httptest.NewServer(probeOK(t, sim)) // the faults are the sends'
+
 			defer srv.Close()
 			defer sim.Close()
 			env := tmsEnv(srv.URL)

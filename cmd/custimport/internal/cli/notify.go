@@ -30,11 +30,12 @@ func newRunReport(io IO, s settings.Settings, input string) *runReport {
 
 // fail reports an error that stopped the run (failErr) and remembers it.
 // rep may be nil (a check).
-func (rep *runReport) fail(io IO, lang string, err error) int {
+// subject is the file the run was on, or "" (failOn).
+func (rep *runReport) fail(io IO, lang, subject string, err error) int {
 	if rep != nil {
 		rep.err = err
 	}
-	return failErr(io, lang, err)
+	return failOn(io, lang, subject, err)
 }
 
 // file records the run of one file.
@@ -146,7 +147,7 @@ channel took it, 2 otherwise.`
 
 // runNotify is `custimport notify test`.
 func runNotify(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "notify", "test", notifyAbout)
+	fs := newFlags(io, "notify", "test")
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, false)
 	cfgPath := fs.String("config", "", "config `FILE.yaml` with a notify: section")

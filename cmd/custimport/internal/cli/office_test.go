@@ -113,7 +113,7 @@ func TestCoverSheet(t *testing.T) {
 	two := xlsxFile(t, filepath.Join(dir, "two.xlsx"), map[string][][]any{"空白": {}, "北區": list, "南區": list},
 		[]string{"空白", "北區", "南區"}, nil)
 	res = run(t, nil, "check", two)
-	if res.code != ExitCantRun || !strings.Contains(res.stderr, `"北區", "南區"`) || !strings.Contains(res.stderr, "--sheet") {
+	if res.code != ExitCantRun || !strings.Contains(res.stderr, `「北區」, 「南區」`) || !strings.Contains(res.stderr, "--sheet") {
 		t.Errorf("two sheets with a header: want exit 2 listing them with --sheet\n%s", res)
 	}
 }

@@ -18,17 +18,18 @@ import (
 // [0] Traditional Chinese, [1] English. The verdicts' own words are the
 // probe package's.
 var onlineTexts = msg.Register("cli.online", msg.Table{
-	"title":     {"TMS 連線測試 (唯讀請求,不會建立任何資料)", "TMS connection test (a read-only request: nothing is created)"},
-	"target":    {"  網址: %s", "  URL: %s"},
-	"settings":  {"  公司代號 (pno): %s · ProNum: %s · 簽章方式: %s · 金鑰: %s", "  company (pno): %s · ProNum: %s · signing recipe: %s · key: %s"},
-	"keyFrom":   {"已設定 (%s)", "set (%s)"},
-	"tryFind":   {"加上 --find-recipe 逐一試用已知的簽章方式,就能分辨是金鑰還是簽章方式:custimport config check --online --find-recipe", "to tell the key from the recipe, try the known recipes: custimport config check --online --find-recipe"},
-	"trying":    {"  試用 %d/%d: %s", "  trying %d/%d: %s"},
-	"recipeOK":  {"已確認的簽章方式:", "The signing recipe, confirmed:"},
-	"precheck":  {"連線測試: %s", "connection test: %s"},
-	"precheckW": {"警告 (連線測試,仍繼續匯入): %s", "Warning (connection test; importing anyway): %s"},
-	"stopNote":  {"  沒有送出任何資料;檔案都留在資料夾中,修正設定後重新執行即可。", "  nothing was sent; the files stay in the folder: fix the settings and run again."},
-	"traceErr":  {"警告: --trace-http 無法寫入: %v", "Warning: --trace-http could not be written: %v"},
+	"title":        {"TMS 連線測試 (唯讀請求,不會建立任何資料)", "TMS connection test (a read-only request: nothing is created)"},
+	"target":       {"  網址: %s", "  URL: %s"},
+	"settings":     {"  公司代號 (pno): %s · ProNum: %s · 簽章方式: %s · 金鑰: %s", "  company (pno): %s · ProNum: %s · signing recipe: %s · key: %s"},
+	"keyFrom":      {"已設定 (%s)", "set (%s)"},
+	"tryFind":      {"加上 --find-recipe 逐一試用已知的簽章方式,就能分辨是金鑰還是簽章方式:custimport config check --online --find-recipe", "to tell the key from the recipe, try the known recipes: custimport config check --online --find-recipe"},
+	"trying":       {"  試用 %d/%d: %s", "  trying %d/%d: %s"},
+	"recipeOK":     {"已確認的簽章方式:", "The signing recipe, confirmed:"},
+	"precheck":     {"連線測試: %s", "connection test: %s"},
+	"precheckW":    {"警告 (連線測試,仍繼續匯入): %s", "Warning (connection test; importing anyway): %s"},
+	"stopNote":     {"  沒有送出任何資料;檔案都留在資料夾中,修正設定後重新執行即可。", "  nothing was sent; the files stay in the folder: fix the settings and run again."},
+	"stopNoteFile": {"  沒有送出任何資料,也沒有寫出結果檔:修正設定後重新執行同一指令即可。", "  nothing was sent and no results were written: fix the settings and run the same command again."},
+	"traceErr":     {"警告: --trace-http 無法寫入: %v", "Warning: --trace-http could not be written: %v"},
 
 	// A run TMS stopped by refusing its requests (explain.go).
 	"refused":     {"TMS 拒絕了每一筆請求本身 (%s):是設定的問題,不是資料。%s。", "TMS refuses the requests themselves (%s): a setting is wrong, not the data. %s."},
@@ -187,7 +188,7 @@ func onlineCheck(ctx context.Context, io IO, s settings.Settings, find bool, tra
 	if err != nil {
 		return fail(io, "%v", err)
 	}
-	ctx, _, release := withSignals(ctx, io)
+	ctx, _, release := withSignals(ctx, io, s.Lang)
 	defer release()
 
 	lang := s.Lang
@@ -250,14 +251,15 @@ func keySource(s settings.Settings, getenv func(string) string) string {
 	return settings.KeyEnv
 }
 
-// precheck is the connection test before a folder (nightly) run sends
-// its first row: once per run, retried as a send is. It returns whether
+// precheck is the connection test before a run sends its first row
+// (connect.Settings.Precheck, as the page's): once per run of a file, a
+// workbook's sheets or a folder, retried as a send is. It returns whether
 // the run must stop (nothing sent): TMS refused the settings or stayed
 // unreachable. A busy TMS, or one without the read-only endpoint, only
 // warns.
-func precheck(ctx context.Context, io IO, s settings.Settings, client *tms.Client, log *slog.Logger) (probe.Verdict, bool) {
-	c := connection(s, io, log, nil)
-	v := probe.Check(ctx, client, c.CheckOptions(s.MaxAttempts))
+// stopNote ("stopNote", "stopNoteFile") says what a stop left as it was.
+func precheck(ctx context.Context, io IO, s settings.Settings, client *tms.Client, log *slog.Logger, stopNote string) (probe.Verdict, bool) {
+	v := connection(s, io, log, nil).Precheck(ctx, client, s.MaxAttempts)
 	logVerdict(log, v)
 	if v.Code == probe.Cancelled {
 		return v, false // interrupted: the run sends nothing and says so
@@ -278,7 +280,7 @@ func precheck(ctx context.Context, io IO, s settings.Settings, client *tms.Clien
 	for _, l := range lines[1:] {
 		fmt.Fprintln(io.Err, "  "+l)
 	}
-	fmt.Fprintln(io.Err, ot(lang, "stopNote"))
+	fmt.Fprintln(io.Err, ot(lang, stopNote))
 	return v, true
 }
 

@@ -186,7 +186,23 @@ func TestConfigCheckOnlineJSON(t *testing.T) {
 // request-level code names the setting and where it is set, in the
 // results, the summary and the explanation.
 func TestRefusedRunExplained(t *testing.T) {
-	_, env, _ := queryServer(t, 0, 0)
+	sim, env, _ := queryServer(t, 0, 0)
+	// The connection test passes (TMS's read-only endpoint takes this
+	// pno), then /Cust/Add refuses it.
+	probeSim, err := tmssim.New(tmssim.Config{PNO: "WRONG", Key: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { probeSim.Close() })
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.URL.Path, "/Product/QueryList") {
+			probeSim.ServeHTTP(w, r)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	env["TMS_URL"] = proxy.URL
 	env["TMS_PNO"] = "WRONG"
 	dir := t.TempDir()
 	var b strings.Builder
@@ -232,14 +248,15 @@ func TestTraceFileMode(t *testing.T) {
 		t.Fatalf("mode %v %v", st.Mode(), err)
 	}
 	data, _ := os.ReadFile(trace)
-	if n := strings.Count(string(data), "\n"); n != 2 || !strings.Contains(string(data), "/Cust/Add") || strings.Contains(string(data), "old") {
+	// The connection test's request and answer, then the row's.
+	if n := strings.Count(string(data), "\n"); n != 4 || !strings.Contains(string(data), "/Product/QueryList") || !strings.Contains(string(data), "/Cust/Add") || strings.Contains(string(data), "old") {
 		t.Errorf("%d lines:\n%s", n, data)
 	}
 	if res := run(t, env, "import", in, "--trace-http", filepath.Join(dir, "no", "such", "dir", "t")); res.code != 2 {
 		t.Errorf("an unwritable trace: %s", res)
 	}
 	before, _ := os.ReadFile(in)
-	if res := run(t, env, "import", in, "--trace-http", in); res.code != 2 || !strings.Contains(res.stderr, "is the input") {
+	if res := run(t, env, "import", in, "--trace-http", in); res.code != 2 || !strings.Contains(res.stderr, "就是輸入檔") {
 		t.Errorf("the input as the trace: %s", res)
 	}
 	if after, _ := os.ReadFile(in); string(after) != string(before) {

@@ -40,7 +40,7 @@ type scheduleFlags struct {
 }
 
 func runSchedule(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "schedule", "install|status|remove [INBOX]", scheduleAbout)
+	fs := newFlags(io, "schedule", "install|status|remove [INBOX]")
 	var f scheduleFlags
 	fs.StringVar(&f.at, "at", "", "install: the time of day, `HH:MM` (24-hour, local time)")
 	fs.StringVar(&f.config, "config", "", "install: the config `FILE.yaml` the nightly import reads (url, pno, key_file, …)")

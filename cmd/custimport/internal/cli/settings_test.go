@@ -88,9 +88,14 @@ func TestConfigCheckAgreesWithImport(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := filepath.Join(t.TempDir(), "c.yaml")
 			os.WriteFile(cfg, []byte(tt.config), 0o644)
-			env := map[string]string{"TMS_API_KEY": "k"}
+			env := map[string]string{"TMS_API_KEY": "k", "LANG": "C"} // the wants are the English texts
 			check := run(t, env, "config", "check", cfg)
 			imp := run(t, env, "import", "--config", cfg, in)
+			if zh := run(t, env, "import", "--lang", "zh", "--config", cfg, in); zh.code != ExitCantRun || strings.Contains(zh.stderr, "未預期的錯誤") {
+				t.Errorf("import --lang zh: exit %d, want 2 naming what is wrong:\n%s", zh.code, zh)
+			} else if tt.name != "plain http to another host" { // the settings' message quotes the TMS client's (settings/messages.go)
+				speaksOnly(t, "import --lang zh", zh.stderr)
+			}
 			for name, res := range map[string]runResult{"config check": check, "import": imp} {
 				if res.code != ExitCantRun || !strings.Contains(res.stderr, tt.want) {
 					t.Errorf("%s: exit %d, want 2 naming %q:\n%s", name, res.code, tt.want, res)

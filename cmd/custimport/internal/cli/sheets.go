@@ -25,7 +25,7 @@ func sheetNames(sheet string, opts importer.Options) ([]string, error) {
 			return nil, err
 		}
 		if len(names) == 0 {
-			return nil, errors.New(opts.Input + ": --sheet all: no visible sheet holds a customer list (CSV files have no sheets)")
+			return nil, newTextError("no_list_sheet", opts.Input)
 		}
 		return names, nil
 	}
@@ -47,7 +47,7 @@ func sheetNames(sheet string, opts importer.Options) ([]string, error) {
 func runSheets(ctx, abort context.Context, io IO, s settings.Settings, opts importer.Options, rep *runReport) int {
 	names, err := sheetNames(s.Sheet, opts)
 	if err != nil {
-		return rep.fail(io, s.Lang, err)
+		return rep.fail(io, s.Lang, opts.Input, err)
 	}
 	// Every sheet named must read as a list before anything is sent: a
 	// typo in the second name does not leave the first half imported.
@@ -55,7 +55,7 @@ func runSheets(ctx, abort context.Context, io IO, s settings.Settings, opts impo
 		src := opts.Source
 		src.Sheet = name
 		if err := importer.Probe(opts.Input, src, opts.Mapping); err != nil {
-			return rep.fail(io, s.Lang, err)
+			return rep.fail(io, s.Lang, opts.Input, err)
 		}
 	}
 	out := opts.Out
@@ -66,7 +66,7 @@ func runSheets(ctx, abort context.Context, io IO, s settings.Settings, opts impo
 	if strings.EqualFold(filepath.Ext(out), ".xlsx") {
 		private := encrypted(opts.Input, opts.Source)
 		if book, err = results.NewXLSXBook(out, results.Options{Private: private}); err != nil {
-			return rep.fail(io, s.Lang, err)
+			return rep.fail(io, s.Lang, opts.Input, err)
 		}
 		defer book.Abort() // after Close, nothing
 	}
@@ -112,7 +112,7 @@ func runSheets(ctx, abort context.Context, io IO, s settings.Settings, opts impo
 			ExitCode int           `json:"exit_code"`
 		}{opts.Input, out, sums, exit}, "", "  ")
 		if err := os.WriteFile(s.SummaryJSON, append(data, '\n'), 0o644); err != nil {
-			return fail(io, "--summary-json: %v", err)
+			return failErr(io, s.Lang, &textError{code: "summary_unwritable", args: []any{s.SummaryJSON}, err: err})
 		}
 	}
 	return exit

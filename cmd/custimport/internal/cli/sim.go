@@ -13,12 +13,7 @@ import (
 )
 
 func runSim(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "sim", "", `Run the TMS /Cust/Add simulator (for tests, demos and trying settings).
-It reads the same settings as import (TMS_PNO, TMS_PRONUM, TMS_API_KEY or
---key-file, TMS_SIGN_RECIPE), so `+"`custimport sim`"+` and `+"`custimport import`"+`
-with the same environment work together. GET /_sim/customers dumps the store.
-POST /Product/QueryList answers the read-only query of
-`+"`custimport config check --online`"+` with the same header and signature checks.`)
+	fs := newFlags(io, "sim", "")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
 	flagged := settings.Default()
 	fs.StringVar(&flagged.PNO, "pno", "", "expected api-pno (env TMS_PNO)")

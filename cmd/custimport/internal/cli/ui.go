@@ -56,7 +56,7 @@ func uiCmd(io IO, runF func(context.Context, IO, *uiOptions) int) func(context.C
 // uiFlags parses the ui command line; ok false ends the command with
 // code (--help, a usage error).
 func uiFlags(io IO, args []string) (o *uiOptions, fs *flag.FlagSet, code int, ok bool) {
-	fs = newFlags(io, "ui", "[FILE]", uiAbout)
+	fs = newFlags(io, "ui", "[FILE]")
 	o = &uiOptions{}
 	flagged := settings.Default()
 	settings.Register(fs, &flagged, true)
@@ -106,26 +106,27 @@ func runUIOptions(ctx context.Context, io IO, o *uiOptions) int {
 	}
 	cfg, err := pageConfig(io, s, log)
 	if err != nil {
-		return fail(io, "%v", err)
+		return failErr(io, s.Lang, err)
 	}
 	cfg.Preload = o.preload
 	srv, err := ui.New(cfg)
 	if err != nil {
-		return fail(io, "%v", err)
+		return failErr(io, s.Lang, err)
 	}
 	defer srv.Close()
 	ln, err := ui.Listen(o.addr)
 	if err != nil {
-		return fail(io, "%v", err)
+		return failErr(io, s.Lang, &textError{code: "listen", args: []any{o.addr}, err: err})
 	}
 	url := srv.URL(ln.Addr())
-	fmt.Fprintf(io.Out, "custimport ui: open %s\n(press Ctrl-C to stop)\n", url)
+	fmt.Fprintf(io.Out, "custimport ui: %s\n", printer(s.Lang).Sprint("cli.fatal.ui_open", url))
 	if !o.noBrowser {
 		if err := openBrowser(url); err != nil {
-			fmt.Fprintf(io.Err, "custimport ui: could not open the browser (%v): open the address above yourself\n", err)
+			fmt.Fprintf(io.Err, "custimport ui: %s\n", printer(s.Lang).Sprint("cli.fatal.no_browser"))
+			log.Debug("opening the browser", "err", err.Error())
 		}
 	}
-	ctx, _, release := withSignals(ctx, io)
+	ctx, _, release := withSignals(ctx, io, s.Lang)
 	defer release()
 	if err := srv.Serve(ctx, ln); err != nil {
 		return fail(io, "ui: %v", err)

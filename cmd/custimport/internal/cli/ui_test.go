@@ -134,7 +134,7 @@ func TestUICommand(t *testing.T) {
 	if code := u.stop(); code != ExitOK {
 		t.Errorf("exit %d after the interrupt, want 0", code)
 	}
-	if r := run(t, nil, "ui", "--no-browser", "--addr", "0.0.0.0:0"); r.code != ExitCantRun || !strings.Contains(r.stderr, "127.0.0.1 only") {
+	if r := run(t, nil, "ui", "--no-browser", "--addr", "0.0.0.0:0"); r.code != ExitCantRun || !strings.Contains(r.stderr, "本機位址 (127.0.0.1)") {
 		t.Errorf("a non-loopback address: %v", r)
 	}
 }

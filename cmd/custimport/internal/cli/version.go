@@ -95,7 +95,7 @@ func isVersionFlag(arg string) bool {
 }
 
 func runVersion(_ context.Context, io IO, args []string) int {
-	fs := newFlags(io, "version", "", "Print the version, the commit it was built from and that commit's date.")
+	fs := newFlags(io, "version", "")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -74,6 +74,17 @@ func (s Settings) CheckOptions(attempts int) probe.Options {
 	return probe.Options{URL: s.URL, Recipe: recipe, Attempts: attempts, MaxRetryWait: s.MaxRetryWait}
 }
 
+// Precheck is the connection test before a run sends its first row (the
+// page's import, folder mode, a single file, every sheet of a workbook):
+// one signed read-only request with client, retried as a send is up to
+// attempts (0: one request). Its verdict's Action says whether the run
+// may send (probe.Proceed), should warn and send (probe.Warn), or must
+// stop with nothing sent (probe.Stop: TMS refused the settings or could
+// not be reached).
+func (s Settings) Precheck(ctx context.Context, client *tms.Client, attempts int) probe.Verdict {
+	return probe.Check(ctx, client, s.CheckOptions(attempts))
+}
+
 // Sending is what a run that sends needs: the sender and its limiter.
 type Sending struct {
 	Sender  *tms.Sender
@@ -281,10 +292,23 @@ func (s Settings) checkNewLedger(ctx context.Context, dir string, t ledger.Tenan
 	if err != nil || len(others) == 0 {
 		return err
 	}
-	return fmt.Errorf("%w: pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL "+
-		"(or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); "+
-		"if it is another TMS, pass --new-ledger", ErrOtherURL, t.PNO, others[0].URL, t.URL, others[0].URL, t.URL)
+	return &OtherURLError{PNO: t.PNO, Old: others[0].URL, New: t.URL}
 }
+
+// OtherURLError is the ErrOtherURL of a company (PNO) whose ledger is
+// kept under the TMS URL Old, none under New: the front end says what
+// to do about it in its words.
+type OtherURLError struct {
+	PNO, Old, New string
+}
+
+func (e *OtherURLError) Error() string {
+	return fmt.Sprintf("%v: pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL "+
+		"(or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); "+
+		"if it is another TMS, pass --new-ledger", ErrOtherURL, e.PNO, e.Old, e.New, e.Old, e.New)
+}
+
+func (e *OtherURLError) Unwrap() error { return ErrOtherURL }
 
 // PeekLedger opens the tenant's ledger read-only for a check, when the
 // connection settings are known and a ledger exists; otherwise the check

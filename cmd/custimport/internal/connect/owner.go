@@ -38,16 +38,34 @@ func checkDefaultDir(dir string, who runAs, owner int, ownerPath string) error {
 	case who.UID < 0:
 		return nil
 	case who.ByUID != -1 && who.ByUID != who.UID:
-		return fmt.Errorf("%w: custimport runs as %s through sudo by %s, whose settings (HOME, XDG_*) may be either's; the default ledger folder would be %s: "+
-			"run it as %s without sudo (it needs no administrator rights), or name the ledger folder with --state-dir or CUSTIMPORT_STATE_DIR",
-			ErrStateDir, userName(who.Name, who.UID), userName(who.By, who.ByUID), dir, userName(who.By, who.ByUID))
+		return &StateDirError{Runs: userName(who.Name, who.UID), By: userName(who.By, who.ByUID), Dir: dir}
 	case owner >= 0 && owner != who.UID:
-		return fmt.Errorf("%w: the default ledger folder %s is in %s, which belongs to user %d, not to %s, the user custimport runs as "+
-			"(HOME is another user's: su without -, sudo -E?): run it as that user, or name the ledger folder with --state-dir or CUSTIMPORT_STATE_DIR",
-			ErrStateDir, dir, ownerPath, owner, userName(who.Name, who.UID))
+		return &StateDirError{Runs: userName(who.Name, who.UID), Dir: dir, OwnerPath: ownerPath, Owner: owner}
 	}
 	return nil
 }
+
+// StateDirError is the ErrStateDir of a run whose default ledger folder
+// Dir is not certainly its user's: custimport runs as Runs through sudo
+// by By, or (By "") Dir is in OwnerPath, which belongs to the user id
+// Owner. The front end says what to do in its words.
+type StateDirError struct {
+	Runs, By, Dir, OwnerPath string
+	Owner                    int
+}
+
+func (e *StateDirError) Error() string {
+	if e.By != "" {
+		return fmt.Sprintf("%v: custimport runs as %s through sudo by %s, whose settings (HOME, XDG_*) may be either's; the default ledger folder would be %s: "+
+			"run it as %s without sudo (it needs no administrator rights), or name the ledger folder with --state-dir or CUSTIMPORT_STATE_DIR",
+			ErrStateDir, e.Runs, e.By, e.Dir, e.By)
+	}
+	return fmt.Sprintf("%v: the default ledger folder %s is in %s, which belongs to user %d, not to %s, the user custimport runs as "+
+		"(HOME is another user's: su without -, sudo -E?): run it as that user, or name the ledger folder with --state-dir or CUSTIMPORT_STATE_DIR",
+		ErrStateDir, e.Dir, e.OwnerPath, e.Owner, e.Runs)
+}
+
+func (e *StateDirError) Unwrap() error { return ErrStateDir }
 
 func userName(name string, uid int) string {
 	if name == "" {

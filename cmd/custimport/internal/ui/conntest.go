@@ -157,5 +157,5 @@ func checkConn(ctx context.Context, conn connect.Settings) probe.Verdict {
 	if err != nil {
 		return probe.Verdict{Code: probe.Failed, URL: tms.RedactURL(conn.URL), Err: err}
 	}
-	return probe.Check(ctx, c, conn.CheckOptions(1))
+	return conn.Precheck(ctx, c, 1)
 }

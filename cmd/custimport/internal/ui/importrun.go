@@ -275,6 +275,9 @@ func (ss *session) startImport() string {
 		if errors.Is(err, ledger.ErrLost) {
 			return ss.t("ledgerLost")
 		}
+		if errors.Is(err, ledger.ErrUnreachable) {
+			return ss.t("ledgerUnreachable")
+		}
 		return ss.t("ledgerBad")
 	}
 	opts.Ledger = db

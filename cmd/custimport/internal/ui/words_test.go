@@ -149,6 +149,7 @@ func englishWords(body string) []string {
 	}
 	allowed := map[string]bool{"custimport": true, "TMS": true, "Excel": true, "CSV": true, "API": true, "EN": true, "sha": true, "big": true, "results": true, "xlsx": true,
 		"Enter": true, "Tab": true, "F": true, // keys as printed on the keyboard
+		"PostgreSQL": true, // the shared ledger's database, by its product name
 		// The connection test's verdict (probe's table) names the api-pno
 		// header and TMS's Date header beside their Chinese words, as the
 		// fields' codes are.

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/custimport/custimport/cmd/custimport/internal/connect"
+	"github.com/custimport/custimport/importer"
+	"github.com/custimport/custimport/importer/ledger"
+	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/mapping"
+)
+
+// The fatal line of each common class of error that stops a run names
+// what failed in the run's language; Go's and the network's words stay
+// out of it (they are for --verbose and JSON logs).
+func TestFatalLine(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}, Err: syscall.ECONNREFUSED}
+	post := func(err error) error { return &url.Error{Op: "Post", URL: "http://127.0.0.1:1/Cust/Add", Err: err} }
+	tests := []struct {
+		name    string
+		err     error
+		subject string
+		zh, en  string // in the line
+	}{
+		{"file not found", &fs.PathError{Op: "open", Path: "客戶.csv", Err: syscall.ENOENT}, "", "找不到「客戶.csv」", `"客戶.csv" is not there`},
+		{"permission denied", &fs.PathError{Op: "open", Path: "客戶.csv", Err: syscall.EACCES}, "", "沒有權限讀取或寫入「客戶.csv」", `no permission to read or write "客戶.csv"`},
+		{"results not writable", fmt.Errorf("results: %w", &fs.PathError{Op: "open", Path: "out/客戶.results.xlsx", Err: syscall.EROFS}), "客戶.csv", "「out/客戶.results.xlsx」所在的磁碟是唯讀的", "read-only disk"},
+		{"disk full", fmt.Errorf("writing the results: %w", &fs.PathError{Op: "write", Path: "客戶.results.xlsx", Err: syscall.ENOSPC}), "", "磁碟空間不足,無法寫入「客戶.results.xlsx」", "the disk is full"},
+		{"not a spreadsheet", fmt.Errorf("a.pdf: %w: it looks like binary data", source.ErrNotSpreadsheet), "a.pdf", "無法匯入「a.pdf」", "a.pdf: not a CSV or XLSX file"},
+		{"a parse error", &source.ParseError{File: "a.csv", Line: 7, Err: source.ErrQuote}, "a.csv", "無法匯入「a.csv」:第 7 列有問題", "a.csv: line 7"},
+		{"no header", fmt.Errorf("a.csv: %w: the first rows hold \"foo\", \"bar\"", mapping.ErrNoKnownColumn), "a.csv", "無法匯入「a.csv」(「foo」、「bar」)", "no column matches a field"},
+		{"damaged rows", fmt.Errorf("b.xlsx: row 3 comes after row 5: %w", importer.ErrDamagedRows), "b.xlsx", "無法匯入「b.xlsx」(第 3、5 列)", "row 3 comes after row 5"},
+		{"a ledger folder under sudo", &connect.StateDirError{Runs: "root", By: "alice", Dir: "/root/.local/state/custimport"}, "", "透過「alice」的 sudo 以「root」的身分執行", "through sudo by alice"},
+		{"several lists", &importer.SeveralListsError{Input: "b.xlsx", Sheets: []string{"北區", "南區"}}, "b.xlsx", "「b.xlsx」有 2 個工作表都是客戶清單 (「北區」, 「南區」)", `"北區", "南區"`},
+		{"TMS unreachable", post(refused), "", "連不上 TMS (http://127.0.0.1:1/Cust/Add)", "TMS cannot be reached (http://127.0.0.1:1/Cust/Add)"},
+		{"TMS host unknown", post(&net.DNSError{Err: "no such host", Name: "tms.example"}), "", "連不上 TMS", "TMS cannot be reached"},
+		{"TLS", post(x509.UnknownAuthorityError{}), "", "無法驗證 TMS 的 TLS 憑證", "TLS certificate cannot be verified"},
+		{"signature refused", &importer.RefusedError{Code: "9002", Message: "簽章錯誤", Rows: 3}, "", "TMS 拒絕了請求本身", "refused with 9002"},
+		{"TMS stopped answering", fmt.Errorf("%w: 20 rows in a row: %w", importer.ErrTMSUnreachable, post(refused)), "", "TMS 一直沒有回應", "TMS stopped answering"},
+		{"ledger locked", &ledger.LockedError{Holder: ledger.Holder{PID: 42, Host: "PC-7", Input: "a.csv", Started: time.Date(2026, 1, 2, 3, 4, 0, 0, time.Local)}},
+			"", "另一個 custimport (PC-7 上的 pid 42,自 2026-01-02 03:04 起匯入「a.csv」)", "pid 42 on PC-7"},
+		{"ledger unreachable (PostgreSQL)", fmt.Errorf("ledger postgres://127.0.0.1:1/x: %w: %w", ledger.ErrUnreachable, refused), "", "連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "PostgreSQL server cannot be reached"},
+		{"ledger under another URL", &connect.OtherURLError{PNO: "P1", Old: "https://a.example", New: "https://b.example"}, "", "公司代號 P1 的記錄檔 (ledger) 在 TMS 網址 https://a.example 之下", "pno P1 has a ledger for https://a.example"},
+		{"list of existing customers not there", &settingError{"existing_customers", "舊.xlsx", &fs.PathError{Op: "open", Path: "舊.xlsx", Err: syscall.ENOENT}}, "", "existing_customers: 找不到「舊.xlsx」", `existing_customers: "舊.xlsx" is not there`},
+		{"the command line's own", newTextError("trace_is_input", "a.csv"), "", "--trace-http a.csv 就是輸入檔", "--trace-http a.csv is the input"},
+		{"unknown Go error", fmt.Errorf("reading the thing: %w", errors.New("unexpected EOF")), "", "無法執行:發生了未預期的錯誤。加上 --verbose", "Run it again with --verbose"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			zh := fatalLine(tt.err, "zh", tt.subject)
+			if !strings.Contains(zh, tt.zh) {
+				t.Errorf("zh: %q, want it to say %q", zh, tt.zh)
+			}
+			speaksOnly(t, "the zh line", zh)
+			en := fatalLine(tt.err, "en", tt.subject)
+			if !strings.Contains(en, tt.en) {
+				t.Errorf("en: %q, want it to say %q", en, tt.en)
+			}
+			if m := goErrorText.FindString(en); m != "" {
+				t.Errorf("en: %q shows Go error text %q", en, m)
+			}
+		})
+	}
+}
+
+// The error underneath a fatal line is shown under --verbose and kept
+// as it is in JSON logs; the default terminal output has the line only.
+func TestFatalLineVerboseAndJSON(t *testing.T) {
+	err := fmt.Errorf("ledger: %w: %w", ledger.ErrUnreachable, &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}, Err: syscall.ECONNREFUSED})
+	var plain, verbose bytes.Buffer
+	failErr(IO{Err: &plain}, "zh", err)
+	failErr(IO{Err: &verbose, verbose: true}, "zh", err)
+	speaksOnly(t, "the default output", plain.String())
+	if !strings.Contains(verbose.String(), "connection refused") || !strings.Contains(verbose.String(), "PostgreSQL") {
+		t.Errorf("--verbose: %q, want the line and the error underneath", verbose.String())
+	}
+	var raw bytes.Buffer
+	io := jsonIO(IO{Out: &bytes.Buffer{}, Err: &raw})
+	failErr(io, "zh", err)
+	flushJSON(io)
+	var rec struct{ Level, Msg string }
+	if e := json.Unmarshal(bytes.SplitN(raw.Bytes(), []byte("\n"), 2)[0], &rec); e != nil || rec.Level != "ERROR" || !strings.Contains(rec.Msg, "connection refused") {
+		t.Errorf("JSON: %s (%v), want an ERROR record with the error as it is", raw.String(), e)
+	}
+}
