@@ -346,7 +346,7 @@ func TestPGServerFreezes(t *testing.T) {
 	view := openPGView(t, url, r)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	p := r.start(ctx, t, p0.args(viaProxy)...)
+	p := r.start(ctx, t, append(p0.args(viaProxy), "--verbose")...) // --verbose: the error underneath names the ledger
 	for view.progress(t) < 20 {
 		time.Sleep(time.Millisecond)
 	}
@@ -436,7 +436,7 @@ func TestPGServerNeverAnswers(t *testing.T) {
 	writeInput(t, filepath.Join(p0.dir, "in.csv"), "na", 20, func(i int) bool { return i%2 == 0 })
 	url := fmt.Sprintf("postgres://custimport@%s/custimport", ln.Addr()) // sslmode prefer: TLS first, then plain
 	start := time.Now()
-	code, out := r.run(t, p0.args(url)...)
+	code, out := r.run(t, append(p0.args(url), "--verbose")...) // --verbose: the error underneath names the ledger
 	took := time.Since(start)
 	if code != 2 || !strings.Contains(out, ln.Addr().String()) || !strings.Contains(out, "ledger_url") {
 		t.Errorf("exit %d, want 2 naming the ledger at %s and saying to check ledger_url:\n%s", code, ln.Addr(), out)
@@ -466,7 +466,7 @@ func TestPGTableLockedMidRun(t *testing.T) {
 	view := openPGView(t, url, r)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	p := r.start(ctx, t, p0.args(url)...)
+	p := r.start(ctx, t, append(p0.args(url), "--verbose")...) // --verbose: the error underneath names the ledger
 	for view.progress(t) < 20 {
 		time.Sleep(time.Millisecond)
 	}

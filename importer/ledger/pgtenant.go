@@ -114,12 +114,27 @@ func pgTenantOf(ctx context.Context, q querier, schema string) (t Tenant, ok boo
 	return t, n == 3, nil
 }
 
+// OtherURLError is the ErrOtherURL of tenant Tenant, whose company has
+// ledgers in the database at Ledger under the URLs of Others.
+type OtherURLError struct {
+	Ledger string // the database (Path: server, database, schema)
+	Tenant Tenant
+	Others []Tenant
+}
+
+func (e *OtherURLError) Error() string {
+	urls := make([]string, len(e.Others))
+	for i, o := range e.Others {
+		urls[i] = o.URL
+	}
+	return fmt.Sprintf("ledger %s: %v: pno %s has a ledger for %s, none for %s", e.Ledger, ErrOtherURL, e.Tenant.PNO, strings.Join(urls, ", "), e.Tenant.URL)
+}
+
+// Is makes errors.Is(err, ErrOtherURL) true.
+func (e *OtherURLError) Is(target error) bool { return target == ErrOtherURL }
+
 // otherURLError says which ledgers of t's company are kept under another
 // URL.
 func otherURLError(where string, t Tenant, others []Tenant) error {
-	urls := make([]string, len(others))
-	for i, o := range others {
-		urls[i] = o.URL
-	}
-	return fmt.Errorf("ledger %s: %w: pno %s has a ledger for %s, none for %s", where, ErrOtherURL, t.PNO, strings.Join(urls, ", "), t.URL)
+	return &OtherURLError{Ledger: where, Tenant: t, Others: others}
 }

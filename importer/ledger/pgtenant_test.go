@@ -93,8 +93,9 @@ func TestPGOtherURL(t *testing.T) {
 	openPG(t, url, byName, Options{}).Close()
 
 	_, err := OpenURL(ctx, url, byAddr, Options{})
-	if !errors.Is(err, ErrOtherURL) || !strings.Contains(err.Error(), byName.URL) {
-		t.Fatalf("a new ledger for the same company under another URL: %v, want ErrOtherURL naming %s", err, byName.URL)
+	var oe *OtherURLError
+	if !errors.Is(err, ErrOtherURL) || !errors.As(err, &oe) || len(oe.Others) != 1 || oe.Others[0] != byName || !strings.Contains(err.Error(), byName.URL) {
+		t.Fatalf("a new ledger for the same company under another URL: %v, want an *OtherURLError naming %s", err, byName.URL)
 	}
 	if n := countSchemas(t, url); n != 1 {
 		t.Errorf("%d ledger schemas after the refusal, want 1 (nothing made)", n)

@@ -197,6 +197,10 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 		// under another URL is refused there (ledger.ErrOtherURL) unless
 		// NewLedger.
 		db, err := ledger.OpenURL(lockCtx, s.LedgerURL, t, ledger.Options{Holder: ledger.Holder{Input: input}, Wait: s.Wait, StartOver: s.NewLedger})
+		var other *ledger.OtherURLError
+		if errors.As(err, &other) && len(other.Others) > 0 {
+			return nil, nil, &OtherURLError{PNO: t.PNO, Old: other.Others[0].URL, New: t.URL}
+		}
 		if err != nil {
 			return nil, nil, err
 		}
