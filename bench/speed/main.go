@@ -23,7 +23,10 @@
 // median of three interleaved runs (peer, custimport, peer, custimport,
 // ...); each "now" and peer figure is the median of the three runs. Every
 // process (custimport, the Python peers) is timed as a whole, start to
-// exit, and its peak RSS is wait4's maxrss. The machine, custimport's
+// exit, and its peak RSS is wait4's maxrss; a comparison also shows each
+// side's median CPU time (user and system, from wait4) and their ratio,
+// the steadier figure on a machine others load (shown, not judged). The
+// machine, custimport's
 // figure, the peer's, the ratio and the goal are printed as a Markdown
 // table, one line per row; the program exits 1 when a goal is missed and
 // 2 when it cannot measure.
