@@ -16,7 +16,8 @@
 //     keep-alive workers to the same simulator, each one process (≥ 0.95×;
 //     the CPU time per row of both is printed too);
 //   - memory: the peak RSS of an import of 1,000,000 rows with the ledger
-//     in a temporary state folder (goal < 64 MB).
+//     in a temporary state folder (goal < 64 MB); with -ledger-url
+//     postgres://…, every import's ledger is that shared one instead.
 //
 // A ratio is the peer's time ÷ custimport's time (higher is better), the
 // median of three interleaved runs (peer, custimport, peer, custimport,
@@ -36,6 +37,7 @@
 //	go run ./bench/speed -only xlsx       # one row: csv, xlsx, send or memory
 //	go run ./bench/speed -scale 0.01      # fewer rows (a smoke run)
 //	go run ./bench/speed -keep /tmp/gen   # keep (and reuse) the generated files
+//	go run ./bench/speed -only memory -ledger-url postgres://…   # on a shared ledger
 package main
 
 import (
@@ -71,6 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	keep := fs.String("keep", "", "keep the generated files in `DIR` (and reuse those already there)")
 	bin := fs.String("bin", "", "the custimport binary (default: build it)")
 	python := fs.String("python", "/usr/bin/python3", "the Python of the peers (empty: no Python peers)")
+	ledgerURL := fs.String("ledger-url", "", "import with this shared ledger (postgres://…) instead of an SQLite one in a temporary state folder")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -82,7 +85,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench/speed: -scale must be positive")
 		return 2
 	}
-	b := &bench{scale: *scale, log: stderr, python: *python}
+	b := &bench{scale: *scale, log: stderr, python: *python, ledgerURL: *ledgerURL}
 	if err := b.setUp(*keep, *bin); err != nil {
 		fmt.Fprintln(stderr, "bench/speed:", err)
 		return 2
@@ -102,17 +105,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // bench holds one run's settings and results.
 type bench struct {
-	scale    float64
-	log      io.Writer // progress
-	work     string    // scratch folder, removed at the end
-	data     string    // generated files (work/data unless -keep)
-	bin      string
-	python   string // "" when there is no Python
-	pyInfo   string // Python's and openpyxl's versions, for the record
-	load     string // the load average when the run started
-	openpyxl bool
-	lines    []line
-	notes    []string
+	scale  float64
+	log    io.Writer // progress
+	work   string    // scratch folder, removed at the end
+	data   string    // generated files (work/data unless -keep)
+	bin    string
+	python string // "" when there is no Python
+	// ledgerURL is the shared ledger (postgres://…) of the imports; ""
+	// an SQLite one in a temporary state folder.
+	ledgerURL string
+	pyInfo    string // Python's and openpyxl's versions, for the record
+	load      string // the load average when the run started
+	openpyxl  bool
+	lines     []line
+	notes     []string
 }
 
 // n scales a row count.
