@@ -22,7 +22,7 @@
 #     ~55 s and TestPGServerRestart ~20 s                   ~1.5 min
 #   the Windows smoke test under Wine (.ci/wine-smoke.sh:
 #     a prefix ~10-35 s, the steps ~45 s)                  ~1 min
-#   fuzzing, 34 targets × FUZZTIME (CI: 5 s) + builds      ~4 min
+#   fuzzing, 36 targets × FUZZTIME (CI: 5 s) + builds      ~4 min
 # Fuzzing minimises each new input for 1 s at most: Go's default (60 s)
 # spent a whole short run minimising one workbook (FuzzXLSXReader showed a
 # handful of executions).

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
 	"github.com/custimport/custimport/importer/internal/plan"
@@ -114,6 +115,9 @@ func (r *run) plan(ctx context.Context) error {
 			}
 			if it.Send && !ix.Empty() {
 				if row := plan.DecideRow(it, lineage); ix.Touches(row) {
+					// Kept to the end of the pass: its own copies, not
+					// pieces of the chunks the reader's cells share.
+					row.Code, row.TaxID, row.Name, row.ShortName = strings.Clone(row.Code), strings.Clone(row.TaxID), strings.Clone(row.Name), strings.Clone(row.ShortName)
 					touching = append(touching, row)
 				}
 			}

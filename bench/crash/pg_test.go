@@ -6,9 +6,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -260,4 +262,257 @@ func TestPGServerRestart(t *testing.T) {
 		t.Errorf("%d UNKNOWN rows after one restart, want at most %d", unknown, raceWorkers)
 	}
 	t.Logf("after the restart: %d rows, %d UNKNOWN, %d customers in TMS", len(res), unknown, len(store))
+}
+
+// TestPGTwoSpellings: two PCs whose settings spell one TMS's URL
+// differently (HTTP://LOCALHOST:port/ and http://127.0.0.1:port) share one
+// tenant in the shared ledger: while the first imports, the second is
+// refused (twice, each time naming the first's file), then waits for the
+// first and finds every customer it created: TMS holds each once.
+func TestPGTwoSpellings(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	r := newRig(t, "--latency", "5ms")
+	port := r.sim.URL[strings.LastIndex(r.sim.URL, ":")+1:]
+	spellings := []string{"HTTP://LOCALHOST:" + port + "/", "http://127.0.0.1:" + strings.TrimRight(port, "/")}
+	pcs := []pc{{dir: t.TempDir(), stateDir: t.TempDir()}, {dir: t.TempDir(), stateDir: t.TempDir()}}
+	var in []inputRow
+	for _, p := range pcs {
+		in = writeInput(t, filepath.Join(p.dir, "in.csv"), "sp", 300, func(int) bool { return true })
+	}
+	view := openPGView(t, url, r)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	args := func(i int, wait string) []string {
+		a := pcs[i].args(url)
+		for j := range a {
+			if a[j] == "--wait" {
+				a[j+1] = wait
+			}
+		}
+		return append(a, "--url", spellings[i])
+	}
+	first := r.start(ctx, t, args(0, "0")...)
+	for view.progress(t) < 5 {
+		time.Sleep(time.Millisecond)
+	}
+	for try := range 2 {
+		code, out := r.run(t, args(1, "0")...)
+		if code != 2 || !strings.Contains(out, filepath.Join(pcs[0].dir, "in.csv")) {
+			t.Fatalf("the second spelling, try %d, while the first imports: exit %d, want 2 naming %s:\n%s", try+1, code, filepath.Join(pcs[0].dir, "in.csv"), out)
+		}
+	}
+	second := r.start(ctx, t, args(1, "5m")...)
+	first.wait(t)
+	second.wait(t)
+	for i, p := range []*proc{first, second} {
+		if p.signaled || p.code != 0 {
+			t.Fatalf("PC %d (%s): exit %d (signaled %v), want 0:\n%s", i+1, spellings[i], p.code, p.signaled, p.out.String())
+		}
+	}
+	store := r.store(t)
+	if len(store) != len(in) {
+		t.Errorf("TMS holds %d customers, want %d", len(store), len(in))
+	}
+	for i, p := range pcs {
+		res := readResults(t, filepath.Join(p.dir, "res.xlsx"))
+		for j, want := range in {
+			codes := store[want.Marker]
+			if len(codes) != 1 {
+				t.Errorf("customer %q exists %d times in TMS, want once", want.Marker, len(codes))
+			}
+			if got := res[j]; got.Status != "OK" || len(codes) != 1 || got.ImportCCODE != codes[0] {
+				t.Errorf("PC %d line %d: %s %q, TMS holds %v", i+1, want.Line, got.Status, got.ImportCCODE, codes)
+			}
+		}
+	}
+}
+
+// TestPGServerFreezes: the shared ledger's server (or the network to it)
+// stops answering mid-run without closing anything: the import does not
+// wait forever; it stops within seconds of the statement timeout the URL
+// sets (exit 2, naming the ledger and saying to check ledger_url), and no
+// customer reached TMS whose claim is not in the ledger. Once the server
+// answers again, the same command finishes the file with each customer
+// once.
+func TestPGServerFreezes(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	proxy := pgtest.NewProxy(t)
+	viaProxy := proxy.URL(url) + "&statement_timeout=1000&connect_timeout=2"
+	r := newRig(t, "--latency", "5ms")
+	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
+	in := writeInput(t, filepath.Join(p0.dir, "in.csv"), "fz", 400, func(i int) bool { return i%4 != 0 })
+	view := openPGView(t, url, r)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	p := r.start(ctx, t, append(p0.args(viaProxy), "--verbose")...) // --verbose: the error underneath names the ledger
+	for view.progress(t) < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	proxy.Freeze()
+	frozen := time.Now()
+	p.wait(t)
+	took := time.Since(frozen)
+	if p.signaled || p.code != 2 {
+		t.Fatalf("the import while the server is frozen: exit %d (signaled %v), want 2:\n%s", p.code, p.signaled, p.out.String())
+	}
+	if took > time.Minute {
+		t.Errorf("the import stopped %v after the server froze, want within a minute (statement timeout 1 s)", took.Round(time.Second))
+	}
+	out := p.out.String()
+	if !strings.Contains(out, "ledger_url") || !strings.Contains(out, view.schema) {
+		t.Errorf("the import did not name the ledger (%s) and say to check ledger_url:\n%s", view.schema, out)
+	}
+	t.Logf("stopped %v after the freeze, saying:\n%s", took.Round(time.Millisecond), out)
+	store := r.store(t)
+	creates := view.creates(t)
+	for _, row := range in {
+		if len(store[row.Marker]) > 0 && row.Code == "" && len(creates[row.Line]) == 0 {
+			t.Errorf("line %d: TMS created %q (%v), but the ledger has no claim of it", row.Line, row.Marker, store[row.Marker])
+		}
+	}
+
+	proxy.Thaw()
+	code, out := r.run(t, p0.args(viaProxy)...)
+	if code != 0 && code != 1 {
+		t.Fatalf("the run once the server answers again: exit %d:\n%s", code, out)
+	}
+	store = r.store(t)
+	res := readResults(t, filepath.Join(p0.dir, "res.xlsx"))
+	unknown := 0
+	for i, want := range in {
+		if codes := store[want.Marker]; len(codes) > 1 {
+			t.Errorf("customer %q exists %d times in TMS, want once", want.Marker, len(codes))
+		}
+		switch got := res[i]; got.Status {
+		case "OK":
+		case "UNKNOWN":
+			unknown++
+		default:
+			t.Errorf("line %d: %s %s, want OK or UNKNOWN", want.Line, got.Status, got.ErrorMsg)
+		}
+	}
+	if unknown > raceWorkers {
+		t.Errorf("%d UNKNOWN rows after one freeze, want at most %d", unknown, raceWorkers)
+	}
+}
+
+// TestPGServerNeverAnswers: the shared ledger's URL leads to a server that
+// accepts the connection and never says a word (a hung server, a
+// black-holing firewall, not PostgreSQL at all). With the URL setting no
+// timeout, the import gives up by itself after the default connect
+// timeout (exit 2, naming the ledger and saying to check ledger_url),
+// and nothing is sent.
+func TestPGServerNeverAnswers(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	r := newRig(t)
+	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
+	writeInput(t, filepath.Join(p0.dir, "in.csv"), "na", 20, func(i int) bool { return i%2 == 0 })
+	url := fmt.Sprintf("postgres://custimport@%s/custimport", ln.Addr()) // sslmode prefer: TLS first, then plain
+	start := time.Now()
+	code, out := r.run(t, append(p0.args(url), "--verbose")...) // --verbose: the error underneath names the ledger
+	took := time.Since(start)
+	if code != 2 || !strings.Contains(out, ln.Addr().String()) || !strings.Contains(out, "ledger_url") {
+		t.Errorf("exit %d, want 2 naming the ledger at %s and saying to check ledger_url:\n%s", code, ln.Addr(), out)
+	}
+	if took > time.Minute {
+		t.Errorf("the import gave up after %v, want within a minute (connect timeout 10 s)", took.Round(time.Second))
+	}
+	if n := len(r.store(t)); n != 0 {
+		t.Errorf("TMS holds %d customers, want none sent", n)
+	}
+	t.Logf("gave up after %v:\n%s", took.Round(time.Millisecond), out)
+}
+
+// TestPGTableLockedMidRun: mid-run, another session (an administrator's
+// maintenance, a stuck session) takes a lock on the shared ledger's
+// creates table and keeps it. With the URL setting no timeout, the
+// import's next claim gives up after the default lock timeout: the run
+// stops (exit 2, naming the ledger and saying to check ledger_url), no
+// create reached TMS without its claim, and once the lock is released
+// the same command finishes the file with each customer once.
+func TestPGTableLockedMidRun(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	r := newRig(t, "--latency", "5ms")
+	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
+	in := writeInput(t, filepath.Join(p0.dir, "in.csv"), "lk", 2000, func(i int) bool { return i%2 == 0 })
+	view := openPGView(t, url, r)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	p := r.start(ctx, t, append(p0.args(url), "--verbose")...) // --verbose: the error underneath names the ledger
+	for view.progress(t) < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	tx, err := view.conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+view.schema+".creates IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	locked := time.Now()
+	p.wait(t)
+	took := time.Since(locked)
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p.signaled || p.code != 2 {
+		t.Fatalf("the import while the table is locked: exit %d (signaled %v), want 2:\n%s", p.code, p.signaled, p.out.String())
+	}
+	if took > 2*time.Minute {
+		t.Errorf("the import stopped %v after the lock was taken, want soon after the 30 s lock timeout", took.Round(time.Second))
+	}
+	out := p.out.String()
+	if !strings.Contains(out, view.schema) || !strings.Contains(out, "ledger_url") {
+		t.Errorf("the import did not name the ledger (%s) and say to check ledger_url:\n%s", view.schema, out)
+	}
+	t.Logf("stopped %v after the lock, saying:\n%s", took.Round(time.Millisecond), out)
+	store := r.store(t)
+	creates := view.creates(t)
+	for _, row := range in {
+		if row.Code == "" && len(store[row.Marker]) > 0 && len(creates[row.Line]) == 0 {
+			t.Errorf("line %d: TMS created %q, but the ledger has no claim of it", row.Line, row.Marker)
+		}
+	}
+	code, out := r.run(t, p0.args(url)...)
+	if code != 0 && code != 1 {
+		t.Fatalf("the run once the lock is released: exit %d:\n%s", code, out)
+	}
+	store = r.store(t)
+	res := readResults(t, filepath.Join(p0.dir, "res.xlsx"))
+	for i, want := range in {
+		if codes := store[want.Marker]; len(codes) > 1 {
+			t.Errorf("customer %q exists %d times in TMS, want once", want.Marker, len(codes))
+		}
+		if got := res[i]; got.Status != "OK" && got.Status != "UNKNOWN" {
+			t.Errorf("line %d: %s %s, want OK or UNKNOWN", want.Line, got.Status, got.ErrorMsg)
+		}
+	}
 }

@@ -239,7 +239,10 @@ func (b *bench) measure(ctx context.Context, sc scenario) (measure, error) {
 	// default now): the bench measures sending, not the results writer.
 	args := append([]string{"import", "--quiet", "--results-format", "csv", "--summary-json", summary}, sc.args...)
 	if b.ledgerURL != "" {
-		args = append(args, "--ledger-url", b.ledgerURL)
+		// Each scenario's simulator listens on a port of its own: another
+		// TMS URL for the same pno in the one database, a new ledger on
+		// purpose.
+		args = append(args, "--ledger-url", b.ledgerURL, "--new-ledger")
 	}
 	cmd := exec.CommandContext(ctx, b.bin, append(args, input)...)
 	cmd.Dir, cmd.Env = work, append(env, "TMS_URL="+sim.URL)

@@ -16,13 +16,17 @@
 //     keep-alive workers to the same simulator, each one process (≥ 0.95×;
 //     the CPU time per row of both is printed too);
 //   - memory: the peak RSS of an import of 1,000,000 rows with the ledger
-//     in a temporary state folder (goal < 64 MB).
+//     in a temporary state folder (goal < 64 MB); with -ledger-url
+//     postgres://…, every import's ledger is that shared one instead.
 //
 // A ratio is the peer's time ÷ custimport's time (higher is better), the
 // median of three interleaved runs (peer, custimport, peer, custimport,
 // ...); each "now" and peer figure is the median of the three runs. Every
 // process (custimport, the Python peers) is timed as a whole, start to
-// exit, and its peak RSS is wait4's maxrss. The machine, custimport's
+// exit, and its peak RSS is wait4's maxrss; a comparison also shows each
+// side's median CPU time (user and system, from wait4) and their ratio,
+// the steadier figure on a machine others load (shown, not judged). The
+// machine, custimport's
 // figure, the peer's, the ratio and the goal are printed as a Markdown
 // table, one line per row; the program exits 1 when a goal is missed and
 // 2 when it cannot measure.
@@ -33,6 +37,7 @@
 //	go run ./bench/speed -only xlsx       # one row: csv, xlsx, send or memory
 //	go run ./bench/speed -scale 0.01      # fewer rows (a smoke run)
 //	go run ./bench/speed -keep /tmp/gen   # keep (and reuse) the generated files
+//	go run ./bench/speed -only memory -ledger-url postgres://…   # on a shared ledger
 package main
 
 import (
@@ -68,6 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	keep := fs.String("keep", "", "keep the generated files in `DIR` (and reuse those already there)")
 	bin := fs.String("bin", "", "the custimport binary (default: build it)")
 	python := fs.String("python", "/usr/bin/python3", "the Python of the peers (empty: no Python peers)")
+	ledgerURL := fs.String("ledger-url", "", "import with this shared ledger (postgres://…) instead of an SQLite one in a temporary state folder")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -79,7 +85,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench/speed: -scale must be positive")
 		return 2
 	}
-	b := &bench{scale: *scale, log: stderr, python: *python}
+	b := &bench{scale: *scale, log: stderr, python: *python, ledgerURL: *ledgerURL}
 	if err := b.setUp(*keep, *bin); err != nil {
 		fmt.Fprintln(stderr, "bench/speed:", err)
 		return 2
@@ -99,17 +105,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // bench holds one run's settings and results.
 type bench struct {
-	scale    float64
-	log      io.Writer // progress
-	work     string    // scratch folder, removed at the end
-	data     string    // generated files (work/data unless -keep)
-	bin      string
-	python   string // "" when there is no Python
-	pyInfo   string // Python's and openpyxl's versions, for the record
-	load     string // the load average when the run started
-	openpyxl bool
-	lines    []line
-	notes    []string
+	scale  float64
+	log    io.Writer // progress
+	work   string    // scratch folder, removed at the end
+	data   string    // generated files (work/data unless -keep)
+	bin    string
+	python string // "" when there is no Python
+	// ledgerURL is the shared ledger (postgres://…) of the imports; ""
+	// an SQLite one in a temporary state folder.
+	ledgerURL string
+	pyInfo    string // Python's and openpyxl's versions, for the record
+	load      string // the load average when the run started
+	openpyxl  bool
+	lines     []line
+	notes     []string
 }
 
 // n scales a row count.

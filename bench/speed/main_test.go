@@ -96,6 +96,14 @@ func TestGoals(t *testing.T) {
 	}
 }
 
+// withCPU gives runs their CPU times.
+func withCPU(ps []proc, cpu ...time.Duration) []proc {
+	for i := range ps {
+		ps[i].cpu = cpu[i]
+	}
+	return ps
+}
+
 func TestCompared(t *testing.T) {
 	s := time.Second
 	runs := func(ds ...time.Duration) []proc {
@@ -113,6 +121,8 @@ func TestCompared(t *testing.T) {
 		{"no peer: not judged", nil, runs(2*s, 2*s, 2*s), line{now: "500 rows/s (2.00 s)", peer: "no peer", goal: "≥ 3×", verdict: skipped}},
 		{"goal met", runs(6*s, 7*s, 6*s), runs(2*s, 2*s, 3*s), line{now: "500 rows/s (2.00 s)", peer: "p 167 rows/s (6.00 s)", ratio: "3.00×", goal: "≥ 3×", verdict: met}},
 		{"goal missed", runs(1*s, 1*s, 1*s), runs(2*s, 2*s, 2*s), line{now: "500 rows/s (2.00 s)", peer: "p 1,000 rows/s (1.00 s)", ratio: "0.50×", goal: "≥ 3×", verdict: missed}},
+		{"CPU time shown, wall time judged", withCPU(runs(2*s, 2*s, 2*s), 1*s, 1*s, 1*s), withCPU(runs(1*s, 1*s, 1*s), 3*s, 4*s, 2*s),
+			line{now: "1,000 rows/s (1.00 s), 3.00 s CPU", peer: "p 500 rows/s (2.00 s), 1.00 s CPU", ratio: "2.00× (CPU 0.33×)", goal: "≥ 3×", verdict: missed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -174,13 +174,36 @@ func (b *bench) xlsxCheck(ctx context.Context) error {
 // compared is the line of a comparison: the medians of both sides and the
 // median of the interleaved ratios, judged against goal.
 func compared(work string, rows int, peerName string, peers, ours []proc, goal float64, goalText string) line {
-	l := line{work: work, now: rate(rows, walls(ours)), goal: goalText, verdict: skipped, peer: "no peer"}
+	l := line{work: work, now: rate(rows, walls(ours)) + cpuText(ours), goal: goalText, verdict: skipped, peer: "no peer"}
 	if len(peers) > 0 {
 		r := median(ratios(walls(peers), walls(ours)))
-		l.peer = peerName + " " + rate(rows, walls(peers))
+		l.peer = peerName + " " + rate(rows, walls(peers)) + cpuText(peers)
 		l.ratio, l.verdict = ratioText(r), atLeast(r, goal)
+		if c := cpus(ours); c[0] > 0 && cpus(peers)[0] > 0 {
+			// On a shared machine the CPU time is the steadier figure:
+			// shown, not judged.
+			l.ratio += " (CPU " + ratioText(median(ratios(cpus(peers), c))) + ")"
+		}
 	}
 	return l
+}
+
+func cpus(ps []proc) []time.Duration {
+	out := make([]time.Duration, len(ps))
+	for i, p := range ps {
+		out[i] = p.cpu
+	}
+	return out
+}
+
+// cpuText is ", 3.21 s CPU": the median of the runs' user and system
+// time; "" when it is not known.
+func cpuText(ps []proc) string {
+	s := median(seconds(cpus(ps)))
+	if s <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %.2f s CPU", s)
 }
 
 func walls(ps []proc) []time.Duration {

@@ -126,6 +126,8 @@ type Options struct {
 	// StartOver starts a new ledger where the old one is lost (ErrLost):
 	// an empty or table-less file is renamed to <name>.lost-<UTC time>
 	// first. Not for a damaged ledger (ErrCorrupt): that stays refused.
+	// On PostgreSQL (OpenURL): make the tenant's schema although the same
+	// company has one under another URL (ErrOtherURL: it is another TMS).
 	StartOver bool
 	// Holder and Wait are for a ledger on PostgreSQL (OpenURL), whose
 	// writable open takes the tenant's lock itself: who takes it (zero
@@ -400,8 +402,16 @@ func (d *DB) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	if d.pg != nil && lostConnection(err) {
-		return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
+	if d.pg != nil {
+		if errors.Is(err, ErrUnreachable) {
+			return err // wrapped here already: it names the ledger
+		}
+		if te := timeoutOf(d.path, d.pg.timeouts, err); te != nil {
+			return te
+		}
+		if lostConnection(err) {
+			return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
+		}
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {

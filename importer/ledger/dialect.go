@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,10 +101,38 @@ func (d *DB) sql(query string) string {
 
 // query runs a read.
 func (d *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := d.cutOff(); err != nil {
+		return nil, err
+	}
 	return d.rdb.QueryContext(ctx, d.sql(query), args...)
 }
 
 // queryRow runs a read of one row.
-func (d *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (d *DB) queryRow(ctx context.Context, query string, args ...any) scanner {
+	if err := d.cutOff(); err != nil {
+		return failed{err}
+	}
 	return d.rdb.QueryRowContext(ctx, d.sql(query), args...)
+}
+
+// failed is a read that was not made.
+type failed struct{ err error }
+
+func (f failed) Scan(...any) error { return f.err }
+
+// cutOff returns why a ledger on PostgreSQL whose writer gave up on the
+// server (it did not answer in time, or the session was lost) reads
+// nothing more: its run is stopping, and each read would wait out the
+// same timeout again before it can. nil otherwise, and for SQLite.
+func (d *DB) cutOff() error {
+	if d.pg == nil || d.w == nil {
+		return nil
+	}
+	d.w.mu.Lock()
+	err := d.w.err
+	d.w.mu.Unlock()
+	if errors.Is(err, ErrUnreachable) {
+		return err
+	}
+	return nil
 }

@@ -33,9 +33,6 @@ import (
 // is the tenant's.
 const pgLockClass = 0x43494d50
 
-// pgConnectTimeout bounds a connection attempt when the URL sets none.
-const pgConnectTimeout = 10 * time.Second
-
 // ErrUnreachable is returned when the ledger's PostgreSQL server cannot
 // be reached, or the session with it was lost (the server restarted, the
 // network failed).
@@ -43,10 +40,12 @@ var ErrUnreachable = errors.New("the shared ledger's database server cannot be r
 
 // pgSide is what a ledger on PostgreSQL has that an SQLite one has not.
 type pgSide struct {
-	schema string
-	key    int32     // the tenant's lock key
-	wpool  *sql.DB   // the writer's pool (one session); nil read-only
-	conn   *sql.Conn // the session that holds the tenant's lock and writes
+	schema   string
+	timeouts pgTimeouts
+	key      int32     // the tenant's lock key
+	wpool    *sql.DB   // the writer's pool (one session); nil read-only
+	conn     *sql.Conn // the session that holds the tenant's lock and writes
+	locked   bool      // conn took the lock (a refused open must not clear the holder's name)
 }
 
 // begin starts a write transaction on the session that holds the lock.
@@ -60,12 +59,17 @@ func (p *pgSide) begin(ctx context.Context) (*sql.Tx, error) {
 // would too).
 func (p *pgSide) close() error {
 	if p.conn == nil {
+		if p.wpool != nil {
+			return p.wpool.Close()
+		}
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	p.conn.ExecContext(ctx, "DELETE FROM lock_holder")
-	p.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1, $2)", pgLockClass, p.key)
+	if p.locked {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		p.conn.ExecContext(ctx, "DELETE FROM lock_holder")
+		p.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1, $2)", pgLockClass, p.key)
+	}
 	p.conn.Close()
 	err := p.wpool.Close()
 	p.conn = nil
@@ -115,7 +119,8 @@ func URLHasPassword(rawURL string) bool {
 }
 
 // pgConfig parses a ledger URL for tenant t: its connection settings with
-// the tenant's schema first on the search path.
+// the tenant's schema first on the search path (and the timeouts of
+// pgtimeout.go: setTimeouts).
 func pgConfig(rawURL string, t Tenant) (*pgx.ConnConfig, string, error) {
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
@@ -125,9 +130,6 @@ func pgConfig(rawURL string, t Tenant) (*pgx.ConnConfig, string, error) {
 	cfg.RuntimeParams["search_path"] = schema
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "custimport"
-	}
-	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = pgConnectTimeout
 	}
 	return cfg, schema, nil
 }
@@ -154,15 +156,24 @@ func lockKey(t Tenant) int32 {
 // opts.Wait, then returns a *LockedError naming the holder. The schema is
 // migrated forward on a writable open; a newer one is ErrNewerSchema. A
 // server that cannot be reached is ErrUnreachable.
+//
+// t is normalised first (NewTenant): every spelling of one TMS URL is one
+// tenant, one schema and one lock. A writable OpenURL that would make the
+// schema of a company (PNO and ProNum) that has one under another URL is
+// ErrOtherURL, unless opts.StartOver.
 func OpenURL(ctx context.Context, rawURL string, t Tenant, opts Options) (*DB, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	t, err := canonicalTenant(t)
+	if err != nil {
+		return nil, err
 	}
 	cfg, schema, err := pgConfig(rawURL, t)
 	if err != nil {
 		return nil, err
 	}
-	p := &pgSide{schema: schema, key: lockKey(t)}
+	p := &pgSide{schema: schema, key: lockKey(t), timeouts: setTimeouts(cfg)}
 	d := &DB{path: pgName(cfg, schema), tenant: t, opts: opts, pg: p}
 	d.rdb = stdlib.OpenDB(*cfg)
 	d.rdb.SetMaxOpenConns(4)
@@ -258,6 +269,7 @@ func (d *DB) pgLock(ctx context.Context) error {
 			return d.pgWrap(err)
 		}
 		if ok {
+			d.pg.locked = true
 			return nil
 		}
 		if time.Until(deadline) <= 0 {
@@ -298,6 +310,15 @@ func (d *DB) pgInitSchema(ctx context.Context) error {
 	}
 	version := 0
 	if !exists {
+		if !d.opts.StartOver {
+			others, err := pgSiblings(ctx, tx, d.tenant)
+			if err != nil {
+				return d.wrap(err)
+			}
+			if len(others) > 0 {
+				return otherURLError(d.path, d.tenant, others)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{d.pg.schema}.Sanitize()); err != nil {
 			return d.wrap(err)
 		}

@@ -63,7 +63,7 @@ func (w *CSVWriter) Amend(row, col int, value string) error {
 func rewriteCSV(src io.Reader, dst io.Writer, amend amendments) error {
 	r := bufio.NewReaderSize(src, 64<<10)
 	out := bufio.NewWriterSize(dst, 64<<10)
-	cw := csvRecords{out}
+	cw := &csvRecords{w: out}
 	var rec []byte
 	row, inQuotes := 1, false
 	for {
@@ -95,7 +95,7 @@ func rewriteCSV(src io.Reader, dst io.Writer, amend amendments) error {
 
 // copyRecord writes one record (with its line end) as it is, or with the
 // cells of cols replaced.
-func copyRecord(cw csvRecords, out *bufio.Writer, rec []byte, cols map[int]string) error {
+func copyRecord(cw *csvRecords, out *bufio.Writer, rec []byte, cols map[int]string) error {
 	if len(cols) == 0 {
 		_, err := out.Write(rec)
 		return err

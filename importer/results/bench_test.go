@@ -229,3 +229,29 @@ func BenchmarkXLSXWideHeader(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCSVResultsCheck writes 100,000 rows as a check of bench/speed's
+// CSV writes them: ten input cells (the credit limit numeric) and the
+// five Import* columns of a VALID row.
+func BenchmarkCSVResultsCheck(b *testing.B) {
+	row := []Cell{{Value: "C0000001"}, {Value: "順發電機有限公司"}, {Value: "順發台北"}, {Value: "04595257"},
+		{Value: "02-2345-6789"}, {Value: "0912-345-678"}, {Value: "台北市中山區南京東路二段103號6樓"},
+		{Value: "service1@example.com.tw"}, {Value: "300000.25", Numeric: true}, {Value: "1973/06/24"},
+		{Value: "VALID"}, {Value: "C0000001"}, {}, {}, {}}
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		w, err := Create(filepath.Join(dir, strconv.Itoa(i)+".csv"), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range 100_000 {
+			if err := w.WriteRow(row); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -20,7 +20,7 @@ const utf8BOM = "\ufeff"
 // its messages in its own columns.
 type CSVWriter struct {
 	out     io.Writer
-	cw      csvRecords
+	cw      *csvRecords
 	bom     bool       // BOM written
 	header  bool       // header or rows written
 	above   [][]string // Options.Above
@@ -42,18 +42,24 @@ var _ Writer = (*CSVWriter)(nil)
 // NewCSVWriter returns a CSVWriter that writes to w. Close flushes but does
 // not close w; Abort cannot take back what was already written to w.
 func NewCSVWriter(w io.Writer) *CSVWriter {
-	return &CSVWriter{out: w, cw: csvRecords{bufio.NewWriter(w)}}
+	return &CSVWriter{out: w, cw: &csvRecords{w: bufio.NewWriter(w)}}
 }
 
 // csvRecords writes records as encoding/csv's Writer does with UseCRLF
 // (and the default comma), byte for byte (FuzzCSVRecords), with a quicker
 // test of which fields need quotes.
 type csvRecords struct {
-	w *bufio.Writer
+	w    *bufio.Writer
+	line []byte // the record being written, reused
 }
 
 // csvSpecial marks the bytes that make encoding/csv quote a field.
 var csvSpecial = [256]bool{'\n': true, '\r': true, '"': true, ',': true}
+
+// spaceLead marks the first bytes of the UTF-8 encodings of the
+// non-ASCII runes unicode.IsSpace reports (U+0085, U+00A0: C2; U+1680:
+// E1; U+2000 to U+205F: E2; U+3000: E3).
+var spaceLead = [256]bool{0xC2: true, 0xE1: true, 0xE2: true, 0xE3: true}
 
 // needsQuotes is encoding/csv's fieldNeedsQuotes for a comma.
 func needsQuotes(field string) bool {
@@ -63,75 +69,124 @@ func needsQuotes(field string) bool {
 	if field == `\.` {
 		return true
 	}
-	for i := 0; i < len(field); i++ {
-		if csvSpecial[field[i]] {
-			return true
-		}
+	if hasSpecial(field) {
+		return true
 	}
 	if c := field[0]; c < utf8.RuneSelf {
 		return c == ' ' || c == '\t' || c == '\v' || c == '\f'
+	} else if !spaceLead[c] {
+		return false // not the first byte of a space: a CJK character
 	}
 	r1, _ := utf8.DecodeRuneInString(field)
 	return unicode.IsSpace(r1)
 }
 
-// Write writes one record and its CRLF.
-func (c csvRecords) Write(record []string) error {
-	for n, field := range record {
-		if n > 0 {
-			if err := c.w.WriteByte(','); err != nil {
-				return err
-			}
-		}
-		if !needsQuotes(field) {
-			if _, err := c.w.WriteString(field); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := c.writeQuoted(field); err != nil {
-			return err
+// hasSpecial reports whether s holds a byte of csvSpecial, testing eight
+// bytes at a time.
+func hasSpecial(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// zero is nonzero when a byte of x is zero (exactly: no false hits).
+	zero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if zero(x^(ones*'\n'))|zero(x^(ones*'\r'))|zero(x^(ones*'"'))|zero(x^(ones*',')) != 0 {
+			return true
 		}
 	}
-	_, err := c.w.WriteString("\r\n")
+	for ; i < len(s); i++ {
+		if csvSpecial[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// Write writes one record and its CRLF.
+func (c *csvRecords) Write(record []string) error {
+	return c.writeLine(appendRecord(c.line[:0], record))
+}
+
+// appendRecord appends record's fields, separated by commas.
+func appendRecord(line []byte, record []string) []byte {
+	for n, field := range record {
+		if n > 0 {
+			line = append(line, ',')
+		}
+		line = appendField(line, field)
+	}
+	return line
+}
+
+// writeLine writes a record's fields, line, and its CRLF; line is kept
+// as the buffer of the next record.
+func (c *csvRecords) writeLine(line []byte) error {
+	line = append(line, '\r', '\n')
+	c.line = line[:0]
+	_, err := c.w.Write(line)
 	return err
 }
 
-func (c csvRecords) writeQuoted(field string) error {
-	if err := c.w.WriteByte('"'); err != nil {
-		return err
+// appendField appends field as encoding/csv's Writer with UseCRLF writes
+// it: quoted when needsQuotes says so.
+func appendField(dst []byte, field string) []byte {
+	if !needsQuotes(field) {
+		return append(dst, field...)
 	}
+	return append(appendQuoted(append(dst, '"'), field), '"')
+}
+
+// appendQuoted appends the text of a quoted field: its quotes doubled, a
+// line break written as CRLF and any other CR dropped.
+func appendQuoted(dst []byte, field string) []byte {
 	for len(field) > 0 {
 		i := strings.IndexAny(field, "\"\r\n")
 		if i < 0 {
 			i = len(field)
 		}
-		if _, err := c.w.WriteString(field[:i]); err != nil {
-			return err
-		}
+		dst = append(dst, field[:i]...)
 		field = field[i:]
 		if len(field) > 0 {
-			var err error
 			switch field[0] {
 			case '"':
-				_, err = c.w.WriteString(`""`)
+				dst = append(dst, '"', '"')
 			case '\n':
-				_, err = c.w.WriteString("\r\n")
+				dst = append(dst, '\r', '\n')
 			}
 			field = field[1:]
-			if err != nil {
-				return err
-			}
 		}
 	}
-	return c.w.WriteByte('"')
+	return dst
+}
+
+// appendCell appends the CSV text of c: EscapeCSVField's text, quoted as
+// appendField quotes it, without building either as a string.
+func appendCell(dst []byte, c Cell) []byte {
+	v := c.Value
+	if v == "" {
+		return dst
+	}
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if c.Numeric && IsPlainDecimal(v) {
+			return append(dst, v...) // a number: nothing to quote
+		}
+		// "'" + v, which starts with neither a space nor `\.`: quoted
+		// when v holds a special byte.
+		if hasSpecial(v) {
+			return append(appendQuoted(append(dst, '"', '\''), v), '"')
+		}
+		return append(append(dst, '\''), v...)
+	}
+	return appendField(dst, v)
 }
 
 // Flush writes what is buffered.
-func (c csvRecords) Flush() { _ = c.w.Flush() }
+func (c *csvRecords) Flush() { _ = c.w.Flush() }
 
 // Error reports an error of an earlier Write or Flush.
-func (c csvRecords) Error() error {
+func (c *csvRecords) Error() error {
 	_, err := c.w.Write(nil)
 	return err
 }
@@ -142,8 +197,10 @@ func createCSVFile(path string, opts Options) (*CSVWriter, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One buffer between the rows and the file: the BOM, written to out
+	// before the first record, precedes anything buffered.
 	buf := bufio.NewWriterSize(tmp, 64<<10)
-	w := NewCSVWriter(buf)
+	w := &CSVWriter{out: tmp, cw: &csvRecords{w: buf}}
 	w.path, w.tmp, w.buf = path, tmp, buf
 	w.above, w.private = opts.Above, opts.Private
 	return w, nil
@@ -184,13 +241,19 @@ func (w *CSVWriter) check() error {
 }
 
 func (w *CSVWriter) write(rec []string) error {
+	return w.writeLine(appendRecord(w.cw.line[:0], rec))
+}
+
+// writeLine writes a record's fields, line, after the BOM if it is the
+// first.
+func (w *CSVWriter) writeLine(line []byte) error {
 	if !w.bom {
 		w.bom = true
 		if err := w.writeBOM(); err != nil {
 			return err
 		}
 	}
-	if err := w.cw.Write(rec); err != nil {
+	if err := w.cw.writeLine(line); err != nil {
 		w.err = fmt.Errorf("results: write csv: %w", err)
 		return w.err
 	}
@@ -252,11 +315,14 @@ func (w *CSVWriter) WriteRow(cells []Cell) error {
 		return err
 	}
 	w.header = true
-	w.rec = w.rec[:0]
-	for _, c := range cells {
-		w.rec = append(w.rec, EscapeCSVField(c))
+	line := w.cw.line[:0]
+	for n, c := range cells {
+		if n > 0 {
+			line = append(line, ',')
+		}
+		line = appendCell(line, c)
 	}
-	return w.write(w.rec)
+	return w.writeLine(line)
 }
 
 // WriteSummary is a no-op for CSV: a CSV file has a single table, and the

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestEscapeCSVField(t *testing.T) {
@@ -260,7 +262,7 @@ func FuzzCSVRecords(f *testing.F) {
 		var want, got bytes.Buffer
 		cw := csv.NewWriter(&want)
 		cw.UseCRLF = true
-		ours := csvRecords{bufio.NewWriter(&got)}
+		ours := &csvRecords{w: bufio.NewWriter(&got)}
 		for _, r := range recs {
 			if err := cw.Write(r); err != nil {
 				t.Fatal(err)
@@ -275,4 +277,74 @@ func FuzzCSVRecords(f *testing.F) {
 			t.Fatalf("records %q:\n got  %q\n want %q", recs, got.Bytes(), want.Bytes())
 		}
 	})
+}
+
+// FuzzCSVRow checks that WriteRow writes a row byte for byte as its cells'
+// EscapeCSVField texts written by encoding/csv's Writer with UseCRLF.
+func FuzzCSVRow(f *testing.F) {
+	for _, s := range []string{"", "plain", "a,b", `q"q`, "cr\rlf\n", "\r\n", `\.`, " lead", "\tlead", "\vx", "\u3000全形空白", "-12.5", "-1,5", "=1", "=a\"b", "+8869", "@x\ny", "\r=1", "-", "'=1", "客戶"} {
+		f.Add(s, s+"x", true, false)
+		f.Add(s, "", false, true)
+	}
+	f.Fuzz(func(t *testing.T, a, b string, numA, numB bool) {
+		rows := [][]Cell{{{Value: a, Numeric: numA}, {Value: b, Numeric: numB}, {Value: a}}, {{Value: b, Numeric: numA}}, {}}
+		var want, got bytes.Buffer
+		want.WriteString(utf8BOM)
+		cw := csv.NewWriter(&want)
+		cw.UseCRLF = true
+		w := NewCSVWriter(&got)
+		for _, row := range rows {
+			var rec []string
+			for _, c := range row {
+				rec = append(rec, EscapeCSVField(c))
+			}
+			if err := cw.Write(rec); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.WriteRow(row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cw.Flush()
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("rows %+v:\n got  %q\n want %q", rows, got.Bytes(), want.Bytes())
+		}
+	})
+}
+
+// hasSpecial finds each special byte at every place of strings up to 24
+// bytes long, and nothing in strings of their neighbours (bytes one off,
+// and with the high bit set).
+func TestHasSpecial(t *testing.T) {
+	fill := []byte{'a', '\n' + 1, '\r' - 1, '"' + 1, ',' - 1, 0x80 | '\n', 0x80 | ',', 0xff, 0}
+	for n := 0; n <= 24; n++ {
+		for _, f := range fill {
+			base := bytes.Repeat([]byte{f}, n)
+			if hasSpecial(string(base)) {
+				t.Fatalf("hasSpecial(%q) = true", base)
+			}
+			for i := 0; i < n; i++ {
+				for _, c := range []byte{'\n', '\r', '"', ','} {
+					s := bytes.Clone(base)
+					s[i] = c
+					if !hasSpecial(string(s)) {
+						t.Fatalf("hasSpecial(%q) = false", s)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Every non-ASCII space starts with a byte spaceLead marks, so needsQuotes
+// looks no further at a field that starts with another.
+func TestSpaceLead(t *testing.T) {
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if unicode.IsSpace(r) && !spaceLead[string(r)[0]] {
+			t.Errorf("%U is a space, but its first byte %#x is not in spaceLead", r, string(r)[0])
+		}
+	}
 }

@@ -58,9 +58,13 @@ type CSVReader struct {
 
 	// framing, as encoding/csv frames (see readRecord)
 	numLine   int        // lines read
+	recLine   int        // the line the last record started on
 	recBuf    []byte     // the text of the record's cells, one after another
 	cellEnds  []int      // each cell's end in recBuf
-	positions []position // each cell's line and column
+	positions []position // each cell's line and column; none for a plain line
+	// the records' cells are carved out of shared chunks (see arena.go)
+	texts textArena
+	cells cellArena
 }
 
 // position is where a cell starts: its line and its 1-based byte column.
@@ -196,7 +200,7 @@ func (r *CSVReader) Read() (Record, error) {
 		}
 		// Excel shows a record whose quoted cells hold line breaks as one
 		// row: the rows after it are that many lines up.
-		line := r.positions[0].line - r.extraLines
+		line := r.recLine - r.extraLines
 		if quoted { // an unquoted cell holds no line break
 			for _, c := range rec {
 				r.extraLines += strings.Count(c, "\n")
@@ -207,7 +211,7 @@ func (r *CSVReader) Read() (Record, error) {
 		}
 		for i, c := range rec {
 			if len(c) > r.max {
-				p := r.positions[i]
+				p := r.position(rec, i)
 				r.err = &ParseError{File: r.name, Line: p.line, Column: p.col,
 					Err: fmt.Errorf("%w: cell %d is %d bytes long, more than the limit of %d bytes", ErrCellTooLarge, i+1, len(c), r.max)}
 				return Record{}, r.err
@@ -253,7 +257,7 @@ func (r *CSVReader) readRecord() (cells []string, quoted bool, err error) {
 	if errRead == io.EOF {
 		return nil, false, io.EOF
 	}
-	r.positions = r.positions[:0]
+	r.positions, r.recLine = r.positions[:0], r.numLine
 	if plain && errRead == nil {
 		return r.splitPlain(line), false, nil
 	}
@@ -261,22 +265,43 @@ func (r *CSVReader) readRecord() (cells []string, quoted bool, err error) {
 }
 
 // splitPlain returns the cells of a line without quotes: the text between
-// its delimiters, all in one string.
+// its delimiters, copied once into the reader's text arena. Their
+// positions are not recorded: position computes one when it is needed.
 func (r *CSVReader) splitPlain(line []byte) []string {
-	text := string(line[:len(line)-lengthNL(line)])
-	cells := make([]string, 0, 1+strings.Count(text, string(r.delim)))
-	col, dl := 1, utf8.RuneLen(r.delim)
-	for {
-		i := strings.IndexRune(text, r.delim)
-		if i < 0 {
-			r.positions = append(r.positions, position{r.numLine, col})
-			return append(cells, text)
+	line = line[:len(line)-lengthNL(line)]
+	text := r.texts.str(line)
+	if r.delim >= utf8.RuneSelf {
+		cells := r.cells.take(1 + strings.Count(text, string(r.delim)))
+		dl := utf8.RuneLen(r.delim)
+		for k := range len(cells) - 1 {
+			i := strings.IndexRune(text, r.delim)
+			cells[k], text = text[:i], text[i+dl:]
 		}
-		r.positions = append(r.positions, position{r.numLine, col})
-		cells = append(cells, text[:i])
-		text = text[i+dl:]
-		col += i + dl
+		cells[len(cells)-1] = text
+		return cells
 	}
+	d := byte(r.delim)
+	cells := r.cells.take(1 + bytes.Count(line, []byte{d}))
+	for k := range len(cells) - 1 {
+		i := strings.IndexByte(text, d)
+		cells[k], text = text[:i], text[i+1:]
+	}
+	cells[len(cells)-1] = text
+	return cells
+}
+
+// position is where cell i of rec, the last record read, starts: recorded
+// by frame, or for a plain line (one line, no quotes) counted from the
+// lengths of the cells before it.
+func (r *CSVReader) position(rec []string, i int) position {
+	if i < len(r.positions) {
+		return r.positions[i]
+	}
+	col := 1
+	for _, c := range rec[:i] {
+		col += len(c) + utf8.RuneLen(r.delim)
+	}
+	return position{r.recLine, col}
 }
 
 // frame is encoding/csv's readRecord (LazyQuotes off, no comments, no
@@ -372,8 +397,8 @@ parseField:
 	if err != nil {
 		return nil, true, err
 	}
-	str := string(r.recBuf)
-	cells := make([]string, len(r.cellEnds))
+	str := r.texts.str(r.recBuf)
+	cells := r.cells.take(len(r.cellEnds))
 	prev := 0
 	for i, end := range r.cellEnds {
 		cells[i], prev = str[prev:end], end

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -722,4 +723,52 @@ func TestCSVBadByteInUTF8(t *testing.T) {
 			t.Errorf("got %d records, encoding %q, error %v; want 3 records of big5", len(got), r.Encoding(), err)
 		}
 	})
+}
+
+// A record's cells are the caller's: changing them, or appending to them,
+// changes no other record, also when the records share the reader's
+// chunks (plain lines, quoted ones, a long line, thousands of rows).
+func TestCSVCellsAreTheCallers(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("a,b,c\n")
+	for i := range 3000 {
+		switch i % 3 {
+		case 0:
+			fmt.Fprintf(&in, "%d,甲%d,x\n", i, i)
+		case 1:
+			fmt.Fprintf(&in, "%d,\"乙,%d\",\"y\nz\"\n", i, i)
+		default:
+			fmt.Fprintf(&in, "%d,%s,w\n", i, strings.Repeat("長", 2000))
+		}
+	}
+	r, err := NewCSVReader(strings.NewReader(in.String()), "f.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []Record
+	var want [][]string
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		want = append(want, slices.Clone(rec.Cells))
+		if len(recs) > 0 {
+			// The caller scribbles on the record before: cells replaced,
+			// one appended (into spare room, if there were any).
+			prev := &recs[len(recs)-1]
+			prev.Cells[0] = "changed"
+			_ = append(prev.Cells, "appended")
+			want[len(recs)-1][0] = "changed"
+		}
+		recs = append(recs, rec)
+	}
+	if len(recs) != 3001 {
+		t.Fatalf("%d records, want 3001", len(recs))
+	}
+	for i, rec := range recs {
+		if !slices.Equal(rec.Cells, want[i]) {
+			t.Fatalf("record %d (line %d): %q, want %q", i, rec.Line, rec.Cells, want[i])
+		}
+	}
 }

@@ -146,6 +146,8 @@ var csvSeeds = []string{
 	"a,b\n1,\"2\n\n",
 	"a,b\n1,\"2",
 	"a,b\n" + strings.Repeat("x", 2000) + ",1\n",
+	"a,b,c\n12,345," + strings.Repeat("z", 2000) + "\n",
+	"a；b；c\n12；甲乙；" + strings.Repeat("z", 2000) + "\n",
 	"a,b\n\"" + strings.Repeat("y\n", 600) + "\",1\n",
 	"a,b\n\"" + strings.Repeat("y", 3000) + "\n2,3\n",
 	"a,b\n1,\xff\n",

@@ -189,7 +189,7 @@ func checkDayOfMonth(_ *Checker, _ *cell, text string, rep *reporter) (string, b
 // people type to group the digits ("1234 5601", "1234-5601") are dropped,
 // as full-width digits are narrowed.
 func checkBizID(_ *Checker, _ *cell, text string, rep *reporter) (string, bool) {
-	if strings.ContainsAny(text, " -") {
+	if strings.IndexByte(text, ' ') >= 0 || strings.IndexByte(text, '-') >= 0 {
 		if t := strings.NewReplacer(" ", "", "-", "").Replace(text); allDigits(t) && t != "" {
 			text = t
 		}

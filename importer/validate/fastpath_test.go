@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/custimport/custimport/mapping"
 )
@@ -155,4 +158,72 @@ func FuzzMayBeLabel(f *testing.F) {
 			t.Fatalf("mayBeLabel(%q) is false, but it is a label", s)
 		}
 	})
+}
+
+// A Checker reused row after row gives what a fresh one gives each row:
+// nothing of a row (its cells, its blank cells, its conflicts) is left
+// for the next, whose fields differ.
+func TestCheckerReused(t *testing.T) {
+	rows := [][]Value{
+		rowOf("CCODE", "A1", "CNAM1", "甲公司", "CTCOD", "1234567", "CBELE", "", "CBIRD", "1990/5/1", "CBIRD", "1990/5/2"),
+		rowOf("CNAM2", "乙", "CBELE", "100"),
+		rowOf("CCODE", "", "CNAM1", "丙", "EMAIL", "x@", "CTELE", "912345678"),
+		rowOf("CCODE", "B2", "CBELE", "", "CTCOD", "04595257"),
+		rowOf("CCODE", "B3"),
+		rowOf("CCODE", "B4", "CNAM1", "丁", "CNAM1", "戊", "VIPNO", "7", "CRDAT", "月底"),
+		rowOf("CNAM1", ""),
+	}
+	for _, cfg := range []Config{{}, {Mode: ModeCreate}, {Mode: ModeUpdate}} {
+		v := mustNew(t, cfg)
+		reused := v.NewChecker()
+		for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1, 0}, {0, 4, 0, 6, 3, 3, 5, 1}} {
+			for _, i := range order {
+				got, want := reused.Check(rows[i]).o, v.NewChecker().Check(rows[i]).o
+				if comparable(got) != comparable(want) {
+					t.Errorf("%+v, row %d after others:\n got %v\nwant %v", cfg, i, got, want)
+				}
+			}
+		}
+	}
+}
+
+// trim's quick look at the ends gives what trimming every end rune gives.
+func FuzzTrim(f *testing.F) {
+	for _, s := range []string{"", "a", " a ", "王小明", "\u3000王\u3000", "王\u00a0", "\u0085x", "x\u200b", "\ufeffx", "\u2028", "\u205f王",
+		"\xe2", "王\xe2\x80", "\x80\x80\x80\x80", "é", "\xc2", "a\xc2\xa0", "\u1680", "\u202f", "\t\n", "ｘ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := trim(s), strings.TrimFunc(s, isTrimmed); got != want {
+			t.Fatalf("trim(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// Every rune trim drops starts with a byte spaceLead marks (or is ASCII),
+// so the quick look misses none.
+func TestSpaceLead(t *testing.T) {
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		if isTrimmed(r) && !spaceLead[string(r)[0]] {
+			t.Errorf("%U is trimmed, but its first byte %#x is not in spaceLead", r, string(r)[0])
+		}
+	}
+}
+
+// date.valid is the calendar time.Date keeps.
+func TestDateValid(t *testing.T) {
+	for _, y := range []int{0, 1, 4, 100, 1900, 1999, 2000, 2023, 2024, 2100, 2400, 9999, 10000} {
+		for m := -1; m <= 14; m++ {
+			for d := -1; d <= 33; d++ {
+				want := y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1
+				if want {
+					tm := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+					want = tm.Day() == d && int(tm.Month()) == m
+				}
+				if got := (date{y, m, d}).valid(); got != want {
+					t.Errorf("date{%d, %d, %d}.valid() = %v, want %v", y, m, d, got, want)
+				}
+			}
+		}
+	}
 }

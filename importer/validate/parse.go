@@ -142,9 +142,15 @@ func (d date) valid() bool {
 	if d.y < 1 || d.y > 9999 || d.m < 1 || d.m > 12 || d.d < 1 {
 		return false
 	}
-	t := time.Date(d.y, time.Month(d.m), d.d, 0, 0, 0, 0, time.UTC)
-	return t.Day() == d.d && int(t.Month()) == d.m
+	days := monthDays[d.m]
+	if d.m == 2 && d.y%4 == 0 && (d.y%100 != 0 || d.y%400 == 0) {
+		days = 29
+	}
+	return d.d <= days
 }
+
+// monthDays is the length of each month (1-12) in a common year.
+var monthDays = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // Date output formats (see mapping.DateFormatNames).
 const (

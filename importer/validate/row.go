@@ -2,10 +2,12 @@ package validate
 
 import (
 	"encoding/json"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/custimport/custimport/mapping"
 	"golang.org/x/text/encoding"
@@ -45,14 +47,18 @@ type ordered struct {
 const noBlank = -2
 
 // row is one row's cells while it is checked. A Checker keeps one and
-// reuses it, with its cells' storage, row after row.
+// reuses it, with its cells' storage, row after row. A row fills a few of
+// the catalog's fields: has and blanked say which, so that emptying and
+// walking it costs what it holds, not the catalog's size.
 type row struct {
-	cells []*cell // by catalog index
-	extra []*cell // fields not in the catalog
-	store []cell  // storage of the cells, reused
-	blank []int   // by catalog index: the column of its first blank cell, or noBlank
-	probs []ordered
-	zeros []pendingZero // code_zeros values, for Remember
+	cells   []*cell  // by catalog index
+	has     []uint64 // bit i: cells[i] is set
+	extra   []*cell  // fields not in the catalog
+	store   []cell   // storage of the cells, reused
+	blank   []int    // by catalog index: the column of its first blank cell, or noBlank
+	blanked []int    // the indexes of blank that are set
+	probs   []ordered
+	zeros   []pendingZero // code_zeros values, for Remember
 }
 
 // newCell returns a zeroed cell from the row's storage.
@@ -66,25 +72,50 @@ func (r *row) newCell() *cell {
 	return &cell{} // more fields than the storage holds: rare
 }
 
+// put sets the cell of catalog index i.
+func (r *row) put(i int, c *cell) {
+	r.cells[i] = c
+	r.has[i>>6] |= 1 << (i & 63)
+}
+
+// setBlank records col as the column of a blank cell of catalog index i,
+// unless one is recorded already.
+func (r *row) setBlank(i, col int) {
+	if r.blank[i] == noBlank {
+		r.blank[i] = col
+		r.blanked = append(r.blanked, i)
+	}
+}
+
 // reset empties the row for the next one.
 func (r *row) reset(n int) {
 	if r.cells == nil {
 		r.cells = make([]*cell, n)
+		r.has = make([]uint64, (n+63)/64)
 		r.blank = make([]int, n)
+		for i := range r.blank {
+			r.blank[i] = noBlank
+		}
 		r.store = make([]cell, 0, n+8)
 	}
-	clear(r.cells)
-	for i := range r.blank {
+	for w, word := range r.has {
+		for ; word != 0; word &= word - 1 {
+			r.cells[w<<6|bits.TrailingZeros64(word)] = nil
+		}
+		r.has[w] = 0
+	}
+	for _, i := range r.blanked {
 		r.blank[i] = noBlank
 	}
-	r.extra, r.store, r.probs, r.zeros = r.extra[:0], r.store[:0], r.probs[:0], r.zeros[:0]
+	r.extra, r.store, r.probs, r.zeros, r.blanked = r.extra[:0], r.store[:0], r.probs[:0], r.zeros[:0], r.blanked[:0]
 }
 
-// each calls fn for the row's cells, catalog fields first.
+// each calls fn for the row's cells, catalog fields first, in catalog
+// order.
 func (r *row) each(fn func(*cell)) {
-	for _, c := range r.cells {
-		if c != nil {
-			fn(c)
+	for w, word := range r.has {
+		for ; word != 0; word &= word - 1 {
+			fn(r.cells[w<<6|bits.TrailingZeros64(word)])
 		}
 	}
 	for _, c := range r.extra {
@@ -238,37 +269,45 @@ func (k *Checker) collect(values []Value) {
 		raw := trim(val.Text)
 		i, known := k.index(j, val.Field)
 		if raw == "" {
-			if known && r.blank[i] == noBlank {
-				r.blank[i] = val.Column
+			if known {
+				r.setBlank(i, val.Column)
 			}
 			continue
 		}
-		var slot **cell
+		var prev *cell
 		if known {
-			slot = &r.cells[i]
+			prev = r.cells[i]
 		} else {
+			var slot **cell
 			slot, i = r.extraSlot(val.Field.Code, len(v.fields))
+			prev = *slot
+			if prev == nil {
+				*slot = r.newCell() // filled below
+			}
 		}
-		if *slot != nil {
-			if c := *slot; c.raw != raw {
-				r.probs = append(r.probs, ordered{v.problem(c.f, val.Column, Error, msgConflict, c.raw, raw), c.order})
-				c.conflict = true // not checked, not sent
+		if prev != nil {
+			if prev.raw != raw {
+				r.probs = append(r.probs, ordered{v.problem(prev.f, val.Column, Error, msgConflict, prev.raw, raw), prev.order})
+				prev.conflict = true // not checked, not sent
 			}
 			continue
 		}
-		f := val.Field
+		var c *cell
 		if known {
-			f = &v.fields[i]
+			c = r.newCell()
+			c.f = &v.fields[i]
+			r.put(i, c)
+		} else {
+			c = r.extra[len(r.extra)-1]
+			c.f = val.Field
 		}
-		c := r.newCell()
-		c.f, c.order, c.col, c.raw = f, i, val.Column, raw
-		*slot = c
+		c.order, c.col, c.raw = i, val.Column, raw
 	}
 	for _, i := range v.defaultIx {
 		if r.cells[i] == nil {
 			c := r.newCell()
 			*c = *v.defaults[i]
-			r.cells[i] = c
+			r.put(i, c)
 		}
 	}
 }
@@ -482,6 +521,9 @@ func (v *Validator) order(p Problem) int {
 // in v.folded); an upper-case code is found in v.seen itself, so a file
 // of upper-case codes costs no more memory than before.
 func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
+	if v.folded.n == 0 && upperASCII(code) {
+		return 0, false // no lower-case code yet, and this is none
+	}
 	if strings.IndexFunc(code, unicode.IsLetter) < 0 {
 		return 0, false
 	}
@@ -498,6 +540,17 @@ func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
 		v.folded.add(up, line)
 	}
 	return first, dup
+}
+
+// upperASCII reports whether s is ASCII without a lower-case letter: its
+// own upper case.
+func upperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'a' <= c && c <= 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // Code is the row's customer code when it is valid: what Remember looks

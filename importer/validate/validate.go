@@ -407,18 +407,47 @@ func (v *Validator) setDefaults(defaults map[string]string) error {
 
 // U+3000, NBSP, zero-width space and a byte-order mark.
 func trim(s string) string {
-	if s == "" || (asciiSolid(s[0]) && asciiSolid(s[len(s)-1])) {
+	if s == "" || (solidStart(s) && solidEnd(s)) {
 		return s // the common case: nothing to trim
 	}
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
-	})
+	return strings.TrimFunc(s, isTrimmed)
 }
+
+// isTrimmed reports whether trim drops r at either end of a text.
+func isTrimmed(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }
 
 // asciiSolid reports whether b is an ASCII byte other than a space or a
 // control character: text that starts and ends with one has nothing to
 // trim.
 func asciiSolid(b byte) bool { return b > ' ' && b < utf8.RuneSelf && b != 0x7f }
+
+// spaceLead marks the first bytes of the UTF-8 encodings of the
+// non-ASCII runes trim drops (U+0085, U+00A0: C2; U+1680: E1; U+2000 to
+// U+205F: E2; U+3000: E3; U+FEFF: EF). A rune that starts with another
+// byte (every CJK character) is not one of them.
+var spaceLead = [256]bool{0xC2: true, 0xE1: true, 0xE2: true, 0xE3: true, 0xEF: true}
+
+// solidStart reports, looking at its first byte, that s surely does not
+// start with a rune trim drops.
+func solidStart(s string) bool {
+	if b := s[0]; b < utf8.RuneSelf {
+		return asciiSolid(b)
+	}
+	return !spaceLead[s[0]]
+}
+
+// solidEnd reports, looking at the first byte of its last rune (or
+// giving up: false), that s surely does not end with a rune trim drops.
+func solidEnd(s string) bool {
+	i := len(s) - 1
+	if s[i] < utf8.RuneSelf {
+		return asciiSolid(s[i])
+	}
+	for n := 0; n < utf8.UTFMax-1 && i > 0 && !utf8.RuneStart(s[i]); n++ {
+		i--
+	}
+	return utf8.RuneStart(s[i]) && s[i] >= utf8.RuneSelf && !spaceLead[s[i]]
+}
 
 // formulaErrors are the error values Excel shows in a cell whose formula
 // failed.

@@ -1415,3 +1415,29 @@ func TestMessageWords(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCheckCustomers checks and remembers rows as a check of
+// bench/speed's CSV does (no payload; the code, names, 統編, phones,
+// address, e-mail, credit limit and birthday), each with its own code.
+func BenchmarkCheckCustomers(b *testing.B) {
+	v := mustNew(b, Config{NoPayload: true})
+	k := v.NewChecker()
+	r := rowOf("CCODE", "C0000001", "CNAM1", "順發電機有限公司", "CNAM2", "順發台北", "CTCOD", "04595257",
+		"CTELE", "02-2345-6789", "CPHONE", "0912-345-678", "CADD1", "台北市中山區南京東路二段103號6樓",
+		"EMAIL", "service1@example.com.tw", "CBELE", "300000.25", "CBIRD", "1973/06/24")
+	codes := make([]string, 1<<16)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("C%07d", i)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%len(codes) == 0 {
+			v = mustNew(b, Config{NoPayload: true}) // the codes come again
+			k = v.NewChecker()
+		}
+		r[0].Text = codes[i%len(codes)]
+		if o := v.Remember(i+2, k.Check(r)); !o.Valid() || len(o.Problems) > 0 {
+			b.Fatal(o.Problems)
+		}
+	}
+}

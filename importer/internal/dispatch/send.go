@@ -124,53 +124,53 @@ func GivenCode(sent string, st row.Status, attempts int, ccode string) string {
 // stops the run: nothing is sent without its record. ctx ends when the
 // run is stopped; waits ends with it, or when sending stops. It returns
 // the row's next state.
-func (r *Stage) Send(ctx, waits context.Context, it *item) row.Move {
+func (s *Stage) Send(ctx, waits context.Context, it *item) row.Move {
 	line := it.Rec.Line
 	notSent := func(msg string) row.Move {
 		return row.Move{Status: row.StatusNotSent, Message: msg}
 	}
-	if err := r.Brake.Reason(); err != nil {
-		return notSent(r.Texts.NotSent(err))
+	if err := s.Brake.Reason(); err != nil {
+		return notSent(s.Texts.NotSent(err))
 	}
-	if r.Gate.Wait(waits) != nil || r.Sender.Ready(waits) != nil {
-		if err := r.Brake.Reason(); err != nil {
-			return notSent(r.Texts.NotSent(err))
+	if s.Gate.Wait(waits) != nil || s.Sender.Ready(waits) != nil {
+		if err := s.Brake.Reason(); err != nil {
+			return notSent(s.Texts.NotSent(err))
 		}
-		return notSent(r.Texts.Interrupted())
+		return notSent(s.Texts.Interrupted())
 	}
-	if err := r.Brake.Reason(); err != nil {
-		return notSent(r.Texts.NotSent(err)) // stopped while this row waited
+	if err := s.Brake.Reason(); err != nil {
+		return notSent(s.Texts.NotSent(err)) // stopped while this row waited
 	}
-	claim, err := r.claim(it)
+	claim, err := s.claim(it)
 	if err != nil {
 		err = fmt.Errorf("%w: %w", ErrLedger, err)
-		r.Log.Error("the ledger could not record a row; sending stops", "line", line, "err", err)
-		r.Brake.Stop(err)
-		return notSent(r.Texts.NotSent(err))
+		s.Log.Error("the ledger could not record a row; sending stops", "line", line, "err", err)
+		s.Brake.Stop(err)
+		return notSent(s.Texts.NotSent(err))
 	}
-	if r.OnSending != nil {
-		r.OnSending(line, it.Outcome.Code)
+	if s.OnSending != nil {
+		s.OnSending(line, it.Outcome.Code)
 	}
-	o := r.Sender.Send(r.Abort, tms.Request{
+	o := s.Sender.Send(s.Abort, tms.Request{
 		Main: tms.Main(it.Outcome.Payload), Idempotent: it.Outcome.Code != "", Stop: ctx.Done(),
 		OnRetry: func(attempt int, wait time.Duration, err error) {
-			if r.OnRetry != nil {
-				r.OnRetry(line, attempt, wait, LocalErrorCode(err), r.Texts.Why(err))
+			if s.OnRetry != nil {
+				s.OnRetry(line, attempt, wait, LocalErrorCode(err), s.Texts.Why(err))
 			}
 		},
 	})
-	res := r.resultOf(it, o)
-	it.SharedPrior = r.earlierCreates(ctx, it, &res)
+	res := s.resultOf(it, o)
+	it.SharedPrior = s.earlierCreates(ctx, it, &res)
 	if o.Err != nil {
-		r.Log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
+		s.Log.Warn("row not accepted", "line", line, "status", res.Status, "kind", tms.Kind(o.Err).String(), "err", o.Err.Error())
 	}
 	a := answerOf(o)
-	if err := r.record(it, claim, res, a); err != nil {
+	if err := s.record(it, claim, res, a); err != nil {
 		err = fmt.Errorf("%w: %w", ErrLedger, err)
-		r.Log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
-		r.Brake.Stop(err)
+		s.Log.Error("the ledger could not record an outcome; sending stops", "line", line, "err", err)
+		s.Brake.Stop(err)
 	}
-	r.Brake.observe(a, res, busyWait(o))
+	s.Brake.observe(a, res, busyWait(o))
 	return res
 }
 
@@ -178,12 +178,12 @@ func (r *Stage) Send(ctx, waits context.Context, it *item) row.Move {
 // (no code: sending it twice makes two customers) is on disk when claim
 // returns; concurrent workers share the commit. It returns the create's
 // ledger id (0 for a row with a code).
-func (r *Stage) claim(it *item) (int64, error) {
-	l := r.Ledger
+func (s *Stage) claim(it *item) (int64, error) {
+	l := s.Ledger
 	text := it.PayloadText
 	if it.Outcome.Code != "" {
 		names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
-		return 0, l.SendingCode(it.Outcome.Code, it.FP, names, r.Source.RunID)
+		return 0, l.SendingCode(it.Outcome.Code, it.FP, names, s.Source.RunID)
 	}
 	if it.Decision.Release && it.Decision.Record != nil {
 		// The user checked TMS: the earlier create is not there.
@@ -201,19 +201,19 @@ func (r *Stage) claim(it *item) (int64, error) {
 	// normalises them.
 	return l.Claim(context.Background(), ledger.Create{
 		Fingerprint: it.FP, Payload: string(payload), TaxID: text(mapping.CTCOD), Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2),
-		Source: r.Source.Input, Sheet: r.Source.Sheet, Row: it.Rec.Line, ResultRow: it.Seq + 2, InputSHA256: r.Source.InputSHA256,
-		Lineage: r.Source.Lineage, RunID: r.Source.RunID,
+		Source: s.Source.Input, Sheet: s.Source.Sheet, Row: it.Rec.Line, ResultRow: it.Seq + 2, InputSHA256: s.Source.InputSHA256,
+		Lineage: s.Source.Lineage, RunID: s.Source.RunID,
 	})
 }
 
 // record writes a sent row's outcome to the ledger; a is what TMS's
 // answer was.
-func (r *Stage) record(it *item, id int64, res row.Move, a answer) error {
-	l := r.Ledger
+func (s *Stage) record(it *item, id int64, res row.Move, a answer) error {
+	l := s.Ledger
 	if it.Outcome.Code != "" {
 		switch {
 		case res.Status == row.StatusOK:
-			return l.Accepted(it.Outcome.Code, it.FP, r.Source.RunID)
+			return l.Accepted(it.Outcome.Code, it.FP, s.Source.RunID)
 		case res.Status == row.StatusFailed && (a == answered || a == refused):
 			return l.Failed(it.Outcome.Code) // TMS answered: nothing applied
 		}
@@ -230,49 +230,49 @@ func (r *Stage) record(it *item, id int64, res row.Move, a answer) error {
 }
 
 // resultOf turns a Sender's outcome into the row's next state.
-func (r *Stage) resultOf(it *item, o tms.Outcome) row.Move {
+func (s *Stage) resultOf(it *item, o tms.Outcome) row.Move {
 	res := row.Move{Attempts: o.Attempts}
 	idempotent := it.Outcome.Code != ""
 	switch {
 	case o.Unknown:
-		res.Status, res.Message = row.StatusUnknown, r.Texts.Unknown(o.Err)
+		res.Status, res.Message = row.StatusUnknown, s.Texts.Unknown(o.Err)
 	case o.Err != nil && o.Attempts == 0:
-		res.Status, res.Message = row.StatusNotSent, r.Texts.NotSent(o.Err)
+		res.Status, res.Message = row.StatusNotSent, s.Texts.NotSent(o.Err)
 	case errors.Is(o.Err, context.Canceled) && !idempotent:
 		// Aborted (a second Ctrl-C) before TMS could have seen it: a
 		// create that may have reached TMS is Unknown, handled above.
-		res.Status, res.Message = row.StatusNotSent, r.Texts.Interrupted()
+		res.Status, res.Message = row.StatusNotSent, s.Texts.Interrupted()
 	case errors.Is(o.Err, context.Canceled):
 		// Aborted in flight: the row has a code, so resending is safe.
-		res.Status, res.ErrorCode, res.Message = row.StatusFailed, "ABORTED", r.Texts.Aborted()
+		res.Status, res.ErrorCode, res.Message = row.StatusFailed, "ABORTED", s.Texts.Aborted()
 	case o.Err != nil:
 		res.Status, res.ErrorCode = row.StatusFailed, LocalErrorCode(o.Err)
-		res.Message = r.Texts.Failure(o.Err, o.Attempts)
+		res.Message = s.Texts.Failure(o.Err, o.Attempts)
 	case o.Response.Status == "S" && !idempotent && strings.TrimSpace(o.Response.CCODE) == "":
 		// A create TMS says it made, without saying which code: the
 		// customer exists, but no code can be recorded or resent safely.
-		res.Status, res.ErrorCode, res.Message = row.StatusUnknown, "NO_CCODE", r.Texts.CreatedWithoutCode()
+		res.Status, res.ErrorCode, res.Message = row.StatusUnknown, "NO_CCODE", s.Texts.CreatedWithoutCode()
 	case o.Response.Status == "S":
 		res.Status, res.CCODE = row.StatusOK, o.Response.CCODE
 		if res.CCODE == "" {
 			res.CCODE = it.Outcome.Code
 		}
 		if sent := it.Outcome.Code; sent != "" && !strings.EqualFold(strings.TrimSpace(res.CCODE), sent) {
-			res.Warning = r.Texts.OtherCode(sent, res.CCODE)
+			res.Warning = s.Texts.OtherCode(sent, res.CCODE)
 		}
 	case it.Decision.MaybeApplied && tms.CodeExists(o.Response):
 		// An add whose earlier request (in an earlier run) got no answer
 		// may have created the code itself: TMS cannot tell us.
 		res.Status, res.ErrorCode = row.StatusUnknown, o.Response.ErrorCode
-		res.Message = r.Texts.ExistsAfterMaybe(it.Outcome.Code, o.Response.ErrorMessage)
+		res.Message = s.Texts.ExistsAfterMaybe(it.Outcome.Code, o.Response.ErrorMessage)
 	default:
 		res.Status, res.ErrorCode, res.Message = row.StatusFailed, o.Response.ErrorCode, o.Response.ErrorMessage
 		if res.Message == "" {
-			res.Message = r.Texts.ServerError(o.Response.ErrorCode)
+			res.Message = s.Texts.ServerError(o.Response.ErrorCode)
 		}
 		// A refusal of the request itself is about the settings, not
 		// the row: say which, after TMS's own words.
-		if hint := probe.Hint(o.Response.ErrorCode, o.Response.ErrorMessage, r.Texts.Lang()); hint != "" {
+		if hint := probe.Hint(o.Response.ErrorCode, o.Response.ErrorMessage, s.Texts.Lang()); hint != "" {
 			res.Message += HintSep + hint
 		}
 	}
@@ -321,29 +321,29 @@ func LocalErrorCode(err error) string {
 // run's create got the same code from TMS; the worker calls it (the
 // ledger's reads cannot see this run's own creates reliably, and need
 // not). It reports whether it warned.
-func (r *Stage) earlierCreates(ctx context.Context, it *item, m *row.Move) bool {
+func (s *Stage) earlierCreates(ctx context.Context, it *item, m *row.Move) bool {
 	code := GivenCode(it.Outcome.Code, m.Status, m.Attempts, m.CCODE)
-	if code == "" || r.Ledger == nil {
+	if code == "" || s.Ledger == nil {
 		return false
 	}
-	if r.EarlierCodes != nil && !r.EarlierCodes[code] {
+	if s.EarlierCodes != nil && !s.EarlierCodes[code] {
 		return false // no earlier run's create got it: nothing to read
 	}
-	creates, err := r.Ledger.CreatedWithCode(context.WithoutCancel(ctx), code)
+	creates, err := s.Ledger.CreatedWithCode(context.WithoutCancel(ctx), code)
 	if err != nil {
-		r.Log.Warn("reading the ledger for creates with the same code", "line", it.Rec.Line, "code", code, "err", err)
+		s.Log.Warn("reading the ledger for creates with the same code", "line", it.Rec.Line, "code", code, "err", err)
 		return false
 	}
 	var earlier []ledger.Create
 	for _, c := range creates {
-		if c.RunID != r.Source.RunID {
+		if c.RunID != s.Source.RunID {
 			earlier = append(earlier, c)
 		}
 	}
 	if len(earlier) == 0 {
 		return false
 	}
-	m.Warning = row.JoinWarnings(m.Warning, r.Texts.SameCodeEarlier(code, earlier))
-	r.Log.Warn("TMS gave a new customer a code it gave an earlier create", "line", it.Rec.Line, "code", code, "earlier", len(earlier))
+	m.Warning = row.JoinWarnings(m.Warning, s.Texts.SameCodeEarlier(code, earlier))
+	s.Log.Warn("TMS gave a new customer a code it gave an earlier create", "line", it.Rec.Line, "code", code, "earlier", len(earlier))
 	return true
 }

@@ -142,6 +142,9 @@ func (p *Preparer) MatchExisting(ix *decide.ExistingIndex, assigned map[int]deci
 	p.existing, p.assigned, p.updateExisting = ix, assigned, update
 }
 
+// Reserve makes room in the validator's code set for n rows.
+func (p *Preparer) Reserve(n int) { p.v.Reserve(n) }
+
 // CodeColumn is the input column of the customer code, -1 when none.
 func (p *Preparer) CodeColumn() int { return p.cols.code }
 

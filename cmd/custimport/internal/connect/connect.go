@@ -193,8 +193,14 @@ func (s Settings) OpenLedger(ctx context.Context, getenv func(string) string, in
 	}
 	if s.LedgerURL != "" {
 		// The tenant's lock is the shared ledger's own (one import at a
-		// time per TMS across every PC).
-		db, err := ledger.OpenURL(lockCtx, s.LedgerURL, t, ledger.Options{Holder: ledger.Holder{Input: input}, Wait: s.Wait})
+		// time per TMS across every PC); a new ledger for a company kept
+		// under another URL is refused there (ledger.ErrOtherURL) unless
+		// NewLedger.
+		db, err := ledger.OpenURL(lockCtx, s.LedgerURL, t, ledger.Options{Holder: ledger.Holder{Input: input}, Wait: s.Wait, StartOver: s.NewLedger})
+		var other *ledger.OtherURLError
+		if errors.As(err, &other) && len(other.Others) > 0 {
+			return nil, nil, &OtherURLError{PNO: t.PNO, Old: other.Others[0].URL, New: t.URL}
+		}
 		if err != nil {
 			return nil, nil, err
 		}
