@@ -48,6 +48,7 @@ func wantTimeout(t *testing.T, what string, err error, wait, ledger string) {
 // timeout) with a *TimeoutError naming the ledger, and the claim is not in
 // the ledger (the caller, told so, does not send it).
 func TestPGTimeoutWhileLocked(t *testing.T) {
+	t.Parallel() // each waits for a timeout, on a database of its own
 	for _, tc := range []struct {
 		name, params, wait string
 	}{
@@ -110,6 +111,7 @@ func TestPGTimeoutWhileLocked(t *testing.T) {
 // lock, is gone once the network is back, so another run can take the
 // tenant; what the given-up session had sent is not committed.
 func TestPGServerSaysNothing(t *testing.T) {
+	t.Parallel() // each waits for a timeout, on a database of its own
 	ctx := context.Background()
 	url := pgtest.Database(t)
 	f := pgtest.NewProxy(t)
@@ -150,6 +152,7 @@ func TestPGServerSaysNothing(t *testing.T) {
 // firewall) is given up on after the connect timeout, for a writable and a
 // read-only open.
 func TestPGServerNeverAnswers(t *testing.T) {
+	t.Parallel() // each waits for a timeout, on a database of its own
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

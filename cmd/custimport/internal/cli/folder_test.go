@@ -136,6 +136,7 @@ func readFolderSummary(t *testing.T, path string) folderSummary {
 // holds stays, and --summary-json tells every file's fate, even on a night
 // with nothing to do.
 func TestImportFolderNightly(t *testing.T) {
+	t.Parallel()
 	sim, _, env := startSim(t)
 	dir := t.TempDir()
 	sumPath := filepath.Join(t.TempDir(), "last.json")

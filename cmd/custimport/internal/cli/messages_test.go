@@ -22,6 +22,7 @@ var goText = regexp.MustCompile(`(?i)tcp|dial|EOF|connection reset|context cance
 // connections, fails after processing and rejects requests, in both
 // languages, and reads every message of the results back.
 func TestNoGoErrorTextInResults(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"zh", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			sim, err := tmssim.New(tmssim.Config{PNO: testPNO, Key: testKey, ResetRate: 0.3, FailRate: 0.3, RejectRate: 0.3, Seed: 7})

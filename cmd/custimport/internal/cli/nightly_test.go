@@ -56,6 +56,7 @@ func envWithout(env map[string]string) map[string]string {
 }
 
 func TestMaxInvalidSendsNothing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		flag   string // --max-invalid
@@ -117,6 +118,7 @@ func TestMaxInvalidSendsNothing(t *testing.T) {
 // TestMaxInvalidFolder: in folder mode the file over the budget goes to
 // failed/ with nothing sent; the folder's other files are imported.
 func TestMaxInvalidFolder(t *testing.T) {
+	t.Parallel()
 	sim, srv, env := startSim(t)
 	inbox := t.TempDir()
 	cfg := nightlyConfig(t, t.TempDir(), srv.URL, "max_invalid: 10%\n")
@@ -155,6 +157,7 @@ func webhook(t *testing.T, status ...int) (*notifytest.Receiver, string) {
 // the counts; a run that does not fail posts nothing with on: failure and
 // once with on: always.
 func TestNotifyWebhook(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"generic", "teams", "slack", "googlechat"} {
 		t.Run(format, func(t *testing.T) {
 			_, srv, env := startSim(t)
@@ -206,6 +209,7 @@ func TestNotifyWebhook(t *testing.T) {
 // TestNotifyMail: a run that fails sends one mail, in the run's language,
 // with the counts.
 func TestNotifyMail(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"zh", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			_, srv, env := startSim(t)
@@ -242,6 +246,7 @@ func TestNotifyMail(t *testing.T) {
 // that is not there are told on stderr, and change nothing else: the
 // exit code, the output and the results are the run's without them.
 func TestNotifyUnreachable(t *testing.T) {
+	t.Parallel()
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL + "/services/T0/B0/SECRET-TOKEN-42"
 	deadPort := dead.Listener.Addr().(*net.TCPAddr).Port

@@ -22,6 +22,7 @@ import (
 // even with defaults: {CBELE: 0}: a sum with no label and a sign-off row
 // are SKIPPED, any other such row is INVALID 沒有客戶名稱.
 func TestNoCustomerFromSumOrSignOff(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mappingFile := writeFile(t, dir, "m.yaml", []byte("defaults:\n  CBELE: 0\n"))
 	xlsx := xlsxFile(t, filepath.Join(dir, "名單.xlsx"), map[string][][]any{"客戶": {
@@ -207,6 +208,7 @@ func TestTwoRowHeaders(t *testing.T) {
 // 先生/小姐/女士, "-" for zero and 5萬 / 1.5萬 / 10k for amounts (with a
 // warning saying what was read), and a birthday in a date-time cell.
 func TestValuesPeopleType(t *testing.T) {
+	t.Parallel()
 	sim, _, env := startSim(t)
 	dir := t.TempDir()
 	in := xlsxFile(t, filepath.Join(dir, "名單.xlsx"), map[string][][]any{"客戶": {
@@ -270,6 +272,7 @@ func TestValuesPeopleType(t *testing.T) {
 // into one results workbook with a results sheet per input sheet (CSV
 // results: one file per sheet). A visible lookup sheet is not a list.
 func TestSeveralListSheets(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	book := func(name string) string {
 		return xlsxFile(t, filepath.Join(dir, name), map[string][][]any{

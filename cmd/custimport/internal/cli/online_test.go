@@ -60,6 +60,7 @@ func folderRecord(t *testing.T, path string) folderSummary {
 // the read-only endpoint only warns, and a TMS that stays unreachable
 // stops the run with nothing sent.
 func TestFolderConnectionTest(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		status   int
@@ -186,6 +187,7 @@ func TestConfigCheckOnlineJSON(t *testing.T) {
 // request-level code names the setting and where it is set, in the
 // results, the summary and the explanation.
 func TestRefusedRunExplained(t *testing.T) {
+	t.Parallel()
 	sim, env, _ := queryServer(t, 0, 0)
 	// The connection test passes (TMS's read-only endpoint takes this
 	// pno), then /Cust/Add refuses it.

@@ -92,6 +92,7 @@ func TestNotChinese(t *testing.T) {
 // and then fails the sends. The raw errors are for --verbose and JSON
 // logs.
 func TestZhRunSpeaksChineseWhenTMSFails(t *testing.T) {
+	t.Parallel()
 	closed := func() string {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -143,6 +143,7 @@ func TestUICommand(t *testing.T) {
 // again by the CLI, and the other way round. The rows have no code (TMS
 // numbers them), the case where sending twice makes two customers.
 func TestUIAndCLIShareOneLedger(t *testing.T) {
+	t.Parallel()
 	data := csvBytes(t,
 		[]string{"客戶名稱", "統一編號", "信用額度"},
 		[]string{"甲商行", "04595257", "1000"},
