@@ -19,10 +19,11 @@
 #     the PostgreSQL suites, in it (one throwaway server per
 #     test binary, ~7 s to start on a loaded machine):
 #     importer/ledger ~15 s, bench/crash TestPGTwoPCsKill9
-#     ~55 s and TestPGServerRestart ~20 s                   ~1.5 min
+#     ~55 s, TestPGServerRestart ~20 s, the timeout tests
+#     (a 30 s lock timeout among them) ~1 min              ~2.5 min
 #   the Windows smoke test under Wine (.ci/wine-smoke.sh:
 #     a prefix ~10-35 s, the steps ~45 s)                  ~1 min
-#   fuzzing, 36 targets × FUZZTIME (CI: 5 s) + builds      ~4 min
+#   fuzzing, 36 targets × FUZZTIME (CI: 3 s) + builds      ~3 min
 # Fuzzing minimises each new input for 1 s at most: Go's default (60 s)
 # spent a whole short run minimising one workbook (FuzzXLSXReader showed a
 # handful of executions).
