@@ -57,8 +57,6 @@ var explanations = []struct {
 	{ledger.ErrLocked, "ledger.locked"},
 	{ledger.ErrLost, "ledger.lost"},
 	{ledger.ErrCorrupt, "ledger.corrupt"},
-	{ledger.ErrTimeout, "ledger.timeout"}, // before ErrUnreachable, which a timeout also is
-	{ledger.ErrOtherURL, "ledger.other_url"},
 	{ledger.ErrUnreachable, "ledger.unreachable"},
 	{connect.ErrNetworkLedger, "connect.network_ledger"},
 	{settings.ErrLedgerPassword, "settings.ledger_password"},

@@ -56,7 +56,6 @@ var _ = msg.Register("cli.fatal", msg.Table{
 	"details":           {"%s(%s)", "%s (%s)"},
 	"ledger":            {"無法使用記錄檔 (ledger)", "the ledger cannot be used"},
 	"ledger_server":     {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "the shared ledger's PostgreSQL server cannot be reached"},
-	"ledger_timeout":    {"共用記錄檔 (ledger) %s 的 PostgreSQL 伺服器沒有及時回應", "the shared ledger %s: its PostgreSQL server did not answer in time"},
 	"other_url":         {"公司代號 %s 的記錄檔 (ledger) 在 TMS 網址 %s 之下,%s 沒有記錄檔。若是同一個 TMS,請用原來的網址 (或 TMS 已搬家:custimport ledger move --url %s --to-url %s);若是另一個 TMS,加上 --new-ledger", "pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL (or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); if it is another TMS, pass --new-ledger"},
 	"folder_locked":     {"另一個 custimport 正在匯入同一個檔案或資料夾", "another custimport run is importing this file or folder"},
 	"tms_config":        {"TMS 的連線設定 (url、pno、ProNum、sign_recipe) 有誤,沒有送出任何資料:執行 custimport config check 會指出是哪一個值", "the TMS connection settings (url, pno, ProNum, sign_recipe) are wrong, nothing was sent: custimport config check names the value"},
@@ -175,7 +174,6 @@ func catalogLine(err error, lang, subject string) string {
 		several  *importer.SeveralListsError
 		tooMany  *importer.TooManyInvalidError
 		locked   *ledger.LockedError
-		timeout  *ledger.TimeoutError
 		other    *connect.OtherURLError
 		stateDir *connect.StateDirError
 		parse    *source.ParseError
@@ -213,8 +211,6 @@ func catalogLine(err error, lang, subject string) string {
 		return f("ledger_locked")
 	case errors.Is(err, ledger.ErrLocked):
 		return f("ledger_locked")
-	case errors.As(err, &timeout) && timeout.Ledger != "":
-		return f("ledger_timeout", timeout.Ledger)
 	case errors.Is(err, ledger.ErrUnreachable):
 		return f("ledger_server")
 	case errors.Is(err, inbox.ErrLocked):
@@ -385,10 +381,7 @@ func goError(err error) bool {
 	case errors.As(err, &pathErr), errors.As(err, &linkErr), errors.As(err, &sysErr), errors.As(err, &errno),
 		isNetwork(err), isTLS(err),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-		// The database server's own words ("canceling statement due to
-		// lock timeout") come with these: the catalog says it instead.
-		errors.Is(err, ledger.ErrTimeout), errors.Is(err, ledger.ErrUnreachable):
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return true
 	}
 	return goErrorWords.MatchString(err.Error())

@@ -51,8 +51,6 @@ func TestFatalLine(t *testing.T) {
 		{"ledger locked", &ledger.LockedError{Holder: ledger.Holder{PID: 42, Host: "PC-7", Input: "a.csv", Started: time.Date(2026, 1, 2, 3, 4, 0, 0, time.Local)}},
 			"", "另一個 custimport (PC-7 上的 pid 42,自 2026-01-02 03:04 起匯入「a.csv」)", "pid 42 on PC-7"},
 		{"ledger unreachable (PostgreSQL)", fmt.Errorf("ledger postgres://127.0.0.1:1/x: %w: %w", ledger.ErrUnreachable, refused), "", "連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "PostgreSQL server cannot be reached"},
-		{"ledger too slow (PostgreSQL)", fmt.Errorf("claiming: %w", &ledger.TimeoutError{Ledger: "db.example/custimport (tenant_x)", Wait: "lock", After: 30 * time.Second, Err: errors.New("canceling statement due to lock timeout")}),
-			"", "共用記錄檔 (ledger) db.example/custimport (tenant_x) 的 PostgreSQL 伺服器沒有及時回應", "the shared ledger db.example/custimport (tenant_x): its PostgreSQL server did not answer in time"},
 		{"ledger under another URL", &connect.OtherURLError{PNO: "P1", Old: "https://a.example", New: "https://b.example"}, "", "公司代號 P1 的記錄檔 (ledger) 在 TMS 網址 https://a.example 之下", "pno P1 has a ledger for https://a.example"},
 		{"list of existing customers not there", &settingError{"existing_customers", "舊.xlsx", &fs.PathError{Op: "open", Path: "舊.xlsx", Err: syscall.ENOENT}}, "", "existing_customers: 找不到「舊.xlsx」", `existing_customers: "舊.xlsx" is not there`},
 		{"the command line's own", newTextError("trace_is_input", "a.csv"), "", "--trace-http a.csv 就是輸入檔", "--trace-http a.csv is the input"},
