@@ -24,7 +24,7 @@ import (
 // the explanation follows it in the user's language.
 var explanations = []struct {
 	err  error
-	code string // in explainTexts
+	code string // in the catalog, namespace cli.explain
 }{
 	{os.ErrNotExist, "not_exist"},
 	{existing.ErrNoCodeColumn, "existing.no_code_column"},
