@@ -134,7 +134,10 @@ func customers(n int, f func(i int, c customer) error) error {
 
 // writeCSV writes n customers as a UTF-8 CSV with a BOM, as Excel saves
 // "CSV UTF-8".
-func writeCSV(path string, n int) error {
+func writeCSV(path string, n int) error { return writeCustomersCSV(path, n, customers) }
+
+// writeCustomersCSV writes the n customers gen makes as writeCSV does.
+func writeCustomersCSV(path string, n int, gen func(n int, f func(i int, c customer) error) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -144,7 +147,7 @@ func writeCSV(path string, n int) error {
 	w := csv.NewWriter(bw)
 	w.UseCRLF = true
 	w.Write(csvHeader)
-	err = customers(n, func(_ int, c customer) error { return w.Write(c.csvCells()) })
+	err = gen(n, func(_ int, c customer) error { return w.Write(c.csvCells()) })
 	w.Flush()
 	if err == nil {
 		err = w.Error()

@@ -3,9 +3,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -133,29 +131,7 @@ func sendCustomers(n int, f func(i int, c customer) error) error {
 }
 
 // writeSendCSV writes the send row's file, as writeCSV does.
-func writeSendCSV(path string, n int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	bw.WriteString("\ufeff")
-	w := csv.NewWriter(bw)
-	w.UseCRLF = true
-	w.Write(csvHeader)
-	err = sendCustomers(n, func(_ int, c customer) error { return w.Write(c.csvCells()) })
-	w.Flush()
-	if err == nil {
-		err = w.Error()
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+func writeSendCSV(path string, n int) error { return writeCustomersCSV(path, n, sendCustomers) }
 
 // sendPayload is what custimport sends for a row of the send row's file:
 // an upsert, or for a row without a code an auto-numbered create.
