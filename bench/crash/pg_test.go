@@ -6,11 +6,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -406,40 +404,16 @@ func TestPGServerFreezes(t *testing.T) {
 // and nothing is sent.
 func TestPGServerNeverAnswers(t *testing.T) {
 	clitest.RequireProcessTests(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	})
+	addr := pgtest.Silent(t)
 	r := newRig(t)
 	p0 := pc{dir: t.TempDir(), stateDir: t.TempDir()}
 	writeInput(t, filepath.Join(p0.dir, "in.csv"), "na", 20, func(i int) bool { return i%2 == 0 })
-	url := fmt.Sprintf("postgres://custimport@%s/custimport", ln.Addr()) // sslmode prefer: TLS first, then plain
+	url := fmt.Sprintf("postgres://custimport@%s/custimport", addr) // sslmode prefer: TLS first, then plain
 	start := time.Now()
 	code, out := r.run(t, append(p0.args(url), "--verbose")...) // --verbose: the error underneath names the ledger
 	took := time.Since(start)
-	if code != 2 || !strings.Contains(out, ln.Addr().String()) || !strings.Contains(out, "ledger_url") {
-		t.Errorf("exit %d, want 2 naming the ledger at %s and saying to check ledger_url:\n%s", code, ln.Addr(), out)
+	if code != 2 || !strings.Contains(out, addr.String()) || !strings.Contains(out, "ledger_url") {
+		t.Errorf("exit %d, want 2 naming the ledger at %s and saying to check ledger_url:\n%s", code, addr, out)
 	}
 	if took > time.Minute {
 		t.Errorf("the import gave up after %v, want within a minute (connect timeout 10 s)", took.Round(time.Second))

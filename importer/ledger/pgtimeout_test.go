@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -153,40 +151,14 @@ func TestPGServerSaysNothing(t *testing.T) {
 // read-only open.
 func TestPGServerNeverAnswers(t *testing.T) {
 	t.Parallel() // each waits for a timeout, on a database of its own
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	var held []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		close(done)
-		mu.Lock()
-		for _, c := range held {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	url := fmt.Sprintf("postgres://custimport@%s/x?connect_timeout=1", ln.Addr())
+	addr := pgtest.Silent(t)
+	url := fmt.Sprintf("postgres://custimport@%s/x?connect_timeout=1", addr)
 	for _, ro := range []bool{false, true} {
 		t.Run(fmt.Sprint("read-only ", ro), func(t *testing.T) {
 			start := time.Now()
 			_, err := OpenURL(context.Background(), url, testTenant, Options{ReadOnly: ro})
 			bounded(t, "the open", start, 15*time.Second)
-			wantTimeout(t, "the open", err, "connect", ln.Addr().String())
+			wantTimeout(t, "the open", err, "connect", addr.String())
 		})
 	}
 }
