@@ -58,15 +58,7 @@ func TestFatalLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			zh := fatalLine(tt.err, "zh", tt.subject)
-			if !strings.Contains(zh, tt.zh) {
-				t.Errorf("zh: %q, want it to say %q", zh, tt.zh)
-			}
-			speaksOnly(t, "the zh line", zh)
-			en := fatalLine(tt.err, "en", tt.subject)
-			if !strings.Contains(en, tt.en) {
-				t.Errorf("en: %q, want it to say %q", en, tt.en)
-			}
+			_, en := fatalLines(t, tt.err, tt.subject, tt.zh, tt.en)
 			if m := goErrorText.FindString(en); m != "" {
 				t.Errorf("en: %q shows Go error text %q", en, m)
 			}
@@ -160,15 +152,7 @@ func TestFatalLineLibraryDetails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			zh := fatalLine(tt.err, "zh", tt.subject)
-			if !strings.Contains(zh, tt.zh) {
-				t.Errorf("zh: %q, want it to say %q", zh, tt.zh)
-			}
-			speaksOnly(t, "the zh line", zh)
-			en := fatalLine(tt.err, "en", tt.subject)
-			if !strings.Contains(en, tt.en) {
-				t.Errorf("en: %q, want it to say %q", en, tt.en)
-			}
+			zh, en := fatalLines(t, tt.err, tt.subject, tt.zh, tt.en)
 			for _, line := range []string{zh, en} {
 				if strings.Contains(line, "s3cr3t") || strings.Contains(line, "hunter22") {
 					t.Errorf("the line shows a secret: %q", line)
@@ -176,4 +160,20 @@ func TestFatalLineLibraryDetails(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fatalLines returns err's fatal line in zh and in en, failing t unless
+// they say wantZh and wantEn and the zh one speaks Chinese only.
+func fatalLines(t *testing.T, err error, subject, wantZh, wantEn string) (zh, en string) {
+	t.Helper()
+	zh = fatalLine(err, "zh", subject)
+	if !strings.Contains(zh, wantZh) {
+		t.Errorf("zh: %q, want it to say %q", zh, wantZh)
+	}
+	speaksOnly(t, "the zh line", zh)
+	en = fatalLine(err, "en", subject)
+	if !strings.Contains(en, wantEn) {
+		t.Errorf("en: %q, want it to say %q", en, wantEn)
+	}
+	return zh, en
 }
