@@ -120,6 +120,7 @@ func importFlags(io IO, name string, args []string, check bool) (o *importOption
 func runImportOptions(ctx context.Context, io IO, o *importOptions) int {
 	s, f, input := o.settings, o.run, o.inputs[0]
 	io.verbose = f.verbose
+	defer limitMemory()()
 	log, err := newLogger(raw(io.Err), s.LogFormat, s.Lang, s.Quiet, f.verbose)
 	if err != nil {
 		return fail(io, "%v", err)
