@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/custimport/custimport/importer/decide"
@@ -126,6 +127,14 @@ func (r *run) plan(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if n >= collectAfterRows && r.job.replay == nil {
+		// The pass's validator is garbage now, and with it the codes it
+		// saw, whose table lives outside the heap until a collection
+		// finds them unreachable. The second pass reserves a table as
+		// big at its start: collect now, so that the two are not
+		// resident at once.
+		runtime.GC()
+	}
 	r.planned.total = n
 	r.planned.assigned = ix.Assign(touching)
 	if b := r.opts.MaxInvalid; !r.opts.DryRun && b.Exceeded(invalid, customers) {
@@ -133,6 +142,11 @@ func (r *run) plan(ctx context.Context) error {
 	}
 	return nil
 }
+
+// collectAfterRows is the size of a file from which the first pass's
+// codes are collected before the second pass (plan): a megabyte of
+// table or so, below which a collection costs more than it frees.
+const collectAfterRows = 100_000
 
 // earlierCodes are the codes TMS gave the creates of earlier runs.
 func earlierCodes(creates []ledger.Create) map[string]bool {
