@@ -16,8 +16,11 @@
 //     keep-alive workers to the same simulator, each one process (≥ 0.95×;
 //     the CPU time per row of both is printed too);
 //   - memory: the peak RSS of an import of 1,000,000 rows with the ledger
-//     in a temporary state folder (goal < 64 MB); with -ledger-url
-//     postgres://…, every import's ledger is that shared one instead.
+//     in a temporary state folder (goal < 64 MB), in two shapes: the CSV
+//     row's file (every row with a code) and the send row's (a third
+//     auto-numbered creates), and the import's CPU time; with
+//     -ledger-url postgres://…, every import's ledger is that shared one
+//     instead.
 //
 // A ratio is the peer's time ÷ custimport's time (higher is better), the
 // median of three interleaved runs (peer, custimport, peer, custimport,
