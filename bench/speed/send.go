@@ -173,7 +173,7 @@ func (b *bench) memory(ctx context.Context) error {
 		}
 		fmt.Fprintf(b.log, "memory (%s): %.1f s, %.1f s CPU, %s\n", shape.what, p.wall.Seconds(), p.cpu.Seconds(), megabytes(p.maxRSS))
 		b.lines = append(b.lines, line{
-			work:    fmt.Sprintf("import of %s rows (%s; %d workers, no rate limit, no latency, %s): peak RSS", thousands(int64(rows)), shape.what, sendWorkers, where),
+			work:    fmt.Sprintf("import of %s rows (%d workers, no rate limit, no latency, %s; %s): peak RSS", thousands(int64(rows)), sendWorkers, where, shape.what),
 			now:     megabytes(p.maxRSS) + "; " + rate(rows, []time.Duration{p.wall}) + fmt.Sprintf(", %.2f s CPU", p.cpu.Seconds()),
 			goal:    "< 64 MB",
 			verdict: below(mb(p.maxRSS), 64),
