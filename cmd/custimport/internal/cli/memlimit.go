@@ -15,17 +15,19 @@ import (
 // is garbage, paid for in RSS. While a run goes on, a soft memory limit
 // (debug.SetMemoryLimit) follows the live heap after each collection:
 // what the runtime holds besides the heap, plus a heap of heapFloor or
-// of the live heap and a quarter, whichever is more. Below half of
+// of the live heap and an eighth, whichever is more. Below half of
 // heapFloor live, the limit changes nothing (the collector's own goal,
 // twice the live heap, is lower); a million-row import's heap peaks at
-// about heapFloor instead of twice its 16 MB. The limit is always above
-// what is live, so it never makes the collector run without end: a heap
-// that grows raises the next limit with it.
+// about 19 MB instead of twice its 16 MB, for more collections (each
+// cheap: most of what is live is the codes' arena, which holds no
+// pointers). The limit is always above what is live, so it never makes
+// the collector run without end: a heap that grows raises the next
+// limit with it.
 //
 // A GOMEMLIMIT of the user's own is left alone.
 
 // heapFloor is the heap the limit allows whatever is live.
-const heapFloor = 20 << 20
+const heapFloor = 16 << 20
 
 // memLimit is the process's adaptive limit, shared by the runs of this
 // process (tests run several at once): it is on while one runs.
@@ -131,7 +133,7 @@ func readHeap() heapFigures {
 }
 
 // limitFor is the limit for figures f: what the runtime holds besides
-// the heap, a heap of heapFloor or of the live heap and a quarter,
+// the heap, a heap of heapFloor or of the live heap and an eighth,
 // whichever is more, and what the runtime keeps below its limit (its
 // goal is the limit less 3 %, and at least 1 MB, of headroom).
 func limitFor(f heapFigures) int64 {
@@ -139,7 +141,7 @@ func limitFor(f heapFigures) int64 {
 	if f.live > most/4 {
 		return most
 	}
-	heap := max(heapFloor, f.live+f.live/4)
+	heap := max(heapFloor, f.live+f.live/8)
 	heap += max(heap*3/100, 1<<20)
 	if f.other > most-heap {
 		return most

@@ -15,10 +15,10 @@ func TestLimitFor(t *testing.T) {
 		f    heapFigures
 		want int64
 	}{
-		{"a small heap may grow to the floor", heapFigures{live: 2 * mb, other: 3 * mb}, (3 + 20 + 1) * mb},
-		{"a heap of 16 MB too", heapFigures{live: 16 * mb, other: 4 * mb}, (4 + 20 + 1) * mb},
-		{"a larger heap gets a quarter of itself", heapFigures{live: 400 * mb, other: 10 * mb}, 10*mb + 500*mb + 15*mb},
-		{"nothing known yet", heapFigures{}, (20 + 1) * mb},
+		{"a small heap may grow to the floor", heapFigures{live: 2 * mb, other: 3 * mb}, (3 + 16 + 1) * mb},
+		{"a heap of 14 MB too", heapFigures{live: 14 * mb, other: 4 * mb}, (4 + 16 + 1) * mb},
+		{"a larger heap gets an eighth of itself", heapFigures{live: 400 * mb, other: 10 * mb}, 10*mb + 450*mb + 450*mb*3/100},
+		{"nothing known yet", heapFigures{}, (16 + 1) * mb},
 		{"a live heap beyond int64 is no limit", heapFigures{live: math.MaxUint64 / 2}, math.MaxInt64},
 		{"the rest beyond int64 is no limit", heapFigures{live: mb, other: math.MaxUint64}, math.MaxInt64},
 	}
@@ -63,8 +63,8 @@ func TestLimitMemoryFollowsTheHeap(t *testing.T) {
 	release := limitMemory()
 	second := limitMemory() // another run at the same time
 	limit := waitForLimit(t, set)
-	if live := readHeap().live; limit < int64(live+live/4) || limit < heapFloor {
-		t.Errorf("limit %d with %d bytes live: want at least the live heap and a quarter, and %d", limit, live, heapFloor)
+	if live := readHeap().live; limit < int64(live+live/8) || limit < heapFloor {
+		t.Errorf("limit %d with %d bytes live: want at least the live heap and an eighth, and %d", limit, live, heapFloor)
 	}
 	if got := debug.SetMemoryLimit(-1); got != limit {
 		t.Errorf("the runtime's limit is %d, the one set %d", got, limit)
