@@ -360,7 +360,7 @@ func (d *DB) open(ctx context.Context) error {
 	var err error
 	if !d.opts.ReadOnly {
 		d.wdb, err = sql.Open("sqlite", dsn(d.path, "_txlock=immediate",
-			"_pragma=journal_mode(WAL)", "_pragma=synchronous(FULL)"))
+			"_pragma=journal_mode(WAL)", "_pragma=synchronous(FULL)", "_pragma=cache_size(-512)"))
 		if err != nil {
 			return d.wrap(err)
 		}
@@ -372,7 +372,7 @@ func (d *DB) open(ctx context.Context) error {
 			return err
 		}
 	}
-	d.rdb, err = sql.Open("sqlite", dsn(d.path, "_pragma=query_only(1)"))
+	d.rdb, err = sql.Open("sqlite", dsn(d.path, "_pragma=query_only(1)", "_pragma=cache_size(-512)"))
 	if err != nil {
 		return d.wrap(err)
 	}
