@@ -56,6 +56,12 @@ var _ = msg.Register("cli.fatal", msg.Table{
 	"details":           {"%s(%s)", "%s (%s)"},
 	"ledger":            {"無法使用記錄檔 (ledger)", "the ledger cannot be used"},
 	"ledger_server":     {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "the shared ledger's PostgreSQL server cannot be reached"},
+	"ledger_timeout":    {"共用記錄檔 (ledger) %s 的 PostgreSQL 伺服器沒有及時回應:%s", "the shared ledger %s did not answer in time: %s"},
+	"wait_connect":      {"連線後一直沒有讓 custimport 登入", "the server did not let custimport in"},
+	"wait_statement":    {"一個指令沒有在時限內結束", "a statement did not end in time"},
+	"wait_lock":         {"另一個連線鎖住的資料表一直沒有釋放", "a lock another session holds was not released"},
+	"wait_answer":       {"伺服器完全沒有回應", "the server said nothing"},
+	"ledger_other_url":  {"共用記錄檔 (ledger) %s 裡,公司代號 %s 的記錄檔在 TMS 網址 %s 之下,%s 沒有記錄檔", "in the shared ledger %s, pno %s has a ledger for %s, none for %s"},
 	"other_url":         {"公司代號 %s 的記錄檔 (ledger) 在 TMS 網址 %s 之下,%s 沒有記錄檔。若是同一個 TMS,請用原來的網址 (或 TMS 已搬家:custimport ledger move --url %s --to-url %s);若是另一個 TMS,加上 --new-ledger", "pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL (or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); if it is another TMS, pass --new-ledger"},
 	"folder_locked":     {"另一個 custimport 正在匯入同一個檔案或資料夾", "another custimport run is importing this file or folder"},
 	"tms_config":        {"TMS 的連線設定 (url、pno、ProNum、sign_recipe) 有誤,沒有送出任何資料:執行 custimport config check 會指出是哪一個值", "the TMS connection settings (url, pno, ProNum, sign_recipe) are wrong, nothing was sent: custimport config check names the value"},
@@ -174,6 +180,8 @@ func catalogLine(err error, lang, subject string) string {
 		several  *importer.SeveralListsError
 		tooMany  *importer.TooManyInvalidError
 		locked   *ledger.LockedError
+		timeout  *ledger.TimeoutError
+		otherPG  *ledger.OtherURLError
 		other    *connect.OtherURLError
 		stateDir *connect.StateDirError
 		parse    *source.ParseError
@@ -211,8 +219,16 @@ func catalogLine(err error, lang, subject string) string {
 		return f("ledger_locked")
 	case errors.Is(err, ledger.ErrLocked):
 		return f("ledger_locked")
+	case errors.As(err, &timeout):
+		return f("ledger_timeout", timeout.Ledger, f(waitCode(timeout.Wait)))
 	case errors.Is(err, ledger.ErrUnreachable):
 		return f("ledger_server")
+	case errors.As(err, &otherPG):
+		urls := make([]string, len(otherPG.Others))
+		for i, o := range otherPG.Others {
+			urls[i] = o.URL
+		}
+		return f("ledger_other_url", otherPG.Ledger, otherPG.Tenant.PNO, strings.Join(urls, ", "), otherPG.Tenant.URL)
 	case errors.Is(err, inbox.ErrLocked):
 		return f("folder_locked")
 	case errors.Is(err, tms.ErrConfig), errors.Is(err, tms.ErrBadRecipe):
@@ -249,6 +265,16 @@ func catalogLine(err error, lang, subject string) string {
 		return f("known") // the explanation says what and what to do
 	}
 	return f("unknown")
+}
+
+// waitCode is the catalog code (cli.fatal) of what a *ledger.TimeoutError
+// waited for.
+func waitCode(wait string) string {
+	switch wait {
+	case "connect", "statement", "lock":
+		return "wait_" + wait
+	}
+	return "wait_answer"
 }
 
 // libraryLine is the fatal line of a library error that carries its

@@ -121,7 +121,7 @@ var _ = msg.Register("cli.help", msg.Table{
 	"flag.update-existing":      {"沒有代號、但統編與既有客戶相同的列,改為更新該客戶 (預設:INVALID,EXISTS)", "send rows without a code that have the 統編 of an existing customer as updates of that customer (default: INVALID, EXISTS)"},
 	"flag.existing-max-age":     {"既有客戶清單超過這麼久 (天數,例如 30d) 就發出警告", "warn when the list of existing customers is older than this (DAYS, e.g. 30d)"},
 	"flag.results-format":       {"預設結果檔的格式:xlsx (在 Excel 中保留開頭的 0) 或 csv", "format of the default results file: xlsx (keeps leading zeros through Excel) or csv"},
-	"flag.max-invalid":          {"INVALID 的列超過 N 列或 N% 時,整份都不送出 (結束代碼 2):大部分無效的檔案通常是拿錯檔案 (預設:不限制)", "send nothing (exit 2) when more than N rows, or N% of them, are INVALID: a file that is mostly invalid is usually the wrong file (default: off)"},
+	"flag.max-invalid":          {"INVALID 的列超過 N 列或 N%% 時,整份都不送出 (結束代碼 2):大部分無效的檔案通常是拿錯檔案 (預設:不限制)", "send nothing (exit 2) when more than N rows, or N%% of them, are INVALID: a file that is mostly invalid is usually the wrong file (default: off)"},
 
 	// The commands' own flags.
 	"flag.config":          {"設定檔 FILE.yaml (金鑰以外的一切設定)", "config FILE.yaml (everything but the key)"},
