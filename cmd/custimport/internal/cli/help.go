@@ -69,7 +69,7 @@ var _ = msg.Register("cli.help", msg.Table{
 		"  custimport ledger export FILE.csv  每一筆新增,匯出成 CSV 備份\n" +
 		"  custimport ledger runs             最近幾次執行\n" +
 		"  custimport ledger move --to-url URL [--to-pno P --to-pronum N]\n                                     TMS 搬家了:把它的匯入紀錄帶到新的網址\n" +
-		"  custimport ledger copy --to URL|資料夾 [--from URL|資料夾]\n                                     把這個 TMS 的匯入紀錄複製 (合併) 到團隊的 PostgreSQL 紀錄 (--to postgres://…),或複製到資料夾當備份;以筆數與每個表的檢查碼驗證\n" +
+		"  custimport ledger copy --to URL|資料夾 [--from URL|資料夾] [--new-ledger]\n                                     把這個 TMS 的匯入紀錄複製 (合併) 到團隊的 PostgreSQL 紀錄 (--to postgres://…),或複製到資料夾當備份;以筆數與每個表的檢查碼驗證;同一公司在共用紀錄裡已有另一個 TMS 網址的紀錄時,確定是另一個 TMS 才加 --new-ledger\n" +
 		"  custimport ledger where            目前設定使用的匯入紀錄檔\n\n" +
 		"設定 ledger_url (--ledger-url、CUSTIMPORT_LEDGER_URL) 時,匯入紀錄是團隊共用、放在 PostgreSQL 上的那一份,每個指令都從那裡讀取。",
 		ledgerAbout},
