@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/ledger"
@@ -258,6 +259,65 @@ func TestGoroutines(t *testing.T) {
 			if got := (&Stage{Workers: tc.workers}).Goroutines(); got != tc.want {
 				t.Errorf("got %d, want %d", got, tc.want)
 			}
+		})
+	}
+}
+
+// slowLedger's claims take claim (a commit); slowSender's requests take
+// wire.
+type slowLedger struct {
+	boundLedger
+	claim time.Duration
+}
+
+func (l *slowLedger) Claim(ctx context.Context, c ledger.Create) (int64, error) {
+	time.Sleep(l.claim)
+	return l.boundLedger.Claim(ctx, c)
+}
+
+type slowSender struct{ wire time.Duration }
+
+func (f *slowSender) Ready(ctx context.Context) error { return ctx.Err() }
+func (f *slowSender) Send(context.Context, tms.Request) tms.Outcome {
+	time.Sleep(f.wire)
+	return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "N1"}}
+}
+
+// BenchmarkSendOverlap sends rows, a third of them creates whose claim
+// takes 6 ms, with 8 workers and a 5 ms server: as many goroutines as
+// workers (each holds its row's send slot through the claim, as before)
+// against Goroutines (the claims overlap the requests).
+func BenchmarkSendOverlap(b *testing.B) {
+	const workers, rows = 8, 400
+	for _, tc := range []struct {
+		name       string
+		goroutines int
+	}{{"one per worker", workers}, {"Goroutines", (&Stage{Workers: workers}).Goroutines()}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				l := &slowLedger{claim: 6 * time.Millisecond}
+				s := &Stage{Sender: &slowSender{wire: 5 * time.Millisecond}, Ledger: l, Texts: texts{}, Log: slog.New(slog.DiscardHandler),
+					Brake: NewHalt(0, nil), Gate: open{}, Abort: context.Background(), Workers: workers, EarlierCodes: map[string]bool{}}
+				jobs := make(chan *row.Item)
+				var wg sync.WaitGroup
+				for range tc.goroutines {
+					wg.Go(func() {
+						for it := range jobs {
+							s.Send(context.Background(), context.Background(), it)
+						}
+					})
+				}
+				for i := range rows {
+					code := fmt.Sprint("C", i)
+					if i%3 == 0 {
+						code = ""
+					}
+					jobs <- boundItem(i+2, code)
+				}
+				close(jobs)
+				wg.Wait()
+			}
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
 }
