@@ -75,7 +75,7 @@ func limitMemory() (release func()) {
 // is unreachable).
 type gcSentinel struct{ _ [32]byte }
 
-// armAfterGC calls adjustLimit after the next collection, and again after
+// armAfterGC sets the limit (limitFor) after the next collection, and again after
 // each one while the period epoch lasts.
 func armAfterGC(epoch int) {
 	runtime.AddCleanup(new(gcSentinel), func(epoch int) {
