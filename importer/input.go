@@ -452,12 +452,24 @@ type hashAlong struct {
 	stop    atomic.Bool
 }
 
-func (h *hashAlong) Read() (source.Record, error) {
+func (h *hashAlong) Read() (source.Record, error) { return h.ReadInto(nil) }
+
+// ReadInto is Read, the record's cells in the storage of cells when the
+// source can (source.CSVReader.ReadInto).
+func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
 	if !h.started {
 		h.started, h.done = true, make(chan struct{})
 		go h.hash()
 	}
-	rec, err := h.Reader.Read()
+	var rec source.Record
+	var err error
+	if c, ok := h.Reader.(interface {
+		ReadInto([]string) (source.Record, error)
+	}); ok && cells != nil {
+		rec, err = c.ReadInto(cells)
+	} else {
+		rec, err = h.Reader.Read()
+	}
 	if err == io.EOF && !h.joined {
 		h.joined = true
 		<-h.done

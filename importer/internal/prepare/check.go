@@ -102,7 +102,9 @@ func readBatches(rows *DataRows, keep bool, work, inOrder chan<- *batch) error {
 		n := 0
 		var err error
 		for n < BatchRows {
-			rec, seq, e := rows.next()
+			// The cells of the row this item held before, released:
+			// storage for this row's.
+			rec, seq, e := rows.nextInto(b.items[n].Rec.Cells)
 			if e != nil {
 				err = e
 				break
