@@ -83,25 +83,34 @@ func needsQuotes(field string) bool {
 }
 
 // hasSpecial reports whether s holds a byte of csvSpecial, testing eight
-// bytes at a time.
+// bytes at a time: the last eight of a string of eight or more bytes
+// overlap the ones before rather than being tested one by one.
 func hasSpecial(s string) bool {
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if csvSpecial[s[i]] {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; i+8 < len(s); i += 8 {
+		if special8(s[i : i+8]) {
+			return true
+		}
+	}
+	return special8(s[len(s)-8:])
+}
+
+// special8 reports whether the eight bytes of s hold a byte of csvSpecial.
+func special8(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	// zero is nonzero when a byte of x is zero (exactly: no false hits).
 	zero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if zero(x^(ones*'\n'))|zero(x^(ones*'\r'))|zero(x^(ones*'"'))|zero(x^(ones*',')) != 0 {
-			return true
-		}
-	}
-	for ; i < len(s); i++ {
-		if csvSpecial[s[i]] {
-			return true
-		}
-	}
-	return false
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	return zero(x^(ones*'\n'))|zero(x^(ones*'\r'))|zero(x^(ones*'"'))|zero(x^(ones*',')) != 0
 }
 
 // Write writes one record and its CRLF.
