@@ -2,6 +2,7 @@ package results
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -326,14 +327,54 @@ func (w *CSVWriter) WriteRow(cells []Cell) error {
 		return err
 	}
 	w.header = true
-	line := w.cw.line[:0]
+	line, ok := appendPlainCells(w.cw.line[:0], cells)
+	if !ok {
+		line = appendCells(line[:0], cells)
+	}
+	return w.writeLine(line)
+}
+
+// appendCells appends the CSV text of cells, separated by commas.
+func appendCells(line []byte, cells []Cell) []byte {
 	for n, c := range cells {
 		if n > 0 {
 			line = append(line, ',')
 		}
 		line = appendCell(line, c)
 	}
-	return w.writeLine(line)
+	return line
+}
+
+// appendPlainCells is appendCells for a row whose cells are written as
+// they are, most rows of most files: it appends them and then looks for
+// what would make one need quotes in the whole line at once (a quote,
+// CR or LF; a comma more than the separators) rather than cell by cell.
+// It reports false, with line unfinished, for a row with a cell that
+// needs more (quotes, the formula guard, a look at its first rune).
+func appendPlainCells(line []byte, cells []Cell) ([]byte, bool) {
+	for n, c := range cells {
+		if n > 0 {
+			line = append(line, ',')
+		}
+		v := c.Value
+		if v == "" {
+			continue
+		}
+		switch b := v[0]; {
+		case b == '=' || b == '+' || b == '-' || b == '@' || b == '\t' || b == '\r' || b == ' ' || b == '\v' || b == '\f':
+			return line, false // the formula guard, or a leading space
+		case b == '\\' && v == `\.`:
+			return line, false
+		case b >= utf8.RuneSelf && spaceLead[b]:
+			return line, false // perhaps a space of Unicode's
+		}
+		line = append(line, v...)
+	}
+	if bytes.IndexByte(line, '"') >= 0 || bytes.IndexByte(line, '\n') >= 0 || bytes.IndexByte(line, '\r') >= 0 ||
+		bytes.Count(line, []byte{','}) != max(len(cells)-1, 0) {
+		return line, false
+	}
+	return line, true
 }
 
 // WriteSummary is a no-op for CSV: a CSV file has a single table, and the
