@@ -56,8 +56,8 @@ type sheetPost struct {
 	comments  *spool // nil when there are no comments
 	shapes    *spool
 	nComments int
-	shapeBase int    // the sheet's VML shape ids are shapeBase+1, +2, ...
-	cols      []byte // the <cols> element put before <sheetData>, or nil
+	shapeBase int     // the sheet's VML shape ids are shapeBase+1, +2, ...
+	cols      []byte  // the <cols> element put before <sheetData>, or nil
 	rows      *zspool // the <row> elements put in <sheetData>, or nil
 }
 
