@@ -578,12 +578,19 @@ func (c *cellState) end() bool {
 	return true
 }
 
+// cellFastPath lets cell read the common cell shapes at once (see
+// cellBody); tests turn it off to compare.
+var cellFastPath = true
+
 // cell reads the <c> element whose start tag was just read and returns its
 // display text.
 func (r *XLSXReader) cell(col int) (string, error) {
 	typ := cellType(r.xs.attr(attrT))
 	nf := r.styleFormat(r.xs.attr(attrS))
 	r.buf = r.buf[:0]
+	if cellFastPath && r.xs.cellBody(&r.buf, r.maxCell) != bodyNone {
+		return r.value(r.buf, typ, nf, col)
+	}
 	var c cellState
 	size := 0 // bytes of text, kept or not
 	for more := true; more; {
