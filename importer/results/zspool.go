@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"sync/atomic"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // The results sheet's rows are compressed while they are written, on a
@@ -68,7 +70,9 @@ func newZSpool(pattern string) (*zspool, error) {
 func (s *zspool) compress() {
 	defer close(s.done)
 	bw := bufio.NewWriterSize(s.f, 256<<10)
-	fw, err := flate.NewWriter(bw, flate.BestSpeed)
+	// klauspost's level 1 deflates the rows in half the time of
+	// compress/flate's BestSpeed, and a little smaller.
+	fw, err := kflate.NewWriter(bw, kflate.BestSpeed)
 	var crc uint32
 	var n int64
 	for c := range s.full {
