@@ -67,6 +67,7 @@ type XLSXReader struct {
 	maxCell   int
 
 	rc      io.ReadCloser
+	ahead   *readAhead // reads rc on a goroutine of its own
 	xs      *xmlScanner
 	row     int  // number of the last row read
 	inRow   bool // inside the <row> element of row
@@ -266,7 +267,8 @@ func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, erro
 		return nil, fileError(name, ErrCorrupt, "sheet %q: %v", r.sheet.name, err)
 	}
 	r.rc = rc
-	r.xs = newXMLScanner(rc)
+	r.ahead = newReadAhead(rc)
+	r.xs = newXMLScanner(r.ahead)
 	return r, nil
 }
 
@@ -334,6 +336,10 @@ func (r *XLSXReader) Sheet() string { return r.sheet.name }
 // Close releases the file and the sheet stream. It is safe to call twice.
 func (r *XLSXReader) Close() error {
 	var err error
+	if r.ahead != nil {
+		r.ahead.Close()
+		r.ahead = nil
+	}
 	if r.rc != nil {
 		err = r.rc.Close()
 		r.rc = nil
