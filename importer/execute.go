@@ -139,7 +139,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 		})
 		send := r.sendStage()
 		var workers errgroup.Group
-		for range r.opts.Workers {
+		for range send.Goroutines() {
 			workers.Go(func() error {
 				for it := range jobs {
 					if it.Send {
@@ -165,7 +165,7 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 // sendStage is the stage that sends the rows of this run.
 func (r *run) sendStage() *dispatch.Stage {
 	return &dispatch.Stage{Sender: r.opts.Sender, Ledger: r.opts.Ledger, Texts: r.msg, Log: r.log, Brake: r.brake,
-		Gate: &r.job.gate, Abort: r.abortCtx, EarlierCodes: r.planned.earlierCodes,
+		Gate: &r.job.gate, Abort: r.abortCtx, EarlierCodes: r.planned.earlierCodes, Workers: r.opts.Workers,
 		Source: dispatch.Source{Input: r.in.abs, Sheet: r.in.sheet, InputSHA256: r.in.sha256, Lineage: r.planned.lineage, RunID: r.runID},
 		OnSending: func(line int, code string) {
 			if r.job.listening() {

@@ -490,3 +490,49 @@ func TestPGTableLockedMidRun(t *testing.T) {
 		}
 	}
 }
+
+// TestPGCopyUnderAnotherURL: `ledger copy --to postgres://…` of a PC's
+// ledger into a shared one where the company (the same pno) already has a
+// ledger under another TMS URL is refused as an import would be (exit 2,
+// naming both URLs and --new-ledger), copying nothing; with --new-ledger,
+// the company's ledger for this URL is started and every create copied,
+// and a re-run of the PC's file through the shared ledger sends nothing.
+func TestPGCopyUnderAnotherURL(t *testing.T) {
+	clitest.RequireProcessTests(t)
+	url := pgtest.Database(t)
+	r := newRig(t)
+	in := writeInput(t, r.path("in.csv"), "cp", 40, func(i int) bool { return i%2 == 0 })
+	if code, out := r.run(t, r.importArgs()...); code != 0 {
+		t.Fatalf("the PC's own import: exit %d:\n%s", code, out)
+	}
+	other, err := ledger.NewTenant("https://other-tms.example", testPNO, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := ledger.OpenURL(t.Context(), url, other, ledger.Options{})
+	if err != nil {
+		t.Fatalf("starting the company's ledger under another URL: %v", err)
+	}
+	db.Close()
+
+	code, out := r.run(t, "ledger", "copy", "--to", url, "--state-dir", r.stateDir, "--lang", "en")
+	if code != 2 || !strings.Contains(out, "https://other-tms.example") || !strings.Contains(out, "--new-ledger") {
+		t.Fatalf("copy into a company kept under another URL: exit %d, want 2 naming that URL and --new-ledger:\n%s", code, out)
+	}
+	view := openPGView(t, url, r)
+	if n := view.progress(t); n != 0 {
+		t.Fatalf("the refused copy left %d records in the shared ledger", n)
+	}
+
+	code, out = r.run(t, "ledger", "copy", "--to", url, "--state-dir", r.stateDir, "--new-ledger")
+	if code != 0 || !strings.Contains(out, "verified") {
+		t.Fatalf("copy --new-ledger: exit %d, want 0 and verified:\n%s", code, out)
+	}
+	before := len(r.sim.Customers(t))
+	if code, out := r.run(t, append(r.importArgs("--ledger-url", url, "--wait", "1m"), "--out", "again.xlsx")...); code != 0 {
+		t.Fatalf("the re-run through the shared ledger: exit %d:\n%s", code, out)
+	}
+	if after := len(r.sim.Customers(t)); after != before || after != len(in) {
+		t.Errorf("TMS holds %d customers after the re-run through the copy (%d before), want %d: a copied create was sent again", after, before, len(in))
+	}
+}

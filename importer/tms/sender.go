@@ -269,7 +269,7 @@ func (r *sendRun) answered(resp Response) Outcome {
 	if r.s.Throttle != nil {
 		r.s.Throttle.Succeeded()
 	}
-	if resp.Status == "E" && r.ambiguousBefore && isAdd(r.main) && CodeExists(resp) {
+	if resp.Status == "E" && r.ambiguousBefore && IsAdd(r.main) && CodeExists(resp) {
 		return Outcome{Response: resp, Attempts: r.attempts, Unknown: true, Err: fmt.Errorf(
 			"TMS says customer code %v already exists (%s %s), but an earlier attempt for this row got no clear answer and may have created it; check the customer in TMS before re-running the row: %w",
 			r.main["CCODE"], resp.ErrorCode, resp.ErrorMessage, r.last)}
@@ -378,9 +378,9 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// isAdd reports whether main asks for a plain add (EditItem 0, or EditItem
+// IsAdd reports whether main asks for a plain add (EditItem 0, or EditItem
 // missing, which is treated the same way to stay on the safe side).
-func isAdd(main Main) bool {
+func IsAdd(main Main) bool {
 	v, ok := main["EditItem"]
 	if !ok || v == nil {
 		return true

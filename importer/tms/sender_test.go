@@ -343,8 +343,8 @@ func TestIsAdd(t *testing.T) {
 		{Main{"EditItem": "2"}, false},
 	}
 	for _, tt := range tests {
-		if got := isAdd(tt.main); got != tt.want {
-			t.Errorf("isAdd(%v): got %t, want %t", tt.main, got, tt.want)
+		if got := IsAdd(tt.main); got != tt.want {
+			t.Errorf("IsAdd(%v): got %t, want %t", tt.main, got, tt.want)
 		}
 	}
 }

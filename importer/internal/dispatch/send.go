@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/custimport/custimport/importer/internal/row"
@@ -106,7 +107,59 @@ type Stage struct {
 	// the run's language).
 	OnSending func(line int, code string)
 	OnRetry   func(line, attempt int, wait time.Duration, errorCode, message string)
+	// Workers bounds both the requests on the wire and the rows a crash
+	// could leave UNKNOWN in flight (≤ 0: one; see Send). Goroutines
+	// says how many goroutines keep both busy.
+	Workers int
+
+	once sync.Once
+	pool pools
 }
+
+// pools are Send's two bounds.
+type pools struct {
+	wire      slots // requests on the wire
+	uncertain slots // creates and adds with a code recorded, their outcome not yet queued
+}
+
+func (s *Stage) slots() *pools {
+	s.once.Do(func() {
+		n := max(s.Workers, 1)
+		s.pool = pools{wire: make(slots, n), uncertain: make(slots, n)}
+	})
+	return &s.pool
+}
+
+// Goroutines is how many goroutines should call Send at once: Workers
+// waiting for their creates' claims to commit while Workers other rows'
+// requests are on the wire. One worker sends one row at a time, in the
+// input's order (so TMS numbers its creates in that order too).
+func (s *Stage) Goroutines() int {
+	if s.Workers <= 1 {
+		return 1
+	}
+	return 2 * s.Workers
+}
+
+// slots is a counting semaphore.
+type slots chan struct{}
+
+// acquire takes a slot, or reports false when ctx ends first.
+func (c slots) acquire(ctx context.Context) bool {
+	select {
+	case c <- struct{}{}:
+		return true
+	default:
+	}
+	select {
+	case c <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (c slots) release() { <-c }
 
 // GivenCode returns the code TMS gave a create of this run (sent
 // without a code) that it accepted, or "" for any other row: its status,
@@ -124,30 +177,101 @@ func GivenCode(sent string, st row.Status, attempts int, ccode string) string {
 // stops the run: nothing is sent without its record. ctx ends when the
 // run is stopped; waits ends with it, or when sending stops. It returns
 // the row's next state.
+//
+// Two bounds hold however many goroutines call it (see Goroutines): at
+// most Workers requests are on the wire (a send slot, held from before
+// the request until its outcome is queued to the ledger), and at most
+// Workers rows a crash could leave UNKNOWN are between their record in
+// the ledger and their outcome's (an uncertain slot, held from before the
+// claim until the outcome is queued): creates, and adds with a code (TMS
+// answering that the code exists after a crash cannot tell whether the
+// add made it). A create waits for its claim's commit holding only its
+// uncertain slot: the commit overlaps other rows' requests instead of
+// keeping a send slot idle. Since the ledger commits its writes in the
+// order they were queued, a record is on disk only with the outcomes
+// queued before it: after a crash the ledger shows at most Workers
+// creates in flight, and at most Workers codes pending.
 func (s *Stage) Send(ctx, waits context.Context, it *item) row.Move {
-	line := it.Rec.Line
-	notSent := func(msg string) row.Move {
-		return row.Move{Status: row.StatusNotSent, Message: msg}
-	}
 	if err := s.Brake.Reason(); err != nil {
 		return notSent(s.Texts.NotSent(err))
 	}
-	if s.Gate.Wait(waits) != nil || s.Sender.Ready(waits) != nil {
-		if err := s.Brake.Reason(); err != nil {
-			return notSent(s.Texts.NotSent(err))
+	create := it.Outcome.Code == ""
+	if s.Gate.Wait(waits) != nil {
+		return s.stoppedWaiting()
+	}
+	if create || tms.IsAdd(it.Outcome.Payload) {
+		if !s.slots().uncertain.acquire(waits) {
+			return s.stoppedWaiting()
 		}
-		return notSent(s.Texts.Interrupted())
+		defer s.slots().uncertain.release()
+	}
+	if s.Sender.Ready(waits) != nil {
+		return s.stoppedWaiting()
 	}
 	if err := s.Brake.Reason(); err != nil {
 		return notSent(s.Texts.NotSent(err)) // stopped while this row waited
 	}
-	claim, err := s.claim(it)
-	if err != nil {
-		err = fmt.Errorf("%w: %w", ErrLedger, err)
-		s.Log.Error("the ledger could not record a row; sending stops", "line", line, "err", err)
-		s.Brake.Stop(err)
+	var claim int64
+	if create {
+		var err error
+		if claim, err = s.claimCreate(it); err != nil {
+			return s.ledgerFailed(it, err)
+		}
+	}
+	if !s.slots().wire.acquire(waits) {
+		return s.unsent(it, claim, s.stoppedWaiting())
+	}
+	defer s.slots().wire.release()
+	// Nothing leaves after a stop, however long the row waited.
+	if err := s.Brake.Reason(); err != nil {
+		return s.unsent(it, claim, notSent(s.Texts.NotSent(err)))
+	}
+	if ctx.Err() != nil {
+		return s.unsent(it, claim, notSent(s.Texts.Interrupted()))
+	}
+	if !create {
+		if err := s.noteSendingCode(it); err != nil {
+			return s.ledgerFailed(it, err)
+		}
+	}
+	return s.sendClaimed(ctx, it, claim)
+}
+
+func notSent(msg string) row.Move { return row.Move{Status: row.StatusNotSent, Message: msg} }
+
+// stoppedWaiting is the state of a row whose wait (for a slot, the gate
+// or the rate limit) ended: sending stopped, or the run was stopped.
+func (s *Stage) stoppedWaiting() row.Move {
+	if err := s.Brake.Reason(); err != nil {
 		return notSent(s.Texts.NotSent(err))
 	}
+	return notSent(s.Texts.Interrupted())
+}
+
+// ledgerFailed stops sending: the ledger could not record the row.
+func (s *Stage) ledgerFailed(it *item, err error) row.Move {
+	err = fmt.Errorf("%w: %w", ErrLedger, err)
+	s.Log.Error("the ledger could not record a row; sending stops", "line", it.Rec.Line, "err", err)
+	s.Brake.Stop(err)
+	return notSent(s.Texts.NotSent(err))
+}
+
+// unsent settles the claim of a create that is not sent after all (the
+// run stopped while it waited for a send slot): nothing was created. A
+// row with a code noted nothing yet.
+func (s *Stage) unsent(it *item, claim int64, m row.Move) row.Move {
+	if claim != 0 {
+		if err := s.record(it, claim, m, aborted); err != nil {
+			s.ledgerFailed(it, err)
+		}
+	}
+	return m
+}
+
+// sendClaimed sends a row whose claim is recorded and records its
+// outcome.
+func (s *Stage) sendClaimed(ctx context.Context, it *item, claim int64) row.Move {
+	line := it.Rec.Line
 	if s.OnSending != nil {
 		s.OnSending(line, it.Outcome.Code)
 	}
@@ -174,17 +298,22 @@ func (s *Stage) Send(ctx, waits context.Context, it *item) row.Move {
 	return res
 }
 
-// claim records in the ledger that the row is about to be sent. A create
-// (no code: sending it twice makes two customers) is on disk when claim
-// returns; concurrent workers share the commit. It returns the create's
-// ledger id (0 for a row with a code).
-func (s *Stage) claim(it *item) (int64, error) {
+// noteSendingCode records in the ledger that a row with a code is about
+// to be sent (queued: resending it is safe, so its request need not wait
+// for the commit).
+func (s *Stage) noteSendingCode(it *item) error {
+	text := it.PayloadText
+	names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
+	return s.Ledger.SendingCode(it.Outcome.Code, it.FP, names, s.Source.RunID)
+}
+
+// claimCreate records in the ledger that a create (no code: sending it
+// twice makes two customers) is about to be sent; it is on disk when
+// claimCreate returns, and concurrent workers share the commit. It
+// returns the create's ledger id.
+func (s *Stage) claimCreate(it *item) (int64, error) {
 	l := s.Ledger
 	text := it.PayloadText
-	if it.Outcome.Code != "" {
-		names := ledger.Names{Name: text(mapping.CNAM1), ShortName: text(mapping.CNAM2), TaxID: text(mapping.CTCOD)}
-		return 0, l.SendingCode(it.Outcome.Code, it.FP, names, s.Source.RunID)
-	}
 	if it.Decision.Release && it.Decision.Record != nil {
 		// The user checked TMS: the earlier create is not there.
 		if err := l.Release(it.Decision.Record.ID); err != nil {

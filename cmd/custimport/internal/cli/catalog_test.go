@@ -76,6 +76,13 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("%s: zh %q en %q, want both", code, zh, en)
 			continue
 		}
+		for _, text := range []string{zh, en} {
+			for _, v := range msg.Verbs(text) {
+				if !strings.ContainsRune("vsdqxXfgeTtcbU", rune(v.Verb)) || strings.Contains(v.Spec, " ") {
+					t.Errorf("%s: %q is read as a verb (a %% meant as a percent sign is written %%%%): %q", code, text[v.Start:min(len(text), v.End+2)], text)
+				}
+			}
+		}
 		if a, b := msg.Args(zh), msg.Args(en); !slices.Equal(a, b) {
 			t.Errorf("%s: zh takes %v arguments, en %v:\n zh %q\n en %q", code, a, b, zh, en)
 		}

@@ -57,7 +57,9 @@ var explanations = []struct {
 	{ledger.ErrLocked, "ledger.locked"},
 	{ledger.ErrLost, "ledger.lost"},
 	{ledger.ErrCorrupt, "ledger.corrupt"},
+	{ledger.ErrTimeout, "ledger.timeout"}, // before ErrUnreachable, which it also is
 	{ledger.ErrUnreachable, "ledger.unreachable"},
+	{ledger.ErrOtherURL, "ledger.other_url"},
 	{connect.ErrNetworkLedger, "connect.network_ledger"},
 	{settings.ErrLedgerPassword, "settings.ledger_password"},
 	{ledger.ErrNewerSchema, "ledger.newer_schema"},
@@ -104,6 +106,8 @@ var _ = msg.Register("cli.explain", msg.Table{
 	"ledger.lost":                {"記錄檔 (ledger) 不見了或是空的 (它記得哪些客戶已建立,沒有它會重複建立客戶):請從備份把完整的記錄檔 (連同同名的 -wal 檔) 放回原處再執行;確定要從頭開始時才加上 --new-ledger (先前匯入的客戶可能會再建立一次)。", "the ledger is missing or empty (it remembers which customers were created; without it they would be created again): put the whole ledger file (with its -wal file) back from a backup and run again; only to start over on purpose, pass --new-ledger (customers imported before may be created again)."},
 	"ledger.corrupt":             {"記錄檔 (ledger) 無法讀取:請保留該檔並聯絡 IT;custimport 在沒有它時不會送出,以免重複建立客戶。", "the ledger cannot be read: keep the file and call IT; custimport does not send without it, so no customer is created twice."},
 	"ledger.unreachable":         {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器,沒有記錄就不會送出任何新增:請確認 ledger_url (--ledger-url、CUSTIMPORT_LEDGER_URL)、網路與資料庫伺服器,恢復後重新執行同一指令即可續傳 (中斷時正在送出的列會是 UNKNOWN)。", "the shared ledger's PostgreSQL server cannot be reached, and no create is sent without its record: check ledger_url (--ledger-url, CUSTIMPORT_LEDGER_URL), the network and the database server, then run the same command again to resume (rows in flight when it broke are UNKNOWN)."},
+	"ledger.timeout":             {"共用記錄檔 (ledger) 的 PostgreSQL 伺服器沒有及時回應 (其他連線鎖住了記錄檔的資料表,或伺服器、網路停住了),沒有記錄就不會送出任何新增:請 IT 檢查 ledger_url (--ledger-url、CUSTIMPORT_LEDGER_URL) 指向的資料庫伺服器與網路,恢復後重新執行同一指令即可續傳 (停住時正在送出的列會是 UNKNOWN)。", "the shared ledger's PostgreSQL server did not answer in time (another session holds a lock on the ledger's tables, or the server or the network hangs), and no create is sent without its record: have IT check the database server ledger_url (--ledger-url, CUSTIMPORT_LEDGER_URL) points at, and the network, then run the same command again to resume (rows in flight when it stopped are UNKNOWN)."},
+	"ledger.other_url":           {"若是同一個 TMS,請改用記錄檔裡的那個 TMS 網址 (url);確定是另一個 TMS 時,才加上 --new-ledger (或設定 new_ledger: true) 開新的記錄檔,否則先前建立的客戶可能會再建立一次。", "if it is the same TMS, use the TMS URL (url) the ledger has; only if it truly is another TMS, pass --new-ledger (or set new_ledger: true) to start a new ledger, otherwise customers created before may be created again."},
 	"connect.network_ledger":     {"記錄檔 (ledger) 的資料夾在網路磁碟上:SQLite 在網路磁碟上的鎖定不可靠,兩台電腦共用可能重複建立客戶。請把資料夾放在本機磁碟,或請 IT 設定共用的 PostgreSQL 記錄檔 (ledger_url);確定了解風險才加上 --allow-network-ledger。", "the ledger's folder is on a network share: SQLite's locking is unreliable there, and two PCs sharing it could create a customer twice. Keep the folder on this PC's own disk, or have IT set up a shared PostgreSQL ledger (ledger_url); pass --allow-network-ledger only if you know the risk."},
 	"settings.ledger_password":   {"設定檔的 ledger_url 不可含密碼:請把密碼放在 passfile (網址加上 passfile=檔案,或設定 PGPASSFILE) 或環境變數 PGPASSWORD。", "ledger_url in a config file must not carry a password: put it in a passfile (passfile=FILE in the URL, or PGPASSFILE) or in PGPASSWORD."},
 	"ledger.newer_schema":        {"記錄檔 (ledger) 由較新版的 custimport 寫入:請改用較新版本。", "the ledger was written by a newer custimport: use that version."},

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/custimport/custimport/cmd/custimport/internal/connect"
+	"github.com/custimport/custimport/cmd/custimport/internal/detail"
 	"github.com/custimport/custimport/cmd/custimport/internal/inbox"
 	"github.com/custimport/custimport/cmd/custimport/internal/settings"
 	"github.com/custimport/custimport/importer"
@@ -24,7 +25,6 @@ import (
 	"github.com/custimport/custimport/importer/msg"
 	"github.com/custimport/custimport/importer/source"
 	"github.com/custimport/custimport/importer/tms"
-	"github.com/custimport/custimport/mapping"
 )
 
 // The fatal line of a run that could not run or finish: what failed, in
@@ -56,47 +56,39 @@ var _ = msg.Register("cli.fatal", msg.Table{
 	"details":           {"%s(%s)", "%s (%s)"},
 	"ledger":            {"無法使用記錄檔 (ledger)", "the ledger cannot be used"},
 	"ledger_server":     {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "the shared ledger's PostgreSQL server cannot be reached"},
+	"ledger_timeout":    {"共用記錄檔 (ledger) %s 的 PostgreSQL 伺服器沒有及時回應:%s", "the shared ledger %s did not answer in time: %s"},
+	"wait_connect":      {"連線後一直沒有讓 custimport 登入", "the server did not let custimport in"},
+	"wait_statement":    {"一個指令沒有在時限內結束", "a statement did not end in time"},
+	"wait_lock":         {"另一個連線鎖住的資料表一直沒有釋放", "a lock another session holds was not released"},
+	"wait_answer":       {"伺服器完全沒有回應", "the server said nothing"},
+	"ledger_other_url":  {"共用記錄檔 (ledger) %s 裡,公司代號 %s 的記錄檔在 TMS 網址 %s 之下,%s 沒有記錄檔", "in the shared ledger %s, pno %s has a ledger for %s, none for %s"},
 	"other_url":         {"公司代號 %s 的記錄檔 (ledger) 在 TMS 網址 %s 之下,%s 沒有記錄檔。若是同一個 TMS,請用原來的網址 (或 TMS 已搬家:custimport ledger move --url %s --to-url %s);若是另一個 TMS,加上 --new-ledger", "pno %s has a ledger for %s, none for %s. If it is the same TMS, use that URL (or, if TMS moved, carry the ledger over: custimport ledger move --url %s --to-url %s); if it is another TMS, pass --new-ledger"},
 	"folder_locked":     {"另一個 custimport 正在匯入同一個檔案或資料夾", "another custimport run is importing this file or folder"},
 	"tms_config":        {"TMS 的連線設定 (url、pno、ProNum、sign_recipe) 有誤,沒有送出任何資料:執行 custimport config check 會指出是哪一個值", "the TMS connection settings (url, pno, ProNum, sign_recipe) are wrong, nothing was sent: custimport config check names the value"},
 	"known":             {"無法執行", "could not run"},
 
 	// The library's errors, from their fields (libraryLine).
-	"cannot_import":          {"無法匯入%q:%s", "%q cannot be imported: %s"},
-	"cannot_import_plain":    {"無法匯入這個檔案:%s", "the file cannot be imported: %s"},
-	"no_known_column":        {"標題列沒有任何可辨識的欄位 (找到的標題:%s)", "no column matches a field (found headers %s)"},
-	"no_header":              {"標題列沒有任何可辨識的欄位", "no column matches a field"},
-	"duplicate_field":        {"兩個欄位對應到同一個 TMS 欄位:%s", "two columns map to the same field: %s"},
-	"duplicate_pair":         {"欄 %s%q與欄 %s%q都是 %s %s", "%[5]s %[6]s: column %[1]s %[2]q and column %[3]s %[4]q"},
-	"no_code_column":         {"沒有任何欄位對應到 CCODE 客戶代號,但%s看起來是客戶代號", "no column maps to CCODE 客戶代號, but %s looks like a customer code"},
-	"column":                 {"欄 %s%q", "column %s %q"},
-	"empty_header":           {"檔案沒有標題列", "the file has no header row"},
-	"damaged_rows":           {"活頁簿已損壞:第 %d 列出現在第 %d 列之後 (列號重複或倒退)", "the workbook is damaged: row %d comes after row %d"},
-	"too_large_file":         {"檔案太大:%s,超過 %s 的上限", "the file is too large: %s is bigger than the %s limit"},
-	"too_large_read":         {"檔案太大:超過 %s 的上限", "the file is too large: it is bigger than the %s limit"},
-	"too_large_unpacked":     {"檔案太大:活頁簿解壓縮後有 %s,超過 %s 的上限", "the file is too large: the workbook unpacks to %s, more than the %s limit"},
-	"too_large_shared_texts": {"檔案太大:活頁簿的共用文字表超過 %s 上限的活頁簿能用的量", "the file is too large: its table of shared texts holds more than a workbook within the %s limit can use"},
-	"too_large_line":         {"第 %d 列超過 %s", "line %d is longer than %s"},
-	"bytes":                  {"%d 位元組", "%d bytes"},
-	"tms_setting":            {"TMS 的連線設定有誤,沒有送出任何資料:%s", "the TMS connection settings are wrong, nothing was sent: %s"},
-	"tms.unparsable":         {"TMS 網址%q無法解讀", "TMS URL %q cannot be read"},
-	"tms.scheme":             {"TMS 網址%q必須以 https:// 開頭", "TMS URL %q must start with https://"},
-	"tms.no_host":            {"TMS 網址%q沒有主機名稱", "TMS URL %q has no host"},
-	"tms.user_info":          {"TMS 網址%q不可含使用者名稱或密碼", "TMS URL %q must not contain a user name or password"},
-	"tms.query":              {"TMS 網址%q不可含查詢字串 (?) 或 #", "TMS URL %q must not have a query or fragment"},
-	"tms.port":               {"TMS 網址%q的連接埠%q不是 1 到 65535 的數字", "TMS URL %q: port %q is not a port number (1 to 65535)"},
-	"tms.insecure":           {"TMS 網址%q是未加密的 http://,已簽章的請求與客戶資料會以明文傳送:請改用 https://", "TMS URL %q is plain http://: the signed requests and customer data would travel unencrypted; use https://"},
-	"tms.pno.empty":          {"公司代號 (pno) 是空的", "the pno (api-pno) is empty"},
-	"tms.key.empty":          {"API 金鑰是空的", "the API key is empty"},
-	"tms.too_long":           {"ProNum%q有 %d 個字,規格最多 %d 個", "ProNum %q is %d characters long; the specification allows at most %d"},
-	"tms.method":             {"簽章方式 (sign_recipe)%q的演算法%q不認得:請用 sha512 或 hmac-sha512", "signing recipe (sign_recipe) %q: method %q (want sha512 or hmac-sha512)"},
-	"tms.placeholder":        {"簽章範本%q有不認得的代換欄位 (可用 {pno} {timestamp} {key} {body})", "signing template %q has an unknown placeholder (use {pno} {timestamp} {key} {body})"},
-	"tms.constant":           {"簽章範本%q沒有 {timestamp} 也沒有 {body}:每個請求的簽章都會一樣", "signing template %q has neither {timestamp} nor {body}: every request would carry the same signature"},
-	"tms.no_timestamp":       {"簽章範本%q沒有 {timestamp}", "signing template %q lacks {timestamp}"},
-	"tms.no_key":             {"sha512 簽章範本%q沒有 {key}:任何人都算得出這個簽章", "a sha512 signing template without {key} (%q) would be a signature anybody can compute"},
-	"tms.negative":           {"逾時與回應大小上限不可小於 0", "the timeout and the response limit must not be negative"},
-	"tms.insecure_tls":       {"無法對另外提供的 HTTP 用戶端關閉 TLS 憑證驗證", "TLS verification cannot be turned off for a caller-supplied HTTP client"},
-	"unknown":                {"無法執行:發生了未預期的錯誤。加上 --verbose 重新執行,可看到詳細原因 (或用 --log-format json 記錄)", "could not run: an unexpected error. Run it again with --verbose to see why (or log it with --log-format json)"},
+	"cannot_import":       {"無法匯入%q:%s", "%q cannot be imported: %s"},
+	"cannot_import_plain": {"無法匯入這個檔案:%s", "the file cannot be imported: %s"},
+	"tms_setting":         {"TMS 的連線設定有誤,沒有送出任何資料:%s", "the TMS connection settings are wrong, nothing was sent: %s"},
+	"tms.unparsable":      {"TMS 網址%q無法解讀", "TMS URL %q cannot be read"},
+	"tms.scheme":          {"TMS 網址%q必須以 https:// 開頭", "TMS URL %q must start with https://"},
+	"tms.no_host":         {"TMS 網址%q沒有主機名稱", "TMS URL %q has no host"},
+	"tms.user_info":       {"TMS 網址%q不可含使用者名稱或密碼", "TMS URL %q must not contain a user name or password"},
+	"tms.query":           {"TMS 網址%q不可含查詢字串 (?) 或 #", "TMS URL %q must not have a query or fragment"},
+	"tms.port":            {"TMS 網址%q的連接埠%q不是 1 到 65535 的數字", "TMS URL %q: port %q is not a port number (1 to 65535)"},
+	"tms.insecure":        {"TMS 網址%q是未加密的 http://,已簽章的請求與客戶資料會以明文傳送:請改用 https://", "TMS URL %q is plain http://: the signed requests and customer data would travel unencrypted; use https://"},
+	"tms.pno.empty":       {"公司代號 (pno) 是空的", "the pno (api-pno) is empty"},
+	"tms.key.empty":       {"API 金鑰是空的", "the API key is empty"},
+	"tms.too_long":        {"ProNum%q有 %d 個字,規格最多 %d 個", "ProNum %q is %d characters long; the specification allows at most %d"},
+	"tms.method":          {"簽章方式 (sign_recipe)%q的演算法%q不認得:請用 sha512 或 hmac-sha512", "signing recipe (sign_recipe) %q: method %q (want sha512 or hmac-sha512)"},
+	"tms.placeholder":     {"簽章範本%q有不認得的代換欄位 (可用 {pno} {timestamp} {key} {body})", "signing template %q has an unknown placeholder (use {pno} {timestamp} {key} {body})"},
+	"tms.constant":        {"簽章範本%q沒有 {timestamp} 也沒有 {body}:每個請求的簽章都會一樣", "signing template %q has neither {timestamp} nor {body}: every request would carry the same signature"},
+	"tms.no_timestamp":    {"簽章範本%q沒有 {timestamp}", "signing template %q lacks {timestamp}"},
+	"tms.no_key":          {"sha512 簽章範本%q沒有 {key}:任何人都算得出這個簽章", "a sha512 signing template without {key} (%q) would be a signature anybody can compute"},
+	"tms.negative":        {"逾時與回應大小上限不可小於 0", "the timeout and the response limit must not be negative"},
+	"tms.insecure_tls":    {"無法對另外提供的 HTTP 用戶端關閉 TLS 憑證驗證", "TLS verification cannot be turned off for a caller-supplied HTTP client"},
+	"unknown":             {"無法執行:發生了未預期的錯誤。加上 --verbose 重新執行,可看到詳細原因 (或用 --log-format json 記錄)", "could not run: an unexpected error. Run it again with --verbose to see why (or log it with --log-format json)"},
 
 	// The command line's own refusals.
 	"trace_is_input":     {"--trace-http %s 就是輸入檔:請指定另一個檔案", "--trace-http %s is the input: name another file"},
@@ -174,6 +166,8 @@ func catalogLine(err error, lang, subject string) string {
 		several  *importer.SeveralListsError
 		tooMany  *importer.TooManyInvalidError
 		locked   *ledger.LockedError
+		timeout  *ledger.TimeoutError
+		otherPG  *ledger.OtherURLError
 		other    *connect.OtherURLError
 		stateDir *connect.StateDirError
 		parse    *source.ParseError
@@ -211,8 +205,16 @@ func catalogLine(err error, lang, subject string) string {
 		return f("ledger_locked")
 	case errors.Is(err, ledger.ErrLocked):
 		return f("ledger_locked")
+	case errors.As(err, &timeout):
+		return f("ledger_timeout", timeout.Ledger, f(waitCode(timeout.Wait)))
 	case errors.Is(err, ledger.ErrUnreachable):
 		return f("ledger_server")
+	case errors.As(err, &otherPG):
+		urls := make([]string, len(otherPG.Others))
+		for i, o := range otherPG.Others {
+			urls[i] = o.URL
+		}
+		return f("ledger_other_url", otherPG.Ledger, otherPG.Tenant.PNO, strings.Join(urls, ", "), otherPG.Tenant.URL)
 	case errors.Is(err, inbox.ErrLocked):
 		return f("folder_locked")
 	case errors.Is(err, tms.ErrConfig), errors.Is(err, tms.ErrBadRecipe):
@@ -251,6 +253,16 @@ func catalogLine(err error, lang, subject string) string {
 	return f("unknown")
 }
 
+// waitCode is the catalog code (cli.fatal) of what a *ledger.TimeoutError
+// waited for.
+func waitCode(wait string) string {
+	switch wait {
+	case "connect", "statement", "lock":
+		return "wait_" + wait
+	}
+	return "wait_answer"
+}
+
 // libraryLine is the fatal line of a library error that carries its
 // details as fields (a header that cannot be resolved, damaged row
 // numbers, a file too large, a TMS setting refused), rendered from them
@@ -261,63 +273,19 @@ func libraryLine(err error, lang, subject string) string {
 	var (
 		te      *textError
 		se      *settings.Error
-		header  *mapping.HeaderError
-		damaged *importer.DamagedRowsError
-		large   *source.TooLargeError
 		setting *tms.ConfigError
-		parse   *source.ParseError
 	)
-	sep := "、"
-	if msg.Lang(lang) == "en" {
-		sep = ", "
-	}
-	var what string
 	switch {
 	case errors.As(err, &te), errors.As(err, &se):
 		return "" // the command line's or the settings' own words
 	case errors.As(err, &setting):
 		return f("tms_setting", tmsSettingText(f, setting))
-	case errors.As(err, &header):
-		switch {
-		case errors.Is(header.Kind, mapping.ErrNoKnownColumn) && len(header.Headers) > 0:
-			what = f("no_known_column", quotedList(lang, header.Headers, 12, sep))
-		case errors.Is(header.Kind, mapping.ErrNoKnownColumn):
-			what = f("no_header")
-		case errors.Is(header.Kind, mapping.ErrDuplicateField):
-			pairs := make([]string, len(header.Duplicates))
-			for i, d := range header.Duplicates {
-				pairs[i] = f("duplicate_pair", d.First.Name, d.First.Text, d.Second.Name, d.Second.Text, d.Field, d.Label)
-			}
-			what = f("duplicate_field", strings.Join(pairs, "; "))
-		case errors.Is(header.Kind, mapping.ErrNoCodeColumn):
-			cols := make([]string, len(header.Columns))
-			for i, c := range header.Columns {
-				cols[i] = f("column", c.Name, c.Text)
-			}
-			what = f("no_code_column", strings.Join(cols, sep))
-		default:
-			what = f("empty_header")
-		}
-	case errors.As(err, &damaged):
-		what, subject = f("damaged_rows", damaged.Row, damaged.After), orName(subject, damaged.Input)
-	case errors.As(err, &large):
-		subject = orName(subject, large.File)
-		switch {
-		case large.What == source.TooLargeLine && errors.As(err, &parse) && parse.Line > 0:
-			what = f("too_large_line", parse.Line, sizeText(lang, large.Limit))
-		case large.What == source.TooLargeUnpacked:
-			what = f("too_large_unpacked", sizeText(lang, large.Size), sizeText(lang, large.Limit))
-		case large.What == source.TooLargeSharedTexts:
-			what = f("too_large_shared_texts", sizeText(lang, large.Limit))
-		case large.Size > 0:
-			what = f("too_large_file", sizeText(lang, large.Size), sizeText(lang, large.Limit))
-		default:
-			what = f("too_large_read", sizeText(lang, large.Limit))
-		}
-	default:
+	}
+	what, file := detail.Of(err, lang)
+	if what == "" {
 		return ""
 	}
-	if subject == "" {
+	if subject = orName(subject, file); subject == "" {
 		return f("cannot_import_plain", what)
 	}
 	return f("cannot_import", subject, what)
@@ -337,30 +305,6 @@ func tmsSettingText(f func(string, ...any) string, e *tms.ConfigError) string {
 		return f("tms." + e.Problem)
 	}
 	return f("tms."+e.Problem, e.Value)
-}
-
-// quotedList is items in lang's quotes, at most max of them.
-func quotedList(lang string, items []string, max int, sep string) string {
-	out := make([]string, 0, min(len(items), max+1))
-	for i, s := range items {
-		if i == max {
-			out = append(out, "…")
-			break
-		}
-		out = append(out, msg.Quote(lang, s))
-	}
-	return strings.Join(out, sep)
-}
-
-// sizeText is n bytes as the library says it (2.5 MB, 512 MB), in lang.
-func sizeText(lang string, n int64) string {
-	switch {
-	case n < 1<<20:
-		return printer(lang).Sprint("cli.fatal.bytes", n)
-	case n < 10<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	}
-	return strconv.FormatInt(n>>20, 10) + " MB"
 }
 
 // goErrorWords is how Go's and the network's error messages read, for errors

@@ -69,7 +69,7 @@ var _ = msg.Register("cli.help", msg.Table{
 		"  custimport ledger export FILE.csv  每一筆新增,匯出成 CSV 備份\n" +
 		"  custimport ledger runs             最近幾次執行\n" +
 		"  custimport ledger move --to-url URL [--to-pno P --to-pronum N]\n                                     TMS 搬家了:把它的匯入紀錄帶到新的網址\n" +
-		"  custimport ledger copy --to URL|資料夾 [--from URL|資料夾]\n                                     把這個 TMS 的匯入紀錄複製 (合併) 到團隊的 PostgreSQL 紀錄 (--to postgres://…),或複製到資料夾當備份;以筆數與每個表的檢查碼驗證\n" +
+		"  custimport ledger copy --to URL|資料夾 [--from URL|資料夾] [--new-ledger]\n                                     把這個 TMS 的匯入紀錄複製 (合併) 到團隊的 PostgreSQL 紀錄 (--to postgres://…),或複製到資料夾當備份;以筆數與每個表的檢查碼驗證;同一公司在共用紀錄裡已有另一個 TMS 網址的紀錄時,確定是另一個 TMS 才加 --new-ledger\n" +
 		"  custimport ledger where            目前設定使用的匯入紀錄檔\n\n" +
 		"設定 ledger_url (--ledger-url、CUSTIMPORT_LEDGER_URL) 時,匯入紀錄是團隊共用、放在 PostgreSQL 上的那一份,每個指令都從那裡讀取。",
 		ledgerAbout},
@@ -121,7 +121,7 @@ var _ = msg.Register("cli.help", msg.Table{
 	"flag.update-existing":      {"沒有代號、但統編與既有客戶相同的列,改為更新該客戶 (預設:INVALID,EXISTS)", "send rows without a code that have the 統編 of an existing customer as updates of that customer (default: INVALID, EXISTS)"},
 	"flag.existing-max-age":     {"既有客戶清單超過這麼久 (天數,例如 30d) 就發出警告", "warn when the list of existing customers is older than this (DAYS, e.g. 30d)"},
 	"flag.results-format":       {"預設結果檔的格式:xlsx (在 Excel 中保留開頭的 0) 或 csv", "format of the default results file: xlsx (keeps leading zeros through Excel) or csv"},
-	"flag.max-invalid":          {"INVALID 的列超過 N 列或 N% 時,整份都不送出 (結束代碼 2):大部分無效的檔案通常是拿錯檔案 (預設:不限制)", "send nothing (exit 2) when more than N rows, or N% of them, are INVALID: a file that is mostly invalid is usually the wrong file (default: off)"},
+	"flag.max-invalid":          {"INVALID 的列超過 N 列或 N%% 時,整份都不送出 (結束代碼 2):大部分無效的檔案通常是拿錯檔案 (預設:不限制)", "send nothing (exit 2) when more than N rows, or N%% of them, are INVALID: a file that is mostly invalid is usually the wrong file (default: off)"},
 
 	// The commands' own flags.
 	"flag.config":          {"設定檔 FILE.yaml (金鑰以外的一切設定)", "config FILE.yaml (everything but the key)"},

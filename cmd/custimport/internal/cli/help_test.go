@@ -38,6 +38,9 @@ func TestHelpSpeaksTheRunLanguage(t *testing.T) {
 				if i := strings.Index(help, "cli.help."); i >= 0 {
 					t.Errorf("no words in the catalog for %s", strings.Fields(help[i:])[0])
 				}
+				if i := strings.Index(help, "%!"); i >= 0 {
+					t.Errorf("a %% in the help was read as a verb (write %%%%): %q", help[max(0, i-40):min(len(help), i+20)])
+				}
 				if lang == "zh" {
 					speaksOnly(t, name, commandWords.ReplaceAllString(help, " "))
 					if strings.Contains(help, "Usage:") || strings.Contains(help, "Flags:") {

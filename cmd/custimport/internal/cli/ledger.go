@@ -42,10 +42,12 @@ CUSTIMPORT_STATE_DIR).
   custimport ledger runs             the latest runs
   custimport ledger move --to-url URL [--to-pno P --to-pronum N]
                                      TMS moved: carry its ledger over to the new URL
-  custimport ledger copy --to URL|FOLDER [--from URL|FOLDER]
+  custimport ledger copy --to URL|FOLDER [--from URL|FOLDER] [--new-ledger]
                                      copy (merge) this TMS's ledger into the team's PostgreSQL
                                      ledger (--to postgres://…), or into a folder as a backup;
-                                     verified by counts and a checksum per table
+                                     verified by counts and a checksum per table; where the
+                                     shared ledger keeps the company under another TMS URL,
+                                     --new-ledger only if it truly is another TMS
   custimport ledger where            the ledger file of the current settings
 
 With ledger_url (--ledger-url, CUSTIMPORT_LEDGER_URL) the ledger is the team's
@@ -104,7 +106,7 @@ func runLedger(ctx context.Context, io IO, args []string) int {
 		if from == "" {
 			from = dir
 		}
-		return ledgerCopy(ctx, io, s.Lang, t, from, *copyTo)
+		return ledgerCopy(ctx, io, s.Lang, t, from, *copyTo, s.NewLedger)
 	case sub == "move" && s.LedgerURL != "":
 		return fail(io, "ledger move: a shared ledger (ledger_url) is not moved by custimport: copy it (ledger copy --from URL --to URL) into the new TMS's settings instead")
 	case sub == "move":
@@ -314,17 +316,18 @@ func ledgerRuns(ctx context.Context, io IO, db *ledger.DB) int {
 
 // ledgerCopy copies (merges) the ledger of t at from into the one at to,
 // each a postgres:// URL or a folder, and prints what it copied and how
-// it verified.
-func ledgerCopy(ctx context.Context, io IO, lang string, t ledger.Tenant, from, to string) int {
+// it verified. startOver (--new-ledger) lets a shared ledger start t's
+// ledger where its company has one under another TMS URL.
+func ledgerCopy(ctx context.Context, io IO, lang string, t ledger.Tenant, from, to string, startOver bool) int {
 	if to == "" {
 		return fail(io, "ledger copy: want --to: the team's ledger (postgres://…) or a folder for a backup")
 	}
-	src, release, err := openCopyEnd(ctx, t, from, true, from)
+	src, release, err := openCopyEnd(ctx, t, from, true, from, false)
 	if err != nil {
 		return failErr(io, lang, fmt.Errorf("ledger copy: %w", err))
 	}
 	defer release()
-	dst, release, err := openCopyEnd(ctx, t, to, false, from)
+	dst, release, err := openCopyEnd(ctx, t, to, false, from, startOver)
 	if err != nil {
 		return failErr(io, lang, fmt.Errorf("ledger copy: %w", err))
 	}
@@ -350,10 +353,11 @@ func ledgerCopy(ctx context.Context, io IO, lang string, t ledger.Tenant, from, 
 
 // openCopyEnd opens one end of a copy: the ledger of t at where (a
 // postgres:// URL or a folder), read-only or locked for writing; release
-// closes it and releases its lock.
-func openCopyEnd(ctx context.Context, t ledger.Tenant, where string, readOnly bool, from string) (db *ledger.DB, release func(), err error) {
+// closes it and releases its lock. startOver starts t's ledger in a
+// shared one where its company has one under another URL.
+func openCopyEnd(ctx context.Context, t ledger.Tenant, where string, readOnly bool, from string, startOver bool) (db *ledger.DB, release func(), err error) {
 	if ledger.IsURL(where) {
-		db, err = ledger.OpenURL(ctx, where, t, ledger.Options{ReadOnly: readOnly, Holder: ledger.Holder{Input: "(ledger copy from " + from + ")"}})
+		db, err = ledger.OpenURL(ctx, where, t, ledger.Options{ReadOnly: readOnly, StartOver: startOver, Holder: ledger.Holder{Input: "(ledger copy from " + from + ")"}})
 		if err != nil {
 			return nil, nil, err
 		}

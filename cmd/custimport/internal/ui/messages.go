@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/custimport/custimport/cmd/custimport/internal/detail"
 	"github.com/custimport/custimport/importer"
 	"github.com/custimport/custimport/importer/ledger"
 	"github.com/custimport/custimport/importer/msg"
@@ -147,6 +148,7 @@ var texts = msg.Register("ui", msg.Table{
 	"noCodeCol":         {"沒有「客戶代號」欄,但有一欄看起來像客戶代號:請在「對應欄位」選擇它(或設為不匯入)。", "No column feeds CCODE but one looks like a customer code: match it (or set it to Not imported)."},
 	"damaged":           {"活頁簿已損壞:請在 Excel 開啟後重新儲存。", "The workbook is damaged: open it in Excel and save it again."},
 	"readFailed":        {"無法讀取檔案:%s", "The file could not be read: %s"},
+	"withDetail":        {"%s(%s)。", "%s (%s)."},
 	"warnings":          {"注意", "Note"},
 	"headerPick":        {"換一列當標題(預覽前幾列)", "pick another row (a preview of the first rows)"},
 	"alsoSheets":        {"一起匯入的工作表:", "Import these sheets together:"},
@@ -255,17 +257,32 @@ func fileMessage(lang string, err error) string {
 	case errors.Is(err, source.ErrBadEncoding), errors.Is(err, source.ErrMixedEncoding):
 		return text(lang, "badEncoding")
 	case errors.Is(err, mapping.ErrNoKnownColumn), errors.Is(err, mapping.ErrEmptyHeader):
-		return text(lang, "noKnownCol")
+		return withDetail(lang, "noKnownCol", err)
 	case errors.Is(err, mapping.ErrDuplicateField):
-		return text(lang, "dupField")
+		return withDetail(lang, "dupField", err)
 	case errors.Is(err, mapping.ErrNoCodeColumn):
-		return text(lang, "noCodeCol")
+		return withDetail(lang, "noCodeCol", err)
 	case errors.Is(err, importer.ErrDamagedRows), errors.Is(err, source.ErrCorrupt):
-		return text(lang, "damaged")
+		return withDetail(lang, "damaged", err)
+	case errors.Is(err, source.ErrTooLarge):
+		if what, _ := detail.Of(err, lang); what != "" {
+			return text(lang, "readFailed", what)
+		}
 	case errors.As(err, &pe) && pe.Line > 0:
 		return text(lang, "readFailed", text(lang, "rowN", pe.Line))
 	}
 	return text(lang, "readFailed", err.Error())
+}
+
+// withDetail is the page's advice key, followed by what err's fields say
+// (which columns, which rows) when it carries them.
+func withDetail(lang, key string, err error) string {
+	advice := text(lang, key)
+	what, _ := detail.Of(err, lang)
+	if what == "" {
+		return advice
+	}
+	return text(lang, "withDetail", strings.TrimRight(advice, "。."), what)
 }
 
 // importMessage says why an import could not start or ended early.

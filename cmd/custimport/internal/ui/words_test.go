@@ -227,3 +227,48 @@ func TestZhNewStatesWords(t *testing.T) {
 		}
 	}
 }
+
+// A file whose header or rows cannot be resolved is answered with the
+// page's own advice (its controls) followed by what the error's fields
+// say: which columns, which rows, which limit; in the page's language.
+func TestFileMessageNamesWhat(t *testing.T) {
+	header := func(rows ...[]string) error {
+		_, err := mapping.FindHeader(rows, nil)
+		if err == nil {
+			t.Fatalf("FindHeader(%q): no error", rows)
+		}
+		return err
+	}
+	tests := []struct {
+		name   string
+		err    error
+		zh, en []string // all in the message
+	}{
+		{"two columns, one field", header([]string{"CCODE", "CNAM1", "客戶名稱"}),
+			[]string{"「對應欄位」", "欄 B「CNAM1」與欄 C「客戶名稱」都是 CNAM1"}, []string{"Not imported", `column B "CNAM1" and column C "客戶名稱"`}},
+		{"no code column", header([]string{"客戶識別碼", "客戶名稱"}),
+			[]string{"「對應欄位」", "欄 A「客戶識別碼」看起來是客戶代號"}, []string{"match it", `column A "客戶識別碼" looks like a customer code`}},
+		{"no known column", header([]string{"foo", "bar"}),
+			[]string{"「對應欄位」", "「foo」、「bar」"}, []string{"match the columns", `"foo", "bar"`}},
+		{"damaged rows", &importer.DamagedRowsError{Input: "b.xlsx", Row: 3, After: 5},
+			[]string{"在 Excel 開啟後重新儲存", "第 3 列出現在第 5 列之後"}, []string{"save it again", "row 3 comes after row 5"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for lang, want := range map[string][]string{"zh": tt.zh, "en": tt.en} {
+				got := fileMessage(lang, tt.err)
+				for _, w := range want {
+					if !strings.Contains(got, w) {
+						t.Errorf("%s: %q, want it to say %q", lang, got, w)
+					}
+				}
+			}
+		})
+	}
+	// Through the page: an upload whose two columns feed one field.
+	u := newTestUI(t, Config{})
+	p := u.upload("a.csv", []byte("客戶代號,電話,客戶電話\nC001,02-1,02-2\n"))
+	if !strings.Contains(p.body, "欄 B「電話」與欄 C「客戶電話」") {
+		t.Errorf("the upload's answer does not name the two columns:\n%s", p.body)
+	}
+}
