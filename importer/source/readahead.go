@@ -12,6 +12,9 @@ type readAhead struct {
 	stop chan struct{}
 	done chan struct{}
 
+	size int // of a chunk
+	made int // chunks allocated (by run)
+
 	buf []byte // the chunk being read (its whole buffer)
 	cur []byte // its unread bytes
 	err error  // the error after them
@@ -28,18 +31,38 @@ const (
 	aheadChunks    = 4
 )
 
-func newReadAhead(r io.Reader) *readAhead {
+// newReadAhead reads r, which holds about hint bytes (a hint only: a
+// small sheet takes a small buffer).
+func newReadAhead(r io.Reader, hint uint64) *readAhead {
 	a := &readAhead{
 		full: make(chan aheadChunk, aheadChunks),
 		free: make(chan []byte, aheadChunks),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
-	}
-	for range aheadChunks {
-		a.free <- make([]byte, aheadChunkSize)
+		size: int(min(max(hint+1, 4<<10), aheadChunkSize)),
 	}
 	go a.run(r)
 	return a
+}
+
+// chunk returns a free chunk, allocated while fewer than aheadChunks
+// are; false on stop.
+func (a *readAhead) chunk() ([]byte, bool) {
+	select {
+	case b := <-a.free:
+		return b, true
+	default:
+	}
+	if a.made < aheadChunks {
+		a.made++
+		return make([]byte, a.size), true
+	}
+	select {
+	case b := <-a.free:
+		return b, true
+	case <-a.stop:
+		return nil, false
+	}
 }
 
 // run fills free chunks from r until an error (io.EOF included), which it
@@ -47,10 +70,8 @@ func newReadAhead(r io.Reader) *readAhead {
 func (a *readAhead) run(r io.Reader) {
 	defer close(a.done)
 	for {
-		var b []byte
-		select {
-		case b = <-a.free:
-		case <-a.stop:
+		b, ok := a.chunk()
+		if !ok {
 			return
 		}
 		n, empty := 0, 0

@@ -35,7 +35,7 @@ func TestReadAhead(t *testing.T) {
 	} {
 		for _, size := range []int{1, 4096, 64 << 10, 1 << 20} {
 			t.Run(tc.name+"/"+strconv.Itoa(size), func(t *testing.T) {
-				a := newReadAhead(tc.r())
+				a := newReadAhead(tc.r(), uint64(len(tc.want)/3))
 				defer a.Close()
 				var got []byte
 				p := make([]byte, size)
@@ -61,7 +61,7 @@ func TestReadAhead(t *testing.T) {
 
 // TestReadAheadCloseEarly closes before the end: the goroutine stops.
 func TestReadAheadCloseEarly(t *testing.T) {
-	a := newReadAhead(bytes.NewReader(make([]byte, 10*aheadChunkSize)))
+	a := newReadAhead(bytes.NewReader(make([]byte, 10*aheadChunkSize)), 0)
 	if _, err := a.Read(make([]byte, 10)); err != nil {
 		t.Fatal(err)
 	}

@@ -267,7 +267,7 @@ func newXLSXReader(name string, zr *zip.Reader, opts Options) (*XLSXReader, erro
 		return nil, fileError(name, ErrCorrupt, "sheet %q: %v", r.sheet.name, err)
 	}
 	r.rc = rc
-	r.ahead = newReadAhead(rc)
+	r.ahead = newReadAhead(rc, zf.UncompressedSize64)
 	r.xs = newXMLScanner(r.ahead)
 	return r, nil
 }
