@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/custimport/custimport/importer/internal/collect"
 	"github.com/custimport/custimport/importer/internal/prepare"
@@ -114,16 +115,41 @@ func (r *run) openInput() error {
 	r.warnMissingOnAdd()
 	r.prep = prepare.New(prepare.Config{Header: hdr, StatusColumn: r.in.lay.Status, CCODEColumn: r.in.lay.CCODE, Texts: r.msg,
 		ResendUnknown: opts.ResendUnknown, SkipHidden: opts.SkipHidden, Fingerprints: opts.Ledger != nil,
-		Unescape: r.in.csv && r.in.lay.Status >= 0}, r.newValidator())
+		Unescape: r.in.csv && r.in.lay.Status >= 0, TextBytes: r.textBytes()}, r.newValidator())
 	if !opts.DryRun {
 		if r.in.sha256, err = r.hashInput(); err != nil {
 			return err
 		}
+	} else if opts.Rows == nil && opts.Data == nil {
+		h := &hashAlong{Reader: r.in.src, path: opts.Input, dst: &r.in.sha256}
+		r.in.src = h
+		r.closers = append(r.closers, h.close)
 	}
 	if opts.NoResults {
 		return nil
 	}
 	return checkReplaceable(r.out)
+}
+
+// textBytes is about how many bytes of text the input's rows are, when
+// it is delimited text read from a file or an upload; 0 when not known.
+func (r *run) textBytes() int64 {
+	c, ok := r.in.src.(*source.CSVReader)
+	if !ok || r.opts.Rows != nil {
+		return 0
+	}
+	size := r.opts.Size
+	if r.opts.Data == nil {
+		fi, err := os.Stat(r.opts.Input)
+		if err != nil {
+			return 0
+		}
+		size = fi.Size()
+	}
+	if strings.HasPrefix(c.Encoding(), "utf-16") {
+		size /= 2 // decoded to UTF-8: about half as many bytes (CJK: 3 for 2)
+	}
+	return size
 }
 
 // openSource opens the input from its start: the file, or the upload.
@@ -407,6 +433,87 @@ func holdsImport(out string) bool {
 			}
 		}
 	}
+}
+
+// hashAlong reads a check's data rows and, on a goroutine of its own
+// started at the first, the SHA-256 of its input file, which the summary
+// names it by: the pass over the file that costs is made while the rows
+// are read and checked, not after them. At the end of the rows (io.EOF)
+// it waits for the hash and puts it in dst. A run that stops before (an
+// error in the file) has no hash: close stops the goroutine.
+type hashAlong struct {
+	source.Reader
+	path    string
+	dst     *string
+	started bool
+	joined  bool
+	done    chan struct{}
+	sum     string // set by the goroutine before done is closed
+	stop    atomic.Bool
+}
+
+func (h *hashAlong) Read() (source.Record, error) { return h.ReadInto(nil) }
+
+// ReadInto is Read, the record's cells in the storage of cells when the
+// source can (source.CSVReader.ReadInto).
+func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
+	if !h.started {
+		h.started, h.done = true, make(chan struct{})
+		go h.hash()
+	}
+	var rec source.Record
+	var err error
+	if c, ok := h.Reader.(interface {
+		ReadInto([]string) (source.Record, error)
+	}); ok && cells != nil {
+		rec, err = c.ReadInto(cells)
+	} else {
+		rec, err = h.Reader.Read()
+	}
+	if err == io.EOF && !h.joined {
+		h.joined = true
+		<-h.done
+		*h.dst = h.sum
+	}
+	return rec, err
+}
+
+func (h *hashAlong) hash() {
+	defer close(h.done)
+	f, err := os.Open(h.path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sum := sha256.New()
+	if _, err := io.CopyBuffer(sum, stoppable{f, &h.stop}, make([]byte, 256<<10)); err != nil {
+		return
+	}
+	h.sum = hex.EncodeToString(sum.Sum(nil))
+}
+
+// close stops the hash goroutine, if it runs, and waits for it.
+func (h *hashAlong) close() {
+	h.stop.Store(true)
+	if h.started {
+		<-h.done
+	}
+}
+
+// errStopped ends a hash no longer wanted.
+var errStopped = errors.New("stopped")
+
+// stoppable reads r until stop is set.
+type stoppable struct {
+	r    io.Reader
+	stop *atomic.Bool
+}
+
+func (s stoppable) Read(p []byte) (int, error) {
+	if s.stop.Load() {
+		return 0, errStopped
+	}
+	return s.r.Read(p)
 }
 
 // HashFile returns the hex SHA-256 of a file.

@@ -166,26 +166,26 @@ func (w *XLSXWriter) amendRows() error {
 	if w.rows == nil {
 		// Every amended row was blank: there is no row element yet.
 		var err error
-		if w.rows, err = newSpool("custimport-rows-*"); err != nil {
+		if w.rows, err = newZSpool("custimport-rows-*"); err != nil {
 			return err
 		}
 	}
-	if err := w.rows.flush(); err != nil {
+	if err := w.rows.finish(); err != nil {
 		return err
 	}
 	src, err := w.rows.reader()
 	if err != nil {
 		return err
 	}
-	next, err := newSpool("custimport-rows-*")
+	next, err := newZSpool("custimport-rows-*")
 	if err != nil {
 		return err
 	}
-	if err := w.rewriteRows(src, next.w); err != nil {
+	if err := w.rewriteRows(src, next); err != nil {
 		_ = next.remove()
 		return fmt.Errorf("results: amend rows: %w", err)
 	}
-	if err := next.flush(); err != nil {
+	if err := next.finish(); err != nil {
 		_ = next.remove()
 		return err
 	}

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -251,6 +252,22 @@ func BenchmarkCSVResultsCheck(b *testing.B) {
 			}
 		}
 		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCSVWriteRow formats the rows of BenchmarkCSVResultsCheck,
+// without a file: the writer's own work, per row.
+func BenchmarkCSVWriteRow(b *testing.B) {
+	row := []Cell{{Value: "C0000001"}, {Value: "順發電機有限公司"}, {Value: "順發台北"}, {Value: "04595257"},
+		{Value: "02-2345-6789"}, {Value: "0912-345-678"}, {Value: "台北市中山區南京東路二段103號6樓"},
+		{Value: "service1@example.com.tw"}, {Value: "300000.25", Numeric: true}, {Value: "1973/06/24"},
+		{Value: "VALID"}, {Value: "C0000001"}, {}, {}, {}}
+	w := NewCSVWriter(io.Discard)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.WriteRow(row); err != nil {
 			b.Fatal(err)
 		}
 	}

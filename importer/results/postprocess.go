@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"path"
 	"regexp"
@@ -55,9 +56,9 @@ type sheetPost struct {
 	comments  *spool // nil when there are no comments
 	shapes    *spool
 	nComments int
-	shapeBase int    // the sheet's VML shape ids are shapeBase+1, +2, ...
-	cols      []byte // the <cols> element put before <sheetData>, or nil
-	rows      *spool // the <row> elements put in <sheetData>, or nil
+	shapeBase int     // the sheet's VML shape ids are shapeBase+1, +2, ...
+	cols      []byte  // the <cols> element put before <sheetData>, or nil
+	rows      *zspool // the <row> elements put in <sheetData>, or nil
 }
 
 var dimensionRE = regexp.MustCompile(`<dimension\b[^>]*?(?:/>|>\s*</dimension>)`)
@@ -219,17 +220,14 @@ func createPart(zw *zip.Writer, name string) (io.Writer, error) {
 // before <sheetData>, and making the autoFilter reference relative in
 // the tail (after </sheetData>): excelize writes "$A$1:$F$9", Excel itself
 // writes "A1:F9". The rows, if any, are put in the sheet's <sheetData>,
-// which must be empty.
-func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte, rows *spool) error {
+// which must be empty: they are compressed already, so the part is
+// written raw (see zspool).
+func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte, rows *zspool) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = rc.Close() }()
-	w, err := createPart(zw, f.Name)
-	if err != nil {
-		return err
-	}
 	br := bufio.NewReaderSize(rc, 64<<10)
 
 	head, rest, err := readUntil(br, nil, []byte("<sheetData"), maxSheetHead)
@@ -243,33 +241,19 @@ func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte, rows 
 	if len(cols) > 0 && bytes.Contains(head, []byte("<cols>")) {
 		return fmt.Errorf("<cols> already written: %w", errBadWorkbook)
 	}
-	if err := writeAll(w, head[:locs[0][0]], []byte(`<dimension ref="`+dimension+`"/>`), head[locs[0][1]:], cols); err != nil {
-		return err
+	var newHead []byte
+	for _, p := range [][]byte{head[:locs[0][0]], []byte(`<dimension ref="` + dimension + `"/>`), head[locs[0][1]:], cols} {
+		newHead = append(newHead, p...)
 	}
 	if rows != nil {
-		const empty = "<sheetData></sheetData>"
-		for len(rest) < len(empty) {
-			more := make([]byte, len(empty)-len(rest))
-			n, err := io.ReadFull(br, more)
-			rest = append(rest, more[:n]...)
-			if err != nil {
-				break
-			}
-		}
-		if !bytes.HasPrefix(rest, []byte(empty)) {
-			return fmt.Errorf("rows in excelize's <sheetData>: %w", errBadWorkbook)
-		}
-		r, err := rows.reader()
-		if err != nil {
-			return err
-		}
-		if _, err := io.WriteString(w, "<sheetData>"); err != nil {
-			return err
-		}
-		if _, err := io.Copy(w, r); err != nil {
-			return err
-		}
-		rest = rest[len("<sheetData>"):]
+		return copySheetRows(zw, f.Name, br, newHead, rest, rows)
+	}
+	w, err := createPart(zw, f.Name)
+	if err != nil {
+		return err
+	}
+	if err := writeAll(w, newHead); err != nil {
+		return err
 	}
 	// The rows: stream through, holding back only a possible partial
 	// "</sheetData>" at the end of each chunk.
@@ -277,19 +261,103 @@ func copySheet(zw *zip.Writer, f *zip.File, dimension string, cols []byte, rows 
 	if err != nil {
 		return err
 	}
-	more, err := io.ReadAll(io.LimitReader(br, maxSheetHead))
+	tail, err = readTail(br, tail)
 	if err != nil {
 		return err
 	}
-	tail = append(tail, more...)
-	if len(more) == maxSheetHead {
-		return fmt.Errorf("sheet tail over %d bytes: %w", maxSheetHead, errBadWorkbook)
-	}
-	tail = autoFilterRE.ReplaceAllFunc(tail, func(m []byte) []byte {
-		return bytes.ReplaceAll(m, []byte("$"), nil)
-	})
 	return writeAll(w, tail)
 }
+
+// readTail returns the end of the sheet XML: tail, which was read
+// already, and the rest of br, with the autoFilter reference made
+// relative.
+func readTail(br io.Reader, tail []byte) ([]byte, error) {
+	more, err := io.ReadAll(io.LimitReader(br, maxSheetHead))
+	if err != nil {
+		return nil, err
+	}
+	tail = append(tail, more...)
+	if len(more) == maxSheetHead {
+		return nil, fmt.Errorf("sheet tail over %d bytes: %w", maxSheetHead, errBadWorkbook)
+	}
+	return autoFilterRE.ReplaceAllFunc(tail, func(m []byte) []byte {
+		return bytes.ReplaceAll(m, []byte("$"), nil)
+	}), nil
+}
+
+// copySheetRows writes the sheet part name raw: head and "<sheetData>"
+// compressed, the rows spool's deflate blocks as they are, then the rest
+// of excelize's sheet (from its "</sheetData>" on; rest is what was read
+// of it from "<sheetData" on) compressed as the final block.
+func copySheetRows(zw *zip.Writer, name string, br io.Reader, head, rest []byte, rows *zspool) error {
+	const empty = "<sheetData></sheetData>"
+	for len(rest) < len(empty) {
+		more := make([]byte, len(empty)-len(rest))
+		n, err := io.ReadFull(br, more)
+		rest = append(rest, more[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	if !bytes.HasPrefix(rest, []byte(empty)) {
+		return fmt.Errorf("rows in excelize's <sheetData>: %w", errBadWorkbook)
+	}
+	head = append(head, "<sheetData>"...)
+	tail, err := readTail(br, rest[len("<sheetData>"):])
+	if err != nil {
+		return err
+	}
+	headZ, err := deflated(head, false)
+	if err != nil {
+		return err
+	}
+	tailZ, err := deflated(tail, true)
+	if err != nil {
+		return err
+	}
+	if err := rows.finish(); err != nil {
+		return err
+	}
+	body, bodySize, err := rows.compressed()
+	if err != nil {
+		return err
+	}
+	crc := crc32.ChecksumIEEE(head)
+	crc = crc32Combine(crc, rows.crc, rows.n)
+	crc = crc32Combine(crc, crc32.ChecksumIEEE(tail), int64(len(tail)))
+	fh := &zip.FileHeader{
+		Name:               name,
+		Method:             zip.Deflate,
+		Flags:              0x8, // sizes in a data descriptor, as CreateHeader writes them
+		CreatorVersion:     zipVersion20,
+		ReaderVersion:      zipVersion20,
+		CRC32:              crc,
+		CompressedSize64:   uint64(len(headZ)) + uint64(bodySize) + uint64(len(tailZ)),
+		UncompressedSize64: uint64(len(head)) + uint64(rows.n) + uint64(len(tail)),
+	}
+	if fh.CompressedSize64 >= 1<<32-1 || fh.UncompressedSize64 >= 1<<32-1 {
+		fh.ReaderVersion = zipVersion45 // ZIP64
+	}
+	w, err := zw.CreateRaw(fh)
+	if err != nil {
+		return err
+	}
+	if err := writeAll(w, headZ); err != nil {
+		return err
+	}
+	if n, err := io.Copy(w, body); err != nil {
+		return err
+	} else if n != bodySize {
+		return fmt.Errorf("rows spool: %d of %d bytes read", n, bodySize)
+	}
+	return writeAll(w, tailZ)
+}
+
+// Versions of the zip format (APPNOTE.TXT 4.4.3).
+const (
+	zipVersion20 = 20 // 2.0: deflate, folders
+	zipVersion45 = 45 // 4.5: ZIP64
+)
 
 var autoFilterRE = regexp.MustCompile(`<autoFilter ref="[^"]*"`)
 

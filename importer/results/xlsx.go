@@ -46,7 +46,7 @@ type XLSXWriter struct {
 	header    bool
 	headerRow int // the header's row (1-based), after Options.Above
 	rowCells  []xcell
-	rows      *spool // the sheet's <row> elements
+	rows      *zspool // the sheet's <row> elements, compressed
 	rowXML    rowXML
 	rowBuf    []byte
 
@@ -225,7 +225,7 @@ func (w *XLSXWriter) setRow(cells []xcell) error {
 	}
 	if w.rows == nil {
 		var err error
-		if w.rows, err = newSpool("custimport-rows-*"); err != nil {
+		if w.rows, err = newZSpool("custimport-rows-*"); err != nil {
 			return w.fail(err)
 		}
 	}
@@ -234,7 +234,7 @@ func (w *XLSXWriter) setRow(cells []xcell) error {
 	if err != nil {
 		return w.fail(fmt.Errorf("results: write row %d: %w", w.row, err))
 	}
-	if _, err := w.rows.w.Write(b); err != nil {
+	if _, err := w.rows.Write(b); err != nil {
 		return w.fail(fmt.Errorf("results: write row %d: %w", w.row, err))
 	}
 	w.maxCol = max(w.maxCol, len(cells))
@@ -389,10 +389,13 @@ func (w *XLSXWriter) Abort() error {
 // cleanup removes the sheet's temporary files.
 func (w *XLSXWriter) cleanup() error {
 	var errs []error
-	for _, s := range []*spool{w.comments, w.shapes, w.rows} {
+	for _, s := range []*spool{w.comments, w.shapes} {
 		if err := s.remove(); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := w.rows.remove(); err != nil {
+		errs = append(errs, err)
 	}
 	w.comments, w.shapes, w.rows = nil, nil, nil
 	return errors.Join(errs...)
@@ -425,8 +428,13 @@ func (w *XLSXWriter) finishSheet() error {
 	if err := w.sw.Flush(); err != nil {
 		return fmt.Errorf("results: flush sheet: %w", err)
 	}
-	for _, s := range []*spool{w.comments, w.shapes, w.rows} {
+	for _, s := range []*spool{w.comments, w.shapes} {
 		if err := s.flush(); err != nil {
+			return err
+		}
+	}
+	if w.rows != nil {
+		if err := w.rows.finish(); err != nil {
 			return err
 		}
 	}

@@ -65,6 +65,9 @@ type CSVReader struct {
 	// the records' cells are carved out of shared chunks (see arena.go)
 	texts textArena
 	cells cellArena
+	// reuse is storage for the next record's cells a caller handed back
+	// (ReadInto), used instead of the arena's when it has room.
+	reuse []string
 }
 
 // position is where a cell starts: its line and its 1-based byte column.
@@ -188,12 +191,21 @@ func (r *CSVReader) Encoding() string { return r.lf.encName }
 func (r *CSVReader) Delimiter() rune { return r.delim }
 
 // Read returns the next non-blank record, or io.EOF after the last one.
-func (r *CSVReader) Read() (Record, error) {
+func (r *CSVReader) Read() (Record, error) { return r.ReadInto(nil) }
+
+// ReadInto is Read, with the record's cells put in the storage of cells
+// (its capacity, from cells[0]) when there is room for them: a caller
+// done with an earlier record's cells hands them back, so that reading a
+// million rows does not allocate a million slices. The text of the cells
+// is never written over: only the slice is used again.
+func (r *CSVReader) ReadInto(cells []string) (Record, error) {
 	if r.err != nil {
 		return Record{}, r.err
 	}
 	for {
+		r.reuse = cells[:0]
 		rec, quoted, err := r.readRecord()
+		r.reuse = nil
 		if err != nil {
 			r.err = r.convertErr(err)
 			return Record{}, r.err
@@ -271,7 +283,7 @@ func (r *CSVReader) splitPlain(line []byte) []string {
 	line = line[:len(line)-lengthNL(line)]
 	text := r.texts.str(line)
 	if r.delim >= utf8.RuneSelf {
-		cells := r.cells.take(1 + strings.Count(text, string(r.delim)))
+		cells := r.takeCells(1 + strings.Count(text, string(r.delim)))
 		dl := utf8.RuneLen(r.delim)
 		for k := range len(cells) - 1 {
 			i := strings.IndexRune(text, r.delim)
@@ -281,13 +293,25 @@ func (r *CSVReader) splitPlain(line []byte) []string {
 		return cells
 	}
 	d := byte(r.delim)
-	cells := r.cells.take(1 + bytes.Count(line, []byte{d}))
+	cells := r.takeCells(1 + bytes.Count(line, []byte{d}))
 	for k := range len(cells) - 1 {
 		i := strings.IndexByte(text, d)
 		cells[k], text = text[:i], text[i+1:]
 	}
 	cells[len(cells)-1] = text
 	return cells
+}
+
+// takeCells returns n zero strings for a record's cells, with no room to
+// grow: the storage handed back to ReadInto when it has room, else the
+// arena's.
+func (r *CSVReader) takeCells(n int) []string {
+	if n <= cap(r.reuse) {
+		cells := r.reuse[:n:n] // each written by the caller
+		r.reuse = nil
+		return cells
+	}
+	return r.cells.take(n)
 }
 
 // position is where cell i of rec, the last record read, starts: recorded
@@ -398,7 +422,7 @@ parseField:
 		return nil, true, err
 	}
 	str := r.texts.str(r.recBuf)
-	cells := r.cells.take(len(r.cellEnds))
+	cells := r.takeCells(len(r.cellEnds))
 	prev := 0
 	for i, end := range r.cellEnds {
 		cells[i], prev = str[prev:end], end

@@ -208,7 +208,7 @@ func (s *xmlScanner) next(text *[]byte, keep int) (kind tokKind, n int, err erro
 	}
 	switch b {
 	case '/':
-		ok = s.endTag()
+		ok = s.endTagFast() || s.endTag()
 		kind = tokEnd
 	case '?':
 		ok = s.procInst()
@@ -217,7 +217,7 @@ func (s *xmlScanner) next(text *[]byte, keep int) (kind tokKind, n int, err erro
 		kind, n, ok = s.bang(text, keep)
 	default:
 		s.pos--
-		ok = s.startTag()
+		ok = s.startTagFast() || s.startTag()
 		kind = tokStart
 	}
 	if !ok {
@@ -227,6 +227,118 @@ func (s *xmlScanner) next(text *[]byte, keep int) (kind tokKind, n int, err erro
 		return tokEOF, 0, s.err
 	}
 	return kind, n, nil
+}
+
+// asciiName returns the end of the run of ASCII name bytes of b from i.
+func asciiName(b []byte, i int) int {
+	for i < len(b) && b[i] < utf8.RuneSelf && nameBytes[b[i]] {
+		i++
+	}
+	return i
+}
+
+// nameStart reports whether an ASCII name may start with c (isXMLName).
+func nameStart(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':'
+}
+
+// setName makes name (ASCII, checked) the last tag's name.
+func (s *xmlScanner) setName(name, local []byte) {
+	s.name = append(s.name[:0], name...)
+	s.local = s.name[len(name)-len(local):]
+	s.nonASCII = false
+}
+
+// endTagFast reads an end tag held whole in the buffer, after "</", when
+// it is an ASCII name right followed by '>'; false, with nothing read,
+// for any other, which endTag reads to the same token.
+func (s *xmlScanner) endTagFast() bool {
+	b := s.buf[s.pos:s.end]
+	i := asciiName(b, 0)
+	if i == 0 || i == len(b) || b[i] != '>' || !nameStart(b[0]) {
+		return false
+	}
+	local, ok := splitName(b[:i])
+	if !ok {
+		return false
+	}
+	s.setName(b[:i], local)
+	s.pos += i + 1
+	return true
+}
+
+// startTagFast reads a start tag held whole in the buffer, after '<', in
+// the form spreadsheet writers use: ASCII names, each attribute after one
+// space, its value quoted and of plainText bytes. It returns false, with
+// nothing read, for any other, which startTag reads to the same token.
+func (s *xmlScanner) startTagFast() bool {
+	b := s.buf[s.pos:s.end]
+	i := asciiName(b, 0)
+	if i == 0 || !nameStart(b[0]) {
+		return false
+	}
+	name := b[:i]
+	local, ok := splitName(name)
+	if !ok {
+		return false
+	}
+	var seen uint8
+	var at [numAttrs][2]int // value bounds of the attributes of interest
+	for {
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case '>', '/':
+			end := i + 1
+			if b[i] == '/' {
+				if end >= len(b) || b[end] != '>' {
+					return false
+				}
+				end++
+			}
+			s.setName(name, local)
+			s.attrSeen = seen
+			for k := range s.attrs {
+				s.attrs[k] = s.attrs[k][:0]
+				if seen&(1<<k) != 0 {
+					s.attrs[k] = append(s.attrs[k], b[at[k][0]:at[k][1]]...)
+				}
+			}
+			s.needClose = b[i] == '/'
+			s.pos += end
+			return true
+		case ' ':
+			i++
+		default:
+			return false
+		}
+		n := i
+		i = asciiName(b, i)
+		if i == n || !nameStart(b[n]) || i+1 >= len(b) || b[i] != '=' {
+			return false
+		}
+		alocal, ok := splitName(b[n:i])
+		if !ok {
+			return false
+		}
+		q := b[i+1]
+		if q != '"' && q != '\'' {
+			return false
+		}
+		j := i + 2
+		for j < len(b) && plainText[b[j]] {
+			j++
+		}
+		if j >= len(b) || b[j] != q {
+			return false
+		}
+		if k := attrIndex(alocal); k >= 0 && seen&(1<<k) == 0 {
+			seen |= 1 << k
+			at[k] = [2]int{i + 2, j}
+		}
+		i = j + 1
+	}
 }
 
 func (s *xmlScanner) endTag() bool {
@@ -341,6 +453,88 @@ func (s *xmlScanner) attribute() bool {
 	}
 	_, ok = s.text(b, false, dst, int(^uint(0)>>1))
 	return ok
+}
+
+// Shapes of a cell's body that cellBody reads at once.
+const (
+	bodyNone   = iota // not read: read the cell token by token
+	bodyValue         // <v>TEXT</v></c>
+	bodyInline        // <is><t>TEXT</t></is></c>
+)
+
+// cellText marks the bytes cellBody takes in a text: those that stand for
+// themselves in character data, and those of multi-byte characters
+// (checked after).
+var cellText = func() (t [256]bool) {
+	for c := range t {
+		t[c] = plainText[c] || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
+var (
+	openValue   = []byte("<v>")
+	closeValue  = []byte("</v></c>")
+	openInline  = []byte("<is><t>")
+	closeInline = []byte("</t></is></c>")
+)
+
+// cellBody reads the rest of a <c> element, right after its start tag,
+// when the buffer holds it whole in one of the two shapes that
+// spreadsheet writers use for nearly every cell: "<v>TEXT</v></c>" or
+// "<is><t>TEXT</t></is></c>", TEXT being at most limit bytes of character
+// data that stand for themselves (no markup, entity, CR, quote, ']' or '>')
+// and valid characters. It appends TEXT to *dst and returns the shape;
+// anything else is left unread (bodyNone), for next to read token by
+// token, which reads these shapes to the same text.
+func (s *xmlScanner) cellBody(dst *[]byte, limit int) int {
+	if s.needClose || s.err != nil {
+		return bodyNone
+	}
+	b := s.buf[s.pos:s.end]
+	shape, open, end := bodyValue, openValue, closeValue
+	switch {
+	case bytes.HasPrefix(b, openValue):
+	case bytes.HasPrefix(b, openInline):
+		shape, open, end = bodyInline, openInline, closeInline
+	default:
+		return bodyNone
+	}
+	i := len(open)
+	var or byte
+	for i < len(b) && cellText[b[i]] {
+		or |= b[i]
+		i++
+	}
+	text := b[len(open):i]
+	if len(text) > limit || !bytes.HasPrefix(b[i:], end) {
+		return bodyNone
+	}
+	if or >= utf8.RuneSelf && !validChars(text) {
+		return bodyNone
+	}
+	*dst = append(*dst, text...)
+	s.pos += i + len(end)
+	return shape
+}
+
+// validChars reports whether text is valid UTF-8 in XML's character range
+// (its ASCII bytes being plainText), as multiByte checks it.
+func validChars(text []byte) bool {
+	if !utf8.Valid(text) {
+		return false
+	}
+	for i := bytes.IndexByte(text, 0xEF); i >= 0; {
+		if i+2 < len(text) && text[i+1] == 0xBF && text[i+2] >= 0xBE {
+			return false
+		}
+		j := bytes.IndexByte(text[i+1:], 0xEF)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return true
 }
 
 // nsname reads a tag name into s.name and sets s.local.

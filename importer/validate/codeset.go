@@ -190,3 +190,8 @@ func (v *Validator) Reserve(n int) {
 	v.seen.reserve(n)
 	v.folded.reserve(n)
 }
+
+// Expect makes room for the codes of about n rows, an estimate (a check
+// has no first pass to count them): in the table of the codes
+// themselves only, since the upper-cased ones of a file are few.
+func (v *Validator) Expect(n int) { v.seen.reserve(n) }

@@ -167,3 +167,19 @@ func TestCodeSetReserve(t *testing.T) {
 		t.Errorf("first(A0) = %d, %v after reserving", line, ok)
 	}
 }
+
+// Expect makes room for the codes of about n rows in the table of the
+// codes, not in that of the upper-cased ones (few in a file).
+func TestValidatorExpect(t *testing.T) {
+	v, err := New(Config{Lang: "en", NoPayload: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Expect(100_000)
+	if n := len(v.seen.tags); n*3 < 100_000*4 {
+		t.Errorf("%d slots for 100000 codes", n)
+	}
+	if n := len(v.folded.tags); n != minSlots {
+		t.Errorf("the upper-cased codes' table has %d slots, want %d", n, minSlots)
+	}
+}

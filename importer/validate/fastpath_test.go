@@ -227,3 +227,34 @@ func TestDateValid(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDateTen checks the fast path of a ten-byte date with one separator
+// (2024/05/01) against the eight digits of the same date (20240501),
+// which another case reads, and against the date with its separators
+// mixed (2024/05-01), which the case of separators reads.
+func FuzzDateTen(f *testing.F) {
+	f.Add(uint16(2024), uint8(5), uint8(1), byte('/'))
+	f.Add(uint16(2024), uint8(13), uint8(1), byte('-'))
+	f.Add(uint16(1899), uint8(2), uint8(30), byte('.'))
+	f.Add(uint16(0), uint8(0), uint8(0), byte('/'))
+	f.Fuzz(func(t *testing.T, y uint16, m, d uint8, sep byte) {
+		if sep != '/' && sep != '-' && sep != '.' {
+			sep = "/-."[sep%3]
+		}
+		ys, ms, ds := fmt.Sprintf("%04d", y%10000), fmt.Sprintf("%02d", m%100), fmt.Sprintf("%02d", d%100)
+		ten := ys + string(sep) + ms + string(sep) + ds
+		got, res := parseDate(ten)
+		want, wantRes := parseDate(ys + ms + ds)
+		if got != want || res != wantRes {
+			t.Errorf("%q = %v, %v; %q = %v, %v", ten, got, res, ys+ms+ds, want, wantRes)
+		}
+		other := byte('/')
+		if sep == '/' {
+			other = '-'
+		}
+		mixed := ys + string(sep) + ms + string(other) + ds
+		if got2, res2 := parseDate(mixed); got2 != got || res2 != res {
+			t.Errorf("%q = %v, %v; %q = %v, %v", ten, got, res, mixed, got2, res2)
+		}
+	})
+}

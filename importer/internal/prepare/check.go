@@ -69,8 +69,13 @@ func CheckRows(rows *DataRows, prep *Preparer, keep bool, settled func([]item)) 
 			return nil
 		})
 	}
+	first := true
 	for b := range inOrder {
 		<-b.done
+		if first {
+			first = false
+			prep.expect(b.items)
+		}
 		for i := range b.items {
 			prep.Settle(&b.items[i])
 		}
@@ -97,7 +102,9 @@ func readBatches(rows *DataRows, keep bool, work, inOrder chan<- *batch) error {
 		n := 0
 		var err error
 		for n < BatchRows {
-			rec, seq, e := rows.next()
+			// The cells of the row this item held before, released:
+			// storage for this row's.
+			rec, seq, e := rows.nextInto(b.items[n].Rec.Cells)
 			if e != nil {
 				err = e
 				break
@@ -120,4 +127,38 @@ func readBatches(rows *DataRows, keep bool, work, inOrder chan<- *batch) error {
 			return err
 		}
 	}
+}
+
+// expect makes room in the code set for the codes of the file, as many
+// as expectedRows estimates from its first rows, items: without, the
+// set's table is built again each time it doubles, a third of what
+// settling a million rows cost. The plan pass of a send counts the rows
+// instead (Reserve).
+func (p *Preparer) expect(items []item) {
+	if p.cols.code < 0 || p.cfg.TextBytes <= 0 {
+		return
+	}
+	if n := expectedRows(p.cfg.TextBytes, items); n > 0 {
+		p.v.Expect(n)
+	}
+}
+
+// expectedRows estimates the rows of a text of size bytes from its first
+// rows, items: size over their mean length as text (cells, delimiters,
+// line end). A file whose first rows are shorter than the rest is
+// overestimated, which costs memory, not time; 0 when items are too few
+// to go by.
+func expectedRows(size int64, items []item) int {
+	if len(items) < BatchRows/2 {
+		return 0 // a small file: the set stays small anyway
+	}
+	var text int64
+	for i := range items {
+		cells := items[i].Rec.Cells
+		text += int64(len(cells)) + 1 // delimiters, CRLF
+		for _, c := range cells {
+			text += int64(len(c))
+		}
+	}
+	return int(size * int64(len(items)) / text)
 }

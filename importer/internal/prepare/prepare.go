@@ -41,6 +41,10 @@ type Config struct {
 	// Unescape undoes the formula guard of CSV results ('=1 → =1) when
 	// a CSV results file is the input.
 	Unescape bool
+	// TextBytes is the size of the input's text when it is delimited
+	// text (0: not known, or a workbook): CheckRows estimates from it
+	// and the first rows how many codes the file holds.
+	TextBytes int64
 }
 
 // Texts are the words a Preparer puts in rows, in the run's language.

@@ -55,9 +55,13 @@ func (d *DataRows) Seq() int { return d.seq }
 func (d *DataRows) Hidden() int { return d.hidden }
 
 // next returns the next data row and its sequence number, or io.EOF.
-func (d *DataRows) next() (source.Record, int, error) {
+func (d *DataRows) next() (source.Record, int, error) { return d.nextInto(nil) }
+
+// nextInto is next, the row's cells put in the storage of reuse when
+// the source can (cellsReader).
+func (d *DataRows) nextInto(reuse []string) (source.Record, int, error) {
 	for {
-		rec, err := d.read()
+		rec, err := d.read(reuse)
 		if err != nil {
 			return rec, 0, err
 		}
@@ -79,13 +83,22 @@ func (d *DataRows) next() (source.Record, int, error) {
 	}
 }
 
-func (d *DataRows) read() (source.Record, error) {
+func (d *DataRows) read(reuse []string) (source.Record, error) {
 	if len(d.lead) > 0 {
 		rec := d.lead[0]
 		d.lead = d.lead[1:]
 		return rec, nil
 	}
+	if c, ok := d.src.(cellsReader); ok && cap(reuse) > 0 {
+		return c.ReadInto(reuse)
+	}
 	return d.src.Read()
+}
+
+// cellsReader reads records into the storage of cells a caller is done
+// with (source.CSVReader.ReadInto).
+type cellsReader interface {
+	ReadInto(cells []string) (source.Record, error)
 }
 
 // RowOrder checks that row numbers go up: a damaged workbook (a row
