@@ -468,7 +468,7 @@ func (v *Validator) Remember(line int, ch Checked) Outcome {
 		}
 	}
 	if c := ch.code; c.field != nil {
-		if first, dup := v.seen.addFirst(c.text, line); dup {
+		if first, dup := v.seen.AddFirst(c.text, line); dup {
 			add(c.field, c.col, c.order, Error, msgDuplicate, strconv.Itoa(first), c.text)
 		} else {
 			if first, dup := v.caseDuplicate(line, c.text); dup {
@@ -521,7 +521,7 @@ func (v *Validator) order(p Problem) int {
 // in v.folded); an upper-case code is found in v.seen itself, so a file
 // of upper-case codes costs no more memory than before.
 func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
-	if v.folded.n == 0 && upperASCII(code) {
+	if v.folded.Len() == 0 && upperASCII(code) {
 		return 0, false // no lower-case code yet, and this is none
 	}
 	if strings.IndexFunc(code, unicode.IsLetter) < 0 {
@@ -530,14 +530,14 @@ func (v *Validator) caseDuplicate(line int, code string) (int, bool) {
 	up := strings.ToUpper(code) // no copy when it is upper-case already
 	var first int
 	var dup bool
-	if v.folded.n > 0 { // no lower-case code yet: nothing to look up
-		first, dup = v.folded.first(up)
+	if v.folded.Len() > 0 { // no lower-case code yet: nothing to look up
+		first, dup = v.folded.First(up)
 	}
 	if !dup && up != code {
-		first, dup = v.seen.first(up)
+		first, dup = v.seen.First(up)
 	}
 	if up != code && !dup {
-		v.folded.add(up, line)
+		v.folded.Add(up, line)
 	}
 	return first, dup
 }

@@ -51,6 +51,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/custimport/custimport/importer/internal/codeset"
 	"github.com/custimport/custimport/mapping"
 	"golang.org/x/text/encoding/traditionalchinese"
 )
@@ -214,10 +215,10 @@ type Validator struct {
 	// codeWidth holds, per field with the code_zeros check, the longest
 	// zero-padded all-digit code seen so far.
 	codeWidth map[string]string
-	seen      *codeSet // CCODE → first line
-	folded    *codeSet // upper-cased CCODE with letters → first line
-	noPayload bool     // Config.NoPayload
-	own       *Checker // Validate's Checker
+	seen      *codeset.Set // CCODE → first line
+	folded    *codeset.Set // upper-cased CCODE with letters → first line
+	noPayload bool         // Config.NoPayload
+	own       *Checker     // Validate's Checker
 	// Looked up once, by catalog index: the fields with a row-level
 	// check (required on add, add-only, a date not after another), the
 	// fields with a default, and the index of the fields rows refer to
@@ -260,8 +261,8 @@ func New(cfg Config) (*Validator, error) {
 	v := &Validator{
 		cat:       cat,
 		fields:    cat.Fields(),
-		seen:      newCodeSet(),
-		folded:    newCodeSet(),
+		seen:      codeset.New(),
+		folded:    codeset.New(),
 		dates:     make(map[string]string),
 		codeWidth: make(map[string]string),
 		defaults:  make([]*cell, cat.Len()),
@@ -677,3 +678,16 @@ func dotAtom(s, extra string) bool {
 	}
 	return true
 }
+
+// Reserve makes room for the codes of n rows: a caller that knows how
+// many rows Remember will see (a check of rows held in memory) spares
+// the growing of the codes' table as they come.
+func (v *Validator) Reserve(n int) {
+	v.seen.Reserve(n)
+	v.folded.Reserve(n)
+}
+
+// Expect makes room for the codes of about n rows, an estimate (a check
+// has no first pass to count them): in the table of the codes
+// themselves only, since the upper-cased ones of a file are few.
+func (v *Validator) Expect(n int) { v.seen.Reserve(n) }

@@ -1441,3 +1441,19 @@ func BenchmarkCheckCustomers(b *testing.B) {
 		}
 	}
 }
+
+// Expect makes room for the codes of about n rows in the table of the
+// codes, not in that of the upper-cased ones (few in a file).
+func TestValidatorExpect(t *testing.T) {
+	v, err := New(Config{Lang: "en", NoPayload: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Expect(100_000)
+	if n := v.seen.Slots(); n*3 < 100_000*4 {
+		t.Errorf("%d slots for 100000 codes", n)
+	}
+	if n := v.folded.Slots(); n*3 >= 100_000*4 {
+		t.Errorf("the upper-cased codes' table has %d slots, want the few of a new set", n)
+	}
+}

@@ -34,7 +34,7 @@ type Collector struct {
 	texts    Texts
 	log      *slog.Logger
 	buf      reorder
-	codes    sharedCodes
+	codes    givenCodes
 	shared   int   // rows that share a code TMS gave (Summary.SharedCodes)
 	err      error // the first write's error: nothing is written after it
 }

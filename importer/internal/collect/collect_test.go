@@ -122,3 +122,39 @@ func TestCollectorWritesInInputOrder(t *testing.T) {
 		t.Errorf("Shared() = %d, want 2", c.Shared())
 	}
 }
+
+// TestCollectorSharedCodes: a code TMS gave several creates is matched
+// whatever its case; each row's own warnings are kept when the later rows
+// amend it (the first row's too, which is remembered apart from its
+// code); a third row amends both earlier ones; codes given once stay
+// without a word.
+func TestCollectorSharedCodes(t *testing.T) {
+	hdr, err := mapping.FindHeader([][]string{{"客戶名稱"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sheet{next: 2, rows: map[int][]string{}}
+	c := New(s, NewLayout(hdr), 2, texts{}, slog.New(slog.DiscardHandler))
+	items := []*row.Item{finished(0, 2, "A1"), finished(1, 3, "X5"), finished(2, 4, "a1"), finished(3, 5, "Y6"), finished(4, 6, "A1")}
+	items[0].Warn("own warning")
+	for _, it := range items {
+		if _, err := c.Add(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[int]string{
+		2: "[客戶0 OK A1   own warning; same a1 [4]; same A1 [6]]",
+		3: "[客戶1 OK X5   ]",
+		4: "[客戶2 OK a1   same a1 [2]; same A1 [6]]",
+		5: "[客戶3 OK Y6   ]",
+		6: "[客戶4 OK A1   same A1 [2 4]]",
+	}
+	for line, w := range want {
+		if got := fmt.Sprint(s.rows[line]); got != w {
+			t.Errorf("row %d: %s, want %s", line, got, w)
+		}
+	}
+	if c.Shared() != 3 {
+		t.Errorf("Shared() = %d, want 3", c.Shared())
+	}
+}

@@ -3,6 +3,7 @@ package collect
 import (
 	"strings"
 
+	"github.com/custimport/custimport/importer/internal/codeset"
 	"github.com/custimport/custimport/importer/internal/dispatch"
 	"github.com/custimport/custimport/importer/internal/row"
 )
@@ -22,9 +23,27 @@ type codeUse struct {
 	counted  []bool   // the row is counted in Summary.SharedCodes
 }
 
-// sharedCodes are the codes TMS gave this run's creates, by code; only
-// the writer goroutine uses it.
-type sharedCodes map[string]*codeUse
+// givenCodes are the codes TMS gave this run's creates; only the writer
+// goroutine uses them. A code given once (every code, but for a TMS that
+// misbehaves) costs about a dozen bytes in first, whose table is off the
+// Go heap: a million-row file of creates keeps a third of a million of
+// them to its end (as a map of codeUse they held about 28 MB). A code
+// given to several rows moves to shared, with each row's warnings as
+// written.
+type givenCodes struct {
+	first  *codeset.Set        // upper-cased code → firstMark of its first row
+	warned map[int]string      // the warnings of first rows that have some, by line
+	shared map[string]*codeUse // codes given to several rows, upper-cased
+}
+
+// firstMark packs a first row's line and whether it is counted in
+// Summary.SharedCodes (it shares its code with an earlier run's create).
+func firstMark(line int, counted bool) int {
+	if counted {
+		return line<<1 | 1
+	}
+	return line << 1
+}
 
 // noteCode matches a row about to be written against the rows of this
 // run TMS gave the same code: this row's warnings name them, theirs
@@ -37,17 +56,26 @@ func (c *Collector) noteCode(it *row.Item) (int, error) {
 	if code == "" {
 		return 0, nil
 	}
-	if c.codes == nil {
-		c.codes = sharedCodes{}
+	if c.codes.first == nil {
+		c.codes = givenCodes{first: codeset.New(), warned: map[int]string{}, shared: map[string]*codeUse{}}
 	}
 	key := strings.ToUpper(code)
-	use := c.codes[key]
+	use := c.codes.shared[key]
 	if use == nil {
-		c.codes[key] = &codeUse{lines: []int{it.Rec.Line}, warnings: []string{it.Result().Warnings}, counted: []bool{it.SharedPrior}}
-		if it.SharedPrior {
-			return 1, nil
+		mark, again := c.codes.first.AddFirst(key, firstMark(it.Rec.Line, it.SharedPrior))
+		if !again {
+			if w := res.Warnings; w != "" {
+				c.codes.warned[it.Rec.Line] = w
+			}
+			if it.SharedPrior {
+				return 1, nil
+			}
+			return 0, nil
 		}
-		return 0, nil
+		line := mark >> 1
+		use = &codeUse{lines: []int{line}, warnings: []string{c.codes.warned[line]}, counted: []bool{mark&1 == 1}}
+		delete(c.codes.warned, line)
+		c.codes.shared[key] = use
 	}
 	newly := 1
 	it.Warn(c.texts.SameCodeInRun(code, use.lines))

@@ -1,4 +1,8 @@
-package validate
+// Package codeset holds a set of customer codes, each with the line it
+// was first seen on, compactly and exactly (see Set). It knows nothing of
+// what a code means, of files or of rows: its callers (the validator's
+// duplicate check, the collector's check of the codes TMS gave) decide.
+package codeset
 
 import (
 	bin "encoding/binary"
@@ -8,7 +12,7 @@ import (
 	"unsafe"
 )
 
-// codeSet remembers the customer codes of a file and the line each first
+// Set remembers the customer codes of a file and the line each first
 // appeared on, compactly: a million 8-byte codes cost about 22 MB where a
 // map[string]int costs about 100 MB. Each code is a record in a chunked
 // byte arena (its length, its bytes, its line, lengths and line as
@@ -19,7 +23,7 @@ import (
 // in 255 of the other codes). It is exact: codes are compared byte for
 // byte, so a shared hash or tag never makes a false duplicate. The table
 // is outside the Go heap where the system allows (rawMem).
-type codeSet struct {
+type Set struct {
 	seed   maphash.Seed
 	tags   []uint8  // 0: empty; else tagOf(hash)
 	places []uint32 // the record of the slot with a tag
@@ -43,8 +47,15 @@ const (
 	minSlots  = 1 << 10
 )
 
-func newCodeSet() *codeSet {
-	s := &codeSet{seed: maphash.MakeSeed(), tags: make([]uint8, minSlots), places: make([]uint32, minSlots),
+// Len is how many codes the set holds.
+func (s *Set) Len() int { return s.n + len(s.long) }
+
+// Slots is the size of the set's table (for tests of its sizing).
+func (s *Set) Slots() int { return len(s.tags) }
+
+// New returns an empty set.
+func New() *Set {
+	s := &Set{seed: maphash.MakeSeed(), tags: make([]uint8, minSlots), places: make([]uint32, minSlots),
 		shift: 64 - 10, long: map[string]int{}, mem: &rawMem{}}
 	runtime.AddCleanup(s, (*rawMem).freeAll, s.mem)
 	return s
@@ -53,8 +64,8 @@ func newCodeSet() *codeSet {
 // tagOf is the tag of a hash: 1 to 255, from bits its home does not use.
 func tagOf(h uint64) uint8 { return uint8(h%255) + 1 }
 
-// first returns the line code was first added on, and whether it was.
-func (s *codeSet) first(code string) (int, bool) {
+// First returns the line code was first added on, and whether it was.
+func (s *Set) First(code string) (int, bool) {
 	if len(code) >= longCode {
 		line, ok := s.long[code]
 		return line, ok
@@ -63,14 +74,14 @@ func (s *codeSet) first(code string) (int, bool) {
 	return line, ok
 }
 
-// add records code as first seen on line; first(code) must be false.
-func (s *codeSet) add(code string, line int) {
-	s.addFirst(code, line)
+// Add records code as first seen on line; First(code) must be false.
+func (s *Set) Add(code string, line int) {
+	s.AddFirst(code, line)
 }
 
-// addFirst returns the line code was first added on, or adds it as seen
-// on line (false): first and add with one hash.
-func (s *codeSet) addFirst(code string, line int) (int, bool) {
+// AddFirst returns the line code was first added on, or adds it as seen
+// on line (false): First and Add with one hash.
+func (s *Set) AddFirst(code string, line int) (int, bool) {
 	if len(code) >= longCode {
 		if first, ok := s.long[code]; ok {
 			return first, true
@@ -94,7 +105,7 @@ func (s *codeSet) addFirst(code string, line int) (int, bool) {
 
 // find looks code (of hash h) up: its line, or the empty slot where it
 // would go.
-func (s *codeSet) find(code string, h uint64) (line int, slot int, ok bool) {
+func (s *Set) find(code string, h uint64) (line int, slot int, ok bool) {
 	mask := len(s.tags) - 1
 	tag := tagOf(h)
 	for i := int(h >> s.shift); ; i = (i + 1) & mask {
@@ -112,7 +123,7 @@ func (s *codeSet) find(code string, h uint64) (line int, slot int, ok bool) {
 }
 
 // empty returns the first empty slot from the home of hash h.
-func (s *codeSet) empty(h uint64) int {
+func (s *Set) empty(h uint64) int {
 	mask := len(s.tags) - 1
 	i := int(h >> s.shift)
 	for s.tags[i] != 0 {
@@ -122,7 +133,7 @@ func (s *codeSet) empty(h uint64) int {
 }
 
 // store appends a record and returns its place.
-func (s *codeSet) store(code string, line int) uint32 {
+func (s *Set) store(code string, line int) uint32 {
 	last := len(s.chunks) - 1
 	if last < 0 || len(s.chunks[last])+maxRecord > chunkSize {
 		if len(s.chunks) == maxChunks {
@@ -140,7 +151,7 @@ func (s *codeSet) store(code string, line int) uint32 {
 }
 
 // record reads the record at place: its code, its line and its length.
-func (s *codeSet) record(place uint32) (code []byte, line int, size int) {
+func (s *Set) record(place uint32) (code []byte, line int, size int) {
 	c := s.chunks[place>>chunkBits][place&(chunkSize-1):]
 	n, k := bin.Uvarint(c)
 	end := k + int(n)
@@ -149,12 +160,12 @@ func (s *codeSet) record(place uint32) (code []byte, line int, size int) {
 }
 
 // grow doubles the table.
-func (s *codeSet) grow() { s.resize(2 * len(s.tags)) }
+func (s *Set) grow() { s.resize(2 * len(s.tags)) }
 
 // resize makes the table size slots (a power of two, at least the
 // present size) and puts every record back in it, reading the arena in
 // order (the tags do not hold enough of a hash to place a code).
-func (s *codeSet) resize(size int) {
+func (s *Set) resize(size int) {
 	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.tags)))
 	s.mem.free(unsafe.Pointer(unsafe.SliceData(s.places)))
 	for n := len(s.tags); n < size; n *= 2 {
@@ -172,8 +183,8 @@ func (s *codeSet) resize(size int) {
 	}
 }
 
-// reserve makes room for n codes, so that adding them grows nothing.
-func (s *codeSet) reserve(n int) {
+// Reserve makes room for n codes, so that adding them grows nothing.
+func (s *Set) Reserve(n int) {
 	size := len(s.tags)
 	for n*4 > size*3 {
 		size *= 2
@@ -182,16 +193,3 @@ func (s *codeSet) reserve(n int) {
 		s.resize(size)
 	}
 }
-
-// Reserve makes room for the codes of n rows: a caller that knows how
-// many rows Remember will see (a check of rows held in memory) spares
-// the growing of the codes' table as they come.
-func (v *Validator) Reserve(n int) {
-	v.seen.reserve(n)
-	v.folded.reserve(n)
-}
-
-// Expect makes room for the codes of about n rows, an estimate (a check
-// has no first pass to count them): in the table of the codes
-// themselves only, since the upper-cased ones of a file are few.
-func (v *Validator) Expect(n int) { v.seen.reserve(n) }

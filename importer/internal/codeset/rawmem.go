@@ -1,4 +1,4 @@
-package validate
+package codeset
 
 import (
 	"sync"
@@ -64,6 +64,18 @@ func (m *rawMem) free(p unsafe.Pointer) {
 		unmapBytes(b)
 		mappedBytes.Add(-int64(len(b)))
 	}
+}
+
+// mapped is how many bytes this rawMem has mapped (for tests: other
+// sets' cleanups move mappedBytes at any time).
+func (m *rawMem) mapped() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for _, b := range m.maps {
+		n += int64(len(b))
+	}
+	return n
 }
 
 // freeAll unmaps everything still mapped.

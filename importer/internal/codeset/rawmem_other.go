@@ -1,6 +1,6 @@
 //go:build !unix
 
-package validate
+package codeset
 
 // mapBytes maps nothing here: the code set's arrays are on the heap.
 func mapBytes(int) ([]byte, bool) { return nil, false }

@@ -1,4 +1,4 @@
-package validate
+package codeset
 
 import (
 	"fmt"
@@ -8,20 +8,20 @@ import (
 )
 
 func TestCodeSet(t *testing.T) {
-	s := newCodeSet()
+	s := New()
 	codes := []string{"A001", "a001", "", "客戶甲", strings.Repeat("Z", 70000), "A0010"}
 	for i, c := range codes {
-		if _, ok := s.first(c); ok {
+		if _, ok := s.First(c); ok {
 			t.Fatalf("%q seen before it was added", c)
 		}
-		s.add(c, i+2)
+		s.Add(c, i+2)
 	}
 	for i, c := range codes {
-		if line, ok := s.first(c); !ok || line != i+2 {
+		if line, ok := s.First(c); !ok || line != i+2 {
 			t.Errorf("first(%q): got %d, %v, want %d, true", c, line, ok, i+2)
 		}
 	}
-	if _, ok := s.first("A00"); ok {
+	if _, ok := s.First("A00"); ok {
 		t.Error("a prefix of a stored code counts as seen")
 	}
 }
@@ -29,7 +29,7 @@ func TestCodeSet(t *testing.T) {
 // Codes whose hashes collide stay apart: two codes are stored under the
 // same hash, forced.
 func TestCodeSetCollision(t *testing.T) {
-	s := newCodeSet()
+	s := New()
 	const h = 0xdeadbeef_12345678
 	insert := func(code string, line int) {
 		_, slot, _ := s.find(code, h)
@@ -49,23 +49,23 @@ func TestCodeSetCollision(t *testing.T) {
 
 // Many codes: the table grows and every code keeps its line.
 func TestCodeSetGrows(t *testing.T) {
-	s := newCodeSet()
+	s := New()
 	const n = 50_000
 	for i := range n {
-		if _, dup := s.addFirst(fmt.Sprintf("C%06d", i), i+2); dup {
+		if _, dup := s.AddFirst(fmt.Sprintf("C%06d", i), i+2); dup {
 			t.Fatalf("C%06d seen before it was added", i)
 		}
 	}
 	for i := range n {
-		if line, ok := s.first(fmt.Sprintf("C%06d", i)); !ok || line != i+2 {
+		if line, ok := s.First(fmt.Sprintf("C%06d", i)); !ok || line != i+2 {
 			t.Fatalf("first(C%06d): got %d, %v, want %d", i, line, ok, i+2)
 		}
-		if line, dup := s.addFirst(fmt.Sprintf("C%06d", i), 1); !dup || line != i+2 {
+		if line, dup := s.AddFirst(fmt.Sprintf("C%06d", i), 1); !dup || line != i+2 {
 			t.Fatalf("addFirst(C%06d) again: got %d, %v, want %d, true", i, line, dup, i+2)
 		}
 	}
 	for i := n; i < 2*n; i++ {
-		if _, ok := s.first(fmt.Sprintf("C%06d", i)); ok {
+		if _, ok := s.First(fmt.Sprintf("C%06d", i)); ok {
 			t.Fatalf("C%06d found, never added", i)
 		}
 	}
@@ -79,7 +79,7 @@ func TestCodeSetGrows(t *testing.T) {
 // false duplicate, no missed one, every first line kept.
 func TestCodeSetMatchesMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(27, 1))
-	s, want := newCodeSet(), map[string]int{}
+	s, want := New(), map[string]int{}
 	alphabet := []string{"A", "a", "0", "9", "-", "客", "\x00", "\xff", " "}
 	for line := 2; line < 60_000; line++ {
 		var b strings.Builder
@@ -90,7 +90,7 @@ func TestCodeSetMatchesMap(t *testing.T) {
 			b.WriteString(strings.Repeat("L", longCode-b.Len()+r.IntN(3)-1)) // either side of longCode
 		}
 		code := b.String()
-		first, dup := s.addFirst(code, line)
+		first, dup := s.AddFirst(code, line)
 		w, wdup := want[code]
 		if !wdup {
 			want[code], w = line, line
@@ -100,7 +100,7 @@ func TestCodeSetMatchesMap(t *testing.T) {
 		}
 	}
 	for code, line := range want {
-		if got, ok := s.first(code); !ok || got != line {
+		if got, ok := s.First(code); !ok || got != line {
 			t.Fatalf("first(%q) = %d, %v; want %d, true", code, got, ok, line)
 		}
 	}
@@ -115,9 +115,9 @@ func BenchmarkCodeSetMillion(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newCodeSet()
+		s := New()
 		for i, c := range codes {
-			s.addFirst(c, i+2)
+			s.AddFirst(c, i+2)
 		}
 		kept := len(s.tags) + 4*len(s.places) + len(s.chunks)*chunkSize
 		b.ReportMetric(float64(kept)/float64(len(codes)), "kept-B/code")
@@ -131,10 +131,10 @@ func BenchmarkCodeSet(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newCodeSet()
+		s := New()
 		for i, c := range codes {
-			if _, ok := s.first(c); !ok {
-				s.add(c, i)
+			if _, ok := s.First(c); !ok {
+				s.Add(c, i)
 			}
 		}
 	}
@@ -143,15 +143,15 @@ func BenchmarkCodeSet(b *testing.B) {
 // Room reserved for n codes holds them without growing, each found, also
 // when reserved after some were added.
 func TestCodeSetReserve(t *testing.T) {
-	s := newCodeSet()
-	s.addFirst("A0", 1)
-	s.reserve(40_000)
+	s := New()
+	s.AddFirst("A0", 1)
+	s.Reserve(40_000)
 	size := len(s.tags)
 	if size*3 < 40_000*4 {
 		t.Fatalf("%d slots reserved for 40000 codes", size)
 	}
 	for i := range 40_000 - 1 {
-		if _, dup := s.addFirst(fmt.Sprintf("B%d", i), i+2); dup {
+		if _, dup := s.AddFirst(fmt.Sprintf("B%d", i), i+2); dup {
 			t.Fatalf("B%d seen before it was added", i)
 		}
 	}
@@ -159,27 +159,11 @@ func TestCodeSetReserve(t *testing.T) {
 		t.Errorf("the table grew from %d to %d slots", size, len(s.tags))
 	}
 	for i := range 40_000 - 1 {
-		if line, ok := s.first(fmt.Sprintf("B%d", i)); !ok || line != i+2 {
+		if line, ok := s.First(fmt.Sprintf("B%d", i)); !ok || line != i+2 {
 			t.Fatalf("first(B%d) = %d, %v", i, line, ok)
 		}
 	}
-	if line, ok := s.first("A0"); !ok || line != 1 {
+	if line, ok := s.First("A0"); !ok || line != 1 {
 		t.Errorf("first(A0) = %d, %v after reserving", line, ok)
-	}
-}
-
-// Expect makes room for the codes of about n rows in the table of the
-// codes, not in that of the upper-cased ones (few in a file).
-func TestValidatorExpect(t *testing.T) {
-	v, err := New(Config{Lang: "en", NoPayload: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v.Expect(100_000)
-	if n := len(v.seen.tags); n*3 < 100_000*4 {
-		t.Errorf("%d slots for 100000 codes", n)
-	}
-	if n := len(v.folded.tags); n != minSlots {
-		t.Errorf("the upper-cased codes' table has %d slots, want %d", n, minSlots)
 	}
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package validate
+package codeset
 
 import (
 	"fmt"
@@ -17,10 +17,10 @@ func TestCodeSetOffHeap(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	mapped := mappedBytes.Load()
-	s := newCodeSet()
+	s := New()
 	const n = 300_000
 	for i := range n {
-		s.addFirst(fmt.Sprintf("C%07d", i), i+2)
+		s.AddFirst(fmt.Sprintf("C%07d", i), i+2)
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -28,10 +28,10 @@ func TestCodeSetOffHeap(t *testing.T) {
 	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > records+1<<20 {
 		t.Errorf("the heap grew by %d bytes for %d codes, %d of them records", grown, n, records)
 	}
-	if m, table := mappedBytes.Load()-mapped, int64(5*len(s.tags)); m != table {
+	if m, table := s.mem.mapped(), int64(5*len(s.tags)); m != table {
 		t.Errorf("%d bytes mapped for %d codes, want the table's %d", m, n, table)
 	}
-	if line, ok := s.first("C0123456"); !ok || line != 123458 {
+	if line, ok := s.First("C0123456"); !ok || line != 123458 {
 		t.Errorf("first(C0123456) = %d, %v", line, ok)
 	}
 	runtime.KeepAlive(s)
