@@ -9,7 +9,7 @@ import (
 	"sync"
 )
 
-// A long import or check keeps most of what it holds live to its end
+// A long import keeps most of what it holds live to its end
 // (the codes seen, for the duplicate check), and the garbage collector
 // lets the heap grow to twice that before it collects: the second half
 // is garbage, paid for in RSS. While a run goes on, a soft memory limit
