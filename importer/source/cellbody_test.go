@@ -3,8 +3,7 @@ package source
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
-	"io"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -23,16 +22,7 @@ func readAllRecords(tb testing.TB, book []byte, fast bool, opts Options) (recs [
 		return nil, err
 	}
 	defer r.Close()
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return recs, nil
-		}
-		if err != nil {
-			return recs, err
-		}
-		recs = append(recs, rec)
-	}
+	return ReadAtMost(r, math.MaxInt)
 }
 
 // checkCellBody reads sheetData with and without cellBody and wants the

@@ -86,12 +86,7 @@ func finished(seq, line int, code string) *row.Item {
 // blank), and two new customers TMS gave one code both say so, the
 // one written first amended.
 func TestCollectorWritesInInputOrder(t *testing.T) {
-	hdr, err := mapping.FindHeader([][]string{{"客戶名稱"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &sheet{next: 2, rows: map[int][]string{}}
-	c := New(s, NewLayout(hdr), 2, texts{}, slog.New(slog.DiscardHandler))
+	s, c := newTestCollector(t)
 	var order []int
 	for _, it := range []*row.Item{finished(1, 3, "C9"), finished(2, 5, "C7"), finished(0, 2, "C7")} {
 		ready, err := c.Add(it)
@@ -129,12 +124,7 @@ func TestCollectorWritesInInputOrder(t *testing.T) {
 // code); a third row amends both earlier ones; codes given once stay
 // without a word.
 func TestCollectorSharedCodes(t *testing.T) {
-	hdr, err := mapping.FindHeader([][]string{{"客戶名稱"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &sheet{next: 2, rows: map[int][]string{}}
-	c := New(s, NewLayout(hdr), 2, texts{}, slog.New(slog.DiscardHandler))
+	s, c := newTestCollector(t)
 	items := []*row.Item{finished(0, 2, "A1"), finished(1, 3, "X5"), finished(2, 4, "a1"), finished(3, 5, "Y6"), finished(4, 6, "A1")}
 	items[0].Warn("own warning")
 	for _, it := range items {
@@ -157,4 +147,16 @@ func TestCollectorSharedCodes(t *testing.T) {
 	if c.Shared() != 3 {
 		t.Errorf("Shared() = %d, want 3", c.Shared())
 	}
+}
+
+// newTestCollector returns a collector of a one-column list (客戶名稱)
+// writing from row 2 into the sheet it returns.
+func newTestCollector(t *testing.T) (*sheet, *Collector) {
+	t.Helper()
+	hdr, err := mapping.FindHeader([][]string{{"客戶名稱"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sheet{next: 2, rows: map[int][]string{}}
+	return s, New(s, NewLayout(hdr), 2, texts{}, slog.New(slog.DiscardHandler))
 }
