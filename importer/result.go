@@ -77,7 +77,7 @@ type Summary struct {
 	// run's limit (a warning says so).
 	Existing      *ledger.ExistingInfo
 	ExistingStale bool
-	InputSHA256   string   // the input's SHA-256 (a run that sends)
+	InputSHA256   string   // the input's SHA-256 (a run that sends, and a check of a file)
 	Examples      []Result // the first rows that are not OK/VALID (at most MaxExamples)
 	DryRun        bool
 }
