@@ -60,20 +60,9 @@ func TestPGTimeoutWhileLocked(t *testing.T) {
 			if _, err := d.Claim(ctx, Create{Fingerprint: "before"}); err != nil {
 				t.Fatal(err)
 			}
-			admin, err := pgx.Connect(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer admin.Close(ctx)
-			tx, err := admin.Begin(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := tx.Exec(ctx, fmt.Sprintf("LOCK TABLE custimport_%s.creates IN ACCESS EXCLUSIVE MODE", testTenant.ID())); err != nil {
-				t.Fatal(err)
-			}
+			admin, tx := lockCreates(t, url)
 			start := time.Now()
-			_, err = d.Claim(ctx, Create{Fingerprint: "locked out"})
+			_, err := d.Claim(ctx, Create{Fingerprint: "locked out"})
 			bounded(t, "the claim", start, 20*time.Second)
 			wantTimeout(t, "the claim", err, tc.wait, d.Path())
 			start = time.Now()
@@ -234,19 +223,7 @@ func TestPGCutOffAfterWriterGaveUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	tx, err := admin.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, fmt.Sprintf("LOCK TABLE custimport_%s.creates IN ACCESS EXCLUSIVE MODE", testTenant.ID())); err != nil {
-		t.Fatal(err)
-	}
+	lockCreates(t, url)
 	if err := d.Settle(id, Created, "C1", "", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -265,4 +242,26 @@ func TestPGCutOffAfterWriterGaveUp(t *testing.T) {
 	if _, err := other.Candidates(ctx); err != nil {
 		t.Errorf("another tenant's ledger: %v", err)
 	}
+}
+
+// lockCreates opens a session of its own to the database at url and
+// locks testTenant's creates table in a transaction, as another client
+// holding it would. The transaction is rolled back, and the session
+// closed, when the test ends (tx.Rollback releases the lock earlier).
+func lockCreates(t *testing.T, url string) (admin *pgx.Conn, tx pgx.Tx) {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close(ctx) })
+	if tx, err = admin.Begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback(ctx) })
+	if _, err := tx.Exec(ctx, fmt.Sprintf("LOCK TABLE custimport_%s.creates IN ACCESS EXCLUSIVE MODE", testTenant.ID())); err != nil {
+		t.Fatal(err)
+	}
+	return admin, tx
 }

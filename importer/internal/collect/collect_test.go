@@ -103,19 +103,11 @@ func TestCollectorWritesInInputOrder(t *testing.T) {
 	if _, ok := s.rows[4]; ok {
 		t.Errorf("row 4, blank in the input, was written: %v", s.rows[4])
 	}
-	want := map[int]string{
+	wantWritten(t, s, c, 2, map[int]string{
 		2: "[客戶0 OK C7   same C7 [5]]",
 		3: "[客戶1 OK C9   ]",
 		5: "[客戶2 OK C7   same C7 [2]]",
-	}
-	for line, w := range want {
-		if got := fmt.Sprint(s.rows[line]); got != w {
-			t.Errorf("row %d: %s, want %s", line, got, w)
-		}
-	}
-	if c.Shared() != 2 {
-		t.Errorf("Shared() = %d, want 2", c.Shared())
-	}
+	})
 }
 
 // TestCollectorSharedCodes: a code TMS gave several creates is matched
@@ -132,21 +124,13 @@ func TestCollectorSharedCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := map[int]string{
+	wantWritten(t, s, c, 3, map[int]string{
 		2: "[客戶0 OK A1   own warning; same a1 [4]; same A1 [6]]",
 		3: "[客戶1 OK X5   ]",
 		4: "[客戶2 OK a1   same a1 [2]; same A1 [6]]",
 		5: "[客戶3 OK Y6   ]",
 		6: "[客戶4 OK A1   same A1 [2 4]]",
-	}
-	for line, w := range want {
-		if got := fmt.Sprint(s.rows[line]); got != w {
-			t.Errorf("row %d: %s, want %s", line, got, w)
-		}
-	}
-	if c.Shared() != 3 {
-		t.Errorf("Shared() = %d, want 3", c.Shared())
-	}
+	})
 }
 
 // newTestCollector returns a collector of a one-column list (客戶名稱)
@@ -159,4 +143,18 @@ func newTestCollector(t *testing.T) (*sheet, *Collector) {
 	}
 	s := &sheet{next: 2, rows: map[int][]string{}}
 	return s, New(s, NewLayout(hdr), 2, texts{}, slog.New(slog.DiscardHandler))
+}
+
+// wantWritten checks the rows the sheet holds, by row number, and how
+// many rows the collector counts as sharing a code.
+func wantWritten(t *testing.T, s *sheet, c *Collector, shared int, want map[int]string) {
+	t.Helper()
+	for line, w := range want {
+		if got := fmt.Sprint(s.rows[line]); got != w {
+			t.Errorf("row %d: %s, want %s", line, got, w)
+		}
+	}
+	if c.Shared() != shared {
+		t.Errorf("Shared() = %d, want %d", c.Shared(), shared)
+	}
 }
