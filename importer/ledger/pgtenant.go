@@ -123,11 +123,16 @@ type OtherURLError struct {
 }
 
 func (e *OtherURLError) Error() string {
+	return fmt.Sprintf("ledger %s: %v: pno %s has a ledger for %s, none for %s", e.Ledger, ErrOtherURL, e.Tenant.PNO, e.OtherURLs(), e.Tenant.URL)
+}
+
+// OtherURLs lists the URLs the company has ledgers under, comma-separated.
+func (e *OtherURLError) OtherURLs() string {
 	urls := make([]string, len(e.Others))
 	for i, o := range e.Others {
 		urls[i] = o.URL
 	}
-	return fmt.Sprintf("ledger %s: %v: pno %s has a ledger for %s, none for %s", e.Ledger, ErrOtherURL, e.Tenant.PNO, strings.Join(urls, ", "), e.Tenant.URL)
+	return strings.Join(urls, ", ")
 }
 
 // Is makes errors.Is(err, ErrOtherURL) true.

@@ -210,11 +210,7 @@ func catalogLine(err error, lang, subject string) string {
 	case errors.Is(err, ledger.ErrUnreachable):
 		return f("ledger_server")
 	case errors.As(err, &otherPG):
-		urls := make([]string, len(otherPG.Others))
-		for i, o := range otherPG.Others {
-			urls[i] = o.URL
-		}
-		return f("ledger_other_url", otherPG.Ledger, otherPG.Tenant.PNO, strings.Join(urls, ", "), otherPG.Tenant.URL)
+		return f("ledger_other_url", otherPG.Ledger, otherPG.Tenant.PNO, otherPG.OtherURLs(), otherPG.Tenant.URL)
 	case errors.Is(err, inbox.ErrLocked):
 		return f("folder_locked")
 	case errors.Is(err, tms.ErrConfig), errors.Is(err, tms.ErrBadRecipe):

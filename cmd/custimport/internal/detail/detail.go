@@ -57,15 +57,15 @@ func Of(err error, lang string) (what, file string) {
 	case errors.As(err, &large):
 		switch {
 		case large.What == source.TooLargeLine && errors.As(err, &parse) && parse.Line > 0:
-			return f("too_large_line", parse.Line, Size(lang, large.Limit)), large.File
+			return f("too_large_line", parse.Line, size(lang, large.Limit)), large.File
 		case large.What == source.TooLargeUnpacked:
-			return f("too_large_unpacked", Size(lang, large.Size), Size(lang, large.Limit)), large.File
+			return f("too_large_unpacked", size(lang, large.Size), size(lang, large.Limit)), large.File
 		case large.What == source.TooLargeSharedTexts:
-			return f("too_large_shared_texts", Size(lang, large.Limit)), large.File
+			return f("too_large_shared_texts", size(lang, large.Limit)), large.File
 		case large.Size > 0:
-			return f("too_large_file", Size(lang, large.Size), Size(lang, large.Limit)), large.File
+			return f("too_large_file", size(lang, large.Size), size(lang, large.Limit)), large.File
 		}
-		return f("too_large_read", Size(lang, large.Limit)), large.File
+		return f("too_large_read", size(lang, large.Limit)), large.File
 	}
 	return "", ""
 }
@@ -97,8 +97,8 @@ func headerText(f func(string, ...any) string, lang string, header *mapping.Head
 	return f("empty_header")
 }
 
-// Size is n bytes for people: bytes under 1 MB, else MB.
-func Size(lang string, n int64) string {
+// size is n bytes for people: bytes under 1 MB, else MB.
+func size(lang string, n int64) string {
 	switch {
 	case n < 1<<20:
 		return msg.In(lang).Sprint("detail.bytes", n)

@@ -35,8 +35,8 @@ func TestOf(t *testing.T) {
 
 func TestSize(t *testing.T) {
 	for n, want := range map[int64]string{999: "999 bytes", 1 << 20: "1.0 MB", 15 << 20: "15 MB"} {
-		if got := Size("en", n); got != want {
-			t.Errorf("Size(%d) = %q, want %q", n, got, want)
+		if got := size("en", n); got != want {
+			t.Errorf("size(%d) = %q, want %q", n, got, want)
 		}
 	}
 }
