@@ -138,21 +138,10 @@ func (r *run) execute(ctx context.Context) (Summary, error) {
 			return nil
 		})
 		send := r.sendStage()
-		var workers errgroup.Group
-		for range send.Goroutines() {
-			workers.Go(func() error {
-				for it := range jobs {
-					if it.Send {
-						it.To(send.Send(ctx, waits, it))
-					}
-					done <- []*item{it}
-				}
-				return nil
-			})
-		}
 		g.Go(func() error {
 			defer close(done)
-			return workers.Wait()
+			send.Pipe(ctx, waits, jobs, func(it *item) { done <- []*item{it} })
+			return nil
 		})
 	}
 	writeErr := r.collect(done, window)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 )
 
@@ -14,7 +15,8 @@ import (
 // CUSTIMPORT_CPUPROFILE and, at exit, a heap profile (in use and
 // allocated) to CUSTIMPORT_MEMPROFILE; with CUSTIMPORT_HEAPPROFILE_EVERY
 // (a duration) also a heap profile of what is in use to
-// CUSTIMPORT_MEMPROFILE.1, .2, ... that often while it runs. For
+// CUSTIMPORT_MEMPROFILE.1, .2, ... that often while it runs; with
+// CUSTIMPORT_TRACE an execution trace (go tool trace) to that file. For
 // measuring a whole run of the real binary (bench/); release builds have
 // none of it.
 func init() {
@@ -44,6 +46,18 @@ func init() {
 			os.Exit(2)
 		}
 		stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+	}
+	if path := os.Getenv("CUSTIMPORT_TRACE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "custimport: trace:", err)
+			os.Exit(2)
+		}
+		if err := trace.Start(f); err != nil {
+			fmt.Fprintln(os.Stderr, "custimport: trace:", err)
+			os.Exit(2)
+		}
+		stops = append(stops, func() { trace.Stop(); f.Close() })
 	}
 	if path := os.Getenv("CUSTIMPORT_MEMPROFILE"); path != "" {
 		stops = append(stops, func() {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -88,10 +90,12 @@ func (l *boundLedger) Accepted(code string, _ string, _ int64) error {
 type wireSender struct {
 	release chan struct{}
 	wire    gauge
+	sent    atomic.Int32
 }
 
 func (f *wireSender) Ready(ctx context.Context) error { return ctx.Err() }
 func (f *wireSender) Send(_ context.Context, req tms.Request) tms.Outcome {
+	f.sent.Add(1)
 	f.wire.add(1)
 	defer f.wire.add(-1)
 	<-f.release
@@ -119,10 +123,71 @@ func boundStage(workers int, l *boundLedger, snd *wireSender) *Stage {
 		Gate: open{}, Abort: context.Background(), Workers: workers}
 }
 
+// driver sends rows through a stage: feed starts rows, end waits for
+// every row fed to reach its next state.
+type driver interface {
+	feed(items ...*row.Item)
+	end()
+}
+
+// drivers are the two ways rows go through a stage: Send from a
+// goroutine per row, and Pipe (what a run does).
+var drivers = []struct {
+	name string
+	new  func(ctx, waits context.Context, s *Stage) driver
+}{
+	{"Send", func(ctx, waits context.Context, s *Stage) driver { return &sendDriver{ctx: ctx, waits: waits, s: s} }},
+	{"Pipe", newPipeDriver},
+}
+
+type sendDriver struct {
+	ctx, waits context.Context
+	s          *Stage
+	wg         sync.WaitGroup
+}
+
+func (d *sendDriver) feed(items ...*row.Item) {
+	for _, it := range items {
+		d.wg.Go(func() { it.To(d.s.Send(d.ctx, d.waits, it)) })
+	}
+}
+
+func (d *sendDriver) end() { d.wg.Wait() }
+
+type pipeDriver struct {
+	jobs    chan *row.Item
+	feeders sync.WaitGroup
+	piped   chan struct{}
+}
+
+func newPipeDriver(ctx, waits context.Context, s *Stage) driver {
+	d := &pipeDriver{jobs: make(chan *row.Item), piped: make(chan struct{})}
+	go func() {
+		defer close(d.piped)
+		s.Pipe(ctx, waits, d.jobs, func(*row.Item) {})
+	}()
+	return d
+}
+
+func (d *pipeDriver) feed(items ...*row.Item) {
+	d.feeders.Go(func() {
+		for _, it := range items {
+			d.jobs <- it
+		}
+	})
+}
+
+func (d *pipeDriver) end() {
+	d.feeders.Wait()
+	close(d.jobs)
+	<-d.piped
+}
+
 // TestSendBounds: however many goroutines send at once, at most Workers
 // requests are on the wire and at most Workers creates are claimed and
 // not yet settled (with the adds with a code noted and not accepted); a
-// create's claim does not wait for a request to end.
+// create's claim does not wait for a request to end. The same holds in
+// Pipe.
 func TestSendBounds(t *testing.T) {
 	const workers = 3
 	for _, tc := range []struct {
@@ -151,51 +216,48 @@ func TestSendBounds(t *testing.T) {
 			return ""
 		}, workers, workers},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				l := &boundLedger{}
-				snd := &wireSender{release: make(chan struct{})}
-				s := boundStage(workers, l, snd)
-				rows := 5 * workers
-				got := make([]row.Move, rows)
-				var wg sync.WaitGroup
-				start := func(i int) {
-					wg.Go(func() { got[i] = s.Send(context.Background(), context.Background(), boundItem(i+2, tc.code(i))) })
-				}
-				// The first rows go first (the later ones only once they
-				// are blocked), then every other row at once.
-				for i := range workers {
-					start(i)
-				}
-				synctest.Wait()
-				for i := workers; i < rows; i++ {
-					start(i)
-				}
-				synctest.Wait()
-				if wire, _ := snd.wire.read(); wire != tc.wantWire {
-					t.Errorf("%d requests on the wire with every row waiting, want %d", wire, tc.wantWire)
-				}
-				if open, _ := l.open.read(); open != tc.wantOpen {
-					t.Errorf("%d creates claimed and not settled with every row waiting, want %d", open, tc.wantOpen)
-				}
-				close(snd.release)
-				wg.Wait()
-				if _, most := snd.wire.read(); most > workers {
-					t.Errorf("%d requests were on the wire at once, want at most --workers %d", most, workers)
-				}
-				if _, most := l.open.read(); most > workers {
-					t.Errorf("%d creates were claimed and not settled at once, want at most --workers %d", most, workers)
-				}
-				if _, most := l.uncertain.read(); most > workers {
-					t.Errorf("%d creates and adds with a code were in flight at once, want at most --workers %d", most, workers)
-				}
-				for i, m := range got {
-					if m.Status != row.StatusOK {
-						t.Errorf("row %d: %s %s, want OK", i+2, m.Status, m.Message)
+		for _, dr := range drivers {
+			t.Run(tc.name+"/"+dr.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					l := &boundLedger{}
+					snd := &wireSender{release: make(chan struct{})}
+					s := boundStage(workers, l, snd)
+					d := dr.new(context.Background(), context.Background(), s)
+					items := make([]*row.Item, 5*workers)
+					for i := range items {
+						items[i] = boundItem(i+2, tc.code(i))
 					}
-				}
+					// The first rows go first (the later ones only once
+					// they are blocked), then every other row at once.
+					d.feed(items[:workers]...)
+					synctest.Wait()
+					d.feed(items[workers:]...)
+					synctest.Wait()
+					if wire, _ := snd.wire.read(); wire != tc.wantWire {
+						t.Errorf("%d requests on the wire with every row waiting, want %d", wire, tc.wantWire)
+					}
+					if open, _ := l.open.read(); open != tc.wantOpen {
+						t.Errorf("%d creates claimed and not settled with every row waiting, want %d", open, tc.wantOpen)
+					}
+					close(snd.release)
+					d.end()
+					if _, most := snd.wire.read(); most > workers {
+						t.Errorf("%d requests were on the wire at once, want at most --workers %d", most, workers)
+					}
+					if _, most := l.open.read(); most > workers {
+						t.Errorf("%d creates were claimed and not settled at once, want at most --workers %d", most, workers)
+					}
+					if _, most := l.uncertain.read(); most > workers {
+						t.Errorf("%d creates and adds with a code were in flight at once, want at most --workers %d", most, workers)
+					}
+					for _, it := range items {
+						if r := it.Result(); r.Status != row.StatusOK {
+							t.Errorf("row %d: %s %s, want OK", it.Rec.Line, r.Status, r.Message)
+						}
+					}
+				})
 			})
-		})
+		}
 	}
 }
 
@@ -213,54 +275,190 @@ func TestSendStoppedAfterClaim(t *testing.T) {
 		{"sending stopped as the wire frees", func(s *Stage, _ context.CancelFunc) { s.Brake.Stop(ErrResults) }, false, texts{}.NotSent(ErrResults)},
 		{"Ctrl-C", func(_ *Stage, ctrlC context.CancelFunc) { ctrlC() }, true, texts{}.Interrupted()},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				l := &boundLedger{}
-				snd := &wireSender{release: make(chan struct{})}
-				s := boundStage(1, l, snd)
-				ctx, ctrlC := context.WithCancel(context.Background())
-				waits, endWaits := context.WithCancel(ctx)
-				var wg sync.WaitGroup
-				wg.Go(func() { s.Send(ctx, waits, boundItem(2, "C1")) }) // holds the wire
-				synctest.Wait()
-				var m row.Move
-				wg.Go(func() { m = s.Send(ctx, waits, boundItem(3, "")) })
-				synctest.Wait()
-				if open, _ := l.open.read(); open != 1 {
-					t.Fatalf("the create waiting for the wire: %d claims open, want 1", open)
-				}
-				tc.stop(s, ctrlC)
-				if tc.endWaits {
-					endWaits() // as the run does when sending stops
-				}
-				synctest.Wait()
-				close(snd.release)
-				wg.Wait()
-				endWaits()
-				if m.Status != row.StatusNotSent || m.Message != tc.wantText {
-					t.Errorf("the create: %s %q, want NOT_SENT %q", m.Status, m.Message, tc.wantText)
-				}
-				if _, most := snd.wire.read(); most != 1 {
-					t.Errorf("%d requests on the wire at most, want 1: the create left after the stop", most)
-				}
-				if l.settled[1] != ledger.Refused {
-					t.Errorf("the create's claim settled %q, want %q (nothing created)", l.settled[1], ledger.Refused)
-				}
+		for _, dr := range drivers {
+			t.Run(tc.name+"/"+dr.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					l := &boundLedger{}
+					snd := &wireSender{release: make(chan struct{})}
+					s := boundStage(1, l, snd)
+					ctx, ctrlC := context.WithCancel(context.Background())
+					waits, endWaits := context.WithCancel(ctx)
+					d := dr.new(ctx, waits, s)
+					d.feed(boundItem(2, "C1")) // holds the wire
+					synctest.Wait()
+					create := boundItem(3, "")
+					d.feed(create)
+					synctest.Wait()
+					if open, _ := l.open.read(); open != 1 {
+						t.Fatalf("the create waiting for the wire: %d claims open, want 1", open)
+					}
+					tc.stop(s, ctrlC)
+					if tc.endWaits {
+						endWaits() // as the run does when sending stops
+					}
+					synctest.Wait()
+					close(snd.release)
+					d.end()
+					endWaits()
+					if r := create.Result(); r.Status != row.StatusNotSent || r.Message != tc.wantText {
+						t.Errorf("the create: %s %q, want NOT_SENT %q", r.Status, r.Message, tc.wantText)
+					}
+					if _, most := snd.wire.read(); most != 1 {
+						t.Errorf("%d requests on the wire at most, want 1: the create left after the stop", most)
+					}
+					if l.settled[1] != ledger.Refused {
+						t.Errorf("the create's claim settled %q, want %q (nothing created)", l.settled[1], ledger.Refused)
+					}
+				})
 			})
-		})
+		}
 	}
 }
 
-// TestGoroutines: one worker sends one row at a time, in order; more
-// keep as many creates waiting for their claims as requests on the wire.
-func TestGoroutines(t *testing.T) {
-	for _, tc := range []struct{ workers, want int }{{0, 1}, {1, 1}, {2, 4}, {8, 16}} {
-		t.Run(fmt.Sprint(tc.workers), func(t *testing.T) {
-			if got := (&Stage{Workers: tc.workers}).Goroutines(); got != tc.want {
-				t.Errorf("got %d, want %d", got, tc.want)
-			}
-		})
+// pauseGate is a run's pause: closed while paused.
+type pauseGate struct {
+	mu   sync.Mutex
+	open chan struct{} // nil: not paused
+}
+
+func (g *pauseGate) pause() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.open = make(chan struct{})
+}
+
+func (g *pauseGate) resume() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	close(g.open)
+	g.open = nil
+}
+
+func (g *pauseGate) Wait(ctx context.Context) error {
+	g.mu.Lock()
+	open := g.open
+	g.mu.Unlock()
+	if open != nil {
+		select {
+		case <-open:
+		case <-ctx.Done():
+		}
 	}
+	return ctx.Err()
+}
+
+// TestPausedRowsWait: a pause holds every row that has not left, those
+// already through their waits (claimed, waiting for the wire) included:
+// only the request in flight at the pause ends, and the rest leave after
+// the resume.
+func TestPausedRowsWait(t *testing.T) {
+	for _, dr := range drivers {
+		for _, code := range []string{"C", ""} { // rows with a code, creates
+			t.Run(fmt.Sprintf("%s/code %q", dr.name, code), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					l := &boundLedger{}
+					snd := &wireSender{release: make(chan struct{})}
+					s := boundStage(1, l, snd)
+					gate := &pauseGate{}
+					s.Gate = gate
+					d := dr.new(context.Background(), context.Background(), s)
+					items := make([]*row.Item, 4)
+					for i := range items {
+						items[i] = boundItem(i+2, code)
+						if code != "" {
+							items[i] = boundItem(i+2, fmt.Sprint(code, i))
+						}
+					}
+					d.feed(items[0]) // on the wire
+					synctest.Wait()
+					d.feed(items[1:]...) // the next one through its waits
+					synctest.Wait()
+					gate.pause()
+					close(snd.release) // the request in flight ends
+					synctest.Wait()
+					if n := snd.sent.Load(); n != 1 {
+						t.Errorf("%d requests left by the time the run was paused, want only the one in flight (1)", n)
+					}
+					gate.resume()
+					d.end()
+					if n := snd.sent.Load(); n != int32(len(items)) {
+						t.Errorf("%d requests after the resume, want %d", n, len(items))
+					}
+					for _, it := range items {
+						if r := it.Result(); r.Status != row.StatusOK {
+							t.Errorf("row %d: %s %s, want OK", it.Rec.Line, r.Status, r.Message)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// orderSender records the lines of the requests, in the order they
+// leave, and the most on the wire at once.
+type orderSender struct {
+	mu    sync.Mutex
+	lines []string
+	wire  gauge
+}
+
+func (f *orderSender) Ready(ctx context.Context) error { return ctx.Err() }
+func (f *orderSender) Send(_ context.Context, req tms.Request) tms.Outcome {
+	f.wire.add(1)
+	defer f.wire.add(-1)
+	f.mu.Lock()
+	f.lines = append(f.lines, fmt.Sprint(req.Main["CNAM1"]))
+	f.mu.Unlock()
+	time.Sleep(time.Millisecond)
+	return tms.Outcome{Attempts: 1, Response: tms.Response{Status: "S", CCODE: "N1"}}
+}
+
+// TestPipeOneWorker: with one worker, Pipe sends one row at a time, in
+// the order of jobs (TMS numbers its creates in that order), and hands
+// every row to finished once, the rows not to send included.
+func TestPipeOneWorker(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		snd := &orderSender{}
+		s := &Stage{Sender: snd, Ledger: &boundLedger{}, Texts: texts{}, Log: slog.New(slog.DiscardHandler), Brake: NewHalt(0, nil),
+			Gate: open{}, Abort: context.Background(), Workers: 1}
+		jobs := make(chan *row.Item)
+		var want []string
+		var mu sync.Mutex
+		finished := map[int]int{}
+		go func() {
+			defer close(jobs)
+			for i := range 30 {
+				code := fmt.Sprint("C", i)
+				if i%3 == 0 {
+					code = ""
+				}
+				it := boundItem(i+2, code)
+				if i%7 == 6 {
+					it.Send = false // invalid, say
+				} else {
+					want = append(want, fmt.Sprint("甲", i+2))
+				}
+				jobs <- it
+			}
+		}()
+		s.Pipe(context.Background(), context.Background(), jobs, func(it *row.Item) {
+			mu.Lock()
+			finished[it.Rec.Line]++
+			mu.Unlock()
+		})
+		if !slices.Equal(snd.lines, want) {
+			t.Errorf("requests left in this order:\n%v\nwant\n%v", snd.lines, want)
+		}
+		if _, most := snd.wire.read(); most != 1 {
+			t.Errorf("%d requests on the wire at once, want 1", most)
+		}
+		for line := 2; line < 32; line++ {
+			if finished[line] != 1 {
+				t.Errorf("row %d finished %d times, want once", line, finished[line])
+			}
+		}
+	})
 }
 
 // slowLedger's claims take claim (a commit); slowSender's requests take
@@ -286,36 +484,46 @@ func (f *slowSender) Send(context.Context, tms.Request) tms.Outcome {
 // BenchmarkSendOverlap sends rows, a third of them creates whose claim
 // takes 6 ms, with 8 workers and a 5 ms server: as many goroutines as
 // workers (each holds its row's send slot through the claim, as before)
-// against Goroutines (the claims overlap the requests).
+// against Pipe (the claims overlap the requests, and each sender goes
+// from one request to the next without waking another goroutine).
 func BenchmarkSendOverlap(b *testing.B) {
 	const workers, rows = 8, 400
 	for _, tc := range []struct {
-		name       string
-		goroutines int
-	}{{"one per worker", workers}, {"Goroutines", (&Stage{Workers: workers}).Goroutines()}} {
+		name string
+		run  func(s *Stage, jobs <-chan *row.Item)
+	}{
+		{"one per worker", func(s *Stage, jobs <-chan *row.Item) {
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Go(func() {
+					for it := range jobs {
+						s.Send(context.Background(), context.Background(), it)
+					}
+				})
+			}
+			wg.Wait()
+		}},
+		{"Pipe", func(s *Stage, jobs <-chan *row.Item) {
+			s.Pipe(context.Background(), context.Background(), jobs, func(*row.Item) {})
+		}},
+	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
 				l := &slowLedger{claim: 6 * time.Millisecond}
 				s := &Stage{Sender: &slowSender{wire: 5 * time.Millisecond}, Ledger: l, Texts: texts{}, Log: slog.New(slog.DiscardHandler),
 					Brake: NewHalt(0, nil), Gate: open{}, Abort: context.Background(), Workers: workers, EarlierCodes: map[string]bool{}}
 				jobs := make(chan *row.Item)
-				var wg sync.WaitGroup
-				for range tc.goroutines {
-					wg.Go(func() {
-						for it := range jobs {
-							s.Send(context.Background(), context.Background(), it)
+				go func() {
+					defer close(jobs)
+					for i := range rows {
+						code := fmt.Sprint("C", i)
+						if i%3 == 0 {
+							code = ""
 						}
-					})
-				}
-				for i := range rows {
-					code := fmt.Sprint("C", i)
-					if i%3 == 0 {
-						code = ""
+						jobs <- boundItem(i+2, code)
 					}
-					jobs <- boundItem(i+2, code)
-				}
-				close(jobs)
-				wg.Wait()
+				}()
+				tc.run(s, jobs)
 			}
 			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})

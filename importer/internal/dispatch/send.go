@@ -108,8 +108,8 @@ type Stage struct {
 	OnSending func(line int, code string)
 	OnRetry   func(line, attempt int, wait time.Duration, errorCode, message string)
 	// Workers bounds both the requests on the wire and the rows a crash
-	// could leave UNKNOWN in flight (≤ 0: one; see Send). Goroutines
-	// says how many goroutines keep both busy.
+	// could leave UNKNOWN in flight (≤ 0: one; see Send), and Pipe's
+	// goroutines.
 	Workers int
 
 	once sync.Once
@@ -128,17 +128,6 @@ func (s *Stage) slots() *pools {
 		s.pool = pools{wire: make(slots, n), uncertain: make(slots, n)}
 	})
 	return &s.pool
-}
-
-// Goroutines is how many goroutines should call Send at once: Workers
-// waiting for their creates' claims to commit while Workers other rows'
-// requests are on the wire. One worker sends one row at a time, in the
-// input's order (so TMS numbers its creates in that order too).
-func (s *Stage) Goroutines() int {
-	if s.Workers <= 1 {
-		return 1
-	}
-	return 2 * s.Workers
 }
 
 // slots is a counting semaphore.
@@ -178,7 +167,7 @@ func GivenCode(sent string, st row.Status, attempts int, ccode string) string {
 // run is stopped; waits ends with it, or when sending stops. It returns
 // the row's next state.
 //
-// Two bounds hold however many goroutines call it (see Goroutines): at
+// Two bounds hold however many goroutines call it (and in Pipe): at
 // most Workers requests are on the wire (a send slot, held from before
 // the request until its outcome is queued to the ledger), and at most
 // Workers rows a crash could leave UNKNOWN are between their record in
@@ -192,49 +181,145 @@ func GivenCode(sent string, st row.Status, attempts int, ccode string) string {
 // queued before it: after a crash the ledger shows at most Workers
 // creates in flight, and at most Workers codes pending.
 func (s *Stage) Send(ctx, waits context.Context, it *item) row.Move {
-	if err := s.Brake.Reason(); err != nil {
-		return notSent(s.Texts.NotSent(err))
+	a, m, ok := s.Admit(waits, it)
+	if !ok {
+		return m
 	}
-	create := it.Outcome.Code == ""
+	return s.Transmit(ctx, waits, a)
+}
+
+// Admitted is a row through Send's waits, ready for the wire: a create's
+// claim is on disk. It holds an uncertain slot when it needs one, until
+// Transmit queues its outcome: every Admitted must be given to Transmit.
+type Admitted struct {
+	it    *item
+	claim int64 // a create's ledger id
+	held  bool  // holds an uncertain slot
+}
+
+// Admit is Send's first half: the waits (pause, uncertain slot, rate
+// limit) and a create's claim. It reports false with the row's next
+// state when the row is not to be sent after all.
+//
+// Send is Admit then Transmit in one goroutine; Pipe runs them in
+// goroutines of their own.
+func (s *Stage) Admit(waits context.Context, it *item) (Admitted, row.Move, bool) {
+	if err := s.Brake.Reason(); err != nil {
+		return Admitted{}, notSent(s.Texts.NotSent(err)), false
+	}
 	if s.Gate.Wait(waits) != nil {
-		return s.stoppedWaiting()
+		return Admitted{}, s.stoppedWaiting(), false
 	}
-	if create || tms.IsAdd(it.Outcome.Payload) {
+	a := Admitted{it: it}
+	if it.Outcome.Code == "" || tms.IsAdd(it.Outcome.Payload) {
 		if !s.slots().uncertain.acquire(waits) {
-			return s.stoppedWaiting()
+			return Admitted{}, s.stoppedWaiting(), false
 		}
-		defer s.slots().uncertain.release()
+		a.held = true
 	}
+	if m, ok := s.claimWhenReady(waits, &a); !ok {
+		a.release(s)
+		return Admitted{}, m, false
+	}
+	return a, row.Move{}, true
+}
+
+// claimWhenReady waits for the rate limit, then claims a create; it
+// reports false with the row's next state when the row is not sent.
+func (s *Stage) claimWhenReady(waits context.Context, a *Admitted) (row.Move, bool) {
 	if s.Sender.Ready(waits) != nil {
-		return s.stoppedWaiting()
+		return s.stoppedWaiting(), false
 	}
 	if err := s.Brake.Reason(); err != nil {
-		return notSent(s.Texts.NotSent(err)) // stopped while this row waited
+		return notSent(s.Texts.NotSent(err)), false // stopped while this row waited
 	}
-	var claim int64
-	if create {
-		var err error
-		if claim, err = s.claimCreate(it); err != nil {
-			return s.ledgerFailed(it, err)
-		}
+	if a.it.Outcome.Code != "" {
+		return row.Move{}, true
 	}
+	var err error
+	if a.claim, err = s.claimCreate(a.it); err != nil {
+		return s.ledgerFailed(a.it, err), false
+	}
+	return row.Move{}, true
+}
+
+// release gives back a's uncertain slot, if it holds one.
+func (a Admitted) release(s *Stage) {
+	if a.held {
+		s.slots().uncertain.release()
+	}
+}
+
+// Transmit is Send's second half: it takes a send slot, waits while the
+// run is paused (again: a row admitted before the pause waits too),
+// sends the row and records its outcome, then gives back a's uncertain
+// slot. A row the run stopped meanwhile is not sent (a create's claim is
+// settled as nothing created).
+func (s *Stage) Transmit(ctx, waits context.Context, a Admitted) row.Move {
+	defer a.release(s)
+	it := a.it
 	if !s.slots().wire.acquire(waits) {
-		return s.unsent(it, claim, s.stoppedWaiting())
+		return s.unsent(it, a.claim, s.stoppedWaiting())
 	}
 	defer s.slots().wire.release()
+	if s.Gate.Wait(waits) != nil {
+		return s.unsent(it, a.claim, s.stoppedWaiting())
+	}
 	// Nothing leaves after a stop, however long the row waited.
 	if err := s.Brake.Reason(); err != nil {
-		return s.unsent(it, claim, notSent(s.Texts.NotSent(err)))
+		return s.unsent(it, a.claim, notSent(s.Texts.NotSent(err)))
 	}
 	if ctx.Err() != nil {
-		return s.unsent(it, claim, notSent(s.Texts.Interrupted()))
+		return s.unsent(it, a.claim, notSent(s.Texts.Interrupted()))
 	}
-	if !create {
+	if it.Outcome.Code != "" {
 		if err := s.noteSendingCode(it); err != nil {
 			return s.ledgerFailed(it, err)
 		}
 	}
-	return s.sendClaimed(ctx, it, claim)
+	return s.sendClaimed(ctx, it, a.claim)
+}
+
+// Pipe sends the rows that come from jobs until it is closed, and hands
+// every row to finished once it reached its next state (a row not to be
+// sent at once); it returns when every row is finished. Workers
+// goroutines admit the rows (Admit: a create's claim commits there) and
+// hand them to Workers others that each send one row after another, as
+// a bare client does: a request leaves as soon as a sender is free,
+// without a goroutine to wake first, and the claims overlap the
+// requests. With one worker, rows are sent one at a time in jobs' order
+// (so TMS numbers its creates in that order too); with more, in about
+// that order. finished is called from several goroutines at once.
+func (s *Stage) Pipe(ctx, waits context.Context, jobs <-chan *item, finished func(*item)) {
+	n := max(s.Workers, 1)
+	admitted := make(chan Admitted, n)
+	var admitters, senders sync.WaitGroup
+	for range n {
+		admitters.Go(func() {
+			for it := range jobs {
+				if !it.Send {
+					finished(it)
+					continue
+				}
+				a, m, ok := s.Admit(waits, it)
+				if !ok {
+					it.To(m)
+					finished(it)
+					continue
+				}
+				admitted <- a
+			}
+		})
+		senders.Go(func() {
+			for a := range admitted {
+				a.it.To(s.Transmit(ctx, waits, a))
+				finished(a.it)
+			}
+		})
+	}
+	admitters.Wait()
+	close(admitted)
+	senders.Wait()
 }
 
 func notSent(msg string) row.Move { return row.Move{Status: row.StatusNotSent, Message: msg} }
