@@ -415,7 +415,7 @@ func (d *DB) wrap(err error) error {
 			return te
 		}
 		if lostConnection(err) {
-			return fmt.Errorf("ledger %s: %w: %w", d.path, ErrUnreachable, err)
+			return &UnreachableError{Ledger: d.path, Err: err}
 		}
 	}
 	var se *sqlite.Error

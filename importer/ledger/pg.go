@@ -38,6 +38,20 @@ const pgLockClass = 0x43494d50
 // network failed).
 var ErrUnreachable = errors.New("the shared ledger's database server cannot be reached")
 
+// UnreachableError is ErrUnreachable naming the ledger: its server could
+// not be reached, or the session with it was lost. A timeout is a
+// *TimeoutError instead.
+type UnreachableError struct {
+	Ledger string // the ledger (Path: server, database, schema)
+	Err    error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("ledger %s: %v: %v", e.Ledger, ErrUnreachable, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() []error { return []error{ErrUnreachable, e.Err} }
+
 // pgSide is what a ledger on PostgreSQL has that an SQLite one has not.
 type pgSide struct {
 	schema   string

@@ -299,7 +299,8 @@ func TestPGIndexes(t *testing.T) {
 	}
 }
 
-// TestPGUnreachable: a server that is not there is ErrUnreachable, soon.
+// TestPGUnreachable: a server that is not there is ErrUnreachable, soon,
+// as an *UnreachableError naming the ledger (its server and database).
 func TestPGUnreachable(t *testing.T) {
 	port := pgtest.Get(t).Port()
 	// A port next to the server's that nothing listens on (most likely).
@@ -308,6 +309,10 @@ func TestPGUnreachable(t *testing.T) {
 		_, err := OpenURL(context.Background(), url, testTenant, Options{ReadOnly: ro})
 		if !errors.Is(err, ErrUnreachable) {
 			t.Errorf("read-only %v: %v, want ErrUnreachable", ro, err)
+		}
+		var ue *UnreachableError
+		if !errors.As(err, &ue) || !strings.Contains(ue.Ledger, fmt.Sprintf("127.0.0.1:%d/x", port+1)) {
+			t.Errorf("read-only %v: %#v, want an *UnreachableError naming 127.0.0.1:%d/x", ro, err, port+1)
 		}
 	}
 }

@@ -56,6 +56,7 @@ var _ = msg.Register("cli.fatal", msg.Table{
 	"details":           {"%s(%s)", "%s (%s)"},
 	"ledger":            {"無法使用記錄檔 (ledger)", "the ledger cannot be used"},
 	"ledger_server":     {"連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "the shared ledger's PostgreSQL server cannot be reached"},
+	"ledger_server_at":  {"連不上共用記錄檔 (ledger) %s 的 PostgreSQL 伺服器", "the PostgreSQL server of the shared ledger %s cannot be reached"},
 	"ledger_timeout":    {"共用記錄檔 (ledger) %s 的 PostgreSQL 伺服器沒有及時回應:%s", "the shared ledger %s did not answer in time: %s"},
 	"wait_connect":      {"連線後一直沒有讓 custimport 登入", "the server did not let custimport in"},
 	"wait_statement":    {"一個指令沒有在時限內結束", "a statement did not end in time"},
@@ -167,6 +168,7 @@ func catalogLine(err error, lang, subject string) string {
 		tooMany  *importer.TooManyInvalidError
 		locked   *ledger.LockedError
 		timeout  *ledger.TimeoutError
+		gone     *ledger.UnreachableError
 		otherPG  *ledger.OtherURLError
 		other    *connect.OtherURLError
 		stateDir *connect.StateDirError
@@ -207,6 +209,8 @@ func catalogLine(err error, lang, subject string) string {
 		return f("ledger_locked")
 	case errors.As(err, &timeout):
 		return f("ledger_timeout", timeout.Ledger, f(waitCode(timeout.Wait)))
+	case errors.As(err, &gone):
+		return f("ledger_server_at", gone.Ledger)
 	case errors.Is(err, ledger.ErrUnreachable):
 		return f("ledger_server")
 	case errors.As(err, &otherPG):

@@ -51,6 +51,8 @@ func TestFatalLine(t *testing.T) {
 		{"ledger locked", &ledger.LockedError{Holder: ledger.Holder{PID: 42, Host: "PC-7", Input: "a.csv", Started: time.Date(2026, 1, 2, 3, 4, 0, 0, time.Local)}},
 			"", "另一個 custimport (PC-7 上的 pid 42,自 2026-01-02 03:04 起匯入「a.csv」)", "pid 42 on PC-7"},
 		{"ledger unreachable (PostgreSQL)", fmt.Errorf("ledger postgres://127.0.0.1:1/x: %w: %w", ledger.ErrUnreachable, refused), "", "連不上共用記錄檔 (ledger) 的 PostgreSQL 伺服器", "PostgreSQL server cannot be reached"},
+		{"ledger unreachable, named (PostgreSQL)", fmt.Errorf("opening the ledger: %w", &ledger.UnreachableError{Ledger: "db.example:5432/custimport (tms_p1)", Err: refused}),
+			"", "連不上共用記錄檔 (ledger) db.example:5432/custimport (tms_p1) 的 PostgreSQL 伺服器", "the PostgreSQL server of the shared ledger db.example:5432/custimport (tms_p1) cannot be reached"},
 		{"ledger timed out (PostgreSQL)", fmt.Errorf("claim: %w", &ledger.TimeoutError{Ledger: "db.example:5432/custimport (tms_p1)", Wait: "lock", After: 30 * time.Second, Err: errors.New("ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)")}),
 			"", "共用記錄檔 (ledger) db.example:5432/custimport (tms_p1) 的 PostgreSQL 伺服器沒有及時回應:另一個連線鎖住的資料表一直沒有釋放", "the shared ledger db.example:5432/custimport (tms_p1) did not answer in time: a lock another session holds was not released"},
 		{"ledger server silent (PostgreSQL)", &ledger.TimeoutError{Ledger: "db.example:5432/custimport", Wait: "answer", Err: errors.New("read tcp: i/o timeout")},
