@@ -135,6 +135,7 @@ func (ss *session) uploadMessage(err error) string {
 	if errors.Is(err, errTooManyRows) {
 		return ss.t("tooManyRows", ss.srv.cfg.MaxRows)
 	}
+	ss.srv.log.Warn("an upload could not be read", "err", err)
 	return fileMessage(ss.lang, err)
 }
 

@@ -148,6 +148,10 @@ var texts = msg.Register("ui", msg.Table{
 	"noCodeCol":         {"沒有「客戶代號」欄,但有一欄看起來像客戶代號:請在「對應欄位」選擇它(或設為不匯入)。", "No column feeds CCODE but one looks like a customer code: match it (or set it to Not imported)."},
 	"damaged":           {"活頁簿已損壞:請在 Excel 開啟後重新儲存。", "The workbook is damaged: open it in Excel and save it again."},
 	"readFailed":        {"無法讀取檔案:%s", "The file could not be read: %s"},
+	"readFailedPlain":   {"無法讀取檔案:請確認它是 Excel (.xlsx) 或 CSV 檔,在 Excel 開啟後重新儲存再試。", "The file could not be read: check that it is an Excel (.xlsx) or CSV file, open it in Excel, save it again and retry."},
+	"rowWhy":            {"%s%s", "%s: %s"},
+	"whyQuote":          {"的引號 (\") 沒有成對:請檢查這一列,或在 Excel 開啟後重新儲存", "a quote (\") is not closed: check that row, or open the file in Excel and save it again"},
+	"whyCellTooLarge":   {"有一格太長 (是不是有引號沒有關上?)", "a cell is too long (is a quote left open?)"},
 	"withDetail":        {"%s(%s)。", "%s (%s)."},
 	"warnings":          {"注意", "Note"},
 	"headerPick":        {"換一列當標題(預覽前幾列)", "pick another row (a preview of the first rows)"},
@@ -269,9 +273,29 @@ func fileMessage(lang string, err error) string {
 			return text(lang, "readFailed", what)
 		}
 	case errors.As(err, &pe) && pe.Line > 0:
-		return text(lang, "readFailed", text(lang, "rowN", pe.Line))
+		where := text(lang, "rowN", pe.Line)
+		if why := parseWhy(lang, pe.Err); why != "" {
+			where = text(lang, "rowWhy", where, why)
+		}
+		return text(lang, "readFailed", where)
 	}
-	return text(lang, "readFailed", err.Error())
+	if what, _ := detail.Of(err, lang); what != "" {
+		return text(lang, "readFailed", what)
+	}
+	// The error itself is Go's or the library's English: the log has it.
+	return text(lang, "readFailedPlain")
+}
+
+// parseWhy says what is wrong in a row the reader could not read, when
+// it is known.
+func parseWhy(lang string, err error) string {
+	switch {
+	case errors.Is(err, source.ErrQuote):
+		return text(lang, "whyQuote")
+	case errors.Is(err, source.ErrCellTooLarge):
+		return text(lang, "whyCellTooLarge")
+	}
+	return ""
 }
 
 // withDetail is the page's advice key, followed by what err's fields say

@@ -398,6 +398,7 @@ func (ss *session) checked(sum importer.Summary, err error) {
 	u := ss.file
 	u.check.fileErr = ""
 	if err != nil {
+		ss.srv.log.Warn("the check of the upload ended early", "err", err)
 		u.check.fileErr = fileMessage(ss.lang, err)
 	}
 	clear(u.check.counts)
