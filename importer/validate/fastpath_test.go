@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/width"
+
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -150,14 +152,61 @@ func comparable(o Outcome) string {
 }
 
 func FuzzMayBeLabel(f *testing.F) {
-	for _, s := range []string{"合計", " 合 計 :", "ＴＯＴＡＬ 11", "Total", "共 11 筆", "製表人：王", "C0000001", "王小明", "　小計", "\t", ""} {
+	for _, s := range []string{"合計", " 合 計 :", "ＴＯＴＡＬ 11", "Total", "共 11 筆", "製表人：王", "C0000001", "王小明", "　小計", "\t", "",
+		"checkedby", "Ｃｈｅ", "su m", "總經理", "總額:", "經", "共", "共計", "gr", "sumx", "Reviewed"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if !mayBeLabel(s) && labelOf(s) != notLabel {
 			t.Fatalf("mayBeLabel(%q) is false, but it is a label", s)
 		}
+		if got, want := mayBeLabel(s), mayBeLabelMaps(s); got != want {
+			t.Fatalf("mayBeLabel(%q) = %v, the prefix maps' %v", s, got, want)
+		}
 	})
+}
+
+// mayBeLabelMaps is mayBeLabel as it was, looking each prefix up in
+// maps of the label words' prefixes and of the short words: what the
+// lookup by first character must agree with.
+func mayBeLabelMaps(text string) bool {
+	prefixes, short := map[string]bool{}, map[string]bool{}
+	for _, w := range labelWords {
+		n := 0
+		for i := range w {
+			if n++; n > 3 {
+				break
+			}
+			_, size := utf8.DecodeRuneInString(w[i:])
+			prefixes[w[:i+size]] = true
+		}
+		if utf8.RuneCountInString(w) <= 3 {
+			short[w] = true
+		}
+	}
+	var buf [16]byte
+	b, n := buf[:0], 0
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if r >= utf8.RuneSelf {
+			if w := width.LookupRune(r).Narrow(); w != 0 {
+				r = w
+			}
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		switch {
+		case !prefixes[string(b)]:
+			return false
+		case short[string(b)]:
+			return true
+		}
+		if n++; n == 3 {
+			break
+		}
+	}
+	return n > 0
 }
 
 // A Checker reused row after row gives what a fresh one gives each row:
