@@ -59,6 +59,17 @@ func TestCheckInputSHA256(t *testing.T) {
 			}
 		})
 	}
+	t.Run("with a ledger (a pass of its own first)", func(t *testing.T) {
+		in := writeFile(t, "list.csv", big.String())
+		sum, err := Run(context.Background(), Options{Input: in, Out: filepath.Join(t.TempDir(), "out.csv"), DryRun: true, Ledger: newLedger(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.Sum256([]byte(big.String()))
+		if want := hex.EncodeToString(h[:]); sum.InputSHA256 != want {
+			t.Errorf("InputSHA256 = %q, want %q", sum.InputSHA256, want)
+		}
+	})
 	t.Run("rows in memory", func(t *testing.T) {
 		in := writeFile(t, "list.csv", "CCODE,CNAM1,CBELE\nA1,甲,1\n")
 		recs := readAll(t, in)

@@ -61,7 +61,11 @@ func (r *run) openInput() error {
 		}
 		r.in.abs = abs
 	}
-	src, err := r.openSource()
+	open := r.openSource
+	if opts.DryRun && opts.Rows == nil && opts.Data == nil {
+		open = r.openHashed // the hash of a check (hashAlong)
+	}
+	src, err := open()
 	if err != nil {
 		return err
 	}
@@ -168,17 +172,15 @@ func (r *run) openSource() (source.Reader, error) {
 	if r.opts.Data != nil {
 		return source.OpenReaderAt(filepath.Base(r.opts.Input), r.opts.Data, r.opts.Size, r.opts.Source)
 	}
-	if r.opts.DryRun {
-		return r.openHashed()
-	}
 	return source.Open(r.opts.Input, r.opts.Source)
 }
 
-// openHashed is source.Open for a check: the file is read through a
-// readHash (r.in.read), so that a delimited text's hash is made of the
-// bytes its reader reads anyway (hashAlong), not in a second pass over
-// the file. Anything but a regular file is left to source.Open, which
-// says what it is.
+// openHashed is openSource for the input of a check, opened once to be
+// read to its end (openInput; a pass of its own, plan's scan, opens it
+// again without): the file is read through a readHash (r.in.read), so
+// that a delimited text's hash is made of the bytes its reader reads
+// anyway (hashAlong), not in a second pass over the file. Anything but
+// a regular file is left to source.Open, which says what it is.
 func (r *run) openHashed() (source.Reader, error) {
 	f, err := os.Open(r.opts.Input)
 	if err != nil {
