@@ -109,7 +109,12 @@ func readBatches(rows *DataRows, keep bool, work, inOrder chan<- *batch) error {
 				err = e
 				break
 			}
-			b.items[n] = item{Seq: seq, Rec: rec, Holder: holder} // in place: an item is large
+			// In place: an item is large. (Assigning an item{...} with
+			// its fields built it on the stack first, then copied its
+			// 728 bytes.)
+			it := &b.items[n]
+			*it = item{}
+			it.Seq, it.Rec, it.Holder = seq, rec, holder
 			n++
 		}
 		b.items = b.items[:n]
