@@ -504,10 +504,7 @@ func (h *hashAlong) Read() (source.Record, error) { return h.ReadInto(nil) }
 // ReadInto is Read, the record's cells in the storage of cells when the
 // source can (source.CSVReader.ReadInto).
 func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
-	if !h.started && h.read == nil {
-		h.started, h.done = true, make(chan struct{})
-		go h.hash()
-	}
+	h.start()
 	var rec source.Record
 	var err error
 	if c, ok := h.Reader.(interface {
@@ -517,6 +514,37 @@ func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
 	} else {
 		rec, err = h.Reader.Read()
 	}
+	h.end(err)
+	return rec, err
+}
+
+// ReadRecordInto is ReadInto into *rec, in place when the source can
+// (source.CSVReader.ReadRecordInto).
+func (h *hashAlong) ReadRecordInto(rec *source.Record) error {
+	c, ok := h.Reader.(interface{ ReadRecordInto(*source.Record) error })
+	if !ok {
+		r, err := h.ReadInto(rec.Cells)
+		*rec = r
+		return err
+	}
+	h.start()
+	err := c.ReadRecordInto(rec)
+	h.end(err)
+	return err
+}
+
+// start starts the hash goroutine, when there is to be one, at the
+// first read.
+func (h *hashAlong) start() {
+	if !h.started && h.read == nil {
+		h.started, h.done = true, make(chan struct{})
+		go h.hash()
+	}
+}
+
+// end puts the hash in dst at the end of the rows (err, the read's, is
+// io.EOF).
+func (h *hashAlong) end(err error) {
 	if err == io.EOF && !h.joined {
 		h.joined = true
 		if h.read == nil {
@@ -528,7 +556,6 @@ func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
 			*h.dst = sum
 		}
 	}
-	return rec, err
 }
 
 func (h *hashAlong) hash() {

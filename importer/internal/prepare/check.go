@@ -102,19 +102,21 @@ func readBatches(rows *DataRows, keep bool, work, inOrder chan<- *batch) error {
 		n := 0
 		var err error
 		for n < BatchRows {
-			// The cells of the row this item held before, released:
-			// storage for this row's.
-			rec, seq, e := rows.nextInto(b.items[n].Rec.Cells)
+			// In place: an item is large. (Assigning an item{...} with
+			// its fields built it on the stack first, then copied its
+			// 728 bytes.) The cells of the row the item held before,
+			// released, are storage for this row's, which is read into
+			// the item itself.
+			it := &b.items[n]
+			cells := it.Rec.Cells
+			*it = item{}
+			it.Rec.Cells = cells
+			seq, e := rows.nextRecord(&it.Rec)
 			if e != nil {
 				err = e
 				break
 			}
-			// In place: an item is large. (Assigning an item{...} with
-			// its fields built it on the stack first, then copied its
-			// 728 bytes.)
-			it := &b.items[n]
-			*it = item{}
-			it.Seq, it.Rec, it.Holder = seq, rec, holder
+			it.Seq, it.Holder = seq, holder
 			n++
 		}
 		b.items = b.items[:n]
