@@ -354,11 +354,13 @@ func appendCells(line []byte, cells []Cell) []byte {
 // It reports false, with line unfinished, for a row with a cell that
 // needs more (quotes, the formula guard, a look at its first rune).
 func appendPlainCells(line []byte, cells []Cell) ([]byte, bool) {
-	for n, c := range cells {
+	for n := range cells {
 		if n > 0 {
 			line = append(line, ',')
 		}
-		v := c.Value
+		// Only the text is read: a copy of each cell, just written by the
+		// caller, stalled (store forwarding).
+		v := cells[n].Value
 		if v == "" {
 			continue
 		}
