@@ -307,3 +307,25 @@ func FuzzDateTen(f *testing.F) {
 		}
 	})
 }
+
+// CheckInto a Checked that holds another row's gives what Check gives:
+// it overwrites all of it (a pipeline's row is checked into its item).
+func TestCheckIntoOverwrites(t *testing.T) {
+	rows := [][]Value{
+		rowOf("CCODE", "A1", "CNAM1", "甲公司", "CTCOD", "1234567", "CBIRD", "1990/5/1", "CBIRD", "1990/5/2"),
+		rowOf("CCODE", "0012", "CNAM1", "乙"),
+		rowOf("CNAM1", "丙", "EMAIL", "x@"),
+	}
+	v := mustNew(t, Config{})
+	k := v.NewChecker()
+	var into Checked
+	for _, order := range [][]int{{0, 1, 2}, {2, 1, 0}, {1, 0, 2, 1}} {
+		for _, i := range order {
+			k.CheckInto(rows[i], &into)
+			want := v.NewChecker().Check(rows[i])
+			if fmt.Sprintf("%v %v %v", comparable(into.o), into.code, into.zeros) != fmt.Sprintf("%v %v %v", comparable(want.o), want.code, want.zeros) {
+				t.Errorf("row %d: CheckInto gave\n%+v\nCheck gave\n%+v", i, into, want)
+			}
+		}
+	}
+}

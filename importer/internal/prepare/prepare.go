@@ -225,7 +225,7 @@ func (p *Preparer) Check(it *item) {
 	if p.existing != nil && it.FedBackCode == "" && strings.TrimSpace(cellAt(rec.Cells, p.cols.code)) == "" {
 		code, edit = p.matchExisting(it)
 	}
-	it.Checked = p.k.Check(p.values(rec, code, edit))
+	p.k.CheckInto(p.values(rec, code, edit), &it.Checked)
 	it.Pending = true
 }
 
