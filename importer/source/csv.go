@@ -59,6 +59,7 @@ type CSVReader struct {
 	// framing, as encoding/csv frames (see readRecord)
 	numLine   int        // lines read
 	recLine   int        // the line the last record started on
+	recLen    int        // bytes of the last record's text: no cell of it is longer
 	recBuf    []byte     // the text of the record's cells, one after another
 	cellEnds  []int      // each cell's end in recBuf
 	positions []position // each cell's line and column; none for a plain line
@@ -245,10 +246,10 @@ func (r *CSVReader) readInto(cells []string) ([]string, int, error) {
 		if isBlank(rec) {
 			continue
 		}
-		for i := range rec {
-			// Only the length is read: a copy of each cell just written
-			// by the split stalled (store forwarding), ~30 ms a million
-			// rows.
+		// No cell is longer than the record's text: when that is within
+		// the limit, the cells, just written by the split, are not read
+		// again (that cost ~50 ms a million rows).
+		for i := 0; r.recLen > r.max && i < len(rec); i++ {
 			if n := len(rec[i]); n > r.max {
 				p := r.position(rec, i)
 				r.err = &ParseError{File: r.name, Line: p.line, Column: p.col,
@@ -298,6 +299,7 @@ func (r *CSVReader) readRecord() (cells []string, quoted bool, err error) {
 	}
 	r.positions, r.recLine = r.positions[:0], r.numLine
 	if plain && errRead == nil {
+		r.recLen = len(line)
 		return r.splitPlain(line), false, nil
 	}
 	return r.frame(line, errRead)
@@ -449,6 +451,7 @@ parseField:
 		return nil, true, err
 	}
 	str := r.texts.str(r.recBuf)
+	r.recLen = len(str)
 	cells := r.takeCells(len(r.cellEnds))
 	prev := 0
 	for i, end := range r.cellEnds {
