@@ -24,7 +24,12 @@ const BatchRows = 128
 type batch struct {
 	items []item
 	done  chan struct{}
-	left  atomic.Int32 // rows handed on and not released yet
+	// left is decremented once per row, by the writer's goroutine,
+	// while the others read items and done: on a cache line of its own,
+	// which it would otherwise take from them each time.
+	_    [64]byte
+	left atomic.Int32 // rows handed on and not released yet
+	_    [60]byte
 }
 
 var batches = sync.Pool{New: func() any { return &batch{items: make([]item, BatchRows)} }}
