@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/custimport/custimport/importer/internal/collect"
@@ -38,6 +40,9 @@ type input struct {
 	sheet                  string
 	csv                    bool
 	encrypted              bool // a workbook that needed a password: its results are private
+	// read is the input file as its reader reads it, hashed on the way:
+	// a check of a file (openHashed); nil otherwise.
+	read *readHash
 }
 
 // openInput opens the input, finds its header and checks that the
@@ -56,7 +61,11 @@ func (r *run) openInput() error {
 		}
 		r.in.abs = abs
 	}
-	src, err := r.openSource()
+	open := r.openSource
+	if opts.DryRun && opts.Rows == nil && opts.Data == nil {
+		open = r.openHashed // the hash of a check (hashAlong)
+	}
+	src, err := open()
 	if err != nil {
 		return err
 	}
@@ -122,6 +131,9 @@ func (r *run) openInput() error {
 		}
 	} else if opts.Rows == nil && opts.Data == nil {
 		h := &hashAlong{Reader: r.in.src, path: opts.Input, dst: &r.in.sha256}
+		if _, ok := r.in.src.(*source.CSVReader); ok && r.in.read != nil {
+			h.read = r.in.read // it reads the whole file, in order
+		}
 		r.in.src = h
 		r.closers = append(r.closers, h.close)
 	}
@@ -161,6 +173,35 @@ func (r *run) openSource() (source.Reader, error) {
 		return source.OpenReaderAt(filepath.Base(r.opts.Input), r.opts.Data, r.opts.Size, r.opts.Source)
 	}
 	return source.Open(r.opts.Input, r.opts.Source)
+}
+
+// openHashed is openSource for the input of a check, opened once to be
+// read to its end (openInput; a pass of its own, plan's scan, opens it
+// again without): the file is read through a readHash (r.in.read), so
+// that a delimited text's hash is made of the bytes its reader reads
+// anyway (hashAlong), not in a second pass over the file. Anything but
+// a regular file is left to source.Open, which says what it is.
+func (r *run) openHashed() (source.Reader, error) {
+	f, err := os.Open(r.opts.Input)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		return source.Open(r.opts.Input, r.opts.Source)
+	}
+	rh := &readHash{f: f, size: st.Size(), sum: sha256.New()}
+	src, err := source.OpenReaderAt(filepath.Base(r.opts.Input), rh, st.Size(), r.opts.Source)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	// Closed after src (the closers run last first): a source read
+	// through a ReaderAt does not close it.
+	r.closers = append(r.closers, func() { f.Close() })
+	r.in.read = rh
+	return src, nil
 }
 
 // hashInput returns the input's SHA-256.
@@ -441,10 +482,16 @@ func holdsImport(out string) bool {
 // are read and checked, not after them. At the end of the rows (io.EOF)
 // it waits for the hash and puts it in dst. A run that stops before (an
 // error in the file) has no hash: close stops the goroutine.
+//
+// A delimited text read from a file (read set) needs no second pass: its
+// reader reads every byte of the file, in order, through read, which
+// hashes them as they come; at the end of the rows the hash is there. A
+// read that missed bytes (none does) is hashed again from the file.
 type hashAlong struct {
 	source.Reader
 	path    string
 	dst     *string
+	read    *readHash
 	started bool
 	joined  bool
 	done    chan struct{}
@@ -457,10 +504,7 @@ func (h *hashAlong) Read() (source.Record, error) { return h.ReadInto(nil) }
 // ReadInto is Read, the record's cells in the storage of cells when the
 // source can (source.CSVReader.ReadInto).
 func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
-	if !h.started {
-		h.started, h.done = true, make(chan struct{})
-		go h.hash()
-	}
+	h.start()
 	var rec source.Record
 	var err error
 	if c, ok := h.Reader.(interface {
@@ -470,12 +514,48 @@ func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
 	} else {
 		rec, err = h.Reader.Read()
 	}
+	h.end(err)
+	return rec, err
+}
+
+// ReadRecordInto is ReadInto into *rec, in place when the source can
+// (source.CSVReader.ReadRecordInto).
+func (h *hashAlong) ReadRecordInto(rec *source.Record) error {
+	c, ok := h.Reader.(interface{ ReadRecordInto(*source.Record) error })
+	if !ok {
+		r, err := h.ReadInto(rec.Cells)
+		*rec = r
+		return err
+	}
+	h.start()
+	err := c.ReadRecordInto(rec)
+	h.end(err)
+	return err
+}
+
+// start starts the hash goroutine, when there is to be one, at the
+// first read.
+func (h *hashAlong) start() {
+	if !h.started && h.read == nil {
+		h.started, h.done = true, make(chan struct{})
+		go h.hash()
+	}
+}
+
+// end puts the hash in dst at the end of the rows (err, the read's, is
+// io.EOF).
+func (h *hashAlong) end(err error) {
 	if err == io.EOF && !h.joined {
 		h.joined = true
-		<-h.done
-		*h.dst = h.sum
+		if h.read == nil {
+			<-h.done
+			*h.dst = h.sum
+		} else if sum, ok := h.read.hexSum(); ok {
+			*h.dst = sum
+		} else if sum, err := HashFile(h.path); err == nil {
+			*h.dst = sum
+		}
 	}
-	return rec, err
 }
 
 func (h *hashAlong) hash() {
@@ -490,6 +570,49 @@ func (h *hashAlong) hash() {
 		return
 	}
 	h.sum = hex.EncodeToString(sum.Sum(nil))
+}
+
+// readHash is the input file as a source reads it (an io.ReaderAt),
+// hashing each byte the first time a read reaches it, in the file's
+// order. A delimited text's reader reads the file from its start to its
+// end (its first bytes twice: they tell text from a workbook); a read
+// that starts past the bytes hashed so far (a workbook's reader reads
+// its directory at the end first) stops the hash for good. A workbook's
+// reader may read on several goroutines: the mutex.
+type readHash struct {
+	f    *os.File
+	size int64 // the file's, as opened: what its reader reads
+
+	mu   sync.Mutex
+	sum  hash.Hash
+	next int64 // the file's first next bytes are hashed
+	gap  bool  // a read skipped bytes: the hash is not the file's
+}
+
+func (h *readHash) ReadAt(p []byte, off int64) (int, error) {
+	n, err := h.f.ReadAt(p, off)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch end := off + int64(n); {
+	case h.gap:
+	case off > h.next:
+		h.gap = true
+	case end > h.next:
+		h.sum.Write(p[h.next-off : n])
+		h.next = end
+	}
+	return n, err
+}
+
+// hexSum returns the file's SHA-256 when every byte of it was read
+// (false otherwise).
+func (h *readHash) hexSum() (string, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.gap || h.next != h.size {
+		return "", false
+	}
+	return hex.EncodeToString(h.sum.Sum(nil)), true
 }
 
 // close stops the hash goroutine, if it runs, and waits for it.

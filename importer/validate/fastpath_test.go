@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/width"
+
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -150,14 +152,61 @@ func comparable(o Outcome) string {
 }
 
 func FuzzMayBeLabel(f *testing.F) {
-	for _, s := range []string{"合計", " 合 計 :", "ＴＯＴＡＬ 11", "Total", "共 11 筆", "製表人：王", "C0000001", "王小明", "　小計", "\t", ""} {
+	for _, s := range []string{"合計", " 合 計 :", "ＴＯＴＡＬ 11", "Total", "共 11 筆", "製表人：王", "C0000001", "王小明", "　小計", "\t", "",
+		"checkedby", "Ｃｈｅ", "su m", "總經理", "總額:", "經", "共", "共計", "gr", "sumx", "Reviewed"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if !mayBeLabel(s) && labelOf(s) != notLabel {
 			t.Fatalf("mayBeLabel(%q) is false, but it is a label", s)
 		}
+		if got, want := mayBeLabel(s), mayBeLabelMaps(s); got != want {
+			t.Fatalf("mayBeLabel(%q) = %v, the prefix maps' %v", s, got, want)
+		}
 	})
+}
+
+// mayBeLabelMaps is mayBeLabel as it was, looking each prefix up in
+// maps of the label words' prefixes and of the short words: what the
+// lookup by first character must agree with.
+func mayBeLabelMaps(text string) bool {
+	prefixes, short := map[string]bool{}, map[string]bool{}
+	for _, w := range labelWords {
+		n := 0
+		for i := range w {
+			if n++; n > 3 {
+				break
+			}
+			_, size := utf8.DecodeRuneInString(w[i:])
+			prefixes[w[:i+size]] = true
+		}
+		if utf8.RuneCountInString(w) <= 3 {
+			short[w] = true
+		}
+	}
+	var buf [16]byte
+	b, n := buf[:0], 0
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if r >= utf8.RuneSelf {
+			if w := width.LookupRune(r).Narrow(); w != 0 {
+				r = w
+			}
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		switch {
+		case !prefixes[string(b)]:
+			return false
+		case short[string(b)]:
+			return true
+		}
+		if n++; n == 3 {
+			break
+		}
+	}
+	return n > 0
 }
 
 // A Checker reused row after row gives what a fresh one gives each row:
@@ -257,4 +306,26 @@ func FuzzDateTen(f *testing.F) {
 			t.Errorf("%q = %v, %v; %q = %v, %v", ten, got, res, mixed, got2, res2)
 		}
 	})
+}
+
+// CheckInto a Checked that holds another row's gives what Check gives:
+// it overwrites all of it (a pipeline's row is checked into its item).
+func TestCheckIntoOverwrites(t *testing.T) {
+	rows := [][]Value{
+		rowOf("CCODE", "A1", "CNAM1", "甲公司", "CTCOD", "1234567", "CBIRD", "1990/5/1", "CBIRD", "1990/5/2"),
+		rowOf("CCODE", "0012", "CNAM1", "乙"),
+		rowOf("CNAM1", "丙", "EMAIL", "x@"),
+	}
+	v := mustNew(t, Config{})
+	k := v.NewChecker()
+	var into Checked
+	for _, order := range [][]int{{0, 1, 2}, {2, 1, 0}, {1, 0, 2, 1}} {
+		for _, i := range order {
+			k.CheckInto(rows[i], &into)
+			want := v.NewChecker().Check(rows[i])
+			if fmt.Sprintf("%v %v %v", comparable(into.o), into.code, into.zeros) != fmt.Sprintf("%v %v %v", comparable(want.o), want.code, want.zeros) {
+				t.Errorf("row %d: CheckInto gave\n%+v\nCheck gave\n%+v", i, into, want)
+			}
+		}
+	}
 }

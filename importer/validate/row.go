@@ -195,6 +195,16 @@ func (v *Validator) Validate(line int, values []Value) Outcome {
 // needs the rows before it (duplicate codes, codes that lost their
 // leading zeros) is left to Remember.
 func (k *Checker) Check(values []Value) Checked {
+	var ch Checked
+	k.CheckInto(values, &ch)
+	return ch
+}
+
+// CheckInto is Check into *ch, which it overwrites: a caller keeping the
+// result in a larger struct (a pipeline's row) has it written in place,
+// not returned and copied (a copy right after the stores that wrote it
+// stalls).
+func (k *Checker) CheckInto(values []Value, ch *Checked) {
 	v, r := k.v, &k.r
 	k.collect(values)
 	r.each(func(c *cell) {
@@ -202,7 +212,7 @@ func (k *Checker) Check(values []Value) Checked {
 			k.checkCell(c, &r.probs)
 		}
 	})
-	var ch Checked
+	*ch = Checked{}
 	ch.o = k.rowChecks()
 	ch.o.Problems = sortedProblems(r.probs)
 	if code := r.at(v.codeIx); code != nil && code.ok {
@@ -214,7 +224,6 @@ func (k *Checker) Check(values []Value) Checked {
 	if ch.o.Valid() && !v.noPayload {
 		ch.o.Payload = k.payload(ch.o.EditItem)
 	}
-	return ch
 }
 
 // payload builds the row's `Main` object.

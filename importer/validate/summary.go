@@ -48,36 +48,41 @@ func foldLabel(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
-// labelWords are the words a folded label starts with (共: countLine).
-// labelPrefixes holds their prefixes of one to three characters, and
-// shortWords the words of at most three characters.
+// labelWords are the words a folded label starts with (共: countLine),
+// and labelsByFirst the same by their first character (a lower-case
+// ASCII letter or a narrowed rune), for mayBeLabel.
 var (
-	labelWords                = append(append([]string{"共"}, totalWords...), signWords...)
-	labelPrefixes, shortWords = func() (map[string]bool, map[string]bool) {
-		prefixes, short := map[string]bool{}, map[string]bool{}
+	labelWords    = append(append([]string{"共"}, totalWords...), signWords...)
+	labelsByFirst = func() map[rune][]string {
+		m := map[rune][]string{}
 		for _, w := range labelWords {
-			n := 0
-			for i := range w {
-				if n++; n > 3 {
-					break
-				}
-				_, size := utf8.DecodeRuneInString(w[i:])
-				prefixes[w[:i+size]] = true
-			}
-			if utf8.RuneCountInString(w) <= 3 {
-				short[w] = true
+			r, _ := utf8.DecodeRuneInString(w)
+			m[r] = append(m[r], w)
+		}
+		return m
+	}()
+	// asciiLabels is labelsByFirst for ASCII: the first character of
+	// most cells (codes, numbers, phones) is looked up without hashing.
+	asciiLabels = func() (a [utf8.RuneSelf][]string) {
+		for r, words := range labelsByFirst {
+			if r < utf8.RuneSelf {
+				a[r] = words
 			}
 		}
-		return prefixes, short
+		return a
 	}()
 )
 
 // mayBeLabel reports whether text, folded, could start like a label: its
 // first three characters, folded, start a label word or a word starts
-// them. A cheap test before foldLabel, which most cells fail.
+// them. A cheap test before foldLabel, which most cells fail: the words
+// that start with the first character are few, and an ASCII one is found
+// in an array (the code "C0000001" is told from "checkedby" at its second
+// character, with no map lookup).
 func mayBeLabel(text string) bool {
 	var buf [16]byte
 	b, n := buf[:0], 0
+	var words []string
 	for _, r := range text {
 		if unicode.IsSpace(r) {
 			continue
@@ -87,12 +92,26 @@ func mayBeLabel(text string) bool {
 				r = w
 			}
 		}
-		b = utf8.AppendRune(b, unicode.ToLower(r))
-		switch {
-		case !labelPrefixes[string(b)]:
+		r = unicode.ToLower(r)
+		b = utf8.AppendRune(b, r)
+		if n == 0 {
+			if r < utf8.RuneSelf {
+				words = asciiLabels[r]
+			} else {
+				words = labelsByFirst[r]
+			}
+		}
+		prefix := false
+		for _, w := range words {
+			if len(w) >= len(b) && w[:len(b)] == string(b) {
+				if len(w) == len(b) {
+					return true // a whole word starts the text
+				}
+				prefix = true
+			}
+		}
+		if !prefix {
 			return false // no word starts so: most cells, at once
-		case shortWords[string(b)]:
-			return true // a whole word starts the text
 		}
 		if n++; n == 3 {
 			break

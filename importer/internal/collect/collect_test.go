@@ -8,6 +8,7 @@ import (
 	"github.com/custimport/custimport/importer/internal/row"
 	"github.com/custimport/custimport/importer/results"
 	"github.com/custimport/custimport/importer/source"
+	"github.com/custimport/custimport/importer/validate"
 	"github.com/custimport/custimport/mapping"
 )
 
@@ -156,5 +157,65 @@ func wantWritten(t *testing.T, s *sheet, c *Collector, shared int, want map[int]
 	}
 	if c.Shared() != shared {
 		t.Errorf("Shared() = %d, want %d", c.Shared(), shared)
+	}
+}
+
+// A results row holds the input's cells, each error's message on its
+// column, and the Import* columns; the row after one with errors has
+// none of them (the row's storage is used again).
+func TestLayoutCells(t *testing.T) {
+	hdr, err := mapping.FindHeader([][]string{{"客戶代號", "客戶名稱", "信用額度"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := NewLayout(hdr)
+	bad := &row.Item{Rec: source.Record{Line: 2, Cells: []string{"A1", "甲", "x"}}}
+	bad.Outcome.Problems = []validate.Problem{
+		{Column: 2, Severity: validate.Error, Message: "not a number"},
+		{Column: 2, Severity: validate.Error, Message: "too long"},
+		{Column: 1, Severity: validate.Warning, Message: "a warning"},
+	}
+	bad.Extra = []validate.Problem{{Column: 0, Severity: validate.Error, Message: "taken"}}
+	bad.To(row.Move{Status: row.StatusInvalid, Message: "errors", Warning: "a warning"})
+	good := &row.Item{Rec: source.Record{Line: 3, Cells: []string{"A2", "乙"}}} // short of a cell
+	good.To(row.Move{Status: row.StatusValid, CCODE: "A2"})
+	tests := []struct {
+		name string
+		it   *row.Item
+		want []results.Cell
+	}{
+		{"errors", bad, []results.Cell{{Value: "A1", Problem: "taken"}, {Value: "甲"}, {Value: "x", Numeric: true, Problem: "not a number; too long"},
+			{Value: "INVALID"}, {}, {}, {Value: "errors"}, {Value: "a warning"}}},
+		{"valid after errors", good, []results.Cell{{Value: "A2"}, {Value: "乙"}, {Numeric: true},
+			{Value: "VALID"}, {Value: "A2"}, {}, {}, {}}},
+		{"errors again", bad, []results.Cell{{Value: "A1", Problem: "taken"}, {Value: "甲"}, {Value: "x", Numeric: true, Problem: "not a number; too long"},
+			{Value: "INVALID"}, {}, {}, {Value: "errors"}, {Value: "a warning"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := lay.cells(tt.it)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("cells =\n %v\nwant\n %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// The results row of a valid row of bench/speed's CSV: what writing each
+// row of a check costs before the writer.
+func BenchmarkLayoutCells(b *testing.B) {
+	header := []string{"客戶代號", "客戶名稱", "客戶簡稱", "統一編號", "客戶電話", "手機", "客戶地址", "電子郵件", "信用額度", "生日"}
+	hdr, err := mapping.FindHeader([][]string{header}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lay := NewLayout(hdr)
+	it := &row.Item{Rec: source.Record{Line: 2, Cells: []string{"C0000001", "曾建宏", "曾建宏", "", "04-6641-2373",
+		"0915-143-097", "彰化縣彰化市中山路二段103號6樓", "service1@example.com", "300000.25", "1973/06/24"}}}
+	it.To(row.Move{Status: row.StatusValid, CCODE: "C0000001"})
+	for b.Loop() {
+		if cells := lay.cells(it); len(cells) != len(lay.Header) {
+			b.Fatalf("%d cells for %d columns", len(cells), len(lay.Header))
+		}
 	}
 }

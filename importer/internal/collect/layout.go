@@ -80,25 +80,33 @@ func (l *Layout) cells(it *row.Item) []results.Cell {
 			}
 		}
 	}
-	out := l.buf[:0]
-	defer func() { l.buf = out[:0] }()
+	// Each cell is written in place, field by field: a cell built on its
+	// own and then appended was copied with wider loads than the stores
+	// that had just built it, which stalled (store forwarding) and cost
+	// about half of this function.
+	r := it.Result()
+	imports := [...]string{string(r.Status), r.CCODE, r.ErrorCode, r.Message, r.Warnings}
+	n := len(l.keep) + len(imports)
+	if cap(l.buf) < n {
+		l.buf = make([]results.Cell, n)
+	}
+	out := l.buf[:n]
 	for k, i := range l.keep {
-		c := results.Cell{Numeric: l.numeric[k]}
+		c := &out[k]
+		c.Value, c.Numeric, c.Problem = "", l.numeric[k], ""
 		if i < len(it.Rec.Cells) {
 			c.Value = it.Rec.Cells[i]
+		}
+		if byColumn == nil { // a row without errors: no map to look in
+			continue
 		}
 		if ms := byColumn[i]; len(ms) > 0 {
 			c.Problem = strings.Join(ms, "; ")
 		}
-		out = append(out, c)
 	}
-	r := it.Result()
-	out = append(out,
-		results.Cell{Value: string(r.Status)},
-		results.Cell{Value: r.CCODE},
-		results.Cell{Value: r.ErrorCode},
-		results.Cell{Value: r.Message},
-		results.Cell{Value: r.Warnings},
-	)
+	for k, v := range imports {
+		c := &out[len(l.keep)+k]
+		c.Value, c.Numeric, c.Problem = v, false, ""
+	}
 	return out
 }

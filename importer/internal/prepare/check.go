@@ -24,7 +24,12 @@ const BatchRows = 128
 type batch struct {
 	items []item
 	done  chan struct{}
-	left  atomic.Int32 // rows handed on and not released yet
+	// left is decremented once per row, by the writer's goroutine,
+	// while the others read items and done: on a cache line of its own,
+	// which it would otherwise take from them each time.
+	_    [64]byte
+	left atomic.Int32 // rows handed on and not released yet
+	_    [60]byte
 }
 
 var batches = sync.Pool{New: func() any { return &batch{items: make([]item, BatchRows)} }}
@@ -102,14 +107,21 @@ func readBatches(rows *DataRows, keep bool, work, inOrder chan<- *batch) error {
 		n := 0
 		var err error
 		for n < BatchRows {
-			// The cells of the row this item held before, released:
-			// storage for this row's.
-			rec, seq, e := rows.nextInto(b.items[n].Rec.Cells)
+			// In place: an item is large. (Assigning an item{...} with
+			// its fields built it on the stack first, then copied its
+			// 728 bytes.) The cells of the row the item held before,
+			// released, are storage for this row's, which is read into
+			// the item itself.
+			it := &b.items[n]
+			cells := it.Rec.Cells
+			*it = item{}
+			it.Rec.Cells = cells
+			seq, e := rows.nextRecord(&it.Rec)
 			if e != nil {
 				err = e
 				break
 			}
-			b.items[n] = item{Seq: seq, Rec: rec, Holder: holder} // in place: an item is large
+			it.Seq, it.Holder = seq, holder
 			n++
 		}
 		b.items = b.items[:n]
