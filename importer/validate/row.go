@@ -459,6 +459,15 @@ func (k *Checker) editItem() int {
 	return editItem
 }
 
+// Touch readies the lookup Remember will make of ch's code among the
+// earlier rows' (codeset.Set.Touch): Touch a batch of rows, then
+// Remember each.
+func (v *Validator) Touch(ch *Checked) {
+	if ch.code.field != nil {
+		v.seen.Touch(ch.code.text)
+	}
+}
+
 // Remember completes a checked row with what depends on the rows before
 // it, and remembers what later rows are compared with: a code already
 // seen is an error naming its first line, one that differs only by case

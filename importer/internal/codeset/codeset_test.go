@@ -186,3 +186,31 @@ func TestCodeSetReserve(t *testing.T) {
 		t.Errorf("first(A0) = %d, %v after reserving", line, ok)
 	}
 }
+
+// TestTouchChangesNothing: touching codes, there or not, short or long,
+// before and after the table grows, adds none and loses none.
+func TestTouchChangesNothing(t *testing.T) {
+	s := New()
+	long := strings.Repeat("Z", longCode+1)
+	for i := range 5000 {
+		code := fmt.Sprintf("C%07d", i)
+		s.Touch(code)
+		s.Touch(long)
+		if first, dup := s.AddFirst(code, i+2); dup {
+			t.Fatalf("%s: a duplicate of line %d after Touch", code, first)
+		}
+		s.Touch(code)
+	}
+	if s.Len() != 5000 {
+		t.Fatalf("Len = %d after 5000 codes and their touches, want 5000", s.Len())
+	}
+	for i := range 5000 {
+		code := fmt.Sprintf("C%07d", i)
+		if line, ok := s.First(code); !ok || line != i+2 {
+			t.Errorf("%s: First = %d, %v, want %d, true", code, line, ok, i+2)
+		}
+	}
+	if _, ok := s.First(long); ok {
+		t.Errorf("a long code only touched is in the set")
+	}
+}

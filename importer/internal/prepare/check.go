@@ -82,6 +82,9 @@ func CheckRows(rows *DataRows, prep *Preparer, keep bool, settled func([]item)) 
 			prep.expect(b.items)
 		}
 		for i := range b.items {
+			prep.touch(&b.items[i])
+		}
+		for i := range b.items {
 			prep.Settle(&b.items[i])
 		}
 		settled(b.items)

@@ -280,6 +280,13 @@ func (p *Preparer) Recheck(it *item, code string, note validate.Problem) {
 	p.Settle(it)
 }
 
+// touch readies Settle's lookup of the row's code (validate.Validator.Touch).
+func (p *Preparer) touch(it *item) {
+	if it.Pending {
+		p.v.Touch(&it.Checked)
+	}
+}
+
 // Settle completes a checked row, in file order: the checks against the
 // rows before it (validate.Validator.Remember), then its result.
 func (p *Preparer) Settle(it *item) {
