@@ -499,36 +499,22 @@ type hashAlong struct {
 	stop    atomic.Bool
 }
 
-func (h *hashAlong) Read() (source.Record, error) { return h.ReadInto(nil) }
-
-// ReadInto is Read, the record's cells in the storage of cells when the
-// source can (source.CSVReader.ReadInto).
-func (h *hashAlong) ReadInto(cells []string) (source.Record, error) {
-	h.start()
+func (h *hashAlong) Read() (source.Record, error) {
 	var rec source.Record
-	var err error
-	if c, ok := h.Reader.(interface {
-		ReadInto([]string) (source.Record, error)
-	}); ok && cells != nil {
-		rec, err = c.ReadInto(cells)
-	} else {
-		rec, err = h.Reader.Read()
-	}
-	h.end(err)
+	err := h.ReadRecordInto(&rec)
 	return rec, err
 }
 
-// ReadRecordInto is ReadInto into *rec, in place when the source can
+// ReadRecordInto is Read into *rec, in place when the source can
 // (source.CSVReader.ReadRecordInto).
 func (h *hashAlong) ReadRecordInto(rec *source.Record) error {
-	c, ok := h.Reader.(interface{ ReadRecordInto(*source.Record) error })
-	if !ok {
-		r, err := h.ReadInto(rec.Cells)
-		*rec = r
-		return err
-	}
 	h.start()
-	err := c.ReadRecordInto(rec)
+	var err error
+	if c, ok := h.Reader.(interface{ ReadRecordInto(*source.Record) error }); ok {
+		err = c.ReadRecordInto(rec)
+	} else {
+		*rec, err = h.Reader.Read()
+	}
 	h.end(err)
 	return err
 }

@@ -58,7 +58,7 @@ func (d *DataRows) Hidden() int { return d.hidden }
 func (d *DataRows) next() (source.Record, int, error) { return d.nextInto(nil) }
 
 // nextInto is next, the row's cells put in the storage of reuse when
-// the source can (cellsReader).
+// the source can (recordReader).
 func (d *DataRows) nextInto(reuse []string) (source.Record, int, error) {
 	rec := source.Record{Cells: reuse}
 	seq, err := d.nextRecord(&rec)
@@ -105,18 +105,8 @@ func (d *DataRows) read(rec *source.Record) error {
 		return r.ReadRecordInto(rec)
 	}
 	var err error
-	if c, ok := d.src.(cellsReader); ok && cap(rec.Cells) > 0 {
-		*rec, err = c.ReadInto(rec.Cells)
-	} else {
-		*rec, err = d.src.Read()
-	}
+	*rec, err = d.src.Read()
 	return err
-}
-
-// cellsReader reads records into the storage of cells a caller is done
-// with (source.CSVReader.ReadInto).
-type cellsReader interface {
-	ReadInto(cells []string) (source.Record, error)
 }
 
 // recordReader reads a record into *rec, its cells in the storage of

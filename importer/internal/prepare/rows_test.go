@@ -11,7 +11,7 @@ import (
 	"github.com/custimport/custimport/mapping"
 )
 
-// readOnly hides a reader's ReadInto and ReadRecordInto: DataRows reads
+// readOnly hides a reader's ReadRecordInto: DataRows reads
 // it with Read alone.
 type readOnly struct{ source.Reader }
 
